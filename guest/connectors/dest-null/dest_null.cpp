@@ -1,0 +1,81 @@
+// dest-null: a destination that writes nowhere but checks everything. Each
+// batch is decoded and validated in full (IpcStreamReader checks every
+// buffer, offset and UTF-8 string), rows and bytes are counted, and a
+// ContentChecksum of the rows is computed, so tests can compare what
+// arrived with what was sent, and benchmarks can measure the pipeline
+// without a database. At the end it reports the metrics `records` and
+// `checksum` (both counters), emits a destination checkpoint, and returns
+// a write summary.
+#include "guest/sdk/sdk.hpp"
+#include "portable/arrow/checksum.hpp"
+#include "portable/arrow/ipc_reader.hpp"
+
+namespace rapidbyte::connectors {
+namespace {
+
+class DestNull final : public sdk::Destination {
+ public:
+  sdk::Result<void> open(std::string_view config_json) override {
+    auto config = sdk::JsonConfig::parse(config_json);
+    if (!config) return std::unexpected(config.error());
+    return {};
+  }
+
+  sdk::Result<protocol::RunSummary> run(sdk::Context& ctx,
+                                        const protocol::RunRequest& request) override {
+    if (request.phase != protocol::RunPhase::kWrite) {
+      return sdk::internal_error("dest-null only runs the write phase", "BAD_PHASE");
+    }
+    const std::string stream = request.streams.empty() ? "" : request.streams[0].stream_name;
+    arrow::ContentChecksum checksum;
+    protocol::WriteSummary summary;
+    while (std::optional<sdk::HostBytes> batch = ctx.batch_next()) {
+      // Arrays are views into `batch`, which outlives them.
+      auto reader = arrow::IpcStreamReader::open(*batch);
+      if (!reader) return invalid_batch(summary, reader.error());
+      for (;;) {
+        auto record_batch = reader->next();
+        if (!record_batch) return invalid_batch(summary, record_batch.error());
+        if (!*record_batch) break;
+        checksum.add(**record_batch);
+        summary.records_written += static_cast<uint64_t>((*record_batch)->num_rows());
+      }
+      summary.bytes_written += batch->size();
+      ++summary.batches;
+    }
+    ctx.counter("records", summary.records_written);
+    ctx.counter("checksum", checksum.value());
+    ctx.checkpoint({protocol::CheckpointKind::kDestination, stream, std::nullopt, std::nullopt,
+                    summary.records_written, summary.bytes_written});
+    ++summary.checkpoints;
+    return sdk::summary(summary);
+  }
+
+ private:
+  static std::unexpected<protocol::ConnectorError> invalid_batch(
+      const protocol::WriteSummary& summary, const arrow::Error& error) {
+    return sdk::data_error("batch " + std::to_string(summary.batches + 1) +
+                               " is not valid Arrow IPC: " + error.message,
+                           "INVALID_BATCH");
+  }
+};
+
+}  // namespace
+}  // namespace rapidbyte::connectors
+
+RAPIDBYTE_EXPORT_DESTINATION(rapidbyte::connectors::DestNull)
+
+// clang-format off
+RAPIDBYTE_MANIFEST({
+  "id": "dest-null",
+  "version": "0.1.0",
+  "protocol_version": 4,
+  "roles": ["destination"],
+  "description": "Validates, counts and checksums every batch, then discards it.",
+  "capabilities": {"sync_modes": ["full_refresh", "incremental", "cdc"],
+                   "write_modes": ["append", "replace", "upsert"]},
+  "permissions": {"network": {"hosts": [], "hosts_from_config": []}, "env": [], "filesystem": []},
+  "resources": {"memory_mb": 64},
+  "config_schema": {"type": "object", "properties": {}, "additionalProperties": false}
+});
+// clang-format on

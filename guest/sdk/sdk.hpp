@@ -1,0 +1,18 @@
+// The Rapidbyte connector SDK, in one include for connector sources.
+//
+// A connector is a class deriving from sdk::Source, sdk::Destination or
+// sdk::Transform (connector.hpp), exported with RAPIDBYTE_EXPORT_<ROLE>
+// (export.hpp) and described by RAPIDBYTE_MANIFEST (manifest.hpp); it talks
+// to the host through sdk::Context (context.hpp) and reports failures as
+// sdk::Result errors (error.hpp). docs/PROTOCOL.md describes the contract.
+#pragma once
+
+#include "guest/sdk/connector.hpp"
+#include "guest/sdk/context.hpp"
+#include "guest/sdk/error.hpp"
+#include "guest/sdk/export.hpp"
+#include "guest/sdk/host_bytes.hpp"
+#include "guest/sdk/json_config.hpp"
+#include "guest/sdk/manifest.hpp"
+#include "guest/sdk/summary.hpp"
+#include "guest/sdk/tcp_stream.hpp"

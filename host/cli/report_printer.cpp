@@ -1,0 +1,137 @@
+#include "host/cli/report_printer.hpp"
+
+#include <fmt/format.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <wasmtime.h>
+
+namespace rapidbyte::cli {
+
+namespace {
+
+double seconds(const engine::RunReport& r) {
+  return std::chrono::duration<double>(r.duration).count();
+}
+
+std::string human_bytes(uint64_t bytes) {
+  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(bytes);
+  size_t unit = 0;
+  while (v >= 1024 && unit + 1 < std::size(kUnits)) {
+    v /= 1024;
+    ++unit;
+  }
+  return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", v, kUnits[unit]);
+}
+
+const protocol::ConnectorError* root_error(const engine::StreamReport& s) {
+  const protocol::ConnectorError* cancelled = nullptr;
+  for (const auto& stage : s.stages) {
+    if (!stage.error) continue;
+    if (stage.error->code != "CANCELLED") return &*stage.error;
+    cancelled = &*stage.error;
+  }
+  return cancelled;
+}
+
+}  // namespace
+
+std::string version_string() {
+  return fmt::format("rapidbyte {} (protocol rapidbyte:connector@4.0.0, wasmtime {})",
+                     RAPIDBYTE_VERSION, WASMTIME_VERSION);
+}
+
+std::string report_text(const engine::RunReport& report) {
+  std::string out;
+  const double secs = seconds(report);
+  for (const auto& s : report.streams) {
+    if (const auto* e = root_error(s)) {
+      out += fmt::format("stream {:<20} FAILED  {}\n", s.stream, e->message);
+    } else {
+      out += fmt::format("stream {:<20} ok      {} records, {}\n", s.stream, s.records(),
+                         human_bytes(s.bytes()));
+    }
+  }
+  const double rate = secs > 0 ? static_cast<double>(report.records()) / secs : 0;
+  out += fmt::format("pipeline {} {}: {} records, {} in {:.2f} s ({:.0f} rows/s)\n",
+                     report.pipeline, report.succeeded() ? "succeeded" : "failed", report.records(),
+                     human_bytes(report.bytes()), secs, rate);
+  return out;
+}
+
+std::string report_json(const engine::RunReport& report) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("pipeline");
+  w.String(report.pipeline.c_str());
+  w.Key("status");
+  w.String(report.succeeded() ? "succeeded" : report.partially_succeeded() ? "partial" : "failed");
+  w.Key("records");
+  w.Uint64(report.records());
+  w.Key("bytes");
+  w.Uint64(report.bytes());
+  w.Key("duration_seconds");
+  w.Double(seconds(report));
+  w.Key("streams");
+  w.StartArray();
+  for (const auto& s : report.streams) {
+    w.StartObject();
+    w.Key("stream");
+    w.String(s.stream.c_str());
+    w.Key("records");
+    w.Uint64(s.records());
+    w.Key("bytes");
+    w.Uint64(s.bytes());
+    if (const auto* e = root_error(s)) {
+      w.Key("error");
+      w.String(e->message.c_str());
+      w.Key("error_code");
+      w.String(e->code.c_str());
+    }
+    w.Key("stages");
+    w.StartArray();
+    for (const auto& stage : s.stages) {
+      w.StartObject();
+      w.Key("connector");
+      w.String(stage.connector_id.c_str());
+      w.Key("batches_emitted");
+      w.Uint64(stage.batches_emitted);
+      w.Key("checkpoints");
+      w.Uint64(stage.checkpoints.size());
+      w.Key("metrics");
+      w.StartObject();
+      for (const auto& m : stage.metrics) {
+        w.Key(m.name.c_str());
+        std::visit(
+            [&](auto v) {
+              if constexpr (std::is_same_v<decltype(v), uint64_t>) {
+                w.Uint64(v);
+              } else {
+                w.Double(v);
+              }
+            },
+            m.value);
+      }
+      w.EndObject();
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string connectors_table(
+    const std::vector<std::shared_ptr<const runtime::ConnectorModule>>& modules) {
+  std::string out = fmt::format("{:<26} {:<10} {:<12} {}\n", "ID", "VERSION", "ROLE", "PATH");
+  for (const auto& m : modules) {
+    out += fmt::format("{:<26} {:<10} {:<12} {}\n", m->manifest.id, m->manifest.version,
+                       runtime::role_name(m->role), m->path.string());
+  }
+  return out;
+}
+
+}  // namespace rapidbyte::cli

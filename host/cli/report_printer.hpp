@@ -1,0 +1,20 @@
+// How the CLI shows things: the run summary as text or JSON, the connector
+// table, the version line.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "host/engine/run_report.hpp"
+#include "host/runtime/connector_module.hpp"
+
+namespace rapidbyte::cli {
+
+std::string version_string();
+std::string report_text(const engine::RunReport& report);
+std::string report_json(const engine::RunReport& report);
+std::string connectors_table(
+    const std::vector<std::shared_ptr<const runtime::ConnectorModule>>& modules);
+
+}  // namespace rapidbyte::cli

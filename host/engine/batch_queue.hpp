@@ -1,0 +1,77 @@
+// A bounded, blocking queue of Arrow IPC batches between two stages of a
+// stream. A full queue blocks the producer (backpressure); the producer
+// closes it when done; cancel() wakes everyone and ends the flow at once.
+//
+// Thread-safe: one producer thread and one consumer thread.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace rapidbyte::engine {
+
+class BatchQueue {
+ public:
+  using Batch = std::vector<uint8_t>;
+
+  explicit BatchQueue(size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
+  BatchQueue(const BatchQueue&) = delete;
+  BatchQueue& operator=(const BatchQueue&) = delete;
+
+  // Waits for room, then enqueues. False when the queue was cancelled.
+  bool push(Batch batch) {
+    std::unique_lock lock(mu_);
+    not_full_.wait(lock, [&] { return cancelled_ || items_.size() < capacity_; });
+    if (cancelled_) return false;
+    items_.push_back(std::move(batch));
+    not_empty_.notify_one();
+    return true;
+  }
+
+  // The next batch; nullopt once closed and drained, or cancelled.
+  std::optional<Batch> pop() {
+    std::unique_lock lock(mu_);
+    not_empty_.wait(lock, [&] { return cancelled_ || closed_ || !items_.empty(); });
+    if (cancelled_ || items_.empty()) return std::nullopt;
+    Batch batch = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return batch;
+  }
+
+  // The producer is done: the consumer drains what is queued, then sees the end.
+  void close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    not_empty_.notify_all();
+  }
+
+  // Abandons the flow: producers and consumers return at once.
+  void cancel() {
+    std::lock_guard lock(mu_);
+    cancelled_ = true;
+    items_.clear();
+    not_empty_.notify_all();
+    not_full_.notify_all();
+  }
+
+  bool cancelled() const {
+    std::lock_guard lock(mu_);
+    return cancelled_;
+  }
+
+ private:
+  const size_t capacity_;
+  mutable std::mutex mu_;
+  std::condition_variable not_full_;
+  std::condition_variable not_empty_;
+  std::deque<Batch> items_;
+  bool closed_ = false;
+  bool cancelled_ = false;
+};
+
+}  // namespace rapidbyte::engine

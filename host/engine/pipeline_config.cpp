@@ -1,0 +1,381 @@
+#include "host/engine/pipeline_config.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace rapidbyte::engine {
+
+namespace {
+
+using Error = std::string;
+
+// Reads YAML nodes and turns every problem into "file:line:col: field: what".
+class Reader {
+ public:
+  explicit Reader(std::filesystem::path file) : file_(std::move(file)) {}
+
+  Error error(const YAML::Node& node, const std::string& field, const std::string& what) const {
+    std::ostringstream out;
+    out << file_.string();
+    if (node.IsDefined() && node.Mark().line >= 0) {
+      out << ":" << node.Mark().line + 1 << ":" << node.Mark().column + 1;
+    }
+    out << ": " << field << ": " << what;
+    return out.str();
+  }
+
+  // Fails on keys of `map` that are not in `allowed`.
+  std::expected<void, Error> only_keys(const YAML::Node& map, const std::string& field,
+                                       std::initializer_list<const char*> allowed) const {
+    if (!map.IsMap()) return std::unexpected(error(map, field, "must be a mapping"));
+    for (const auto& kv : map) {
+      const auto key = kv.first.as<std::string>();
+      bool known = false;
+      for (const char* a : allowed) known = known || key == a;
+      if (!known) {
+        std::string list;
+        for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+        return std::unexpected(error(kv.first, field.empty() ? key : field + "." + key,
+                                     "unknown key (expected one of: " + list + ")"));
+      }
+    }
+    return {};
+  }
+
+  // Replaces ${VAR} with the variable's value; an unset variable is an error.
+  std::expected<std::string, Error> expand(const YAML::Node& node, const std::string& field) const {
+    const std::string raw = node.Scalar();
+    static const std::regex kVar(R"(\$\{([A-Za-z_][A-Za-z0-9_]*)\})");
+    std::string out;
+    auto begin = std::sregex_iterator(raw.begin(), raw.end(), kVar);
+    size_t last = 0;
+    for (auto it = begin; it != std::sregex_iterator(); ++it) {
+      const auto& m = *it;
+      out.append(raw, last, m.position() - last);
+      const std::string name = m[1].str();
+      const char* value = std::getenv(name.c_str());
+      if (!value)
+        return std::unexpected(error(node, field, "environment variable " + name + " is not set"));
+      out += value;
+      last = m.position() + m.length();
+    }
+    out.append(raw, last);
+    return out;
+  }
+
+  std::expected<std::string, Error> string(const YAML::Node& node, const std::string& field) const {
+    if (!node.IsScalar()) return std::unexpected(error(node, field, "must be a string"));
+    return expand(node, field);
+  }
+
+  template <class T>
+  std::expected<T, Error> number(const YAML::Node& node, const std::string& field) const {
+    auto text = string(node, field);
+    if (!text) return std::unexpected(text.error());
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long v = std::strtoull(text->c_str(), &end, 10);
+    if (text->empty() || *end != '\0' || errno != 0 || (*text)[0] == '-' ||
+        v > std::numeric_limits<T>::max()) {
+      return std::unexpected(
+          error(node, field, "must be a non-negative integer, got '" + *text + "'"));
+    }
+    return static_cast<T>(v);
+  }
+
+  std::expected<std::vector<std::string>, Error> strings(const YAML::Node& node,
+                                                         const std::string& field) const {
+    if (!node.IsSequence()) return std::unexpected(error(node, field, "must be a list of strings"));
+    std::vector<std::string> out;
+    for (size_t i = 0; i < node.size(); ++i) {
+      auto s = string(node[i], field + "[" + std::to_string(i) + "]");
+      if (!s) return std::unexpected(s.error());
+      out.push_back(*s);
+    }
+    return out;
+  }
+
+  // YAML -> JSON for connector configs. Quoted scalars stay strings; plain
+  // ones become numbers, booleans or null when they read as such.
+  std::expected<void, Error> to_json(const YAML::Node& node, const std::string& field,
+                                     rapidjson::Writer<rapidjson::StringBuffer>& w) const {
+    switch (node.Type()) {
+      case YAML::NodeType::Null:
+        w.Null();
+        return {};
+      case YAML::NodeType::Map:
+        w.StartObject();
+        for (const auto& kv : node) {
+          const auto key = kv.first.as<std::string>();
+          w.Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
+          if (auto r = to_json(kv.second, field + "." + key, w); !r) return r;
+        }
+        w.EndObject();
+        return {};
+      case YAML::NodeType::Sequence:
+        w.StartArray();
+        for (size_t i = 0; i < node.size(); ++i) {
+          if (auto r = to_json(node[i], field + "[" + std::to_string(i) + "]", w); !r) return r;
+        }
+        w.EndArray();
+        return {};
+      case YAML::NodeType::Scalar: {
+        auto text = expand(node, field);
+        if (!text) return std::unexpected(text.error());
+        if (node.Tag() != "!") {
+          static const std::regex kInt(R"(-?(0|[1-9][0-9]*))");
+          static const std::regex kFloat(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?)");
+          if (*text == "true" || *text == "false") {
+            w.Bool(*text == "true");
+            return {};
+          }
+          if (*text == "null" || *text == "~") {
+            w.Null();
+            return {};
+          }
+          if (std::regex_match(*text, kInt)) {
+            if ((*text)[0] == '-') {
+              w.Int64(std::strtoll(text->c_str(), nullptr, 10));
+            } else {
+              w.Uint64(std::strtoull(text->c_str(), nullptr, 10));
+            }
+            return {};
+          }
+          if (std::regex_match(*text, kFloat)) {
+            w.Double(std::strtod(text->c_str(), nullptr));
+            return {};
+          }
+        }
+        w.String(text->c_str(), static_cast<rapidjson::SizeType>(text->size()));
+        return {};
+      }
+      default:
+        return std::unexpected(error(node, field, "unsupported YAML value"));
+    }
+  }
+
+  std::expected<ConnectorConfig, Error> connector(
+      const YAML::Node& node, const std::string& field,
+      std::initializer_list<const char*> allowed) const {
+    if (auto r = only_keys(node, field, allowed); !r) return std::unexpected(r.error());
+    ConnectorConfig c;
+    if (!node["use"])
+      return std::unexpected(error(node, field + ".use", "missing (which connector to run)"));
+    auto use = string(node["use"], field + ".use");
+    if (!use) return std::unexpected(use.error());
+    c.use = *use;
+    c.line = node["use"].Mark().line + 1;
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    if (const auto config = node["config"]; config && !config.IsNull()) {
+      if (!config.IsMap())
+        return std::unexpected(error(config, field + ".config", "must be a mapping"));
+      if (auto r = to_json(config, field + ".config", writer); !r)
+        return std::unexpected(r.error());
+    } else {
+      writer.StartObject();
+      writer.EndObject();
+    }
+    c.config_json.assign(buffer.GetString(), buffer.GetSize());
+    return c;
+  }
+
+ private:
+  std::filesystem::path file_;
+};
+
+template <class Enum>
+std::expected<Enum, Error> parse_enum(const Reader& r, const YAML::Node& node,
+                                      const std::string& field,
+                                      std::initializer_list<std::pair<const char*, Enum>> names) {
+  auto text = r.string(node, field);
+  if (!text) return std::unexpected(text.error());
+  std::string list;
+  for (const auto& [name, value] : names) {
+    if (*text == name) return value;
+    list += (list.empty() ? "" : ", ") + std::string(name);
+  }
+  return std::unexpected(
+      r.error(node, field, "unknown value '" + *text + "' (expected one of: " + list + ")"));
+}
+
+#define TRY_ASSIGN(target, expr)                            \
+  do {                                                      \
+    auto _v = (expr);                                       \
+    if (!_v) return std::unexpected(std::move(_v.error())); \
+    target = std::move(*_v);                                \
+  } while (0)
+
+std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& node,
+                                           ResourcesConfig& out) {
+  if (auto ok =
+          r.only_keys(node, "resources",
+                      {"parallelism", "max_batch_bytes", "max_inflight_batches",
+                       "checkpoint_interval_bytes", "checkpoint_interval_rows",
+                       "checkpoint_interval_seconds", "stage_memory_mb", "stage_timeout_seconds"});
+      !ok) {
+    return ok;
+  }
+  if (node["parallelism"])
+    TRY_ASSIGN(out.parallelism, r.number<uint32_t>(node["parallelism"], "resources.parallelism"));
+  if (node["max_batch_bytes"])
+    TRY_ASSIGN(out.max_batch_bytes,
+               r.number<uint64_t>(node["max_batch_bytes"], "resources.max_batch_bytes"));
+  if (node["max_inflight_batches"])
+    TRY_ASSIGN(out.max_inflight_batches,
+               r.number<uint32_t>(node["max_inflight_batches"], "resources.max_inflight_batches"));
+  if (node["checkpoint_interval_bytes"])
+    TRY_ASSIGN(out.checkpoint_interval_bytes,
+               r.number<uint64_t>(node["checkpoint_interval_bytes"],
+                                  "resources.checkpoint_interval_bytes"));
+  if (node["checkpoint_interval_rows"])
+    TRY_ASSIGN(
+        out.checkpoint_interval_rows,
+        r.number<uint64_t>(node["checkpoint_interval_rows"], "resources.checkpoint_interval_rows"));
+  if (node["checkpoint_interval_seconds"])
+    TRY_ASSIGN(out.checkpoint_interval_seconds,
+               r.number<uint32_t>(node["checkpoint_interval_seconds"],
+                                  "resources.checkpoint_interval_seconds"));
+  if (node["stage_memory_mb"])
+    TRY_ASSIGN(out.stage_memory_mb,
+               r.number<uint64_t>(node["stage_memory_mb"], "resources.stage_memory_mb"));
+  if (node["stage_timeout_seconds"])
+    TRY_ASSIGN(out.stage_timeout_seconds, r.number<uint32_t>(node["stage_timeout_seconds"],
+                                                             "resources.stage_timeout_seconds"));
+  if (out.max_batch_bytes == 0)
+    return std::unexpected(
+        r.error(node["max_batch_bytes"], "resources.max_batch_bytes", "must be positive"));
+  if (out.parallelism == 0)
+    return std::unexpected(
+        r.error(node["parallelism"], "resources.parallelism", "must be positive"));
+  return {};
+}
+
+std::expected<StreamConfig, Error> parse_stream(const Reader& r, const YAML::Node& node,
+                                                const std::string& field) {
+  if (auto ok =
+          r.only_keys(node, field, {"name", "sync_mode", "cursor_field", "columns", "primary_key"});
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  StreamConfig s;
+  if (!node["name"]) return std::unexpected(r.error(node, field + ".name", "missing"));
+  TRY_ASSIGN(s.name, r.string(node["name"], field + ".name"));
+  if (node["sync_mode"]) {
+    TRY_ASSIGN(s.sync_mode,
+               parse_enum<protocol::SyncMode>(r, node["sync_mode"], field + ".sync_mode",
+                                              {{"full_refresh", protocol::SyncMode::kFullRefresh},
+                                               {"incremental", protocol::SyncMode::kIncremental},
+                                               {"cdc", protocol::SyncMode::kCdc}}));
+  }
+  if (node["cursor_field"])
+    TRY_ASSIGN(s.cursor_field, r.string(node["cursor_field"], field + ".cursor_field"));
+  if (node["columns"]) TRY_ASSIGN(s.columns, r.strings(node["columns"], field + ".columns"));
+  if (node["primary_key"])
+    TRY_ASSIGN(s.primary_key, r.strings(node["primary_key"], field + ".primary_key"));
+  if (s.sync_mode == protocol::SyncMode::kIncremental && !s.cursor_field) {
+    return std::unexpected(
+        r.error(node, field + ".cursor_field", "required when sync_mode is incremental"));
+  }
+  return s;
+}
+
+}  // namespace
+
+std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yaml,
+                                                          const std::filesystem::path& path) {
+  Reader r(path);
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+  } catch (const YAML::ParserException& e) {
+    return std::unexpected(path.string() + ":" + std::to_string(e.mark.line + 1) + ":" +
+                           std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
+  }
+  if (!root.IsMap())
+    return std::unexpected(path.string() + ": the pipeline must be a YAML mapping");
+  if (auto ok = r.only_keys(
+          root, "", {"version", "pipeline", "source", "transforms", "destination", "resources"});
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  PipelineConfig p;
+  p.file = path;
+  if (root["version"]) {
+    TRY_ASSIGN(p.version, r.number<uint32_t>(root["version"], "version"));
+    if (p.version != 1)
+      return std::unexpected(
+          r.error(root["version"], "version",
+                  "unsupported pipeline version (this release reads version 1)"));
+  }
+  if (!root["pipeline"])
+    return std::unexpected(r.error(root, "pipeline", "missing (the pipeline's name)"));
+  TRY_ASSIGN(p.pipeline, r.string(root["pipeline"], "pipeline"));
+
+  if (!root["source"]) return std::unexpected(r.error(root, "source", "missing"));
+  TRY_ASSIGN(p.source, r.connector(root["source"], "source", {"use", "config", "streams"}));
+  if (const auto streams = root["source"]["streams"]) {
+    if (!streams.IsSequence())
+      return std::unexpected(r.error(streams, "source.streams", "must be a list"));
+    std::set<std::string> seen;
+    for (size_t i = 0; i < streams.size(); ++i) {
+      const std::string field = "source.streams[" + std::to_string(i) + "]";
+      StreamConfig s;
+      TRY_ASSIGN(s, parse_stream(r, streams[i], field));
+      if (!seen.insert(s.name).second)
+        return std::unexpected(
+            r.error(streams[i], field + ".name", "duplicate stream '" + s.name + "'"));
+      p.streams.push_back(std::move(s));
+    }
+  }
+  if (p.streams.empty())
+    return std::unexpected(
+        r.error(root["source"], "source.streams", "at least one stream is required"));
+
+  if (const auto transforms = root["transforms"]) {
+    if (!transforms.IsSequence())
+      return std::unexpected(r.error(transforms, "transforms", "must be a list"));
+    for (size_t i = 0; i < transforms.size(); ++i) {
+      ConnectorConfig t;
+      TRY_ASSIGN(t, r.connector(transforms[i], "transforms[" + std::to_string(i) + "]",
+                                {"use", "config"}));
+      p.transforms.push_back(std::move(t));
+    }
+  }
+
+  if (!root["destination"]) return std::unexpected(r.error(root, "destination", "missing"));
+  const auto dest = root["destination"];
+  TRY_ASSIGN(p.destination,
+             r.connector(dest, "destination", {"use", "config", "write_mode", "primary_key"}));
+  if (dest["write_mode"]) {
+    TRY_ASSIGN(p.write_mode,
+               parse_enum<protocol::WriteMode>(r, dest["write_mode"], "destination.write_mode",
+                                               {{"append", protocol::WriteMode::kAppend},
+                                                {"replace", protocol::WriteMode::kReplace},
+                                                {"upsert", protocol::WriteMode::kUpsert}}));
+  }
+  if (dest["primary_key"])
+    TRY_ASSIGN(p.primary_key, r.strings(dest["primary_key"], "destination.primary_key"));
+
+  if (const auto res = root["resources"]) {
+    if (auto ok = parse_resources(r, res, p.resources); !ok) return std::unexpected(ok.error());
+  }
+  return p;
+}
+
+std::expected<PipelineConfig, std::string> load_pipeline(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) return std::unexpected(path.string() + ": cannot open the pipeline file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_pipeline(text.str(), path);
+}
+
+}  // namespace rapidbyte::engine

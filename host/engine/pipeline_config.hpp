@@ -1,0 +1,65 @@
+// A pipeline as the user writes it in YAML: where data comes from, the
+// transforms it passes through, where it goes, and the resources it may use.
+//
+// Parsing is strict: unknown keys, wrong types and unset ${VAR}s are errors
+// that name the file, line and field.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "portable/protocol/types.hpp"
+
+namespace rapidbyte::engine {
+
+struct StreamConfig {
+  std::string name;
+  protocol::SyncMode sync_mode = protocol::SyncMode::kFullRefresh;
+  std::optional<std::string> cursor_field;
+  std::vector<std::string> columns;
+  std::vector<std::string> primary_key;
+};
+
+struct ConnectorConfig {
+  std::string use;          // connector name, e.g. "generator" or "source-generator"
+  std::string config_json;  // its `config` mapping as a JSON object
+  int line = 0;             // where `use` appears, for messages
+};
+
+struct ResourcesConfig {
+  uint32_t parallelism = 1;
+  uint64_t max_batch_bytes = 4u << 20;
+  uint32_t max_inflight_batches = 8;
+  uint64_t checkpoint_interval_bytes = 64u << 20;
+  uint64_t checkpoint_interval_rows = 0;
+  uint32_t checkpoint_interval_seconds = 0;
+  uint64_t stage_memory_mb = 1024;
+  uint32_t stage_timeout_seconds = 0;  // 0: no wall-clock limit on a stage's run
+};
+
+struct PipelineConfig {
+  std::filesystem::path file;
+  uint32_t version = 1;
+  std::string pipeline;
+  ConnectorConfig source;
+  std::vector<StreamConfig> streams;
+  std::vector<ConnectorConfig> transforms;
+  ConnectorConfig destination;
+  protocol::WriteMode write_mode = protocol::WriteMode::kAppend;
+  std::vector<std::string> primary_key;
+  ResourcesConfig resources;
+};
+
+// Reads and checks the pipeline at `path`, substituting ${VAR} from the
+// environment.
+std::expected<PipelineConfig, std::string> load_pipeline(const std::filesystem::path& path);
+
+// Same, from YAML text (`path` is only used in messages).
+std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yaml,
+                                                          const std::filesystem::path& path);
+
+}  // namespace rapidbyte::engine

@@ -1,0 +1,55 @@
+#include "host/engine/run_report.hpp"
+
+#include <algorithm>
+
+namespace rapidbyte::engine {
+
+std::optional<uint64_t> StageReport::counter(const std::string& name) const {
+  for (auto it = metrics.rbegin(); it != metrics.rend(); ++it) {
+    if (it->name == name && it->value.index() == protocol::metric_kind::kCounter) {
+      return std::get<protocol::metric_kind::kCounter>(it->value);
+    }
+  }
+  return std::nullopt;
+}
+
+bool StreamReport::succeeded() const {
+  return std::ranges::none_of(stages, [](const StageReport& s) { return s.error.has_value(); });
+}
+
+uint64_t StreamReport::records() const {
+  if (stages.empty()) return 0;
+  const auto& dest = stages.back();
+  if (dest.summary && dest.summary->write) return dest.summary->write->records_written;
+  const auto& source = stages.front();
+  if (source.summary && source.summary->read) return source.summary->read->records;
+  return 0;
+}
+
+uint64_t StreamReport::bytes() const {
+  // Bytes that left the source: the Arrow IPC volume of the stream.
+  return stages.empty() ? 0 : stages.front().bytes_emitted;
+}
+
+bool RunReport::succeeded() const {
+  return std::ranges::all_of(streams, [](const StreamReport& s) { return s.succeeded(); });
+}
+
+bool RunReport::partially_succeeded() const {
+  return !succeeded() &&
+         std::ranges::any_of(streams, [](const StreamReport& s) { return s.succeeded(); });
+}
+
+uint64_t RunReport::records() const {
+  uint64_t n = 0;
+  for (const auto& s : streams) n += s.records();
+  return n;
+}
+
+uint64_t RunReport::bytes() const {
+  uint64_t n = 0;
+  for (const auto& s : streams) n += s.bytes();
+  return n;
+}
+
+}  // namespace rapidbyte::engine

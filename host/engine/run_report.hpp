@@ -1,0 +1,50 @@
+// What a pipeline run produced: per stream, per stage, the connector's own
+// summary, its metrics, checkpoints and error; and the totals the CLI prints.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "portable/protocol/types.hpp"
+
+namespace rapidbyte::engine {
+
+struct StageReport {
+  std::string connector_id;
+  protocol::ConnectorRole role = protocol::ConnectorRole::kSource;
+  std::optional<protocol::RunSummary> summary;
+  std::vector<protocol::MetricSample> metrics;
+  std::vector<protocol::CheckpointInfo> checkpoints;
+  uint64_t batches_emitted = 0;
+  uint64_t bytes_emitted = 0;
+  uint64_t dlq_records = 0;
+  std::optional<protocol::ConnectorError> error;
+
+  // The value of counter metric `name`, if the connector reported one.
+  std::optional<uint64_t> counter(const std::string& name) const;
+};
+
+struct StreamReport {
+  std::string stream;
+  std::vector<StageReport> stages;  // source, transforms..., destination
+  bool succeeded() const;
+  // Records the destination wrote (or the source read, if the destination
+  // reported nothing).
+  uint64_t records() const;
+  uint64_t bytes() const;
+};
+
+struct RunReport {
+  std::string pipeline;
+  std::vector<StreamReport> streams;
+  std::chrono::nanoseconds duration{0};
+  bool succeeded() const;
+  bool partially_succeeded() const;
+  uint64_t records() const;
+  uint64_t bytes() const;
+};
+
+}  // namespace rapidbyte::engine

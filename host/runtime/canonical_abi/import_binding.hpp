@@ -1,0 +1,98 @@
+// Binds a C++ handler to a function the guest imports, implementing the
+// canonical ABI on the host side: the guest's flat arguments (or the tuple
+// they point at) are lifted, the handler runs, and its result is lowered into
+// the return slot or stored at the guest's `retptr`, allocating strings and
+// lists inside the guest.
+//
+// A malformed call (bad pointer, invalid UTF-8, unknown discriminant) traps
+// the guest with a message naming the function; it never reaches the handler.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "host/runtime/canonical_abi/function_signature.hpp"
+#include "host/runtime/store_data.hpp"
+
+namespace rapidbyte::runtime::abi {
+
+template <class R, class... Args>
+class ImportBinding {
+ public:
+  using Handler = std::function<R(StoreData&, Args...)>;
+  using Sig = FunctionSignature<R, Args...>;
+
+  ImportBinding(std::string qualified_name, Handler handler)
+      : name_(std::move(qualified_name)), handler_(std::move(handler)) {}
+
+  // Adds the function to `linker` as `module`.`name`.
+  static wasmtime_error_t* define(wasmtime_linker_t* linker, std::string_view module,
+                                  std::string_view name, Handler handler) {
+    auto functype = make_functype(Sig::import_core_params(), Sig::import_core_results());
+    auto* binding =
+        new ImportBinding(std::string(module) + "#" + std::string(name), std::move(handler));
+    return wasmtime_linker_define_func_unchecked(
+        linker, module.data(), module.size(), name.data(), name.size(), functype.get(), &invoke,
+        binding, [](void* env) { delete static_cast<ImportBinding*>(env); });
+  }
+
+ private:
+  wasm_trap_t* fail(const std::string& what) const {
+    const std::string message = "bad call to " + name_ + ": " + what;
+    return wasmtime_trap_new(message.data(), message.size());
+  }
+
+  static wasm_trap_t* invoke(void* env, wasmtime_caller_t* caller, wasmtime_val_raw_t* values,
+                             size_t count) {
+    return static_cast<ImportBinding*>(env)->call(caller, std::span(values, count));
+  }
+
+  wasm_trap_t* call(wasmtime_caller_t* caller, std::span<wasmtime_val_raw_t> values) const {
+    wasmtime_context_t* context = wasmtime_caller_context(caller);
+    auto& data = *static_cast<StoreData*>(wasmtime_context_get_data(context));
+    auto memory = data.guest_memory(context);
+    if (!memory) return fail("called before the instance was initialised");
+
+    AbiResult<std::tuple<Args...>> args;
+    if (Sig::params_in_memory()) {
+      args = load_params<Args...>(*memory, static_cast<uint32_t>(values[0].i32));
+    } else {
+      FlatReader reader(values.first(Sig::param_types().size()));
+      args = lift_params<Args...>(*memory, reader);
+    }
+    if (!args) return fail(args.error());
+
+    if constexpr (std::is_void_v<R>) {
+      std::apply([&](auto&&... a) { handler_(data, std::move(a)...); }, std::move(*args));
+      return nullptr;
+    } else {
+      R result = std::apply([&](auto&&... a) { return handler_(data, std::move(a)...); },
+                            std::move(*args));
+      AbiResult<void> lowered;
+      if (Sig::result_in_memory()) {
+        const size_t retptr_index = Sig::import_core_params().size() - 1;
+        const auto retptr = static_cast<uint32_t>(values[retptr_index].i32);
+        if (retptr % Abi<R>::kAlign != 0) return fail("misaligned return pointer");
+        lowered = Abi<R>::store(*memory, retptr, result);
+      } else {
+        FlatWriter writer(values.first(1));
+        lowered = Abi<R>::lower(*memory, writer, result);
+      }
+      if (!lowered) return fail(lowered.error());
+      return nullptr;
+    }
+  }
+
+  std::string name_;
+  Handler handler_;
+};
+
+// Defines `module`.`name` in `linker` with `handler`, deducing the WIT
+// signature from the handler's C++ signature R(StoreData&, Args...).
+template <class R, class... Args>
+wasmtime_error_t* define_import(wasmtime_linker_t* linker, std::string_view module,
+                                std::string_view name, R (*handler)(StoreData&, Args...)) {
+  return ImportBinding<R, Args...>::define(linker, module, name, handler);
+}
+
+}  // namespace rapidbyte::runtime::abi

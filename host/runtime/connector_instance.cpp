@@ -1,0 +1,241 @@
+#include "host/runtime/connector_instance.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "host/runtime/canonical_abi/contract_abi.hpp"
+#include "host/runtime/connector_errors.hpp"
+#include "host/runtime/contract_imports.hpp"
+
+namespace rapidbyte::runtime {
+
+namespace {
+
+namespace p = rapidbyte::protocol;
+
+p::ConnectorError internal_error(std::string code, std::string message) {
+  return make_error(p::ErrorCategory::kInternal, std::move(code), std::move(message));
+}
+
+// Guest stdout/stderr: each write goes to the host log, tagged with the
+// connector and the stream it came from.
+struct GuestOutput {
+  std::string connector_id;
+  const char* stream;
+};
+
+ptrdiff_t write_guest_output(void* env, const unsigned char* buf, size_t len) {
+  const auto* out = static_cast<const GuestOutput*>(env);
+  std::string_view text(reinterpret_cast<const char*>(buf), len);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  if (!text.empty()) spdlog::info("[{} {}] {}", out->connector_id, out->stream, text);
+  return static_cast<ptrdiff_t>(len);
+}
+
+// Called by wasmtime whenever the epoch passes the store's deadline: end the
+// call once it has run longer than its wall-clock limit, else look again on
+// the next tick.
+wasmtime_error_t* on_epoch_deadline(wasmtime_context_t*, void* env, uint64_t* delta,
+                                    wasmtime_update_deadline_kind_t* kind) {
+  auto* data = static_cast<StoreData*>(env);
+  if (data->call_timeout.count() > 0 &&
+      std::chrono::steady_clock::now() - data->call_started > data->call_timeout) {
+    data->timed_out = true;
+    static constexpr std::string_view kMessage = "wall-clock limit exceeded";
+    return wasmtime_error_new(std::string(kMessage).c_str());
+  }
+  *delta = 1;
+  *kind = WASMTIME_UPDATE_DEADLINE_CONTINUE;
+  return nullptr;
+}
+
+std::string describe_export(p::ConnectorRole role, const char* fn) {
+  return std::string("rapidbyte:connector/") + std::string(role_name(role)) + "@4.0.0#" + fn;
+}
+
+}  // namespace
+
+ConnectorInstance::ConnectorInstance(std::shared_ptr<const ConnectorModule> module,
+                                     HostServices* services, SandboxPolicy policy)
+    : module_(std::move(module)), policy_(std::move(policy)) {
+  data_ = std::make_unique<StoreData>(module_->manifest.id, services, policy_.allowed_hosts);
+}
+
+ConnectorInstance::~ConnectorInstance() = default;
+
+ConnectorResult<std::unique_ptr<ConnectorInstance>> ConnectorInstance::create(
+    const WasmEngine& engine, std::shared_ptr<const ConnectorModule> module, HostServices* services,
+    SandboxPolicy policy) {
+  std::unique_ptr<ConnectorInstance> instance(
+      new ConnectorInstance(std::move(module), services, std::move(policy)));
+  if (auto r = instance->instantiate(engine); !r) return std::unexpected(r.error());
+  return instance;
+}
+
+ConnectorResult<void> ConnectorInstance::instantiate(const WasmEngine& engine) {
+  const std::string& id = module_->manifest.id;
+  auto fail = [&](const std::string& what) {
+    return std::unexpected(
+        internal_error("GUEST_LOAD", "connector '" + id + "' cannot start: " + what));
+  };
+
+  store_.reset(wasmtime_store_new(engine.raw(), data_.get(), nullptr));
+  wasmtime_context_t* context = wasmtime_store_context(store_.get());
+  wasmtime_store_limiter(store_.get(), static_cast<int64_t>(policy_.memory_limit_bytes), -1, 4, 4,
+                         2);
+  wasmtime_store_epoch_deadline_callback(store_.get(), &on_epoch_deadline, data_.get(), nullptr);
+  wasmtime_context_set_epoch_deadline(context, 1);
+
+  wasi_config_t* wasi = wasi_config_new();
+  std::vector<const char*> names, values;
+  for (const auto& [k, v] : policy_.env) {
+    names.push_back(k.c_str());
+    values.push_back(v.c_str());
+  }
+  wasi_config_set_env(wasi, names.size(), names.data(), values.data());
+  wasi_config_set_stdout_custom(wasi, &write_guest_output, new GuestOutput{id, "stdout"},
+                                [](void* p) { delete static_cast<GuestOutput*>(p); });
+  wasi_config_set_stderr_custom(wasi, &write_guest_output, new GuestOutput{id, "stderr"},
+                                [](void* p) { delete static_cast<GuestOutput*>(p); });
+  if (ErrorPtr e{wasmtime_context_set_wasi(context, wasi)}) return fail(error_message(e.get()));
+
+  LinkerPtr linker(wasmtime_linker_new(engine.raw()));
+  if (ErrorPtr e{wasmtime_linker_define_wasi(linker.get())}) return fail(error_message(e.get()));
+  if (ErrorPtr e{define_contract_imports(linker.get())}) return fail(error_message(e.get()));
+
+  wasm_trap_t* trap = nullptr;
+  ErrorPtr error(
+      wasmtime_linker_instantiate(linker.get(), context, module_->module.get(), &instance_, &trap));
+  TrapPtr trap_owner(trap);
+  if (error) return fail(error_message(error.get()));
+  if (trap) return fail("trapped while instantiating: " + trap_message(trap));
+
+  wasmtime_extern_t item;
+  auto get = [&](std::string_view name) {
+    return wasmtime_instance_export_get(context, &instance_, name.data(), name.size(), &item);
+  };
+  if (!get("memory") || item.kind != WASMTIME_EXTERN_MEMORY)
+    return fail("module exports no memory");
+  data_->memory = item.of.memory;
+  if (!get("cabi_realloc") || item.kind != WASMTIME_EXTERN_FUNC)
+    return fail("module exports no cabi_realloc");
+  data_->realloc = item.of.func;
+
+  for (auto [slot, name] :
+       {std::pair{&open_, "open"}, {&validate_, "validate"}, {&run_, "run"}, {&close_, "close"}}) {
+    auto fn = find_export(describe_export(module_->role, name));
+    if (!fn) return std::unexpected(fn.error());
+    *slot = std::move(*fn);
+  }
+
+  // Reactor modules initialise their runtime (libc, constructors) here.
+  if (get("_initialize") && item.kind == WASMTIME_EXTERN_FUNC) {
+    auto init = abi::ExportFunction{"_initialize", item.of.func, std::nullopt};
+    data_->phase = "initialize";
+    data_->call_started = std::chrono::steady_clock::now();
+    data_->call_timeout = policy_.call_timeout;
+    if (auto failure = abi::call_raw(context, init.func, {})) {
+      auto e = fault_error("initialize", *failure);
+      poisoned_ = e.message;
+      return std::unexpected(e);
+    }
+  }
+  return {};
+}
+
+ConnectorResult<abi::ExportFunction> ConnectorInstance::find_export(const std::string& name) {
+  wasmtime_context_t* context = wasmtime_store_context(store_.get());
+  wasmtime_extern_t item;
+  if (!wasmtime_instance_export_get(context, &instance_, name.data(), name.size(), &item) ||
+      item.kind != WASMTIME_EXTERN_FUNC) {
+    return std::unexpected(
+        internal_error("GUEST_LOAD", "connector '" + id() + "' does not export '" + name + "'"));
+  }
+  abi::ExportFunction fn{name, item.of.func, std::nullopt};
+  const std::string post = "cabi_post_" + name;
+  if (wasmtime_instance_export_get(context, &instance_, post.data(), post.size(), &item) &&
+      item.kind == WASMTIME_EXTERN_FUNC) {
+    fn.post_return = item.of.func;
+  }
+  return fn;
+}
+
+p::ConnectorError ConnectorInstance::fault_error(const std::string& phase,
+                                                 const abi::CallFailure& failure) {
+  const std::string who = "connector '" + id() + "'";
+  if (data_->timed_out) {
+    return internal_error("GUEST_TIMEOUT", who + " exceeded its wall-clock limit of " +
+                                               std::to_string(policy_.call_timeout.count()) +
+                                               " ms during phase " + phase);
+  }
+  if (failure.kind == abi::CallFailure::Kind::kAbi) {
+    return internal_error("GUEST_ABI", who + " broke the canonical ABI during phase " + phase +
+                                           ": " + failure.message);
+  }
+  // A guest that hits the memory cap sees its allocation fail and usually
+  // aborts; tell that apart from other traps by how full its memory is.
+  if (data_->memory) {
+    wasmtime_context_t* context = wasmtime_store_context(store_.get());
+    const uint64_t used = wasmtime_memory_data_size(context, &*data_->memory);
+    const uint64_t cap = policy_.memory_limit_bytes;
+    const uint64_t slack = std::max<uint64_t>(cap / 16, 2u << 20);
+    if (used + slack >= cap) {
+      return internal_error("GUEST_MEMORY_LIMIT",
+                            who + " reached its memory limit of " + std::to_string(cap >> 20) +
+                                " MiB during phase " + phase + " (" + failure.message + ")");
+    }
+  }
+  std::string first_line = failure.message.substr(0, failure.message.find('\n'));
+  return internal_error("GUEST_TRAP", who + " trapped during phase " + phase + ": " + first_line);
+}
+
+template <class T, class... Args>
+ConnectorResult<T> ConnectorInstance::call(const std::string& phase, const abi::ExportFunction& fn,
+                                           const Args&... args) {
+  if (poisoned_) {
+    return std::unexpected(
+        internal_error("GUEST_POISONED", "connector '" + id() + "' cannot run phase " + phase +
+                                             " after an earlier fault: " + *poisoned_));
+  }
+  wasmtime_context_t* context = wasmtime_store_context(store_.get());
+  data_->phase = phase;
+  data_->call_started = std::chrono::steady_clock::now();
+  data_->call_timeout = policy_.call_timeout;
+  data_->timed_out = false;
+  wasmtime_context_set_epoch_deadline(context, 1);
+
+  auto memory = data_->guest_memory(context);
+  auto result = abi::call_export<ConnectorResult<T>>(context, *memory, fn, args...);
+  if (!result) {
+    auto e = fault_error(phase, result.error());
+    poisoned_ = e.message;
+    return std::unexpected(e);
+  }
+  return std::move(*result);
+}
+
+ConnectorResult<p::Session> ConnectorInstance::open(const std::string& config_json) {
+  auto session = call<p::Session>("open", open_, config_json);
+  if (session) {
+    session_ = *session;
+    opened_ = true;
+  }
+  return session;
+}
+
+ConnectorResult<p::ValidationReport> ConnectorInstance::validate() {
+  return call<p::ValidationReport>("validate", validate_, session_);
+}
+
+ConnectorResult<p::RunSummary> ConnectorInstance::run(const p::RunRequest& request) {
+  static constexpr const char* kPhaseNames[] = {"discover", "read", "write", "transform"};
+  return call<p::RunSummary>(kPhaseNames[static_cast<size_t>(request.phase)], run_, session_,
+                             request);
+}
+
+ConnectorResult<void> ConnectorInstance::close() {
+  if (!opened_) return {};
+  opened_ = false;
+  return call<void>("close", close_, session_);
+}
+
+}  // namespace rapidbyte::runtime

@@ -1,0 +1,97 @@
+#include "host/runtime/contract_imports.hpp"
+
+#include "host/runtime/canonical_abi/contract_abi.hpp"
+#include "host/runtime/canonical_abi/import_binding.hpp"
+
+namespace rapidbyte::runtime {
+
+namespace {
+
+namespace p = rapidbyte::protocol;
+using abi::define_import;
+
+// ---- telemetry ----
+
+void log(StoreData& d, p::LogLevel level, std::string message) {
+  d.services->log(level, message);
+}
+
+void checkpoint(StoreData& d, p::CheckpointInfo info) {
+  d.services->checkpoint(std::move(info));
+}
+
+void metric(StoreData& d, p::MetricSample sample) {
+  d.services->metric(std::move(sample));
+}
+
+void dlq(StoreData& d, p::DlqRecord record) {
+  d.services->dlq(std::move(record));
+}
+
+// ---- host-io ----
+
+ConnectorResult<void> batch_emit(StoreData& d, std::vector<uint8_t> batch) {
+  return d.services->batch_emit(std::move(batch));
+}
+
+std::optional<std::vector<uint8_t>> batch_next(StoreData& d) {
+  return d.services->batch_next();
+}
+
+ConnectorResult<std::optional<std::string>> state_get(StoreData& d, p::StateScope scope,
+                                                      std::string key) {
+  return d.services->state_get(scope, std::move(key));
+}
+
+ConnectorResult<void> state_put(StoreData& d, p::StateScope scope, std::string key,
+                                std::string value) {
+  return d.services->state_put(scope, std::move(key), std::move(value));
+}
+
+ConnectorResult<bool> state_cas(StoreData& d, p::StateScope scope, std::string key,
+                                std::optional<std::string> expected, std::string new_value) {
+  return d.services->state_cas(scope, std::move(key), std::move(expected), std::move(new_value));
+}
+
+ConnectorResult<p::TcpHandle> tcp_connect(StoreData& d, std::string host, uint16_t port,
+                                          uint32_t timeout_ms) {
+  return d.tcp.connect(host, port, std::chrono::milliseconds(timeout_ms));
+}
+
+ConnectorResult<std::vector<uint8_t>> tcp_read(StoreData& d, p::TcpHandle handle,
+                                               uint32_t max_bytes) {
+  return d.tcp.read(handle, max_bytes);
+}
+
+ConnectorResult<void> tcp_write(StoreData& d, p::TcpHandle handle, std::vector<uint8_t> data) {
+  return d.tcp.write(handle, data);
+}
+
+void tcp_close(StoreData& d, p::TcpHandle handle) {
+  d.tcp.close(handle);
+}
+
+}  // namespace
+
+wasmtime_error_t* define_contract_imports(wasmtime_linker_t* linker) {
+  wasmtime_error_t* error = nullptr;
+  auto define = [&](const char* module, const char* name, auto handler) {
+    if (!error) error = define_import(linker, module, name, handler);
+  };
+  define(kTelemetryModule, "log", &log);
+  define(kTelemetryModule, "checkpoint", &checkpoint);
+  define(kTelemetryModule, "metric", &metric);
+  define(kTelemetryModule, "dlq", &dlq);
+  define(kHostIoModule, "batch-emit", &batch_emit);
+  define(kHostIoModule, "batch-next", &batch_next);
+  define(kHostIoModule, "state-get", &state_get);
+  define(kHostIoModule, "state-put", &state_put);
+  define(kHostIoModule, "state-cas", &state_cas);
+  define(kHostIoModule, "tcp-connect", &tcp_connect);
+  define(kHostIoModule, "tcp-read", &tcp_read);
+  define(kHostIoModule, "tcp-write", &tcp_write);
+  define(kHostIoModule, "tcp-close", &tcp_close);
+  return error;
+}
+
+}  // namespace rapidbyte::runtime

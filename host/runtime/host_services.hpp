@@ -1,0 +1,49 @@
+// What a running connector may ask of the engine: its data, its state and its
+// telemetry. The engine implements one HostServices per stage; the runtime
+// forwards the guest's v4 imports to it after lifting their arguments.
+//
+// Thread-safety: each stage runs on its own thread and calls only its own
+// HostServices; implementations synchronise whatever they share.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "portable/protocol/types.hpp"
+
+namespace rapidbyte::runtime {
+
+template <class T>
+using ConnectorResult = std::expected<T, protocol::ConnectorError>;
+
+class HostServices {
+ public:
+  virtual ~HostServices() = default;
+
+  // telemetry
+  virtual void log(protocol::LogLevel level, std::string_view message) = 0;
+  virtual void checkpoint(protocol::CheckpointInfo info) = 0;
+  virtual void metric(protocol::MetricSample sample) = 0;
+  virtual void dlq(protocol::DlqRecord record) = 0;
+
+  // data: one Arrow IPC stream per call. batch_emit blocks while downstream is
+  // full and fails once the run is cancelled; batch_next returns nullopt at
+  // end of input.
+  virtual ConnectorResult<void> batch_emit(std::vector<uint8_t> ipc_stream) = 0;
+  virtual std::optional<std::vector<uint8_t>> batch_next() = 0;
+
+  // state
+  virtual ConnectorResult<std::optional<std::string>> state_get(protocol::StateScope scope,
+                                                                std::string key) = 0;
+  virtual ConnectorResult<void> state_put(protocol::StateScope scope, std::string key,
+                                          std::string value) = 0;
+  virtual ConnectorResult<bool> state_cas(protocol::StateScope scope, std::string key,
+                                          std::optional<std::string> expected,
+                                          std::string new_value) = 0;
+};
+
+}  // namespace rapidbyte::runtime

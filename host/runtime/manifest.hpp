@@ -1,0 +1,41 @@
+// A connector's manifest: who it is, which roles and modes it supports, what
+// it needs (network, env, filesystem, memory) and the JSON Schema of its
+// config. Embedded by the SDK in the module's `rapidbyte.manifest` custom
+// section; read by the host before the guest ever runs.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "portable/protocol/types.hpp"
+
+namespace rapidbyte::runtime {
+
+inline constexpr std::string_view kManifestSection = "rapidbyte.manifest";
+
+struct Manifest {
+  std::string id;
+  std::string version;
+  std::string description;
+  uint32_t protocol_version = 0;
+  std::vector<protocol::ConnectorRole> roles;
+  std::vector<std::string> sync_modes;
+  std::vector<std::string> write_modes;
+  // Hosts the connector may always reach.
+  std::vector<std::string> network_hosts;
+  // Config fields whose values name hosts the connector may reach.
+  std::vector<std::string> network_hosts_from_config;
+  std::vector<std::string> env;
+  std::vector<std::string> filesystem;
+  uint64_t memory_mb = 0;
+  // The config's JSON Schema, as JSON text ("{}" when absent).
+  std::string config_schema;
+
+  // Parses and checks the manifest JSON; errors name the offending field.
+  static std::expected<Manifest, std::string> parse(std::string_view json);
+};
+
+}  // namespace rapidbyte::runtime

@@ -1,0 +1,26 @@
+// What a connector instance is allowed to do and use: the manifest's
+// permissions narrowed by the pipeline, and the per-stage resource limits.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rapidbyte::runtime {
+
+struct SandboxPolicy {
+  // Linear memory cap of the guest, in bytes.
+  uint64_t memory_limit_bytes = 512ull << 20;
+  // Wall-clock limit of one call into the guest (open, validate, run, close),
+  // host calls it makes included; zero means none.
+  std::chrono::milliseconds call_timeout{0};
+  // Hosts the guest may reach with tcp-connect, exactly as named ("*" allows
+  // any). Empty: no network.
+  std::vector<std::string> allowed_hosts;
+  // Environment variables the guest sees (already filtered by the allowlist).
+  std::vector<std::pair<std::string, std::string>> env;
+};
+
+}  // namespace rapidbyte::runtime

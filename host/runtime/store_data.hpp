@@ -1,0 +1,47 @@
+// Per-store state of one connector instance: what the host functions the
+// guest calls need to reach (its memory, its allocator, the engine's services
+// for this stage, its TCP broker) and the bookkeeping of the call in progress
+// (for the wall-clock limit and error messages).
+//
+// Owned by ConnectorInstance; wasmtime hands its address back to every host
+// function through the store's data pointer.
+#pragma once
+
+#include <wasmtime.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "host/runtime/canonical_abi/guest_memory.hpp"
+#include "host/runtime/host_services.hpp"
+#include "host/runtime/tcp_broker.hpp"
+
+namespace rapidbyte::runtime {
+
+struct StoreData {
+  StoreData(std::string id, HostServices* host_services, std::vector<std::string> allowed_hosts)
+      : connector_id(id), services(host_services), tcp(std::move(id), std::move(allowed_hosts)) {}
+
+  std::string connector_id;
+  HostServices* services;
+  TcpBroker tcp;
+
+  // Set once the instance exists; host functions called before (during
+  // `_initialize`) have no guest allocator to use.
+  std::optional<wasmtime_memory_t> memory;
+  std::optional<wasmtime_func_t> realloc;
+
+  // The call in progress.
+  std::string phase = "load";
+  std::chrono::steady_clock::time_point call_started{};
+  std::chrono::milliseconds call_timeout{0};
+  bool timed_out = false;
+
+  std::optional<abi::GuestMemory> guest_memory(wasmtime_context_t* context) const {
+    if (!memory || !realloc) return std::nullopt;
+    return abi::GuestMemory(context, *memory, *realloc);
+  }
+};
+
+}  // namespace rapidbyte::runtime

@@ -1,0 +1,141 @@
+#include "portable/arrow/array.hpp"
+
+#include <cstring>
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include "portable/arrow/utf8.hpp"
+
+namespace rapidbyte::arrow {
+namespace {
+
+int32_t load_offset(const uint8_t* offsets, int64_t i) {
+  int32_t v;
+  std::memcpy(&v, offsets + i * 4, 4);
+  return v;
+}
+
+std::string describe(const ArrayData& d) {
+  return d.type.to_string() + " array";
+}
+
+}  // namespace
+
+Array Array::make_null(int64_t length) {
+  ArrayData data;
+  data.type = null();
+  data.length = length;
+  data.null_count = length;
+  return Array(std::move(data));
+}
+
+Array Array::slice(int64_t offset, int64_t length) const {
+  ArrayData out = data_;
+  out.offset = data_.offset + offset;
+  out.length = length;
+  if (data_.type.id() == TypeId::kNull) {
+    out.null_count = length;
+  } else if (data_.null_count == 0) {
+    out.null_count = 0;
+  } else {
+    out.null_count =
+        length - bit_util::count_set_bits(data_.validity.data(), out.offset, out.length);
+  }
+  return Array(std::move(out));
+}
+
+Result<void> Array::validate() const {
+  const ArrayData& d = data_;
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  if (d.length < 0 || d.offset < 0 || d.length > kMax - d.offset - 1) {
+    return make_error(describe(d) + ": invalid length " + std::to_string(d.length) + " or offset " +
+                      std::to_string(d.offset));
+  }
+  if (d.null_count < 0 || d.null_count > d.length) {
+    return make_error(describe(d) + ": null_count " + std::to_string(d.null_count) +
+                      " outside [0, " + std::to_string(d.length) + "]");
+  }
+  const int64_t end = d.offset + d.length;  // one past the last slot used
+  const Layout layout = d.type.layout();
+  if (layout == Layout::kNull) {
+    if (d.null_count != d.length) return make_error("null array: null_count must equal length");
+    return {};
+  }
+
+  if (d.validity.empty()) {
+    if (d.null_count != 0) {
+      return make_error(describe(d) + ": null_count is " + std::to_string(d.null_count) +
+                        " but there is no validity bitmap");
+    }
+  } else {
+    if (d.validity.size() < bit_util::bytes_for_bits(end)) {
+      return make_error(describe(d) + ": validity bitmap of " + std::to_string(d.validity.size()) +
+                        " bytes is too small for " + std::to_string(end) + " slots");
+    }
+    const int64_t nulls =
+        d.length - bit_util::count_set_bits(d.validity.data(), d.offset, d.length);
+    if (nulls != d.null_count) {
+      return make_error(describe(d) + ": null_count " + std::to_string(d.null_count) +
+                        " does not match the validity bitmap (" + std::to_string(nulls) +
+                        " nulls)");
+    }
+  }
+
+  switch (layout) {
+    case Layout::kNull:
+      return {};
+    case Layout::kBitmap:
+      if (d.values.size() < bit_util::bytes_for_bits(end)) {
+        return make_error(describe(d) + ": values bitmap of " + std::to_string(d.values.size()) +
+                          " bytes is too small for " + std::to_string(end) + " slots");
+      }
+      return {};
+    case Layout::kFixedWidth: {
+      const int64_t width = d.type.byte_width();
+      if (width < 0) return make_error(describe(d) + ": negative byte width");
+      if (width > 0 && end > d.values.size() / width) {
+        return make_error(describe(d) + ": values buffer of " + std::to_string(d.values.size()) +
+                          " bytes is too small for " + std::to_string(end) + " slots of " +
+                          std::to_string(width) + " bytes");
+      }
+      return {};
+    }
+    case Layout::kVarBinary: {
+      if (d.length == 0 && d.values.size() == 0) return {};  // no offsets needed
+      if (d.values.size() / 4 < end + 1) {
+        return make_error(describe(d) + ": offsets buffer of " + std::to_string(d.values.size()) +
+                          " bytes is too small for " + std::to_string(end + 1) + " offsets");
+      }
+      const uint8_t* offsets = d.values.data();
+      int32_t prev = load_offset(offsets, d.offset);
+      if (prev < 0 || prev > d.data.size()) {
+        return make_error(describe(d) + ": first offset " + std::to_string(prev) +
+                          " is outside the data buffer");
+      }
+      const bool check_utf8 = d.type.id() == TypeId::kUtf8;
+      const auto* chars = reinterpret_cast<const char*>(d.data.data());
+      for (int64_t i = 1; i <= d.length; ++i) {
+        const int32_t cur = load_offset(offsets, d.offset + i);
+        if (cur < prev) {
+          return make_error(describe(d) + ": offsets decrease at slot " + std::to_string(i - 1) +
+                            " (" + std::to_string(prev) + " then " + std::to_string(cur) + ")");
+        }
+        if (cur > d.data.size()) {
+          return make_error(describe(d) + ": offset " + std::to_string(cur) + " at slot " +
+                            std::to_string(i - 1) + " is past the end of the " +
+                            std::to_string(d.data.size()) + "-byte data buffer");
+        }
+        if (check_utf8 &&
+            !is_valid_utf8(std::string_view(chars + prev, static_cast<size_t>(cur - prev)))) {
+          return make_error(describe(d) + ": invalid UTF-8 in slot " + std::to_string(i - 1));
+        }
+        prev = cur;
+      }
+      return {};
+    }
+  }
+  return {};
+}
+
+}  // namespace rapidbyte::arrow

@@ -1,0 +1,89 @@
+// IpcStreamReader: decodes an Arrow IPC stream (schema message, record batch
+// messages, end-of-stream marker) held in one contiguous byte span.
+//
+// The input is untrusted: every flatbuffer is checked with the flatbuffers
+// Verifier, every buffer's offset and length against the message body, node
+// and buffer counts against the schema, validity bitmaps against null
+// counts, offsets for monotonicity and bounds, and utf8 columns for UTF-8.
+// Malformed input yields an Error saying what was wrong; it never crashes.
+// Not supported (each rejected with a clear error): compressed bodies,
+// dictionary batches and dictionary-encoded fields, big-endian data, nested
+// types and the types DataType does not have. Streams written before Arrow
+// 0.15 (no continuation word) are accepted; a stream that ends at a message
+// boundary without the end marker is treated as complete, as Arrow does.
+//
+// Memory: arrays returned by next() are zero-copy views into `bytes`. The
+// caller keeps `bytes` alive while they are in use — or passes `owner`, an
+// object that owns the bytes, which every returned Buffer then shares.
+// Thread-compatible; move-only.
+//
+//   auto reader = IpcStreamReader::open(bytes);
+//   if (!reader) return reader.error();
+//   while (true) {
+//     auto batch = reader->next();
+//     if (!batch) return batch.error();
+//     if (!*batch) break;  // end of stream
+//     use(**batch);
+//   }
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "portable/arrow/record_batch.hpp"
+#include "portable/arrow/schema.hpp"
+#include "portable/arrow/status.hpp"
+
+namespace rapidbyte::arrow {
+
+class IpcStreamReader {
+ public:
+  // Reads the schema message. Fails when the stream does not start with a
+  // valid schema message.
+  static Result<IpcStreamReader> open(std::span<const uint8_t> bytes,
+                                      std::shared_ptr<const void> owner = nullptr);
+
+  IpcStreamReader(IpcStreamReader&&) noexcept = default;
+  IpcStreamReader& operator=(IpcStreamReader&&) noexcept = default;
+
+  const std::shared_ptr<const Schema>& schema() const { return schema_; }
+
+  // The next record batch, nullopt at the end of the stream, or an Error
+  // (which is then returned by every later call too).
+  Result<std::optional<RecordBatch>> next();
+
+  // Bytes consumed so far.
+  size_t position() const { return pos_; }
+
+ private:
+  struct Message;
+
+  IpcStreamReader(std::span<const uint8_t> bytes, std::shared_ptr<const void> owner)
+      : bytes_(bytes), owner_(std::move(owner)) {}
+
+  // Reads the framing and verified metadata of the next message; nullopt at
+  // the end of the stream.
+  Result<std::optional<Message>> read_message();
+  Result<RecordBatch> decode_record_batch(const void* record_batch, std::span<const uint8_t> body);
+
+  std::span<const uint8_t> bytes_;
+  std::shared_ptr<const void> owner_;
+  size_t pos_ = 0;
+  std::shared_ptr<const Schema> schema_;
+  std::vector<uint64_t> aligned_metadata_;  // metadata copy when input is misaligned
+  std::optional<Error> error_;
+  bool done_ = false;
+};
+
+// Every batch of a complete stream, with its schema.
+struct IpcStreamContents {
+  std::shared_ptr<const Schema> schema;
+  std::vector<RecordBatch> batches;
+};
+Result<IpcStreamContents> read_ipc_stream(std::span<const uint8_t> bytes,
+                                          std::shared_ptr<const void> owner = nullptr);
+
+}  // namespace rapidbyte::arrow

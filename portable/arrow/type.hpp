@@ -1,0 +1,148 @@
+// DataType: the logical type of an Arrow array, as a small value.
+//
+// Arrow types form a closed family here, so a DataType is a plain value (an
+// id plus the few parameters some ids carry) rather than a class hierarchy:
+// it is cheap to copy and compare and needs no RTTI. Types are made with the
+// factory functions below, e.g. `int64()` or `timestamp(TimeUnit::kMicro,
+// "UTC")`. Thread-safety: immutable once built; safe to share.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace rapidbyte::arrow {
+
+enum class TypeId : uint8_t {
+  kNull,
+  kBool,
+  kInt8,
+  kInt16,
+  kInt32,
+  kInt64,
+  kUInt8,
+  kUInt16,
+  kUInt32,
+  kUInt64,
+  kFloat32,
+  kFloat64,
+  kUtf8,
+  kBinary,
+  kFixedSizeBinary,
+  kDate32,
+  kTimestamp,
+  kDecimal128,
+};
+
+enum class TimeUnit : uint8_t { kSecond, kMilli, kMicro, kNano };
+
+// How an array of a given type is laid out in memory (Arrow's "physical
+// layout"); it decides which buffers an array has.
+enum class Layout : uint8_t {
+  kNull,        // no buffers at all
+  kBitmap,      // validity + bit-packed values (bool)
+  kFixedWidth,  // validity + values of byte_width() bytes each
+  kVarBinary,   // validity + int32 offsets + data (utf8, binary)
+};
+
+class DataType {
+ public:
+  // The null type.
+  DataType() = default;
+
+  TypeId id() const { return id_; }
+  Layout layout() const;
+
+  // Bytes per value for kFixedWidth layouts; 0 otherwise.
+  int32_t byte_width() const;
+
+  // Timestamp parameters. REQUIRES: id() == TypeId::kTimestamp.
+  TimeUnit unit() const { return unit_; }
+  // Empty for a zone-naive timestamp.
+  const std::string& timezone() const { return timezone_; }
+
+  // Decimal128 parameters. REQUIRES: id() == TypeId::kDecimal128.
+  int32_t precision() const { return precision_; }
+  int32_t scale() const { return scale_; }
+
+  // Named like the factories: "int64", "utf8", "float64", "date32",
+  // "timestamp[us, tz=UTC]", "fixed_size_binary[16]", "decimal128(38, 9)".
+  std::string to_string() const;
+
+  bool operator==(const DataType&) const = default;
+
+ private:
+  friend DataType make_type(TypeId);
+  friend DataType timestamp(TimeUnit, std::string);
+  friend DataType fixed_size_binary(int32_t);
+  friend DataType decimal128(int32_t, int32_t);
+
+  TypeId id_ = TypeId::kNull;
+  TimeUnit unit_ = TimeUnit::kSecond;
+  int32_t byte_width_ = 0;  // fixed_size_binary only
+  int32_t precision_ = 0;
+  int32_t scale_ = 0;
+  std::string timezone_;
+};
+
+// Type without parameters. REQUIRES: id is not kTimestamp,
+// kFixedSizeBinary or kDecimal128 (those have factories of their own).
+DataType make_type(TypeId id);
+
+inline DataType null() {
+  return make_type(TypeId::kNull);
+}
+inline DataType boolean() {
+  return make_type(TypeId::kBool);
+}
+inline DataType int8() {
+  return make_type(TypeId::kInt8);
+}
+inline DataType int16() {
+  return make_type(TypeId::kInt16);
+}
+inline DataType int32() {
+  return make_type(TypeId::kInt32);
+}
+inline DataType int64() {
+  return make_type(TypeId::kInt64);
+}
+inline DataType uint8() {
+  return make_type(TypeId::kUInt8);
+}
+inline DataType uint16() {
+  return make_type(TypeId::kUInt16);
+}
+inline DataType uint32() {
+  return make_type(TypeId::kUInt32);
+}
+inline DataType uint64() {
+  return make_type(TypeId::kUInt64);
+}
+inline DataType float32() {
+  return make_type(TypeId::kFloat32);
+}
+inline DataType float64() {
+  return make_type(TypeId::kFloat64);
+}
+inline DataType utf8() {
+  return make_type(TypeId::kUtf8);
+}
+inline DataType binary() {
+  return make_type(TypeId::kBinary);
+}
+inline DataType date32() {
+  return make_type(TypeId::kDate32);
+}
+
+// REQUIRES: timezone is empty (naive) or an Olson name / "+HH:MM" offset.
+DataType timestamp(TimeUnit unit, std::string timezone = {});
+// REQUIRES: byte_width >= 0.
+DataType fixed_size_binary(int32_t byte_width);
+// REQUIRES: 1 <= precision <= 38.
+DataType decimal128(int32_t precision, int32_t scale);
+
+// "s", "ms", "us", "ns".
+std::string_view time_unit_name(TimeUnit unit);
+
+}  // namespace rapidbyte::arrow

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Prepares a fresh Debian bookworm machine (as root) to build and test Rapidbyte:
+# Debian packages, pinned cargo tools, the cached wasmtime C API, and pyarrow.
+# Idempotent: every step is skipped when its result is already present.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/versions.sh
+source "$here/versions.sh"
+
+log() { printf '[setup] %s\n' "$*"; }
+
+debian_packages=(
+  # host build
+  cmake ninja-build g++ ccache pkg-config git
+  # guest toolchain (wasm32-wasi)
+  clang-19 lld-19 llvm-19 wasi-libc libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 libclang-rt-19-dev-wasm32
+  # native clang runtime for libFuzzer targets
+  libclang-rt-19-dev
+  # format and lint
+  clang-format-19 clang-tidy-19
+  # libraries
+  libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev rapidjson-dev libvalijson-dev
+  libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev liblz4-dev libzstd-dev
+  libssl-dev libflatbuffers-dev flatbuffers-compiler
+  # PostgreSQL server and client for the demo and the tests
+  postgresql-15 postgresql-client-15
+  # test helpers
+  util-linux
+)
+
+install_debian_packages() {
+  local missing=()
+  for p in "${debian_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    log "installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  # Debian's postgresql-common creates a default cluster on install; the project
+  # never uses it (tests and the demo start their own), so keep it from running.
+  if command -v pg_lsclusters >/dev/null && pg_lsclusters -h 2>/dev/null | grep -q online; then
+    pg_ctlcluster 15 main stop 2>/dev/null || true
+  fi
+}
+
+install_wit_bindgen() {
+  if command -v wit-bindgen >/dev/null &&
+    [[ "$(wit-bindgen --version 2>/dev/null)" == *"$WIT_BINDGEN_VERSION"* ]]; then
+    return
+  fi
+  log "installing wit-bindgen-cli $WIT_BINDGEN_VERSION"
+  cargo install --locked --quiet wit-bindgen-cli --version "=$WIT_BINDGEN_VERSION"
+}
+
+install_python_packages() {
+  if python3 -c "import pyarrow, sys; sys.exit(pyarrow.__version__ != '$PYARROW_VERSION')" 2>/dev/null; then
+    return
+  fi
+  log "installing pyarrow $PYARROW_VERSION"
+  # A Debian-managed python refuses plain pip installs; a user-managed one accepts them.
+  python3 -m pip install --quiet --disable-pip-version-check "pyarrow==$PYARROW_VERSION" 2>/dev/null ||
+    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "pyarrow==$PYARROW_VERSION"
+}
+
+export PATH="$HOME/.cargo/bin:$PATH"
+install_debian_packages
+install_wit_bindgen
+"$here/build-wasmtime.sh"
+install_python_packages
+log "machine ready"

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Command (2) of the README: set up this machine, build, check formatting and
+# run the whole test suite.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/scripts/setup.sh"
+"$root/scripts/build.sh"
+echo "[test] format check"
+cmake --build "$root/build" --target format-check
+echo "[test] ctest"
+ctest --test-dir "$root/build" --output-on-failure -j2

@@ -1,0 +1,11 @@
+# Pinned versions of the tools and libraries that do not come from Debian.
+# Sourced by the setup scripts and read by CMake (cmake/Versions.cmake mirrors it).
+
+# Newest wasmtime C API whose minimum Rust version the machine's rustc (1.95) meets.
+WASMTIME_VERSION=48.0.8
+WIT_BINDGEN_VERSION=0.63.0
+PYARROW_VERSION=26.0.1
+
+# Heavy one-time builds live here, outside any clone, keyed by version.
+RAPIDBYTE_CACHE_DIR="${RAPIDBYTE_CACHE_DIR:-$HOME/.cache/rapidbyte}"
+WASMTIME_PREFIX="$RAPIDBYTE_CACHE_DIR/wasmtime-c-api-$WASMTIME_VERSION"

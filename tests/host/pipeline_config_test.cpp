@@ -1,0 +1,109 @@
+// Pipeline YAML: defaults, ${VAR} substitution, and errors that name the
+// file, line and field.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "host/engine/pipeline_config.hpp"
+
+namespace rapidbyte::engine {
+namespace {
+
+constexpr const char* kMinimal = R"(version: 1
+pipeline: demo
+source:
+  use: generator
+  config:
+    rows: 10
+    name: "007"
+  streams:
+    - name: numbers
+transforms:
+  - use: passthrough
+destination:
+  use: "null"
+)";
+
+TEST(PipelineConfigTest, ParsesMinimalPipelineWithDefaults) {
+  auto p = parse_pipeline(kMinimal, "p.yaml");
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->pipeline, "demo");
+  EXPECT_EQ(p->source.use, "generator");
+  EXPECT_EQ(p->source.config_json, R"({"rows":10,"name":"007"})");
+  ASSERT_EQ(p->streams.size(), 1u);
+  EXPECT_EQ(p->streams[0].name, "numbers");
+  ASSERT_EQ(p->transforms.size(), 1u);
+  EXPECT_EQ(p->transforms[0].use, "passthrough");
+  EXPECT_EQ(p->transforms[0].config_json, "{}");
+  EXPECT_EQ(p->destination.use, "null");
+  EXPECT_EQ(p->write_mode, protocol::WriteMode::kAppend);
+  EXPECT_EQ(p->resources.max_batch_bytes, 4u << 20);
+  EXPECT_EQ(p->resources.parallelism, 1u);
+}
+
+TEST(PipelineConfigTest, SubstitutesEnvironmentVariables) {
+  ::setenv("RB_TEST_ROWS", "42", 1);
+  auto p = parse_pipeline(
+      "pipeline: x\nsource:\n  use: generator\n  config:\n    rows: \"${RB_TEST_ROWS}\"\n    n: "
+      "${RB_TEST_ROWS}\n"
+      "  streams: [{name: s}]\ndestination: {use: \"null\"}\n",
+      "p.yaml");
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->source.config_json, R"({"rows":"42","n":42})");
+}
+
+TEST(PipelineConfigTest, UnsetVariableIsNamed) {
+  ::unsetenv("RB_TEST_MISSING");
+  auto p = parse_pipeline(
+      "pipeline: x\nsource:\n  use: generator\n  config:\n    password: ${RB_TEST_MISSING}\n"
+      "  streams: [{name: s}]\ndestination: {use: \"null\"}\n",
+      "p.yaml");
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error(),
+            "p.yaml:5:15: source.config.password: environment variable RB_TEST_MISSING is not set");
+}
+
+TEST(PipelineConfigTest, UnknownKeyNamesLineAndField) {
+  auto p = parse_pipeline("pipeline: x\nsorce: {}\n", "p.yaml");
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error(),
+            "p.yaml:2:1: sorce: unknown key (expected one of: version, pipeline, source, "
+            "transforms, destination, resources)");
+}
+
+TEST(PipelineConfigTest, WrongTypeNamesField) {
+  auto p = parse_pipeline(
+      "pipeline: x\nsource:\n  use: g\n  streams: [{name: s}]\ndestination: {use: n}\n"
+      "resources:\n  max_batch_bytes: lots\n",
+      "p.yaml");
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error(),
+            "p.yaml:7:20: resources.max_batch_bytes: must be a non-negative integer, got 'lots'");
+}
+
+TEST(PipelineConfigTest, BadWriteModeListsChoices) {
+  auto p = parse_pipeline(
+      "pipeline: x\nsource:\n  use: g\n  streams: [{name: s}]\ndestination: {use: n, write_mode: "
+      "merge}\n",
+      "p.yaml");
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error(),
+            "p.yaml:5:35: destination.write_mode: unknown value 'merge' (expected one of: append, "
+            "replace, upsert)");
+}
+
+TEST(PipelineConfigTest, MissingStreamsIsAnError) {
+  auto p = parse_pipeline("pipeline: x\nsource:\n  use: g\ndestination: {use: n}\n", "p.yaml");
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error(), "p.yaml:3:3: source.streams: at least one stream is required");
+}
+
+TEST(PipelineConfigTest, InvalidYamlNamesPosition) {
+  auto p = parse_pipeline("pipeline: [x\n", "p.yaml");
+  ASSERT_FALSE(p);
+  EXPECT_TRUE(p.error().starts_with("p.yaml:")) << p.error();
+  EXPECT_NE(p.error().find("invalid YAML"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rapidbyte::engine

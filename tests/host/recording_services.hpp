@@ -1,0 +1,67 @@
+// A HostServices for tests: records every telemetry call, serves batches from
+// a list, keeps state in memory and captures emitted batches.
+#pragma once
+
+#include <deque>
+#include <map>
+
+#include "host/runtime/host_services.hpp"
+
+namespace rapidbyte::testing {
+
+class RecordingServices : public runtime::HostServices {
+ public:
+  std::vector<std::pair<protocol::LogLevel, std::string>> logs;
+  std::vector<protocol::CheckpointInfo> checkpoints;
+  std::vector<protocol::MetricSample> metrics;
+  std::vector<protocol::DlqRecord> dlq_records;
+  std::vector<std::vector<uint8_t>> emitted;
+  std::deque<std::vector<uint8_t>> to_deliver;
+  std::map<std::string, std::string> state;  // key: "<scope>/<key>"
+
+  void log(protocol::LogLevel level, std::string_view message) override {
+    logs.emplace_back(level, std::string(message));
+  }
+  void checkpoint(protocol::CheckpointInfo info) override {
+    checkpoints.push_back(std::move(info));
+  }
+  void metric(protocol::MetricSample sample) override { metrics.push_back(std::move(sample)); }
+  void dlq(protocol::DlqRecord record) override { dlq_records.push_back(std::move(record)); }
+  runtime::ConnectorResult<void> batch_emit(std::vector<uint8_t> batch) override {
+    emitted.push_back(std::move(batch));
+    return {};
+  }
+  std::optional<std::vector<uint8_t>> batch_next() override {
+    if (to_deliver.empty()) return std::nullopt;
+    auto b = std::move(to_deliver.front());
+    to_deliver.pop_front();
+    return b;
+  }
+  static std::string key_of(protocol::StateScope scope, const std::string& key) {
+    return std::to_string(static_cast<int>(scope)) + "/" + key;
+  }
+  runtime::ConnectorResult<std::optional<std::string>> state_get(protocol::StateScope scope,
+                                                                 std::string key) override {
+    auto it = state.find(key_of(scope, key));
+    if (it == state.end()) return std::nullopt;
+    return it->second;
+  }
+  runtime::ConnectorResult<void> state_put(protocol::StateScope scope, std::string key,
+                                           std::string value) override {
+    state[key_of(scope, key)] = std::move(value);
+    return {};
+  }
+  runtime::ConnectorResult<bool> state_cas(protocol::StateScope scope, std::string key,
+                                           std::optional<std::string> expected,
+                                           std::string new_value) override {
+    auto k = key_of(scope, key);
+    auto it = state.find(k);
+    std::optional<std::string> current;
+    if (it != state.end()) current = it->second;
+    if (current != expected) return false;
+    state[k] = std::move(new_value);
+    return true;
+  }
+};
+
+}  // namespace rapidbyte::testing

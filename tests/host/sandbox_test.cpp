@@ -1,0 +1,132 @@
+// The sandbox: guests that loop forever, allocate past their cap, trap, reach
+// for a host they may not, or were built for another world each end in the
+// documented error, and the host goes on running other guests.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "tests/host/runtime_fixture.hpp"
+
+namespace rapidbyte::testing {
+namespace {
+
+namespace p = rapidbyte::protocol;
+
+p::RunRequest read_request(const std::string& stream = "s") {
+  p::RunRequest req;
+  req.phase = p::RunPhase::kRead;
+  p::StreamContext ctx;
+  ctx.stream_name = stream;
+  req.streams.push_back(ctx);
+  return req;
+}
+
+class SandboxTest : public RuntimeTest {};
+
+TEST_F(SandboxTest, EndlessLoopStopsAtWallClockLimit) {
+  runtime::SandboxPolicy policy;
+  policy.call_timeout = std::chrono::milliseconds(300);
+  auto guest = instantiate(test_guest("test-misbehave"), policy);
+  ASSERT_TRUE(guest);
+  ASSERT_TRUE(guest->open("loop"));
+  const auto started = std::chrono::steady_clock::now();
+  auto result = guest->run(read_request());
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, "GUEST_TIMEOUT");
+  EXPECT_EQ(result.error().category, p::ErrorCategory::kInternal);
+  EXPECT_EQ(
+      result.error().message,
+      "connector '" + guest->id() + "' exceeded its wall-clock limit of 300 ms during phase read");
+  // It stopped: well before a test timeout, whatever the machine's load.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(60));
+}
+
+TEST_F(SandboxTest, AllocationPastCapStopsAtMemoryLimit) {
+  runtime::SandboxPolicy policy;
+  policy.memory_limit_bytes = 32u << 20;
+  auto guest = instantiate(test_guest("test-misbehave"), policy);
+  ASSERT_TRUE(guest);
+  ASSERT_TRUE(guest->open("hog"));
+  auto result = guest->run(read_request());
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, "GUEST_MEMORY_LIMIT");
+  EXPECT_TRUE(result.error().message.starts_with(
+      "connector '" + guest->id() + "' reached its memory limit of 32 MiB during phase read"))
+      << result.error().message;
+}
+
+TEST_F(SandboxTest, TrapBecomesStructuredErrorAndPoisonsInstance) {
+  auto guest = instantiate(test_guest("test-misbehave"));
+  ASSERT_TRUE(guest);
+  ASSERT_TRUE(guest->open("trap"));
+  auto result = guest->run(read_request());
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, "GUEST_TRAP");
+  EXPECT_TRUE(result.error().message.starts_with("connector '" + guest->id() +
+                                                 "' trapped during phase read: "))
+      << result.error().message;
+  auto again = guest->run(read_request());
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, "GUEST_POISONED");
+}
+
+TEST_F(SandboxTest, HostKeepsRunningOtherGuestsWhileOneMisbehaves) {
+  runtime::SandboxPolicy slow;
+  slow.call_timeout = std::chrono::milliseconds(500);
+  RecordingServices other_services;
+  auto module = load(test_guest("test-misbehave"));
+  ASSERT_TRUE(module);
+  std::optional<p::ConnectorError> looping_error;
+  std::thread looping([&] {
+    auto guest = runtime::ConnectorInstance::create(*engine_, module, &other_services, slow);
+    ASSERT_TRUE(guest);
+    ASSERT_TRUE((*guest)->open("loop"));
+    auto r = (*guest)->run(read_request());
+    if (!r) looping_error = r.error();
+  });
+  auto healthy = instantiate(test_guest("test-misbehave"));
+  ASSERT_TRUE(healthy);
+  ASSERT_TRUE(healthy->open("ok"));
+  auto summary = healthy->run(read_request());
+  ASSERT_TRUE(summary) << summary.error().message;
+  EXPECT_EQ(summary->role, p::ConnectorRole::kSource);
+  looping.join();
+  ASSERT_TRUE(looping_error);
+  EXPECT_EQ(looping_error->code, "GUEST_TIMEOUT");
+}
+
+TEST_F(SandboxTest, TcpConnectToHostNotAllowedIsPermissionError) {
+  runtime::SandboxPolicy policy;
+  policy.allowed_hosts = {"db.internal"};
+  auto guest = instantiate(test_guest("test-abi-echo"), policy);
+  ASSERT_TRUE(guest);
+  ASSERT_TRUE(guest->open(""));
+  auto result = guest->run(read_request("tcp"));
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().category, p::ErrorCategory::kPermission);
+  EXPECT_EQ(result.error().code, "NETWORK_DENIED");
+  EXPECT_EQ(result.error().message, "connector '" + guest->id() +
+                                        "' may not connect to host 'db.example.invalid': not in "
+                                        "its allowed network hosts");
+}
+
+TEST_F(SandboxTest, ModuleBuiltForAnotherWorldIsRefused) {
+  auto module = engine_->load(test_guest("test-other-world"));
+  ASSERT_FALSE(module);
+  EXPECT_EQ(module.error(), "connector module " + test_guest("test-other-world").string() +
+                                ": module targets 'example:widget/widget-world@1.0.0', not a "
+                                "rapidbyte:connector@4.0.0 connector world");
+}
+
+TEST_F(SandboxTest, FileThatIsNotWasmIsRefused) {
+  const auto path = cache_dir_ / "not-wasm.wasm";
+  std::filesystem::create_directories(cache_dir_);
+  std::ofstream(path) << "hello";
+  auto module = engine_->load(path);
+  ASSERT_FALSE(module);
+  EXPECT_EQ(module.error(), "connector module " + path.string() +
+                                ": not a WebAssembly core module (bad magic or version)");
+}
+
+}  // namespace
+}  // namespace rapidbyte::testing
