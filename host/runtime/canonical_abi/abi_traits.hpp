@@ -32,7 +32,7 @@
 
 #include "host/runtime/canonical_abi/flat_values.hpp"
 #include "host/runtime/canonical_abi/guest_memory.hpp"
-#include "host/runtime/canonical_abi/utf8.hpp"
+#include "portable/arrow/utf8.hpp"
 
 namespace rapidbyte::runtime::abi {
 
@@ -230,8 +230,9 @@ struct Abi<std::string> : SpanAbi<std::string, Abi<std::string>> {
   static AbiResult<std::string> from_guest(const GuestMemory& m, Span32 span) {
     auto bytes = m.bytes(span.ptr, span.len);
     if (!bytes) return std::unexpected(bytes.error());
-    if (!is_valid_utf8(*bytes)) return std::unexpected("string from guest is not valid UTF-8");
-    return std::string(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+    const std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+    if (!arrow::is_valid_utf8(text)) return std::unexpected("string from guest is not valid UTF-8");
+    return std::string(text);
   }
   static AbiResult<Span32> to_guest(GuestMemory& m, const std::string& v) {
     return copy_into_guest(m, {reinterpret_cast<const uint8_t*>(v.data()), v.size()}, 1);
