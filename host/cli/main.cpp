@@ -11,6 +11,7 @@
 #include "host/cli/report_printer.hpp"
 #include "host/engine/connector_catalog.hpp"
 #include "host/engine/pipeline_runner.hpp"
+#include "host/engine/state/open_state_backend.hpp"
 #include "host/runtime/wasm_engine.hpp"
 
 namespace {
@@ -39,8 +40,12 @@ int run_command(const std::string& pipeline_path, const std::string& connector_d
   }
   auto wasm = make_engine();
   engine::ConnectorCatalog catalog(*wasm, engine::ConnectorCatalog::default_dirs(connector_dir));
-  engine::MemoryStateStore state;
-  engine::PipelineRunner runner(*wasm, catalog, state);
+  auto state = engine::open_state_backend(pipeline->state);
+  if (!state) {
+    std::cerr << "error: " << state.error() << "\n";
+    return kExitRunFailed;
+  }
+  engine::PipelineRunner runner(*wasm, catalog, **state);
   auto report = runner.run(*pipeline);
   if (!report) {
     std::cerr << "error: " << report.error() << "\n";

@@ -24,16 +24,6 @@ std::string human_bytes(uint64_t bytes) {
   return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", v, kUnits[unit]);
 }
 
-const protocol::ConnectorError* root_error(const engine::StreamReport& s) {
-  const protocol::ConnectorError* cancelled = nullptr;
-  for (const auto& stage : s.stages) {
-    if (!stage.error) continue;
-    if (stage.error->code != "CANCELLED") return &*stage.error;
-    cancelled = &*stage.error;
-  }
-  return cancelled;
-}
-
 }  // namespace
 
 std::string version_string() {
@@ -45,7 +35,7 @@ std::string report_text(const engine::RunReport& report) {
   std::string out;
   const double secs = seconds(report);
   for (const auto& s : report.streams) {
-    if (const auto* e = root_error(s)) {
+    if (const auto* e = s.root_error()) {
       out += fmt::format("stream {:<20} FAILED  {}\n", s.stream, e->message);
     } else {
       out += fmt::format("stream {:<20} ok      {} records, {}\n", s.stream, s.records(),
@@ -83,7 +73,7 @@ std::string report_json(const engine::RunReport& report) {
     w.Uint64(s.records());
     w.Key("bytes");
     w.Uint64(s.bytes());
-    if (const auto* e = root_error(s)) {
+    if (const auto* e = s.root_error()) {
       w.Key("error");
       w.String(e->message.c_str());
       w.Key("error_code");

@@ -1,6 +1,8 @@
-// A bounded, blocking queue of Arrow IPC batches between two stages of a
-// stream. A full queue blocks the producer (backpressure); the producer
-// closes it when done; cancel() wakes everyone and ends the flow at once.
+// A bounded, blocking queue between two stages of a stream. It carries Arrow
+// IPC batches and, in-band between them, the source's checkpoints, so a
+// checkpoint reaches the destination after exactly the batches it covers.
+// A full queue blocks the producer (backpressure); the producer closes it
+// when done; cancel() wakes everyone and ends the flow at once.
 //
 // Thread-safe: one producer thread and one consumer thread.
 #pragma once
@@ -10,37 +12,41 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <variant>
 #include <vector>
+
+#include "portable/protocol/types.hpp"
 
 namespace rapidbyte::engine {
 
 class BatchQueue {
  public:
   using Batch = std::vector<uint8_t>;
+  using Item = std::variant<Batch, protocol::CheckpointInfo>;
 
   explicit BatchQueue(size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
   BatchQueue(const BatchQueue&) = delete;
   BatchQueue& operator=(const BatchQueue&) = delete;
 
   // Waits for room, then enqueues. False when the queue was cancelled.
-  bool push(Batch batch) {
+  bool push(Item item) {
     std::unique_lock lock(mu_);
     not_full_.wait(lock, [&] { return cancelled_ || items_.size() < capacity_; });
     if (cancelled_) return false;
-    items_.push_back(std::move(batch));
+    items_.push_back(std::move(item));
     not_empty_.notify_one();
     return true;
   }
 
-  // The next batch; nullopt once closed and drained, or cancelled.
-  std::optional<Batch> pop() {
+  // The next item; nullopt once closed and drained, or cancelled.
+  std::optional<Item> pop() {
     std::unique_lock lock(mu_);
     not_empty_.wait(lock, [&] { return cancelled_ || closed_ || !items_.empty(); });
     if (cancelled_ || items_.empty()) return std::nullopt;
-    Batch batch = std::move(items_.front());
+    Item item = std::move(items_.front());
     items_.pop_front();
     not_full_.notify_one();
-    return batch;
+    return item;
   }
 
   // The producer is done: the consumer drains what is queued, then sees the end.
@@ -69,7 +75,7 @@ class BatchQueue {
   mutable std::mutex mu_;
   std::condition_variable not_full_;
   std::condition_variable not_empty_;
-  std::deque<Batch> items_;
+  std::deque<Item> items_;
   bool closed_ = false;
   bool cancelled_ = false;
 };

@@ -302,7 +302,8 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
   if (!root.IsMap())
     return std::unexpected(path.string() + ": the pipeline must be a YAML mapping");
   if (auto ok = r.only_keys(
-          root, "", {"version", "pipeline", "source", "transforms", "destination", "resources"});
+          root, "",
+          {"version", "pipeline", "source", "transforms", "destination", "state", "resources"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -364,6 +365,20 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
   if (dest["primary_key"])
     TRY_ASSIGN(p.primary_key, r.strings(dest["primary_key"], "destination.primary_key"));
 
+  if (const auto state = root["state"]) {
+    if (auto ok = r.only_keys(state, "state", {"backend", "connection"}); !ok)
+      return std::unexpected(ok.error());
+    if (state["backend"]) {
+      TRY_ASSIGN(p.state.backend, r.string(state["backend"], "state.backend"));
+      if (p.state.backend != "sqlite") {
+        return std::unexpected(
+            r.error(state["backend"], "state.backend",
+                    "unknown backend '" + p.state.backend + "' (this build supports: sqlite)"));
+      }
+    }
+    if (state["connection"])
+      TRY_ASSIGN(p.state.connection, r.string(state["connection"], "state.connection"));
+  }
   if (const auto res = root["resources"]) {
     if (auto ok = parse_resources(r, res, p.resources); !ok) return std::unexpected(ok.error());
   }

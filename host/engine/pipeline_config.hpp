@@ -41,6 +41,12 @@ struct ResourcesConfig {
   uint32_t stage_timeout_seconds = 0;  // 0: no wall-clock limit on a stage's run
 };
 
+struct StateConfig {
+  std::string backend = "sqlite";
+  // SQLite: the database file (default ~/.rapidbyte/state.db).
+  std::string connection;
+};
+
 struct PipelineConfig {
   std::filesystem::path file;
   uint32_t version = 1;
@@ -51,6 +57,7 @@ struct PipelineConfig {
   ConnectorConfig destination;
   protocol::WriteMode write_mode = protocol::WriteMode::kAppend;
   std::vector<std::string> primary_key;
+  StateConfig state;
   ResourcesConfig resources;
 };
 

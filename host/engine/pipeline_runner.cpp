@@ -7,7 +7,9 @@
 #include <cstdlib>
 #include <thread>
 
+#include "host/engine/config_validator.hpp"
 #include "host/engine/stage_services.hpp"
+#include "host/runtime/connector_errors.hpp"
 #include "host/runtime/connector_instance.hpp"
 
 namespace rapidbyte::engine {
@@ -17,11 +19,7 @@ namespace {
 namespace p = rapidbyte::protocol;
 using ModulePtr = std::shared_ptr<const runtime::ConnectorModule>;
 
-struct StagePlan {
-  ModulePtr module;
-  const ConnectorConfig* config;
-  p::RunPhase phase;
-};
+using StagePlan = PipelineRunner::StagePlan;
 
 // The sandbox of one stage: the manifest's permissions, narrowed to what the
 // pipeline gives (hosts named in the config, env vars that are set).
@@ -70,8 +68,9 @@ bool is_cancellation(const p::ConnectorError& e) {
 
 // Runs one stage to completion on the calling thread.
 void run_stage(const runtime::WasmEngine& engine, const PipelineConfig& pipeline,
-               const StagePlan& plan, const p::StreamContext& context, StageServices::Wiring wiring,
-               StageReport& report, const std::function<void()>& cancel_stream) {
+               const StagePlan& plan, const p::StreamContext& context,
+               const StageServices::Wiring& wiring, StageReport& report,
+               const std::function<void()>& cancel_stream) {
   StageServices services(wiring, &report);
   auto fail = [&](p::ConnectorError e) {
     // A stage that stops because another one failed keeps the cancellation
@@ -95,12 +94,13 @@ void run_stage(const runtime::WasmEngine& engine, const PipelineConfig& pipeline
   if (!summary) return fail(summary.error());
   report.summary = std::move(*summary);
   if (auto closed = (*instance)->close(); !closed) return fail(closed.error());
+  if (auto finished = services.finish(); !finished) return fail(finished.error());
   if (wiring.output) wiring.output->close();
 }
 
 StreamReport run_stream(const runtime::WasmEngine& engine, const PipelineConfig& pipeline,
                         const std::vector<StagePlan>& plans, const StreamConfig& stream,
-                        StateStore& state) {
+                        StateBackend& state, int64_t run_id) {
   StreamReport report;
   report.stream = stream.name;
   report.stages.resize(plans.size());
@@ -111,15 +111,29 @@ StreamReport run_stream(const runtime::WasmEngine& engine, const PipelineConfig&
   auto cancel_stream = [&] {
     for (auto& q : queues) q->cancel();
   };
-  const p::StreamContext context = stream_context(pipeline, stream);
+  p::StreamContext context = stream_context(pipeline, stream);
+  if (stream.sync_mode != p::SyncMode::kFullRefresh) {
+    // Resume after the last cursor the destination committed.
+    auto cursor = state.cursor(pipeline.pipeline, stream.name);
+    if (!cursor) {
+      report.stages[0].error =
+          runtime::make_error(p::ErrorCategory::kInternal, "STATE", cursor.error());
+      return report;
+    }
+    if (*cursor) context.last_cursor_value = (*cursor)->value;
+  }
   {
     std::vector<std::jthread> threads;
     for (size_t i = 0; i < plans.size(); ++i) {
       report.stages[i].connector_id = plans[i].module->manifest.id;
       report.stages[i].role = plans[i].module->role;
-      StageServices::Wiring wiring{pipeline.pipeline, stream.name,
+      StageServices::Wiring wiring{pipeline.pipeline,
+                                   stream.name,
+                                   run_id,
+                                   plans[i].module->role,
                                    i > 0 ? queues[i - 1].get() : nullptr,
-                                   i + 1 < plans.size() ? queues[i].get() : nullptr, &state};
+                                   i + 1 < plans.size() ? queues[i].get() : nullptr,
+                                   &state};
       threads.emplace_back([&, i, wiring] {
         run_stage(engine, pipeline, plans[i], context, wiring, report.stages[i], cancel_stream);
       });
@@ -130,29 +144,47 @@ StreamReport run_stream(const runtime::WasmEngine& engine, const PipelineConfig&
 
 }  // namespace
 
-std::expected<RunReport, std::string> PipelineRunner::run(const PipelineConfig& pipeline) const {
-  auto where = [&](const ConnectorConfig& c) {
-    return pipeline.file.string() + ":" + std::to_string(c.line) + ": ";
-  };
+std::expected<std::vector<PipelineRunner::StagePlan>, std::string> PipelineRunner::plan(
+    const PipelineConfig& pipeline) const {
   std::vector<StagePlan> plans;
-  auto source = catalog_.find(pipeline.source.use, p::ConnectorRole::kSource);
-  if (!source) return std::unexpected(where(pipeline.source) + "source.use: " + source.error());
-  plans.push_back({*source, &pipeline.source, p::RunPhase::kRead});
+  std::string problems;
+  auto add = [&](const ConnectorConfig& c, const std::string& field, p::ConnectorRole role,
+                 p::RunPhase phase) {
+    const std::string where = pipeline.file.string() + ":" + std::to_string(c.line) + ": " + field;
+    auto module = catalog_.find(c.use, role);
+    if (!module) {
+      problems += (problems.empty() ? "" : "\n") + where + ".use: " + module.error();
+      return;
+    }
+    auto violations = validate_config(c.config_json, (*module)->manifest.config_schema);
+    if (!violations.empty()) {
+      problems += (problems.empty() ? "" : "\n") + where + ".config: connector '" +
+                  (*module)->manifest.id + "' rejects its config:";
+      for (const auto& v : violations) problems += "\n  - " + v;
+      return;
+    }
+    plans.push_back({*module, &c, phase});
+  };
+  add(pipeline.source, "source", p::ConnectorRole::kSource, p::RunPhase::kRead);
   for (size_t i = 0; i < pipeline.transforms.size(); ++i) {
-    const auto& t = pipeline.transforms[i];
-    auto module = catalog_.find(t.use, p::ConnectorRole::kTransform);
-    if (!module)
-      return std::unexpected(where(t) + "transforms[" + std::to_string(i) +
-                             "].use: " + module.error());
-    plans.push_back({*module, &t, p::RunPhase::kTransform});
+    add(pipeline.transforms[i], "transforms[" + std::to_string(i) + "]",
+        p::ConnectorRole::kTransform, p::RunPhase::kTransform);
   }
-  auto dest = catalog_.find(pipeline.destination.use, p::ConnectorRole::kDestination);
-  if (!dest)
-    return std::unexpected(where(pipeline.destination) + "destination.use: " + dest.error());
-  plans.push_back({*dest, &pipeline.destination, p::RunPhase::kWrite});
+  add(pipeline.destination, "destination", p::ConnectorRole::kDestination, p::RunPhase::kWrite);
+  if (!problems.empty()) return std::unexpected(problems);
+  return plans;
+}
 
+std::expected<RunReport, std::string> PipelineRunner::run(const PipelineConfig& pipeline) const {
+  auto planned = plan(pipeline);
+  if (!planned) return std::unexpected(planned.error());
+  const std::vector<StagePlan>& plans = *planned;
+
+  auto run_id = state_.begin_run(pipeline.pipeline);
+  if (!run_id) return std::unexpected(run_id.error());
   RunReport report;
   report.pipeline = pipeline.pipeline;
+  report.run_id = *run_id;
   report.streams.resize(pipeline.streams.size());
   const auto started = std::chrono::steady_clock::now();
   std::atomic<size_t> next{0};
@@ -162,12 +194,21 @@ std::expected<RunReport, std::string> PipelineRunner::run(const PipelineConfig& 
     for (size_t w = 0; w < width; ++w) {
       workers.emplace_back([&] {
         for (size_t i = next++; i < pipeline.streams.size(); i = next++) {
-          report.streams[i] = run_stream(engine_, pipeline, plans, pipeline.streams[i], state_);
+          report.streams[i] =
+              run_stream(engine_, pipeline, plans, pipeline.streams[i], state_, *run_id);
         }
       });
     }
   }
   report.duration = std::chrono::steady_clock::now() - started;
+  const RunStatus status = report.succeeded()             ? RunStatus::kSucceeded
+                           : report.partially_succeeded() ? RunStatus::kPartial
+                                                          : RunStatus::kFailed;
+  if (auto r = state_.finish_run(*run_id, status, report.records(), report.bytes(),
+                                 report.first_error());
+      !r) {
+    return std::unexpected(r.error());
+  }
   return report;
 }
 

@@ -8,7 +8,7 @@
 #include "host/engine/connector_catalog.hpp"
 #include "host/engine/pipeline_config.hpp"
 #include "host/engine/run_report.hpp"
-#include "host/engine/state_store.hpp"
+#include "host/engine/state/state_backend.hpp"
 
 namespace rapidbyte::engine {
 
@@ -16,18 +16,31 @@ class PipelineRunner {
  public:
   // REQUIRES: all three outlive the runner.
   PipelineRunner(const runtime::WasmEngine& engine, const ConnectorCatalog& catalog,
-                 StateStore& state)
+                 StateBackend& state)
       : engine_(engine), catalog_(catalog), state_(state) {}
 
   // Resolves every connector first (so a typo fails before anything runs),
-  // then runs all streams. A resolution failure is an error; stage failures
-  // are reported in the RunReport.
+  // then runs all streams, recording the run and committed cursors in the
+  // state backend. A resolution or state failure before the run is an error;
+  // stage failures are reported in the RunReport.
   std::expected<RunReport, std::string> run(const PipelineConfig& pipeline) const;
+
+  // One stage of every stream: the module, its config, the phase it runs.
+  struct StagePlan {
+    std::shared_ptr<const runtime::ConnectorModule> module;
+    const ConnectorConfig* config;
+    protocol::RunPhase phase;
+  };
+
+  // Resolves every connector of `pipeline` and checks each config against
+  // its manifest's JSON Schema. Lists every problem, each with file, line and
+  // field.
+  std::expected<std::vector<StagePlan>, std::string> plan(const PipelineConfig& pipeline) const;
 
  private:
   const runtime::WasmEngine& engine_;
   const ConnectorCatalog& catalog_;
-  StateStore& state_;
+  StateBackend& state_;
 };
 
 }  // namespace rapidbyte::engine

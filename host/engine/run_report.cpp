@@ -17,6 +17,16 @@ bool StreamReport::succeeded() const {
   return std::ranges::none_of(stages, [](const StageReport& s) { return s.error.has_value(); });
 }
 
+const protocol::ConnectorError* StreamReport::root_error() const {
+  const protocol::ConnectorError* cancelled = nullptr;
+  for (const auto& stage : stages) {
+    if (!stage.error) continue;
+    if (stage.error->code != "CANCELLED") return &*stage.error;
+    cancelled = &*stage.error;
+  }
+  return cancelled;
+}
+
 uint64_t StreamReport::records() const {
   if (stages.empty()) return 0;
   const auto& dest = stages.back();
@@ -38,6 +48,13 @@ bool RunReport::succeeded() const {
 bool RunReport::partially_succeeded() const {
   return !succeeded() &&
          std::ranges::any_of(streams, [](const StreamReport& s) { return s.succeeded(); });
+}
+
+std::string RunReport::first_error() const {
+  for (const auto& s : streams) {
+    if (const auto* e = s.root_error()) return s.stream + ": " + e->message;
+  }
+  return {};
 }
 
 uint64_t RunReport::records() const {

@@ -21,6 +21,8 @@ struct StageReport {
   uint64_t batches_emitted = 0;
   uint64_t bytes_emitted = 0;
   uint64_t dlq_records = 0;
+  // Source checkpoints the destination confirmed (destination stage only).
+  uint64_t committed_checkpoints = 0;
   std::optional<protocol::ConnectorError> error;
 
   // The value of counter metric `name`, if the connector reported one.
@@ -31,6 +33,9 @@ struct StreamReport {
   std::string stream;
   std::vector<StageReport> stages;  // source, transforms..., destination
   bool succeeded() const;
+  // The error that ended the stream: the first stage error that is not a
+  // cancellation caused by another stage; null when it succeeded.
+  const protocol::ConnectorError* root_error() const;
   // Records the destination wrote (or the source read, if the destination
   // reported nothing).
   uint64_t records() const;
@@ -39,10 +44,13 @@ struct StreamReport {
 
 struct RunReport {
   std::string pipeline;
+  int64_t run_id = 0;
   std::vector<StreamReport> streams;
   std::chrono::nanoseconds duration{0};
   bool succeeded() const;
   bool partially_succeeded() const;
+  // "stream: message" of the first failed stream, empty on success.
+  std::string first_error() const;
   uint64_t records() const;
   uint64_t bytes() const;
 };

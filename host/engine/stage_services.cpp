@@ -8,6 +8,13 @@ namespace rapidbyte::engine {
 
 namespace p = rapidbyte::protocol;
 
+p::ConnectorError StageServices::state_error(const std::string& message) const {
+  auto e = runtime::make_error(p::ErrorCategory::kInternal, "STATE", message);
+  e.retryable = true;
+  e.backoff_class = p::BackoffClass::kSlow;
+  return e;
+}
+
 void StageServices::log(p::LogLevel level, std::string_view message) {
   static constexpr spdlog::level::level_enum kLevels[] = {spdlog::level::trace,
                                                           spdlog::level::debug, spdlog::level::info,
@@ -17,9 +24,17 @@ void StageServices::log(p::LogLevel level, std::string_view message) {
 }
 
 void StageServices::checkpoint(p::CheckpointInfo info) {
-  spdlog::debug("[{}/{}] checkpoint: {} records", wiring_.stream, report_->connector_id,
+  spdlog::debug("[{}/{}] checkpoint after {} records", wiring_.stream, report_->connector_id,
                 info.records);
-  report_->checkpoints.push_back(std::move(info));
+  report_->checkpoints.push_back(info);
+  if (info.kind == p::CheckpointKind::kSource && wiring_.output) {
+    // In-band, behind the batches it covers. A cancelled queue means the run
+    // is ending anyway; the checkpoint is simply not committed.
+    (void)wiring_.output->push(std::move(info));
+  } else if (info.kind == p::CheckpointKind::kDestination &&
+             wiring_.role == p::ConnectorRole::kDestination) {
+    if (auto r = commit_pending_checkpoints(); !r) deferred_error_ = r.error();
+  }
 }
 
 void StageServices::metric(p::MetricSample sample) {
@@ -30,9 +45,14 @@ void StageServices::dlq(p::DlqRecord record) {
   ++report_->dlq_records;
   spdlog::warn("[{}/{}] dead letter: {}", wiring_.stream, report_->connector_id,
                record.error.message);
+  dead_letters_.push_back({wiring_.pipeline, wiring_.run_id, std::move(record)});
+  if (dead_letters_.size() >= kDeadLetterBuffer) {
+    if (auto r = flush_dead_letters(); !r) deferred_error_ = r.error();
+  }
 }
 
 runtime::ConnectorResult<void> StageServices::batch_emit(std::vector<uint8_t> ipc_stream) {
+  if (deferred_error_) return std::unexpected(*deferred_error_);
   if (!wiring_.output) {
     return std::unexpected(runtime::make_error(p::ErrorCategory::kInternal, "NO_DOWNSTREAM",
                                                "a destination cannot emit batches"));
@@ -49,7 +69,46 @@ runtime::ConnectorResult<void> StageServices::batch_emit(std::vector<uint8_t> ip
 
 std::optional<std::vector<uint8_t>> StageServices::batch_next() {
   if (!wiring_.input) return std::nullopt;
-  return wiring_.input->pop();
+  while (auto item = wiring_.input->pop()) {
+    if (auto* batch = std::get_if<BatchQueue::Batch>(&*item)) return std::move(*batch);
+    auto& checkpoint = std::get<p::CheckpointInfo>(*item);
+    if (wiring_.output) {
+      // A transform: pass the checkpoint on behind what it emitted so far.
+      (void)wiring_.output->push(std::move(checkpoint));
+    } else {
+      pending_.push_back(std::move(checkpoint));
+    }
+  }
+  return std::nullopt;
+}
+
+runtime::ConnectorResult<void> StageServices::commit_pending_checkpoints() {
+  // The newest cursor wins; older ones are covered by it.
+  for (auto it = pending_.rbegin(); it != pending_.rend(); ++it) {
+    if (!it->cursor_value) continue;
+    auto stored = wiring_.state->set_cursor(wiring_.pipeline, wiring_.stream,
+                                            StoredCursor{it->cursor_field, *it->cursor_value});
+    if (!stored) return std::unexpected(state_error(stored.error()));
+    break;
+  }
+  report_->committed_checkpoints += pending_.size();
+  pending_.clear();
+  return {};
+}
+
+runtime::ConnectorResult<void> StageServices::flush_dead_letters() {
+  if (dead_letters_.empty()) return {};
+  auto r = wiring_.state->add_dead_letters(dead_letters_);
+  dead_letters_.clear();
+  if (!r) return std::unexpected(state_error(r.error()));
+  return {};
+}
+
+runtime::ConnectorResult<void> StageServices::finish() {
+  if (deferred_error_) return std::unexpected(*deferred_error_);
+  if (auto r = flush_dead_letters(); !r) return r;
+  if (wiring_.role == p::ConnectorRole::kDestination) return commit_pending_checkpoints();
+  return {};
 }
 
 std::string StageServices::state_key(p::StateScope scope, const std::string& key) const {
@@ -66,19 +125,24 @@ std::string StageServices::state_key(p::StateScope scope, const std::string& key
 
 runtime::ConnectorResult<std::optional<std::string>> StageServices::state_get(p::StateScope scope,
                                                                               std::string key) {
-  return wiring_.state->get(state_key(scope, key));
+  auto r = wiring_.state->get(state_key(scope, key));
+  if (!r) return std::unexpected(state_error(r.error()));
+  return *r;
 }
 
 runtime::ConnectorResult<void> StageServices::state_put(p::StateScope scope, std::string key,
                                                         std::string value) {
-  wiring_.state->put(state_key(scope, key), std::move(value));
+  auto r = wiring_.state->put(state_key(scope, key), value);
+  if (!r) return std::unexpected(state_error(r.error()));
   return {};
 }
 
 runtime::ConnectorResult<bool> StageServices::state_cas(p::StateScope scope, std::string key,
                                                         std::optional<std::string> expected,
                                                         std::string new_value) {
-  return wiring_.state->compare_and_set(state_key(scope, key), expected, std::move(new_value));
+  auto r = wiring_.state->compare_and_set(state_key(scope, key), expected, new_value);
+  if (!r) return std::unexpected(state_error(r.error()));
+  return *r;
 }
 
 }  // namespace rapidbyte::engine

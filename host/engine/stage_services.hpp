@@ -1,15 +1,22 @@
 // The HostServices of one stage of one stream: its input and output queues,
-// the state store, and the StageReport its telemetry lands in.
+// the state backend, and the StageReport its telemetry lands in.
+//
+// Checkpoints travel in-band (DESIGN.md §4): a source checkpoint is queued
+// behind the batches it covers; transforms forward it in order; the
+// destination holds it as pending until the destination confirms a commit
+// (its own checkpoint, or a successful end of its run), and only then is the
+// source cursor written to the state backend.
 //
 // Thread-safety: used only from the stage's own thread; the queues and the
-// state store synchronise what is shared.
+// state backend synchronise what is shared.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "host/engine/batch_queue.hpp"
 #include "host/engine/run_report.hpp"
-#include "host/engine/state_store.hpp"
+#include "host/engine/state/state_backend.hpp"
 #include "host/runtime/host_services.hpp"
 
 namespace rapidbyte::engine {
@@ -19,10 +26,15 @@ class StageServices final : public runtime::HostServices {
   struct Wiring {
     std::string pipeline;
     std::string stream;
+    int64_t run_id = 0;
+    protocol::ConnectorRole role = protocol::ConnectorRole::kSource;
     BatchQueue* input = nullptr;   // null for a source
     BatchQueue* output = nullptr;  // null for a destination
-    StateStore* state = nullptr;
+    StateBackend* state = nullptr;
   };
+
+  // Dead letters held in memory before they are written to the backend.
+  static constexpr size_t kDeadLetterBuffer = 1000;
 
   // REQUIRES: everything in `wiring` and `report` outlives the services.
   StageServices(Wiring wiring, StageReport* report) : wiring_(std::move(wiring)), report_(report) {}
@@ -43,11 +55,24 @@ class StageServices final : public runtime::HostServices {
                                            std::optional<std::string> expected,
                                            std::string new_value) override;
 
+  // For the destination after its run succeeded: everything it received is
+  // committed, so every pending source checkpoint becomes the stored cursor.
+  // Also writes buffered dead letters. Fails when the state backend does.
+  runtime::ConnectorResult<void> finish();
+
  private:
   std::string state_key(protocol::StateScope scope, const std::string& key) const;
+  runtime::ConnectorResult<void> commit_pending_checkpoints();
+  runtime::ConnectorResult<void> flush_dead_letters();
+  protocol::ConnectorError state_error(const std::string& message) const;
 
   Wiring wiring_;
   StageReport* report_;
+  // Source checkpoints the destination has received but not yet confirmed.
+  std::vector<protocol::CheckpointInfo> pending_;
+  std::vector<DlqEntry> dead_letters_;
+  // A state failure seen where it cannot be returned (checkpoint, dlq).
+  std::optional<protocol::ConnectorError> deferred_error_;
 };
 
 }  // namespace rapidbyte::engine

@@ -9,6 +9,7 @@
 
 #include "host/engine/connector_catalog.hpp"
 #include "host/engine/pipeline_runner.hpp"
+#include "host/engine/state/sqlite_state_backend.hpp"
 #include "portable/arrow/checksum.hpp"
 #include "portable/arrow/ipc_reader.hpp"
 #include "tests/host/runtime_fixture.hpp"
@@ -27,7 +28,11 @@ std::string pipeline_yaml(bool with_transform) {
              "seed: 7}\n"
              "  streams: [{name: synthetic}]\n") +
          (with_transform ? "transforms:\n  - use: passthrough\n" : "") +
-         "destination:\n  use: \"null\"\nresources:\n  max_batch_bytes: 1048576\n  "
+         "destination:\n  use: \"null\"\nstate:\n  connection: " +
+         (std::filesystem::temp_directory_path() /
+          ("rapidbyte-e2e-" + std::to_string(::getpid()) + ".db"))
+             .string() +
+         "\nresources:\n  max_batch_bytes: 1048576\n  "
          "max_inflight_batches: 4\n";
 }
 
@@ -67,8 +72,9 @@ class EndToEndTest : public RuntimeTest {
     auto pipeline = engine::parse_pipeline(yaml, "e2e.yaml");
     EXPECT_TRUE(pipeline) << pipeline.error();
     engine::ConnectorCatalog catalog(*engine_, {RAPIDBYTE_CONNECTOR_DIR});
-    engine::MemoryStateStore state;
-    engine::PipelineRunner runner(*engine_, catalog, state);
+    auto state = engine::SqliteStateBackend::open(cache_dir_ / "e2e-state.db");
+    EXPECT_TRUE(state) << state.error();
+    engine::PipelineRunner runner(*engine_, catalog, **state);
     auto report = runner.run(*pipeline);
     EXPECT_TRUE(report) << report.error();
     return *report;
@@ -131,6 +137,60 @@ TEST_F(EndToEndTest, GeneratorThroughPassthroughToNullIsExact) {
   // Batches respect the stream's max_batch_bytes.
   EXPECT_LE(source.bytes_emitted / source.batches_emitted, 1u << 20);
   EXPECT_GT(source.batches_emitted, 1u);
+}
+
+// Incremental runs resume after the cursor the destination committed: a
+// second run over a grown source reads only the new rows, a third reads none.
+TEST_F(EndToEndTest, IncrementalRunsResumeFromCommittedCursor) {
+  const auto db_path = cache_dir_ / "incremental.db";
+  std::filesystem::create_directories(cache_dir_);
+  std::filesystem::remove(db_path);
+  auto yaml = [&](int rows) {
+    return "pipeline: incremental\nsource:\n  use: generator\n  config: {rows: " +
+           std::to_string(rows) +
+           "}\n  streams: [{name: items, sync_mode: incremental, cursor_field: id}]\n"
+           "transforms: [{use: passthrough}]\ndestination: {use: \"null\"}\n"
+           "state: {connection: " +
+           db_path.string() + "}\nresources: {checkpoint_interval_rows: 100}\n";
+  };
+  auto run_rows = [&](int rows) {
+    auto pipeline = engine::parse_pipeline(yaml(rows), "inc.yaml");
+    EXPECT_TRUE(pipeline) << pipeline.error();
+    engine::ConnectorCatalog catalog(*engine_, {RAPIDBYTE_CONNECTOR_DIR});
+    auto state = engine::SqliteStateBackend::open(db_path);
+    EXPECT_TRUE(state) << state.error();
+    engine::PipelineRunner runner(*engine_, catalog, **state);
+    auto report = runner.run(*pipeline);
+    EXPECT_TRUE(report && report->succeeded());
+    auto cursor = (*state)->cursor("incremental", "items");
+    EXPECT_TRUE(cursor && *cursor);
+    return std::make_pair(report->records(), std::get<p::cursor_kind::kInt64>((*cursor)->value));
+  };
+  EXPECT_EQ(run_rows(1000), std::make_pair(uint64_t{1000}, int64_t{1000}));
+  EXPECT_EQ(run_rows(1500), std::make_pair(uint64_t{500}, int64_t{1500}));
+  EXPECT_EQ(run_rows(1500), std::make_pair(uint64_t{0}, int64_t{1500}));
+}
+
+TEST_F(EndToEndTest, ConfigIsCheckedAgainstManifestSchemaBeforeAnythingRuns) {
+  auto pipeline = engine::parse_pipeline(
+      "pipeline: bad\nsource:\n  use: generator\n  config: {rows: -5, colour: red}\n"
+      "  streams: [{name: s}]\ndestination:\n  use: \"null\"\n  config: {extra: 1}\n",
+      "bad.yaml");
+  ASSERT_TRUE(pipeline) << pipeline.error();
+  engine::ConnectorCatalog catalog(*engine_, {RAPIDBYTE_CONNECTOR_DIR});
+  auto state = engine::SqliteStateBackend::open(cache_dir_ / "bad-config.db");
+  ASSERT_TRUE(state);
+  engine::PipelineRunner runner(*engine_, catalog, **state);
+  auto report = runner.run(*pipeline);
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.error(),
+            "bad.yaml:3: source.config: connector 'source-generator' rejects its config:\n"
+            "  - config.rows: Expected number greater than or equal to 0.000000\n"
+            "  - config: Object contains a property that could not be validated using 'properties' "
+            "or 'additionalProperties' constraints: 'colour'.\n"
+            "bad.yaml:7: destination.config: connector 'dest-null' rejects its config:\n"
+            "  - config: Object contains a property that could not be validated using 'properties' "
+            "or 'additionalProperties' constraints: 'extra'.");
 }
 
 TEST_F(EndToEndTest, CliRunPrintsJsonSummary) {

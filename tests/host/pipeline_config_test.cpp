@@ -68,7 +68,7 @@ TEST(PipelineConfigTest, UnknownKeyNamesLineAndField) {
   ASSERT_FALSE(p);
   EXPECT_EQ(p.error(),
             "p.yaml:2:1: sorce: unknown key (expected one of: version, pipeline, source, "
-            "transforms, destination, resources)");
+            "transforms, destination, state, resources)");
 }
 
 TEST(PipelineConfigTest, WrongTypeNamesField) {

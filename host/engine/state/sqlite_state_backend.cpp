@@ -1,0 +1,343 @@
+#include "host/engine/state/sqlite_state_backend.hpp"
+
+#include <fmt/chrono.h>
+
+#include <chrono>
+
+#include "host/engine/state/cursor_codec.hpp"
+
+namespace rapidbyte::engine {
+
+namespace {
+
+namespace p = rapidbyte::protocol;
+
+struct FinalizeStatement {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+
+// A prepared statement with positional binding, stepped to completion or row
+// by row.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    sqlite3_stmt* raw = nullptr;
+    rc_ = sqlite3_prepare_v2(db, sql, -1, &raw, nullptr);
+    stmt_.reset(raw);
+  }
+  bool ok() const { return rc_ == SQLITE_OK || rc_ == SQLITE_ROW || rc_ == SQLITE_DONE; }
+
+  Statement& bind(int i, const std::string& v) {
+    if (ok())
+      rc_ =
+          sqlite3_bind_text(stmt_.get(), i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(int i, const std::optional<std::string>& v) {
+    if (!v) {
+      if (ok()) rc_ = sqlite3_bind_null(stmt_.get(), i);
+      return *this;
+    }
+    return bind(i, *v);
+  }
+  Statement& bind(int i, int64_t v) {
+    if (ok()) rc_ = sqlite3_bind_int64(stmt_.get(), i, v);
+    return *this;
+  }
+  // Next row: true while rows come, false at the end or on error (see ok()).
+  bool step() {
+    if (!ok()) return false;
+    rc_ = sqlite3_step(stmt_.get());
+    return rc_ == SQLITE_ROW;
+  }
+  std::optional<std::string> text(int col) const {
+    if (sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL) return std::nullopt;
+    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(stmt_.get(), col));
+    return std::string(t, static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), col)));
+  }
+  int64_t integer(int col) const { return sqlite3_column_int64(stmt_.get(), col); }
+  std::string error() const { return sqlite3_errmsg(db_); }
+
+ private:
+  sqlite3* db_;
+  std::unique_ptr<sqlite3_stmt, FinalizeStatement> stmt_;
+  int rc_;
+};
+
+std::string now_iso8601() {
+  return fmt::format(
+      "{:%Y-%m-%dT%H:%M:%SZ}",
+      fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+}
+
+// Schema migrations, in order; entry i moves version i to i + 1.
+constexpr const char* kMigrations[] = {
+    R"sql(
+      CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        pipeline TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL,
+        records INTEGER NOT NULL DEFAULT 0,
+        bytes INTEGER NOT NULL DEFAULT 0,
+        error TEXT);
+      CREATE INDEX runs_by_pipeline ON runs (pipeline, id);
+      CREATE TABLE cursors (
+        pipeline TEXT NOT NULL,
+        stream TEXT NOT NULL,
+        cursor_field TEXT,
+        cursor_value TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (pipeline, stream));
+      CREATE TABLE connector_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL);
+      CREATE TABLE dead_letters (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        pipeline TEXT NOT NULL,
+        run_id INTEGER NOT NULL,
+        stream TEXT NOT NULL,
+        record_json TEXT NOT NULL,
+        error_code TEXT NOT NULL,
+        error_category INTEGER NOT NULL,
+        error_message TEXT NOT NULL,
+        created_at TEXT NOT NULL);
+    )sql",
+};
+static_assert(std::size(kMigrations) == SqliteStateBackend::kSchemaVersion);
+
+constexpr const char* kStatusNames[] = {"running", "succeeded", "failed", "partial", "cancelled"};
+
+}  // namespace
+
+std::string_view run_status_name(RunStatus status) {
+  return kStatusNames[static_cast<size_t>(status)];
+}
+
+std::string SqliteStateBackend::failure(const std::string& what) const {
+  return "state database " + path_.string() + ": " + what + ": " + sqlite3_errmsg(db_.get());
+}
+
+StateResult<std::unique_ptr<SqliteStateBackend>> SqliteStateBackend::open(
+    const std::filesystem::path& path) {
+  std::error_code ec;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  sqlite3* raw = nullptr;
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  std::unique_ptr<sqlite3, CloseDb> db(raw);
+  if (rc != SQLITE_OK) {
+    return std::unexpected("state database " + path.string() +
+                           ": cannot open: " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+  }
+  sqlite3_busy_timeout(db.get(), 5000);
+  std::unique_ptr<SqliteStateBackend> backend(new SqliteStateBackend(std::move(db), path));
+  if (auto r = backend->migrate(); !r) return std::unexpected(r.error());
+  return backend;
+}
+
+StateResult<void> SqliteStateBackend::migrate() {
+  std::lock_guard lock(mu_);
+  sqlite3* db = db_.get();
+  if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr, nullptr,
+                   nullptr) != SQLITE_OK) {
+    return std::unexpected(failure("cannot enable WAL (not a SQLite database, or locked?)"));
+  }
+  Statement version(db, "PRAGMA user_version");
+  if (!version.step()) return std::unexpected(failure("cannot read the schema version"));
+  const int64_t current = version.integer(0);
+  if (current > kSchemaVersion) {
+    return std::unexpected("state database " + path_.string() + " has schema version " +
+                           std::to_string(current) + ", newer than this build understands (" +
+                           std::to_string(kSchemaVersion) + ")");
+  }
+  for (int64_t v = current; v < kSchemaVersion; ++v) {
+    const std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[v] +
+                            "PRAGMA user_version = " + std::to_string(v + 1) + "; COMMIT;";
+    char* message = nullptr;
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+      std::string why = message ? message : "unknown error";
+      sqlite3_free(message);
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      return std::unexpected("state database " + path_.string() + ": migration to schema version " +
+                             std::to_string(v + 1) + " failed: " + why);
+    }
+  }
+  return {};
+}
+
+StateResult<int64_t> SqliteStateBackend::begin_run(const std::string& pipeline) {
+  std::lock_guard lock(mu_);
+  Statement s(db_.get(),
+              "INSERT INTO runs (pipeline, started_at, status) VALUES (?, ?, 'running')");
+  s.bind(1, pipeline).bind(2, now_iso8601()).step();
+  if (!s.ok()) return std::unexpected(failure("cannot record the run"));
+  return sqlite3_last_insert_rowid(db_.get());
+}
+
+StateResult<void> SqliteStateBackend::finish_run(int64_t run_id, RunStatus status, uint64_t records,
+                                                 uint64_t bytes, const std::string& error) {
+  std::lock_guard lock(mu_);
+  Statement s(db_.get(),
+              "UPDATE runs SET finished_at = ?, status = ?, records = ?, bytes = ?, error = ? "
+              "WHERE id = ?");
+  s.bind(1, now_iso8601())
+      .bind(2, std::string(run_status_name(status)))
+      .bind(3, static_cast<int64_t>(records))
+      .bind(4, static_cast<int64_t>(bytes))
+      .bind(5, error.empty() ? std::nullopt : std::optional<std::string>(error))
+      .bind(6, run_id)
+      .step();
+  if (!s.ok())
+    return std::unexpected(failure("cannot record the end of run " + std::to_string(run_id)));
+  return {};
+}
+
+StateResult<std::vector<RunRecord>> SqliteStateBackend::recent_runs(const std::string& pipeline,
+                                                                    size_t limit) {
+  std::lock_guard lock(mu_);
+  Statement s(
+      db_.get(),
+      "SELECT id, pipeline, started_at, finished_at, status, records, bytes, error FROM runs "
+      "WHERE pipeline = ? ORDER BY id DESC LIMIT ?");
+  s.bind(1, pipeline).bind(2, static_cast<int64_t>(limit));
+  std::vector<RunRecord> out;
+  while (s.step()) {
+    RunRecord r;
+    r.id = s.integer(0);
+    r.pipeline = s.text(1).value_or("");
+    r.started_at = s.text(2).value_or("");
+    r.finished_at = s.text(3).value_or("");
+    const std::string status = s.text(4).value_or("");
+    for (size_t i = 0; i < std::size(kStatusNames); ++i) {
+      if (status == kStatusNames[i]) r.status = static_cast<RunStatus>(i);
+    }
+    r.records = static_cast<uint64_t>(s.integer(5));
+    r.bytes = static_cast<uint64_t>(s.integer(6));
+    r.error = s.text(7).value_or("");
+    out.push_back(std::move(r));
+  }
+  if (!s.ok()) return std::unexpected(failure("cannot read run history"));
+  return out;
+}
+
+StateResult<std::optional<StoredCursor>> SqliteStateBackend::cursor(const std::string& pipeline,
+                                                                    const std::string& stream) {
+  std::lock_guard lock(mu_);
+  Statement s(db_.get(),
+              "SELECT cursor_field, cursor_value FROM cursors WHERE pipeline = ? AND stream = ?");
+  s.bind(1, pipeline).bind(2, stream);
+  if (!s.step()) {
+    if (!s.ok())
+      return std::unexpected(failure("cannot read the cursor of stream '" + stream + "'"));
+    return std::nullopt;
+  }
+  auto value = decode_cursor_value(s.text(1).value_or(""));
+  if (!value)
+    return std::unexpected("state database " + path_.string() + ": stream '" + stream +
+                           "': " + value.error());
+  return StoredCursor{s.text(0), std::move(*value)};
+}
+
+StateResult<void> SqliteStateBackend::set_cursor(const std::string& pipeline,
+                                                 const std::string& stream,
+                                                 const StoredCursor& cursor) {
+  std::lock_guard lock(mu_);
+  Statement s(db_.get(),
+              "INSERT INTO cursors (pipeline, stream, cursor_field, cursor_value, updated_at) "
+              "VALUES (?, ?, ?, ?, ?) ON CONFLICT (pipeline, stream) DO UPDATE SET "
+              "cursor_field = excluded.cursor_field, cursor_value = excluded.cursor_value, "
+              "updated_at = excluded.updated_at");
+  s.bind(1, pipeline)
+      .bind(2, stream)
+      .bind(3, cursor.cursor_field)
+      .bind(4, encode_cursor_value(cursor.value));
+  s.bind(5, now_iso8601()).step();
+  if (!s.ok())
+    return std::unexpected(failure("cannot store the cursor of stream '" + stream + "'"));
+  return {};
+}
+
+StateResult<std::optional<std::string>> SqliteStateBackend::get(const std::string& key) {
+  std::lock_guard lock(mu_);
+  Statement s(db_.get(), "SELECT value FROM connector_state WHERE key = ?");
+  s.bind(1, key);
+  if (!s.step()) {
+    if (!s.ok()) return std::unexpected(failure("cannot read state '" + key + "'"));
+    return std::nullopt;
+  }
+  return s.text(0);
+}
+
+StateResult<void> SqliteStateBackend::put(const std::string& key, const std::string& value) {
+  std::lock_guard lock(mu_);
+  Statement s(
+      db_.get(),
+      "INSERT INTO connector_state (key, value, updated_at) VALUES (?, ?, ?) "
+      "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at");
+  s.bind(1, key).bind(2, value).bind(3, now_iso8601()).step();
+  if (!s.ok()) return std::unexpected(failure("cannot write state '" + key + "'"));
+  return {};
+}
+
+StateResult<bool> SqliteStateBackend::compare_and_set(const std::string& key,
+                                                      const std::optional<std::string>& expected,
+                                                      const std::string& value) {
+  std::lock_guard lock(mu_);
+  // One statement each way, so the check and the write are atomic even
+  // against other processes sharing the file.
+  if (!expected) {
+    Statement s(db_.get(),
+                "INSERT INTO connector_state (key, value, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO NOTHING");
+    s.bind(1, key).bind(2, value).bind(3, now_iso8601()).step();
+    if (!s.ok()) return std::unexpected(failure("cannot compare-and-set state '" + key + "'"));
+  } else {
+    Statement s(db_.get(),
+                "UPDATE connector_state SET value = ?, updated_at = ? WHERE key = ? AND value = ?");
+    s.bind(1, value).bind(2, now_iso8601()).bind(3, key).bind(4, *expected).step();
+    if (!s.ok()) return std::unexpected(failure("cannot compare-and-set state '" + key + "'"));
+  }
+  return sqlite3_changes(db_.get()) == 1;
+}
+
+StateResult<void> SqliteStateBackend::add_dead_letters(const std::vector<DlqEntry>& entries) {
+  std::lock_guard lock(mu_);
+  sqlite3* db = db_.get();
+  if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return std::unexpected(failure("cannot store dead letters"));
+  }
+  const std::string now = now_iso8601();
+  for (const auto& e : entries) {
+    Statement s(db,
+                "INSERT INTO dead_letters (pipeline, run_id, stream, record_json, error_code, "
+                "error_category, error_message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    s.bind(1, e.pipeline)
+        .bind(2, e.run_id)
+        .bind(3, e.record.stream_name)
+        .bind(4, e.record.record_json);
+    s.bind(5, e.record.error.code).bind(6, static_cast<int64_t>(e.record.error.category));
+    s.bind(7, e.record.error.message).bind(8, now).step();
+    if (!s.ok()) {
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      return std::unexpected(failure("cannot store dead letters"));
+    }
+  }
+  if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return std::unexpected(failure("cannot store dead letters"));
+  }
+  return {};
+}
+
+StateResult<uint64_t> SqliteStateBackend::dead_letter_count(const std::string& pipeline) {
+  std::lock_guard lock(mu_);
+  Statement s(db_.get(), "SELECT count(*) FROM dead_letters WHERE pipeline = ?");
+  s.bind(1, pipeline);
+  if (!s.step()) return std::unexpected(failure("cannot count dead letters"));
+  return static_cast<uint64_t>(s.integer(0));
+}
+
+}  // namespace rapidbyte::engine

@@ -1,0 +1,79 @@
+// Where a pipeline's durable state lives: run history, committed cursors per
+// stream, connector state with atomic compare-and-set, and the dead-letter
+// queue. SQLite (embedded, the default) implements it; a PostgreSQL backend
+// implements the same interface.
+//
+// Thread-safe: every stage thread of every stream uses one backend.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "portable/protocol/types.hpp"
+
+namespace rapidbyte::engine {
+
+template <class T>
+using StateResult = std::expected<T, std::string>;
+
+// A stream's position as committed by the destination.
+struct StoredCursor {
+  std::optional<std::string> cursor_field;
+  protocol::CursorValue value;
+  bool operator==(const StoredCursor&) const = default;
+};
+
+enum class RunStatus { kRunning, kSucceeded, kFailed, kPartial, kCancelled };
+std::string_view run_status_name(RunStatus status);
+
+struct RunRecord {
+  int64_t id = 0;
+  std::string pipeline;
+  std::string started_at;   // ISO-8601 UTC
+  std::string finished_at;  // empty while running
+  RunStatus status = RunStatus::kRunning;
+  uint64_t records = 0;
+  uint64_t bytes = 0;
+  std::string error;
+};
+
+struct DlqEntry {
+  std::string pipeline;
+  int64_t run_id = 0;
+  protocol::DlqRecord record;
+};
+
+class StateBackend {
+ public:
+  virtual ~StateBackend() = default;
+
+  // Run history.
+  virtual StateResult<int64_t> begin_run(const std::string& pipeline) = 0;
+  virtual StateResult<void> finish_run(int64_t run_id, RunStatus status, uint64_t records,
+                                       uint64_t bytes, const std::string& error) = 0;
+  virtual StateResult<std::vector<RunRecord>> recent_runs(const std::string& pipeline,
+                                                          size_t limit) = 0;
+
+  // Cursors, per pipeline and stream.
+  virtual StateResult<std::optional<StoredCursor>> cursor(const std::string& pipeline,
+                                                          const std::string& stream) = 0;
+  virtual StateResult<void> set_cursor(const std::string& pipeline, const std::string& stream,
+                                       const StoredCursor& cursor) = 0;
+
+  // Connector state under a fully qualified key (scope already applied).
+  virtual StateResult<std::optional<std::string>> get(const std::string& key) = 0;
+  virtual StateResult<void> put(const std::string& key, const std::string& value) = 0;
+  // Sets `key` to `value` only if it holds `expected` (nullopt: absent).
+  virtual StateResult<bool> compare_and_set(const std::string& key,
+                                            const std::optional<std::string>& expected,
+                                            const std::string& value) = 0;
+
+  // Dead letters.
+  virtual StateResult<void> add_dead_letters(const std::vector<DlqEntry>& entries) = 0;
+  virtual StateResult<uint64_t> dead_letter_count(const std::string& pipeline) = 0;
+};
+
+}  // namespace rapidbyte::engine
