@@ -1,15 +1,20 @@
-// The `rapidbyte` command line: run a pipeline, list connectors, print the
-// version. Exit codes: 0 success, 1 the run failed, 2 bad usage or config,
-// 3 some streams failed while others succeeded.
+// The `rapidbyte` command line. Exit codes (also in the README):
+//   0  success
+//   1  the run or check failed
+//   2  bad usage or configuration (the message names file, line and field)
+//   3  some streams failed while others succeeded
+//   130 interrupted (Ctrl-C); what was committed stays committed
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
-#include <cstdio>
+#include <csignal>
 #include <iostream>
+#include <thread>
 
 #include "host/cli/report_printer.hpp"
 #include "host/engine/connector_catalog.hpp"
+#include "host/engine/pipeline_probe.hpp"
 #include "host/engine/pipeline_runner.hpp"
 #include "host/engine/state/open_state_backend.hpp"
 #include "host/runtime/wasm_engine.hpp"
@@ -19,50 +24,125 @@ namespace {
 using namespace rapidbyte;
 
 constexpr int kExitOk = 0;
-constexpr int kExitRunFailed = 1;
+constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitPartial = 3;
+constexpr int kExitInterrupted = 130;
 
-std::unique_ptr<runtime::WasmEngine> make_engine() {
-  auto engine = runtime::WasmEngine::create({runtime::default_aot_cache_dir()});
-  if (!engine) {
-    spdlog::critical("{}", engine.error());
-    std::exit(kExitRunFailed);
-  }
-  return std::move(*engine);
-}
+// Everything a command needs to start connectors for a pipeline.
+struct Session {
+  engine::PipelineConfig pipeline;
+  std::unique_ptr<runtime::WasmEngine> wasm;
+  std::unique_ptr<engine::ConnectorCatalog> catalog;
+  std::unique_ptr<engine::StateBackend> state;
+};
 
-int run_command(const std::string& pipeline_path, const std::string& connector_dir, bool json) {
+// Loads the pipeline, the engine, the connector search path and the state
+// backend; prints the problem and returns the exit code on failure.
+std::expected<Session, int> open_session(const std::string& pipeline_path,
+                                         const std::string& connector_dir) {
+  Session s;
   auto pipeline = engine::load_pipeline(pipeline_path);
   if (!pipeline) {
     std::cerr << "error: " << pipeline.error() << "\n";
-    return kExitUsage;
+    return std::unexpected(kExitUsage);
   }
-  auto wasm = make_engine();
-  engine::ConnectorCatalog catalog(*wasm, engine::ConnectorCatalog::default_dirs(connector_dir));
-  auto state = engine::open_state_backend(pipeline->state);
+  s.pipeline = std::move(*pipeline);
+  auto wasm = runtime::WasmEngine::create({runtime::default_aot_cache_dir()});
+  if (!wasm) {
+    std::cerr << "error: " << wasm.error() << "\n";
+    return std::unexpected(kExitFailed);
+  }
+  s.wasm = std::move(*wasm);
+  s.catalog = std::make_unique<engine::ConnectorCatalog>(
+      *s.wasm, engine::ConnectorCatalog::default_dirs(connector_dir));
+  auto state = engine::open_state_backend(s.pipeline.state);
   if (!state) {
     std::cerr << "error: " << state.error() << "\n";
-    return kExitRunFailed;
+    return std::unexpected(kExitFailed);
   }
-  engine::PipelineRunner runner(*wasm, catalog, **state);
-  auto report = runner.run(*pipeline);
+  s.state = std::move(*state);
+  return s;
+}
+
+// Ctrl-C and SIGTERM request a stop instead of killing the process: the
+// signals are blocked in every thread and one thread waits for them.
+class StopOnSignal {
+ public:
+  StopOnSignal() {
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGINT);
+    sigaddset(&signals_, SIGTERM);
+    sigaddset(&signals_, SIGUSR1);  // our own wake-up at shutdown
+    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+    waiter_ = std::jthread([this] {
+      int signal = 0;
+      if (sigwait(&signals_, &signal) == 0 && signal != SIGUSR1) {
+        std::cerr << "\ninterrupted: stopping (committed data stays committed)\n";
+        stop_.request_stop();
+      }
+    });
+  }
+  ~StopOnSignal() {
+    // Wake the waiter so it can be joined.
+    pthread_kill(waiter_.native_handle(), SIGUSR1);
+  }
+  std::stop_token token() const { return stop_.get_token(); }
+
+ private:
+  sigset_t signals_;
+  std::stop_source stop_;
+  std::jthread waiter_;
+};
+
+int run_command(const std::string& pipeline_path, const std::string& connector_dir, bool json) {
+  auto session = open_session(pipeline_path, connector_dir);
+  if (!session) return session.error();
+  StopOnSignal stop;
+  engine::PipelineRunner runner(*session->wasm, *session->catalog, *session->state);
+  auto report = runner.run(session->pipeline, stop.token());
   if (!report) {
     std::cerr << "error: " << report.error() << "\n";
     return kExitUsage;
   }
-  if (json) {
-    std::cout << cli::report_json(*report) << "\n";
-  } else {
-    std::cout << cli::report_text(*report);
-  }
+  std::cout << (json ? cli::report_json(*report) + "\n" : cli::report_text(*report));
+  if (report->cancelled) return kExitInterrupted;
   if (report->succeeded()) return kExitOk;
-  return report->partially_succeeded() ? kExitPartial : kExitRunFailed;
+  return report->partially_succeeded() ? kExitPartial : kExitFailed;
+}
+
+int check_command(const std::string& pipeline_path, const std::string& connector_dir) {
+  auto session = open_session(pipeline_path, connector_dir);
+  if (!session) return session.error();
+  auto lines =
+      engine::check_pipeline(*session->wasm, *session->catalog, *session->state, session->pipeline);
+  std::cout << cli::check_text(lines);
+  const bool failed = std::ranges::any_of(
+      lines, [](const engine::CheckLine& l) { return l.status == protocol::CheckStatus::kFailed; });
+  return failed ? kExitFailed : kExitOk;
+}
+
+int discover_command(const std::string& pipeline_path, const std::string& connector_dir,
+                     bool json) {
+  auto session = open_session(pipeline_path, connector_dir);
+  if (!session) return session.error();
+  auto catalog = engine::discover_catalog(*session->wasm, *session->catalog, *session->state,
+                                          session->pipeline);
+  if (!catalog) {
+    std::cerr << "error: " << catalog.error().message << "\n";
+    return catalog.error().category == protocol::ErrorCategory::kConfig ? kExitUsage : kExitFailed;
+  }
+  std::cout << (json ? cli::catalog_json(*catalog) + "\n" : cli::catalog_text(*catalog));
+  return kExitOk;
 }
 
 int connectors_command(const std::string& connector_dir) {
-  auto wasm = make_engine();
-  engine::ConnectorCatalog catalog(*wasm, engine::ConnectorCatalog::default_dirs(connector_dir));
+  auto wasm = runtime::WasmEngine::create({runtime::default_aot_cache_dir()});
+  if (!wasm) {
+    std::cerr << "error: " << wasm.error() << "\n";
+    return kExitFailed;
+  }
+  engine::ConnectorCatalog catalog(**wasm, engine::ConnectorCatalog::default_dirs(connector_dir));
   auto listing = catalog.list();
   std::cout << cli::connectors_table(listing.modules);
   for (const auto& e : listing.errors) std::cerr << "warning: " << e << "\n";
@@ -75,14 +155,17 @@ int main(int argc, char** argv) {
   CLI::App app{"Rapidbyte: data ingestion with sandboxed WebAssembly connectors"};
   app.set_version_flag("--version", cli::version_string());
   app.require_subcommand(1);
+  app.footer(
+      "Exit codes: 0 ok, 1 failed, 2 bad usage or config, 3 partial failure, 130 interrupted.");
 
   std::string log_level = "warn";
-  bool verbose = false, quiet = false;
+  bool verbose = false;
+  bool quiet = false;
+  std::string connector_dir;
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error, off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   app.add_flag("-v,--verbose", verbose, "Log at info level");
   app.add_flag("-q,--quiet", quiet, "Log errors only");
-  std::string connector_dir;
   app.add_option("--connector-dir", connector_dir,
                  "Directory searched first for connector modules");
 
@@ -91,17 +174,24 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "Run a pipeline");
   run->add_option("pipeline", pipeline_path, "Pipeline YAML file")->required();
   run->add_flag("--json", json, "Print the summary as JSON");
-
-  app.add_subcommand("connectors", "List the connectors found in the connector directories");
+  auto* check =
+      app.add_subcommand("check", "Check configs, manifests and each connector's own validation");
+  check->add_option("pipeline", pipeline_path, "Pipeline YAML file")->required();
+  auto* discover = app.add_subcommand("discover", "Print the source's catalog of streams");
+  discover->add_option("pipeline", pipeline_path, "Pipeline YAML file")->required();
+  discover->add_flag("--json", json, "Print the catalog as JSON");
+  auto* connectors =
+      app.add_subcommand("connectors", "List the connectors found in the connector directories");
 
   CLI11_PARSE(app, argc, argv);
 
-  auto logger = spdlog::stderr_color_mt("rapidbyte");
-  spdlog::set_default_logger(logger);
+  spdlog::set_default_logger(spdlog::stderr_color_mt("rapidbyte"));
   spdlog::set_pattern("%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_level(spdlog::level::from_str(verbose ? "info" : quiet ? "error" : log_level));
 
   if (run->parsed()) return run_command(pipeline_path, connector_dir, json);
-  if (app.got_subcommand("connectors")) return connectors_command(connector_dir);
+  if (check->parsed()) return check_command(pipeline_path, connector_dir);
+  if (discover->parsed()) return discover_command(pipeline_path, connector_dir, json);
+  if (connectors->parsed()) return connectors_command(connector_dir);
   return kExitUsage;
 }

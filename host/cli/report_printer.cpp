@@ -56,11 +56,16 @@ std::string report_json(const engine::RunReport& report) {
   w.Key("pipeline");
   w.String(report.pipeline.c_str());
   w.Key("status");
-  w.String(report.succeeded() ? "succeeded" : report.partially_succeeded() ? "partial" : "failed");
+  w.String(report.cancelled               ? "cancelled"
+           : report.succeeded()           ? "succeeded"
+           : report.partially_succeeded() ? "partial"
+                                          : "failed");
   w.Key("records");
   w.Uint64(report.records());
   w.Key("bytes");
   w.Uint64(report.bytes());
+  w.Key("run_id");
+  w.Int64(report.run_id);
   w.Key("duration_seconds");
   w.Double(seconds(report));
   w.Key("streams");
@@ -73,6 +78,8 @@ std::string report_json(const engine::RunReport& report) {
     w.Uint64(s.records());
     w.Key("bytes");
     w.Uint64(s.bytes());
+    w.Key("attempts");
+    w.Uint64(s.attempts);
     if (const auto* e = s.root_error()) {
       w.Key("error");
       w.String(e->message.c_str());
@@ -104,6 +111,97 @@ std::string report_json(const engine::RunReport& report) {
             m.value);
       }
       w.EndObject();
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string check_text(const std::vector<engine::CheckLine>& lines) {
+  static constexpr const char* kStatus[] = {"ok  ", "warn", "FAIL"};
+  std::string out;
+  for (const auto& l : lines) {
+    out += fmt::format("{} {}: {}", kStatus[static_cast<size_t>(l.status)], l.subject, l.check);
+    if (!l.message.empty()) out += " — " + l.message;
+    out += "\n";
+  }
+  return out;
+}
+
+namespace {
+
+constexpr const char* kSyncModeNames[] = {"full_refresh", "incremental", "cdc"};
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+}  // namespace
+
+std::string catalog_text(const protocol::Catalog& catalog) {
+  std::string out;
+  for (const auto& s : catalog.streams) {
+    std::vector<std::string> modes;
+    for (auto m : s.sync_modes) modes.emplace_back(kSyncModeNames[static_cast<size_t>(m)]);
+    out += fmt::format("stream {}{}\n", s.namespace_ ? *s.namespace_ + "." : "", s.name);
+    out += fmt::format("  primary key: {}\n  cursor candidates: {}\n  sync modes: {}\n",
+                       s.primary_key.empty() ? "-" : join(s.primary_key),
+                       s.cursor_candidates.empty() ? "-" : join(s.cursor_candidates), join(modes));
+    out += fmt::format("  {:<24} {:<28} {:<28} {}\n", "COLUMN", "SOURCE TYPE", "ARROW TYPE",
+                       "NULLABLE");
+    for (const auto& c : s.columns) {
+      out += fmt::format("  {:<24} {:<28} {:<28} {}\n", c.name, c.source_type, c.arrow_type,
+                         c.nullable ? "yes" : "no");
+    }
+  }
+  return out;
+}
+
+std::string catalog_json(const protocol::Catalog& catalog) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  auto strings = [&](const std::vector<std::string>& items) {
+    w.StartArray();
+    for (const auto& i : items) w.String(i.c_str());
+    w.EndArray();
+  };
+  w.StartObject();
+  w.Key("streams");
+  w.StartArray();
+  for (const auto& s : catalog.streams) {
+    w.StartObject();
+    w.Key("name");
+    w.String(s.name.c_str());
+    if (s.namespace_) {
+      w.Key("namespace");
+      w.String(s.namespace_->c_str());
+    }
+    w.Key("primary_key");
+    strings(s.primary_key);
+    w.Key("cursor_candidates");
+    strings(s.cursor_candidates);
+    w.Key("sync_modes");
+    w.StartArray();
+    for (auto m : s.sync_modes) w.String(kSyncModeNames[static_cast<size_t>(m)]);
+    w.EndArray();
+    w.Key("columns");
+    w.StartArray();
+    for (const auto& c : s.columns) {
+      w.StartObject();
+      w.Key("name");
+      w.String(c.name.c_str());
+      w.Key("source_type");
+      w.String(c.source_type.c_str());
+      w.Key("arrow_type");
+      w.String(c.arrow_type.c_str());
+      w.Key("nullable");
+      w.Bool(c.nullable);
       w.EndObject();
     }
     w.EndArray();

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "host/engine/pipeline_probe.hpp"
 #include "host/engine/run_report.hpp"
 #include "host/runtime/connector_module.hpp"
 
@@ -14,6 +15,9 @@ namespace rapidbyte::cli {
 std::string version_string();
 std::string report_text(const engine::RunReport& report);
 std::string report_json(const engine::RunReport& report);
+std::string check_text(const std::vector<engine::CheckLine>& lines);
+std::string catalog_text(const protocol::Catalog& catalog);
+std::string catalog_json(const protocol::Catalog& catalog);
 std::string connectors_table(
     const std::vector<std::shared_ptr<const runtime::ConnectorModule>>& modules);
 

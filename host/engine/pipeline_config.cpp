@@ -215,11 +215,11 @@ std::expected<Enum, Error> parse_enum(const Reader& r, const YAML::Node& node,
 
 std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& node,
                                            ResourcesConfig& out) {
-  if (auto ok =
-          r.only_keys(node, "resources",
-                      {"parallelism", "max_batch_bytes", "max_inflight_batches",
-                       "checkpoint_interval_bytes", "checkpoint_interval_rows",
-                       "checkpoint_interval_seconds", "stage_memory_mb", "stage_timeout_seconds"});
+  if (auto ok = r.only_keys(
+          node, "resources",
+          {"parallelism", "max_batch_bytes", "max_inflight_batches", "checkpoint_interval_bytes",
+           "checkpoint_interval_rows", "checkpoint_interval_seconds", "stage_memory_mb",
+           "stage_timeout_seconds", "max_retries", "retry_base_delay_ms"});
       !ok) {
     return ok;
   }
@@ -249,6 +249,11 @@ std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& no
   if (node["stage_timeout_seconds"])
     TRY_ASSIGN(out.stage_timeout_seconds, r.number<uint32_t>(node["stage_timeout_seconds"],
                                                              "resources.stage_timeout_seconds"));
+  if (node["max_retries"])
+    TRY_ASSIGN(out.max_retries, r.number<uint32_t>(node["max_retries"], "resources.max_retries"));
+  if (node["retry_base_delay_ms"])
+    TRY_ASSIGN(out.retry_base_delay_ms,
+               r.number<uint32_t>(node["retry_base_delay_ms"], "resources.retry_base_delay_ms"));
   if (out.max_batch_bytes == 0)
     return std::unexpected(
         r.error(node["max_batch_bytes"], "resources.max_batch_bytes", "must be positive"));

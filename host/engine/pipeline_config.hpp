@@ -39,6 +39,8 @@ struct ResourcesConfig {
   uint32_t checkpoint_interval_seconds = 0;
   uint64_t stage_memory_mb = 1024;
   uint32_t stage_timeout_seconds = 0;  // 0: no wall-clock limit on a stage's run
+  uint32_t max_retries = 3;            // retries of a failed stream, when its error allows
+  uint32_t retry_base_delay_ms = 500;  // backoff of the first retry (normal class)
 };
 
 struct StateConfig {

@@ -4,7 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
+#include <random>
 #include <thread>
 
 #include "host/engine/config_validator.hpp"
@@ -21,12 +24,144 @@ using ModulePtr = std::shared_ptr<const runtime::ConnectorModule>;
 
 using StagePlan = PipelineRunner::StagePlan;
 
-// The sandbox of one stage: the manifest's permissions, narrowed to what the
-// pipeline gives (hosts named in the config, env vars that are set).
+bool is_cancellation(const p::ConnectorError& e) {
+  return e.code == "CANCELLED";
+}
+
+// What every stage of a run shares.
+struct RunContext {
+  const runtime::WasmEngine& engine;
+  const PipelineConfig& pipeline;
+  const std::vector<StagePlan>& plans;
+  StateBackend& state;
+  int64_t run_id;
+  std::stop_token stop;
+};
+
+// Runs one stage to completion on the calling thread.
+void run_stage(const RunContext& run, const StagePlan& plan, const p::StreamContext& context,
+               const StageServices::Wiring& wiring, StageReport& report,
+               const std::function<void()>& cancel_stream) {
+  StageServices services(wiring, &report);
+  auto fail = [&](p::ConnectorError e) {
+    // A stage that stops because another one failed keeps the cancellation
+    // as its error, so the report shows the root cause first.
+    if (!is_cancellation(e)) {
+      spdlog::error("[{}/{}] {}", context.stream_name, report.connector_id, e.message);
+    }
+    report.error = std::move(e);
+    cancel_stream();
+  };
+  auto instance = runtime::ConnectorInstance::create(
+      run.engine, plan.module, &services,
+      sandbox_for(*plan.module, *plan.config, run.pipeline.resources, run.stop));
+  if (!instance) return fail(instance.error());
+  if (auto session = (*instance)->open(plan.config->config_json); !session) {
+    return fail(session.error());
+  }
+  p::RunRequest request;
+  request.phase = plan.phase;
+  request.streams.push_back(context);
+  auto summary = (*instance)->run(request);
+  if (!summary) return fail(summary.error());
+  report.summary = std::move(*summary);
+  if (auto closed = (*instance)->close(); !closed) return fail(closed.error());
+  if (auto finished = services.finish(); !finished) return fail(finished.error());
+  if (wiring.output) wiring.output->close();
+}
+
+// One attempt at a stream: every stage on its own thread, joined by queues.
+StreamReport run_stream_once(const RunContext& run, const StreamConfig& stream) {
+  const auto& plans = run.plans;
+  StreamReport report;
+  report.stream = stream.name;
+  report.stages.resize(plans.size());
+  for (size_t i = 0; i < plans.size(); ++i) {
+    report.stages[i].connector_id = plans[i].module->manifest.id;
+    report.stages[i].role = plans[i].module->role;
+  }
+  std::vector<std::unique_ptr<BatchQueue>> queues;
+  for (size_t i = 0; i + 1 < plans.size(); ++i) {
+    queues.push_back(std::make_unique<BatchQueue>(run.pipeline.resources.max_inflight_batches));
+  }
+  auto cancel_stream = [&] {
+    for (auto& q : queues) q->cancel();
+  };
+  std::stop_callback on_stop(run.stop, cancel_stream);
+
+  p::StreamContext context = stream_context(run.pipeline, stream);
+  if (stream.sync_mode != p::SyncMode::kFullRefresh) {
+    // Resume after the last cursor the destination committed.
+    auto cursor = run.state.cursor(run.pipeline.pipeline, stream.name);
+    if (!cursor) {
+      report.stages[0].error =
+          runtime::make_error(p::ErrorCategory::kInternal, "STATE", cursor.error());
+      return report;
+    }
+    if (*cursor) context.last_cursor_value = (*cursor)->value;
+  }
+  {
+    std::vector<std::jthread> threads;
+    for (size_t i = 0; i < plans.size(); ++i) {
+      StageServices::Wiring wiring{run.pipeline.pipeline,
+                                   stream.name,
+                                   run.run_id,
+                                   plans[i].module->role,
+                                   i > 0 ? queues[i - 1].get() : nullptr,
+                                   i + 1 < plans.size() ? queues[i].get() : nullptr,
+                                   &run.state};
+      threads.emplace_back([&, i, wiring] {
+        run_stage(run, plans[i], context, wiring, report.stages[i], cancel_stream);
+      });
+    }
+  }  // joins every stage
+  return report;
+}
+
+// A stream with retries: a failure is retried when the connector says it may
+// be (retryable, and either safe to retry or before any commit), up to
+// resources.max_retries times, after an exponential backoff with jitter
+// (or the connector's retry-after). Each attempt resumes from the cursor
+// committed so far.
+StreamReport run_stream(const RunContext& run, const StreamConfig& stream) {
+  const auto& resources = run.pipeline.resources;
+  std::mt19937_64 jitter(std::random_device{}());
+  for (uint32_t attempt = 0;; ++attempt) {
+    StreamReport report = run_stream_once(run, stream);
+    report.attempts = attempt + 1;
+    const p::ConnectorError* error = report.root_error();
+    if (!error || run.stop.stop_requested() || attempt >= resources.max_retries) return report;
+    const bool may_retry =
+        error->retryable &&
+        (error->safe_to_retry || error->commit_state != p::CommitState::kAfterCommitUnknown);
+    if (!may_retry) return report;
+    std::chrono::milliseconds delay;
+    if (error->retry_after_ms) {
+      delay = std::chrono::milliseconds(*error->retry_after_ms);
+    } else {
+      static constexpr double kClassFactor[] = {0.2, 1.0, 5.0};
+      const double base =
+          resources.retry_base_delay_ms * kClassFactor[static_cast<size_t>(error->backoff_class)];
+      const double exponential = base * static_cast<double>(1u << std::min<uint32_t>(attempt, 10));
+      std::uniform_real_distribution<double> spread(0.5, 1.5);
+      delay = std::chrono::milliseconds(static_cast<int64_t>(exponential * spread(jitter)));
+    }
+    spdlog::warn("[{}] attempt {} failed ({}); retrying in {} ms", stream.name, attempt + 1,
+                 error->message, delay.count());
+    std::mutex mu;
+    std::condition_variable_any wake;
+    std::unique_lock lock(mu);
+    wake.wait_for(lock, run.stop, delay, [] { return false; });
+  }
+}
+
+}  // namespace
+
 runtime::SandboxPolicy sandbox_for(const runtime::ConnectorModule& module,
-                                   const ConnectorConfig& config,
-                                   const ResourcesConfig& resources) {
+                                   const ConnectorConfig& config, const ResourcesConfig& resources,
+                                   std::stop_token stop) {
   runtime::SandboxPolicy policy;
+  policy.stop = std::move(stop);
   policy.memory_limit_bytes = resources.stage_memory_mb << 20;
   policy.call_timeout = std::chrono::seconds(resources.stage_timeout_seconds);
   policy.allowed_hosts = module.manifest.network_hosts;
@@ -62,88 +197,6 @@ p::StreamContext stream_context(const PipelineConfig& pipeline, const StreamConf
   return ctx;
 }
 
-bool is_cancellation(const p::ConnectorError& e) {
-  return e.code == "CANCELLED";
-}
-
-// Runs one stage to completion on the calling thread.
-void run_stage(const runtime::WasmEngine& engine, const PipelineConfig& pipeline,
-               const StagePlan& plan, const p::StreamContext& context,
-               const StageServices::Wiring& wiring, StageReport& report,
-               const std::function<void()>& cancel_stream) {
-  StageServices services(wiring, &report);
-  auto fail = [&](p::ConnectorError e) {
-    // A stage that stops because another one failed keeps the cancellation
-    // as its error, so the report shows the root cause first.
-    if (!is_cancellation(e)) {
-      spdlog::error("[{}/{}] {}", context.stream_name, report.connector_id, e.message);
-    }
-    report.error = std::move(e);
-    cancel_stream();
-  };
-  auto instance = runtime::ConnectorInstance::create(
-      engine, plan.module, &services, sandbox_for(*plan.module, *plan.config, pipeline.resources));
-  if (!instance) return fail(instance.error());
-  if (auto session = (*instance)->open(plan.config->config_json); !session)
-    return fail(session.error());
-
-  p::RunRequest request;
-  request.phase = plan.phase;
-  request.streams.push_back(context);
-  auto summary = (*instance)->run(request);
-  if (!summary) return fail(summary.error());
-  report.summary = std::move(*summary);
-  if (auto closed = (*instance)->close(); !closed) return fail(closed.error());
-  if (auto finished = services.finish(); !finished) return fail(finished.error());
-  if (wiring.output) wiring.output->close();
-}
-
-StreamReport run_stream(const runtime::WasmEngine& engine, const PipelineConfig& pipeline,
-                        const std::vector<StagePlan>& plans, const StreamConfig& stream,
-                        StateBackend& state, int64_t run_id) {
-  StreamReport report;
-  report.stream = stream.name;
-  report.stages.resize(plans.size());
-  std::vector<std::unique_ptr<BatchQueue>> queues;
-  for (size_t i = 0; i + 1 < plans.size(); ++i) {
-    queues.push_back(std::make_unique<BatchQueue>(pipeline.resources.max_inflight_batches));
-  }
-  auto cancel_stream = [&] {
-    for (auto& q : queues) q->cancel();
-  };
-  p::StreamContext context = stream_context(pipeline, stream);
-  if (stream.sync_mode != p::SyncMode::kFullRefresh) {
-    // Resume after the last cursor the destination committed.
-    auto cursor = state.cursor(pipeline.pipeline, stream.name);
-    if (!cursor) {
-      report.stages[0].error =
-          runtime::make_error(p::ErrorCategory::kInternal, "STATE", cursor.error());
-      return report;
-    }
-    if (*cursor) context.last_cursor_value = (*cursor)->value;
-  }
-  {
-    std::vector<std::jthread> threads;
-    for (size_t i = 0; i < plans.size(); ++i) {
-      report.stages[i].connector_id = plans[i].module->manifest.id;
-      report.stages[i].role = plans[i].module->role;
-      StageServices::Wiring wiring{pipeline.pipeline,
-                                   stream.name,
-                                   run_id,
-                                   plans[i].module->role,
-                                   i > 0 ? queues[i - 1].get() : nullptr,
-                                   i + 1 < plans.size() ? queues[i].get() : nullptr,
-                                   &state};
-      threads.emplace_back([&, i, wiring] {
-        run_stage(engine, pipeline, plans[i], context, wiring, report.stages[i], cancel_stream);
-      });
-    }
-  }  // joins every stage
-  return report;
-}
-
-}  // namespace
-
 std::expected<std::vector<PipelineRunner::StagePlan>, std::string> PipelineRunner::plan(
     const PipelineConfig& pipeline) const {
   std::vector<StagePlan> plans;
@@ -175,7 +228,8 @@ std::expected<std::vector<PipelineRunner::StagePlan>, std::string> PipelineRunne
   return plans;
 }
 
-std::expected<RunReport, std::string> PipelineRunner::run(const PipelineConfig& pipeline) const {
+std::expected<RunReport, std::string> PipelineRunner::run(const PipelineConfig& pipeline,
+                                                          std::stop_token stop) const {
   auto planned = plan(pipeline);
   if (!planned) return std::unexpected(planned.error());
   const std::vector<StagePlan>& plans = *planned;
@@ -186,6 +240,7 @@ std::expected<RunReport, std::string> PipelineRunner::run(const PipelineConfig& 
   report.pipeline = pipeline.pipeline;
   report.run_id = *run_id;
   report.streams.resize(pipeline.streams.size());
+  const RunContext context{engine_, pipeline, plans, state_, *run_id, stop};
   const auto started = std::chrono::steady_clock::now();
   std::atomic<size_t> next{0};
   {
@@ -194,14 +249,15 @@ std::expected<RunReport, std::string> PipelineRunner::run(const PipelineConfig& 
     for (size_t w = 0; w < width; ++w) {
       workers.emplace_back([&] {
         for (size_t i = next++; i < pipeline.streams.size(); i = next++) {
-          report.streams[i] =
-              run_stream(engine_, pipeline, plans, pipeline.streams[i], state_, *run_id);
+          report.streams[i] = run_stream(context, pipeline.streams[i]);
         }
       });
     }
   }
   report.duration = std::chrono::steady_clock::now() - started;
-  const RunStatus status = report.succeeded()             ? RunStatus::kSucceeded
+  report.cancelled = stop.stop_requested();
+  const RunStatus status = report.cancelled               ? RunStatus::kCancelled
+                           : report.succeeded()           ? RunStatus::kSucceeded
                            : report.partially_succeeded() ? RunStatus::kPartial
                                                           : RunStatus::kFailed;
   if (auto r = state_.finish_run(*run_id, status, report.records(), report.bytes(),

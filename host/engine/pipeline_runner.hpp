@@ -9,6 +9,7 @@
 #include "host/engine/pipeline_config.hpp"
 #include "host/engine/run_report.hpp"
 #include "host/engine/state/state_backend.hpp"
+#include "host/runtime/sandbox_policy.hpp"
 
 namespace rapidbyte::engine {
 
@@ -23,7 +24,11 @@ class PipelineRunner {
   // then runs all streams, recording the run and committed cursors in the
   // state backend. A resolution or state failure before the run is an error;
   // stage failures are reported in the RunReport.
-  std::expected<RunReport, std::string> run(const PipelineConfig& pipeline) const;
+  // Requesting `stop` cancels the run: guests are interrupted, queues are
+  // cancelled, committed cursors stay committed, and the run is recorded as
+  // cancelled.
+  std::expected<RunReport, std::string> run(const PipelineConfig& pipeline,
+                                            std::stop_token stop = {}) const;
 
   // One stage of every stream: the module, its config, the phase it runs.
   struct StagePlan {
@@ -42,5 +47,15 @@ class PipelineRunner {
   const ConnectorCatalog& catalog_;
   StateBackend& state_;
 };
+
+// The sandbox of one stage: the manifest's permissions, narrowed to what the
+// pipeline gives (hosts named in the config, env vars that are set), and the
+// pipeline's per-stage limits.
+runtime::SandboxPolicy sandbox_for(const runtime::ConnectorModule& module,
+                                   const ConnectorConfig& config, const ResourcesConfig& resources,
+                                   std::stop_token stop = {});
+
+// The stream context a stage receives for `stream`.
+protocol::StreamContext stream_context(const PipelineConfig& pipeline, const StreamConfig& stream);
 
 }  // namespace rapidbyte::engine

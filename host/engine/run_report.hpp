@@ -31,7 +31,8 @@ struct StageReport {
 
 struct StreamReport {
   std::string stream;
-  std::vector<StageReport> stages;  // source, transforms..., destination
+  std::vector<StageReport> stages;  // source, transforms..., destination (last attempt)
+  uint32_t attempts = 1;
   bool succeeded() const;
   // The error that ended the stream: the first stage error that is not a
   // cancellation caused by another stage; null when it succeeded.
@@ -47,6 +48,7 @@ struct RunReport {
   int64_t run_id = 0;
   std::vector<StreamReport> streams;
   std::chrono::nanoseconds duration{0};
+  bool cancelled = false;
   bool succeeded() const;
   bool partially_succeeded() const;
   // "stream: message" of the first failed stream, empty on success.

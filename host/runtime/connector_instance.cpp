@@ -37,6 +37,7 @@ ptrdiff_t write_guest_output(void* env, const unsigned char* buf, size_t len) {
 wasmtime_error_t* on_epoch_deadline(wasmtime_context_t*, void* env, uint64_t* delta,
                                     wasmtime_update_deadline_kind_t* kind) {
   auto* data = static_cast<StoreData*>(env);
+  if (data->stop.stop_requested()) return wasmtime_error_new("run cancelled");
   if (data->call_timeout.count() > 0 &&
       std::chrono::steady_clock::now() - data->call_started > data->call_timeout) {
     data->timed_out = true;
@@ -58,6 +59,7 @@ ConnectorInstance::ConnectorInstance(std::shared_ptr<const ConnectorModule> modu
                                      HostServices* services, SandboxPolicy policy)
     : module_(std::move(module)), policy_(std::move(policy)) {
   data_ = std::make_unique<StoreData>(module_->manifest.id, services, policy_.allowed_hosts);
+  data_->stop = policy_.stop;
 }
 
 ConnectorInstance::~ConnectorInstance() = default;
@@ -162,6 +164,10 @@ ConnectorResult<abi::ExportFunction> ConnectorInstance::find_export(const std::s
 p::ConnectorError ConnectorInstance::fault_error(const std::string& phase,
                                                  const abi::CallFailure& failure) {
   const std::string who = "connector '" + id() + "'";
+  if (data_->stop.stop_requested()) {
+    return internal_error("CANCELLED",
+                          who + " was stopped during phase " + phase + ": the run was cancelled");
+  }
   if (data_->timed_out) {
     return internal_error("GUEST_TIMEOUT", who + " exceeded its wall-clock limit of " +
                                                std::to_string(policy_.call_timeout.count()) +

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <stop_token>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,9 @@ struct SandboxPolicy {
   std::vector<std::string> allowed_hosts;
   // Environment variables the guest sees (already filtered by the allowlist).
   std::vector<std::pair<std::string, std::string>> env;
+  // When stop is requested the guest is interrupted at its next epoch tick
+  // and the call fails with code CANCELLED.
+  std::stop_token stop;
 };
 
 }  // namespace rapidbyte::runtime

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <optional>
+#include <stop_token>
 #include <string>
 
 #include "host/runtime/canonical_abi/guest_memory.hpp"
@@ -37,6 +38,7 @@ struct StoreData {
   std::chrono::steady_clock::time_point call_started{};
   std::chrono::milliseconds call_timeout{0};
   bool timed_out = false;
+  std::stop_token stop;
 
   std::optional<abi::GuestMemory> guest_memory(wasmtime_context_t* context) const {
     if (!memory || !realloc) return std::nullopt;

@@ -1,0 +1,105 @@
+#include "host/engine/pipeline_probe.hpp"
+
+#include "host/engine/stage_services.hpp"
+#include "host/runtime/connector_errors.hpp"
+#include "host/runtime/connector_instance.hpp"
+
+namespace rapidbyte::engine {
+
+namespace {
+
+namespace p = rapidbyte::protocol;
+
+// One connector started outside a run: its own services with no data path.
+struct ProbedConnector {
+  StageReport report;
+  std::unique_ptr<StageServices> services;
+  std::unique_ptr<runtime::ConnectorInstance> instance;
+};
+
+runtime::ConnectorResult<std::unique_ptr<ProbedConnector>> start(
+    const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
+    const PipelineRunner::StagePlan& plan) {
+  auto probe = std::make_unique<ProbedConnector>();
+  probe->report.connector_id = plan.module->manifest.id;
+  probe->report.role = plan.module->role;
+  StageServices::Wiring wiring{pipeline.pipeline, "",      0,     plan.module->role,
+                               nullptr,           nullptr, &state};
+  probe->services = std::make_unique<StageServices>(wiring, &probe->report);
+  auto instance = runtime::ConnectorInstance::create(
+      engine, plan.module, probe->services.get(),
+      sandbox_for(*plan.module, *plan.config, pipeline.resources));
+  if (!instance) return std::unexpected(instance.error());
+  probe->instance = std::move(*instance);
+  if (auto session = probe->instance->open(plan.config->config_json); !session) {
+    return std::unexpected(session.error());
+  }
+  return probe;
+}
+
+std::string subject_of(const PipelineRunner::StagePlan& plan) {
+  return std::string(runtime::role_name(plan.module->role)) + " " + plan.module->manifest.id;
+}
+
+}  // namespace
+
+std::vector<CheckLine> check_pipeline(const runtime::WasmEngine& engine,
+                                      const ConnectorCatalog& catalog, StateBackend& state,
+                                      const PipelineConfig& pipeline) {
+  std::vector<CheckLine> lines;
+  PipelineRunner runner(engine, catalog, state);
+  auto plans = runner.plan(pipeline);
+  if (!plans) {
+    lines.push_back({"pipeline", "connectors and configs", p::CheckStatus::kFailed, plans.error()});
+    return lines;
+  }
+  lines.push_back({"pipeline", "connectors and configs", p::CheckStatus::kPassed, ""});
+  for (const auto& plan : *plans) {
+    const std::string subject = subject_of(plan);
+    auto probe = start(engine, state, pipeline, plan);
+    if (!probe) {
+      lines.push_back({subject, "open", p::CheckStatus::kFailed, probe.error().message});
+      continue;
+    }
+    lines.push_back({subject, "open", p::CheckStatus::kPassed, ""});
+    auto report = (*probe)->instance->validate();
+    if (!report) {
+      lines.push_back({subject, "validate", p::CheckStatus::kFailed, report.error().message});
+      continue;
+    }
+    if (report->checks.empty()) lines.push_back({subject, "validate", report->status, ""});
+    for (const auto& c : report->checks) lines.push_back({subject, c.name, c.status, c.message});
+    (void)(*probe)->instance->close();
+  }
+  return lines;
+}
+
+runtime::ConnectorResult<p::Catalog> discover_catalog(const runtime::WasmEngine& engine,
+                                                      const ConnectorCatalog& catalog,
+                                                      StateBackend& state,
+                                                      const PipelineConfig& pipeline) {
+  PipelineRunner runner(engine, catalog, state);
+  auto plans = runner.plan(pipeline);
+  if (!plans) {
+    return std::unexpected(
+        runtime::make_error(p::ErrorCategory::kConfig, "PIPELINE", plans.error()));
+  }
+  const auto& source = plans->front();
+  auto probe = start(engine, state, pipeline, source);
+  if (!probe) return std::unexpected(probe.error());
+  p::RunRequest request;
+  request.phase = p::RunPhase::kDiscover;
+  for (const auto& stream : pipeline.streams)
+    request.streams.push_back(stream_context(pipeline, stream));
+  auto summary = (*probe)->instance->run(request);
+  if (!summary) return std::unexpected(summary.error());
+  (void)(*probe)->instance->close();
+  if (!summary->catalog) {
+    return std::unexpected(runtime::make_error(
+        p::ErrorCategory::kInternal, "NO_CATALOG",
+        "source '" + source.module->manifest.id + "' returned no catalog from discover"));
+  }
+  return std::move(*summary->catalog);
+}
+
+}  // namespace rapidbyte::engine

@@ -1,0 +1,33 @@
+// The engine's non-running commands: `check` (configs, manifests and each
+// connector's own validate) and `discover` (the source's catalog). Both start
+// each connector in its sandbox exactly as a run would, with null data paths.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "host/engine/pipeline_runner.hpp"
+#include "host/runtime/host_services.hpp"
+
+namespace rapidbyte::engine {
+
+struct CheckLine {
+  std::string subject;  // e.g. "source source-generator"
+  std::string check;    // e.g. "config schema", "open", or a connector's own check name
+  protocol::CheckStatus status = protocol::CheckStatus::kPassed;
+  std::string message;
+};
+
+// Checks every connector of the pipeline: config against its schema, then
+// open and validate in the sandbox. One line per check; never stops early.
+std::vector<CheckLine> check_pipeline(const runtime::WasmEngine& engine,
+                                      const ConnectorCatalog& catalog, StateBackend& state,
+                                      const PipelineConfig& pipeline);
+
+// Runs the source's discover phase for the pipeline's streams.
+runtime::ConnectorResult<protocol::Catalog> discover_catalog(const runtime::WasmEngine& engine,
+                                                             const ConnectorCatalog& catalog,
+                                                             StateBackend& state,
+                                                             const PipelineConfig& pipeline);
+
+}  // namespace rapidbyte::engine

@@ -1,0 +1,169 @@
+// The engine beyond one happy stream: retries that follow the connector's
+// error, parallel streams, cancellation, and the check and discover commands.
+#include <gtest/gtest.h>
+
+#include "host/engine/connector_catalog.hpp"
+#include "host/engine/pipeline_probe.hpp"
+#include "host/engine/pipeline_runner.hpp"
+#include "host/engine/state/sqlite_state_backend.hpp"
+#include "tests/host/runtime_fixture.hpp"
+
+namespace rapidbyte::testing {
+namespace {
+
+namespace p = rapidbyte::protocol;
+
+class EngineTest : public RuntimeTest {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(cache_dir_);
+    db_path_ =
+        cache_dir_ /
+        (std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".db");
+    std::filesystem::remove(db_path_);
+    auto state = engine::SqliteStateBackend::open(db_path_);
+    ASSERT_TRUE(state) << state.error();
+    state_ = std::move(*state);
+    catalog_ = std::make_unique<engine::ConnectorCatalog>(
+        *engine_,
+        std::vector<std::filesystem::path>{RAPIDBYTE_CONNECTOR_DIR, RAPIDBYTE_TEST_GUEST_DIR});
+  }
+
+  engine::PipelineConfig pipeline(const std::string& yaml) {
+    auto parsed = engine::parse_pipeline(yaml, "engine.yaml");
+    EXPECT_TRUE(parsed) << parsed.error();
+    return *parsed;
+  }
+
+  engine::RunReport run(const std::string& yaml, std::stop_token stop = {}) {
+    engine::PipelineRunner runner(*engine_, *catalog_, *state_);
+    auto report = runner.run(pipeline(yaml), stop);
+    EXPECT_TRUE(report) << report.error();
+    return *report;
+  }
+
+  std::filesystem::path db_path_;
+  std::unique_ptr<engine::SqliteStateBackend> state_;
+  std::unique_ptr<engine::ConnectorCatalog> catalog_;
+};
+
+std::string flaky_yaml(int fail_times, int max_retries) {
+  return "pipeline: flaky\nsource:\n  use: generator\n  config: {rows: 1000}\n  streams: [{name: "
+         "s}]\n"
+         "destination:\n  use: test-flaky-dest\n  config: {fail_times: " +
+         std::to_string(fail_times) + "}\nresources: {max_retries: " + std::to_string(max_retries) +
+         ", retry_base_delay_ms: 1}\n";
+}
+
+TEST_F(EngineTest, RetriesTransientFailuresAndEndsWithExactData) {
+  const auto report = run(flaky_yaml(2, 3));
+  ASSERT_TRUE(report.succeeded()) << report.first_error();
+  ASSERT_EQ(report.streams.size(), 1u);
+  EXPECT_EQ(report.streams[0].attempts, 3u);
+  EXPECT_EQ(report.streams[0].records(), 1000u);
+  auto runs = state_->recent_runs("flaky", 1);
+  ASSERT_TRUE(runs);
+  EXPECT_EQ((*runs)[0].status, engine::RunStatus::kSucceeded);
+  EXPECT_EQ((*runs)[0].records, 1000u);
+}
+
+TEST_F(EngineTest, GivesUpAfterMaxRetriesWithTheConnectorsMessage) {
+  const auto report = run(flaky_yaml(5, 1));
+  ASSERT_FALSE(report.succeeded());
+  EXPECT_EQ(report.streams[0].attempts, 2u);
+  const auto* error = report.streams[0].root_error();
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(error->category, p::ErrorCategory::kTransientDb);
+  EXPECT_EQ(error->message, "connection to the target lost (attempt 2)");
+  EXPECT_EQ(report.first_error(), "s: connection to the target lost (attempt 2)");
+  auto runs = state_->recent_runs("flaky", 1);
+  ASSERT_TRUE(runs);
+  EXPECT_EQ((*runs)[0].status, engine::RunStatus::kFailed);
+  EXPECT_EQ((*runs)[0].error, "s: connection to the target lost (attempt 2)");
+}
+
+TEST_F(EngineTest, ParallelStreamsAreEachExact) {
+  std::string yaml =
+      "pipeline: parallel\nsource:\n  use: generator\n  config: {rows: 20000}\n  streams:\n";
+  for (int i = 0; i < 8; ++i) yaml += "    - name: s" + std::to_string(i) + "\n";
+  yaml +=
+      "transforms: [{use: passthrough}]\ndestination: {use: \"null\"}\nresources: {parallelism: "
+      "4}\n";
+  const auto report = run(yaml);
+  ASSERT_TRUE(report.succeeded()) << report.first_error();
+  ASSERT_EQ(report.streams.size(), 8u);
+  const auto first_checksum = report.streams[0].stages.back().counter("checksum");
+  ASSERT_TRUE(first_checksum);
+  for (const auto& s : report.streams) {
+    EXPECT_EQ(s.records(), 20000u) << s.stream;
+    EXPECT_EQ(s.stages.back().counter("checksum"), first_checksum) << s.stream;
+  }
+  EXPECT_EQ(report.records(), 160000u);
+}
+
+TEST_F(EngineTest, StopRequestCancelsTheRunAndRecordsIt) {
+  std::stop_source stop;
+  stop.request_stop();
+  const auto report =
+      run("pipeline: cancel\nsource:\n  use: generator\n  config: {rows: 100000000}\n  streams: "
+          "[{name: s}]\n"
+          "destination: {use: \"null\"}\n",
+          stop.get_token());
+  EXPECT_TRUE(report.cancelled);
+  EXPECT_FALSE(report.succeeded());
+  ASSERT_NE(report.streams[0].root_error(), nullptr);
+  EXPECT_EQ(report.streams[0].root_error()->code, "CANCELLED");
+  auto runs = state_->recent_runs("cancel", 1);
+  ASSERT_TRUE(runs);
+  EXPECT_EQ((*runs)[0].status, engine::RunStatus::kCancelled);
+}
+
+TEST_F(EngineTest, CheckReportsEveryConnector) {
+  auto lines = engine::check_pipeline(
+      *engine_, *catalog_, *state_,
+      pipeline("pipeline: c\nsource: {use: generator, streams: [{name: s}]}\n"
+               "transforms: [{use: passthrough}]\ndestination: {use: \"null\"}\n"));
+  std::vector<std::string> rendered;
+  for (const auto& l : lines) {
+    rendered.push_back(std::to_string(static_cast<int>(l.status)) + " " + l.subject + ": " +
+                       l.check);
+  }
+  EXPECT_EQ(rendered, (std::vector<std::string>{
+                          "0 pipeline: connectors and configs",
+                          "0 source source-generator: open",
+                          "0 source source-generator: validate",
+                          "0 transform transform-passthrough: open",
+                          "0 transform transform-passthrough: validate",
+                          "0 destination dest-null: open",
+                          "0 destination dest-null: validate",
+                      }));
+}
+
+TEST_F(EngineTest, CheckFailsOnBadConfigWithTheReason) {
+  auto lines = engine::check_pipeline(
+      *engine_, *catalog_, *state_,
+      pipeline("pipeline: c\nsource: {use: generator, config: {rows: x}, streams: [{name: s}]}\n"
+               "destination: {use: \"null\"}\n"));
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].status, p::CheckStatus::kFailed);
+  EXPECT_EQ(lines[0].message,
+            "engine.yaml:2: source.config: connector 'source-generator' rejects its config:\n"
+            "  - config.rows: Value type not permitted by 'type' constraint.");
+}
+
+TEST_F(EngineTest, DiscoverReturnsTheSourceCatalog) {
+  auto catalog = engine::discover_catalog(*engine_, *catalog_, *state_,
+                                          pipeline("pipeline: d\nsource: {use: generator, streams: "
+                                                   "[{name: s}]}\ndestination: {use: \"null\"}\n"));
+  ASSERT_TRUE(catalog) << catalog.error().message;
+  ASSERT_EQ(catalog->streams.size(), 1u);
+  const auto& stream = catalog->streams[0];
+  EXPECT_EQ(stream.name, "generated");
+  std::vector<std::string> columns;
+  for (const auto& c : stream.columns) columns.push_back(c.name + ":" + c.arrow_type);
+  EXPECT_EQ(columns, (std::vector<std::string>{"id:int64", "value:float64", "name:utf8",
+                                               "flag:bool", "ts:timestamp[us, tz=UTC]"}));
+}
+
+}  // namespace
+}  // namespace rapidbyte::testing
