@@ -14,8 +14,14 @@ std::filesystem::path default_state_path() {
 StateResult<std::unique_ptr<StateBackend>> open_state_backend(const StateConfig& config) {
   if (config.backend != "sqlite")
     return std::unexpected("unknown state backend '" + config.backend + "'");
-  const std::filesystem::path path =
-      config.connection.empty() ? default_state_path() : std::filesystem::path(config.connection);
+  std::filesystem::path path = config.connection;
+  if (config.connection.empty()) {
+    path = default_state_path();
+  } else if (config.connection.starts_with("~/")) {
+    // The shell does not expand a path written in YAML; do it here.
+    const char* home = std::getenv("HOME");
+    path = std::filesystem::path(home && *home ? home : ".") / config.connection.substr(2);
+  }
   auto backend = SqliteStateBackend::open(path);
   if (!backend) return std::unexpected(backend.error());
   return std::unique_ptr<StateBackend>(std::move(*backend));
