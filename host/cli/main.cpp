@@ -12,6 +12,7 @@
 #include <iostream>
 #include <thread>
 
+#include "host/cli/progress_display.hpp"
 #include "host/cli/report_printer.hpp"
 #include "host/engine/connector_catalog.hpp"
 #include "host/engine/pipeline_probe.hpp"
@@ -67,6 +68,7 @@ std::expected<Session, int> open_session(const std::string& pipeline_path,
 
 // Ctrl-C and SIGTERM request a stop instead of killing the process: the
 // signals are blocked in every thread and one thread waits for them.
+// REQUIRES: constructed before any other thread is started.
 class StopOnSignal {
  public:
   StopOnSignal() {
@@ -96,11 +98,19 @@ class StopOnSignal {
 };
 
 int run_command(const std::string& pipeline_path, const std::string& connector_dir, bool json) {
+  // Before any thread exists, so that every thread inherits the blocked mask.
+  StopOnSignal stop;
   auto session = open_session(pipeline_path, connector_dir);
   if (!session) return session.error();
-  StopOnSignal stop;
   engine::PipelineRunner runner(*session->wasm, *session->catalog, *session->state);
-  auto report = runner.run(session->pipeline, stop.token());
+  std::vector<std::string> streams;
+  for (const auto& s : session->pipeline.streams) streams.push_back(s.name);
+  engine::RunProgress progress(streams);
+  std::expected<engine::RunReport, std::string> report;
+  {
+    cli::ProgressDisplay display(progress);
+    report = runner.run(session->pipeline, stop.token(), &progress);
+  }
   if (!report) {
     std::cerr << "error: " << report.error() << "\n";
     return kExitUsage;

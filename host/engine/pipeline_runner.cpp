@@ -36,6 +36,7 @@ struct RunContext {
   StateBackend& state;
   int64_t run_id;
   std::stop_token stop;
+  RunProgress* progress;  // may be null
 };
 
 // Runs one stage to completion on the calling thread.
@@ -71,7 +72,8 @@ void run_stage(const RunContext& run, const StagePlan& plan, const p::StreamCont
 }
 
 // One attempt at a stream: every stage on its own thread, joined by queues.
-StreamReport run_stream_once(const RunContext& run, const StreamConfig& stream) {
+StreamReport run_stream_once(const RunContext& run, const StreamConfig& stream,
+                             RunProgress::Stream* progress) {
   const auto& plans = run.plans;
   StreamReport report;
   report.stream = stream.name;
@@ -109,7 +111,8 @@ StreamReport run_stream_once(const RunContext& run, const StreamConfig& stream) 
                                    plans[i].module->role,
                                    i > 0 ? queues[i - 1].get() : nullptr,
                                    i + 1 < plans.size() ? queues[i].get() : nullptr,
-                                   &run.state};
+                                   &run.state,
+                                   progress};
       threads.emplace_back([&, i, wiring] {
         run_stage(run, plans[i], context, wiring, report.stages[i], cancel_stream);
       });
@@ -123,18 +126,32 @@ StreamReport run_stream_once(const RunContext& run, const StreamConfig& stream) 
 // resources.max_retries times, after an exponential backoff with jitter
 // (or the connector's retry-after). Each attempt resumes from the cursor
 // committed so far.
-StreamReport run_stream(const RunContext& run, const StreamConfig& stream) {
+StreamReport run_stream(const RunContext& run, const StreamConfig& stream,
+                        RunProgress::Stream* progress) {
   const auto& resources = run.pipeline.resources;
   std::mt19937_64 jitter(std::random_device{}());
+  auto set_phase = [&](RunProgress::Phase phase) {
+    if (progress) progress->phase = phase;
+  };
   for (uint32_t attempt = 0;; ++attempt) {
-    StreamReport report = run_stream_once(run, stream);
+    if (progress) {
+      // Counters show the current attempt.
+      progress->attempt = attempt + 1;
+      progress->bytes = 0;
+      progress->batches = 0;
+      progress->records = 0;
+    }
+    set_phase(RunProgress::Phase::kRunning);
+    StreamReport report = run_stream_once(run, stream, progress);
     report.attempts = attempt + 1;
     const p::ConnectorError* error = report.root_error();
+    set_phase(error ? RunProgress::Phase::kFailed : RunProgress::Phase::kDone);
     if (!error || run.stop.stop_requested() || attempt >= resources.max_retries) return report;
     const bool may_retry =
         error->retryable &&
         (error->safe_to_retry || error->commit_state != p::CommitState::kAfterCommitUnknown);
     if (!may_retry) return report;
+    set_phase(RunProgress::Phase::kRetrying);
     std::chrono::milliseconds delay;
     if (error->retry_after_ms) {
       delay = std::chrono::milliseconds(*error->retry_after_ms);
@@ -229,7 +246,8 @@ std::expected<std::vector<PipelineRunner::StagePlan>, std::string> PipelineRunne
 }
 
 std::expected<RunReport, std::string> PipelineRunner::run(const PipelineConfig& pipeline,
-                                                          std::stop_token stop) const {
+                                                          std::stop_token stop,
+                                                          RunProgress* progress) const {
   auto planned = plan(pipeline);
   if (!planned) return std::unexpected(planned.error());
   const std::vector<StagePlan>& plans = *planned;
@@ -240,7 +258,7 @@ std::expected<RunReport, std::string> PipelineRunner::run(const PipelineConfig& 
   report.pipeline = pipeline.pipeline;
   report.run_id = *run_id;
   report.streams.resize(pipeline.streams.size());
-  const RunContext context{engine_, pipeline, plans, state_, *run_id, stop};
+  const RunContext context{engine_, pipeline, plans, state_, *run_id, stop, progress};
   const auto started = std::chrono::steady_clock::now();
   std::atomic<size_t> next{0};
   {
@@ -249,7 +267,8 @@ std::expected<RunReport, std::string> PipelineRunner::run(const PipelineConfig& 
     for (size_t w = 0; w < width; ++w) {
       workers.emplace_back([&] {
         for (size_t i = next++; i < pipeline.streams.size(); i = next++) {
-          report.streams[i] = run_stream(context, pipeline.streams[i]);
+          report.streams[i] =
+              run_stream(context, pipeline.streams[i], progress ? &progress->stream(i) : nullptr);
         }
       });
     }

@@ -7,6 +7,7 @@
 
 #include "host/engine/connector_catalog.hpp"
 #include "host/engine/pipeline_config.hpp"
+#include "host/engine/run_progress.hpp"
 #include "host/engine/run_report.hpp"
 #include "host/engine/state/state_backend.hpp"
 #include "host/runtime/sandbox_policy.hpp"
@@ -27,8 +28,11 @@ class PipelineRunner {
   // Requesting `stop` cancels the run: guests are interrupted, queues are
   // cancelled, committed cursors stay committed, and the run is recorded as
   // cancelled.
+  // `progress`, when given, must list the pipeline's streams in order; the
+  // run updates it as it goes.
   std::expected<RunReport, std::string> run(const PipelineConfig& pipeline,
-                                            std::stop_token stop = {}) const;
+                                            std::stop_token stop = {},
+                                            RunProgress* progress = nullptr) const;
 
   // One stage of every stream: the module, its config, the phase it runs.
   struct StagePlan {

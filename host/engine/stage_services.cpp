@@ -27,6 +27,9 @@ void StageServices::checkpoint(p::CheckpointInfo info) {
   spdlog::debug("[{}/{}] checkpoint after {} records", wiring_.stream, report_->connector_id,
                 info.records);
   report_->checkpoints.push_back(info);
+  if (info.kind == p::CheckpointKind::kSource && wiring_.progress) {
+    wiring_.progress->records.fetch_add(info.records, std::memory_order_relaxed);
+  }
   if (info.kind == p::CheckpointKind::kSource && wiring_.output) {
     // In-band, behind the batches it covers. A cancelled queue means the run
     // is ending anyway; the checkpoint is simply not committed.
@@ -64,6 +67,10 @@ runtime::ConnectorResult<void> StageServices::batch_emit(std::vector<uint8_t> ip
   }
   ++report_->batches_emitted;
   report_->bytes_emitted += size;
+  if (wiring_.progress && wiring_.role == p::ConnectorRole::kSource) {
+    wiring_.progress->batches.fetch_add(1, std::memory_order_relaxed);
+    wiring_.progress->bytes.fetch_add(size, std::memory_order_relaxed);
+  }
   return {};
 }
 

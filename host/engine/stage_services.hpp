@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "host/engine/batch_queue.hpp"
+#include "host/engine/run_progress.hpp"
 #include "host/engine/run_report.hpp"
 #include "host/engine/state/state_backend.hpp"
 #include "host/runtime/host_services.hpp"
@@ -31,6 +32,7 @@ class StageServices final : public runtime::HostServices {
     BatchQueue* input = nullptr;   // null for a source
     BatchQueue* output = nullptr;  // null for a destination
     StateBackend* state = nullptr;
+    RunProgress::Stream* progress = nullptr;  // optional
   };
 
   // Dead letters held in memory before they are written to the backend.
