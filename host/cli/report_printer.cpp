@@ -43,9 +43,12 @@ std::string report_text(const engine::RunReport& report) {
     }
   }
   const double rate = secs > 0 ? static_cast<double>(report.records()) / secs : 0;
-  out += fmt::format("pipeline {} {}: {} records, {} in {:.2f} s ({:.0f} rows/s)\n",
-                     report.pipeline, report.succeeded() ? "succeeded" : "failed", report.records(),
-                     human_bytes(report.bytes()), secs, rate);
+  out +=
+      fmt::format("pipeline {} {}: {} records, {} in {:.2f} s ({:.0f} rows/s)\n", report.pipeline,
+                  report.cancelled     ? "cancelled"
+                  : report.succeeded() ? "succeeded"
+                                       : "failed",
+                  report.records(), human_bytes(report.bytes()), secs, rate);
   return out;
 }
 
