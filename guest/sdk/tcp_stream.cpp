@@ -37,6 +37,22 @@ Result<void> TcpStream::write(std::span<const uint8_t> data) {
   return {};
 }
 
+Result<void> TcpStream::start_tls(const protocol::TlsOptions& options) {
+  // Everything is borrowed from `options`, which outlives the call.
+  rapidbyte_connector_host_io_tls_options_t lowered{};
+  lowered.server_name = abi::borrow_string(options.server_name);
+  lowered.verify = static_cast<rapidbyte_connector_host_io_tls_verify_t>(options.verify);
+  if (options.ca_file) {
+    lowered.ca_file.is_some = true;
+    lowered.ca_file.val = abi::borrow_string(*options.ca_file);
+  }
+  abi::ConnectorError err{};
+  if (!rapidbyte_connector_host_io_tcp_start_tls(handle_, &lowered, &err)) {
+    return std::unexpected(abi::take_error(err));
+  }
+  return {};
+}
+
 void TcpStream::close() {
   if (!open_) return;
   open_ = false;

@@ -40,6 +40,12 @@ class TcpStream {
   // Closes the connection; a no-op when already closed.
   void close();
 
+  // Switches the connection to TLS; the host does the handshake, verifies the
+  // server as `options` say and encrypts every later read and write. Call it
+  // where the protocol expects the handshake (for PostgreSQL: after the
+  // server accepted SSLRequest). REQUIRES: is_open().
+  Result<void> start_tls(const protocol::TlsOptions& options);
+
  private:
   protocol::TcpHandle handle_ = 0;
   bool open_ = false;

@@ -71,6 +71,10 @@ void tcp_close(StoreData& d, p::TcpHandle handle) {
   d.tcp.close(handle);
 }
 
+ConnectorResult<void> tcp_start_tls(StoreData& d, p::TcpHandle handle, p::TlsOptions options) {
+  return d.tcp.start_tls(handle, options);
+}
+
 }  // namespace
 
 wasmtime_error_t* define_contract_imports(wasmtime_linker_t* linker) {
@@ -91,6 +95,7 @@ wasmtime_error_t* define_contract_imports(wasmtime_linker_t* linker) {
   define(kHostIoModule, "tcp-read", &tcp_read);
   define(kHostIoModule, "tcp-write", &tcp_write);
   define(kHostIoModule, "tcp-close", &tcp_close);
+  define(kHostIoModule, "tcp-start-tls", &tcp_start_tls);
   return error;
 }
 

@@ -1,8 +1,12 @@
 #include "host/runtime/tcp_broker.hpp"
 
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -15,12 +19,77 @@
 
 namespace rapidbyte::runtime {
 
+namespace p = rapidbyte::protocol;
+
+namespace {
+
+struct FreeSslCtx {
+  void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
+};
+struct FreeSsl {
+  void operator()(SSL* s) const { SSL_free(s); }
+};
+
+// Waits until `fd` is ready for `events`; the socket is non-blocking so that
+// plain and TLS transfers share one waiting loop.
+void wait_for(int fd, short events) {
+  pollfd pfd{fd, events, 0};
+  while (::poll(&pfd, 1, -1) < 0 && errno == EINTR) {
+  }
+}
+
+std::string openssl_errors() {
+  std::string out;
+  while (unsigned long e = ERR_get_error()) {
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof buf);
+    out += (out.empty() ? "" : "; ") + std::string(buf);
+  }
+  return out.empty() ? "unknown TLS error" : out;
+}
+
+bool is_ip_address(const std::string& host) {
+  in6_addr addr;
+  return ::inet_pton(AF_INET, host.c_str(), &addr) == 1 ||
+         ::inet_pton(AF_INET6, host.c_str(), &addr) == 1;
+}
+
+}  // namespace
+
+struct TcpBroker::Connection {
+  int fd = -1;
+  std::unique_ptr<SSL_CTX, FreeSslCtx> tls_context;
+  std::unique_ptr<SSL, FreeSsl> tls;
+
+  ~Connection() {
+    if (tls) SSL_shutdown(tls.get());
+    if (fd >= 0) ::close(fd);
+  }
+
+  // Runs one TLS operation to completion, waiting on the socket as OpenSSL
+  // asks. Returns the operation's result, or <= 0 with `error` set.
+  template <class Op>
+  int tls_call(Op op, int* error) {
+    for (;;) {
+      ERR_clear_error();
+      const int rc = op();
+      if (rc > 0) return rc;
+      *error = SSL_get_error(tls.get(), rc);
+      if (*error == SSL_ERROR_WANT_READ) {
+        wait_for(fd, POLLIN);
+      } else if (*error == SSL_ERROR_WANT_WRITE) {
+        wait_for(fd, POLLOUT);
+      } else {
+        return rc;
+      }
+    }
+  }
+};
+
 TcpBroker::TcpBroker(std::string connector_id, std::vector<std::string> allowed_hosts)
     : connector_id_(std::move(connector_id)), allowed_hosts_(std::move(allowed_hosts)) {}
 
-TcpBroker::~TcpBroker() {
-  for (auto& [handle, fd] : sockets_) ::close(fd);
-}
+TcpBroker::~TcpBroker() = default;
 
 bool TcpBroker::is_allowed(const std::string& host) const {
   return std::ranges::any_of(allowed_hosts_, [&](const std::string& allowed) {
@@ -28,10 +97,10 @@ bool TcpBroker::is_allowed(const std::string& host) const {
   });
 }
 
-ConnectorResult<protocol::TcpHandle> TcpBroker::connect(const std::string& host, uint16_t port,
-                                                        std::chrono::milliseconds timeout) {
+ConnectorResult<p::TcpHandle> TcpBroker::connect(const std::string& host, uint16_t port,
+                                                 std::chrono::milliseconds timeout) {
   if (!is_allowed(host)) {
-    return std::unexpected(make_error(protocol::ErrorCategory::kPermission, "NETWORK_DENIED",
+    return std::unexpected(make_error(p::ErrorCategory::kPermission, "NETWORK_DENIED",
                                       "connector '" + connector_id_ +
                                           "' may not connect to host '" + host +
                                           "': not in its allowed network hosts"));
@@ -53,8 +122,8 @@ ConnectorResult<protocol::TcpHandle> TcpBroker::connect(const std::string& host,
     if (fd < 0) continue;
     int rc = ::connect(fd, ai->ai_addr, ai->ai_addrlen);
     if (rc != 0 && errno == EINPROGRESS) {
-      pollfd p{fd, POLLOUT, 0};
-      rc = ::poll(&p, 1, timeout.count() > 0 ? static_cast<int>(timeout.count()) : -1);
+      pollfd pfd{fd, POLLOUT, 0};
+      rc = ::poll(&pfd, 1, timeout.count() > 0 ? static_cast<int>(timeout.count()) : -1);
       if (rc == 1) {
         int err = 0;
         socklen_t len = sizeof err;
@@ -67,10 +136,8 @@ ConnectorResult<protocol::TcpHandle> TcpBroker::connect(const std::string& host,
       }
     }
     if (rc == 0) {
-      int flags = 1;
-      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &flags, sizeof flags);
-      // Reads and writes stay non-blocking and wait in poll(), so EINTR and
-      // partial transfers are handled in one place.
+      int on = 1;
+      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
       connected = fd;
       break;
     }
@@ -82,35 +149,48 @@ ConnectorResult<protocol::TcpHandle> TcpBroker::connect(const std::string& host,
     return std::unexpected(
         transient_network_error("cannot connect to " + host + ":" + service + ": " + last_error));
   }
-  const protocol::TcpHandle handle = next_handle_++;
-  sockets_[handle] = connected;
+  const p::TcpHandle handle = next_handle_++;
+  auto connection = std::make_unique<Connection>();
+  connection->fd = connected;
+  connections_[handle] = std::move(connection);
   return handle;
 }
 
-ConnectorResult<int> TcpBroker::socket_of(protocol::TcpHandle handle) const {
-  auto it = sockets_.find(handle);
-  if (it == sockets_.end()) {
-    return std::unexpected(make_error(protocol::ErrorCategory::kInternal, "TCP_BAD_HANDLE",
+ConnectorResult<TcpBroker::Connection*> TcpBroker::connection_of(p::TcpHandle handle) {
+  auto it = connections_.find(handle);
+  if (it == connections_.end()) {
+    return std::unexpected(make_error(p::ErrorCategory::kInternal, "TCP_BAD_HANDLE",
                                       "unknown tcp handle " + std::to_string(handle)));
   }
-  return it->second;
+  return it->second.get();
 }
 
-ConnectorResult<std::vector<uint8_t>> TcpBroker::read(protocol::TcpHandle handle,
-                                                      uint32_t max_bytes) {
-  auto fd = socket_of(handle);
-  if (!fd) return std::unexpected(fd.error());
+ConnectorResult<std::vector<uint8_t>> TcpBroker::read(p::TcpHandle handle, uint32_t max_bytes) {
+  auto c = connection_of(handle);
+  if (!c) return std::unexpected(c.error());
+  Connection& conn = **c;
   std::vector<uint8_t> buffer(std::min<uint32_t>(max_bytes, 4u << 20));
-  while (true) {
-    ssize_t n = ::recv(*fd, buffer.data(), buffer.size(), 0);
+  if (conn.tls) {
+    int error = 0;
+    const int n = conn.tls_call(
+        [&] { return SSL_read(conn.tls.get(), buffer.data(), static_cast<int>(buffer.size())); },
+        &error);
+    if (n > 0) {
+      buffer.resize(static_cast<size_t>(n));
+      return buffer;
+    }
+    if (error == SSL_ERROR_ZERO_RETURN) return std::vector<uint8_t>{};
+    return std::unexpected(transient_network_error("tls read failed: " + openssl_errors()));
+  }
+  for (;;) {
+    const ssize_t n = ::recv(conn.fd, buffer.data(), buffer.size(), 0);
     if (n >= 0) {
       buffer.resize(static_cast<size_t>(n));
       return buffer;
     }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      pollfd p{*fd, POLLIN, 0};
-      ::poll(&p, 1, -1);
+      wait_for(conn.fd, POLLIN);
       continue;
     }
     return std::unexpected(
@@ -118,21 +198,33 @@ ConnectorResult<std::vector<uint8_t>> TcpBroker::read(protocol::TcpHandle handle
   }
 }
 
-ConnectorResult<void> TcpBroker::write(protocol::TcpHandle handle,
-                                       const std::vector<uint8_t>& data) {
-  auto fd = socket_of(handle);
-  if (!fd) return std::unexpected(fd.error());
+ConnectorResult<void> TcpBroker::write(p::TcpHandle handle, const std::vector<uint8_t>& data) {
+  auto c = connection_of(handle);
+  if (!c) return std::unexpected(c.error());
+  Connection& conn = **c;
   size_t sent = 0;
   while (sent < data.size()) {
-    ssize_t n = ::send(*fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    if (conn.tls) {
+      int error = 0;
+      const int n = conn.tls_call(
+          [&] {
+            return SSL_write(conn.tls.get(), data.data() + sent,
+                             static_cast<int>(data.size() - sent));
+          },
+          &error);
+      if (n <= 0)
+        return std::unexpected(transient_network_error("tls write failed: " + openssl_errors()));
+      sent += static_cast<size_t>(n);
+      continue;
+    }
+    const ssize_t n = ::send(conn.fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
     if (n >= 0) {
       sent += static_cast<size_t>(n);
       continue;
     }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      pollfd p{*fd, POLLOUT, 0};
-      ::poll(&p, 1, -1);
+      wait_for(conn.fd, POLLOUT);
       continue;
     }
     return std::unexpected(
@@ -141,11 +233,64 @@ ConnectorResult<void> TcpBroker::write(protocol::TcpHandle handle,
   return {};
 }
 
-void TcpBroker::close(protocol::TcpHandle handle) {
-  auto it = sockets_.find(handle);
-  if (it == sockets_.end()) return;
-  ::close(it->second);
-  sockets_.erase(it);
+void TcpBroker::close(p::TcpHandle handle) {
+  connections_.erase(handle);
+}
+
+ConnectorResult<void> TcpBroker::start_tls(p::TcpHandle handle, const p::TlsOptions& options) {
+  auto c = connection_of(handle);
+  if (!c) return std::unexpected(c.error());
+  Connection& conn = **c;
+  if (conn.tls) {
+    return std::unexpected(
+        make_error(p::ErrorCategory::kInternal, "TLS_ACTIVE", "the connection already uses TLS"));
+  }
+  auto tls_error = [&](const std::string& what) {
+    return std::unexpected(
+        make_error(p::ErrorCategory::kConfig, "TLS_SETUP", what + ": " + openssl_errors()));
+  };
+  std::unique_ptr<SSL_CTX, FreeSslCtx> context(SSL_CTX_new(TLS_client_method()));
+  if (!context) return tls_error("cannot create a TLS context");
+  SSL_CTX_set_min_proto_version(context.get(), TLS1_2_VERSION);
+  if (options.verify != p::TlsVerify::kNone) {
+    SSL_CTX_set_verify(context.get(), SSL_VERIFY_PEER, nullptr);
+    const bool loaded = options.ca_file ? SSL_CTX_load_verify_locations(
+                                              context.get(), options.ca_file->c_str(), nullptr)
+                                        : SSL_CTX_set_default_verify_paths(context.get());
+    if (!loaded) {
+      return tls_error(options.ca_file ? "cannot load CA file '" + *options.ca_file + "'"
+                                       : std::string("cannot load the system's trusted CAs"));
+    }
+  }
+  std::unique_ptr<SSL, FreeSsl> tls(SSL_new(context.get()));
+  if (!tls || SSL_set_fd(tls.get(), conn.fd) != 1) return tls_error("cannot start TLS");
+  const bool ip = is_ip_address(options.server_name);
+  if (!ip && !options.server_name.empty())
+    SSL_set_tlsext_host_name(tls.get(), options.server_name.c_str());
+  if (options.verify == p::TlsVerify::kVerifyFull) {
+    X509_VERIFY_PARAM* param = SSL_get0_param(tls.get());
+    const int ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(param, options.server_name.c_str())
+                      : X509_VERIFY_PARAM_set1_host(param, options.server_name.c_str(), 0);
+    if (ok != 1)
+      return tls_error("cannot check the certificate against '" + options.server_name + "'");
+  }
+  conn.tls = std::move(tls);
+  conn.tls_context = std::move(context);
+  int error = 0;
+  if (conn.tls_call([&] { return SSL_connect(conn.tls.get()); }, &error) != 1) {
+    const long verify = SSL_get_verify_result(conn.tls.get());
+    const std::string details = openssl_errors();
+    conn.tls.reset();
+    if (verify != X509_V_OK) {
+      return std::unexpected(
+          make_error(p::ErrorCategory::kConfig, "TLS_VERIFY",
+                     "server certificate for '" + options.server_name +
+                         "' could not be verified: " + X509_verify_cert_error_string(verify)));
+    }
+    return std::unexpected(transient_network_error("TLS handshake with '" + options.server_name +
+                                                   "' failed: " + details));
+  }
+  return {};
 }
 
 }  // namespace rapidbyte::runtime

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,14 +35,22 @@ class TcpBroker {
   ConnectorResult<void> write(protocol::TcpHandle handle, const std::vector<uint8_t>& data);
   void close(protocol::TcpHandle handle);
 
+  // Upgrades the connection to TLS (OpenSSL, TLS 1.2 or newer), verifying the
+  // server as `options` say. Fails with a `config` error (code TLS_VERIFY)
+  // when the certificate cannot be verified, `transient-network` when the
+  // handshake breaks.
+  ConnectorResult<void> start_tls(protocol::TcpHandle handle, const protocol::TlsOptions& options);
+
   bool is_allowed(const std::string& host) const;
 
  private:
-  ConnectorResult<int> socket_of(protocol::TcpHandle handle) const;
+  // One open connection: its socket and, after start_tls, its TLS session.
+  struct Connection;
+  ConnectorResult<Connection*> connection_of(protocol::TcpHandle handle);
 
   std::string connector_id_;
   std::vector<std::string> allowed_hosts_;
-  std::map<protocol::TcpHandle, int> sockets_;
+  std::map<protocol::TcpHandle, std::unique_ptr<Connection>> connections_;
   protocol::TcpHandle next_handle_ = 1;
 };
 

@@ -271,4 +271,13 @@ enum class StateScope : uint8_t { kPipeline, kPerStream, kConnectorInstance };
 
 using TcpHandle = uint64_t;
 
+enum class TlsVerify : uint8_t { kNone, kVerifyCa, kVerifyFull };
+
+struct TlsOptions {
+  std::string server_name;
+  TlsVerify verify = TlsVerify::kVerifyFull;
+  std::optional<std::string> ca_file;
+  bool operator==(const TlsOptions&) const = default;
+};
+
 }  // namespace rapidbyte::protocol

@@ -34,6 +34,7 @@ RAPIDBYTE_ABI_ENUM(p::NullabilityChangePolicy, 2);
 RAPIDBYTE_ABI_ENUM(p::LogLevel, 5);
 RAPIDBYTE_ABI_ENUM(p::CheckpointKind, 3);
 RAPIDBYTE_ABI_ENUM(p::StateScope, 3);
+RAPIDBYTE_ABI_ENUM(p::TlsVerify, 3);
 
 #undef RAPIDBYTE_ABI_ENUM
 
@@ -76,6 +77,7 @@ RAPIDBYTE_ABI_RECORD(p::CheckpointInfo, &R::kind, &R::stream_name, &R::cursor_fi
 RAPIDBYTE_ABI_RECORD(p::MetricLabel, &R::key, &R::value);
 RAPIDBYTE_ABI_RECORD(p::MetricSample, &R::name, &R::value, &R::labels);
 RAPIDBYTE_ABI_RECORD(p::DlqRecord, &R::stream_name, &R::record_json, &R::error);
+RAPIDBYTE_ABI_RECORD(p::TlsOptions, &R::server_name, &R::verify, &R::ca_file);
 
 #undef RAPIDBYTE_ABI_RECORD
 
