@@ -25,8 +25,9 @@ debian_packages=(
   libssl-dev libflatbuffers-dev flatbuffers-compiler
   # PostgreSQL server and client for the demo and the tests
   postgresql-15 postgresql-client-15
-  # test helpers
-  util-linux
+  # test helpers: runuser (util-linux) starts test clusters as an unprivileged
+  # user; openssl makes test certificates
+  util-linux openssl
 )
 
 install_debian_packages() {
@@ -45,6 +46,12 @@ install_debian_packages() {
   if command -v pg_lsclusters >/dev/null && pg_lsclusters -h 2>/dev/null | grep -q online; then
     pg_ctlcluster 15 main stop 2>/dev/null || true
   fi
+}
+
+# PostgreSQL refuses to run as root: tests run their throwaway clusters as the
+# system user `postgres` (Debian's package normally creates it).
+ensure_postgres_user() {
+  id postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres
 }
 
 install_wit_bindgen() {
@@ -68,6 +75,7 @@ install_python_packages() {
 
 export PATH="$HOME/.cargo/bin:$PATH"
 install_debian_packages
+ensure_postgres_user
 install_wit_bindgen
 "$here/build-wasmtime.sh"
 install_python_packages
