@@ -10,6 +10,8 @@
 
 #include <csignal>
 #include <iostream>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "host/cli/progress_display.hpp"
@@ -18,6 +20,8 @@
 #include "host/engine/pipeline_probe.hpp"
 #include "host/engine/pipeline_runner.hpp"
 #include "host/engine/state/open_state_backend.hpp"
+#include "portable/arrow/ipc_reader.hpp"
+#include "portable/arrow/pretty_print.hpp"
 #include "host/runtime/wasm_engine.hpp"
 
 namespace {
@@ -97,7 +101,37 @@ class StopOnSignal {
   std::jthread waiter_;
 };
 
-int run_command(const std::string& pipeline_path, const std::string& connector_dir, bool json) {
+// What `run` prints of a dry run: each batch leaving the last transform, as a
+// table or (with --json) as JSON lines, streams never interleaved.
+class BatchPrinter {
+ public:
+  explicit BatchPrinter(bool json) : json_(json) {}
+  void print(const std::string& stream, const std::vector<uint8_t>& ipc_stream) {
+    auto contents = arrow::read_ipc_stream(ipc_stream);
+    std::lock_guard lock(mu_);
+    if (!contents) {
+      std::cout << "stream " << stream << ": batch does not decode: " << contents.error().message << "\n";
+      return;
+    }
+    for (const auto& batch : contents->batches) {
+      if (json_) {
+        std::string lines;
+        arrow::append_json_lines(batch, lines);
+        std::cout << lines;
+      } else {
+        std::cout << "stream " << stream << " (" << batch.num_rows() << " rows)\n"
+                  << arrow::format_table(batch) << "\n";
+      }
+    }
+  }
+
+ private:
+  bool json_;
+  std::mutex mu_;
+};
+
+int run_command(const std::string& pipeline_path, const std::string& connector_dir, bool json,
+                std::optional<uint64_t> dry_run_limit) {
   // Before any thread exists, so that every thread inherits the blocked mask.
   StopOnSignal stop;
   auto session = open_session(pipeline_path, connector_dir);
@@ -106,16 +140,32 @@ int run_command(const std::string& pipeline_path, const std::string& connector_d
   std::vector<std::string> streams;
   for (const auto& s : session->pipeline.streams) streams.push_back(s.name);
   engine::RunProgress progress(streams);
+  BatchPrinter printer(json);
+  engine::RunOptions options;
+  options.stop = stop.token();
+  if (dry_run_limit) {
+    options.dry_run_limit = dry_run_limit;
+    options.preview = [&](const std::string& stream, const std::vector<uint8_t>& ipc) {
+      printer.print(stream, ipc);
+    };
+  } else {
+    options.progress = &progress;
+  }
   std::expected<engine::RunReport, std::string> report;
   {
-    cli::ProgressDisplay display(progress);
-    report = runner.run(session->pipeline, stop.token(), &progress);
+    std::optional<cli::ProgressDisplay> display;
+    if (!dry_run_limit) display.emplace(progress);
+    report = runner.run(session->pipeline, options);
   }
   if (!report) {
     std::cerr << "error: " << report.error() << "\n";
     return kExitUsage;
   }
-  std::cout << (json ? cli::report_json(*report) + "\n" : cli::report_text(*report));
+  if (dry_run_limit) {
+    if (!json) std::cout << cli::report_text(*report);
+  } else {
+    std::cout << (json ? cli::report_json(*report) + "\n" : cli::report_text(*report));
+  }
   if (report->cancelled) return kExitInterrupted;
   if (report->succeeded()) return kExitOk;
   return report->partially_succeeded() ? kExitPartial : kExitFailed;
@@ -183,7 +233,13 @@ int main(int argc, char** argv) {
   bool json = false;
   auto* run = app.add_subcommand("run", "Run a pipeline");
   run->add_option("pipeline", pipeline_path, "Pipeline YAML file")->required();
-  run->add_flag("--json", json, "Print the summary as JSON");
+  run->add_flag("--json", json, "Print the summary (or, with --dry-run, the rows) as JSON");
+  bool dry_run = false;
+  uint64_t limit = 20;
+  run->add_flag("--dry-run", dry_run,
+                "Run the source and transforms only and print their batches; write nothing");
+  run->add_option("--limit", limit, "With --dry-run: records per stream (default 20)")
+      ->check(CLI::PositiveNumber);
   auto* check =
       app.add_subcommand("check", "Check configs, manifests and each connector's own validation");
   check->add_option("pipeline", pipeline_path, "Pipeline YAML file")->required();
@@ -199,7 +255,10 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_level(spdlog::level::from_str(verbose ? "info" : quiet ? "error" : log_level));
 
-  if (run->parsed()) return run_command(pipeline_path, connector_dir, json);
+  if (run->parsed()) {
+    return run_command(pipeline_path, connector_dir, json,
+                       dry_run ? std::optional<uint64_t>(limit) : std::nullopt);
+  }
   if (check->parsed()) return check_command(pipeline_path, connector_dir);
   if (discover->parsed()) return discover_command(pipeline_path, connector_dir, json);
   if (connectors->parsed()) return connectors_command(connector_dir);

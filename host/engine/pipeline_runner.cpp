@@ -35,8 +35,7 @@ struct RunContext {
   const std::vector<StagePlan>& plans;
   StateBackend& state;
   int64_t run_id;
-  std::stop_token stop;
-  RunProgress* progress;  // may be null
+  const RunOptions& options;
 };
 
 // Runs one stage to completion on the calling thread.
@@ -55,7 +54,7 @@ void run_stage(const RunContext& run, const StagePlan& plan, const p::StreamCont
   };
   auto instance = runtime::ConnectorInstance::create(
       run.engine, plan.module, &services,
-      sandbox_for(*plan.module, *plan.config, run.pipeline.resources, run.stop));
+      sandbox_for(*plan.module, *plan.config, run.pipeline.resources, run.options.stop));
   if (!instance) return fail(instance.error());
   if (auto session = (*instance)->open(plan.config->config_json); !session) {
     return fail(session.error());
@@ -63,6 +62,8 @@ void run_stage(const RunContext& run, const StagePlan& plan, const p::StreamCont
   p::RunRequest request;
   request.phase = plan.phase;
   request.streams.push_back(context);
+  request.dry_run = run.options.dry_run_limit.has_value();
+  request.max_records = run.options.dry_run_limit;
   auto summary = (*instance)->run(request);
   if (!summary) return fail(summary.error());
   report.summary = std::move(*summary);
@@ -82,14 +83,17 @@ StreamReport run_stream_once(const RunContext& run, const StreamConfig& stream,
     report.stages[i].connector_id = plans[i].module->manifest.id;
     report.stages[i].role = plans[i].module->role;
   }
+  // In a dry run the last stage feeds one more queue, which the host drains
+  // into the preview instead of a destination.
+  const bool previewing = static_cast<bool>(run.options.preview);
   std::vector<std::unique_ptr<BatchQueue>> queues;
-  for (size_t i = 0; i + 1 < plans.size(); ++i) {
+  for (size_t i = 0; i + (previewing ? 0 : 1) < plans.size(); ++i) {
     queues.push_back(std::make_unique<BatchQueue>(run.pipeline.resources.max_inflight_batches));
   }
   auto cancel_stream = [&] {
     for (auto& q : queues) q->cancel();
   };
-  std::stop_callback on_stop(run.stop, cancel_stream);
+  std::stop_callback on_stop(run.options.stop, cancel_stream);
 
   p::StreamContext context = stream_context(run.pipeline, stream);
   if (stream.sync_mode != p::SyncMode::kFullRefresh) {
@@ -110,11 +114,18 @@ StreamReport run_stream_once(const RunContext& run, const StreamConfig& stream,
                                    run.run_id,
                                    plans[i].module->role,
                                    i > 0 ? queues[i - 1].get() : nullptr,
-                                   i + 1 < plans.size() ? queues[i].get() : nullptr,
+                                   i < queues.size() ? queues[i].get() : nullptr,
                                    &run.state,
                                    progress};
       threads.emplace_back([&, i, wiring] {
         run_stage(run, plans[i], context, wiring, report.stages[i], cancel_stream);
+      });
+    }
+    if (previewing) {
+      threads.emplace_back([&] {
+        while (auto item = queues.back()->pop()) {
+          if (auto* batch = std::get_if<BatchQueue::Batch>(&*item)) run.options.preview(stream.name, *batch);
+        }
       });
     }
   }  // joins every stage
@@ -129,6 +140,7 @@ StreamReport run_stream_once(const RunContext& run, const StreamConfig& stream,
 StreamReport run_stream(const RunContext& run, const StreamConfig& stream,
                         RunProgress::Stream* progress) {
   const auto& resources = run.pipeline.resources;
+  const uint32_t max_retries = run.options.dry_run_limit ? 0 : resources.max_retries;
   std::mt19937_64 jitter(std::random_device{}());
   auto set_phase = [&](RunProgress::Phase phase) {
     if (progress) progress->phase = phase;
@@ -146,7 +158,7 @@ StreamReport run_stream(const RunContext& run, const StreamConfig& stream,
     report.attempts = attempt + 1;
     const p::ConnectorError* error = report.root_error();
     set_phase(error ? RunProgress::Phase::kFailed : RunProgress::Phase::kDone);
-    if (!error || run.stop.stop_requested() || attempt >= resources.max_retries) return report;
+    if (!error || run.options.stop.stop_requested() || attempt >= max_retries) return report;
     const bool may_retry =
         error->retryable &&
         (error->safe_to_retry || error->commit_state != p::CommitState::kAfterCommitUnknown);
@@ -168,7 +180,7 @@ StreamReport run_stream(const RunContext& run, const StreamConfig& stream,
     std::mutex mu;
     std::condition_variable_any wake;
     std::unique_lock lock(mu);
-    wake.wait_for(lock, run.stop, delay, [] { return false; });
+    wake.wait_for(lock, run.options.stop, delay, [] { return false; });
   }
 }
 
@@ -246,19 +258,26 @@ std::expected<std::vector<PipelineRunner::StagePlan>, std::string> PipelineRunne
 }
 
 std::expected<RunReport, std::string> PipelineRunner::run(const PipelineConfig& pipeline,
-                                                          std::stop_token stop,
-                                                          RunProgress* progress) const {
+                                                          const RunOptions& options) const {
   auto planned = plan(pipeline);
   if (!planned) return std::unexpected(planned.error());
-  const std::vector<StagePlan>& plans = *planned;
+  std::vector<StagePlan>& plans = *planned;
+  const bool dry_run = options.dry_run_limit.has_value();
+  if (dry_run) plans.pop_back();  // no destination
 
-  auto run_id = state_.begin_run(pipeline.pipeline);
-  if (!run_id) return std::unexpected(run_id.error());
+  int64_t run_id = 0;
+  if (!dry_run) {
+    auto begun = state_.begin_run(pipeline.pipeline);
+    if (!begun) return std::unexpected(begun.error());
+    run_id = *begun;
+  }
   RunReport report;
   report.pipeline = pipeline.pipeline;
-  report.run_id = *run_id;
+  report.run_id = run_id;
   report.streams.resize(pipeline.streams.size());
-  const RunContext context{engine_, pipeline, plans, state_, *run_id, stop, progress};
+  RunProgress* progress = options.progress;
+  const std::stop_token& stop = options.stop;
+  const RunContext context{engine_, pipeline, plans, state_, run_id, options};
   const auto started = std::chrono::steady_clock::now();
   std::atomic<size_t> next{0};
   {
@@ -279,9 +298,8 @@ std::expected<RunReport, std::string> PipelineRunner::run(const PipelineConfig& 
                            : report.succeeded()           ? RunStatus::kSucceeded
                            : report.partially_succeeded() ? RunStatus::kPartial
                                                           : RunStatus::kFailed;
-  if (auto r = state_.finish_run(*run_id, status, report.records(), report.bytes(),
-                                 report.first_error());
-      !r) {
+  if (dry_run) return report;
+  if (auto r = state_.finish_run(run_id, status, report.records(), report.bytes(), report.first_error()); !r) {
     return std::unexpected(r.error());
   }
   return report;

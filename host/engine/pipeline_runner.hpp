@@ -5,6 +5,9 @@
 // stream; other streams go on.
 #pragma once
 
+#include <functional>
+#include <optional>
+
 #include "host/engine/connector_catalog.hpp"
 #include "host/engine/pipeline_config.hpp"
 #include "host/engine/run_progress.hpp"
@@ -13,6 +16,22 @@
 #include "host/runtime/sandbox_policy.hpp"
 
 namespace rapidbyte::engine {
+
+// How one run is carried out, besides the pipeline itself.
+struct RunOptions {
+  // Requesting stop cancels the run: guests are interrupted, queues are
+  // cancelled, committed cursors stay committed, the run is recorded as
+  // cancelled.
+  std::stop_token stop;
+  // Updated as the run goes, when given; must list the pipeline's streams.
+  RunProgress* progress = nullptr;
+  // A dry run: the source and transforms only, at most `dry_run_limit`
+  // records per stream (passed to the source as max-records), every batch
+  // leaving the last stage handed to `preview`. Nothing is written and no
+  // cursor, state or run record changes hands to the destination.
+  std::optional<uint64_t> dry_run_limit;
+  std::function<void(const std::string& stream, const std::vector<uint8_t>& ipc_stream)> preview;
+};
 
 class PipelineRunner {
  public:
@@ -25,14 +44,8 @@ class PipelineRunner {
   // then runs all streams, recording the run and committed cursors in the
   // state backend. A resolution or state failure before the run is an error;
   // stage failures are reported in the RunReport.
-  // Requesting `stop` cancels the run: guests are interrupted, queues are
-  // cancelled, committed cursors stay committed, and the run is recorded as
-  // cancelled.
-  // `progress`, when given, must list the pipeline's streams in order; the
-  // run updates it as it goes.
   std::expected<RunReport, std::string> run(const PipelineConfig& pipeline,
-                                            std::stop_token stop = {},
-                                            RunProgress* progress = nullptr) const;
+                                            const RunOptions& options = {}) const;
 
   // One stage of every stream: the module, its config, the phase it runs.
   struct StagePlan {

@@ -1,6 +1,5 @@
 #include "portable/arrow/array.hpp"
 
-#include <cstring>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -10,14 +9,75 @@
 namespace rapidbyte::arrow {
 namespace {
 
-int32_t load_offset(const uint8_t* offsets, int64_t i) {
-  int32_t v;
-  std::memcpy(&v, offsets + i * 4, 4);
-  return v;
-}
-
 std::string describe(const ArrayData& d) {
   return d.type.to_string() + " array";
+}
+
+// Checks the length + 1 offsets of type Offset that start at slot d.offset:
+// present, non-decreasing, inside [0, limit]. `each(i, begin, end)` may
+// check slot i further and returns false (with an error) to stop.
+template <class Offset, class Each>
+Result<void> validate_offsets(const ArrayData& d, int64_t limit, const char* limit_what,
+                              Each each) {
+  const int64_t end = d.offset + d.length;
+  constexpr int64_t kWidth = sizeof(Offset);
+  if (d.length == 0 && d.values.size() == 0) return {};  // no offsets needed
+  if (d.values.size() / kWidth < end + 1) {
+    return make_error(describe(d) + ": offsets buffer of " + std::to_string(d.values.size()) +
+                      " bytes is too small for " + std::to_string(end + 1) + " offsets");
+  }
+  const uint8_t* offsets = d.values.data();
+  int64_t prev = bit_util::load<Offset>(offsets + d.offset * kWidth);
+  if (prev < 0 || prev > limit) {
+    return make_error(describe(d) + ": first offset " + std::to_string(prev) + " is outside the " +
+                      limit_what);
+  }
+  for (int64_t i = 1; i <= d.length; ++i) {
+    const int64_t cur = bit_util::load<Offset>(offsets + (d.offset + i) * kWidth);
+    if (cur < prev) {
+      return make_error(describe(d) + ": offsets decrease at slot " + std::to_string(i - 1) + " (" +
+                        std::to_string(prev) + " then " + std::to_string(cur) + ")");
+    }
+    if (cur > limit) {
+      return make_error(describe(d) + ": offset " + std::to_string(cur) + " at slot " +
+                        std::to_string(i - 1) + " is past the end of the " + std::to_string(limit) +
+                        "-" + limit_what);
+    }
+    if (auto ok = each(i - 1, prev, cur); !ok) return ok;
+    prev = cur;
+  }
+  return {};
+}
+
+template <class Offset>
+Result<void> validate_var_binary(const ArrayData& d) {
+  const bool check_utf8 = d.type.id() == TypeId::kUtf8 || d.type.id() == TypeId::kLargeUtf8;
+  const auto* chars = reinterpret_cast<const char*>(d.data.data());
+  return validate_offsets<Offset>(
+      d, d.data.size(), "byte data buffer",
+      [&](int64_t slot, int64_t begin, int64_t end) -> Result<void> {
+        if (check_utf8 &&
+            !is_valid_utf8(std::string_view(chars + begin, static_cast<size_t>(end - begin)))) {
+          return make_error(describe(d) + ": invalid UTF-8 in slot " + std::to_string(slot));
+        }
+        return {};
+      });
+}
+
+Result<void> validate_list(const ArrayData& d) {
+  if (d.children.size() != 1) {
+    return make_error(describe(d) + ": has " + std::to_string(d.children.size()) +
+                      " child arrays, needs 1");
+  }
+  const ArrayData& child = d.children.front();
+  if (!(child.type == d.type.value_type())) {
+    return make_error(describe(d) + ": child array is " + child.type.to_string());
+  }
+  if (auto ok = Array(child).validate(); !ok) {
+    return make_error(describe(d) + ": elements: " + ok.error().message);
+  }
+  return validate_offsets<int32_t>(d, child.length, "element child array",
+                                   [](int64_t, int64_t, int64_t) -> Result<void> { return {}; });
 }
 
 }  // namespace
@@ -101,39 +161,12 @@ Result<void> Array::validate() const {
       }
       return {};
     }
-    case Layout::kVarBinary: {
-      if (d.length == 0 && d.values.size() == 0) return {};  // no offsets needed
-      if (d.values.size() / 4 < end + 1) {
-        return make_error(describe(d) + ": offsets buffer of " + std::to_string(d.values.size()) +
-                          " bytes is too small for " + std::to_string(end + 1) + " offsets");
-      }
-      const uint8_t* offsets = d.values.data();
-      int32_t prev = load_offset(offsets, d.offset);
-      if (prev < 0 || prev > d.data.size()) {
-        return make_error(describe(d) + ": first offset " + std::to_string(prev) +
-                          " is outside the data buffer");
-      }
-      const bool check_utf8 = d.type.id() == TypeId::kUtf8;
-      const auto* chars = reinterpret_cast<const char*>(d.data.data());
-      for (int64_t i = 1; i <= d.length; ++i) {
-        const int32_t cur = load_offset(offsets, d.offset + i);
-        if (cur < prev) {
-          return make_error(describe(d) + ": offsets decrease at slot " + std::to_string(i - 1) +
-                            " (" + std::to_string(prev) + " then " + std::to_string(cur) + ")");
-        }
-        if (cur > d.data.size()) {
-          return make_error(describe(d) + ": offset " + std::to_string(cur) + " at slot " +
-                            std::to_string(i - 1) + " is past the end of the " +
-                            std::to_string(d.data.size()) + "-byte data buffer");
-        }
-        if (check_utf8 &&
-            !is_valid_utf8(std::string_view(chars + prev, static_cast<size_t>(cur - prev)))) {
-          return make_error(describe(d) + ": invalid UTF-8 in slot " + std::to_string(i - 1));
-        }
-        prev = cur;
-      }
-      return {};
-    }
+    case Layout::kVarBinary:
+      return validate_var_binary<int32_t>(d);
+    case Layout::kLargeVarBinary:
+      return validate_var_binary<int64_t>(d);
+    case Layout::kList:
+      return validate_list(d);
   }
   return {};
 }

@@ -3,9 +3,10 @@
 //
 // The validity bitmap is materialized lazily, on the first null, so columns
 // without nulls pay nothing for it. Typed builders (PrimitiveBuilder<T>,
-// BooleanBuilder, BinaryBuilder, FixedSizeBinaryBuilder) add `append`;
-// code that only knows a DataType gets a builder from make_builder() and
-// appends through the typed class it knows the type maps to.
+// BooleanBuilder, BinaryBuilder, FixedSizeBinaryBuilder, ListBuilder) add
+// `append`; code that only knows a DataType gets a builder from
+// make_builder() and appends through the typed class it knows the type maps
+// to.
 //
 // finish() moves the built memory into an Array (no copy) and resets the
 // builder to empty, ready to build the next array of the same type.
@@ -94,10 +95,12 @@ class ArrayBuilder {
   BitmapBuilder validity_;
 };
 
-// A builder for `type`: PrimitiveBuilder<T> for fixed-width numeric, date
-// and timestamp types, BooleanBuilder, BinaryBuilder for utf8/binary,
-// FixedSizeBinaryBuilder for fixed_size_binary and decimal128, and a
-// null-only builder for the null type.
+// A builder for `type`: PrimitiveBuilder<T> for fixed-width numeric, date,
+// timestamp, time64, duration (int64_t) and interval (MonthDayNano) types,
+// BooleanBuilder, BinaryBuilder for utf8/binary, LargeBinaryBuilder for
+// large_utf8/large_binary, FixedSizeBinaryBuilder for fixed_size_binary and
+// decimal128, ListBuilder for lists, and a null-only builder for the null
+// type.
 std::unique_ptr<ArrayBuilder> make_builder(const DataType& type);
 
 }  // namespace rapidbyte::arrow

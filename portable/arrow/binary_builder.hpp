@@ -1,11 +1,13 @@
-// BinaryBuilder: builds a utf8 or binary array — int32 offsets plus one
-// contiguous data buffer. StringBuilder is the utf8 flavour.
+// BinaryBuilder / LargeBinaryBuilder: build a utf8 or binary array (int32
+// offsets) or a large_utf8 or large_binary array (int64 offsets) — offsets
+// plus one contiguous data buffer. StringBuilder and LargeStringBuilder are
+// the utf8 flavours.
 //
 // Values are copied into the builder's data buffer; the caller's memory is
 // not retained. Appends do not check UTF-8 (the source is expected to
 // guarantee it; Array::validate() checks when in doubt). More than 2 GiB of
-// data in one array cannot be expressed with int32 offsets: finish() then
-// fails. See ArrayBuilder for ownership and threading.
+// data in one int32-offset array cannot be expressed: finish() then fails.
+// See ArrayBuilder for ownership and threading.
 #pragma once
 
 #include <cstdint>
@@ -18,11 +20,14 @@
 
 namespace rapidbyte::arrow {
 
-class BinaryBuilder : public ArrayBuilder {
+// Offset is int32_t (utf8, binary) or int64_t (large_utf8, large_binary).
+template <class Offset>
+class VarBinaryBuilder : public ArrayBuilder {
  public:
-  // REQUIRES: type is utf8 or binary.
-  explicit BinaryBuilder(DataType type = binary()) : ArrayBuilder(std::move(type)) {
-    offsets_.append_value<int32_t>(0);
+  // REQUIRES: type.layout() stores Offset-sized offsets.
+  explicit VarBinaryBuilder(DataType type = sizeof(Offset) == 4 ? binary() : large_binary())
+      : ArrayBuilder(std::move(type)) {
+    offsets_.append_value<Offset>(0);
   }
 
   void append(std::string_view value) {
@@ -42,7 +47,7 @@ class BinaryBuilder : public ArrayBuilder {
   // Ensures `additional` more slots can be appended without growing the
   // offsets; `data_bytes` reserves room for their bytes too.
   void reserve(int64_t additional) override {
-    offsets_.reserve(additional * 4);
+    offsets_.reserve(additional * static_cast<int64_t>(sizeof(Offset)));
     reserve_validity(additional);
   }
   void reserve_data(int64_t data_bytes) { data_.reserve(data_bytes); }
@@ -56,7 +61,7 @@ class BinaryBuilder : public ArrayBuilder {
     ArrayData data = finish_common();
     data.values = offsets_.finish();
     data.data = data_.finish();
-    offsets_.append_value<int32_t>(0);
+    offsets_.append_value<Offset>(0);
     if (overflow) {
       return make_error(type().to_string() + " array holds more than 2 GiB of data");
     }
@@ -66,8 +71,8 @@ class BinaryBuilder : public ArrayBuilder {
  private:
   void push_offset() {
     const int64_t end = data_.size();
-    if (end > std::numeric_limits<int32_t>::max()) overflow_ = true;
-    offsets_.append_value(static_cast<int32_t>(end));
+    if (end > std::numeric_limits<Offset>::max()) overflow_ = true;
+    offsets_.append_value(static_cast<Offset>(end));
   }
 
   BufferBuilder offsets_;
@@ -75,9 +80,17 @@ class BinaryBuilder : public ArrayBuilder {
   bool overflow_ = false;
 };
 
+using BinaryBuilder = VarBinaryBuilder<int32_t>;
+using LargeBinaryBuilder = VarBinaryBuilder<int64_t>;
+
 class StringBuilder : public BinaryBuilder {
  public:
   StringBuilder() : BinaryBuilder(utf8()) {}
+};
+
+class LargeStringBuilder : public LargeBinaryBuilder {
+ public:
+  LargeStringBuilder() : LargeBinaryBuilder(large_utf8()) {}
 };
 
 }  // namespace rapidbyte::arrow

@@ -17,6 +17,15 @@ constexpr int64_t pad8(int64_t n) {
   return (n + 7) & ~int64_t{7};
 }
 
+// Loads a T stored little-endian at a possibly unaligned address (Arrow
+// buffers read from IPC input need not be aligned).
+template <class T>
+inline T load(const uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return v;
+}
+
 inline bool get_bit(const uint8_t* bits, int64_t i) {
   return (bits[i >> 3] >> (i & 7)) & 1;
 }

@@ -1,6 +1,7 @@
 #include "portable/arrow/checksum.hpp"
 
 #include <cstring>
+#include <vector>
 
 #include "portable/arrow/bit_util.hpp"
 
@@ -53,6 +54,21 @@ void fold_column(const Array& column, uint64_t* hashes, ValueHash value) {
   }
 }
 
+void fold_column(const Array& column, uint64_t* hashes);
+
+template <class Offset>
+void fold_var_binary(const Array& column, uint64_t* hashes) {
+  const ArrayData& d = column.data();
+  constexpr int64_t kWidth = sizeof(Offset);
+  const uint8_t* offsets = d.values.data() + d.offset * kWidth;
+  const uint8_t* chars = d.data.data();
+  fold_column(column, hashes, [&](int64_t i) {
+    const Offset begin = bit_util::load<Offset>(offsets + i * kWidth);
+    const Offset end = bit_util::load<Offset>(offsets + (i + 1) * kWidth);
+    return hash_bytes(chars + begin, static_cast<size_t>(end - begin));
+  });
+}
+
 void fold_column(const Array& column, uint64_t* hashes) {
   const ArrayData& d = column.data();
   switch (d.type.layout()) {
@@ -77,14 +93,25 @@ void fold_column(const Array& column, uint64_t* hashes) {
       }
       return;
     }
-    case Layout::kVarBinary: {
+    case Layout::kVarBinary:
+      fold_var_binary<int32_t>(column, hashes);
+      return;
+    case Layout::kLargeVarBinary:
+      fold_var_binary<int64_t>(column, hashes);
+      return;
+    case Layout::kList: {
+      // A list hashes as its length and the hashes of its elements in order.
+      const Array elements(d.children.front());
+      std::vector<uint64_t> element_hashes(static_cast<size_t>(elements.length()),
+                                           ContentChecksum::kRowSeed);
+      fold_column(elements, element_hashes.data());
       const uint8_t* offsets = d.values.data() + d.offset * 4;
-      const uint8_t* chars = d.data.data();
       fold_column(column, hashes, [&](int64_t i) {
-        int32_t begin, end;
-        std::memcpy(&begin, offsets + i * 4, 4);
-        std::memcpy(&end, offsets + (i + 1) * 4, 4);
-        return hash_bytes(chars + begin, static_cast<size_t>(end - begin));
+        const int32_t begin = bit_util::load<int32_t>(offsets + i * 4);
+        const int32_t end = bit_util::load<int32_t>(offsets + (i + 1) * 4);
+        uint64_t h = hash_word(static_cast<uint64_t>(end - begin));
+        for (int32_t k = begin; k < end; ++k) fold(h, element_hashes[static_cast<size_t>(k)]);
+        return h;
       });
       return;
     }

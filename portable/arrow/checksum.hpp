@@ -9,7 +9,13 @@
 //   value_hash(fixed width w)   = hash_word(the w bytes, little-endian,
 //                                 zero-extended) for w <= 8, else
 //                                 hash_bytes(the w bytes)
-//   value_hash(utf8 / binary)   = hash_bytes(the value's bytes)
+//   value_hash(utf8 / binary,   = hash_bytes(the value's bytes)
+//     large_utf8 / large_binary)
+//   value_hash(list of n)       = fold over the elements in order of
+//                                 h = mix(h * kRowMultiplier + e), from
+//                                 h = hash_word(n), where e is each
+//                                 element's value_hash folded once into
+//                                 kRowSeed the same way
 //   row_hash                    = fold over columns in schema order of
 //                                 h = mix(h * kRowMultiplier + value_hash),
 //                                 from h = kRowSeed

@@ -2,9 +2,13 @@
 
 #include <cstring>
 #include <limits>
+#include <new>
+#include <optional>
 #include <string>
 
 #include "portable/arrow/bit_util.hpp"
+#include "portable/arrow/compression.hpp"
+#include "portable/arrow/ipc_schema.hpp"
 #include "rapidbyte_arrow_format/Message_generated.h"
 
 namespace rapidbyte::arrow {
@@ -25,153 +29,131 @@ uint32_t load_u32(const uint8_t* p) {
   return v;
 }
 
-std::string str(const flatbuffers::String* s) {
-  return s ? s->str() : std::string();
-}
+// Nodes and buffers an array of `type` has in a record batch message
+// (pre-order over nested children, as IPC flattens them).
+struct Counts {
+  size_t nodes = 0;
+  size_t buffers = 0;
+};
 
-KeyValueMetadata metadata_from_fb(
-    const flatbuffers::Vector<flatbuffers::Offset<fb::KeyValue>>* entries) {
-  KeyValueMetadata out;
-  if (entries == nullptr) return out;
-  std::vector<KeyValueMetadata::Entry> pairs;
-  pairs.reserve(entries->size());
-  for (const fb::KeyValue* kv : *entries) {
-    if (kv == nullptr) continue;
-    pairs.emplace_back(str(kv->key()), str(kv->value()));
-  }
-  return KeyValueMetadata(std::move(pairs));
-}
-
-Result<TimeUnit> unit_from_fb(fb::TimeUnit unit) {
-  switch (unit) {
-    case fb::TimeUnit::SECOND:
-      return TimeUnit::kSecond;
-    case fb::TimeUnit::MILLISECOND:
-      return TimeUnit::kMilli;
-    case fb::TimeUnit::MICROSECOND:
-      return TimeUnit::kMicro;
-    case fb::TimeUnit::NANOSECOND:
-      return TimeUnit::kNano;
-  }
-  return make_error("unknown time unit " + std::to_string(static_cast<int>(unit)));
-}
-
-Result<DataType> type_from_fb(const fb::Field& field) {
-  auto unsupported = [&](const std::string& what) -> Result<DataType> {
-    return make_error("field '" + str(field.name()) + "': unsupported Arrow type " + what);
-  };
-  switch (field.type_type()) {
-    case fb::Type::Null:
-      return null();
-    case fb::Type::Bool:
-      return boolean();
-    case fb::Type::Int: {
-      const fb::Int* t = field.type_as_Int();
-      if (t == nullptr) return unsupported("Int without parameters");
-      switch (t->bitWidth()) {
-        case 8:
-          return t->is_signed() ? int8() : uint8();
-        case 16:
-          return t->is_signed() ? int16() : uint16();
-        case 32:
-          return t->is_signed() ? int32() : uint32();
-        case 64:
-          return t->is_signed() ? int64() : uint64();
-        default:
-          return unsupported("Int of " + std::to_string(t->bitWidth()) + " bits");
-      }
-    }
-    case fb::Type::FloatingPoint: {
-      const fb::FloatingPoint* t = field.type_as_FloatingPoint();
-      if (t == nullptr) return unsupported("FloatingPoint without parameters");
-      if (t->precision() == fb::Precision::SINGLE) return float32();
-      if (t->precision() == fb::Precision::DOUBLE) return float64();
-      return unsupported("FloatingPoint of half precision");
-    }
-    case fb::Type::Utf8:
-      return utf8();
-    case fb::Type::Binary:
-      return binary();
-    case fb::Type::FixedSizeBinary: {
-      const fb::FixedSizeBinary* t = field.type_as_FixedSizeBinary();
-      if (t == nullptr || t->byteWidth() < 0) return unsupported("FixedSizeBinary of bad width");
-      return fixed_size_binary(t->byteWidth());
-    }
-    case fb::Type::Date: {
-      const fb::Date* t = field.type_as_Date();
-      if (t != nullptr && t->unit() == fb::DateUnit::DAY) return date32();
-      return unsupported("Date in milliseconds (date64)");
-    }
-    case fb::Type::Timestamp: {
-      const fb::Timestamp* t = field.type_as_Timestamp();
-      if (t == nullptr) return unsupported("Timestamp without parameters");
-      auto unit = unit_from_fb(t->unit());
-      if (!unit) return std::unexpected(unit.error());
-      return timestamp(*unit, str(t->timezone()));
-    }
-    case fb::Type::Decimal: {
-      const fb::Decimal* t = field.type_as_Decimal();
-      if (t == nullptr || t->bitWidth() != 128) return unsupported("Decimal other than 128-bit");
-      if (t->precision() < 1 || t->precision() > 38 || t->scale() > t->precision()) {
-        return unsupported("decimal128(" + std::to_string(t->precision()) + ", " +
-                           std::to_string(t->scale()) + ")");
-      }
-      return decimal128(t->precision(), t->scale());
-    }
-    default: {
-      const char* name = fb::EnumNameType(field.type_type());
-      return unsupported(name != nullptr && *name != '\0'
-                             ? std::string(name)
-                             : "#" + std::to_string(static_cast<int>(field.type_type())));
-    }
-  }
-}
-
-Result<std::shared_ptr<const Schema>> schema_from_fb(const fb::Schema& schema) {
-  if (schema.endianness() != fb::Endianness::Little) {
-    return make_error("big-endian IPC streams are not supported");
-  }
-  std::vector<Field> fields;
-  if (schema.fields() != nullptr) {
-    fields.reserve(schema.fields()->size());
-    for (const fb::Field* f : *schema.fields()) {
-      if (f == nullptr) return make_error("schema has a missing field");
-      if (f->dictionary() != nullptr) {
-        return make_error("field '" + str(f->name()) +
-                          "': dictionary-encoded fields are not supported");
-      }
-      if (f->children() != nullptr && f->children()->size() != 0) {
-        return make_error("field '" + str(f->name()) + "': nested types are not supported");
-      }
-      auto type = type_from_fb(*f);
-      if (!type) return std::unexpected(type.error());
-      fields.push_back(field(str(f->name()), std::move(*type), f->nullable(),
-                             metadata_from_fb(f->custom_metadata())));
-    }
-  }
-  return std::make_shared<const Schema>(std::move(fields),
-                                        metadata_from_fb(schema.custom_metadata()));
-}
-
-// Number of body buffers an array of `type` has in IPC.
-int buffer_count(const DataType& type) {
+void add_counts(const DataType& type, Counts& counts) {
+  ++counts.nodes;
   switch (type.layout()) {
     case Layout::kNull:
-      return 0;
+      break;
     case Layout::kBitmap:
     case Layout::kFixedWidth:
-      return 2;
+      counts.buffers += 2;
+      break;
     case Layout::kVarBinary:
-      return 3;
+    case Layout::kLargeVarBinary:
+      counts.buffers += 3;
+      break;
+    case Layout::kList:
+      counts.buffers += 2;
+      add_counts(type.value_type(), counts);
+      break;
   }
-  return 0;
 }
+
+// Turns the nodes and buffers of one record batch message into ArrayData,
+// decompressing buffers when the batch says so. Counts were checked against
+// the schema before, so the walk never runs past either list.
+class BatchDecoder {
+ public:
+  BatchDecoder(const fb::RecordBatch& rb, std::span<const uint8_t> body,
+               const std::shared_ptr<const void>& owner, std::optional<Compression> codec,
+               int64_t decompress_budget)
+      : rb_(rb), body_(body), owner_(owner), codec_(codec), budget_(decompress_budget) {}
+
+  // The array of field `f` (and, recursively, its children).
+  Result<ArrayData> decode(const Field& f) {
+    const fb::FieldNode* node = rb_.nodes()->Get(static_cast<flatbuffers::uoffset_t>(next_node_++));
+    ArrayData data;
+    data.type = f.type;
+    data.length = node->length();
+    data.null_count = node->null_count();
+    if (data.length < 0) {
+      return make_error("field '" + f.name + "': negative length " + std::to_string(data.length));
+    }
+    if (data.null_count < 0 || data.null_count > data.length) {
+      return make_error("field '" + f.name + "': null count " + std::to_string(data.null_count) +
+                        " outside [0, " + std::to_string(data.length) + "]");
+    }
+    const Layout layout = f.type.layout();
+    if (layout == Layout::kNull) {
+      data.null_count = data.length;
+      return data;
+    }
+    auto validity = take_buffer(f);
+    if (!validity) return std::unexpected(validity.error());
+    auto values = take_buffer(f);
+    if (!values) return std::unexpected(values.error());
+    if (data.null_count > 0) data.validity = std::move(*validity);
+    data.values = std::move(*values);
+    if (layout == Layout::kVarBinary || layout == Layout::kLargeVarBinary) {
+      auto chars = take_buffer(f);
+      if (!chars) return std::unexpected(chars.error());
+      data.data = std::move(*chars);
+    } else if (layout == Layout::kList) {
+      auto child = decode(f.type.value_field());
+      if (!child) return std::unexpected(child.error());
+      data.children.push_back(std::move(*child));
+    }
+    return data;
+  }
+
+ private:
+  Result<Buffer> take_buffer(const Field& f) {
+    const fb::Buffer* b = rb_.buffers()->Get(static_cast<flatbuffers::uoffset_t>(next_buffer_));
+    const size_t index = next_buffer_++;
+    const int64_t body_size = static_cast<int64_t>(body_.size());
+    const int64_t offset = b->offset();
+    const int64_t length = b->length();
+    auto fail = [&](const std::string& what) {
+      return make_error("field '" + f.name + "': buffer " + std::to_string(index) + " (offset " +
+                        std::to_string(offset) + ", length " + std::to_string(length) + ") " +
+                        what);
+    };
+    if (offset < 0 || length < 0 || offset > body_size || length > body_size - offset) {
+      return fail("lies outside the " + std::to_string(body_size) + "-byte message body");
+    }
+    const auto raw = body_.subspan(static_cast<size_t>(offset), static_cast<size_t>(length));
+    if (!codec_ || raw.empty()) return Buffer(raw, owner_);
+
+    // Compressed: an int64 uncompressed length, then the frame (or, for -1,
+    // the bytes as they are).
+    if (raw.size() < 8) return fail("is compressed but has no 8-byte length prefix");
+    const int64_t size = bit_util::load<int64_t>(raw.data());
+    const auto frame = raw.subspan(8);
+    if (size == -1) return Buffer(frame, owner_);
+    if (size < 0 || size > budget_) {
+      return fail("claims " + std::to_string(size) + " uncompressed bytes, more than the " +
+                  std::to_string(budget_) + " this batch may still decompress to");
+    }
+    budget_ -= size;
+    auto storage = std::shared_ptr<uint8_t[]>(new (std::nothrow) uint8_t[size == 0 ? 1 : size]);
+    if (storage == nullptr) return fail("needs more memory than is available");
+    const std::span<uint8_t> out(storage.get(), static_cast<size_t>(size));
+    if (auto ok = decompress(*codec_, frame, out); !ok) return fail(ok.error().message);
+    return Buffer(out, std::move(storage));
+  }
+
+  const fb::RecordBatch& rb_;
+  std::span<const uint8_t> body_;
+  const std::shared_ptr<const void>& owner_;
+  std::optional<Compression> codec_;
+  int64_t budget_;
+  size_t next_node_ = 0;
+  size_t next_buffer_ = 0;
+};
 
 }  // namespace
 
 Result<IpcStreamReader> IpcStreamReader::open(std::span<const uint8_t> bytes,
-                                              std::shared_ptr<const void> owner) {
-  IpcStreamReader reader(bytes, std::move(owner));
+                                              std::shared_ptr<const void> owner,
+                                              IpcReadOptions options) {
+  IpcStreamReader reader(bytes, std::move(owner), options);
   auto message = reader.read_message();
   if (!message) return std::unexpected(message.error());
   if (!*message) return make_error("IPC stream is empty: no schema message");
@@ -181,7 +163,7 @@ Result<IpcStreamReader> IpcStreamReader::open(std::span<const uint8_t> bytes,
   }
   const fb::Schema* schema = m->header_as_Schema();
   if (schema == nullptr) return make_error("schema message without a schema");
-  auto parsed = schema_from_fb(*schema);
+  auto parsed = ipc::schema_from_fb(*schema);
   if (!parsed) return std::unexpected(parsed.error());
   reader.schema_ = std::move(*parsed);
   return reader;
@@ -283,8 +265,26 @@ Result<std::optional<RecordBatch>> IpcStreamReader::next() {
 Result<RecordBatch> IpcStreamReader::decode_record_batch(const void* record_batch,
                                                          std::span<const uint8_t> body) {
   const auto& rb = *static_cast<const fb::RecordBatch*>(record_batch);
-  if (rb.compression() != nullptr) {
-    return make_error("compressed IPC record batches are not supported");
+  std::optional<Compression> codec;
+  if (const fb::BodyCompression* c = rb.compression(); c != nullptr) {
+    if (c->method() != fb::BodyCompressionMethod::BUFFER) {
+      return make_error("record batch uses an unknown body compression method");
+    }
+    switch (c->codec()) {
+      case fb::CompressionType::LZ4_FRAME:
+        codec = Compression::kLz4Frame;
+        break;
+      case fb::CompressionType::ZSTD:
+        codec = Compression::kZstd;
+        break;
+      default:
+        return make_error("record batch uses unknown compression codec " +
+                          std::to_string(static_cast<int>(c->codec())));
+    }
+    if (!compression_available()) {
+      return make_error("compressed IPC record batch (" + std::string(compression_name(*codec)) +
+                        "), but this build has no codecs (a wasm guest): send it uncompressed");
+    }
   }
   if (rb.variadicBufferCounts() != nullptr && rb.variadicBufferCounts()->size() != 0) {
     return make_error("record batch has variadic buffers, which no supported type uses");
@@ -293,68 +293,30 @@ Result<RecordBatch> IpcStreamReader::decode_record_batch(const void* record_batc
   if (num_rows < 0) return make_error("record batch has negative length");
 
   const Schema& schema = *schema_;
-  const size_t num_fields = static_cast<size_t>(schema.num_fields());
-  size_t expected_buffers = 0;
-  for (const Field& f : schema.fields()) expected_buffers += buffer_count(f.type);
+  Counts expected;
+  for (const Field& f : schema.fields()) add_counts(f.type, expected);
   const size_t num_nodes = rb.nodes() ? rb.nodes()->size() : 0;
   const size_t num_buffers = rb.buffers() ? rb.buffers()->size() : 0;
-  if (num_nodes != num_fields) {
+  if (num_nodes != expected.nodes) {
     return make_error("record batch has " + std::to_string(num_nodes) +
-                      " field nodes, schema has " + std::to_string(num_fields) + " fields");
+                      " field nodes, schema needs " + std::to_string(expected.nodes));
   }
-  if (num_buffers != expected_buffers) {
+  if (num_buffers != expected.buffers) {
     return make_error("record batch has " + std::to_string(num_buffers) +
-                      " buffers, schema needs " + std::to_string(expected_buffers));
+                      " buffers, schema needs " + std::to_string(expected.buffers));
   }
 
-  const int64_t body_size = static_cast<int64_t>(body.size());
-  size_t next_buffer = 0;
-  auto take_buffer = [&](const Field& f) -> Result<Buffer> {
-    const fb::Buffer* b = rb.buffers()->Get(static_cast<flatbuffers::uoffset_t>(next_buffer));
-    const size_t index = next_buffer++;
-    const int64_t offset = b->offset();
-    const int64_t length = b->length();
-    if (offset < 0 || length < 0 || offset > body_size || length > body_size - offset) {
-      return make_error("field '" + f.name + "': buffer " + std::to_string(index) + " (offset " +
-                        std::to_string(offset) + ", length " + std::to_string(length) +
-                        ") lies outside the " + std::to_string(body_size) + "-byte message body");
-    }
-    return Buffer(body.subspan(static_cast<size_t>(offset), static_cast<size_t>(length)), owner_);
-  };
-
+  BatchDecoder decoder(rb, body, owner_, codec, options_.max_decompressed_batch_bytes);
   std::vector<Array> columns;
-  columns.reserve(num_fields);
-  for (size_t i = 0; i < num_fields; ++i) {
-    const Field& f = schema.field(static_cast<int>(i));
-    const fb::FieldNode* node = rb.nodes()->Get(static_cast<flatbuffers::uoffset_t>(i));
-    if (node->length() != num_rows) {
-      return make_error("field '" + f.name + "': node length " + std::to_string(node->length()) +
+  columns.reserve(static_cast<size_t>(schema.num_fields()));
+  for (const Field& f : schema.fields()) {
+    auto data = decoder.decode(f);
+    if (!data) return std::unexpected(data.error());
+    if (data->length != num_rows) {
+      return make_error("field '" + f.name + "': node length " + std::to_string(data->length) +
                         " differs from the batch length " + std::to_string(num_rows));
     }
-    ArrayData data;
-    data.type = f.type;
-    data.length = node->length();
-    data.null_count = node->null_count();
-    if (data.null_count < 0 || data.null_count > data.length) {
-      return make_error("field '" + f.name + "': null count " + std::to_string(data.null_count) +
-                        " outside [0, " + std::to_string(data.length) + "]");
-    }
-    if (f.type.layout() == Layout::kNull) {
-      data.null_count = data.length;
-    } else {
-      auto validity = take_buffer(f);
-      if (!validity) return std::unexpected(validity.error());
-      auto values = take_buffer(f);
-      if (!values) return std::unexpected(values.error());
-      if (data.null_count > 0) data.validity = std::move(*validity);
-      data.values = std::move(*values);
-      if (f.type.layout() == Layout::kVarBinary) {
-        auto chars = take_buffer(f);
-        if (!chars) return std::unexpected(chars.error());
-        data.data = std::move(*chars);
-      }
-    }
-    Array column(std::move(data));
+    Array column(std::move(*data));
     if (auto ok = column.validate(); !ok) {
       return make_error("field '" + f.name + "': " + ok.error().message);
     }
@@ -364,8 +326,9 @@ Result<RecordBatch> IpcStreamReader::decode_record_batch(const void* record_batc
 }
 
 Result<IpcStreamContents> read_ipc_stream(std::span<const uint8_t> bytes,
-                                          std::shared_ptr<const void> owner) {
-  auto reader = IpcStreamReader::open(bytes, std::move(owner));
+                                          std::shared_ptr<const void> owner,
+                                          IpcReadOptions options) {
+  auto reader = IpcStreamReader::open(bytes, std::move(owner), options);
   if (!reader) return std::unexpected(reader.error());
   IpcStreamContents out;
   out.schema = reader->schema();

@@ -4,17 +4,21 @@
 // The input is untrusted: every flatbuffer is checked with the flatbuffers
 // Verifier, every buffer's offset and length against the message body, node
 // and buffer counts against the schema, validity bitmaps against null
-// counts, offsets for monotonicity and bounds, and utf8 columns for UTF-8.
-// Malformed input yields an Error saying what was wrong; it never crashes.
-// Not supported (each rejected with a clear error): compressed bodies,
-// dictionary batches and dictionary-encoded fields, big-endian data, nested
-// types and the types DataType does not have. Streams written before Arrow
+// counts, offsets for monotonicity and bounds, utf8 columns for UTF-8,
+// nesting depth (ipc::kMaxNestingDepth) and decompressed sizes (against
+// the frame and IpcReadOptions). Malformed input yields an Error saying what
+// was wrong; it never crashes. Compressed bodies (LZ4 frame, ZSTD) are read
+// in native builds and rejected with a clear error in wasm guests. Not
+// supported (each rejected with a clear error): dictionary batches and
+// dictionary-encoded fields, big-endian data and the types DataType does not
+// have. Streams written before Arrow
 // 0.15 (no continuation word) are accepted; a stream that ends at a message
 // boundary without the end marker is treated as complete, as Arrow does.
 //
 // Memory: arrays returned by next() are zero-copy views into `bytes`. The
 // caller keeps `bytes` alive while they are in use — or passes `owner`, an
 // object that owns the bytes, which every returned Buffer then shares.
+// Decompressed buffers are fresh allocations owned by the arrays.
 // Thread-compatible; move-only.
 //
 //   auto reader = IpcStreamReader::open(bytes);
@@ -39,12 +43,19 @@
 
 namespace rapidbyte::arrow {
 
+struct IpcReadOptions {
+  // Most bytes the compressed buffers of one record batch may decompress to;
+  // a batch claiming more is rejected before anything is allocated.
+  int64_t max_decompressed_batch_bytes = int64_t{4} << 30;
+};
+
 class IpcStreamReader {
  public:
   // Reads the schema message. Fails when the stream does not start with a
   // valid schema message.
   static Result<IpcStreamReader> open(std::span<const uint8_t> bytes,
-                                      std::shared_ptr<const void> owner = nullptr);
+                                      std::shared_ptr<const void> owner = nullptr,
+                                      IpcReadOptions options = {});
 
   IpcStreamReader(IpcStreamReader&&) noexcept = default;
   IpcStreamReader& operator=(IpcStreamReader&&) noexcept = default;
@@ -61,8 +72,9 @@ class IpcStreamReader {
  private:
   struct Message;
 
-  IpcStreamReader(std::span<const uint8_t> bytes, std::shared_ptr<const void> owner)
-      : bytes_(bytes), owner_(std::move(owner)) {}
+  IpcStreamReader(std::span<const uint8_t> bytes, std::shared_ptr<const void> owner,
+                  IpcReadOptions options)
+      : bytes_(bytes), owner_(std::move(owner)), options_(options) {}
 
   // Reads the framing and verified metadata of the next message; nullopt at
   // the end of the stream.
@@ -71,6 +83,7 @@ class IpcStreamReader {
 
   std::span<const uint8_t> bytes_;
   std::shared_ptr<const void> owner_;
+  IpcReadOptions options_;
   size_t pos_ = 0;
   std::shared_ptr<const Schema> schema_;
   std::vector<uint64_t> aligned_metadata_;  // metadata copy when input is misaligned
@@ -84,6 +97,7 @@ struct IpcStreamContents {
   std::vector<RecordBatch> batches;
 };
 Result<IpcStreamContents> read_ipc_stream(std::span<const uint8_t> bytes,
-                                          std::shared_ptr<const void> owner = nullptr);
+                                          std::shared_ptr<const void> owner = nullptr,
+                                          IpcReadOptions options = {});
 
 }  // namespace rapidbyte::arrow

@@ -9,7 +9,11 @@
 // Memory: the writer appends to one std::vector<uint8_t> it owns (pass a
 // cleared vector in to reuse its capacity). Each body buffer is copied once,
 // straight from the arrays into that vector; slices are re-based on the way
-// (bitmaps shifted, offsets made zero-based). Compression is not supported.
+// (bitmaps shifted, offsets made zero-based, list children cut to the
+// elements the slice uses). With IpcWriteOptions::compression each buffer is
+// compressed on its own (LZ4 frame or ZSTD, native builds only; in a wasm
+// guest write() then fails) behind its int64 uncompressed length, or stored
+// raw behind -1 when compression would not shrink it, as the spec allows.
 // Thread-compatible; move-only.
 //
 //   IpcStreamWriter writer(schema);
@@ -21,6 +25,7 @@
 #include <memory>
 #include <vector>
 
+#include "portable/arrow/compression.hpp"
 #include "portable/arrow/record_batch.hpp"
 #include "portable/arrow/schema.hpp"
 #include "portable/arrow/status.hpp"
@@ -31,11 +36,18 @@ class FlatBufferBuilder;
 
 namespace rapidbyte::arrow {
 
+struct IpcWriteOptions {
+  // Body compression of record batches; kNone writes plain buffers.
+  Compression compression = Compression::kNone;
+};
+
 class IpcStreamWriter {
  public:
   // Appends the schema message to `out` right away.
-  explicit IpcStreamWriter(std::shared_ptr<const Schema> schema, std::vector<uint8_t> out = {});
-  explicit IpcStreamWriter(const Schema& schema, std::vector<uint8_t> out = {});
+  explicit IpcStreamWriter(std::shared_ptr<const Schema> schema, std::vector<uint8_t> out = {},
+                           IpcWriteOptions options = {});
+  explicit IpcStreamWriter(const Schema& schema, std::vector<uint8_t> out = {},
+                           IpcWriteOptions options = {});
   ~IpcStreamWriter();
   IpcStreamWriter(IpcStreamWriter&&) noexcept;
   IpcStreamWriter& operator=(IpcStreamWriter&&) noexcept;
@@ -43,7 +55,8 @@ class IpcStreamWriter {
   const std::shared_ptr<const Schema>& schema() const { return schema_; }
 
   // Appends one record batch message. Fails when the batch's schema differs
-  // from the writer's (names, types, nullability) or after finish().
+  // from the writer's (names, types, nullability), after finish(), or when
+  // compression was asked for and fails or is not available.
   Result<void> write(const RecordBatch& batch);
 
   // Appends the end-of-stream marker and returns every byte written. The
@@ -58,7 +71,10 @@ class IpcStreamWriter {
   void write_schema_message();
 
   std::shared_ptr<const Schema> schema_;
+  IpcWriteOptions options_;
   std::vector<uint8_t> out_;
+  std::vector<uint8_t> scratch_;          // one uncompressed buffer
+  std::vector<uint8_t> compressed_body_;  // the body being compressed
   std::unique_ptr<flatbuffers::FlatBufferBuilder> fbb_;
   int64_t num_batches_ = 0;
   bool finished_ = false;
@@ -67,6 +83,7 @@ class IpcStreamWriter {
 // The complete stream (schema, `batches`, end marker) in one call.
 // REQUIRES: every batch has `schema`'s fields.
 Result<std::vector<uint8_t>> write_ipc_stream(std::shared_ptr<const Schema> schema,
-                                              const std::vector<RecordBatch>& batches);
+                                              const std::vector<RecordBatch>& batches,
+                                              IpcWriteOptions options = {});
 
 }  // namespace rapidbyte::arrow

@@ -4,6 +4,7 @@
 #include "portable/arrow/binary_builder.hpp"
 #include "portable/arrow/boolean_builder.hpp"
 #include "portable/arrow/fixed_size_binary_builder.hpp"
+#include "portable/arrow/list_builder.hpp"
 #include "portable/arrow/primitive_builder.hpp"
 
 namespace rapidbyte::arrow {
@@ -42,6 +43,8 @@ std::unique_ptr<ArrayBuilder> make_builder(const DataType& type) {
       return std::make_unique<Int32Builder>(type);
     case TypeId::kInt64:
     case TypeId::kTimestamp:
+    case TypeId::kTime64:
+    case TypeId::kDuration:
       return std::make_unique<Int64Builder>(type);
     case TypeId::kUInt8:
       return std::make_unique<UInt8Builder>(type);
@@ -58,9 +61,16 @@ std::unique_ptr<ArrayBuilder> make_builder(const DataType& type) {
     case TypeId::kUtf8:
     case TypeId::kBinary:
       return std::make_unique<BinaryBuilder>(type);
+    case TypeId::kLargeUtf8:
+    case TypeId::kLargeBinary:
+      return std::make_unique<LargeBinaryBuilder>(type);
     case TypeId::kFixedSizeBinary:
     case TypeId::kDecimal128:
       return std::make_unique<FixedSizeBinaryBuilder>(type);
+    case TypeId::kIntervalMonthDayNano:
+      return std::make_unique<MonthDayNanoBuilder>(type);
+    case TypeId::kList:
+      return std::make_unique<ListBuilder>(type);
   }
   return nullptr;
 }

@@ -1,5 +1,6 @@
 // PrimitiveArray<T>: a typed, zero-copy view of a fixed-width Array whose
-// slots are values of C type T (Int64Array, Float64Array, TimestampArray...).
+// slots are values of C type T (Int64Array, Float64Array, TimestampArray,
+// MonthDayNanoArray...).
 //
 // The view borrows the Array's buffers through a copy of the Array, so it
 // stays valid on its own. Values are loaded with memcpy: buffers read from
@@ -12,6 +13,7 @@
 #include <type_traits>
 
 #include "portable/arrow/array.hpp"
+#include "portable/arrow/month_day_nano.hpp"
 
 namespace rapidbyte::arrow {
 
@@ -21,13 +23,17 @@ constexpr bool stores_as(TypeId id) {
   if constexpr (std::is_same_v<T, int8_t>) return id == TypeId::kInt8;
   if constexpr (std::is_same_v<T, int16_t>) return id == TypeId::kInt16;
   if constexpr (std::is_same_v<T, int32_t>) return id == TypeId::kInt32 || id == TypeId::kDate32;
-  if constexpr (std::is_same_v<T, int64_t>) return id == TypeId::kInt64 || id == TypeId::kTimestamp;
+  if constexpr (std::is_same_v<T, int64_t>) {
+    return id == TypeId::kInt64 || id == TypeId::kTimestamp || id == TypeId::kTime64 ||
+           id == TypeId::kDuration;
+  }
   if constexpr (std::is_same_v<T, uint8_t>) return id == TypeId::kUInt8;
   if constexpr (std::is_same_v<T, uint16_t>) return id == TypeId::kUInt16;
   if constexpr (std::is_same_v<T, uint32_t>) return id == TypeId::kUInt32;
   if constexpr (std::is_same_v<T, uint64_t>) return id == TypeId::kUInt64;
   if constexpr (std::is_same_v<T, float>) return id == TypeId::kFloat32;
   if constexpr (std::is_same_v<T, double>) return id == TypeId::kFloat64;
+  if constexpr (std::is_same_v<T, MonthDayNano>) return id == TypeId::kIntervalMonthDayNano;
   return false;
 }
 
@@ -81,5 +87,10 @@ using Float64Array = PrimitiveArray<double>;
 using Date32Array = PrimitiveArray<int32_t>;
 // Ticks of type().unit() since 1970-01-01T00:00:00 (UTC when a zone is set).
 using TimestampArray = PrimitiveArray<int64_t>;
+// Ticks of type().unit() since midnight.
+using Time64Array = PrimitiveArray<int64_t>;
+// Ticks of type().unit().
+using DurationArray = PrimitiveArray<int64_t>;
+using MonthDayNanoArray = PrimitiveArray<MonthDayNano>;
 
 }  // namespace rapidbyte::arrow

@@ -1,5 +1,6 @@
 // PrimitiveBuilder<T>: builds a fixed-width array whose slots are C type T
-// (Int64Builder, Float64Builder, TimestampBuilder, Date32Builder...).
+// (Int64Builder, Float64Builder, TimestampBuilder, Date32Builder,
+// Time64Builder, DurationBuilder, MonthDayNanoBuilder...).
 // See ArrayBuilder for ownership and threading.
 #pragma once
 
@@ -26,6 +27,7 @@ DataType default_type_for() {
   if constexpr (std::is_same_v<T, uint64_t>) return uint64();
   if constexpr (std::is_same_v<T, float>) return float32();
   if constexpr (std::is_same_v<T, double>) return float64();
+  if constexpr (std::is_same_v<T, MonthDayNano>) return month_day_nano_interval();
 }
 
 template <class T>
@@ -76,6 +78,7 @@ using UInt32Builder = PrimitiveBuilder<uint32_t>;
 using UInt64Builder = PrimitiveBuilder<uint64_t>;
 using Float32Builder = PrimitiveBuilder<float>;
 using Float64Builder = PrimitiveBuilder<double>;
+using MonthDayNanoBuilder = PrimitiveBuilder<MonthDayNano>;
 
 // Days since 1970-01-01.
 class Date32Builder : public PrimitiveBuilder<int32_t> {
@@ -90,6 +93,20 @@ class TimestampBuilder : public PrimitiveBuilder<int64_t> {
       : PrimitiveBuilder<int64_t>(timestamp(unit, std::move(timezone))) {}
   // REQUIRES: type.id() == TypeId::kTimestamp.
   explicit TimestampBuilder(DataType type) : PrimitiveBuilder<int64_t>(std::move(type)) {}
+};
+
+// Ticks of `unit` (kMicro or kNano) since midnight.
+class Time64Builder : public PrimitiveBuilder<int64_t> {
+ public:
+  explicit Time64Builder(TimeUnit unit = TimeUnit::kMicro)
+      : PrimitiveBuilder<int64_t>(time64(unit)) {}
+};
+
+// Ticks of `unit`.
+class DurationBuilder : public PrimitiveBuilder<int64_t> {
+ public:
+  explicit DurationBuilder(TimeUnit unit = TimeUnit::kMicro)
+      : PrimitiveBuilder<int64_t>(duration(unit)) {}
 };
 
 }  // namespace rapidbyte::arrow

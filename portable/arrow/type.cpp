@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "portable/arrow/field.hpp"
+
 namespace rapidbyte::arrow {
 
 DataType make_type(TypeId id) {
@@ -33,6 +35,45 @@ DataType decimal128(int32_t precision, int32_t scale) {
   return type;
 }
 
+DataType time64(TimeUnit unit) {
+  DataType type;
+  type.id_ = TypeId::kTime64;
+  type.unit_ = unit;
+  return type;
+}
+
+DataType duration(TimeUnit unit) {
+  DataType type;
+  type.id_ = TypeId::kDuration;
+  type.unit_ = unit;
+  return type;
+}
+
+DataType list(Field value_field) {
+  DataType type;
+  type.id_ = TypeId::kList;
+  type.value_field_ = std::make_shared<const Field>(std::move(value_field));
+  return type;
+}
+
+DataType list(DataType value_type) {
+  return list(field("item", std::move(value_type)));
+}
+
+const DataType& DataType::value_type() const {
+  return value_field_->type;
+}
+
+bool DataType::operator==(const DataType& other) const {
+  if (id_ != other.id_ || unit_ != other.unit_ || byte_width_ != other.byte_width_ ||
+      precision_ != other.precision_ || scale_ != other.scale_ || timezone_ != other.timezone_) {
+    return false;
+  }
+  if (value_field_ == other.value_field_) return true;
+  if (value_field_ == nullptr || other.value_field_ == nullptr) return false;
+  return *value_field_ == *other.value_field_;
+}
+
 Layout DataType::layout() const {
   switch (id_) {
     case TypeId::kNull:
@@ -42,6 +83,11 @@ Layout DataType::layout() const {
     case TypeId::kUtf8:
     case TypeId::kBinary:
       return Layout::kVarBinary;
+    case TypeId::kLargeUtf8:
+    case TypeId::kLargeBinary:
+      return Layout::kLargeVarBinary;
+    case TypeId::kList:
+      return Layout::kList;
     default:
       return Layout::kFixedWidth;
   }
@@ -64,8 +110,11 @@ int32_t DataType::byte_width() const {
     case TypeId::kUInt64:
     case TypeId::kFloat64:
     case TypeId::kTimestamp:
+    case TypeId::kTime64:
+    case TypeId::kDuration:
       return 8;
     case TypeId::kDecimal128:
+    case TypeId::kIntervalMonthDayNano:
       return 16;
     case TypeId::kFixedSizeBinary:
       return byte_width_;
@@ -124,6 +173,18 @@ std::string DataType::to_string() const {
       return "fixed_size_binary[" + std::to_string(byte_width_) + "]";
     case TypeId::kDecimal128:
       return "decimal128(" + std::to_string(precision_) + ", " + std::to_string(scale_) + ")";
+    case TypeId::kLargeUtf8:
+      return "large_utf8";
+    case TypeId::kLargeBinary:
+      return "large_binary";
+    case TypeId::kIntervalMonthDayNano:
+      return "month_day_nano_interval";
+    case TypeId::kTime64:
+      return "time64[" + std::string(time_unit_name(unit_)) + "]";
+    case TypeId::kDuration:
+      return "duration[" + std::string(time_unit_name(unit_)) + "]";
+    case TypeId::kList:
+      return "list<" + value_field_->to_string() + ">";
     case TypeId::kTimestamp: {
       std::string out = "timestamp[";
       out += time_unit_name(unit_);

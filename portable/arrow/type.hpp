@@ -4,14 +4,19 @@
 // id plus the few parameters some ids carry) rather than a class hierarchy:
 // it is cheap to copy and compare and needs no RTTI. Types are made with the
 // factory functions below, e.g. `int64()` or `timestamp(TimeUnit::kMicro,
-// "UTC")`. Thread-safety: immutable once built; safe to share.
+// "UTC")`. A list type holds its element Field through a shared pointer to
+// an immutable value, so copies stay cheap. Thread-safety: immutable once
+// built; safe to share.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 namespace rapidbyte::arrow {
+
+struct Field;
 
 enum class TypeId : uint8_t {
   kNull,
@@ -32,6 +37,12 @@ enum class TypeId : uint8_t {
   kDate32,
   kTimestamp,
   kDecimal128,
+  kTime64,                // ticks of unit() since midnight (us or ns)
+  kDuration,              // ticks of unit()
+  kIntervalMonthDayNano,  // MonthDayNano
+  kLargeUtf8,             // utf8 with int64 offsets
+  kLargeBinary,           // binary with int64 offsets
+  kList,                  // variable-length lists of value_field()
 };
 
 enum class TimeUnit : uint8_t { kSecond, kMilli, kMicro, kNano };
@@ -39,10 +50,12 @@ enum class TimeUnit : uint8_t { kSecond, kMilli, kMicro, kNano };
 // How an array of a given type is laid out in memory (Arrow's "physical
 // layout"); it decides which buffers an array has.
 enum class Layout : uint8_t {
-  kNull,        // no buffers at all
-  kBitmap,      // validity + bit-packed values (bool)
-  kFixedWidth,  // validity + values of byte_width() bytes each
-  kVarBinary,   // validity + int32 offsets + data (utf8, binary)
+  kNull,            // no buffers at all
+  kBitmap,          // validity + bit-packed values (bool)
+  kFixedWidth,      // validity + values of byte_width() bytes each
+  kVarBinary,       // validity + int32 offsets + data (utf8, binary)
+  kLargeVarBinary,  // validity + int64 offsets + data (large_utf8, large_binary)
+  kList,            // validity + int32 offsets into one child array
 };
 
 class DataType {
@@ -56,7 +69,8 @@ class DataType {
   // Bytes per value for kFixedWidth layouts; 0 otherwise.
   int32_t byte_width() const;
 
-  // Timestamp parameters. REQUIRES: id() == TypeId::kTimestamp.
+  // Unit of a timestamp, time64 or duration.
+  // REQUIRES: id() is kTimestamp, kTime64 or kDuration.
   TimeUnit unit() const { return unit_; }
   // Empty for a zone-naive timestamp.
   const std::string& timezone() const { return timezone_; }
@@ -65,17 +79,27 @@ class DataType {
   int32_t precision() const { return precision_; }
   int32_t scale() const { return scale_; }
 
+  // The element field of a list. REQUIRES: id() == TypeId::kList.
+  const Field& value_field() const { return *value_field_; }
+  const DataType& value_type() const;
+
   // Named like the factories: "int64", "utf8", "float64", "date32",
-  // "timestamp[us, tz=UTC]", "fixed_size_binary[16]", "decimal128(38, 9)".
+  // "timestamp[us, tz=UTC]", "fixed_size_binary[16]", "decimal128(38, 9)",
+  // "time64[us]", "duration[ms]", "month_day_nano_interval", "large_utf8",
+  // "list<item: int32>".
   std::string to_string() const;
 
-  bool operator==(const DataType&) const = default;
+  // Deep equality (list element fields included).
+  bool operator==(const DataType& other) const;
 
  private:
   friend DataType make_type(TypeId);
   friend DataType timestamp(TimeUnit, std::string);
   friend DataType fixed_size_binary(int32_t);
   friend DataType decimal128(int32_t, int32_t);
+  friend DataType time64(TimeUnit);
+  friend DataType duration(TimeUnit);
+  friend DataType list(Field);
 
   TypeId id_ = TypeId::kNull;
   TimeUnit unit_ = TimeUnit::kSecond;
@@ -83,10 +107,12 @@ class DataType {
   int32_t precision_ = 0;
   int32_t scale_ = 0;
   std::string timezone_;
+  std::shared_ptr<const Field> value_field_;  // list only; immutable, shared
 };
 
-// Type without parameters. REQUIRES: id is not kTimestamp,
-// kFixedSizeBinary or kDecimal128 (those have factories of their own).
+// Type without parameters. REQUIRES: id is not kTimestamp, kTime64,
+// kDuration, kFixedSizeBinary, kDecimal128 or kList (those have factories of
+// their own).
 DataType make_type(TypeId id);
 
 inline DataType null() {
@@ -134,13 +160,29 @@ inline DataType binary() {
 inline DataType date32() {
   return make_type(TypeId::kDate32);
 }
+inline DataType large_utf8() {
+  return make_type(TypeId::kLargeUtf8);
+}
+inline DataType large_binary() {
+  return make_type(TypeId::kLargeBinary);
+}
+inline DataType month_day_nano_interval() {
+  return make_type(TypeId::kIntervalMonthDayNano);
+}
 
 // REQUIRES: timezone is empty (naive) or an Olson name / "+HH:MM" offset.
 DataType timestamp(TimeUnit unit, std::string timezone = {});
 // REQUIRES: byte_width >= 0.
 DataType fixed_size_binary(int32_t byte_width);
-// REQUIRES: 1 <= precision <= 38.
+// REQUIRES: 1 <= precision <= 38, -38 <= scale <= precision.
 DataType decimal128(int32_t precision, int32_t scale);
+// Time of day. REQUIRES: unit is kMicro or kNano (Arrow's rule for time64).
+DataType time64(TimeUnit unit);
+DataType duration(TimeUnit unit);
+// A list whose elements are `value_field` (Arrow names it "item").
+DataType list(Field value_field);
+// A list of nullable `value_type` elements named "item".
+DataType list(DataType value_type);
 
 // "s", "ms", "us", "ns".
 std::string_view time_unit_name(TimeUnit unit);

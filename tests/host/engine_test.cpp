@@ -6,6 +6,7 @@
 #include "host/engine/pipeline_probe.hpp"
 #include "host/engine/pipeline_runner.hpp"
 #include "host/engine/state/sqlite_state_backend.hpp"
+#include "portable/arrow/ipc_reader.hpp"
 #include "tests/host/runtime_fixture.hpp"
 
 namespace rapidbyte::testing {
@@ -37,7 +38,9 @@ class EngineTest : public RuntimeTest {
 
   engine::RunReport run(const std::string& yaml, std::stop_token stop = {}) {
     engine::PipelineRunner runner(*engine_, *catalog_, *state_);
-    auto report = runner.run(pipeline(yaml), stop);
+    engine::RunOptions options;
+    options.stop = stop;
+    auto report = runner.run(pipeline(yaml), options);
     EXPECT_TRUE(report) << report.error();
     return *report;
   }
@@ -116,6 +119,31 @@ TEST_F(EngineTest, StopRequestCancelsTheRunAndRecordsIt) {
   auto runs = state_->recent_runs("cancel", 1);
   ASSERT_TRUE(runs);
   EXPECT_EQ((*runs)[0].status, engine::RunStatus::kCancelled);
+}
+
+TEST_F(EngineTest, DryRunPreviewsSourceAndTransformsAndWritesNothing) {
+  std::vector<std::string> streams;
+  int64_t rows = 0;
+  engine::RunOptions options;
+  options.dry_run_limit = 5;
+  options.preview = [&](const std::string& stream, const std::vector<uint8_t>& ipc) {
+    auto contents = arrow::read_ipc_stream(ipc);
+    ASSERT_TRUE(contents) << contents.error().message;
+    for (const auto& b : contents->batches) rows += b.num_rows();
+    streams.push_back(stream);
+  };
+  engine::PipelineRunner runner(*engine_, *catalog_, *state_);
+  auto report = runner.run(pipeline("pipeline: preview\nsource:\n  use: generator\n  config: {rows: 1000}\n"
+                                    "  streams: [{name: s, sync_mode: incremental, cursor_field: id}]\n"
+                                    "transforms: [{use: passthrough}]\ndestination: {use: test-flaky-dest}\n"),
+                           options);
+  ASSERT_TRUE(report) << report.error();
+  ASSERT_TRUE(report->succeeded()) << report->first_error();
+  EXPECT_EQ(rows, 5);
+  EXPECT_EQ(streams, std::vector<std::string>{"s"});
+  ASSERT_EQ(report->streams[0].stages.size(), 2u);  // source and transform only
+  EXPECT_TRUE(state_->recent_runs("preview", 1)->empty());
+  EXPECT_FALSE(*state_->cursor("preview", "s"));
 }
 
 TEST_F(EngineTest, CheckReportsEveryConnector) {

@@ -1,0 +1,74 @@
+#include "portable/postgres/arrow_batch_builder.hpp"
+
+namespace rapidbyte::postgres {
+
+Result<ArrowBatchBuilder> ArrowBatchBuilder::make(const std::vector<ColumnSpec>& columns,
+                                                  const CodecOptions& options) {
+  ArrowBatchBuilder b;
+  std::vector<arrow::Field> fields;
+  for (const ColumnSpec& c : columns) {
+    RB_PG_ASSIGN_OR_RETURN(std::unique_ptr<ValueCodec> codec, make_codec(c.type, options));
+    fields.push_back(codec->field(c.name));
+    b.builders_.push_back(arrow::make_builder(fields.back().type));
+    b.codecs_.push_back(std::move(codec));
+  }
+  b.schema_ = arrow::make_schema(std::move(fields));
+  return b;
+}
+
+Result<ArrowBatchBuilder> ArrowBatchBuilder::make(const std::vector<FieldDescription>& fields,
+                                                  const CodecOptions& options) {
+  std::vector<ColumnSpec> columns;
+  for (const FieldDescription& f : fields) {
+    if (f.format != 1) return fail(data_error("column " + f.name + " is not in binary format"));
+    columns.push_back({f.name, {f.type_oid, f.type_modifier}});
+  }
+  return make(columns, options);
+}
+
+Result<void> ArrowBatchBuilder::append_value(int column,
+                                             const std::optional<std::span<const uint8_t>>& value) {
+  arrow::ArrayBuilder& builder = *builders_[static_cast<size_t>(column)];
+  if (!value) {
+    builder.append_null();
+    return {};
+  }
+  Result<void> r = codecs_[static_cast<size_t>(column)]->decode(*value, builder);
+  if (!r) {
+    PgError e = std::move(r).error();
+    e.column = schema_->field(column).name;
+    e.message = "column \"" + e.column + "\": " + e.message;
+    return fail(std::move(e));
+  }
+  return {};
+}
+
+Result<void> ArrowBatchBuilder::append_row(std::span<const ColumnValue> row) {
+  if (row.size() != codecs_.size()) {
+    return fail(protocol_error("DataRow has " + std::to_string(row.size()) + " columns, expected " +
+                               std::to_string(codecs_.size())));
+  }
+  for (size_t i = 0; i < row.size(); ++i) {
+    std::optional<std::span<const uint8_t>> v;
+    if (!row[i].is_null) v = row[i].bytes;
+    RB_PG_RETURN_IF_ERROR(append_value(static_cast<int>(i), v));
+  }
+  end_row();
+  return {};
+}
+
+Result<arrow::RecordBatch> ArrowBatchBuilder::finish_batch() {
+  std::vector<arrow::Array> columns;
+  for (auto& builder : builders_) {
+    auto array = builder->finish();
+    if (!array) return fail(data_error(array.error().message));
+    columns.push_back(std::move(*array));
+  }
+  const int64_t rows = rows_;
+  rows_ = 0;
+  auto batch = arrow::RecordBatch::make(schema_, std::move(columns), rows);
+  if (!batch) return fail(data_error(batch.error().message));
+  return std::move(*batch);
+}
+
+}  // namespace rapidbyte::postgres

@@ -1,0 +1,67 @@
+// Big-endian load/store helpers for codec implementations, and the common
+// checks on a value's byte length. Internal to portable/postgres/codec.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "portable/arrow/array.hpp"
+#include "portable/postgres/result.hpp"
+
+namespace rapidbyte::postgres::wire {
+
+template <class T>
+T load_be(const uint8_t* p) {
+  using U = std::conditional_t<
+      sizeof(T) == 1, uint8_t,
+      std::conditional_t<sizeof(T) == 2, uint16_t,
+                         std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>>>;
+  U v = 0;
+  for (size_t i = 0; i < sizeof(T); ++i) v = static_cast<U>((v << 8) | p[i]);
+  T out;
+  std::memcpy(&out, &v, sizeof(T));
+  return out;
+}
+
+template <class T>
+void append_be(std::vector<uint8_t>& out, T value) {
+  using U = std::conditional_t<
+      sizeof(T) == 1, uint8_t,
+      std::conditional_t<sizeof(T) == 2, uint16_t,
+                         std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>>>;
+  U v;
+  std::memcpy(&v, &value, sizeof(T));
+  for (int i = static_cast<int>(sizeof(T)) - 1; i >= 0; --i) {
+    out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  }
+}
+
+inline std::string_view as_text(std::span<const uint8_t> bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+inline void append_text(std::vector<uint8_t>& out, std::string_view text) {
+  out.insert(out.end(), text.begin(), text.end());
+}
+
+// A data error unless `bytes` has exactly `size` bytes.
+inline Result<void> expect_size(std::span<const uint8_t> bytes, size_t size, const char* type) {
+  if (bytes.size() != size) {
+    return fail(data_error(std::string("binary ") + type + " value of " +
+                           std::to_string(bytes.size()) + " bytes, expected " +
+                           std::to_string(size)));
+  }
+  return {};
+}
+
+// The bytes of a utf8, large_utf8, binary or large_binary slot.
+Result<std::string_view> string_slot(const arrow::Array& array, int64_t row);
+
+// A data error for an Arrow type a codec cannot encode from.
+PgError cannot_encode(const arrow::Array& array, const char* pg_type);
+
+}  // namespace rapidbyte::postgres::wire

@@ -1,0 +1,33 @@
+// CopyBinaryEncoder: writes Arrow record batches in PostgreSQL's binary
+// COPY format, one ValueCodec per target column, for
+// Connection::copy_in_write. Stream: header(), encode() per batch, then
+// trailer(). Appends to a caller-owned buffer, so the caller decides when
+// to send; owns only its codecs. Not thread-safe.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "portable/arrow/record_batch.hpp"
+#include "portable/postgres/codec/value_codec.hpp"
+
+namespace rapidbyte::postgres {
+
+class CopyBinaryEncoder {
+ public:
+  // One PostgreSQL column type per batch column, in order.
+  static Result<CopyBinaryEncoder> make(const std::vector<PgColumnType>& columns,
+                                        const CodecOptions& options = {});
+
+  void header(std::vector<uint8_t>& out) const;
+  // Fails (data error) on a column count mismatch or a value the target
+  // type cannot hold; `out` then holds a partial tuple and must be dropped.
+  Result<void> encode(const arrow::RecordBatch& batch, std::vector<uint8_t>& out) const;
+  void trailer(std::vector<uint8_t>& out) const;
+
+ private:
+  CopyBinaryEncoder() = default;
+  std::vector<std::unique_ptr<ValueCodec>> codecs_;
+};
+
+}  // namespace rapidbyte::postgres

@@ -1,0 +1,71 @@
+#include "portable/postgres/message_stream.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+namespace rapidbyte::postgres {
+namespace {
+
+constexpr size_t kReadChunk = 64 * 1024;
+
+}  // namespace
+
+Result<void> MessageStream::fill(size_t n) {
+  if (end_ - begin_ >= n) return {};
+  if (transport_ == nullptr) return fail(connection_error("connection is closed"));
+  // Move the unconsumed tail to the front, then grow to fit n plus a read chunk.
+  if (begin_ > 0) {
+    std::memmove(input_.data(), input_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  // Grow with the bytes that actually arrive, not with the length a message
+  // claims: a bogus length word must not make us allocate a gigabyte.
+  while (end_ < n) {
+    if (input_.size() - end_ < kReadChunk / 2) {
+      input_.resize(std::max(input_.size() * 2, end_ + kReadChunk));
+    }
+    RB_PG_ASSIGN_OR_RETURN(size_t got,
+                           transport_->read(std::span(input_.data() + end_, input_.size() - end_)));
+    if (got == 0) return fail(connection_error("server closed the connection unexpectedly"));
+    end_ += got;
+  }
+  return {};
+}
+
+Result<BackendMessage> MessageStream::read_message() {
+  RB_PG_RETURN_IF_ERROR(fill(5));
+  const uint8_t* header = input_.data() + begin_;
+  const uint32_t len = (uint32_t{header[1]} << 24) | (uint32_t{header[2]} << 16) |
+                       (uint32_t{header[3]} << 8) | uint32_t{header[4]};
+  if (len < 4) {
+    return fail(protocol_error("message length " + std::to_string(len) + " is less than 4"));
+  }
+  if (len - 4 > max_message_bytes_) {
+    return fail(protocol_error("message of " + std::to_string(len) +
+                               " bytes exceeds the limit of " +
+                               std::to_string(max_message_bytes_)));
+  }
+  RB_PG_RETURN_IF_ERROR(fill(size_t{1} + len));
+  BackendMessage msg;
+  msg.type = static_cast<char>(input_[begin_]);
+  msg.body = std::span<const uint8_t>(input_.data() + begin_ + 5, len - 4);
+  begin_ += size_t{1} + len;
+  return msg;
+}
+
+Result<uint8_t> MessageStream::read_byte() {
+  RB_PG_RETURN_IF_ERROR(fill(1));
+  return input_[begin_++];
+}
+
+Result<void> MessageStream::flush() {
+  if (output_.empty()) return {};
+  if (transport_ == nullptr) return fail(connection_error("connection is closed"));
+  Result<void> r = transport_->write(output_);
+  output_.clear();
+  return r;
+}
+
+}  // namespace rapidbyte::postgres

@@ -1,0 +1,208 @@
+// Every mapped type through binary COPY into Arrow and back out of Arrow into
+// another table, with edge values; the server compares the two tables as
+// text, and the utf8-mapped columns are compared with the server's own text
+// output (the type's output function, not a ::text cast). Also binary extended-query results into
+// Arrow.
+#include <gtest/gtest.h>
+
+#include "portable/arrow/binary_array.hpp"
+#include "portable/postgres/arrow_batch_builder.hpp"
+#include "portable/postgres/copy_binary_decoder.hpp"
+#include "portable/postgres/copy_binary_encoder.hpp"
+#include "tests/postgres/cluster_environment.hpp"
+#include "tests/support/libpq_session.hpp"
+
+namespace rapidbyte::test {
+namespace {
+
+using postgres::ColumnSpec;
+using postgres::Connection;
+using postgres::Result;
+
+constexpr const char* kColumns =
+    "id int4, b bool, i2 int2, i8 int8, f4 float4, f8 float8, n numeric, nd numeric(12,3), "
+    "t text, vc varchar(10), ch char(3), nm name, by bytea, d date, tm time, ttz timetz, "
+    "ts timestamp, tstz timestamptz, iv interval, u uuid, j json, jb jsonb, ip inet, cd cidr, "
+    "o oid, e mood, ai int4[], at text[], an numeric[], ae mood[]";
+
+constexpr const char* kRows = R"sql(
+INSERT INTO types_src VALUES
+(1, true, 32767, 9223372036854775807, 1.5, 3.141592653589793, 12345.6789, 123456789.123,
+ 'hello', 'varchar', 'ab', 'name', '\x00ff10', '2024-02-29', '23:59:59.999999', '13:45:00.5+05:30',
+ '2024-01-02 03:04:05.678901', '2024-01-02 03:04:05.678901+00', '1 year 2 mons 3 days 04:05:06.789',
+ 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{"a": [1, 2]}', '{"b": null}', '192.168.1.5/24',
+ '10.0.0.0/8', 4294967295, 'happy', '{1,2,3}', '{"x","y z"}', '{1.5,NaN}', '{sad,happy}'),
+(2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+(3, false, -32768, -9223372036854775808, 'NaN', 'Infinity', repeat('9', 1000)::numeric, -0.001,
+ '', '', '', '', '', '4713-01-01 BC', '00:00:00', '00:00:00-15:59', 'infinity', '-infinity',
+ '-178000000 years -1 days -00:00:00.000001', '00000000-0000-0000-0000-000000000000', '""', '[]',
+ '::1', '2001:db8::/32', 0, 'sad', '{}', '{NULL,"",NULL}', '{}', '{}'),
+(4, true, 0, 0, '-Infinity', '-0', 'NaN', 0, 'Grüße, 世界 🎉', 'ünï', 'é', 'ñame', '\x',
+ 'infinity', '24:00:00', '12:00:00+00', '-infinity', 'infinity', '0', 'ffffffff-ffff-ffff-ffff-ffffffffffff',
+ '{"k": "v\u00e9"}', '{"nested": {"deep": [true, 1.0e10]}}', '::ffff:1.2.3.4', '::ffff:0.0.0.0/96',
+ 1, 'ok', '{NULL}', '{"quote\"d","back\\slash"}', '{-0.5,NULL}', '{NULL,ok}'),
+(5, NULL, 1, 1, 1, 1, 'Infinity', NULL, 'x', NULL, NULL, NULL, NULL, '-infinity', NULL,
+ '01:02:03.000001-00:30:15', '1999-12-31 23:59:59.999999', '0001-01-01 00:00:00+00 BC', NULL,
+ NULL, NULL, NULL, 'fe80::1:2:0:0:3/64', '1.2.3.4/32', NULL, NULL, NULL, NULL, NULL, NULL),
+(6, NULL, NULL, NULL, NULL, NULL, '-Infinity', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+ NULL, NULL, NULL, NULL, NULL, NULL, '1:0:0:0:0:0:0:8', NULL, NULL, NULL, NULL, NULL,
+ ARRAY[('0.' || repeat('0', 40) || '1')::numeric, ('-' || repeat('12', 300))::numeric], NULL),
+(7, NULL, NULL, NULL, NULL, NULL, ('-0.' || repeat('0', 10) || '123')::numeric, NULL, NULL, NULL,
+ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '2001:0:0:1::1', NULL,
+ NULL, NULL, NULL, NULL, NULL, NULL)
+)sql";
+
+// The table as one text value, for exact server-side comparison.
+std::string table_text(LibpqSession& s, const std::string& table) {
+  return *s.value("SELECT string_agg(x::text, E'\\n' ORDER BY id) FROM " + table + " x");
+}
+
+class TypeRoundTrip : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    cluster().exec(
+        "DROP TABLE IF EXISTS types_src, types_dst; DROP TYPE IF EXISTS mood;"
+        "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');"
+        "CREATE TABLE types_src(" +
+        std::string(kColumns) + "); CREATE TABLE types_dst(LIKE types_src);" + kRows);
+  }
+
+  void SetUp() override {
+    LibpqSession s(cluster().admin_conninfo());
+    const uint32_t mood = std::stoul(*s.value("SELECT 'mood'::regtype::oid"));
+    const uint32_t mood_array = std::stoul(*s.value("SELECT 'mood[]'::regtype::oid"));
+    options_.enum_oids = {mood};
+    options_.array_types = {{mood_array, mood}};
+    for (const auto& row : s.query("SELECT attname, atttypid, atttypmod FROM pg_attribute "
+                                   "WHERE attrelid = 'types_src'::regclass AND attnum > 0 "
+                                   "ORDER BY attnum")) {
+      columns_.push_back(
+          {*row[0], {static_cast<uint32_t>(std::stoul(*row[1])), std::stoi(*row[2])}});
+    }
+  }
+
+  // COPY types_src out into Arrow batches of `batch_rows` rows.
+  std::vector<arrow::RecordBatch> copy_out_batches(Connection& c, int64_t batch_rows) {
+    std::vector<arrow::RecordBatch> batches;
+    auto builder = postgres::ArrowBatchBuilder::make(columns_, options_);
+    EXPECT_TRUE(builder.has_value()) << builder.error().message;
+    postgres::CopyBinaryDecoder decoder(std::move(*builder), batch_rows,
+                                        [&](arrow::RecordBatch b) -> Result<void> {
+                                          batches.push_back(std::move(b));
+                                          return {};
+                                        });
+    auto rows = c.copy_out("COPY types_src TO STDOUT (FORMAT binary)",
+                           [&](std::span<const uint8_t> chunk) { return decoder.feed(chunk); });
+    EXPECT_TRUE(rows.has_value()) << rows.error().to_string();
+    auto done = decoder.finish();
+    EXPECT_TRUE(done.has_value()) << done.error().message;
+    return batches;
+  }
+
+  std::vector<ColumnSpec> columns_;
+  postgres::CodecOptions options_;
+};
+
+TEST_F(TypeRoundTrip, CopyOutToArrowAndBackIsExact) {
+  auto c = connect_client("postgres");
+  ASSERT_TRUE(c.has_value());
+  std::vector<arrow::RecordBatch> batches = copy_out_batches(*c, 3);
+  ASSERT_EQ(batches.size(), 3u);  // 3 + 3 + 1 rows
+  EXPECT_TRUE(batches[0].schema()->to_string().starts_with(
+      "id: int32\nb: bool\ni2: int16\ni8: int64\nf4: float32\nf8: float64\nn: utf8\n"
+      "nd: decimal128(12, 3)\n"))
+      << batches[0].schema()->to_string();
+
+  std::vector<postgres::PgColumnType> types;
+  for (const ColumnSpec& col : columns_) types.push_back(col.type);
+  auto encoder = postgres::CopyBinaryEncoder::make(types, options_);
+  ASSERT_TRUE(encoder.has_value());
+  cluster().exec("TRUNCATE types_dst");
+  ASSERT_TRUE(c->copy_in_begin("COPY types_dst FROM STDIN (FORMAT binary)").has_value());
+  std::vector<uint8_t> out;
+  encoder->header(out);
+  for (const arrow::RecordBatch& batch : batches) {
+    auto r = encoder->encode(batch, out);
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+    ASSERT_TRUE(c->copy_in_write(out).has_value());
+    out.clear();
+  }
+  encoder->trailer(out);
+  ASSERT_TRUE(c->copy_in_write(out).has_value());
+  auto loaded = c->copy_in_end();
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
+  EXPECT_EQ(*loaded, 7u);
+
+  LibpqSession s(cluster().admin_conninfo());
+  EXPECT_EQ(table_text(s, "types_dst"), table_text(s, "types_src"));
+}
+
+TEST_F(TypeRoundTrip, TextMappedColumnsMatchTheServersText) {
+  auto c = connect_client("postgres");
+  ASSERT_TRUE(c.has_value());
+  std::vector<arrow::RecordBatch> batches = copy_out_batches(*c, 100);
+  ASSERT_EQ(batches.size(), 1u);
+  const arrow::RecordBatch& batch = batches[0];
+  LibpqSession s(cluster().admin_conninfo());
+  for (const char* name : {"n", "t", "ch", "ttz", "ip", "cd", "e", "j", "jb"}) {
+    const int col = batch.schema()->field_index(name);
+    ASSERT_GE(col, 0) << name;
+    const arrow::BinaryArray values(batch.column(col));
+    const auto expected = s.query(std::string("SELECT ") + name + " FROM types_src ORDER BY id");
+    ASSERT_EQ(static_cast<int64_t>(expected.size()), batch.num_rows());
+    for (int64_t row = 0; row < batch.num_rows(); ++row) {
+      const auto& want = expected[static_cast<size_t>(row)][0];
+      ASSERT_EQ(values.is_null(row), !want.has_value()) << name << " row " << row;
+      if (want) {
+        EXPECT_EQ(std::string(values.value(row)), *want) << name << " row " << row;
+      }
+    }
+  }
+}
+
+TEST_F(TypeRoundTrip, BinaryQueryResultsDecodeIntoArrow) {
+  auto c = connect_client("postgres");
+  ASSERT_TRUE(c.has_value());
+  std::optional<postgres::ArrowBatchBuilder> builder;
+  postgres::RowSink sink{
+      [&](const std::vector<postgres::FieldDescription>& fields) -> Result<void> {
+        auto b = postgres::ArrowBatchBuilder::make(fields, options_);
+        if (!b) return postgres::fail(std::move(b).error());
+        builder.emplace(std::move(*b));
+        return {};
+      },
+      [&](std::span<const postgres::ColumnValue> row) { return builder->append_row(row); }};
+  auto r = c->query("SELECT n, ttz, ip, d, ts FROM types_src ORDER BY id", {}, sink);
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  auto batch = builder->finish_batch();
+  ASSERT_TRUE(batch.has_value());
+  EXPECT_EQ(batch->num_rows(), 7);
+  EXPECT_EQ(batch->schema()->to_string(),
+            "n: utf8\nttz: utf8\nip: utf8\nd: date32\nts: timestamp[us]");
+  const arrow::BinaryArray n(batch->column(0));
+  EXPECT_EQ(n.value(0), "12345.6789");
+  EXPECT_EQ(n.value(2), std::string(1000, '9'));
+  EXPECT_EQ(n.value(3), "NaN");
+  EXPECT_EQ(n.value(4), "Infinity");
+  EXPECT_EQ(n.value(5), "-Infinity");
+}
+
+TEST_F(TypeRoundTrip, NaNInADecimalColumnIsADataError) {
+  auto c = connect_client("postgres");
+  ASSERT_TRUE(c.has_value());
+  auto builder = postgres::ArrowBatchBuilder::make(
+      std::vector<ColumnSpec>{{"v", {1700, ((12 << 16) | 3) + 4}}}, options_);
+  ASSERT_TRUE(builder.has_value());
+  postgres::RowSink sink{nullptr, [&](std::span<const postgres::ColumnValue> row) {
+                           return builder->append_row(row);
+                         }};
+  auto r = c->query("SELECT 'NaN'::numeric(12,3)", {}, sink);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().category, protocol::ErrorCategory::kData);
+  EXPECT_EQ(r.error().message,
+            "column \"v\": numeric NaN does not fit decimal128(12, 3): not a finite number");
+}
+
+}  // namespace
+}  // namespace rapidbyte::test
