@@ -133,10 +133,11 @@ TEST_F(EngineTest, DryRunPreviewsSourceAndTransformsAndWritesNothing) {
     streams.push_back(stream);
   };
   engine::PipelineRunner runner(*engine_, *catalog_, *state_);
-  auto report = runner.run(pipeline("pipeline: preview\nsource:\n  use: generator\n  config: {rows: 1000}\n"
-                                    "  streams: [{name: s, sync_mode: incremental, cursor_field: id}]\n"
-                                    "transforms: [{use: passthrough}]\ndestination: {use: test-flaky-dest}\n"),
-                           options);
+  auto report = runner.run(
+      pipeline("pipeline: preview\nsource:\n  use: generator\n  config: {rows: 1000}\n"
+               "  streams: [{name: s, sync_mode: incremental, cursor_field: id}]\n"
+               "transforms: [{use: passthrough}]\ndestination: {use: test-flaky-dest}\n"),
+      options);
   ASSERT_TRUE(report) << report.error();
   ASSERT_TRUE(report->succeeded()) << report->first_error();
   EXPECT_EQ(rows, 5);
