@@ -20,9 +20,9 @@
 #include "host/engine/pipeline_probe.hpp"
 #include "host/engine/pipeline_runner.hpp"
 #include "host/engine/state/open_state_backend.hpp"
+#include "host/runtime/wasm_engine.hpp"
 #include "portable/arrow/ipc_reader.hpp"
 #include "portable/arrow/pretty_print.hpp"
-#include "host/runtime/wasm_engine.hpp"
 
 namespace {
 
@@ -110,7 +110,8 @@ class BatchPrinter {
     auto contents = arrow::read_ipc_stream(ipc_stream);
     std::lock_guard lock(mu_);
     if (!contents) {
-      std::cout << "stream " << stream << ": batch does not decode: " << contents.error().message << "\n";
+      std::cout << "stream " << stream << ": batch does not decode: " << contents.error().message
+                << "\n";
       return;
     }
     for (const auto& batch : contents->batches) {

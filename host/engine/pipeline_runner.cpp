@@ -124,7 +124,8 @@ StreamReport run_stream_once(const RunContext& run, const StreamConfig& stream,
     if (previewing) {
       threads.emplace_back([&] {
         while (auto item = queues.back()->pop()) {
-          if (auto* batch = std::get_if<BatchQueue::Batch>(&*item)) run.options.preview(stream.name, *batch);
+          if (auto* batch = std::get_if<BatchQueue::Batch>(&*item))
+            run.options.preview(stream.name, *batch);
         }
       });
     }
@@ -299,7 +300,9 @@ std::expected<RunReport, std::string> PipelineRunner::run(const PipelineConfig& 
                            : report.partially_succeeded() ? RunStatus::kPartial
                                                           : RunStatus::kFailed;
   if (dry_run) return report;
-  if (auto r = state_.finish_run(run_id, status, report.records(), report.bytes(), report.first_error()); !r) {
+  if (auto r =
+          state_.finish_run(run_id, status, report.records(), report.bytes(), report.first_error());
+      !r) {
     return std::unexpected(r.error());
   }
   return report;
