@@ -217,10 +217,21 @@ std::string catalog_json(const protocol::Catalog& catalog) {
 
 std::string connectors_table(
     const std::vector<std::shared_ptr<const runtime::ConnectorModule>>& modules) {
-  std::string out = fmt::format("{:<26} {:<10} {:<12} {}\n", "ID", "VERSION", "ROLE", "PATH");
+  auto list = [](const std::vector<std::string>& items) {
+    return items.empty() ? std::string("-") : join(items);
+  };
+  std::string out;
   for (const auto& m : modules) {
-    out += fmt::format("{:<26} {:<10} {:<12} {}\n", m->manifest.id, m->manifest.version,
-                       runtime::role_name(m->role), m->path.string());
+    const auto& man = m->manifest;
+    std::vector<std::string> network = man.network_hosts;
+    for (const auto& field : man.network_hosts_from_config) network.push_back("config." + field);
+    out += fmt::format("{} {} ({})\n", man.id, man.version, runtime::role_name(m->role));
+    if (!man.description.empty()) out += fmt::format("  {}\n", man.description);
+    out += fmt::format("  sync modes: {}  write modes: {}\n", list(man.sync_modes),
+                       list(man.write_modes));
+    out += fmt::format("  network: {}  env: {}  filesystem: {}\n", list(network), list(man.env),
+                       list(man.filesystem));
+    out += fmt::format("  module: {}\n", m->path.string());
   }
   return out;
 }
