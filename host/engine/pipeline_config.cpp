@@ -375,14 +375,19 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
       return std::unexpected(ok.error());
     if (state["backend"]) {
       TRY_ASSIGN(p.state.backend, r.string(state["backend"], "state.backend"));
-      if (p.state.backend != "sqlite") {
-        return std::unexpected(
-            r.error(state["backend"], "state.backend",
-                    "unknown backend '" + p.state.backend + "' (this build supports: sqlite)"));
+      if (p.state.backend != "sqlite" && p.state.backend != "postgres") {
+        return std::unexpected(r.error(
+            state["backend"], "state.backend",
+            "unknown backend '" + p.state.backend + "' (expected one of: sqlite, postgres)"));
       }
     }
     if (state["connection"])
       TRY_ASSIGN(p.state.connection, r.string(state["connection"], "state.connection"));
+    if (p.state.backend == "postgres" && p.state.connection.empty()) {
+      return std::unexpected(
+          r.error(state, "state.connection",
+                  "required for the postgres backend (a libpq connection string)"));
+    }
   }
   if (const auto res = root["resources"]) {
     if (auto ok = parse_resources(r, res, p.resources); !ok) return std::unexpected(ok.error());

@@ -1,41 +1,89 @@
-// The SQLite state backend: runs, cursors, compare-and-set under concurrent
-// writers, dead letters, schema versioning, and clear errors for files that
-// are not state databases.
+// The state backends: one contract suite (runs, cursors, compare-and-set
+// under concurrent writers, dead letters) run against SQLite and against a
+// real PostgreSQL; then what is particular to SQLite files (schema versions,
+// files that are not state databases).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <thread>
 
 #include "host/engine/state/cursor_codec.hpp"
+#include "host/engine/state/postgres_state_backend.hpp"
 #include "host/engine/state/sqlite_state_backend.hpp"
+#include "tests/support/postgres_cluster.hpp"
 
 namespace rapidbyte::engine {
 namespace {
 
 namespace p = rapidbyte::protocol;
 
-class SqliteStateBackendTest : public ::testing::Test {
+std::string test_name() {
+  std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::replace(name.begin(), name.end(), '/', '_');
+  return name;
+}
+
+// A fresh directory per test, for SQLite files.
+class TempDirTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
-           ("rapidbyte-state-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("rapidbyte-state-test-" + std::to_string(::getpid()) + "-" + test_name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+};
 
-  std::unique_ptr<SqliteStateBackend> open() {
-    auto backend = SqliteStateBackend::open(dir_ / "state.db");
+// The contract every backend meets, run once per backend: "sqlite" or
+// "postgres" (a fresh database per test on one cluster for the suite).
+class StateBackendContract : public ::testing::WithParamInterface<std::string>, public TempDirTest {
+ protected:
+  static void SetUpTestSuite() { cluster_ = std::make_unique<test::PostgresCluster>(); }
+  static void TearDownTestSuite() { cluster_.reset(); }
+
+  void SetUp() override {
+    TempDirTest::SetUp();
+    if (GetParam() == "postgres") {
+      database_ = "state_" + std::to_string(++databases_);
+      cluster_->create_database(database_);
+    }
+  }
+
+  // Opens (again) the backend under test.
+  std::unique_ptr<StateBackend> open() {
+    StateResult<std::unique_ptr<StateBackend>> backend;
+    if (GetParam() == "postgres") {
+      auto pg = PostgresStateBackend::open(cluster_->admin_conninfo(database_));
+      if (pg)
+        backend = std::unique_ptr<StateBackend>(std::move(*pg));
+      else
+        backend = std::unexpected(pg.error());
+    } else {
+      auto lite = SqliteStateBackend::open(dir_ / "state.db");
+      if (lite)
+        backend = std::unique_ptr<StateBackend>(std::move(*lite));
+      else
+        backend = std::unexpected(lite.error());
+    }
     EXPECT_TRUE(backend) << backend.error();
     return backend ? std::move(*backend) : nullptr;
   }
 
-  std::filesystem::path dir_;
+  static inline std::unique_ptr<test::PostgresCluster> cluster_;
+  static inline int databases_ = 0;
+  std::string database_;
 };
 
-TEST_F(SqliteStateBackendTest, RecordsRuns) {
+INSTANTIATE_TEST_SUITE_P(Backends, StateBackendContract, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+class SqliteStateBackendTest : public TempDirTest {};
+
+TEST_P(StateBackendContract, RecordsRuns) {
   auto db = open();
   auto id = db->begin_run("orders");
   ASSERT_TRUE(id);
@@ -51,7 +99,7 @@ TEST_F(SqliteStateBackendTest, RecordsRuns) {
   EXPECT_FALSE((*runs)[0].finished_at.empty());
 }
 
-TEST_F(SqliteStateBackendTest, CursorsSurviveReopenWithTheirType) {
+TEST_P(StateBackendContract, CursorsSurviveReopenWithTheirType) {
   const StoredCursor cursor{"updated_at",
                             p::CursorValue(std::in_place_index<p::cursor_kind::kTimestampMicros>,
                                            int64_t{-1234567890123})};
@@ -69,7 +117,7 @@ TEST_F(SqliteStateBackendTest, CursorsSurviveReopenWithTheirType) {
   EXPECT_EQ(**stored, cursor);
 }
 
-TEST_F(SqliteStateBackendTest, CursorCodecRoundTripsEveryKind) {
+TEST(CursorCodecTest, RoundTripsEveryKind) {
   const std::vector<p::CursorValue> values = {
       p::CursorValue(std::in_place_index<p::cursor_kind::kInt64>, INT64_MIN),
       p::CursorValue(std::in_place_index<p::cursor_kind::kFloat64>, 0.1),
@@ -91,16 +139,20 @@ TEST_F(SqliteStateBackendTest, CursorCodecRoundTripsEveryKind) {
             "stored cursor has unknown type 'uuid'");
 }
 
-TEST_F(SqliteStateBackendTest, CompareAndSetIsAtomicUnderConcurrentWriters) {
+TEST_P(StateBackendContract, CompareAndSetIsAtomicUnderConcurrentWriters) {
   auto db = open();
-  // Every writer tries to move the counter from the value it read to the
-  // next; exactly one succeeds per value, so no increment is lost.
+  // Every writer, on a connection of its own, tries to move the counter from
+  // the value it read to the next; exactly one succeeds per value, so no
+  // increment is lost.
   constexpr int kThreads = 4;
-  constexpr int kIncrements = 200;
+  constexpr int kIncrements = 100;
   std::atomic<int> failures{0};
+  std::vector<std::unique_ptr<StateBackend>> writers;
+  for (int t = 0; t < kThreads; ++t) writers.push_back(open());
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&] {
+    threads.emplace_back([&, t] {
+      StateBackend* db = writers[t].get();
       for (int done = 0; done < kIncrements;) {
         auto current = db->get("counter");
         ASSERT_TRUE(current);
@@ -119,7 +171,7 @@ TEST_F(SqliteStateBackendTest, CompareAndSetIsAtomicUnderConcurrentWriters) {
   EXPECT_EQ(db->get("counter").value(), std::to_string(kThreads * kIncrements));
 }
 
-TEST_F(SqliteStateBackendTest, CompareAndSetFromAbsent) {
+TEST_P(StateBackendContract, CompareAndSetFromAbsent) {
   auto db = open();
   EXPECT_TRUE(db->compare_and_set("k", std::nullopt, "a").value());
   EXPECT_FALSE(db->compare_and_set("k", std::nullopt, "b").value());
@@ -128,7 +180,7 @@ TEST_F(SqliteStateBackendTest, CompareAndSetFromAbsent) {
   EXPECT_EQ(db->get("k").value(), "b");
 }
 
-TEST_F(SqliteStateBackendTest, StoresDeadLetters) {
+TEST_P(StateBackendContract, StoresDeadLetters) {
   auto db = open();
   p::DlqRecord r{"s", R"({"id":1})", {}};
   r.error.code = "BAD";
@@ -149,9 +201,7 @@ TEST_F(SqliteStateBackendTest, FileThatIsNotADatabaseIsAClearError) {
 }
 
 TEST_F(SqliteStateBackendTest, NewerSchemaIsRefused) {
-  {
-    auto db = open();
-  }
+  ASSERT_TRUE(SqliteStateBackend::open(dir_ / "state.db"));
   {
     sqlite3* raw = nullptr;
     ASSERT_EQ(sqlite3_open((dir_ / "state.db").c_str(), &raw), SQLITE_OK);

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "host/engine/state/postgres_state_backend.hpp"
 #include "host/engine/state/sqlite_state_backend.hpp"
 
 namespace rapidbyte::engine {
@@ -12,8 +13,14 @@ std::filesystem::path default_state_path() {
 }
 
 StateResult<std::unique_ptr<StateBackend>> open_state_backend(const StateConfig& config) {
-  if (config.backend != "sqlite")
+  if (config.backend == "postgres") {
+    auto backend = PostgresStateBackend::open(config.connection);
+    if (!backend) return std::unexpected(backend.error());
+    return std::unique_ptr<StateBackend>(std::move(*backend));
+  }
+  if (config.backend != "sqlite") {
     return std::unexpected("unknown state backend '" + config.backend + "'");
+  }
   std::filesystem::path path = config.connection;
   if (config.connection.empty()) {
     path = default_state_path();
