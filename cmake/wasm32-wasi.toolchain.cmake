@@ -1,6 +1,8 @@
 # Toolchain for connector guests: Debian's clang-19 targeting wasm32-wasi
 # (WASI preview 1) with Debian's wasi-libc and libc++ in /usr.
 set(CMAKE_SYSTEM_NAME WASI)
+# cmake/Platform/WASI.cmake describes the platform to CMake.
+list(APPEND CMAKE_MODULE_PATH ${CMAKE_CURRENT_LIST_DIR})
 set(CMAKE_SYSTEM_VERSION 1)
 set(CMAKE_SYSTEM_PROCESSOR wasm32)
 

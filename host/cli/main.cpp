@@ -16,6 +16,7 @@
 
 #include "host/cli/progress_display.hpp"
 #include "host/cli/report_printer.hpp"
+#include "host/cli/scaffold.hpp"
 #include "host/engine/connector_catalog.hpp"
 #include "host/engine/pipeline_probe.hpp"
 #include "host/engine/pipeline_runner.hpp"
@@ -249,6 +250,12 @@ int main(int argc, char** argv) {
   discover->add_flag("--json", json, "Print the catalog as JSON");
   auto* connectors =
       app.add_subcommand("connectors", "List the connectors found in the connector directories");
+  std::string scaffold_name;
+  std::string scaffold_dir = ".";
+  auto* scaffold =
+      app.add_subcommand("scaffold", "Create a connector project that builds and passes its own test");
+  scaffold->add_option("name", scaffold_name, "source-<x>, dest-<x> or transform-<x>")->required();
+  scaffold->add_option("--dir", scaffold_dir, "Where to create the project (default: .)");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -263,5 +270,16 @@ int main(int argc, char** argv) {
   if (check->parsed()) return check_command(pipeline_path, connector_dir);
   if (discover->parsed()) return discover_command(pipeline_path, connector_dir, json);
   if (connectors->parsed()) return connectors_command(connector_dir);
+  if (scaffold->parsed()) {
+    auto files = cli::scaffold_connector(scaffold_name, scaffold_dir, RAPIDBYTE_SOURCE_DIR);
+    if (!files) {
+      std::cerr << "error: " << files.error() << "\n";
+      return kExitUsage;
+    }
+    for (const auto& f : *files) std::cout << "created " << f.string() << "\n";
+    std::cout << "build and test it: "
+              << (std::filesystem::path(scaffold_dir) / scaffold_name / "test.sh").string() << "\n";
+    return kExitOk;
+  }
   return kExitUsage;
 }

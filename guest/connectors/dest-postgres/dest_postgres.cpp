@@ -1,0 +1,197 @@
+// dest-postgres: writes batches into PostgreSQL tables through the host's
+// TCP (and TLS), with the project's own wire-protocol client.
+//
+// One stream is one table: the table part of the stream name ("schema.table"
+// or "table") in the configured target `schema`. table_writer.hpp has the
+// write modes and policies. Transactions are committed at the stream's
+// checkpoint intervals (after every batch when none is set) and at the end;
+// each commit is confirmed with a destination checkpoint, so the engine can
+// advance the source cursor. replace commits once, at the swap.
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "guest/connectors/dest-postgres/table_writer.hpp"
+#include "guest/connectors/postgres-common/connection_settings.hpp"
+#include "guest/connectors/postgres-common/sql_text.hpp"
+#include "guest/sdk/sdk.hpp"
+#include "portable/arrow/ipc_reader.hpp"
+
+namespace rapidbyte::connectors::dest_postgres {
+namespace {
+
+class DestPostgres final : public sdk::Destination {
+ public:
+  sdk::Result<void> open(std::string_view config_json) override {
+    auto config = sdk::JsonConfig::parse(config_json);
+    if (!config) return std::unexpected(config.error());
+    auto settings = pg::parse_connection_settings(*config);
+    if (!settings) return std::unexpected(settings.error());
+    settings_ = std::move(*settings);
+    auto schema = config->get_string("schema", "public");
+    if (!schema) return std::unexpected(schema.error());
+    if (schema->empty()) return sdk::config_error("config field 'schema' is empty");
+    schema_ = *schema;
+    auto method = config->get_string("load_method", "copy");
+    if (!method) return std::unexpected(method.error());
+    if (*method == "copy") {
+      method_ = LoadMethod::kCopy;
+    } else if (*method == "insert") {
+      method_ = LoadMethod::kInsert;
+    } else {
+      return sdk::config_error("config field 'load_method' must be copy or insert; got '" +
+                               *method + "'");
+    }
+    return {};
+  }
+
+  sdk::Result<protocol::ValidationReport> validate(sdk::Context& ctx) override {
+    auto connection = pg::connect(ctx, settings_);
+    if (!connection) return std::unexpected(connection.error());
+    protocol::ValidationReport report;
+    report.checks.push_back(
+        {"connection", protocol::CheckStatus::kPassed,
+         "connected to PostgreSQL " +
+             std::string(connection->parameter("server_version").value_or("?")) + " as " +
+             settings_.describe()});
+    auto allowed = connection->simple_query(
+        "SELECT coalesce((SELECT has_schema_privilege(oid, 'CREATE') FROM pg_catalog.pg_namespace "
+        "WHERE nspname = " +
+        pg::quote_literal(schema_) +
+        "), has_database_privilege(current_database(), 'CREATE'))::text");
+    if (!allowed) return std::unexpected(allowed.error().to_connector_error());
+    const bool ok = !allowed->front().rows.empty() && allowed->front().rows[0][0] == "true";
+    report.checks.push_back(
+        {"schema " + schema_, ok ? protocol::CheckStatus::kPassed : protocol::CheckStatus::kFailed,
+         ok ? "user '" + settings_.user + "' may create tables in schema '" + schema_ + "'"
+            : "user '" + settings_.user + "' may not create tables in schema '" + schema_ + "'"});
+    if (!ok) report.status = protocol::CheckStatus::kFailed;
+    return report;
+  }
+
+  sdk::Result<protocol::RunSummary> run(sdk::Context& ctx,
+                                        const protocol::RunRequest& request) override {
+    if (request.phase != protocol::RunPhase::kWrite) {
+      return sdk::internal_error("dest-postgres only runs the write phase", "BAD_PHASE");
+    }
+    if (request.streams.size() != 1) {
+      return sdk::internal_error("write needs exactly one stream", "BAD_STREAMS");
+    }
+    const protocol::StreamContext& stream = request.streams[0];
+    auto connection = pg::connect(ctx, settings_);
+    if (!connection) return std::unexpected(connection.error());
+
+    WriterOptions options;
+    options.stream_name = stream.stream_name;
+    options.target = {schema_, pg::parse_table_name(stream.stream_name).table};
+    options.mode = stream.write_mode;
+    options.primary_key = stream.primary_key;
+    options.method = method_;
+    options.policies = stream.policies;
+    TableWriter writer(*connection, ctx, options);
+    if (auto started = writer.start(); !started) return std::unexpected(started.error());
+
+    protocol::WriteSummary summary;
+    uint64_t rows_since = 0;
+    uint64_t bytes_since = 0;
+    auto last_commit = std::chrono::steady_clock::now();
+    auto confirm = [&] {
+      ctx.checkpoint({protocol::CheckpointKind::kDestination, stream.stream_name, std::nullopt,
+                      std::nullopt, rows_since, bytes_since});
+      ++summary.checkpoints;
+      rows_since = 0;
+      bytes_since = 0;
+      last_commit = std::chrono::steady_clock::now();
+    };
+    while (std::optional<sdk::HostBytes> bytes = ctx.batch_next()) {
+      auto reader = arrow::IpcStreamReader::open(*bytes);
+      if (!reader) return invalid_batch(summary, reader.error());
+      for (;;) {
+        auto batch = reader->next();
+        if (!batch) return invalid_batch(summary, batch.error());
+        if (!*batch) break;
+        if (auto written = writer.write(**batch); !written) {
+          return std::unexpected(written.error());
+        }
+        rows_since += static_cast<uint64_t>((*batch)->num_rows());
+      }
+      summary.bytes_written += bytes->size();
+      bytes_since += bytes->size();
+      ++summary.batches;
+      if (commit_due(stream.limits, rows_since, bytes_since, last_commit)) {
+        auto committed = writer.commit();
+        if (!committed) return std::unexpected(committed.error());
+        if (*committed) confirm();
+      }
+    }
+    if (auto finished = writer.finish(); !finished) return std::unexpected(finished.error());
+    confirm();
+    summary.records_written = writer.records_written();
+    summary.records_failed = writer.records_failed();
+    ctx.counter("records", summary.records_written);
+    ctx.counter("records_failed", summary.records_failed);
+    return sdk::summary(summary);
+  }
+
+ private:
+  static bool commit_due(const protocol::StreamLimits& limits, uint64_t rows, uint64_t bytes,
+                         std::chrono::steady_clock::time_point last_commit) {
+    const bool any = limits.checkpoint_interval_rows || limits.checkpoint_interval_bytes ||
+                     limits.checkpoint_interval_seconds;
+    if (!any) return true;
+    if (limits.checkpoint_interval_rows && rows >= limits.checkpoint_interval_rows) return true;
+    if (limits.checkpoint_interval_bytes && bytes >= limits.checkpoint_interval_bytes) return true;
+    return limits.checkpoint_interval_seconds &&
+           std::chrono::steady_clock::now() - last_commit >=
+               std::chrono::seconds(limits.checkpoint_interval_seconds);
+  }
+
+  static std::unexpected<protocol::ConnectorError> invalid_batch(
+      const protocol::WriteSummary& summary, const arrow::Error& error) {
+    return sdk::data_error("batch " + std::to_string(summary.batches + 1) +
+                               " is not valid Arrow IPC: " + error.message,
+                           "INVALID_BATCH");
+  }
+
+  pg::ConnectionSettings settings_;
+  std::string schema_ = "public";
+  LoadMethod method_ = LoadMethod::kCopy;
+};
+
+}  // namespace
+}  // namespace rapidbyte::connectors::dest_postgres
+
+RAPIDBYTE_EXPORT_DESTINATION(rapidbyte::connectors::dest_postgres::DestPostgres)
+
+// clang-format off
+RAPIDBYTE_MANIFEST({
+  "id": "dest-postgres",
+  "version": "0.1.0",
+  "protocol_version": 4,
+  "roles": ["destination"],
+  "description": "Writes into PostgreSQL tables: append, replace (staging swap) or upsert, by COPY BINARY or INSERT.",
+  "capabilities": {"sync_modes": ["full_refresh", "incremental"],
+                   "write_modes": ["append", "replace", "upsert"]},
+  "permissions": {"network": {"hosts": [], "hosts_from_config": ["host"]}, "env": [], "filesystem": []},
+  "resources": {"memory_mb": 256},
+  "config_schema": {
+    "type": "object",
+    "required": ["host", "user"],
+    "properties": {
+      "host": {"type": "string", "minLength": 1, "description": "Server host name or address."},
+      "port": {"type": "integer", "minimum": 1, "maximum": 65535, "default": 5432},
+      "user": {"type": "string", "minLength": 1},
+      "password": {"type": "string", "description": "Never logged."},
+      "database": {"type": "string", "description": "Defaults to the user name."},
+      "schema": {"type": "string", "minLength": 1, "default": "public",
+                 "description": "Target schema; created when missing."},
+      "load_method": {"enum": ["copy", "insert"], "default": "copy"},
+      "sslmode": {"enum": ["disable", "prefer", "require", "verify-ca", "verify-full"], "default": "prefer"},
+      "ca_file": {"type": "string", "description": "PEM file of trusted CAs, read by the host."},
+      "connect_timeout_ms": {"type": "integer", "minimum": 0, "default": 10000},
+      "application_name": {"type": "string", "default": "rapidbyte"}
+    },
+    "additionalProperties": false
+  }
+});
+// clang-format on

@@ -1,0 +1,525 @@
+#include "guest/connectors/dest-postgres/table_writer.hpp"
+
+#include <algorithm>
+
+#include "guest/connectors/dest-postgres/type_mapping.hpp"
+#include "guest/connectors/postgres-common/pg_error_mapping.hpp"
+#include "portable/arrow/value_formatter.hpp"
+
+namespace rapidbyte::connectors::dest_postgres {
+namespace {
+
+constexpr const char* kReplaceSuffix = "__rb_replace";
+constexpr const char* kStageName = "rb_stage";
+// PostgreSQL allows at most 65535 bind parameters per statement.
+constexpr size_t kMaxInsertParams = 30000;
+constexpr size_t kMaxInsertRows = 1000;
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  out.push_back('"');
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+// Row 0 of a one-row batch as a JSON object.
+std::string row_json(const arrow::RecordBatch& batch) {
+  std::string out = "{";
+  for (int i = 0; i < batch.num_columns(); ++i) {
+    if (i) out += ",";
+    append_json_string(out, batch.schema()->field(i).name);
+    out += ":";
+    arrow::ValueFormatter(batch.schema()->field(i), batch.column(i)).append_json(0, out);
+  }
+  return out + "}";
+}
+
+bool same_type(const arrow::Field& a, const arrow::Field& b) {
+  return a.type == b.type;
+}
+
+}  // namespace
+
+// How batches of one input schema are written.
+struct TableWriter::Plan {
+  std::shared_ptr<const arrow::Schema> input;
+  std::vector<int> input_indices;  // input columns written, in order
+  std::shared_ptr<const arrow::Schema> projected;
+  std::vector<std::string> names;  // their names
+  std::string load_relation;       // quoted
+  std::vector<postgres::PgColumnType> load_types;
+  std::optional<postgres::CopyBinaryEncoder> encoder;
+  std::vector<std::unique_ptr<postgres::ValueCodec>> codecs;
+  std::string copy_sql;
+  std::string insert_prefix;
+  std::string merge_sql;  // empty: rows go straight into the target
+};
+
+TableWriter::TableWriter(postgres::Connection& connection, sdk::Context& ctx, WriterOptions options)
+    : connection_(connection), ctx_(ctx), options_(std::move(options)) {}
+
+TableWriter::~TableWriter() = default;
+
+sdk::Result<void> TableWriter::exec(std::string_view sql, std::string_view context) {
+  return exec_sql(connection_, sql, context);
+}
+
+sdk::Result<void> TableWriter::start() {
+  if (options_.mode == protocol::WriteMode::kUpsert && options_.primary_key.empty()) {
+    return sdk::config_error(
+        "write_mode upsert needs a primary_key for stream '" + options_.stream_name + "'",
+        "PRIMARY_KEY_MISSING");
+  }
+  if (options_.policies.schema_evolution.type_change == protocol::TypeChangePolicy::kSetNull) {
+    return sdk::config_error(
+        "schema_evolution.type_change set-null is not supported by dest-postgres (use coerce or "
+        "fail)",
+        "UNSUPPORTED_POLICY");
+  }
+  return exec("CREATE SCHEMA IF NOT EXISTS " + pg::quote_identifier(options_.target.schema),
+              "cannot create schema " + pg::quote_identifier(options_.target.schema));
+}
+
+sdk::Result<void> TableWriter::ensure_transaction() {
+  if (in_transaction_) return {};
+  if (auto begun = exec("BEGIN", "cannot begin a transaction"); !begun) return begun;
+  in_transaction_ = true;
+  return {};
+}
+
+sdk::Result<void> TableWriter::build_codecs(const std::vector<postgres::PgColumnType>& types) {
+  plan_->load_types = types;
+  auto encoder = postgres::CopyBinaryEncoder::make(types);
+  if (!encoder) return pg::fail_with(encoder.error(), "cannot write " + plan_->load_relation);
+  plan_->encoder = std::move(*encoder);
+  for (const auto& type : types) {
+    auto codec = postgres::make_codec(type);
+    if (!codec) return pg::fail_with(codec.error(), "cannot write " + plan_->load_relation);
+    plan_->codecs.push_back(std::move(*codec));
+  }
+  const std::string columns = pg::quote_identifier_list(plan_->names);
+  plan_->copy_sql =
+      "COPY " + plan_->load_relation + " (" + columns + ") FROM STDIN (FORMAT binary)";
+  plan_->insert_prefix = "INSERT INTO " + plan_->load_relation + " (" + columns + ") VALUES ";
+  return {};
+}
+
+sdk::Result<void> TableWriter::prepare(const std::shared_ptr<const arrow::Schema>& schema) {
+  if (auto open = ensure_transaction(); !open) return open;
+  plan_ = std::make_unique<Plan>();
+  plan_->input = schema;
+  if (options_.mode == protocol::WriteMode::kReplace) return prepare_replace(schema);
+  return prepare_existing(schema);
+}
+
+sdk::Result<void> TableWriter::prepare_replace(const std::shared_ptr<const arrow::Schema>& schema) {
+  const pg::TableName staging{options_.target.schema, options_.target.table + kReplaceSuffix};
+  plan_->load_relation = staging.quoted();
+  if (!replace_staged_) {
+    if (auto dropped = exec("DROP TABLE IF EXISTS " + plan_->load_relation,
+                            "cannot drop " + plan_->load_relation);
+        !dropped) {
+      return dropped;
+    }
+    auto create =
+        create_table_sql(plan_->load_relation, *schema, options_.primary_key, false, false);
+    if (!create) return std::unexpected(create.error());
+    if (auto created = exec(*create, "cannot create " + plan_->load_relation); !created) {
+      return created;
+    }
+    replace_staged_ = true;
+  } else {
+    // The schema changed within the stream: the new table takes new columns.
+    for (const auto& field : schema->fields()) {
+      if (contains(replace_columns_, field.name)) continue;
+      auto type = postgres_type_for(field);
+      if (!type) return std::unexpected(type.error());
+      if (auto added = exec("ALTER TABLE " + plan_->load_relation + " ADD COLUMN " +
+                                pg::quote_identifier(field.name) + " " + *type,
+                            "cannot add column '" + field.name + "'");
+          !added) {
+        return added;
+      }
+    }
+  }
+  auto columns = load_table_columns(connection_, plan_->load_relation);
+  if (!columns) return std::unexpected(columns.error());
+  if (!*columns) return sdk::internal_error("staging table vanished: " + plan_->load_relation);
+  replace_columns_.clear();
+  for (const auto& c : **columns) replace_columns_.push_back(c.name);
+  std::vector<postgres::PgColumnType> types;
+  for (int i = 0; i < schema->num_fields(); ++i) {
+    const std::string& name = schema->field(i).name;
+    for (const auto& c : **columns) {
+      if (c.name == name) types.push_back(c.type);
+    }
+    plan_->input_indices.push_back(i);
+    plan_->names.push_back(name);
+  }
+  plan_->projected = schema;
+  return build_codecs(types);
+}
+
+sdk::Result<void> TableWriter::prepare_existing(
+    const std::shared_ptr<const arrow::Schema>& schema) {
+  const std::string target = options_.target.quoted();
+  const auto& evolution = options_.policies.schema_evolution;
+  auto columns = load_table_columns(connection_, target);
+  if (!columns) return std::unexpected(columns.error());
+  if (!*columns) {
+    auto create = create_table_sql(target, *schema, options_.primary_key, false, false);
+    if (!create) return std::unexpected(create.error());
+    if (auto created = exec(*create, "cannot create " + target); !created) return created;
+    columns = load_table_columns(connection_, target);
+    if (!columns) return std::unexpected(columns.error());
+    if (!*columns) return sdk::internal_error("table vanished after CREATE: " + target);
+  }
+
+  std::vector<arrow::Field> projected_fields;
+  std::vector<postgres::PgColumnType> target_types;
+  std::vector<std::string> cast_to;  // per written column: target type when coerced
+  bool coerce = false;
+  for (int i = 0; i < schema->num_fields(); ++i) {
+    const arrow::Field& field = schema->field(i);
+    auto it = std::find_if((*columns)->begin(), (*columns)->end(),
+                           [&](const TableColumn& c) { return c.name == field.name; });
+    if (it == (*columns)->end()) {
+      switch (evolution.new_column) {
+        case protocol::NewColumnPolicy::kIgnore:
+          continue;
+        case protocol::NewColumnPolicy::kFail:
+          return sdk::schema_error("stream '" + options_.stream_name + "' has a new column '" +
+                                       field.name + "' that " + target +
+                                       " lacks, and schema_evolution.new_column is fail",
+                                   "NEW_COLUMN");
+        case protocol::NewColumnPolicy::kAdd: {
+          auto type = postgres_type_for(field);
+          if (!type) return std::unexpected(type.error());
+          if (auto added = exec("ALTER TABLE " + target + " ADD COLUMN " +
+                                    pg::quote_identifier(field.name) + " " + *type,
+                                "cannot add column '" + field.name + "' to " + target);
+              !added) {
+            return added;
+          }
+          auto reloaded = load_table_columns(connection_, target);
+          if (!reloaded) return std::unexpected(reloaded.error());
+          columns = std::move(reloaded);
+          it = std::find_if((*columns)->begin(), (*columns)->end(),
+                            [&](const TableColumn& c) { return c.name == field.name; });
+          break;
+        }
+      }
+    }
+    const TableColumn& column = *it;
+    auto codec = postgres::make_codec(column.type);
+    const bool matches = codec && same_type((*codec)->field(field.name), field);
+    std::string cast;
+    if (!matches) {
+      if (evolution.type_change == protocol::TypeChangePolicy::kFail) {
+        return sdk::schema_error("column '" + field.name + "' of " + target + " has type " +
+                                     column.type_name + ", but stream '" + options_.stream_name +
+                                     "' sends " + field.type.to_string() +
+                                     " (schema_evolution.type_change is fail)",
+                                 "TYPE_CHANGE");
+      }
+      cast = column.type_name;
+      coerce = true;
+    }
+    if (column.not_null && field.nullable &&
+        evolution.nullability_change == protocol::NullabilityChangePolicy::kFail) {
+      return sdk::schema_error("column '" + field.name + "' of " + target +
+                                   " is NOT NULL, but stream '" + options_.stream_name +
+                                   "' may send nulls (schema_evolution.nullability_change is fail)",
+                               "NULLABILITY_CHANGE");
+    }
+    plan_->input_indices.push_back(i);
+    plan_->names.push_back(field.name);
+    projected_fields.push_back(field);
+    target_types.push_back(column.type);
+    cast_to.push_back(cast);
+  }
+  if (evolution.removed_column == protocol::RemovedColumnPolicy::kFail) {
+    for (const auto& column : **columns) {
+      if (schema->field_index(column.name) < 0) {
+        return sdk::schema_error("column '" + column.name + "' of " + target +
+                                     " is missing from stream '" + options_.stream_name +
+                                     "' (schema_evolution.removed_column is fail)",
+                                 "REMOVED_COLUMN");
+      }
+    }
+  }
+  if (plan_->names.empty()) {
+    return sdk::schema_error("stream '" + options_.stream_name + "' has no column of " + target);
+  }
+  plan_->projected = arrow::make_schema(projected_fields);
+
+  const bool upsert = options_.mode == protocol::WriteMode::kUpsert;
+  if (upsert) {
+    for (const auto& key : options_.primary_key) {
+      if (!contains(plan_->names, key)) {
+        return sdk::schema_error("primary key column '" + key + "' is not written to " + target,
+                                 "UNKNOWN_COLUMN");
+      }
+    }
+  }
+  if (!upsert && !coerce) {
+    plan_->load_relation = target;
+    return build_codecs(target_types);
+  }
+
+  // Staged: a temporary table with the stream's own types, then one
+  // INSERT ... SELECT that casts and (for upsert) deduplicates and merges.
+  plan_->load_relation = pg::quote_identifier(kStageName);
+  if (auto dropped = exec("DROP TABLE IF EXISTS pg_temp." + plan_->load_relation,
+                          "cannot drop the staging table");
+      !dropped) {
+    return dropped;
+  }
+  auto create = create_table_sql(plan_->load_relation, *plan_->projected, {}, true, true);
+  if (!create) return std::unexpected(create.error());
+  if (auto created = exec(*create, "cannot create the staging table"); !created) return created;
+  auto stage_columns = load_table_columns(connection_, plan_->load_relation);
+  if (!stage_columns) return std::unexpected(stage_columns.error());
+  if (!*stage_columns) return sdk::internal_error("staging table vanished");
+  std::vector<postgres::PgColumnType> stage_types;
+  for (const auto& name : plan_->names) {
+    for (const auto& c : **stage_columns) {
+      if (c.name == name) stage_types.push_back(c.type);
+    }
+  }
+
+  std::string select_list;
+  for (size_t i = 0; i < plan_->names.size(); ++i) {
+    if (i) select_list += ", ";
+    select_list += pg::quote_identifier(plan_->names[i]);
+    if (!cast_to[i].empty()) select_list += "::" + cast_to[i];
+  }
+  const std::string seq = pg::quote_identifier(kSequenceColumn);
+  const std::string columns_sql = pg::quote_identifier_list(plan_->names);
+  if (upsert) {
+    const std::string keys = pg::quote_identifier_list(options_.primary_key);
+    std::string updates;
+    for (const auto& name : plan_->names) {
+      if (contains(options_.primary_key, name)) continue;
+      if (!updates.empty()) updates += ", ";
+      updates += pg::quote_identifier(name) + " = EXCLUDED." + pg::quote_identifier(name);
+    }
+    plan_->merge_sql = "INSERT INTO " + target + " (" + columns_sql + ") SELECT " + select_list +
+                       " FROM (SELECT DISTINCT ON (" + keys + ") * FROM " + plan_->load_relation +
+                       " ORDER BY " + keys + ", " + seq + " DESC) AS s ON CONFLICT (" + keys +
+                       ") DO " + (updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
+  } else {
+    plan_->merge_sql = "INSERT INTO " + target + " (" + columns_sql + ") SELECT " + select_list +
+                       " FROM " + plan_->load_relation + " ORDER BY " + seq;
+  }
+  plan_->merge_sql += "; TRUNCATE " + plan_->load_relation;
+  return build_codecs(stage_types);
+}
+
+postgres::Result<void> TableWriter::load_copy(const arrow::RecordBatch& batch) {
+  buffer_.clear();
+  plan_->encoder->header(buffer_);
+  RB_PG_RETURN_IF_ERROR(plan_->encoder->encode(batch, buffer_));
+  plan_->encoder->trailer(buffer_);
+  RB_PG_RETURN_IF_ERROR(connection_.copy_in_begin(plan_->copy_sql));
+  if (auto written = connection_.copy_in_write(buffer_); !written) {
+    (void)connection_.copy_in_abort("write failed");
+    return std::unexpected(written.error());
+  }
+  RB_PG_ASSIGN_OR_RETURN(uint64_t rows, connection_.copy_in_end());
+  (void)rows;
+  return {};
+}
+
+postgres::Result<void> TableWriter::load_insert(const arrow::RecordBatch& batch) {
+  const size_t columns = static_cast<size_t>(batch.num_columns());
+  const size_t rows_per_statement = std::max<size_t>(
+      1, std::min(kMaxInsertRows, kMaxInsertParams / std::max<size_t>(columns, 1)));
+  std::vector<postgres::Param> params;
+  for (int64_t start = 0; start < batch.num_rows();
+       start += static_cast<int64_t>(rows_per_statement)) {
+    const int64_t end = std::min<int64_t>(batch.num_rows(), start + rows_per_statement);
+    std::string sql = plan_->insert_prefix;
+    params.clear();
+    for (int64_t row = start; row < end; ++row) {
+      sql += row == start ? "(" : ", (";
+      for (size_t c = 0; c < columns; ++c) {
+        if (c) sql += ", ";
+        sql += "$" + std::to_string(params.size() + 1);
+        const arrow::Array& array = batch.column(static_cast<int>(c));
+        const uint32_t oid = plan_->load_types[c].type_oid;
+        if (array.is_null(row)) {
+          params.push_back(postgres::Param::null(oid));
+          continue;
+        }
+        std::vector<uint8_t> bytes;
+        RB_PG_RETURN_IF_ERROR(plan_->codecs[c]->encode(array, row, bytes));
+        params.push_back(postgres::Param::binary(std::move(bytes), oid));
+      }
+      sql += ")";
+    }
+    RB_PG_ASSIGN_OR_RETURN(postgres::CommandResult done,
+                           connection_.query(sql, params, postgres::RowSink{}));
+    (void)done;
+  }
+  return {};
+}
+
+postgres::Result<void> TableWriter::load(const arrow::RecordBatch& batch) {
+  if (options_.method == LoadMethod::kInsert) {
+    RB_PG_RETURN_IF_ERROR(load_insert(batch));
+  } else {
+    RB_PG_RETURN_IF_ERROR(load_copy(batch));
+  }
+  if (!plan_->merge_sql.empty()) {
+    auto merged = connection_.simple_query(plan_->merge_sql);
+    if (!merged) return std::unexpected(merged.error());
+  }
+  return {};
+}
+
+void TableWriter::reject(const arrow::RecordBatch& row, const postgres::PgError& error) {
+  ++records_failed_;
+  if (options_.policies.on_data_error != protocol::DataErrorPolicy::kDlq) return;
+  protocol::DlqRecord record;
+  record.stream_name = options_.stream_name;
+  record.record_json = row_json(row);
+  record.error = pg::to_connector_error(error, "row rejected by " + options_.target.quoted());
+  record.error.scope = protocol::ErrorScope::kPerRecord;
+  ctx_.dlq(record);
+}
+
+sdk::Result<void> TableWriter::load_row_by_row(const arrow::RecordBatch& batch) {
+  for (int64_t row = 0; row < batch.num_rows(); ++row) {
+    const arrow::RecordBatch one = batch.slice(row, 1);
+    if (auto saved = exec("SAVEPOINT rb_row", "cannot set a savepoint"); !saved) return saved;
+    auto loaded = load(one);
+    if (loaded) {
+      ++records_written_;
+      if (auto released = exec("RELEASE SAVEPOINT rb_row", "cannot release a savepoint");
+          !released) {
+        return released;
+      }
+      continue;
+    }
+    if (loaded.error().category != protocol::ErrorCategory::kData) {
+      return pg::fail_with(loaded.error(), "cannot write to " + options_.target.quoted());
+    }
+    if (auto undone = exec("ROLLBACK TO SAVEPOINT rb_row", "cannot roll back a savepoint");
+        !undone) {
+      return undone;
+    }
+    reject(one, loaded.error());
+  }
+  return {};
+}
+
+sdk::Result<void> TableWriter::write(const arrow::RecordBatch& input) {
+  if (input.num_rows() == 0) return {};
+  if (!plan_ || !(plan_->input == input.schema() || *plan_->input == *input.schema())) {
+    if (auto prepared = prepare(input.schema()); !prepared) return prepared;
+  }
+  if (auto open = ensure_transaction(); !open) return open;
+  arrow::RecordBatch batch = input;
+  if (plan_->input_indices.size() != static_cast<size_t>(input.num_columns())) {
+    std::vector<arrow::Array> columns;
+    for (int i : plan_->input_indices) columns.push_back(input.column(i));
+    batch = arrow::RecordBatch(plan_->projected, std::move(columns), input.num_rows());
+  }
+
+  const bool isolate = options_.policies.on_data_error != protocol::DataErrorPolicy::kFail;
+  if (isolate) {
+    if (auto saved = exec("SAVEPOINT rb_batch", "cannot set a savepoint"); !saved) return saved;
+  }
+  auto loaded = load(batch);
+  if (loaded) {
+    records_written_ += static_cast<uint64_t>(batch.num_rows());
+    if (isolate) return exec("RELEASE SAVEPOINT rb_batch", "cannot release a savepoint");
+    return {};
+  }
+  const postgres::PgError& error = loaded.error();
+  if (!isolate || error.category != protocol::ErrorCategory::kData) {
+    auto failure = pg::to_connector_error(error, "cannot write to " + options_.target.quoted());
+    (void)connection_.simple_query("ROLLBACK");
+    in_transaction_ = false;
+    return std::unexpected(std::move(failure));
+  }
+  if (auto undone = exec("ROLLBACK TO SAVEPOINT rb_batch", "cannot roll back a savepoint");
+      !undone) {
+    return undone;
+  }
+  if (auto rows = load_row_by_row(batch); !rows) return rows;
+  return exec("RELEASE SAVEPOINT rb_batch", "cannot release a savepoint");
+}
+
+sdk::Result<bool> TableWriter::commit() {
+  if (!in_transaction_ || options_.mode == protocol::WriteMode::kReplace) return false;
+  in_transaction_ = false;
+  if (auto committed = exec("COMMIT", "cannot commit"); !committed) {
+    auto error = committed.error();
+    error.commit_state = protocol::CommitState::kAfterCommitUnknown;
+    return std::unexpected(std::move(error));
+  }
+  return true;
+}
+
+sdk::Result<void> TableWriter::finish() {
+  if (options_.mode == protocol::WriteMode::kReplace) {
+    if (auto open = ensure_transaction(); !open) return open;
+    const std::string target = options_.target.quoted();
+    if (replace_staged_) {
+      const std::string staging_name = options_.target.table + kReplaceSuffix;
+      const std::string swap =
+          "DROP TABLE IF EXISTS " + target + "; ALTER TABLE " +
+          pg::quote_qualified(options_.target.schema, staging_name) + " RENAME TO " +
+          pg::quote_identifier(options_.target.table) + "; ALTER INDEX IF EXISTS " +
+          pg::quote_qualified(options_.target.schema, staging_name + "_pkey") + " RENAME TO " +
+          pg::quote_identifier(options_.target.table + "_pkey");
+      if (auto swapped = exec(swap, "cannot swap in the new " + target); !swapped) return swapped;
+    } else {
+      // No rows at all: the stream's data is empty.
+      auto columns = load_table_columns(connection_, target);
+      if (!columns) return std::unexpected(columns.error());
+      if (*columns) {
+        if (auto emptied = exec("TRUNCATE " + target, "cannot empty " + target); !emptied) {
+          return emptied;
+        }
+      }
+    }
+    in_transaction_ = false;
+    if (auto committed = exec("COMMIT", "cannot commit"); !committed) {
+      auto error = committed.error();
+      error.commit_state = protocol::CommitState::kAfterCommitUnknown;
+      return std::unexpected(std::move(error));
+    }
+    return {};
+  }
+  auto committed = commit();
+  if (!committed) return std::unexpected(committed.error());
+  return {};
+}
+
+}  // namespace rapidbyte::connectors::dest_postgres

@@ -1,0 +1,105 @@
+// TableWriter: loads the batches of one stream into one PostgreSQL table
+// with the stream's write mode, load method, schema evolution policies and
+// on-data-error policy, in transactions the caller commits.
+//
+//   append   rows go straight into the table (COPY FROM STDIN binary, or
+//            multi-row INSERT), in the open transaction.
+//   upsert   rows go into a temporary staging table, then
+//            INSERT INTO t SELECT DISTINCT ON (key) ... ORDER BY key, arrival
+//            DESC ON CONFLICT (key) DO UPDATE: the last row of a key wins.
+//   replace  rows go into "<table>__rb_replace", created fresh; finish()
+//            drops the table and renames the staging table in the same
+//            transaction, so readers see the old table or the new one,
+//            never an empty or partial one.
+//
+// The table is created from the first batch's Arrow schema (type_mapping.hpp)
+// with the stream's primary key. A later batch with another schema is
+// checked again against the policies: new column add/ignore/fail, removed
+// column ignore/fail, type change fail/coerce (a cast from a staging table)
+// and nullability change allow/fail. set-null is refused.
+//
+// A batch the server rejects as data (SQLSTATE 22/23, or a value the encoder
+// cannot write) is retried row by row under savepoints when on_data_error is
+// skip or dlq, so only the offending rows are dropped or sent to the DLQ.
+//
+// Borrows the connection and context for its lifetime; owns its encoders
+// and buffers. Not thread-safe.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "guest/connectors/dest-postgres/table_columns.hpp"
+#include "guest/connectors/postgres-common/sql_text.hpp"
+#include "guest/sdk/context.hpp"
+#include "portable/arrow/record_batch.hpp"
+#include "portable/postgres/copy_binary_encoder.hpp"
+
+namespace rapidbyte::connectors::dest_postgres {
+
+enum class LoadMethod : uint8_t { kCopy, kInsert };
+
+struct WriterOptions {
+  std::string stream_name;
+  pg::TableName target;
+  protocol::WriteMode mode = protocol::WriteMode::kAppend;
+  std::vector<std::string> primary_key;
+  LoadMethod method = LoadMethod::kCopy;
+  protocol::StreamPolicies policies;
+};
+
+class TableWriter {
+ public:
+  // REQUIRES: `connection` and `ctx` outlive the writer.
+  TableWriter(postgres::Connection& connection, sdk::Context& ctx, WriterOptions options);
+  ~TableWriter();
+  TableWriter(const TableWriter&) = delete;
+  TableWriter& operator=(const TableWriter&) = delete;
+
+  // Checks the options and creates the target schema.
+  sdk::Result<void> start();
+  // Writes one batch (creating or evolving tables first when its schema is
+  // new), inside the open transaction (begun when needed).
+  sdk::Result<void> write(const arrow::RecordBatch& batch);
+  // Commits the open transaction (append and upsert; replace commits only
+  // in finish()). Returns whether something was committed.
+  sdk::Result<bool> commit();
+  // Completes the stream: the swap of replace, the last commit.
+  sdk::Result<void> finish();
+
+  uint64_t records_written() const { return records_written_; }
+  uint64_t records_failed() const { return records_failed_; }
+
+ private:
+  struct Plan;
+
+  sdk::Result<void> prepare(const std::shared_ptr<const arrow::Schema>& schema);
+  sdk::Result<void> prepare_replace(const std::shared_ptr<const arrow::Schema>& schema);
+  sdk::Result<void> prepare_existing(const std::shared_ptr<const arrow::Schema>& schema);
+  sdk::Result<void> build_codecs(const std::vector<postgres::PgColumnType>& types);
+  sdk::Result<void> ensure_transaction();
+  sdk::Result<void> exec(std::string_view sql, std::string_view context);
+
+  // Loads `batch` (already projected) into the load relation and merges it;
+  // the raw client error, so data errors can be told apart.
+  postgres::Result<void> load(const arrow::RecordBatch& batch);
+  postgres::Result<void> load_copy(const arrow::RecordBatch& batch);
+  postgres::Result<void> load_insert(const arrow::RecordBatch& batch);
+  sdk::Result<void> load_row_by_row(const arrow::RecordBatch& batch);
+  void reject(const arrow::RecordBatch& batch, const postgres::PgError& error);
+
+  postgres::Connection& connection_;
+  sdk::Context& ctx_;
+  WriterOptions options_;
+  std::unique_ptr<Plan> plan_;
+  bool in_transaction_ = false;
+  bool replace_staged_ = false;  // the replace staging table exists
+  std::vector<std::string> replace_columns_;
+  uint64_t records_written_ = 0;
+  uint64_t records_failed_ = 0;
+  std::vector<uint8_t> buffer_;
+};
+
+}  // namespace rapidbyte::connectors::dest_postgres

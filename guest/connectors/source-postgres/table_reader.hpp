@@ -1,0 +1,41 @@
+// TableReader: the read phase of one stream — a full refresh or an
+// incremental read of one table, from COPY BINARY to emitted Arrow batches
+// and source checkpoints.
+//
+// Full refresh: COPY (SELECT <selected columns> FROM <table>) in one
+// REPEATABLE READ, READ ONLY transaction (one consistent snapshot).
+//
+// Incremental: the same, with `WHERE cursor > <last committed value>
+// ORDER BY cursor` (on a first run, every row, NULL cursors first). The
+// boundary rule: a checkpoint carries value v only when every row with a
+// cursor <= v has been emitted. Rows are read in cursor order, so after a
+// batch that ends in value x — which later rows may share — the checkpoint
+// is the largest value emitted before the first row holding x; at the end
+// of the stream it is the last value read. A rerun starts after the last
+// committed checkpoint, so rows sharing the boundary value are never lost;
+// they are re-read only when the run stopped between two checkpoints (the
+// usual at-least-once window, which upsert absorbs). Rows whose cursor is
+// NULL are read by the first run only.
+//
+// Batches: the decoded size is kept near `max_batch_bytes`; an encoded IPC
+// stream that still exceeds it is split in halves until it fits. One IPC
+// stream per batch_emit; the encode buffer is reused. Checkpoints follow the
+// stream's checkpoint intervals (rows, bytes, seconds; after every batch
+// when none is set) and one closes the stream. Not thread-safe.
+#pragma once
+
+#include <optional>
+
+#include "guest/connectors/source-postgres/table_catalog.hpp"
+#include "guest/sdk/context.hpp"
+#include "portable/postgres/connection.hpp"
+#include "portable/protocol/types.hpp"
+
+namespace rapidbyte::connectors::source_postgres {
+
+sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Connection& connection,
+                                              const TableCatalog& catalog, const TableInfo& table,
+                                              const protocol::StreamContext& stream,
+                                              std::optional<uint64_t> max_records);
+
+}  // namespace rapidbyte::connectors::source_postgres

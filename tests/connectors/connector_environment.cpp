@@ -1,0 +1,92 @@
+#include "tests/connectors/connector_environment.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+namespace rapidbyte::test {
+namespace {
+
+std::unique_ptr<PostgresCluster> g_cluster;
+
+class ClusterEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    PostgresClusterOptions options;
+    options.ssl = true;
+    options.hba_lines = {
+        "host all postgres 127.0.0.1/32 trust",
+        "hostnossl all rb_tls 127.0.0.1/32 reject",
+        "host all all 127.0.0.1/32 scram-sha-256",
+    };
+    g_cluster = std::make_unique<PostgresCluster>(options);
+    g_cluster->create_user(kUser, kPassword);
+    g_cluster->create_user(kTlsUser, kPassword);
+    g_cluster->create_database(kSourceDb, kUser);
+    g_cluster->create_database(kDestDb, kUser);
+    g_cluster->exec(std::string("GRANT ALL ON DATABASE ") + kSourceDb + " TO " + kTlsUser);
+    g_cluster->exec(std::string("GRANT ALL ON DATABASE ") + kDestDb + " TO " + kTlsUser);
+  }
+  void TearDown() override { g_cluster.reset(); }
+};
+
+}  // namespace
+
+const PostgresCluster& cluster() {
+  return *g_cluster;
+}
+
+std::string pg_config(const std::string& database, const std::string& extra,
+                      const std::string& user, const std::string& password) {
+  return std::string("{\"host\": \"127.0.0.1\", \"port\": ") + std::to_string(cluster().port()) +
+         ", \"user\": \"" + user + "\", \"password\": \"" + password + "\", \"database\": \"" +
+         database + "\", \"sslmode\": \"disable\"" + extra + "}";
+}
+
+engine::RunReport PgConnectorTest::run_pipeline(const std::string& yaml, const std::string& state) {
+  std::filesystem::create_directories(cache_dir_);
+  auto pipeline = engine::parse_pipeline(yaml, state + ".yaml");
+  EXPECT_TRUE(pipeline) << pipeline.error();
+  if (!pipeline) return {};
+  engine::ConnectorCatalog catalog(*engine_, {RAPIDBYTE_CONNECTOR_DIR});
+  auto backend = engine::SqliteStateBackend::open(cache_dir_ / (state + ".db"));
+  EXPECT_TRUE(backend) << backend.error();
+  engine::PipelineRunner runner(*engine_, catalog, **backend);
+  auto report = runner.run(*pipeline);
+  EXPECT_TRUE(report) << report.error();
+  return report ? *report : engine::RunReport{};
+}
+
+std::string PgConnectorTest::pipeline_yaml(const std::string& name, const std::string& stream_yaml,
+                                           const std::string& destination_extra,
+                                           const std::string& resources,
+                                           const std::string& source_extra) {
+  return "pipeline: " + name +
+         "\nsource:\n  use: postgres\n  config: " + pg_config(kSourceDb, source_extra) +
+         "\n  streams: [" + stream_yaml +
+         "]\ndestination:\n  use: postgres\n  config: " + pg_config(kDestDb) + "\n" +
+         destination_extra + "resources: {max_retries: 0" + resources + "}\n";
+}
+
+std::unique_ptr<runtime::ConnectorInstance> PgConnectorTest::instance(
+    const std::string& connector) {
+  runtime::SandboxPolicy policy;
+  policy.allowed_hosts = {"127.0.0.1"};
+  return instantiate(rapidbyte::testing::connector(connector), policy);
+}
+
+std::string PgConnectorTest::table_digest(LibpqSession& db, const std::string& table,
+                                          const std::string& order) {
+  return db
+      .value("SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY " + order +
+             ")), '') FROM " + table + " AS t")
+      .value_or("NULL");
+}
+
+}  // namespace rapidbyte::test
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  ::testing::AddGlobalTestEnvironment(new rapidbyte::test::ClusterEnvironment);
+  return RUN_ALL_TESTS();
+}

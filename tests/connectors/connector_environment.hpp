@@ -1,0 +1,58 @@
+// The PostgreSQL cluster shared by every test of postgres_connector_tests,
+// and the fixture that runs the PostgreSQL connectors against it.
+//
+// connector_environment.cpp owns main(): one cluster with ssl on, the
+// databases rb_src and rb_dst owned by rb_user (SCRAM password), and the
+// user rb_tls, which pg_hba admits over TLS only.
+#pragma once
+
+#include <string>
+
+#include "host/engine/connector_catalog.hpp"
+#include "host/engine/pipeline_runner.hpp"
+#include "host/engine/state/sqlite_state_backend.hpp"
+#include "tests/host/runtime_fixture.hpp"
+#include "tests/support/libpq_session.hpp"
+#include "tests/support/postgres_cluster.hpp"
+
+namespace rapidbyte::test {
+
+inline constexpr const char* kUser = "rb_user";
+inline constexpr const char* kPassword = "rb-secret-pw";
+inline constexpr const char* kTlsUser = "rb_tls";
+inline constexpr const char* kSourceDb = "rb_src";
+inline constexpr const char* kDestDb = "rb_dst";
+
+// REQUIRES: called from a test (the environment is set up).
+const PostgresCluster& cluster();
+
+// A connector config (JSON, also valid YAML flow style) for `database`;
+// `extra` is appended inside the object (", \"schemas\": [...]").
+std::string pg_config(const std::string& database, const std::string& extra = {},
+                      const std::string& user = kUser, const std::string& password = kPassword);
+
+class PgConnectorTest : public rapidbyte::testing::RuntimeTest {
+ protected:
+  // Sessions as rb_user (the user the pipelines connect as).
+  LibpqSession src() { return LibpqSession(cluster().tcp_conninfo(kSourceDb, kUser, kPassword)); }
+  LibpqSession dst() { return LibpqSession(cluster().tcp_conninfo(kDestDb, kUser, kPassword)); }
+
+  // Runs a pipeline through the engine with a SQLite state file named
+  // `state` (kept across calls, so incremental runs resume).
+  engine::RunReport run_pipeline(const std::string& yaml, const std::string& state);
+
+  // The YAML of a PG -> PG pipeline of one stream.
+  static std::string pipeline_yaml(const std::string& name, const std::string& stream_yaml,
+                                   const std::string& destination_extra = {},
+                                   const std::string& resources = {},
+                                   const std::string& source_extra = {});
+
+  // One connector instance allowed to reach the cluster.
+  std::unique_ptr<runtime::ConnectorInstance> instance(const std::string& connector);
+
+  // md5 over the rows of `table` ordered by `order`, as text.
+  static std::string table_digest(LibpqSession& db, const std::string& table,
+                                  const std::string& order);
+};
+
+}  // namespace rapidbyte::test

@@ -1,0 +1,153 @@
+// dest-postgres on its own: on_data_error and schema evolution policies,
+// with batches produced by source-postgres and fed to a destination
+// instance.
+#include <gtest/gtest.h>
+
+#include "tests/connectors/connector_environment.hpp"
+
+namespace rapidbyte::test {
+namespace {
+
+namespace p = rapidbyte::protocol;
+
+class DestPostgresTest : public PgConnectorTest {
+ protected:
+  // The IPC batches source-postgres emits for `table` of rb_src.
+  std::vector<std::vector<uint8_t>> read_source(const std::string& table) {
+    auto source = instance("source-postgres");
+    EXPECT_TRUE(source);
+    EXPECT_TRUE(source->open(pg_config(kSourceDb)));
+    p::RunRequest request;
+    request.phase = p::RunPhase::kRead;
+    p::StreamContext ctx;
+    ctx.stream_name = table;
+    ctx.limits.max_batch_bytes = 1 << 20;
+    request.streams.push_back(ctx);
+    auto summary = source->run(request);
+    EXPECT_TRUE(summary) << summary.error().message;
+    auto batches = std::move(services_.emitted);
+    services_ = {};
+    return batches;
+  }
+
+  // Writes `batches` as stream `stream` into rb_dst.
+  runtime::ConnectorResult<p::RunSummary> write(const std::vector<std::vector<uint8_t>>& batches,
+                                                const std::string& stream,
+                                                const p::StreamPolicies& policies,
+                                                const std::string& extra_config = {}) {
+    auto dest = instance("dest-postgres");
+    EXPECT_TRUE(dest);
+    EXPECT_TRUE(dest->open(pg_config(kDestDb, extra_config)));
+    for (const auto& b : batches) services_.to_deliver.push_back(b);
+    p::RunRequest request;
+    request.phase = p::RunPhase::kWrite;
+    p::StreamContext ctx;
+    ctx.stream_name = stream;
+    ctx.policies = policies;
+    request.streams.push_back(ctx);
+    return dest->run(request);
+  }
+};
+
+TEST_F(DestPostgresTest, RejectedRowsAreIsolatedPerPolicy) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE checked (id int, v text);"
+      "INSERT INTO checked SELECT g, CASE WHEN g IN (7, 42) THEN 'bad' ELSE 'good' END "
+      "FROM generate_series(1, 100) g;");
+  const auto batches = read_source("checked");
+  auto d = dst();
+  d.exec("CREATE TABLE checked (id int, v text CHECK (v <> 'bad'));");
+
+  p::StreamPolicies policies;
+  policies.on_data_error = p::DataErrorPolicy::kFail;
+  auto failed = write(batches, "checked", policies);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().category, p::ErrorCategory::kData);
+  EXPECT_EQ(failed.error().code, "PG_23514");
+  EXPECT_EQ(d.value("SELECT count(*) FROM checked"), "0");
+
+  services_ = {};
+  policies.on_data_error = p::DataErrorPolicy::kSkip;
+  auto skipped = write(batches, "checked", policies);
+  ASSERT_TRUE(skipped) << skipped.error().message;
+  EXPECT_EQ(skipped->write->records_written, 98u);
+  EXPECT_EQ(skipped->write->records_failed, 2u);
+  EXPECT_TRUE(services_.dlq_records.empty());
+  EXPECT_EQ(d.value("SELECT count(*) FROM checked"), "98");
+
+  services_ = {};
+  d.exec("TRUNCATE checked");
+  policies.on_data_error = p::DataErrorPolicy::kDlq;
+  auto dlq = write(batches, "checked", policies, ", \"load_method\": \"insert\"");
+  ASSERT_TRUE(dlq) << dlq.error().message;
+  EXPECT_EQ(dlq->write->records_failed, 2u);
+  ASSERT_EQ(services_.dlq_records.size(), 2u);
+  EXPECT_EQ(services_.dlq_records[0].record_json, R"({"id":7,"v":"bad"})");
+  EXPECT_EQ(services_.dlq_records[0].error.code, "PG_23514");
+  EXPECT_EQ(services_.dlq_records[1].record_json, R"({"id":42,"v":"bad"})");
+  EXPECT_EQ(d.value("SELECT count(*) || ' ' || sum(id) FROM checked"),
+            "98 " + std::to_string(5050 - 49));
+}
+
+TEST_F(DestPostgresTest, SchemaEvolutionPolicies) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE evolving (id int NOT NULL, name text, extra int);"
+      "INSERT INTO evolving VALUES (1, 'a', 10), (2, 'b', NULL);");
+  const auto batches = read_source("evolving");
+  auto d = dst();
+  d.exec("CREATE TABLE evolving (id bigint, name text, legacy text DEFAULT 'kept');");
+
+  p::StreamPolicies policies;
+  policies.schema_evolution.type_change = p::TypeChangePolicy::kCoerce;
+  policies.schema_evolution.new_column = p::NewColumnPolicy::kFail;
+  auto refused = write(batches, "evolving", policies);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().category, p::ErrorCategory::kSchema);
+  EXPECT_NE(refused.error().message.find("new column 'extra'"), std::string::npos)
+      << refused.error().message;
+
+  services_ = {};
+  policies.schema_evolution.type_change = p::TypeChangePolicy::kFail;
+  policies.schema_evolution.new_column = p::NewColumnPolicy::kIgnore;
+  auto type_changed = write(batches, "evolving", policies);
+  ASSERT_FALSE(type_changed);
+  EXPECT_EQ(type_changed.error().code, "TYPE_CHANGE");
+  EXPECT_NE(type_changed.error().message.find("has type bigint"), std::string::npos)
+      << type_changed.error().message;
+
+  services_ = {};
+  policies.schema_evolution.type_change = p::TypeChangePolicy::kCoerce;
+  policies.schema_evolution.removed_column = p::RemovedColumnPolicy::kFail;
+  auto removed = write(batches, "evolving", policies);
+  ASSERT_FALSE(removed);
+  EXPECT_EQ(removed.error().code, "REMOVED_COLUMN");
+
+  services_ = {};
+  policies.schema_evolution.removed_column = p::RemovedColumnPolicy::kIgnore;
+  auto ignored = write(batches, "evolving", policies);
+  ASSERT_TRUE(ignored) << ignored.error().message;
+  EXPECT_EQ(d.query("SELECT id::text, name, legacy FROM evolving ORDER BY id"),
+            (std::vector<TextRow>{{"1", "a", "kept"}, {"2", "b", "kept"}}));
+
+  services_ = {};
+  policies.schema_evolution.new_column = p::NewColumnPolicy::kAdd;
+  auto added = write(batches, "evolving", policies);
+  ASSERT_TRUE(added) << added.error().message;
+  EXPECT_EQ(d.query("SELECT id::text, extra::text FROM evolving WHERE extra IS NOT NULL"),
+            (std::vector<TextRow>{{"1", "10"}}));
+  EXPECT_EQ(d.value("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                    "'evolving'::regclass AND attname = 'extra'"),
+            "integer");
+
+  services_ = {};
+  d.exec("CREATE TABLE strict_nulls (id int NOT NULL, name text NOT NULL)");
+  policies.schema_evolution.nullability_change = p::NullabilityChangePolicy::kFail;
+  auto nullability = write(batches, "strict_nulls", policies);
+  ASSERT_FALSE(nullability);
+  EXPECT_EQ(nullability.error().code, "NULLABILITY_CHANGE");
+}
+
+}  // namespace
+}  // namespace rapidbyte::test

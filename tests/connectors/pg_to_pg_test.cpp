@@ -1,0 +1,327 @@
+// PostgreSQL -> PostgreSQL through the engine: source-postgres and
+// dest-postgres in their own sandboxes, checked server-side.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "tests/connectors/connector_environment.hpp"
+
+namespace rapidbyte::test {
+namespace {
+
+namespace p = rapidbyte::protocol;
+
+void expect_succeeded(const engine::RunReport& report) {
+  EXPECT_TRUE(report.succeeded()) << report.first_error();
+}
+
+// Column names and declared types, in order.
+std::string column_types(LibpqSession& db, const std::string& table) {
+  std::string out;
+  for (const auto& row : db.query(
+           "SELECT attname || ' ' || format_type(atttypid, atttypmod) || "
+           "CASE WHEN attnotnull THEN ' not null' ELSE '' END FROM pg_attribute WHERE attrelid = "
+           "'" +
+           table + "'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
+    out += *row[0] + "\n";
+  }
+  return out;
+}
+
+TEST_F(PgConnectorTest, EveryTypeWithEdgeValuesArrivesExactly) {
+  auto s = src();
+  s.exec(R"sql(
+    CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+    CREATE TABLE all_types (
+      id int PRIMARY KEY,
+      b bool, i2 int2, i4 int4, i8 int8, f4 float4, f8 float8,
+      n numeric(38, 10), nbig numeric, nsmall numeric(5, 2),
+      t text, vc varchar(20), ch char(5), nm name, by bytea,
+      d date, tm time, ts timestamp, tstz timestamptz, iv interval,
+      u uuid, j json, jb jsonb, ip inet, net cidr, m mood,
+      ai int4[], at text[], an numeric(10, 2)[], money_col money, tz timetz);
+    INSERT INTO all_types VALUES
+      (1, true, 32767, 2147483647, 9223372036854775807, 3.4028235e38, 1.7976931348623157e308,
+       1234567890123456789012345678.0123456789, 'NaN', -999.99,
+       'héllo, wörld', 'twenty chars max', 'ab', 'a_name', '\x00ff10'::bytea,
+       'infinity', '23:59:59.999999', 'infinity', '-infinity', '1 year 2 mons -3 days 04:05:06.000007',
+       'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{"a": [1, 2,  3]}', '{"b": {"c": null}}',
+       '192.168.1.10/24', '10.0.0.0/8', 'happy',
+       '{1,NULL,3}', '{"x","y z",NULL}', '{1.50,-2.25}', 12.34, '12:00:00+02'),
+      (2, false, -32768, -2147483648, -9223372036854775808, 'NaN', '-Infinity',
+       -0.0000000001, '1e-1000', 0,
+       '', '', '', '', ''::bytea,
+       '-infinity', '00:00:00', '-infinity', 'infinity', '-178000000 years',
+       '00000000-0000-0000-0000-000000000000', '[]', '[]', '::1', '2001:db8::/32', 'sad',
+       '{}', '{}', '{}', -1, '00:00:00-11'),
+      (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       NULL),
+      (4, true, 0, 0, 0, '-0', 'Infinity', 99999999999999999999999999.9999999999,
+       '123456789012345678901234567890123456789012345678901234567890.123456789',
+       999.99, E'line\nbreak\ttab "quote" ''single''', 'x', 'abcde', 'n', '\x'::bytea,
+       '2024-02-29', '12:34:56', '1999-12-31 23:59:59.999999', '2000-01-01 00:00:00+00',
+       '0', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '"just a string"', '123', '0.0.0.0/0',
+       '::/0', 'ok', '{-2147483648,2147483647}', '{""}', '{NULL}', 0, '23:59:59+14');
+  )sql");
+
+  auto report =
+      run_pipeline(pipeline_yaml("all_types", "{name: all_types, primary_key: [id]}"), "all_types");
+  expect_succeeded(report);
+  EXPECT_EQ(report.records(), 4u);
+
+  auto d = dst();
+  // Same declared types (built-in ones exactly; the enum becomes text, money
+  // its text form) and the same content, row by row.
+  std::string expected_types = column_types(s, "all_types");
+  auto replace = [](std::string& text, const std::string& from, const std::string& to) {
+    text.replace(text.find(from), from.size(), to);
+  };
+  replace(expected_types, "m mood", "m text");
+  replace(expected_types, "money_col money", "money_col text");
+  EXPECT_EQ(column_types(d, "all_types"), expected_types);
+  EXPECT_EQ(table_digest(d, "all_types", "id"), table_digest(s, "all_types", "id"));
+  // Per-column checks with typed comparisons for the columns whose type is unchanged.
+  for (const char* column :
+       {"b",  "i2", "i4",   "i8", "f8", "n",  "nbig", "t",   "vc", "ch", "by", "d",
+        "tm", "ts", "tstz", "iv", "u",  "jb", "ip",   "net", "ai", "at", "an"}) {
+    const std::string c = column;
+    auto rows = d.query("SELECT id, " + c + "::text FROM all_types ORDER BY id");
+    auto expected = s.query("SELECT id, " + c + "::text FROM all_types ORDER BY id");
+    EXPECT_EQ(rows, expected) << "column " << c;
+  }
+  // Primary key carried over.
+  EXPECT_EQ(d.value("SELECT count(*) FROM pg_index WHERE indrelid = 'all_types'::regclass AND "
+                    "indisprimary"),
+            "1");
+}
+
+TEST_F(PgConnectorTest, FullRefreshOfManyRowsInBoundedBatches) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE big AS SELECT g AS id, md5(g::text) AS payload, g * 1.5 AS amount, "
+      "now() - g * interval '1 second' AS at, (g % 7 = 0) AS flag FROM generate_series(1, 150000) "
+      "g");
+  auto report =
+      run_pipeline(pipeline_yaml("big", "{name: big}", "", ", max_batch_bytes: 1048576"), "big");
+  expect_succeeded(report);
+  ASSERT_EQ(report.streams.size(), 1u);
+  const auto& source = report.streams[0].stages[0];
+  EXPECT_EQ(source.summary->read->records, 150000u);
+  EXPECT_GT(source.batches_emitted, 5u);
+  EXPECT_LE(source.bytes_emitted / source.batches_emitted, 1048576u);
+  auto d = dst();
+  EXPECT_EQ(table_digest(d, "big", "id"), table_digest(s, "big", "id"));
+}
+
+TEST_F(PgConnectorTest, IncrementalResumesWithoutLosingOrDuplicatingBoundaryRows) {
+  auto s = src();
+  // Many rows share each cursor value, so batch and checkpoint boundaries
+  // fall inside runs of equal values.
+  s.exec(
+      "CREATE TABLE events (id bigint PRIMARY KEY, seq int NOT NULL, body text);"
+      "INSERT INTO events SELECT g, g / 100, repeat('x', 200) FROM generate_series(1, 5000) g;");
+  const std::string yaml =
+      pipeline_yaml("events", "{name: events, sync_mode: incremental, cursor_field: seq}", "",
+                    ", max_batch_bytes: 65536, checkpoint_interval_rows: 250");
+  auto first = run_pipeline(yaml, "events");
+  expect_succeeded(first);
+  EXPECT_EQ(first.records(), 5000u);
+  auto d = dst();
+  EXPECT_EQ(table_digest(d, "events", "id"), table_digest(s, "events", "id"));
+
+  // New rows: more of the last value would be missed by design (the cursor
+  // says they are old), so new rows carry new values, several per value.
+  s.exec(
+      "INSERT INTO events SELECT g, 50 + g / 100, 'new' FROM generate_series(5001, 5800) g;"
+      "UPDATE events SET seq = 70, body = 'moved' WHERE id BETWEEN 10 AND 19;");
+  auto second = run_pipeline(yaml, "events");
+  expect_succeeded(second);
+  // Exactly the 800 new rows plus the 10 updated ones (appended again:
+  // append mode keeps history).
+  EXPECT_EQ(second.records(), 810u);
+  EXPECT_EQ(d.value("SELECT count(*) FROM events"), "5810");
+  EXPECT_EQ(d.value("SELECT count(DISTINCT id) FROM events"), "5800");
+  EXPECT_EQ(d.value("SELECT count(*) FROM events WHERE body = 'moved'"), "10");
+
+  auto third = run_pipeline(yaml, "events");
+  expect_succeeded(third);
+  EXPECT_EQ(third.records(), 0u);
+}
+
+TEST_F(PgConnectorTest, IncrementalUpsertConvergesToTheSource) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE items (id int PRIMARY KEY, name text, updated_at timestamptz NOT NULL);"
+      "INSERT INTO items SELECT g, 'item ' || g, '2024-01-01'::timestamptz + g * interval '1 "
+      "minute' FROM generate_series(1, 1000) g;");
+  const std::string yaml = pipeline_yaml(
+      "items", "{name: items, sync_mode: incremental, cursor_field: updated_at}",
+      "  write_mode: upsert\n  primary_key: [id]\n", ", checkpoint_interval_rows: 100");
+  expect_succeeded(run_pipeline(yaml, "items"));
+  s.exec(
+      "UPDATE items SET name = 'renamed', updated_at = '2030-01-01' WHERE id % 10 = 0;"
+      "INSERT INTO items VALUES (1001, 'new', '2030-01-01');");
+  auto second = run_pipeline(yaml, "items");
+  expect_succeeded(second);
+  EXPECT_EQ(second.records(), 101u);
+  auto d = dst();
+  EXPECT_EQ(table_digest(d, "items", "id"), table_digest(s, "items", "id"));
+}
+
+TEST_F(PgConnectorTest, ReplaceTwiceLeavesExactlyTheSourceAndNoStagingTable) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE colours (id int PRIMARY KEY, name text NOT NULL);"
+      "INSERT INTO colours VALUES (1, 'red'), (2, 'green'), (3, 'blue');");
+  const std::string yaml =
+      pipeline_yaml("colours", "{name: colours}", "  write_mode: replace\n  primary_key: [id]\n");
+  expect_succeeded(run_pipeline(yaml, "colours"));
+  s.exec("DELETE FROM colours WHERE id = 2; INSERT INTO colours VALUES (4, 'black');");
+  expect_succeeded(run_pipeline(yaml, "colours"));
+  auto d = dst();
+  EXPECT_EQ(table_digest(d, "colours", "id"), table_digest(s, "colours", "id"));
+  EXPECT_EQ(d.value("SELECT to_regclass('colours__rb_replace') IS NULL"), "t");
+  EXPECT_EQ(d.value("SELECT count(*) FROM pg_index WHERE indrelid = 'colours'::regclass AND "
+                    "indisprimary"),
+            "1");
+}
+
+TEST_F(PgConnectorTest, UpsertAppliesUpdatesAndLastDuplicateWins) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE dups (id int, v text, n int);"
+      "INSERT INTO dups VALUES (1, 'first', 1), (2, 'only', NULL), (1, 'second', 2), "
+      "(3, NULL, 3), (1, 'third', NULL);");
+  auto d = dst();
+  d.exec(
+      "CREATE TABLE dups (id int PRIMARY KEY, v text, n int);"
+      "INSERT INTO dups VALUES (2, 'old', 7), (9, 'untouched', 9);");
+  const std::string yaml =
+      pipeline_yaml("dups", "{name: dups}", "  write_mode: upsert\n  primary_key: [id]\n");
+  expect_succeeded(run_pipeline(yaml, "dups"));
+  EXPECT_EQ(d.query("SELECT id::text, v, n::text FROM dups ORDER BY id"),
+            (std::vector<TextRow>{{"1", "third", std::nullopt},
+                                  {"2", "only", std::nullopt},
+                                  {"3", std::nullopt, "3"},
+                                  {"9", "untouched", "9"}}));
+}
+
+TEST_F(PgConnectorTest, ColumnsSelectionAndHostileIdentifiers) {
+  auto s = src();
+  s.exec(R"sql(CREATE SCHEMA "Odd ""schema""";
+    CREATE TABLE "Odd ""schema"""."we;ird ""table""" ("Key" int PRIMARY KEY, "a;b" text, "DROP TABLE x" int, skipped text);
+    INSERT INTO "Odd ""schema"""."we;ird ""table""" VALUES (1, 'x', 2, 's'), (2, 'y', NULL, 't');)sql");
+  const std::string stream =
+      R"({name: '"Odd ""schema"""."we;ird ""table"""', columns: ["Key", "a;b", "DROP TABLE x"]})";
+  auto report = run_pipeline(
+      pipeline_yaml("odd", stream, "", "", R"(, "schemas": ["Odd \"schema\""])"), "odd");
+  expect_succeeded(report);
+  auto d = dst();
+  EXPECT_EQ(
+      d.query(
+          R"(SELECT "Key"::text, "a;b", "DROP TABLE x"::text FROM "we;ird ""table""" ORDER BY 1)"),
+      (std::vector<TextRow>{{"1", "x", "2"}, {"2", "y", std::nullopt}}));
+  EXPECT_EQ(
+      d.value(
+          R"(SELECT count(*) FROM information_schema.columns WHERE table_name = 'we;ird "table"')"),
+      "3");
+}
+
+TEST_F(PgConnectorTest, UnknownColumnAndMissingTableFailWithClearErrorsAndWriteNothing) {
+  auto s = src();
+  s.exec("CREATE TABLE known (id int);");
+  auto report = run_pipeline(pipeline_yaml("bad_column", "{name: known, columns: [id, nosuch]}"),
+                             "bad_column");
+  ASSERT_FALSE(report.succeeded());
+  EXPECT_NE(report.first_error().find("stream 'known' has no column 'nosuch'"), std::string::npos)
+      << report.first_error();
+  auto missing = run_pipeline(pipeline_yaml("missing", "{name: nosuch_table}"), "missing");
+  ASSERT_FALSE(missing.succeeded());
+  EXPECT_NE(missing.first_error().find("table \"public\".\"nosuch_table\" does not exist"),
+            std::string::npos)
+      << missing.first_error();
+  auto d = dst();
+  EXPECT_EQ(d.value("SELECT to_regclass('known') IS NULL AND to_regclass('nosuch_table') IS NULL"),
+            "t");
+}
+
+TEST_F(PgConnectorTest, TlsVerifyFullThroughTheHost) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE secure (id int PRIMARY KEY, secret text);"
+      "INSERT INTO secure VALUES (1, 'a'), (2, 'b');"
+      "GRANT SELECT ON secure TO rb_tls;");
+  auto d = dst();
+  d.exec("GRANT CREATE ON SCHEMA public TO rb_tls;");
+  // rb_tls may only log in over TLS (pg_hba: hostnossl ... reject).
+  const std::string tls =
+      ", \"sslmode\": \"verify-full\", \"ca_file\": \"" + cluster().ca_file().string() + "\"";
+  auto config = [&](const std::string& db, const std::string& tls_fields) {
+    std::string c = pg_config(db, tls_fields, kTlsUser);
+    c.replace(c.find(", \"sslmode\": \"disable\""), 22, "");
+    return c;
+  };
+  const std::string yaml =
+      "pipeline: secure\nsource:\n  use: postgres\n  config: " + config(kSourceDb, tls) +
+      "\n  streams: [{name: secure}]\ndestination:\n  use: postgres\n  "
+      "config: " +
+      config(kDestDb, tls) + "\nresources: {max_retries: 0}\n";
+  auto report = run_pipeline(yaml, "secure");
+  expect_succeeded(report);
+  LibpqSession admin(cluster().admin_conninfo(kDestDb));  // the table belongs to rb_tls
+  EXPECT_EQ(table_digest(admin, "secure", "id"), table_digest(s, "secure", "id"));
+
+  // Without TLS the server refuses rb_tls; with a CA that did not sign the
+  // certificate the host refuses the server.
+  const std::string plain = "pipeline: plain\nsource:\n  use: postgres\n  config: " +
+                            config(kSourceDb, ", \"sslmode\": \"disable\"") +
+                            "\n  streams: [{name: secure}]\ndestination:\n  use: \"null\"\n"
+                            "resources: {max_retries: 0}\n";
+  auto refused = run_pipeline(plain, "plain");
+  ASSERT_FALSE(refused.succeeded());
+  EXPECT_NE(refused.first_error().find("no encryption"), std::string::npos)
+      << refused.first_error();
+  const std::string wrong_ca = "pipeline: wrong_ca\nsource:\n  use: postgres\n  config: " +
+                               config(kSourceDb,
+                                      ", \"sslmode\": \"verify-full\", \"ca_file\": "
+                                      "\"/etc/ssl/certs/ca-certificates.crt\"") +
+                               "\n  streams: [{name: secure}]\ndestination:\n  use: \"null\"\n"
+                               "resources: {max_retries: 0}\n";
+  auto unverified = run_pipeline(wrong_ca, "wrong_ca");
+  ASSERT_FALSE(unverified.succeeded());
+  const auto* error = unverified.streams.at(0).root_error();
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(error->code, "TLS_VERIFY") << error->message;
+}
+
+// examples/postgres.yaml, as the README demo runs it.
+TEST_F(PgConnectorTest, ExamplePipelineRunsAndReruns) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE orders (id bigint PRIMARY KEY, customer text, amount numeric(12, 2), "
+      "updated_at timestamptz NOT NULL);"
+      "INSERT INTO orders SELECT g, 'customer ' || g % 97, g * 0.25, now() - g * interval "
+      "'1 minute' FROM generate_series(1, 20000) g;");
+  ::setenv("PGHOST", "127.0.0.1", 1);
+  ::setenv("PGPORT", std::to_string(cluster().port()).c_str(), 1);
+  ::setenv("PGUSER", kUser, 1);
+  ::setenv("PGPASSWORD", kPassword, 1);
+  ::setenv("PGSOURCE_DATABASE", kSourceDb, 1);
+  ::setenv("PGDEST_DATABASE", kDestDb, 1);
+  std::ifstream file(std::string(RAPIDBYTE_EXAMPLES_DIR) + "/postgres.yaml");
+  const std::string yaml((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(yaml.empty());
+  auto first = run_pipeline(yaml, "example");
+  expect_succeeded(first);
+  EXPECT_EQ(first.records(), 20000u);
+  s.exec("UPDATE orders SET amount = -1, updated_at = now() + interval '1 hour' WHERE id <= 5");
+  auto second = run_pipeline(yaml, "example");
+  expect_succeeded(second);
+  EXPECT_EQ(second.records(), 5u);
+  auto d = dst();
+  EXPECT_EQ(table_digest(d, "orders", "id"), table_digest(s, "orders", "id"));
+}
+
+}  // namespace
+}  // namespace rapidbyte::test
