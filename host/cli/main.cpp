@@ -252,8 +252,8 @@ int main(int argc, char** argv) {
       app.add_subcommand("connectors", "List the connectors found in the connector directories");
   std::string scaffold_name;
   std::string scaffold_dir = ".";
-  auto* scaffold =
-      app.add_subcommand("scaffold", "Create a connector project that builds and passes its own test");
+  auto* scaffold = app.add_subcommand(
+      "scaffold", "Create a connector project that builds and passes its own test");
   scaffold->add_option("name", scaffold_name, "source-<x>, dest-<x> or transform-<x>")->required();
   scaffold->add_option("--dir", scaffold_dir, "Where to create the project (default: .)");
 
