@@ -267,6 +267,9 @@ Result<void> Connection::check_usable() const {
   if (in_copy_in_) {
     return fail(client_error(ErrorCategory::kInternal, "a COPY FROM STDIN is in progress"));
   }
+  if (in_copy_both_) {
+    return fail(client_error(ErrorCategory::kInternal, "a CopyBoth exchange is in progress"));
+  }
   return {};
 }
 
@@ -691,6 +694,116 @@ Result<void> Connection::copy_in_abort(std::string_view reason) {
   Result<void> r = finish_cycle(std::nullopt);
   if (!r && r.error().source == PgErrorSource::kServer) return {};
   return r;
+}
+
+Result<void> Connection::copy_both_begin(std::string_view sql) {
+  RB_PG_RETURN_IF_ERROR(check_usable());
+  FrontendWriter w(stream_->output());
+  w.begin('Q');
+  w.put_cstring(sql);
+  w.end();
+  RB_PG_RETURN_IF_ERROR(send());
+  for (;;) {
+    RB_PG_ASSIGN_OR_RETURN(BackendMessage msg, next());
+    switch (msg.type) {
+      case backend::kCopyBothResponse: {
+        RB_PG_ASSIGN_OR_RETURN([[maybe_unused]] CopyResponse response,
+                               parse_copy_response(msg.body));
+        in_copy_both_ = true;
+        server_copy_done_ = false;
+        return {};
+      }
+      case backend::kErrorResponse: {
+        RB_PG_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg.body));
+        return finish_cycle(std::move(e));
+      }
+      case backend::kRowDescription:
+      case backend::kDataRow:
+      case backend::kCommandComplete:
+      case backend::kEmptyQueryResponse:
+        break;
+      case backend::kReadyForQuery: {
+        RB_PG_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
+        return fail(client_error(ErrorCategory::kConfig, "statement does not start CopyBoth"));
+      }
+      default:
+        broken_ = true;
+        return fail(unexpected_message(msg.type, "CopyBoth start"));
+    }
+  }
+}
+
+Result<std::optional<std::span<const uint8_t>>> Connection::copy_both_read() {
+  if (!in_copy_both_ || broken_) {
+    return fail(client_error(ErrorCategory::kInternal, "no CopyBoth exchange in progress"));
+  }
+  if (server_copy_done_) return std::optional<std::span<const uint8_t>>();
+  RB_PG_ASSIGN_OR_RETURN(BackendMessage msg, next());
+  switch (msg.type) {
+    case backend::kCopyData:
+      return std::optional<std::span<const uint8_t>>(msg.body);
+    case backend::kCopyDone:
+      server_copy_done_ = true;
+      return std::optional<std::span<const uint8_t>>();
+    case backend::kErrorResponse: {
+      RB_PG_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg.body));
+      in_copy_both_ = false;
+      RB_PG_RETURN_IF_ERROR(finish_cycle(std::move(e)));
+      return fail(protocol_error("CopyBoth ended without an error"));  // not reached
+    }
+    default:
+      broken_ = true;
+      return fail(unexpected_message(msg.type, "CopyBoth"));
+  }
+}
+
+Result<void> Connection::copy_both_write(std::span<const uint8_t> data) {
+  if (!in_copy_both_ || broken_) {
+    return fail(client_error(ErrorCategory::kInternal, "no CopyBoth exchange in progress"));
+  }
+  FrontendWriter w(stream_->output());
+  w.begin('d');
+  w.put_bytes(data);
+  w.end();
+  return send();
+}
+
+Result<void> Connection::copy_both_end() {
+  if (!in_copy_both_ || broken_) {
+    return fail(client_error(ErrorCategory::kInternal, "no CopyBoth exchange in progress"));
+  }
+  in_copy_both_ = false;
+  FrontendWriter w(stream_->output());
+  w.begin('c');
+  w.end();
+  RB_PG_RETURN_IF_ERROR(send());
+  // The server may still send data it had queued, then CopyDone, the
+  // command's results and ReadyForQuery.
+  std::optional<PgError> pending;
+  for (;;) {
+    RB_PG_ASSIGN_OR_RETURN(BackendMessage msg, next());
+    switch (msg.type) {
+      case backend::kCopyData:
+      case backend::kCopyDone:
+      case backend::kRowDescription:
+      case backend::kDataRow:
+      case backend::kCommandComplete:
+        break;
+      case backend::kErrorResponse: {
+        RB_PG_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg.body));
+        if (!pending) pending = std::move(e);
+        break;
+      }
+      case backend::kReadyForQuery: {
+        RB_PG_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
+        if (pending) return fail(std::move(*pending));
+        return {};
+      }
+      default:
+        broken_ = true;
+        return fail(unexpected_message(msg.type, "CopyBoth end"));
+    }
+  }
 }
 
 std::optional<std::string_view> Connection::parameter(std::string_view name) const {

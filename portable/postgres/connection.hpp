@@ -140,6 +140,19 @@ class Connection {
   Result<uint64_t> copy_in_end();
   Result<void> copy_in_abort(std::string_view reason);
 
+  // CopyBoth, the mode START_REPLICATION switches a replication connection
+  // to. copy_both_begin sends the statement and waits for CopyBothResponse.
+  // copy_both_read returns the next CopyData payload (valid until the next
+  // call on the connection), or nullopt once the server has ended its side
+  // (CopyDone); a server error ends the exchange and is returned.
+  // copy_both_write sends one CopyData message. copy_both_end sends CopyDone
+  // and reads everything up to ReadyForQuery.
+  Result<void> copy_both_begin(std::string_view sql);
+  Result<std::optional<std::span<const uint8_t>>> copy_both_read();
+  Result<void> copy_both_write(std::span<const uint8_t> data);
+  Result<void> copy_both_end();
+  bool in_copy_both() const { return in_copy_both_; }
+
   // Server parameter reported by ParameterStatus (server_version,
   // TimeZone, integer_datetimes...), or nullopt.
   std::optional<std::string_view> parameter(std::string_view name) const;
@@ -181,6 +194,8 @@ class Connection {
   std::vector<ColumnValue> row_;  // reused per DataRow
   bool broken_ = false;
   bool in_copy_in_ = false;
+  bool in_copy_both_ = false;
+  bool server_copy_done_ = false;  // the server sent CopyDone in CopyBoth
 };
 
 // Asks the server to cancel the running query of the session `key` belongs

@@ -7,6 +7,7 @@
 //   rb_clear  password "clear-pw", pg_hba `password` (cleartext)
 //   rb_md5    password "md5-pw", md5 verifier, pg_hba `md5`
 //   rb_scram  password "scram-pw", pg_hba `scram-sha-256`
+// The server runs with wal_level=logical.
 #pragma once
 
 #include <string>
@@ -23,5 +24,9 @@ const PostgresCluster& cluster();
 postgres::Result<postgres::Connection> connect_client(const std::string& user,
                                                       const std::string& password = {},
                                                       const std::string& database = "postgres");
+
+// A logical replication connection (replication=database) as the superuser.
+postgres::Result<postgres::Connection> connect_replication_client(
+    const std::string& database = "postgres");
 
 }  // namespace rapidbyte::test
