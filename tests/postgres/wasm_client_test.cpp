@@ -139,7 +139,9 @@ TEST_F(WasmClientTest, CoreSuiteRunsInsideWasm) {
       for (int64_t i = 0; i < batch.num_rows(); ++i, ++row) {
         const auto& want = expected[row][0];
         ASSERT_EQ(values.is_null(i), !want.has_value()) << name << " row " << row;
-        if (want) EXPECT_EQ(std::string(values.value(i)), *want) << name << " row " << row;
+        if (want) {
+          EXPECT_EQ(std::string(values.value(i)), *want) << name << " row " << row;
+        }
       }
     }
   }
