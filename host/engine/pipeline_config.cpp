@@ -195,7 +195,9 @@ template <class Enum>
 std::expected<Enum, Error> parse_enum(const Reader& r, const YAML::Node& node,
                                       const std::string& field,
                                       std::initializer_list<std::pair<const char*, Enum>> names) {
-  auto text = r.string(node, field);
+  // A bare `null` in YAML is a null node, not a string; as an enum value it
+  // means the word (e.g. type_change: null).
+  auto text = node.IsNull() ? std::expected<std::string, Error>("null") : r.string(node, field);
   if (!text) return std::unexpected(text.error());
   std::string list;
   for (const auto& [name, value] : names) {
@@ -358,14 +360,59 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
 
   if (!root["destination"]) return std::unexpected(r.error(root, "destination", "missing"));
   const auto dest = root["destination"];
-  TRY_ASSIGN(p.destination,
-             r.connector(dest, "destination", {"use", "config", "write_mode", "primary_key"}));
+  TRY_ASSIGN(p.destination, r.connector(dest, "destination",
+                                        {"use", "config", "write_mode", "primary_key",
+                                         "on_data_error", "schema_evolution"}));
   if (dest["write_mode"]) {
     TRY_ASSIGN(p.write_mode,
                parse_enum<protocol::WriteMode>(r, dest["write_mode"], "destination.write_mode",
                                                {{"append", protocol::WriteMode::kAppend},
                                                 {"replace", protocol::WriteMode::kReplace},
                                                 {"upsert", protocol::WriteMode::kUpsert}}));
+  }
+  if (dest["on_data_error"]) {
+    TRY_ASSIGN(p.policies.on_data_error, parse_enum<protocol::DataErrorPolicy>(
+                                             r, dest["on_data_error"], "destination.on_data_error",
+                                             {{"fail", protocol::DataErrorPolicy::kFail},
+                                              {"skip", protocol::DataErrorPolicy::kSkip},
+                                              {"dlq", protocol::DataErrorPolicy::kDlq}}));
+  }
+  if (const auto evolution = dest["schema_evolution"]) {
+    const std::string field = "destination.schema_evolution";
+    if (auto ok =
+            r.only_keys(evolution, field,
+                        {"new_column", "removed_column", "type_change", "nullability_change"});
+        !ok) {
+      return std::unexpected(ok.error());
+    }
+    auto& e = p.policies.schema_evolution;
+    if (evolution["new_column"]) {
+      TRY_ASSIGN(e.new_column, parse_enum<protocol::NewColumnPolicy>(
+                                   r, evolution["new_column"], field + ".new_column",
+                                   {{"add", protocol::NewColumnPolicy::kAdd},
+                                    {"ignore", protocol::NewColumnPolicy::kIgnore},
+                                    {"fail", protocol::NewColumnPolicy::kFail}}));
+    }
+    if (evolution["removed_column"]) {
+      TRY_ASSIGN(e.removed_column, parse_enum<protocol::RemovedColumnPolicy>(
+                                       r, evolution["removed_column"], field + ".removed_column",
+                                       {{"ignore", protocol::RemovedColumnPolicy::kIgnore},
+                                        {"fail", protocol::RemovedColumnPolicy::kFail}}));
+    }
+    if (evolution["type_change"]) {
+      TRY_ASSIGN(e.type_change, parse_enum<protocol::TypeChangePolicy>(
+                                    r, evolution["type_change"], field + ".type_change",
+                                    {{"coerce", protocol::TypeChangePolicy::kCoerce},
+                                     {"fail", protocol::TypeChangePolicy::kFail},
+                                     {"null", protocol::TypeChangePolicy::kSetNull}}));
+    }
+    if (evolution["nullability_change"]) {
+      TRY_ASSIGN(e.nullability_change,
+                 parse_enum<protocol::NullabilityChangePolicy>(
+                     r, evolution["nullability_change"], field + ".nullability_change",
+                     {{"allow", protocol::NullabilityChangePolicy::kAllow},
+                      {"fail", protocol::NullabilityChangePolicy::kFail}}));
+    }
   }
   if (dest["primary_key"])
     TRY_ASSIGN(p.primary_key, r.strings(dest["primary_key"], "destination.primary_key"));

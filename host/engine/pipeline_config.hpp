@@ -59,6 +59,8 @@ struct PipelineConfig {
   ConnectorConfig destination;
   protocol::WriteMode write_mode = protocol::WriteMode::kAppend;
   std::vector<std::string> primary_key;
+  // destination.on_data_error and destination.schema_evolution.
+  protocol::StreamPolicies policies;
   StateConfig state;
   ResourcesConfig resources;
 };

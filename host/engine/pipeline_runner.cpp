@@ -218,6 +218,7 @@ p::StreamContext stream_context(const PipelineConfig& pipeline, const StreamConf
   ctx.cursor_field = stream.cursor_field;
   ctx.primary_key = !pipeline.primary_key.empty() ? pipeline.primary_key : stream.primary_key;
   ctx.write_mode = pipeline.write_mode;
+  ctx.policies = pipeline.policies;
   const auto& r = pipeline.resources;
   ctx.limits.max_batch_bytes = r.max_batch_bytes;
   ctx.limits.max_inflight_batches = r.max_inflight_batches;

@@ -92,6 +92,30 @@ TEST(PipelineConfigTest, BadWriteModeListsChoices) {
             "replace, upsert)");
 }
 
+TEST(PipelineConfigTest, ReadsDestinationPolicies) {
+  auto p = parse_pipeline(
+      "pipeline: x\nsource:\n  use: g\n  streams: [{name: s}]\ndestination:\n  use: n\n"
+      "  on_data_error: dlq\n  schema_evolution: {new_column: fail, type_change: null}\n",
+      "p.yaml");
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->policies.on_data_error, protocol::DataErrorPolicy::kDlq);
+  EXPECT_EQ(p->policies.schema_evolution.new_column, protocol::NewColumnPolicy::kFail);
+  EXPECT_EQ(p->policies.schema_evolution.removed_column, protocol::RemovedColumnPolicy::kIgnore);
+  EXPECT_EQ(p->policies.schema_evolution.type_change, protocol::TypeChangePolicy::kSetNull);
+  EXPECT_EQ(p->policies.schema_evolution.nullability_change,
+            protocol::NullabilityChangePolicy::kAllow);
+
+  auto bad = parse_pipeline(
+      "pipeline: x\nsource:\n  use: g\n  streams: [{name: s}]\ndestination:\n  use: n\n"
+      "  schema_evolution: {removed_column: drop}\n",
+      "p.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error(),
+            "p.yaml:7:38: destination.schema_evolution.removed_column: unknown value 'drop' "
+            "(expected one "
+            "of: ignore, fail)");
+}
+
 TEST(PipelineConfigTest, MissingStreamsIsAnError) {
   auto p = parse_pipeline("pipeline: x\nsource:\n  use: g\ndestination: {use: n}\n", "p.yaml");
   ASSERT_FALSE(p);
