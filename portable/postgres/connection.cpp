@@ -592,7 +592,8 @@ Result<uint64_t> Connection::copy_out(
   }
 }
 
-Result<void> Connection::copy_in_begin(std::string_view sql) {
+Result<void> Connection::start_copy(std::string_view sql, char expected_response,
+                                    std::string_view not_copy_message, const char* phase) {
   RB_PG_RETURN_IF_ERROR(check_usable());
   FrontendWriter w(stream_->output());
   w.begin('Q');
@@ -601,13 +602,11 @@ Result<void> Connection::copy_in_begin(std::string_view sql) {
   RB_PG_RETURN_IF_ERROR(send());
   for (;;) {
     RB_PG_ASSIGN_OR_RETURN(BackendMessage msg, next());
+    if (msg.type == expected_response) {
+      RB_PG_ASSIGN_OR_RETURN([[maybe_unused]] CopyResponse response, parse_copy_response(msg.body));
+      return {};
+    }
     switch (msg.type) {
-      case backend::kCopyInResponse: {
-        RB_PG_ASSIGN_OR_RETURN([[maybe_unused]] CopyResponse response,
-                               parse_copy_response(msg.body));
-        in_copy_in_ = true;
-        return {};
-      }
       case backend::kErrorResponse: {
         RB_PG_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg.body));
         return finish_cycle(std::move(e));
@@ -619,13 +618,20 @@ Result<void> Connection::copy_in_begin(std::string_view sql) {
         break;
       case backend::kReadyForQuery: {
         RB_PG_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
-        return fail(client_error(ErrorCategory::kConfig, "statement is not COPY ... FROM STDIN"));
+        return fail(client_error(ErrorCategory::kConfig, std::string(not_copy_message)));
       }
       default:
         broken_ = true;
-        return fail(unexpected_message(msg.type, "COPY IN start"));
+        return fail(unexpected_message(msg.type, phase));
     }
   }
+}
+
+Result<void> Connection::copy_in_begin(std::string_view sql) {
+  RB_PG_RETURN_IF_ERROR(start_copy(sql, backend::kCopyInResponse,
+                                   "statement is not COPY ... FROM STDIN", "COPY IN start"));
+  in_copy_in_ = true;
+  return {};
 }
 
 Result<void> Connection::copy_in_write(std::span<const uint8_t> data) {
@@ -697,40 +703,11 @@ Result<void> Connection::copy_in_abort(std::string_view reason) {
 }
 
 Result<void> Connection::copy_both_begin(std::string_view sql) {
-  RB_PG_RETURN_IF_ERROR(check_usable());
-  FrontendWriter w(stream_->output());
-  w.begin('Q');
-  w.put_cstring(sql);
-  w.end();
-  RB_PG_RETURN_IF_ERROR(send());
-  for (;;) {
-    RB_PG_ASSIGN_OR_RETURN(BackendMessage msg, next());
-    switch (msg.type) {
-      case backend::kCopyBothResponse: {
-        RB_PG_ASSIGN_OR_RETURN([[maybe_unused]] CopyResponse response,
-                               parse_copy_response(msg.body));
-        in_copy_both_ = true;
-        server_copy_done_ = false;
-        return {};
-      }
-      case backend::kErrorResponse: {
-        RB_PG_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg.body));
-        return finish_cycle(std::move(e));
-      }
-      case backend::kRowDescription:
-      case backend::kDataRow:
-      case backend::kCommandComplete:
-      case backend::kEmptyQueryResponse:
-        break;
-      case backend::kReadyForQuery: {
-        RB_PG_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
-        return fail(client_error(ErrorCategory::kConfig, "statement does not start CopyBoth"));
-      }
-      default:
-        broken_ = true;
-        return fail(unexpected_message(msg.type, "CopyBoth start"));
-    }
-  }
+  RB_PG_RETURN_IF_ERROR(start_copy(sql, backend::kCopyBothResponse,
+                                   "statement does not start CopyBoth", "CopyBoth start"));
+  in_copy_both_ = true;
+  server_copy_done_ = false;
+  return {};
 }
 
 Result<std::optional<std::span<const uint8_t>>> Connection::copy_both_read() {

@@ -182,6 +182,11 @@ class Connection {
   // Reads up to ReadyForQuery; returns `pending` if set, else success.
   Result<void> finish_cycle(std::optional<PgError> pending);
   Result<void> check_usable() const;
+  // Sends `sql` as a simple query and waits until the server enters the COPY
+  // mode whose response type is `expected_response`; `not_copy_message`
+  // names the failure when the statement turns out not to be such a COPY.
+  Result<void> start_copy(std::string_view sql, char expected_response,
+                          std::string_view not_copy_message, const char* phase);
   Result<CommandResult> read_execution(const RowSink& sink,
                                        const std::vector<FieldDescription>* known_fields);
   void write_bind(std::string_view statement, std::span<const Param> params, ResultFormat format);
