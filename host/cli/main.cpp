@@ -221,12 +221,12 @@ int main(int argc, char** argv) {
       "Exit codes: 0 ok, 1 failed, 2 bad usage or config, 3 partial failure, 130 interrupted.");
 
   std::string log_level = "warn";
-  bool verbose = false;
+  int verbosity = 0;
   bool quiet = false;
   std::string connector_dir;
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error, off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
-  app.add_flag("-v,--verbose", verbose, "Log at info level");
+  app.add_flag("-v,--verbose", verbosity, "Log at info level; -vv: debug");
   app.add_flag("-q,--quiet", quiet, "Log errors only");
   app.add_option("--connector-dir", connector_dir,
                  "Directory searched first for connector modules");
@@ -261,7 +261,10 @@ int main(int argc, char** argv) {
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("rapidbyte"));
   spdlog::set_pattern("%H:%M:%S.%e %^%l%$ %v");
-  spdlog::set_level(spdlog::level::from_str(verbose ? "info" : quiet ? "error" : log_level));
+  spdlog::set_level(spdlog::level::from_str(verbosity >= 2   ? "debug"
+                                            : verbosity == 1 ? "info"
+                                            : quiet          ? "error"
+                                                             : log_level));
 
   if (run->parsed()) {
     return run_command(pipeline_path, connector_dir, json,

@@ -38,8 +38,9 @@ std::string report_text(const engine::RunReport& report) {
     if (const auto* e = s.root_error()) {
       out += fmt::format("stream {:<20} FAILED  {}\n", s.stream, e->message);
     } else {
-      out += fmt::format("stream {:<20} ok      {} records, {}\n", s.stream, s.records(),
-                         human_bytes(s.bytes()));
+      out += fmt::format(
+          "stream {:<20} ok      {} records, {}{}\n", s.stream, s.records(), human_bytes(s.bytes()),
+          s.dead_letters() ? fmt::format(", {} dead letters", s.dead_letters()) : "");
     }
   }
   const double rate = secs > 0 ? static_cast<double>(report.records()) / secs : 0;
@@ -65,6 +66,8 @@ std::string report_json(const engine::RunReport& report) {
                                           : "failed");
   w.Key("records");
   w.Uint64(report.records());
+  w.Key("dead_letters");
+  w.Uint64(report.dead_letters());
   w.Key("bytes");
   w.Uint64(report.bytes());
   w.Key("run_id");
@@ -83,6 +86,8 @@ std::string report_json(const engine::RunReport& report) {
     w.Uint64(s.bytes());
     w.Key("attempts");
     w.Uint64(s.attempts);
+    w.Key("dead_letters");
+    w.Uint64(s.dead_letters());
     if (const auto* e = s.root_error()) {
       w.Key("error");
       w.String(e->message.c_str());

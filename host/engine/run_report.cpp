@@ -41,6 +41,12 @@ uint64_t StreamReport::bytes() const {
   return stages.empty() ? 0 : stages.front().bytes_emitted;
 }
 
+uint64_t StreamReport::dead_letters() const {
+  uint64_t n = 0;
+  for (const auto& stage : stages) n += stage.dlq_records;
+  return n;
+}
+
 bool RunReport::succeeded() const {
   return std::ranges::all_of(streams, [](const StreamReport& s) { return s.succeeded(); });
 }
@@ -66,6 +72,16 @@ uint64_t RunReport::records() const {
 uint64_t RunReport::bytes() const {
   uint64_t n = 0;
   for (const auto& s : streams) n += s.bytes();
+  return n;
+}
+
+}  // namespace rapidbyte::engine
+
+namespace rapidbyte::engine {
+
+uint64_t RunReport::dead_letters() const {
+  uint64_t n = 0;
+  for (const auto& s : streams) n += s.dead_letters();
   return n;
 }
 

@@ -41,6 +41,8 @@ struct StreamReport {
   // reported nothing).
   uint64_t records() const;
   uint64_t bytes() const;
+  // Records routed to the dead-letter queue by any stage.
+  uint64_t dead_letters() const;
 };
 
 struct RunReport {
@@ -55,6 +57,7 @@ struct RunReport {
   std::string first_error() const;
   uint64_t records() const;
   uint64_t bytes() const;
+  uint64_t dead_letters() const;
 };
 
 }  // namespace rapidbyte::engine

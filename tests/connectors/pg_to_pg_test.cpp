@@ -325,3 +325,30 @@ TEST_F(PgConnectorTest, ExamplePipelineRunsAndReruns) {
 
 }  // namespace
 }  // namespace rapidbyte::test
+
+namespace rapidbyte::test {
+namespace {
+
+// on_data_error: dlq through the engine: the row the target rejects goes to
+// the dead-letter queue (persisted in the state backend, counted in the run
+// report); every other row arrives.
+TEST_F(PgConnectorTest, RejectedRowGoesToTheDeadLetterQueueThroughTheEngine) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE payments (id int PRIMARY KEY, amount int NOT NULL);"
+      "INSERT INTO payments SELECT g, CASE WHEN g = 7 THEN -1 ELSE g END FROM generate_series(1, "
+      "50) g;");
+  auto d = dst();
+  d.exec("CREATE TABLE payments (id int PRIMARY KEY, amount int NOT NULL CHECK (amount > 0));");
+  const auto report = run_pipeline(
+      pipeline_yaml("payments", "{name: payments}", "  on_data_error: dlq\n"), "payments_dlq");
+  expect_succeeded(report);
+  EXPECT_EQ(report.dead_letters(), 1u);
+  EXPECT_EQ(d.value("SELECT count(*) || ':' || sum(id) FROM payments"), "49:1268");
+  auto state = engine::SqliteStateBackend::open(cache_dir_ / "payments_dlq.db");
+  ASSERT_TRUE(state) << state.error();
+  EXPECT_EQ((*state)->dead_letter_count("payments").value(), 1u);
+}
+
+}  // namespace
+}  // namespace rapidbyte::test
