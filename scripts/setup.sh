@@ -28,6 +28,8 @@ debian_packages=(
   # test helpers: runuser (util-linux) starts test clusters as an unprivileged
   # user; openssl makes test certificates
   util-linux openssl
+  # benchmark peer of bench/postgres_pipeline_bench.sh
+  pgcopydb
 )
 
 install_debian_packages() {
@@ -63,14 +65,28 @@ install_wit_bindgen() {
   cargo install --locked --quiet wit-bindgen-cli --version "=$WIT_BINDGEN_VERSION"
 }
 
+# A Debian-managed python refuses plain pip installs; a user-managed one accepts them.
+pip_install() {
+  python3 -m pip install --quiet --disable-pip-version-check "$1" 2>/dev/null ||
+    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$1"
+}
+
 install_python_packages() {
   if python3 -c "import pyarrow, sys; sys.exit(pyarrow.__version__ != '$PYARROW_VERSION')" 2>/dev/null; then
     return
   fi
   log "installing pyarrow $PYARROW_VERSION"
-  # A Debian-managed python refuses plain pip installs; a user-managed one accepts them.
-  python3 -m pip install --quiet --disable-pip-version-check "pyarrow==$PYARROW_VERSION" 2>/dev/null ||
-    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "pyarrow==$PYARROW_VERSION"
+  pip_install "pyarrow==$PYARROW_VERSION"
+}
+
+# Benchmark peer of bench/postgres_pipeline_bench.sh: the wheel carries the Sling
+# binary (the plain `sling` package downloads it at run time).
+install_sling() {
+  if python3 -c "import sling_linux_amd64 as s, os, sys; sys.exit(not os.access(s.SLING_BIN, os.X_OK) or s.SLING_VERSION.lstrip('v') != '$SLING_WHEEL_VERSION')" 2>/dev/null; then
+    return
+  fi
+  log "installing sling-linux-amd64 $SLING_WHEEL_VERSION"
+  pip_install "sling-linux-amd64==$SLING_WHEEL_VERSION"
 }
 
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -79,4 +95,5 @@ ensure_postgres_user
 install_wit_bindgen
 "$here/build-wasmtime.sh"
 install_python_packages
+install_sling
 log "machine ready"

@@ -5,6 +5,8 @@
 WASMTIME_VERSION=48.0.8
 WIT_BINDGEN_VERSION=0.63.0
 PYARROW_VERSION=26.0.1
+# Benchmark peer (PyPI wheel that carries the Sling binary).
+SLING_WHEEL_VERSION=1.4.11
 
 # Heavy one-time builds live here, outside any clone, keyed by version.
 RAPIDBYTE_CACHE_DIR="${RAPIDBYTE_CACHE_DIR:-$HOME/.cache/rapidbyte}"

@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# Full refresh PostgreSQL -> PostgreSQL on one local server, two databases
+# (src, dst), three table profiles, every tool on the same data in the same run:
+#
+#   psql pipe   psql -c "COPY t TO STDOUT (FORMAT binary)" | psql -c "COPY t FROM STDIN (FORMAT binary)"
+#   rapidbyte   source-postgres -> dest-postgres, full_refresh, write_mode append
+#   pgcopydb    pgcopydb copy table-data (one table, via --filters)      [if installed]
+#   sling       sling run --mode full-refresh (Sling recreates the table with
+#               its own type mapping, e.g. inet -> varchar)           [if installed]
+#
+#   bench/postgres_pipeline_bench.sh [rows]     # default 1000000
+#
+# Profiles (same deterministic rows every run; sizes are bytes per row in the
+# binary COPY stream):
+#   narrow  ~100 B: bigint, int, bigint, float8, timestamptz, short text, bool
+#   event   ~500 B: uuid, inet, text, timestamptz, numeric, bool, with NULLs
+#   wide    ~2 KB:  bigint, 8 bigint, 4 float8, 2 timestamptz, numeric, 15 text
+#
+# Every target (Sling aside, see above) is a freshly created empty table with the source's DDL
+# (primary key included); each run is timed end to end (process start-up
+# included) and the target's row count is checked. MB/s uses the size of the
+# table's binary COPY stream (MB = 10^6 bytes); "vs psql" is seconds / psql
+# pipe seconds (lower is better). The throwaway cluster is stopped on exit.
+#
+# Environment: SLING_BIN (default: the binary of the PyPI wheel
+# sling-linux-amd64 if importable, else `sling` on PATH), PGCOPYDB_BIN
+# (default: pgcopydb on PATH), BENCH_PROFILES (default "narrow event wide"),
+# BENCH_TOOLS (default "psql rapidbyte pgcopydb sling").
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+rows="${1:-1000000}"
+[[ "$rows" =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [rows]" >&2; exit 2; }
+profiles=(${BENCH_PROFILES:-narrow event wide})
+tools=(${BENCH_TOOLS:-psql rapidbyte pgcopydb sling})
+
+rapidbyte_bin="$root/build/rapidbyte"
+connector_dir="$root/build/connectors"
+[[ -x "$rapidbyte_bin" ]] || { echo "build/rapidbyte missing: run scripts/build.sh" >&2; exit 1; }
+
+pgcopydb_bin="${PGCOPYDB_BIN:-$(command -v pgcopydb || true)}"
+sling_bin="${SLING_BIN:-}"
+if [[ -z "$sling_bin" ]]; then
+  sling_bin="$(python3 -c 'import sling_linux_amd64 as s; print(s.SLING_BIN)' 2>/dev/null || true)"
+  [[ -x "$sling_bin" ]] || sling_bin="$(command -v sling || true)"
+fi
+
+work="$(mktemp -d /tmp/rapidbyte-pipeline-bench.XXXXXX)"
+chmod 755 "$work"  # the server runs as the unprivileged postgres user
+cleanup() { "$root/scripts/throwaway-postgres.sh" stop "$work/pg" || true; rm -rf "$work"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+now() { date +%s.%N; }
+
+eval "$("$root/scripts/throwaway-postgres.sh" start "$work/pg")"
+export PGPASSWORD=""
+sql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
+sql postgres "CREATE DATABASE src"
+sql postgres "CREATE DATABASE dst"
+uri() { echo "postgresql://postgres@127.0.0.1:$PGPORT/$1?sslmode=disable"; }
+
+# --- profiles: DDL and deterministic seed -----------------------------------
+
+ddl() {
+  case "$1" in
+    narrow) echo "CREATE TABLE narrow (id bigint PRIMARY KEY, account int NOT NULL, qty bigint,
+              price float8, created_at timestamptz NOT NULL, label text, active bool)" ;;
+    event) echo "CREATE TABLE event (id bigint PRIMARY KEY, event_id uuid NOT NULL, user_id bigint NOT NULL,
+              session_id uuid, ip inet, event_type text NOT NULL, url text NOT NULL, user_agent text,
+              referrer text, payload text, country text, created_at timestamptz NOT NULL,
+              received_at timestamptz, amount numeric(12,2), is_mobile bool)" ;;
+    wide)
+      local cols="id bigint PRIMARY KEY" i
+      for i in $(seq 1 8); do cols+=", n$i bigint"; done
+      for i in $(seq 1 4); do cols+=", f$i float8"; done
+      cols+=", created_at timestamptz, updated_at timestamptz, total numeric(14,2)"
+      for i in $(seq 1 15); do cols+=", t$i text"; done
+      echo "CREATE TABLE wide ($cols)" ;;
+  esac
+}
+
+seed() {
+  local n="$rows"
+  case "$1" in
+    narrow) sql src "INSERT INTO narrow SELECT g, (g % 50000)::int, g::bigint * 3 % 1000,
+              (g % 100000) / 7.0, TIMESTAMPTZ '2026-01-01 00:00+00' + g * INTERVAL '1 second',
+              'item-' || (g % 1000) || '-' || substr(md5(g::text), 1, 16), g % 3 = 0
+              FROM generate_series(1, $n) g" ;;
+    event) sql src "INSERT INTO event SELECT g, md5(g::text)::uuid, g::bigint * 7919 % 200000,
+              CASE WHEN g % 10 <> 0 THEN md5((g / 20)::text || 's')::uuid END,
+              CASE WHEN g % 25 <> 0 THEN ('10.' || (g >> 16) % 256 || '.' || (g >> 8) % 256 || '.' || g % 256)::inet END,
+              (ARRAY['page_view','add_to_cart','checkout','search','login','purchase'])[1 + g % 6],
+              'https://shop.example.com/products/' || (g::bigint * 31 % 100000) || '/' || md5(g::text || 'u') || '?src=feed',
+              (ARRAY['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+                     'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1',
+                     'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0'])[1 + g % 3] || ' build/' || (g % 997),
+              CASE WHEN g % 5 >= 2 THEN 'https://www.search.example.org/q?term=' || substr(md5(g::text || 'r'), 1, 20) END,
+              '{\"cart\":\"' || md5(g::text || 'p') || '\",\"sku\":\"' || md5(g::text || 'q') || '\",\"n\":' || (g % 17) || '}',
+              (ARRAY['US','DE','FR','BR','IN','JP','GB'])[1 + g % 7],
+              TIMESTAMPTZ '2026-01-01 00:00+00' + g * INTERVAL '10 ms',
+              CASE WHEN g % 5 <> 0 THEN TIMESTAMPTZ '2026-01-01 00:00+00' + g * INTERVAL '10 ms' + INTERVAL '250 ms' END,
+              CASE WHEN g % 2 = 0 THEN (g % 1000000) / 100.0 END, g % 3 = 1
+              FROM generate_series(1, $n) g" ;;
+    wide)
+      local texts="" i
+      for i in $(seq 1 15); do texts+=", substr(p.pool, 1 + (g::bigint * $((i * 37 + 11)) % 1100)::int, 118)"; done
+      sql src "INSERT INTO wide SELECT g, g::bigint * 2, g::bigint * 3, g % 1000, g % 77, g::bigint * 11 % 100000, g % 5, g::bigint * 13, g % 123456,
+              g / 3.0, g / 7.0, (g % 1000) * 1.5, sqrt(g),
+              TIMESTAMPTZ '2026-01-01 00:00+00' + g * INTERVAL '1 second',
+              TIMESTAMPTZ '2026-06-01 00:00+00' + g * INTERVAL '2 seconds', (g % 10000000) / 100.0 $texts
+              FROM generate_series(1, $n) g,
+                   (SELECT string_agg(md5(i::text), '') AS pool FROM generate_series(1, 40) i) p" ;;
+  esac
+}
+
+recreate_target() { sql dst "DROP TABLE IF EXISTS $1"; sql dst "$(ddl "$1")"; }
+
+# --- tools ---------------------------------------------------------------------
+
+run_psql() {
+  psql -X -q -d src -c "COPY $1 TO STDOUT (FORMAT binary)" |
+    psql -X -q -v ON_ERROR_STOP=1 -d dst -c "COPY $1 FROM STDIN (FORMAT binary)"
+}
+
+run_rapidbyte() {
+  local yaml="$work/rapidbyte-$1.yaml"
+  cat >"$yaml" <<EOF
+version: 1
+pipeline: bench_$1
+source:
+  use: postgres
+  config: {host: "127.0.0.1", port: $PGPORT, user: postgres, password: "", database: src, sslmode: disable}
+  streams:
+    - name: $1
+      sync_mode: full_refresh
+destination:
+  use: postgres
+  config: {host: "127.0.0.1", port: $PGPORT, user: postgres, password: "", database: dst, schema: public, load_method: copy}
+  write_mode: append
+resources:
+  max_batch_bytes: 4194304
+  max_inflight_batches: 8
+state: {backend: sqlite, connection: "$work/state-$1.db"}
+EOF
+  rm -f "$work/state-$1.db"
+  "$rapidbyte_bin" -q --connector-dir "$connector_dir" run "$yaml" >"$work/rapidbyte-$1.log" 2>&1 ||
+    { cat "$work/rapidbyte-$1.log" >&2; return 1; }
+}
+
+run_pgcopydb() {
+  printf '[include-only-table]\npublic.%s\n' "$1" >"$work/pgcopydb-$1.filters"
+  rm -rf "$work/pgcopydb-$1"
+  "$pgcopydb_bin" copy table-data --source "$(uri src)" --target "$(uri dst)" \
+    --dir "$work/pgcopydb-$1" --filters "$work/pgcopydb-$1.filters" >"$work/pgcopydb-$1.log" 2>&1 ||
+    { tail -20 "$work/pgcopydb-$1.log" >&2; return 1; }
+}
+
+run_sling() {
+  mkdir -p "$work/sling-home"
+  SLING_HOME_DIR="$work/sling-home" SLING_DISABLE_TELEMETRY=true SLING_LOADED_AT_COLUMN=false \
+    BENCH_SRC="$(uri src)" BENCH_DST="$(uri dst)" \
+    "$sling_bin" run --src-conn BENCH_SRC --src-stream "public.$1" \
+    --tgt-conn BENCH_DST --tgt-object "public.$1" --mode full-refresh >"$work/sling-$1.log" 2>&1 ||
+    { tail -20 "$work/sling-$1.log" >&2; return 1; }
+}
+
+available() {
+  case "$1" in
+    pgcopydb) [[ -n "$pgcopydb_bin" && -x "$pgcopydb_bin" ]] ;;
+    sling) [[ -n "$sling_bin" && -x "$sling_bin" ]] ;;
+    *) true ;;
+  esac
+}
+
+# --- run -----------------------------------------------------------------------
+
+declare -A secs bytes
+results=()
+for p in "${profiles[@]}"; do
+  log "$p: seeding $rows rows"
+  t0="$(now)"
+  sql src "$(ddl "$p")"
+  seed "$p"
+  sql src "VACUUM (FREEZE, ANALYZE) $p"
+  # Also warms the cache: the binary COPY stream's size, for MB/s.
+  bytes[$p]="$(psql -X -q -d src -c "COPY $p TO STDOUT (FORMAT binary)" | wc -c)"
+  log "$p: seeded in $(printf '%.1f' "$(echo "$(now) - $t0" | bc)") s, $((bytes[$p] / rows)) B/row, $((bytes[$p] / 1000000)) MB"
+  for tool in "${tools[@]}"; do
+    if ! available "$tool"; then
+      log "$p: $tool not installed, skipped"
+      continue
+    fi
+    recreate_target "$p"
+    sql dst "CHECKPOINT"
+    t0="$(now)"
+    status=ok
+    "run_$tool" "$p" || status=failed
+    t1="$(now)"
+    count="$(sql dst "SELECT count(*) FROM $p")"
+    [[ "$status" == ok && "$count" != "$rows" ]] && status="rows $count != $rows"
+    secs[$p,$tool]="$(echo "$t1 - $t0" | bc)"
+    log "$p: $tool $(printf '%.2f' "${secs[$p,$tool]}") s, $count rows ($status)"
+    results+=("$p|$tool|$status")
+    sql dst "DROP TABLE $p"
+  done
+  sql src "DROP TABLE $p"  # disk: the next profile starts on its own
+done
+
+echo
+echo "rows per profile: $rows; $(nproc) cores; PostgreSQL $(sql postgres 'SHOW server_version')"
+echo
+echo "| profile | tool | seconds | rows/s | MB/s | vs psql pipe | rows checked |"
+echo "|---|---|---:|---:|---:|---:|---|"
+for r in "${results[@]}"; do
+  IFS='|' read -r p tool status <<<"$r"
+  s="${secs[$p,$tool]}"
+  base="${secs[$p,psql]:-}"
+  ratio="-"
+  [[ -n "$base" ]] && ratio="$(printf '%.2fx' "$(echo "$s / $base" | bc -l)")"
+  name="$tool"; [[ "$tool" == psql ]] && name="psql pipe"
+  printf '| %s (%d B/row) | %s | %.2f | %s | %.0f | %s | %s |\n' "$p" "$((bytes[$p] / rows))" "$name" "$s" \
+    "$(printf '%.0f' "$(echo "$rows / $s" | bc -l)" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')" \
+    "$(echo "${bytes[$p]} / $s / 1000000" | bc -l)" "$ratio" "$status"
+done
+for r in "${results[@]}"; do [[ "$r" == *"|ok" ]] || exit 1; done
