@@ -184,6 +184,21 @@ class Reader {
       writer.EndObject();
     }
     c.config_json.assign(buffer.GetString(), buffer.GetSize());
+    if (const auto permissions = node["permissions"]) {
+      const std::string pfield = field + ".permissions";
+      if (auto r = only_keys(permissions, pfield, {"network", "env"}); !r)
+        return std::unexpected(r.error());
+      if (permissions["network"]) {
+        auto hosts = strings(permissions["network"], pfield + ".network");
+        if (!hosts) return std::unexpected(hosts.error());
+        c.network_hosts = *hosts;
+      }
+      if (permissions["env"]) {
+        auto env = strings(permissions["env"], pfield + ".env");
+        if (!env) return std::unexpected(env.error());
+        c.env = *env;
+      }
+    }
     return c;
   }
 
@@ -328,7 +343,8 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
   TRY_ASSIGN(p.pipeline, r.string(root["pipeline"], "pipeline"));
 
   if (!root["source"]) return std::unexpected(r.error(root, "source", "missing"));
-  TRY_ASSIGN(p.source, r.connector(root["source"], "source", {"use", "config", "streams"}));
+  TRY_ASSIGN(p.source,
+             r.connector(root["source"], "source", {"use", "config", "streams", "permissions"}));
   if (const auto streams = root["source"]["streams"]) {
     if (!streams.IsSequence())
       return std::unexpected(r.error(streams, "source.streams", "must be a list"));
@@ -353,7 +369,7 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
     for (size_t i = 0; i < transforms.size(); ++i) {
       ConnectorConfig t;
       TRY_ASSIGN(t, r.connector(transforms[i], "transforms[" + std::to_string(i) + "]",
-                                {"use", "config"}));
+                                {"use", "config", "permissions"}));
       p.transforms.push_back(std::move(t));
     }
   }
@@ -361,8 +377,8 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
   if (!root["destination"]) return std::unexpected(r.error(root, "destination", "missing"));
   const auto dest = root["destination"];
   TRY_ASSIGN(p.destination, r.connector(dest, "destination",
-                                        {"use", "config", "write_mode", "primary_key",
-                                         "on_data_error", "schema_evolution"}));
+                                        {"use", "config", "permissions", "write_mode",
+                                         "primary_key", "on_data_error", "schema_evolution"}));
   if (dest["write_mode"]) {
     TRY_ASSIGN(p.write_mode,
                parse_enum<protocol::WriteMode>(r, dest["write_mode"], "destination.write_mode",

@@ -28,6 +28,10 @@ struct ConnectorConfig {
   std::string use;          // connector name, e.g. "generator" or "source-generator"
   std::string config_json;  // its `config` mapping as a JSON object
   int line = 0;             // where `use` appears, for messages
+  // `permissions`: when given, the connector gets only these of what its
+  // manifest asks for (network hosts, environment variables).
+  std::optional<std::vector<std::string>> network_hosts;
+  std::optional<std::vector<std::string>> env;
 };
 
 struct ResourcesConfig {

@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
@@ -207,6 +208,13 @@ runtime::SandboxPolicy sandbox_for(const runtime::ConnectorModule& module,
   for (const auto& name : module.manifest.env) {
     if (const char* value = std::getenv(name.c_str())) policy.env.emplace_back(name, value);
   }
+  // The pipeline may grant less than the manifest asks for, never more.
+  auto granted = [](const std::optional<std::vector<std::string>>& grant, const std::string& item) {
+    return !grant || std::ranges::find(*grant, item) != grant->end();
+  };
+  std::erase_if(policy.allowed_hosts,
+                [&](const std::string& h) { return !granted(config.network_hosts, h); });
+  std::erase_if(policy.env, [&](const auto& kv) { return !granted(config.env, kv.first); });
   return policy;
 }
 

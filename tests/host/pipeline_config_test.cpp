@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "host/engine/pipeline_config.hpp"
+#include "host/engine/pipeline_runner.hpp"
 
 namespace rapidbyte::engine {
 namespace {
@@ -61,6 +62,33 @@ TEST(PipelineConfigTest, UnsetVariableIsNamed) {
   ASSERT_FALSE(p);
   EXPECT_EQ(p.error(),
             "p.yaml:5:15: source.config.password: environment variable RB_TEST_MISSING is not set");
+}
+
+TEST(PipelineConfigTest, SandboxIsTheManifestNarrowedByThePipeline) {
+  auto p = parse_pipeline(
+      "pipeline: x\nsource:\n  use: g\n  config: {host: db1.internal}\n"
+      "  permissions: {network: [db2.internal], env: [RB_TEST_ALLOWED]}\n  streams: [{name: s}]\n"
+      "destination: {use: n}\n",
+      "p.yaml");
+  ASSERT_TRUE(p) << p.error();
+  ASSERT_TRUE(p->source.network_hosts);
+  EXPECT_EQ(*p->source.network_hosts, std::vector<std::string>{"db2.internal"});
+  EXPECT_FALSE(p->destination.network_hosts);
+
+  runtime::ConnectorModule module;
+  module.manifest.network_hosts = {"db2.internal", "metrics.internal"};
+  module.manifest.network_hosts_from_config = {"host"};
+  module.manifest.env = {"RB_TEST_ALLOWED", "RB_TEST_NOT_GRANTED"};
+  ::setenv("RB_TEST_ALLOWED", "a", 1);
+  ::setenv("RB_TEST_NOT_GRANTED", "b", 1);
+  auto narrowed = sandbox_for(module, p->source, p->resources);
+  EXPECT_EQ(narrowed.allowed_hosts, std::vector<std::string>{"db2.internal"});
+  EXPECT_EQ(narrowed.env,
+            (std::vector<std::pair<std::string, std::string>>{{"RB_TEST_ALLOWED", "a"}}));
+  auto whole =
+      sandbox_for(module, p->destination, p->resources);  // no permissions: all the manifest asks
+  EXPECT_EQ(whole.allowed_hosts, (std::vector<std::string>{"db2.internal", "metrics.internal"}));
+  EXPECT_EQ(whole.env.size(), 2u);
 }
 
 TEST(PipelineConfigTest, UnknownKeyNamesLineAndField) {

@@ -200,6 +200,22 @@ TEST_F(SqliteStateBackendTest, FileThatIsNotADatabaseIsAClearError) {
                 "database");
 }
 
+TEST_F(SqliteStateBackendTest, LockedDatabaseIsAClearError) {
+  auto db = SqliteStateBackend::open(dir_ / "state.db");
+  ASSERT_TRUE(db);
+  // Another process holds the write lock past the backend's busy timeout.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "state.db").c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  auto put = (*db)->put("k", "v");
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  ASSERT_FALSE(put);
+  EXPECT_EQ(put.error(), "state database " + (dir_ / "state.db").string() +
+                             ": cannot write state 'k': database is locked");
+  EXPECT_TRUE((*db)->put("k", "v"));  // usable again once the lock is gone
+}
+
 TEST_F(SqliteStateBackendTest, NewerSchemaIsRefused) {
   ASSERT_TRUE(SqliteStateBackend::open(dir_ / "state.db"));
   {
