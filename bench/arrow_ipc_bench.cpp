@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "bench/arrow_bench_table.hpp"
+#include "bench/null_host_services.hpp"
 #include "host/runtime/connector_instance.hpp"
 #include "host/runtime/wasm_engine.hpp"
 #include "portable/arrow/ipc_reader.hpp"
@@ -68,27 +69,10 @@ Timing run_native(const arrow::RecordBatch& batch, int repeat, std::vector<uint8
 }
 
 // Collects the guest's report line.
-class ReportServices final : public runtime::HostServices {
+class ReportServices final : public bench::NullHostServices {
  public:
   std::string report;
   void log(protocol::LogLevel, std::string_view message) override { report = message; }
-  void checkpoint(protocol::CheckpointInfo) override {}
-  void metric(protocol::MetricSample) override {}
-  void dlq(protocol::DlqRecord) override {}
-  runtime::ConnectorResult<void> batch_emit(std::vector<uint8_t>) override { return {}; }
-  std::optional<std::vector<uint8_t>> batch_next() override { return std::nullopt; }
-  runtime::ConnectorResult<std::optional<std::string>> state_get(protocol::StateScope,
-                                                                 std::string) override {
-    return std::nullopt;
-  }
-  runtime::ConnectorResult<void> state_put(protocol::StateScope, std::string,
-                                           std::string) override {
-    return {};
-  }
-  runtime::ConnectorResult<bool> state_cas(protocol::StateScope, std::string,
-                                           std::optional<std::string>, std::string) override {
-    return false;
-  }
 };
 
 Timing run_wasm(const std::filesystem::path& module_path, int64_t rows, int repeat) {

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "bench/null_host_services.hpp"
 #include "host/runtime/connector_instance.hpp"
 #include "host/runtime/wasm_engine.hpp"
 
@@ -26,14 +27,10 @@ constexpr int kEmptyCalls = 2'000'000;
 
 // Hands the same buffer back and forth: what the guest emits is what it gets
 // next, so the host side adds no copies of its own.
-class EchoServices final : public runtime::HostServices {
+class EchoServices final : public bench::NullHostServices {
  public:
   EchoServices(std::vector<uint8_t> first, int batches)
       : next_(std::move(first)), remaining_(batches) {}
-  void log(protocol::LogLevel, std::string_view) override {}
-  void checkpoint(protocol::CheckpointInfo) override {}
-  void metric(protocol::MetricSample) override {}
-  void dlq(protocol::DlqRecord) override {}
   runtime::ConnectorResult<void> batch_emit(std::vector<uint8_t> batch) override {
     next_ = std::move(batch);
     return {};
@@ -42,18 +39,6 @@ class EchoServices final : public runtime::HostServices {
     if (remaining_ <= 0) return std::nullopt;
     --remaining_;
     return std::move(next_);
-  }
-  runtime::ConnectorResult<std::optional<std::string>> state_get(protocol::StateScope,
-                                                                 std::string) override {
-    return std::nullopt;
-  }
-  runtime::ConnectorResult<void> state_put(protocol::StateScope, std::string,
-                                           std::string) override {
-    return {};
-  }
-  runtime::ConnectorResult<bool> state_cas(protocol::StateScope, std::string,
-                                           std::optional<std::string>, std::string) override {
-    return false;
   }
 
  private:

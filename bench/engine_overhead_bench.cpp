@@ -8,6 +8,7 @@
 #include <deque>
 #include <filesystem>
 
+#include "bench/null_host_services.hpp"
 #include "host/engine/connector_catalog.hpp"
 #include "host/engine/pipeline_runner.hpp"
 #include "host/engine/state/sqlite_state_backend.hpp"
@@ -21,13 +22,9 @@ using Clock = std::chrono::steady_clock;
 constexpr uint64_t kRows = 2'000'000;
 
 // Collects what a source emits and hands it to a destination.
-class MemoryServices final : public runtime::HostServices {
+class MemoryServices final : public bench::NullHostServices {
  public:
   std::deque<std::vector<uint8_t>> batches;
-  void log(protocol::LogLevel, std::string_view) override {}
-  void checkpoint(protocol::CheckpointInfo) override {}
-  void metric(protocol::MetricSample) override {}
-  void dlq(protocol::DlqRecord) override {}
   runtime::ConnectorResult<void> batch_emit(std::vector<uint8_t> b) override {
     batches.push_back(std::move(b));
     return {};
@@ -37,18 +34,6 @@ class MemoryServices final : public runtime::HostServices {
     auto b = std::move(batches.front());
     batches.pop_front();
     return b;
-  }
-  runtime::ConnectorResult<std::optional<std::string>> state_get(protocol::StateScope,
-                                                                 std::string) override {
-    return std::nullopt;
-  }
-  runtime::ConnectorResult<void> state_put(protocol::StateScope, std::string,
-                                           std::string) override {
-    return {};
-  }
-  runtime::ConnectorResult<bool> state_cas(protocol::StateScope, std::string,
-                                           std::optional<std::string>, std::string) override {
-    return true;
   }
 };
 

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "bench/null_host_services.hpp"
 #include "host/runtime/connector_instance.hpp"
 #include "host/runtime/wasm_engine.hpp"
 #include "portable/postgres/arrow_batch_builder.hpp"
@@ -50,27 +51,7 @@ std::string load_sql(int64_t rows) {
          std::to_string(rows) + ") g";
 }
 
-class NullServices final : public runtime::HostServices {
- public:
-  void log(protocol::LogLevel, std::string_view) override {}
-  void checkpoint(protocol::CheckpointInfo) override {}
-  void metric(protocol::MetricSample) override {}
-  void dlq(protocol::DlqRecord) override {}
-  runtime::ConnectorResult<void> batch_emit(std::vector<uint8_t>) override { return {}; }
-  std::optional<std::vector<uint8_t>> batch_next() override { return std::nullopt; }
-  runtime::ConnectorResult<std::optional<std::string>> state_get(protocol::StateScope,
-                                                                 std::string) override {
-    return std::nullopt;
-  }
-  runtime::ConnectorResult<void> state_put(protocol::StateScope, std::string,
-                                           std::string) override {
-    return {};
-  }
-  runtime::ConnectorResult<bool> state_cas(protocol::StateScope, std::string,
-                                           std::optional<std::string>, std::string) override {
-    return false;
-  }
-};
+using NullServices = bench::NullHostServices;
 
 [[noreturn]] void die(const std::string& message) {
   std::fprintf(stderr, "postgres_copy_bench: %s\n", message.c_str());

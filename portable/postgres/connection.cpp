@@ -273,6 +273,15 @@ Result<void> Connection::check_usable() const {
   return {};
 }
 
+std::unexpected<PgError> Connection::fail_with_server_error(std::span<const uint8_t> body) {
+  Result<PgError> error = parse_error_fields(body);
+  if (!error) return fail(std::move(error).error());
+  Result<void> ended = finish_cycle(std::move(*error));
+  // With an error pending, finish_cycle always fails.
+  return fail(ended ? protocol_error("error response lost while ending the cycle")
+                    : std::move(ended).error());
+}
+
 Result<void> Connection::finish_cycle(std::optional<PgError> pending) {
   for (;;) {
     Result<BackendMessage> msg = next();
@@ -328,11 +337,8 @@ Result<std::vector<TextResult>> Connection::simple_query(std::string_view sql) {
       }
       case backend::kEmptyQueryResponse:
         break;
-      case backend::kErrorResponse: {
-        RB_PG_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg.body));
-        RB_PG_RETURN_IF_ERROR(finish_cycle(std::move(e)));
-        break;  // not reached: finish_cycle returns the error
-      }
+      case backend::kErrorResponse:
+        return fail_with_server_error(msg.body);
       case backend::kReadyForQuery: {
         RB_PG_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
         return results;
@@ -382,11 +388,8 @@ Result<PreparedStatement> Connection::prepare(std::string name, std::string_view
         RB_PG_ASSIGN_OR_RETURN(stmt.fields, parse_row_description(msg.body));
         break;
       }
-      case backend::kErrorResponse: {
-        RB_PG_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg.body));
-        RB_PG_RETURN_IF_ERROR(finish_cycle(std::move(e)));
-        break;
-      }
+      case backend::kErrorResponse:
+        return fail_with_server_error(msg.body);
       case backend::kReadyForQuery: {
         RB_PG_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
         return stmt;
@@ -504,11 +507,8 @@ Result<CommandResult> Connection::read_execution(
         result.rows = rows_in_command_tag(tag);
         break;
       }
-      case backend::kErrorResponse: {
-        RB_PG_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg.body));
-        RB_PG_RETURN_IF_ERROR(finish_cycle(std::move(e)));
-        break;
-      }
+      case backend::kErrorResponse:
+        return fail_with_server_error(msg.body);
       case backend::kReadyForQuery: {
         RB_PG_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
         if (pending) return fail(std::move(*pending));
@@ -607,10 +607,8 @@ Result<void> Connection::start_copy(std::string_view sql, char expected_response
       return {};
     }
     switch (msg.type) {
-      case backend::kErrorResponse: {
-        RB_PG_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg.body));
-        return finish_cycle(std::move(e));
-      }
+      case backend::kErrorResponse:
+        return fail_with_server_error(msg.body);
       case backend::kRowDescription:
       case backend::kDataRow:
       case backend::kCommandComplete:
@@ -669,11 +667,8 @@ Result<uint64_t> Connection::copy_in_end() {
         rows = rows_in_command_tag(tag);
         break;
       }
-      case backend::kErrorResponse: {
-        RB_PG_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg.body));
-        RB_PG_RETURN_IF_ERROR(finish_cycle(std::move(e)));
-        break;
-      }
+      case backend::kErrorResponse:
+        return fail_with_server_error(msg.body);
       case backend::kReadyForQuery: {
         RB_PG_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
         return rows;

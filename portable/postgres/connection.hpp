@@ -181,6 +181,9 @@ class Connection {
   Result<void> send();
   // Reads up to ReadyForQuery; returns `pending` if set, else success.
   Result<void> finish_cycle(std::optional<PgError> pending);
+  // An ErrorResponse in the middle of a cycle: drains to ReadyForQuery and
+  // returns the server's error (or a parse error for a malformed one).
+  std::unexpected<PgError> fail_with_server_error(std::span<const uint8_t> body);
   Result<void> check_usable() const;
   // Sends `sql` as a simple query and waits until the server enters the COPY
   // mode whose response type is `expected_response`; `not_copy_message`

@@ -1,0 +1,31 @@
+// HostServices that ignore every call, for benchmarks that drive a guest
+// directly: derive and override only what the benchmark measures.
+#pragma once
+
+#include "host/runtime/host_services.hpp"
+
+namespace rapidbyte::bench {
+
+class NullHostServices : public runtime::HostServices {
+ public:
+  void log(protocol::LogLevel, std::string_view) override {}
+  void checkpoint(protocol::CheckpointInfo) override {}
+  void metric(protocol::MetricSample) override {}
+  void dlq(protocol::DlqRecord) override {}
+  runtime::ConnectorResult<void> batch_emit(std::vector<uint8_t>) override { return {}; }
+  std::optional<std::vector<uint8_t>> batch_next() override { return std::nullopt; }
+  runtime::ConnectorResult<std::optional<std::string>> state_get(protocol::StateScope,
+                                                                 std::string) override {
+    return std::nullopt;
+  }
+  runtime::ConnectorResult<void> state_put(protocol::StateScope, std::string,
+                                           std::string) override {
+    return {};
+  }
+  runtime::ConnectorResult<bool> state_cas(protocol::StateScope, std::string,
+                                           std::optional<std::string>, std::string) override {
+    return false;
+  }
+};
+
+}  // namespace rapidbyte::bench
