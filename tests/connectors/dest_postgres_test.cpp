@@ -117,6 +117,31 @@ TEST_F(DestPostgresTest, SchemaEvolutionPolicies) {
   EXPECT_NE(type_changed.error().message.find("has type bigint"), std::string::npos)
       << type_changed.error().message;
 
+  // type_change null: the changed column is written as NULL, with a warning;
+  // refused where the column is NOT NULL.
+  d.exec("CREATE TABLE retyped (id int NOT NULL, name int, extra int);");
+  services_ = {};
+  policies.schema_evolution.type_change = p::TypeChangePolicy::kSetNull;
+  auto nulled = write(batches, "retyped", policies);
+  ASSERT_TRUE(nulled) << nulled.error().message;
+  EXPECT_EQ(d.query("SELECT id::text, coalesce(name::text, 'NULL'), extra::text FROM retyped "
+                    "ORDER BY id"),
+            (std::vector<TextRow>{{"1", "NULL", "10"}, {"2", "NULL", std::nullopt}}));
+  const std::string warning =
+      "column 'name' of \"public\".\"retyped\" has type integer, but stream 'retyped' sends "
+      "utf8; writing NULL there";
+  EXPECT_TRUE(std::ranges::any_of(services_.logs, [&](const auto& log) {
+    return log.first == p::LogLevel::kWarn && log.second.find(warning) != std::string::npos;
+  }));
+  d.exec("TRUNCATE retyped; ALTER TABLE retyped ALTER COLUMN name SET NOT NULL;");
+  services_ = {};
+  auto not_null = write(batches, "retyped", policies);
+  ASSERT_FALSE(not_null);
+  EXPECT_EQ(not_null.error().code, "TYPE_CHANGE");
+  EXPECT_NE(not_null.error().message.find("cannot write NULL into a NOT NULL column"),
+            std::string::npos)
+      << not_null.error().message;
+
   services_ = {};
   policies.schema_evolution.type_change = p::TypeChangePolicy::kCoerce;
   policies.schema_evolution.removed_column = p::RemovedColumnPolicy::kFail;

@@ -93,12 +93,6 @@ sdk::Result<void> TableWriter::start() {
         "write_mode upsert needs a primary_key for stream '" + options_.stream_name + "'",
         "PRIMARY_KEY_MISSING");
   }
-  if (options_.policies.schema_evolution.type_change == protocol::TypeChangePolicy::kSetNull) {
-    return sdk::config_error(
-        "schema_evolution.type_change set-null is not supported by dest-postgres (use coerce or "
-        "fail)",
-        "UNSUPPORTED_POLICY");
-  }
   return exec("CREATE SCHEMA IF NOT EXISTS " + pg::quote_identifier(options_.target.schema),
               "cannot create schema " + pg::quote_identifier(options_.target.schema));
 }
@@ -200,8 +194,10 @@ sdk::Result<void> TableWriter::prepare_existing(
 
   std::vector<arrow::Field> projected_fields;
   std::vector<postgres::PgColumnType> target_types;
-  std::vector<std::string> cast_to;  // per written column: target type when coerced
-  bool coerce = false;
+  // Per written column, what the merge selects from the staging table:
+  // empty for the column itself, else a cast or a typed NULL.
+  std::vector<std::string> select_override;
+  bool staged_types = false;
   for (int i = 0; i < schema->num_fields(); ++i) {
     const arrow::Field& field = schema->field(i);
     auto it = std::find_if((*columns)->begin(), (*columns)->end(),
@@ -236,17 +232,32 @@ sdk::Result<void> TableWriter::prepare_existing(
     const TableColumn& column = *it;
     auto codec = postgres::make_codec(column.type);
     const bool matches = codec && same_type((*codec)->field(field.name), field);
-    std::string cast;
+    std::string override_expr;
     if (!matches) {
-      if (evolution.type_change == protocol::TypeChangePolicy::kFail) {
-        return sdk::schema_error("column '" + field.name + "' of " + target + " has type " +
-                                     column.type_name + ", but stream '" + options_.stream_name +
-                                     "' sends " + field.type.to_string() +
-                                     " (schema_evolution.type_change is fail)",
-                                 "TYPE_CHANGE");
+      const std::string change = "column '" + field.name + "' of " + target + " has type " +
+                                 column.type_name + ", but stream '" + options_.stream_name +
+                                 "' sends " + field.type.to_string();
+      switch (evolution.type_change) {
+        case protocol::TypeChangePolicy::kFail:
+          return sdk::schema_error(change + " (schema_evolution.type_change is fail)",
+                                   "TYPE_CHANGE");
+        case protocol::TypeChangePolicy::kCoerce:
+          override_expr = pg::quote_identifier(field.name) + "::" + column.type_name;
+          break;
+        case protocol::TypeChangePolicy::kSetNull:
+          if (column.not_null) {
+            return sdk::schema_error(
+                change +
+                    ", and schema_evolution.type_change null cannot write NULL into a NOT "
+                    "NULL column",
+                "TYPE_CHANGE");
+          }
+          ctx_.log(protocol::LogLevel::kWarn,
+                   change + "; writing NULL there (schema_evolution.type_change is null)");
+          override_expr = "NULL::" + column.type_name;
+          break;
       }
-      cast = column.type_name;
-      coerce = true;
+      staged_types = true;
     }
     if (column.not_null && field.nullable &&
         evolution.nullability_change == protocol::NullabilityChangePolicy::kFail) {
@@ -259,7 +270,7 @@ sdk::Result<void> TableWriter::prepare_existing(
     plan_->names.push_back(field.name);
     projected_fields.push_back(field);
     target_types.push_back(column.type);
-    cast_to.push_back(cast);
+    select_override.push_back(std::move(override_expr));
   }
   if (evolution.removed_column == protocol::RemovedColumnPolicy::kFail) {
     for (const auto& column : **columns) {
@@ -285,13 +296,14 @@ sdk::Result<void> TableWriter::prepare_existing(
       }
     }
   }
-  if (!upsert && !coerce) {
+  if (!upsert && !staged_types) {
     plan_->load_relation = target;
     return build_codecs(target_types);
   }
 
   // Staged: a temporary table with the stream's own types, then one
-  // INSERT ... SELECT that casts and (for upsert) deduplicates and merges.
+  // INSERT ... SELECT that casts (or nulls) changed types and, for upsert,
+  // deduplicates and merges.
   plan_->load_relation = pg::quote_identifier(kStageName);
   if (auto dropped = exec("DROP TABLE IF EXISTS pg_temp." + plan_->load_relation,
                           "cannot drop the staging table");
@@ -314,8 +326,8 @@ sdk::Result<void> TableWriter::prepare_existing(
   std::string select_list;
   for (size_t i = 0; i < plan_->names.size(); ++i) {
     if (i) select_list += ", ";
-    select_list += pg::quote_identifier(plan_->names[i]);
-    if (!cast_to[i].empty()) select_list += "::" + cast_to[i];
+    select_list +=
+        select_override[i].empty() ? pg::quote_identifier(plan_->names[i]) : select_override[i];
   }
   const std::string seq = pg::quote_identifier(kSequenceColumn);
   const std::string columns_sql = pg::quote_identifier_list(plan_->names);

@@ -15,8 +15,9 @@
 // The table is created from the first batch's Arrow schema (type_mapping.hpp)
 // with the stream's primary key. A later batch with another schema is
 // checked again against the policies: new column add/ignore/fail, removed
-// column ignore/fail, type change fail/coerce (a cast from a staging table)
-// and nullability change allow/fail. set-null is refused.
+// column ignore/fail, type change fail/coerce/null (a cast, or a typed NULL
+// with a warning, selected from a staging table) and nullability change
+// allow/fail.
 //
 // A batch the server rejects as data (SQLSTATE 22/23, or a value the encoder
 // cannot write) is retried row by row under savepoints when on_data_error is
