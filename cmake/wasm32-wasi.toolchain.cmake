@@ -17,8 +17,9 @@ set(CMAKE_SYSROOT /usr)
 # No exceptions: Debian's wasm libc++ is built without them. The reactor model
 # (the module exports `_initialize` and the host calls exports repeatedly) is a
 # link-time choice: clang refuses -mexec-model when only compiling.
-set(CMAKE_C_FLAGS_INIT "-msimd128")
-set(CMAKE_CXX_FLAGS_INIT "-msimd128 -fno-exceptions -fno-rtti")
+# SIMD and bulk memory (memory.copy/fill) are on in every wasmtime we support.
+set(CMAKE_C_FLAGS_INIT "-msimd128 -mbulk-memory")
+set(CMAKE_CXX_FLAGS_INIT "-msimd128 -mbulk-memory -fno-exceptions -fno-rtti")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-mexec-model=reactor -Wl,--gc-sections")
 set(CMAKE_EXECUTABLE_SUFFIX ".wasm")
 

@@ -57,6 +57,11 @@ std::expected<std::unique_ptr<WasmEngine>, std::string> WasmEngine::create(Optio
   wasmtime_config_epoch_interruption_set(config, true);
   wasmtime_config_cranelift_opt_level_set(config, WASMTIME_OPT_LEVEL_SPEED);
   wasmtime_config_parallel_compilation_set(config, true);
+  // For profiling guests with `perf`: wasmtime writes /tmp/perf-<pid>.map so
+  // perf can name JIT-compiled guest functions.
+  if (const char* perfmap = std::getenv("RAPIDBYTE_WASM_PERFMAP"); perfmap && *perfmap == '1') {
+    wasmtime_config_profiler_set(config, WASMTIME_PROFILING_STRATEGY_PERFMAP);
+  }
   EnginePtr engine(wasm_engine_new_with_config(config));  // takes ownership of config
   if (!engine) return std::unexpected("cannot create the wasmtime engine");
   return std::unique_ptr<WasmEngine>(new WasmEngine(std::move(engine), std::move(options)));

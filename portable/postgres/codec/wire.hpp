@@ -35,9 +35,13 @@ void append_be(std::vector<uint8_t>& out, T value) {
                          std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>>>;
   U v;
   std::memcpy(&v, &value, sizeof(T));
-  for (int i = static_cast<int>(sizeof(T)) - 1; i >= 0; --i) {
-    out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  // One insert, not sizeof(T) push_backs: this runs for every value of a
+  // COPY stream, and each push_back checks the capacity again.
+  uint8_t bytes[sizeof(T)];
+  for (size_t i = 0; i < sizeof(T); ++i) {
+    bytes[i] = static_cast<uint8_t>(v >> (8 * (sizeof(T) - 1 - i)));
   }
+  out.insert(out.end(), bytes, bytes + sizeof(T));
 }
 
 inline std::string_view as_text(std::span<const uint8_t> bytes) {
