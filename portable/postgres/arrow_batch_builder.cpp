@@ -1,5 +1,7 @@
 #include "portable/postgres/arrow_batch_builder.hpp"
 
+#include "portable/arrow/binary_builder.hpp"
+
 namespace rapidbyte::postgres {
 
 Result<ArrowBatchBuilder> ArrowBatchBuilder::make(const std::vector<ColumnSpec>& columns,
@@ -57,12 +59,46 @@ Result<void> ArrowBatchBuilder::append_row(std::span<const ColumnValue> row) {
   return {};
 }
 
+namespace {
+
+// Bytes of value data a utf8/binary builder holds (0 for other builders).
+int64_t var_binary_data_length(const arrow::ArrayBuilder& builder) {
+  switch (builder.type().layout()) {
+    case arrow::Layout::kVarBinary:
+      return static_cast<const arrow::VarBinaryBuilder<int32_t>&>(builder).data_length();
+    case arrow::Layout::kLargeVarBinary:
+      return static_cast<const arrow::VarBinaryBuilder<int64_t>&>(builder).data_length();
+    default:
+      return 0;
+  }
+}
+
+void reserve_var_binary_data(arrow::ArrayBuilder& builder, int64_t bytes) {
+  switch (builder.type().layout()) {
+    case arrow::Layout::kVarBinary:
+      static_cast<arrow::VarBinaryBuilder<int32_t>&>(builder).reserve_data(bytes);
+      break;
+    case arrow::Layout::kLargeVarBinary:
+      static_cast<arrow::VarBinaryBuilder<int64_t>&>(builder).reserve_data(bytes);
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace
+
 Result<arrow::RecordBatch> ArrowBatchBuilder::finish_batch() {
   std::vector<arrow::Array> columns;
   for (auto& builder : builders_) {
+    const int64_t data_bytes = var_binary_data_length(*builder);
     auto array = builder->finish();
     if (!array) return fail(data_error(array.error().message));
     columns.push_back(std::move(*array));
+    // The next batch is most likely the size of this one: reserving that now
+    // saves the buffers regrowing (and copying themselves) value by value.
+    builder->reserve(rows_);
+    reserve_var_binary_data(*builder, data_bytes);
   }
   const int64_t rows = rows_;
   rows_ = 0;
