@@ -32,7 +32,7 @@ class NumericTextCodec : public ValueCodec {
       const std::span<const uint8_t> v = arrow::FixedSizeBinaryArray(a).value(row);
       __int128 unscaled;
       std::memcpy(&unscaled, v.data(), sizeof unscaled);
-      return numeric_text_to_binary(decimal128_to_text(unscaled, a.type().scale()), out);
+      return decimal128_to_numeric_binary(unscaled, a.type().scale(), out);
     }
     RB_PG_ASSIGN_OR_RETURN(std::string_view text, wire::string_slot(a, row));
     return numeric_text_to_binary(text, out);
@@ -47,8 +47,8 @@ class NumericDecimalCodec : public ValueCodec {
     return arrow::field(std::move(name), arrow::decimal128(precision_, scale_));
   }
   Result<void> decode(std::span<const uint8_t> bytes, arrow::ArrayBuilder& b) const override {
-    RB_PG_ASSIGN_OR_RETURN(std::string text, numeric_binary_to_text(bytes));
-    RB_PG_ASSIGN_OR_RETURN(__int128 unscaled, text_to_decimal128(text, precision_, scale_));
+    RB_PG_ASSIGN_OR_RETURN(__int128 unscaled,
+                           numeric_binary_to_decimal128(bytes, precision_, scale_));
     uint8_t le[16];
     std::memcpy(le, &unscaled, sizeof le);  // wasm32 and x86-64 are little-endian
     static_cast<arrow::FixedSizeBinaryBuilder&>(b).append(std::span<const uint8_t>(le, 16));

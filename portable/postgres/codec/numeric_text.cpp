@@ -1,6 +1,8 @@
 #include "portable/postgres/codec/numeric_text.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <optional>
 
 #include "portable/postgres/codec/wire.hpp"
 
@@ -180,6 +182,126 @@ Result<__int128> text_to_decimal128(std::string_view text, int32_t precision, in
   }
   for (size_t i = frac_part.size(); i < static_cast<size_t>(std::max(scale, 0)); ++i) v *= 10;
   return negative ? -v : v;
+}
+
+}  // namespace rapidbyte::postgres
+
+namespace rapidbyte::postgres {
+namespace {
+
+constexpr uint64_t kPow10[20] = {1ull,
+                                 10ull,
+                                 100ull,
+                                 1000ull,
+                                 10000ull,
+                                 100000ull,
+                                 1000000ull,
+                                 10000000ull,
+                                 100000000ull,
+                                 1000000000ull,
+                                 10000000000ull,
+                                 100000000000ull,
+                                 1000000000000ull,
+                                 10000000000000ull,
+                                 100000000000000ull,
+                                 1000000000000000ull,
+                                 10000000000000000ull,
+                                 100000000000000000ull,
+                                 1000000000000000000ull,
+                                 10000000000000000000ull};
+
+// The 64-bit fast paths cover scales up to 16: the fraction, padded to whole
+// base-10000 digits (at most 3 more decimal digits), still fits 64 bits.
+constexpr int32_t kMaxFastScale = 16;
+
+// |unscaled| when it fits 64 bits.
+std::optional<uint64_t> magnitude64(__int128 unscaled) {
+  const unsigned __int128 magnitude =
+      unscaled < 0 ? -static_cast<unsigned __int128>(unscaled) : unscaled;
+  if (magnitude > std::numeric_limits<uint64_t>::max()) return std::nullopt;
+  return static_cast<uint64_t>(magnitude);
+}
+
+}  // namespace
+
+Result<__int128> numeric_binary_to_decimal128(std::span<const uint8_t> bytes, int32_t precision,
+                                              int32_t scale) {
+  auto through_text = [&]() -> Result<__int128> {
+    RB_PG_ASSIGN_OR_RETURN(std::string text, numeric_binary_to_text(bytes));
+    return text_to_decimal128(text, precision, scale);
+  };
+  if (bytes.size() < 8 || scale < 0 || scale > kMaxFastScale) return through_text();
+  const int16_t ndigits = wire::load_be<int16_t>(bytes.data());
+  const int16_t weight = wire::load_be<int16_t>(bytes.data() + 2);
+  const uint16_t sign = wire::load_be<uint16_t>(bytes.data() + 4);
+  if ((sign != kPositive && sign != kNegative) || ndigits < 0 || ndigits > 5 ||
+      bytes.size() != 8 + 2 * static_cast<size_t>(ndigits)) {
+    return through_text();  // NaN, infinities, malformed or large: the text path decides
+  }
+  // value = digits (as one base-10000 integer) * 10^exponent.
+  uint64_t digits = 0;
+  for (int i = 0; i < ndigits; ++i) {
+    const int16_t d = wire::load_be<int16_t>(bytes.data() + 8 + 2 * i);
+    if (d < 0 || d > 9999 || __builtin_mul_overflow(digits, 10000u, &digits) ||
+        __builtin_add_overflow(digits, static_cast<uint64_t>(d), &digits)) {
+      return through_text();
+    }
+  }
+  const int exponent = 4 * (weight - ndigits + 1) + scale;
+  uint64_t magnitude = 0;
+  if (ndigits == 0) {
+    magnitude = 0;
+  } else if (exponent >= 0) {
+    if (exponent > 19 || __builtin_mul_overflow(digits, kPow10[exponent], &magnitude)) {
+      return through_text();
+    }
+  } else {
+    if (-exponent > 19 || digits % kPow10[-exponent] != 0) return through_text();
+    magnitude = digits / kPow10[-exponent];
+  }
+  if (precision < 20 && magnitude >= kPow10[precision]) return through_text();
+  const __int128 value = magnitude;
+  return sign == kNegative ? -value : value;
+}
+
+Result<void> decimal128_to_numeric_binary(__int128 unscaled, int32_t scale,
+                                          std::vector<uint8_t>& out) {
+  const std::optional<uint64_t> magnitude = magnitude64(unscaled);
+  if (!magnitude || scale < 0 || scale > kMaxFastScale) {
+    return numeric_text_to_binary(decimal128_to_text(unscaled, scale), out);
+  }
+  // Base-10000 digits, most significant first: the integer part's, then the
+  // fraction's padded on the right to whole digits.
+  int16_t groups[10];  // up to 5 integer digits (2^64 < 10^20) + 5 fraction digits
+  int count = 0;
+  uint64_t integer = *magnitude / kPow10[scale];
+  int16_t reversed[5];
+  int integer_groups = 0;
+  while (integer != 0) {
+    reversed[integer_groups++] = static_cast<int16_t>(integer % 10000);
+    integer /= 10000;
+  }
+  for (int i = integer_groups - 1; i >= 0; --i) groups[count++] = reversed[i];
+  const int fraction_groups = (scale + 3) / 4;
+  const uint64_t fraction = (*magnitude % kPow10[scale]) * kPow10[4 * fraction_groups - scale];
+  for (int i = fraction_groups - 1; i >= 0; --i) {
+    groups[count++] = static_cast<int16_t>(fraction / kPow10[4 * i] % 10000);
+  }
+  int weight = integer_groups - 1;
+  int first = 0;
+  while (first < count && groups[first] == 0) {
+    ++first;
+    --weight;
+  }
+  int last = count;
+  while (last > first && groups[last - 1] == 0) --last;
+  const bool zero = first == last;
+  wire::append_be(out, static_cast<int16_t>(last - first));
+  wire::append_be(out, static_cast<int16_t>(zero ? 0 : weight));
+  wire::append_be(out, unscaled < 0 && !zero ? kNegative : kPositive);
+  wire::append_be(out, static_cast<int16_t>(scale));
+  for (int i = first; i < last; ++i) wire::append_be(out, groups[i]);
+  return {};
 }
 
 }  // namespace rapidbyte::postgres

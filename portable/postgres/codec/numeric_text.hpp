@@ -29,4 +29,16 @@ std::string decimal128_to_text(__int128 unscaled, int32_t scale);
 // (NaN, infinities, too many digits, more fraction digits than `scale`).
 Result<__int128> text_to_decimal128(std::string_view text, int32_t precision, int32_t scale);
 
+// The unscaled decimal128 of a binary numeric, as
+// text_to_decimal128(numeric_binary_to_text(bytes), ...) gives it, without
+// the text in between for values whose magnitude fits 64 bits.
+Result<__int128> numeric_binary_to_decimal128(std::span<const uint8_t> bytes, int32_t precision,
+                                              int32_t scale);
+
+// Appends the binary numeric of an unscaled decimal128 with `scale` fraction
+// digits, byte for byte what numeric_text_to_binary(decimal128_to_text(...))
+// appends, without the text for values whose magnitude fits 64 bits.
+Result<void> decimal128_to_numeric_binary(__int128 unscaled, int32_t scale,
+                                          std::vector<uint8_t>& out);
+
 }  // namespace rapidbyte::postgres
