@@ -25,10 +25,13 @@
 # Environment: SLING_BIN (default: the binary of the PyPI wheel
 # sling-linux-amd64 if importable, else `sling` on PATH), PGCOPYDB_BIN
 # (default: pgcopydb on PATH), BENCH_PROFILES (default "narrow event wide"),
-# BENCH_TOOLS (default "psql rapidbyte pgcopydb sling").
+# BENCH_TOOLS (default "psql rapidbyte pgcopydb sling"), BENCH_REPEAT (runs per
+# tool, default 3; the table shows each tool's median).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rows="${1:-1000000}"
+repeat="${BENCH_REPEAT:-3}"
+[[ "$repeat" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_REPEAT must be a positive integer" >&2; exit 2; }
 [[ "$rows" =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [rows]" >&2; exit 2; }
 profiles=(${BENCH_PROFILES:-narrow event wide})
 tools=(${BENCH_TOOLS:-psql rapidbyte pgcopydb sling})
@@ -51,6 +54,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log() { printf '[bench] %s\n' "$*" >&2; }
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 now() { date +%s.%N; }
 
 eval "$("$root/scripts/throwaway-postgres.sh" start "$work/pg")"
@@ -175,7 +179,7 @@ available() {
 
 # --- run -----------------------------------------------------------------------
 
-declare -A secs bytes
+declare -A secs bytes status_of
 results=()
 for p in "${profiles[@]}"; do
   log "$p: seeding $rows rows"
@@ -186,29 +190,40 @@ for p in "${profiles[@]}"; do
   # Also warms the cache: the binary COPY stream's size, for MB/s.
   bytes[$p]="$(psql -X -q -d src -c "COPY $p TO STDOUT (FORMAT binary)" | wc -c)"
   log "$p: seeded in $(printf '%.1f' "$(echo "$(now) - $t0" | bc)") s, $((bytes[$p] / rows)) B/row, $((bytes[$p] / 1000000)) MB"
-  for tool in "${tools[@]}"; do
-    if ! available "$tool"; then
-      log "$p: $tool not installed, skipped"
-      continue
-    fi
-    recreate_target "$p"
-    sql dst "CHECKPOINT"
-    t0="$(now)"
-    status=ok
-    "run_$tool" "$p" || status=failed
-    t1="$(now)"
-    count="$(sql dst "SELECT count(*) FROM $p")"
-    [[ "$status" == ok && "$count" != "$rows" ]] && status="rows $count != $rows"
-    secs[$p,$tool]="$(echo "$t1 - $t0" | bc)"
-    log "$p: $tool $(printf '%.2f' "${secs[$p,$tool]}") s, $count rows ($status)"
-    results+=("$p|$tool|$status")
-    sql dst "DROP TABLE $p"
+  declare -A runs=()
+  for ((rep = 1; rep <= repeat; rep++)); do
+    # Tools take turns within a repetition, so a slow spell of the machine
+    # touches all of them rather than one.
+    for tool in "${tools[@]}"; do
+      if ! available "$tool"; then
+        ((rep == 1)) && log "$p: $tool not installed, skipped"
+        continue
+      fi
+      recreate_target "$p"
+      sql dst "CHECKPOINT"
+      t0="$(now)"
+      status=ok
+      "run_$tool" "$p" || status=failed
+      t1="$(now)"
+      count="$(sql dst "SELECT count(*) FROM $p")"
+      [[ "$status" == ok && "$count" != "$rows" ]] && status="rows $count != $rows"
+      runs[$tool]+="$(echo "$t1 - $t0" | bc) "
+      log "$p: $tool run $rep/$repeat $(printf '%.2f' "$(echo "$t1 - $t0" | bc)") s, $count rows ($status)"
+      [[ "$status" == ok ]] || status_of[$p,$tool]="$status"
+      sql dst "DROP TABLE $p"
+    done
   done
+  for tool in "${tools[@]}"; do
+    available "$tool" || continue
+    secs[$p,$tool]="$(median ${runs[$tool]})"
+    results+=("$p|$tool|${status_of[$p,$tool]:-ok}")
+  done
+  unset runs
   sql src "DROP TABLE $p"  # disk: the next profile starts on its own
 done
 
 echo
-echo "rows per profile: $rows; $(nproc) cores; PostgreSQL $(sql postgres 'SHOW server_version')"
+echo "rows per profile: $rows; median of $repeat runs per tool; $(nproc) cores; PostgreSQL $(sql postgres 'SHOW server_version')"
 echo
 echo "| profile | tool | seconds | rows/s | MB/s | vs psql pipe | rows checked |"
 echo "|---|---|---:|---:|---:|---:|---|"
