@@ -1,6 +1,7 @@
 #include "portable/regex/regex.hpp"
 
 #include "portable/regex/compiler.hpp"
+#include "portable/regex/lazy_dfa.hpp"
 #include "portable/regex/parser.hpp"
 #include "portable/regex/pike_vm.hpp"
 #include "portable/regex/program.hpp"
@@ -16,6 +17,7 @@ std::expected<Regex, Error> Regex::compile(std::string_view pattern, Options opt
 }
 
 bool Regex::search(std::string_view text) const {
+  if (LazyDfa::supports(*program_)) return LazyDfa(*program_).search(text);
   return pike_search(*program_, text, /*want_groups=*/false).has_value();
 }
 
@@ -38,6 +40,19 @@ std::optional<Match> Regex::find(std::string_view text) const {
 
 size_t Regex::group_count() const {
   return program_->groups;
+}
+
+Matcher::Matcher(Regex regex) : regex_(std::move(regex)) {
+  if (LazyDfa::supports(*regex_.program_)) dfa_ = std::make_unique<LazyDfa>(*regex_.program_);
+}
+
+Matcher::~Matcher() = default;
+Matcher::Matcher(Matcher&&) noexcept = default;
+Matcher& Matcher::operator=(Matcher&&) noexcept = default;
+
+bool Matcher::search(std::string_view text) {
+  if (dfa_) return dfa_->search(text);
+  return regex_.search(text);
 }
 
 }  // namespace rapidbyte::regex

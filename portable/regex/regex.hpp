@@ -25,8 +25,10 @@
 //
 // Limits: a repetition count may be at most kMaxRepeat and the compiled
 // program at most kMaxProgramSize instructions, so {n,m} cannot blow up
-// memory. A compiled Regex is immutable; searching allocates scratch per
-// call, so one Regex may be shared by many threads.
+// memory. A compiled Regex is immutable and may be shared by many threads;
+// each search builds its scratch afresh. For many searches with one pattern
+// use a Matcher, which keeps a lazily built DFA (lazy_dfa.hpp) between
+// searches: one table lookup per character once warm.
 //
 //   auto re = regex::Regex::compile("^[a-z]+@[a-z]+\\.com$");
 //   if (!re) return fail(re.error().message, re.error().position);
@@ -65,7 +67,8 @@ struct Match {
   std::vector<std::optional<std::string_view>> groups;
 };
 
-struct Program;  // compiled form, defined in regex_program.hpp
+struct Program;  // compiled form, defined in program.hpp
+class LazyDfa;
 
 class Regex {
  public:
@@ -86,8 +89,27 @@ class Regex {
   Regex(std::string pattern, std::shared_ptr<const Program> program)
       : pattern_(std::move(pattern)), program_(std::move(program)) {}
 
+  friend class Matcher;
+
   std::string pattern_;
   std::shared_ptr<const Program> program_;
+};
+
+// Matcher: a Regex with the cache that makes repeated searches fast. Same
+// results as the Regex's own methods. Not thread-safe: one per thread.
+class Matcher {
+ public:
+  explicit Matcher(Regex regex);
+  ~Matcher();
+  Matcher(Matcher&&) noexcept;
+  Matcher& operator=(Matcher&&) noexcept;
+
+  bool search(std::string_view text);
+  const Regex& regex() const { return regex_; }
+
+ private:
+  Regex regex_;
+  std::unique_ptr<LazyDfa> dfa_;  // null when the program needs the Pike VM
 };
 
 }  // namespace rapidbyte::regex

@@ -132,5 +132,44 @@ TEST(RegexTest, PatternErrorsNameWhatAndWhere) {
             "pattern too large: compiles to more than 20000 instructions at 0");
 }
 
+// search() runs a lazily built DFA, find() the Pike VM: on every pattern and
+// text they must agree, and a Matcher (DFA kept across searches) with them.
+TEST(RegexTest, DfaAndPikeVmAgree) {
+  const char* patterns[] = {
+      "abc",      "^abc",          "abc$",        "^$",        "$",     "^",        "a*",
+      "^a+b?$",   "(a|ab)(c|bcd)", "x|^y",        "y$|^x",     "[^a]b", "^(ab)*$",  "é.$",
+      "^.{2,3}$", "(?i)AbC",       "\\d{2}-\\d+", "^[a-c]*c$", "a{0}b", "(^a|b$)c?"};
+  const char* texts[] = {"",     "a",  "abc",  "xabc", "abcx", "ab",  "abcd", "y",   "xy",
+                         "yx",   "bb", "ab",   "abab", "aba",  "héé", "é",    "ABC", "12-345",
+                         "x12-", "cc", "acbc", "b",    "bc",   "ac",  "aaaab"};
+  for (const char* p : patterns) {
+    auto re = Regex::compile(p);
+    ASSERT_TRUE(re) << p << ": " << re.error().message;
+    Matcher matcher(*re);
+    for (const char* t : texts) {
+      const bool pike = re->find(t).has_value();
+      EXPECT_EQ(re->search(t), pike) << "pattern " << p << " text '" << t << "'";
+      EXPECT_EQ(matcher.search(t), pike) << "pattern " << p << " text '" << t << "' (matcher)";
+    }
+  }
+}
+
+TEST(RegexTest, MatcherStaysCorrectWhenItsCacheIsFlushed) {
+  // Many distinct DFA states: (a|b)*a(a|b){12} needs 2^13 of them, more than kMaxStates.
+  auto re = Regex::compile("^(a|b)*a(a|b){12}$");
+  ASSERT_TRUE(re);
+  Matcher matcher(*re);
+  std::string text;
+  uint32_t x = 12345;
+  for (int i = 0; i < 20000; ++i) {
+    x = x * 1103515245 + 12345;
+    text += (x >> 16) & 1 ? 'a' : 'b';
+  }
+  for (size_t end = 13; end < text.size(); end += 997) {
+    const std::string_view t(text.data(), end);
+    EXPECT_EQ(matcher.search(t), t[t.size() - 13] == 'a') << end;
+  }
+}
+
 }  // namespace
 }  // namespace rapidbyte::regex

@@ -27,8 +27,9 @@ __int128 integer_bound(double bound, bool lower) {
 struct RowValidator::Bound {
   const Rule* rule = nullptr;
   int column = -1;
-  bool text = false;     // text column (else binary, for max_length)
-  bool integer = false;  // integer column (range, allowed)
+  std::optional<regex::Matcher> matcher;  // kRegex
+  bool text = false;                      // text column (else binary, for max_length)
+  bool integer = false;                   // integer column (range, allowed)
   __int128 min_int = 0;
   __int128 max_int = 0;
   std::unordered_set<std::string> allowed_text;
@@ -71,6 +72,7 @@ sdk::Result<void> RowValidator::bind(std::shared_ptr<const arrow::Schema> schema
           break;
         case RuleKind::kRegex:
           if (!b.text) return type_error(rule.kind, "a text (utf8)");
+          b.matcher.emplace(*rule.regex);
           break;
         case RuleKind::kMaxLength:
           if (!b.text && !cells::is_binary(type)) return type_error(rule.kind, "a text or binary");
@@ -109,7 +111,7 @@ sdk::Result<std::vector<std::optional<size_t>>> RowValidator::check(
   // Column at a time for every rule but unique.
   std::vector<size_t> unique_rules;
   for (size_t r = 0; r < bound_.size(); ++r) {
-    const Bound& b = bound_[r];
+    Bound& b = bound_[r];
     const Rule& rule = *b.rule;
     if (rule.kind == RuleKind::kUnique) {
       unique_rules.push_back(r);
@@ -126,7 +128,7 @@ sdk::Result<std::vector<std::optional<size_t>>> RowValidator::check(
           ok = !null;
           break;
         case RuleKind::kRegex:
-          ok = null || rule.regex->search(cells::bytes(array, row));
+          ok = null || b.matcher->search(cells::bytes(array, row));
           break;
         case RuleKind::kMaxLength: {
           if (null) break;
