@@ -214,6 +214,32 @@ TEST_F(TransformPgTest, MaskHashesRedactsMasksAndNullsColumns) {
             "id text, name text, email text, phone text, ssn text");
 }
 
+// The salt is a secret: not in the summary, the logs (-vv) or an error.
+TEST_F(TransformPgTest, MaskNeverPrintsItsSalt) {
+  src().exec(
+      "CREATE TABLE secrets (id int PRIMARY KEY, email text);"
+      "INSERT INTO secrets VALUES (1, 'a@b.c');");
+  const auto dir = cache_dir_ / "mask_salt";
+  std::filesystem::create_directories(dir);
+  ::setenv("RB_TEST_SECRET_SALT", "s3cr3t-salt-value", 1);
+  for (const std::string column : {"email", "nosuch"}) {
+    const auto pipeline = dir / ("pipeline_" + column + ".yaml");
+    std::ofstream(pipeline) << with_transform(pipeline_yaml("secrets", "{name: secrets}"),
+                                              R"(- use: mask
+    config: {"salt": "${RB_TEST_SECRET_SALT}", "columns": {")" +
+                                                  column + R"(": {"method": "hash"}}})")
+                            << "state: {connection: " << (dir / "state.db").string() << "}\n";
+    for (const bool json : {true, false}) {
+      std::vector<std::string> argv = {RAPIDBYTE_BINARY,        "-vv", "--connector-dir",
+                                       RAPIDBYTE_CONNECTOR_DIR, "run", pipeline.string()};
+      if (json) argv.insert(argv.begin() + 5, "--json");
+      const auto result = run_command(argv);
+      EXPECT_EQ(result.exit_code, column == "email" ? 0 : 1) << result.output;
+      EXPECT_EQ(result.output.find("s3cr3t"), std::string::npos) << result.output;
+    }
+  }
+}
+
 TEST_F(TransformPgTest, BadTransformConfigsFailWithExactErrors) {
   src().exec(
       "CREATE TABLE accounts (id int PRIMARY KEY, age int, email text);"
