@@ -168,6 +168,28 @@ TEST_F(TransformPgTest, ValidateFailStopsTheRunAtTheFirstBadRecord) {
   EXPECT_EQ(report.streams.at(0).root_error()->code, "VALIDATION_FAILED");
 }
 
+TEST_F(TransformPgTest, ValidateRangesOnDatesAndTimestamps) {
+  src().exec(
+      "CREATE TABLE visits (id int PRIMARY KEY, day date, at timestamptz, local_at timestamp);"
+      "INSERT INTO visits VALUES"
+      " (1, '2024-03-01', '2024-03-01 09:00:00+00', '2024-03-01 09:00:00'),"
+      " (2, '2023-12-31', '2024-03-01 09:00:00+00', '2024-03-01 09:00:00'),"
+      " (3, '2024-03-01', '2024-03-01 12:00:00.000001+02', '2024-03-01 09:00:00'),"
+      " (4, '2024-03-01', '2024-03-01 12:00:00+02', '2024-03-01 23:59:59.999999'),"
+      " (5, '2024-03-01', '2024-03-01 09:00:00+00', '2024-03-02 00:00:00'),"
+      " (6, NULL, NULL, NULL);");
+  const std::string validate = R"(- use: validate
+    config: {"on_fail": "skip", "columns": {
+      "day": {"range": {"min": "2024-01-01"}},
+      "at": {"range": {"max": "2024-03-01T10:00:00Z"}},
+      "local_at": {"range": {"max": "2024-03-01 23:59:59.999999"}}}})";
+  auto report =
+      run_pipeline(with_transform(pipeline_yaml("visits", "{name: visits}"), validate), "visits");
+  ASSERT_TRUE(report.succeeded()) << report.first_error();
+  auto d = dst();
+  EXPECT_EQ(d.value("SELECT string_agg(id::text, ',' ORDER BY id) FROM visits"), "1,4,6");
+}
+
 std::string hex_hmac(const std::string& key, const std::string& value) {
   const auto digest = crypto::hmac_sha256(
       std::span(reinterpret_cast<const uint8_t*>(key.data()), key.size()), value);
@@ -274,8 +296,8 @@ TEST_F(TransformPgTest, BadTransformConfigsFailWithExactErrors) {
   EXPECT_EQ(run_error(R"(- use: validate
     config: {"columns": {"email": {"range": {"max": 10}}}})",
                       "range_on_text"),
-            "accounts: rule 'range' on column 'email': needs a numeric column, but the column is "
-            "utf8");
+            "accounts: rule 'range' on column 'email': needs a numeric, date or timestamp "
+            "column, but the column is utf8");
   EXPECT_EQ(run_error(R"(- use: validate
     config: {"columns": {"phone": {"not_null": true}}})",
                       "unknown_column"),

@@ -2,6 +2,7 @@
 // rule, per-rule counts, uniqueness over a run and its memory limit, and the
 // exact config and schema errors.
 #include "guest/connectors/transform-validate/row_validator.hpp"
+#include "guest/connectors/transform-validate/temporal_bound.hpp"
 
 #include <gtest/gtest.h>
 
@@ -68,6 +69,80 @@ TEST(RowValidatorTest, RangeIsExactForIntegersAndAllowedMatchesValues) {
   EXPECT_EQ(*failed, (Failures{std::nullopt, 0, 0, std::nullopt, 1}));
 }
 
+TEST(RowValidatorTest, RangeOnDatesAndTimestampsTakesIsoBounds) {
+  auto v = validator(R"({"columns": {
+      "day": {"range": {"min": "2024-01-01", "max": "2024-12-31"}},
+      "at": {"range": {"max": "2024-06-01T12:00:00+02:00"}}}})");
+  auto days = [](std::vector<std::optional<int32_t>> values) {
+    arrow::PrimitiveBuilder<int32_t> b(arrow::date32());
+    for (auto v : values) v ? b.append(*v) : b.append_null();
+    return *b.finish();
+  };
+  auto micros = [](std::vector<std::optional<int64_t>> values) {
+    arrow::PrimitiveBuilder<int64_t> b(arrow::timestamp(arrow::TimeUnit::kMicro, "UTC"));
+    for (auto v : values) v ? b.append(*v) : b.append_null();
+    return *b.finish();
+  };
+  // 19723 = 2024-01-01, 20088 = 2024-12-31; 1717236000000000 us = 2024-06-01T10:00:00Z.
+  const auto batch =
+      make_batch({arrow::field("day", arrow::date32()),
+                  arrow::field("at", arrow::timestamp(arrow::TimeUnit::kMicro, "UTC"))},
+                 {days({19723, 19722, 20088, 20089, std::nullopt}),
+                  micros({1717236000000000, 0, 1717236000000001, std::nullopt, 1717236000000000})});
+  ASSERT_TRUE(v.bind(batch.schema()));
+  EXPECT_EQ(*v.check(batch), (Failures{std::nullopt, 0, 1, 0, std::nullopt}));
+}
+
+TEST(RowValidatorTest, DateBoundsMustParseForTheColumn) {
+  const auto batch = make_batch(
+      {arrow::field("day", arrow::date32()),
+       arrow::field("at", arrow::timestamp(arrow::TimeUnit::kMilli))},
+      {*arrow::PrimitiveBuilder<int32_t>(arrow::date32()).finish(),
+       *arrow::PrimitiveBuilder<int64_t>(arrow::timestamp(arrow::TimeUnit::kMilli)).finish()});
+  auto bind_error = [&](const std::string& config) {
+    auto v = validator(config);
+    auto bound = v.bind(batch.schema());
+    return bound ? "bound" : bound.error().message;
+  };
+  EXPECT_EQ(bind_error(R"({"columns": {"day": {"range": {"min": "2023-02-29"}}}})"),
+            "rule 'range' on column 'day': min '2023-02-29' is not a date (YYYY-MM-DD)");
+  EXPECT_EQ(bind_error(R"({"columns": {"day": {"range": {"max": 5}}}})"),
+            "rule 'range' on column 'day': max must be a date string for a date32 column");
+  EXPECT_EQ(bind_error(R"({"columns": {"at": {"range": {"min": "2024-01-01T00:00:00.0001"}}}})"),
+            "rule 'range' on column 'at': min '2024-01-01T00:00:00.0001' is not a timestamp "
+            "(YYYY-MM-DD[THH:MM:SS[.fraction]][Z|+HH:MM]) within the precision and span of "
+            "timestamp[ms]");
+  EXPECT_EQ(
+      bind_error(R"({"columns": {"at": {"range": {"min": "2024-02-01", "max": "2024-01-01"}}}})"),
+      "rule 'range' on column 'at': min is later than max");
+  EXPECT_EQ(bind_error(R"({"columns": {"at": {"range": {"min": "2024-01-01 10:00:00.5Z"}}}})"),
+            "bound");
+}
+
+TEST(TemporalBoundTest, ParsesIsoDatesAndTimestampsExactly) {
+  using arrow::TimeUnit;
+  using connectors::validate::parse_date_days;
+  using connectors::validate::parse_timestamp;
+  EXPECT_EQ(parse_date_days("1970-01-01"), 0);
+  EXPECT_EQ(parse_date_days("2024-02-29"), 19782);
+  EXPECT_EQ(parse_date_days("1969-12-31"), -1);
+  EXPECT_EQ(parse_date_days("0001-01-01"), -719162);
+  EXPECT_EQ(parse_date_days("2023-02-29"), std::nullopt);
+  EXPECT_EQ(parse_date_days("2024-13-01"), std::nullopt);
+  EXPECT_EQ(parse_date_days("2024-1-01"), std::nullopt);
+  EXPECT_EQ(parse_date_days("2024-01-01T00:00:00"), std::nullopt);
+  EXPECT_EQ(parse_timestamp("1970-01-02", TimeUnit::kSecond), 86400);
+  EXPECT_EQ(parse_timestamp("1970-01-01T00:00:01.5", TimeUnit::kMilli), 1500);
+  EXPECT_EQ(parse_timestamp("1970-01-01 00:00:00.000001Z", TimeUnit::kNano), 1000);
+  EXPECT_EQ(parse_timestamp("1970-01-01T02:00:00+02:00", TimeUnit::kMicro), 0);
+  EXPECT_EQ(parse_timestamp("1970-01-01T00:00:00-0130", TimeUnit::kSecond), 5400);
+  EXPECT_EQ(parse_timestamp("1970-01-01T00:00:00.5", TimeUnit::kSecond), std::nullopt);
+  EXPECT_EQ(parse_timestamp("1970-01-01T24:00:00", TimeUnit::kSecond), std::nullopt);
+  EXPECT_EQ(parse_timestamp("1970-01-01T00:00", TimeUnit::kSecond), std::nullopt);
+  EXPECT_EQ(parse_timestamp("2300-01-01", TimeUnit::kNano), std::nullopt);  // past int64 ns
+  EXPECT_EQ(parse_timestamp("2300-01-01", TimeUnit::kMicro), 10413792000000000);
+}
+
 TEST(RowValidatorTest, UniqueHoldsOverTheRunAndOnlyForRowsThatPass) {
   auto v = validator(R"({"columns": {"k": {"unique": true}, "v": {"not_null": true}}})");
   auto batch = [](std::vector<std::optional<std::string>> keys,
@@ -112,7 +187,8 @@ TEST(RowValidatorTest, RulesThatDoNotFitTheSchemaAreConfigErrors) {
   EXPECT_EQ(bind_error(R"({"columns": {"age": {"regex": "^1"}}})"),
             "rule 'regex' on column 'age': needs a text (utf8) column, but the column is int32");
   EXPECT_EQ(bind_error(R"({"columns": {"email": {"range": {"min": 1}}}})"),
-            "rule 'range' on column 'email': needs a numeric column, but the column is utf8");
+            "rule 'range' on column 'email': needs a numeric, date or timestamp column, but the "
+            "column is utf8");
   EXPECT_EQ(bind_error(R"({"columns": {"id": {"allowed": ["1"]}}})"),
             "rule 'allowed' on column 'id': needs a text (utf8) column, but the column is int64");
   EXPECT_EQ(bind_error(R"({"columns": {"email": {"allowed": [1]}}})"),

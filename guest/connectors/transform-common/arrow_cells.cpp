@@ -76,8 +76,10 @@ __int128 integer(const arrow::Array& array, int64_t row) {
     case TypeId::kInt16:
       return load<int16_t>(array, row);
     case TypeId::kInt32:
+    case TypeId::kDate32:
       return load<int32_t>(array, row);
     case TypeId::kInt64:
+    case TypeId::kTimestamp:
       return load<int64_t>(array, row);
     case TypeId::kUInt8:
       return load<uint8_t>(array, row);

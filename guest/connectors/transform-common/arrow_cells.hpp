@@ -28,7 +28,8 @@ bool is_numeric(const arrow::DataType& type);
 // The bytes of a text or binary cell. REQUIRES: is_text or is_binary, row valid.
 std::string_view bytes(const arrow::Array& array, int64_t row);
 
-// An integer cell, exactly. REQUIRES: is_integer, row valid.
+// An integer cell exactly, or the integer encoding of a date32 (days) or
+// timestamp (ticks) cell. REQUIRES: is_integer or date32 or timestamp.
 __int128 integer(const arrow::Array& array, int64_t row);
 
 // A numeric cell as a double (decimal128 rounded). REQUIRES: is_numeric.

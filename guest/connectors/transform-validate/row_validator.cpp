@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "guest/connectors/transform-common/arrow_cells.hpp"
+#include "guest/connectors/transform-validate/temporal_bound.hpp"
 
 namespace rapidbyte::connectors::validate {
 
@@ -21,6 +22,62 @@ __int128 integer_bound(double bound, bool lower) {
   return static_cast<__int128>(rounded);
 }
 
+// How a range rule compares on its column: as exact integers (integer,
+// date and timestamp columns, in the column's own encoding) or as doubles.
+struct RangeBounds {
+  bool exact = false;
+  __int128 min_int = -kInt128Max;
+  __int128 max_int = kInt128Max;
+  std::optional<double> min_num;
+  std::optional<double> max_num;
+};
+
+sdk::Result<RangeBounds> bind_range(const Rule& rule, const std::string& column,
+                                    const arrow::DataType& type) {
+  const bool date = type.id() == arrow::TypeId::kDate32;
+  const bool temporal = date || type.id() == arrow::TypeId::kTimestamp;
+  auto fail = [&](const std::string& problem) {
+    return sdk::config_error(rule_label(RuleKind::kRange, column) + ": " + problem, kCode);
+  };
+  if (!cells::is_numeric(type) && !temporal) {
+    return fail("needs a numeric, date or timestamp column, but the column is " + type.to_string());
+  }
+  RangeBounds r;
+  r.exact = cells::is_integer(type) || temporal;
+  for (const bool lower : {true, false}) {
+    const auto& bound = lower ? rule.min : rule.max;
+    if (!bound) continue;
+    const std::string name = lower ? "min" : "max";
+    __int128& exact = lower ? r.min_int : r.max_int;
+    if (!temporal) {
+      if (bound->index() != 0) return fail(name + " must be a number for a numeric column");
+      const double v = std::get<double>(*bound);
+      if (r.exact) {
+        exact = integer_bound(v, lower);
+      } else {
+        (lower ? r.min_num : r.max_num) = v;
+      }
+      continue;
+    }
+    if (bound->index() != 1) {
+      return fail(name + " must be a " + (date ? "date" : "timestamp") + " string for a " +
+                  type.to_string() + " column");
+    }
+    const std::string& text = std::get<std::string>(*bound);
+    const auto parsed = date ? parse_date_days(text) : parse_timestamp(text, type.unit());
+    if (!parsed) {
+      return fail(name + " '" + text + "' is not a " +
+                  (date ? std::string("date (YYYY-MM-DD)")
+                        : "timestamp (YYYY-MM-DD[THH:MM:SS[.fraction]][Z|+HH:MM]) within the "
+                          "precision and span of " +
+                              type.to_string()));
+    }
+    exact = *parsed;
+  }
+  if (temporal && r.min_int > r.max_int) return fail("min is later than max");
+  return r;
+}
+
 }  // namespace
 
 // A rule bound to a column of the current schema, with its lookups prepared.
@@ -29,9 +86,8 @@ struct RowValidator::Bound {
   int column = -1;
   std::optional<regex::Matcher> matcher;  // kRegex
   bool text = false;                      // text column (else binary, for max_length)
-  bool integer = false;                   // integer column (range, allowed)
-  __int128 min_int = 0;
-  __int128 max_int = 0;
+  bool integer = false;                   // integer column (allowed)
+  RangeBounds range;                      // kRange
   std::unordered_set<std::string> allowed_text;
   std::unordered_set<int64_t> allowed_int;
 };
@@ -77,11 +133,12 @@ sdk::Result<void> RowValidator::bind(std::shared_ptr<const arrow::Schema> schema
         case RuleKind::kMaxLength:
           if (!b.text && !cells::is_binary(type)) return type_error(rule.kind, "a text or binary");
           break;
-        case RuleKind::kRange:
-          if (!cells::is_numeric(type)) return type_error(rule.kind, "a numeric");
-          b.min_int = rule.min ? integer_bound(*rule.min, true) : -kInt128Max;
-          b.max_int = rule.max ? integer_bound(*rule.max, false) : kInt128Max;
+        case RuleKind::kRange: {
+          auto range = bind_range(rule, column.column, type);
+          if (!range) return std::unexpected(range.error());
+          b.range = *range;
           break;
+        }
         case RuleKind::kAllowed: {
           const bool strings = std::holds_alternative<std::string>(rule.allowed.front());
           if (strings && !b.text) return type_error(rule.kind, "a text (utf8)");
@@ -138,12 +195,13 @@ sdk::Result<std::vector<std::optional<size_t>>> RowValidator::check(
         }
         case RuleKind::kRange:
           if (null) break;
-          if (b.integer) {
+          if (b.range.exact) {
             const __int128 v = cells::integer(array, row);
-            ok = v >= b.min_int && v <= b.max_int;
+            ok = v >= b.range.min_int && v <= b.range.max_int;
           } else {
             const double v = cells::number(array, row);
-            ok = !std::isnan(v) && (!rule.min || v >= *rule.min) && (!rule.max || v <= *rule.max);
+            ok = !std::isnan(v) && (!b.range.min_num || v >= *b.range.min_num) &&
+                 (!b.range.max_num || v <= *b.range.max_num);
           }
           break;
         case RuleKind::kAllowed:

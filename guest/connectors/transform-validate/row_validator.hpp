@@ -9,7 +9,9 @@
 //   - A null passes every rule but not_null (as in SQL).
 //   - max_length counts code points for text and bytes for binary.
 //   - range compares integers exactly and floating point and decimal128
-//     values as doubles; NaN is outside every range.
+//     values as doubles; NaN is outside every range. On date32 and timestamp
+//     columns its bounds are ISO-8601 strings (temporal_bound.hpp), compared
+//     exactly in the column's encoding.
 //   - unique is checked after every other rule of the row, over the whole
 //     run, and a key is remembered only for rows that pass every rule (a
 //     dropped row does not make a later row a duplicate). Keys are the

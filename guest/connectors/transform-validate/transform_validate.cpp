@@ -144,7 +144,8 @@ RAPIDBYTE_MANIFEST({
             "regex": {"type": "string"},
             "max_length": {"type": "integer", "minimum": 0},
             "range": {"type": "object", "minProperties": 1, "additionalProperties": false,
-                      "properties": {"min": {"type": "number"}, "max": {"type": "number"}}},
+                      "properties": {"min": {"type": ["number", "string"]},
+                                     "max": {"type": ["number", "string"]}}},
             "allowed": {"type": "array", "minItems": 1,
                         "items": {"type": ["string", "integer"]}}
           }

@@ -48,13 +48,21 @@ sdk::Result<Rule> parse_rule(const std::string& column, std::string_view name,
       if (bound != "min" && bound != "max") {
         return rule_error(rule.kind, column, "unknown bound '" + std::string(bound) + "'");
       }
-      if (!it->value.IsNumber() || !std::isfinite(it->value.GetDouble())) {
-        return rule_error(rule.kind, column, std::string(bound) + " must be a finite number");
+      auto& target = bound == "min" ? rule.min : rule.max;
+      if (it->value.IsString()) {
+        target = std::string(it->value.GetString(), it->value.GetStringLength());
+      } else if (it->value.IsNumber() && std::isfinite(it->value.GetDouble())) {
+        target = it->value.GetDouble();
+      } else {
+        return rule_error(
+            rule.kind, column,
+            std::string(bound) + " must be a finite number or a date/timestamp string");
       }
-      (bound == "min" ? rule.min : rule.max) = it->value.GetDouble();
     }
     if (!rule.min && !rule.max) return rule_error(rule.kind, column, "needs min or max");
-    if (rule.min && rule.max && *rule.min > *rule.max) {
+    // Numbers are compared here; dates once parsed for the column (bind).
+    if (rule.min && rule.max && rule.min->index() == 0 && rule.max->index() == 0 &&
+        std::get<double>(*rule.min) > std::get<double>(*rule.max)) {
       return rule_error(rule.kind, column, "min is greater than max");
     }
     return rule;

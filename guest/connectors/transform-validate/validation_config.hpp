@@ -7,6 +7,7 @@
 //    "columns": {"email": {"not_null": true, "regex": "^[^@]+@[^@]+$",
 //                          "max_length": 254},
 //                "age": {"range": {"min": 0, "max": 150}},
+//                "signed_up": {"range": {"min": "2020-01-01"}},
 //                "status": {"allowed": ["active", "closed"]},
 //                "id": {"unique": true}}}
 //
@@ -35,9 +36,11 @@ const char* rule_name(RuleKind kind);
 
 struct Rule {
   RuleKind kind = RuleKind::kNotNull;
-  std::optional<regex::Regex> regex;                        // kRegex
-  std::optional<double> min;                                // kRange
-  std::optional<double> max;                                // kRange
+  std::optional<regex::Regex> regex;  // kRegex
+  // kRange: a number (numeric columns) or ISO-8601 text (date and timestamp
+  // columns, see temporal_bound.hpp); which one must fit the column.
+  std::optional<std::variant<double, std::string>> min;
+  std::optional<std::variant<double, std::string>> max;
   std::vector<std::variant<std::string, int64_t>> allowed;  // kAllowed
   uint64_t max_length = 0;                                  // kMaxLength
 };
