@@ -8,6 +8,7 @@
 
 #include <fstream>
 
+#include "portable/crypto/hex.hpp"
 #include "portable/crypto/hmac_sha256.hpp"
 #include "tests/connectors/connector_environment.hpp"
 #include "tests/support/run_command.hpp"
@@ -193,13 +194,7 @@ TEST_F(TransformPgTest, ValidateRangesOnDatesAndTimestamps) {
 std::string hex_hmac(const std::string& key, const std::string& value) {
   const auto digest = crypto::hmac_sha256(
       std::span(reinterpret_cast<const uint8_t*>(key.data()), key.size()), value);
-  std::string out;
-  for (uint8_t b : digest) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
+  return crypto::to_hex(digest);
 }
 
 TEST_F(TransformPgTest, MaskHashesRedactsMasksAndNullsColumns) {

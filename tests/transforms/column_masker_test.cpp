@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "portable/arrow/binary_array.hpp"
+#include "portable/crypto/hex.hpp"
 #include "portable/crypto/hmac_sha256.hpp"
 #include "tests/transforms/transform_test_batches.hpp"
 
@@ -41,13 +42,7 @@ std::vector<std::optional<std::string>> texts(const arrow::Array& array) {
 std::string hex_hmac(const std::string& key, const std::string& value) {
   const auto digest = crypto::hmac_sha256(
       std::span(reinterpret_cast<const uint8_t*>(key.data()), key.size()), value);
-  std::string out;
-  for (uint8_t b : digest) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
+  return crypto::to_hex(digest);
 }
 
 arrow::RecordBatch customers() {

@@ -3,6 +3,7 @@
 #include "guest/connectors/transform-common/arrow_cells.hpp"
 #include "portable/arrow/array_builder.hpp"
 #include "portable/arrow/binary_builder.hpp"
+#include "portable/crypto/hex.hpp"
 
 namespace rapidbyte::connectors::mask {
 
@@ -12,14 +13,6 @@ constexpr const char* kCode = "MASK_CONFIG";
 
 std::span<const uint8_t> as_bytes(const std::string& s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
-
-void append_hex(std::span<const uint8_t> bytes, std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (uint8_t b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
 }
 
 // `text` with all but its first `first` and last `last` code points
@@ -118,7 +111,7 @@ sdk::Result<arrow::Array> ColumnMasker::mask_column(const ColumnMask& mask,
           hmac_.update(text);
         }
         const auto digest = hmac_.finish();
-        append_hex(digest, value);
+        crypto::append_hex(digest, value);
         break;
       }
       case MaskMethod::kRedact:
