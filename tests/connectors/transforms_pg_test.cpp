@@ -129,16 +129,16 @@ TEST_F(TransformPgTest, ValidateSendsEachFailingRowToTheDeadLetterQueueWithItsRu
   // Each failing row is a dead letter naming its rule.
   EXPECT_EQ(dead_letters(state),
             (std::vector<std::string>{
-                "signups_dlq|VALIDATION_regex|column 'email' fails rule 'regex' "
+                "signups_dlq|VALIDATION_REGEX|column 'email' fails rule 'regex' "
                 "(^[a-z0-9.]+@[a-z0-9]+\\.[a-z]+$)|{\"id\":2,\"email\":\"bob@example\",\"age\":40,"
                 "\"plan\":\"pro\"}",
-                "signups_dlq|VALIDATION_not_null|column 'email' fails rule "
+                "signups_dlq|VALIDATION_NOT_NULL|column 'email' fails rule "
                 "'not_null'|{\"id\":3,\"email\":null,\"age\":25,\"plan\":\"free\"}",
-                "signups_dlq|VALIDATION_range|column 'age' fails rule "
+                "signups_dlq|VALIDATION_RANGE|column 'age' fails rule "
                 "'range'|{\"id\":4,\"email\":\"cy@example.com\",\"age\":200,\"plan\":\"pro\"}",
-                "signups_dlq|VALIDATION_allowed|column 'plan' fails rule "
+                "signups_dlq|VALIDATION_ALLOWED|column 'plan' fails rule "
                 "'allowed'|{\"id\":5,\"email\":\"di@example.com\",\"age\":51,\"plan\":\"gold\"}",
-                "signups_dlq|VALIDATION_unique|column 'email' fails rule "
+                "signups_dlq|VALIDATION_UNIQUE|column 'email' fails rule "
                 "'unique'|{\"id\":6,\"email\":\"ann@example.com\",\"age\":29,\"plan\":\"free\"}"}));
 }
 

@@ -9,6 +9,8 @@
 // `validation_failures{column, rule}` (a row counts under the first rule it
 // fails), plus their sum `records_invalid`; the engine shows them in the run
 // summary.
+#include <cctype>
+
 #include "guest/connectors/transform-common/arrow_cells.hpp"
 #include "guest/connectors/transform-common/batch_transform.hpp"
 #include "guest/connectors/transform-validate/row_validator.hpp"
@@ -35,61 +37,70 @@ class TransformValidate final : public sdk::Transform {
                                         const protocol::RunRequest& request) override {
     const std::string stream = request.streams.empty() ? "" : request.streams[0].stream_name;
     uint64_t seen = 0;  // records before the current batch
-    auto summary =
-        run_batch_transform(ctx, request, "transform-validate",
-                            [&](const arrow::RecordBatch& batch,
-                                std::vector<arrow::RecordBatch>& out) -> sdk::Result<bool> {
-                              if (auto bound = validator_->bind(batch.schema()); !bound)
-                                return std::unexpected(bound.error());
-                              auto failed = validator_->check(batch);
-                              if (!failed) return std::unexpected(failed.error());
-                              const uint64_t first = seen;
-                              seen += static_cast<uint64_t>(batch.num_rows());
-                              return keep_valid_rows(ctx, stream, batch, *failed, first, out);
-                            });
+    auto summary = run_batch_transform(
+        ctx, request, "transform-validate",
+        [&](const arrow::RecordBatch& batch, std::vector<arrow::RecordBatch>& out) {
+          auto same = validate_batch(ctx, stream, seen, batch, out);
+          seen += static_cast<uint64_t>(batch.num_rows());
+          return same;
+        });
     report_metrics(ctx);
     if (!summary) return std::unexpected(summary.error());
     return sdk::summary(*summary);
   }
 
  private:
-  // Acts on the failed rows per on_fail and appends the valid rows as
-  // slices of `batch` (runs of consecutive valid rows). `first` is the
-  // stream position of row 0, for error messages.
-  sdk::Result<bool> keep_valid_rows(sdk::Context& ctx, const std::string& stream,
-                                    const arrow::RecordBatch& batch,
-                                    const std::vector<std::optional<size_t>>& failed,
-                                    uint64_t first, std::vector<arrow::RecordBatch>& out) {
+  // Checks `batch` (rows `first` + 1... of the stream), acts on each failing
+  // row per on_fail, and appends the valid rows to `out` as slices of
+  // `batch`, one per run of consecutive valid rows. True when every row
+  // passed (`out` is then untouched).
+  sdk::Result<bool> validate_batch(sdk::Context& ctx, const std::string& stream, uint64_t first,
+                                   const arrow::RecordBatch& batch,
+                                   std::vector<arrow::RecordBatch>& out) {
+    if (auto bound = validator_->bind(batch.schema()); !bound) {
+      return std::unexpected(bound.error());
+    }
+    auto failed = validator_->check(batch);
+    if (!failed) return std::unexpected(failed.error());
     const int64_t rows = batch.num_rows();
-    int64_t run_start = 0;
+    int64_t run_start = 0;  // first row of the current run of valid rows
     bool any_failed = false;
-    for (int64_t row = 0; row <= rows; ++row) {
-      const bool fails = row < rows && failed[static_cast<size_t>(row)].has_value();
-      if (row < rows && !fails) continue;
-      if (row > run_start && (any_failed || fails))
-        out.push_back(batch.slice(run_start, row - run_start));
-      run_start = row + 1;
-      if (!fails) continue;
+    for (int64_t row = 0; row < rows; ++row) {
+      const std::optional<size_t> rule = (*failed)[static_cast<size_t>(row)];
+      if (!rule) continue;
       any_failed = true;
-      const size_t rule = *failed[static_cast<size_t>(row)];
-      const std::string what = validator_->describe_failure(rule);
-      const OnFail on_fail = validator_->config().on_fail;
-      if (on_fail == OnFail::kFail) {
-        return sdk::data_error("record " + std::to_string(first + static_cast<uint64_t>(row) + 1) +
-                                   " of stream '" + stream + "': " + what,
-                               "VALIDATION_FAILED");
-      }
-      if (on_fail == OnFail::kDlq) {
-        protocol::DlqRecord record;
-        record.stream_name = stream;
-        record.record_json = cells::row_json(batch, row);
-        record.error = sdk::make_error(
-            protocol::ErrorCategory::kData, what,
-            std::string("VALIDATION_") + validate::rule_name(validator_->stats()[rule].kind));
-        ctx.dlq(record);
+      if (row > run_start) out.push_back(batch.slice(run_start, row - run_start));
+      run_start = row + 1;
+      const std::string what = validator_->describe_failure(*rule);
+      switch (validator_->config().on_fail) {
+        case OnFail::kFail:
+          return sdk::data_error("record " +
+                                     std::to_string(first + static_cast<uint64_t>(row) + 1) +
+                                     " of stream '" + stream + "': " + what,
+                                 "VALIDATION_FAILED");
+        case OnFail::kSkip:
+          break;
+        case OnFail::kDlq: {
+          protocol::DlqRecord record;
+          record.stream_name = stream;
+          record.record_json = cells::row_json(batch, row);
+          record.error = sdk::make_error(protocol::ErrorCategory::kData, what,
+                                         failure_code(validator_->stats()[*rule].kind));
+          ctx.dlq(record);
+          break;
+        }
       }
     }
-    return !any_failed;
+    if (!any_failed) return true;
+    if (rows > run_start) out.push_back(batch.slice(run_start, rows - run_start));
+    return false;
+  }
+
+  // "VALIDATION_NOT_NULL": the error code of a dead letter, per rule.
+  static std::string failure_code(validate::RuleKind kind) {
+    std::string code = std::string("VALIDATION_") + validate::rule_name(kind);
+    for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return code;
   }
 
   void report_metrics(sdk::Context& ctx) {
