@@ -142,6 +142,30 @@ TEST_F(TransformPgTest, ValidateSendsEachFailingRowToTheDeadLetterQueueWithItsRu
                 "'unique'|{\"id\":6,\"email\":\"ann@example.com\",\"age\":29,\"plan\":\"free\"}"}));
 }
 
+// Without --json the summary prints the labeled counters under the stream.
+TEST_F(TransformPgTest, TextSummaryShowsFailuresPerRule) {
+  src().exec(
+      "CREATE TABLE codes (id int PRIMARY KEY, code text);"
+      "INSERT INTO codes VALUES (1, 'AB-1'), (2, 'ab-2'), (3, NULL), (4, 'CD-22');");
+  const auto dir = cache_dir_ / "text_summary";
+  std::filesystem::create_directories(dir);
+  const auto pipeline = dir / "pipeline.yaml";
+  std::ofstream(pipeline) << with_transform(pipeline_yaml("codes", "{name: codes}"),
+                                            R"(- use: validate
+    config: {"on_fail": "skip", "columns": {"code": {"not_null": true, "regex": "^[A-Z]{2}-\\d$"}}})")
+                          << "state: {connection: " << (dir / "state.db").string() << "}\n";
+  const auto result = run_command({RAPIDBYTE_BINARY, "-q", "--connector-dir",
+                                   RAPIDBYTE_CONNECTOR_DIR, "run", pipeline.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("ok      1 records, "), std::string::npos) << result.output;
+  EXPECT_NE(
+      result.output.find("\n  transform-validate validation_failures{column=code,rule=not_null} = "
+                         "1\n  transform-validate validation_failures{column=code,rule=regex} = "
+                         "2\n"),
+      std::string::npos)
+      << result.output;
+}
+
 TEST_F(TransformPgTest, ValidateSkipDropsFailingRowsAndCountsThem) {
   create_signups("signups_skip");
   auto report = run_pipeline(
