@@ -42,6 +42,15 @@ std::string report_text(const engine::RunReport& report) {
           "stream {:<20} ok      {} records, {}{}\n", s.stream, s.records(), human_bytes(s.bytes()),
           s.dead_letters() ? fmt::format(", {} dead letters", s.dead_letters()) : "");
     }
+    // Labeled counters (such as transform-validate's failures per rule) say
+    // where records went; unlabeled metrics stay in the --json report.
+    for (const auto& stage : s.stages) {
+      for (const auto& m : stage.latest_metrics()) {
+        if (m.labels.empty() || m.value.index() != protocol::metric_kind::kCounter) continue;
+        out += fmt::format("  {} {} = {}\n", stage.connector_id, engine::metric_key(m),
+                           std::get<protocol::metric_kind::kCounter>(m.value));
+      }
+    }
   }
   const double rate = secs > 0 ? static_cast<double>(report.records()) / secs : 0;
   out +=
@@ -106,8 +115,8 @@ std::string report_json(const engine::RunReport& report) {
       w.Uint64(stage.checkpoints.size());
       w.Key("metrics");
       w.StartObject();
-      for (const auto& m : stage.metrics) {
-        w.Key(m.name.c_str());
+      for (const auto& m : stage.latest_metrics()) {
+        w.Key(engine::metric_key(m).c_str());
         std::visit(
             [&](auto v) {
               if constexpr (std::is_same_v<decltype(v), uint64_t>) {

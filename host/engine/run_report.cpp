@@ -13,6 +13,33 @@ std::optional<uint64_t> StageReport::counter(const std::string& name) const {
   return std::nullopt;
 }
 
+std::vector<protocol::MetricSample> StageReport::latest_metrics() const {
+  std::vector<protocol::MetricSample> out;
+  std::vector<std::string> keys;
+  for (const auto& m : metrics) {
+    std::string key = metric_key(m);
+    auto it = std::ranges::find(keys, key);
+    if (it == keys.end()) {
+      keys.push_back(std::move(key));
+      out.push_back(m);
+    } else {
+      out[static_cast<size_t>(it - keys.begin())] = m;
+    }
+  }
+  return out;
+}
+
+std::string metric_key(const protocol::MetricSample& sample) {
+  std::string key = sample.name;
+  if (sample.labels.empty()) return key;
+  key += '{';
+  for (size_t i = 0; i < sample.labels.size(); ++i) {
+    if (i) key += ',';
+    key += sample.labels[i].key + "=" + sample.labels[i].value;
+  }
+  return key + '}';
+}
+
 bool StreamReport::succeeded() const {
   return std::ranges::none_of(stages, [](const StageReport& s) { return s.error.has_value(); });
 }

@@ -27,7 +27,16 @@ struct StageReport {
 
   // The value of counter metric `name`, if the connector reported one.
   std::optional<uint64_t> counter(const std::string& name) const;
+
+  // The latest sample of each metric (name and labels), in the order each
+  // was first reported: connectors report cumulative values, so a later
+  // sample replaces an earlier one.
+  std::vector<protocol::MetricSample> latest_metrics() const;
 };
+
+// How a metric is named in reports: its name, plus its labels in the order
+// given when it has any, e.g. "validation_failures{column=email,rule=regex}".
+std::string metric_key(const protocol::MetricSample& sample);
 
 struct StreamReport {
   std::string stream;

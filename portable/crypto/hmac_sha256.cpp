@@ -12,19 +12,22 @@ HmacSha256::HmacSha256(std::span<const uint8_t> key) {
   } else {
     std::copy(key.begin(), key.end(), block.begin());
   }
+  std::array<uint8_t, Sha256::kBlockSize> inner_pad;
+  std::array<uint8_t, Sha256::kBlockSize> outer_pad;
   for (size_t i = 0; i < block.size(); ++i) {
-    inner_pad_[i] = block[i] ^ 0x36;
-    outer_pad_[i] = block[i] ^ 0x5c;
+    inner_pad[i] = block[i] ^ 0x36;
+    outer_pad[i] = block[i] ^ 0x5c;
   }
-  inner_.update(inner_pad_);
+  inner_start_.update(inner_pad);
+  outer_start_.update(outer_pad);
+  inner_ = inner_start_;
 }
 
 Sha256Digest HmacSha256::finish() {
   const Sha256Digest inner_digest = inner_.finish();
-  Sha256 outer;
-  outer.update(outer_pad_);
+  Sha256 outer = outer_start_;
   outer.update(inner_digest);
-  inner_.update(inner_pad_);
+  inner_ = inner_start_;
   return outer.finish();
 }
 

@@ -23,8 +23,11 @@ class HmacSha256 {
   Sha256Digest finish();
 
  private:
-  std::array<uint8_t, Sha256::kBlockSize> inner_pad_;
-  std::array<uint8_t, Sha256::kBlockSize> outer_pad_;
+  // The hash states right after the key's inner and outer pad blocks: each
+  // MAC starts from copies of them instead of hashing the pads again, which
+  // halves the cost of a MAC over a short message.
+  Sha256 inner_start_;
+  Sha256 outer_start_;
   Sha256 inner_;
 };
 

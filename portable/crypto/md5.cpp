@@ -3,6 +3,8 @@
 #include <cstring>
 #include <vector>
 
+#include "portable/crypto/hex.hpp"
+
 namespace rapidbyte::crypto {
 namespace {
 
@@ -84,14 +86,7 @@ Md5Digest md5(std::string_view data) {
 }
 
 std::string md5_hex(std::string_view data) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const Md5Digest d = md5(data);
-  std::string out;
-  for (uint8_t b : d) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
+  return to_hex(md5(data));
 }
 
 }  // namespace rapidbyte::crypto

@@ -91,13 +91,17 @@ void Sha256::update(std::span<const uint8_t> data) {
 
 Sha256Digest Sha256::finish() {
   const uint64_t bit_length = total_bytes_ * 8;
-  const uint8_t pad_start = 0x80;
-  update(std::span(&pad_start, 1));
-  const uint8_t zero = 0;
-  while (buffered_ != kBlockSize - 8) update(std::span(&zero, 1));
-  std::array<uint8_t, 8> length;
-  for (int i = 0; i < 8; ++i) length[i] = static_cast<uint8_t>(bit_length >> (56 - 8 * i));
-  update(length);
+  // 0x80, zeros up to 8 bytes short of a block boundary, the bit length:
+  // one update (byte-wise padding costs more than the compression of a short
+  // message).
+  std::array<uint8_t, kBlockSize + 8> tail{};
+  tail[0] = 0x80;
+  const size_t zeros =
+      buffered_ <= kBlockSize - 9 ? kBlockSize - 9 - buffered_ : 2 * kBlockSize - 9 - buffered_;
+  for (size_t i = 0; i < 8; ++i) {
+    tail[1 + zeros + i] = static_cast<uint8_t>(bit_length >> (56 - 8 * i));
+  }
+  update(std::span(tail.data(), 1 + zeros + 8));
   Sha256Digest out;
   for (int i = 0; i < 8; ++i) {
     out[4 * i] = static_cast<uint8_t>(state_[i] >> 24);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "portable/crypto/base64.hpp"
+#include "portable/crypto/hex.hpp"
 #include "portable/crypto/hmac_sha256.hpp"
 #include "portable/crypto/md5.hpp"
 #include "portable/crypto/pbkdf2.hpp"
@@ -16,13 +17,7 @@ namespace rapidbyte::crypto {
 namespace {
 
 std::string hex(std::span<const uint8_t> bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (uint8_t b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
+  return to_hex(bytes);
 }
 
 std::span<const uint8_t> bytes(std::string_view s) {

@@ -1,0 +1,54 @@
+// Reading single cells of Arrow arrays by what a rule needs — text bytes,
+// an exact integer, a double, a key that identifies the value, the row as
+// JSON — whatever the column's physical type. Shared by the transforms that
+// look at values one by one (transform-validate, transform-mask).
+// Pure functions over immutable arrays; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "portable/arrow/array.hpp"
+#include "portable/arrow/field.hpp"
+#include "portable/arrow/record_batch.hpp"
+
+namespace rapidbyte::connectors::cells {
+
+// utf8 or large_utf8.
+bool is_text(const arrow::DataType& type);
+// binary, large_binary or fixed_size_binary (not decimal128).
+bool is_binary(const arrow::DataType& type);
+// Signed and unsigned integers of every width.
+bool is_integer(const arrow::DataType& type);
+// Integers, float32/64 and decimal128.
+bool is_numeric(const arrow::DataType& type);
+
+// The bytes of a text or binary cell. REQUIRES: is_text or is_binary, row valid.
+std::string_view bytes(const arrow::Array& array, int64_t row);
+
+// An integer cell exactly, or the integer encoding of a date32 (days) or
+// timestamp (ticks) cell. REQUIRES: is_integer or date32 or timestamp.
+__int128 integer(const arrow::Array& array, int64_t row);
+
+// A numeric cell as a double (decimal128 rounded). REQUIRES: is_numeric.
+double number(const arrow::Array& array, int64_t row);
+
+// Appends bytes that identify the cell's value among the values of its
+// column (equal values, equal keys). REQUIRES: row is not null.
+void append_key(const arrow::Field& field, const arrow::Array& array, int64_t row,
+                std::string& out);
+
+// The cell's canonical text: the bytes for text, ValueFormatter's text for
+// everything else (42, 2024-02-29, 0x00ff). REQUIRES: row is not null.
+void append_text(const arrow::Field& field, const arrow::Array& array, int64_t row,
+                 std::string& out);
+
+// Row `row` as one JSON object, keys in schema order (for dead letters).
+std::string row_json(const arrow::RecordBatch& batch, int64_t row);
+
+// Code points in UTF-8 `text` (continuation bytes are not counted).
+uint64_t count_code_points(std::string_view text);
+
+}  // namespace rapidbyte::connectors::cells

@@ -1,0 +1,87 @@
+// transform-mask: masks sensitive columns in flight — a salted hash, a
+// constant, a partial mask or null per column (see column_masker.hpp for
+// each method's exact output). The salt is a secret: it keys the hash and
+// appears nowhere else, not in errors and not in logs; put it in the
+// environment and reference it as ${VAR} in the pipeline.
+#include "guest/connectors/transform-common/batch_transform.hpp"
+#include "guest/connectors/transform-mask/column_masker.hpp"
+#include "guest/sdk/sdk.hpp"
+
+namespace rapidbyte::connectors {
+namespace {
+
+class TransformMask final : public sdk::Transform {
+ public:
+  sdk::Result<void> open(std::string_view config_json) override {
+    auto json = sdk::JsonConfig::parse(config_json);
+    if (!json) return std::unexpected(json.error());
+    auto config = mask::MaskConfig::parse(json->root());
+    if (!config) return std::unexpected(config.error());
+    masker_ = std::make_unique<mask::ColumnMasker>(std::move(*config));
+    return {};
+  }
+
+  sdk::Result<protocol::RunSummary> run(sdk::Context& ctx,
+                                        const protocol::RunRequest& request) override {
+    auto summary =
+        run_batch_transform(ctx, request, "transform-mask",
+                            [&](const arrow::RecordBatch& batch,
+                                std::vector<arrow::RecordBatch>& out) -> sdk::Result<bool> {
+                              if (auto bound = masker_->bind(batch.schema()); !bound) {
+                                return std::unexpected(bound.error());
+                              }
+                              auto masked = masker_->apply(batch);
+                              if (!masked) return std::unexpected(masked.error());
+                              out.push_back(std::move(*masked));
+                              return false;
+                            });
+    if (!summary) return std::unexpected(summary.error());
+    return sdk::summary(*summary);
+  }
+
+ private:
+  std::unique_ptr<mask::ColumnMasker> masker_;
+};
+
+}  // namespace
+}  // namespace rapidbyte::connectors
+
+RAPIDBYTE_EXPORT_TRANSFORM(rapidbyte::connectors::TransformMask)
+
+// clang-format off
+RAPIDBYTE_MANIFEST({
+  "id": "transform-mask",
+  "version": "0.1.0",
+  "protocol_version": 4,
+  "roles": ["transform"],
+  "description": "Masks columns in flight: salted hash, constant, partial mask or null.",
+  "capabilities": {"sync_modes": ["full_refresh", "incremental", "cdc"],
+                   "write_modes": ["append", "replace", "upsert"]},
+  "permissions": {"network": {"hosts": [], "hosts_from_config": []}, "env": [], "filesystem": []},
+  "resources": {"memory_mb": 64},
+  "config_schema": {
+    "type": "object",
+    "required": ["columns"],
+    "additionalProperties": false,
+    "properties": {
+      "salt": {"type": "string"},
+      "columns": {
+        "type": "object",
+        "minProperties": 1,
+        "additionalProperties": {
+          "type": "object",
+          "required": ["method"],
+          "additionalProperties": false,
+          "properties": {
+            "method": {"enum": ["hash", "redact", "partial", "null"]},
+            "value": {"type": "string"},
+            "keep_first": {"type": "integer", "minimum": 0},
+            "keep_last": {"type": "integer", "minimum": 0},
+            "mask_char": {"type": "string", "minLength": 1}
+          }
+        }
+      }
+    }
+  }
+});
+// clang-format on

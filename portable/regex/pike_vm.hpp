@@ -1,0 +1,23 @@
+// The Pike VM: runs a Program over a text, all threads in lock step, one
+// code point at a time, so matching is O(text x program) with no
+// backtracking. Threads are kept in priority order, which gives Perl's
+// leftmost-first semantics for alternation and greedy/lazy repetition.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "portable/regex/program.hpp"
+
+namespace rapidbyte::regex {
+
+// Searches `text` for the leftmost match. With `want_groups` false it stops
+// at the first match found and returns empty slots. Otherwise it returns
+// the 2 * (groups + 1) capture slots (byte offsets, -1 when unset) of the
+// leftmost-first match. nullopt when nothing matches.
+std::optional<std::vector<int64_t>> pike_search(const Program& program, std::string_view text,
+                                                bool want_groups);
+
+}  // namespace rapidbyte::regex
