@@ -45,6 +45,29 @@ enum class TypeId : uint8_t {
   kList,                  // variable-length lists of value_field()
 };
 
+// Signed and unsigned integers of every width.
+constexpr bool is_integer(TypeId id) {
+  switch (id) {
+    case TypeId::kInt8:
+    case TypeId::kInt16:
+    case TypeId::kInt32:
+    case TypeId::kInt64:
+    case TypeId::kUInt8:
+    case TypeId::kUInt16:
+    case TypeId::kUInt32:
+    case TypeId::kUInt64:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Integers, float32/64 and decimal128.
+constexpr bool is_numeric(TypeId id) {
+  return is_integer(id) || id == TypeId::kFloat32 || id == TypeId::kFloat64 ||
+         id == TypeId::kDecimal128;
+}
+
 enum class TimeUnit : uint8_t { kSecond, kMilli, kMicro, kNano };
 
 // How an array of a given type is laid out in memory (Arrow's "physical

@@ -256,22 +256,7 @@ ValueFormatter::ValueFormatter(const Field& field, const Array& column)
 ValueFormatter::~ValueFormatter() = default;
 
 bool ValueFormatter::is_numeric() const {
-  switch (column_.type().id()) {
-    case TypeId::kInt8:
-    case TypeId::kInt16:
-    case TypeId::kInt32:
-    case TypeId::kInt64:
-    case TypeId::kUInt8:
-    case TypeId::kUInt16:
-    case TypeId::kUInt32:
-    case TypeId::kUInt64:
-    case TypeId::kFloat32:
-    case TypeId::kFloat64:
-    case TypeId::kDecimal128:
-      return true;
-    default:
-      return false;
-  }
+  return arrow::is_numeric(column_.type().id());
 }
 
 void ValueFormatter::append_text(int64_t row, std::string& out) const {

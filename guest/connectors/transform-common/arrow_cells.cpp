@@ -38,24 +38,11 @@ bool is_binary(const arrow::DataType& type) {
 }
 
 bool is_integer(const arrow::DataType& type) {
-  switch (type.id()) {
-    case TypeId::kInt8:
-    case TypeId::kInt16:
-    case TypeId::kInt32:
-    case TypeId::kInt64:
-    case TypeId::kUInt8:
-    case TypeId::kUInt16:
-    case TypeId::kUInt32:
-    case TypeId::kUInt64:
-      return true;
-    default:
-      return false;
-  }
+  return arrow::is_integer(type.id());
 }
 
 bool is_numeric(const arrow::DataType& type) {
-  return is_integer(type) || type.id() == TypeId::kFloat32 || type.id() == TypeId::kFloat64 ||
-         type.id() == TypeId::kDecimal128;
+  return arrow::is_numeric(type.id());
 }
 
 std::string_view bytes(const arrow::Array& array, int64_t row) {
