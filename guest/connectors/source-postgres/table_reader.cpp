@@ -146,7 +146,8 @@ class StreamEmitter {
 sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Connection& connection,
                                               const TableCatalog& catalog, const TableInfo& table,
                                               const protocol::StreamContext& stream,
-                                              std::optional<uint64_t> max_records) {
+                                              std::optional<uint64_t> max_records,
+                                              const SnapshotRead& snapshot) {
   // ---- projection --------------------------------------------------------
   std::vector<const ColumnInfo*> columns;
   if (stream.selected_columns.empty()) {
@@ -181,8 +182,6 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
       it = columns.end() - 1;
     }
     cursor_index = static_cast<int>(it - columns.begin());
-  } else if (stream.sync_mode == protocol::SyncMode::kCdc) {
-    return sdk::config_error("source-postgres does not support sync_mode cdc yet", "UNSUPPORTED");
   }
   if (columns.empty()) {
     return sdk::schema_error("table " + table.name.quoted() + " has no columns to read");
@@ -197,11 +196,15 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
     select_list += pg::quote_identifier(c->name);
     if (c->needs_text_cast) select_list += "::text";
   }
+  for (const ExtraColumn& extra : snapshot.extra_columns) {
+    specs.push_back({extra.name, extra.type});
+    select_list += ", " + extra.sql + " AS " + pg::quote_identifier(extra.name);
+  }
   auto builder = postgres::ArrowBatchBuilder::make(specs, catalog.codec_options);
   if (!builder) return pg::fail_with(builder.error(), "cannot decode " + table.name.quoted());
   std::vector<arrow::Field> fields = builder->schema()->fields();
-  for (size_t i = 0; i < fields.size(); ++i) {
-    fields[i].nullable = !columns[i]->not_null;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    fields[i].nullable = snapshot.nullable || !columns[i]->not_null;
     if (columns[i]->builtin_type && !columns[i]->needs_text_cast) {
       fields[i].metadata.set(kPgTypeKey, columns[i]->type_name);
     }
@@ -247,10 +250,12 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
         return {};
       });
 
-  if (auto begun = run_sql(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-                           "cannot start a snapshot");
-      !begun) {
-    return std::unexpected(begun.error());
+  if (!snapshot.in_transaction) {
+    if (auto begun = run_sql(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                             "cannot start a snapshot");
+        !begun) {
+      return std::unexpected(begun.error());
+    }
   }
   auto copied =
       connection.copy_out(copy, [&](std::span<const uint8_t> chunk) { return reader.feed(chunk); });
@@ -260,8 +265,10 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
     if (emit_error) return std::unexpected(*emit_error);
     return pg::fail_with(finished.error(), "cannot read " + table.name.quoted());
   }
-  if (auto committed = run_sql(connection, "COMMIT", "cannot end the snapshot"); !committed) {
-    return std::unexpected(committed.error());
+  if (!snapshot.in_transaction) {
+    if (auto committed = run_sql(connection, "COMMIT", "cannot end the snapshot"); !committed) {
+      return std::unexpected(committed.error());
+    }
   }
   const bool complete = !max_records || reader.rows() < *max_records;
   emitter.finish(complete);

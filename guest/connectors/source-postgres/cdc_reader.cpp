@@ -1,0 +1,571 @@
+#include "guest/connectors/source-postgres/cdc_reader.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "guest/connectors/postgres-common/pg_error_mapping.hpp"
+#include "guest/connectors/postgres-common/sql_text.hpp"
+#include "guest/connectors/source-postgres/change_batch_builder.hpp"
+#include "guest/connectors/source-postgres/table_catalog.hpp"
+#include "guest/connectors/source-postgres/table_reader.hpp"
+#include "portable/arrow/ipc_writer.hpp"
+#include "portable/postgres/replication/pgoutput_decoder.hpp"
+#include "portable/postgres/replication/replication_commands.hpp"
+#include "portable/postgres/replication/replication_stream.hpp"
+
+namespace rapidbyte::connectors::source_postgres {
+namespace {
+
+namespace pgo = postgres::pgoutput;
+using postgres::Lsn;
+using Clock = std::chrono::steady_clock;
+
+// The prefix of the logical message that marks the end of a bounded run.
+constexpr const char* kMarkerPrefix = "rapidbyte.cdc.end";
+// Rows of small transactions wait at most this long for company in a batch.
+constexpr auto kFlushInterval = std::chrono::milliseconds(500);
+// How often the committed cursor is looked up and confirmed to the server.
+constexpr auto kConfirmInterval = std::chrono::seconds(1);
+// The server pings an idle client after half of this; the client must answer
+// within it (while it waits for the destination, too).
+constexpr const char* kSenderTimeout = "-c wal_sender_timeout=60s";
+constexpr uint64_t kIpcOverheadPerColumn = 256;
+
+sdk::Result<std::optional<std::string>> single_value(postgres::Connection& connection,
+                                                     const std::string& sql,
+                                                     std::string_view context) {
+  auto result = run_sql(connection, sql, context);
+  if (!result) return std::unexpected(result.error());
+  if (result->empty() || result->front().rows.empty()) return std::optional<std::string>();
+  return result->front().rows[0][0];
+}
+
+sdk::Result<postgres::Connection> connect_replication(sdk::Context& ctx,
+                                                      const pg::ConnectionSettings& settings) {
+  return pg::connect(ctx, settings, {{"replication", "database"}, {"options", kSenderTimeout}});
+}
+
+std::optional<Lsn> lsn_of(const std::optional<protocol::CursorValue>& value) {
+  if (!value || value->index() != protocol::cursor_kind::kLsn) return std::nullopt;
+  return std::get<protocol::cursor_kind::kLsn>(*value);
+}
+
+// Creates the stream's own publication, or checks that the named one
+// publishes the table.
+sdk::Result<void> ensure_publication(postgres::Connection& connection, const CdcOptions& options,
+                                     const TableInfo& table) {
+  const std::string name = options.publication_for(table.name);
+  auto exists = single_value(
+      connection,
+      "SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = " + pg::quote_literal(name),
+      "cannot look up publication '" + name + "'");
+  if (!exists) return std::unexpected(exists.error());
+  if (!options.owns_publication()) {
+    if (!*exists) {
+      return sdk::config_error(
+          "publication '" + name + "' (config field 'publication') does not exist",
+          "PUBLICATION_MISSING");
+    }
+    auto member = single_value(connection,
+                               "SELECT 1 FROM pg_catalog.pg_publication_tables WHERE pubname = " +
+                                   pg::quote_literal(name) +
+                                   " AND schemaname = " + pg::quote_literal(table.name.schema) +
+                                   " AND tablename = " + pg::quote_literal(table.name.table),
+                               "cannot look up publication '" + name + "'");
+    if (!member) return std::unexpected(member.error());
+    if (!*member) {
+      return sdk::config_error(
+          "publication '" + name + "' does not include table " + table.name.quoted(),
+          "PUBLICATION_TABLE");
+    }
+    return {};
+  }
+  if (*exists) return {};
+  auto created = run_sql(
+      connection,
+      "CREATE PUBLICATION " + pg::quote_identifier(name) + " FOR TABLE " + table.name.quoted(),
+      "cannot create publication '" + name + "'");
+  if (!created) return std::unexpected(created.error());
+  return {};
+}
+
+// Encodes and emits batches (split when an encoded batch exceeds the
+// limit), and places checkpoints.
+class ChangeEmitter {
+ public:
+  ChangeEmitter(sdk::Context& ctx, const protocol::StreamContext& stream, bool continuous)
+      : ctx_(ctx), stream_(stream), continuous_(continuous), last_checkpoint_(Clock::now()) {}
+
+  sdk::Result<void> emit(const arrow::RecordBatch& batch) {
+    if (batch.num_rows() == 0) return {};
+    arrow::IpcStreamWriter writer(batch.schema(), std::move(buffer_));
+    if (auto written = writer.write(batch); !written) {
+      return sdk::internal_error("cannot encode a batch: " + written.error().message);
+    }
+    buffer_ = writer.finish();
+    if (buffer_.size() > stream_.limits.max_batch_bytes && batch.num_rows() > 1) {
+      const int64_t half = batch.num_rows() / 2;
+      buffer_.clear();
+      if (auto first = emit(batch.slice(0, half)); !first) return first;
+      return emit(batch.slice(half, batch.num_rows() - half));
+    }
+    if (auto emitted = ctx_.batch_emit(buffer_); !emitted) return emitted;
+    summary_.records += static_cast<uint64_t>(batch.num_rows());
+    summary_.bytes += buffer_.size();
+    ++summary_.batches;
+    rows_since_ += static_cast<uint64_t>(batch.num_rows());
+    bytes_since_ += buffer_.size();
+    buffer_.clear();
+    return {};
+  }
+
+  // A checkpoint at `lsn` when it advances and one is due (or `force`).
+  void checkpoint(Lsn lsn, bool force) {
+    if (checkpointed_ && lsn <= *checkpointed_) return;
+    if (!force && !due()) return;
+    protocol::CheckpointInfo info;
+    info.kind = protocol::CheckpointKind::kSource;
+    info.stream_name = stream_.stream_name;
+    info.cursor_value =
+        protocol::CursorValue(std::in_place_index<protocol::cursor_kind::kLsn>, lsn);
+    info.records = rows_since_;
+    info.bytes = bytes_since_;
+    ctx_.checkpoint(info);
+    ++summary_.checkpoints;
+    checkpointed_ = lsn;
+    rows_since_ = 0;
+    bytes_since_ = 0;
+    last_checkpoint_ = Clock::now();
+  }
+
+  const protocol::ReadSummary& summary() const { return summary_; }
+  void add_snapshot(const protocol::ReadSummary& s) {
+    summary_.records += s.records;
+    summary_.bytes += s.bytes;
+    summary_.batches += s.batches;
+    summary_.checkpoints += s.checkpoints;
+  }
+
+ private:
+  bool due() const {
+    const auto& limits = stream_.limits;
+    const bool any = limits.checkpoint_interval_rows || limits.checkpoint_interval_bytes ||
+                     limits.checkpoint_interval_seconds;
+    if (!any) return true;
+    if (limits.checkpoint_interval_rows && rows_since_ >= limits.checkpoint_interval_rows) {
+      return true;
+    }
+    if (limits.checkpoint_interval_bytes && bytes_since_ >= limits.checkpoint_interval_bytes) {
+      return true;
+    }
+    const auto elapsed = Clock::now() - last_checkpoint_;
+    if (limits.checkpoint_interval_seconds &&
+        elapsed >= std::chrono::seconds(limits.checkpoint_interval_seconds)) {
+      return true;
+    }
+    // A continuous stream must move its cursor even when changes trickle in,
+    // or the slot keeps every byte of WAL.
+    return continuous_ && elapsed >= kConfirmInterval;
+  }
+
+  sdk::Context& ctx_;
+  const protocol::StreamContext& stream_;
+  bool continuous_;
+  std::vector<uint8_t> buffer_;
+  protocol::ReadSummary summary_;
+  std::optional<Lsn> checkpointed_;
+  uint64_t rows_since_ = 0;
+  uint64_t bytes_since_ = 0;
+  Clock::time_point last_checkpoint_;
+};
+
+// The streaming loop of one run.
+class ChangeStream {
+ public:
+  ChangeStream(sdk::Context& ctx, const CdcOptions& options, const protocol::StreamContext& stream,
+               const TableCatalog& catalog, const TableInfo& table, std::string slot,
+               ChangeEmitter& emitter, std::optional<uint64_t> max_records)
+      : ctx_(ctx),
+        options_(options),
+        stream_(stream),
+        catalog_(catalog),
+        table_(table),
+        slot_(std::move(slot)),
+        emitter_(emitter),
+        max_records_(max_records) {
+    const uint64_t max_batch = std::max<uint64_t>(stream.limits.max_batch_bytes, 64u << 10);
+    const uint64_t overhead = 1024 + kIpcOverheadPerColumn * (table.columns.size() + 4);
+    target_bytes_ = max_batch > 2 * overhead ? max_batch - overhead : max_batch / 2;
+  }
+
+  // Streams from `start` (the committed cursor, or the snapshot's point)
+  // until `end_marker` (bounded) or cancellation.
+  sdk::Result<void> run(postgres::Connection& connection, Lsn start, std::optional<Lsn> committed,
+                        std::optional<Lsn> end_marker) {
+    postgres::StartReplicationOptions start_options;
+    start_options.slot_name = slot_;
+    start_options.start_lsn = start;
+    start_options.publication_names = {options_.publication_for(table_.name)};
+    start_options.binary = true;
+    start_options.messages = end_marker.has_value();
+    auto stream = postgres::ReplicationStream::start(connection, start_options);
+    if (!stream)
+      return pg::fail_with(stream.error(), "cannot start replication from slot '" + slot_ + "'");
+    stream_handle_ = &*stream;
+    start_ = start;
+    last_end_ = start;
+    confirmed_ = committed.value_or(0);
+    end_marker_ = end_marker;
+    last_flush_ = Clock::now();
+    last_confirm_ = Clock::time_point{};
+    if (auto sent = confirm(/*force=*/true); !sent) return sent;
+    while (!done_) {
+      auto message = stream->next();
+      if (!message)
+        return pg::fail_with(message.error(), "replication from slot '" + slot_ + "' broke");
+      if (!*message) {
+        return sdk::transient_db_error("the server ended replication from slot '" + slot_ + "'",
+                                       "REPLICATION_ENDED");
+      }
+      if (auto* keepalive = std::get_if<postgres::PrimaryKeepalive>(&**message)) {
+        if (auto handled = on_keepalive(*keepalive); !handled) return handled;
+      } else {
+        const auto& data = std::get<postgres::XLogData>(**message);
+        auto decoded = pgo::decode(data.data);
+        if (!decoded)
+          return pg::fail_with(decoded.error(), "cannot decode a change from slot '" + slot_ + "'");
+        if (auto handled = std::visit([&](const auto& m) { return on(m); }, *decoded); !handled) {
+          return handled;
+        }
+      }
+      if (auto sent = confirm(/*force=*/false); !sent) return sent;
+    }
+    if (auto flushed = flush(/*at_commit=*/true, /*force_checkpoint=*/true); !flushed)
+      return flushed;
+    stream_handle_ = nullptr;
+    if (auto stopped = stream->stop(); !stopped) {
+      return pg::fail_with(stopped.error(), "cannot stop replication from slot '" + slot_ + "'");
+    }
+    return {};
+  }
+
+ private:
+  sdk::Result<void> on_keepalive(const postgres::PrimaryKeepalive& keepalive) {
+    report_lag(keepalive.wal_end);
+    if (!in_transaction_) {
+      // The server caught up: nothing more is coming right now.
+      if (auto flushed = flush(/*at_commit=*/true, /*force_checkpoint=*/false); !flushed)
+        return flushed;
+      if (end_marker_ && keepalive.wal_end > *end_marker_) done_ = true;
+    }
+    if (keepalive.reply_requested) return confirm(/*force=*/true);
+    return {};
+  }
+
+  sdk::Result<void> on(const pgo::Begin& begin) {
+    in_transaction_ = true;
+    skip_ = begin.final_lsn < start_;
+    txn_lsn_ = begin.final_lsn;
+    txn_time_ = begin.commit_time_us;
+    return {};
+  }
+
+  sdk::Result<void> on(const pgo::Commit& commit) {
+    in_transaction_ = false;
+    if (skip_) return {};
+    last_end_ = std::max(last_end_, commit.end_lsn);
+    last_commit_time_ = commit.commit_time_us;
+    if (end_marker_ && commit.end_lsn > *end_marker_) done_ = true;
+    if (max_records_ &&
+        emitter_.summary().records + static_cast<uint64_t>(rows()) >= *max_records_) {
+      done_ = true;
+    }
+    const bool full = builder_ && builder_->pending_bytes() >= target_bytes_;
+    if (full || Clock::now() - last_flush_ >= kFlushInterval) {
+      return flush(/*at_commit=*/true, /*force_checkpoint=*/false);
+    }
+    return {};
+  }
+
+  sdk::Result<void> on(const pgo::Relation& relation) {
+    if (relation.schema != table_.name.schema || relation.name != table_.name.table) return {};
+    // A new definition (ALTER TABLE): rows so far keep the old schema.
+    if (auto flushed = flush(/*at_commit=*/false, false); !flushed) return flushed;
+    auto made = ChangeBatchBuilder::make(relation, table_, catalog_.codec_options);
+    if (!made) return std::unexpected(made.error());
+    builder_ = std::move(*made);
+    relation_oid_ = relation.oid;
+    return {};
+  }
+
+  sdk::Result<void> on(const pgo::Insert& insert) {
+    if (!ours(insert.relation_oid)) return {};
+    return append(ChangeOp::kInsert, insert.new_tuple, nullptr);
+  }
+
+  sdk::Result<void> on(const pgo::Update& update) {
+    if (!ours(update.relation_oid)) return {};
+    const bool full = update.old_kind == pgo::OldTupleKind::kFull;
+    if (update.old_kind != pgo::OldTupleKind::kNone &&
+        builder_->key_changed(update.old_tuple, update.new_tuple)) {
+      // The row moved to another key: the old one goes away.
+      if (auto removed = append(ChangeOp::kDelete, update.old_tuple, nullptr); !removed) {
+        return removed;
+      }
+    }
+    return append(ChangeOp::kUpdate, update.new_tuple, full ? &update.old_tuple : nullptr);
+  }
+
+  sdk::Result<void> on(const pgo::Delete& del) {
+    if (!ours(del.relation_oid)) return {};
+    return append(ChangeOp::kDelete, del.old_tuple, nullptr);
+  }
+
+  sdk::Result<void> on(const pgo::Truncate& truncate) {
+    if (skip_ || !builder_) return {};
+    if (std::find(truncate.relation_oids.begin(), truncate.relation_oids.end(), relation_oid_) ==
+        truncate.relation_oids.end()) {
+      return {};
+    }
+    return builder_->append_truncate(txn_lsn_, txn_time_);
+  }
+
+  sdk::Result<void> on(const pgo::LogicalMessage& message) {
+    if (!message.transactional && end_marker_ && message.prefix == kMarkerPrefix &&
+        message.lsn >= *end_marker_) {
+      done_ = !in_transaction_;
+    }
+    return {};
+  }
+
+  sdk::Result<void> on(const pgo::Origin&) { return {}; }
+  sdk::Result<void> on(const pgo::Type&) { return {}; }
+
+  bool ours(uint32_t oid) const { return !skip_ && builder_ && oid == relation_oid_; }
+  int64_t rows() const { return builder_ ? builder_->rows() : 0; }
+
+  sdk::Result<void> append(ChangeOp op, const pgo::Tuple& tuple, const pgo::Tuple* old_tuple) {
+    if (op == ChangeOp::kUpdate && options_.unchanged_toast == UnchangedToast::kDlq) {
+      const auto unresolved = builder_->unresolved_toast(tuple, old_tuple);
+      if (!unresolved.empty()) {
+        protocol::DlqRecord record;
+        record.stream_name = stream_.stream_name;
+        record.record_json = "{\"_rb_lsn\":" + std::to_string(txn_lsn_) + "}";
+        record.error = sdk::make_error(
+            protocol::ErrorCategory::kData,
+            "update of " + table_.name.quoted() + " at LSN " + postgres::format_lsn(txn_lsn_) +
+                " left TOAST values unsent (set REPLICA IDENTITY FULL to stream them)",
+            "UNCHANGED_TOAST");
+        record.error.scope = protocol::ErrorScope::kPerRecord;
+        ctx_.warn(record.error.message);
+        ctx_.dlq(record);
+        return {};
+      }
+    }
+    if (auto appended = builder_->append(op, tuple, old_tuple, txn_lsn_, txn_time_); !appended) {
+      return appended;
+    }
+    if (builder_->pending_bytes() >= target_bytes_) return flush(/*at_commit=*/false, false);
+    return {};
+  }
+
+  // Emits the pending rows; at a transaction boundary, also a checkpoint
+  // at the last complete transaction.
+  sdk::Result<void> flush(bool at_commit, bool force_checkpoint) {
+    last_flush_ = Clock::now();
+    if (builder_ && builder_->rows() > 0) {
+      auto batch = builder_->finish();
+      if (!batch) return std::unexpected(batch.error());
+      if (auto emitted = emitter_.emit(*batch); !emitted) return emitted;
+    }
+    if (at_commit && !in_transaction_) emitter_.checkpoint(last_end_, force_checkpoint);
+    return {};
+  }
+
+  // Confirms the persisted cursor to the server: at most once a second
+  // unless `force` (the server asked for a reply).
+  sdk::Result<void> confirm(bool force) {
+    const auto now = Clock::now();
+    if (!force && now - last_confirm_ < kConfirmInterval) return {};
+    last_confirm_ = now;
+    if (auto persisted = lsn_of(ctx_.committed_cursor()))
+      confirmed_ = std::max(confirmed_, *persisted);
+    if (!force && confirmed_ == sent_) return {};
+    auto sent = stream_handle_->send_status(confirmed_, confirmed_, confirmed_);
+    if (!sent) return pg::fail_with(sent.error(), "cannot confirm to slot '" + slot_ + "'");
+    sent_ = confirmed_;
+    return {};
+  }
+
+  void report_lag(Lsn wal_end) {
+    if (wal_end <= last_end_) {
+      ctx_.gauge("replication_lag_bytes", 0);
+      return;
+    }
+    ctx_.gauge("replication_lag_bytes", static_cast<double>(wal_end - last_end_));
+  }
+
+  sdk::Context& ctx_;
+  const CdcOptions& options_;
+  const protocol::StreamContext& stream_;
+  const TableCatalog& catalog_;
+  const TableInfo& table_;
+  std::string slot_;
+  ChangeEmitter& emitter_;
+  std::optional<uint64_t> max_records_;
+  uint64_t target_bytes_ = 0;
+
+  postgres::ReplicationStream* stream_handle_ = nullptr;
+  std::optional<ChangeBatchBuilder> builder_;
+  uint32_t relation_oid_ = 0;
+  Lsn start_ = 0;
+  Lsn last_end_ = 0;   // end of the last complete transaction
+  Lsn confirmed_ = 0;  // persisted by the engine
+  Lsn sent_ = 0;       // last flushed position sent to the server
+  std::optional<Lsn> end_marker_;
+  bool in_transaction_ = false;
+  bool skip_ = false;
+  bool done_ = false;
+  Lsn txn_lsn_ = 0;
+  int64_t txn_time_ = 0;
+  int64_t last_commit_time_ = 0;
+  Clock::time_point last_flush_;
+  Clock::time_point last_confirm_;
+};
+
+}  // namespace
+
+sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
+                                                const pg::ConnectionSettings& settings,
+                                                const CdcOptions& options,
+                                                const protocol::StreamContext& stream,
+                                                std::optional<uint64_t> max_records) {
+  if (stream.partition && stream.partition->count > 1 && stream.partition->index > 0) {
+    return protocol::ReadSummary{};  // one slot per stream: slice 0 reads it
+  }
+  const pg::TableName name = pg::parse_table_name(stream.stream_name);
+  std::optional<Lsn> committed;
+  if (stream.last_cursor_value) {
+    committed = lsn_of(stream.last_cursor_value);
+    if (!committed) {
+      return sdk::config_error("stream '" + stream.stream_name +
+                                   "' has a committed cursor that is not an LSN (it was synced "
+                                   "with another sync_mode); clear its state to start cdc",
+                               "CURSOR_NOT_LSN");
+    }
+  }
+  auto connection = connect_replication(ctx, settings);
+  if (!connection) return std::unexpected(connection.error());
+  auto catalog = load_table_catalog(*connection, {}, name);
+  if (!catalog) return std::unexpected(catalog.error());
+  const TableInfo* table = catalog->find(name);
+  if (!table) {
+    return sdk::schema_error(
+        "stream '" + stream.stream_name + "': table " + name.quoted() + " does not exist",
+        "TABLE_NOT_FOUND");
+  }
+  if (auto published = ensure_publication(*connection, options, *table); !published) {
+    return std::unexpected(published.error());
+  }
+  const std::string slot = options.slot_for(name);
+  auto slot_exists = single_value(
+      *connection,
+      "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = " + pg::quote_literal(slot),
+      "cannot look up replication slot '" + slot + "'");
+  if (!slot_exists) return std::unexpected(slot_exists.error());
+
+  ChangeEmitter emitter(ctx, stream, options.mode == CdcMode::kContinuous);
+  Lsn start = 0;
+  if (committed) {
+    if (!*slot_exists) {
+      return sdk::schema_error("replication slot '" + slot + "' of stream '" + stream.stream_name +
+                                   "' is gone, but its cursor is at " +
+                                   postgres::format_lsn(*committed) +
+                                   ": changes since may be lost; clear the stream's state to take "
+                                   "a new snapshot",
+                               "SLOT_MISSING");
+    }
+    start = *committed;
+  } else {
+    // No snapshot was ever committed: (re)create the slot and take one.
+    if (*slot_exists) {
+      if (auto dropped = postgres::drop_replication_slot(*connection, slot); !dropped) {
+        return pg::fail_with(dropped.error(), "cannot drop the unfinished slot '" + slot + "'");
+      }
+    }
+    if (auto begun = run_sql(*connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                             "cannot start the snapshot");
+        !begun) {
+      return std::unexpected(begun.error());
+    }
+    postgres::CreateSlotOptions create;
+    create.slot_name = slot;
+    create.snapshot = postgres::SnapshotAction::kUse;
+    auto created = postgres::create_replication_slot(*connection, create);
+    if (!created)
+      return pg::fail_with(created.error(), "cannot create replication slot '" + slot + "'");
+    ctx.info("created replication slot '" + slot + "' at " +
+             postgres::format_lsn(created->consistent_point) + "; reading the snapshot");
+    SnapshotRead snapshot{snapshot_columns(created->consistent_point), true, true};
+    auto read = read_table(ctx, *connection, *catalog, *table, stream, max_records, snapshot);
+    if (!read) return std::unexpected(read.error());
+    if (auto ended = run_sql(*connection, "COMMIT", "cannot end the snapshot"); !ended) {
+      return std::unexpected(ended.error());
+    }
+    emitter.add_snapshot(*read);
+    start = created->consistent_point;
+    emitter.checkpoint(start, /*force=*/true);
+  }
+
+  std::optional<Lsn> end_marker;
+  if (options.mode == CdcMode::kBounded) {
+    auto marker = single_value(*connection,
+                               std::string("SELECT pg_logical_emit_message(false, ") +
+                                   pg::quote_literal(kMarkerPrefix) + ", " +
+                                   pg::quote_literal(slot) + ")::text",
+                               "cannot mark the end of a bounded cdc run");
+    if (!marker) return std::unexpected(marker.error());
+    if (!*marker) return sdk::internal_error("pg_logical_emit_message returned nothing");
+    auto parsed = postgres::parse_lsn(**marker);
+    if (!parsed) return pg::fail_with(parsed.error(), "bad LSN from pg_logical_emit_message");
+    end_marker = *parsed;
+  }
+  ChangeStream changes(ctx, options, stream, *catalog, *table, slot, emitter, max_records);
+  if (auto streamed = changes.run(*connection, start, committed, end_marker); !streamed) {
+    return std::unexpected(streamed.error());
+  }
+  ctx.counter("records", emitter.summary().records);
+  return emitter.summary();
+}
+
+sdk::Result<void> teardown_changes(sdk::Context& ctx, const pg::ConnectionSettings& settings,
+                                   const CdcOptions& options, const std::string& stream_name) {
+  const pg::TableName name = pg::parse_table_name(stream_name);
+  auto connection = connect_replication(ctx, settings);
+  if (!connection) return std::unexpected(connection.error());
+  const std::string slot = options.slot_for(name);
+  auto exists = single_value(
+      *connection,
+      "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = " + pg::quote_literal(slot),
+      "cannot look up replication slot '" + slot + "'");
+  if (!exists) return std::unexpected(exists.error());
+  if (*exists) {
+    if (auto dropped = postgres::drop_replication_slot(*connection, slot); !dropped) {
+      return pg::fail_with(dropped.error(), "cannot drop replication slot '" + slot + "'");
+    }
+    ctx.info("dropped replication slot '" + slot + "'");
+  }
+  if (options.owns_publication()) {
+    const std::string publication = options.publication_for(name);
+    auto dropped =
+        run_sql(*connection, "DROP PUBLICATION IF EXISTS " + pg::quote_identifier(publication),
+                "cannot drop publication '" + publication + "'");
+    if (!dropped) return std::unexpected(dropped.error());
+  }
+  return {};
+}
+
+}  // namespace rapidbyte::connectors::source_postgres
