@@ -123,6 +123,15 @@ runtime::ConnectorResult<void> teardown_pipeline(const runtime::WasmEngine& engi
                                                  const PipelineConfig& pipeline) {
   auto summary = run_source_phase(engine, catalog, state, pipeline, p::RunPhase::kTeardown);
   if (!summary) return std::unexpected(summary.error());
+  // A cdc cursor is a position in the slot just dropped: without it the next
+  // run takes a new snapshot instead of failing with SLOT_MISSING.
+  for (const auto& stream : pipeline.streams) {
+    if (stream.sync_mode != p::SyncMode::kCdc) continue;
+    if (auto cleared = state.clear_cursor(pipeline.pipeline, stream.name); !cleared) {
+      return std::unexpected(
+          runtime::make_error(p::ErrorCategory::kInternal, "STATE", cleared.error()));
+    }
+  }
   return {};
 }
 

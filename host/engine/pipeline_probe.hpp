@@ -32,7 +32,8 @@ runtime::ConnectorResult<protocol::Catalog> discover_catalog(const runtime::Wasm
                                                              StateBackend& state,
                                                              const PipelineConfig& pipeline);
 
-// Runs the source's teardown phase for the pipeline's streams.
+// Runs the source's teardown phase for the pipeline's streams, then forgets
+// the stored cursors of its cdc streams (their slots are gone).
 runtime::ConnectorResult<void> teardown_pipeline(const runtime::WasmEngine& engine,
                                                  const ConnectorCatalog& catalog,
                                                  StateBackend& state,

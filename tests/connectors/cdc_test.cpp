@@ -14,6 +14,8 @@
 #include <thread>
 
 #include "host/engine/pipeline_probe.hpp"
+#include "portable/arrow/binary_array.hpp"
+#include "portable/arrow/ipc_reader.hpp"
 #include "tests/connectors/connector_environment.hpp"
 
 namespace rapidbyte::test {
@@ -188,6 +190,75 @@ TEST_F(CdcTest, TeardownDropsSlotAndPublication) {
             "0");
   EXPECT_EQ(s.value("SELECT count(*) FROM pg_publication WHERE pubname = 'cdc_gone_cdc_gone'"),
             "0");
+  // The cursor went with the slot: the next run takes a new snapshot
+  // (rather than failing with SLOT_MISSING) and streams from its slot.
+  auto cursor = (*backend)->cursor("cdc_gone", "cdc_gone");
+  ASSERT_TRUE(cursor);
+  EXPECT_FALSE(*cursor);
+  s.exec("INSERT INTO cdc_gone VALUES (2)");
+  expect_succeeded(run_pipeline(yaml, "cdc_gone"));
+  s.exec("INSERT INTO cdc_gone VALUES (3); DELETE FROM cdc_gone WHERE id = 1");
+  expect_succeeded(run_pipeline(yaml, "cdc_gone"));
+  expect_same("cdc_gone", "id");
+}
+
+TEST_F(CdcTest, DryRunPreviewsTheSnapshotAndChangesNothing) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE cdc_dry (id int PRIMARY KEY, name text);"
+      "INSERT INTO cdc_dry SELECT g, 'n' || g FROM generate_series(1, 10) g;");
+  const std::string yaml = cdc_yaml("cdc_dry", "{name: cdc_dry, sync_mode: cdc}");
+  const std::string slot_count =
+      "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'cdc_dry_cdc_dry'";
+  const std::string publication_count =
+      "SELECT count(*) FROM pg_publication WHERE pubname = 'cdc_dry_cdc_dry'";
+  std::vector<std::string> ops;
+  std::vector<std::string> fields;
+  engine::RunOptions options;
+  options.dry_run_limit = 3;
+  options.preview = [&](const std::string&, const std::vector<uint8_t>& ipc) {
+    auto contents = arrow::read_ipc_stream(ipc);
+    ASSERT_TRUE(contents) << contents.error().message;
+    fields.clear();
+    for (const auto& f : contents->schema->fields()) fields.push_back(f.name);
+    for (const auto& b : contents->batches) {
+      const arrow::StringArray op(b.column(2));
+      for (int64_t i = 0; i < b.num_rows(); ++i) ops.emplace_back(op.value(i));
+    }
+  };
+  // No slot yet: the preview is the snapshot a first run would take, and
+  // nothing is created.
+  expect_succeeded(run_pipeline(yaml, "cdc_dry", options));
+  EXPECT_EQ(ops, (std::vector<std::string>{"insert", "insert", "insert"}));
+  EXPECT_EQ(fields, (std::vector<std::string>{"id", "name", "_rb_op", "_rb_lsn", "_rb_commit_ts",
+                                              "_rb_unchanged"}));
+  EXPECT_EQ(s.value(slot_count), "0");
+  EXPECT_EQ(s.value(publication_count), "0");
+
+  // With a slot: a dry run neither reads nor confirms it, and the cursor
+  // stays where the last real run left it.
+  expect_succeeded(run_pipeline(yaml, "cdc_dry"));
+  s.exec("UPDATE cdc_dry SET name = 'changed' WHERE id <= 5");
+  const std::string confirmed =
+      "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = "
+      "'cdc_dry_cdc_dry'";
+  const auto confirmed_before = s.value(confirmed);
+  auto cursor_before = [&] {
+    auto backend = engine::SqliteStateBackend::open(cache_dir_ / "cdc_dry.db");
+    EXPECT_TRUE(backend);
+    auto cursor = (*backend)->cursor("cdc_dry", "cdc_dry");
+    EXPECT_TRUE(cursor && *cursor);
+    return (*cursor)->value;
+  };
+  const auto persisted = cursor_before();
+  ops.clear();
+  expect_succeeded(run_pipeline(yaml, "cdc_dry", options));
+  EXPECT_EQ(ops.size(), 3u);
+  EXPECT_EQ(s.value(confirmed), confirmed_before);
+  EXPECT_EQ(cursor_before(), persisted);
+  // The real run still has every change.
+  expect_succeeded(run_pipeline(yaml, "cdc_dry"));
+  expect_same("cdc_dry", "id, name");
 }
 
 TEST_F(CdcTest, SigkillDuringContinuousRunsLosesNothing) {

@@ -78,7 +78,8 @@ std::string pg_config(const std::string& database, const std::string& extra,
          database + "\", \"sslmode\": \"disable\"" + extra + "}";
 }
 
-engine::RunReport PgConnectorTest::run_pipeline(const std::string& yaml, const std::string& state) {
+engine::RunReport PgConnectorTest::run_pipeline(const std::string& yaml, const std::string& state,
+                                                const engine::RunOptions& options) {
   std::filesystem::create_directories(cache_dir_);
   auto pipeline = engine::parse_pipeline(yaml, state + ".yaml");
   EXPECT_TRUE(pipeline) << pipeline.error();
@@ -87,7 +88,7 @@ engine::RunReport PgConnectorTest::run_pipeline(const std::string& yaml, const s
   auto backend = engine::SqliteStateBackend::open(cache_dir_ / (state + ".db"));
   EXPECT_TRUE(backend) << backend.error();
   engine::PipelineRunner runner(*engine_, catalog, **backend);
-  auto report = runner.run(*pipeline);
+  auto report = runner.run(*pipeline, options);
   EXPECT_TRUE(report) << report.error();
   return report ? *report : engine::RunReport{};
 }

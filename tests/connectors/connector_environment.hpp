@@ -49,7 +49,8 @@ class PgConnectorTest : public rapidbyte::testing::RuntimeTest {
 
   // Runs a pipeline through the engine with a SQLite state file named
   // `state` (kept across calls, so incremental runs resume).
-  engine::RunReport run_pipeline(const std::string& yaml, const std::string& state);
+  engine::RunReport run_pipeline(const std::string& yaml, const std::string& state,
+                                 const engine::RunOptions& options = {});
 
   // The YAML of a PG -> PG pipeline of one stream.
   static std::string pipeline_yaml(const std::string& name, const std::string& stream_yaml,

@@ -8,10 +8,10 @@
 
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
 #include "guest/connectors/postgres-common/sql_text.hpp"
+#include "guest/connectors/source-postgres/batch_emitter.hpp"
 #include "guest/connectors/source-postgres/change_batch_builder.hpp"
 #include "guest/connectors/source-postgres/table_catalog.hpp"
 #include "guest/connectors/source-postgres/table_reader.hpp"
-#include "portable/arrow/ipc_writer.hpp"
 #include "portable/postgres/replication/pgoutput_decoder.hpp"
 #include "portable/postgres/replication/replication_commands.hpp"
 #include "portable/postgres/replication/replication_stream.hpp"
@@ -32,7 +32,6 @@ constexpr auto kConfirmInterval = std::chrono::seconds(1);
 // The server pings an idle client after half of this; the client must answer
 // within it (while it waits for the destination, too).
 constexpr const char* kSenderTimeout = "-c wal_sender_timeout=60s";
-constexpr uint64_t kIpcOverheadPerColumn = 256;
 
 sdk::Result<std::optional<std::string>> single_value(postgres::Connection& connection,
                                                      const std::string& sql,
@@ -92,94 +91,35 @@ sdk::Result<void> ensure_publication(postgres::Connection& connection, const Cdc
   return {};
 }
 
-// Encodes and emits batches (split when an encoded batch exceeds the
-// limit), and places checkpoints.
+// Emits a change stream's batches and places its checkpoints: at the end
+// LSN of the last complete transaction, when it advances and one is due.
 class ChangeEmitter {
  public:
   ChangeEmitter(sdk::Context& ctx, const protocol::StreamContext& stream, bool continuous)
-      : ctx_(ctx), stream_(stream), continuous_(continuous), last_checkpoint_(Clock::now()) {}
+      : emitter_(ctx, stream), continuous_(continuous) {}
 
-  sdk::Result<void> emit(const arrow::RecordBatch& batch) {
-    if (batch.num_rows() == 0) return {};
-    arrow::IpcStreamWriter writer(batch.schema(), std::move(buffer_));
-    if (auto written = writer.write(batch); !written) {
-      return sdk::internal_error("cannot encode a batch: " + written.error().message);
-    }
-    buffer_ = writer.finish();
-    if (buffer_.size() > stream_.limits.max_batch_bytes && batch.num_rows() > 1) {
-      const int64_t half = batch.num_rows() / 2;
-      buffer_.clear();
-      if (auto first = emit(batch.slice(0, half)); !first) return first;
-      return emit(batch.slice(half, batch.num_rows() - half));
-    }
-    if (auto emitted = ctx_.batch_emit(buffer_); !emitted) return emitted;
-    summary_.records += static_cast<uint64_t>(batch.num_rows());
-    summary_.bytes += buffer_.size();
-    ++summary_.batches;
-    rows_since_ += static_cast<uint64_t>(batch.num_rows());
-    bytes_since_ += buffer_.size();
-    buffer_.clear();
-    return {};
-  }
+  sdk::Result<void> emit(const arrow::RecordBatch& batch) { return emitter_.emit(batch); }
 
   // A checkpoint at `lsn` when it advances and one is due (or `force`).
   void checkpoint(Lsn lsn, bool force) {
     if (checkpointed_ && lsn <= *checkpointed_) return;
-    if (!force && !due()) return;
-    protocol::CheckpointInfo info;
-    info.kind = protocol::CheckpointKind::kSource;
-    info.stream_name = stream_.stream_name;
-    info.cursor_value =
-        protocol::CursorValue(std::in_place_index<protocol::cursor_kind::kLsn>, lsn);
-    info.records = rows_since_;
-    info.bytes = bytes_since_;
-    ctx_.checkpoint(info);
-    ++summary_.checkpoints;
-    checkpointed_ = lsn;
-    rows_since_ = 0;
-    bytes_since_ = 0;
-    last_checkpoint_ = Clock::now();
-  }
-
-  const protocol::ReadSummary& summary() const { return summary_; }
-  void add_snapshot(const protocol::ReadSummary& s) {
-    summary_.records += s.records;
-    summary_.bytes += s.bytes;
-    summary_.batches += s.batches;
-    summary_.checkpoints += s.checkpoints;
-  }
-
- private:
-  bool due() const {
-    const auto& limits = stream_.limits;
-    const bool any = limits.checkpoint_interval_rows || limits.checkpoint_interval_bytes ||
-                     limits.checkpoint_interval_seconds;
-    if (!any) return true;
-    if (limits.checkpoint_interval_rows && rows_since_ >= limits.checkpoint_interval_rows) {
-      return true;
-    }
-    if (limits.checkpoint_interval_bytes && bytes_since_ >= limits.checkpoint_interval_bytes) {
-      return true;
-    }
-    const auto elapsed = Clock::now() - last_checkpoint_;
-    if (limits.checkpoint_interval_seconds &&
-        elapsed >= std::chrono::seconds(limits.checkpoint_interval_seconds)) {
-      return true;
-    }
     // A continuous stream must move its cursor even when changes trickle in,
     // or the slot keeps every byte of WAL.
-    return continuous_ && elapsed >= kConfirmInterval;
+    std::optional<BatchEmitter::Clock::duration> also_after;
+    if (continuous_) also_after = kConfirmInterval;
+    if (!force && !emitter_.checkpoint_due(also_after)) return;
+    emitter_.checkpoint(
+        std::nullopt, protocol::CursorValue(std::in_place_index<protocol::cursor_kind::kLsn>, lsn));
+    checkpointed_ = lsn;
   }
 
-  sdk::Context& ctx_;
-  const protocol::StreamContext& stream_;
+  const protocol::ReadSummary& summary() const { return emitter_.summary(); }
+  void add_snapshot(const protocol::ReadSummary& snapshot) { emitter_.add(snapshot); }
+
+ private:
+  BatchEmitter emitter_;
   bool continuous_;
-  std::vector<uint8_t> buffer_;
-  protocol::ReadSummary summary_;
   std::optional<Lsn> checkpointed_;
-  uint64_t rows_since_ = 0;
-  uint64_t bytes_since_ = 0;
-  Clock::time_point last_checkpoint_;
 };
 
 // The streaming loop of one run.
@@ -196,9 +136,8 @@ class ChangeStream {
         slot_(std::move(slot)),
         emitter_(emitter),
         max_records_(max_records) {
-    const uint64_t max_batch = std::max<uint64_t>(stream.limits.max_batch_bytes, 64u << 10);
-    const uint64_t overhead = 1024 + kIpcOverheadPerColumn * (table.columns.size() + 4);
-    target_bytes_ = max_batch > 2 * overhead ? max_batch - overhead : max_batch / 2;
+    // The table's columns and the change columns.
+    target_bytes_ = batch_target_bytes(stream.limits, table.columns.size() + 4);
   }
 
   // Streams from `start` (the committed cursor, or the snapshot's point)
@@ -256,9 +195,14 @@ class ChangeStream {
   sdk::Result<void> on_keepalive(const postgres::PrimaryKeepalive& keepalive) {
     report_lag(keepalive.wal_end);
     if (!in_transaction_) {
-      // The server caught up: nothing more is coming right now.
-      if (auto flushed = flush(/*at_commit=*/true, /*force_checkpoint=*/false); !flushed)
+      // The server caught up: nothing more is coming right now, so the rows
+      // so far get their checkpoint (and the destination its commit) now
+      // rather than with the next change, which may be long in coming.
+      // Under load the server is never idle and the intervals hold.
+      if (auto flushed = flush(/*at_commit=*/true, /*force_checkpoint=*/true); !flushed)
         return flushed;
+      // The server pings an idle client again only after its next status.
+      server_waiting_ = true;
       if (end_marker_ && keepalive.wal_end > *end_marker_) done_ = true;
     }
     if (keepalive.reply_requested) return confirm(/*force=*/true);
@@ -275,6 +219,12 @@ class ChangeStream {
 
   sdk::Result<void> on(const pgo::Commit& commit) {
     in_transaction_ = false;
+    if (server_waiting_) {
+      // A status lets the server ping again when it next goes idle, which
+      // is when this transaction's rows get their checkpoint.
+      server_waiting_ = false;
+      if (auto sent = confirm(/*force=*/true); !sent) return sent;
+    }
     if (skip_) return {};
     last_end_ = std::max(last_end_, commit.end_lsn);
     last_commit_time_ = commit.commit_time_us;
@@ -429,6 +379,7 @@ class ChangeStream {
   bool in_transaction_ = false;
   bool skip_ = false;
   bool done_ = false;
+  bool server_waiting_ = false;  // idle keepalive not yet answered by a status
   Lsn txn_lsn_ = 0;
   int64_t txn_time_ = 0;
   int64_t last_commit_time_ = 0;
@@ -436,16 +387,65 @@ class ChangeStream {
   Clock::time_point last_confirm_;
 };
 
+// The catalog holding the stream's table (find() it by the stream's name).
+sdk::Result<TableCatalog> stream_catalog(postgres::Connection& connection,
+                                         const protocol::StreamContext& stream) {
+  const pg::TableName name = pg::parse_table_name(stream.stream_name);
+  auto catalog = load_table_catalog(connection, {}, name);
+  if (!catalog) return std::unexpected(catalog.error());
+  if (!catalog->find(name)) {
+    return sdk::schema_error(
+        "stream '" + stream.stream_name + "': table " + name.quoted() + " does not exist",
+        "TABLE_NOT_FOUND");
+  }
+  return catalog;
+}
+
+// A dry run changes nothing: no publication, no slot, no end marker. It
+// previews the rows a first run's snapshot would deliver (the table as it
+// is now, the change columns stamped with the current WAL position), over
+// an ordinary connection.
+sdk::Result<protocol::ReadSummary> preview_snapshot(sdk::Context& ctx,
+                                                    const pg::ConnectionSettings& settings,
+                                                    const protocol::StreamContext& stream,
+                                                    std::optional<uint64_t> max_records) {
+  auto connection = pg::connect(ctx, settings);
+  if (!connection) return std::unexpected(connection.error());
+  auto catalog = stream_catalog(*connection, stream);
+  if (!catalog) return std::unexpected(catalog.error());
+  const TableInfo& table = *catalog->find(pg::parse_table_name(stream.stream_name));
+  ctx.info("dry run: previewing a snapshot of " + table.name.quoted() +
+           " (no replication slot or publication is created)");
+  if (auto begun = run_sql(*connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                           "cannot start the snapshot");
+      !begun) {
+    return std::unexpected(begun.error());
+  }
+  auto current = single_value(*connection, "SELECT pg_catalog.pg_current_wal_lsn()::text",
+                              "cannot read the current WAL position");
+  if (!current) return std::unexpected(current.error());
+  auto lsn = postgres::parse_lsn(current->value_or(""));
+  if (!lsn) return pg::fail_with(lsn.error(), "bad LSN from pg_current_wal_lsn");
+  SnapshotRead snapshot{snapshot_columns(*lsn), true, true};
+  auto read = read_table(ctx, *connection, *catalog, table, stream, max_records, snapshot);
+  if (!read) return std::unexpected(read.error());
+  if (auto ended = run_sql(*connection, "COMMIT", "cannot end the snapshot"); !ended) {
+    return std::unexpected(ended.error());
+  }
+  return read;
+}
+
 }  // namespace
 
 sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
                                                 const pg::ConnectionSettings& settings,
                                                 const CdcOptions& options,
                                                 const protocol::StreamContext& stream,
-                                                std::optional<uint64_t> max_records) {
+                                                std::optional<uint64_t> max_records, bool dry_run) {
   if (stream.partition && stream.partition->count > 1 && stream.partition->index > 0) {
     return protocol::ReadSummary{};  // one slot per stream: slice 0 reads it
   }
+  if (dry_run) return preview_snapshot(ctx, settings, stream, max_records);
   const pg::TableName name = pg::parse_table_name(stream.stream_name);
   std::optional<Lsn> committed;
   if (stream.last_cursor_value) {
@@ -459,14 +459,9 @@ sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
   }
   auto connection = connect_replication(ctx, settings);
   if (!connection) return std::unexpected(connection.error());
-  auto catalog = load_table_catalog(*connection, {}, name);
+  auto catalog = stream_catalog(*connection, stream);
   if (!catalog) return std::unexpected(catalog.error());
   const TableInfo* table = catalog->find(name);
-  if (!table) {
-    return sdk::schema_error(
-        "stream '" + stream.stream_name + "': table " + name.quoted() + " does not exist",
-        "TABLE_NOT_FOUND");
-  }
   if (auto published = ensure_publication(*connection, options, *table); !published) {
     return std::unexpected(published.error());
   }

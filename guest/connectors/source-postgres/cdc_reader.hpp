@@ -25,7 +25,11 @@
 //
 // Bounded mode stops at the WAL position current at the start (marked with a
 // non-transactional logical message, so the end is exact even on an idle
-// server); continuous mode runs until the run is cancelled. Not thread-safe.
+// server); continuous mode runs until the run is cancelled.
+//
+// A dry run changes nothing on the server (no publication, slot or WAL
+// marker): it previews the table's current rows as a first run's snapshot
+// would deliver them, whether or not the stream has a slot. Not thread-safe.
 #pragma once
 
 #include <optional>
@@ -41,7 +45,7 @@ sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
                                                 const pg::ConnectionSettings& settings,
                                                 const CdcOptions& options,
                                                 const protocol::StreamContext& stream,
-                                                std::optional<uint64_t> max_records);
+                                                std::optional<uint64_t> max_records, bool dry_run);
 
 // Drops the slot of the stream and, when the connector created it, its
 // publication. Missing ones are not an error.

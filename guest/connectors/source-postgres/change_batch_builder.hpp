@@ -35,10 +35,6 @@
 
 namespace rapidbyte::connectors::source_postgres {
 
-// Field metadata naming the PostgreSQL type of a column (as table_reader
-// sets it), so that a PostgreSQL destination can recreate it exactly.
-inline constexpr const char* kPgTypeKey = "rapidbyte.pg_type";
-
 enum class ChangeOp : uint8_t { kInsert, kUpdate, kDelete, kTruncate };
 
 // The change columns of a snapshot read: constants for `lsn`.

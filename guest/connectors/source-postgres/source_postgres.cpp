@@ -199,8 +199,8 @@ class SourcePostgres final : public sdk::Source {
           return sdk::internal_error("read needs exactly one stream", "BAD_STREAMS");
         }
         if (request.streams[0].sync_mode == protocol::SyncMode::kCdc) {
-          auto summary =
-              read_changes(ctx, settings_, cdc_, request.streams[0], request.max_records);
+          auto summary = read_changes(ctx, settings_, cdc_, request.streams[0], request.max_records,
+                                      request.dry_run);
           if (!summary) return std::unexpected(summary.error());
           return sdk::summary(*summary);
         }

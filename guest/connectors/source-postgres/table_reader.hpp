@@ -39,6 +39,10 @@
 
 namespace rapidbyte::connectors::source_postgres {
 
+// Field metadata naming the PostgreSQL type of a column, so that a
+// PostgreSQL destination can recreate it exactly (varchar(20), inet, ...).
+inline constexpr const char* kPgTypeKey = "rapidbyte.pg_type";
+
 // A column computed by the query rather than read from the table.
 struct ExtraColumn {
   std::string name;
