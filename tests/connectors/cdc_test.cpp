@@ -39,10 +39,30 @@ class CdcTest : public PgConnectorTest {
         .value_or("NULL");
   }
 
+  // The destination's `columns` of `table` equal the source's: the digest,
+  // and row by row on the destination server (the source rows copied next
+  // to the table, EXCEPT ALL both ways).
   void expect_same(const std::string& table, const std::string& columns) {
     auto s = src();
     auto d = dst();
     EXPECT_EQ(digest(d, table, columns), digest(s, table, columns)) << table;
+    d.exec("DROP TABLE IF EXISTS pg_temp.source_rows; CREATE TEMP TABLE source_rows AS SELECT " +
+           columns + " FROM " + table + " WITH NO DATA");
+    std::string values;
+    for (const TextRow& row : s.query("SELECT " + columns + " FROM " + table)) {
+      values += values.empty() ? "(" : ", (";
+      for (size_t i = 0; i < row.size(); ++i) {
+        if (i > 0) values += ", ";
+        values += row[i] ? d.literal(*row[i]) : "NULL";
+      }
+      values += ")";
+    }
+    if (!values.empty()) d.exec("INSERT INTO source_rows VALUES " + values);
+    const std::string projected = "SELECT " + columns + " FROM " + table;
+    EXPECT_EQ(d.value("SELECT count(*) FROM ((TABLE source_rows EXCEPT ALL " + projected +
+                      ") UNION ALL (" + projected + " EXCEPT ALL TABLE source_rows)) d"),
+              "0")
+        << table << ": rows differ between source and destination";
   }
 
   // The slot's confirmed position must never pass the persisted cursor.

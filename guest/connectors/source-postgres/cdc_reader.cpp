@@ -401,6 +401,44 @@ sdk::Result<TableCatalog> stream_catalog(postgres::Connection& connection,
   return catalog;
 }
 
+sdk::Result<bool> slot_exists(postgres::Connection& connection, const std::string& slot) {
+  auto found = single_value(
+      connection,
+      "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = " + pg::quote_literal(slot),
+      "cannot look up replication slot '" + slot + "'");
+  if (!found) return std::unexpected(found.error());
+  return found->has_value();
+}
+
+struct Snapshot {
+  Lsn lsn = 0;  // the change columns' _rb_lsn
+  protocol::ReadSummary read;
+};
+
+// Reads `table` as a snapshot in one REPEATABLE READ READ ONLY transaction
+// whose first step, `position()`, fixes the snapshot and returns its LSN
+// (creating the slot that exports it, or reading the current WAL position).
+template <class Position>
+sdk::Result<Snapshot> read_snapshot(sdk::Context& ctx, postgres::Connection& connection,
+                                    const TableCatalog& catalog, const TableInfo& table,
+                                    const protocol::StreamContext& stream,
+                                    std::optional<uint64_t> max_records, Position position) {
+  if (auto begun = run_sql(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                           "cannot start the snapshot");
+      !begun) {
+    return std::unexpected(begun.error());
+  }
+  sdk::Result<Lsn> lsn = position();
+  if (!lsn) return std::unexpected(lsn.error());
+  SnapshotRead columns{snapshot_columns(*lsn), /*in_transaction=*/true, /*nullable=*/true};
+  auto read = read_table(ctx, connection, catalog, table, stream, max_records, columns);
+  if (!read) return std::unexpected(read.error());
+  if (auto ended = run_sql(connection, "COMMIT", "cannot end the snapshot"); !ended) {
+    return std::unexpected(ended.error());
+  }
+  return Snapshot{*lsn, *read};
+}
+
 // A dry run changes nothing: no publication, no slot, no end marker. It
 // previews the rows a first run's snapshot would deliver (the table as it
 // is now, the change columns stamped with the current WAL position), over
@@ -416,23 +454,17 @@ sdk::Result<protocol::ReadSummary> preview_snapshot(sdk::Context& ctx,
   const TableInfo& table = *catalog->find(pg::parse_table_name(stream.stream_name));
   ctx.info("dry run: previewing a snapshot of " + table.name.quoted() +
            " (no replication slot or publication is created)");
-  if (auto begun = run_sql(*connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-                           "cannot start the snapshot");
-      !begun) {
-    return std::unexpected(begun.error());
-  }
-  auto current = single_value(*connection, "SELECT pg_catalog.pg_current_wal_lsn()::text",
-                              "cannot read the current WAL position");
-  if (!current) return std::unexpected(current.error());
-  auto lsn = postgres::parse_lsn(current->value_or(""));
-  if (!lsn) return pg::fail_with(lsn.error(), "bad LSN from pg_current_wal_lsn");
-  SnapshotRead snapshot{snapshot_columns(*lsn), true, true};
-  auto read = read_table(ctx, *connection, *catalog, table, stream, max_records, snapshot);
-  if (!read) return std::unexpected(read.error());
-  if (auto ended = run_sql(*connection, "COMMIT", "cannot end the snapshot"); !ended) {
-    return std::unexpected(ended.error());
-  }
-  return read;
+  auto snapshot = read_snapshot(
+      ctx, *connection, *catalog, table, stream, max_records, [&]() -> sdk::Result<Lsn> {
+        auto current = single_value(*connection, "SELECT pg_catalog.pg_current_wal_lsn()::text",
+                                    "cannot read the current WAL position");
+        if (!current) return std::unexpected(current.error());
+        auto lsn = postgres::parse_lsn(current->value_or(""));
+        if (!lsn) return pg::fail_with(lsn.error(), "bad LSN from pg_current_wal_lsn");
+        return *lsn;
+      });
+  if (!snapshot) return std::unexpected(snapshot.error());
+  return snapshot->read;
 }
 
 }  // namespace
@@ -466,16 +498,13 @@ sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
     return std::unexpected(published.error());
   }
   const std::string slot = options.slot_for(name);
-  auto slot_exists = single_value(
-      *connection,
-      "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = " + pg::quote_literal(slot),
-      "cannot look up replication slot '" + slot + "'");
-  if (!slot_exists) return std::unexpected(slot_exists.error());
+  auto had_slot = slot_exists(*connection, slot);
+  if (!had_slot) return std::unexpected(had_slot.error());
 
   ChangeEmitter emitter(ctx, stream, options.mode == CdcMode::kContinuous);
   Lsn start = 0;
   if (committed) {
-    if (!*slot_exists) {
+    if (!*had_slot) {
       return sdk::schema_error("replication slot '" + slot + "' of stream '" + stream.stream_name +
                                    "' is gone, but its cursor is at " +
                                    postgres::format_lsn(*committed) +
@@ -486,32 +515,26 @@ sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
     start = *committed;
   } else {
     // No snapshot was ever committed: (re)create the slot and take one.
-    if (*slot_exists) {
+    if (*had_slot) {
       if (auto dropped = postgres::drop_replication_slot(*connection, slot); !dropped) {
         return pg::fail_with(dropped.error(), "cannot drop the unfinished slot '" + slot + "'");
       }
     }
-    if (auto begun = run_sql(*connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-                             "cannot start the snapshot");
-        !begun) {
-      return std::unexpected(begun.error());
-    }
-    postgres::CreateSlotOptions create;
-    create.slot_name = slot;
-    create.snapshot = postgres::SnapshotAction::kUse;
-    auto created = postgres::create_replication_slot(*connection, create);
-    if (!created)
-      return pg::fail_with(created.error(), "cannot create replication slot '" + slot + "'");
-    ctx.info("created replication slot '" + slot + "' at " +
-             postgres::format_lsn(created->consistent_point) + "; reading the snapshot");
-    SnapshotRead snapshot{snapshot_columns(created->consistent_point), true, true};
-    auto read = read_table(ctx, *connection, *catalog, *table, stream, max_records, snapshot);
-    if (!read) return std::unexpected(read.error());
-    if (auto ended = run_sql(*connection, "COMMIT", "cannot end the snapshot"); !ended) {
-      return std::unexpected(ended.error());
-    }
-    emitter.add_snapshot(*read);
-    start = created->consistent_point;
+    auto snapshot = read_snapshot(
+        ctx, *connection, *catalog, *table, stream, max_records, [&]() -> sdk::Result<Lsn> {
+          postgres::CreateSlotOptions create;
+          create.slot_name = slot;
+          create.snapshot = postgres::SnapshotAction::kUse;
+          auto created = postgres::create_replication_slot(*connection, create);
+          if (!created)
+            return pg::fail_with(created.error(), "cannot create replication slot '" + slot + "'");
+          ctx.info("created replication slot '" + slot + "' at " +
+                   postgres::format_lsn(created->consistent_point) + "; reading the snapshot");
+          return created->consistent_point;
+        });
+    if (!snapshot) return std::unexpected(snapshot.error());
+    emitter.add_snapshot(snapshot->read);
+    start = snapshot->lsn;
     emitter.checkpoint(start, /*force=*/true);
   }
 
@@ -542,10 +565,7 @@ sdk::Result<void> teardown_changes(sdk::Context& ctx, const pg::ConnectionSettin
   auto connection = connect_replication(ctx, settings);
   if (!connection) return std::unexpected(connection.error());
   const std::string slot = options.slot_for(name);
-  auto exists = single_value(
-      *connection,
-      "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = " + pg::quote_literal(slot),
-      "cannot look up replication slot '" + slot + "'");
+  auto exists = slot_exists(*connection, slot);
   if (!exists) return std::unexpected(exists.error());
   if (*exists) {
     if (auto dropped = postgres::drop_replication_slot(*connection, slot); !dropped) {
