@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -144,22 +145,29 @@ TEST_F(CdcTest, SnapshotThenChangesAcrossTables) {
   expect_confirmed_within_cursor("cdc_multi_cdc_a", "cdc_multi", "cdc_multi", "cdc_a");
 }
 
+// 100,000 changes in one transaction by default; RAPIDBYTE_CDC_LARGE_ROWS
+// sets the count (e.g. 1000000 for the 1M-row update, about a minute
+// more than CI should spend).
 TEST_F(CdcTest, LargeTransactionStreamsInManySmallBatches) {
+  uint64_t rows = 100000;
+  if (const char* set = std::getenv("RAPIDBYTE_CDC_LARGE_ROWS")) rows = std::stoull(set);
+  const std::string count = std::to_string(rows);
   auto s = src();
   s.exec(
       "CREATE TABLE cdc_large (id int PRIMARY KEY, v int, pad text);"
-      "INSERT INTO cdc_large SELECT g, 0, repeat('p', 50) FROM generate_series(1, 100000) g;");
+      "INSERT INTO cdc_large SELECT g, 0, repeat('p', 50) FROM generate_series(1, " +
+      count + ") g;");
   const std::string yaml =
       cdc_yaml("cdc_large", "{name: cdc_large, sync_mode: cdc}", ", max_batch_bytes: 65536");
   expect_succeeded(run_pipeline(yaml, "cdc_large"));
-  s.exec("UPDATE cdc_large SET v = id * 2");  // one transaction, 100k changes
+  s.exec("UPDATE cdc_large SET v = id * 2");  // one transaction, `rows` changes
   auto report = run_pipeline(yaml, "cdc_large");
   expect_succeeded(report);
   ASSERT_EQ(report.streams.size(), 1u);
   const auto& source = report.streams[0].stages[0];
-  EXPECT_EQ(source.summary->read->records, 100000u);
+  EXPECT_EQ(source.summary->read->records, rows);
   // Memory stays bounded: the transaction left in batches of at most 64 KiB.
-  EXPECT_GT(source.batches_emitted, 50u);
+  EXPECT_GT(source.batches_emitted, rows / 2000);
   EXPECT_LE(source.bytes_emitted / source.batches_emitted, 65536u);
   expect_same("cdc_large", "id, v, pad");
 }
