@@ -14,6 +14,9 @@ class NullHostServices : public runtime::HostServices {
   void dlq(protocol::DlqRecord) override {}
   runtime::ConnectorResult<void> batch_emit(std::vector<uint8_t>) override { return {}; }
   std::optional<std::vector<uint8_t>> batch_next() override { return std::nullopt; }
+  runtime::ConnectorResult<std::optional<protocol::CursorValue>> committed_cursor() override {
+    return std::nullopt;
+  }
   runtime::ConnectorResult<std::optional<std::string>> state_get(protocol::StateScope,
                                                                  std::string) override {
     return std::nullopt;

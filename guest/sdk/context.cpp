@@ -31,6 +31,13 @@ std::optional<HostBytes> Context::batch_next() {
   return HostBytes::adopt(batch.ptr, batch.len);
 }
 
+std::optional<protocol::CursorValue> Context::committed_cursor() {
+  abi::CursorValue value{};
+  if (!rapidbyte_connector_host_io_committed_cursor(&value)) return std::nullopt;
+  abi::AbiOwned<abi::CursorValue, rapidbyte_connector_stream_types_cursor_value_free> owned(value);
+  return abi::lift_cursor(*owned);
+}
+
 Result<std::optional<std::string>> Context::state_get(protocol::StateScope scope,
                                                       std::string_view key) {
   abi::String k = borrow_string(key);

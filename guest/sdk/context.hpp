@@ -44,6 +44,12 @@ class Context {
   // bytes are the host's single copy, owned by the returned object.
   std::optional<HostBytes> batch_next();
 
+  // The cursor the engine last persisted for the stream being read (a
+  // source checkpoint whose batches the destination committed); nullopt when
+  // none. Starts as the stream context's last_cursor_value and advances
+  // during the run.
+  std::optional<protocol::CursorValue> committed_cursor();
+
   // ---- state ------------------------------------------------------------------
 
   Result<std::optional<std::string>> state_get(protocol::StateScope scope, std::string_view key);

@@ -198,6 +198,19 @@ int discover_command(const std::string& pipeline_path, const std::string& connec
   return kExitOk;
 }
 
+int teardown_command(const std::string& pipeline_path, const std::string& connector_dir) {
+  auto session = open_session(pipeline_path, connector_dir);
+  if (!session) return session.error();
+  auto done = engine::teardown_pipeline(*session->wasm, *session->catalog, *session->state,
+                                        session->pipeline);
+  if (!done) {
+    std::cerr << "error: " << done.error().message << "\n";
+    return done.error().category == protocol::ErrorCategory::kConfig ? kExitUsage : kExitFailed;
+  }
+  std::cout << "torn down: " << session->pipeline.pipeline << "\n";
+  return kExitOk;
+}
+
 int connectors_command(const std::string& connector_dir) {
   auto wasm = runtime::WasmEngine::create({runtime::default_aot_cache_dir()});
   if (!wasm) {
@@ -248,6 +261,11 @@ int main(int argc, char** argv) {
   auto* discover = app.add_subcommand("discover", "Print the source's catalog of streams");
   discover->add_option("pipeline", pipeline_path, "Pipeline YAML file")->required();
   discover->add_flag("--json", json, "Print the catalog as JSON");
+  auto* teardown =
+      app.add_subcommand("teardown",
+                         "Drop what the source created for the pipeline (cdc replication slots, "
+                         "publications)");
+  teardown->add_option("pipeline", pipeline_path, "Pipeline YAML file")->required();
   auto* connectors =
       app.add_subcommand("connectors", "List the connectors found in the connector directories");
   std::string scaffold_name;
@@ -272,6 +290,7 @@ int main(int argc, char** argv) {
   }
   if (check->parsed()) return check_command(pipeline_path, connector_dir);
   if (discover->parsed()) return discover_command(pipeline_path, connector_dir, json);
+  if (teardown->parsed()) return teardown_command(pipeline_path, connector_dir);
   if (connectors->parsed()) return connectors_command(connector_dir);
   if (scaffold->parsed()) {
     auto files = cli::scaffold_connector(scaffold_name, scaffold_dir, RAPIDBYTE_SOURCE_DIR);

@@ -74,10 +74,15 @@ std::vector<CheckLine> check_pipeline(const runtime::WasmEngine& engine,
   return lines;
 }
 
-runtime::ConnectorResult<p::Catalog> discover_catalog(const runtime::WasmEngine& engine,
-                                                      const ConnectorCatalog& catalog,
-                                                      StateBackend& state,
-                                                      const PipelineConfig& pipeline) {
+namespace {
+
+// Runs one whole-pipeline phase of the source (discover, teardown) with
+// every stream of the pipeline.
+runtime::ConnectorResult<p::RunSummary> run_source_phase(const runtime::WasmEngine& engine,
+                                                         const ConnectorCatalog& catalog,
+                                                         StateBackend& state,
+                                                         const PipelineConfig& pipeline,
+                                                         p::RunPhase phase) {
   PipelineRunner runner(engine, catalog, state);
   auto plans = runner.plan(pipeline);
   if (!plans) {
@@ -88,18 +93,46 @@ runtime::ConnectorResult<p::Catalog> discover_catalog(const runtime::WasmEngine&
   auto probe = start(engine, state, pipeline, source);
   if (!probe) return std::unexpected(probe.error());
   p::RunRequest request;
-  request.phase = p::RunPhase::kDiscover;
+  request.phase = phase;
   for (const auto& stream : pipeline.streams)
     request.streams.push_back(stream_context(pipeline, stream));
   auto summary = (*probe)->instance->run(request);
   if (!summary) return std::unexpected(summary.error());
   (void)(*probe)->instance->close();
+  return summary;
+}
+
+}  // namespace
+
+runtime::ConnectorResult<p::Catalog> discover_catalog(const runtime::WasmEngine& engine,
+                                                      const ConnectorCatalog& catalog,
+                                                      StateBackend& state,
+                                                      const PipelineConfig& pipeline) {
+  auto summary = run_source_phase(engine, catalog, state, pipeline, p::RunPhase::kDiscover);
+  if (!summary) return std::unexpected(summary.error());
   if (!summary->catalog) {
-    return std::unexpected(runtime::make_error(
-        p::ErrorCategory::kInternal, "NO_CATALOG",
-        "source '" + source.module->manifest.id + "' returned no catalog from discover"));
+    return std::unexpected(runtime::make_error(p::ErrorCategory::kInternal, "NO_CATALOG",
+                                               "the source returned no catalog from discover"));
   }
   return std::move(*summary->catalog);
+}
+
+runtime::ConnectorResult<void> teardown_pipeline(const runtime::WasmEngine& engine,
+                                                 const ConnectorCatalog& catalog,
+                                                 StateBackend& state,
+                                                 const PipelineConfig& pipeline) {
+  auto summary = run_source_phase(engine, catalog, state, pipeline, p::RunPhase::kTeardown);
+  if (!summary) return std::unexpected(summary.error());
+  // A cdc cursor is a position in the slot just dropped: without it the next
+  // run takes a new snapshot instead of failing with SLOT_MISSING.
+  for (const auto& stream : pipeline.streams) {
+    if (stream.sync_mode != p::SyncMode::kCdc) continue;
+    if (auto cleared = state.clear_cursor(pipeline.pipeline, stream.name); !cleared) {
+      return std::unexpected(
+          runtime::make_error(p::ErrorCategory::kInternal, "STATE", cleared.error()));
+    }
+  }
+  return {};
 }
 
 }  // namespace rapidbyte::engine

@@ -1,5 +1,7 @@
 // The engine's non-running commands: `check` (configs, manifests and each
-// connector's own validate) and `discover` (the source's catalog). Both start
+// connector's own validate), `discover` (the source's catalog) and
+// `teardown` (the source releases what it created for the streams, e.g.
+// replication slots). Both start
 // each connector in its sandbox exactly as a run would, with null data paths.
 #pragma once
 
@@ -29,5 +31,12 @@ runtime::ConnectorResult<protocol::Catalog> discover_catalog(const runtime::Wasm
                                                              const ConnectorCatalog& catalog,
                                                              StateBackend& state,
                                                              const PipelineConfig& pipeline);
+
+// Runs the source's teardown phase for the pipeline's streams, then forgets
+// the stored cursors of its cdc streams (their slots are gone).
+runtime::ConnectorResult<void> teardown_pipeline(const runtime::WasmEngine& engine,
+                                                 const ConnectorCatalog& catalog,
+                                                 StateBackend& state,
+                                                 const PipelineConfig& pipeline);
 
 }  // namespace rapidbyte::engine

@@ -24,6 +24,9 @@ class RunProgress {
     std::atomic<uint64_t> records{0};  // records covered by source checkpoints
     std::atomic<Phase> phase{Phase::kWaiting};
     std::atomic<uint32_t> attempt{1};
+    // WAL bytes a cdc source is behind the server (its replication_lag_bytes
+    // gauge); -1 when the stream does not report one.
+    std::atomic<int64_t> lag_bytes{-1};
   };
 
   explicit RunProgress(const std::vector<std::string>& streams) : streams_(streams.size()) {

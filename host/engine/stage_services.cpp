@@ -41,6 +41,23 @@ void StageServices::checkpoint(p::CheckpointInfo info) {
 }
 
 void StageServices::metric(p::MetricSample sample) {
+  if (sample.name == "replication_lag_bytes" && wiring_.progress &&
+      sample.value.index() == p::metric_kind::kGauge) {
+    wiring_.progress->lag_bytes.store(
+        static_cast<int64_t>(std::get<p::metric_kind::kGauge>(sample.value)),
+        std::memory_order_relaxed);
+  }
+  // A gauge is a current value: the newest replaces the last one, so a
+  // long-running stream does not accumulate samples.
+  if (sample.value.index() == p::metric_kind::kGauge) {
+    for (auto& m : report_->metrics) {
+      if (m.name == sample.name && m.labels == sample.labels &&
+          m.value.index() == p::metric_kind::kGauge) {
+        m = std::move(sample);
+        return;
+      }
+    }
+  }
   report_->metrics.push_back(std::move(sample));
 }
 
@@ -87,6 +104,15 @@ std::optional<std::vector<uint8_t>> StageServices::batch_next() {
     }
   }
   return std::nullopt;
+}
+
+runtime::ConnectorResult<std::optional<p::CursorValue>> StageServices::committed_cursor() {
+  // The state backend is the truth: the destination's stage writes the
+  // cursor there only after its commit, whichever thread runs it.
+  auto stored = wiring_.state->cursor(wiring_.pipeline, wiring_.stream);
+  if (!stored) return std::unexpected(state_error(stored.error()));
+  if (!*stored) return std::optional<p::CursorValue>();
+  return std::optional<p::CursorValue>((*stored)->value);
 }
 
 runtime::ConnectorResult<void> StageServices::commit_pending_checkpoints() {

@@ -48,6 +48,7 @@ class StageServices final : public runtime::HostServices {
 
   runtime::ConnectorResult<void> batch_emit(std::vector<uint8_t> ipc_stream) override;
   std::optional<std::vector<uint8_t>> batch_next() override;
+  runtime::ConnectorResult<std::optional<protocol::CursorValue>> committed_cursor() override;
 
   runtime::ConnectorResult<std::optional<std::string>> state_get(protocol::StateScope scope,
                                                                  std::string key) override;

@@ -60,6 +60,7 @@ ConnectorInstance::ConnectorInstance(std::shared_ptr<const ConnectorModule> modu
     : module_(std::move(module)), policy_(std::move(policy)) {
   data_ = std::make_unique<StoreData>(module_->manifest.id, services, policy_.allowed_hosts);
   data_->stop = policy_.stop;
+  data_->tcp.set_stop(policy_.stop);
 }
 
 ConnectorInstance::~ConnectorInstance() = default;
@@ -233,7 +234,8 @@ ConnectorResult<p::ValidationReport> ConnectorInstance::validate() {
 }
 
 ConnectorResult<p::RunSummary> ConnectorInstance::run(const p::RunRequest& request) {
-  static constexpr const char* kPhaseNames[] = {"discover", "read", "write", "transform"};
+  static constexpr const char* kPhaseNames[] = {"discover", "read", "write", "transform",
+                                                "teardown"};
   return call<p::RunSummary>(kPhaseNames[static_cast<size_t>(request.phase)], run_, session_,
                              request);
 }

@@ -38,6 +38,13 @@ std::optional<std::vector<uint8_t>> batch_next(StoreData& d) {
   return d.services->batch_next();
 }
 
+std::optional<p::CursorValue> committed_cursor(StoreData& d) {
+  // A state backend failure reads as "nothing newer persisted": the source
+  // then acknowledges less, which is always safe.
+  auto cursor = d.services->committed_cursor();
+  return cursor ? *cursor : std::nullopt;
+}
+
 ConnectorResult<std::optional<std::string>> state_get(StoreData& d, p::StateScope scope,
                                                       std::string key) {
   return d.services->state_get(scope, std::move(key));
@@ -88,6 +95,7 @@ wasmtime_error_t* define_contract_imports(wasmtime_linker_t* linker) {
   define(kTelemetryModule, "dlq", &dlq);
   define(kHostIoModule, "batch-emit", &batch_emit);
   define(kHostIoModule, "batch-next", &batch_next);
+  define(kHostIoModule, "committed-cursor", &committed_cursor);
   define(kHostIoModule, "state-get", &state_get);
   define(kHostIoModule, "state-put", &state_put);
   define(kHostIoModule, "state-cas", &state_cas);

@@ -35,6 +35,9 @@ class HostServices {
   // end of input.
   virtual ConnectorResult<void> batch_emit(std::vector<uint8_t> ipc_stream) = 0;
   virtual std::optional<std::vector<uint8_t>> batch_next() = 0;
+  // The cursor last persisted for the stage's stream (see the WIT's
+  // committed-cursor); nullopt when none was.
+  virtual ConnectorResult<std::optional<protocol::CursorValue>> committed_cursor() = 0;
 
   // state
   virtual ConnectorResult<std::optional<std::string>> state_get(protocol::StateScope scope,

@@ -30,12 +30,25 @@ struct FreeSsl {
   void operator()(SSL* s) const { SSL_free(s); }
 };
 
+// How often a wait looks at the stop token: a guest blocked in a read (a
+// replication stream waiting for changes) must notice a cancelled run.
+constexpr int kStopCheckMs = 200;
+
 // Waits until `fd` is ready for `events`; the socket is non-blocking so that
-// plain and TLS transfers share one waiting loop.
-void wait_for(int fd, short events) {
+// plain and TLS transfers share one waiting loop. False when `stop` was
+// requested first.
+bool wait_for(int fd, short events, const std::stop_token& stop) {
   pollfd pfd{fd, events, 0};
-  while (::poll(&pfd, 1, -1) < 0 && errno == EINTR) {
+  for (;;) {
+    if (stop.stop_requested()) return false;
+    const int rc = ::poll(&pfd, 1, kStopCheckMs);
+    if (rc > 0) return true;
+    if (rc < 0 && errno != EINTR) return true;  // the next I/O call reports it
   }
+}
+
+p::ConnectorError cancelled_error() {
+  return make_error(p::ErrorCategory::kInternal, "CANCELLED", "the run was cancelled");
 }
 
 std::string openssl_errors() {
@@ -69,16 +82,16 @@ struct TcpBroker::Connection {
   // Runs one TLS operation to completion, waiting on the socket as OpenSSL
   // asks. Returns the operation's result, or <= 0 with `error` set.
   template <class Op>
-  int tls_call(Op op, int* error) {
+  int tls_call(Op op, int* error, const std::stop_token& stop) {
     for (;;) {
       ERR_clear_error();
       const int rc = op();
       if (rc > 0) return rc;
       *error = SSL_get_error(tls.get(), rc);
       if (*error == SSL_ERROR_WANT_READ) {
-        wait_for(fd, POLLIN);
+        if (!wait_for(fd, POLLIN, stop)) return -1;
       } else if (*error == SSL_ERROR_WANT_WRITE) {
-        wait_for(fd, POLLOUT);
+        if (!wait_for(fd, POLLOUT, stop)) return -1;
       } else {
         return rc;
       }
@@ -174,12 +187,13 @@ ConnectorResult<std::vector<uint8_t>> TcpBroker::read(p::TcpHandle handle, uint3
     int error = 0;
     const int n = conn.tls_call(
         [&] { return SSL_read(conn.tls.get(), buffer.data(), static_cast<int>(buffer.size())); },
-        &error);
+        &error, stop_);
     if (n > 0) {
       buffer.resize(static_cast<size_t>(n));
       return buffer;
     }
     if (error == SSL_ERROR_ZERO_RETURN) return std::vector<uint8_t>{};
+    if (stop_.stop_requested()) return std::unexpected(cancelled_error());
     return std::unexpected(transient_network_error("tls read failed: " + openssl_errors()));
   }
   for (;;) {
@@ -190,7 +204,7 @@ ConnectorResult<std::vector<uint8_t>> TcpBroker::read(p::TcpHandle handle, uint3
     }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      wait_for(conn.fd, POLLIN);
+      if (!wait_for(conn.fd, POLLIN, stop_)) return std::unexpected(cancelled_error());
       continue;
     }
     return std::unexpected(
@@ -211,7 +225,7 @@ ConnectorResult<void> TcpBroker::write(p::TcpHandle handle, const std::vector<ui
             return SSL_write(conn.tls.get(), data.data() + sent,
                              static_cast<int>(data.size() - sent));
           },
-          &error);
+          &error, stop_);
       if (n <= 0)
         return std::unexpected(transient_network_error("tls write failed: " + openssl_errors()));
       sent += static_cast<size_t>(n);
@@ -224,7 +238,7 @@ ConnectorResult<void> TcpBroker::write(p::TcpHandle handle, const std::vector<ui
     }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      wait_for(conn.fd, POLLOUT);
+      if (!wait_for(conn.fd, POLLOUT, stop_)) return std::unexpected(cancelled_error());
       continue;
     }
     return std::unexpected(
@@ -277,7 +291,7 @@ ConnectorResult<void> TcpBroker::start_tls(p::TcpHandle handle, const p::TlsOpti
   conn.tls = std::move(tls);
   conn.tls_context = std::move(context);
   int error = 0;
-  if (conn.tls_call([&] { return SSL_connect(conn.tls.get()); }, &error) != 1) {
+  if (conn.tls_call([&] { return SSL_connect(conn.tls.get()); }, &error, stop_) != 1) {
     const long verify = SSL_get_verify_result(conn.tls.get());
     const std::string details = openssl_errors();
     conn.tls.reset();

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,10 @@ class TcpBroker {
 
   bool is_allowed(const std::string& host) const;
 
+  // Reads and writes blocked on the network give up with a CANCELLED error
+  // once `stop` is requested.
+  void set_stop(std::stop_token stop) { stop_ = std::move(stop); }
+
  private:
   // One open connection: its socket and, after start_tls, its TLS session.
   struct Connection;
@@ -52,6 +57,7 @@ class TcpBroker {
   std::vector<std::string> allowed_hosts_;
   std::map<protocol::TcpHandle, std::unique_ptr<Connection>> connections_;
   protocol::TcpHandle next_handle_ = 1;
+  std::stop_token stop_;
 };
 
 }  // namespace rapidbyte::runtime

@@ -79,7 +79,7 @@ struct ValidationReport {
 
 // ---- stream-types -----------------------------------------------------------
 
-enum class RunPhase : uint8_t { kDiscover, kRead, kWrite, kTransform };
+enum class RunPhase : uint8_t { kDiscover, kRead, kWrite, kTransform, kTeardown };
 enum class SyncMode : uint8_t { kFullRefresh, kIncremental, kCdc };
 enum class WriteMode : uint8_t { kAppend, kReplace, kUpsert };
 

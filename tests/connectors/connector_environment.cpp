@@ -1,8 +1,13 @@
 #include "tests/connectors/connector_environment.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
 
 #include <memory>
+
+extern char** environ;
 
 namespace rapidbyte::test {
 namespace {
@@ -19,10 +24,14 @@ class ClusterEnvironment : public ::testing::Environment {
         "hostnossl all rb_tls 127.0.0.1/32 reject",
         "host all all 127.0.0.1/32 scram-sha-256",
     };
+    // Logical replication for the cdc tests.
+    options.settings = {
+        {"wal_level", "logical"}, {"max_replication_slots", "32"}, {"max_wal_senders", "32"}};
     g_cluster = std::make_unique<PostgresCluster>(options);
     g_cluster->create_user(kUser, kPassword);
     g_cluster->create_user(kTlsUser, kPassword);
     g_cluster->create_database(kSourceDb, kUser);
+    g_cluster->exec(std::string("ALTER ROLE ") + kUser + " REPLICATION");
     g_cluster->create_database(kDestDb, kUser);
     g_cluster->exec(std::string("GRANT ALL ON DATABASE ") + kSourceDb + " TO " + kTlsUser);
     g_cluster->exec(std::string("GRANT ALL ON DATABASE ") + kDestDb + " TO " + kTlsUser);
@@ -36,6 +45,32 @@ const PostgresCluster& cluster() {
   return *g_cluster;
 }
 
+pid_t start_run(const std::filesystem::path& pipeline) {
+  const std::string binary = RAPIDBYTE_BINARY;
+  const std::string dir = RAPIDBYTE_CONNECTOR_DIR;
+  const std::string path = pipeline.string();
+  std::vector<char*> argv = {const_cast<char*>(binary.c_str()),
+                             const_cast<char*>("-q"),
+                             const_cast<char*>("--connector-dir"),
+                             const_cast<char*>(dir.c_str()),
+                             const_cast<char*>("run"),
+                             const_cast<char*>(path.c_str()),
+                             nullptr};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 ? pid : -1;
+}
+
+int wait_exit_code(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 std::string pg_config(const std::string& database, const std::string& extra,
                       const std::string& user, const std::string& password) {
   return std::string("{\"host\": \"127.0.0.1\", \"port\": ") + std::to_string(cluster().port()) +
@@ -43,7 +78,8 @@ std::string pg_config(const std::string& database, const std::string& extra,
          database + "\", \"sslmode\": \"disable\"" + extra + "}";
 }
 
-engine::RunReport PgConnectorTest::run_pipeline(const std::string& yaml, const std::string& state) {
+engine::RunReport PgConnectorTest::run_pipeline(const std::string& yaml, const std::string& state,
+                                                const engine::RunOptions& options) {
   std::filesystem::create_directories(cache_dir_);
   auto pipeline = engine::parse_pipeline(yaml, state + ".yaml");
   EXPECT_TRUE(pipeline) << pipeline.error();
@@ -52,7 +88,7 @@ engine::RunReport PgConnectorTest::run_pipeline(const std::string& yaml, const s
   auto backend = engine::SqliteStateBackend::open(cache_dir_ / (state + ".db"));
   EXPECT_TRUE(backend) << backend.error();
   engine::PipelineRunner runner(*engine_, catalog, **backend);
-  auto report = runner.run(*pipeline);
+  auto report = runner.run(*pipeline, options);
   EXPECT_TRUE(report) << report.error();
   return report ? *report : engine::RunReport{};
 }

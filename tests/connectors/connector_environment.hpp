@@ -1,11 +1,15 @@
 // The PostgreSQL cluster shared by every test of postgres_connector_tests,
 // and the fixture that runs the PostgreSQL connectors against it.
 //
-// connector_environment.cpp owns main(): one cluster with ssl on, the
-// databases rb_src and rb_dst owned by rb_user (SCRAM password), and the
-// user rb_tls, which pg_hba admits over TLS only.
+// connector_environment.cpp owns main(): one cluster with ssl on and
+// wal_level logical, the databases rb_src and rb_dst owned by rb_user (SCRAM
+// password, REPLICATION), and the user rb_tls, which pg_hba admits over TLS
+// only.
 #pragma once
 
+#include <sys/types.h>
+
+#include <filesystem>
 #include <string>
 
 #include "host/engine/connector_catalog.hpp"
@@ -31,6 +35,12 @@ const PostgresCluster& cluster();
 std::string pg_config(const std::string& database, const std::string& extra = {},
                       const std::string& user = kUser, const std::string& password = kPassword);
 
+// Starts `rapidbyte -q run <pipeline>` (stdout to /dev/null); returns its
+// pid, or -1.
+pid_t start_run(const std::filesystem::path& pipeline);
+// Waits for `pid`; its exit code, or 128 + the signal that ended it.
+int wait_exit_code(pid_t pid);
+
 class PgConnectorTest : public rapidbyte::testing::RuntimeTest {
  protected:
   // Sessions as rb_user (the user the pipelines connect as).
@@ -39,7 +49,8 @@ class PgConnectorTest : public rapidbyte::testing::RuntimeTest {
 
   // Runs a pipeline through the engine with a SQLite state file named
   // `state` (kept across calls, so incremental runs resume).
-  engine::RunReport run_pipeline(const std::string& yaml, const std::string& state);
+  engine::RunReport run_pipeline(const std::string& yaml, const std::string& state,
+                                 const engine::RunOptions& options = {});
 
   // The YAML of a PG -> PG pipeline of one stream.
   static std::string pipeline_yaml(const std::string& name, const std::string& stream_yaml,

@@ -4,11 +4,8 @@
 // between a destination commit and the state write, during the swap of a
 // staging table), the destination must end up equal to the source: nothing
 // lost because a cursor passed uncommitted data, nothing duplicated.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
 #include <chrono>
 #include <fstream>
@@ -16,37 +13,8 @@
 
 #include "tests/connectors/connector_environment.hpp"
 
-extern char** environ;
-
 namespace rapidbyte::test {
 namespace {
-
-// Starts `rapidbyte run <pipeline>`; returns its pid.
-pid_t start_run(const std::filesystem::path& pipeline) {
-  const std::string binary = RAPIDBYTE_BINARY;
-  const std::string dir = RAPIDBYTE_CONNECTOR_DIR;
-  const std::string path = pipeline.string();
-  std::vector<char*> argv = {const_cast<char*>(binary.c_str()),
-                             const_cast<char*>("-q"),
-                             const_cast<char*>("--connector-dir"),
-                             const_cast<char*>(dir.c_str()),
-                             const_cast<char*>("run"),
-                             const_cast<char*>(path.c_str()),
-                             nullptr};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return rc == 0 ? pid : -1;
-}
-
-int wait_exit_code(pid_t pid) {
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 TEST_F(PgConnectorTest, SigkillAtAnyPointLosesAndDuplicatesNothing) {
   auto s = src();

@@ -54,6 +54,8 @@ TEST_F(PgConnectorTest, DiscoverDescribesTablesAndViewsExactly) {
   ASSERT_TRUE(summary) << summary.error().message;
   ASSERT_TRUE(summary->catalog);
   const auto both = std::vector<p::SyncMode>{p::SyncMode::kFullRefresh, p::SyncMode::kIncremental};
+  const auto all = std::vector<p::SyncMode>{p::SyncMode::kFullRefresh, p::SyncMode::kIncremental,
+                                            p::SyncMode::kCdc};
   p::Catalog expected;
   expected.streams.push_back(
       {"disc.big_orders",
@@ -74,7 +76,7 @@ TEST_F(PgConnectorTest, DiscoverDescribesTablesAndViewsExactly) {
         {"doc", "jsonb", "utf8", true}},
        {"id"},
        {"id", "placed_at"},
-       both});
+       all});
   expected.streams.push_back({"disc.pairs",
                               "disc",
                               {{"a", "integer", "int32", false},
@@ -82,7 +84,7 @@ TEST_F(PgConnectorTest, DiscoverDescribesTablesAndViewsExactly) {
                                {"note", "text", "utf8", true}},
                               {"b", "a"},
                               {"a", "b"},
-                              both});
+                              all});
   EXPECT_EQ(*summary->catalog, expected);
 }
 

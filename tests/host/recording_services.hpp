@@ -17,7 +17,8 @@ class RecordingServices : public runtime::HostServices {
   std::vector<protocol::DlqRecord> dlq_records;
   std::vector<std::vector<uint8_t>> emitted;
   std::deque<std::vector<uint8_t>> to_deliver;
-  std::map<std::string, std::string> state;  // key: "<scope>/<key>"
+  std::map<std::string, std::string> state;        // key: "<scope>/<key>"
+  std::optional<protocol::CursorValue> committed;  // what committed_cursor() answers
 
   void log(protocol::LogLevel level, std::string_view message) override {
     logs.emplace_back(level, std::string(message));
@@ -30,6 +31,9 @@ class RecordingServices : public runtime::HostServices {
   runtime::ConnectorResult<void> batch_emit(std::vector<uint8_t> batch) override {
     emitted.push_back(std::move(batch));
     return {};
+  }
+  runtime::ConnectorResult<std::optional<protocol::CursorValue>> committed_cursor() override {
+    return committed;
   }
   std::optional<std::vector<uint8_t>> batch_next() override {
     if (to_deliver.empty()) return std::nullopt;

@@ -117,6 +117,31 @@ TEST_P(StateBackendContract, CursorsSurviveReopenWithTheirType) {
   EXPECT_EQ(**stored, cursor);
 }
 
+TEST_P(StateBackendContract, ClearCursorForgetsOnlyThatStream) {
+  const StoredCursor cursor{std::nullopt,
+                            p::CursorValue(std::in_place_index<p::cursor_kind::kLsn>, 0x1D4AD38)};
+  auto db = open();
+  ASSERT_TRUE(db->clear_cursor("p", "s"));  // none yet: not an error
+  ASSERT_TRUE(db->set_cursor("p", "s", cursor));
+  ASSERT_TRUE(db->set_cursor("p", "t", cursor));
+  ASSERT_TRUE(db->set_cursor("q", "s", cursor));
+  ASSERT_TRUE(db->clear_cursor("p", "s"));
+  auto cleared = db->cursor("p", "s");
+  ASSERT_TRUE(cleared);
+  EXPECT_FALSE(*cleared);
+  for (const auto& [pipeline, stream] : {std::pair{"p", "t"}, std::pair{"q", "s"}}) {
+    auto kept = db->cursor(pipeline, stream);
+    ASSERT_TRUE(kept);
+    ASSERT_TRUE(*kept) << pipeline << "/" << stream;
+    EXPECT_EQ(**kept, cursor);
+  }
+  // The stream starts over: a new cursor is stored as for a first run.
+  ASSERT_TRUE(db->set_cursor("p", "s", cursor));
+  auto again = db->cursor("p", "s");
+  ASSERT_TRUE(again && *again);
+  EXPECT_EQ(**again, cursor);
+}
+
 TEST(CursorCodecTest, RoundTripsEveryKind) {
   const std::vector<p::CursorValue> values = {
       p::CursorValue(std::in_place_index<p::cursor_kind::kInt64>, INT64_MIN),

@@ -6,7 +6,8 @@
 // write modes and policies. Transactions are committed at the stream's
 // checkpoint intervals (after every batch when none is set) and at the end;
 // each commit is confirmed with a destination checkpoint, so the engine can
-// advance the source cursor. replace commits once, at the swap.
+// advance the source cursor. replace commits once, at the swap. Batches of a
+// cdc source in upsert mode apply their deletes (change_applier.hpp).
 #include <chrono>
 #include <optional>
 #include <string>
@@ -41,6 +42,16 @@ class DestPostgres final : public sdk::Destination {
     } else {
       return sdk::config_error("config field 'load_method' must be copy or insert; got '" +
                                *method + "'");
+    }
+    auto deletes = config->get_string("delete_mode", "hard");
+    if (!deletes) return std::unexpected(deletes.error());
+    if (*deletes == "hard") {
+      delete_mode_ = DeleteMode::kHard;
+    } else if (*deletes == "soft") {
+      delete_mode_ = DeleteMode::kSoft;
+    } else {
+      return sdk::config_error("config field 'delete_mode' must be hard or soft; got '" + *deletes +
+                               "'");
     }
     return {};
   }
@@ -88,6 +99,7 @@ class DestPostgres final : public sdk::Destination {
     options.primary_key = stream.primary_key;
     options.method = method_;
     options.policies = stream.policies;
+    options.delete_mode = delete_mode_;
     TableWriter writer(*connection, ctx, options);
     if (auto started = writer.start(); !started) return std::unexpected(started.error());
 
@@ -156,6 +168,7 @@ class DestPostgres final : public sdk::Destination {
   pg::ConnectionSettings settings_;
   std::string schema_ = "public";
   LoadMethod method_ = LoadMethod::kCopy;
+  DeleteMode delete_mode_ = DeleteMode::kHard;
 };
 
 }  // namespace
@@ -170,7 +183,7 @@ RAPIDBYTE_MANIFEST({
   "protocol_version": 4,
   "roles": ["destination"],
   "description": "Writes into PostgreSQL tables: append, replace (staging swap) or upsert, by COPY BINARY or INSERT.",
-  "capabilities": {"sync_modes": ["full_refresh", "incremental"],
+  "capabilities": {"sync_modes": ["full_refresh", "incremental", "cdc"],
                    "write_modes": ["append", "replace", "upsert"]},
   "permissions": {"network": {"hosts": [], "hosts_from_config": ["host"]}, "env": [], "filesystem": []},
   "resources": {"memory_mb": 256},
@@ -186,6 +199,8 @@ RAPIDBYTE_MANIFEST({
       "schema": {"type": "string", "minLength": 1, "default": "public",
                  "description": "Target schema; created when missing."},
       "load_method": {"enum": ["copy", "insert"], "default": "copy"},
+      "delete_mode": {"enum": ["hard", "soft"], "default": "hard",
+                      "description": "Change batches in upsert mode: deletes remove the row, or mark it (_rb_op = delete)."},
       "sslmode": {"enum": ["disable", "prefer", "require", "verify-ca", "verify-full"], "default": "prefer"},
       "ca_file": {"type": "string", "description": "PEM file of trusted CAs, read by the host."},
       "connect_timeout_ms": {"type": "integer", "minimum": 0, "default": 10000},

@@ -76,6 +76,7 @@ struct TableWriter::Plan {
   std::string copy_sql;
   std::string insert_prefix;
   std::string merge_sql;  // empty: rows go straight into the target
+  bool changes = false;   // upsert of a change batch (change_applier.hpp)
 };
 
 TableWriter::TableWriter(postgres::Connection& connection, sdk::Context& ctx, WriterOptions options)
@@ -184,7 +185,13 @@ sdk::Result<void> TableWriter::prepare_existing(
   auto columns = load_table_columns(connection_, target);
   if (!columns) return std::unexpected(columns.error());
   if (!*columns) {
-    auto create = create_table_sql(target, *schema, options_.primary_key, false, false);
+    // A change batch's _rb_unchanged says how to apply a row: not a column.
+    std::vector<arrow::Field> kept;
+    for (const auto& field : schema->fields()) {
+      if (field.name != kUnchangedColumn || !is_change_schema(*schema)) kept.push_back(field);
+    }
+    auto create =
+        create_table_sql(target, *arrow::make_schema(kept), options_.primary_key, false, false);
     if (!create) return std::unexpected(create.error());
     if (auto created = exec(*create, "cannot create " + target); !created) return created;
     columns = load_table_columns(connection_, target);
@@ -200,6 +207,10 @@ sdk::Result<void> TableWriter::prepare_existing(
   bool staged_types = false;
   for (int i = 0; i < schema->num_fields(); ++i) {
     const arrow::Field& field = schema->field(i);
+    if (options_.mode == protocol::WriteMode::kUpsert && field.name == kUnchangedColumn &&
+        is_change_schema(*schema)) {
+      continue;  // tells how to apply a row; not data
+    }
     auto it = std::find_if((*columns)->begin(), (*columns)->end(),
                            [&](const TableColumn& c) { return c.name == field.name; });
     if (it == (*columns)->end()) {
@@ -331,7 +342,12 @@ sdk::Result<void> TableWriter::prepare_existing(
   }
   const std::string seq = pg::quote_identifier(kSequenceColumn);
   const std::string columns_sql = pg::quote_identifier_list(plan_->names);
-  if (upsert) {
+  if (upsert && is_change_schema(*schema)) {
+    plan_->changes = true;
+    plan_->merge_sql =
+        change_merge_sql(target, plan_->load_relation, plan_->names, select_list,
+                         options_.primary_key, kSequenceColumn, options_.delete_mode);
+  } else if (upsert) {
     const std::string keys = pg::quote_identifier_list(options_.primary_key);
     std::string updates;
     for (const auto& name : plan_->names) {
@@ -461,7 +477,62 @@ sdk::Result<void> TableWriter::write(const arrow::RecordBatch& input) {
     for (int i : plan_->input_indices) columns.push_back(input.column(i));
     batch = arrow::RecordBatch(plan_->projected, std::move(columns), input.num_rows());
   }
+  if (!plan_->changes) return write_rows(batch);
+  for (const ChangeSegment& segment : split_changes(input)) {
+    sdk::Result<void> done;
+    switch (segment.kind) {
+      case ChangeSegment::Kind::kRows:
+        done = write_rows(batch.slice(segment.offset, segment.length));
+        break;
+      case ChangeSegment::Kind::kTruncate:
+        done = exec(truncate_sql(options_.target.quoted(), options_.delete_mode),
+                    "cannot apply a truncate to " + options_.target.quoted());
+        if (done) ++records_written_;
+        break;
+      case ChangeSegment::Kind::kPartialUpdate:
+        done = write_partial_update(batch, segment.offset, segment.unchanged);
+        break;
+    }
+    if (!done) return done;
+  }
+  return {};
+}
 
+sdk::Result<void> TableWriter::write_partial_update(const arrow::RecordBatch& batch, int64_t row,
+                                                    const std::vector<std::string>& unchanged) {
+  std::string sets;
+  std::string where;
+  std::vector<postgres::Param> params;
+  for (size_t c = 0; c < plan_->names.size(); ++c) {
+    const std::string& name = plan_->names[c];
+    const bool key = contains(options_.primary_key, name);
+    if (!key && contains(unchanged, name)) continue;
+    const arrow::Array& array = batch.column(static_cast<int>(c));
+    const uint32_t oid = plan_->load_types[c].type_oid;
+    if (array.is_null(row)) {
+      params.push_back(postgres::Param::null(oid));
+    } else {
+      std::vector<uint8_t> bytes;
+      if (auto encoded = plan_->codecs[c]->encode(array, row, bytes); !encoded) {
+        return pg::fail_with(encoded.error(), "cannot encode column '" + name + "'");
+      }
+      params.push_back(postgres::Param::binary(std::move(bytes), oid));
+    }
+    std::string& list = key ? where : sets;
+    if (!list.empty()) list += key ? " AND " : ", ";
+    list += pg::quote_identifier(name) + " = $" + std::to_string(params.size());
+  }
+  if (sets.empty()) return {};
+  const std::string sql = "UPDATE " + options_.target.quoted() + " SET " + sets + " WHERE " + where;
+  auto updated = connection_.query(sql, params, postgres::RowSink{});
+  if (!updated) {
+    return pg::fail_with(updated.error(), "cannot apply an update to " + options_.target.quoted());
+  }
+  ++records_written_;
+  return {};
+}
+
+sdk::Result<void> TableWriter::write_rows(const arrow::RecordBatch& batch) {
   const bool isolate = options_.policies.on_data_error != protocol::DataErrorPolicy::kFail;
   if (isolate) {
     if (auto saved = exec("SAVEPOINT rb_batch", "cannot set a savepoint"); !saved) return saved;

@@ -19,6 +19,9 @@
 // with a warning, selected from a staging table) and nullability change
 // allow/fail.
 //
+// Batches with change columns (a cdc source) in upsert mode apply deletes,
+// truncates and partial updates too (change_applier.hpp).
+//
 // A batch the server rejects as data (SQLSTATE 22/23, or a value the encoder
 // cannot write) is retried row by row under savepoints when on_data_error is
 // skip or dlq, so only the offending rows are dropped or sent to the DLQ.
@@ -32,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "guest/connectors/dest-postgres/change_applier.hpp"
 #include "guest/connectors/dest-postgres/table_columns.hpp"
 #include "guest/connectors/postgres-common/sql_text.hpp"
 #include "guest/sdk/context.hpp"
@@ -49,6 +53,7 @@ struct WriterOptions {
   std::vector<std::string> primary_key;
   LoadMethod method = LoadMethod::kCopy;
   protocol::StreamPolicies policies;
+  DeleteMode delete_mode = DeleteMode::kHard;  // deletes of change batches
 };
 
 class TableWriter {
@@ -82,6 +87,11 @@ class TableWriter {
   sdk::Result<void> build_codecs(const std::vector<postgres::PgColumnType>& types);
   sdk::Result<void> ensure_transaction();
   sdk::Result<void> exec(std::string_view sql, std::string_view context);
+  // Writes rows of the prepared plan's (projected) shape.
+  sdk::Result<void> write_rows(const arrow::RecordBatch& batch);
+  // One update that sets only the columns not in `unchanged`.
+  sdk::Result<void> write_partial_update(const arrow::RecordBatch& batch, int64_t row,
+                                         const std::vector<std::string>& unchanged);
 
   // Loads `batch` (already projected) into the load relation and merges it;
   // the raw client error, so data errors can be told apart.

@@ -62,7 +62,9 @@ sdk::Result<ConnectionSettings> parse_connection_settings(const sdk::JsonConfig&
   return s;
 }
 
-sdk::Result<postgres::Connection> connect(sdk::Context& ctx, const ConnectionSettings& settings) {
+sdk::Result<postgres::Connection> connect(
+    sdk::Context& ctx, const ConnectionSettings& settings,
+    std::vector<std::pair<std::string, std::string>> parameters) {
   auto stream = ctx.tcp_connect(settings.host, settings.port, settings.connect_timeout_ms);
   if (!stream) return std::unexpected(stream.error());
   auto last_error = std::make_shared<std::optional<protocol::ConnectorError>>();
@@ -72,6 +74,7 @@ sdk::Result<postgres::Connection> connect(sdk::Context& ctx, const ConnectionSet
   options.database = settings.database;
   options.password = settings.password;
   options.application_name = settings.application_name;
+  options.parameters = std::move(parameters);
   switch (settings.sslmode) {
     case SslModeSetting::kDisable:
       options.ssl_mode = postgres::SslMode::kDisable;

@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "guest/sdk/context.hpp"
 #include "guest/sdk/json_config.hpp"
@@ -47,6 +49,10 @@ sdk::Result<ConnectionSettings> parse_connection_settings(const sdk::JsonConfig&
 // the certificate checks) and authenticates. Errors keep the server's
 // message and category (auth for a wrong password); a refused certificate
 // is the host's TLS_VERIFY config error.
-sdk::Result<postgres::Connection> connect(sdk::Context& ctx, const ConnectionSettings& settings);
+// `parameters` are further startup parameters (replication=database for a
+// logical replication session, options=-c ...).
+sdk::Result<postgres::Connection> connect(
+    sdk::Context& ctx, const ConnectionSettings& settings,
+    std::vector<std::pair<std::string, std::string>> parameters = {});
 
 }  // namespace rapidbyte::connectors::pg

@@ -5,7 +5,9 @@
 //             that the user may SELECT from each table: one check per problem.
 //   discover  a typed catalog of the tables and views of `schemas`.
 //   read      full refresh or incremental by cursor (table_reader.hpp),
-//             COPY BINARY straight into Arrow batches.
+//             COPY BINARY straight into Arrow batches; cdc from logical
+//             replication (cdc_reader.hpp).
+//   teardown  drops the replication slots and publications of cdc streams.
 //
 // Stream names are "schema.table", or "table" for the public schema. The
 // connector owns one connection per `run`, closed at the end of the call.
@@ -16,6 +18,8 @@
 #include "guest/connectors/postgres-common/connection_settings.hpp"
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
 #include "guest/connectors/postgres-common/sql_text.hpp"
+#include "guest/connectors/source-postgres/cdc_options.hpp"
+#include "guest/connectors/source-postgres/cdc_reader.hpp"
 #include "guest/connectors/source-postgres/cursor_column.hpp"
 #include "guest/connectors/source-postgres/table_catalog.hpp"
 #include "guest/connectors/source-postgres/table_reader.hpp"
@@ -67,6 +71,8 @@ protocol::CatalogStream to_catalog_stream(const TableInfo& table,
   }
   stream.primary_key = table.primary_key;
   stream.sync_modes = {protocol::SyncMode::kFullRefresh, protocol::SyncMode::kIncremental};
+  // Logical replication publishes tables, not views.
+  if (table.kind == 'r' || table.kind == 'p') stream.sync_modes.push_back(protocol::SyncMode::kCdc);
   return stream;
 }
 
@@ -98,6 +104,9 @@ class SourcePostgres final : public sdk::Source {
     auto tables = string_list(*config, "tables", {});
     if (!tables) return std::unexpected(tables.error());
     tables_ = std::move(*tables);
+    auto cdc = CdcOptions::parse(*config);
+    if (!cdc) return std::unexpected(cdc.error());
+    cdc_ = std::move(*cdc);
     return {};
   }
 
@@ -136,6 +145,8 @@ class SourcePostgres final : public sdk::Source {
 
     auto catalog = load_table_catalog(*connection, schemas_);
     if (!catalog) return std::unexpected(catalog.error());
+    if (auto checked = check_cdc(*connection, add); !checked)
+      return std::unexpected(checked.error());
     if (!tables_.empty()) {
       for (const auto& stream : tables_) {
         const pg::TableName name = pg::parse_table_name(stream);
@@ -187,13 +198,75 @@ class SourcePostgres final : public sdk::Source {
         if (request.streams.size() != 1) {
           return sdk::internal_error("read needs exactly one stream", "BAD_STREAMS");
         }
+        if (request.streams[0].sync_mode == protocol::SyncMode::kCdc) {
+          auto summary = read_changes(ctx, settings_, cdc_, request.streams[0], request.max_records,
+                                      request.dry_run);
+          if (!summary) return std::unexpected(summary.error());
+          return sdk::summary(*summary);
+        }
         return read(ctx, request.streams[0], request.max_records);
+      case protocol::RunPhase::kTeardown:
+        for (const auto& stream : request.streams) {
+          if (stream.sync_mode != protocol::SyncMode::kCdc) continue;
+          if (auto dropped = teardown_changes(ctx, settings_, cdc_, stream.stream_name); !dropped) {
+            return std::unexpected(dropped.error());
+          }
+        }
+        return sdk::summary(protocol::ReadSummary{});
       default:
-        return sdk::internal_error("source-postgres only discovers and reads", "BAD_PHASE");
+        return sdk::internal_error("source-postgres only discovers, reads and tears down",
+                                   "BAD_PHASE");
     }
   }
 
  private:
+  // What sync_mode cdc needs: wal_level logical, and for each configured
+  // table a replica identity that identifies rows. Warnings, since streams
+  // that do not use cdc need neither.
+  template <class Add>
+  sdk::Result<void> check_cdc(postgres::Connection& connection, Add& add) {
+    auto level = run_sql(connection, "SHOW wal_level", "cannot read wal_level");
+    if (!level) return std::unexpected(level.error());
+    const std::string wal_level =
+        level->front().rows.empty() ? std::string("?") : level->front().rows[0][0].value_or("?");
+    add("cdc wal_level",
+        wal_level == "logical" ? protocol::CheckStatus::kPassed : protocol::CheckStatus::kWarning,
+        wal_level == "logical" ? "wal_level is logical"
+                               : "wal_level is " + wal_level + "; sync_mode cdc needs logical");
+    for (const auto& stream : tables_) {
+      const pg::TableName name = pg::parse_table_name(stream);
+      auto identity = run_sql(
+          connection,
+          "SELECT c.relreplident::text, EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE "
+          "i.indrelid = c.oid AND (i.indisprimary OR i.indisreplident))::text FROM "
+          "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
+          "n.nspname = " +
+              pg::quote_literal(name.schema) + " AND c.relname = " + pg::quote_literal(name.table),
+          "cannot read the replica identity of " + name.quoted());
+      if (!identity) return std::unexpected(identity.error());
+      if (identity->front().rows.empty()) continue;
+      const std::string kind = identity->front().rows[0][0].value_or("d");
+      const bool has_key = identity->front().rows[0][1].value_or("false") == "true";
+      std::string message;
+      protocol::CheckStatus status = protocol::CheckStatus::kPassed;
+      if (kind == "f") {
+        message = "replica identity FULL: updates and deletes carry the whole old row";
+      } else if (kind == "n" || !has_key) {
+        status = protocol::CheckStatus::kWarning;
+        message =
+            "replica identity " +
+            std::string(kind == "n" ? "NOTHING" : "DEFAULT without a primary key") +
+            ": updates and deletes cannot be streamed (set a primary key or REPLICA IDENTITY FULL)";
+      } else {
+        message = std::string("replica identity ") +
+                  (kind == "i" ? "INDEX" : "DEFAULT (primary key)") +
+                  ": unchanged TOAST values of updates are not sent (the destination keeps them)";
+      }
+      add("cdc replica identity " + stream, status, message);
+    }
+    return {};
+  }
+
   sdk::Result<protocol::RunSummary> discover(sdk::Context& ctx) {
     auto connection = pg::connect(ctx, settings_);
     if (!connection) return std::unexpected(connection.error());
@@ -239,6 +312,7 @@ class SourcePostgres final : public sdk::Source {
   pg::ConnectionSettings settings_;
   std::vector<std::string> schemas_;
   std::vector<std::string> tables_;
+  CdcOptions cdc_;
 };
 
 }  // namespace
@@ -252,8 +326,8 @@ RAPIDBYTE_MANIFEST({
   "version": "0.1.0",
   "protocol_version": 4,
   "roles": ["source"],
-  "description": "Reads PostgreSQL tables and views: full refresh or incremental by cursor, COPY BINARY into Arrow.",
-  "capabilities": {"sync_modes": ["full_refresh", "incremental"], "write_modes": []},
+  "description": "Reads PostgreSQL tables and views: full refresh or incremental by cursor, COPY BINARY into Arrow; cdc from logical replication (pgoutput).",
+  "capabilities": {"sync_modes": ["full_refresh", "incremental", "cdc"], "write_modes": []},
   "permissions": {"network": {"hosts": [], "hosts_from_config": ["host"]}, "env": [], "filesystem": []},
   "resources": {"memory_mb": 256},
   "config_schema": {
@@ -271,7 +345,15 @@ RAPIDBYTE_MANIFEST({
       "sslmode": {"enum": ["disable", "prefer", "require", "verify-ca", "verify-full"], "default": "prefer"},
       "ca_file": {"type": "string", "description": "PEM file of trusted CAs, read by the host."},
       "connect_timeout_ms": {"type": "integer", "minimum": 0, "default": 10000},
-      "application_name": {"type": "string", "default": "rapidbyte"}
+      "application_name": {"type": "string", "default": "rapidbyte"},
+      "slot_name": {"type": "string", "pattern": "^[a-z0-9_]{1,40}$", "default": "rapidbyte",
+                    "description": "cdc: prefix of the replication slot of each stream (<slot_name>_<table>)."},
+      "publication": {"type": "string", "minLength": 1,
+                      "description": "cdc: an existing publication including the tables; unset: one per stream, created and dropped by the connector."},
+      "cdc_mode": {"enum": ["bounded", "continuous"], "default": "bounded",
+                   "description": "cdc: stop at the WAL position current at the start, or run until stopped."},
+      "unchanged_toast": {"enum": ["keep", "dlq"], "default": "keep",
+                          "description": "cdc: an update whose unchanged TOAST values were not sent keeps the destination's values, or goes to the DLQ."}
     },
     "additionalProperties": false
   }

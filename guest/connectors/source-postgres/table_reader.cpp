@@ -1,24 +1,17 @@
 #include "guest/connectors/source-postgres/table_reader.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <string>
 #include <vector>
 
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
 #include "guest/connectors/postgres-common/sql_text.hpp"
+#include "guest/connectors/source-postgres/batch_emitter.hpp"
 #include "guest/connectors/source-postgres/copy_batch_reader.hpp"
 #include "guest/connectors/source-postgres/cursor_column.hpp"
-#include "portable/arrow/ipc_writer.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
 namespace {
-
-// Field metadata naming the PostgreSQL type of a column, so that a
-// PostgreSQL destination can recreate it exactly (varchar(20), inet, ...).
-constexpr const char* kPgTypeKey = "rapidbyte.pg_type";
-// IPC framing besides the buffers: schema and batch messages, padding.
-constexpr uint64_t kIpcOverheadPerColumn = 256;
 
 // Emits batches and checkpoints for one stream and applies the boundary
 // rule (see table_reader.hpp).
@@ -26,16 +19,15 @@ class StreamEmitter {
  public:
   StreamEmitter(sdk::Context& ctx, const protocol::StreamContext& stream,
                 std::optional<CursorColumn> cursor, int cursor_index)
-      : ctx_(ctx),
-        stream_(stream),
+      : stream_(stream),
+        emitter_(ctx, stream),
         cursor_(std::move(cursor)),
-        cursor_index_(cursor_index),
-        last_checkpoint_time_(std::chrono::steady_clock::now()) {}
+        cursor_index_(cursor_index) {}
 
   sdk::Result<void> on_batch(const arrow::RecordBatch& batch) {
-    if (auto emitted = emit_fitting(batch); !emitted) return emitted;
+    if (auto emitted = emitter_.emit(batch); !emitted) return emitted;
     if (cursor_) track_cursor(batch);
-    if (checkpoint_due()) checkpoint(cursor_ ? safe_ : std::nullopt, /*final=*/false);
+    if (emitter_.checkpoint_due()) checkpoint(cursor_ ? safe_ : std::nullopt, /*final=*/false);
     return {};
   }
 
@@ -47,32 +39,9 @@ class StreamEmitter {
     checkpoint(value, /*final=*/true);
   }
 
-  const protocol::ReadSummary& summary() const { return summary_; }
+  const protocol::ReadSummary& summary() const { return emitter_.summary(); }
 
  private:
-  sdk::Result<void> emit_fitting(const arrow::RecordBatch& batch) {
-    arrow::IpcStreamWriter writer(batch.schema(), std::move(buffer_));
-    if (auto written = writer.write(batch); !written) {
-      return sdk::internal_error("cannot encode a batch: " + written.error().message);
-    }
-    buffer_ = writer.finish();
-    if (buffer_.size() > stream_.limits.max_batch_bytes && batch.num_rows() > 1) {
-      // Too big after all: split and encode the halves.
-      const int64_t half = batch.num_rows() / 2;
-      buffer_.clear();
-      if (auto first = emit_fitting(batch.slice(0, half)); !first) return first;
-      return emit_fitting(batch.slice(half, batch.num_rows() - half));
-    }
-    if (auto emitted = ctx_.batch_emit(buffer_); !emitted) return emitted;
-    summary_.records += static_cast<uint64_t>(batch.num_rows());
-    summary_.bytes += buffer_.size();
-    ++summary_.batches;
-    rows_since_ += static_cast<uint64_t>(batch.num_rows());
-    bytes_since_ += buffer_.size();
-    buffer_.clear();
-    return {};
-  }
-
   void track_cursor(const arrow::RecordBatch& batch) {
     const arrow::Array& column = batch.column(cursor_index_);
     const int64_t last = batch.num_rows() - 1;
@@ -90,55 +59,22 @@ class StreamEmitter {
     if (value) last_ = std::move(value);
   }
 
-  bool checkpoint_due() const {
-    const auto& limits = stream_.limits;
-    const bool any = limits.checkpoint_interval_rows || limits.checkpoint_interval_bytes ||
-                     limits.checkpoint_interval_seconds;
-    if (!any) return true;
-    if (limits.checkpoint_interval_rows && rows_since_ >= limits.checkpoint_interval_rows) {
-      return true;
-    }
-    if (limits.checkpoint_interval_bytes && bytes_since_ >= limits.checkpoint_interval_bytes) {
-      return true;
-    }
-    if (limits.checkpoint_interval_seconds) {
-      const auto elapsed = std::chrono::steady_clock::now() - last_checkpoint_time_;
-      return elapsed >= std::chrono::seconds(limits.checkpoint_interval_seconds);
-    }
-    return false;
-  }
-
   void checkpoint(const std::optional<protocol::CursorValue>& value, bool final) {
     // Incremental: a checkpoint moves the cursor, so only when it advances
     // (the counts then carry over to the next one).
     if (cursor_ && !final && (!value || value == checkpointed_)) return;
-    protocol::CheckpointInfo info;
-    info.kind = protocol::CheckpointKind::kSource;
-    info.stream_name = stream_.stream_name;
-    info.cursor_field = stream_.cursor_field;
-    if (cursor_ && value != checkpointed_) info.cursor_value = value;
-    info.records = rows_since_;
-    info.bytes = bytes_since_;
-    ctx_.checkpoint(info);
-    ++summary_.checkpoints;
-    if (info.cursor_value) checkpointed_ = value;
-    rows_since_ = 0;
-    bytes_since_ = 0;
-    last_checkpoint_time_ = std::chrono::steady_clock::now();
+    const bool moves = cursor_ && value != checkpointed_;
+    emitter_.checkpoint(stream_.cursor_field, moves ? value : std::nullopt);
+    if (moves && value) checkpointed_ = value;
   }
 
-  sdk::Context& ctx_;
   const protocol::StreamContext& stream_;
+  BatchEmitter emitter_;
   std::optional<CursorColumn> cursor_;
   int cursor_index_;
-  std::vector<uint8_t> buffer_;
-  protocol::ReadSummary summary_;
   std::optional<protocol::CursorValue> last_;          // cursor of the last row emitted
   std::optional<protocol::CursorValue> safe_;          // every row up to it is emitted
   std::optional<protocol::CursorValue> checkpointed_;  // last value checkpointed
-  uint64_t rows_since_ = 0;
-  uint64_t bytes_since_ = 0;
-  std::chrono::steady_clock::time_point last_checkpoint_time_;
 };
 
 }  // namespace
@@ -146,7 +82,8 @@ class StreamEmitter {
 sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Connection& connection,
                                               const TableCatalog& catalog, const TableInfo& table,
                                               const protocol::StreamContext& stream,
-                                              std::optional<uint64_t> max_records) {
+                                              std::optional<uint64_t> max_records,
+                                              const SnapshotRead& snapshot) {
   // ---- projection --------------------------------------------------------
   std::vector<const ColumnInfo*> columns;
   if (stream.selected_columns.empty()) {
@@ -181,8 +118,6 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
       it = columns.end() - 1;
     }
     cursor_index = static_cast<int>(it - columns.begin());
-  } else if (stream.sync_mode == protocol::SyncMode::kCdc) {
-    return sdk::config_error("source-postgres does not support sync_mode cdc yet", "UNSUPPORTED");
   }
   if (columns.empty()) {
     return sdk::schema_error("table " + table.name.quoted() + " has no columns to read");
@@ -197,11 +132,15 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
     select_list += pg::quote_identifier(c->name);
     if (c->needs_text_cast) select_list += "::text";
   }
+  for (const ExtraColumn& extra : snapshot.extra_columns) {
+    specs.push_back({extra.name, extra.type});
+    select_list += ", " + extra.sql + " AS " + pg::quote_identifier(extra.name);
+  }
   auto builder = postgres::ArrowBatchBuilder::make(specs, catalog.codec_options);
   if (!builder) return pg::fail_with(builder.error(), "cannot decode " + table.name.quoted());
   std::vector<arrow::Field> fields = builder->schema()->fields();
-  for (size_t i = 0; i < fields.size(); ++i) {
-    fields[i].nullable = !columns[i]->not_null;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    fields[i].nullable = snapshot.nullable || !columns[i]->not_null;
     if (columns[i]->builtin_type && !columns[i]->needs_text_cast) {
       fields[i].metadata.set(kPgTypeKey, columns[i]->type_name);
     }
@@ -231,9 +170,7 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
   if (max_records) select += " LIMIT " + std::to_string(*max_records);
   const std::string copy = "COPY (" + select + ") TO STDOUT (FORMAT binary)";
 
-  const uint64_t max_batch = std::max<uint64_t>(stream.limits.max_batch_bytes, 64u << 10);
-  const uint64_t overhead = 1024 + kIpcOverheadPerColumn * columns.size();
-  const uint64_t target = max_batch > 2 * overhead ? max_batch - overhead : max_batch / 2;
+  const uint64_t target = batch_target_bytes(stream.limits, columns.size());
 
   StreamEmitter emitter(ctx, stream, cursor, cursor_index);
   std::optional<protocol::ConnectorError> emit_error;
@@ -247,10 +184,12 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
         return {};
       });
 
-  if (auto begun = run_sql(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-                           "cannot start a snapshot");
-      !begun) {
-    return std::unexpected(begun.error());
+  if (!snapshot.in_transaction) {
+    if (auto begun = run_sql(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                             "cannot start a snapshot");
+        !begun) {
+      return std::unexpected(begun.error());
+    }
   }
   auto copied =
       connection.copy_out(copy, [&](std::span<const uint8_t> chunk) { return reader.feed(chunk); });
@@ -260,8 +199,10 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
     if (emit_error) return std::unexpected(*emit_error);
     return pg::fail_with(finished.error(), "cannot read " + table.name.quoted());
   }
-  if (auto committed = run_sql(connection, "COMMIT", "cannot end the snapshot"); !committed) {
-    return std::unexpected(committed.error());
+  if (!snapshot.in_transaction) {
+    if (auto committed = run_sql(connection, "COMMIT", "cannot end the snapshot"); !committed) {
+      return std::unexpected(committed.error());
+    }
   }
   const bool complete = !max_records || reader.rows() < *max_records;
   emitter.finish(complete);

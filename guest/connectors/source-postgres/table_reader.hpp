@@ -22,9 +22,15 @@
 // stream per batch_emit; the encode buffer is reused. Checkpoints follow the
 // stream's checkpoint intervals (rows, bytes, seconds; after every batch
 // when none is set) and one closes the stream. Not thread-safe.
+//
+// A cdc stream's initial snapshot is read the same way (a full refresh with
+// `SnapshotRead`): the caller holds the transaction that uses the
+// replication slot's snapshot, and constant change columns are appended.
 #pragma once
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "guest/connectors/source-postgres/table_catalog.hpp"
 #include "guest/sdk/context.hpp"
@@ -33,9 +39,29 @@
 
 namespace rapidbyte::connectors::source_postgres {
 
+// Field metadata naming the PostgreSQL type of a column, so that a
+// PostgreSQL destination can recreate it exactly (varchar(20), inet, ...).
+inline constexpr const char* kPgTypeKey = "rapidbyte.pg_type";
+
+// A column computed by the query rather than read from the table.
+struct ExtraColumn {
+  std::string name;
+  std::string sql;  // a constant expression of `type`
+  postgres::PgColumnType type;
+};
+
+struct SnapshotRead {
+  std::vector<ExtraColumn> extra_columns;  // appended after the table's
+  bool in_transaction = false;             // the caller began (and commits) it
+  // Every field nullable, as in change batches (a delete or truncate row has
+  // nulls in NOT NULL columns).
+  bool nullable = false;
+};
+
 sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Connection& connection,
                                               const TableCatalog& catalog, const TableInfo& table,
                                               const protocol::StreamContext& stream,
-                                              std::optional<uint64_t> max_records);
+                                              std::optional<uint64_t> max_records,
+                                              const SnapshotRead& snapshot = {});
 
 }  // namespace rapidbyte::connectors::source_postgres

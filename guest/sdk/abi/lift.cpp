@@ -28,29 +28,6 @@ auto lift_option(const COption& option, LiftValue&& lift_value)
   return lift_value(option.val);
 }
 
-protocol::CursorValue lift_cursor(const CursorValue& value) {
-  namespace kind = protocol::cursor_kind;
-  switch (value.tag) {
-    case kind::kFloat64:
-      return protocol::CursorValue(std::in_place_index<kind::kFloat64>, value.val.float64);
-    case kind::kText:
-      return protocol::CursorValue(std::in_place_index<kind::kText>, lift_string(value.val.text));
-    case kind::kTimestampMicros:
-      return protocol::CursorValue(std::in_place_index<kind::kTimestampMicros>,
-                                   value.val.timestamp_micros);
-    case kind::kDateDays:
-      return protocol::CursorValue(std::in_place_index<kind::kDateDays>, value.val.date_days);
-    case kind::kLsn:
-      return protocol::CursorValue(std::in_place_index<kind::kLsn>, value.val.lsn);
-    case kind::kBytes: {
-      const auto& b = value.val.bytes;
-      return protocol::CursorValue(std::in_place_index<kind::kBytes>, b.ptr, b.ptr + b.len);
-    }
-    default:  // kInt64; the host never sends another tag.
-      return protocol::CursorValue(std::in_place_index<kind::kInt64>, value.val.int64);
-  }
-}
-
 protocol::StreamContext lift_stream(const StreamContext& c) {
   protocol::StreamContext s;
   s.stream_name = lift_string(c.stream_name);
@@ -76,6 +53,29 @@ protocol::StreamContext lift_stream(const StreamContext& c) {
 }
 
 }  // namespace
+
+protocol::CursorValue lift_cursor(const CursorValue& value) {
+  namespace kind = protocol::cursor_kind;
+  switch (value.tag) {
+    case kind::kFloat64:
+      return protocol::CursorValue(std::in_place_index<kind::kFloat64>, value.val.float64);
+    case kind::kText:
+      return protocol::CursorValue(std::in_place_index<kind::kText>, lift_string(value.val.text));
+    case kind::kTimestampMicros:
+      return protocol::CursorValue(std::in_place_index<kind::kTimestampMicros>,
+                                   value.val.timestamp_micros);
+    case kind::kDateDays:
+      return protocol::CursorValue(std::in_place_index<kind::kDateDays>, value.val.date_days);
+    case kind::kLsn:
+      return protocol::CursorValue(std::in_place_index<kind::kLsn>, value.val.lsn);
+    case kind::kBytes: {
+      const auto& b = value.val.bytes;
+      return protocol::CursorValue(std::in_place_index<kind::kBytes>, b.ptr, b.ptr + b.len);
+    }
+    default:  // kInt64; the host never sends another tag.
+      return protocol::CursorValue(std::in_place_index<kind::kInt64>, value.val.int64);
+  }
+}
 
 std::string lift_string(const String& s) {
   if (s.len == 0) return {};

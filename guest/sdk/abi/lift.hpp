@@ -16,6 +16,7 @@ namespace rapidbyte::sdk::abi {
 std::string lift_string(const String& s);
 protocol::ConnectorError lift_error(const ConnectorError& error);
 protocol::RunRequest lift_run_request(const RunRequest& request);
+protocol::CursorValue lift_cursor(const CursorValue& value);
 
 // Lifts an error an import returned and frees the C value: the usual last
 // step of a failed host call.

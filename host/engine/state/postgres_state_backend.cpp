@@ -210,6 +210,15 @@ StateResult<void> PostgresStateBackend::set_cursor(const std::string& pipeline,
   return {};
 }
 
+StateResult<void> PostgresStateBackend::clear_cursor(const std::string& pipeline,
+                                                     const std::string& stream) {
+  std::lock_guard lock(mu_);
+  auto r = query("DELETE FROM rapidbyte_state.cursors WHERE pipeline = $1 AND stream = $2",
+                 {pipeline, stream});
+  if (!r) return std::unexpected(r.error());
+  return {};
+}
+
 StateResult<std::optional<std::string>> PostgresStateBackend::get(const std::string& key) {
   std::lock_guard lock(mu_);
   auto r = query("SELECT value FROM rapidbyte_state.connector_state WHERE key = $1", {key});

@@ -33,6 +33,7 @@ class PostgresStateBackend final : public StateBackend {
                                                   const std::string& stream) override;
   StateResult<void> set_cursor(const std::string& pipeline, const std::string& stream,
                                const StoredCursor& cursor) override;
+  StateResult<void> clear_cursor(const std::string& pipeline, const std::string& stream) override;
 
   StateResult<std::optional<std::string>> get(const std::string& key) override;
   StateResult<void> put(const std::string& key, const std::string& value) override;

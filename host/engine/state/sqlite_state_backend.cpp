@@ -261,6 +261,16 @@ StateResult<void> SqliteStateBackend::set_cursor(const std::string& pipeline,
   return {};
 }
 
+StateResult<void> SqliteStateBackend::clear_cursor(const std::string& pipeline,
+                                                   const std::string& stream) {
+  std::lock_guard lock(mu_);
+  Statement s(db_.get(), "DELETE FROM cursors WHERE pipeline = ? AND stream = ?");
+  s.bind(1, pipeline).bind(2, stream).step();
+  if (!s.ok())
+    return std::unexpected(failure("cannot clear the cursor of stream '" + stream + "'"));
+  return {};
+}
+
 StateResult<std::optional<std::string>> SqliteStateBackend::get(const std::string& key) {
   std::lock_guard lock(mu_);
   Statement s(db_.get(), "SELECT value FROM connector_state WHERE key = ?");

@@ -35,6 +35,7 @@ class SqliteStateBackend final : public StateBackend {
                                                   const std::string& stream) override;
   StateResult<void> set_cursor(const std::string& pipeline, const std::string& stream,
                                const StoredCursor& cursor) override;
+  StateResult<void> clear_cursor(const std::string& pipeline, const std::string& stream) override;
 
   StateResult<std::optional<std::string>> get(const std::string& key) override;
   StateResult<void> put(const std::string& key, const std::string& value) override;

@@ -62,6 +62,10 @@ class StateBackend {
                                                           const std::string& stream) = 0;
   virtual StateResult<void> set_cursor(const std::string& pipeline, const std::string& stream,
                                        const StoredCursor& cursor) = 0;
+  // Forgets the stream's cursor (its next run starts from scratch); no
+  // cursor is not an error.
+  virtual StateResult<void> clear_cursor(const std::string& pipeline,
+                                         const std::string& stream) = 0;
 
   // Connector state under a fully qualified key (scope already applied).
   virtual StateResult<std::optional<std::string>> get(const std::string& key) = 0;

@@ -23,7 +23,7 @@ RAPIDBYTE_ABI_ENUM(p::ErrorScope, 3);
 RAPIDBYTE_ABI_ENUM(p::BackoffClass, 3);
 RAPIDBYTE_ABI_ENUM(p::CommitState, 3);
 RAPIDBYTE_ABI_ENUM(p::CheckStatus, 3);
-RAPIDBYTE_ABI_ENUM(p::RunPhase, 4);
+RAPIDBYTE_ABI_ENUM(p::RunPhase, 5);
 RAPIDBYTE_ABI_ENUM(p::SyncMode, 3);
 RAPIDBYTE_ABI_ENUM(p::WriteMode, 3);
 RAPIDBYTE_ABI_ENUM(p::DataErrorPolicy, 3);

@@ -1,0 +1,202 @@
+#include "guest/connectors/source-postgres/change_batch_builder.hpp"
+
+#include "guest/connectors/postgres-common/pg_error_mapping.hpp"
+#include "portable/postgres/codec/type_oids.hpp"
+
+namespace rapidbyte::connectors::source_postgres {
+namespace {
+
+namespace pgo = postgres::pgoutput;
+
+constexpr const char* kOpNames[] = {"insert", "update", "delete", "truncate"};
+constexpr int kChangeColumns = 4;
+
+std::vector<postgres::ColumnSpec> change_specs() {
+  return {{"_rb_op", {postgres::oid::kText, -1}},
+          {"_rb_lsn", {postgres::oid::kInt8, -1}},
+          {"_rb_commit_ts", {postgres::oid::kTimestamptz, -1}},
+          {"_rb_unchanged", {postgres::oid::kText, -1}}};
+}
+
+std::span<const uint8_t> bytes_of(std::string_view text) {
+  return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
+}
+
+void put_be64(uint8_t* out, uint64_t v) {
+  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<uint8_t>(v);
+}
+
+std::string json_names(const std::vector<std::string>& names) {
+  std::string out = "[";
+  for (const auto& name : names) {
+    if (out.size() > 1) out += ",";
+    out += '"';
+    for (char c : name) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "]";
+}
+
+}  // namespace
+
+std::vector<ExtraColumn> snapshot_columns(postgres::Lsn lsn) {
+  const auto specs = change_specs();
+  return {{specs[0].name, "'insert'::text", specs[0].type},
+          {specs[1].name, std::to_string(lsn) + "::bigint", specs[1].type},
+          {specs[2].name, "NULL::timestamptz", specs[2].type},
+          {specs[3].name, "NULL::text", specs[3].type}};
+}
+
+sdk::Result<ChangeBatchBuilder> ChangeBatchBuilder::make(
+    const pgo::Relation& relation, const TableInfo& table,
+    const postgres::CodecOptions& codec_options) {
+  std::vector<postgres::ColumnSpec> specs;
+  std::vector<const ColumnInfo*> known;
+  for (const pgo::RelationColumn& column : relation.columns) {
+    const ColumnInfo* info = table.column(column.name);
+    postgres::PgColumnType type{column.type_oid, column.type_modifier};
+    // A domain arrives as its own oid; its binary form is the base type's,
+    // which the catalog resolved.
+    if (!postgres::make_codec(type, codec_options) && info) type = info->type;
+    if (info && info->needs_text_cast) {
+      return sdk::schema_error("column '" + std::string(column.name) + "' of " +
+                                   table.name.quoted() + " has type " + info->type_name +
+                                   ", which cdc cannot decode (no binary codec)",
+                               "UNSUPPORTED_TYPE");
+    }
+    specs.push_back({std::string(column.name), type});
+    known.push_back(info);
+  }
+  for (auto& spec : change_specs()) specs.push_back(std::move(spec));
+  auto builder = postgres::ArrowBatchBuilder::make(specs, codec_options);
+  if (!builder) {
+    return pg::fail_with(builder.error(), "cannot decode changes of " + table.name.quoted());
+  }
+  std::vector<arrow::Field> fields = builder->schema()->fields();
+  for (size_t i = 0; i < known.size(); ++i) {
+    fields[i].nullable = true;  // deletes and truncates leave columns null
+    if (!known[i]) continue;
+    if (known[i]->builtin_type && known[i]->type.type_oid == specs[i].type.type_oid) {
+      fields[i].metadata.set(kPgTypeKey, known[i]->type_name);
+    }
+  }
+  ChangeBatchBuilder out(std::move(*builder));
+  out.schema_ = arrow::make_schema(std::move(fields));
+  out.table_name_ = table.name.quoted();
+  for (const pgo::RelationColumn& column : relation.columns) {
+    out.names_.emplace_back(column.name);
+    out.is_key_.push_back(column.is_key);
+  }
+  return out;
+}
+
+std::vector<std::string> ChangeBatchBuilder::unresolved_toast(const pgo::Tuple& new_tuple,
+                                                              const pgo::Tuple* old_tuple) const {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < new_tuple.size() && i < names_.size(); ++i) {
+    if (new_tuple[i].kind != pgo::ValueKind::kUnchangedToast) continue;
+    const bool from_old =
+        old_tuple && i < old_tuple->size() && (*old_tuple)[i].kind == pgo::ValueKind::kBinary;
+    if (!from_old) out.push_back(names_[i]);
+  }
+  return out;
+}
+
+bool ChangeBatchBuilder::key_changed(const pgo::Tuple& old_key, const pgo::Tuple& new_tuple) const {
+  for (size_t i = 0; i < names_.size() && i < old_key.size() && i < new_tuple.size(); ++i) {
+    if (!is_key_[i]) continue;
+    const auto& a = old_key[i];
+    const auto& b = new_tuple[i];
+    if (a.kind != b.kind) return true;
+    if (!std::equal(a.bytes.begin(), a.bytes.end(), b.bytes.begin(), b.bytes.end())) return true;
+  }
+  return false;
+}
+
+sdk::Result<void> ChangeBatchBuilder::append(ChangeOp op, const pgo::Tuple& tuple,
+                                             const pgo::Tuple* old_tuple, postgres::Lsn lsn,
+                                             int64_t commit_time_us) {
+  if (tuple.size() != names_.size()) {
+    return sdk::data_error("a change of " + table_name_ + " has " + std::to_string(tuple.size()) +
+                               " columns, its Relation message " + std::to_string(names_.size()),
+                           "PGOUTPUT_COLUMNS");
+  }
+  std::vector<std::string> unchanged;
+  for (size_t i = 0; i < tuple.size(); ++i) {
+    const pgo::TupleValue* value = &tuple[i];
+    if (value->kind == pgo::ValueKind::kUnchangedToast) {
+      if (old_tuple && i < old_tuple->size() && (*old_tuple)[i].kind == pgo::ValueKind::kBinary) {
+        value = &(*old_tuple)[i];  // REPLICA IDENTITY FULL sent the value
+      } else {
+        unchanged.push_back(names_[i]);
+      }
+    }
+    std::optional<std::span<const uint8_t>> bytes;
+    switch (value->kind) {
+      case pgo::ValueKind::kBinary:
+        bytes = value->bytes;
+        pending_bytes_ += 4 + value->bytes.size();
+        break;
+      case pgo::ValueKind::kText:
+        return sdk::data_error("column '" + names_[i] + "' of " + table_name_ +
+                                   " arrived in text format; cdc reads binary values",
+                               "PGOUTPUT_TEXT");
+      default:
+        pending_bytes_ += 1;
+        break;
+    }
+    if (auto appended = builder_.append_value(static_cast<int>(i), bytes); !appended) {
+      return pg::fail_with(appended.error(),
+                           "cannot decode column '" + names_[i] + "' of " + table_name_);
+    }
+  }
+  return append_meta(op, lsn, commit_time_us, unchanged);
+}
+
+sdk::Result<void> ChangeBatchBuilder::append_truncate(postgres::Lsn lsn, int64_t commit_time_us) {
+  for (size_t i = 0; i < names_.size(); ++i) {
+    if (auto appended = builder_.append_value(static_cast<int>(i), std::nullopt); !appended) {
+      return pg::fail_with(appended.error(), "cannot build a truncate of " + table_name_);
+    }
+  }
+  return append_meta(ChangeOp::kTruncate, lsn, commit_time_us, {});
+}
+
+sdk::Result<void> ChangeBatchBuilder::append_meta(ChangeOp op, postgres::Lsn lsn,
+                                                  int64_t commit_time_us,
+                                                  const std::vector<std::string>& unchanged) {
+  const int base = static_cast<int>(names_.size());
+  uint8_t lsn_bytes[8];
+  put_be64(lsn_bytes, lsn);
+  uint8_t time_bytes[8];
+  put_be64(time_bytes, static_cast<uint64_t>(commit_time_us));
+  const std::string unchanged_json = unchanged.empty() ? std::string() : json_names(unchanged);
+  const std::optional<std::span<const uint8_t>> values[kChangeColumns] = {
+      bytes_of(kOpNames[static_cast<size_t>(op)]),
+      std::span<const uint8_t>(lsn_bytes),
+      std::span<const uint8_t>(time_bytes),
+      unchanged.empty() ? std::nullopt
+                        : std::optional<std::span<const uint8_t>>(bytes_of(unchanged_json)),
+  };
+  for (int i = 0; i < kChangeColumns; ++i) {
+    if (auto appended = builder_.append_value(base + i, values[i]); !appended) {
+      return pg::fail_with(appended.error(), "cannot build a change row of " + table_name_);
+    }
+  }
+  pending_bytes_ += 40 + unchanged_json.size();
+  builder_.end_row();
+  return {};
+}
+
+sdk::Result<arrow::RecordBatch> ChangeBatchBuilder::finish() {
+  auto built = builder_.finish_batch();
+  if (!built) return pg::fail_with(built.error(), "cannot build a batch of " + table_name_);
+  pending_bytes_ = 0;
+  const int64_t rows = built->num_rows();
+  return arrow::RecordBatch(schema_, built->columns(), rows);
+}
+
+}  // namespace rapidbyte::connectors::source_postgres
