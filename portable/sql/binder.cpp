@@ -4,6 +4,7 @@
 #include "portable/sql/kernel_util.hpp"
 #include "portable/sql/like.hpp"
 #include "portable/sql/operators.hpp"
+#include "portable/sql/statement_check.hpp"
 #include "portable/sql/value_text.hpp"
 
 namespace rapidbyte::sql {
@@ -57,14 +58,8 @@ class Binder {
     q.distinct = s.distinct;
     q.limit = s.limit;
     q.offset = s.offset;
-    if (lower(s.table) != "input") {
-      return bind_error(
-          "relation \"" + s.table + "\" does not exist (the batch is table \"input\")",
-          s.table_position);
-    }
+    if (auto checked = check_statement(s); !checked) return std::unexpected(checked.error());
     if (s.where) {
-      if (contains_aggregate(*s.where))
-        return bind_error("aggregate functions are not allowed in WHERE", s.where->begin);
       auto w = bind_expr(*s.where);
       if (!w) return std::unexpected(w.error());
       auto b = require_bool(std::move(*w), "WHERE");
@@ -79,8 +74,6 @@ class Binder {
     q.aggregated = any_aggregate || !s.group_by.empty();
     if (q.aggregated) {
       for (const auto& g : s.group_by) {
-        if (contains_aggregate(*g))
-          return bind_error("aggregate functions are not allowed in GROUP BY", g->begin);
         // GROUP BY may name an output column by ordinal.
         const Expr* key = g.get();
         if (g->kind == ExprKind::kLiteral && g->literal_kind == LiteralKind::kInteger) {

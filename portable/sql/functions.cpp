@@ -745,6 +745,57 @@ bool is_aggregate_function(std::string_view name) {
   return name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max";
 }
 
+bool is_scalar_function(std::string_view name) {
+  static constexpr std::string_view kNames[] = {"abs",
+                                                "btrim",
+                                                "ceil",
+                                                "ceiling",
+                                                "char_length",
+                                                "character_length",
+                                                "coalesce",
+                                                "concat",
+                                                "current_date",
+                                                "current_timestamp",
+                                                "date_part",
+                                                "date_trunc",
+                                                "extract",
+                                                "floor",
+                                                "greatest",
+                                                "least",
+                                                "left",
+                                                "length",
+                                                "localtimestamp",
+                                                "lower",
+                                                "ltrim",
+                                                "md5",
+                                                "mod",
+                                                "now",
+                                                "nullif",
+                                                "octet_length",
+                                                "pow",
+                                                "power",
+                                                "regexp_like",
+                                                "regexp_match",
+                                                "regexp_replace",
+                                                "replace",
+                                                "reverse",
+                                                "right",
+                                                "round",
+                                                "rtrim",
+                                                "sha256",
+                                                "sign",
+                                                "split_part",
+                                                "sqrt",
+                                                "starts_with",
+                                                "substr",
+                                                "trunc",
+                                                "upper"};
+  for (std::string_view n : kNames) {
+    if (name == n) return true;
+  }
+  return false;
+}
+
 Result<FunctionResolution> resolve_function(std::string_view name,
                                             std::span<const FunctionArg> args,
                                             const FunctionEnv& env) {

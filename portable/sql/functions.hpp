@@ -45,4 +45,8 @@ Result<FunctionResolution> resolve_function(std::string_view name,
 
 bool is_aggregate_function(std::string_view name);
 
+// True when `name` is a scalar function of this registry (or COALESCE), for
+// the checks that run before the argument types are known.
+bool is_scalar_function(std::string_view name);
+
 }  // namespace rapidbyte::sql

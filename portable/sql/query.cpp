@@ -7,6 +7,7 @@
 #include "portable/sql/evaluator.hpp"
 #include "portable/sql/operators.hpp"
 #include "portable/sql/parser.hpp"
+#include "portable/sql/statement_check.hpp"
 
 namespace rapidbyte::sql {
 
@@ -18,6 +19,17 @@ Result<Query> Query::prepare(std::string_view text, FunctionEnv env) {
   q.env_ = env;
   q.statement_ = std::make_unique<SelectStatement>(std::move(*statement));
   return q;
+}
+
+Result<void> Query::check() const {
+  return check_statement(*statement_);
+}
+
+void Query::set_env(FunctionEnv env) {
+  env_ = env;
+  plan_.reset();
+  bound_schema_.reset();
+  output_schema_.reset();
 }
 
 Result<void> Query::bind(const std::shared_ptr<const arrow::Schema>& schema) {

@@ -34,6 +34,13 @@ class Query {
 
   const std::string& text() const { return text_; }
 
+  // The checks that need no schema (see check_statement): the table, the
+  // function names, aggregates out of place.
+  Result<void> check() const;
+
+  // Replaces the environment (now()); the next bind() re-plans.
+  void set_env(FunctionEnv env);
+
   // Binds against `schema` (a no-op when it is the schema bound last).
   Result<void> bind(const std::shared_ptr<const arrow::Schema>& schema);
   // REQUIRES: bind() succeeded.

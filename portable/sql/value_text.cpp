@@ -2,7 +2,9 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "portable/sql/datetime.hpp"
 
@@ -156,12 +158,17 @@ std::optional<double> parse_float8(std::string_view text) {
   if (iequals(text, "-infinity") || iequals(text, "-inf")) return -HUGE_VAL;
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   if (text.empty()) return std::nullopt;
-  double v = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ptr != text.data() + text.size() ||
-      (ec != std::errc() && ec != std::errc::result_out_of_range)) {
-    return std::nullopt;
+  // strtod, not std::from_chars: the wasm guests' libc++ has no
+  // floating-point from_chars. Only decimal digits, point, sign and exponent
+  // (strtod alone would also take hex floats and "nan(...)").
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'))
+      return std::nullopt;
   }
+  const std::string terminated(text);
+  char* end = nullptr;
+  const double v = std::strtod(terminated.c_str(), &end);
+  if (end != terminated.c_str() + terminated.size()) return std::nullopt;
   return v;
 }
 

@@ -62,13 +62,32 @@ TEST(SqlBinder, UnknownColumnAndFunction) {
   EXPECT_EQ(error_of("SELECT nope FROM input"),
             "query error at line 1, column 8: column \"nope\" does not exist");
   EXPECT_EQ(error_of("SELECT frob(a) FROM input"),
-            "query error at line 1, column 8: function frob(integer) does not exist");
+            "query error at line 1, column 8: function frob does not exist");
   EXPECT_EQ(error_of("SELECT a FROM other"),
             "query error at line 1, column 15: relation \"other\" does not exist (the batch is "
             "table \"input\")");
   EXPECT_EQ(error_of("SELECT a, count(*) FROM input"),
             "query error at line 1, column 8: column \"a\" must appear in the GROUP BY clause or "
             "be used in an aggregate function");
+}
+
+// The checks transform-sql's validate runs before any schema is known.
+TEST(SqlCheck, NeedsNoSchema) {
+  auto check = [](const std::string& text) -> std::string {
+    auto q = Query::prepare(text);
+    if (!q) return describe(q.error(), text);
+    auto ok = q->check();
+    return ok ? "ok" : describe(ok.error(), text);
+  };
+  EXPECT_EQ(check("SELECT nope, upper(s) FROM input WHERE a > 1"), "ok");
+  EXPECT_EQ(check("SELECT a,\n  lowr(s) FROM input"),
+            "query error at line 2, column 3: function lowr does not exist");
+  EXPECT_EQ(check("SELECT a FROM input WHERE count(*) > 1"),
+            "query error at line 1, column 27: aggregate functions are not allowed in WHERE");
+  EXPECT_EQ(check("SELECT a FROM events"),
+            "query error at line 1, column 15: relation \"events\" does not exist (the batch is "
+            "table \"input\")");
+  EXPECT_EQ(check("SELECT coalesce(a, 1), sum(b), now() FROM input GROUP BY a"), "ok");
 }
 
 TEST(SqlRuntime, DivisionByZeroNamesRowAndExpression) {

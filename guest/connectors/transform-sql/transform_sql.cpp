@@ -1,0 +1,157 @@
+// transform-sql: runs one SQL query (portable/sql, see docs/SQL.md) over
+// every batch of a stream, as table `input`, and emits the result.
+//
+// `open` parses the query, so a syntax error is a config error that names
+// its line and column. `validate` adds the checks that need no schema (the
+// table, function names). The input schema is known only with the first
+// batch: the query is bound then, and again whenever the schema changes.
+// Each incoming Arrow IPC stream is decoded, every record batch in it run
+// through the plan, and the results emitted as one IPC stream — also when
+// no row passes, so that downstream sees the schema. A value that cannot be
+// computed (overflow, bad cast, division by zero) fails the run with a data
+// error naming the row and the expression. now() is the run's start.
+#include <time.h>
+
+#include <optional>
+#include <string>
+
+#include "guest/sdk/sdk.hpp"
+#include "portable/arrow/ipc_reader.hpp"
+#include "portable/arrow/ipc_writer.hpp"
+#include "portable/sql/query.hpp"
+
+namespace rapidbyte::connectors {
+namespace {
+
+// Microseconds since the epoch, from the WASI wall clock.
+int64_t wall_clock_micros() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
+}
+
+// Where a batch sits in the stream, for error messages (the engine prefixes
+// the stream's name).
+struct BatchPosition {
+  uint64_t batch = 0;      // 0-based, counted over the run
+  uint64_t first_row = 0;  // rows of the stream before this batch
+};
+
+// A query that does not fit the batch's schema (a config error: the query
+// must change), or a value it cannot compute (a data error naming the row,
+// 0-based like the engine's, in the batch and in the stream).
+std::unexpected<protocol::ConnectorError> run_error(const sql::SqlError& error,
+                                                    const sql::Query& query,
+                                                    const BatchPosition& at) {
+  if (error.kind != sql::ErrorKind::kData) {
+    return sdk::config_error(sql::describe(error, query.text()), "SQL_BIND");
+  }
+  std::string message = "batch " + std::to_string(at.batch);
+  if (error.row >= 0) {
+    const uint64_t row = at.first_row + static_cast<uint64_t>(error.row);
+    message +=
+        ", row " + std::to_string(error.row) + " (row " + std::to_string(row) + " of the stream)";
+  }
+  message += ": " + error.message;
+  if (!error.expression.empty()) message += " in \"" + error.expression + "\"";
+  return sdk::data_error(std::move(message), "SQL_DATA");
+}
+
+class TransformSql final : public sdk::Transform {
+ public:
+  sdk::Result<void> open(std::string_view config_json) override {
+    auto config = sdk::JsonConfig::parse(config_json);
+    if (!config) return std::unexpected(config.error());
+    auto text = config->require_string("query");
+    if (!text) return std::unexpected(text.error());
+    auto query = sql::Query::prepare(*text);
+    if (!query) {
+      return sdk::config_error("query: " + sql::describe(query.error(), *text), "SQL_SYNTAX");
+    }
+    query_.emplace(std::move(*query));
+    return {};
+  }
+
+  sdk::Result<protocol::ValidationReport> validate(sdk::Context&) override {
+    protocol::ValidationReport report;
+    protocol::ValidationCheck check{"query", protocol::CheckStatus::kPassed, ""};
+    if (auto checked = query_->check(); !checked) {
+      check.status = protocol::CheckStatus::kFailed;
+      check.message = sql::describe(checked.error(), query_->text());
+      report.status = protocol::CheckStatus::kFailed;
+    } else {
+      check.message = "parses; functions exist (columns are bound on the first batch)";
+    }
+    report.checks.push_back(std::move(check));
+    return report;
+  }
+
+  sdk::Result<protocol::RunSummary> run(sdk::Context& ctx,
+                                        const protocol::RunRequest& request) override {
+    if (request.phase != protocol::RunPhase::kTransform) {
+      return sdk::internal_error("transform-sql only runs the transform phase", "BAD_PHASE");
+    }
+    query_->set_env(sql::FunctionEnv{wall_clock_micros()});
+    protocol::TransformSummary summary;
+    std::vector<uint8_t> buffer;  // the output stream, its capacity reused
+    while (std::optional<sdk::HostBytes> bytes = ctx.batch_next()) {
+      auto reader = arrow::IpcStreamReader::open(*bytes);
+      if (!reader) return sdk::data_error("invalid Arrow IPC batch: " + reader.error().message);
+      summary.bytes_in += bytes->size();
+      ++summary.batches_in;
+      std::optional<arrow::IpcStreamWriter> writer;
+      for (;;) {
+        auto batch = reader->next();
+        if (!batch) return sdk::data_error("invalid Arrow IPC batch: " + batch.error().message);
+        if (!*batch) break;
+        const BatchPosition at{summary.batches_in - 1, summary.records_in};
+        auto result = query_->execute(**batch);
+        if (!result) return run_error(result.error(), *query_, at);
+        summary.records_in += static_cast<uint64_t>((*batch)->num_rows());
+        if (!writer) writer.emplace(result->schema(), std::move(buffer));
+        if (auto written = writer->write(*result); !written) {
+          return sdk::internal_error("cannot encode the query result: " + written.error().message);
+        }
+        summary.records_out += static_cast<uint64_t>(result->num_rows());
+      }
+      if (!writer) continue;  // a stream without record batches
+      buffer = writer->finish();
+      if (auto emitted = ctx.batch_emit(buffer); !emitted) return std::unexpected(emitted.error());
+      summary.bytes_out += buffer.size();
+      ++summary.batches_out;
+      buffer.clear();
+    }
+    return sdk::summary(summary);
+  }
+
+ private:
+  std::optional<sql::Query> query_;  // set by open
+};
+
+}  // namespace
+}  // namespace rapidbyte::connectors
+
+RAPIDBYTE_EXPORT_TRANSFORM(rapidbyte::connectors::TransformSql)
+
+// clang-format off
+RAPIDBYTE_MANIFEST({
+  "id": "transform-sql",
+  "version": "0.1.0",
+  "protocol_version": 4,
+  "roles": ["transform"],
+  "description": "Runs a SQL query over every batch (table input): filter, project, compute columns.",
+  "capabilities": {"sync_modes": ["full_refresh", "incremental", "cdc"],
+                   "write_modes": ["append", "replace", "upsert"]},
+  "permissions": {"network": {"hosts": [], "hosts_from_config": []}, "env": [], "filesystem": []},
+  "resources": {"memory_mb": 256},
+  "config_schema": {
+    "type": "object",
+    "properties": {
+      "query": {"type": "string", "minLength": 1,
+                "description": "One SELECT over table input, e.g. SELECT id, amount * 2 AS doubled FROM input WHERE amount > 0"}
+    },
+    "required": ["query"],
+    "additionalProperties": false
+  }
+});
+// clang-format on
