@@ -48,9 +48,7 @@ arrow::RecordBatch make_batch() {
   const int64_t i64[kRows] = {100, L64::min(), 0, L64::max(), -7};
   const double f64[kRows] = {1.5, -0.0, 0, 1e300, std::numeric_limits<double>::infinity()};
   const bool b[kRows] = {true, false, false, true, false};
-  const std::string_view t[kRows] = {"alpha", "", "",
-                                     "\xc3\xbcn\xc3\xafc\xc3\xb6"
-                                     "d\xc3\xa9",
+  const std::string_view t[kRows] = {"alpha", "", "", "\u00fcn\u00efc\u00f6d\u00e9",
                                      "tab\tand %percent_"};
   const int32_t d[kRows] = {19737, -719162, 0, 2932896, 0};
   const int64_t ts[kRows] = {1705314600000000, -62135596800000000, 0, 253402300799999999, -1};

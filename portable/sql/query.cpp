@@ -46,6 +46,41 @@ Result<void> Query::bind(const std::shared_ptr<const arrow::Schema>& schema) {
 
 namespace {
 
+void mark_columns(const BoundExpr* e, std::vector<bool>& used) {
+  if (e == nullptr) return;
+  if (e->kind == BoundKind::kColumn) used[static_cast<size_t>(e->column)] = true;
+  for (const BoundPtr& a : e->args) mark_columns(a.get(), used);
+}
+
+}  // namespace
+
+std::vector<int> Query::input_columns() const {
+  const int n = bound_schema_->num_fields();
+  std::vector<bool> used(static_cast<size_t>(n), false);
+  bool star = false;
+  for (const SelectItem& item : statement_->items) star = star || !item.expr;
+  if (star) used.assign(used.size(), true);
+  const BoundQuery& p = *plan_;
+  mark_columns(p.where.get(), used);
+  for (const BoundPtr& k : p.group_keys) mark_columns(k.get(), used);
+  for (const BoundAggregate& a : p.aggregates) mark_columns(a.arg.get(), used);
+  for (const BoundOutput& o : p.outputs) {
+    if (o.passthrough >= 0) used[static_cast<size_t>(o.passthrough)] = true;
+    // Over an aggregated query, outputs and ORDER BY read the aggregated chunk.
+    if (!p.aggregated) mark_columns(o.expr.get(), used);
+  }
+  if (!p.aggregated) {
+    for (const BoundOrder& o : p.order_by) mark_columns(o.expr.get(), used);
+  }
+  std::vector<int> columns;
+  for (int c = 0; c < n; ++c) {
+    if (used[static_cast<size_t>(c)]) columns.push_back(c);
+  }
+  return columns;
+}
+
+namespace {
+
 Selection all(const std::vector<int64_t>& rows) {
   return Selection{rows.data(), static_cast<int64_t>(rows.size())};
 }

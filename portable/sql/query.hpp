@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "portable/arrow/record_batch.hpp"
 #include "portable/sql/ast.hpp"
@@ -45,6 +46,12 @@ class Query {
   Result<void> bind(const std::shared_ptr<const arrow::Schema>& schema);
   // REQUIRES: bind() succeeded.
   const std::shared_ptr<const arrow::Schema>& output_schema() const { return output_schema_; }
+
+  // The columns of the bound schema the plan reads, ascending (all of them
+  // for a `*` item). A batch of just those columns, with their fields,
+  // gives the same result, so a caller may decode only these.
+  // REQUIRES: bind() succeeded.
+  std::vector<int> input_columns() const;
 
   // Runs the query over `batch` (binding to its schema first).
   Result<arrow::RecordBatch> execute(const arrow::RecordBatch& batch);

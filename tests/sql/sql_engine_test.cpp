@@ -90,6 +90,33 @@ TEST(SqlCheck, NeedsNoSchema) {
   EXPECT_EQ(check("SELECT coalesce(a, 1), sum(b), now() FROM input GROUP BY a"), "ok");
 }
 
+// The columns a plan reads: what transform-sql decodes of each batch.
+TEST(SqlQuery, InputColumnsAreTheColumnsThePlanReads) {
+  auto columns = [](const std::string& text) {
+    auto q = Query::prepare(text);
+    EXPECT_TRUE(q);
+    EXPECT_TRUE(q->bind(sample().schema()));
+    return q->input_columns();
+  };
+  EXPECT_EQ(columns("SELECT s FROM input WHERE a > 1"), (std::vector<int>{0, 2}));
+  EXPECT_EQ(columns("SELECT b + 1 AS c FROM input ORDER BY a"), (std::vector<int>{0, 1}));
+  EXPECT_EQ(columns("SELECT s, count(*) FROM input GROUP BY s ORDER BY 2"), (std::vector<int>{2}));
+  EXPECT_EQ(columns("SELECT * EXCLUDE (b) FROM input"), (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(columns("SELECT 1 AS one FROM input"), (std::vector<int>{}));
+  // A batch of just those columns gives the same result.
+  auto q = Query::prepare("SELECT upper(s) AS u, a * 2 AS d FROM input WHERE a < 3");
+  ASSERT_TRUE(q);
+  const arrow::RecordBatch full = sample();
+  auto whole = q->execute(full);
+  ASSERT_TRUE(whole);
+  auto narrow_schema = arrow::make_schema({full.schema()->field(0), full.schema()->field(2)});
+  auto narrow = q->execute(arrow::RecordBatch(narrow_schema, {full.column(0), full.column(2)}, 4));
+  ASSERT_TRUE(narrow) << narrow.error().message;
+  ASSERT_EQ(narrow->num_rows(), whole->num_rows());
+  EXPECT_EQ(arrow::StringArray(narrow->column(0)).value(1), "BETA");
+  EXPECT_EQ(arrow::Int32Array(narrow->column(1)).value(1), 4);
+}
+
 TEST(SqlRuntime, DivisionByZeroNamesRowAndExpression) {
   EXPECT_EQ(error_of("SELECT a / b FROM input"), "row 1: division by zero in \"a / b\"");
   EXPECT_EQ(error_of("SELECT a + 1 FROM input"), "row 3: integer out of range in \"a + 1\"");

@@ -5,15 +5,17 @@
 // its line and column. `validate` adds the checks that need no schema (the
 // table, function names). The input schema is known only with the first
 // batch: the query is bound then, and again whenever the schema changes.
-// Each incoming Arrow IPC stream is decoded, every record batch in it run
-// through the plan, and the results emitted as one IPC stream — also when
-// no row passes, so that downstream sees the schema. A value that cannot be
-// computed (overflow, bad cast, division by zero) fails the run with a data
-// error naming the row and the expression. now() is the run's start.
+// Each incoming Arrow IPC stream is decoded (only the columns the query
+// reads), every record batch in it run through the plan, and the results
+// emitted as one IPC stream — also when no row passes, so that downstream
+// sees the schema. A value that cannot be computed (overflow, bad cast,
+// division by zero) fails the run with a data error naming the row and the
+// expression. now() is the run's start.
 #include <time.h>
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "guest/sdk/sdk.hpp"
 #include "portable/arrow/ipc_reader.hpp"
@@ -92,6 +94,7 @@ class TransformSql final : public sdk::Transform {
       return sdk::internal_error("transform-sql only runs the transform phase", "BAD_PHASE");
     }
     query_->set_env(sql::FunctionEnv{wall_clock_micros()});
+    input_schema_.reset();
     protocol::TransformSummary summary;
     std::vector<uint8_t> buffer;  // the output stream, its capacity reused
     while (std::optional<sdk::HostBytes> bytes = ctx.batch_next()) {
@@ -99,6 +102,10 @@ class TransformSql final : public sdk::Transform {
       if (!reader) return sdk::data_error("invalid Arrow IPC batch: " + reader.error().message);
       summary.bytes_in += bytes->size();
       ++summary.batches_in;
+      if (auto projected = project(*reader, {summary.batches_in - 1, summary.records_in});
+          !projected) {
+        return std::unexpected(projected.error());
+      }
       std::optional<arrow::IpcStreamWriter> writer;
       for (;;) {
         auto batch = reader->next();
@@ -125,7 +132,25 @@ class TransformSql final : public sdk::Transform {
   }
 
  private:
-  std::optional<sql::Query> query_;  // set by open
+  // Binds the query to the stream's schema when it is new, and has the
+  // reader decode only the columns the query reads: the others are never
+  // validated (UTF-8, offsets), which for a narrow query over wide rows is
+  // most of the decoding cost.
+  sdk::Result<void> project(arrow::IpcStreamReader& reader, const BatchPosition& at) {
+    const auto& schema = reader.schema();
+    if (!input_schema_ || !(*input_schema_ == *schema)) {
+      if (auto bound = query_->bind(schema); !bound) return run_error(bound.error(), *query_, at);
+      columns_ = query_->input_columns();
+      input_schema_ = schema;
+    }
+    if (static_cast<int>(columns_.size()) == schema->num_fields()) return {};
+    if (auto ok = reader.project(columns_); !ok) return sdk::internal_error(ok.error().message);
+    return {};
+  }
+
+  std::optional<sql::Query> query_;                    // set by open
+  std::shared_ptr<const arrow::Schema> input_schema_;  // of the last stream, unprojected
+  std::vector<int> columns_;                           // of input_schema_ the query reads
 };
 
 }  // namespace

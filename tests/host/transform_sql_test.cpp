@@ -1,0 +1,181 @@
+// transform-sql driven directly in wasmtime: batches in through batch-next,
+// results out through batch-emit. Binding on the first batch and again
+// when the schema changes, now(), empty results, and the errors of open,
+// validate and run. (PostgreSQL end to end: tests/connectors.)
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "portable/arrow/binary_array.hpp"
+#include "portable/arrow/binary_builder.hpp"
+#include "portable/arrow/boolean_builder.hpp"
+#include "portable/arrow/ipc_reader.hpp"
+#include "portable/arrow/ipc_writer.hpp"
+#include "portable/arrow/primitive_array.hpp"
+#include "portable/arrow/primitive_builder.hpp"
+#include "tests/host/runtime_fixture.hpp"
+
+namespace rapidbyte::testing {
+namespace {
+
+namespace p = rapidbyte::protocol;
+
+// One IPC stream of columns a (int32 or int64) and s (utf8), with an
+// extra boolean column first when `with_flag`.
+template <class T>
+std::vector<uint8_t> batch_of(const arrow::DataType& type, std::vector<T> a,
+                              std::vector<std::string> s, bool with_flag = false) {
+  arrow::PrimitiveBuilder<T> ab(type);
+  arrow::StringBuilder sb;
+  arrow::BooleanBuilder fb;
+  for (size_t i = 0; i < a.size(); ++i) {
+    ab.append(a[i]);
+    sb.append(std::string_view(s[i]));
+    fb.append(i % 2 == 0);
+  }
+  std::vector<arrow::Field> fields = {arrow::field("a", type), arrow::field("s", arrow::utf8())};
+  std::vector<arrow::Array> columns = {*ab.finish(), *sb.finish()};
+  if (with_flag) {
+    fields.insert(fields.begin(), arrow::field("flag", arrow::boolean()));
+    columns.insert(columns.begin(), *fb.finish());
+  }
+  auto schema = arrow::make_schema(std::move(fields));
+  arrow::RecordBatch batch(schema, std::move(columns), static_cast<int64_t>(a.size()));
+  return *arrow::write_ipc_stream(schema, {batch});
+}
+
+arrow::RecordBatch decode(const std::vector<uint8_t>& bytes) {
+  auto contents = arrow::read_ipc_stream(bytes);
+  EXPECT_TRUE(contents) << contents.error().message;
+  EXPECT_EQ(contents->batches.size(), 1u);
+  return contents->batches.at(0);
+}
+
+class TransformSqlTest : public RuntimeTest {
+ protected:
+  std::unique_ptr<runtime::ConnectorInstance> open_query(const std::string& query) {
+    auto instance = instantiate(connector("transform-sql"));
+    if (!instance) return nullptr;
+    auto session = instance->open("{\"query\": \"" + query + "\"}");
+    EXPECT_TRUE(session) << session.error().message;
+    return instance;
+  }
+
+  static p::RunRequest transform_request() {
+    p::RunRequest request;
+    request.phase = p::RunPhase::kTransform;
+    return request;
+  }
+};
+
+TEST_F(TransformSqlTest, BindsOnTheFirstBatchAndAgainWhenTheSchemaChanges) {
+  auto t = open_query("SELECT a * 2 AS d, upper(s) AS u FROM input WHERE a > 1");
+  ASSERT_TRUE(t);
+  services_.to_deliver.push_back(batch_of<int32_t>(arrow::int32(), {1, 2, 3}, {"x", "y", "z"}));
+  services_.to_deliver.push_back(batch_of<int32_t>(arrow::int32(), {5}, {"w"}));
+  // int64 now, and a column the query does not read in front.
+  services_.to_deliver.push_back(
+      batch_of<int64_t>(arrow::int64(), {4000000000, 0}, {"big", "zero"}, true));
+  auto summary = t->run(transform_request());
+  ASSERT_TRUE(summary) << summary.error().message;
+  ASSERT_TRUE(summary->transform);
+  EXPECT_EQ(summary->transform->records_in, 6u);
+  EXPECT_EQ(summary->transform->records_out, 4u);
+  EXPECT_EQ(summary->transform->batches_in, 3u);
+  EXPECT_EQ(summary->transform->batches_out, 3u);
+  ASSERT_EQ(services_.emitted.size(), 3u);
+
+  const arrow::RecordBatch first = decode(services_.emitted[0]);
+  EXPECT_EQ(first.schema()->field(0), arrow::field("d", arrow::int32()));
+  ASSERT_EQ(first.num_rows(), 2);
+  EXPECT_EQ(arrow::Int32Array(first.column(0)).value(1), 6);
+  EXPECT_EQ(arrow::StringArray(first.column(1)).value(0), "Y");
+
+  const arrow::RecordBatch third = decode(services_.emitted[2]);
+  EXPECT_EQ(third.schema()->field(0), arrow::field("d", arrow::int64()));
+  ASSERT_EQ(third.num_rows(), 1);
+  EXPECT_EQ(arrow::Int64Array(third.column(0)).value(0), 8000000000);
+  EXPECT_EQ(arrow::StringArray(third.column(1)).value(0), "BIG");
+}
+
+TEST_F(TransformSqlTest, NowIsTheRunsStartForEveryBatch) {
+  auto t = open_query("SELECT now() AS at, a FROM input");
+  ASSERT_TRUE(t);
+  services_.to_deliver.push_back(batch_of<int32_t>(arrow::int32(), {1, 2}, {"x", "y"}));
+  services_.to_deliver.push_back(batch_of<int32_t>(arrow::int32(), {3}, {"z"}));
+  auto micros = [] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  const int64_t before = micros();
+  auto summary = t->run(transform_request());
+  const int64_t after = micros();
+  ASSERT_TRUE(summary) << summary.error().message;
+  ASSERT_EQ(services_.emitted.size(), 2u);
+  const arrow::RecordBatch first = decode(services_.emitted[0]);
+  const arrow::RecordBatch second = decode(services_.emitted[1]);
+  EXPECT_EQ(first.schema()->field(0).type, arrow::timestamp(arrow::TimeUnit::kMicro, "UTC"));
+  const int64_t at = arrow::Int64Array(first.column(0)).value(0);
+  EXPECT_GE(at, before);
+  EXPECT_LE(at, after);
+  EXPECT_EQ(arrow::Int64Array(first.column(0)).value(1), at);
+  EXPECT_EQ(arrow::Int64Array(second.column(0)).value(0), at);
+}
+
+TEST_F(TransformSqlTest, AnEmptyResultStillCarriesTheSchema) {
+  auto t = open_query("SELECT s FROM input WHERE a > 100");
+  ASSERT_TRUE(t);
+  services_.to_deliver.push_back(batch_of<int32_t>(arrow::int32(), {1, 2}, {"x", "y"}));
+  auto summary = t->run(transform_request());
+  ASSERT_TRUE(summary) << summary.error().message;
+  EXPECT_EQ(summary->transform->records_out, 0u);
+  ASSERT_EQ(services_.emitted.size(), 1u);
+  const arrow::RecordBatch out = decode(services_.emitted[0]);
+  EXPECT_EQ(out.num_rows(), 0);
+  EXPECT_EQ(out.schema()->field(0).name, "s");
+}
+
+TEST_F(TransformSqlTest, OpenValidateAndRunErrorsNameWhatAndWhere) {
+  auto bad_syntax = instantiate(connector("transform-sql"));
+  ASSERT_TRUE(bad_syntax);
+  auto opened = bad_syntax->open("{\"query\": \"SELECT a +\\n FROM input\"}");
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().category, p::ErrorCategory::kConfig);
+  EXPECT_EQ(opened.error().code, "SQL_SYNTAX");
+  EXPECT_EQ(opened.error().message,
+            "query: syntax error at line 2, column 2: expected an expression, found \"from\"");
+
+  auto unknown = open_query("SELECT nosuch(a) FROM input");
+  ASSERT_TRUE(unknown);
+  auto report = unknown->validate();
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->status, p::CheckStatus::kFailed);
+  ASSERT_EQ(report->checks.size(), 1u);
+  EXPECT_EQ(report->checks[0].message,
+            "query error at line 1, column 8: function nosuch does not exist");
+
+  auto overflow = open_query("SELECT a * 1000 AS k FROM input");
+  ASSERT_TRUE(overflow);
+  services_.to_deliver.push_back(batch_of<int32_t>(arrow::int32(), {1, 2}, {"x", "y"}));
+  services_.to_deliver.push_back(
+      batch_of<int32_t>(arrow::int32(), {3, 4, 5000000}, {"x", "y", "z"}));
+  auto failed = overflow->run(transform_request());
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().category, p::ErrorCategory::kData);
+  EXPECT_EQ(failed.error().code, "SQL_DATA");
+  EXPECT_EQ(failed.error().message,
+            "batch 1, row 2 (row 4 of the stream): integer out of range in \"a * 1000\"");
+
+  auto garbage = open_query("SELECT a FROM input");
+  ASSERT_TRUE(garbage);
+  services_.to_deliver.push_back({1, 2, 3, 4, 5});
+  auto invalid = garbage->run(transform_request());
+  ASSERT_FALSE(invalid);
+  EXPECT_EQ(invalid.error().category, p::ErrorCategory::kData);
+  EXPECT_EQ(invalid.error().message.rfind("invalid Arrow IPC batch: ", 0), 0u)
+      << invalid.error().message;
+}
+
+}  // namespace
+}  // namespace rapidbyte::testing
