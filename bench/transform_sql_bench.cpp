@@ -6,6 +6,8 @@
 //     batch-next and takes its results from batch-emit, so the time is the
 //     guest's decode + query + encode plus one copy each way;
 //   - by the same engine natively (decode + query + encode), for context;
+//   - not at all: transform-passthrough in wasmtime forwards the same
+//     batches, the cost of moving them through a sandboxed stage;
 //   - by DuckDB (bench/transform_sql_duckdb.py) over the same batches, read
 //     by pyarrow from an Arrow IPC file this program writes, on one thread
 //     and on all cores, the result materialized as Arrow.
@@ -70,16 +72,15 @@ struct Result {
   uint64_t rows_out = 0;
 };
 
-Result run_wasm(const std::vector<std::vector<uint8_t>>& batches, int repeat) {
-  auto engine = runtime::WasmEngine::create({runtime::default_aot_cache_dir()});
-  if (!engine) fail("cannot create the wasm engine");
-  auto module =
-      (*engine)->load(std::filesystem::path(RAPIDBYTE_CONNECTOR_DIR) / "transform-sql.wasm");
+// Runs the transform `connector` (with `config`) over the batches.
+Result run_wasm(runtime::WasmEngine& engine, const std::string& connector,
+                const std::string& config, const std::vector<std::vector<uint8_t>>& batches,
+                int repeat) {
+  auto module = engine.load(std::filesystem::path(RAPIDBYTE_CONNECTOR_DIR) / (connector + ".wasm"));
   if (!module) fail(module.error());
   FeedServices services;
-  auto instance = runtime::ConnectorInstance::create(**engine, *module, &services, {});
-  if (!instance) fail("cannot instantiate transform-sql");
-  const std::string config = std::string("{\"query\": \"") + kQuery + "\"}";
+  auto instance = runtime::ConnectorInstance::create(engine, *module, &services, {});
+  if (!instance) fail("cannot instantiate " + connector);
   if (auto opened = (*instance)->open(config); !opened) fail(opened.error().message);
   Result best;
   for (int i = 0; i < repeat; ++i) {
@@ -89,7 +90,7 @@ Result run_wasm(const std::vector<std::vector<uint8_t>>& batches, int repeat) {
     const auto start = Clock::now();
     auto summary = (*instance)->run(request);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    if (!summary) fail("transform-sql failed: " + summary.error().message);
+    if (!summary) fail(connector + " failed: " + summary.error().message);
     best.seconds = std::min(best.seconds, seconds);
     best.rows_out = summary->transform->records_out;
   }
@@ -184,7 +185,11 @@ int main(int argc, char** argv) {
               static_cast<double>(input_bytes) / 1e6);
   std::printf("query: %s\n\n", kQuery);
 
-  const Result wasm = run_wasm(batches, repeat);
+  auto engine = runtime::WasmEngine::create({runtime::default_aot_cache_dir()});
+  if (!engine) fail("cannot create the wasm engine");
+  const Result wasm = run_wasm(**engine, "transform-sql",
+                               std::string("{\"query\": \"") + kQuery + "\"}", batches, repeat);
+  const Result passthrough = run_wasm(**engine, "transform-passthrough", "{}", batches, repeat);
   const Result native = run_native(batches, repeat);
   Result duck_one, duck_all;
   const bool have_duckdb = run_duckdb(file, repeat, duck_one, duck_all);
@@ -197,6 +202,7 @@ int main(int argc, char** argv) {
   };
   line("transform-sql in wasmtime (IPC in/out)", wasm);
   line("SQL engine native (IPC in/out)", native);
+  line("transform-passthrough in wasmtime", passthrough);
   if (!have_duckdb) {
     std::printf("duckdb: not available (pip install duckdb pyarrow)\n");
     return 0;
