@@ -213,12 +213,12 @@ Result<Vector> compute_aggregate(const AggregateSpec& spec, const Vector* arg, c
     const int sr = spec.result.scale;
     const int rs = std::min(numeric_division_scale(sums[k], in_scale, counts[k], 0), sr);
     __int128 num = sums[k];
-    if (__builtin_mul_overflow(num, pow10_i128(rs + 1 - in_scale), &num))
+    if (mul_overflow_i128(num, pow10_i128(rs + 1 - in_scale), &num))
       return data_error("numeric field overflow");
     __int128 q = num / counts[k];
     q = q >= 0 ? (q + 5) / 10 : (q - 5) / 10;
     __int128 v;
-    if (__builtin_mul_overflow(q, pow10_i128(sr - rs), &v) || !fits_precision(v, 38)) {
+    if (mul_overflow_i128(q, pow10_i128(sr - rs), &v) || !fits_precision(v, 38)) {
       return data_error("numeric field overflow");
     }
     out.dec[k] = v;

@@ -204,7 +204,7 @@ Kernel numeric_kernel(char op, int sa, int sb, int sr) {
         return map_binary(
             a, b, result, rows, error, [&](Vector& o, int64_t i, int64_t x, int64_t y) {
               __int128 l, r, out;
-              if (__builtin_mul_overflow(pa[x], ma, &l) || __builtin_mul_overflow(pb[y], mb, &r))
+              if (mul_overflow_i128(pa[x], ma, &l) || mul_overflow_i128(pb[y], mb, &r))
                 return false;
               if (op == '+' ? __builtin_add_overflow(l, r, &out)
                             : __builtin_sub_overflow(l, r, &out))
@@ -217,7 +217,7 @@ Kernel numeric_kernel(char op, int sa, int sb, int sr) {
         return map_binary(a, b, result, rows, error,
                           [&](Vector& o, int64_t i, int64_t x, int64_t y) {
                             __int128 out;
-                            if (__builtin_mul_overflow(pa[x], pb[y], &out)) return false;
+                            if (mul_overflow_i128(pa[x], pb[y], &out)) return false;
                             o.dec[z(i)] = out;
                             return fits_precision(out, 38);
                           });
@@ -233,14 +233,14 @@ Kernel numeric_kernel(char op, int sa, int sb, int sr) {
               const int shift = rs + 1 + sb - sa;  // one guard digit for rounding
               __int128 num = pa[x], den = pb[y];
               if (shift >= 0) {
-                if (__builtin_mul_overflow(num, pow10_i128(shift), &num)) return false;
+                if (mul_overflow_i128(num, pow10_i128(shift), &num)) return false;
               } else {
-                if (__builtin_mul_overflow(den, pow10_i128(-shift), &den)) return false;
+                if (mul_overflow_i128(den, pow10_i128(-shift), &den)) return false;
               }
               __int128 q = num / den;  // truncated, with the guard digit
               q = q >= 0 ? (q + 5) / 10 : (q - 5) / 10;
               __int128 out;
-              if (__builtin_mul_overflow(q, pow10_i128(sr - rs), &out)) return false;
+              if (mul_overflow_i128(q, pow10_i128(sr - rs), &out)) return false;
               o.dec[z(i)] = out;
               return fits_precision(out, 38);
             });
@@ -249,7 +249,7 @@ Kernel numeric_kernel(char op, int sa, int sb, int sr) {
         return map_binary(
             a, b, result, rows, error, [&](Vector& o, int64_t i, int64_t x, int64_t y) {
               __int128 l, r;
-              if (__builtin_mul_overflow(pa[x], ma, &l) || __builtin_mul_overflow(pb[y], mb, &r))
+              if (mul_overflow_i128(pa[x], ma, &l) || mul_overflow_i128(pb[y], mb, &r))
                 return false;
               if (r == 0) {
                 error = "division by zero";

@@ -535,7 +535,7 @@ Result<FunctionResolution> math_function(std::string_view name, std::span<const 
                       v = q;
                       if (digits < 0) {
                         __int128 back;
-                        if (__builtin_mul_overflow(v, pow10_i128(-digits), &back)) return false;
+                        if (mul_overflow_i128(v, pow10_i128(-digits), &back)) return false;
                         v = back;
                       }
                       auto scaled = rescale(v, std::max(digits, 0), to);

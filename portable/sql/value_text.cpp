@@ -26,7 +26,7 @@ std::optional<__int128> rescale(__int128 v, int from, int to) {
   if (to == from) return v;
   if (to > from) {
     __int128 out;
-    if (__builtin_mul_overflow(v, pow10_i128(to - from), &out) || !fits_precision(out, 38)) {
+    if (mul_overflow_i128(v, pow10_i128(to - from), &out) || !fits_precision(out, 38)) {
       return std::nullopt;
     }
     return out;

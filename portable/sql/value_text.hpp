@@ -14,6 +14,18 @@ namespace rapidbyte::sql {
 // 10^n for 0 <= n <= 38.
 __int128 pow10_i128(int n);
 
+// a * b into *out; true when it overflows 128 bits. __builtin_mul_overflow
+// on __int128 is compiler-rt's __muloti4, which checks with a 128-bit
+// division — a library call per value on wasm32. Two operands that fit in
+// 64 bits (nearly every decimal) cannot overflow, so they skip it.
+inline bool mul_overflow_i128(__int128 a, __int128 b, __int128* out) {
+  if (a == static_cast<int64_t>(a) && b == static_cast<int64_t>(b)) {
+    *out = a * b;
+    return false;
+  }
+  return __builtin_mul_overflow(a, b, out);
+}
+
 // "-12.340" for (-12340, 3).
 std::string format_numeric(__int128 unscaled, int scale);
 // PostgreSQL's float8 output: shortest exact digits, exponent form below
