@@ -10,12 +10,22 @@
 // compared with trailing fractional zeros removed, because the engine
 // stores a column of numeric results at one scale where PostgreSQL keeps a
 // scale per value (see docs/SQL.md).
+//
+// A second test runs every query through transform-sql in wasmtime and
+// requires the native engine's result to the byte.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 
+#include "portable/arrow/ipc_reader.hpp"
+#include "portable/arrow/ipc_writer.hpp"
+#include "portable/arrow/pretty_print.hpp"
 #include "portable/postgres/arrow_batch_builder.hpp"
 #include "portable/postgres/connection.hpp"
 #include "portable/postgres/copy_binary_decoder.hpp"
@@ -24,6 +34,11 @@
 #include "tests/support/libpq_session.hpp"
 #include "tests/support/postgres_cluster.hpp"
 #include "tests/support/socket_transport.hpp"
+#ifdef RAPIDBYTE_CONNECTOR_DIR
+#include "host/runtime/connector_instance.hpp"
+#include "host/runtime/wasm_engine.hpp"
+#include "tests/host/recording_services.hpp"
+#endif
 
 namespace rapidbyte::test {
 namespace {
@@ -106,24 +121,42 @@ class SqlConformance : public ::testing::Test {
 };
 std::unique_ptr<arrow::RecordBatch> SqlConformance::batch_;
 
-TEST_F(SqlConformance, EveryQueryMatchesPostgres) {
-  ASSERT_TRUE(batch_);
+// One line of conformance_queries.sql.
+struct ConformanceQuery {
+  int line = 0;
+  std::string query;
+  std::string expected_error;  // empty unless the line is "query ! message"
+};
+
+std::vector<ConformanceQuery> load_queries() {
   std::ifstream in(RAPIDBYTE_SQL_QUERIES);
-  ASSERT_TRUE(in) << "cannot open " << RAPIDBYTE_SQL_QUERIES;
-  LibpqSession pg(g_cluster->admin_conninfo());
-  pg.exec("SET TimeZone = 'UTC'; SET extra_float_digits = 1; SET IntervalStyle = 'postgres'");
+  EXPECT_TRUE(in) << "cannot open " << RAPIDBYTE_SQL_QUERIES;
+  std::vector<ConformanceQuery> out;
   std::string line;
-  int queries = 0, line_no = 0;
+  int line_no = 0;
   while (std::getline(in, line)) {
     ++line_no;
     if (line.empty() || line.starts_with("--")) continue;
-    std::string query = line, expected_error;
+    ConformanceQuery q{line_no, line, {}};
     if (const size_t bang = line.find(" ! "); bang != std::string::npos) {
-      query = line.substr(0, bang);
-      expected_error = line.substr(bang + 3);
+      q.query = line.substr(0, bang);
+      q.expected_error = line.substr(bang + 3);
     }
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
+TEST_F(SqlConformance, EveryQueryMatchesPostgres) {
+  ASSERT_TRUE(batch_);
+  LibpqSession pg(g_cluster->admin_conninfo());
+  pg.exec("SET TimeZone = 'UTC'; SET extra_float_digits = 1; SET IntervalStyle = 'postgres'");
+  int queries = 0;
+  for (const ConformanceQuery& cq : load_queries()) {
+    const std::string& query = cq.query;
+    const std::string& expected_error = cq.expected_error;
     ++queries;
-    SCOPED_TRACE("line " + std::to_string(line_no) + ": " + query);
+    SCOPED_TRACE("line " + std::to_string(cq.line) + ": " + query);
     auto q = sql::Query::prepare(query);
     sql::Result<arrow::RecordBatch> ours = q ? q->execute(*batch_) : std::unexpected(q.error());
     bool pg_failed = false;
@@ -174,6 +207,92 @@ TEST_F(SqlConformance, EveryQueryMatchesPostgres) {
   }
   EXPECT_GT(queries, 100);
 }
+
+#ifdef RAPIDBYTE_CONNECTOR_DIR  // built with the host and the guests
+
+// A JSON string literal of `text`.
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// The engine compiled for wasm32 (inside transform-sql, in wasmtime) gives
+// every conformance query the same result as the native engine, to the
+// byte of the Arrow IPC encoding, and fails where it fails with the same
+// error: the guest build (libc++ for wasm, 32-bit size_t, compiler-rt's
+// 128-bit arithmetic) must not change a value.
+TEST_F(SqlConformance, TheEngineInsideWasmAgreesWithTheNativeEngine) {
+  ASSERT_TRUE(batch_);
+  const auto cache =
+      std::filesystem::temp_directory_path() / ("rapidbyte-sql-wasm-" + std::to_string(::getpid()));
+  auto engine = runtime::WasmEngine::create({cache});
+  ASSERT_TRUE(engine) << engine.error();
+  auto module =
+      (*engine)->load(std::filesystem::path(RAPIDBYTE_CONNECTOR_DIR) / "transform-sql.wasm");
+  ASSERT_TRUE(module) << module.error();
+  const std::vector<uint8_t> input = *arrow::write_ipc_stream(batch_->schema(), {*batch_});
+  protocol::RunRequest request;
+  request.phase = protocol::RunPhase::kTransform;
+  int queries = 0;
+  for (const ConformanceQuery& cq : load_queries()) {
+    const std::string& query = cq.query;
+    SCOPED_TRACE("line " + std::to_string(cq.line) + ": " + query);
+    ++queries;
+    auto q = sql::Query::prepare(query);
+    sql::Result<arrow::RecordBatch> native = q ? q->execute(*batch_) : std::unexpected(q.error());
+
+    rapidbyte::testing::RecordingServices services;
+    services.to_deliver.push_back(input);
+    auto instance = runtime::ConnectorInstance::create(**engine, *module, &services, {});
+    ASSERT_TRUE(instance) << instance.error().message;
+    auto opened = (*instance)->open("{\"query\": " + json_string(query) + "}");
+    if (!q) {
+      ASSERT_FALSE(opened);
+      EXPECT_EQ(opened.error().message, "query: " + sql::describe(q.error(), query));
+      continue;
+    }
+    ASSERT_TRUE(opened) << opened.error().message;
+    auto summary = (*instance)->run(request);
+    if (!native) {
+      ASSERT_FALSE(summary) << "native: " << sql::describe(native.error(), query);
+      const sql::SqlError& e = native.error();
+      std::string expected = sql::describe(e, query);
+      if (e.kind == sql::ErrorKind::kData && e.row >= 0) {
+        expected = "batch 0, row " + std::to_string(e.row) + " (row " + std::to_string(e.row) +
+                   " of the stream): " + e.message;
+        if (!e.expression.empty()) expected += " in \"" + e.expression + "\"";
+      }
+      EXPECT_EQ(summary.error().message, expected);
+      continue;
+    }
+    ASSERT_TRUE(summary) << summary.error().message;
+    ASSERT_EQ(services.emitted.size(), 1u);
+    const std::vector<uint8_t> expected = *arrow::write_ipc_stream(native->schema(), {*native});
+    if (services.emitted[0] != expected) {
+      auto got = arrow::read_ipc_stream(services.emitted[0]);
+      ADD_FAILURE() << "wasm:\n"
+                    << (got ? arrow::format_table(got->batches.at(0)) : got.error().message)
+                    << "\nnative:\n"
+                    << arrow::format_table(*native);
+    }
+  }
+  EXPECT_GT(queries, 100);
+  std::filesystem::remove_all(cache);
+}
+
+#endif  // RAPIDBYTE_CONNECTOR_DIR
 
 }  // namespace
 }  // namespace rapidbyte::test
