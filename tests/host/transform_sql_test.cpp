@@ -1,18 +1,27 @@
 // transform-sql driven directly in wasmtime: batches in through batch-next,
 // results out through batch-emit. Binding on the first batch and again
 // when the schema changes, now(), empty results, and the errors of open,
-// validate and run. (PostgreSQL end to end: tests/connectors.)
+// validate and run; and examples/sql.yaml through the engine, checked
+// against the native engine. (PostgreSQL end to end: tests/connectors.)
 #include <gtest/gtest.h>
 
-#include <chrono>
+#include <rapidjson/document.h>
 
+#include <chrono>
+#include <fstream>
+
+#include "host/engine/connector_catalog.hpp"
+#include "host/engine/pipeline_runner.hpp"
+#include "host/engine/state/sqlite_state_backend.hpp"
 #include "portable/arrow/binary_array.hpp"
 #include "portable/arrow/binary_builder.hpp"
 #include "portable/arrow/boolean_builder.hpp"
+#include "portable/arrow/checksum.hpp"
 #include "portable/arrow/ipc_reader.hpp"
 #include "portable/arrow/ipc_writer.hpp"
 #include "portable/arrow/primitive_array.hpp"
 #include "portable/arrow/primitive_builder.hpp"
+#include "portable/sql/query.hpp"
 #include "tests/host/runtime_fixture.hpp"
 
 namespace rapidbyte::testing {
@@ -175,6 +184,63 @@ TEST_F(TransformSqlTest, OpenValidateAndRunErrorsNameWhatAndWhere) {
   EXPECT_EQ(invalid.error().category, p::ErrorCategory::kData);
   EXPECT_EQ(invalid.error().message.rfind("invalid Arrow IPC batch: ", 0), 0u)
       << invalid.error().message;
+}
+
+// examples/sql.yaml (generator -> transform-sql -> null) through the
+// engine: the null destination's content checksum equals that of the
+// generator's batches run through the native engine.
+TEST_F(TransformSqlTest, ExamplePipelineMatchesTheNativeEngine) {
+  std::ifstream file(std::string(RAPIDBYTE_EXAMPLES_DIR) + "/sql.yaml");
+  const std::string yaml((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  auto pipeline = engine::parse_pipeline(yaml, "sql.yaml");
+  ASSERT_TRUE(pipeline) << pipeline.error();
+  ASSERT_EQ(pipeline->transforms.size(), 1u);
+  rapidjson::Document config;
+  config.Parse(pipeline->transforms[0].config_json.c_str());
+  ASSERT_TRUE(config.IsObject() && config.HasMember("query"));
+  const std::string text = config["query"].GetString();
+
+  // The generator's batches, as the pipeline's source stage makes them.
+  auto source = instantiate(connector("source-generator"));
+  ASSERT_TRUE(source);
+  ASSERT_TRUE(source->open(pipeline->source.config_json));
+  p::RunRequest read;
+  read.phase = p::RunPhase::kRead;
+  p::StreamContext stream;
+  stream.stream_name = pipeline->streams.at(0).name;
+  stream.limits.max_batch_bytes = pipeline->resources.max_batch_bytes;
+  read.streams.push_back(stream);
+  ASSERT_TRUE(source->run(read));
+  auto query = sql::Query::prepare(text);
+  ASSERT_TRUE(query);
+  arrow::ContentChecksum expected;
+  uint64_t expected_rows = 0;
+  for (const auto& bytes : services_.emitted) {
+    auto contents = arrow::read_ipc_stream(bytes);
+    ASSERT_TRUE(contents) << contents.error().message;
+    for (const auto& batch : contents->batches) {
+      auto result = query->execute(batch);
+      ASSERT_TRUE(result) << sql::describe(result.error(), text);
+      expected.add(*result);
+      expected_rows += static_cast<uint64_t>(result->num_rows());
+    }
+  }
+  ASSERT_GT(expected_rows, 0u);
+
+  engine::ConnectorCatalog catalog(*engine_, {RAPIDBYTE_CONNECTOR_DIR});
+  auto state = engine::SqliteStateBackend::open(cache_dir_ / "sql-example.db");
+  ASSERT_TRUE(state) << state.error();
+  engine::PipelineRunner runner(*engine_, catalog, **state);
+  auto report = runner.run(*pipeline);
+  ASSERT_TRUE(report) << report.error();
+  ASSERT_TRUE(report->succeeded()) << report->first_error();
+  const auto& stages = report->streams.at(0).stages;
+  ASSERT_EQ(stages.size(), 3u);
+  ASSERT_TRUE(stages[1].summary && stages[1].summary->transform);
+  EXPECT_EQ(stages[1].summary->transform->records_in, 1000000u);
+  EXPECT_EQ(stages[1].summary->transform->records_out, expected_rows);
+  EXPECT_EQ(stages[2].counter("records"), expected_rows);
+  EXPECT_EQ(stages[2].counter("checksum"), expected.value());
 }
 
 }  // namespace
