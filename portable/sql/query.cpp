@@ -79,6 +79,11 @@ std::vector<int> Query::input_columns() const {
   return columns;
 }
 
+bool Query::row_by_row() const {
+  const BoundQuery& p = *plan_;
+  return !p.aggregated && !p.distinct && p.order_by.empty() && !p.limit && p.offset == 0;
+}
+
 namespace {
 
 Selection all(const std::vector<int64_t>& rows) {

@@ -53,6 +53,12 @@ class Query {
   // REQUIRES: bind() succeeded.
   std::vector<int> input_columns() const;
 
+  // True when each output row depends on one input row only (no aggregate,
+  // DISTINCT, ORDER BY, LIMIT or OFFSET): the result over a batch is then
+  // the concatenation of the results over any split of it into row ranges.
+  // REQUIRES: bind() succeeded.
+  bool row_by_row() const;
+
   // Runs the query over `batch` (binding to its schema first).
   Result<arrow::RecordBatch> execute(const arrow::RecordBatch& batch);
 

@@ -25,14 +25,15 @@ std::string replace_all(std::string text, const std::string& from, const std::st
 // into rb_src.out.<table>. The query goes into YAML as a double-quoted
 // scalar.
 std::string sql_pipeline(const std::string& table, const std::string& query,
-                         const std::string& resources = {}) {
+                         const std::string& resources = {},
+                         const std::string& destination_extra = {}) {
   return "pipeline: sql_" + table +
          "\nsource:\n  use: postgres\n  config: " + pg_config(kSourceDb) +
          "\n  streams: [{name: " + table + "}]\ntransforms:\n  - use: sql\n    config: {query: \"" +
          replace_all(replace_all(query, "\"", "\\\""), "\n", "\\n") +
          "\"}\ndestination:\n  use: postgres\n  config: " +
-         pg_config(kSourceDb, ", \"schema\": \"out\"") +
-         "\n  write_mode: replace\nresources: {max_retries: 0" + resources + "}\n";
+         pg_config(kSourceDb, ", \"schema\": \"out\"") + "\n  write_mode: replace\n" +
+         destination_extra + "resources: {max_retries: 0" + resources + "}\n";
 }
 
 class TransformSqlTest : public PgConnectorTest {
@@ -147,6 +148,27 @@ TEST_F(TransformSqlTest, RuntimeErrorIsADataErrorNamingTheRowAndExpression) {
             "batch 4, row 999 (row 4999 of the stream): division by zero in \"100 / d\"");
   EXPECT_EQ(report.first_error(),
             "sql_div: batch 4, row 999 (row 4999 of the stream): division by zero in \"100 / d\"");
+}
+
+// With on_data_error: dlq the row the query cannot compute goes to the
+// dead-letter queue (persisted by the engine) and every other row arrives.
+TEST_F(TransformSqlTest, DlqPolicySetsTheFailingRowAsideThroughTheEngine) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE sql_div_dlq (id int PRIMARY KEY, d int NOT NULL);"
+      "INSERT INTO sql_div_dlq SELECT g, 5000 - g FROM generate_series(1, 8000) g ORDER BY g;");
+  const auto report =
+      run_pipeline(sql_pipeline("sql_div_dlq", "SELECT id, 100 / d AS q FROM input",
+                                ", max_batch_bytes: 16384", "  on_data_error: dlq\n"),
+                   "sql_div_dlq");
+  ASSERT_TRUE(report.succeeded()) << report.first_error();
+  EXPECT_EQ(report.dead_letters(), 1u);
+  EXPECT_EQ(s.value("SELECT count(*) || ':' || sum(id) || ':' || sum(q) FROM out.sql_div_dlq"),
+            *s.value("SELECT count(*) || ':' || sum(id) || ':' || sum(100 / d) FROM "
+                     "public.sql_div_dlq WHERE d <> 0"));
+  auto state = engine::SqliteStateBackend::open(cache_dir_ / "sql_div_dlq.db");
+  ASSERT_TRUE(state) << state.error();
+  EXPECT_EQ((*state)->dead_letter_count("sql_sql_div_dlq").value(), 1u);  // by pipeline
 }
 
 TEST_F(TransformSqlTest, UnknownColumnFailsTheRunAsAConfigErrorWithItsPosition) {

@@ -186,6 +186,67 @@ TEST_F(TransformSqlTest, OpenValidateAndRunErrorsNameWhatAndWhere) {
       << invalid.error().message;
 }
 
+// on_data_error skip and dlq: a row the query cannot compute is set aside
+// and the rest of its batch goes on, in order; queries that do not work row
+// by row (here an aggregate) still fail.
+TEST_F(TransformSqlTest, SkipAndDlqSetAsideOnlyTheFailingRows) {
+  auto request = [](p::DataErrorPolicy policy) {
+    p::RunRequest r = transform_request();
+    p::StreamContext stream;
+    stream.stream_name = "events";
+    stream.policies.on_data_error = policy;
+    r.streams.push_back(stream);
+    return r;
+  };
+  const auto input =
+      batch_of<int32_t>(arrow::int32(), {1, 3, 2, 3, 5, 6}, {"a", "b", "c", "d", "e", "f"}, true);
+
+  auto dlq = open_query("SELECT a, 6 / (a - 3) AS q FROM input");
+  ASSERT_TRUE(dlq);
+  services_.to_deliver.push_back(input);
+  auto summary = dlq->run(request(p::DataErrorPolicy::kDlq));
+  ASSERT_TRUE(summary) << summary.error().message;
+  EXPECT_EQ(summary->transform->records_in, 6u);
+  EXPECT_EQ(summary->transform->records_out, 4u);
+  ASSERT_EQ(services_.emitted.size(), 1u);
+  auto out = arrow::read_ipc_stream(services_.emitted[0]);
+  ASSERT_TRUE(out) << out.error().message;
+  std::vector<int32_t> a, q;
+  for (const auto& b : out->batches) {
+    for (int64_t r = 0; r < b.num_rows(); ++r) {
+      a.push_back(arrow::Int32Array(b.column(0)).value(r));
+      q.push_back(arrow::Int32Array(b.column(1)).value(r));
+    }
+  }
+  EXPECT_EQ(a, (std::vector<int32_t>{1, 2, 5, 6}));
+  EXPECT_EQ(q, (std::vector<int32_t>{-3, -6, 3, 2}));
+  ASSERT_EQ(services_.dlq_records.size(), 2u);
+  EXPECT_EQ(services_.dlq_records[0].stream_name, "events");
+  EXPECT_EQ(services_.dlq_records[0].record_json, "{\"a\":3}");
+  EXPECT_EQ(services_.dlq_records[0].error.category, p::ErrorCategory::kData);
+  EXPECT_EQ(services_.dlq_records[0].error.scope, p::ErrorScope::kPerRecord);
+  EXPECT_EQ(services_.dlq_records[0].error.message,
+            "batch 0, row 1 (row 1 of the stream): division by zero in \"6 / (a - 3)\"");
+  EXPECT_EQ(services_.dlq_records[1].error.message,
+            "batch 0, row 3 (row 3 of the stream): division by zero in \"6 / (a - 3)\"");
+
+  auto skip = open_query("SELECT a, 6 / (a - 3) AS q FROM input");
+  ASSERT_TRUE(skip);
+  services_.to_deliver.push_back(input);
+  auto skipped = skip->run(request(p::DataErrorPolicy::kSkip));
+  ASSERT_TRUE(skipped) << skipped.error().message;
+  EXPECT_EQ(skipped->transform->records_out, 4u);
+  EXPECT_EQ(services_.dlq_records.size(), 2u);  // none added
+
+  auto aggregate = open_query("SELECT sum(6 / (a - 3)) AS s FROM input");
+  ASSERT_TRUE(aggregate);
+  services_.to_deliver.push_back(input);
+  auto failed = aggregate->run(request(p::DataErrorPolicy::kDlq));
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().message,
+            "batch 0, row 1 (row 1 of the stream): division by zero in \"6 / (a - 3)\"");
+}
+
 // examples/sql.yaml (generator -> transform-sql -> null) through the
 // engine: the null destination's content checksum equals that of the
 // generator's batches run through the native engine.

@@ -10,7 +10,9 @@
 // emitted as one IPC stream — also when no row passes, so that downstream
 // sees the schema. A value that cannot be computed (overflow, bad cast,
 // division by zero) fails the run with a data error naming the row and the
-// expression. now() is the run's start.
+// expression — unless the stream's on_data_error is skip or dlq and the
+// query works row by row: then only that row is set aside. now() is the
+// run's start.
 #include <time.h>
 
 #include <optional>
@@ -20,6 +22,7 @@
 #include "guest/sdk/sdk.hpp"
 #include "portable/arrow/ipc_reader.hpp"
 #include "portable/arrow/ipc_writer.hpp"
+#include "portable/arrow/pretty_print.hpp"
 #include "portable/sql/query.hpp"
 
 namespace rapidbyte::connectors {
@@ -95,6 +98,12 @@ class TransformSql final : public sdk::Transform {
     }
     query_->set_env(sql::FunctionEnv{wall_clock_micros()});
     input_schema_.reset();
+    stream_.clear();
+    on_data_error_ = protocol::DataErrorPolicy::kFail;
+    if (!request.streams.empty()) {
+      stream_ = request.streams.front().stream_name;
+      on_data_error_ = request.streams.front().policies.on_data_error;
+    }
     protocol::TransformSummary summary;
     std::vector<uint8_t> buffer;  // the output stream, its capacity reused
     while (std::optional<sdk::HostBytes> bytes = ctx.batch_next()) {
@@ -111,15 +120,16 @@ class TransformSql final : public sdk::Transform {
         auto batch = reader->next();
         if (!batch) return sdk::data_error("invalid Arrow IPC batch: " + batch.error().message);
         if (!*batch) break;
+        const arrow::RecordBatch& input = **batch;
         const BatchPosition at{summary.batches_in - 1, summary.records_in};
-        auto result = query_->execute(**batch);
-        if (!result) return run_error(result.error(), *query_, at);
-        summary.records_in += static_cast<uint64_t>((*batch)->num_rows());
-        if (!writer) writer.emplace(result->schema(), std::move(buffer));
-        if (auto written = writer->write(*result); !written) {
-          return sdk::internal_error("cannot encode the query result: " + written.error().message);
+        if (auto bound = query_->bind(input.schema()); !bound) {
+          return run_error(bound.error(), *query_, at);
         }
-        summary.records_out += static_cast<uint64_t>(result->num_rows());
+        if (!writer) writer.emplace(query_->output_schema(), std::move(buffer));
+        auto out = transform(ctx, input, 0, input.num_rows(), at, *writer);
+        if (!out) return std::unexpected(out.error());
+        summary.records_in += static_cast<uint64_t>(input.num_rows());
+        summary.records_out += *out;
       }
       if (!writer) continue;  // a stream without record batches
       buffer = writer->finish();
@@ -132,6 +142,58 @@ class TransformSql final : public sdk::Transform {
   }
 
  private:
+  // Runs the query over rows [begin, end) of `input` into `writer`; returns
+  // the rows written. A data error fails the run unless the stream's
+  // on_data_error is skip or dlq and the query works row by row: then the
+  // failing row is set aside (logged, or sent to the dead-letter queue) and
+  // the rows on either side of it run on their own, in order.
+  sdk::Result<uint64_t> transform(sdk::Context& ctx, const arrow::RecordBatch& input, int64_t begin,
+                                  int64_t end, const BatchPosition& at,
+                                  arrow::IpcStreamWriter& writer) {
+    if (begin == end) return 0;
+    const bool whole = begin == 0 && end == input.num_rows();
+    auto result = query_->execute(whole ? input : input.slice(begin, end - begin));
+    if (!result) {
+      sql::SqlError error = std::move(result.error());
+      if (error.row >= 0) error.row += begin;  // relative to the slice
+      if (error.kind != sql::ErrorKind::kData || error.row < 0 ||
+          on_data_error_ == protocol::DataErrorPolicy::kFail || !query_->row_by_row()) {
+        return run_error(error, *query_, at);
+      }
+      set_aside(ctx, input, error, at);
+      auto before = transform(ctx, input, begin, error.row, at, writer);
+      if (!before) return before;
+      auto after = transform(ctx, input, error.row + 1, end, at, writer);
+      if (!after) return after;
+      return *before + *after;
+    }
+    if (auto written = writer.write(*result); !written) {
+      return sdk::internal_error("cannot encode the query result: " + written.error().message);
+    }
+    return static_cast<uint64_t>(result->num_rows());
+  }
+
+  // A row the query could not compute, under on_data_error skip or dlq. The
+  // dead letter holds the columns the query reads (the others are never
+  // decoded).
+  void set_aside(sdk::Context& ctx, const arrow::RecordBatch& input, const sql::SqlError& error,
+                 const BatchPosition& at) {
+    protocol::ConnectorError e = run_error(error, *query_, at).error();
+    e.scope = protocol::ErrorScope::kPerRecord;
+    if (on_data_error_ == protocol::DataErrorPolicy::kSkip) {
+      ctx.warn("skipped: " + e.message);
+      return;
+    }
+    protocol::DlqRecord record;
+    record.stream_name = stream_;
+    arrow::append_json_lines(input.slice(error.row, 1), record.record_json);
+    if (!record.record_json.empty() && record.record_json.back() == '\n') {
+      record.record_json.pop_back();
+    }
+    record.error = std::move(e);
+    ctx.dlq(record);
+  }
+
   // Binds the query to the stream's schema when it is new, and has the
   // reader decode only the columns the query reads: the others are never
   // validated (UTF-8, offsets), which for a narrow query over wide rows is
@@ -148,7 +210,9 @@ class TransformSql final : public sdk::Transform {
     return {};
   }
 
-  std::optional<sql::Query> query_;                    // set by open
+  std::optional<sql::Query> query_;  // set by open
+  std::string stream_;               // of the current run
+  protocol::DataErrorPolicy on_data_error_ = protocol::DataErrorPolicy::kFail;
   std::shared_ptr<const arrow::Schema> input_schema_;  // of the last stream, unprojected
   std::vector<int> columns_;                           // of input_schema_ the query reads
 };
