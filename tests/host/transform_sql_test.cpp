@@ -238,6 +238,22 @@ TEST_F(TransformSqlTest, SkipAndDlqSetAsideOnlyTheFailingRows) {
   EXPECT_EQ(skipped->transform->records_out, 4u);
   EXPECT_EQ(services_.dlq_records.size(), 2u);  // none added
 
+  // A batch where every row fails: each is set aside, in linear time.
+  std::vector<int32_t> threes(50000, 3);
+  std::vector<std::string> names(50000, "x");
+  auto all_fail = open_query("SELECT a, 6 / (a - 3) AS q FROM input");
+  ASSERT_TRUE(all_fail);
+  services_.to_deliver.push_back(batch_of<int32_t>(arrow::int32(), threes, names));
+  services_.logs.clear();
+  auto none = all_fail->run(request(p::DataErrorPolicy::kSkip));
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_EQ(none->transform->records_in, 50000u);
+  EXPECT_EQ(none->transform->records_out, 0u);
+  EXPECT_EQ(services_.logs.size(), 50000u);
+  EXPECT_EQ(services_.logs.back().second,
+            "skipped: batch 0, row 49999 (row 49999 of the stream): division by zero in "
+            "\"6 / (a - 3)\"");
+
   auto aggregate = open_query("SELECT sum(6 / (a - 3)) AS s FROM input");
   ASSERT_TRUE(aggregate);
   services_.to_deliver.push_back(input);

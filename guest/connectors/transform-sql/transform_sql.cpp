@@ -15,6 +15,7 @@
 // run's start.
 #include <time.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -146,31 +147,44 @@ class TransformSql final : public sdk::Transform {
   // the rows written. A data error fails the run unless the stream's
   // on_data_error is skip or dlq and the query works row by row: then the
   // failing row is set aside (logged, or sent to the dead-letter queue) and
-  // the rows on either side of it run on their own, in order.
+  // the rows before and after it run on their own, in order. The rows after
+  // are a loop (any number of failing rows) over chunks that start at one
+  // row after a failure and double while they pass, so that a batch of
+  // failing rows costs linear, not quadratic, time; the rows before are a
+  // recursion whose depth is bounded by the plan's expressions, since every
+  // one that ran before the failure has already passed them.
   sdk::Result<uint64_t> transform(sdk::Context& ctx, const arrow::RecordBatch& input, int64_t begin,
                                   int64_t end, const BatchPosition& at,
                                   arrow::IpcStreamWriter& writer) {
-    if (begin == end) return 0;
-    const bool whole = begin == 0 && end == input.num_rows();
-    auto result = query_->execute(whole ? input : input.slice(begin, end - begin));
-    if (!result) {
+    uint64_t rows_out = 0;
+    int64_t chunk = end - begin;
+    while (begin < end) {
+      const int64_t stop = std::min(end, begin + chunk);
+      const bool whole = begin == 0 && stop == input.num_rows();
+      auto result = query_->execute(whole ? input : input.slice(begin, stop - begin));
+      if (result) {
+        if (auto written = writer.write(*result); !written) {
+          return sdk::internal_error("cannot encode the query result: " + written.error().message);
+        }
+        rows_out += static_cast<uint64_t>(result->num_rows());
+        begin = stop;
+        chunk *= 2;
+        continue;
+      }
       sql::SqlError error = std::move(result.error());
       if (error.row >= 0) error.row += begin;  // relative to the slice
       if (error.kind != sql::ErrorKind::kData || error.row < 0 ||
           on_data_error_ == protocol::DataErrorPolicy::kFail || !query_->row_by_row()) {
         return run_error(error, *query_, at);
       }
-      set_aside(ctx, input, error, at);
       auto before = transform(ctx, input, begin, error.row, at, writer);
       if (!before) return before;
-      auto after = transform(ctx, input, error.row + 1, end, at, writer);
-      if (!after) return after;
-      return *before + *after;
+      rows_out += *before;
+      set_aside(ctx, input, error, at);
+      begin = error.row + 1;
+      chunk = 1;
     }
-    if (auto written = writer.write(*result); !written) {
-      return sdk::internal_error("cannot encode the query result: " + written.error().message);
-    }
-    return static_cast<uint64_t>(result->num_rows());
+    return rows_out;
   }
 
   // A row the query could not compute, under on_data_error skip or dlq. The
