@@ -58,7 +58,7 @@ class Binder {
     q.distinct = s.distinct;
     q.limit = s.limit;
     q.offset = s.offset;
-    if (auto checked = check_statement(s); !checked) return std::unexpected(checked.error());
+    if (auto checked = check_clauses(s); !checked) return std::unexpected(checked.error());
     if (s.where) {
       auto w = bind_expr(*s.where);
       if (!w) return std::unexpected(w.error());

@@ -36,7 +36,7 @@ Result<void> check_functions(const Expr& e) {
 
 }  // namespace
 
-Result<void> check_statement(const SelectStatement& s) {
+Result<void> check_clauses(const SelectStatement& s) {
   if (ascii_lower(s.table) != "input") {
     return bind_error("relation \"" + s.table + "\" does not exist (the batch is table \"input\")",
                       s.table_position);
@@ -47,6 +47,11 @@ Result<void> check_statement(const SelectStatement& s) {
     if (contains_aggregate(*g))
       return bind_error("aggregate functions are not allowed in GROUP BY", g->begin);
   }
+  return {};
+}
+
+Result<void> check_statement(const SelectStatement& s) {
+  if (auto ok = check_clauses(s); !ok) return ok;
   // Every expression of the statement, in query order.
   std::vector<const Expr*> exprs;
   for (const SelectItem& item : s.items) {

@@ -62,7 +62,7 @@ TEST(SqlBinder, UnknownColumnAndFunction) {
   EXPECT_EQ(error_of("SELECT nope FROM input"),
             "query error at line 1, column 8: column \"nope\" does not exist");
   EXPECT_EQ(error_of("SELECT frob(a) FROM input"),
-            "query error at line 1, column 8: function frob does not exist");
+            "query error at line 1, column 8: function frob(integer) does not exist");
   EXPECT_EQ(error_of("SELECT a FROM other"),
             "query error at line 1, column 15: relation \"other\" does not exist (the batch is "
             "table \"input\")");
