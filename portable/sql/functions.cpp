@@ -102,13 +102,17 @@ Kernel text_map(F f) {
   };
 }
 
-std::string ascii_case(std::string_view s, bool upper) {
-  std::string out(s);
-  for (char& c : out) {
-    if (upper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (!upper && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+// `s` with its ASCII letters in one case, written straight into `heap` (no
+// temporary string per row).
+std::string_view ascii_case(std::string_view s, bool upper, StringHeap& heap) {
+  if (s.empty()) return {};
+  char* out = heap.reserve(s.size());
+  const char from = upper ? 'a' : 'A', to = upper ? 'A' : 'a';
+  for (size_t k = 0; k < s.size(); ++k) {
+    const char c = s[k];
+    out[k] = c >= from && c <= from + 25 ? static_cast<char>(c - from + to) : c;
   }
-  return out;
+  return heap.commit(out, s.size());
 }
 
 std::string_view trim_chars(std::string_view s, std::string_view chars, bool left, bool right) {
@@ -134,7 +138,7 @@ Result<FunctionResolution> string_function(std::string_view name,
   if ((name == "lower" || name == "upper") && fits(args, {TypeId::kText})) {
     const bool upper = name == "upper";
     return make({text}, text, text_map([upper](auto a, Vector& o, int64_t i, std::string&) {
-                  o.str[z(i)] = o.heap().add(ascii_case(str(a[0], i), upper));
+                  o.str[z(i)] = ascii_case(str(a[0], i), upper, o.heap());
                   return true;
                 }));
   }
