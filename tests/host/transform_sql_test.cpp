@@ -132,7 +132,7 @@ TEST_F(TransformSqlTest, NowIsTheRunsStartForEveryBatch) {
   EXPECT_EQ(arrow::Int64Array(second.column(0)).value(0), at);
 }
 
-TEST_F(TransformSqlTest, AnEmptyResultStillCarriesTheSchema) {
+TEST_F(TransformSqlTest, EmptyResultsAndColumnlessQueries) {
   auto t = open_query("SELECT s FROM input WHERE a > 100");
   ASSERT_TRUE(t);
   services_.to_deliver.push_back(batch_of<int32_t>(arrow::int32(), {1, 2}, {"x", "y"}));
@@ -143,6 +143,17 @@ TEST_F(TransformSqlTest, AnEmptyResultStillCarriesTheSchema) {
   const arrow::RecordBatch out = decode(services_.emitted[0]);
   EXPECT_EQ(out.num_rows(), 0);
   EXPECT_EQ(out.schema()->field(0).name, "s");
+
+  // A query that reads no column still yields one row per input row.
+  auto constant = open_query("SELECT 1 AS one FROM input");
+  ASSERT_TRUE(constant);
+  services_.to_deliver.push_back(batch_of<int32_t>(arrow::int32(), {1, 2, 3}, {"x", "y", "z"}));
+  auto counted = constant->run(transform_request());
+  ASSERT_TRUE(counted) << counted.error().message;
+  ASSERT_EQ(services_.emitted.size(), 2u);
+  const arrow::RecordBatch ones = decode(services_.emitted[1]);
+  ASSERT_EQ(ones.num_rows(), 3);
+  EXPECT_EQ(arrow::Int32Array(ones.column(0)).value(2), 1);
 }
 
 TEST_F(TransformSqlTest, OpenValidateAndRunErrorsNameWhatAndWhere) {
