@@ -233,7 +233,9 @@ TEST_F(TransformSqlTest, SkipAndDlqSetAsideOnlyTheFailingRows) {
   EXPECT_EQ(q, (std::vector<int32_t>{-3, -6, 3, 2}));
   ASSERT_EQ(services_.dlq_records.size(), 2u);
   EXPECT_EQ(services_.dlq_records[0].stream_name, "events");
-  EXPECT_EQ(services_.dlq_records[0].record_json, "{\"a\":3}");
+  // The whole input row, also the column the query does not read.
+  EXPECT_EQ(services_.dlq_records[0].record_json, "{\"flag\":false,\"a\":3,\"s\":\"b\"}");
+  EXPECT_EQ(services_.dlq_records[1].record_json, "{\"flag\":false,\"a\":3,\"s\":\"d\"}");
   EXPECT_EQ(services_.dlq_records[0].error.category, p::ErrorCategory::kData);
   EXPECT_EQ(services_.dlq_records[0].error.scope, p::ErrorScope::kPerRecord);
   EXPECT_EQ(services_.dlq_records[0].error.message,
@@ -264,6 +266,13 @@ TEST_F(TransformSqlTest, SkipAndDlqSetAsideOnlyTheFailingRows) {
   EXPECT_EQ(services_.logs.back().second,
             "skipped: batch 0, row 49999 (row 49999 of the stream): division by zero in "
             "\"6 / (a - 3)\"");
+  // The same under dlq: 50000 dead letters, the batch decoded whole once.
+  services_.to_deliver.push_back(batch_of<int32_t>(arrow::int32(), threes, names));
+  services_.dlq_records.clear();
+  auto dead = all_fail->run(request(p::DataErrorPolicy::kDlq));
+  ASSERT_TRUE(dead) << dead.error().message;
+  ASSERT_EQ(services_.dlq_records.size(), 50000u);
+  EXPECT_EQ(services_.dlq_records.back().record_json, "{\"a\":3,\"s\":\"x\"}");
 
   auto aggregate = open_query("SELECT sum(6 / (a - 3)) AS s FROM input");
   ASSERT_TRUE(aggregate);

@@ -16,8 +16,11 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "guest/sdk/sdk.hpp"
@@ -37,10 +40,12 @@ int64_t wall_clock_micros() {
 }
 
 // Where a batch sits in the stream, for error messages (the engine prefixes
-// the stream's name).
+// the stream's name), and the IPC stream it came from.
 struct BatchPosition {
-  uint64_t batch = 0;      // 0-based, counted over the run
-  uint64_t first_row = 0;  // rows of the stream before this batch
+  uint64_t batch = 0;                   // 0-based, counted over the run
+  uint64_t first_row = 0;               // rows of the stream before this batch
+  std::span<const uint8_t> bytes = {};  // the IPC stream holding it
+  int record_batch = 0;                 // its index in that stream
 };
 
 // A query that does not fit the batch's schema (a config error: the query
@@ -108,6 +113,8 @@ class TransformSql final : public sdk::Transform {
     protocol::TransformSummary summary;
     std::vector<uint8_t> buffer;  // the output stream, its capacity reused
     while (std::optional<sdk::HostBytes> bytes = ctx.batch_next()) {
+      whole_.reset();  // views into the previous stream's bytes
+      whole_at_ = {UINT64_MAX, 0};
       auto reader = arrow::IpcStreamReader::open(*bytes);
       if (!reader) return sdk::data_error("invalid Arrow IPC batch: " + reader.error().message);
       summary.bytes_in += bytes->size();
@@ -117,12 +124,13 @@ class TransformSql final : public sdk::Transform {
         return std::unexpected(projected.error());
       }
       std::optional<arrow::IpcStreamWriter> writer;
+      int record_batch = 0;
       for (;;) {
         auto batch = reader->next();
         if (!batch) return sdk::data_error("invalid Arrow IPC batch: " + batch.error().message);
         if (!*batch) break;
         const arrow::RecordBatch& input = **batch;
-        const BatchPosition at{summary.batches_in - 1, summary.records_in};
+        const BatchPosition at{summary.batches_in - 1, summary.records_in, *bytes, record_batch++};
         if (auto bound = query_->bind(input.schema()); !bound) {
           return run_error(bound.error(), *query_, at);
         }
@@ -139,6 +147,7 @@ class TransformSql final : public sdk::Transform {
       ++summary.batches_out;
       buffer.clear();
     }
+    whole_.reset();
     return sdk::summary(summary);
   }
 
@@ -188,8 +197,9 @@ class TransformSql final : public sdk::Transform {
   }
 
   // A row the query could not compute, under on_data_error skip or dlq. The
-  // dead letter holds the columns the query reads (the others are never
-  // decoded).
+  // dead letter holds the whole input row: the batch is decoded again with
+  // every column (once per batch), or, if that fails, the columns the query
+  // reads.
   void set_aside(sdk::Context& ctx, const arrow::RecordBatch& input, const sql::SqlError& error,
                  const BatchPosition& at) {
     protocol::ConnectorError e = run_error(error, *query_, at).error();
@@ -200,12 +210,34 @@ class TransformSql final : public sdk::Transform {
     }
     protocol::DlqRecord record;
     record.stream_name = stream_;
-    arrow::append_json_lines(input.slice(error.row, 1), record.record_json);
+    const arrow::RecordBatch* full = whole_batch(at);
+    arrow::append_json_lines((full ? *full : input).slice(error.row, 1), record.record_json);
     if (!record.record_json.empty() && record.record_json.back() == '\n') {
       record.record_json.pop_back();
     }
     record.error = std::move(e);
     ctx.dlq(record);
+  }
+
+  // The batch at `at` with every column (not just those the query reads),
+  // kept for the batch's next dead letters; null when it cannot be decoded.
+  const arrow::RecordBatch* whole_batch(const BatchPosition& at) {
+    if (whole_at_ != std::pair(at.batch, at.record_batch)) {
+      whole_.reset();
+      whole_at_ = {at.batch, at.record_batch};
+      whole_ = decode_whole(at);
+    }
+    return whole_ ? &*whole_ : nullptr;
+  }
+
+  static std::optional<arrow::RecordBatch> decode_whole(const BatchPosition& at) {
+    auto reader = arrow::IpcStreamReader::open(at.bytes);
+    if (!reader) return std::nullopt;
+    for (int i = 0;; ++i) {
+      auto batch = reader->next();
+      if (!batch || !*batch) return std::nullopt;
+      if (i == at.record_batch) return std::move(**batch);
+    }
   }
 
   // Binds the query to the stream's schema when it is new, and has the
@@ -227,6 +259,10 @@ class TransformSql final : public sdk::Transform {
   std::optional<sql::Query> query_;  // set by open
   std::string stream_;               // of the current run
   protocol::DataErrorPolicy on_data_error_ = protocol::DataErrorPolicy::kFail;
+  // See whole_batch(); views into the current stream's bytes, so reset
+  // before they are freed.
+  std::optional<arrow::RecordBatch> whole_;
+  std::pair<uint64_t, int> whole_at_{UINT64_MAX, 0};
   std::shared_ptr<const arrow::Schema> input_schema_;  // of the last stream, unprojected
   std::vector<int> columns_;                           // of input_schema_ the query reads
 };
