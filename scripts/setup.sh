@@ -89,6 +89,15 @@ install_sling() {
   pip_install "sling-linux-amd64==$SLING_WHEEL_VERSION"
 }
 
+# Benchmark peer of bench/transform_sql_bench.
+install_duckdb() {
+  if python3 -c "import duckdb, sys; sys.exit(duckdb.__version__ != '$DUCKDB_VERSION')" 2>/dev/null; then
+    return
+  fi
+  log "installing duckdb $DUCKDB_VERSION"
+  pip_install "duckdb==$DUCKDB_VERSION"
+}
+
 export PATH="$HOME/.cargo/bin:$PATH"
 install_debian_packages
 ensure_postgres_user
@@ -96,4 +105,5 @@ install_wit_bindgen
 "$here/build-wasmtime.sh"
 install_python_packages
 install_sling
+install_duckdb
 log "machine ready"

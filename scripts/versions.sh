@@ -7,6 +7,8 @@ WIT_BINDGEN_VERSION=0.63.0
 PYARROW_VERSION=26.0.1
 # Benchmark peer (PyPI wheel that carries the Sling binary).
 SLING_WHEEL_VERSION=1.4.11
+# Benchmark peer of bench/transform_sql_bench (the same query over the same Arrow data).
+DUCKDB_VERSION=2.0.0
 
 # Heavy one-time builds live here, outside any clone, keyed by version.
 RAPIDBYTE_CACHE_DIR="${RAPIDBYTE_CACHE_DIR:-$HOME/.cache/rapidbyte}"

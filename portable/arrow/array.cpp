@@ -49,6 +49,11 @@ Result<void> validate_offsets(const ArrayData& d, int64_t limit, const char* lim
   return {};
 }
 
+// UTF-8 is checked once over all the bytes the slots use, plus a check that
+// every non-empty slot starts on a character boundary (not on a
+// continuation byte): together that is the same as every slot being valid
+// UTF-8 on its own, without a call per (often short) value. Only when that
+// fails are the slots checked one by one, to name the first bad one.
 template <class Offset>
 Result<void> validate_var_binary(const ArrayData& d) {
   const bool check_utf8 = d.type.id() == TypeId::kUtf8 || d.type.id() == TypeId::kLargeUtf8;

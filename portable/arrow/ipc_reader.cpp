@@ -309,9 +309,15 @@ Result<RecordBatch> IpcStreamReader::decode_record_batch(const void* record_batc
   BatchDecoder decoder(rb, body, owner_, codec, options_.max_decompressed_batch_bytes);
   std::vector<Array> columns;
   columns.reserve(static_cast<size_t>(schema.num_fields()));
-  for (const Field& f : schema.fields()) {
-    auto data = decoder.decode(f);
+  size_t next_projected = 0;  // into *projection_
+  for (int i = 0; i < schema.num_fields(); ++i) {
+    const Field& f = schema.field(i);
+    auto data = decoder.decode(f);  // every field: the buffers follow in order
     if (!data) return std::unexpected(data.error());
+    if (projection_) {
+      if (next_projected == projection_->size() || (*projection_)[next_projected] != i) continue;
+      ++next_projected;
+    }
     if (data->length != num_rows) {
       return make_error("field '" + f.name + "': node length " + std::to_string(data->length) +
                         " differs from the batch length " + std::to_string(num_rows));
@@ -322,7 +328,22 @@ Result<RecordBatch> IpcStreamReader::decode_record_batch(const void* record_batc
     }
     columns.push_back(std::move(column));
   }
-  return RecordBatch::make(schema_, std::move(columns), num_rows);
+  return RecordBatch::make(batch_schema(), std::move(columns), num_rows);
+}
+
+Result<void> IpcStreamReader::project(std::vector<int> columns) {
+  std::vector<Field> fields;
+  for (size_t k = 0; k < columns.size(); ++k) {
+    if (columns[k] < 0 || columns[k] >= schema_->num_fields() ||
+        (k > 0 && columns[k] <= columns[k - 1])) {
+      return make_error("projection column " + std::to_string(columns[k]) +
+                        " is out of range or out of order");
+    }
+    fields.push_back(schema_->field(columns[k]));
+  }
+  projected_schema_ = make_schema(std::move(fields), schema_->metadata());
+  projection_ = std::move(columns);
+  return {};
 }
 
 Result<IpcStreamContents> read_ipc_stream(std::span<const uint8_t> bytes,

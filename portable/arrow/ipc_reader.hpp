@@ -69,6 +69,19 @@ class IpcStreamReader {
   // Bytes consumed so far.
   size_t position() const { return pos_; }
 
+  // From the next batch on, returns only the fields at `columns` (indexes
+  // into schema(), ascending, no repeats), under batch_schema(). The other
+  // fields' buffers are still bounds-checked against the message body but
+  // never validated (offsets, UTF-8) or exposed: a consumer that reads a
+  // few columns of wide batches skips the cost of checking the rest.
+  // Fails when an index is out of range or out of order.
+  Result<void> project(std::vector<int> columns);
+
+  // The schema of the batches next() returns: schema(), or its projection.
+  const std::shared_ptr<const Schema>& batch_schema() const {
+    return projection_ ? projected_schema_ : schema_;
+  }
+
  private:
   struct Message;
 
@@ -86,6 +99,8 @@ class IpcStreamReader {
   IpcReadOptions options_;
   size_t pos_ = 0;
   std::shared_ptr<const Schema> schema_;
+  std::optional<std::vector<int>> projection_;  // see project()
+  std::shared_ptr<const Schema> projected_schema_;
   std::vector<uint64_t> aligned_metadata_;  // metadata copy when input is misaligned
   std::optional<Error> error_;
   bool done_ = false;

@@ -41,8 +41,9 @@ class ThreadList {
 
 class Vm {
  public:
-  Vm(const Program& program, std::string_view text, bool want_groups)
+  Vm(const Program& program, std::string_view text, size_t start, bool want_groups)
       : prog_(program),
+        start_(start),
         text_(text),
         slots_(want_groups ? 2 * (program.groups + 1) : 0),
         clist_(program.insts.size(), slots_),
@@ -51,8 +52,10 @@ class Vm {
 
   std::optional<std::vector<int64_t>> run() {
     std::optional<std::vector<int64_t>> matched;
-    size_t pos = 0;
-    int64_t prev = -1;  // code point before pos, -1 at the start
+    size_t pos = start_;
+    // The byte before pos (-1 at the start) stands for the code point before
+    // it: only word boundaries look at it, and word characters are ASCII.
+    int64_t prev = pos == 0 ? -1 : int64_t{static_cast<uint8_t>(text_[pos - 1])};
     while (true) {
       size_t len = 0;
       const int64_t cur = pos < text_.size() ? int64_t{decode_utf8(text_, pos, len)} : -1;
@@ -168,6 +171,7 @@ class Vm {
   };
 
   const Program& prog_;
+  size_t start_;
   std::string_view text_;
   size_t slots_;
   ThreadList clist_;
@@ -179,8 +183,8 @@ class Vm {
 }  // namespace
 
 std::optional<std::vector<int64_t>> pike_search(const Program& program, std::string_view text,
-                                                bool want_groups) {
-  return Vm(program, text, want_groups).run();
+                                                size_t start, bool want_groups) {
+  return Vm(program, text, start, want_groups).run();
 }
 
 }  // namespace rapidbyte::regex

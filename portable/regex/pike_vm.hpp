@@ -13,11 +13,13 @@
 
 namespace rapidbyte::regex {
 
-// Searches `text` for the leftmost match. With `want_groups` false it stops
+// Searches `text` from byte offset `start` (REQUIRES: start <= text.size(),
+// on a code point boundary) for the leftmost match; `^` still means the
+// start of `text`. With `want_groups` false it stops
 // at the first match found and returns empty slots. Otherwise it returns
 // the 2 * (groups + 1) capture slots (byte offsets, -1 when unset) of the
 // leftmost-first match. nullopt when nothing matches.
 std::optional<std::vector<int64_t>> pike_search(const Program& program, std::string_view text,
-                                                bool want_groups);
+                                                size_t start, bool want_groups);
 
 }  // namespace rapidbyte::regex

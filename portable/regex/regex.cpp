@@ -18,11 +18,11 @@ std::expected<Regex, Error> Regex::compile(std::string_view pattern, Options opt
 
 bool Regex::search(std::string_view text) const {
   if (LazyDfa::supports(*program_)) return LazyDfa(*program_).search(text);
-  return pike_search(*program_, text, /*want_groups=*/false).has_value();
+  return pike_search(*program_, text, /*start=*/0, /*want_groups=*/false).has_value();
 }
 
-std::optional<Match> Regex::find(std::string_view text) const {
-  auto slots = pike_search(*program_, text, /*want_groups=*/true);
+std::optional<Match> Regex::find(std::string_view text, size_t start) const {
+  auto slots = pike_search(*program_, text, start, /*want_groups=*/true);
   if (!slots) return std::nullopt;
   Match match;
   for (size_t g = 0; g + 1 < slots->size(); g += 2) {

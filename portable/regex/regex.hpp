@@ -77,8 +77,11 @@ class Regex {
   // Whether the pattern matches somewhere in `text`.
   bool search(std::string_view text) const;
 
-  // The leftmost match in `text` with its groups, or nullopt.
-  std::optional<Match> find(std::string_view text) const;
+  // The leftmost match in `text` at or after byte offset `start` with its
+  // groups, or nullopt. `^` and `\b` still see the whole text, so repeated
+  // finds (a global replace) do not match `^` again after the start.
+  // REQUIRES: start <= text.size(), on a code point boundary.
+  std::optional<Match> find(std::string_view text, size_t start = 0) const;
 
   // Capturing groups in the pattern (not counting group 0).
   size_t group_count() const;

@@ -131,6 +131,31 @@ TEST(ArrayTest, SliceStringsAndBools) {
   EXPECT_EQ(bv.null_count(), 0);
 }
 
+// UTF-8 is validated per slot: a character split across two slots is
+// invalid even though the bytes are valid UTF-8 as a whole, and the error
+// names the first bad slot.
+TEST(ArrayTest, Utf8IsValidatedPerSlot) {
+  ArrayData d;
+  d.type = utf8();
+  d.length = 4;
+  d.values = values_of<int32_t>({0, 1, 3, 3, 4});
+  d.data = bytes_of({'a', 0xC3, 0xA9, 'b'});  // "a", "é", "", "b"
+  ASSERT_TRUE(Array(d).validate());
+  d.values = values_of<int32_t>({0, 1, 2, 2, 4});  // "a", "\xC3", "", "\xA9b"
+  auto r = Array(d).validate();
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("invalid UTF-8 in slot 1"), std::string::npos)
+      << r.error().message;
+  d.values = values_of<int32_t>({0, 2, 2, 2, 2});  // "a\xC3", "", "", ""
+  r = Array(d).validate();
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("invalid UTF-8 in slot 0"), std::string::npos)
+      << r.error().message;
+  // A slice is checked over the bytes its slots use.
+  d.values = values_of<int32_t>({0, 1, 3, 3, 4});
+  EXPECT_TRUE(Array(d).slice(1, 2).validate());
+}
+
 TEST(ArrayTest, NullArray) {
   Array n = Array::make_null(5);
   EXPECT_EQ(n.null_count(), 5);

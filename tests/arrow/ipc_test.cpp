@@ -2,6 +2,7 @@
 // multi-batch streams, metadata, framing and alignment.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -44,6 +45,54 @@ TEST(IpcTest, RoundTripEveryTypeWithNulls) {
   EXPECT_EQ(reader->position(), bytes.size());
   // Reading past the end keeps returning end-of-stream.
   EXPECT_FALSE(reader->next()->has_value());
+}
+
+TEST(IpcTest, ProjectionReturnsOnlyTheChosenColumns) {
+  RecordBatch batch = all_types_batch(20);
+  auto bytes = *write_ipc_stream(batch.schema(), {batch});
+  auto reader = IpcStreamReader::open(bytes);
+  ASSERT_TRUE(reader);
+  EXPECT_FALSE(reader->project({5, 2}));
+  EXPECT_FALSE(reader->project({0, 99}));
+  ASSERT_TRUE(reader->project({2, 5, 17}));
+  ASSERT_EQ(reader->batch_schema()->num_fields(), 3);
+  EXPECT_EQ(reader->batch_schema()->field(2), batch.schema()->field(17));
+  EXPECT_EQ(reader->batch_schema()->metadata(), batch.schema()->metadata());
+  auto got = reader->next();
+  ASSERT_TRUE(got && got->has_value());
+  const RecordBatch& projected = **got;
+  EXPECT_EQ(projected.num_rows(), 20);
+  test_data::expect_arrays_equal(projected.column(0), batch.column(2), "column 2");
+  test_data::expect_arrays_equal(projected.column(1), batch.column(5), "column 5");
+  test_data::expect_arrays_equal(projected.column(2), batch.column(17), "column 17");
+}
+
+// Columns left out of a projection are bounds-checked but not validated: bad
+// UTF-8 there does not fail the read, while reading that column does.
+TEST(IpcTest, ProjectionSkipsValidatingOtherColumns) {
+  Int32Builder ids(int32());
+  StringBuilder names;
+  ids.append(1);
+  names.append(std::string_view("zzzzzzzz"));
+  auto schema = make_schema({field("id", int32()), field("name", utf8())});
+  RecordBatch batch(schema, {*ids.finish(), *names.finish()}, 1);
+  auto bytes = *write_ipc_stream(schema, {batch});
+  const std::string text = "zzzzzzzz";
+  auto at = std::search(bytes.begin(), bytes.end(), text.begin(), text.end());
+  ASSERT_NE(at, bytes.end());
+  *at = static_cast<uint8_t>(0xFF);  // not UTF-8
+
+  auto whole = read_ipc_stream(bytes);
+  ASSERT_FALSE(whole);
+  EXPECT_NE(whole.error().message.find("field 'name'"), std::string::npos) << whole.error().message;
+
+  auto reader = IpcStreamReader::open(bytes);
+  ASSERT_TRUE(reader);
+  ASSERT_TRUE(reader->project({0}));
+  auto got = reader->next();
+  ASSERT_TRUE(got) << got.error().message;
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->num_columns(), 1);
 }
 
 TEST(IpcTest, ArraysAreZeroCopyViewsOfTheInput) {

@@ -99,6 +99,23 @@ TEST(RegexTest, FindReturnsLeftmostFirstGroups) {
   EXPECT_FALSE(Regex::compile("x+")->find("abc").has_value());
 }
 
+TEST(RegexTest, FindFromAnOffsetKeepsAnchorsOfTheWholeText) {
+  const std::string text = "ab ab";
+  auto anchored = Regex::compile("^ab");
+  ASSERT_TRUE(anchored);
+  EXPECT_TRUE(anchored->find(text, 0).has_value());
+  EXPECT_FALSE(anchored->find(text, 1).has_value());  // ^ is the start of the text only
+  // \b looks at the character before the offset: no boundary inside "xab".
+  auto word = Regex::compile("\\bab");
+  ASSERT_TRUE(word);
+  EXPECT_FALSE(word->find("xab", 1).has_value());
+  EXPECT_TRUE(word->find("x ab", 2).has_value());
+  auto later = Regex::compile("ab")->find(text, 1);
+  ASSERT_TRUE(later);
+  EXPECT_EQ(later->groups[0]->data() - text.data(), 3);
+  EXPECT_TRUE(Regex::compile("$")->find(text, text.size()).has_value());
+}
+
 TEST(RegexTest, PathologicalPatternsRunInLinearTime) {
   // Exponential for a backtracking matcher; one pass here.
   const std::string text(5000, 'a');

@@ -1,0 +1,439 @@
+#include "portable/sql/datetime.hpp"
+
+#include <cstdio>
+
+namespace rapidbyte::sql {
+
+int64_t days_from_civil(int64_t y, int m, int d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+CivilDate civil_from_days(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t y = yoe + era * 400;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  return {y + (m <= 2), m, d};
+}
+
+int days_in_month(int64_t y, int m) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : kDays[m - 1];
+}
+
+bool valid_civil(int64_t y, int m, int d) {
+  return m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+std::optional<int64_t> add_interval(int64_t micros, const arrow::MonthDayNano& iv, int sign) {
+  if (micros == kTimestampInfinity || micros == kTimestampMinusInfinity) return micros;
+  int64_t result = micros;
+  if (iv.months != 0) {
+    const int64_t day = floor_div(result, kMicrosPerDay);
+    const int64_t time = result - day * kMicrosPerDay;
+    CivilDate c = civil_from_days(day);
+    int64_t months = c.year * 12 + (c.month - 1) + sign * int64_t{iv.months};
+    const int64_t y = floor_div(months, 12);
+    const int m = static_cast<int>(floor_mod(months, 12)) + 1;
+    const int d = std::min(c.day, days_in_month(y, m));
+    result = days_from_civil(y, m, d) * kMicrosPerDay + time;
+  }
+  int64_t delta = 0;
+  if (__builtin_mul_overflow(int64_t{iv.days}, kMicrosPerDay, &delta)) return std::nullopt;
+  const int64_t time = iv.nanoseconds / 1000;
+  if (__builtin_add_overflow(delta, time, &delta)) return std::nullopt;
+  if (sign < 0) delta = -delta;
+  if (__builtin_add_overflow(result, delta, &result)) return std::nullopt;
+  return result;
+}
+
+std::optional<int64_t> trunc_timestamp(std::string_view unit, int64_t micros) {
+  if (micros == kTimestampInfinity || micros == kTimestampMinusInfinity) return micros;
+  const int64_t day = floor_div(micros, kMicrosPerDay);
+  const int64_t time = micros - day * kMicrosPerDay;
+  const CivilDate c = civil_from_days(day);
+  auto at = [](int64_t y, int m, int d) { return days_from_civil(y, m, d) * kMicrosPerDay; };
+  if (unit == "microseconds") return micros;
+  if (unit == "milliseconds") return floor_div(micros, 1000) * 1000;
+  if (unit == "second") return floor_div(micros, kMicrosPerSecond) * kMicrosPerSecond;
+  if (unit == "minute") return day * kMicrosPerDay + time / 60000000 * 60000000;
+  if (unit == "hour") return day * kMicrosPerDay + time / 3600000000LL * 3600000000LL;
+  if (unit == "day") return day * kMicrosPerDay;
+  if (unit == "week") {
+    const int64_t dow = floor_mod(day + 3, 7);  // 0 = Monday
+    return (day - dow) * kMicrosPerDay;
+  }
+  if (unit == "month") return at(c.year, c.month, 1);
+  if (unit == "quarter") return at(c.year, (c.month - 1) / 3 * 3 + 1, 1);
+  if (unit == "year") return at(c.year, 1, 1);
+  if (unit == "decade") return at(floor_div(c.year, 10) * 10, 1, 1);
+  if (unit == "century") {
+    const int64_t y = c.year > 0 ? (c.year - 1) / 100 * 100 + 1 : -((-c.year) / 100 * 100) - 99;
+    return at(y, 1, 1);
+  }
+  if (unit == "millennium") {
+    const int64_t y = c.year > 0 ? (c.year - 1) / 1000 * 1000 + 1 : c.year;
+    return at(y, 1, 1);
+  }
+  return std::nullopt;
+}
+
+std::optional<FieldValue> extract_timestamp(std::string_view f, int64_t micros) {
+  const int64_t day = floor_div(micros, kMicrosPerDay);
+  const int64_t time = micros - day * kMicrosPerDay;
+  const CivilDate c = civil_from_days(day);
+  auto whole = [](int64_t v) { return FieldValue{v, 0}; };
+  if (f == "year" || f == "years") return whole(c.year);
+  if (f == "month" || f == "months" || f == "mon") return whole(c.month);
+  if (f == "day" || f == "days") return whole(c.day);
+  if (f == "hour" || f == "hours") return whole(time / 3600000000LL);
+  if (f == "minute" || f == "minutes") return whole(time / 60000000 % 60);
+  if (f == "second" || f == "seconds") return FieldValue{time % 60000000, 6};
+  if (f == "milliseconds") return FieldValue{time % 60000000, 3};
+  if (f == "microseconds") return whole(time % 60000000);
+  if (f == "quarter") return whole((c.month - 1) / 3 + 1);
+  if (f == "dow") return whole(floor_mod(day + 4, 7));
+  if (f == "isodow") return whole(floor_mod(day + 3, 7) + 1);
+  if (f == "doy") return whole(day - days_from_civil(c.year, 1, 1) + 1);
+  if (f == "decade") return whole(floor_div(c.year, 10));
+  if (f == "century") return whole(c.year > 0 ? (c.year + 99) / 100 : -((99 - c.year) / 100));
+  if (f == "epoch") return FieldValue{micros, 6};
+  if (f == "week") {
+    // ISO week: the week with the year's first Thursday is week 1.
+    const int64_t dow = floor_mod(day + 3, 7);  // 0 = Monday
+    const int64_t thursday = day - dow + 3;
+    const CivilDate tc = civil_from_days(thursday);
+    return whole((thursday - days_from_civil(tc.year, 1, 1)) / 7 + 1);
+  }
+  if (f == "isoyear") {
+    const int64_t dow = floor_mod(day + 3, 7);
+    return whole(civil_from_days(day - dow + 3).year);
+  }
+  return std::nullopt;
+}
+
+std::optional<FieldValue> extract_interval(std::string_view f, const arrow::MonthDayNano& iv) {
+  const int64_t time = iv.nanoseconds / 1000;
+  auto whole = [](int64_t v) { return FieldValue{v, 0}; };
+  if (f == "year" || f == "years") return whole(iv.months / 12);
+  if (f == "month" || f == "months" || f == "mon") return whole(iv.months % 12);
+  if (f == "day" || f == "days") return whole(iv.days);
+  if (f == "hour" || f == "hours") return whole(time / 3600000000LL);
+  if (f == "minute" || f == "minutes") return whole(time / 60000000 % 60);
+  if (f == "second" || f == "seconds") return FieldValue{time % 60000000, 6};
+  if (f == "epoch") {
+    // PostgreSQL: a year is 365.25 days, a month 30 days.
+    const __int128 months_us = __int128{iv.months / 12} * 36525 * 864 * kMicrosPerSecond +
+                               __int128{iv.months % 12} * 30 * kMicrosPerDay;
+    return FieldValue{months_us + __int128{iv.days} * kMicrosPerDay + time, 6};
+  }
+  return std::nullopt;
+}
+
+std::string format_date(int64_t days) {
+  if (days == kDateInfinity) return "infinity";
+  if (days == kDateMinusInfinity) return "-infinity";
+  const CivilDate c = civil_from_days(days);
+  char buf[48];
+  const int64_t y = c.year > 0 ? c.year : 1 - c.year;
+  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d%s", static_cast<long long>(y), c.month, c.day,
+                c.year > 0 ? "" : " BC");
+  return buf;
+}
+
+std::string format_timestamp(int64_t micros, bool with_zone) {
+  if (micros == kTimestampInfinity) return "infinity";
+  if (micros == kTimestampMinusInfinity) return "-infinity";
+  const int64_t day = floor_div(micros, kMicrosPerDay);
+  const int64_t time = micros - day * kMicrosPerDay;
+  const CivilDate c = civil_from_days(day);
+  const int64_t y = c.year > 0 ? c.year : 1 - c.year;
+  char buf[80];
+  int n =
+      std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d %02d:%02d:%02d", static_cast<long long>(y),
+                    c.month, c.day, static_cast<int>(time / 3600000000LL),
+                    static_cast<int>(time / 60000000 % 60), static_cast<int>(time / 1000000 % 60));
+  std::string out(buf, static_cast<size_t>(n));
+  if (int64_t frac = time % 1000000; frac != 0) {
+    std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(frac));
+    std::string f = buf;
+    while (f.back() == '0') f.pop_back();
+    out += f;
+  }
+  if (with_zone) out += "+00";
+  if (c.year <= 0) out += " BC";
+  return out;
+}
+
+std::string format_interval(const arrow::MonthDayNano& iv) {
+  std::string out;
+  auto part = [&](int64_t n, const char* unit, const char* units) {
+    if (n == 0) return;
+    if (!out.empty()) out += ' ';
+    out += std::to_string(n) + ' ' + (n == 1 || n == -1 ? unit : units);
+  };
+  part(iv.months / 12, "year", "years");
+  part(iv.months % 12, "mon", "mons");
+  part(iv.days, "day", "days");
+  int64_t us = iv.nanoseconds / 1000;
+  if (us != 0) {
+    if (!out.empty()) out += ' ';
+    const bool neg = us < 0;
+    if (neg) us = -us;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s%02lld:%02d:%02d", neg ? "-" : "",
+                  static_cast<long long>(us / 3600000000LL), static_cast<int>(us / 60000000 % 60),
+                  static_cast<int>(us / 1000000 % 60));
+    out += buf;
+    if (int64_t frac = us % 1000000; frac != 0) {
+      std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(frac));
+      std::string f = buf;
+      while (f.back() == '0') f.pop_back();
+      out += f;
+    }
+  }
+  return out.empty() ? "00:00:00" : out;
+}
+
+namespace {
+
+struct Scanner {
+  std::string_view s;
+  size_t i = 0;
+  bool done() const { return i >= s.size(); }
+  char peek() const { return i < s.size() ? s[i] : '\0'; }
+  void skip_space() {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  }
+  // Up to `max` digits, at least `min`.
+  std::optional<int64_t> digits(int min, int max) {
+    int64_t v = 0;
+    int n = 0;
+    while (n < max && i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      v = v * 10 + (s[i++] - '0');
+      ++n;
+    }
+    if (n < min) return std::nullopt;
+    return v;
+  }
+  bool accept(char c) {
+    if (peek() != c) return false;
+    ++i;
+    return true;
+  }
+};
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::optional<int64_t> scan_date(Scanner& sc) {
+  auto y = sc.digits(4, 7);
+  if (!y || !sc.accept('-')) return std::nullopt;
+  auto m = sc.digits(1, 2);
+  if (!m || !sc.accept('-')) return std::nullopt;
+  auto d = sc.digits(1, 2);
+  if (!d || !valid_civil(*y, static_cast<int>(*m), static_cast<int>(*d))) return std::nullopt;
+  return days_from_civil(*y, static_cast<int>(*m), static_cast<int>(*d));
+}
+
+}  // namespace
+
+std::optional<int64_t> parse_date(std::string_view text) {
+  text = trim(text);
+  const std::string l = lower(text);
+  if (l == "infinity") return kDateInfinity;
+  if (l == "-infinity") return kDateMinusInfinity;
+  Scanner sc{text};
+  auto days = scan_date(sc);
+  if (!days || !sc.done()) return std::nullopt;
+  return days;
+}
+
+std::optional<int64_t> parse_timestamp(std::string_view text, bool with_zone) {
+  text = trim(text);
+  const std::string l = lower(text);
+  if (l == "infinity") return kTimestampInfinity;
+  if (l == "-infinity") return kTimestampMinusInfinity;
+  Scanner sc{text};
+  auto days = scan_date(sc);
+  if (!days) return std::nullopt;
+  int64_t micros = *days * kMicrosPerDay;
+  if (sc.accept(' ') || sc.accept('T') || sc.accept('t')) {
+    sc.skip_space();
+    auto h = sc.digits(1, 2);
+    if (!h || !sc.accept(':')) return std::nullopt;
+    auto mi = sc.digits(2, 2);
+    if (!mi) return std::nullopt;
+    int64_t sec = 0, frac = 0;
+    if (sc.accept(':')) {
+      auto s = sc.digits(2, 2);
+      if (!s) return std::nullopt;
+      sec = *s;
+      if (sc.accept('.')) {
+        int n = 0;
+        while (sc.peek() >= '0' && sc.peek() <= '9') {
+          if (n < 6) frac = frac * 10 + (sc.peek() - '0');
+          if (n == 6 && sc.peek() >= '5') frac += 1;  // round to microseconds
+          ++n;
+          ++sc.i;
+        }
+        for (; n < 6; ++n) frac *= 10;
+      }
+    }
+    if (*h > 24 || *mi > 59 || sec > 60) return std::nullopt;
+    micros += (*h * 3600 + *mi * 60 + sec) * kMicrosPerSecond + frac;
+  }
+  sc.skip_space();
+  if (!sc.done()) {
+    // A zone: Z, UTC, +HH, +HHMM, +HH:MM. Ignored for timestamp without
+    // time zone, as PostgreSQL does.
+    int64_t offset = 0;
+    if (sc.accept('Z') || sc.accept('z')) {
+    } else if (lower(sc.s.substr(sc.i)) == "utc") {
+      sc.i = sc.s.size();
+    } else if (sc.peek() == '+' || sc.peek() == '-') {
+      const int sign = sc.s[sc.i++] == '-' ? -1 : 1;
+      auto hh = sc.digits(1, 2);
+      if (!hh) return std::nullopt;
+      int64_t mm = 0;
+      if (sc.accept(':')) {
+        auto m = sc.digits(2, 2);
+        if (!m) return std::nullopt;
+        mm = *m;
+      } else if (auto m = sc.digits(2, 2)) {
+        mm = *m;
+      }
+      offset = sign * (*hh * 3600 + mm * 60) * kMicrosPerSecond;
+    } else {
+      return std::nullopt;
+    }
+    if (!sc.done()) return std::nullopt;
+    if (with_zone) micros -= offset;
+  }
+  return micros;
+}
+
+std::optional<arrow::MonthDayNano> parse_interval(std::string_view text) {
+  Scanner sc{trim(text)};
+  if (sc.done()) return std::nullopt;
+  int64_t months = 0, days = 0, micros = 0;
+  bool any = false;
+  while (true) {
+    sc.skip_space();
+    if (sc.done()) break;
+    const size_t start = sc.i;
+    int sign = 1;
+    if (sc.accept('-')) {
+      sign = -1;
+    } else {
+      sc.accept('+');
+    }
+    auto whole = sc.digits(1, 18);
+    if (!whole) return std::nullopt;
+    if (sc.peek() == ':') {
+      // HH:MM[:SS[.f]]
+      sc.i = start;
+      sc.accept('-') || sc.accept('+');
+      auto h = sc.digits(1, 9);
+      sc.accept(':');
+      auto m = sc.digits(2, 2);
+      if (!h || !m) return std::nullopt;
+      int64_t s = 0, frac = 0;
+      if (sc.accept(':')) {
+        auto sv = sc.digits(2, 2);
+        if (!sv) return std::nullopt;
+        s = *sv;
+        if (sc.accept('.')) {
+          int n = 0;
+          while (sc.peek() >= '0' && sc.peek() <= '9') {
+            if (n < 6) frac = frac * 10 + (sc.peek() - '0');
+            ++n;
+            ++sc.i;
+          }
+          for (; n < 6; ++n) frac *= 10;
+        }
+      }
+      micros += sign * ((*h * 3600 + *m * 60 + s) * kMicrosPerSecond + frac);
+      any = true;
+      continue;
+    }
+    int64_t frac_us = 0;  // fraction of the unit, in millionths
+    if (sc.accept('.')) {
+      int n = 0;
+      while (sc.peek() >= '0' && sc.peek() <= '9') {
+        if (n < 6) frac_us = frac_us * 10 + (sc.peek() - '0');
+        ++n;
+        ++sc.i;
+      }
+      for (; n < 6; ++n) frac_us *= 10;
+    }
+    sc.skip_space();
+    const size_t unit_start = sc.i;
+    while (!sc.done() &&
+           ((sc.peek() >= 'a' && sc.peek() <= 'z') || (sc.peek() >= 'A' && sc.peek() <= 'Z')))
+      ++sc.i;
+    const std::string unit = lower(sc.s.substr(unit_start, sc.i - unit_start));
+    const int64_t n = sign * *whole;
+    const int64_t f = sign * frac_us;
+    if (unit == "year" || unit == "years" || unit == "y" || unit == "yr" || unit == "yrs") {
+      months += n * 12 + f * 12 / 1000000;
+    } else if (unit == "month" || unit == "months" || unit == "mon" || unit == "mons") {
+      months += n;
+      days += f * 30 / 1000000;
+    } else if (unit == "week" || unit == "weeks" || unit == "w") {
+      days += n * 7;
+      micros += f * 7 * 86400;
+    } else if (unit == "day" || unit == "days" || unit == "d") {
+      days += n;
+      micros += f * 86400;
+    } else if (unit == "hour" || unit == "hours" || unit == "h" || unit == "hr" || unit == "hrs") {
+      micros += n * 3600 * kMicrosPerSecond + f * 3600;
+    } else if (unit == "minute" || unit == "minutes" || unit == "min" || unit == "mins" ||
+               unit == "m") {
+      micros += n * 60 * kMicrosPerSecond + f * 60;
+    } else if (unit == "second" || unit == "seconds" || unit == "sec" || unit == "secs" ||
+               unit == "s") {
+      micros += n * kMicrosPerSecond + f;
+    } else if (unit == "millisecond" || unit == "milliseconds" || unit == "ms") {
+      micros += n * 1000 + f / 1000;
+    } else if (unit == "microsecond" || unit == "microseconds" || unit == "us") {
+      micros += n;
+    } else if (unit.empty()) {
+      micros += n * kMicrosPerSecond + f;  // a bare number is seconds
+    } else {
+      return std::nullopt;
+    }
+    any = true;
+  }
+  if (!any || months > INT32_MAX || months < INT32_MIN || days > INT32_MAX || days < INT32_MIN) {
+    return std::nullopt;
+  }
+  return arrow::MonthDayNano{static_cast<int32_t>(months), static_cast<int32_t>(days),
+                             micros * 1000};
+}
+
+}  // namespace rapidbyte::sql

@@ -1,0 +1,151 @@
+// Unit tests of the SQL engine without a server: lexer and parser errors
+// with positions, binder errors, kernels over Arrow batches (NULLs,
+// overflow, selection-driven CASE) and LIKE (regular expressions: tests/regex).
+#include <gtest/gtest.h>
+
+#include "portable/arrow/binary_array.hpp"
+#include "portable/arrow/binary_builder.hpp"
+#include "portable/arrow/primitive_array.hpp"
+#include "portable/arrow/primitive_builder.hpp"
+#include "portable/sql/like.hpp"
+#include "portable/sql/parser.hpp"
+#include "portable/sql/query.hpp"
+
+namespace rapidbyte::sql {
+namespace {
+
+arrow::RecordBatch sample() {
+  arrow::PrimitiveBuilder<int32_t> a(arrow::int32());
+  arrow::PrimitiveBuilder<int32_t> b(arrow::int32());
+  arrow::StringBuilder s;
+  const int32_t av[] = {1, 2, 3, 2147483647};
+  const int32_t bv[] = {1, 0, 3, 2};
+  const char* sv[] = {"alpha", "beta", nullptr, "Gamma"};
+  for (int i = 0; i < 4; ++i) {
+    a.append(av[i]);
+    b.append(bv[i]);
+    if (sv[i]) {
+      s.append(std::string_view(sv[i]));
+    } else {
+      s.append_null();
+    }
+  }
+  auto schema =
+      arrow::make_schema({arrow::field("a", arrow::int32()), arrow::field("b", arrow::int32()),
+                          arrow::field("s", arrow::utf8())});
+  return arrow::RecordBatch(schema, {*a.finish(), *b.finish(), *s.finish()}, 4);
+}
+
+Result<arrow::RecordBatch> run(const std::string& text) {
+  auto q = Query::prepare(text);
+  if (!q) return std::unexpected(q.error());
+  return q->execute(sample());
+}
+
+std::string error_of(const std::string& text) {
+  auto r = run(text);
+  if (r) return "no error";
+  return describe(r.error(), text);
+}
+
+TEST(SqlParser, SyntaxErrorsNamePosition) {
+  EXPECT_EQ(error_of("SELECT a FROM input WHERE"),
+            "syntax error at line 1, column 26: expected an expression, found end of query");
+  EXPECT_EQ(error_of("SELECT a,\n  FROM input"),
+            "syntax error at line 2, column 3: expected an expression, found \"from\"");
+  EXPECT_EQ(error_of("SELECT 'abc FROM input"),
+            "syntax error at line 1, column 8: unterminated quoted string");
+}
+
+TEST(SqlBinder, UnknownColumnAndFunction) {
+  EXPECT_EQ(error_of("SELECT nope FROM input"),
+            "query error at line 1, column 8: column \"nope\" does not exist");
+  EXPECT_EQ(error_of("SELECT frob(a) FROM input"),
+            "query error at line 1, column 8: function frob(integer) does not exist");
+  EXPECT_EQ(error_of("SELECT a FROM other"),
+            "query error at line 1, column 15: relation \"other\" does not exist (the batch is "
+            "table \"input\")");
+  EXPECT_EQ(error_of("SELECT a, count(*) FROM input"),
+            "query error at line 1, column 8: column \"a\" must appear in the GROUP BY clause or "
+            "be used in an aggregate function");
+}
+
+// The checks transform-sql's validate runs before any schema is known.
+TEST(SqlCheck, NeedsNoSchema) {
+  auto check = [](const std::string& text) -> std::string {
+    auto q = Query::prepare(text);
+    if (!q) return describe(q.error(), text);
+    auto ok = q->check();
+    return ok ? "ok" : describe(ok.error(), text);
+  };
+  EXPECT_EQ(check("SELECT nope, upper(s) FROM input WHERE a > 1"), "ok");
+  EXPECT_EQ(check("SELECT a,\n  lowr(s) FROM input"),
+            "query error at line 2, column 3: function lowr does not exist");
+  EXPECT_EQ(check("SELECT a FROM input WHERE count(*) > 1"),
+            "query error at line 1, column 27: aggregate functions are not allowed in WHERE");
+  EXPECT_EQ(check("SELECT a FROM events"),
+            "query error at line 1, column 15: relation \"events\" does not exist (the batch is "
+            "table \"input\")");
+  EXPECT_EQ(check("SELECT coalesce(a, 1), sum(b), now() FROM input GROUP BY a"), "ok");
+}
+
+// The columns a plan reads: what transform-sql decodes of each batch.
+TEST(SqlQuery, InputColumnsAreTheColumnsThePlanReads) {
+  auto columns = [](const std::string& text) {
+    auto q = Query::prepare(text);
+    EXPECT_TRUE(q);
+    EXPECT_TRUE(q->bind(sample().schema()));
+    return q->input_columns();
+  };
+  EXPECT_EQ(columns("SELECT s FROM input WHERE a > 1"), (std::vector<int>{0, 2}));
+  EXPECT_EQ(columns("SELECT b + 1 AS c FROM input ORDER BY a"), (std::vector<int>{0, 1}));
+  EXPECT_EQ(columns("SELECT s, count(*) FROM input GROUP BY s ORDER BY 2"), (std::vector<int>{2}));
+  EXPECT_EQ(columns("SELECT * EXCLUDE (b) FROM input"), (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(columns("SELECT 1 AS one FROM input"), (std::vector<int>{}));
+  // A batch of just those columns gives the same result.
+  auto q = Query::prepare("SELECT upper(s) AS u, a * 2 AS d FROM input WHERE a < 3");
+  ASSERT_TRUE(q);
+  const arrow::RecordBatch full = sample();
+  auto whole = q->execute(full);
+  ASSERT_TRUE(whole);
+  auto narrow_schema = arrow::make_schema({full.schema()->field(0), full.schema()->field(2)});
+  auto narrow = q->execute(arrow::RecordBatch(narrow_schema, {full.column(0), full.column(2)}, 4));
+  ASSERT_TRUE(narrow) << narrow.error().message;
+  ASSERT_EQ(narrow->num_rows(), whole->num_rows());
+  EXPECT_EQ(arrow::StringArray(narrow->column(0)).value(1), "BETA");
+  EXPECT_EQ(arrow::Int32Array(narrow->column(1)).value(1), 4);
+}
+
+TEST(SqlRuntime, DivisionByZeroNamesRowAndExpression) {
+  EXPECT_EQ(error_of("SELECT a / b FROM input"), "row 1: division by zero in \"a / b\"");
+  EXPECT_EQ(error_of("SELECT a + 1 FROM input"), "row 3: integer out of range in \"a + 1\"");
+}
+
+TEST(SqlRuntime, CaseEvaluatesBranchesOnlyWhereTaken) {
+  auto r = run("SELECT CASE WHEN b <> 0 THEN a / b ELSE -1 END AS q FROM input");
+  ASSERT_TRUE(r) << r.error().message;
+  const arrow::Int32Array q(r->column(0));
+  EXPECT_EQ(q.value(0), 1);
+  EXPECT_EQ(q.value(1), -1);
+  EXPECT_EQ(q.value(2), 1);
+}
+
+TEST(SqlRuntime, FilterProjectionAndPassthrough) {
+  auto r = run("SELECT s, upper(s) AS u FROM input WHERE a < 3 AND s LIKE '%a' ORDER BY s DESC");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->num_rows(), 2);
+  const arrow::StringArray u(r->column(1));
+  EXPECT_EQ(u.value(0), "BETA");
+  EXPECT_EQ(u.value(1), "ALPHA");
+}
+
+TEST(SqlLike, Patterns) {
+  EXPECT_TRUE(LikePattern("a%c", false).matches("abbbc"));
+  EXPECT_FALSE(LikePattern("a_c", false).matches("abbc"));
+  EXPECT_TRUE(LikePattern("a_c", false).matches("aéc"));
+  EXPECT_TRUE(LikePattern("50\\%", false).matches("50%"));
+  EXPECT_TRUE(LikePattern("%B%", true).matches("abc"));
+}
+
+}  // namespace
+}  // namespace rapidbyte::sql
