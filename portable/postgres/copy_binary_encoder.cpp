@@ -24,11 +24,16 @@ void CopyBinaryEncoder::header(std::vector<uint8_t>& out) const {
 
 Result<void> CopyBinaryEncoder::encode(const arrow::RecordBatch& batch,
                                        std::vector<uint8_t>& out) const {
+  return encode(batch, 0, batch.num_rows(), out);
+}
+
+Result<void> CopyBinaryEncoder::encode(const arrow::RecordBatch& batch, int64_t begin, int64_t end,
+                                       std::vector<uint8_t>& out) const {
   if (batch.num_columns() != static_cast<int>(codecs_.size())) {
     return fail(data_error("batch has " + std::to_string(batch.num_columns()) +
                            " columns, the COPY target " + std::to_string(codecs_.size())));
   }
-  for (int64_t row = 0; row < batch.num_rows(); ++row) {
+  for (int64_t row = begin; row < end; ++row) {
     wire::append_be(out, static_cast<int16_t>(codecs_.size()));
     for (int c = 0; c < batch.num_columns(); ++c) {
       const arrow::Array& column = batch.column(c);

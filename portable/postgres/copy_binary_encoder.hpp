@@ -23,6 +23,10 @@ class CopyBinaryEncoder {
   // Fails (data error) on a column count mismatch or a value the target
   // type cannot hold; `out` then holds a partial tuple and must be dropped.
   Result<void> encode(const arrow::RecordBatch& batch, std::vector<uint8_t>& out) const;
+  // The same for rows [begin, end) of `batch`, so a caller can send a large
+  // batch in pieces while it encodes. REQUIRES: 0 <= begin <= end <= rows.
+  Result<void> encode(const arrow::RecordBatch& batch, int64_t begin, int64_t end,
+                      std::vector<uint8_t>& out) const;
   void trailer(std::vector<uint8_t>& out) const;
 
  private:

@@ -10,27 +10,6 @@
 namespace rapidbyte::sql {
 namespace {
 
-int rank(TypeId id) {
-  switch (id) {
-    case TypeId::kInt16:
-      return 1;
-    case TypeId::kInt32:
-      return 2;
-    case TypeId::kInt64:
-      return 3;
-    case TypeId::kNumeric:
-      return 4;
-    case TypeId::kFloat64:
-      return 5;
-    default:
-      return 0;
-  }
-}
-
-size_t z(int64_t i) {
-  return static_cast<size_t>(i);
-}
-
 Kernel integer_kernel(char op, TypeId id) {
   return [op, id](std::span<const Vector> args, const SqlType& result,
                   int64_t rows) -> Result<Vector> {
@@ -393,7 +372,7 @@ std::optional<OperatorResolution> resolve_arithmetic(std::string_view op_text, c
   // Untyped literals take the other side's type (as PostgreSQL's unknown).
   SqlType l = resolved(l0, r0), r = resolved(r0, l0);
   if (l.id == TypeId::kUnknown && r.id == TypeId::kUnknown) return std::nullopt;
-  if (rank(l.id) && rank(r.id)) {
+  if (numeric_rank(l.id) && numeric_rank(r.id)) {
     auto common = common_type(l, r);
     if (!common) return std::nullopt;
     if (common->is_integer()) {
@@ -453,10 +432,10 @@ std::optional<OperatorResolution> resolve_arithmetic(std::string_view op_text, c
     return OperatorResolution{*common, *common, interval, temporal_kernel('-', l.id, r.id)};
   }
   const SqlType f8 = make_type(TypeId::kFloat64);
-  if (l.id == TypeId::kInterval && rank(r.id) && (op == '*' || op == '/')) {
+  if (l.id == TypeId::kInterval && numeric_rank(r.id) && (op == '*' || op == '/')) {
     return OperatorResolution{interval, f8, interval, interval_scale_kernel(op == '/', true)};
   }
-  if (rank(l.id) && r.id == TypeId::kInterval && op == '*') {
+  if (numeric_rank(l.id) && r.id == TypeId::kInterval && op == '*') {
     return OperatorResolution{f8, interval, interval, interval_scale_kernel(false, false)};
   }
   return std::nullopt;

@@ -8,23 +8,6 @@
 namespace rapidbyte::sql {
 namespace {
 
-int rank(TypeId id) {
-  switch (id) {
-    case TypeId::kInt16:
-      return 1;
-    case TypeId::kInt32:
-      return 2;
-    case TypeId::kInt64:
-      return 3;
-    case TypeId::kNumeric:
-      return 4;
-    case TypeId::kFloat64:
-      return 5;
-    default:
-      return 0;
-  }
-}
-
 // PostgreSQL orders NaN above every number and equal to itself.
 int compare_double(double a, double b) {
   const bool na = std::isnan(a), nb = std::isnan(b);
@@ -113,8 +96,8 @@ std::optional<SqlType> common_type(const SqlType& a, const SqlType& b) {
   if (a.id == TypeId::kUnknown && b.id == TypeId::kUnknown) return make_type(TypeId::kText);
   if (a.id == TypeId::kUnknown) return b;
   if (b.id == TypeId::kUnknown) return a;
-  if (rank(a.id) && rank(b.id)) {
-    const TypeId id = rank(a.id) >= rank(b.id) ? a.id : b.id;
+  if (numeric_rank(a.id) && numeric_rank(b.id)) {
+    const TypeId id = numeric_rank(a.id) >= numeric_rank(b.id) ? a.id : b.id;
     if (id == TypeId::kNumeric) {
       const int32_t sa = a.id == TypeId::kNumeric ? a.scale : 0;
       const int32_t sb = b.id == TypeId::kNumeric ? b.scale : 0;

@@ -14,10 +14,6 @@
 namespace rapidbyte::sql {
 namespace {
 
-size_t z(int64_t i) {
-  return static_cast<size_t>(i);
-}
-
 // Strict n-ary loop: `op(out, i)` reads args[k] at args[k].at(i).
 template <class Op>
 Result<Vector> map_rows(std::span<const Vector> args, const SqlType& type, int64_t rows,

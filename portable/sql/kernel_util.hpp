@@ -17,6 +17,11 @@
 
 namespace rapidbyte::sql {
 
+// A row index as a vector subscript (rows are non-negative).
+inline size_t z(int64_t i) {
+  return static_cast<size_t>(i);
+}
+
 // The shape of a kernel's result: constant when every argument is.
 inline Vector result_vector(std::span<const Vector> args, const SqlType& type, int64_t rows) {
   bool constant = true;

@@ -127,4 +127,21 @@ std::string out_of_range_message(TypeId id) {
                                 : "bigint out of range";
 }
 
+int numeric_rank(TypeId id) {
+  switch (id) {
+    case TypeId::kInt16:
+      return 1;
+    case TypeId::kInt32:
+      return 2;
+    case TypeId::kInt64:
+      return 3;
+    case TypeId::kNumeric:
+      return 4;
+    case TypeId::kFloat64:
+      return 5;
+    default:
+      return 0;
+  }
+}
+
 }  // namespace rapidbyte::sql

@@ -87,6 +87,11 @@ SqlType from_arrow(const arrow::DataType& type);
 arrow::DataType to_arrow(const SqlType& type);
 
 // Integer ranges: the limits of smallint/integer/bigint.
+// Position of a numeric type in PostgreSQL's implicit widening order:
+// smallint 1 < integer 2 < bigint 3 < numeric 4 < double precision 5;
+// 0 for a type that is not numeric.
+int numeric_rank(TypeId id);
+
 int64_t integer_min(TypeId id);
 int64_t integer_max(TypeId id);
 // "smallint out of range" etc.

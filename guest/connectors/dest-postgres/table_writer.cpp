@@ -14,6 +14,11 @@ constexpr const char* kStageName = "rb_stage";
 // PostgreSQL allows at most 65535 bind parameters per statement.
 constexpr size_t kMaxInsertParams = 30000;
 constexpr size_t kMaxInsertRows = 1000;
+// COPY sends a batch in pieces of about this size (checked every
+// kCopyPieceRows rows): small enough to keep the server busy while the next
+// piece is encoded, large enough that each send is cheap.
+constexpr size_t kCopyPieceBytes = 512 * 1024;
+constexpr int64_t kCopyPieceRows = 256;
 
 bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
@@ -368,17 +373,34 @@ sdk::Result<void> TableWriter::prepare_existing(
 }
 
 postgres::Result<void> TableWriter::load_copy(const arrow::RecordBatch& batch) {
+  // The batch goes out in pieces of about kCopyPieceBytes, each sent as soon
+  // as it is encoded, so the server parses one piece while the next is
+  // encoded instead of waiting for the whole batch.
+  RB_PG_RETURN_IF_ERROR(connection_.copy_in_begin(plan_->copy_sql));
+  auto fail_copy = [&](postgres::PgError error) -> postgres::Result<void> {
+    (void)connection_.copy_in_abort("batch not loaded");
+    return std::unexpected(std::move(error));
+  };
   buffer_.clear();
   plan_->encoder->header(buffer_);
-  RB_PG_RETURN_IF_ERROR(plan_->encoder->encode(batch, buffer_));
-  plan_->encoder->trailer(buffer_);
-  RB_PG_RETURN_IF_ERROR(connection_.copy_in_begin(plan_->copy_sql));
-  if (auto written = connection_.copy_in_write(buffer_); !written) {
-    (void)connection_.copy_in_abort("write failed");
-    return std::unexpected(written.error());
+  const int64_t rows = batch.num_rows();
+  for (int64_t begin = 0;;) {
+    const int64_t end = std::min(rows, begin + kCopyPieceRows);
+    if (auto encoded = plan_->encoder->encode(batch, begin, end, buffer_); !encoded) {
+      return fail_copy(std::move(encoded).error());
+    }
+    begin = end;
+    const bool last = begin == rows;
+    if (!last && buffer_.size() < kCopyPieceBytes) continue;
+    if (last) plan_->encoder->trailer(buffer_);
+    if (auto written = connection_.copy_in_write(buffer_); !written) {
+      return fail_copy(std::move(written).error());
+    }
+    buffer_.clear();
+    if (last) break;
   }
-  RB_PG_ASSIGN_OR_RETURN(uint64_t rows, connection_.copy_in_end());
-  (void)rows;
+  RB_PG_ASSIGN_OR_RETURN(uint64_t loaded, connection_.copy_in_end());
+  (void)loaded;
   return {};
 }
 
