@@ -9,6 +9,7 @@
 
 #include "portable/arrow/binary_array.hpp"
 #include "portable/arrow/boolean_array.hpp"
+#include "portable/arrow/civil_date.hpp"
 #include "portable/arrow/extension_type.hpp"
 #include "portable/arrow/list_array.hpp"
 #include "portable/arrow/primitive_array.hpp"
@@ -39,16 +40,10 @@ int64_t floor_div(int64_t a, int64_t b) {
 // YYYY-MM-DD of a day count since 1970-01-01 (proleptic Gregorian; years
 // outside 0..9999 get a sign, as ISO-8601's expanded form).
 void append_date(int64_t days, std::string& out) {
-  // Howard Hinnant's civil_from_days.
-  days += 719468;
-  const int64_t era = floor_div(days, 146097);
-  const int64_t doe = days - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const CivilDate date = civil_from_days(days);
+  const int64_t year = date.year;
+  const int64_t month = date.month;
+  const int64_t day = date.day;
   if (year < 0) {
     out += '-';
     append_padded(-year, 4, out);

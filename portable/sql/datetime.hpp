@@ -6,6 +6,8 @@
 // zone is UTC (see docs/SQL.md).
 #pragma once
 
+#include "portable/arrow/civil_date.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,14 +20,9 @@ namespace rapidbyte::sql {
 inline constexpr int64_t kMicrosPerSecond = 1000000;
 inline constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
 
-struct CivilDate {
-  int64_t year;
-  int month;  // 1..12
-  int day;    // 1..31
-};
-
-int64_t days_from_civil(int64_t y, int m, int d);
-CivilDate civil_from_days(int64_t days);
+using arrow::civil_from_days;
+using arrow::CivilDate;
+using arrow::days_from_civil;
 bool valid_civil(int64_t y, int m, int d);
 int days_in_month(int64_t y, int m);
 

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "portable/arrow/civil_date.hpp"
+
 namespace rapidbyte::connectors::validate {
 
 namespace {
@@ -25,16 +27,6 @@ bool expect(std::string_view text, size_t& pos, char c) {
   return true;
 }
 
-// Howard Hinnant's days_from_civil.
-int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 bool leap(int64_t y) {
   return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
@@ -49,7 +41,7 @@ std::optional<int64_t> date_at(std::string_view text, size_t& pos) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const int64_t month_days = kDays[*m - 1] + (*m == 2 && leap(*y));
   if (*d > month_days) return std::nullopt;
-  return days_from_civil(*y, *m, *d);
+  return arrow::days_from_civil(*y, static_cast<int>(*m), static_cast<int>(*d));
 }
 
 }  // namespace
