@@ -8,6 +8,8 @@
 #include <system_error>
 #include <vector>
 
+#include "portable/crypto/hex.hpp"
+
 namespace rapidbyte::runtime {
 
 namespace {
@@ -31,13 +33,7 @@ std::string cache_key(std::span<const uint8_t> wasm) {
   EVP_DigestUpdate(ctx.get(), wasm.data(), wasm.size());
   EVP_DigestUpdate(ctx.get(), salt.data(), salt.size());
   EVP_DigestFinal_ex(ctx.get(), digest, &digest_len);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char b : std::span(digest, digest_len)) {
-    hex.push_back(kHex[b >> 4]);
-    hex.push_back(kHex[b & 15]);
-  }
-  return hex;
+  return crypto::to_hex(std::span<const uint8_t>(digest, digest_len));
 }
 
 }  // namespace

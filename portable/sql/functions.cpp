@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "portable/crypto/hex.hpp"
 #include "portable/crypto/md5.hpp"
 #include "portable/crypto/sha256.hpp"
 #include "portable/regex/regex.hpp"
@@ -115,16 +116,6 @@ std::string_view trim_chars(std::string_view s, std::string_view chars, bool lef
   while (left && !s.empty() && chars.find(s.front()) != std::string_view::npos) s.remove_prefix(1);
   while (right && !s.empty() && chars.find(s.back()) != std::string_view::npos) s.remove_suffix(1);
   return s;
-}
-
-std::string hex(std::span<const uint8_t> bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (uint8_t b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
 }
 
 Result<FunctionResolution> string_function(std::string_view name,
@@ -278,10 +269,10 @@ Result<FunctionResolution> string_function(std::string_view name,
                                                        s.size());
                   if (md5) {
                     const auto digest = crypto::md5(bytes);
-                    o.str[z(i)] = o.heap().add(hex(digest));
+                    o.str[z(i)] = o.heap().add(crypto::to_hex(digest));
                   } else {
                     const auto digest = crypto::sha256(bytes);
-                    o.str[z(i)] = o.heap().add(hex(digest));
+                    o.str[z(i)] = o.heap().add(crypto::to_hex(digest));
                   }
                   return true;
                 }));

@@ -387,20 +387,6 @@ class ChangeStream {
   Clock::time_point last_confirm_;
 };
 
-// The catalog holding the stream's table (find() it by the stream's name).
-sdk::Result<TableCatalog> stream_catalog(postgres::Connection& connection,
-                                         const protocol::StreamContext& stream) {
-  const pg::TableName name = pg::parse_table_name(stream.stream_name);
-  auto catalog = load_table_catalog(connection, {}, name);
-  if (!catalog) return std::unexpected(catalog.error());
-  if (!catalog->find(name)) {
-    return sdk::schema_error(
-        "stream '" + stream.stream_name + "': table " + name.quoted() + " does not exist",
-        "TABLE_NOT_FOUND");
-  }
-  return catalog;
-}
-
 sdk::Result<bool> slot_exists(postgres::Connection& connection, const std::string& slot) {
   auto found = single_value(
       connection,

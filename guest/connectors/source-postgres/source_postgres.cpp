@@ -295,16 +295,10 @@ class SourcePostgres final : public sdk::Source {
     }
     auto connection = pg::connect(ctx, settings_);
     if (!connection) return std::unexpected(connection.error());
-    const pg::TableName name = pg::parse_table_name(stream.stream_name);
-    auto catalog = load_table_catalog(*connection, {}, name);
+    auto catalog = stream_catalog(*connection, stream);
     if (!catalog) return std::unexpected(catalog.error());
-    const TableInfo* table = catalog->find(name);
-    if (!table) {
-      return sdk::schema_error(
-          "stream '" + stream.stream_name + "': table " + name.quoted() + " does not exist",
-          "TABLE_NOT_FOUND");
-    }
-    auto summary = read_table(ctx, *connection, *catalog, *table, stream, max_records);
+    const TableInfo& table = *catalog->find(pg::parse_table_name(stream.stream_name));
+    auto summary = read_table(ctx, *connection, *catalog, table, stream, max_records);
     if (!summary) return std::unexpected(summary.error());
     return sdk::summary(*summary);
   }

@@ -143,4 +143,17 @@ sdk::Result<TableCatalog> load_table_catalog(postgres::Connection& connection,
   return catalog;
 }
 
+sdk::Result<TableCatalog> stream_catalog(postgres::Connection& connection,
+                                         const protocol::StreamContext& stream) {
+  const pg::TableName name = pg::parse_table_name(stream.stream_name);
+  auto catalog = load_table_catalog(connection, {}, name);
+  if (!catalog) return std::unexpected(catalog.error());
+  if (!catalog->find(name)) {
+    return sdk::schema_error(
+        "stream '" + stream.stream_name + "': table " + name.quoted() + " does not exist",
+        "TABLE_NOT_FOUND");
+  }
+  return catalog;
+}
+
 }  // namespace rapidbyte::connectors::source_postgres

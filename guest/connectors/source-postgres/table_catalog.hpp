@@ -15,6 +15,7 @@
 #include "guest/sdk/error.hpp"
 #include "portable/postgres/codec/value_codec.hpp"
 #include "portable/postgres/connection.hpp"
+#include "portable/protocol/types.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
 
@@ -49,6 +50,11 @@ struct TableCatalog {
 sdk::Result<TableCatalog> load_table_catalog(postgres::Connection& connection,
                                              const std::vector<std::string>& schemas,
                                              const std::optional<pg::TableName>& only = {});
+
+// The catalog holding the table of `stream` (find() it by the stream's
+// name); a schema error TABLE_NOT_FOUND when there is no such table.
+sdk::Result<TableCatalog> stream_catalog(postgres::Connection& connection,
+                                         const protocol::StreamContext& stream);
 
 // Rows of a simple query (text format) or the connector error; helper
 // shared by the source's queries.

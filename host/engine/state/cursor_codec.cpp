@@ -7,6 +7,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "portable/crypto/hex.hpp"
+
 namespace rapidbyte::engine {
 
 namespace {
@@ -59,14 +61,9 @@ std::string encode_cursor_value(const p::CursorValue& value) {
     case p::cursor_kind::kLsn:
       text = std::to_string(std::get<p::cursor_kind::kLsn>(value));
       break;
-    case p::cursor_kind::kBytes: {
-      static constexpr char kHex[] = "0123456789abcdef";
-      for (uint8_t b : std::get<p::cursor_kind::kBytes>(value)) {
-        text.push_back(kHex[b >> 4]);
-        text.push_back(kHex[b & 15]);
-      }
+    case p::cursor_kind::kBytes:
+      crypto::append_hex(std::get<p::cursor_kind::kBytes>(value), text);
       break;
-    }
   }
   w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
   w.EndObject();
