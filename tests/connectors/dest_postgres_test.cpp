@@ -13,7 +13,8 @@ namespace p = rapidbyte::protocol;
 class DestPostgresTest : public PgConnectorTest {
  protected:
   // The IPC batches source-postgres emits for `table` of rb_src.
-  std::vector<std::vector<uint8_t>> read_source(const std::string& table) {
+  std::vector<std::vector<uint8_t>> read_source(const std::string& table,
+                                                uint64_t max_batch_bytes = 1 << 20) {
     auto source = instance("source-postgres");
     EXPECT_TRUE(source);
     EXPECT_TRUE(source->open(pg_config(kSourceDb)));
@@ -21,7 +22,7 @@ class DestPostgresTest : public PgConnectorTest {
     request.phase = p::RunPhase::kRead;
     p::StreamContext ctx;
     ctx.stream_name = table;
-    ctx.limits.max_batch_bytes = 1 << 20;
+    ctx.limits.max_batch_bytes = max_batch_bytes;
     request.streams.push_back(ctx);
     auto summary = source->run(request);
     EXPECT_TRUE(summary) << summary.error().message;
@@ -34,7 +35,8 @@ class DestPostgresTest : public PgConnectorTest {
   runtime::ConnectorResult<p::RunSummary> write(const std::vector<std::vector<uint8_t>>& batches,
                                                 const std::string& stream,
                                                 const p::StreamPolicies& policies,
-                                                const std::string& extra_config = {}) {
+                                                const std::string& extra_config = {},
+                                                const p::StreamLimits& limits = {}) {
     auto dest = instance("dest-postgres");
     EXPECT_TRUE(dest);
     EXPECT_TRUE(dest->open(pg_config(kDestDb, extra_config)));
@@ -44,6 +46,7 @@ class DestPostgresTest : public PgConnectorTest {
     p::StreamContext ctx;
     ctx.stream_name = stream;
     ctx.policies = policies;
+    ctx.limits = limits;
     request.streams.push_back(ctx);
     return dest->run(request);
   }
@@ -88,6 +91,44 @@ TEST_F(DestPostgresTest, RejectedRowsAreIsolatedPerPolicy) {
   EXPECT_EQ(services_.dlq_records[1].record_json, R"({"id":42,"v":"bad"})");
   EXPECT_EQ(d.value("SELECT count(*) || ' ' || sum(id) FROM checked"),
             "98 " + std::to_string(5050 - 49));
+}
+
+// With on_data_error fail one COPY carries many batches, up to each commit:
+// every committed range is whole, and a row rejected in a later batch rolls
+// back exactly the uncommitted range.
+TEST_F(DestPostgresTest, CopySpansBatchesUpToEachCommit) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE streamed (id int, v text);"
+      "INSERT INTO streamed SELECT g, CASE WHEN g = 2600 THEN 'bad' ELSE repeat('x', 40) END "
+      "FROM generate_series(1, 3000) g;");
+  const auto batches = read_source("streamed", 8 * 1024);
+  ASSERT_GT(batches.size(), 10u);
+  auto d = dst();
+  d.exec("CREATE TABLE streamed (id int, v text CHECK (v <> 'bad'));");
+
+  p::StreamPolicies policies;
+  policies.on_data_error = p::DataErrorPolicy::kFail;
+  p::StreamLimits limits;
+  limits.checkpoint_interval_rows = 1000;
+  auto failed = write(batches, "streamed", policies, {}, limits);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, "PG_23514");
+  // What the destination checkpoints confirmed is exactly what is there: a
+  // gapless prefix of the ids, short of the rejected row.
+  uint64_t confirmed = 0;
+  for (const auto& checkpoint : services_.checkpoints) confirmed += checkpoint.records;
+  ASSERT_GE(confirmed, 2000u);
+  ASSERT_LT(confirmed, 2600u);
+  EXPECT_EQ(d.value("SELECT count(*) || ' ' || min(id) || ' ' || max(id) FROM streamed"),
+            std::to_string(confirmed) + " 1 " + std::to_string(confirmed));
+
+  services_ = {};
+  d.exec("TRUNCATE streamed; ALTER TABLE streamed DROP CONSTRAINT streamed_v_check");
+  auto written = write(batches, "streamed", policies, {}, limits);
+  ASSERT_TRUE(written) << written.error().message;
+  EXPECT_EQ(written->write->records_written, 3000u);
+  EXPECT_EQ(d.value("SELECT count(*) || ' ' || sum(id) FROM streamed"), "3000 4501500");
 }
 
 TEST_F(DestPostgresTest, SchemaEvolutionPolicies) {

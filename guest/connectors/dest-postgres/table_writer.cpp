@@ -19,6 +19,12 @@ constexpr size_t kMaxInsertRows = 1000;
 // piece is encoded, large enough that each send is cheap.
 constexpr size_t kCopyPieceBytes = 512 * 1024;
 constexpr int64_t kCopyPieceRows = 256;
+// With on_data_error fail, one COPY statement carries batch after batch
+// until a commit, a new plan or about this many bytes: every COPY costs the
+// server its setup and the writer a round trip spent waiting for the server
+// to drain. The bound caps what is sent after a row the server has already
+// rejected, because that error only comes back when the COPY ends.
+constexpr size_t kCopyStatementBytes = 64 * 1024 * 1024;
 
 bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
@@ -372,36 +378,90 @@ sdk::Result<void> TableWriter::prepare_existing(
   return build_codecs(stage_types);
 }
 
-postgres::Result<void> TableWriter::load_copy(const arrow::RecordBatch& batch) {
-  // The batch goes out in pieces of about kCopyPieceBytes, each sent as soon
-  // as it is encoded, so the server parses one piece while the next is
-  // encoded instead of waiting for the whole batch.
+bool TableWriter::keeps_copy_open() const {
+  return options_.method == LoadMethod::kCopy &&
+         options_.policies.on_data_error == protocol::DataErrorPolicy::kFail &&
+         plan_->merge_sql.empty() && !plan_->changes;
+}
+
+postgres::Result<void> TableWriter::begin_copy() {
   RB_PG_RETURN_IF_ERROR(connection_.copy_in_begin(plan_->copy_sql));
-  auto fail_copy = [&](postgres::PgError error) -> postgres::Result<void> {
-    (void)connection_.copy_in_abort("batch not loaded");
-    return std::unexpected(std::move(error));
-  };
+  copy_open_ = true;
+  copy_sent_bytes_ = 0;
   buffer_.clear();
   plan_->encoder->header(buffer_);
+  return {};
+}
+
+postgres::Result<void> TableWriter::send_copy_rows(const arrow::RecordBatch& batch) {
+  // The batch goes out in pieces of about kCopyPieceBytes, each sent as soon
+  // as it is encoded, so the server parses one piece while the next is
+  // encoded instead of waiting for the whole batch. The last piece is sent
+  // too, so the server is not left waiting for the next batch.
   const int64_t rows = batch.num_rows();
-  for (int64_t begin = 0;;) {
+  for (int64_t begin = 0; begin < rows;) {
     const int64_t end = std::min(rows, begin + kCopyPieceRows);
     if (auto encoded = plan_->encoder->encode(batch, begin, end, buffer_); !encoded) {
-      return fail_copy(std::move(encoded).error());
+      return encoded;
     }
     begin = end;
-    const bool last = begin == rows;
-    if (!last && buffer_.size() < kCopyPieceBytes) continue;
-    if (last) plan_->encoder->trailer(buffer_);
-    if (auto written = connection_.copy_in_write(buffer_); !written) {
-      return fail_copy(std::move(written).error());
-    }
+    if (begin < rows && buffer_.size() < kCopyPieceBytes) continue;
+    RB_PG_RETURN_IF_ERROR(connection_.copy_in_write(buffer_));
+    copy_sent_bytes_ += buffer_.size();
     buffer_.clear();
-    if (last) break;
   }
+  return {};
+}
+
+postgres::Result<void> TableWriter::end_copy() {
+  copy_open_ = false;
+  buffer_.clear();
+  plan_->encoder->trailer(buffer_);
+  RB_PG_RETURN_IF_ERROR(connection_.copy_in_write(buffer_));
   RB_PG_ASSIGN_OR_RETURN(uint64_t loaded, connection_.copy_in_end());
   (void)loaded;
   return {};
+}
+
+void TableWriter::abort_copy() {
+  if (!copy_open_) return;
+  copy_open_ = false;
+  (void)connection_.copy_in_abort("batch not loaded");
+}
+
+postgres::Result<void> TableWriter::load_copy(const arrow::RecordBatch& batch) {
+  RB_PG_RETURN_IF_ERROR(begin_copy());
+  postgres::Result<void> loaded = send_copy_rows(batch);
+  if (!loaded) {
+    abort_copy();
+    return loaded;
+  }
+  return end_copy();
+}
+
+postgres::Result<void> TableWriter::stream_copy(const arrow::RecordBatch& batch) {
+  if (!copy_open_) RB_PG_RETURN_IF_ERROR(begin_copy());
+  postgres::Result<void> sent = send_copy_rows(batch);
+  if (!sent) {
+    abort_copy();
+    return sent;
+  }
+  if (copy_sent_bytes_ >= kCopyStatementBytes) return end_copy();
+  return {};
+}
+
+sdk::Result<void> TableWriter::close_copy() {
+  if (!copy_open_) return {};
+  if (auto ended = end_copy(); !ended) return abandon_transaction(ended.error());
+  return {};
+}
+
+sdk::Result<void> TableWriter::abandon_transaction(const postgres::PgError& error) {
+  auto failure = pg::to_connector_error(error, "cannot write to " + options_.target.quoted());
+  abort_copy();
+  (void)connection_.simple_query("ROLLBACK");
+  in_transaction_ = false;
+  return std::unexpected(std::move(failure));
 }
 
 postgres::Result<void> TableWriter::load_insert(const arrow::RecordBatch& batch) {
@@ -490,6 +550,7 @@ sdk::Result<void> TableWriter::load_row_by_row(const arrow::RecordBatch& batch) 
 sdk::Result<void> TableWriter::write(const arrow::RecordBatch& input) {
   if (input.num_rows() == 0) return {};
   if (!plan_ || !(plan_->input == input.schema() || *plan_->input == *input.schema())) {
+    if (auto closed = close_copy(); !closed) return closed;
     if (auto prepared = prepare(input.schema()); !prepared) return prepared;
   }
   if (auto open = ensure_transaction(); !open) return open;
@@ -555,6 +616,12 @@ sdk::Result<void> TableWriter::write_partial_update(const arrow::RecordBatch& ba
 }
 
 sdk::Result<void> TableWriter::write_rows(const arrow::RecordBatch& batch) {
+  if (keeps_copy_open()) {
+    if (auto sent = stream_copy(batch); !sent) return abandon_transaction(sent.error());
+    records_written_ += static_cast<uint64_t>(batch.num_rows());
+    return {};
+  }
+  if (auto closed = close_copy(); !closed) return closed;
   const bool isolate = options_.policies.on_data_error != protocol::DataErrorPolicy::kFail;
   if (isolate) {
     if (auto saved = exec("SAVEPOINT rb_batch", "cannot set a savepoint"); !saved) return saved;
@@ -567,10 +634,7 @@ sdk::Result<void> TableWriter::write_rows(const arrow::RecordBatch& batch) {
   }
   const postgres::PgError& error = loaded.error();
   if (!isolate || error.category != protocol::ErrorCategory::kData) {
-    auto failure = pg::to_connector_error(error, "cannot write to " + options_.target.quoted());
-    (void)connection_.simple_query("ROLLBACK");
-    in_transaction_ = false;
-    return std::unexpected(std::move(failure));
+    return abandon_transaction(error);
   }
   if (auto undone = exec("ROLLBACK TO SAVEPOINT rb_batch", "cannot roll back a savepoint");
       !undone) {
@@ -582,6 +646,7 @@ sdk::Result<void> TableWriter::write_rows(const arrow::RecordBatch& batch) {
 
 sdk::Result<bool> TableWriter::commit() {
   if (!in_transaction_ || options_.mode == protocol::WriteMode::kReplace) return false;
+  if (auto closed = close_copy(); !closed) return std::unexpected(closed.error());
   in_transaction_ = false;
   if (auto committed = exec("COMMIT", "cannot commit"); !committed) {
     auto error = committed.error();
@@ -592,6 +657,7 @@ sdk::Result<bool> TableWriter::commit() {
 }
 
 sdk::Result<void> TableWriter::finish() {
+  if (auto closed = close_copy(); !closed) return closed;
   if (options_.mode == protocol::WriteMode::kReplace) {
     if (auto open = ensure_transaction(); !open) return open;
     const std::string target = options_.target.quoted();

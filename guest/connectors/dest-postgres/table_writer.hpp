@@ -22,6 +22,13 @@
 // Batches with change columns (a cdc source) in upsert mode apply deletes,
 // truncates and partial updates too (change_applier.hpp).
 //
+// With on_data_error fail and load method copy, one COPY statement carries
+// many batches (append and replace; until a commit or about 64 MiB), so the
+// server sets up one COPY instead of one per batch and the writer does not
+// wait for the server after every batch. A rejected row then fails the
+// stream when that COPY ends, with the server's line number counted from the
+// COPY's first batch.
+//
 // A batch the server rejects as data (SQLSTATE 22/23, or a value the encoder
 // cannot write) is retried row by row under savepoints when on_data_error is
 // skip or dlq, so only the offending rows are dropped or sent to the DLQ.
@@ -97,6 +104,19 @@ class TableWriter {
   // the raw client error, so data errors can be told apart.
   postgres::Result<void> load(const arrow::RecordBatch& batch);
   postgres::Result<void> load_copy(const arrow::RecordBatch& batch);
+  // A COPY that stays open across batches (keeps_copy_open()): stream_copy
+  // opens it when needed and sends the batch; close_copy ends it, and is
+  // called before anything else uses the connection.
+  bool keeps_copy_open() const;
+  postgres::Result<void> stream_copy(const arrow::RecordBatch& batch);
+  sdk::Result<void> close_copy();
+  postgres::Result<void> begin_copy();
+  postgres::Result<void> send_copy_rows(const arrow::RecordBatch& batch);
+  postgres::Result<void> end_copy();
+  void abort_copy();
+  // Rolls back after a failed write and returns the failure as the
+  // connector's error.
+  sdk::Result<void> abandon_transaction(const postgres::PgError& error);
   postgres::Result<void> load_insert(const arrow::RecordBatch& batch);
   sdk::Result<void> load_row_by_row(const arrow::RecordBatch& batch);
   void reject(const arrow::RecordBatch& batch, const postgres::PgError& error);
@@ -106,6 +126,8 @@ class TableWriter {
   WriterOptions options_;
   std::unique_ptr<Plan> plan_;
   bool in_transaction_ = false;
+  bool copy_open_ = false;       // a COPY FROM STDIN is in progress
+  size_t copy_sent_bytes_ = 0;   // sent in that COPY
   bool replace_staged_ = false;  // the replace staging table exists
   std::vector<std::string> replace_columns_;
   uint64_t records_written_ = 0;
