@@ -36,12 +36,14 @@ Result<void> ArrowBatchBuilder::append_value(int column,
     return {};
   }
   Result<void> r = codecs_[static_cast<size_t>(column)]->decode(*value, builder);
-  if (!r) {
-    PgError e = std::move(r).error();
-    e.column = schema_->field(column).name;
-    e.message = "column \"" + e.column + "\": " + e.message;
-    return fail(std::move(e));
-  }
+  if (!r) return fail(in_column(std::move(r).error(), schema_->field(column).name));
+  return {};
+}
+
+Result<void> ArrowBatchBuilder::append_column(int column, std::span<const FieldRef> fields) {
+  const auto c = static_cast<size_t>(column);
+  Result<void> r = codecs_[c]->decode_column(fields, *builders_[c]);
+  if (!r) return fail(in_column(std::move(r).error(), schema_->field(column).name));
   return {};
 }
 

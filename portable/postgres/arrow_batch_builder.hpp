@@ -44,6 +44,12 @@ class ArrowBatchBuilder {
   // Counts a row whose every column has been appended.
   void end_row() { ++rows_; }
 
+  // Appends a block of values to column `column` in one codec call (see
+  // ValueCodec::decode_column); add_rows() counts the block once every
+  // column has it.
+  Result<void> append_column(int column, std::span<const FieldRef> fields);
+  void add_rows(int64_t n) { rows_ += n; }
+
   // A DataRow from a binary-format result. Fails on a column count mismatch.
   Result<void> append_row(std::span<const ColumnValue> row);
 

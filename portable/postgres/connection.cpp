@@ -536,6 +536,16 @@ Result<void> Connection::close_statement(std::string_view name) {
 
 Result<uint64_t> Connection::copy_out(
     std::string_view sql, const std::function<Result<void>(std::span<const uint8_t>)>& on_data) {
+  return copy_out_chunks(sql,
+                         [&](std::span<const std::span<const uint8_t>> chunks) -> Result<void> {
+                           for (std::span<const uint8_t> chunk : chunks)
+                             RB_PG_RETURN_IF_ERROR(on_data(chunk));
+                           return {};
+                         });
+}
+
+Result<uint64_t> Connection::copy_out_chunks(std::string_view sql,
+                                             const CopyChunksHandler& on_chunks) {
   RB_PG_RETURN_IF_ERROR(check_usable());
   FrontendWriter w(stream_->output());
   w.begin('Q');
@@ -557,7 +567,14 @@ Result<uint64_t> Connection::copy_out(
       }
       case backend::kCopyData:
         if (!pending) {
-          Result<void> r = on_data(msg.body);
+          // The CopyData messages already received go out together: their
+          // views into the read buffer stay valid while nothing is read.
+          std::vector<std::span<const uint8_t>> chunks{msg.body};
+          while (std::optional<BackendMessage> more =
+                     stream_->buffered_message(backend::kCopyData)) {
+            chunks.push_back(more->body);
+          }
+          Result<void> r = on_chunks(chunks);
           if (!r) pending = std::move(r).error();
         }
         break;

@@ -132,6 +132,11 @@ class Connection {
   // arrives. Returns the row count from the command tag.
   Result<uint64_t> copy_out(std::string_view sql,
                             const std::function<Result<void>(std::span<const uint8_t>)>& on_data);
+  // The same, but each call of `on_chunks` gets every CopyData payload that
+  // has been received so far, in order (the server sends a row per CopyData,
+  // so a decoder can work on many rows at once).
+  using CopyChunksHandler = std::function<Result<void>(std::span<const std::span<const uint8_t>>)>;
+  Result<uint64_t> copy_out_chunks(std::string_view sql, const CopyChunksHandler& on_chunks);
 
   // COPY ... FROM STDIN: begin, write any number of chunks, then end (which
   // returns the row count) or abort (the server rolls the COPY back).

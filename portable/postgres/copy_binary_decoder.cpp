@@ -10,39 +10,48 @@ namespace {
 constexpr uint8_t kSignature[11] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xff, '\r', '\n', 0};
 constexpr size_t kFixedHeader = 11 + 4 + 4;  // signature, flags, extension length
 
-}  // namespace
-
-Result<void> CopyBinaryDecoder::feed(std::span<const uint8_t> chunk) {
-  if (carry_.empty()) {
-    RB_PG_ASSIGN_OR_RETURN(size_t used, consume(chunk));
-    carry_.assign(chunk.begin() + static_cast<ptrdiff_t>(used), chunk.end());
-    return {};
+// The Arrow bytes a column's values take beyond their own length: the
+// width of a fixed-width slot, else 0 (variable ones add an offset).
+uint32_t arrow_width(const arrow::Field& field) {
+  switch (field.type.layout()) {
+    case arrow::Layout::kFixedWidth:
+      return static_cast<uint32_t>(field.type.byte_width());
+    case arrow::Layout::kBitmap:
+    case arrow::Layout::kNull:
+      return 1;
+    default:
+      return 0;
   }
-  carry_.insert(carry_.end(), chunk.begin(), chunk.end());
-  RB_PG_ASSIGN_OR_RETURN(size_t used, consume(carry_));
-  carry_.erase(carry_.begin(), carry_.begin() + static_cast<ptrdiff_t>(used));
-  return {};
 }
 
-Result<size_t> CopyBinaryDecoder::tuple_size(std::span<const uint8_t> data) const {
-  if (data.size() < 2) return 0;
-  const int16_t fields = wire::load_be<int16_t>(data.data());
-  if (fields == -1) return 2;  // trailer
-  if (fields != builder_.num_columns()) {
-    return fail(data_error("COPY tuple has " + std::to_string(fields) + " fields, expected " +
-                           std::to_string(builder_.num_columns())));
+}  // namespace
+
+CopyBinaryDecoder::CopyBinaryDecoder(ArrowBatchBuilder builder, CopyBatchLimits limits,
+                                     BatchHandler on_batch)
+    : builder_(std::move(builder)), limits_(limits), on_batch_(std::move(on_batch)) {
+  for (const arrow::Field& field : builder_.schema()->fields()) {
+    fixed_width_.push_back(arrow_width(field));
   }
-  size_t pos = 2;
-  for (int16_t i = 0; i < fields; ++i) {
-    if (data.size() - pos < 4) return 0;
-    const int32_t len = wire::load_be<int32_t>(data.data() + pos);
-    pos += 4;
-    if (len == -1) continue;
-    if (len < 0) return fail(data_error("negative field length in COPY data"));
-    if (data.size() - pos < static_cast<size_t>(len)) return 0;
-    pos += static_cast<size_t>(len);
+  located_.resize(fixed_width_.size());
+}
+
+Result<void> CopyBinaryDecoder::feed(std::span<const std::span<const uint8_t>> chunks) {
+  for (std::span<const uint8_t> chunk : chunks) {
+    if (carry_.empty()) {
+      RB_PG_ASSIGN_OR_RETURN(size_t used, consume(chunk));
+      // The chunk outlives this call, so what was located in it can wait.
+      if (used < chunk.size())
+        carry_.assign(chunk.begin() + static_cast<ptrdiff_t>(used), chunk.end());
+      continue;
+    }
+    // Values located in carry_ must be decoded before carry_ changes.
+    RB_PG_RETURN_IF_ERROR(decode_pending());
+    carry_.insert(carry_.end(), chunk.begin(), chunk.end());
+    RB_PG_ASSIGN_OR_RETURN(size_t used, consume(carry_));
+    RB_PG_RETURN_IF_ERROR(decode_pending());
+    carry_.erase(carry_.begin(), carry_.begin() + static_cast<ptrdiff_t>(used));
   }
-  return pos;
+  return decode_pending();
 }
 
 Result<size_t> CopyBinaryDecoder::consume(std::span<const uint8_t> data) {
@@ -60,47 +69,92 @@ Result<size_t> CopyBinaryDecoder::consume(std::span<const uint8_t> data) {
     pos = kFixedHeader + extension;
     header_done_ = true;
   }
+  const int columns = builder_.num_columns();
   while (pos < data.size()) {
     if (trailer_seen_) return fail(data_error("COPY data after the trailer"));
     const std::span<const uint8_t> rest = data.subspan(pos);
-    RB_PG_ASSIGN_OR_RETURN(size_t size, tuple_size(rest));
-    if (size == 0) break;
-    if (size == 2 && wire::load_be<int16_t>(rest.data()) == -1) {
+    if (rest.size() < 2) break;
+    const int16_t fields = wire::load_be<int16_t>(rest.data());
+    if (fields == -1) {
       trailer_seen_ = true;
       pos += 2;
       continue;
     }
+    if (fields != columns) {
+      return fail(data_error("COPY tuple has " + std::to_string(fields) + " fields, expected " +
+                             std::to_string(columns)));
+    }
+    // First pass: is the tuple complete, and how big is it in Arrow?
     size_t at = 2;
-    for (int i = 0; i < builder_.num_columns(); ++i) {
+    uint64_t estimate = 0;
+    bool complete = true;
+    for (int i = 0; i < columns; ++i) {
+      if (rest.size() - at < 4) {
+        complete = false;
+        break;
+      }
       const int32_t len = wire::load_be<int32_t>(rest.data() + at);
       at += 4;
-      std::optional<std::span<const uint8_t>> value;
-      if (len >= 0) {
-        value = rest.subspan(at, static_cast<size_t>(len));
-        at += static_cast<size_t>(len);
+      if (len < -1) return fail(data_error("negative field length in COPY data"));
+      const uint32_t width = fixed_width_[static_cast<size_t>(i)];
+      estimate += width != 0 ? width : 4 + static_cast<uint64_t>(len > 0 ? len : 0);
+      if (len <= 0) continue;
+      if (rest.size() - at < static_cast<size_t>(len)) {
+        complete = false;
+        break;
       }
-      RB_PG_RETURN_IF_ERROR(builder_.append_value(i, value));
+      at += static_cast<size_t>(len);
     }
-    builder_.end_row();
+    if (!complete) break;
+    if (limits_.max_record_bytes != 0 && at > limits_.max_record_bytes) {
+      return fail(data_error("a row of " + std::to_string(at) +
+                             " bytes exceeds max_record_bytes (" +
+                             std::to_string(limits_.max_record_bytes) + ")"));
+    }
+    // Second pass: where each value is.
+    at = 2;
+    for (int i = 0; i < columns; ++i) {
+      const int32_t len = wire::load_be<int32_t>(rest.data() + at);
+      at += 4;
+      located_[static_cast<size_t>(i)].push_back({rest.data() + at, len});
+      if (len > 0) at += static_cast<size_t>(len);
+    }
+    ++located_rows_;
     ++rows_;
-    pos += size;
-    if (builder_.num_rows() >= batch_rows_) {
-      RB_PG_ASSIGN_OR_RETURN(arrow::RecordBatch batch, builder_.finish_batch());
-      RB_PG_RETURN_IF_ERROR(on_batch_(std::move(batch)));
-    }
+    pos += at;
+    batch_bytes_ += estimate;
+    const bool full =
+        (limits_.max_rows != 0 && builder_.num_rows() + located_rows_ >= limits_.max_rows) ||
+        (limits_.target_bytes != 0 && batch_bytes_ >= limits_.target_bytes);
+    if (full) RB_PG_RETURN_IF_ERROR(emit_batch());
   }
   return pos;
+}
+
+Result<void> CopyBinaryDecoder::decode_pending() {
+  if (located_rows_ == 0) return {};
+  for (size_t i = 0; i < located_.size(); ++i) {
+    RB_PG_RETURN_IF_ERROR(builder_.append_column(static_cast<int>(i), located_[i]));
+    located_[i].clear();
+  }
+  builder_.add_rows(located_rows_);
+  located_rows_ = 0;
+  return {};
+}
+
+Result<void> CopyBinaryDecoder::emit_batch() {
+  RB_PG_RETURN_IF_ERROR(decode_pending());
+  batch_bytes_ = 0;
+  if (builder_.num_rows() == 0) return {};
+  RB_PG_ASSIGN_OR_RETURN(arrow::RecordBatch batch, builder_.finish_batch());
+  return on_batch_(std::move(batch));
 }
 
 Result<void> CopyBinaryDecoder::finish() {
   if (!trailer_seen_ || !carry_.empty()) {
     return fail(data_error("COPY data ended without its trailer"));
   }
-  if (builder_.num_rows() > 0) {
-    RB_PG_ASSIGN_OR_RETURN(arrow::RecordBatch batch, builder_.finish_batch());
-    RB_PG_RETURN_IF_ERROR(on_batch_(std::move(batch)));
-  }
-  return {};
+  return emit_batch();
 }
 
 }  // namespace rapidbyte::postgres

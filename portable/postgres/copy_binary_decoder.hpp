@@ -1,13 +1,17 @@
 // CopyBinaryDecoder: a streaming parser of PostgreSQL's binary COPY format
-// (signature, flags, header extension, tuples, -1 trailer) that decodes
-// every value straight into Arrow builders and emits a record batch every
-// `batch_rows` rows.
+// (signature, flags, header extension, tuples, -1 trailer) that decodes the
+// values into Arrow builders and emits a record batch whenever a batch
+// limit is reached.
 //
-// Feed it the CopyData payloads as Connection::copy_out delivers them; the
+// Feed it the CopyData payloads as Connection::copy_out_chunks delivers them; the
 // chunk boundaries may fall anywhere (inside a tuple, inside the header).
-// Only an incomplete trailing tuple is copied between chunks, so memory is
-// one batch plus at most one tuple, never the table. Every length is
-// checked. Not thread-safe; owns its builders and carry-over bytes.
+// The tuples of a feed() are located first and then decoded a column at a
+// time (ValueCodec::decode_column), one codec call per column and feed
+// instead of one per value, which is why feed() takes every chunk the
+// connection has at hand at once. Only an incomplete trailing tuple is
+// copied between feeds, so memory is one batch plus at most one tuple,
+// never the table. Every length is checked. Not thread-safe; owns its
+// builders and carry-over bytes.
 #pragma once
 
 #include <cstdint>
@@ -19,36 +23,57 @@
 
 namespace rapidbyte::postgres {
 
+// When a batch ends. 0 means no such limit.
+struct CopyBatchLimits {
+  int64_t max_rows = 0;
+  // The batch ends once its estimated Arrow size reaches this: fixed-width
+  // columns count their width, variable ones their length plus an offset.
+  uint64_t target_bytes = 0;
+  // A tuple larger than this (in COPY bytes) is a data error.
+  uint64_t max_record_bytes = 0;
+};
+
 class CopyBinaryDecoder {
  public:
   using BatchHandler = std::function<Result<void>(arrow::RecordBatch)>;
 
-  // REQUIRES: batch_rows >= 1.
+  // REQUIRES: limits.max_rows or limits.target_bytes is set.
+  CopyBinaryDecoder(ArrowBatchBuilder builder, CopyBatchLimits limits, BatchHandler on_batch);
+  // Batches of `batch_rows` rows. REQUIRES: batch_rows >= 1.
   CopyBinaryDecoder(ArrowBatchBuilder builder, int64_t batch_rows, BatchHandler on_batch)
-      : builder_(std::move(builder)), batch_rows_(batch_rows), on_batch_(std::move(on_batch)) {}
+      : CopyBinaryDecoder(std::move(builder), CopyBatchLimits{.max_rows = batch_rows},
+                          std::move(on_batch)) {}
 
   const std::shared_ptr<const arrow::Schema>& schema() const { return builder_.schema(); }
 
-  Result<void> feed(std::span<const uint8_t> chunk);
+  // Parses consecutive CopyData payloads.
+  Result<void> feed(std::span<const std::span<const uint8_t>> chunks);
+  Result<void> feed(std::span<const uint8_t> chunk) { return feed({&chunk, 1}); }
   // Checks that the trailer arrived and emits the last, partial batch.
   Result<void> finish();
 
   int64_t rows_decoded() const { return rows_; }
 
  private:
-  // Parses what it can from `data`; returns the bytes consumed.
+  // Locates what tuples it can in `data`; returns the bytes consumed. The
+  // located values point into `data` until decode_pending().
   Result<size_t> consume(std::span<const uint8_t> data);
-  // The size of the complete tuple at the start of `data`, 0 when it is
-  // incomplete. REQUIRES: header parsed.
-  Result<size_t> tuple_size(std::span<const uint8_t> data) const;
+  // Decodes the located values into the builders.
+  Result<void> decode_pending();
+  // Decodes, then hands the batch built so far to the handler.
+  Result<void> emit_batch();
 
   ArrowBatchBuilder builder_;
-  int64_t batch_rows_;
+  CopyBatchLimits limits_;
   BatchHandler on_batch_;
+  std::vector<uint32_t> fixed_width_;           // per column; 0 for variable width
+  std::vector<std::vector<FieldRef>> located_;  // per column, not yet decoded
+  int64_t located_rows_ = 0;
   std::vector<uint8_t> carry_;
   bool header_done_ = false;
   bool trailer_seen_ = false;
   int64_t rows_ = 0;
+  uint64_t batch_bytes_ = 0;
 };
 
 }  // namespace rapidbyte::postgres

@@ -9,6 +9,12 @@ namespace {
 
 constexpr size_t kReadChunk = 64 * 1024;
 
+// The length word of the message whose type byte is at `header`.
+uint32_t length_word(const uint8_t* header) {
+  return (uint32_t{header[1]} << 24) | (uint32_t{header[2]} << 16) | (uint32_t{header[3]} << 8) |
+         uint32_t{header[4]};
+}
+
 }  // namespace
 
 Result<void> MessageStream::fill(size_t n) {
@@ -37,8 +43,7 @@ Result<void> MessageStream::fill(size_t n) {
 Result<BackendMessage> MessageStream::read_message() {
   RB_PG_RETURN_IF_ERROR(fill(5));
   const uint8_t* header = input_.data() + begin_;
-  const uint32_t len = (uint32_t{header[1]} << 24) | (uint32_t{header[2]} << 16) |
-                       (uint32_t{header[3]} << 8) | uint32_t{header[4]};
+  const uint32_t len = length_word(header);
   if (len < 4) {
     return fail(protocol_error("message length " + std::to_string(len) + " is less than 4"));
   }
@@ -51,6 +56,21 @@ Result<BackendMessage> MessageStream::read_message() {
   BackendMessage msg;
   msg.type = static_cast<char>(input_[begin_]);
   msg.body = std::span<const uint8_t>(input_.data() + begin_ + 5, len - 4);
+  begin_ += size_t{1} + len;
+  return msg;
+}
+
+std::optional<BackendMessage> MessageStream::buffered_message(char type) {
+  if (end_ - begin_ < 5 || static_cast<char>(input_[begin_]) != type) return std::nullopt;
+  const uint8_t* header = input_.data() + begin_;
+  const uint32_t len = length_word(header);
+  // A bad length word is left for read_message() to report.
+  if (len < 4 || len - 4 > max_message_bytes_ || end_ - begin_ < size_t{1} + len) {
+    return std::nullopt;
+  }
+  BackendMessage msg;
+  msg.type = type;
+  msg.body = std::span<const uint8_t>(header + 5, len - 4);
   begin_ += size_t{1} + len;
   return msg;
 }

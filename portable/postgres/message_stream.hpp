@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -35,6 +36,11 @@ class MessageStream {
   // The next backend message. A short read, a closed connection or a bad
   // length word is an error.
   Result<BackendMessage> read_message();
+
+  // The next message if it has type `type` and is wholly buffered already,
+  // else nullopt and nothing is consumed. Reads nothing, so the views of
+  // earlier messages stay valid.
+  std::optional<BackendMessage> buffered_message(char type);
 
   // One unframed byte (the server's answer to SSLRequest).
   Result<uint8_t> read_byte();

@@ -88,4 +88,10 @@ PgError data_error(std::string message) {
   return e;
 }
 
+PgError in_column(PgError error, std::string_view column) {
+  error.column = std::string(column);
+  error.message = "column \"" + error.column + "\": " + error.message;
+  return error;
+}
+
 }  // namespace rapidbyte::postgres

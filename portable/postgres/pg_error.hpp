@@ -60,4 +60,8 @@ PgError protocol_error(std::string message);
 PgError client_error(protocol::ErrorCategory category, std::string message);
 PgError data_error(std::string message);
 
+// `error`, about a value of column `column`: names the column in the field
+// and at the start of the message.
+PgError in_column(PgError error, std::string_view column);
+
 }  // namespace rapidbyte::postgres

@@ -7,8 +7,8 @@
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
 #include "guest/connectors/postgres-common/sql_text.hpp"
 #include "guest/connectors/source-postgres/batch_emitter.hpp"
-#include "guest/connectors/source-postgres/copy_batch_reader.hpp"
 #include "guest/connectors/source-postgres/cursor_column.hpp"
+#include "portable/postgres/copy_binary_decoder.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
 namespace {
@@ -174,9 +174,13 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
 
   StreamEmitter emitter(ctx, stream, cursor, cursor_index);
   std::optional<protocol::ConnectorError> emit_error;
-  CopyBatchReader reader(
-      std::move(*builder), schema, target, stream.limits.max_record_bytes,
-      [&](arrow::RecordBatch batch) -> postgres::Result<void> {
+  postgres::CopyBinaryDecoder reader(
+      std::move(*builder),
+      postgres::CopyBatchLimits{.target_bytes = target,
+                                .max_record_bytes = stream.limits.max_record_bytes},
+      [&](arrow::RecordBatch built) -> postgres::Result<void> {
+        // The connector's schema: its field names, nullability and metadata.
+        const arrow::RecordBatch batch(schema, built.columns(), built.num_rows());
         if (auto emitted = emitter.on_batch(batch); !emitted) {
           emit_error = emitted.error();
           return postgres::fail(postgres::client_error(emitted.error().category, "emit failed"));
@@ -191,8 +195,8 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
       return std::unexpected(begun.error());
     }
   }
-  auto copied =
-      connection.copy_out(copy, [&](std::span<const uint8_t> chunk) { return reader.feed(chunk); });
+  auto copied = connection.copy_out_chunks(
+      copy, [&](std::span<const std::span<const uint8_t>> chunks) { return reader.feed(chunks); });
   if (emit_error) return std::unexpected(*emit_error);
   if (!copied) return pg::fail_with(copied.error(), "cannot read " + table.name.quoted());
   if (auto finished = reader.finish(); !finished) {
@@ -204,7 +208,7 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
       return std::unexpected(committed.error());
     }
   }
-  const bool complete = !max_records || reader.rows() < *max_records;
+  const bool complete = !max_records || static_cast<uint64_t>(reader.rows_decoded()) < *max_records;
   emitter.finish(complete);
   ctx.counter("records", emitter.summary().records);
   return emitter.summary();

@@ -15,11 +15,22 @@ namespace {
 constexpr uint8_t kFamilyInet4 = 2;  // PGSQL_AF_INET
 constexpr uint8_t kFamilyInet6 = 3;  // PGSQL_AF_INET6
 
-void append_ipv4(std::string& out, const uint8_t* a) {
+// Writes `v` (< 1000) in decimal at `p`; returns the end. Decoding runs for
+// every inet value of a table, so no string is built per number.
+char* write_decimal(char* p, unsigned v) {
+  if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
+  if (v >= 10) *p++ = static_cast<char>('0' + v / 10 % 10);
+  *p++ = static_cast<char>('0' + v % 10);
+  return p;
+}
+
+// Writes the dotted quad of `a` at `p` (at most 15 chars); returns the end.
+char* write_ipv4(char* p, const uint8_t* a) {
   for (int i = 0; i < 4; ++i) {
-    if (i > 0) out += '.';
-    out += std::to_string(a[i]);
+    if (i > 0) *p++ = '.';
+    p = write_decimal(p, a[i]);
   }
+  return p;
 }
 
 void append_ipv6(std::string& out, const uint8_t* a) {
@@ -49,7 +60,8 @@ void append_ipv6(std::string& out, const uint8_t* a) {
     if (i != 0) out += ':';
     // An IPv4-compatible or -mapped tail is printed dotted.
     if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff))) {
-      append_ipv4(out, a + 12);
+      char dotted[16];
+      out.append(dotted, write_ipv4(dotted, a + 12));
       return;
     }
     std::string h;
@@ -142,13 +154,20 @@ class NetworkCodec : public ValueCodec {
         bits > size * 8) {
       return fail(data_error("malformed binary inet value"));
     }
-    std::string text;
+    const bool show_prefix = type_oid() == oid::kCidr || bits != size * 8;
     if (v4) {
-      append_ipv4(text, bytes.data() + 4);
-    } else {
-      append_ipv6(text, bytes.data() + 4);
+      char text[20];  // "255.255.255.255/32"
+      char* end = write_ipv4(text, bytes.data() + 4);
+      if (show_prefix) {
+        *end++ = '/';
+        end = write_decimal(end, bits);
+      }
+      static_cast<arrow::BinaryBuilder&>(b).append(std::string_view(text, end));
+      return {};
     }
-    if (type_oid() == oid::kCidr || bits != size * 8) text += "/" + std::to_string(bits);
+    std::string text;
+    append_ipv6(text, bytes.data() + 4);
+    if (show_prefix) text += "/" + std::to_string(bits);
     static_cast<arrow::BinaryBuilder&>(b).append(text);
     return {};
   }

@@ -1,7 +1,9 @@
 // Codecs whose wire format is a fixed-width big-endian number or the raw
 // bytes of the value.
 #include <cmath>
+#include <cstring>
 
+#include "portable/arrow/binary_array.hpp"
 #include "portable/arrow/binary_builder.hpp"
 #include "portable/arrow/boolean_array.hpp"
 #include "portable/arrow/boolean_builder.hpp"
@@ -27,9 +29,14 @@ class FixedWidthCodec : public ValueCodec {
     return arrow::field(std::move(name), arrow::default_type_for<T>());
   }
   Result<void> decode(std::span<const uint8_t> bytes, arrow::ArrayBuilder& b) const override {
-    RB_PG_RETURN_IF_ERROR(wire::expect_size(bytes, sizeof(T), name_));
-    static_cast<arrow::PrimitiveBuilder<T>&>(b).append(wire::load_be<T>(bytes.data()));
-    return {};
+    return decode_value(bytes, static_cast<Builder&>(b));
+  }
+  Result<void> decode_column(std::span<const FieldRef> fields,
+                             arrow::ArrayBuilder& b) const override {
+    return wire::decode_fields<Builder>(fields, b,
+                                        [this](std::span<const uint8_t> bytes, Builder& typed) {
+                                          return decode_value(bytes, typed);
+                                        });
   }
   Result<void> encode(const arrow::Array& a, int64_t row,
                       std::vector<uint8_t>& out) const override {
@@ -37,8 +44,30 @@ class FixedWidthCodec : public ValueCodec {
     wire::append_be(out, arrow::PrimitiveArray<T>(a).value(row));
     return {};
   }
+  Result<void> measure_column(const arrow::Array& a, int64_t begin, int64_t end,
+                              std::span<int32_t> sizes, std::vector<uint8_t>&) const override {
+    if (!arrow::stores_as<T>(a.type().id())) return fail(wire::cannot_encode(a, name_));
+    wire::measure_fixed(a, begin, end, sizeof(T), sizes);
+    return {};
+  }
+  void write_column(const arrow::Array& a, int64_t begin, int64_t end,
+                    std::span<const int32_t> sizes, const std::vector<uint8_t>&, uint8_t* out,
+                    std::span<size_t> cursors) const override {
+    const arrow::PrimitiveArray<T> values(a);
+    wire::write_fields(begin, end, sizes, out, cursors, [&](int64_t row, uint8_t* to, int32_t) {
+      wire::store_be(to, values.value(row));
+    });
+  }
 
  private:
+  using Builder = arrow::PrimitiveBuilder<T>;
+
+  Result<void> decode_value(std::span<const uint8_t> bytes, Builder& b) const {
+    RB_PG_RETURN_IF_ERROR(wire::expect_size(bytes, sizeof(T), name_));
+    b.Builder::append(wire::load_be<T>(bytes.data()));
+    return {};
+  }
+
   const char* name_;
 };
 
@@ -49,14 +78,36 @@ class BoolCodec : public ValueCodec {
     return arrow::field(std::move(name), arrow::boolean());
   }
   Result<void> decode(std::span<const uint8_t> bytes, arrow::ArrayBuilder& b) const override {
-    RB_PG_RETURN_IF_ERROR(wire::expect_size(bytes, 1, "bool"));
-    static_cast<arrow::BooleanBuilder&>(b).append(bytes[0] != 0);
-    return {};
+    return decode_value(bytes, static_cast<arrow::BooleanBuilder&>(b));
+  }
+  Result<void> decode_column(std::span<const FieldRef> fields,
+                             arrow::ArrayBuilder& b) const override {
+    return wire::decode_fields<arrow::BooleanBuilder>(fields, b, &BoolCodec::decode_value);
   }
   Result<void> encode(const arrow::Array& a, int64_t row,
                       std::vector<uint8_t>& out) const override {
     if (a.type().id() != arrow::TypeId::kBool) return fail(wire::cannot_encode(a, "bool"));
     out.push_back(arrow::BooleanArray(a).value(row) ? 1 : 0);
+    return {};
+  }
+  Result<void> measure_column(const arrow::Array& a, int64_t begin, int64_t end,
+                              std::span<int32_t> sizes, std::vector<uint8_t>&) const override {
+    if (a.type().id() != arrow::TypeId::kBool) return fail(wire::cannot_encode(a, "bool"));
+    wire::measure_fixed(a, begin, end, 1, sizes);
+    return {};
+  }
+  void write_column(const arrow::Array& a, int64_t begin, int64_t end,
+                    std::span<const int32_t> sizes, const std::vector<uint8_t>&, uint8_t* out,
+                    std::span<size_t> cursors) const override {
+    const arrow::BooleanArray values(a);
+    wire::write_fields(begin, end, sizes, out, cursors,
+                       [&](int64_t row, uint8_t* to, int32_t) { *to = values.value(row) ? 1 : 0; });
+  }
+
+ private:
+  static Result<void> decode_value(std::span<const uint8_t> bytes, arrow::BooleanBuilder& b) {
+    RB_PG_RETURN_IF_ERROR(wire::expect_size(bytes, 1, "bool"));
+    b.append(bytes[0] != 0);
     return {};
   }
 };
@@ -80,12 +131,14 @@ class BytesCodec : public ValueCodec {
     }
   }
   Result<void> decode(std::span<const uint8_t> bytes, arrow::ArrayBuilder& b) const override {
-    if (kind_ == Kind::kJsonb) {
-      if (bytes.empty() || bytes[0] != 1) return fail(data_error("unknown jsonb format version"));
-      bytes = bytes.subspan(1);
-    }
-    static_cast<arrow::BinaryBuilder&>(b).append(bytes);
-    return {};
+    return decode_value(bytes, static_cast<arrow::BinaryBuilder&>(b));
+  }
+  Result<void> decode_column(std::span<const FieldRef> fields,
+                             arrow::ArrayBuilder& b) const override {
+    return wire::decode_fields<arrow::BinaryBuilder>(
+        fields, b, [this](std::span<const uint8_t> bytes, arrow::BinaryBuilder& typed) {
+          return decode_value(bytes, typed);
+        });
   }
   Result<void> encode(const arrow::Array& a, int64_t row,
                       std::vector<uint8_t>& out) const override {
@@ -94,8 +147,49 @@ class BytesCodec : public ValueCodec {
     wire::append_text(out, v);
     return {};
   }
+  Result<void> measure_column(const arrow::Array& a, int64_t begin, int64_t end,
+                              std::span<int32_t> sizes,
+                              std::vector<uint8_t>& scratch) const override {
+    if (a.type().layout() != arrow::Layout::kVarBinary) {
+      // large_utf8 and large_binary: rare enough for the per-value route.
+      return ValueCodec::measure_column(a, begin, end, sizes, scratch);
+    }
+    const arrow::BinaryArray values(a);
+    const int32_t prefix = kind_ == Kind::kJsonb ? 1 : 0;
+    const bool nullable = a.null_count() != 0;
+    for (int64_t row = begin; row < end; ++row) {
+      sizes[static_cast<size_t>(row - begin)] =
+          nullable && a.is_null(row)
+              ? -1
+              : prefix + (values.value_offset(row + 1) - values.value_offset(row));
+    }
+    return {};
+  }
+  void write_column(const arrow::Array& a, int64_t begin, int64_t end,
+                    std::span<const int32_t> sizes, const std::vector<uint8_t>& scratch,
+                    uint8_t* out, std::span<size_t> cursors) const override {
+    if (a.type().layout() != arrow::Layout::kVarBinary) {
+      return ValueCodec::write_column(a, begin, end, sizes, scratch, out, cursors);
+    }
+    const arrow::BinaryArray values(a);
+    const bool jsonb = kind_ == Kind::kJsonb;
+    wire::write_fields(begin, end, sizes, out, cursors, [&](int64_t row, uint8_t* to, int32_t) {
+      if (jsonb) *to++ = 1;
+      const std::string_view v = values.value(row);
+      std::memcpy(to, v.data(), v.size());
+    });
+  }
 
  private:
+  Result<void> decode_value(std::span<const uint8_t> bytes, arrow::BinaryBuilder& b) const {
+    if (kind_ == Kind::kJsonb) {
+      if (bytes.empty() || bytes[0] != 1) return fail(data_error("unknown jsonb format version"));
+      bytes = bytes.subspan(1);
+    }
+    b.append(bytes);
+    return {};
+  }
+
   Kind kind_;
 };
 
@@ -104,15 +198,39 @@ class UuidCodec : public ValueCodec {
   UuidCodec() : ValueCodec(oid::kUuid) {}
   arrow::Field field(std::string name) const override { return arrow::uuid_field(std::move(name)); }
   Result<void> decode(std::span<const uint8_t> bytes, arrow::ArrayBuilder& b) const override {
-    RB_PG_RETURN_IF_ERROR(wire::expect_size(bytes, 16, "uuid"));
-    static_cast<arrow::FixedSizeBinaryBuilder&>(b).append(bytes);
-    return {};
+    return decode_value(bytes, static_cast<arrow::FixedSizeBinaryBuilder&>(b));
+  }
+  Result<void> decode_column(std::span<const FieldRef> fields,
+                             arrow::ArrayBuilder& b) const override {
+    return wire::decode_fields<arrow::FixedSizeBinaryBuilder>(fields, b, &UuidCodec::decode_value);
   }
   Result<void> encode(const arrow::Array& a, int64_t row,
                       std::vector<uint8_t>& out) const override {
     if (a.type() != arrow::fixed_size_binary(16)) return fail(wire::cannot_encode(a, "uuid"));
     const std::span<const uint8_t> v = arrow::FixedSizeBinaryArray(a).value(row);
     out.insert(out.end(), v.begin(), v.end());
+    return {};
+  }
+  Result<void> measure_column(const arrow::Array& a, int64_t begin, int64_t end,
+                              std::span<int32_t> sizes, std::vector<uint8_t>&) const override {
+    if (a.type() != arrow::fixed_size_binary(16)) return fail(wire::cannot_encode(a, "uuid"));
+    wire::measure_fixed(a, begin, end, 16, sizes);
+    return {};
+  }
+  void write_column(const arrow::Array& a, int64_t begin, int64_t end,
+                    std::span<const int32_t> sizes, const std::vector<uint8_t>&, uint8_t* out,
+                    std::span<size_t> cursors) const override {
+    const arrow::FixedSizeBinaryArray values(a);
+    wire::write_fields(begin, end, sizes, out, cursors, [&](int64_t row, uint8_t* to, int32_t) {
+      std::memcpy(to, values.value(row).data(), 16);
+    });
+  }
+
+ private:
+  static Result<void> decode_value(std::span<const uint8_t> bytes,
+                                   arrow::FixedSizeBinaryBuilder& b) {
+    RB_PG_RETURN_IF_ERROR(wire::expect_size(bytes, 16, "uuid"));
+    b.append(bytes);
     return {};
   }
 };

@@ -95,34 +95,68 @@ class TimestampCodec : public ValueCodec {
         arrow::timestamp(arrow::TimeUnit::kMicro, type_oid() == oid::kTimestamptz ? "UTC" : ""));
   }
   Result<void> decode(std::span<const uint8_t> bytes, arrow::ArrayBuilder& b) const override {
+    return decode_value(bytes, static_cast<arrow::Int64Builder&>(b));
+  }
+  Result<void> decode_column(std::span<const FieldRef> fields,
+                             arrow::ArrayBuilder& b) const override {
+    return wire::decode_fields<arrow::Int64Builder>(fields, b, &TimestampCodec::decode_value);
+  }
+  Result<void> encode(const arrow::Array& a, int64_t row,
+                      std::vector<uint8_t>& out) const override {
+    if (a.type().id() != arrow::TypeId::kTimestamp)
+      return fail(wire::cannot_encode(a, "timestamp"));
+    RB_PG_ASSIGN_OR_RETURN(int64_t pg, to_pg(arrow::TimestampArray(a).value(row), a.type().unit()));
+    wire::append_be(out, pg);
+    return {};
+  }
+  // Checks every value here, so write_column() cannot fail.
+  Result<void> measure_column(const arrow::Array& a, int64_t begin, int64_t end,
+                              std::span<int32_t> sizes, std::vector<uint8_t>&) const override {
+    if (a.type().id() != arrow::TypeId::kTimestamp)
+      return fail(wire::cannot_encode(a, "timestamp"));
+    wire::measure_fixed(a, begin, end, 8, sizes);
+    const arrow::TimestampArray values(a);
+    for (int64_t row = begin; row < end; ++row) {
+      if (sizes[static_cast<size_t>(row - begin)] < 0) continue;
+      RB_PG_RETURN_IF_ERROR(to_pg(values.value(row), a.type().unit()));
+    }
+    return {};
+  }
+  void write_column(const arrow::Array& a, int64_t begin, int64_t end,
+                    std::span<const int32_t> sizes, const std::vector<uint8_t>&, uint8_t* out,
+                    std::span<size_t> cursors) const override {
+    const arrow::TimestampArray values(a);
+    const arrow::TimeUnit unit = a.type().unit();
+    wire::write_fields(begin, end, sizes, out, cursors, [&](int64_t row, uint8_t* to, int32_t) {
+      wire::store_be(to, *to_pg(values.value(row), unit));
+    });
+  }
+
+ private:
+  static bool is_infinite(int64_t v) {
+    return v == std::numeric_limits<int64_t>::max() || v == std::numeric_limits<int64_t>::min();
+  }
+
+  static Result<void> decode_value(std::span<const uint8_t> bytes, arrow::Int64Builder& b) {
     RB_PG_RETURN_IF_ERROR(wire::expect_size(bytes, 8, "timestamp"));
     const int64_t pg = wire::load_be<int64_t>(bytes.data());
     int64_t micros = pg;
     if (!is_infinite(pg) && __builtin_add_overflow(pg, kEpochMicrosDelta, &micros)) {
       return fail(data_error("timestamp out of range"));
     }
-    static_cast<arrow::Int64Builder&>(b).append(micros);
-    return {};
-  }
-  Result<void> encode(const arrow::Array& a, int64_t row,
-                      std::vector<uint8_t>& out) const override {
-    if (a.type().id() != arrow::TypeId::kTimestamp)
-      return fail(wire::cannot_encode(a, "timestamp"));
-    const int64_t ticks = arrow::TimestampArray(a).value(row);
-    int64_t pg = ticks;
-    if (!is_infinite(ticks)) {
-      RB_PG_ASSIGN_OR_RETURN(int64_t micros, to_micros(ticks, a.type().unit()));
-      if (__builtin_sub_overflow(micros, kEpochMicrosDelta, &pg) || is_infinite(pg)) {
-        return fail(data_error("timestamp out of range"));
-      }
-    }
-    wire::append_be(out, pg);
+    b.append(micros);
     return {};
   }
 
- private:
-  static bool is_infinite(int64_t v) {
-    return v == std::numeric_limits<int64_t>::max() || v == std::numeric_limits<int64_t>::min();
+  // Arrow ticks of `unit` as PostgreSQL microseconds since 2000-01-01.
+  static Result<int64_t> to_pg(int64_t ticks, arrow::TimeUnit unit) {
+    if (is_infinite(ticks)) return ticks;
+    RB_PG_ASSIGN_OR_RETURN(int64_t micros, to_micros(ticks, unit));
+    int64_t pg = 0;
+    if (__builtin_sub_overflow(micros, kEpochMicrosDelta, &pg) || is_infinite(pg)) {
+      return fail(data_error("timestamp out of range"));
+    }
+    return pg;
   }
 };
 

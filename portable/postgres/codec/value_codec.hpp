@@ -7,7 +7,11 @@
 // to the column's builder (the builder make_builder() returns for
 // field().type); encode() appends the wire bytes of one non-null slot of an
 // Arrow array (without the length word). Neither keeps references to the
-// memory it is given. Values the target cannot hold (NaN in a decimal128
+// memory it is given. decode_column(), measure_column() and write_column()
+// do the same a column at a time, for binary COPY: one virtual call per
+// column and block of rows instead of one per value. Their defaults call
+// decode() and encode() per value; the codecs of the common types override
+// them with plain loops. Values the target cannot hold (NaN in a decimal128
 // column, a nanosecond interval remainder) are data errors, never silently
 // altered. Thread-safety: immutable, safe to share.
 #pragma once
@@ -24,6 +28,13 @@
 #include "portable/postgres/result.hpp"
 
 namespace rapidbyte::postgres {
+
+// One value of a column as it lies in a buffer of binary COPY rows:
+// `length` bytes at `data`, or a null when `length` is -1.
+struct FieldRef {
+  const uint8_t* data = nullptr;
+  int32_t length = -1;
+};
 
 class ValueCodec {
  public:
@@ -46,6 +57,27 @@ class ValueCodec {
   // (field().type, or a compatible one, see make_codec()).
   virtual Result<void> encode(const arrow::Array& array, int64_t row,
                               std::vector<uint8_t>& out) const = 0;
+
+  // Appends every field in order, nulls included, to `builder`.
+  // REQUIRES: as decode(); every field's bytes are readable.
+  virtual Result<void> decode_column(std::span<const FieldRef> fields,
+                                     arrow::ArrayBuilder& builder) const;
+
+  // Binary COPY output is row-major, so a column is encoded in two passes
+  // over the rows [begin, end) of `array`. measure_column() sets sizes[i] to
+  // the byte length of row begin + i's value (-1 for a null) and fails on a
+  // value it cannot encode; write_column() then writes each row's length
+  // word and value at out + cursors[i] and advances cursors[i] past them.
+  // `scratch` is the column's memory between the two calls (the defaults
+  // encode every value into it, then copy).
+  // REQUIRES: sizes and cursors have end - begin entries; write_column gets
+  // what measure_column of the same rows produced, and room for it at out.
+  virtual Result<void> measure_column(const arrow::Array& array, int64_t begin, int64_t end,
+                                      std::span<int32_t> sizes,
+                                      std::vector<uint8_t>& scratch) const;
+  virtual void write_column(const arrow::Array& array, int64_t begin, int64_t end,
+                            std::span<const int32_t> sizes, const std::vector<uint8_t>& scratch,
+                            uint8_t* out, std::span<size_t> cursors) const;
 
  protected:
   explicit ValueCodec(uint32_t type_oid) : type_oid_(type_oid) {}
