@@ -58,6 +58,16 @@ TEST(Utf8Test, Validation) {
   EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));                           // > U+10FFFF
   EXPECT_FALSE(is_valid_utf8("\xFF"));
   EXPECT_FALSE(is_valid_utf8("abcdefgh\x80"));
+  // The 32-byte ASCII path: whole blocks end exactly at the end of the view
+  // (the byte after it is not part of the text), a multi-byte character or
+  // a bad byte right after a block.
+  const std::string block(32, 'a');
+  const std::string followed = block + block + "\xFF";
+  EXPECT_TRUE(is_valid_utf8(std::string_view(followed).substr(0, 32)));
+  EXPECT_TRUE(is_valid_utf8(std::string_view(followed).substr(0, 64)));
+  EXPECT_FALSE(is_valid_utf8(followed));
+  EXPECT_TRUE(is_valid_utf8(block + "h\xC3\xA9llo" + block));
+  EXPECT_FALSE(is_valid_utf8(block + "abc\xC0\xAF" + block));
 }
 
 TEST(ArrayTest, HandBuiltPrimitiveView) {
