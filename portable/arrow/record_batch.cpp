@@ -1,8 +1,21 @@
 #include "portable/arrow/record_batch.hpp"
 
+#include "portable/arrow/array_builder.hpp"
+
 #include <string>
 
 namespace rapidbyte::arrow {
+
+Result<RecordBatch> RecordBatch::empty(std::shared_ptr<const Schema> schema) {
+  if (schema == nullptr) return make_error("record batch without a schema");
+  std::vector<Array> columns;
+  for (const Field& field : schema->fields()) {
+    auto column = make_builder(field.type)->finish();
+    if (!column) return std::unexpected(column.error());
+    columns.push_back(std::move(*column));
+  }
+  return RecordBatch(std::move(schema), std::move(columns), 0);
+}
 
 Result<RecordBatch> RecordBatch::make(std::shared_ptr<const Schema> schema,
                                       std::vector<Array> columns, std::optional<int64_t> num_rows) {

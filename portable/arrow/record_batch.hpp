@@ -27,6 +27,10 @@ class RecordBatch {
   static Result<RecordBatch> make(std::shared_ptr<const Schema> schema, std::vector<Array> columns,
                                   std::optional<int64_t> num_rows = std::nullopt);
 
+  // A batch of no rows: one empty column per field. It still carries the
+  // schema, e.g. to a destination that creates its table from it.
+  static Result<RecordBatch> empty(std::shared_ptr<const Schema> schema);
+
   // Unchecked construction. REQUIRES: what make() checks.
   RecordBatch(std::shared_ptr<const Schema> schema, std::vector<Array> columns, int64_t num_rows)
       : schema_(std::move(schema)), columns_(std::move(columns)), num_rows_(num_rows) {}

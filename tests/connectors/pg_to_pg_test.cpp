@@ -187,6 +187,26 @@ TEST_F(PgConnectorTest, ReplaceTwiceLeavesExactlyTheSourceAndNoStagingTable) {
             "1");
 }
 
+// A source table without rows still reaches the destination: appended, the
+// table is created with every column; replaced, the old rows are gone.
+TEST_F(PgConnectorTest, EmptySourceTableCreatesOrEmptiesTheTarget) {
+  auto s = src();
+  s.exec("CREATE TABLE vacant (id int PRIMARY KEY, label text, seen timestamptz);");
+  expect_succeeded(run_pipeline(pipeline_yaml("vacant", "{name: vacant}"), "vacant"));
+  auto d = dst();
+  EXPECT_EQ(d.value("SELECT count(*) FROM vacant"), "0");
+  EXPECT_EQ(d.value("SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', ' "
+                    "ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'vacant'::regclass "
+                    "AND attnum > 0 AND NOT attisdropped"),
+            "id integer, label text, seen timestamp with time zone");
+
+  d.exec("INSERT INTO vacant VALUES (1, 'stale', now())");
+  expect_succeeded(run_pipeline(
+      pipeline_yaml("vacant_replace", "{name: vacant}", "  write_mode: replace\n"), "vacant"));
+  EXPECT_EQ(d.value("SELECT count(*) FROM vacant"), "0");
+  EXPECT_EQ(d.value("SELECT to_regclass('vacant__rb_replace') IS NULL"), "t");
+}
+
 TEST_F(PgConnectorTest, UpsertAppliesUpdatesAndLastDuplicateWins) {
   auto s = src();
   s.exec(

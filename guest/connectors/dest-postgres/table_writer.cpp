@@ -548,11 +548,12 @@ sdk::Result<void> TableWriter::load_row_by_row(const arrow::RecordBatch& batch) 
 }
 
 sdk::Result<void> TableWriter::write(const arrow::RecordBatch& input) {
-  if (input.num_rows() == 0) return {};
   if (!plan_ || !(plan_->input == input.schema() || *plan_->input == *input.schema())) {
     if (auto closed = close_copy(); !closed) return closed;
     if (auto prepared = prepare(input.schema()); !prepared) return prepared;
   }
+  // A batch without rows brings only its schema: the table now exists.
+  if (input.num_rows() == 0) return {};
   if (auto open = ensure_transaction(); !open) return open;
   arrow::RecordBatch batch = input;
   if (plan_->input_indices.size() != static_cast<size_t>(input.num_columns())) {

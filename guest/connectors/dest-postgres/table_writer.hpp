@@ -74,7 +74,8 @@ class TableWriter {
   // Checks the options and creates the target schema.
   sdk::Result<void> start();
   // Writes one batch (creating or evolving tables first when its schema is
-  // new), inside the open transaction (begun when needed).
+  // new, also for a batch without rows), inside the open transaction (begun
+  // when needed).
   sdk::Result<void> write(const arrow::RecordBatch& batch);
   // Commits the open transaction (append and upsert; replace commits only
   // in finish()). Returns whether something was committed.

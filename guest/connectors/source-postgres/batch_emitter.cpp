@@ -24,6 +24,16 @@ BatchEmitter::BatchEmitter(sdk::Context& ctx, const protocol::StreamContext& str
 
 sdk::Result<void> BatchEmitter::emit(const arrow::RecordBatch& batch) {
   if (batch.num_rows() == 0) return {};
+  return encode_and_emit(batch);
+}
+
+sdk::Result<void> BatchEmitter::emit_empty(std::shared_ptr<const arrow::Schema> schema) {
+  auto empty = arrow::RecordBatch::empty(std::move(schema));
+  if (!empty) return sdk::internal_error("cannot make an empty batch: " + empty.error().message);
+  return encode_and_emit(*empty);
+}
+
+sdk::Result<void> BatchEmitter::encode_and_emit(const arrow::RecordBatch& batch) {
   arrow::IpcStreamWriter writer(batch.schema(), std::move(buffer_));
   if (auto written = writer.write(batch); !written) {
     return sdk::internal_error("cannot encode a batch: " + written.error().message);

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,7 +32,12 @@ class BatchEmitter {
 
   BatchEmitter(sdk::Context& ctx, const protocol::StreamContext& stream);
 
+  // Emits `batch`; one without rows is dropped.
   sdk::Result<void> emit(const arrow::RecordBatch& batch);
+  // Emits a batch of no rows: a read that found none still tells the
+  // destination the stream's schema, so it creates (or, replacing, empties)
+  // its table.
+  sdk::Result<void> emit_empty(std::shared_ptr<const arrow::Schema> schema);
 
   // Whether the stream's checkpoint intervals (rows, bytes, seconds) call
   // for a checkpoint; with none set, after every batch. `also_after`: due,
@@ -48,6 +54,8 @@ class BatchEmitter {
   const protocol::ReadSummary& summary() const { return summary_; }
 
  private:
+  sdk::Result<void> encode_and_emit(const arrow::RecordBatch& batch);
+
   sdk::Context& ctx_;
   const protocol::StreamContext& stream_;
   std::vector<uint8_t> buffer_;

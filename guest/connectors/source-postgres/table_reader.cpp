@@ -31,6 +31,11 @@ class StreamEmitter {
     return {};
   }
 
+  // A read that found no rows.
+  sdk::Result<void> on_no_rows(std::shared_ptr<const arrow::Schema> schema) {
+    return emitter_.emit_empty(std::move(schema));
+  }
+
   // The closing checkpoint. `complete`: every row of the query was read
   // (not cut by max-records), so the last value read is safe too.
   void finish(bool complete) {
@@ -217,6 +222,10 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
     if (auto committed = run_sql(connection, "COMMIT", "cannot end the snapshot"); !committed) {
       return std::unexpected(committed.error());
     }
+  }
+  if (reader.rows_decoded() == 0) {
+    if (auto emitted = emitter.on_no_rows(schema); !emitted)
+      return std::unexpected(emitted.error());
   }
   const bool complete = !max_records || static_cast<uint64_t>(reader.rows_decoded()) < *max_records;
   emitter.finish(complete);

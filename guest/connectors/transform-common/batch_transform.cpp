@@ -26,6 +26,7 @@ sdk::Result<protocol::TransformSummary> run_batch_transform(sdk::Context& ctx,
     changed.clear();
     in.clear();
     bool unchanged = true;
+    const uint64_t records_before = summary.records_in;
     while (true) {
       auto batch = reader->next();
       if (!batch) return sdk::data_error("invalid Arrow IPC batch: " + batch.error().message);
@@ -49,7 +50,10 @@ sdk::Result<protocol::TransformSummary> run_batch_transform(sdk::Context& ctx,
     const std::vector<arrow::RecordBatch>& output = unchanged ? in : changed;
     uint64_t rows = 0;
     for (const auto& b : output) rows += static_cast<uint64_t>(b.num_rows());
-    if (rows == 0) continue;
+    // Rows all dropped: nothing to emit. A batch that came without rows goes
+    // on, though: it carries the stream's schema to the destination.
+    const bool came_empty = summary.records_in == records_before;
+    if (rows == 0 && (!came_empty || output.empty())) continue;
     if (unchanged) {
       if (auto emitted = ctx.batch_emit(*bytes); !emitted) return std::unexpected(emitted.error());
       summary.bytes_out += bytes->size();

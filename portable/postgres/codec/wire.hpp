@@ -15,12 +15,16 @@
 
 namespace rapidbyte::postgres::wire {
 
+// The unsigned integer of T's size, for byte swapping.
+template <class T>
+using UnsignedOfSizeOf =
+    std::conditional_t<sizeof(T) == 1, uint8_t,
+                       std::conditional_t<sizeof(T) == 2, uint16_t,
+                                          std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>>>;
+
 template <class T>
 T load_be(const uint8_t* p) {
-  using U = std::conditional_t<
-      sizeof(T) == 1, uint8_t,
-      std::conditional_t<sizeof(T) == 2, uint16_t,
-                         std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>>>;
+  using U = UnsignedOfSizeOf<T>;
   U v = 0;
   for (size_t i = 0; i < sizeof(T); ++i) v = static_cast<U>((v << 8) | p[i]);
   T out;
@@ -29,33 +33,21 @@ T load_be(const uint8_t* p) {
 }
 
 template <class T>
-void append_be(std::vector<uint8_t>& out, T value) {
-  using U = std::conditional_t<
-      sizeof(T) == 1, uint8_t,
-      std::conditional_t<sizeof(T) == 2, uint16_t,
-                         std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>>>;
-  U v;
-  std::memcpy(&v, &value, sizeof(T));
-  // One insert, not sizeof(T) push_backs: this runs for every value of a
-  // COPY stream, and each push_back checks the capacity again.
-  uint8_t bytes[sizeof(T)];
-  for (size_t i = 0; i < sizeof(T); ++i) {
-    bytes[i] = static_cast<uint8_t>(v >> (8 * (sizeof(T) - 1 - i)));
-  }
-  out.insert(out.end(), bytes, bytes + sizeof(T));
-}
-
-template <class T>
 void store_be(uint8_t* p, T value) {
-  using U = std::conditional_t<
-      sizeof(T) == 1, uint8_t,
-      std::conditional_t<sizeof(T) == 2, uint16_t,
-                         std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>>>;
-  U v;
+  UnsignedOfSizeOf<T> v;
   std::memcpy(&v, &value, sizeof(T));
   for (size_t i = 0; i < sizeof(T); ++i) {
     p[i] = static_cast<uint8_t>(v >> (8 * (sizeof(T) - 1 - i)));
   }
+}
+
+template <class T>
+void append_be(std::vector<uint8_t>& out, T value) {
+  // One insert, not sizeof(T) push_backs: this runs for every value of a
+  // COPY stream, and each push_back checks the capacity again.
+  uint8_t bytes[sizeof(T)];
+  store_be(bytes, value);
+  out.insert(out.end(), bytes, bytes + sizeof(T));
 }
 
 // The loop of ValueCodec::write_column(): for row begin + i, writes the
