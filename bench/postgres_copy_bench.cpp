@@ -102,11 +102,12 @@ double time_native(const test::PostgresCluster& cluster, int64_t expected_rows, 
                                         rows += batch.num_rows();
                                         return {};
                                       });
-  auto copied =
-      c->copy_out("COPY bench_rows TO STDOUT (FORMAT binary)", [&](std::span<const uint8_t> chunk) {
-        *bytes += chunk.size();
-        return decoder.feed(chunk);
-      });
+  auto copied = c->copy_out_chunks("COPY bench_rows TO STDOUT (FORMAT binary)",
+                                   [&](std::span<const std::span<const uint8_t>> chunks) {
+                                     for (std::span<const uint8_t> chunk : chunks)
+                                       *bytes += chunk.size();
+                                     return decoder.feed(chunks);
+                                   });
   if (!copied) die(copied.error().to_string());
   if (auto f = decoder.finish(); !f) die(f.error().to_string());
   if (rows != expected_rows) die("native: wrong row count");

@@ -182,11 +182,11 @@ class PostgresClient final : public sdk::Source {
           ++summary.batches;
           return {};
         });
-    auto rows = c.copy_out("COPY " + source_table_ + " TO STDOUT (FORMAT binary)",
-                           [&](std::span<const uint8_t> chunk) {
-                             summary.bytes += chunk.size();
-                             return decoder.feed(chunk);
-                           });
+    auto rows = c.copy_out_chunks("COPY " + source_table_ + " TO STDOUT (FORMAT binary)",
+                                  [&](std::span<const std::span<const uint8_t>> chunks) {
+                                    for (auto chunk : chunks) summary.bytes += chunk.size();
+                                    return decoder.feed(chunks);
+                                  });
     if (!rows) return failure(rows.error());
     if (auto f = decoder.finish(); !f) return failure(f.error());
     if (*rows != summary.records) return sdk::internal_error("row count mismatch");
