@@ -207,6 +207,21 @@ TEST_F(PgConnectorTest, EmptySourceTableCreatesOrEmptiesTheTarget) {
   EXPECT_EQ(d.value("SELECT to_regclass('vacant__rb_replace') IS NULL"), "t");
 }
 
+// A table with inheritance children reads as a SELECT of it does: the
+// children's rows too.
+TEST_F(PgConnectorTest, ParentTableIncludesItsInheritanceChildren) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE vehicles (id int, name text);"
+      "CREATE TABLE trucks (axles int) INHERITS (vehicles);"
+      "INSERT INTO vehicles VALUES (1, 'bike'), (2, 'car');"
+      "INSERT INTO trucks VALUES (3, 'lorry', 6);");
+  expect_succeeded(run_pipeline(pipeline_yaml("vehicles", "{name: vehicles}"), "vehicles"));
+  auto d = dst();
+  EXPECT_EQ(d.value("SELECT string_agg(id || ':' || name, ',' ORDER BY id) FROM vehicles"),
+            "1:bike,2:car,3:lorry");
+}
+
 TEST_F(PgConnectorTest, UpsertAppliesUpdatesAndLastDuplicateWins) {
   auto s = src();
   s.exec(

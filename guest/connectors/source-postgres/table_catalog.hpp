@@ -32,6 +32,8 @@ struct TableInfo {
   pg::TableName name;
   char kind = 'r';  // pg_class.relkind: r, p, v, m, f
   bool can_select = false;
+  // Has (or had) inheritance children, whose rows a SELECT of it includes.
+  bool has_children = false;
   std::vector<ColumnInfo> columns;
   std::vector<std::string> primary_key;
 

@@ -175,10 +175,11 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
   if (max_records) select += " LIMIT " + std::to_string(*max_records);
   // A plain table read whole is copied straight from the table: the server
   // then skips the executor that COPY of a SELECT runs every row through
-  // (about 5% of its time). Views, partitioned and foreign tables, filters,
+  // (about 5% of its time). Views, partitioned and foreign tables, tables
+  // with inheritance children (COPY would leave their rows out), filters,
   // limits, casts and added columns need the SELECT.
-  const bool whole_table = table.kind == 'r' && !incremental && !max_records &&
-                           snapshot.extra_columns.empty() &&
+  const bool whole_table = table.kind == 'r' && !table.has_children && !incremental &&
+                           !max_records && snapshot.extra_columns.empty() &&
                            std::none_of(columns.begin(), columns.end(),
                                         [](const ColumnInfo* c) { return c->needs_text_cast; });
   const std::string copy = whole_table ? "COPY " + table.name.quoted() + " (" + select_list +
