@@ -35,8 +35,8 @@ std::string report_text(const engine::RunReport& report) {
   std::string out;
   const double secs = seconds(report);
   for (const auto& s : report.streams) {
-    if (const auto* e = s.root_error()) {
-      out += fmt::format("stream {:<20} FAILED  {}\n", s.stream, e->message);
+    if (s.failed_stage()) {
+      out += fmt::format("stream {:<20} FAILED  {}\n", s.stream, s.error_text());
     } else {
       out += fmt::format(
           "stream {:<20} ok      {} records, {}{}\n", s.stream, s.records(), human_bytes(s.bytes()),
@@ -97,11 +97,13 @@ std::string report_json(const engine::RunReport& report) {
     w.Uint64(s.attempts);
     w.Key("dead_letters");
     w.Uint64(s.dead_letters());
-    if (const auto* e = s.root_error()) {
+    if (const auto* failed = s.failed_stage()) {
       w.Key("error");
-      w.String(e->message.c_str());
+      w.String(failed->error->message.c_str());
       w.Key("error_code");
-      w.String(e->code.c_str());
+      w.String(failed->error->code.c_str());
+      w.Key("error_connector");
+      w.String(failed->connector_id.c_str());
     }
     w.Key("stages");
     w.StartArray();

@@ -44,14 +44,25 @@ bool StreamReport::succeeded() const {
   return std::ranges::none_of(stages, [](const StageReport& s) { return s.error.has_value(); });
 }
 
-const protocol::ConnectorError* StreamReport::root_error() const {
-  const protocol::ConnectorError* cancelled = nullptr;
+const StageReport* StreamReport::failed_stage() const {
+  const StageReport* cancelled = nullptr;
   for (const auto& stage : stages) {
     if (!stage.error) continue;
-    if (stage.error->code != "CANCELLED") return &*stage.error;
-    cancelled = &*stage.error;
+    if (stage.error->code != "CANCELLED") return &stage;
+    cancelled = &stage;
   }
   return cancelled;
+}
+
+const protocol::ConnectorError* StreamReport::root_error() const {
+  const StageReport* stage = failed_stage();
+  return stage ? &*stage->error : nullptr;
+}
+
+std::string StreamReport::error_text() const {
+  const StageReport* stage = failed_stage();
+  if (!stage) return {};
+  return stage->connector_id + ": " + stage->error->message;
 }
 
 uint64_t StreamReport::records() const {
@@ -85,7 +96,7 @@ bool RunReport::partially_succeeded() const {
 
 std::string RunReport::first_error() const {
   for (const auto& s : streams) {
-    if (const auto* e = s.root_error()) return s.stream + ": " + e->message;
+    if (s.failed_stage()) return s.stream + ": " + s.error_text();
   }
   return {};
 }

@@ -43,9 +43,14 @@ struct StreamReport {
   std::vector<StageReport> stages;  // source, transforms..., destination (last attempt)
   uint32_t attempts = 1;
   bool succeeded() const;
-  // The error that ended the stream: the first stage error that is not a
-  // cancellation caused by another stage; null when it succeeded.
+  // The stage whose error ended the stream: the first stage error that is
+  // not a cancellation caused by another stage; null when it succeeded.
+  const StageReport* failed_stage() const;
+  // That stage's error; null when the stream succeeded.
   const protocol::ConnectorError* root_error() const;
+  // "<connector>: <message>" of that error, so a reader knows which stage
+  // failed; empty when the stream succeeded.
+  std::string error_text() const;
   // Records the destination wrote (or the source read, if the destination
   // reported nothing).
   uint64_t records() const;
@@ -62,7 +67,8 @@ struct RunReport {
   bool cancelled = false;
   bool succeeded() const;
   bool partially_succeeded() const;
-  // "stream: message" of the first failed stream, empty on success.
+  // "<stream>: <connector>: <message>" of the first failed stream, empty on
+  // success.
   std::string first_error() const;
   uint64_t records() const;
   uint64_t bytes() const;

@@ -147,7 +147,8 @@ TEST_F(TransformSqlTest, RuntimeErrorIsADataErrorNamingTheRowAndExpression) {
   EXPECT_EQ(error->message,
             "batch 4, row 999 (row 4999 of the stream): division by zero in \"100 / d\"");
   EXPECT_EQ(report.first_error(),
-            "sql_div: batch 4, row 999 (row 4999 of the stream): division by zero in \"100 / d\"");
+            "sql_div: transform-sql: batch 4, row 999 (row 4999 of the stream): division by zero "
+            "in \"100 / d\"");
 }
 
 // With on_data_error: dlq the row the query cannot compute goes to the

@@ -188,7 +188,8 @@ TEST_F(TransformPgTest, ValidateFailStopsTheRunAtTheFirstBadRecord) {
       "signups_fail");
   ASSERT_FALSE(report.succeeded());
   EXPECT_EQ(report.first_error(),
-            "signups_fail: record 2 of stream 'signups_fail': column 'email' fails rule 'regex' "
+            "signups_fail: transform-validate: record 2 of stream 'signups_fail': column 'email' "
+            "fails rule 'regex' "
             "(^[a-z0-9.]+@[a-z0-9]+\\.[a-z]+$)");
   EXPECT_EQ(report.streams.at(0).root_error()->code, "VALIDATION_FAILED");
 }
@@ -299,36 +300,43 @@ TEST_F(TransformPgTest, BadTransformConfigsFailWithExactErrors) {
   EXPECT_EQ(run_error(R"(- use: validate
     config: {"columns": {"email": {"regex": "[a-z"}}})",
                       "bad_regex"),
-            "accounts: rule 'regex' on column 'email': invalid pattern: missing ']' for the "
+            "accounts: transform-validate: rule 'regex' on column 'email': invalid pattern: "
+            "missing ']' for the "
             "class opened here at offset 0");
   EXPECT_EQ(run_error(R"(- use: mask
     config: {"columns": {"email": {"method": "hash"}}})",
                       "no_salt"),
-            "accounts: column 'email': method hash needs a non-empty salt (an unsalted hash of a "
+            "accounts: transform-mask: column 'email': method hash needs a non-empty salt (an "
+            "unsalted hash of a "
             "known value is easy to reverse)");
   // The guest, against the stream's schema on the first batch.
   EXPECT_EQ(run_error(R"(- use: validate
     config: {"columns": {"age": {"regex": "^[0-9]+$"}}})",
                       "regex_on_int"),
-            "accounts: rule 'regex' on column 'age': needs a text (utf8) column, but the column "
+            "accounts: transform-validate: rule 'regex' on column 'age': needs a text (utf8) "
+            "column, but the column "
             "is int32");
   EXPECT_EQ(run_error(R"(- use: validate
     config: {"columns": {"email": {"range": {"max": 10}}}})",
                       "range_on_text"),
-            "accounts: rule 'range' on column 'email': needs a numeric, date or timestamp "
+            "accounts: transform-validate: rule 'range' on column 'email': needs a numeric, date "
+            "or timestamp "
             "column, but the column is utf8");
-  EXPECT_EQ(run_error(R"(- use: validate
+  EXPECT_EQ(
+      run_error(R"(- use: validate
     config: {"columns": {"phone": {"not_null": true}}})",
-                      "unknown_column"),
-            "accounts: column 'phone' has rules but the stream has no such column");
-  EXPECT_EQ(run_error(R"(- use: mask
+                "unknown_column"),
+      "accounts: transform-validate: column 'phone' has rules but the stream has no such column");
+  EXPECT_EQ(
+      run_error(R"(- use: mask
     config: {"salt": "s", "columns": {"ssn": {"method": "null"}}})",
-                      "mask_unknown_column"),
-            "accounts: column 'ssn' is to be masked but the stream has no such column");
+                "mask_unknown_column"),
+      "accounts: transform-mask: column 'ssn' is to be masked but the stream has no such column");
   EXPECT_EQ(run_error(R"(- use: mask
     config: {"columns": {"age": {"method": "partial", "keep_first": 1}}})",
                       "partial_on_int"),
-            "accounts: column 'age': method partial needs a text (utf8) column, but the column "
+            "accounts: transform-mask: column 'age': method partial needs a text (utf8) column, "
+            "but the column "
             "is int32");
 }
 

@@ -78,11 +78,11 @@ TEST_F(EngineTest, GivesUpAfterMaxRetriesWithTheConnectorsMessage) {
   ASSERT_NE(error, nullptr);
   EXPECT_EQ(error->category, p::ErrorCategory::kTransientDb);
   EXPECT_EQ(error->message, "connection to the target lost (attempt 2)");
-  EXPECT_EQ(report.first_error(), "s: connection to the target lost (attempt 2)");
+  EXPECT_EQ(report.first_error(), "s: test-flaky-dest: connection to the target lost (attempt 2)");
   auto runs = state_->recent_runs("flaky", 1);
   ASSERT_TRUE(runs);
   EXPECT_EQ((*runs)[0].status, engine::RunStatus::kFailed);
-  EXPECT_EQ((*runs)[0].error, "s: connection to the target lost (attempt 2)");
+  EXPECT_EQ((*runs)[0].error, "s: test-flaky-dest: connection to the target lost (attempt 2)");
 }
 
 TEST_F(EngineTest, ParallelStreamsAreEachExact) {
