@@ -13,6 +13,8 @@
 #include "portable/arrow/extension_type.hpp"
 #include "portable/arrow/list_array.hpp"
 #include "portable/arrow/primitive_array.hpp"
+#include "portable/crypto/base64.hpp"
+#include "portable/crypto/hex.hpp"
 
 namespace rapidbyte::arrow {
 namespace {
@@ -160,37 +162,10 @@ void append_decimal(const uint8_t* bytes, int32_t scale, std::string& out) {
   for (int32_t k = scale; k < 0; ++k) out += '0';  // negative scale: trailing zeros
 }
 
-void append_hex(std::span<const uint8_t> bytes, std::string& out) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  for (uint8_t b : bytes) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 15];
-  }
-}
-
-// RFC 4648 base64 with padding. (portable/crypto has one too, but the Arrow
-// library must not depend on the PostgreSQL auth code.)
-void append_base64(std::span<const uint8_t> bytes, std::string& out) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const uint32_t v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    for (int shift = 18; shift >= 0; shift -= 6) out += kAlphabet[(v >> shift) & 63];
-  }
-  if (const size_t rest = bytes.size() - i; rest > 0) {
-    const uint32_t v = (bytes[i] << 16) | (rest == 2 ? bytes[i + 1] << 8 : 0);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-}
-
 void append_uuid(std::span<const uint8_t> bytes, std::string& out) {
   for (size_t i = 0; i < 16; ++i) {
     if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    append_hex(bytes.subspan(i, 1), out);
+    crypto::append_hex(bytes.subspan(i, 1), out);
   }
 }
 
@@ -320,9 +295,9 @@ void ValueFormatter::append(int64_t row, Style style, std::string& out) const {
               : std::span<const uint8_t>(fixed + at * type.byte_width(),
                                          static_cast<size_t>(type.byte_width()));
       if (is_uuid(field_)) return quoted([&] { append_uuid(bytes, out); });
-      if (json) return quoted([&] { append_base64(bytes, out); });
+      if (json) return quoted([&] { crypto::append_base64(bytes, out); });
       out += "0x";
-      return append_hex(bytes, out);
+      return crypto::append_hex(bytes, out);
     }
     case TypeId::kDate32: {
       const int32_t days = Date32Array(column_).value(row);

@@ -16,9 +16,8 @@ int decode_char(char c) {
 
 }  // namespace
 
-std::string base64_encode(std::span<const uint8_t> data) {
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
+void append_base64(std::span<const uint8_t> data, std::string& out) {
+  out.reserve(out.size() + (data.size() + 2) / 3 * 4);
   size_t i = 0;
   for (; i + 3 <= data.size(); i += 3) {
     const uint32_t v = (uint32_t{data[i]} << 16) | (uint32_t{data[i + 1]} << 8) | data[i + 2];
@@ -36,6 +35,11 @@ std::string base64_encode(std::span<const uint8_t> data) {
     out += rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
     out += '=';
   }
+}
+
+std::string base64_encode(std::span<const uint8_t> data) {
+  std::string out;
+  append_base64(data, out);
   return out;
 }
 

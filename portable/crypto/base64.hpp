@@ -12,6 +12,8 @@
 namespace rapidbyte::crypto {
 
 std::string base64_encode(std::span<const uint8_t> data);
+// The same, appended to `out`.
+void append_base64(std::span<const uint8_t> data, std::string& out);
 
 // nullopt when `text` is not canonical padded base64 (bad character,
 // length not a multiple of 4, misplaced padding).
