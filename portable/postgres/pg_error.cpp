@@ -34,7 +34,7 @@ std::string PgError::to_string() const {
 protocol::ConnectorError PgError::to_connector_error() const {
   protocol::ConnectorError e;
   e.category = category;
-  e.code = sqlstate.empty() ? "postgres" : sqlstate;
+  e.code = sqlstate.empty() ? "PG_CLIENT" : "PG_" + sqlstate;
   e.message = message;
   const bool transient = category == ErrorCategory::kTransientDb;
   e.retryable = transient;

@@ -46,7 +46,8 @@ struct PgError {
   // detail and hint when present.
   std::string to_string() const;
 
-  // The connector-protocol error: category, SQLSTATE as code, retryable
+  // The connector-protocol error: category, code "PG_<SQLSTATE>" (or
+  // "PG_CLIENT" for an error of the client itself), retryable
   // and backoff from the category, the remaining fields as details.
   protocol::ConnectorError to_connector_error() const;
 };

@@ -93,7 +93,7 @@ TEST_F(WasmClientTest, PlainConnectionRefusedByHbaIsAnAuthError) {
   auto summary = run_guest(R"("scenario": "tls", "user": "rb_tls", "password": "tls-pw")");
   ASSERT_FALSE(summary);
   EXPECT_EQ(summary.error().category, p::ErrorCategory::kAuth);
-  EXPECT_EQ(summary.error().code, "28000");
+  EXPECT_EQ(summary.error().code, "PG_28000");
   EXPECT_EQ(summary.error().message,
             "pg_hba.conf rejects connection for host \"127.0.0.1\", user \"rb_tls\", database "
             "\"postgres\", no encryption");

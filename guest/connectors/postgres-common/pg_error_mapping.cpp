@@ -7,7 +7,6 @@ namespace rapidbyte::connectors::pg {
 protocol::ConnectorError to_connector_error(const postgres::PgError& error,
                                             std::string_view context) {
   protocol::ConnectorError e = error.to_connector_error();
-  e.code = error.sqlstate.empty() ? "PG_CLIENT" : "PG_" + error.sqlstate;
   std::string message;
   if (!context.empty()) {
     message.append(context);
