@@ -149,7 +149,12 @@ class JsonSyntax {
 
 }  // namespace rapidbyte::sdk::detail
 
-#define RAPIDBYTE_MANIFEST(...) RAPIDBYTE_DETAIL_MANIFEST(#__VA_ARGS__)
+// Macros inside the JSON are expanded before it is stringized, so
+// connectors can share a fragment of their manifests (e.g. the connection
+// properties of a config schema) through a #define of JSON tokens.
+#define RAPIDBYTE_MANIFEST(...) \
+  RAPIDBYTE_DETAIL_MANIFEST(RAPIDBYTE_DETAIL_STRINGIZE_ALL(__VA_ARGS__))
+#define RAPIDBYTE_DETAIL_STRINGIZE_ALL(...) #__VA_ARGS__
 
 #define RAPIDBYTE_DETAIL_STRINGIZE(x) #x
 #define RAPIDBYTE_DETAIL_MANIFEST(json_literal)                                       \

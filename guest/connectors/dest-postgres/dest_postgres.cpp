@@ -13,6 +13,7 @@
 #include <string>
 
 #include "guest/connectors/dest-postgres/table_writer.hpp"
+#include "guest/connectors/postgres-common/connection_manifest.hpp"
 #include "guest/connectors/postgres-common/connection_settings.hpp"
 #include "guest/connectors/postgres-common/sql_text.hpp"
 #include "guest/sdk/sdk.hpp"
@@ -191,21 +192,13 @@ RAPIDBYTE_MANIFEST({
     "type": "object",
     "required": ["host", "user"],
     "properties": {
-      "host": {"type": "string", "minLength": 1, "description": "Server host name or address."},
-      "port": {"type": "integer", "minimum": 1, "maximum": 65535, "default": 5432},
-      "user": {"type": "string", "minLength": 1},
-      "password": {"type": "string", "description": "Never logged."},
-      "database": {"type": "string", "description": "Defaults to the user name."},
+      RAPIDBYTE_PG_CONNECTION_PROPERTIES,
       "schema": {"type": "string", "minLength": 1, "default": "public",
                  "description": "Target schema; created when missing."},
       "load_method": {"enum": ["copy", "insert"], "default": "copy",
                       "description": "copy: binary COPY; with on_data_error fail one COPY carries the batches up to each commit (at most about 64 MiB), so a rejected row is reported with its line counted from that COPY's first row. insert: multi-row INSERT."},
       "delete_mode": {"enum": ["hard", "soft"], "default": "hard",
-                      "description": "Change batches in upsert mode: deletes remove the row, or mark it (_rb_op = delete)."},
-      "sslmode": {"enum": ["disable", "prefer", "require", "verify-ca", "verify-full"], "default": "prefer"},
-      "ca_file": {"type": "string", "description": "PEM file of trusted CAs, read by the host."},
-      "connect_timeout_ms": {"type": "integer", "minimum": 0, "default": 10000},
-      "application_name": {"type": "string", "default": "rapidbyte"}
+                      "description": "Change batches in upsert mode: deletes remove the row, or mark it (_rb_op = delete)."}
     },
     "additionalProperties": false
   }

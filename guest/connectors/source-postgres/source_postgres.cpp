@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "guest/connectors/postgres-common/connection_manifest.hpp"
 #include "guest/connectors/postgres-common/connection_settings.hpp"
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
 #include "guest/connectors/postgres-common/sql_text.hpp"
@@ -328,18 +329,10 @@ RAPIDBYTE_MANIFEST({
     "type": "object",
     "required": ["host", "user"],
     "properties": {
-      "host": {"type": "string", "minLength": 1, "description": "Server host name or address."},
-      "port": {"type": "integer", "minimum": 1, "maximum": 65535, "default": 5432},
-      "user": {"type": "string", "minLength": 1},
-      "password": {"type": "string", "description": "Never logged."},
-      "database": {"type": "string", "description": "Defaults to the user name."},
+      RAPIDBYTE_PG_CONNECTION_PROPERTIES,
       "schemas": {"type": "array", "items": {"type": "string"}, "minItems": 1, "default": ["public"]},
       "tables": {"type": "array", "items": {"type": "string"},
                  "description": "Restrict discover and validate to these streams (schema.table or table)."},
-      "sslmode": {"enum": ["disable", "prefer", "require", "verify-ca", "verify-full"], "default": "prefer"},
-      "ca_file": {"type": "string", "description": "PEM file of trusted CAs, read by the host."},
-      "connect_timeout_ms": {"type": "integer", "minimum": 0, "default": 10000},
-      "application_name": {"type": "string", "default": "rapidbyte"},
       "slot_name": {"type": "string", "pattern": "^[a-z0-9_]{1,40}$", "default": "rapidbyte",
                     "description": "cdc: prefix of the replication slot of each stream (<slot_name>_<table>)."},
       "publication": {"type": "string", "minLength": 1,
