@@ -44,6 +44,7 @@ Result<Connection> Connection::connect(std::unique_ptr<Transport> transport,
                                        const ConnectOptions& options) {
   if (transport == nullptr) return fail(client_error(ErrorCategory::kConfig, "no transport"));
   Connection conn(std::move(transport), options.max_message_bytes);
+  conn.cancel_transport_ = options.cancel_transport;
   if (options.ssl_mode != SslMode::kDisable) {
     RB_PG_RETURN_IF_ERROR(conn.negotiate_ssl(options));
   }
@@ -575,7 +576,10 @@ Result<uint64_t> Connection::copy_out_chunks(std::string_view sql,
             chunks.push_back(more->body);
           }
           Result<void> r = on_chunks(chunks);
-          if (!r) pending = std::move(r).error();
+          if (!r) {
+            pending = std::move(r).error();
+            cancel_running_statement();
+          }
         }
         break;
       case backend::kCopyDone:
@@ -811,6 +815,13 @@ std::optional<std::string_view> Connection::parameter(std::string_view name) con
     if (k == name) return std::string_view(v);
   }
   return std::nullopt;
+}
+
+void Connection::cancel_running_statement() {
+  if (!cancel_transport_) return;
+  // Best effort: if the request fails, the rest is read and dropped.
+  Result<std::unique_ptr<Transport>> fresh = cancel_transport_();
+  if (fresh && *fresh) (void)send_cancel_request(**fresh, backend_key_);
 }
 
 Result<void> send_cancel_request(Transport& fresh, const BackendKey& key) {

@@ -44,6 +44,9 @@ enum class SslMode : uint8_t {
 using TlsUpgrade =
     std::function<Result<std::unique_ptr<Transport>>(std::unique_ptr<Transport> plain)>;
 
+// Opens a new plain connection to the same server, for a CancelRequest.
+using CancelTransport = std::function<Result<std::unique_ptr<Transport>>()>;
+
 struct ConnectOptions {
   std::string user;
   std::string database;  // empty: the server uses the user name
@@ -54,6 +57,10 @@ struct ConnectOptions {
   SslMode ssl_mode = SslMode::kDisable;
   TlsUpgrade tls_upgrade;  // REQUIRED unless ssl_mode is kDisable
   uint32_t max_message_bytes = MessageStream::kDefaultMaxMessageBytes;
+  // When set, a COPY TO whose consumer fails is cancelled on the server
+  // (CancelRequest) instead of being read to its end and dropped, which for
+  // a large table is most of the table.
+  CancelTransport cancel_transport;
 };
 
 // A bound parameter: binary (format 1, the default) or text (format 0).
@@ -129,7 +136,10 @@ class Connection {
   Result<void> close_statement(std::string_view name);
 
   // COPY ... TO STDOUT: every CopyData payload goes to `on_data` as it
-  // arrives. Returns the row count from the command tag.
+  // arrives. Returns the row count from the command tag. When `on_data`
+  // fails, the rest of the COPY is cancelled (with
+  // ConnectOptions::cancel_transport) or else read and dropped; the
+  // callback's error is returned and the connection stays usable.
   Result<uint64_t> copy_out(std::string_view sql,
                             const std::function<Result<void>(std::span<const uint8_t>)>& on_data);
   // The same, but each call of `on_chunks` gets every CopyData payload that
@@ -190,6 +200,9 @@ class Connection {
   // returns the server's error (or a parse error for a malformed one).
   std::unexpected<PgError> fail_with_server_error(std::span<const uint8_t> body);
   Result<void> check_usable() const;
+  // Asks the server to cancel the statement now running (see
+  // ConnectOptions::cancel_transport); does nothing without one.
+  void cancel_running_statement();
   // Sends `sql` as a simple query and waits until the server enters the COPY
   // mode whose response type is `expected_response`; `not_copy_message`
   // names the failure when the statement turns out not to be such a COPY.
@@ -202,6 +215,7 @@ class Connection {
   std::unique_ptr<MessageStream> stream_;
   std::vector<std::pair<std::string, std::string>> parameters_;
   BackendKey backend_key_;
+  CancelTransport cancel_transport_;
   TransactionStatus transaction_status_ = TransactionStatus::kIdle;
   std::function<void(const PgError&)> notice_handler_;
   std::vector<ColumnValue> row_;  // reused per DataRow

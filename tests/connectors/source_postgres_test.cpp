@@ -166,6 +166,33 @@ TEST_F(PgConnectorTest, IncrementalCheckpointsNeverSplitRowsSharingACursorValue)
   }
 }
 
+// A row over max_record_bytes is a data error naming its size and the
+// limit; the rest of the table's COPY is cancelled on the server, and the
+// connector's connection is closed cleanly afterwards.
+TEST_F(PgConnectorTest, ARowOverMaxRecordBytesFailsTheRead) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE wide_first (id int, pad text);"
+      "INSERT INTO wide_first VALUES (0, repeat('x', 5000));"
+      "INSERT INTO wide_first SELECT g, 'small' FROM generate_series(1, 50000) g;");
+  auto source = instance("source-postgres");
+  ASSERT_TRUE(source);
+  ASSERT_TRUE(source->open(pg_config(kSourceDb)));
+  auto request = read_request("wide_first");
+  request.streams[0].limits.max_record_bytes = 1000;
+  auto summary = source->run(request);
+  ASSERT_FALSE(summary);
+  EXPECT_EQ(summary.error().category, p::ErrorCategory::kData);
+  EXPECT_EQ(summary.error().message,
+            "cannot read \"public\".\"wide_first\": a row of 5014 bytes exceeds "
+            "max_record_bytes (1000)");
+  EXPECT_EQ(emitted_rows(services_.emitted), 0u);
+  EXPECT_TRUE(source->close());
+  EXPECT_EQ(s.value("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY%wide_first%' "
+                    "AND state = 'active'"),
+            "0");
+}
+
 TEST_F(PgConnectorTest, MaxRecordsIsHonoured) {
   auto s = src();
   s.exec("CREATE TABLE many AS SELECT g AS id FROM generate_series(1, 1000) g;");

@@ -256,6 +256,59 @@ TEST(Copy, AbortRollsBackAndBadDataIsADataError) {
   EXPECT_TRUE(c.simple_query("SELECT 1").has_value());
 }
 
+// Counts the bytes the client reads from the server.
+class CountingTransport : public postgres::Transport {
+ public:
+  CountingTransport(std::unique_ptr<postgres::Transport> inner, size_t& read)
+      : inner_(std::move(inner)), read_(read) {}
+  Result<size_t> read(std::span<uint8_t> buffer) override {
+    Result<size_t> got = inner_->read(buffer);
+    if (got) read_ += *got;
+    return got;
+  }
+  Result<void> write(std::span<const uint8_t> data) override { return inner_->write(data); }
+  void close() override { inner_->close(); }
+
+ private:
+  std::unique_ptr<postgres::Transport> inner_;
+  size_t& read_;
+};
+
+// A COPY TO whose consumer fails is cancelled on the server: the client
+// reads a little more than what is in flight, not the rest of the table,
+// returns the consumer's error and can go on.
+TEST(Copy, AConsumerThatFailsCancelsTheRestOfTheCopy) {
+  cluster().exec(
+      "DROP TABLE IF EXISTS copy_big;"
+      "CREATE TABLE copy_big AS SELECT g AS id, repeat(md5(g::text), 32) AS pad "
+      "FROM generate_series(1, 60000) g;");  // about 62 MB of COPY data
+  size_t read = 0;
+  auto socket = SocketTransport::connect(PostgresCluster::kHost, cluster().port());
+  ASSERT_TRUE(socket.has_value());
+  postgres::ConnectOptions options;
+  options.user = "postgres";
+  options.cancel_transport = []() -> Result<std::unique_ptr<postgres::Transport>> {
+    auto fresh = SocketTransport::connect(PostgresCluster::kHost, cluster().port());
+    if (!fresh) return postgres::fail(std::move(fresh).error());
+    return std::unique_ptr<postgres::Transport>(std::move(*fresh));
+  };
+  auto c =
+      Connection::connect(std::make_unique<CountingTransport>(std::move(*socket), read), options);
+  ASSERT_TRUE(c.has_value()) << c.error().to_string();
+  size_t calls = 0;
+  auto copied = c->copy_out("COPY copy_big TO STDOUT (FORMAT binary)",
+                            [&](std::span<const uint8_t>) -> Result<void> {
+                              ++calls;
+                              return postgres::fail(postgres::data_error("consumer gave up"));
+                            });
+  ASSERT_FALSE(copied.has_value());
+  EXPECT_EQ(copied.error().message, "consumer gave up");
+  EXPECT_EQ(calls, 1u);
+  EXPECT_LT(read, size_t{30} << 20) << "the rest of the table was read";
+  EXPECT_EQ(c->transaction_status(), TransactionStatus::kIdle);
+  EXPECT_TRUE(c->simple_query("SELECT 1").has_value());
+}
+
 TEST(Cancel, CancelRequestStopsARunningQuery) {
   Connection c = connect_superuser();
   const postgres::BackendKey key = c.backend_key();

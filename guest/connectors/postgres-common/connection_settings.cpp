@@ -104,6 +104,20 @@ sdk::Result<postgres::Connection> connect(
     };
   }
 
+  // A COPY whose consumer fails (a bad value, a failed emit) is cancelled
+  // over a second, short connection instead of being read to its end.
+  options.cancel_transport = [role = ctx.role(), host = settings.host, port = settings.port,
+                              timeout_ms = settings.connect_timeout_ms]()
+      -> postgres::Result<std::unique_ptr<postgres::Transport>> {
+    sdk::Context cancel_context(role);
+    auto cancel_stream = cancel_context.tcp_connect(host, port, timeout_ms);
+    if (!cancel_stream) {
+      return postgres::fail(postgres::connection_error(cancel_stream.error().message));
+    }
+    return std::make_unique<HostTcpTransport>(
+        std::move(*cancel_stream), std::make_shared<std::optional<protocol::ConnectorError>>());
+  };
+
   auto connection = postgres::Connection::connect(
       std::make_unique<HostTcpTransport>(std::move(*stream), last_error), options);
   if (!connection) {
