@@ -133,7 +133,7 @@ class BatchPrinter {
 };
 
 int run_command(const std::string& pipeline_path, const std::string& connector_dir, bool json,
-                std::optional<uint64_t> dry_run_limit) {
+                std::optional<uint64_t> dry_run_limit, std::shared_ptr<spdlog::logger> log) {
   // Before any thread exists, so that every thread inherits the blocked mask.
   StopOnSignal stop;
   auto session = open_session(pipeline_path, connector_dir);
@@ -145,6 +145,7 @@ int run_command(const std::string& pipeline_path, const std::string& connector_d
   BatchPrinter printer(json);
   engine::RunOptions options;
   options.stop = stop.token();
+  options.log = std::move(log);
   if (dry_run_limit) {
     options.dry_run_limit = dry_run_limit;
     options.preview = [&](const std::string& stream, const std::vector<uint8_t>& ipc) {
@@ -173,23 +174,24 @@ int run_command(const std::string& pipeline_path, const std::string& connector_d
   return report->partially_succeeded() ? kExitPartial : kExitFailed;
 }
 
-int check_command(const std::string& pipeline_path, const std::string& connector_dir) {
+int check_command(const std::string& pipeline_path, const std::string& connector_dir,
+                  std::shared_ptr<spdlog::logger> log) {
   auto session = open_session(pipeline_path, connector_dir);
   if (!session) return session.error();
-  auto lines =
-      engine::check_pipeline(*session->wasm, *session->catalog, *session->state, session->pipeline);
+  auto lines = engine::check_pipeline(*session->wasm, *session->catalog, *session->state,
+                                      session->pipeline, std::move(log));
   std::cout << cli::check_text(lines);
   const bool failed = std::ranges::any_of(
       lines, [](const engine::CheckLine& l) { return l.status == protocol::CheckStatus::kFailed; });
   return failed ? kExitFailed : kExitOk;
 }
 
-int discover_command(const std::string& pipeline_path, const std::string& connector_dir,
-                     bool json) {
+int discover_command(const std::string& pipeline_path, const std::string& connector_dir, bool json,
+                     std::shared_ptr<spdlog::logger> log) {
   auto session = open_session(pipeline_path, connector_dir);
   if (!session) return session.error();
   auto catalog = engine::discover_catalog(*session->wasm, *session->catalog, *session->state,
-                                          session->pipeline);
+                                          session->pipeline, std::move(log));
   if (!catalog) {
     std::cerr << "error: " << catalog.error().message << "\n";
     return catalog.error().category == protocol::ErrorCategory::kConfig ? kExitUsage : kExitFailed;
@@ -198,11 +200,12 @@ int discover_command(const std::string& pipeline_path, const std::string& connec
   return kExitOk;
 }
 
-int teardown_command(const std::string& pipeline_path, const std::string& connector_dir) {
+int teardown_command(const std::string& pipeline_path, const std::string& connector_dir,
+                     std::shared_ptr<spdlog::logger> log) {
   auto session = open_session(pipeline_path, connector_dir);
   if (!session) return session.error();
   auto done = engine::teardown_pipeline(*session->wasm, *session->catalog, *session->state,
-                                        session->pipeline);
+                                        session->pipeline, std::move(log));
   if (!done) {
     std::cerr << "error: " << done.error().message << "\n";
     return done.error().category == protocol::ErrorCategory::kConfig ? kExitUsage : kExitFailed;
@@ -277,20 +280,20 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
 
-  spdlog::set_default_logger(spdlog::stderr_color_mt("rapidbyte"));
-  spdlog::set_pattern("%H:%M:%S.%e %^%l%$ %v");
-  spdlog::set_level(spdlog::level::from_str(verbosity >= 2   ? "debug"
-                                            : verbosity == 1 ? "info"
-                                            : quiet          ? "error"
-                                                             : log_level));
+  const std::shared_ptr<spdlog::logger> log = engine::stderr_log();
+  log->set_pattern("%H:%M:%S.%e %^%l%$ %v");
+  log->set_level(spdlog::level::from_str(verbosity >= 2   ? "debug"
+                                         : verbosity == 1 ? "info"
+                                         : quiet          ? "error"
+                                                          : log_level));
 
   if (run->parsed()) {
     return run_command(pipeline_path, connector_dir, json,
-                       dry_run ? std::optional<uint64_t>(limit) : std::nullopt);
+                       dry_run ? std::optional<uint64_t>(limit) : std::nullopt, log);
   }
-  if (check->parsed()) return check_command(pipeline_path, connector_dir);
-  if (discover->parsed()) return discover_command(pipeline_path, connector_dir, json);
-  if (teardown->parsed()) return teardown_command(pipeline_path, connector_dir);
+  if (check->parsed()) return check_command(pipeline_path, connector_dir, log);
+  if (discover->parsed()) return discover_command(pipeline_path, connector_dir, json, log);
+  if (teardown->parsed()) return teardown_command(pipeline_path, connector_dir, log);
   if (connectors->parsed()) return connectors_command(connector_dir);
   if (scaffold->parsed()) {
     auto files = cli::scaffold_connector(scaffold_name, scaffold_dir, RAPIDBYTE_SOURCE_DIR);

@@ -19,12 +19,12 @@ struct ProbedConnector {
 
 runtime::ConnectorResult<std::unique_ptr<ProbedConnector>> start(
     const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
-    const PipelineRunner::StagePlan& plan) {
+    const PipelineRunner::StagePlan& plan, spdlog::logger* log) {
   auto probe = std::make_unique<ProbedConnector>();
   probe->report.connector_id = plan.module->manifest.id;
   probe->report.role = plan.module->role;
-  StageServices::Wiring wiring{pipeline.pipeline, "",      0,     plan.module->role,
-                               nullptr,           nullptr, &state};
+  StageServices::Wiring wiring{
+      pipeline.pipeline, "", 0, plan.module->role, nullptr, nullptr, &state, nullptr, log};
   probe->services = std::make_unique<StageServices>(wiring, &probe->report);
   auto instance = runtime::ConnectorInstance::create(
       engine, plan.module, probe->services.get(),
@@ -45,7 +45,8 @@ std::string subject_of(const PipelineRunner::StagePlan& plan) {
 
 std::vector<CheckLine> check_pipeline(const runtime::WasmEngine& engine,
                                       const ConnectorCatalog& catalog, StateBackend& state,
-                                      const PipelineConfig& pipeline) {
+                                      const PipelineConfig& pipeline,
+                                      std::shared_ptr<spdlog::logger> log) {
   std::vector<CheckLine> lines;
   PipelineRunner runner(engine, catalog, state);
   auto plans = runner.plan(pipeline);
@@ -56,7 +57,7 @@ std::vector<CheckLine> check_pipeline(const runtime::WasmEngine& engine,
   lines.push_back({"pipeline", "connectors and configs", p::CheckStatus::kPassed, ""});
   for (const auto& plan : *plans) {
     const std::string subject = subject_of(plan);
-    auto probe = start(engine, state, pipeline, plan);
+    auto probe = start(engine, state, pipeline, plan, log.get());
     if (!probe) {
       lines.push_back({subject, "open", p::CheckStatus::kFailed, probe.error().message});
       continue;
@@ -82,7 +83,7 @@ runtime::ConnectorResult<p::RunSummary> run_source_phase(const runtime::WasmEngi
                                                          const ConnectorCatalog& catalog,
                                                          StateBackend& state,
                                                          const PipelineConfig& pipeline,
-                                                         p::RunPhase phase) {
+                                                         p::RunPhase phase, spdlog::logger* log) {
   PipelineRunner runner(engine, catalog, state);
   auto plans = runner.plan(pipeline);
   if (!plans) {
@@ -90,7 +91,7 @@ runtime::ConnectorResult<p::RunSummary> run_source_phase(const runtime::WasmEngi
         runtime::make_error(p::ErrorCategory::kConfig, "PIPELINE", plans.error()));
   }
   const auto& source = plans->front();
-  auto probe = start(engine, state, pipeline, source);
+  auto probe = start(engine, state, pipeline, source, log);
   if (!probe) return std::unexpected(probe.error());
   p::RunRequest request;
   request.phase = phase;
@@ -107,8 +108,10 @@ runtime::ConnectorResult<p::RunSummary> run_source_phase(const runtime::WasmEngi
 runtime::ConnectorResult<p::Catalog> discover_catalog(const runtime::WasmEngine& engine,
                                                       const ConnectorCatalog& catalog,
                                                       StateBackend& state,
-                                                      const PipelineConfig& pipeline) {
-  auto summary = run_source_phase(engine, catalog, state, pipeline, p::RunPhase::kDiscover);
+                                                      const PipelineConfig& pipeline,
+                                                      std::shared_ptr<spdlog::logger> log) {
+  auto summary =
+      run_source_phase(engine, catalog, state, pipeline, p::RunPhase::kDiscover, log.get());
   if (!summary) return std::unexpected(summary.error());
   if (!summary->catalog) {
     return std::unexpected(runtime::make_error(p::ErrorCategory::kInternal, "NO_CATALOG",
@@ -120,8 +123,10 @@ runtime::ConnectorResult<p::Catalog> discover_catalog(const runtime::WasmEngine&
 runtime::ConnectorResult<void> teardown_pipeline(const runtime::WasmEngine& engine,
                                                  const ConnectorCatalog& catalog,
                                                  StateBackend& state,
-                                                 const PipelineConfig& pipeline) {
-  auto summary = run_source_phase(engine, catalog, state, pipeline, p::RunPhase::kTeardown);
+                                                 const PipelineConfig& pipeline,
+                                                 std::shared_ptr<spdlog::logger> log) {
+  auto summary =
+      run_source_phase(engine, catalog, state, pipeline, p::RunPhase::kTeardown, log.get());
   if (!summary) return std::unexpected(summary.error());
   // A cdc cursor is a position in the slot just dropped: without it the next
   // run takes a new snapshot instead of failing with SLOT_MISSING.

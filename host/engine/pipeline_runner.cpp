@@ -1,6 +1,7 @@
 #include "host/engine/pipeline_runner.hpp"
 
 #include <rapidjson/document.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -48,7 +49,7 @@ void run_stage(const RunContext& run, const StagePlan& plan, const p::StreamCont
     // A stage that stops because another one failed keeps the cancellation
     // as its error, so the report shows the root cause first.
     if (!is_cancellation(e)) {
-      spdlog::error("[{}/{}] {}", context.stream_name, report.connector_id, e.message);
+      run.options.log->error("[{}/{}] {}", context.stream_name, report.connector_id, e.message);
     }
     report.error = std::move(e);
     cancel_stream();
@@ -117,7 +118,8 @@ StreamReport run_stream_once(const RunContext& run, const StreamConfig& stream,
                                    i > 0 ? queues[i - 1].get() : nullptr,
                                    i < queues.size() ? queues[i].get() : nullptr,
                                    &run.state,
-                                   progress};
+                                   progress,
+                                   run.options.log.get()};
       threads.emplace_back([&, i, wiring] {
         run_stage(run, plans[i], context, wiring, report.stages[i], cancel_stream);
       });
@@ -177,8 +179,8 @@ StreamReport run_stream(const RunContext& run, const StreamConfig& stream,
       std::uniform_real_distribution<double> spread(0.5, 1.5);
       delay = std::chrono::milliseconds(static_cast<int64_t>(exponential * spread(jitter)));
     }
-    spdlog::warn("[{}] attempt {} failed ({}); retrying in {} ms", stream.name, attempt + 1,
-                 error->message, delay.count());
+    run.options.log->warn("[{}] attempt {} failed ({}); retrying in {} ms", stream.name,
+                          attempt + 1, error->message, delay.count());
     std::mutex mu;
     std::condition_variable_any wake;
     std::unique_lock lock(mu);
@@ -187,6 +189,11 @@ StreamReport run_stream(const RunContext& run, const StreamConfig& stream,
 }
 
 }  // namespace
+
+std::shared_ptr<spdlog::logger> stderr_log() {
+  return std::make_shared<spdlog::logger>("rapidbyte",
+                                          std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+}
 
 runtime::SandboxPolicy sandbox_for(const runtime::ConnectorModule& module,
                                    const ConnectorConfig& config, const ResourcesConfig& resources,

@@ -5,6 +5,8 @@
 // stream; other streams go on.
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <functional>
 #include <optional>
 
@@ -18,6 +20,10 @@
 namespace rapidbyte::engine {
 
 // How one run is carried out, besides the pipeline itself.
+// A logger of its own to stderr (not registered anywhere), for runs that
+// are given none.
+std::shared_ptr<spdlog::logger> stderr_log();
+
 struct RunOptions {
   // Requesting stop cancels the run: guests are interrupted, queues are
   // cancelled, committed cursors stay committed, the run is recorded as
@@ -31,6 +37,9 @@ struct RunOptions {
   // cursor, state or run record changes hands to the destination.
   std::optional<uint64_t> dry_run_limit;
   std::function<void(const std::string& stream, const std::vector<uint8_t>& ipc_stream)> preview;
+  // Where the run logs: stage logs, guest output, failures and retries.
+  // REQUIRES: not null.
+  std::shared_ptr<spdlog::logger> log = stderr_log();
 };
 
 class PipelineRunner {

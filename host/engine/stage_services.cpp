@@ -19,13 +19,13 @@ void StageServices::log(p::LogLevel level, std::string_view message) {
   static constexpr spdlog::level::level_enum kLevels[] = {spdlog::level::trace,
                                                           spdlog::level::debug, spdlog::level::info,
                                                           spdlog::level::warn, spdlog::level::err};
-  spdlog::log(kLevels[static_cast<size_t>(level)], "[{}/{}] {}", wiring_.stream,
-              report_->connector_id, message);
+  wiring_.log->log(kLevels[static_cast<size_t>(level)], "[{}/{}] {}", wiring_.stream,
+                   report_->connector_id, message);
 }
 
 void StageServices::checkpoint(p::CheckpointInfo info) {
-  spdlog::debug("[{}/{}] checkpoint after {} records", wiring_.stream, report_->connector_id,
-                info.records);
+  wiring_.log->debug("[{}/{}] checkpoint after {} records", wiring_.stream, report_->connector_id,
+                     info.records);
   report_->checkpoints.push_back(info);
   if (info.kind == p::CheckpointKind::kSource && wiring_.progress) {
     wiring_.progress->records.fetch_add(info.records, std::memory_order_relaxed);
@@ -63,8 +63,8 @@ void StageServices::metric(p::MetricSample sample) {
 
 void StageServices::dlq(p::DlqRecord record) {
   ++report_->dlq_records;
-  spdlog::warn("[{}/{}] dead letter: {}", wiring_.stream, report_->connector_id,
-               record.error.message);
+  wiring_.log->warn("[{}/{}] dead letter: {}", wiring_.stream, report_->connector_id,
+                    record.error.message);
   dead_letters_.push_back({wiring_.pipeline, wiring_.run_id, std::move(record)});
   if (dead_letters_.size() >= kDeadLetterBuffer) {
     if (auto r = flush_dead_letters(); !r) deferred_error_ = r.error();

@@ -11,6 +11,8 @@
 // state backend synchronise what is shared.
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <string>
 #include <vector>
 
@@ -33,6 +35,7 @@ class StageServices final : public runtime::HostServices {
     BatchQueue* output = nullptr;  // null for a destination
     StateBackend* state = nullptr;
     RunProgress::Stream* progress = nullptr;  // optional
+    spdlog::logger* log = nullptr;            // REQUIRED
   };
 
   // Dead letters held in memory before they are written to the backend.

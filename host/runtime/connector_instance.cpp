@@ -1,7 +1,5 @@
 #include "host/runtime/connector_instance.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "host/runtime/canonical_abi/contract_abi.hpp"
 #include "host/runtime/connector_errors.hpp"
 #include "host/runtime/contract_imports.hpp"
@@ -16,10 +14,10 @@ p::ConnectorError internal_error(std::string code, std::string message) {
   return make_error(p::ErrorCategory::kInternal, std::move(code), std::move(message));
 }
 
-// Guest stdout/stderr: each write goes to the host log, tagged with the
-// connector and the stream it came from.
+// Guest stdout/stderr: each write goes to the stage's log (HostServices),
+// tagged with the stream it came from.
 struct GuestOutput {
-  std::string connector_id;
+  HostServices* services;
   const char* stream;
 };
 
@@ -27,7 +25,9 @@ ptrdiff_t write_guest_output(void* env, const unsigned char* buf, size_t len) {
   const auto* out = static_cast<const GuestOutput*>(env);
   std::string_view text(reinterpret_cast<const char*>(buf), len);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
-  if (!text.empty()) spdlog::info("[{} {}] {}", out->connector_id, out->stream, text);
+  if (!text.empty()) {
+    out->services->log(p::LogLevel::kInfo, std::string(out->stream) + ": " + std::string(text));
+  }
   return static_cast<ptrdiff_t>(len);
 }
 
@@ -95,9 +95,11 @@ ConnectorResult<void> ConnectorInstance::instantiate(const WasmEngine& engine) {
     values.push_back(v.c_str());
   }
   wasi_config_set_env(wasi, names.size(), names.data(), values.data());
-  wasi_config_set_stdout_custom(wasi, &write_guest_output, new GuestOutput{id, "stdout"},
+  wasi_config_set_stdout_custom(wasi, &write_guest_output,
+                                new GuestOutput{data_->services, "stdout"},
                                 [](void* p) { delete static_cast<GuestOutput*>(p); });
-  wasi_config_set_stderr_custom(wasi, &write_guest_output, new GuestOutput{id, "stderr"},
+  wasi_config_set_stderr_custom(wasi, &write_guest_output,
+                                new GuestOutput{data_->services, "stderr"},
                                 [](void* p) { delete static_cast<GuestOutput*>(p); });
   if (ErrorPtr e{wasmtime_context_set_wasi(context, wasi)}) return fail(error_message(e.get()));
 
