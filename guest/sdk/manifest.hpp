@@ -163,3 +163,18 @@ class JsonSyntax {
   __asm__(".section .custom_section.rapidbyte.manifest,\"\",@\n"                        \
           ".ascii " RAPIDBYTE_DETAIL_STRINGIZE(json_literal) "\n"                         \
           ".text\n")
+
+// The members every transform's manifest shares when it works with every
+// sync and write mode and needs no network, environment or files:
+//
+//   RAPIDBYTE_MANIFEST({"id": "transform-x", "version": "0.1.0", "description": "...",
+//                       RAPIDBYTE_MANIFEST_SANDBOXED_TRANSFORM,
+//                       "resources": {...}, "config_schema": {...}});
+// clang-format off
+#define RAPIDBYTE_MANIFEST_SANDBOXED_TRANSFORM                                                 \
+  "protocol_version": 4,                                                                       \
+  "roles": ["transform"],                                                                      \
+  "capabilities": {"sync_modes": ["full_refresh", "incremental", "cdc"],                       \
+                   "write_modes": ["append", "replace", "upsert"]},                            \
+  "permissions": {"network": {"hosts": [], "hosts_from_config": []}, "env": [], "filesystem": []}
+// clang-format on

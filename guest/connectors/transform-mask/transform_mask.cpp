@@ -52,12 +52,8 @@ RAPIDBYTE_EXPORT_TRANSFORM(rapidbyte::connectors::TransformMask)
 RAPIDBYTE_MANIFEST({
   "id": "transform-mask",
   "version": "0.1.0",
-  "protocol_version": 4,
-  "roles": ["transform"],
   "description": "Masks columns in flight: salted hash, constant, partial mask or null.",
-  "capabilities": {"sync_modes": ["full_refresh", "incremental", "cdc"],
-                   "write_modes": ["append", "replace", "upsert"]},
-  "permissions": {"network": {"hosts": [], "hosts_from_config": []}, "env": [], "filesystem": []},
+  RAPIDBYTE_MANIFEST_SANDBOXED_TRANSFORM,
   "resources": {"memory_mb": 64},
   "config_schema": {
     "type": "object",

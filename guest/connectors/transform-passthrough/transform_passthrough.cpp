@@ -48,12 +48,8 @@ RAPIDBYTE_EXPORT_TRANSFORM(rapidbyte::connectors::TransformPassthrough)
 RAPIDBYTE_MANIFEST({
   "id": "transform-passthrough",
   "version": "0.1.0",
-  "protocol_version": 4,
-  "roles": ["transform"],
   "description": "Forwards every batch unchanged and counts what went through.",
-  "capabilities": {"sync_modes": ["full_refresh", "incremental", "cdc"],
-                   "write_modes": ["append", "replace", "upsert"]},
-  "permissions": {"network": {"hosts": [], "hosts_from_config": []}, "env": [], "filesystem": []},
+  RAPIDBYTE_MANIFEST_SANDBOXED_TRANSFORM,
   "resources": {"memory_mb": 32},
   "config_schema": {"type": "object", "properties": {}, "additionalProperties": false}
 });

@@ -276,12 +276,8 @@ RAPIDBYTE_EXPORT_TRANSFORM(rapidbyte::connectors::TransformSql)
 RAPIDBYTE_MANIFEST({
   "id": "transform-sql",
   "version": "0.1.0",
-  "protocol_version": 4,
-  "roles": ["transform"],
   "description": "Runs a SQL query over every batch (table input): filter, project, compute columns.",
-  "capabilities": {"sync_modes": ["full_refresh", "incremental", "cdc"],
-                   "write_modes": ["append", "replace", "upsert"]},
-  "permissions": {"network": {"hosts": [], "hosts_from_config": []}, "env": [], "filesystem": []},
+  RAPIDBYTE_MANIFEST_SANDBOXED_TRANSFORM,
   "resources": {"memory_mb": 256},
   "config_schema": {
     "type": "object",

@@ -128,12 +128,8 @@ RAPIDBYTE_EXPORT_TRANSFORM(rapidbyte::connectors::TransformValidate)
 RAPIDBYTE_MANIFEST({
   "id": "transform-validate",
   "version": "0.1.0",
-  "protocol_version": 4,
-  "roles": ["transform"],
   "description": "Checks rows against per-column rules; drops, dead-letters or fails on invalid rows.",
-  "capabilities": {"sync_modes": ["full_refresh", "incremental", "cdc"],
-                   "write_modes": ["append", "replace", "upsert"]},
-  "permissions": {"network": {"hosts": [], "hosts_from_config": []}, "env": [], "filesystem": []},
+  RAPIDBYTE_MANIFEST_SANDBOXED_TRANSFORM,
   "resources": {"memory_mb": 256},
   "config_schema": {
     "type": "object",
