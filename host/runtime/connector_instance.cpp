@@ -171,6 +171,10 @@ p::ConnectorError ConnectorInstance::fault_error(const std::string& phase,
     return internal_error("CANCELLED",
                           who + " was stopped during phase " + phase + ": the run was cancelled");
   }
+  if (data_->stream_cancelled) {
+    return internal_error("CANCELLED", who + " was stopped during phase " + phase +
+                                           ": another stage of the stream failed");
+  }
   if (data_->timed_out) {
     return internal_error("GUEST_TIMEOUT", who + " exceeded its wall-clock limit of " +
                                                std::to_string(policy_.call_timeout.count()) +

@@ -35,7 +35,12 @@ ConnectorResult<void> batch_emit(StoreData& d, std::vector<uint8_t> batch) {
 }
 
 std::optional<std::vector<uint8_t>> batch_next(StoreData& d) {
-  return d.services->batch_next();
+  auto batch = d.services->batch_next();
+  // No batch because the stream was cancelled is not the end of the input:
+  // the call traps instead (ImportBinding), so the guest cannot finish, and
+  // a destination cannot commit, a partial stream.
+  if (!batch && d.services->input_cancelled()) d.stream_cancelled = true;
+  return batch;
 }
 
 std::optional<p::CursorValue> committed_cursor(StoreData& d) {

@@ -32,9 +32,13 @@ class HostServices {
 
   // data: one Arrow IPC stream per call. batch_emit blocks while downstream is
   // full and fails once the run is cancelled; batch_next returns nullopt at
-  // end of input.
+  // end of input, and also when the input was cancelled (another stage of
+  // the stream failed), which input_cancelled() then tells apart: the guest
+  // must not take that for the end of its input (a destination would commit
+  // a partial stream).
   virtual ConnectorResult<void> batch_emit(std::vector<uint8_t> ipc_stream) = 0;
   virtual std::optional<std::vector<uint8_t>> batch_next() = 0;
+  virtual bool input_cancelled() const { return false; }
   // The cursor last persisted for the stage's stream (see the WIT's
   // committed-cursor); nullopt when none was.
   virtual ConnectorResult<std::optional<protocol::CursorValue>> committed_cursor() = 0;

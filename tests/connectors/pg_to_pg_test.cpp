@@ -222,6 +222,31 @@ TEST_F(PgConnectorTest, ParentTableIncludesItsInheritanceChildren) {
             "1:bike,2:car,3:lorry");
 }
 
+// A source that fails after batches have gone out does not end the
+// destination's input: nothing of the partial stream is committed, so a
+// replace leaves the old table as it was and no staging table behind.
+TEST_F(PgConnectorTest, AFailingSourceLeavesTheReplacedTableAsItWas) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE prices (id int, v numeric(12,2));"
+      "INSERT INTO prices SELECT g, g FROM generate_series(1, 100000) g;"
+      "INSERT INTO prices VALUES (0, 'NaN');");  // numeric(12,2) holds NaN, decimal128 does not
+  auto d = dst();
+  d.exec("CREATE TABLE prices (id int, v numeric(12,2)); INSERT INTO prices VALUES (7, 7.5);");
+  auto report = run_pipeline(pipeline_yaml("prices", "{name: prices}", "  write_mode: replace\n",
+                                           ", max_batch_bytes: 65536"),
+                             "prices");
+  ASSERT_FALSE(report.succeeded());
+  const engine::StreamReport& stream = report.streams.at(0);
+  ASSERT_NE(stream.failed_stage(), nullptr);
+  EXPECT_EQ(stream.failed_stage()->connector_id, "source-postgres");
+  ASSERT_TRUE(stream.stages.back().error.has_value()) << "the destination finished";
+  EXPECT_EQ(stream.stages.back().error->code, "CANCELLED");
+  EXPECT_GT(stream.stages.front().batches_emitted, 1u);
+  EXPECT_EQ(d.value("SELECT string_agg(id || '=' || v, ',') FROM prices"), "7=7.50");
+  EXPECT_EQ(d.value("SELECT to_regclass('prices__rb_replace') IS NULL"), "t");
+}
+
 TEST_F(PgConnectorTest, UpsertAppliesUpdatesAndLastDuplicateWins) {
   auto s = src();
   s.exec(

@@ -6,6 +6,8 @@
 //
 // A malformed call (bad pointer, invalid UTF-8, unknown discriminant) traps
 // the guest with a message naming the function; it never reaches the handler.
+// A handler that finds the stream cancelled (StoreData::stream_cancelled)
+// traps the guest too, instead of returning.
 #pragma once
 
 #include <functional>
@@ -68,6 +70,10 @@ class ImportBinding {
     } else {
       R result = std::apply([&](auto&&... a) { return handler_(data, std::move(a)...); },
                             std::move(*args));
+      if (data.stream_cancelled) {
+        static constexpr std::string_view kCancelled = "the stream was cancelled";
+        return wasmtime_trap_new(kCancelled.data(), kCancelled.size());
+      }
       AbiResult<void> lowered;
       if (Sig::result_in_memory()) {
         const size_t retptr_index = Sig::import_core_params().size() - 1;
