@@ -234,9 +234,9 @@ std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& no
                                            ResourcesConfig& out) {
   if (auto ok = r.only_keys(
           node, "resources",
-          {"parallelism", "max_batch_bytes", "max_inflight_batches", "checkpoint_interval_bytes",
-           "checkpoint_interval_rows", "checkpoint_interval_seconds", "stage_memory_mb",
-           "stage_timeout_seconds", "max_retries", "retry_base_delay_ms"});
+          {"parallelism", "max_batch_bytes", "max_record_bytes", "max_inflight_batches",
+           "checkpoint_interval_bytes", "checkpoint_interval_rows", "checkpoint_interval_seconds",
+           "stage_memory_mb", "stage_timeout_seconds", "max_retries", "retry_base_delay_ms"});
       !ok) {
     return ok;
   }
@@ -245,6 +245,9 @@ std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& no
   if (node["max_batch_bytes"])
     TRY_ASSIGN(out.max_batch_bytes,
                r.number<uint64_t>(node["max_batch_bytes"], "resources.max_batch_bytes"));
+  if (node["max_record_bytes"])
+    TRY_ASSIGN(out.max_record_bytes,
+               r.number<uint64_t>(node["max_record_bytes"], "resources.max_record_bytes"));
   if (node["max_inflight_batches"])
     TRY_ASSIGN(out.max_inflight_batches,
                r.number<uint32_t>(node["max_inflight_batches"], "resources.max_inflight_batches"));
@@ -274,6 +277,9 @@ std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& no
   if (out.max_batch_bytes == 0)
     return std::unexpected(
         r.error(node["max_batch_bytes"], "resources.max_batch_bytes", "must be positive"));
+  if (out.max_record_bytes == 0)
+    return std::unexpected(
+        r.error(node["max_record_bytes"], "resources.max_record_bytes", "must be positive"));
   if (out.parallelism == 0)
     return std::unexpected(
         r.error(node["parallelism"], "resources.parallelism", "must be positive"));

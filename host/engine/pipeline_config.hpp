@@ -37,6 +37,7 @@ struct ConnectorConfig {
 struct ResourcesConfig {
   uint32_t parallelism = 1;
   uint64_t max_batch_bytes = 4u << 20;
+  uint64_t max_record_bytes = 16u << 20;  // a larger record is a data error
   uint32_t max_inflight_batches = 8;
   uint64_t checkpoint_interval_bytes = 64u << 20;
   uint64_t checkpoint_interval_rows = 0;

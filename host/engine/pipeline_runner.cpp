@@ -236,6 +236,7 @@ p::StreamContext stream_context(const PipelineConfig& pipeline, const StreamConf
   ctx.policies = pipeline.policies;
   const auto& r = pipeline.resources;
   ctx.limits.max_batch_bytes = r.max_batch_bytes;
+  ctx.limits.max_record_bytes = r.max_record_bytes;
   ctx.limits.max_inflight_batches = r.max_inflight_batches;
   ctx.limits.checkpoint_interval_bytes = r.checkpoint_interval_bytes;
   ctx.limits.checkpoint_interval_rows = r.checkpoint_interval_rows;

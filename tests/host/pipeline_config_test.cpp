@@ -39,7 +39,23 @@ TEST(PipelineConfigTest, ParsesMinimalPipelineWithDefaults) {
   EXPECT_EQ(p->destination.use, "null");
   EXPECT_EQ(p->write_mode, protocol::WriteMode::kAppend);
   EXPECT_EQ(p->resources.max_batch_bytes, 4u << 20);
+  EXPECT_EQ(p->resources.max_record_bytes, 16u << 20);
   EXPECT_EQ(p->resources.parallelism, 1u);
+}
+
+TEST(PipelineConfigTest, MaxRecordBytesReachesTheStreamLimits) {
+  auto p = parse_pipeline(
+      "pipeline: x\nsource:\n  use: g\n  streams: [{name: s}]\ndestination: {use: n}\n"
+      "resources:\n  max_record_bytes: 1073741824\n",
+      "p.yaml");
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(stream_context(*p, p->streams[0]).limits.max_record_bytes, 1u << 30);
+  auto zero = parse_pipeline(
+      "pipeline: x\nsource:\n  use: g\n  streams: [{name: s}]\ndestination: {use: n}\n"
+      "resources:\n  max_record_bytes: 0\n",
+      "p.yaml");
+  ASSERT_FALSE(zero);
+  EXPECT_EQ(zero.error(), "p.yaml:7:21: resources.max_record_bytes: must be positive");
 }
 
 TEST(PipelineConfigTest, SubstitutesEnvironmentVariables) {
