@@ -35,7 +35,7 @@ class EchoServices final : public bench::NullHostServices {
     next_ = std::move(batch);
     return {};
   }
-  std::optional<std::vector<uint8_t>> batch_next() override {
+  runtime::ConnectorResult<std::optional<std::vector<uint8_t>>> batch_next() override {
     if (remaining_ <= 0) return std::nullopt;
     --remaining_;
     return std::move(next_);

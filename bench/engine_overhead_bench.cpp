@@ -29,7 +29,7 @@ class MemoryServices final : public bench::NullHostServices {
     batches.push_back(std::move(b));
     return {};
   }
-  std::optional<std::vector<uint8_t>> batch_next() override {
+  runtime::ConnectorResult<std::optional<std::vector<uint8_t>>> batch_next() override {
     if (batches.empty()) return std::nullopt;
     auto b = std::move(batches.front());
     batches.pop_front();

@@ -13,7 +13,9 @@ class NullHostServices : public runtime::HostServices {
   void metric(protocol::MetricSample) override {}
   void dlq(protocol::DlqRecord) override {}
   runtime::ConnectorResult<void> batch_emit(std::vector<uint8_t>) override { return {}; }
-  std::optional<std::vector<uint8_t>> batch_next() override { return std::nullopt; }
+  runtime::ConnectorResult<std::optional<std::vector<uint8_t>>> batch_next() override {
+    return std::nullopt;
+  }
   runtime::ConnectorResult<std::optional<protocol::CursorValue>> committed_cursor() override {
     return std::nullopt;
   }

@@ -59,7 +59,7 @@ class FeedServices final : public bench::NullHostServices {
     bytes_out += batch.size();
     return {};
   }
-  std::optional<std::vector<uint8_t>> batch_next() override {
+  runtime::ConnectorResult<std::optional<std::vector<uint8_t>>> batch_next() override {
     if (input.empty()) return std::nullopt;
     std::vector<uint8_t> next = std::move(input.front());
     input.pop_front();

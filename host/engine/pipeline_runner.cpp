@@ -26,10 +26,6 @@ using ModulePtr = std::shared_ptr<const runtime::ConnectorModule>;
 
 using StagePlan = PipelineRunner::StagePlan;
 
-bool is_cancellation(const p::ConnectorError& e) {
-  return e.code == "CANCELLED";
-}
-
 // What every stage of a run shares.
 struct RunContext {
   const runtime::WasmEngine& engine;
@@ -48,7 +44,7 @@ void run_stage(const RunContext& run, const StagePlan& plan, const p::StreamCont
   auto fail = [&](p::ConnectorError e) {
     // A stage that stops because another one failed keeps the cancellation
     // as its error, so the report shows the root cause first.
-    if (!is_cancellation(e)) {
+    if (!runtime::is_cancellation(e)) {
       run.options.log->error("[{}/{}] {}", context.stream_name, report.connector_id, e.message);
     }
     report.error = std::move(e);

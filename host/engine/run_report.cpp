@@ -1,5 +1,7 @@
 #include "host/engine/run_report.hpp"
 
+#include "host/runtime/connector_errors.hpp"
+
 #include <algorithm>
 
 namespace rapidbyte::engine {
@@ -48,7 +50,7 @@ const StageReport* StreamReport::failed_stage() const {
   const StageReport* cancelled = nullptr;
   for (const auto& stage : stages) {
     if (!stage.error) continue;
-    if (stage.error->code != "CANCELLED") return &stage;
+    if (!runtime::is_cancellation(*stage.error)) return &stage;
     cancelled = &stage;
   }
   return cancelled;

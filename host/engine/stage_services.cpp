@@ -78,10 +78,8 @@ runtime::ConnectorResult<void> StageServices::batch_emit(std::vector<uint8_t> ip
                                                "a destination cannot emit batches"));
   }
   const uint64_t size = ipc_stream.size();
-  if (!wiring_.output->push(std::move(ipc_stream))) {
-    return std::unexpected(
-        runtime::make_error(p::ErrorCategory::kInternal, "CANCELLED", "the run was cancelled"));
-  }
+  if (!wiring_.output->push(std::move(ipc_stream)))
+    return std::unexpected(runtime::cancelled_error());
   ++report_->batches_emitted;
   report_->bytes_emitted += size;
   if (wiring_.progress && wiring_.role == p::ConnectorRole::kSource) {
@@ -91,7 +89,7 @@ runtime::ConnectorResult<void> StageServices::batch_emit(std::vector<uint8_t> ip
   return {};
 }
 
-std::optional<std::vector<uint8_t>> StageServices::batch_next() {
+runtime::ConnectorResult<std::optional<std::vector<uint8_t>>> StageServices::batch_next() {
   if (!wiring_.input) return std::nullopt;
   while (auto item = wiring_.input->pop()) {
     if (auto* batch = std::get_if<BatchQueue::Batch>(&*item)) return std::move(*batch);
@@ -103,6 +101,7 @@ std::optional<std::vector<uint8_t>> StageServices::batch_next() {
       pending_.push_back(std::move(checkpoint));
     }
   }
+  if (wiring_.input->cancelled()) return std::unexpected(runtime::cancelled_error());
   return std::nullopt;
 }
 

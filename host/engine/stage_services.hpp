@@ -50,8 +50,7 @@ class StageServices final : public runtime::HostServices {
   void dlq(protocol::DlqRecord record) override;
 
   runtime::ConnectorResult<void> batch_emit(std::vector<uint8_t> ipc_stream) override;
-  std::optional<std::vector<uint8_t>> batch_next() override;
-  bool input_cancelled() const override { return wiring_.input && wiring_.input->cancelled(); }
+  runtime::ConnectorResult<std::optional<std::vector<uint8_t>>> batch_next() override;
   runtime::ConnectorResult<std::optional<protocol::CursorValue>> committed_cursor() override;
 
   runtime::ConnectorResult<std::optional<std::string>> state_get(protocol::StateScope scope,

@@ -24,4 +24,15 @@ inline protocol::ConnectorError transient_network_error(std::string message) {
   return e;
 }
 
+// What a host call fails with once the run, or the caller's stream, is
+// cancelled.
+inline protocol::ConnectorError cancelled_error() {
+  return make_error(protocol::ErrorCategory::kInternal, "CANCELLED", "the run was cancelled");
+}
+
+// Whether `e` only reports a cancellation (its cause is elsewhere).
+inline bool is_cancellation(const protocol::ConnectorError& e) {
+  return e.code == "CANCELLED";
+}
+
 }  // namespace rapidbyte::runtime

@@ -34,13 +34,16 @@ ConnectorResult<void> batch_emit(StoreData& d, std::vector<uint8_t> batch) {
   return d.services->batch_emit(std::move(batch));
 }
 
-std::optional<std::vector<uint8_t>> batch_next(StoreData& d) {
+// A cancelled stream is not the end of the input, and batch-next has no
+// error to say so: the call traps, so the guest cannot finish (and a
+// destination cannot commit) a partial stream.
+abi::TrapOr<std::optional<std::vector<uint8_t>>> batch_next(StoreData& d) {
   auto batch = d.services->batch_next();
-  // No batch because the stream was cancelled is not the end of the input:
-  // the call traps instead (ImportBinding), so the guest cannot finish, and
-  // a destination cannot commit, a partial stream.
-  if (!batch && d.services->input_cancelled()) d.stream_cancelled = true;
-  return batch;
+  if (!batch) {
+    d.stream_cancelled = true;
+    return std::unexpected(batch.error().message);
+  }
+  return std::move(*batch);
 }
 
 std::optional<p::CursorValue> committed_cursor(StoreData& d) {

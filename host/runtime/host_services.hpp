@@ -31,14 +31,11 @@ class HostServices {
   virtual void dlq(protocol::DlqRecord record) = 0;
 
   // data: one Arrow IPC stream per call. batch_emit blocks while downstream is
-  // full and fails once the run is cancelled; batch_next returns nullopt at
-  // end of input, and also when the input was cancelled (another stage of
-  // the stream failed), which input_cancelled() then tells apart: the guest
-  // must not take that for the end of its input (a destination would commit
-  // a partial stream).
+  // full; batch_next returns nullopt at end of input. Both fail with code
+  // CANCELLED once the stream is cancelled (another of its stages failed):
+  // a cancelled input is not an ended one.
   virtual ConnectorResult<void> batch_emit(std::vector<uint8_t> ipc_stream) = 0;
-  virtual std::optional<std::vector<uint8_t>> batch_next() = 0;
-  virtual bool input_cancelled() const { return false; }
+  virtual ConnectorResult<std::optional<std::vector<uint8_t>>> batch_next() = 0;
   // The cursor last persisted for the stage's stream (see the WIT's
   // committed-cursor); nullopt when none was.
   virtual ConnectorResult<std::optional<protocol::CursorValue>> committed_cursor() = 0;

@@ -39,8 +39,7 @@ struct StoreData {
   std::chrono::milliseconds call_timeout{0};
   bool timed_out = false;
   std::stop_token stop;
-  // Set by a host function that found the stream cancelled; its call then
-  // traps instead of returning (see contract_imports.cpp).
+  // Set by batch-next when it trapped because the stream was cancelled.
   bool stream_cancelled = false;
 
   std::optional<abi::GuestMemory> guest_memory(wasmtime_context_t* context) const {

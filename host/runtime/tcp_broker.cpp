@@ -47,10 +47,6 @@ bool wait_for(int fd, short events, const std::stop_token& stop) {
   }
 }
 
-p::ConnectorError cancelled_error() {
-  return make_error(p::ErrorCategory::kInternal, "CANCELLED", "the run was cancelled");
-}
-
 std::string openssl_errors() {
   std::string out;
   while (unsigned long e = ERR_get_error()) {

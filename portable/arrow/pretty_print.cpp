@@ -114,4 +114,11 @@ void append_json_lines(const RecordBatch& batch, std::string& out) {
   }
 }
 
+std::string row_json(const RecordBatch& batch, int64_t row) {
+  std::string out;
+  append_json_lines(batch.slice(row, 1), out);
+  if (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
 }  // namespace rapidbyte::arrow

@@ -40,4 +40,8 @@ std::string format_table(const RecordBatch& batch, const TableOptions& options =
 // '\n'.
 void append_json_lines(const RecordBatch& batch, std::string& out);
 
+// Row `row` as one JSON object, keys in schema order, without a newline
+// (what dead letters record). REQUIRES: 0 <= row < batch.num_rows().
+std::string row_json(const RecordBatch& batch, int64_t row);
+
 }  // namespace rapidbyte::arrow

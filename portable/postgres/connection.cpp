@@ -570,12 +570,12 @@ Result<uint64_t> Connection::copy_out_chunks(std::string_view sql,
         if (!pending) {
           // The CopyData messages already received go out together: their
           // views into the read buffer stay valid while nothing is read.
-          std::vector<std::span<const uint8_t>> chunks{msg.body};
+          copy_chunks_.assign(1, msg.body);
           while (std::optional<BackendMessage> more =
                      stream_->buffered_message(backend::kCopyData)) {
-            chunks.push_back(more->body);
+            copy_chunks_.push_back(more->body);
           }
-          Result<void> r = on_chunks(chunks);
+          Result<void> r = on_chunks(copy_chunks_);
           if (!r) {
             pending = std::move(r).error();
             cancel_running_statement();

@@ -218,7 +218,8 @@ class Connection {
   CancelTransport cancel_transport_;
   TransactionStatus transaction_status_ = TransactionStatus::kIdle;
   std::function<void(const PgError&)> notice_handler_;
-  std::vector<ColumnValue> row_;  // reused per DataRow
+  std::vector<ColumnValue> row_;                       // reused per DataRow
+  std::vector<std::span<const uint8_t>> copy_chunks_;  // reused per run of CopyData
   bool broken_ = false;
   bool in_copy_in_ = false;
   bool in_copy_both_ = false;

@@ -35,7 +35,7 @@ class RecordingServices : public runtime::HostServices {
   runtime::ConnectorResult<std::optional<protocol::CursorValue>> committed_cursor() override {
     return committed;
   }
-  std::optional<std::vector<uint8_t>> batch_next() override {
+  runtime::ConnectorResult<std::optional<std::vector<uint8_t>>> batch_next() override {
     if (to_deliver.empty()) return std::nullopt;
     auto b = std::move(to_deliver.front());
     to_deliver.pop_front();

@@ -4,7 +4,7 @@
 
 #include "guest/connectors/dest-postgres/type_mapping.hpp"
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
-#include "portable/arrow/value_formatter.hpp"
+#include "portable/arrow/pretty_print.hpp"
 
 namespace rapidbyte::connectors::dest_postgres {
 namespace {
@@ -28,44 +28,6 @@ constexpr size_t kCopyStatementBytes = 64 * 1024 * 1024;
 
 bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
-}
-
-void append_json_string(std::string& out, std::string_view text) {
-  out.push_back('"');
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-}
-
-// Row 0 of a one-row batch as a JSON object.
-std::string row_json(const arrow::RecordBatch& batch) {
-  std::string out = "{";
-  for (int i = 0; i < batch.num_columns(); ++i) {
-    if (i) out += ",";
-    append_json_string(out, batch.schema()->field(i).name);
-    out += ":";
-    arrow::ValueFormatter(batch.schema()->field(i), batch.column(i)).append_json(0, out);
-  }
-  return out + "}";
 }
 
 bool same_type(const arrow::Field& a, const arrow::Field& b) {
@@ -516,7 +478,7 @@ void TableWriter::reject(const arrow::RecordBatch& row, const postgres::PgError&
   if (options_.policies.on_data_error != protocol::DataErrorPolicy::kDlq) return;
   protocol::DlqRecord record;
   record.stream_name = options_.stream_name;
-  record.record_json = row_json(row);
+  record.record_json = arrow::row_json(row, 0);
   record.error = pg::to_connector_error(error, "row rejected by " + options_.target.quoted());
   record.error.scope = protocol::ErrorScope::kPerRecord;
   ctx_.dlq(record);

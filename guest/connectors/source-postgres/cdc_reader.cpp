@@ -227,7 +227,6 @@ class ChangeStream {
     }
     if (skip_) return {};
     last_end_ = std::max(last_end_, commit.end_lsn);
-    last_commit_time_ = commit.commit_time_us;
     if (end_marker_ && commit.end_lsn > *end_marker_) done_ = true;
     if (max_records_ &&
         emitter_.summary().records + static_cast<uint64_t>(rows()) >= *max_records_) {
@@ -382,7 +381,6 @@ class ChangeStream {
   bool server_waiting_ = false;  // idle keepalive not yet answered by a status
   Lsn txn_lsn_ = 0;
   int64_t txn_time_ = 0;
-  int64_t last_commit_time_ = 0;
   Clock::time_point last_flush_;
   Clock::time_point last_confirm_;
 };

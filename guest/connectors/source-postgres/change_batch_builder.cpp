@@ -1,6 +1,7 @@
 #include "guest/connectors/source-postgres/change_batch_builder.hpp"
 
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
+#include "portable/arrow/value_formatter.hpp"
 #include "portable/postgres/codec/type_oids.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
@@ -30,12 +31,7 @@ std::string json_names(const std::vector<std::string>& names) {
   std::string out = "[";
   for (const auto& name : names) {
     if (out.size() > 1) out += ",";
-    out += '"';
-    for (char c : name) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
+    arrow::append_json_string(name, out);
   }
   return out + "]";
 }

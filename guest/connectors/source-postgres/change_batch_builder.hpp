@@ -71,7 +71,6 @@ class ChangeBatchBuilder {
   int64_t rows() const { return builder_.num_rows(); }
   // Estimated Arrow size of the rows appended since the last finish().
   uint64_t pending_bytes() const { return pending_bytes_; }
-  const std::string& table() const { return table_name_; }
 
   sdk::Result<arrow::RecordBatch> finish();
 

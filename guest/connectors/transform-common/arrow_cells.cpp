@@ -125,13 +125,6 @@ void append_text(const arrow::Field& field, const arrow::Array& array, int64_t r
   arrow::ValueFormatter(field, array).append_text(row, out);
 }
 
-std::string row_json(const arrow::RecordBatch& batch, int64_t row) {
-  std::string out;
-  arrow::append_json_lines(batch.slice(row, 1), out);
-  if (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
-
 uint64_t count_code_points(std::string_view text) {
   uint64_t n = 0;
   for (char c : text) n += (static_cast<uint8_t>(c) & 0xC0) != 0x80;

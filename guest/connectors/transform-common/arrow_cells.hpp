@@ -45,9 +45,6 @@ void append_key(const arrow::Field& field, const arrow::Array& array, int64_t ro
 void append_text(const arrow::Field& field, const arrow::Array& array, int64_t row,
                  std::string& out);
 
-// Row `row` as one JSON object, keys in schema order (for dead letters).
-std::string row_json(const arrow::RecordBatch& batch, int64_t row);
-
 // Code points in UTF-8 `text` (continuation bytes are not counted).
 uint64_t count_code_points(std::string_view text);
 

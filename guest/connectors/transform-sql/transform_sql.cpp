@@ -211,10 +211,7 @@ class TransformSql final : public sdk::Transform {
     protocol::DlqRecord record;
     record.stream_name = stream_;
     const arrow::RecordBatch* full = whole_batch(at);
-    arrow::append_json_lines((full ? *full : input).slice(error.row, 1), record.record_json);
-    if (!record.record_json.empty() && record.record_json.back() == '\n') {
-      record.record_json.pop_back();
-    }
+    record.record_json = arrow::row_json(full ? *full : input, error.row);
     record.error = std::move(e);
     ctx.dlq(record);
   }

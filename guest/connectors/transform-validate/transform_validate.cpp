@@ -15,6 +15,7 @@
 #include "guest/connectors/transform-common/batch_transform.hpp"
 #include "guest/connectors/transform-validate/row_validator.hpp"
 #include "guest/sdk/sdk.hpp"
+#include "portable/arrow/pretty_print.hpp"
 
 namespace rapidbyte::connectors {
 namespace {
@@ -83,7 +84,7 @@ class TransformValidate final : public sdk::Transform {
         case OnFail::kDlq: {
           protocol::DlqRecord record;
           record.stream_name = stream;
-          record.record_json = cells::row_json(batch, row);
+          record.record_json = arrow::row_json(batch, row);
           record.error = sdk::make_error(protocol::ErrorCategory::kData, what,
                                          failure_code(validator_->stats()[*rule].kind));
           ctx.dlq(record);

@@ -6,10 +6,11 @@
 //
 // A malformed call (bad pointer, invalid UTF-8, unknown discriminant) traps
 // the guest with a message naming the function; it never reaches the handler.
-// A handler that finds the stream cancelled (StoreData::stream_cancelled)
-// traps the guest too, instead of returning.
+// A handler may trap the guest too, for an outcome the WIT signature has no
+// way to return: it returns TrapOr<R>, and an error is the trap's message.
 #pragma once
 
+#include <expected>
 #include <functional>
 #include <string>
 
@@ -18,10 +19,14 @@
 
 namespace rapidbyte::runtime::abi {
 
+// A handler's result, or the message of a trap that ends the guest's call.
+template <class R>
+using TrapOr = std::expected<R, std::string>;
+
 template <class R, class... Args>
 class ImportBinding {
  public:
-  using Handler = std::function<R(StoreData&, Args...)>;
+  using Handler = std::function<TrapOr<R>(StoreData&, Args...)>;
   using Sig = FunctionSignature<R, Args...>;
 
   ImportBinding(std::string qualified_name, Handler handler)
@@ -64,25 +69,21 @@ class ImportBinding {
     }
     if (!args) return fail(args.error());
 
+    TrapOr<R> result =
+        std::apply([&](auto&&... a) { return handler_(data, std::move(a)...); }, std::move(*args));
+    if (!result) return wasmtime_trap_new(result.error().data(), result.error().size());
     if constexpr (std::is_void_v<R>) {
-      std::apply([&](auto&&... a) { handler_(data, std::move(a)...); }, std::move(*args));
       return nullptr;
     } else {
-      R result = std::apply([&](auto&&... a) { return handler_(data, std::move(a)...); },
-                            std::move(*args));
-      if (data.stream_cancelled) {
-        static constexpr std::string_view kCancelled = "the stream was cancelled";
-        return wasmtime_trap_new(kCancelled.data(), kCancelled.size());
-      }
       AbiResult<void> lowered;
       if (Sig::result_in_memory()) {
         const size_t retptr_index = Sig::import_core_params().size() - 1;
         const auto retptr = static_cast<uint32_t>(values[retptr_index].i32);
         if (retptr % Abi<R>::kAlign != 0) return fail("misaligned return pointer");
-        lowered = Abi<R>::store(*memory, retptr, result);
+        lowered = Abi<R>::store(*memory, retptr, *result);
       } else {
         FlatWriter writer(values.first(1));
-        lowered = Abi<R>::lower(*memory, writer, result);
+        lowered = Abi<R>::lower(*memory, writer, *result);
       }
       if (!lowered) return fail(lowered.error());
       return nullptr;
@@ -98,6 +99,21 @@ class ImportBinding {
 template <class R, class... Args>
 wasmtime_error_t* define_import(wasmtime_linker_t* linker, std::string_view module,
                                 std::string_view name, R (*handler)(StoreData&, Args...)) {
+  return ImportBinding<R, Args...>::define(linker, module, name,
+                                           [handler](StoreData& data, Args... args) -> TrapOr<R> {
+                                             if constexpr (std::is_void_v<R>) {
+                                               handler(data, std::move(args)...);
+                                               return {};
+                                             } else {
+                                               return handler(data, std::move(args)...);
+                                             }
+                                           });
+}
+
+// The same for a handler that may trap the guest: the WIT result is R.
+template <class R, class... Args>
+wasmtime_error_t* define_import(wasmtime_linker_t* linker, std::string_view module,
+                                std::string_view name, TrapOr<R> (*handler)(StoreData&, Args...)) {
   return ImportBinding<R, Args...>::define(linker, module, name, handler);
 }
 
