@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "portable/arrow/utf8.hpp"
 #include "portable/crypto/hex.hpp"
 #include "portable/crypto/md5.hpp"
 #include "portable/crypto/sha256.hpp"
@@ -37,19 +38,14 @@ int64_t i64(const Vector& v, int64_t i) {
   return v.i64[z(v.at(i))];
 }
 
-size_t utf8_len(unsigned char lead) {
-  return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-}
 int64_t char_count(std::string_view s) {
-  int64_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
+  return static_cast<int64_t>(arrow::count_code_points(s));
 }
 // Byte offset of character `k` (0-based) in s, clamped to s.size().
 size_t char_offset(std::string_view s, int64_t k) {
   size_t i = 0;
   while (k > 0 && i < s.size()) {
-    i += utf8_len(static_cast<unsigned char>(s[i]));
+    i += arrow::code_point_length(static_cast<unsigned char>(s[i]));
     --k;
   }
   return std::min(i, s.size());
@@ -385,9 +381,13 @@ Result<FunctionResolution> string_function(std::string_view name,
                   }));
     }
     if (name == "regexp_like") {
+      // A Matcher keeps its lazily built automaton from row to row; a
+      // Regex's own search() starts a new one each call. A plan runs on one
+      // thread, as a Matcher requires.
+      auto matcher = std::make_shared<regex::Matcher>(*shared);
       return make(std::vector<SqlType>(n, text), boolean,
-                  text_map([shared](auto a, Vector& o, int64_t i, std::string&) {
-                    o.i64[z(i)] = shared->search(str(a[0], i));
+                  text_map([matcher](auto a, Vector& o, int64_t i, std::string&) {
+                    o.i64[z(i)] = matcher->search(str(a[0], i));
                     return true;
                   }));
     }

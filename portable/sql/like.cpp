@@ -2,15 +2,13 @@
 
 #include <vector>
 
+#include "portable/arrow/utf8.hpp"
+
 namespace rapidbyte::sql {
 namespace {
 
 char lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-size_t utf8_length(unsigned char lead) {
-  return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
 }
 
 }  // namespace
@@ -79,7 +77,7 @@ bool LikePattern::matches(std::string_view text) const {
         continue;
       }
       if (tok.kind == Token::kOne && t < text.size()) {
-        t += utf8_length(static_cast<unsigned char>(text[t]));
+        t += arrow::code_point_length(static_cast<unsigned char>(text[t]));
         ++k;
         continue;
       }
@@ -92,7 +90,7 @@ bool LikePattern::matches(std::string_view text) const {
       return true;
     }
     if (star_k == SIZE_MAX || star_t >= text.size()) return false;
-    star_t += utf8_length(static_cast<unsigned char>(text[star_t]));
+    star_t += arrow::code_point_length(static_cast<unsigned char>(text[star_t]));
     t = star_t;
     k = star_k + 1;
   }

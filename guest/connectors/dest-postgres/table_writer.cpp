@@ -426,6 +426,21 @@ sdk::Result<void> TableWriter::abandon_transaction(const postgres::PgError& erro
   return std::unexpected(std::move(failure));
 }
 
+postgres::Result<void> TableWriter::append_param(const arrow::RecordBatch& batch, size_t column,
+                                                 int64_t row,
+                                                 std::vector<postgres::Param>& params) const {
+  const arrow::Array& array = batch.column(static_cast<int>(column));
+  const uint32_t oid = plan_->load_types[column].type_oid;
+  if (array.is_null(row)) {
+    params.push_back(postgres::Param::null(oid));
+    return {};
+  }
+  std::vector<uint8_t> bytes;
+  RB_PG_RETURN_IF_ERROR(plan_->codecs[column]->encode(array, row, bytes));
+  params.push_back(postgres::Param::binary(std::move(bytes), oid));
+  return {};
+}
+
 postgres::Result<void> TableWriter::load_insert(const arrow::RecordBatch& batch) {
   const size_t columns = static_cast<size_t>(batch.num_columns());
   const size_t rows_per_statement = std::max<size_t>(
@@ -441,15 +456,7 @@ postgres::Result<void> TableWriter::load_insert(const arrow::RecordBatch& batch)
       for (size_t c = 0; c < columns; ++c) {
         if (c) sql += ", ";
         sql += "$" + std::to_string(params.size() + 1);
-        const arrow::Array& array = batch.column(static_cast<int>(c));
-        const uint32_t oid = plan_->load_types[c].type_oid;
-        if (array.is_null(row)) {
-          params.push_back(postgres::Param::null(oid));
-          continue;
-        }
-        std::vector<uint8_t> bytes;
-        RB_PG_RETURN_IF_ERROR(plan_->codecs[c]->encode(array, row, bytes));
-        params.push_back(postgres::Param::binary(std::move(bytes), oid));
+        RB_PG_RETURN_IF_ERROR(append_param(batch, c, row, params));
       }
       sql += ")";
     }
@@ -553,16 +560,8 @@ sdk::Result<void> TableWriter::write_partial_update(const arrow::RecordBatch& ba
     const std::string& name = plan_->names[c];
     const bool key = contains(options_.primary_key, name);
     if (!key && contains(unchanged, name)) continue;
-    const arrow::Array& array = batch.column(static_cast<int>(c));
-    const uint32_t oid = plan_->load_types[c].type_oid;
-    if (array.is_null(row)) {
-      params.push_back(postgres::Param::null(oid));
-    } else {
-      std::vector<uint8_t> bytes;
-      if (auto encoded = plan_->codecs[c]->encode(array, row, bytes); !encoded) {
-        return pg::fail_with(encoded.error(), "cannot encode column '" + name + "'");
-      }
-      params.push_back(postgres::Param::binary(std::move(bytes), oid));
+    if (auto appended = append_param(batch, c, row, params); !appended) {
+      return pg::fail_with(appended.error(), "cannot encode column '" + name + "'");
     }
     std::string& list = key ? where : sets;
     if (!list.empty()) list += key ? " AND " : ", ";

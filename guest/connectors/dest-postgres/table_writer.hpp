@@ -119,6 +119,9 @@ class TableWriter {
   // connector's error.
   sdk::Result<void> abandon_transaction(const postgres::PgError& error);
   postgres::Result<void> load_insert(const arrow::RecordBatch& batch);
+  // Appends the bind parameter of batch[column][row] (typed; NULL or binary).
+  postgres::Result<void> append_param(const arrow::RecordBatch& batch, size_t column, int64_t row,
+                                      std::vector<postgres::Param>& params) const;
   sdk::Result<void> load_row_by_row(const arrow::RecordBatch& batch);
   void reject(const arrow::RecordBatch& batch, const postgres::PgError& error);
 

@@ -1,7 +1,8 @@
 #include "guest/connectors/source-postgres/cdc_options.hpp"
 
-#include <cstdio>
+#include <span>
 
+#include "portable/crypto/hex.hpp"
 #include "portable/crypto/sha256.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
@@ -77,8 +78,7 @@ std::string CdcOptions::slot_for(const pg::TableName& table) const {
   // Folding may merge names ("A" and "a"), and long names are cut: a hash of
   // the exact schema and table keeps slots apart.
   const auto digest = crypto::sha256(table.schema + "." + table.table);
-  char hash[9];
-  std::snprintf(hash, sizeof hash, "%02x%02x%02x%02x", digest[0], digest[1], digest[2], digest[3]);
+  const std::string hash = crypto::to_hex(std::span(digest).first(4));
   const size_t keep = kMaxSlotName - 9;
   if (name.size() > keep) name.resize(keep);
   return name + "_" + hash;

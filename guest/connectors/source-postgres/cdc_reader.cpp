@@ -33,15 +33,6 @@ constexpr auto kConfirmInterval = std::chrono::seconds(1);
 // within it (while it waits for the destination, too).
 constexpr const char* kSenderTimeout = "-c wal_sender_timeout=60s";
 
-sdk::Result<std::optional<std::string>> single_value(postgres::Connection& connection,
-                                                     const std::string& sql,
-                                                     std::string_view context) {
-  auto result = run_sql(connection, sql, context);
-  if (!result) return std::unexpected(result.error());
-  if (result->empty() || result->front().rows.empty()) return std::optional<std::string>();
-  return result->front().rows[0][0];
-}
-
 sdk::Result<postgres::Connection> connect_replication(sdk::Context& ctx,
                                                       const pg::ConnectionSettings& settings) {
   return pg::connect(ctx, settings, {{"replication", "database"}, {"options", kSenderTimeout}});

@@ -226,10 +226,9 @@ class SourcePostgres final : public sdk::Source {
   // that do not use cdc need neither.
   template <class Add>
   sdk::Result<void> check_cdc(postgres::Connection& connection, Add& add) {
-    auto level = run_sql(connection, "SHOW wal_level", "cannot read wal_level");
+    auto level = single_value(connection, "SHOW wal_level", "cannot read wal_level");
     if (!level) return std::unexpected(level.error());
-    const std::string wal_level =
-        level->front().rows.empty() ? std::string("?") : level->front().rows[0][0].value_or("?");
+    const std::string wal_level = level->value_or("?");
     add("cdc wal_level",
         wal_level == "logical" ? protocol::CheckStatus::kPassed : protocol::CheckStatus::kWarning,
         wal_level == "logical" ? "wal_level is logical"

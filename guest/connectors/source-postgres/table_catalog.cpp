@@ -60,6 +60,15 @@ sdk::Result<std::vector<postgres::TextResult>> run_sql(postgres::Connection& con
   return std::move(*result);
 }
 
+sdk::Result<std::optional<std::string>> single_value(postgres::Connection& connection,
+                                                     std::string_view sql,
+                                                     std::string_view context) {
+  auto result = run_sql(connection, sql, context);
+  if (!result) return std::unexpected(result.error());
+  if (result->empty() || result->front().rows.empty()) return std::optional<std::string>();
+  return result->front().rows[0][0];
+}
+
 sdk::Result<TableCatalog> load_table_catalog(postgres::Connection& connection,
                                              const std::vector<std::string>& schemas,
                                              const std::optional<pg::TableName>& only) {

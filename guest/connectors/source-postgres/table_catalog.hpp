@@ -64,4 +64,9 @@ sdk::Result<std::vector<postgres::TextResult>> run_sql(postgres::Connection& con
                                                        std::string_view sql,
                                                        std::string_view context);
 
+// The first column of the first row of `sql` (NULL and no row: nullopt).
+sdk::Result<std::optional<std::string>> single_value(postgres::Connection& connection,
+                                                     std::string_view sql,
+                                                     std::string_view context);
+
 }  // namespace rapidbyte::connectors::source_postgres

@@ -125,10 +125,4 @@ void append_text(const arrow::Field& field, const arrow::Array& array, int64_t r
   arrow::ValueFormatter(field, array).append_text(row, out);
 }
 
-uint64_t count_code_points(std::string_view text) {
-  uint64_t n = 0;
-  for (char c : text) n += (static_cast<uint8_t>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 }  // namespace rapidbyte::connectors::cells

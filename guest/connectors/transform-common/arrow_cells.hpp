@@ -45,7 +45,4 @@ void append_key(const arrow::Field& field, const arrow::Array& array, int64_t ro
 void append_text(const arrow::Field& field, const arrow::Array& array, int64_t row,
                  std::string& out);
 
-// Code points in UTF-8 `text` (continuation bytes are not counted).
-uint64_t count_code_points(std::string_view text);
-
 }  // namespace rapidbyte::connectors::cells

@@ -3,6 +3,7 @@
 #include "guest/connectors/transform-common/arrow_cells.hpp"
 #include "portable/arrow/array_builder.hpp"
 #include "portable/arrow/binary_builder.hpp"
+#include "portable/arrow/utf8.hpp"
 #include "portable/crypto/hex.hpp"
 
 namespace rapidbyte::connectors::mask {
@@ -19,7 +20,7 @@ std::span<const uint8_t> as_bytes(const std::string& s) {
 // replaced by `fill`; wholly replaced when it has no more than first + last.
 void append_partial(std::string_view text, uint64_t first, uint64_t last, std::string_view fill,
                     std::string& out) {
-  const uint64_t n = cells::count_code_points(text);
+  const uint64_t n = arrow::count_code_points(text);
   const bool whole = n <= first + last;
   uint64_t index = 0;
   for (size_t i = 0; i < text.size();) {

@@ -1,6 +1,7 @@
 #include "guest/connectors/transform-mask/mask_config.hpp"
 
 #include "guest/connectors/transform-common/arrow_cells.hpp"
+#include "portable/arrow/utf8.hpp"
 
 namespace rapidbyte::connectors::mask {
 
@@ -68,7 +69,7 @@ sdk::Result<ColumnMask> parse_column(std::string column, const rapidjson::Value&
     if (spec.HasMember("mask_char")) {
       const auto& c = spec["mask_char"];
       if (!c.IsString() ||
-          cells::count_code_points(std::string_view(c.GetString(), c.GetStringLength())) != 1) {
+          arrow::count_code_points(std::string_view(c.GetString(), c.GetStringLength())) != 1) {
         return column_error(mask.column, "mask_char must be exactly one character");
       }
       mask.mask_char.assign(c.GetString(), c.GetStringLength());

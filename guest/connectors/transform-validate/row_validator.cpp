@@ -5,6 +5,7 @@
 
 #include "guest/connectors/transform-common/arrow_cells.hpp"
 #include "guest/connectors/transform-validate/temporal_bound.hpp"
+#include "portable/arrow/utf8.hpp"
 
 namespace rapidbyte::connectors::validate {
 
@@ -190,7 +191,7 @@ sdk::Result<std::vector<std::optional<size_t>>> RowValidator::check(
         case RuleKind::kMaxLength: {
           if (null) break;
           const std::string_view v = cells::bytes(array, row);
-          ok = (b.text ? cells::count_code_points(v) : v.size()) <= rule.max_length;
+          ok = (b.text ? arrow::count_code_points(v) : v.size()) <= rule.max_length;
           break;
         }
         case RuleKind::kRange:
