@@ -54,7 +54,7 @@ std::vector<ChangeSegment> split_changes(const arrow::RecordBatch& batch) {
     ++out.back().length;
   };
   for (int64_t row = 0; row < batch.num_rows(); ++row) {
-    if (ops && !ops->array().is_null(row) && ops->value(row) == "truncate") {
+    if (ops && !ops->array().is_null(row) && ops->value(row) == protocol::change::kTruncate) {
       out.push_back({ChangeSegment::Kind::kTruncate, row, 1, {}});
     } else if (unchanged && !unchanged->array().is_null(row)) {
       out.push_back(
@@ -72,6 +72,7 @@ std::string change_merge_sql(const std::string& target, const std::string& stagi
                              const std::string& sequence_column, DeleteMode mode) {
   const std::string key_list = pg::quote_identifier_list(keys);
   const std::string op = pg::quote_identifier(kOpColumn);
+  const std::string deleted = pg::quote_literal(protocol::change::kDelete);
   std::string updates;
   for (const auto& name : columns) {
     if (std::find(keys.begin(), keys.end(), name) != keys.end()) continue;
@@ -80,7 +81,7 @@ std::string change_merge_sql(const std::string& target, const std::string& stagi
   }
   std::string deletes;
   if (mode == DeleteMode::kHard) {
-    deletes = "DELETE FROM " + target + " AS t USING s WHERE s." + op + " = 'delete' AND " +
+    deletes = "DELETE FROM " + target + " AS t USING s WHERE s." + op + " = " + deleted + " AND " +
               key_match(keys, "t", "s");
   } else {
     std::string marks;
@@ -89,21 +90,22 @@ std::string change_merge_sql(const std::string& target, const std::string& stagi
       if (!marks.empty()) marks += ", ";
       marks += pg::quote_identifier(meta) + " = s." + pg::quote_identifier(meta);
     }
-    deletes = "UPDATE " + target + " AS t SET " + marks + " FROM s WHERE s." + op +
-              " = 'delete' AND " + key_match(keys, "t", "s");
+    deletes = "UPDATE " + target + " AS t SET " + marks + " FROM s WHERE s." + op + " = " +
+              deleted + " AND " + key_match(keys, "t", "s");
   }
   // Both statements see the same snapshot and touch disjoint keys: a key's
   // last change is either a delete or not.
   return "WITH s AS (SELECT DISTINCT ON (" + key_list + ") * FROM " + staging + " ORDER BY " +
          key_list + ", " + pg::quote_identifier(sequence_column) + " DESC), d AS (" + deletes +
          ") INSERT INTO " + target + " (" + pg::quote_identifier_list(columns) + ") SELECT " +
-         select_list + " FROM s WHERE s." + op + " <> 'delete' ON CONFLICT (" + key_list + ") DO " +
-         (updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
+         select_list + " FROM s WHERE s." + op + " <> " + deleted + " ON CONFLICT (" + key_list +
+         ") DO " + (updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
 }
 
 std::string truncate_sql(const std::string& target, DeleteMode mode) {
   if (mode == DeleteMode::kHard) return "DELETE FROM " + target;
-  return "UPDATE " + target + " SET " + pg::quote_identifier(kOpColumn) + " = 'delete'";
+  return "UPDATE " + target + " SET " + pg::quote_identifier(kOpColumn) + " = " +
+         pg::quote_literal(protocol::change::kDelete);
 }
 
 }  // namespace rapidbyte::connectors::dest_postgres

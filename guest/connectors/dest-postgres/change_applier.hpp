@@ -21,13 +21,14 @@
 #include <vector>
 
 #include "portable/arrow/record_batch.hpp"
+#include "portable/protocol/change_columns.hpp"
 
 namespace rapidbyte::connectors::dest_postgres {
 
-inline constexpr const char* kOpColumn = "_rb_op";
-inline constexpr const char* kLsnColumn = "_rb_lsn";
-inline constexpr const char* kCommitTsColumn = "_rb_commit_ts";
-inline constexpr const char* kUnchangedColumn = "_rb_unchanged";
+using protocol::change::kCommitTsColumn;
+using protocol::change::kLsnColumn;
+using protocol::change::kOpColumn;
+using protocol::change::kUnchangedColumn;
 
 enum class DeleteMode : uint8_t { kHard, kSoft };
 

@@ -15,6 +15,7 @@
 #include "portable/postgres/replication/pgoutput_decoder.hpp"
 #include "portable/postgres/replication/replication_commands.hpp"
 #include "portable/postgres/replication/replication_stream.hpp"
+#include "portable/protocol/change_columns.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
 namespace {
@@ -293,7 +294,8 @@ class ChangeStream {
       if (!unresolved.empty()) {
         protocol::DlqRecord record;
         record.stream_name = stream_.stream_name;
-        record.record_json = "{\"_rb_lsn\":" + std::to_string(txn_lsn_) + "}";
+        record.record_json = std::string("{\"") + protocol::change::kLsnColumn +
+                             "\":" + std::to_string(txn_lsn_) + "}";
         record.error = sdk::make_error(
             protocol::ErrorCategory::kData,
             "update of " + table_.name.quoted() + " at LSN " + postgres::format_lsn(txn_lsn_) +

@@ -3,20 +3,24 @@
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
 #include "portable/arrow/value_formatter.hpp"
 #include "portable/postgres/codec/type_oids.hpp"
+#include "portable/protocol/change_columns.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
 namespace {
 
 namespace pgo = postgres::pgoutput;
 
-constexpr const char* kOpNames[] = {"insert", "update", "delete", "truncate"};
+namespace change = protocol::change;
+
+constexpr const char* kOpNames[] = {change::kInsert, change::kUpdate, change::kDelete,
+                                    change::kTruncate};
 constexpr int kChangeColumns = 4;
 
 std::vector<postgres::ColumnSpec> change_specs() {
-  return {{"_rb_op", {postgres::oid::kText, -1}},
-          {"_rb_lsn", {postgres::oid::kInt8, -1}},
-          {"_rb_commit_ts", {postgres::oid::kTimestamptz, -1}},
-          {"_rb_unchanged", {postgres::oid::kText, -1}}};
+  return {{change::kOpColumn, {postgres::oid::kText, -1}},
+          {change::kLsnColumn, {postgres::oid::kInt8, -1}},
+          {change::kCommitTsColumn, {postgres::oid::kTimestamptz, -1}},
+          {change::kUnchangedColumn, {postgres::oid::kText, -1}}};
 }
 
 std::span<const uint8_t> bytes_of(std::string_view text) {
