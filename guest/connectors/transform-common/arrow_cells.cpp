@@ -45,15 +45,26 @@ bool is_numeric(const arrow::DataType& type) {
   return arrow::is_numeric(type.id());
 }
 
-std::string_view bytes(const arrow::Array& array, int64_t row) {
+namespace {
+
+std::variant<arrow::BinaryArray, arrow::LargeBinaryArray, arrow::FixedSizeBinaryArray> bytes_view(
+    const arrow::Array& array) {
   switch (array.type().layout()) {
     case arrow::Layout::kVarBinary:
-      return arrow::BinaryArray(array).value(row);
+      return arrow::BinaryArray(array);
     case arrow::Layout::kLargeVarBinary:
-      return arrow::LargeBinaryArray(array).value(row);
+      return arrow::LargeBinaryArray(array);
     default:
-      return arrow::FixedSizeBinaryArray(array).value_view(row);
+      return arrow::FixedSizeBinaryArray(array);
   }
+}
+
+}  // namespace
+
+BytesColumn::BytesColumn(const arrow::Array& array) : view_(bytes_view(array)) {}
+
+std::string_view bytes(const arrow::Array& array, int64_t row) {
+  return BytesColumn(array).value(row);
 }
 
 __int128 integer(const arrow::Array& array, int64_t row) {

@@ -9,9 +9,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <variant>
 
 #include "portable/arrow/array.hpp"
+#include "portable/arrow/binary_array.hpp"
 #include "portable/arrow/field.hpp"
+#include "portable/arrow/fixed_size_binary_array.hpp"
 #include "portable/arrow/record_batch.hpp"
 
 namespace rapidbyte::connectors::cells {
@@ -27,6 +31,29 @@ bool is_numeric(const arrow::DataType& type);
 
 // The bytes of a text or binary cell. REQUIRES: is_text or is_binary, row valid.
 std::string_view bytes(const arrow::Array& array, int64_t row);
+
+// The same for every row of one column: the typed view is made once, so a
+// loop over rows builds none per value.
+class BytesColumn {
+ public:
+  // REQUIRES: is_text or is_binary of array.type().
+  explicit BytesColumn(const arrow::Array& array);
+  // REQUIRES: row valid.
+  std::string_view value(int64_t row) const {
+    return std::visit(
+        [row](const auto& view) -> std::string_view {
+          if constexpr (std::is_same_v<std::decay_t<decltype(view)>, arrow::FixedSizeBinaryArray>) {
+            return view.value_view(row);
+          } else {
+            return view.value(row);
+          }
+        },
+        view_);
+  }
+
+ private:
+  std::variant<arrow::BinaryArray, arrow::LargeBinaryArray, arrow::FixedSizeBinaryArray> view_;
+};
 
 // An integer cell exactly, or the integer encoding of a date32 (days) or
 // timestamp (ticks) cell. REQUIRES: is_integer or date32 or timestamp.

@@ -96,6 +96,9 @@ sdk::Result<arrow::Array> ColumnMasker::mask_column(const ColumnMask& mask,
   arrow::StringBuilder builder;
   builder.reserve(rows);
   std::string value;
+  std::string text;                       // a non-text cell's text, for hashing
+  std::optional<cells::BytesColumn> raw;  // text and binary cells, as they are
+  if (cells::is_text(array.type()) || cells::is_binary(array.type())) raw.emplace(array);
   for (int64_t row = 0; row < rows; ++row) {
     if (array.is_null(row)) {
       builder.append_null();
@@ -104,10 +107,10 @@ sdk::Result<arrow::Array> ColumnMasker::mask_column(const ColumnMask& mask,
     value.clear();
     switch (mask.method) {
       case MaskMethod::kHash: {
-        if (cells::is_text(array.type()) || cells::is_binary(array.type())) {
-          hmac_.update(cells::bytes(array, row));
+        if (raw) {
+          hmac_.update(raw->value(row));
         } else {
-          std::string text;
+          text.clear();
           cells::append_text(field, array, row, text);
           hmac_.update(text);
         }
@@ -119,8 +122,7 @@ sdk::Result<arrow::Array> ColumnMasker::mask_column(const ColumnMask& mask,
         value = mask.value;
         break;
       case MaskMethod::kPartial:
-        append_partial(cells::bytes(array, row), mask.keep_first, mask.keep_last, mask.mask_char,
-                       value);
+        append_partial(raw->value(row), mask.keep_first, mask.keep_last, mask.mask_char, value);
         break;
       case MaskMethod::kNull:
         break;

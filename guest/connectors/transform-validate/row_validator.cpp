@@ -11,6 +11,11 @@ namespace rapidbyte::connectors::validate {
 
 namespace {
 
+struct TextHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+
 constexpr const char* kCode = "VALIDATE_CONFIG";
 constexpr __int128 kInt128Max = static_cast<__int128>(~static_cast<unsigned __int128>(0) >> 1);
 
@@ -89,7 +94,8 @@ struct RowValidator::Bound {
   bool text = false;                      // text column (else binary, for max_length)
   bool integer = false;                   // integer column (allowed)
   RangeBounds range;                      // kRange
-  std::unordered_set<std::string> allowed_text;
+  // Looked up by string_view, without a string per row.
+  std::unordered_set<std::string, TextHash, std::equal_to<>> allowed_text;
   std::unordered_set<int64_t> allowed_int;
 };
 
@@ -176,6 +182,8 @@ sdk::Result<std::vector<std::optional<size_t>>> RowValidator::check(
       continue;
     }
     const arrow::Array& array = batch.column(b.column);
+    std::optional<cells::BytesColumn> text;  // rules on text and binary columns
+    if (cells::is_text(array.type()) || cells::is_binary(array.type())) text.emplace(array);
     for (int64_t row = 0; row < rows; ++row) {
       auto& slot = failed[static_cast<size_t>(row)];
       if (slot) continue;
@@ -186,11 +194,11 @@ sdk::Result<std::vector<std::optional<size_t>>> RowValidator::check(
           ok = !null;
           break;
         case RuleKind::kRegex:
-          ok = null || b.matcher->search(cells::bytes(array, row));
+          ok = null || b.matcher->search(text->value(row));
           break;
         case RuleKind::kMaxLength: {
           if (null) break;
-          const std::string_view v = cells::bytes(array, row);
+          const std::string_view v = text->value(row);
           ok = (b.text ? arrow::count_code_points(v) : v.size()) <= rule.max_length;
           break;
         }
@@ -208,7 +216,7 @@ sdk::Result<std::vector<std::optional<size_t>>> RowValidator::check(
         case RuleKind::kAllowed:
           if (null) break;
           if (b.text) {
-            ok = b.allowed_text.contains(std::string(cells::bytes(array, row)));
+            ok = b.allowed_text.contains(text->value(row));
           } else {
             const __int128 v = cells::integer(array, row);
             ok =
