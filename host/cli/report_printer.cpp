@@ -45,7 +45,7 @@ std::string report_text(const engine::RunReport& report) {
     // Labeled counters (such as transform-validate's failures per rule) say
     // where records went; unlabeled metrics stay in the --json report.
     for (const auto& stage : s.stages) {
-      for (const auto& m : stage.latest_metrics()) {
+      for (const auto& m : stage.metrics) {
         if (m.labels.empty() || m.value.index() != protocol::metric_kind::kCounter) continue;
         out += fmt::format("  {} {} = {}\n", stage.connector_id, engine::metric_key(m),
                            std::get<protocol::metric_kind::kCounter>(m.value));
@@ -117,7 +117,7 @@ std::string report_json(const engine::RunReport& report) {
       w.Uint64(stage.checkpoints.size());
       w.Key("metrics");
       w.StartObject();
-      for (const auto& m : stage.latest_metrics()) {
+      for (const auto& m : stage.metrics) {
         w.Key(engine::metric_key(m).c_str());
         std::visit(
             [&](auto v) {

@@ -15,22 +15,6 @@ std::optional<uint64_t> StageReport::counter(const std::string& name) const {
   return std::nullopt;
 }
 
-std::vector<protocol::MetricSample> StageReport::latest_metrics() const {
-  std::vector<protocol::MetricSample> out;
-  std::vector<std::string> keys;
-  for (const auto& m : metrics) {
-    std::string key = metric_key(m);
-    auto it = std::ranges::find(keys, key);
-    if (it == keys.end()) {
-      keys.push_back(std::move(key));
-      out.push_back(m);
-    } else {
-      out[static_cast<size_t>(it - keys.begin())] = m;
-    }
-  }
-  return out;
-}
-
 std::string metric_key(const protocol::MetricSample& sample) {
   std::string key = sample.name;
   if (sample.labels.empty()) return key;

@@ -16,6 +16,8 @@ struct StageReport {
   std::string connector_id;
   protocol::ConnectorRole role = protocol::ConnectorRole::kSource;
   std::optional<protocol::RunSummary> summary;
+  // The latest sample of each metric (name and labels), in the order each
+  // was first reported.
   std::vector<protocol::MetricSample> metrics;
   std::vector<protocol::CheckpointInfo> checkpoints;
   uint64_t batches_emitted = 0;
@@ -27,11 +29,6 @@ struct StageReport {
 
   // The value of counter metric `name`, if the connector reported one.
   std::optional<uint64_t> counter(const std::string& name) const;
-
-  // The latest sample of each metric (name and labels), in the order each
-  // was first reported: connectors report cumulative values, so a later
-  // sample replaces an earlier one.
-  std::vector<protocol::MetricSample> latest_metrics() const;
 };
 
 // How a metric is named in reports: its name, plus its labels in the order

@@ -47,15 +47,13 @@ void StageServices::metric(p::MetricSample sample) {
         static_cast<int64_t>(std::get<p::metric_kind::kGauge>(sample.value)),
         std::memory_order_relaxed);
   }
-  // A gauge is a current value: the newest replaces the last one, so a
+  // Connectors report current values (gauges) and cumulative ones
+  // (counters): the newest sample of a metric replaces the last, so a
   // long-running stream does not accumulate samples.
-  if (sample.value.index() == p::metric_kind::kGauge) {
-    for (auto& m : report_->metrics) {
-      if (m.name == sample.name && m.labels == sample.labels &&
-          m.value.index() == p::metric_kind::kGauge) {
-        m = std::move(sample);
-        return;
-      }
+  for (auto& m : report_->metrics) {
+    if (m.name == sample.name && m.labels == sample.labels) {
+      m = std::move(sample);
+      return;
     }
   }
   report_->metrics.push_back(std::move(sample));
