@@ -392,13 +392,9 @@ void TableWriter::abort_copy() {
 }
 
 postgres::Result<void> TableWriter::load_copy(const arrow::RecordBatch& batch) {
-  RB_PG_RETURN_IF_ERROR(begin_copy());
-  postgres::Result<void> loaded = send_copy_rows(batch);
-  if (!loaded) {
-    abort_copy();
-    return loaded;
-  }
-  return end_copy();
+  RB_PG_RETURN_IF_ERROR(stream_copy(batch));
+  if (copy_open_) return end_copy();  // (stream_copy may have ended it at its bound)
+  return {};
 }
 
 postgres::Result<void> TableWriter::stream_copy(const arrow::RecordBatch& batch) {
