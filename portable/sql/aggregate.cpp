@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "portable/arrow/value_formatter.hpp"
 #include "portable/sql/operators.hpp"
 #include "portable/sql/value_text.hpp"
 
@@ -44,8 +45,17 @@ void append_key(const Vector& v, int64_t i, std::string& key) {
         key.append(p);
       }
       break;
+    case TypeId::kOpaque: {
+      // Values the engine does not compute on (uuid, binary, ...) are told
+      // apart by their text, which is distinct for distinct values.
+      std::string text;
+      arrow::ValueFormatter(arrow::field("", v.opaque.type()), v.opaque).append_text(s, text);
+      const uint32_t n = static_cast<uint32_t>(text.size());
+      raw(&n, sizeof n);
+      key.append(text);
+      break;
+    }
     case TypeId::kNull:
-    case TypeId::kOpaque:
       break;
     default:
       raw(&v.i64[s], sizeof(int64_t));

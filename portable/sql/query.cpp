@@ -188,13 +188,7 @@ Result<arrow::RecordBatch> Query::execute(const arrow::RecordBatch& batch) {
     std::string key;
     for (int64_t i : order) {
       key.clear();
-      for (const Vector& c : cols) {
-        if (c.type.id == TypeId::kOpaque) {
-          // Opaque values compare by their text-free bytes through take().
-          key += c.opaque.is_null(i) ? '\0' : '\1';
-        }
-        append_key(c, i, key);
-      }
+      for (const Vector& c : cols) append_key(c, i, key);
       if (seen.insert(key).second) kept.push_back(i);
     }
     order = std::move(kept);

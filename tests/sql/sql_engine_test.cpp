@@ -5,6 +5,8 @@
 
 #include "portable/arrow/binary_array.hpp"
 #include "portable/arrow/binary_builder.hpp"
+#include "portable/arrow/extension_type.hpp"
+#include "portable/arrow/fixed_size_binary_builder.hpp"
 #include "portable/arrow/primitive_array.hpp"
 #include "portable/arrow/primitive_builder.hpp"
 #include "portable/sql/like.hpp"
@@ -137,6 +139,22 @@ TEST(SqlRuntime, FilterProjectionAndPassthrough) {
   const arrow::StringArray u(r->column(1));
   EXPECT_EQ(u.value(0), "BETA");
   EXPECT_EQ(u.value(1), "ALPHA");
+}
+
+// Columns the engine passes through without computing on them (uuid here)
+// still tell their values apart in DISTINCT.
+TEST(SqlRuntime, DistinctKeepsDifferentOpaqueValues) {
+  arrow::FixedSizeBinaryBuilder ids(arrow::fixed_size_binary(16));
+  const std::string one(16, '\x01'), two(16, '\x02');
+  for (const std::string* v : {&one, &two, &one}) ids.append(std::string_view(*v));
+  ids.append_null();
+  auto schema = arrow::make_schema({arrow::uuid_field("id")});
+  const arrow::RecordBatch batch(schema, {*ids.finish()}, 4);
+  auto q = Query::prepare("SELECT DISTINCT id FROM input");
+  ASSERT_TRUE(q) << q.error().message;
+  auto r = q->execute(batch);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->num_rows(), 3);  // one, two, NULL
 }
 
 TEST(SqlLike, Patterns) {
