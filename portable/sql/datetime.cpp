@@ -4,16 +4,6 @@
 
 namespace rapidbyte::sql {
 
-int days_in_month(int64_t y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
-}
-
-bool valid_civil(int64_t y, int m, int d) {
-  return m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
-}
-
 std::optional<int64_t> add_interval(int64_t micros, const arrow::MonthDayNano& iv, int sign) {
   if (micros == kTimestampInfinity || micros == kTimestampMinusInfinity) return micros;
   int64_t result = micros;

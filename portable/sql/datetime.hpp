@@ -23,8 +23,8 @@ inline constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
 using arrow::civil_from_days;
 using arrow::CivilDate;
 using arrow::days_from_civil;
-bool valid_civil(int64_t y, int m, int d);
-int days_in_month(int64_t y, int m);
+using arrow::days_in_month;
+using arrow::valid_civil;
 
 // floor(a / b), floor(a mod b) for b > 0.
 inline int64_t floor_div(int64_t a, int64_t b) {

@@ -27,20 +27,15 @@ bool expect(std::string_view text, size_t& pos, char c) {
   return true;
 }
 
-bool leap(int64_t y) {
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 std::optional<int64_t> date_at(std::string_view text, size_t& pos) {
   auto y = number(text, pos, 4);
   if (!y || !expect(text, pos, '-')) return std::nullopt;
   auto m = number(text, pos, 2);
   if (!m || !expect(text, pos, '-')) return std::nullopt;
   auto d = number(text, pos, 2);
-  if (!d || *m < 1 || *m > 12 || *d < 1) return std::nullopt;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const int64_t month_days = kDays[*m - 1] + (*m == 2 && leap(*y));
-  if (*d > month_days) return std::nullopt;
+  if (!d || !arrow::valid_civil(*y, static_cast<int>(*m), static_cast<int>(*d))) {
+    return std::nullopt;
+  }
   return arrow::days_from_civil(*y, static_cast<int>(*m), static_cast<int>(*d));
 }
 
