@@ -166,32 +166,33 @@ Kernel not_kernel() {
   };
 }
 
+// A never-null boolean of `a`'s shape (constant or not): test(a, i) per row.
+template <class Test>
+Vector boolean_of(const Vector& a, const SqlType& result, int64_t rows, Test&& test) {
+  Vector out = make_vector(result, a.constant ? 1 : rows);
+  out.size = rows;
+  out.constant = a.constant;
+  for (int64_t i = 0; i < (a.constant ? 1 : rows); ++i) {
+    out.i64[static_cast<size_t>(i)] = test(a, i);
+  }
+  return out;
+}
+
 Kernel is_null_kernel(bool negated) {
   return [negated](std::span<const Vector> args, const SqlType& result,
                    int64_t rows) -> Result<Vector> {
-    const Vector& a = args[0];
-    Vector out = make_vector(result, a.constant ? 1 : rows);
-    out.size = rows;
-    out.constant = a.constant;
-    for (int64_t i = 0; i < (a.constant ? 1 : rows); ++i) {
-      out.i64[static_cast<size_t>(i)] = a.is_null(i) != negated;
-    }
-    return out;
+    return boolean_of(args[0], result, rows,
+                      [negated](const Vector& a, int64_t i) { return a.is_null(i) != negated; });
   };
 }
 
 Kernel is_bool_kernel(bool value, bool negated) {
   return [value, negated](std::span<const Vector> args, const SqlType& result,
                           int64_t rows) -> Result<Vector> {
-    const Vector& a = args[0];
-    Vector out = make_vector(result, a.constant ? 1 : rows);
-    out.size = rows;
-    out.constant = a.constant;
-    for (int64_t i = 0; i < (a.constant ? 1 : rows); ++i) {
+    return boolean_of(args[0], result, rows, [value, negated](const Vector& a, int64_t i) {
       const bool is = !a.is_null(i) && (a.i64[static_cast<size_t>(a.at(i))] != 0) == value;
-      out.i64[static_cast<size_t>(i)] = is != negated;
-    }
-    return out;
+      return is != negated;
+    });
   };
 }
 

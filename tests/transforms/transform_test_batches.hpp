@@ -14,18 +14,7 @@
 
 namespace rapidbyte::test {
 
-inline arrow::Array text_column(const std::vector<std::optional<std::string>>& values) {
-  arrow::StringBuilder b;
-  for (const auto& v : values) {
-    if (v) {
-      b.append(*v);
-    } else {
-      b.append_null();
-    }
-  }
-  return *b.finish();
-}
-
+// A column built by `Builder` from values, nullopt for a null.
 template <class Builder, class T>
 arrow::Array number_column(const std::vector<std::optional<T>>& values) {
   Builder b;
@@ -37,6 +26,10 @@ arrow::Array number_column(const std::vector<std::optional<T>>& values) {
     }
   }
   return *b.finish();
+}
+
+inline arrow::Array text_column(const std::vector<std::optional<std::string>>& values) {
+  return number_column<arrow::StringBuilder>(values);
 }
 
 inline arrow::RecordBatch make_batch(std::vector<arrow::Field> fields,
