@@ -31,7 +31,7 @@ class EchoServices final : public bench::NullHostServices {
  public:
   EchoServices(std::vector<uint8_t> first, int batches)
       : next_(std::move(first)), remaining_(batches) {}
-  runtime::ConnectorResult<void> batch_emit(std::vector<uint8_t> batch) override {
+  runtime::ConnectorResult<void> batch_emit(std::string_view, std::vector<uint8_t> batch) override {
     next_ = std::move(batch);
     return {};
   }

@@ -25,7 +25,7 @@ constexpr uint64_t kRows = 2'000'000;
 class MemoryServices final : public bench::NullHostServices {
  public:
   std::deque<std::vector<uint8_t>> batches;
-  runtime::ConnectorResult<void> batch_emit(std::vector<uint8_t> b) override {
+  runtime::ConnectorResult<void> batch_emit(std::string_view, std::vector<uint8_t> b) override {
     batches.push_back(std::move(b));
     return {};
   }

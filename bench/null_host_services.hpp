@@ -12,11 +12,15 @@ class NullHostServices : public runtime::HostServices {
   void checkpoint(protocol::CheckpointInfo) override {}
   void metric(protocol::MetricSample) override {}
   void dlq(protocol::DlqRecord) override {}
-  runtime::ConnectorResult<void> batch_emit(std::vector<uint8_t>) override { return {}; }
+  runtime::ConnectorResult<void> batch_emit(std::string_view, std::vector<uint8_t>) override {
+    return {};
+  }
   runtime::ConnectorResult<std::optional<std::vector<uint8_t>>> batch_next() override {
     return std::nullopt;
   }
-  runtime::ConnectorResult<std::optional<protocol::CursorValue>> committed_cursor() override {
+  bool batch_ready(std::chrono::milliseconds) override { return true; }
+  runtime::ConnectorResult<std::optional<protocol::CursorValue>> committed_cursor(
+      std::string_view) override {
     return std::nullopt;
   }
   runtime::ConnectorResult<std::optional<std::string>> state_get(protocol::StateScope,

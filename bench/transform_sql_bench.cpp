@@ -55,7 +55,7 @@ class FeedServices final : public bench::NullHostServices {
  public:
   std::deque<std::vector<uint8_t>> input;
   uint64_t bytes_out = 0;
-  runtime::ConnectorResult<void> batch_emit(std::vector<uint8_t> batch) override {
+  runtime::ConnectorResult<void> batch_emit(std::string_view, std::vector<uint8_t> batch) override {
     bytes_out += batch.size();
     return {};
   }

@@ -1,5 +1,8 @@
 #include "guest/sdk/context.hpp"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "guest/sdk/abi/lift.hpp"
 #include "guest/sdk/abi/lower.hpp"
 #include "guest/sdk/abi/owned.hpp"
@@ -17,10 +20,11 @@ uint8_t lower_scope(protocol::StateScope scope) {
 
 }  // namespace
 
-Result<void> Context::batch_emit(std::span<const uint8_t> ipc_stream) {
+Result<void> Context::batch_emit(std::string_view stream, std::span<const uint8_t> ipc_stream) {
+  abi::String name = borrow_string(stream);
   abi::ListU8 batch = abi::borrow_bytes(ipc_stream);
   abi::ConnectorError err{};
-  if (!rapidbyte_connector_host_io_batch_emit(&batch, &err))
+  if (!rapidbyte_connector_host_io_batch_emit(&name, &batch, &err))
     return std::unexpected(take_error(err));
   return {};
 }
@@ -31,9 +35,15 @@ std::optional<HostBytes> Context::batch_next() {
   return HostBytes::adopt(batch.ptr, batch.len);
 }
 
-std::optional<protocol::CursorValue> Context::committed_cursor() {
+bool Context::batch_ready(std::chrono::milliseconds timeout) {
+  const auto ms = std::clamp<int64_t>(timeout.count(), 0, UINT32_MAX);
+  return rapidbyte_connector_host_io_batch_ready(static_cast<uint32_t>(ms));
+}
+
+std::optional<protocol::CursorValue> Context::committed_cursor(std::string_view stream) {
+  abi::String name = borrow_string(stream);
   abi::CursorValue value{};
-  if (!rapidbyte_connector_host_io_committed_cursor(&value)) return std::nullopt;
+  if (!rapidbyte_connector_host_io_committed_cursor(&name, &value)) return std::nullopt;
   abi::AbiOwned<abi::CursorValue, rapidbyte_connector_stream_types_cursor_value_free> owned(value);
   return abi::lift_cursor(*owned);
 }

@@ -10,6 +10,7 @@
 // single-threaded).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -35,20 +36,37 @@ class Context {
   // ---- data -------------------------------------------------------------------
 
   // Sends one self-contained Arrow IPC stream (schema, record batches,
-  // end-of-stream) downstream. The host copies the bytes out once; `ipc_stream`
-  // may be reused when this returns. Blocks while the downstream queue is
-  // full; fails when the run is cancelled.
-  Result<void> batch_emit(std::span<const uint8_t> ipc_stream);
+  // end-of-stream) downstream for `stream`, one of the run request's
+  // streams. The host copies the bytes out once; `ipc_stream` may be reused
+  // when this returns. Blocks while the stream's downstream queue is full;
+  // fails when the run is cancelled or the request has no such stream.
+  Result<void> batch_emit(std::string_view stream, std::span<const uint8_t> ipc_stream);
+  // The same for the run's stream. REQUIRES: a `run` whose request carries
+  // exactly one stream (otherwise the host refuses the unnamed batch).
+  Result<void> batch_emit(std::span<const uint8_t> ipc_stream) {
+    return batch_emit(run_stream_, ipc_stream);
+  }
 
   // The next Arrow IPC stream from upstream, or nullopt at end of input. The
   // bytes are the host's single copy, owned by the returned object.
   std::optional<HostBytes> batch_next();
 
-  // The cursor the engine last persisted for the stream being read (a
-  // source checkpoint whose batches the destination committed); nullopt when
-  // none. Starts as the stream context's last_cursor_value and advances
-  // during the run.
-  std::optional<protocol::CursorValue> committed_cursor();
+  // Waits at most `timeout` for upstream input: true as soon as batch_next()
+  // would return without waiting (a batch, or the end), false when the time
+  // passed first. A destination that commits at intervals uses it to commit
+  // on time while its source is idle; a checkpoint it sends after a false
+  // answer also covers the source checkpoints that arrived meanwhile.
+  bool batch_ready(std::chrono::milliseconds timeout);
+
+  // The cursor the engine last persisted for `stream` (a source checkpoint
+  // whose batches the destination committed); nullopt when none. Starts as
+  // the stream context's last_cursor_value and advances during the run.
+  std::optional<protocol::CursorValue> committed_cursor(std::string_view stream);
+  // The same for the run's stream (see batch_emit).
+  std::optional<protocol::CursorValue> committed_cursor() { return committed_cursor(run_stream_); }
+
+  // For the SDK's export adapter: the stream of a run that carries one.
+  void set_run_stream(std::string stream) { run_stream_ = std::move(stream); }
 
   // ---- state ------------------------------------------------------------------
 
@@ -86,6 +104,7 @@ class Context {
 
  private:
   protocol::ConnectorRole role_;
+  std::string run_stream_;  // empty outside a one-stream run
 };
 
 }  // namespace rapidbyte::sdk

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -143,9 +144,17 @@ int run_command(const std::string& pipeline_path, const std::string& connector_d
   for (const auto& s : session->pipeline.streams) streams.push_back(s.name);
   engine::RunProgress progress(streams);
   BatchPrinter printer(json);
+  engine::FaultPoints faults;
+  if (const char* spec = std::getenv("RAPIDBYTE_TEST_KILL_AT")) {
+    if (auto armed = faults.arm(spec); !armed) {
+      std::cerr << "error: RAPIDBYTE_TEST_KILL_AT: " << armed.error() << "\n";
+      return kExitUsage;
+    }
+  }
   engine::RunOptions options;
   options.stop = stop.token();
   options.log = std::move(log);
+  options.faults = &faults;
   if (dry_run_limit) {
     options.dry_run_limit = dry_run_limit;
     options.preview = [&](const std::string& stream, const std::vector<uint8_t>& ipc) {

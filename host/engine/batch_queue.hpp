@@ -7,6 +7,7 @@
 // Thread-safe: one producer thread and one consumer thread.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -47,6 +48,27 @@ class BatchQueue {
     items_.pop_front();
     not_full_.notify_one();
     return item;
+  }
+
+  // Waits until `deadline` for something to pop: true once an item is
+  // queued or the flow ended (closed and drained, or cancelled); false when
+  // the deadline passed first.
+  bool wait_until(std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock lock(mu_);
+    return not_empty_.wait_until(lock, deadline,
+                                 [&] { return cancelled_ || closed_ || !items_.empty(); });
+  }
+
+  // Pops the front item when it is a checkpoint; nullopt otherwise (a batch
+  // is first, or nothing is queued).
+  std::optional<protocol::CheckpointInfo> pop_checkpoint() {
+    std::lock_guard lock(mu_);
+    if (items_.empty() || !std::holds_alternative<protocol::CheckpointInfo>(items_.front()))
+      return std::nullopt;
+    auto checkpoint = std::get<protocol::CheckpointInfo>(std::move(items_.front()));
+    items_.pop_front();
+    not_full_.notify_one();
+    return checkpoint;
   }
 
   // The producer is done: the consumer drains what is queued, then sees the end.

@@ -34,6 +34,10 @@ struct ConnectorConfig {
   std::optional<std::vector<std::string>> env;
 };
 
+// The commit interval of a cdc stream whose pipeline sets none: its
+// destination commits at least this often, also while the source is idle.
+inline constexpr uint32_t kCdcCheckpointIntervalSeconds = 2;
+
 struct ResourcesConfig {
   uint32_t parallelism = 1;
   uint64_t max_batch_bytes = 4u << 20;
@@ -41,7 +45,7 @@ struct ResourcesConfig {
   uint32_t max_inflight_batches = 8;
   uint64_t checkpoint_interval_bytes = 64u << 20;
   uint64_t checkpoint_interval_rows = 0;
-  uint32_t checkpoint_interval_seconds = 0;
+  uint32_t checkpoint_interval_seconds = 0;  // 0: none (cdc streams: see below)
   uint64_t stage_memory_mb = 1024;
   uint32_t stage_timeout_seconds = 0;  // 0: no wall-clock limit on a stage's run
   uint32_t max_retries = 3;            // retries of a failed stream, when its error allows

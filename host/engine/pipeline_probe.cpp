@@ -1,6 +1,6 @@
 #include "host/engine/pipeline_probe.hpp"
 
-#include "host/engine/stage_services.hpp"
+#include "host/engine/stage_host.hpp"
 #include "host/runtime/connector_errors.hpp"
 #include "host/runtime/connector_instance.hpp"
 
@@ -14,6 +14,7 @@ namespace p = rapidbyte::protocol;
 struct ProbedConnector {
   StageReport report;
   std::unique_ptr<StageServices> services;
+  std::unique_ptr<StageHost> host;
   std::unique_ptr<runtime::ConnectorInstance> instance;
 };
 
@@ -26,8 +27,9 @@ runtime::ConnectorResult<std::unique_ptr<ProbedConnector>> start(
   StageServices::Wiring wiring{
       pipeline.pipeline, "", 0, plan.module->role, nullptr, nullptr, &state, nullptr, log};
   probe->services = std::make_unique<StageServices>(wiring, &probe->report);
+  probe->host = std::make_unique<StageHost>(std::vector<StageServices*>{probe->services.get()});
   auto instance = runtime::ConnectorInstance::create(
-      engine, plan.module, probe->services.get(),
+      engine, plan.module, probe->host.get(),
       sandbox_for(*plan.module, *plan.config, pipeline.resources));
   if (!instance) return std::unexpected(instance.error());
   probe->instance = std::move(*instance);

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "host/engine/config_validator.hpp"
-#include "host/engine/stage_services.hpp"
+#include "host/engine/stage_host.hpp"
 #include "host/runtime/connector_errors.hpp"
 #include "host/runtime/connector_instance.hpp"
 
@@ -36,22 +36,49 @@ struct RunContext {
   const RunOptions& options;
 };
 
-// Runs one stage to completion on the calling thread.
-void run_stage(const RunContext& run, const StagePlan& plan, const p::StreamContext& context,
-               const StageServices::Wiring& wiring, StageReport& report,
-               const std::function<void()>& cancel_stream) {
-  StageServices services(wiring, &report);
+// The streams one run of a source serves: a single stream, or every cdc
+// stream of the pipeline (one replication slot feeds them all), as indices
+// into pipeline.streams. Each stream has its own transforms and destination.
+using StreamGroup = std::vector<size_t>;
+
+// "a, b, c": the streams of a stage, for its log lines.
+std::string stream_names(const std::vector<StageServices*>& services) {
+  std::string out;
+  for (const StageServices* s : services) out += (out.empty() ? "" : ", ") + s->stream();
+  return out;
+}
+
+// What a source serving several streams read for one of them: the batches
+// and checkpoints routed to it.
+p::ReadSummary read_summary_of(const StageReport& report) {
+  p::ReadSummary read;
+  for (const auto& c : report.checkpoints) {
+    if (c.kind != p::CheckpointKind::kSource) continue;
+    read.records += c.records;
+    ++read.checkpoints;
+  }
+  read.bytes = report.bytes_emitted;
+  read.batches = report.batches_emitted;
+  return read;
+}
+
+// Runs one stage to completion on the calling thread, for the streams of
+// `services` (one, or a source's several) described by `contexts`.
+void run_stage(const RunContext& run, const StagePlan& plan, std::vector<p::StreamContext> contexts,
+               const std::vector<StageServices*>& services, const std::function<void()>& cancel) {
+  StageHost host(services);
   auto fail = [&](p::ConnectorError e) {
     // A stage that stops because another one failed keeps the cancellation
     // as its error, so the report shows the root cause first.
     if (!runtime::is_cancellation(e)) {
-      run.options.log->error("[{}/{}] {}", context.stream_name, report.connector_id, e.message);
+      run.options.log->error("[{}/{}] {}", stream_names(services), plan.module->manifest.id,
+                             e.message);
     }
-    report.error = std::move(e);
-    cancel_stream();
+    for (StageServices* s : services) s->report().error = e;
+    cancel();
   };
   auto instance = runtime::ConnectorInstance::create(
-      run.engine, plan.module, &services,
+      run.engine, plan.module, &host,
       sandbox_for(*plan.module, *plan.config, run.pipeline.resources, run.options.stop));
   if (!instance) return fail(instance.error());
   if (auto session = (*instance)->open(plan.config->config_json); !session) {
@@ -59,110 +86,165 @@ void run_stage(const RunContext& run, const StagePlan& plan, const p::StreamCont
   }
   p::RunRequest request;
   request.phase = plan.phase;
-  request.streams.push_back(context);
+  request.streams = std::move(contexts);
   request.dry_run = run.options.dry_run_limit.has_value();
   request.max_records = run.options.dry_run_limit;
   auto summary = (*instance)->run(request);
   if (!summary) return fail(summary.error());
-  report.summary = std::move(*summary);
+  if (services.size() == 1) {
+    services.front()->report().summary = std::move(*summary);
+  } else {
+    for (StageServices* s : services) {
+      p::RunSummary own;
+      own.role = summary->role;
+      own.read = read_summary_of(s->report());
+      s->report().summary = std::move(own);
+    }
+  }
   if (auto closed = (*instance)->close(); !closed) return fail(closed.error());
-  if (auto finished = services.finish(); !finished) return fail(finished.error());
-  if (wiring.output) wiring.output->close();
+  if (auto finished = host.finish(); !finished) return fail(finished.error());
+  for (StageServices* s : services) s->close_output();
 }
 
-// One attempt at a stream: every stage on its own thread, joined by queues.
-StreamReport run_stream_once(const RunContext& run, const StreamConfig& stream,
-                             RunProgress::Stream* progress) {
+// One attempt at a group of streams: the source on its own thread, and
+// every later stage of every stream on its own, joined by queues. A failure
+// anywhere cancels the whole group (its streams share the source).
+std::vector<StreamReport> run_group_once(const RunContext& run, const StreamGroup& group,
+                                         RunProgress* progress) {
   const auto& plans = run.plans;
-  StreamReport report;
-  report.stream = stream.name;
-  report.stages.resize(plans.size());
-  for (size_t i = 0; i < plans.size(); ++i) {
-    report.stages[i].connector_id = plans[i].module->manifest.id;
-    report.stages[i].role = plans[i].module->role;
-  }
+  const size_t n = group.size();
+  std::vector<StreamReport> reports(n);
   // In a dry run the last stage feeds one more queue, which the host drains
   // into the preview instead of a destination.
   const bool previewing = static_cast<bool>(run.options.preview);
-  std::vector<std::unique_ptr<BatchQueue>> queues;
-  for (size_t i = 0; i + (previewing ? 0 : 1) < plans.size(); ++i) {
-    queues.push_back(std::make_unique<BatchQueue>(run.pipeline.resources.max_inflight_batches));
-  }
-  auto cancel_stream = [&] {
-    for (auto& q : queues) q->cancel();
-  };
-  std::stop_callback on_stop(run.options.stop, cancel_stream);
-
-  p::StreamContext context = stream_context(run.pipeline, stream);
-  if (stream.sync_mode != p::SyncMode::kFullRefresh) {
-    // Resume after the last cursor the destination committed.
-    auto cursor = run.state.cursor(run.pipeline.pipeline, stream.name);
-    if (!cursor) {
-      report.stages[0].error =
-          runtime::make_error(p::ErrorCategory::kInternal, "STATE", cursor.error());
-      return report;
+  const size_t queue_count = plans.size() - (previewing ? 0 : 1);
+  std::vector<std::vector<std::unique_ptr<BatchQueue>>> queues(n);
+  for (size_t k = 0; k < n; ++k) {
+    reports[k].stream = run.pipeline.streams[group[k]].name;
+    reports[k].stages.resize(plans.size());
+    for (size_t i = 0; i < plans.size(); ++i) {
+      reports[k].stages[i].connector_id = plans[i].module->manifest.id;
+      reports[k].stages[i].role = plans[i].module->role;
     }
-    if (*cursor) context.last_cursor_value = (*cursor)->value;
+    for (size_t i = 0; i < queue_count; ++i) {
+      queues[k].push_back(
+          std::make_unique<BatchQueue>(run.pipeline.resources.max_inflight_batches));
+    }
   }
-  {
-    std::vector<std::jthread> threads;
+  auto cancel_group = [&] {
+    for (auto& chain : queues) {
+      for (auto& q : chain) q->cancel();
+    }
+  };
+  std::stop_callback on_stop(run.options.stop, cancel_group);
+
+  std::vector<p::StreamContext> contexts;
+  for (size_t k = 0; k < n; ++k) {
+    const StreamConfig& stream = run.pipeline.streams[group[k]];
+    p::StreamContext context = stream_context(run.pipeline, stream);
+    if (stream.sync_mode != p::SyncMode::kFullRefresh) {
+      // Resume after the last cursor the destination committed.
+      auto cursor = run.state.cursor(run.pipeline.pipeline, stream.name);
+      if (!cursor) {
+        reports[k].stages[0].error =
+            runtime::make_error(p::ErrorCategory::kInternal, "STATE", cursor.error());
+        return reports;
+      }
+      if (*cursor) context.last_cursor_value = (*cursor)->value;
+    }
+    contexts.push_back(std::move(context));
+  }
+
+  // services[k][i]: stage i of stream k.
+  std::vector<std::vector<std::unique_ptr<StageServices>>> services(n);
+  for (size_t k = 0; k < n; ++k) {
     for (size_t i = 0; i < plans.size(); ++i) {
       StageServices::Wiring wiring{run.pipeline.pipeline,
-                                   stream.name,
+                                   reports[k].stream,
                                    run.run_id,
                                    plans[i].module->role,
-                                   i > 0 ? queues[i - 1].get() : nullptr,
-                                   i < queues.size() ? queues[i].get() : nullptr,
+                                   i > 0 ? queues[k][i - 1].get() : nullptr,
+                                   i < queue_count ? queues[k][i].get() : nullptr,
                                    &run.state,
-                                   progress,
-                                   run.options.log.get()};
-      threads.emplace_back([&, i, wiring] {
-        run_stage(run, plans[i], context, wiring, report.stages[i], cancel_stream);
-      });
+                                   progress ? &progress->stream(group[k]) : nullptr,
+                                   run.options.log.get(),
+                                   run.options.faults};
+      services[k].push_back(std::make_unique<StageServices>(wiring, &reports[k].stages[i]));
     }
-    if (previewing) {
-      threads.emplace_back([&] {
-        while (auto item = queues.back()->pop()) {
-          if (auto* batch = std::get_if<BatchQueue::Batch>(&*item))
-            run.options.preview(stream.name, *batch);
-        }
-      });
+  }
+  std::vector<StageServices*> sources;
+  for (auto& chain : services) sources.push_back(chain[0].get());
+  {
+    std::vector<std::jthread> threads;
+    threads.emplace_back([&] { run_stage(run, plans[0], contexts, sources, cancel_group); });
+    for (size_t k = 0; k < n; ++k) {
+      for (size_t i = 1; i < plans.size(); ++i) {
+        threads.emplace_back([&, k, i] {
+          run_stage(run, plans[i], {contexts[k]}, {services[k][i].get()}, cancel_group);
+        });
+      }
+      if (previewing) {
+        threads.emplace_back([&, k] {
+          while (auto item = queues[k].back()->pop()) {
+            if (auto* batch = std::get_if<BatchQueue::Batch>(&*item))
+              run.options.preview(reports[k].stream, *batch);
+          }
+        });
+      }
     }
   }  // joins every stage
-  return report;
+  return reports;
 }
 
-// A stream with retries: a failure is retried when the connector says it may
+// The error that ended a group's attempt: the root error of its first
+// failed stream; null when every stream succeeded.
+const p::ConnectorError* group_error(const std::vector<StreamReport>& reports) {
+  for (const auto& r : reports) {
+    if (const p::ConnectorError* e = r.root_error()) return e;
+  }
+  return nullptr;
+}
+
+// A group with retries: a failure is retried when the connector says it may
 // be (retryable, and either safe to retry or before any commit), up to
 // resources.max_retries times, after an exponential backoff with jitter
-// (or the connector's retry-after). Each attempt resumes from the cursor
+// (or the connector's retry-after). Each attempt resumes from the cursors
 // committed so far.
-StreamReport run_stream(const RunContext& run, const StreamConfig& stream,
-                        RunProgress::Stream* progress) {
+std::vector<StreamReport> run_group(const RunContext& run, const StreamGroup& group,
+                                    RunProgress* progress) {
   const auto& resources = run.pipeline.resources;
   const uint32_t max_retries = run.options.dry_run_limit ? 0 : resources.max_retries;
   std::mt19937_64 jitter(std::random_device{}());
   auto set_phase = [&](RunProgress::Phase phase) {
-    if (progress) progress->phase = phase;
+    if (!progress) return;
+    for (size_t i : group) progress->stream(i).phase = phase;
   };
   for (uint32_t attempt = 0;; ++attempt) {
     if (progress) {
-      // Counters show the current attempt.
-      progress->attempt = attempt + 1;
-      progress->bytes = 0;
-      progress->batches = 0;
-      progress->records = 0;
+      for (size_t i : group) {
+        // Counters show the current attempt.
+        RunProgress::Stream& shown = progress->stream(i);
+        shown.attempt = attempt + 1;
+        shown.bytes = 0;
+        shown.batches = 0;
+        shown.records = 0;
+      }
     }
     set_phase(RunProgress::Phase::kRunning);
-    StreamReport report = run_stream_once(run, stream, progress);
-    report.attempts = attempt + 1;
-    const p::ConnectorError* error = report.root_error();
-    set_phase(error ? RunProgress::Phase::kFailed : RunProgress::Phase::kDone);
-    if (!error || run.options.stop.stop_requested() || attempt >= max_retries) return report;
+    std::vector<StreamReport> reports = run_group_once(run, group, progress);
+    for (auto& r : reports) r.attempts = attempt + 1;
+    const p::ConnectorError* error = group_error(reports);
+    if (progress) {
+      for (size_t k = 0; k < group.size(); ++k) {
+        progress->stream(group[k]).phase =
+            reports[k].root_error() ? RunProgress::Phase::kFailed : RunProgress::Phase::kDone;
+      }
+    }
+    if (!error || run.options.stop.stop_requested() || attempt >= max_retries) return reports;
     const bool may_retry =
         error->retryable &&
         (error->safe_to_retry || error->commit_state != p::CommitState::kAfterCommitUnknown);
-    if (!may_retry) return report;
+    if (!may_retry) return reports;
     set_phase(RunProgress::Phase::kRetrying);
     std::chrono::milliseconds delay;
     if (error->retry_after_ms) {
@@ -175,8 +257,10 @@ StreamReport run_stream(const RunContext& run, const StreamConfig& stream,
       std::uniform_real_distribution<double> spread(0.5, 1.5);
       delay = std::chrono::milliseconds(static_cast<int64_t>(exponential * spread(jitter)));
     }
-    run.options.log->warn("[{}] attempt {} failed ({}); retrying in {} ms", stream.name,
-                          attempt + 1, error->message, delay.count());
+    std::string names;
+    for (const auto& r : reports) names += (names.empty() ? "" : ", ") + r.stream;
+    run.options.log->warn("[{}] attempt {} failed ({}); retrying in {} ms", names, attempt + 1,
+                          error->message, delay.count());
     std::mutex mu;
     std::condition_variable_any wake;
     std::unique_lock lock(mu);
@@ -237,6 +321,11 @@ p::StreamContext stream_context(const PipelineConfig& pipeline, const StreamConf
   ctx.limits.checkpoint_interval_bytes = r.checkpoint_interval_bytes;
   ctx.limits.checkpoint_interval_rows = r.checkpoint_interval_rows;
   ctx.limits.checkpoint_interval_seconds = r.checkpoint_interval_seconds;
+  if (stream.sync_mode == p::SyncMode::kCdc && ctx.limits.checkpoint_interval_seconds == 0) {
+    // A change stream can go quiet at any time: without a time bound its
+    // last changes would wait for the next ones to be committed.
+    ctx.limits.checkpoint_interval_seconds = kCdcCheckpointIntervalSeconds;
+  }
   return ctx;
 }
 
@@ -293,16 +382,31 @@ std::expected<RunReport, std::string> PipelineRunner::run(const PipelineConfig& 
   const std::stop_token& stop = options.stop;
   const RunContext context{engine_, pipeline, plans, state_, run_id, options};
   const auto started = std::chrono::steady_clock::now();
+  auto run_one = [&](const StreamGroup& group) {
+    std::vector<StreamReport> reports = run_group(context, group, progress);
+    for (size_t k = 0; k < group.size(); ++k) report.streams[group[k]] = std::move(reports[k]);
+  };
+  // The cdc streams are one group: one source read serves them from one
+  // replication slot, and a continuous read never ends, so the group runs
+  // at once on its own thread. Every other stream is a group of its own;
+  // `parallelism` workers share them.
+  StreamGroup changes;
+  std::vector<StreamGroup> singles;
+  for (size_t i = 0; i < pipeline.streams.size(); ++i) {
+    if (pipeline.streams[i].sync_mode == p::SyncMode::kCdc) {
+      changes.push_back(i);
+    } else {
+      singles.push_back({i});
+    }
+  }
   std::atomic<size_t> next{0};
   {
     std::vector<std::jthread> workers;
-    const size_t width = std::min<size_t>(pipeline.resources.parallelism, pipeline.streams.size());
+    if (!changes.empty()) workers.emplace_back(run_one, std::cref(changes));
+    const size_t width = std::min<size_t>(pipeline.resources.parallelism, singles.size());
     for (size_t w = 0; w < width; ++w) {
       workers.emplace_back([&] {
-        for (size_t i = next++; i < pipeline.streams.size(); i = next++) {
-          report.streams[i] =
-              run_stream(context, pipeline.streams[i], progress ? &progress->stream(i) : nullptr);
-        }
+        for (size_t k = next++; k < singles.size(); k = next++) run_one(singles[k]);
       });
     }
   }

@@ -1,8 +1,11 @@
 // Runs a pipeline: every stream as its own chain of stages (source, each
 // transform, destination), each stage on its own thread in its own wasmtime
-// store, joined by bounded queues of Arrow IPC batches. Streams run in
-// parallel up to `resources.parallelism`. A failing stage cancels its own
-// stream; other streams go on.
+// store, joined by bounded queues of Arrow IPC batches. Full-refresh and
+// incremental streams run in parallel up to `resources.parallelism`, each
+// with a source of its own; the cdc streams share one source read (one
+// replication slot) that routes each batch to its stream's chain, and run
+// at once. A failing stage cancels its own stream (for cdc, every cdc
+// stream); other streams go on.
 #pragma once
 
 #include <spdlog/logger.h>
@@ -11,6 +14,7 @@
 #include <optional>
 
 #include "host/engine/connector_catalog.hpp"
+#include "host/engine/fault_points.hpp"
 #include "host/engine/pipeline_config.hpp"
 #include "host/engine/run_progress.hpp"
 #include "host/engine/run_report.hpp"
@@ -40,6 +44,8 @@ struct RunOptions {
   // Where the run logs: stage logs, guest output, failures and retries.
   // REQUIRES: not null.
   std::shared_ptr<spdlog::logger> log = stderr_log();
+  // Test kill points (fault_points.hpp); none when null.
+  const FaultPoints* faults = nullptr;
 };
 
 class PipelineRunner {

@@ -33,9 +33,10 @@ void StageServices::checkpoint(p::CheckpointInfo info) {
   if (info.kind == p::CheckpointKind::kSource && wiring_.output) {
     // In-band, behind the batches it covers. A cancelled queue means the run
     // is ending anyway; the checkpoint is simply not committed.
-    (void)wiring_.output->push(std::move(info));
+    if (wiring_.output->push(std::move(info))) pass(FaultPoint::kSourceCheckpoint);
   } else if (info.kind == p::CheckpointKind::kDestination &&
              wiring_.role == p::ConnectorRole::kDestination) {
+    pass(FaultPoint::kDestinationCommit);
     if (auto r = commit_pending_checkpoints(); !r) deferred_error_ = r.error();
   }
 }
@@ -78,6 +79,7 @@ runtime::ConnectorResult<void> StageServices::batch_emit(std::vector<uint8_t> ip
   const uint64_t size = ipc_stream.size();
   if (!wiring_.output->push(std::move(ipc_stream)))
     return std::unexpected(runtime::cancelled_error());
+  if (wiring_.role == p::ConnectorRole::kSource) pass(FaultPoint::kSourceBatch);
   ++report_->batches_emitted;
   report_->bytes_emitted += size;
   if (wiring_.progress && wiring_.role == p::ConnectorRole::kSource) {
@@ -91,16 +93,30 @@ runtime::ConnectorResult<std::optional<std::vector<uint8_t>>> StageServices::bat
   if (!wiring_.input) return std::nullopt;
   while (auto item = wiring_.input->pop()) {
     if (auto* batch = std::get_if<BatchQueue::Batch>(&*item)) return std::move(*batch);
-    auto& checkpoint = std::get<p::CheckpointInfo>(*item);
-    if (wiring_.output) {
-      // A transform: pass the checkpoint on behind what it emitted so far.
-      (void)wiring_.output->push(std::move(checkpoint));
-    } else {
-      pending_.push_back(std::move(checkpoint));
-    }
+    take_checkpoint(std::get<p::CheckpointInfo>(std::move(*item)));
   }
   if (wiring_.input->cancelled()) return std::unexpected(runtime::cancelled_error());
   return std::nullopt;
+}
+
+bool StageServices::batch_ready(std::chrono::milliseconds timeout) {
+  if (!wiring_.input) return true;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (!wiring_.input->wait_until(deadline)) return false;
+    auto checkpoint = wiring_.input->pop_checkpoint();
+    if (!checkpoint) return true;  // a batch, or the end of the input
+    take_checkpoint(std::move(*checkpoint));
+  }
+}
+
+void StageServices::take_checkpoint(p::CheckpointInfo checkpoint) {
+  if (wiring_.output) {
+    // A cancelled queue means the run is ending anyway.
+    (void)wiring_.output->push(std::move(checkpoint));
+  } else {
+    pending_.push_back(std::move(checkpoint));
+  }
 }
 
 runtime::ConnectorResult<std::optional<p::CursorValue>> StageServices::committed_cursor() {
@@ -119,6 +135,7 @@ runtime::ConnectorResult<void> StageServices::commit_pending_checkpoints() {
     auto stored = wiring_.state->set_cursor(wiring_.pipeline, wiring_.stream,
                                             StoredCursor{it->cursor_field, *it->cursor_value});
     if (!stored) return std::unexpected(state_error(stored.error()));
+    pass(FaultPoint::kCursorPersisted);
     break;
   }
   report_->committed_checkpoints += pending_.size();

@@ -1,5 +1,7 @@
-// The HostServices of one stage of one stream: its input and output queues,
-// the state backend, and the StageReport its telemetry lands in.
+// What one stage does for one stream: its input and output queues, the
+// state backend, and the StageReport its telemetry lands in. A stage's
+// HostServices (StageHost) routes each call to the StageServices of the
+// stream it concerns.
 //
 // Checkpoints travel in-band (DESIGN.md §4): a source checkpoint is queued
 // behind the batches it covers; transforms forward it in order; the
@@ -17,14 +19,15 @@
 #include <vector>
 
 #include "host/engine/batch_queue.hpp"
+#include "host/engine/fault_points.hpp"
 #include "host/engine/run_progress.hpp"
 #include "host/engine/run_report.hpp"
 #include "host/engine/state/state_backend.hpp"
-#include "host/runtime/host_services.hpp"
+#include "host/runtime/host_services.hpp"  // ConnectorResult
 
 namespace rapidbyte::engine {
 
-class StageServices final : public runtime::HostServices {
+class StageServices {
  public:
   struct Wiring {
     std::string pipeline;
@@ -36,6 +39,7 @@ class StageServices final : public runtime::HostServices {
     StateBackend* state = nullptr;
     RunProgress::Stream* progress = nullptr;  // optional
     spdlog::logger* log = nullptr;            // REQUIRED
+    const FaultPoints* faults = nullptr;      // optional: test kill points
   };
 
   // Dead letters held in memory before they are written to the backend.
@@ -44,22 +48,32 @@ class StageServices final : public runtime::HostServices {
   // REQUIRES: everything in `wiring` and `report` outlives the services.
   StageServices(Wiring wiring, StageReport* report) : wiring_(std::move(wiring)), report_(report) {}
 
-  void log(protocol::LogLevel level, std::string_view message) override;
-  void checkpoint(protocol::CheckpointInfo info) override;
-  void metric(protocol::MetricSample sample) override;
-  void dlq(protocol::DlqRecord record) override;
+  const std::string& stream() const { return wiring_.stream; }
+  StageReport& report() const { return *report_; }
 
-  runtime::ConnectorResult<void> batch_emit(std::vector<uint8_t> ipc_stream) override;
-  runtime::ConnectorResult<std::optional<std::vector<uint8_t>>> batch_next() override;
-  runtime::ConnectorResult<std::optional<protocol::CursorValue>> committed_cursor() override;
+  void log(protocol::LogLevel level, std::string_view message);
+  void checkpoint(protocol::CheckpointInfo info);
+  void metric(protocol::MetricSample sample);
+  void dlq(protocol::DlqRecord record);
+
+  runtime::ConnectorResult<void> batch_emit(std::vector<uint8_t> ipc_stream);
+  runtime::ConnectorResult<std::optional<std::vector<uint8_t>>> batch_next();
+  bool batch_ready(std::chrono::milliseconds timeout);
+  runtime::ConnectorResult<std::optional<protocol::CursorValue>> committed_cursor();
 
   runtime::ConnectorResult<std::optional<std::string>> state_get(protocol::StateScope scope,
-                                                                 std::string key) override;
+                                                                 std::string key);
   runtime::ConnectorResult<void> state_put(protocol::StateScope scope, std::string key,
-                                           std::string value) override;
+                                           std::string value);
   runtime::ConnectorResult<bool> state_cas(protocol::StateScope scope, std::string key,
                                            std::optional<std::string> expected,
-                                           std::string new_value) override;
+                                           std::string new_value);
+
+  // The stage is done with its output: the next stage drains it, then sees
+  // the end. Nothing for a destination.
+  void close_output() {
+    if (wiring_.output) wiring_.output->close();
+  }
 
   // For the destination after its run succeeded: everything it received is
   // committed, so every pending source checkpoint becomes the stored cursor.
@@ -68,9 +82,15 @@ class StageServices final : public runtime::HostServices {
 
  private:
   std::string state_key(protocol::StateScope scope, const std::string& key) const;
+  // A source checkpoint read from the input: a transform passes it on behind
+  // what it emitted so far; a destination holds it until its next commit.
+  void take_checkpoint(protocol::CheckpointInfo checkpoint);
   runtime::ConnectorResult<void> commit_pending_checkpoints();
   runtime::ConnectorResult<void> flush_dead_letters();
   protocol::ConnectorError state_error(const std::string& message) const;
+  void pass(FaultPoint point) const {
+    if (wiring_.faults) wiring_.faults->pass(point);
+  }
 
   Wiring wiring_;
   StageReport* report_;

@@ -30,8 +30,8 @@ void dlq(StoreData& d, p::DlqRecord record) {
 
 // ---- host-io ----
 
-ConnectorResult<void> batch_emit(StoreData& d, std::vector<uint8_t> batch) {
-  return d.services->batch_emit(std::move(batch));
+ConnectorResult<void> batch_emit(StoreData& d, std::string stream, std::vector<uint8_t> batch) {
+  return d.services->batch_emit(stream, std::move(batch));
 }
 
 // A cancelled stream is not the end of the input, and batch-next has no
@@ -46,10 +46,14 @@ abi::TrapOr<std::optional<std::vector<uint8_t>>> batch_next(StoreData& d) {
   return std::move(*batch);
 }
 
-std::optional<p::CursorValue> committed_cursor(StoreData& d) {
+bool batch_ready(StoreData& d, uint32_t timeout_ms) {
+  return d.services->batch_ready(std::chrono::milliseconds(timeout_ms));
+}
+
+std::optional<p::CursorValue> committed_cursor(StoreData& d, std::string stream) {
   // A state backend failure reads as "nothing newer persisted": the source
   // then acknowledges less, which is always safe.
-  auto cursor = d.services->committed_cursor();
+  auto cursor = d.services->committed_cursor(stream);
   return cursor ? *cursor : std::nullopt;
 }
 
@@ -103,6 +107,7 @@ wasmtime_error_t* define_contract_imports(wasmtime_linker_t* linker) {
   define(kTelemetryModule, "dlq", &dlq);
   define(kHostIoModule, "batch-emit", &batch_emit);
   define(kHostIoModule, "batch-next", &batch_next);
+  define(kHostIoModule, "batch-ready", &batch_ready);
   define(kHostIoModule, "committed-cursor", &committed_cursor);
   define(kHostIoModule, "state-get", &state_get);
   define(kHostIoModule, "state-put", &state_put);

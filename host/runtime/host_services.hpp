@@ -6,6 +6,7 @@
 // HostServices; implementations synchronise whatever they share.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <optional>
@@ -30,15 +31,20 @@ class HostServices {
   virtual void metric(protocol::MetricSample sample) = 0;
   virtual void dlq(protocol::DlqRecord record) = 0;
 
-  // data: one Arrow IPC stream per call. batch_emit blocks while downstream is
-  // full; batch_next returns nullopt at end of input. Both fail with code
-  // CANCELLED once the stream is cancelled (another of its stages failed):
-  // a cancelled input is not an ended one.
-  virtual ConnectorResult<void> batch_emit(std::vector<uint8_t> ipc_stream) = 0;
+  // data: one Arrow IPC stream per call. batch_emit blocks while the named
+  // stream's downstream is full; batch_next returns nullopt at end of input.
+  // Both fail with code CANCELLED once the stream is cancelled (another of
+  // its stages failed): a cancelled input is not an ended one.
+  virtual ConnectorResult<void> batch_emit(std::string_view stream,
+                                           std::vector<uint8_t> ipc_stream) = 0;
   virtual ConnectorResult<std::optional<std::vector<uint8_t>>> batch_next() = 0;
-  // The cursor last persisted for the stage's stream (see the WIT's
+  // Waits at most `timeout` for input batch_next would return at once
+  // (see the WIT's batch-ready); false when the time passed first.
+  virtual bool batch_ready(std::chrono::milliseconds timeout) = 0;
+  // The cursor last persisted for `stream` (see the WIT's
   // committed-cursor); nullopt when none was.
-  virtual ConnectorResult<std::optional<protocol::CursorValue>> committed_cursor() = 0;
+  virtual ConnectorResult<std::optional<protocol::CursorValue>> committed_cursor(
+      std::string_view stream) = 0;
 
   // state
   virtual ConnectorResult<std::optional<std::string>> state_get(protocol::StateScope scope,

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "host/engine/pipeline_probe.hpp"
@@ -21,6 +22,8 @@
 
 namespace rapidbyte::test {
 namespace {
+
+namespace p = rapidbyte::protocol;
 
 class CdcTest : public PgConnectorTest {
  protected:
@@ -137,12 +140,12 @@ TEST_F(CdcTest, SnapshotThenChangesAcrossTables) {
   expect_succeeded(run_pipeline(yaml, "cdc_multi"));
   expect_same("cdc_b", "id, at, tags");
   expect_same("cdc_a", "id, name, amount");
-  expect_confirmed_within_cursor("cdc_multi_cdc_a", "cdc_multi", "cdc_multi", "cdc_a");
-  expect_confirmed_within_cursor("cdc_multi_cdc_b", "cdc_multi", "cdc_multi", "cdc_b");
+  expect_confirmed_within_cursor("cdc_multi", "cdc_multi", "cdc_multi", "cdc_a");
+  expect_confirmed_within_cursor("cdc_multi", "cdc_multi", "cdc_multi", "cdc_b");
 
   // An idle run confirms what the previous one persisted.
   expect_succeeded(run_pipeline(yaml, "cdc_multi"));
-  expect_confirmed_within_cursor("cdc_multi_cdc_a", "cdc_multi", "cdc_multi", "cdc_a");
+  expect_confirmed_within_cursor("cdc_multi", "cdc_multi", "cdc_multi", "cdc_a");
 }
 
 // 100,000 changes in one transaction by default; RAPIDBYTE_CDC_LARGE_ROWS
@@ -202,10 +205,9 @@ TEST_F(CdcTest, TeardownDropsSlotAndPublication) {
   const std::string yaml = cdc_yaml("cdc_gone", "{name: cdc_gone, sync_mode: cdc}");
   expect_succeeded(run_pipeline(yaml, "cdc_gone"));
   EXPECT_EQ(s.value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = "
-                    "'cdc_gone_cdc_gone'"),
+                    "'cdc_gone'"),
             "1");
-  EXPECT_EQ(s.value("SELECT count(*) FROM pg_publication WHERE pubname = 'cdc_gone_cdc_gone'"),
-            "1");
+  EXPECT_EQ(s.value("SELECT count(*) FROM pg_publication WHERE pubname = 'cdc_gone'"), "1");
   auto pipeline = engine::parse_pipeline(yaml, "cdc_gone.yaml");
   ASSERT_TRUE(pipeline);
   engine::ConnectorCatalog catalog(*engine_, {RAPIDBYTE_CONNECTOR_DIR});
@@ -214,10 +216,9 @@ TEST_F(CdcTest, TeardownDropsSlotAndPublication) {
   auto done = engine::teardown_pipeline(*engine_, catalog, **backend, *pipeline);
   ASSERT_TRUE(done) << done.error().message;
   EXPECT_EQ(s.value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = "
-                    "'cdc_gone_cdc_gone'"),
+                    "'cdc_gone'"),
             "0");
-  EXPECT_EQ(s.value("SELECT count(*) FROM pg_publication WHERE pubname = 'cdc_gone_cdc_gone'"),
-            "0");
+  EXPECT_EQ(s.value("SELECT count(*) FROM pg_publication WHERE pubname = 'cdc_gone'"), "0");
   // The cursor went with the slot: the next run takes a new snapshot
   // (rather than failing with SLOT_MISSING) and streams from its slot.
   auto cursor = (*backend)->cursor("cdc_gone", "cdc_gone");
@@ -237,9 +238,9 @@ TEST_F(CdcTest, DryRunPreviewsTheSnapshotAndChangesNothing) {
       "INSERT INTO cdc_dry SELECT g, 'n' || g FROM generate_series(1, 10) g;");
   const std::string yaml = cdc_yaml("cdc_dry", "{name: cdc_dry, sync_mode: cdc}");
   const std::string slot_count =
-      "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'cdc_dry_cdc_dry'";
+      "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'cdc_dry'";
   const std::string publication_count =
-      "SELECT count(*) FROM pg_publication WHERE pubname = 'cdc_dry_cdc_dry'";
+      "SELECT count(*) FROM pg_publication WHERE pubname = 'cdc_dry'";
   std::vector<std::string> ops;
   std::vector<std::string> fields;
   engine::RunOptions options;
@@ -269,7 +270,7 @@ TEST_F(CdcTest, DryRunPreviewsTheSnapshotAndChangesNothing) {
   s.exec("UPDATE cdc_dry SET name = 'changed' WHERE id <= 5");
   const std::string confirmed =
       "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = "
-      "'cdc_dry_cdc_dry'";
+      "'cdc_dry'";
   const auto confirmed_before = s.value(confirmed);
   auto cursor_before = [&] {
     auto backend = engine::SqliteStateBackend::open(cache_dir_ / "cdc_dry.db");
@@ -289,78 +290,373 @@ TEST_F(CdcTest, DryRunPreviewsTheSnapshotAndChangesNothing) {
   expect_same("cdc_dry", "id, name");
 }
 
-TEST_F(CdcTest, SigkillDuringContinuousRunsLosesNothing) {
+// A first run killed after its destination committed part of the snapshot
+// leaves no cursor, so the next run takes a new snapshot from a new slot.
+// Rows deleted at the source in between are in neither that snapshot nor
+// the changes after it: the new snapshot must replace what the killed one
+// left, not merge into it. The kill point makes the window certain.
+TEST_F(CdcTest, KilledSnapshotIsReplacedNotMerged) {
   auto s = src();
   s.exec(
-      "CREATE TABLE cdc_kill (id int PRIMARY KEY, v int NOT NULL, note text);"
-      "INSERT INTO cdc_kill SELECT g, 0, 'seed' FROM generate_series(1, 20000) g;");
-  const auto dir = cache_dir_ / "cdc_kill";
+      "CREATE TABLE cdc_reset (id int PRIMARY KEY, v int NOT NULL, note text);"
+      "INSERT INTO cdc_reset SELECT g, g, repeat('n', 40) FROM generate_series(1, 5000) g;");
+  const auto dir = cache_dir_ / "cdc_reset";
   std::filesystem::create_directories(dir);
-  const std::string state = "state: {connection: " + (dir / "state.db").string() + "}\n";
+  const auto path = dir / "pipeline.yaml";
+  std::ofstream(path) << cdc_yaml("cdc_reset", "{name: cdc_reset, sync_mode: cdc}",
+                                  ", max_batch_bytes: 16384, checkpoint_interval_rows: 500")
+                      << "state: {connection: " << (dir / "state.db").string() << "}\n";
+  const pid_t killed = start_run(path, "destination-commit:2");
+  ASSERT_GT(killed, 0);
+  ASSERT_EQ(wait_exit_code(killed), 128 + SIGKILL);
+  {
+    // Part of the snapshot is committed, and no cursor.
+    auto d = dst();
+    const int committed = std::stoi(d.value("SELECT count(*) FROM cdc_reset").value_or("0"));
+    EXPECT_GT(committed, 0);
+    EXPECT_LT(committed, 5000);
+    ASSERT_EQ(d.value("SELECT count(*) FROM cdc_reset WHERE id <= 100"), "100");
+    auto backend = engine::SqliteStateBackend::open(dir / "state.db");
+    ASSERT_TRUE(backend);
+    auto cursor = (*backend)->cursor("cdc_reset", "cdc_reset");
+    ASSERT_TRUE(cursor);
+    EXPECT_FALSE(*cursor);
+  }
+  s.exec("DELETE FROM cdc_reset WHERE id <= 100; UPDATE cdc_reset SET v = -v WHERE id <= 200");
+  const pid_t rerun = start_run(path);
+  ASSERT_GT(rerun, 0);
+  ASSERT_EQ(wait_exit_code(rerun), 0);
+  expect_same("cdc_reset", "id, v, note");
+  expect_confirmed_within_state("cdc_reset", dir / "state.db", "cdc_reset", "cdc_reset");
+}
+
+// Continuous runs of three tables killed at 100 points spread over the
+// snapshot, the hand-off to streaming and streaming itself (every kill
+// point of the engine, at growing counts; the state is torn down every 25
+// kills so later runs snapshot again), while a writer keeps inserting,
+// updating, deleting and truncating. After every kill the slots confirm no
+// more than the engine persisted; at the end a bounded run makes the
+// destination equal to the source.
+TEST_F(CdcTest, KillPointsAcrossSnapshotAndStreamingLoseNothing) {
+  const std::vector<std::string> tables = {"kp_a", "kp_b", "kp_c"};
+  auto s = src();
+  for (const auto& t : tables) {
+    s.exec("CREATE TABLE " + t +
+           " (id int PRIMARY KEY, v int NOT NULL, note text);"
+           "INSERT INTO " +
+           t + " SELECT g, 0, 'seed' FROM generate_series(1, 3000) g;");
+  }
+  const auto dir = cache_dir_ / "cdc_kill_points";
+  std::filesystem::create_directories(dir);
+  const std::string streams =
+      "{name: kp_a, sync_mode: cdc}, {name: kp_b, sync_mode: cdc}, {name: kp_c, sync_mode: cdc}";
   auto write_pipeline = [&](const std::string& mode) {
     const auto path = dir / (mode + ".yaml");
-    std::ofstream(path) << pipeline_yaml(
-                               "cdc_kill", "{name: cdc_kill, sync_mode: cdc}",
-                               "  write_mode: upsert\n  primary_key: [id]\n",
-                               ", checkpoint_interval_seconds: 1",
-                               ", \"slot_name\": \"cdc_kill\", \"cdc_mode\": \"" + mode + "\"")
-                        << state;
+    std::ofstream(path) << pipeline_yaml("kp", streams,
+                                         "  write_mode: upsert\n  primary_key: [id]\n",
+                                         ", max_batch_bytes: 16384, checkpoint_interval_rows: 300",
+                                         ", \"slot_name\": \"kp\", \"cdc_mode\": \"" + mode + "\"")
+                        << "state: {connection: " << (dir / "state.db").string() << "}\n";
     return path;
   };
   const auto continuous = write_pipeline("continuous");
   const auto bounded = write_pipeline("bounded");
-  auto wait_slot_released = [&] {
-    for (int i = 0; i < 100; ++i) {
-      if (s.value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = "
-                  "'cdc_kill_cdc_kill' AND active") == "0") {
+  auto slots_released = [&] {
+    for (int i = 0; i < 200; ++i) {
+      if (s.value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'kp' AND active") ==
+          "0") {
         return;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   };
+  auto tear_down = [&] {
+    auto pipeline = engine::load_pipeline(continuous);
+    ASSERT_TRUE(pipeline) << pipeline.error();
+    engine::ConnectorCatalog catalog(*engine_, {RAPIDBYTE_CONNECTOR_DIR});
+    auto backend = engine::SqliteStateBackend::open(dir / "state.db");
+    ASSERT_TRUE(backend);
+    auto done = engine::teardown_pipeline(*engine_, catalog, **backend, *pipeline);
+    ASSERT_TRUE(done) << done.error().message;
+  };
 
-  // Small transactions of every kind keep arriving while runs are killed.
   std::atomic<bool> writing{true};
   std::thread writer([&] {
     LibpqSession w(cluster().tcp_conninfo(kSourceDb, kUser, kPassword));
     for (int i = 0; writing; ++i) {
+      const std::string& t = tables[i % 3];
       const std::string n = std::to_string(i);
-      w.exec("BEGIN; INSERT INTO cdc_kill VALUES (" + std::to_string(100000 + i) + ", " + n +
-             ", 'w'); UPDATE cdc_kill SET v = v + 1 WHERE id % 997 = " + std::to_string(i % 997) +
-             "; DELETE FROM cdc_kill WHERE id = " + std::to_string(1 + i * 7 % 20000) +
-             "; COMMIT;");
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      if (i % 97 == 96) {
+        w.exec("BEGIN; TRUNCATE kp_c; INSERT INTO kp_c SELECT g, " + n +
+               ", 'after truncate' FROM generate_series(1, 500) g; COMMIT;");
+      } else {
+        w.exec("BEGIN; INSERT INTO " + t + " VALUES (" + std::to_string(100000 + i) + ", " + n +
+               ", 'w') ON CONFLICT (id) DO NOTHING; UPDATE " + t +
+               " SET v = v + 1, note = 'u' WHERE id % 499 = " + std::to_string(i % 499) +
+               "; DELETE FROM " + t + " WHERE id = " + std::to_string(1 + i * 7 % 3000) +
+               "; COMMIT;");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(3));
     }
   });
-  int killed = 0;
-  for (int point = 0; point < 8; ++point) {
-    wait_slot_released();
-    const pid_t pid = start_run(continuous);
-    ASSERT_GT(pid, 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300 + (point * 53 % 8) * 150));
-    if (::kill(pid, SIGKILL) == 0) ++killed;
-    wait_exit_code(pid);
-    if (std::filesystem::exists(dir / "state.db")) {
+
+  const char* points[] = {"source-batch", "source-checkpoint", "destination-commit",
+                          "cursor-persisted"};
+  const int counts[] = {1, 2, 3,  5,  8,  12, 17, 23, 30, 40, 1,  2, 4,
+                        6, 9, 14, 20, 27, 35, 50, 3,  7,  11, 16, 25};
+  int runs = 0;
+  int killed_at_point = 0;
+  for (int round = 0; round < 25; ++round) {
+    if (round % 6 == 5) tear_down();  // the next runs take new snapshots
+    for (const char* point : points) {
+      slots_released();
+      const std::string kill_at = std::string(point) + ":" + std::to_string(counts[round]);
+      const pid_t pid = start_run(continuous, kill_at);
+      ASSERT_GT(pid, 0);
+      auto code = wait_exit_code_for(pid, std::chrono::seconds(5));
+      if (!code) {
+        ::kill(pid, SIGKILL);  // the point was not reached in time: killed from outside
+        code = wait_exit_code(pid);
+      } else {
+        ++killed_at_point;
+      }
+      ASSERT_EQ(*code, 128 + SIGKILL) << kill_at;
+      ++runs;
       auto backend = engine::SqliteStateBackend::open(dir / "state.db");
       ASSERT_TRUE(backend);
-      auto cursor = (*backend)->cursor("cdc_kill", "cdc_kill");
-      if (cursor && *cursor) {
-        backend->reset();
-        expect_confirmed_within_state("cdc_kill_cdc_kill", dir / "state.db", "cdc_kill",
-                                      "cdc_kill");
+      for (const auto& t : tables) {
+        auto cursor = (*backend)->cursor("kp", t);
+        ASSERT_TRUE(cursor);
+        if (!*cursor) continue;
+        const uint64_t persisted = std::get<protocol::cursor_kind::kLsn>((*cursor)->value);
+        auto confirmed = s.value(
+            "SELECT (confirmed_flush_lsn - '0/0')::text FROM pg_replication_slots WHERE "
+            "slot_name = 'kp'");
+        if (confirmed) EXPECT_LE(std::stoull(*confirmed), persisted) << kill_at << " " << t;
       }
     }
   }
   writing = false;
   writer.join();
-  EXPECT_GT(killed, 0);
+  EXPECT_EQ(runs, 100);
+  EXPECT_GE(killed_at_point, 50) << "most runs must end at their kill point";
 
-  wait_slot_released();
+  slots_released();
   const pid_t final_run = start_run(bounded);
   ASSERT_GT(final_run, 0);
   ASSERT_EQ(wait_exit_code(final_run), 0);
-  expect_same("cdc_kill", "id, v, note");
-  expect_confirmed_within_state("cdc_kill_cdc_kill", dir / "state.db", "cdc_kill", "cdc_kill");
+  for (const auto& t : tables) {
+    expect_same(t, "id, v, note");
+    expect_confirmed_within_state("kp", dir / "state.db", "kp", t);
+  }
+}
+
+// A table dropped and created again leaves its publication behind without
+// it. Resuming from a cursor then would apply nothing and succeed; it is an
+// error instead, and after a teardown the next run repairs the publication
+// and takes a new snapshot that replaces the old rows.
+TEST_F(CdcTest, StalePublicationIsAnErrorThenRepaired) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE cdc_stale (id int PRIMARY KEY, v text);"
+      "INSERT INTO cdc_stale SELECT g, 'old' FROM generate_series(1, 50) g;");
+  const std::string yaml = cdc_yaml("cdc_stale", "{name: cdc_stale, sync_mode: cdc}");
+  expect_succeeded(run_pipeline(yaml, "cdc_stale"));
+  s.exec(
+      "DROP TABLE cdc_stale; CREATE TABLE cdc_stale (id int PRIMARY KEY, v text);"
+      "INSERT INTO cdc_stale SELECT g, 'new' FROM generate_series(20, 80) g;");
+  auto report = run_pipeline(yaml, "cdc_stale");
+  EXPECT_FALSE(report.succeeded());
+  EXPECT_NE(report.first_error().find("publication 'cdc_stale' of stream 'cdc_stale' "
+                                      "no longer publishes table \"public\".\"cdc_stale\""),
+            std::string::npos)
+      << report.first_error();
+
+  auto pipeline = engine::parse_pipeline(yaml, "cdc_stale.yaml");
+  ASSERT_TRUE(pipeline);
+  engine::ConnectorCatalog catalog(*engine_, {RAPIDBYTE_CONNECTOR_DIR});
+  {
+    auto backend = engine::SqliteStateBackend::open(cache_dir_ / "cdc_stale.db");
+    ASSERT_TRUE(backend);
+    auto done = engine::teardown_pipeline(*engine_, catalog, **backend, *pipeline);
+    ASSERT_TRUE(done) << done.error().message;
+  }
+  // teardown dropped the publication; a stale one made by hand is repaired.
+  s.exec("CREATE PUBLICATION cdc_stale");
+  expect_succeeded(run_pipeline(yaml, "cdc_stale"));
+  expect_same("cdc_stale", "id, v");
+  s.exec(
+      "INSERT INTO cdc_stale VALUES (1, 'x'); UPDATE cdc_stale SET v = 'u' WHERE id < 30;"
+      "DELETE FROM cdc_stale WHERE id > 70");
+  expect_succeeded(run_pipeline(yaml, "cdc_stale"));
+  expect_same("cdc_stale", "id, v");
+}
+
+// A continuous run with default resources (parallelism 1, no commit
+// interval): both streams start, a single change on an idle source reaches
+// the destination without a later change to push it, and the slots follow
+// WAL written in another database. The deadlines only tell "late" from
+// "never"; bench/cdc_bench.sh measures the latency.
+TEST_F(CdcTest, ContinuousRunCommitsWhileIdleAndFollowsTheServer) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE cdc_idle_a (id int PRIMARY KEY, v text);"
+      "CREATE TABLE cdc_idle_b (id int PRIMARY KEY, v text);"
+      "INSERT INTO cdc_idle_a SELECT g, 'a' FROM generate_series(1, 100) g;"
+      "INSERT INTO cdc_idle_b SELECT g, 'b' FROM generate_series(1, 100) g;");
+  const auto dir = cache_dir_ / "cdc_idle";
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "pipeline.yaml";
+  std::ofstream(path) << pipeline_yaml("cdc_idle",
+                                       "{name: cdc_idle_a, sync_mode: cdc}, {name: cdc_idle_b, "
+                                       "sync_mode: cdc}",
+                                       "  write_mode: upsert\n  primary_key: [id]\n", "",
+                                       ", \"slot_name\": \"cdc_idle\", \"cdc_mode\": "
+                                       "\"continuous\"")
+                      << "state: {connection: " << (dir / "state.db").string() << "}\n";
+  const pid_t pid = start_run(path);
+  ASSERT_GT(pid, 0);
+  auto d = dst();
+  auto wait_for = [&](const std::string& sql, const std::string& expected,
+                      std::chrono::seconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    std::optional<std::string> seen;
+    while (std::chrono::steady_clock::now() < deadline) {
+      try {
+        seen = d.value(sql);
+      } catch (const std::exception&) {
+        seen.reset();  // the table is not there yet
+      }
+      if (seen == expected) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ADD_FAILURE() << sql << ": " << seen.value_or("(none)") << ", expected " << expected;
+    return false;
+  };
+  EXPECT_TRUE(wait_for("SELECT count(*) FROM cdc_idle_a", "100", std::chrono::seconds(30)));
+  EXPECT_TRUE(wait_for("SELECT count(*) FROM cdc_idle_b", "100", std::chrono::seconds(30)));
+
+  s.exec("INSERT INTO cdc_idle_b VALUES (1000, 'one change')");
+  EXPECT_TRUE(wait_for("SELECT v FROM cdc_idle_b WHERE id = 1000", "one change",
+                       std::chrono::seconds(engine::kCdcCheckpointIntervalSeconds + 10)));
+
+  // WAL from another database: no change of ours, yet the slots move on.
+  const std::string target = s.value("SELECT pg_current_wal_lsn()::text").value();
+  d.exec("CREATE TABLE IF NOT EXISTS wal_elsewhere (i int)");
+  auto caught_up = [&](const std::string& slot) {
+    return s.value("SELECT (confirmed_flush_lsn >= '" + target +
+                   "')::text FROM pg_replication_slots WHERE slot_name = '" + slot + "'") == "true";
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline && !caught_up("cdc_idle")) {
+    d.exec("INSERT INTO wal_elsewhere VALUES (1)");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_TRUE(caught_up("cdc_idle"));
+
+  ::kill(pid, SIGTERM);
+  EXPECT_EQ(wait_exit_code(pid), 130);
+  expect_same("cdc_idle_a", "id, v");
+  expect_same("cdc_idle_b", "id, v");
+}
+
+// `check` (the source's validate) states what a cdc run will ask of the
+// server, one line each, and fails on what would stop it.
+TEST_F(CdcTest, CheckNamesEachReplicationPrerequisite) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pre_t (id int PRIMARY KEY); CREATE TABLE pre_other (id int PRIMARY KEY);"
+      "CREATE PUBLICATION pre_pub FOR TABLE pre_other;"
+      "SELECT pg_create_physical_replication_slot('pre_phys');");
+  auto checks_of = [&](const std::string& extra) {
+    auto source = instance("source-postgres");
+    EXPECT_TRUE(source);
+    EXPECT_TRUE(source->open(pg_config(kSourceDb, ", \"tables\": [\"pre_t\"]" + extra)));
+    auto report = source->validate();
+    EXPECT_TRUE(report) << report.error().message;
+    std::map<std::string, std::pair<p::CheckStatus, std::string>> out;
+    for (const auto& c : report->checks) out[c.name] = {c.status, c.message};
+    return out;
+  };
+  auto checks = checks_of(", \"slot_name\": \"pre_phys\", \"publication\": \"pre_pub\"");
+  EXPECT_EQ(
+      checks["cdc replication privilege"],
+      std::make_pair(p::CheckStatus::kPassed, std::string("user 'rb_user' may start replication")));
+  EXPECT_EQ(checks["cdc slot pre_phys"],
+            std::make_pair(p::CheckStatus::kFailed,
+                           std::string("slot 'pre_phys' exists but is a physical slot of plugin "
+                                       "''; cdc needs a logical pgoutput slot (choose another "
+                                       "slot_name)")));
+  EXPECT_EQ(
+      checks["cdc publication pre_pub"],
+      std::make_pair(p::CheckStatus::kFailed,
+                     std::string("publication 'pre_pub' does not publish \"public\".\"pre_t\"")));
+  EXPECT_EQ(checks["cdc headroom"].first, p::CheckStatus::kPassed);
+  EXPECT_EQ(checks["cdc max_slot_wal_keep_size"].first, p::CheckStatus::kPassed);
+
+  checks = checks_of(", \"slot_name\": \"pre_new\"");
+  EXPECT_EQ(checks["cdc slot pre_new"].first, p::CheckStatus::kPassed);
+  EXPECT_EQ(checks["cdc publication pre_new"],
+            std::make_pair(p::CheckStatus::kPassed,
+                           std::string("publication 'pre_new' will be created on the first run")));
+  s.exec("SELECT pg_drop_replication_slot('pre_phys'); DROP PUBLICATION pre_pub;");
+}
+
+// Thirty tables, one pipeline: one slot, one publication, one walsender
+// (the test cluster allows 32 slots; PostgreSQL's default of 10 would do).
+// Then a stream added to the running slot is snapshotted alone (the others
+// keep their rows and cursors), and a stream removed from the file is no
+// longer published.
+TEST_F(CdcTest, ManyTablesShareOneSlotAndStreamsComeAndGo) {
+  auto s = src();
+  std::string streams;
+  for (int i = 0; i < 30; ++i) {
+    const std::string t = "many_" + std::to_string(i);
+    s.exec("CREATE TABLE " + t + " (id int PRIMARY KEY, v text); INSERT INTO " + t +
+           " SELECT g, 'v' FROM generate_series(1, 20) g;");
+    streams += (streams.empty() ? "" : ", ") + ("{name: " + t + ", sync_mode: cdc}");
+  }
+  const std::string slots_before = s.value("SELECT count(*) FROM pg_replication_slots").value();
+  expect_succeeded(run_pipeline(cdc_yaml("many", streams), "many"));
+  EXPECT_EQ(s.value("SELECT count(*) FROM pg_replication_slots"),
+            std::to_string(std::stoi(slots_before) + 1));
+  EXPECT_EQ(s.value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'many'"), "1");
+  EXPECT_EQ(s.value("SELECT count(*) FROM pg_publication_tables WHERE pubname = 'many'"), "30");
+  for (int i = 0; i < 30; ++i) {
+    s.exec("INSERT INTO many_" + std::to_string(i) + " VALUES (100, 'new'); UPDATE many_" +
+           std::to_string(i) + " SET v = 'u' WHERE id = 1; DELETE FROM many_" + std::to_string(i) +
+           " WHERE id = 2;");
+  }
+  expect_succeeded(run_pipeline(cdc_yaml("many", streams), "many"));
+  for (int i = 0; i < 30; i += 7) expect_same("many_" + std::to_string(i), "id, v");
+
+  // A new table joins while the others have cursors: only it is copied.
+  s.exec(
+      "CREATE TABLE many_new (id int PRIMARY KEY, v text);"
+      "INSERT INTO many_new SELECT g, 'n' FROM generate_series(1, 50) g;"
+      "UPDATE many_0 SET v = 'after' WHERE id = 3;");
+  const std::string lsn_of_untouched = "SELECT _rb_lsn::text FROM many_0 WHERE id = 4";
+  const auto untouched_before = dst().value(lsn_of_untouched);
+  const std::string with_new = streams + ", {name: many_new, sync_mode: cdc}";
+  auto report = run_pipeline(cdc_yaml("many", with_new), "many");
+  expect_succeeded(report);
+  EXPECT_EQ(dst().value(lsn_of_untouched), untouched_before) << "many_0 was copied again";
+  EXPECT_EQ(report.streams.back().stream, "many_new");
+  EXPECT_EQ(report.streams.back().records(), 51u);  // the reset row and 50 rows
+  s.exec(
+      "INSERT INTO many_new VALUES (51, 'x'); DELETE FROM many_new WHERE id = 1;"
+      "INSERT INTO many_1 VALUES (101, 'y');");
+  expect_succeeded(run_pipeline(cdc_yaml("many", with_new), "many"));
+  expect_same("many_new", "id, v");
+  expect_same("many_0", "id, v");
+  expect_same("many_1", "id, v");
+  EXPECT_EQ(s.value("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'many%'"), "1");
+
+  // Dropped from the file: no longer published.
+  expect_succeeded(run_pipeline(cdc_yaml("many", "{name: many_0, sync_mode: cdc}"), "many"));
+  EXPECT_EQ(s.value("SELECT string_agg(tablename, ',') FROM pg_publication_tables WHERE "
+                    "pubname = 'many'"),
+            "many_0");
 }
 
 }  // namespace

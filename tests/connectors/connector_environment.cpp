@@ -6,6 +6,9 @@
 #include <sys/wait.h>
 
 #include <memory>
+#include <string_view>
+#include <thread>
+#include <vector>
 
 extern char** environ;
 
@@ -45,7 +48,7 @@ const PostgresCluster& cluster() {
   return *g_cluster;
 }
 
-pid_t start_run(const std::filesystem::path& pipeline) {
+pid_t start_run(const std::filesystem::path& pipeline, const std::string& kill_at) {
   const std::string binary = RAPIDBYTE_BINARY;
   const std::string dir = RAPIDBYTE_CONNECTOR_DIR;
   const std::string path = pipeline.string();
@@ -59,8 +62,17 @@ pid_t start_run(const std::filesystem::path& pipeline) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  // The environment, with the kill point (if any) in place of an inherited one.
+  const std::string kill_var = "RAPIDBYTE_TEST_KILL_AT=" + kill_at;
+  std::vector<char*> env;
+  for (char** e = environ; *e; ++e) {
+    if (std::string_view(*e).starts_with("RAPIDBYTE_TEST_KILL_AT=")) continue;
+    env.push_back(*e);
+  }
+  if (!kill_at.empty()) env.push_back(const_cast<char*>(kill_var.c_str()));
+  env.push_back(nullptr);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
   return rc == 0 ? pid : -1;
 }
@@ -69,6 +81,18 @@ int wait_exit_code(pid_t pid) {
   int status = 0;
   ::waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::optional<int> wait_exit_code_for(pid_t pid, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 std::string pg_config(const std::string& database, const std::string& extra,

@@ -90,7 +90,7 @@ sdk::Result<protocol::RunSummary> echo_run(sdk::Context& ctx, uint64_t session,
     ctx.checkpoint({protocol::CheckpointKind::kSource, s.stream_name, s.cursor_field,
                     s.last_cursor_value, s.limits.max_batch_bytes,
                     s.limits.checkpoint_interval_rows});
-    if (auto emitted = ctx.batch_emit(bytes_of(s.stream_name)); !emitted)
+    if (auto emitted = ctx.batch_emit(s.stream_name, bytes_of(s.stream_name)); !emitted)
       return std::unexpected(emitted.error());
     read.records += 1;
     read.bytes += s.stream_name.size();
@@ -98,7 +98,9 @@ sdk::Result<protocol::RunSummary> echo_run(sdk::Context& ctx, uint64_t session,
   }
   while (std::optional<sdk::HostBytes> batch = ctx.batch_next()) {
     std::ranges::reverse(batch->mutable_span());
-    if (auto emitted = ctx.batch_emit(*batch); !emitted) return std::unexpected(emitted.error());
+    const std::string last = req.streams.empty() ? "" : req.streams.back().stream_name;
+    if (auto emitted = ctx.batch_emit(last, *batch); !emitted)
+      return std::unexpected(emitted.error());
   }
 
   auto value = ctx.state_get(protocol::StateScope::kPipeline, "k");

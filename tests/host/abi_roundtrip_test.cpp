@@ -162,6 +162,9 @@ TEST_F(AbiRoundTripTest, RunRoundTripsEveryShape) {
     EXPECT_EQ(services_.emitted[i], std::vector<uint8_t>(name.begin(), name.end()));
   }
   const size_t n = request.streams.size();
+  for (size_t i = 0; i < services_.emitted_streams.size(); ++i) {
+    EXPECT_EQ(services_.emitted_streams[i], request.streams[std::min(i, n - 1)].stream_name);
+  }
   EXPECT_EQ(services_.emitted[n], std::vector<uint8_t>{});
   EXPECT_EQ(services_.emitted[n + 1], (std::vector<uint8_t>{3, 2, 1}));
   EXPECT_EQ(services_.emitted[n + 2], std::vector<uint8_t>(large.rbegin(), large.rend()));

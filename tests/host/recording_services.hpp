@@ -16,6 +16,7 @@ class RecordingServices : public runtime::HostServices {
   std::vector<protocol::MetricSample> metrics;
   std::vector<protocol::DlqRecord> dlq_records;
   std::vector<std::vector<uint8_t>> emitted;
+  std::vector<std::string> emitted_streams;  // the stream each batch named
   std::deque<std::vector<uint8_t>> to_deliver;
   std::map<std::string, std::string> state;        // key: "<scope>/<key>"
   std::optional<protocol::CursorValue> committed;  // what committed_cursor() answers
@@ -28,11 +29,14 @@ class RecordingServices : public runtime::HostServices {
   }
   void metric(protocol::MetricSample sample) override { metrics.push_back(std::move(sample)); }
   void dlq(protocol::DlqRecord record) override { dlq_records.push_back(std::move(record)); }
-  runtime::ConnectorResult<void> batch_emit(std::vector<uint8_t> batch) override {
+  runtime::ConnectorResult<void> batch_emit(std::string_view stream,
+                                            std::vector<uint8_t> batch) override {
+    emitted_streams.emplace_back(stream);
     emitted.push_back(std::move(batch));
     return {};
   }
-  runtime::ConnectorResult<std::optional<protocol::CursorValue>> committed_cursor() override {
+  runtime::ConnectorResult<std::optional<protocol::CursorValue>> committed_cursor(
+      std::string_view) override {
     return committed;
   }
   runtime::ConnectorResult<std::optional<std::vector<uint8_t>>> batch_next() override {
@@ -41,6 +45,8 @@ class RecordingServices : public runtime::HostServices {
     to_deliver.pop_front();
     return b;
   }
+  // Everything to deliver is there already (or the input has ended).
+  bool batch_ready(std::chrono::milliseconds) override { return true; }
   static std::string key_of(protocol::StateScope scope, const std::string& key) {
     return std::to_string(static_cast<int>(scope)) + "/" + key;
   }

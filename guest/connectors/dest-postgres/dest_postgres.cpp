@@ -6,8 +6,11 @@
 // write modes and policies. Transactions are committed at the stream's
 // checkpoint intervals (after every batch when none is set) and at the end;
 // each commit is confirmed with a destination checkpoint, so the engine can
-// advance the source cursor. replace commits once, at the swap. Batches of a
+// advance the source cursor. With a seconds interval, an idle input is
+// committed when the interval passes (Context::batch_ready), not only when
+// the next batch comes. replace commits once, at the swap. Batches of a
 // cdc source in upsert mode apply their deletes (change_applier.hpp).
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -116,7 +119,23 @@ class DestPostgres final : public sdk::Destination {
       bytes_since = 0;
       last_commit = std::chrono::steady_clock::now();
     };
-    while (std::optional<sdk::HostBytes> bytes = ctx.batch_next()) {
+    for (;;) {
+      if (auto wait = idle_wait(stream.limits, last_commit); wait && !ctx.batch_ready(*wait)) {
+        // Nothing arrived for a whole interval (an idle cdc source): commit
+        // what was written. Nothing written since the last commit confirms
+        // too, so source checkpoints that came alone (an idle slot's
+        // position) still reach the state.
+        auto committed = writer.commit();
+        if (!committed) return std::unexpected(committed.error());
+        if (*committed || (rows_since == 0 && bytes_since == 0)) {
+          confirm();
+        } else {
+          last_commit = std::chrono::steady_clock::now();  // replace: only finish() commits
+        }
+        continue;
+      }
+      std::optional<sdk::HostBytes> bytes = ctx.batch_next();
+      if (!bytes) break;
       auto reader = arrow::IpcStreamReader::open(*bytes);
       if (!reader) return invalid_batch(summary, reader.error());
       for (;;) {
@@ -157,6 +176,17 @@ class DestPostgres final : public sdk::Destination {
     return limits.checkpoint_interval_seconds &&
            std::chrono::steady_clock::now() - last_commit >=
                std::chrono::seconds(limits.checkpoint_interval_seconds);
+  }
+
+  // How long to wait for the next batch before an idle commit: what is left
+  // of checkpoint_interval_seconds; none without one.
+  static std::optional<std::chrono::milliseconds> idle_wait(
+      const protocol::StreamLimits& limits, std::chrono::steady_clock::time_point last_commit) {
+    if (!limits.checkpoint_interval_seconds) return std::nullopt;
+    const auto due = last_commit + std::chrono::seconds(limits.checkpoint_interval_seconds);
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        due - std::chrono::steady_clock::now());
+    return std::max(left, std::chrono::milliseconds(0));
   }
 
   static std::unexpected<protocol::ConnectorError> invalid_batch(

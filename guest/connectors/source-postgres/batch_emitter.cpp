@@ -46,7 +46,7 @@ sdk::Result<void> BatchEmitter::encode_and_emit(const arrow::RecordBatch& batch)
     if (auto first = emit(batch.slice(0, half)); !first) return first;
     return emit(batch.slice(half, batch.num_rows() - half));
   }
-  if (auto emitted = ctx_.batch_emit(buffer_); !emitted) return emitted;
+  if (auto emitted = ctx_.batch_emit(stream_.stream_name, buffer_); !emitted) return emitted;
   summary_.records += static_cast<uint64_t>(batch.num_rows());
   summary_.bytes += buffer_.size();
   ++summary_.batches;

@@ -21,10 +21,8 @@ sdk::Result<CdcOptions> CdcOptions::parse(const sdk::JsonConfig& config) {
   auto slot = config.get_string("slot_name", "rapidbyte");
   if (!slot) return std::unexpected(slot.error());
   if (slot->empty() || slot->size() > 40) {
-    return sdk::config_error(
-        "config field 'slot_name' must be 1-40 characters (the table is "
-        "appended); got '" +
-        *slot + "'");
+    return sdk::config_error("config field 'slot_name' must be 1-40 characters; got '" + *slot +
+                             "'");
   }
   for (char c : *slot) {
     if (!slot_char(c)) {
@@ -64,7 +62,7 @@ sdk::Result<CdcOptions> CdcOptions::parse(const sdk::JsonConfig& config) {
   return out;
 }
 
-std::string CdcOptions::slot_for(const pg::TableName& table) const {
+std::string CdcOptions::legacy_name_for(const pg::TableName& table) const {
   const std::string raw = table.schema == "public" ? table.table : table.schema + "_" + table.table;
   std::string folded;
   bool exact = true;
@@ -82,10 +80,6 @@ std::string CdcOptions::slot_for(const pg::TableName& table) const {
   const size_t keep = kMaxSlotName - 9;
   if (name.size() > keep) name.resize(keep);
   return name + "_" + hash;
-}
-
-std::string CdcOptions::publication_for(const pg::TableName& table) const {
-  return publication ? *publication : slot_for(table);
 }
 
 }  // namespace rapidbyte::connectors::source_postgres

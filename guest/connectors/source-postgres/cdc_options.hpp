@@ -1,18 +1,21 @@
-// CdcOptions: how source-postgres follows a table's changes (sync_mode cdc)
-// — the replication slot and publication it uses, whether a run stops once
-// caught up, and what happens to updates whose unchanged TOAST values the
-// server does not send.
+// CdcOptions: how source-postgres follows its tables' changes (sync_mode
+// cdc) — the replication slot and publication it uses, whether a run stops
+// once caught up, and what happens to updates whose unchanged TOAST values
+// the server does not send.
 //
-// One slot and one publication per stream (the engine runs one read per
-// stream): "<slot_name>_<table>" (schema and table folded to the slot name
-// alphabet, with a hash suffix when too long or folded). Each slot keeps its
-// own WAL back, so N streams cost N walsenders and N decodings of the WAL.
+// One slot and one publication per pipeline source: the engine reads all of
+// a pipeline's cdc streams in one run, and one walsender decodes the WAL
+// once for all of them. The slot is named `slot_name`; so is the
+// publication, unless `publication` names an existing one.
+//
+// Earlier versions kept one slot and one publication per stream,
+// "<slot_name>_<table>" (legacy_name_for()); teardown drops those too.
 //
 // Config fields (the manifest's JSON Schema says the same):
-//   slot_name ("rapidbyte"), publication (unset: one per stream, named like
-//   the slot and created on the first run; set: an existing publication
-//   that includes the table), cdc_mode (bounded | continuous),
-//   unchanged_toast (keep | dlq).
+//   slot_name ("rapidbyte"), publication (unset: the connector's own, named
+//   like the slot and created on the first run; set: an existing
+//   publication that includes the tables), cdc_mode (bounded |
+//   continuous), unchanged_toast (keep | dlq).
 #pragma once
 
 #include <cstdint>
@@ -42,12 +45,18 @@ struct CdcOptions {
 
   static sdk::Result<CdcOptions> parse(const sdk::JsonConfig& config);
 
-  // The slot of a stream's table; a valid slot name.
-  std::string slot_for(const pg::TableName& table) const;
-  // The publication a stream's changes are read from.
-  std::string publication_for(const pg::TableName& table) const;
-  // Whether publication_for() is one this connector creates and drops.
+  // The pipeline source's replication slot.
+  const std::string& slot() const { return slot_name; }
+  // The slot that takes the snapshot of a stream added to a running slot:
+  // temporary, dropped once the snapshot is read.
+  std::string snapshot_slot() const { return slot_name + "_snapshot"; }
+  // The publication the changes are read from.
+  const std::string& publication_name() const { return publication ? *publication : slot_name; }
+  // Whether publication_name() is one this connector creates and drops.
   bool owns_publication() const { return !publication.has_value(); }
+  // The per-stream slot (and publication) name of earlier versions; a valid
+  // slot name.
+  std::string legacy_name_for(const pg::TableName& table) const;
 };
 
 }  // namespace rapidbyte::connectors::source_postgres

@@ -1,35 +1,24 @@
 #include "guest/connectors/source-postgres/cdc_reader.hpp"
 
 #include <algorithm>
-#include <chrono>
+#include <memory>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
 #include "guest/connectors/postgres-common/sql_text.hpp"
-#include "guest/connectors/source-postgres/batch_emitter.hpp"
 #include "guest/connectors/source-postgres/change_batch_builder.hpp"
+#include "guest/connectors/source-postgres/change_stream.hpp"
 #include "guest/connectors/source-postgres/table_catalog.hpp"
 #include "guest/connectors/source-postgres/table_reader.hpp"
-#include "portable/postgres/replication/pgoutput_decoder.hpp"
 #include "portable/postgres/replication/replication_commands.hpp"
-#include "portable/postgres/replication/replication_stream.hpp"
-#include "portable/protocol/change_columns.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
 namespace {
 
-namespace pgo = postgres::pgoutput;
 using postgres::Lsn;
-using Clock = std::chrono::steady_clock;
+using Targets = std::vector<std::unique_ptr<ChangeTarget>>;
 
-// The prefix of the logical message that marks the end of a bounded run.
-constexpr const char* kMarkerPrefix = "rapidbyte.cdc.end";
-// Rows of small transactions wait at most this long for company in a batch.
-constexpr auto kFlushInterval = std::chrono::milliseconds(500);
-// How often the committed cursor is looked up and confirmed to the server.
-constexpr auto kConfirmInterval = std::chrono::seconds(1);
 // The server pings an idle client after half of this; the client must answer
 // within it (while it waits for the destination, too).
 constexpr const char* kSenderTimeout = "-c wal_sender_timeout=60s";
@@ -44,339 +33,13 @@ std::optional<Lsn> lsn_of(const std::optional<protocol::CursorValue>& value) {
   return std::get<protocol::cursor_kind::kLsn>(*value);
 }
 
-// Creates the stream's own publication, or checks that the named one
-// publishes the table.
-sdk::Result<void> ensure_publication(postgres::Connection& connection, const CdcOptions& options,
-                                     const TableInfo& table) {
-  const std::string name = options.publication_for(table.name);
-  auto exists = single_value(
-      connection,
-      "SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = " + pg::quote_literal(name),
-      "cannot look up publication '" + name + "'");
-  if (!exists) return std::unexpected(exists.error());
-  if (!options.owns_publication()) {
-    if (!*exists) {
-      return sdk::config_error(
-          "publication '" + name + "' (config field 'publication') does not exist",
-          "PUBLICATION_MISSING");
-    }
-    auto member = single_value(connection,
-                               "SELECT 1 FROM pg_catalog.pg_publication_tables WHERE pubname = " +
-                                   pg::quote_literal(name) +
-                                   " AND schemaname = " + pg::quote_literal(table.name.schema) +
-                                   " AND tablename = " + pg::quote_literal(table.name.table),
-                               "cannot look up publication '" + name + "'");
-    if (!member) return std::unexpected(member.error());
-    if (!*member) {
-      return sdk::config_error(
-          "publication '" + name + "' does not include table " + table.name.quoted(),
-          "PUBLICATION_TABLE");
-    }
-    return {};
-  }
-  if (*exists) return {};
-  auto created = run_sql(
-      connection,
-      "CREATE PUBLICATION " + pg::quote_identifier(name) + " FOR TABLE " + table.name.quoted(),
-      "cannot create publication '" + name + "'");
-  if (!created) return std::unexpected(created.error());
+// Runs a statement whose result is of no interest.
+sdk::Result<void> execute(postgres::Connection& connection, const std::string& sql,
+                          const std::string& what) {
+  auto done = run_sql(connection, sql, what);
+  if (!done) return std::unexpected(done.error());
   return {};
 }
-
-// Emits a change stream's batches and places its checkpoints: at the end
-// LSN of the last complete transaction, when it advances and one is due.
-class ChangeEmitter {
- public:
-  ChangeEmitter(sdk::Context& ctx, const protocol::StreamContext& stream, bool continuous)
-      : emitter_(ctx, stream), continuous_(continuous) {}
-
-  sdk::Result<void> emit(const arrow::RecordBatch& batch) { return emitter_.emit(batch); }
-
-  // A checkpoint at `lsn` when it advances and one is due (or `force`).
-  void checkpoint(Lsn lsn, bool force) {
-    if (checkpointed_ && lsn <= *checkpointed_) return;
-    // A continuous stream must move its cursor even when changes trickle in,
-    // or the slot keeps every byte of WAL.
-    std::optional<BatchEmitter::Clock::duration> also_after;
-    if (continuous_) also_after = kConfirmInterval;
-    if (!force && !emitter_.checkpoint_due(also_after)) return;
-    emitter_.checkpoint(
-        std::nullopt, protocol::CursorValue(std::in_place_index<protocol::cursor_kind::kLsn>, lsn));
-    checkpointed_ = lsn;
-  }
-
-  const protocol::ReadSummary& summary() const { return emitter_.summary(); }
-  void add_snapshot(const protocol::ReadSummary& snapshot) { emitter_.add(snapshot); }
-
- private:
-  BatchEmitter emitter_;
-  bool continuous_;
-  std::optional<Lsn> checkpointed_;
-};
-
-// The streaming loop of one run.
-class ChangeStream {
- public:
-  ChangeStream(sdk::Context& ctx, const CdcOptions& options, const protocol::StreamContext& stream,
-               const TableCatalog& catalog, const TableInfo& table, std::string slot,
-               ChangeEmitter& emitter, std::optional<uint64_t> max_records)
-      : ctx_(ctx),
-        options_(options),
-        stream_(stream),
-        catalog_(catalog),
-        table_(table),
-        slot_(std::move(slot)),
-        emitter_(emitter),
-        max_records_(max_records) {
-    // The table's columns and the change columns.
-    target_bytes_ = batch_target_bytes(stream.limits, table.columns.size() + 4);
-  }
-
-  // Streams from `start` (the committed cursor, or the snapshot's point)
-  // until `end_marker` (bounded) or cancellation.
-  sdk::Result<void> run(postgres::Connection& connection, Lsn start, std::optional<Lsn> committed,
-                        std::optional<Lsn> end_marker) {
-    postgres::StartReplicationOptions start_options;
-    start_options.slot_name = slot_;
-    start_options.start_lsn = start;
-    start_options.publication_names = {options_.publication_for(table_.name)};
-    start_options.binary = true;
-    start_options.messages = end_marker.has_value();
-    auto stream = postgres::ReplicationStream::start(connection, start_options);
-    if (!stream)
-      return pg::fail_with(stream.error(), "cannot start replication from slot '" + slot_ + "'");
-    stream_handle_ = &*stream;
-    start_ = start;
-    last_end_ = start;
-    confirmed_ = committed.value_or(0);
-    end_marker_ = end_marker;
-    last_flush_ = Clock::now();
-    last_confirm_ = Clock::time_point{};
-    if (auto sent = confirm(/*force=*/true); !sent) return sent;
-    while (!done_) {
-      auto message = stream->next();
-      if (!message)
-        return pg::fail_with(message.error(), "replication from slot '" + slot_ + "' broke");
-      if (!*message) {
-        return sdk::transient_db_error("the server ended replication from slot '" + slot_ + "'",
-                                       "REPLICATION_ENDED");
-      }
-      if (auto* keepalive = std::get_if<postgres::PrimaryKeepalive>(&**message)) {
-        if (auto handled = on_keepalive(*keepalive); !handled) return handled;
-      } else {
-        const auto& data = std::get<postgres::XLogData>(**message);
-        auto decoded = pgo::decode(data.data);
-        if (!decoded)
-          return pg::fail_with(decoded.error(), "cannot decode a change from slot '" + slot_ + "'");
-        if (auto handled = std::visit([&](const auto& m) { return on(m); }, *decoded); !handled) {
-          return handled;
-        }
-      }
-      if (auto sent = confirm(/*force=*/false); !sent) return sent;
-    }
-    if (auto flushed = flush(/*at_commit=*/true, /*force_checkpoint=*/true); !flushed)
-      return flushed;
-    stream_handle_ = nullptr;
-    if (auto stopped = stream->stop(); !stopped) {
-      return pg::fail_with(stopped.error(), "cannot stop replication from slot '" + slot_ + "'");
-    }
-    return {};
-  }
-
- private:
-  sdk::Result<void> on_keepalive(const postgres::PrimaryKeepalive& keepalive) {
-    report_lag(keepalive.wal_end);
-    if (!in_transaction_) {
-      // The server caught up: nothing more is coming right now, so the rows
-      // so far get their checkpoint (and the destination its commit) now
-      // rather than with the next change, which may be long in coming.
-      // Under load the server is never idle and the intervals hold.
-      if (auto flushed = flush(/*at_commit=*/true, /*force_checkpoint=*/true); !flushed)
-        return flushed;
-      // The server pings an idle client again only after its next status.
-      server_waiting_ = true;
-      if (end_marker_ && keepalive.wal_end > *end_marker_) done_ = true;
-    }
-    if (keepalive.reply_requested) return confirm(/*force=*/true);
-    return {};
-  }
-
-  sdk::Result<void> on(const pgo::Begin& begin) {
-    in_transaction_ = true;
-    skip_ = begin.final_lsn < start_;
-    txn_lsn_ = begin.final_lsn;
-    txn_time_ = begin.commit_time_us;
-    return {};
-  }
-
-  sdk::Result<void> on(const pgo::Commit& commit) {
-    in_transaction_ = false;
-    if (server_waiting_) {
-      // A status lets the server ping again when it next goes idle, which
-      // is when this transaction's rows get their checkpoint.
-      server_waiting_ = false;
-      if (auto sent = confirm(/*force=*/true); !sent) return sent;
-    }
-    if (skip_) return {};
-    last_end_ = std::max(last_end_, commit.end_lsn);
-    if (end_marker_ && commit.end_lsn > *end_marker_) done_ = true;
-    if (max_records_ &&
-        emitter_.summary().records + static_cast<uint64_t>(rows()) >= *max_records_) {
-      done_ = true;
-    }
-    const bool full = builder_ && builder_->pending_bytes() >= target_bytes_;
-    if (full || Clock::now() - last_flush_ >= kFlushInterval) {
-      return flush(/*at_commit=*/true, /*force_checkpoint=*/false);
-    }
-    return {};
-  }
-
-  sdk::Result<void> on(const pgo::Relation& relation) {
-    if (relation.schema != table_.name.schema || relation.name != table_.name.table) return {};
-    // A new definition (ALTER TABLE): rows so far keep the old schema.
-    if (auto flushed = flush(/*at_commit=*/false, false); !flushed) return flushed;
-    auto made = ChangeBatchBuilder::make(relation, table_, catalog_.codec_options);
-    if (!made) return std::unexpected(made.error());
-    builder_ = std::move(*made);
-    relation_oid_ = relation.oid;
-    return {};
-  }
-
-  sdk::Result<void> on(const pgo::Insert& insert) {
-    if (!ours(insert.relation_oid)) return {};
-    return append(ChangeOp::kInsert, insert.new_tuple, nullptr);
-  }
-
-  sdk::Result<void> on(const pgo::Update& update) {
-    if (!ours(update.relation_oid)) return {};
-    const bool full = update.old_kind == pgo::OldTupleKind::kFull;
-    if (update.old_kind != pgo::OldTupleKind::kNone &&
-        builder_->key_changed(update.old_tuple, update.new_tuple)) {
-      // The row moved to another key: the old one goes away.
-      if (auto removed = append(ChangeOp::kDelete, update.old_tuple, nullptr); !removed) {
-        return removed;
-      }
-    }
-    return append(ChangeOp::kUpdate, update.new_tuple, full ? &update.old_tuple : nullptr);
-  }
-
-  sdk::Result<void> on(const pgo::Delete& del) {
-    if (!ours(del.relation_oid)) return {};
-    return append(ChangeOp::kDelete, del.old_tuple, nullptr);
-  }
-
-  sdk::Result<void> on(const pgo::Truncate& truncate) {
-    if (skip_ || !builder_) return {};
-    if (std::find(truncate.relation_oids.begin(), truncate.relation_oids.end(), relation_oid_) ==
-        truncate.relation_oids.end()) {
-      return {};
-    }
-    return builder_->append_truncate(txn_lsn_, txn_time_);
-  }
-
-  sdk::Result<void> on(const pgo::LogicalMessage& message) {
-    if (!message.transactional && end_marker_ && message.prefix == kMarkerPrefix &&
-        message.lsn >= *end_marker_) {
-      done_ = !in_transaction_;
-    }
-    return {};
-  }
-
-  sdk::Result<void> on(const pgo::Origin&) { return {}; }
-  sdk::Result<void> on(const pgo::Type&) { return {}; }
-
-  bool ours(uint32_t oid) const { return !skip_ && builder_ && oid == relation_oid_; }
-  int64_t rows() const { return builder_ ? builder_->rows() : 0; }
-
-  sdk::Result<void> append(ChangeOp op, const pgo::Tuple& tuple, const pgo::Tuple* old_tuple) {
-    if (op == ChangeOp::kUpdate && options_.unchanged_toast == UnchangedToast::kDlq) {
-      const auto unresolved = builder_->unresolved_toast(tuple, old_tuple);
-      if (!unresolved.empty()) {
-        protocol::DlqRecord record;
-        record.stream_name = stream_.stream_name;
-        record.record_json = std::string("{\"") + protocol::change::kLsnColumn +
-                             "\":" + std::to_string(txn_lsn_) + "}";
-        record.error = sdk::make_error(
-            protocol::ErrorCategory::kData,
-            "update of " + table_.name.quoted() + " at LSN " + postgres::format_lsn(txn_lsn_) +
-                " left TOAST values unsent (set REPLICA IDENTITY FULL to stream them)",
-            "UNCHANGED_TOAST");
-        record.error.scope = protocol::ErrorScope::kPerRecord;
-        ctx_.warn(record.error.message);
-        ctx_.dlq(record);
-        return {};
-      }
-    }
-    if (auto appended = builder_->append(op, tuple, old_tuple, txn_lsn_, txn_time_); !appended) {
-      return appended;
-    }
-    if (builder_->pending_bytes() >= target_bytes_) return flush(/*at_commit=*/false, false);
-    return {};
-  }
-
-  // Emits the pending rows; at a transaction boundary, also a checkpoint
-  // at the last complete transaction.
-  sdk::Result<void> flush(bool at_commit, bool force_checkpoint) {
-    last_flush_ = Clock::now();
-    if (builder_ && builder_->rows() > 0) {
-      auto batch = builder_->finish();
-      if (!batch) return std::unexpected(batch.error());
-      if (auto emitted = emitter_.emit(*batch); !emitted) return emitted;
-    }
-    if (at_commit && !in_transaction_) emitter_.checkpoint(last_end_, force_checkpoint);
-    return {};
-  }
-
-  // Confirms the persisted cursor to the server: at most once a second
-  // unless `force` (the server asked for a reply).
-  sdk::Result<void> confirm(bool force) {
-    const auto now = Clock::now();
-    if (!force && now - last_confirm_ < kConfirmInterval) return {};
-    last_confirm_ = now;
-    if (auto persisted = lsn_of(ctx_.committed_cursor()))
-      confirmed_ = std::max(confirmed_, *persisted);
-    if (!force && confirmed_ == sent_) return {};
-    auto sent = stream_handle_->send_status(confirmed_, confirmed_, confirmed_);
-    if (!sent) return pg::fail_with(sent.error(), "cannot confirm to slot '" + slot_ + "'");
-    sent_ = confirmed_;
-    return {};
-  }
-
-  void report_lag(Lsn wal_end) {
-    if (wal_end <= last_end_) {
-      ctx_.gauge("replication_lag_bytes", 0);
-      return;
-    }
-    ctx_.gauge("replication_lag_bytes", static_cast<double>(wal_end - last_end_));
-  }
-
-  sdk::Context& ctx_;
-  const CdcOptions& options_;
-  const protocol::StreamContext& stream_;
-  const TableCatalog& catalog_;
-  const TableInfo& table_;
-  std::string slot_;
-  ChangeEmitter& emitter_;
-  std::optional<uint64_t> max_records_;
-  uint64_t target_bytes_ = 0;
-
-  postgres::ReplicationStream* stream_handle_ = nullptr;
-  std::optional<ChangeBatchBuilder> builder_;
-  uint32_t relation_oid_ = 0;
-  Lsn start_ = 0;
-  Lsn last_end_ = 0;   // end of the last complete transaction
-  Lsn confirmed_ = 0;  // persisted by the engine
-  Lsn sent_ = 0;       // last flushed position sent to the server
-  std::optional<Lsn> end_marker_;
-  bool in_transaction_ = false;
-  bool skip_ = false;
-  bool done_ = false;
-  bool server_waiting_ = false;  // idle keepalive not yet answered by a status
-  Lsn txn_lsn_ = 0;
-  int64_t txn_time_ = 0;
-  Clock::time_point last_flush_;
-  Clock::time_point last_confirm_;
-};
 
 sdk::Result<bool> slot_exists(postgres::Connection& connection, const std::string& slot) {
   auto found = single_value(
@@ -387,61 +50,241 @@ sdk::Result<bool> slot_exists(postgres::Connection& connection, const std::strin
   return found->has_value();
 }
 
-struct Snapshot {
-  Lsn lsn = 0;  // the change columns' _rb_lsn
-  protocol::ReadSummary read;
-};
+// The committed cursor of a stream: none on its first run.
+sdk::Result<std::optional<Lsn>> committed_lsn(const protocol::StreamContext& stream) {
+  if (!stream.last_cursor_value) return std::optional<Lsn>();
+  auto lsn = lsn_of(stream.last_cursor_value);
+  if (!lsn) {
+    return sdk::config_error("stream '" + stream.stream_name +
+                                 "' has a committed cursor that is not an LSN (it was synced "
+                                 "with another sync_mode); clear its state to start cdc",
+                             "CURSOR_NOT_LSN");
+  }
+  return lsn;
+}
 
-// Reads `table` as a snapshot in one REPEATABLE READ READ ONLY transaction
-// whose first step, `position()`, fixes the snapshot and returns its LSN
-// (creating the slot that exports it, or reading the current WAL position).
+// Makes the publication publish exactly the streams' tables. The connector's
+// own publication is created with them, gets a table added before that
+// table's snapshot, and stops publishing tables no stream reads any more. A
+// table missing while its stream resumes from a cursor was dropped and
+// created again since (a dropped table leaves every publication): its
+// changes meanwhile were never published, so that is an error rather than a
+// run that silently applies nothing. A configured publication must exist
+// and include every table.
+sdk::Result<void> sync_publication(sdk::Context& ctx, postgres::Connection& connection,
+                                   const CdcOptions& options, const Targets& targets,
+                                   const std::vector<bool>& snapshotting) {
+  const std::string& name = options.publication_name();
+  const std::string lookup = "cannot look up publication '" + name + "'";
+  auto exists = single_value(
+      connection,
+      "SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = " + pg::quote_literal(name), lookup);
+  if (!exists) return std::unexpected(exists.error());
+  if (!*exists) {
+    if (!options.owns_publication()) {
+      return sdk::config_error(
+          "publication '" + name + "' (config field 'publication') does not exist",
+          "PUBLICATION_MISSING");
+    }
+    std::string tables;
+    for (const auto& t : targets) tables += (tables.empty() ? "" : ", ") + t->table().name.quoted();
+    return execute(connection,
+                   "CREATE PUBLICATION " + pg::quote_identifier(name) + " FOR TABLE " + tables,
+                   "cannot create publication '" + name + "'");
+  }
+  auto rows = run_sql(connection,
+                      "SELECT schemaname, tablename FROM pg_catalog.pg_publication_tables WHERE "
+                      "pubname = " +
+                          pg::quote_literal(name),
+                      lookup);
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<pg::TableName> members;
+  for (const auto& row : rows->front().rows) {
+    if (row.size() == 2 && row[0] && row[1]) members.push_back({*row[0], *row[1]});
+  }
+  auto is_member = [&](const pg::TableName& table) {
+    return std::ranges::any_of(members, [&](const pg::TableName& m) {
+      return m.schema == table.schema && m.table == table.table;
+    });
+  };
+  for (size_t i = 0; i < targets.size(); ++i) {
+    const pg::TableName& table = targets[i]->table().name;
+    if (is_member(table)) continue;
+    if (!options.owns_publication()) {
+      return sdk::config_error(
+          "publication '" + name + "' does not include table " + table.quoted(),
+          "PUBLICATION_TABLE");
+    }
+    if (!snapshotting[i]) {
+      return sdk::schema_error("publication '" + name + "' of stream '" +
+                                   targets[i]->stream().stream_name +
+                                   "' no longer publishes table " + table.quoted() +
+                                   " (was the table dropped and created again?): its changes "
+                                   "since then were not published; clear the stream's state "
+                                   "(rapidbyte teardown) to take a new snapshot",
+                               "PUBLICATION_STALE");
+    }
+    if (auto added = execute(
+            connection,
+            "ALTER PUBLICATION " + pg::quote_identifier(name) + " ADD TABLE " + table.quoted(),
+            "cannot add table " + table.quoted() + " to publication '" + name + "'");
+        !added) {
+      return added;
+    }
+  }
+  if (!options.owns_publication()) return {};
+  std::string unread;
+  for (const pg::TableName& member : members) {
+    const bool read = std::ranges::any_of(targets, [&](const auto& t) {
+      return t->table().name.schema == member.schema && t->table().name.table == member.table;
+    });
+    if (!read) unread += (unread.empty() ? "" : ", ") + member.quoted();
+  }
+  if (unread.empty()) return {};
+  ctx.info("publication '" + name + "' stops publishing " + unread + ": no stream reads them");
+  return execute(connection,
+                 "ALTER PUBLICATION " + pg::quote_identifier(name) + " DROP TABLE " + unread,
+                 "cannot drop tables from publication '" + name + "'");
+}
+
+// Reads the snapshots of `targets` in one REPEATABLE READ READ ONLY
+// transaction whose first step, `position()`, fixes the snapshot and
+// returns its LSN (creating the slot that exports it, or reading the
+// current WAL position). `start`: each snapshot begins with a reset row
+// (in upsert mode) and ends with a checkpoint at the LSN, where its stream's
+// changes begin; otherwise (a preview) rows only.
 template <class Position>
-sdk::Result<Snapshot> read_snapshot(sdk::Context& ctx, postgres::Connection& connection,
-                                    const TableCatalog& catalog, const TableInfo& table,
-                                    const protocol::StreamContext& stream,
-                                    std::optional<uint64_t> max_records, Position position) {
-  if (auto begun = run_sql(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+sdk::Result<Lsn> read_snapshots(sdk::Context& ctx, postgres::Connection& connection,
+                                const std::vector<ChangeTarget*>& targets,
+                                std::optional<uint64_t> max_records, bool start,
+                                Position position) {
+  if (auto begun = execute(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
                            "cannot start the snapshot");
       !begun) {
     return std::unexpected(begun.error());
   }
   sdk::Result<Lsn> lsn = position();
   if (!lsn) return std::unexpected(lsn.error());
-  SnapshotRead columns{snapshot_columns(*lsn), /*in_transaction=*/true, /*nullable=*/true};
-  auto read = read_table(ctx, connection, catalog, table, stream, max_records, columns);
-  if (!read) return std::unexpected(read.error());
-  if (auto ended = run_sql(connection, "COMMIT", "cannot end the snapshot"); !ended) {
+  for (ChangeTarget* target : targets) {
+    const protocol::StreamContext& stream = target->stream();
+    SnapshotRead columns{snapshot_columns(*lsn), /*in_transaction=*/true, /*nullable=*/true, {}};
+    if (start && stream.write_mode == protocol::WriteMode::kUpsert) {
+      columns.leading_batch = [lsn = *lsn](std::shared_ptr<const arrow::Schema> schema) {
+        return snapshot_reset_batch(std::move(schema), lsn);
+      };
+    }
+    auto read = read_table(ctx, connection, target->catalog(), target->table(), stream, max_records,
+                           columns);
+    if (!read) return std::unexpected(read.error());
+    target->emitter().add(*read);
+  }
+  if (auto ended = execute(connection, "COMMIT", "cannot end the snapshot"); !ended) {
     return std::unexpected(ended.error());
   }
-  return Snapshot{*lsn, *read};
+  if (start) {
+    for (ChangeTarget* target : targets) {
+      target->start_at(*lsn);
+      target->emitter().checkpoint(
+          std::nullopt,
+          protocol::CursorValue(std::in_place_index<protocol::cursor_kind::kLsn>, *lsn));
+    }
+  }
+  return lsn;
+}
+
+// Creates a slot whose snapshot the current transaction uses; its
+// consistent point.
+sdk::Result<Lsn> create_slot_for_snapshot(sdk::Context& ctx, postgres::Connection& connection,
+                                          const std::string& slot, bool temporary) {
+  postgres::CreateSlotOptions create;
+  create.slot_name = slot;
+  create.temporary = temporary;
+  create.snapshot = postgres::SnapshotAction::kUse;
+  auto created = postgres::create_replication_slot(connection, create);
+  if (!created)
+    return pg::fail_with(created.error(), "cannot create replication slot '" + slot + "'");
+  ctx.info(std::string("created ") + (temporary ? "temporary " : "") + "replication slot '" + slot +
+           "' at " + postgres::format_lsn(created->consistent_point) + "; reading the snapshot");
+  return created->consistent_point;
+}
+
+// The catalog of each stream's table, as its change target.
+sdk::Result<Targets> make_targets(sdk::Context& ctx, postgres::Connection& connection,
+                                  const CdcOptions& options,
+                                  const std::vector<protocol::StreamContext>& streams) {
+  Targets targets;
+  for (const auto& stream : streams) {
+    auto catalog = stream_catalog(connection, stream);
+    if (!catalog) return std::unexpected(catalog.error());
+    targets.push_back(std::make_unique<ChangeTarget>(ctx, stream, std::move(*catalog),
+                                                     options.mode == CdcMode::kContinuous));
+  }
+  return targets;
 }
 
 // A dry run changes nothing: no publication, no slot, no end marker. It
-// previews the rows a first run's snapshot would deliver (the table as it
-// is now, the change columns stamped with the current WAL position), over
-// an ordinary connection.
-sdk::Result<protocol::ReadSummary> preview_snapshot(sdk::Context& ctx,
-                                                    const pg::ConnectionSettings& settings,
-                                                    const protocol::StreamContext& stream,
-                                                    std::optional<uint64_t> max_records) {
+// previews the rows a first run's snapshots would deliver (the tables as
+// they are now, the change columns stamped with the current WAL position),
+// over an ordinary connection.
+sdk::Result<protocol::ReadSummary> preview_snapshots(
+    sdk::Context& ctx, const pg::ConnectionSettings& settings, const CdcOptions& options,
+    const std::vector<protocol::StreamContext>& streams, std::optional<uint64_t> max_records) {
   auto connection = pg::connect(ctx, settings);
   if (!connection) return std::unexpected(connection.error());
-  auto catalog = stream_catalog(*connection, stream);
-  if (!catalog) return std::unexpected(catalog.error());
-  const TableInfo& table = *catalog->find(pg::parse_table_name(stream.stream_name));
-  ctx.info("dry run: previewing a snapshot of " + table.name.quoted() +
-           " (no replication slot or publication is created)");
-  auto snapshot = read_snapshot(
-      ctx, *connection, *catalog, table, stream, max_records, [&]() -> sdk::Result<Lsn> {
+  auto targets = make_targets(ctx, *connection, options, streams);
+  if (!targets) return std::unexpected(targets.error());
+  std::vector<ChangeTarget*> all;
+  for (const auto& t : *targets) all.push_back(t.get());
+  ctx.info("dry run: previewing snapshots (no replication slot or publication is created)");
+  auto lsn = read_snapshots(
+      ctx, *connection, all, max_records, /*start=*/false, [&]() -> sdk::Result<Lsn> {
         auto current = single_value(*connection, "SELECT pg_catalog.pg_current_wal_lsn()::text",
                                     "cannot read the current WAL position");
         if (!current) return std::unexpected(current.error());
-        auto lsn = postgres::parse_lsn(current->value_or(""));
-        if (!lsn) return pg::fail_with(lsn.error(), "bad LSN from pg_current_wal_lsn");
-        return *lsn;
+        auto parsed = postgres::parse_lsn(current->value_or(""));
+        if (!parsed) return pg::fail_with(parsed.error(), "bad LSN from pg_current_wal_lsn");
+        return *parsed;
       });
-  if (!snapshot) return std::unexpected(snapshot.error());
-  return snapshot->read;
+  if (!lsn) return std::unexpected(lsn.error());
+  protocol::ReadSummary total;
+  for (const auto& t : *targets) {
+    total.records += t->summary().records;
+    total.bytes += t->summary().bytes;
+    total.batches += t->summary().batches;
+  }
+  return total;
+}
+
+// The error for streams with cursors whose slot is gone; names the
+// per-stream slots of an earlier version when those are there instead.
+sdk::Result<void> missing_slot(postgres::Connection& connection, const CdcOptions& options,
+                               const Targets& targets) {
+  std::string legacy;
+  for (const auto& t : targets) {
+    const std::string name = options.legacy_name_for(t->table().name);
+    auto found = slot_exists(connection, name);
+    if (!found) return std::unexpected(found.error());
+    if (*found) legacy += (legacy.empty() ? "'" : ", '") + name + "'";
+  }
+  if (!legacy.empty()) {
+    return sdk::schema_error("replication slot '" + options.slot() +
+                                 "' does not exist, but the streams have per-stream slots of an "
+                                 "earlier version (" +
+                                 legacy +
+                                 "): run `rapidbyte teardown` once to move to one slot per "
+                                 "pipeline (the next run takes new snapshots)",
+                             "SLOT_MISSING");
+  }
+  std::string streams;
+  for (const auto& t : targets) {
+    if (!t->stream().last_cursor_value) continue;
+    streams += (streams.empty() ? "'" : ", '") + t->stream().stream_name + "'";
+  }
+  return sdk::schema_error("replication slot '" + options.slot() + "' is gone, but streams " +
+                               streams +
+                               " have cursors: changes since may be lost; clear their state "
+                               "(rapidbyte teardown) to take new snapshots",
+                           "SLOT_MISSING");
 }
 
 }  // namespace
@@ -449,77 +292,74 @@ sdk::Result<protocol::ReadSummary> preview_snapshot(sdk::Context& ctx,
 sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
                                                 const pg::ConnectionSettings& settings,
                                                 const CdcOptions& options,
-                                                const protocol::StreamContext& stream,
+                                                const std::vector<protocol::StreamContext>& streams,
                                                 std::optional<uint64_t> max_records, bool dry_run) {
-  if (stream.partition && stream.partition->count > 1 && stream.partition->index > 0) {
-    return protocol::ReadSummary{};  // one slot per stream: slice 0 reads it
+  if (streams.empty()) return protocol::ReadSummary{};
+  if (dry_run) return preview_snapshots(ctx, settings, options, streams, max_records);
+  std::vector<std::optional<Lsn>> committed;
+  for (const auto& stream : streams) {
+    auto lsn = committed_lsn(stream);
+    if (!lsn) return std::unexpected(lsn.error());
+    committed.push_back(*lsn);
   }
-  if (dry_run) return preview_snapshot(ctx, settings, stream, max_records);
-  const pg::TableName name = pg::parse_table_name(stream.stream_name);
-  std::optional<Lsn> committed;
-  if (stream.last_cursor_value) {
-    committed = lsn_of(stream.last_cursor_value);
-    if (!committed) {
-      return sdk::config_error("stream '" + stream.stream_name +
-                                   "' has a committed cursor that is not an LSN (it was synced "
-                                   "with another sync_mode); clear its state to start cdc",
-                               "CURSOR_NOT_LSN");
-    }
-  }
+  const bool resuming = std::ranges::any_of(committed, [](const auto& c) { return c.has_value(); });
+
   auto connection = connect_replication(ctx, settings);
   if (!connection) return std::unexpected(connection.error());
-  auto catalog = stream_catalog(*connection, stream);
-  if (!catalog) return std::unexpected(catalog.error());
-  const TableInfo* table = catalog->find(name);
-  if (auto published = ensure_publication(*connection, options, *table); !published) {
-    return std::unexpected(published.error());
-  }
-  const std::string slot = options.slot_for(name);
+  auto made = make_targets(ctx, *connection, options, streams);
+  if (!made) return std::unexpected(made.error());
+  Targets& targets = *made;
+  const std::string& slot = options.slot();
   auto had_slot = slot_exists(*connection, slot);
   if (!had_slot) return std::unexpected(had_slot.error());
-
-  ChangeEmitter emitter(ctx, stream, options.mode == CdcMode::kContinuous);
-  Lsn start = 0;
-  if (committed) {
-    if (!*had_slot) {
-      return sdk::schema_error("replication slot '" + slot + "' of stream '" + stream.stream_name +
-                                   "' is gone, but its cursor is at " +
-                                   postgres::format_lsn(*committed) +
-                                   ": changes since may be lost; clear the stream's state to take "
-                                   "a new snapshot",
-                               "SLOT_MISSING");
+  if (resuming && !*had_slot) {
+    auto error = missing_slot(*connection, options, targets);
+    return std::unexpected(error.error());
+  }
+  std::vector<bool> snapshotting;
+  std::vector<ChangeTarget*> to_snapshot;
+  for (size_t i = 0; i < targets.size(); ++i) {
+    snapshotting.push_back(!committed[i]);
+    if (committed[i]) {
+      targets[i]->start_at(*committed[i]);
+    } else {
+      to_snapshot.push_back(targets[i].get());
     }
-    start = *committed;
-  } else {
-    // No snapshot was ever committed: (re)create the slot and take one.
+  }
+  if (auto published = sync_publication(ctx, *connection, options, targets, snapshotting);
+      !published) {
+    return std::unexpected(published.error());
+  }
+
+  if (!resuming) {
+    // No snapshot was ever committed: (re)create the slot and take them all.
     if (*had_slot) {
       if (auto dropped = postgres::drop_replication_slot(*connection, slot); !dropped) {
         return pg::fail_with(dropped.error(), "cannot drop the unfinished slot '" + slot + "'");
       }
     }
-    auto snapshot = read_snapshot(
-        ctx, *connection, *catalog, *table, stream, max_records, [&]() -> sdk::Result<Lsn> {
-          postgres::CreateSlotOptions create;
-          create.slot_name = slot;
-          create.snapshot = postgres::SnapshotAction::kUse;
-          auto created = postgres::create_replication_slot(*connection, create);
-          if (!created)
-            return pg::fail_with(created.error(), "cannot create replication slot '" + slot + "'");
-          ctx.info("created replication slot '" + slot + "' at " +
-                   postgres::format_lsn(created->consistent_point) + "; reading the snapshot");
-          return created->consistent_point;
-        });
-    if (!snapshot) return std::unexpected(snapshot.error());
-    emitter.add_snapshot(snapshot->read);
-    start = snapshot->lsn;
-    emitter.checkpoint(start, /*force=*/true);
+    auto taken = read_snapshots(ctx, *connection, to_snapshot, max_records, /*start=*/true, [&] {
+      return create_slot_for_snapshot(ctx, *connection, slot, false);
+    });
+    if (!taken) return std::unexpected(taken.error());
+  } else if (!to_snapshot.empty()) {
+    // Streams new to a running slot: a temporary slot's snapshot, and the
+    // shared slot's changes to their tables after its consistent point.
+    const std::string temporary = options.snapshot_slot();
+    auto taken = read_snapshots(ctx, *connection, to_snapshot, max_records, /*start=*/true, [&] {
+      return create_slot_for_snapshot(ctx, *connection, temporary, true);
+    });
+    if (!taken) return std::unexpected(taken.error());
+    if (auto dropped = postgres::drop_replication_slot(*connection, temporary); !dropped) {
+      return pg::fail_with(dropped.error(), "cannot drop replication slot '" + temporary + "'");
+    }
   }
 
   std::optional<Lsn> end_marker;
   if (options.mode == CdcMode::kBounded) {
     auto marker = single_value(*connection,
                                std::string("SELECT pg_logical_emit_message(false, ") +
-                                   pg::quote_literal(kMarkerPrefix) + ", " +
+                                   pg::quote_literal(kEndMarkerPrefix) + ", " +
                                    pg::quote_literal(slot) + ")::text",
                                "cannot mark the end of a bounded cdc run");
     if (!marker) return std::unexpected(marker.error());
@@ -528,34 +368,54 @@ sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
     if (!parsed) return pg::fail_with(parsed.error(), "bad LSN from pg_logical_emit_message");
     end_marker = *parsed;
   }
-  ChangeStream changes(ctx, options, stream, *catalog, *table, slot, emitter, max_records);
-  if (auto streamed = changes.run(*connection, start, committed, end_marker); !streamed) {
+  ChangeStream changes(ctx, options, targets, max_records);
+  if (auto streamed = changes.run(*connection, end_marker); !streamed) {
     return std::unexpected(streamed.error());
   }
-  ctx.counter("records", emitter.summary().records);
-  return emitter.summary();
+  protocol::ReadSummary total;
+  for (const auto& t : targets) {
+    const protocol::ReadSummary& own = t->summary();
+    ctx.metric(
+        {"records",
+         protocol::MetricValue(std::in_place_index<protocol::metric_kind::kCounter>, own.records),
+         {{"stream", t->stream().stream_name}}});
+    total.records += own.records;
+    total.bytes += own.bytes;
+    total.batches += own.batches;
+    total.checkpoints += own.checkpoints;
+  }
+  return total;
 }
 
 sdk::Result<void> teardown_changes(sdk::Context& ctx, const pg::ConnectionSettings& settings,
-                                   const CdcOptions& options, const std::string& stream_name) {
-  const pg::TableName name = pg::parse_table_name(stream_name);
+                                   const CdcOptions& options,
+                                   const std::vector<protocol::StreamContext>& streams) {
   auto connection = connect_replication(ctx, settings);
   if (!connection) return std::unexpected(connection.error());
-  const std::string slot = options.slot_for(name);
-  auto exists = slot_exists(*connection, slot);
-  if (!exists) return std::unexpected(exists.error());
-  if (*exists) {
+  std::vector<std::string> slots = {options.slot()};
+  std::vector<std::string> publications;
+  if (options.owns_publication()) publications.push_back(options.publication_name());
+  for (const auto& stream : streams) {
+    const std::string legacy = options.legacy_name_for(pg::parse_table_name(stream.stream_name));
+    slots.push_back(legacy);
+    if (options.owns_publication()) publications.push_back(legacy);
+  }
+  for (const std::string& slot : slots) {
+    auto exists = slot_exists(*connection, slot);
+    if (!exists) return std::unexpected(exists.error());
+    if (!*exists) continue;
     if (auto dropped = postgres::drop_replication_slot(*connection, slot); !dropped) {
       return pg::fail_with(dropped.error(), "cannot drop replication slot '" + slot + "'");
     }
     ctx.info("dropped replication slot '" + slot + "'");
   }
-  if (options.owns_publication()) {
-    const std::string publication = options.publication_for(name);
-    auto dropped =
-        run_sql(*connection, "DROP PUBLICATION IF EXISTS " + pg::quote_identifier(publication),
-                "cannot drop publication '" + publication + "'");
-    if (!dropped) return std::unexpected(dropped.error());
+  for (const std::string& publication : publications) {
+    if (auto dropped =
+            execute(*connection, "DROP PUBLICATION IF EXISTS " + pg::quote_identifier(publication),
+                    "cannot drop publication '" + publication + "'");
+        !dropped) {
+      return dropped;
+    }
   }
   return {};
 }

@@ -1,38 +1,31 @@
-// CdcReader: the read phase of a `cdc` stream — its table's changes from
-// PostgreSQL logical replication (pgoutput, no server extension), as Arrow
+// CdcReader: the read phase of a pipeline's `cdc` streams — their tables'
+// changes from PostgreSQL logical replication (pgoutput, no server
+// extension), through one replication slot and one publication, as Arrow
 // batches with change columns (change_batch_builder.hpp) and LSN cursors.
 //
-// First run (no committed cursor): the stream's publication and slot are
+// First run (no stream has a cursor): the publication and the slot are
 // created; CREATE_REPLICATION_SLOT ... USE_SNAPSHOT inside a REPEATABLE READ
-// READ ONLY transaction makes the table's COPY read exactly the data the
-// slot's stream starts after, so snapshot + stream is consistent. The
-// snapshot ends with a checkpoint at the slot's consistent point. (A slot
-// left by a run that never committed its snapshot is dropped and made
-// again.)
+// READ ONLY transaction makes every table's COPY read exactly the data the
+// slot's stream starts after, so snapshot + stream is consistent. Each
+// snapshot starts with a reset row (it replaces what the destination holds)
+// and ends with a checkpoint at the slot's consistent point. A slot left by
+// a run whose snapshots were never committed is dropped and made again.
 //
-// Stream: START_REPLICATION from the committed LSN. Rows of several
-// transactions share a batch; a batch is cut when it reaches the batch size
-// (also inside a large transaction, so memory stays bounded), when the
-// server goes idle (a keepalive) or after a short interval. Checkpoints
-// carry the end LSN of the last transaction whose rows are all emitted.
+// A stream added later (no cursor while others have one) gets a snapshot of
+// its own from a temporary slot, at that slot's consistent point; the shared
+// slot's changes to its table are applied after that point only, and the
+// other streams go on from their cursors without a new copy.
 //
-// Acknowledgement: the standby status sent to the server confirms only the
-// LSN the engine persisted (Context::committed_cursor(): the destination
-// committed it), so the slot never lets go of changes not yet at the
-// destination; after a crash the stream resumes from the persisted cursor
-// and changes in between are applied again (the destination's upsert makes
-// that idempotent).
-//
-// Bounded mode stops at the WAL position current at the start (marked with a
-// non-transactional logical message, so the end is exact even on an idle
-// server); continuous mode runs until the run is cancelled.
+// Then ChangeStream (change_stream.hpp) streams from the smallest cursor and
+// confirms the slot only up to what every stream's destination committed.
 //
 // A dry run changes nothing on the server (no publication, slot or WAL
-// marker): it previews the table's current rows as a first run's snapshot
-// would deliver them, whether or not the stream has a slot. Not thread-safe.
+// marker): it previews each table's current rows as a first run's snapshot
+// would deliver them, whether or not a slot exists. Not thread-safe.
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include "guest/connectors/postgres-common/connection_settings.hpp"
 #include "guest/connectors/source-postgres/cdc_options.hpp"
@@ -41,15 +34,18 @@
 
 namespace rapidbyte::connectors::source_postgres {
 
+// REQUIRES: every stream of `streams` has sync mode cdc.
 sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
                                                 const pg::ConnectionSettings& settings,
                                                 const CdcOptions& options,
-                                                const protocol::StreamContext& stream,
+                                                const std::vector<protocol::StreamContext>& streams,
                                                 std::optional<uint64_t> max_records, bool dry_run);
 
-// Drops the slot of the stream and, when the connector created it, its
-// publication. Missing ones are not an error.
+// Drops the slot and, when the connector created it, the publication (and
+// the per-stream slots and publications of earlier versions for `streams`).
+// Missing ones are not an error.
 sdk::Result<void> teardown_changes(sdk::Context& ctx, const pg::ConnectionSettings& settings,
-                                   const CdcOptions& options, const std::string& stream_name);
+                                   const CdcOptions& options,
+                                   const std::vector<protocol::StreamContext>& streams);
 
 }  // namespace rapidbyte::connectors::source_postgres

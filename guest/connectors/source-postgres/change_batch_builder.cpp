@@ -1,6 +1,8 @@
 #include "guest/connectors/source-postgres/change_batch_builder.hpp"
 
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
+#include "portable/arrow/binary_builder.hpp"
+#include "portable/arrow/primitive_builder.hpp"
 #include "portable/arrow/value_formatter.hpp"
 #include "portable/postgres/codec/type_oids.hpp"
 #include "portable/protocol/change_columns.hpp"
@@ -48,6 +50,27 @@ std::vector<ExtraColumn> snapshot_columns(postgres::Lsn lsn) {
           {specs[1].name, std::to_string(lsn) + "::bigint", specs[1].type},
           {specs[2].name, "NULL::timestamptz", specs[2].type},
           {specs[3].name, "NULL::text", specs[3].type}};
+}
+
+sdk::Result<arrow::RecordBatch> snapshot_reset_batch(std::shared_ptr<const arrow::Schema> schema,
+                                                     postgres::Lsn lsn) {
+  std::vector<arrow::Array> columns;
+  for (const arrow::Field& field : schema->fields()) {
+    auto builder = arrow::make_builder(field.type);
+    if (field.name == change::kOpColumn && field.type.id() == arrow::TypeId::kUtf8) {
+      static_cast<arrow::BinaryBuilder&>(*builder).append(change::kTruncate);
+    } else if (field.name == change::kLsnColumn && field.type.id() == arrow::TypeId::kInt64) {
+      static_cast<arrow::Int64Builder&>(*builder).append(static_cast<int64_t>(lsn));
+    } else {
+      builder->append_null();
+    }
+    auto array = builder->finish();
+    if (!array) {
+      return sdk::internal_error("cannot build the snapshot's reset row: " + array.error().message);
+    }
+    columns.push_back(std::move(*array));
+  }
+  return arrow::RecordBatch(std::move(schema), std::move(columns), 1);
 }
 
 sdk::Result<ChangeBatchBuilder> ChangeBatchBuilder::make(

@@ -40,6 +40,13 @@ enum class ChangeOp : uint8_t { kInsert, kUpdate, kDelete, kTruncate };
 // The change columns of a snapshot read: constants for `lsn`.
 std::vector<ExtraColumn> snapshot_columns(postgres::Lsn lsn);
 
+// The row a snapshot starts with: a truncate at `lsn`, in the snapshot's
+// `schema` (every field nullable). Applied by upsert, it removes whatever an
+// earlier, unfinished snapshot of the stream left at the destination, so
+// rows deleted at the source since then do not survive there.
+sdk::Result<arrow::RecordBatch> snapshot_reset_batch(std::shared_ptr<const arrow::Schema> schema,
+                                                     postgres::Lsn lsn);
+
 class ChangeBatchBuilder {
  public:
   // The batches of `relation`, with types and metadata completed from the

@@ -7,12 +7,15 @@
 //   read      full refresh or incremental by cursor (table_reader.hpp),
 //             COPY BINARY straight into Arrow batches; cdc from logical
 //             replication (cdc_reader.hpp).
-//   teardown  drops the replication slots and publications of cdc streams.
+//   teardown  drops the replication slot and publication of the cdc streams.
 //
 // Stream names are "schema.table", or "table" for the public schema. The
 // connector owns one connection per `run`, closed at the end of the call.
+#include <algorithm>
+#include <charconv>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "guest/connectors/postgres-common/connection_manifest.hpp"
@@ -196,24 +199,32 @@ class SourcePostgres final : public sdk::Source {
       case protocol::RunPhase::kDiscover:
         return discover(ctx);
       case protocol::RunPhase::kRead:
-        if (request.streams.size() != 1) {
-          return sdk::internal_error("read needs exactly one stream", "BAD_STREAMS");
-        }
-        if (request.streams[0].sync_mode == protocol::SyncMode::kCdc) {
-          auto summary = read_changes(ctx, settings_, cdc_, request.streams[0], request.max_records,
+        if (!request.streams.empty() &&
+            std::ranges::all_of(request.streams, [](const protocol::StreamContext& s) {
+              return s.sync_mode == protocol::SyncMode::kCdc;
+            })) {
+          auto summary = read_changes(ctx, settings_, cdc_, request.streams, request.max_records,
                                       request.dry_run);
           if (!summary) return std::unexpected(summary.error());
           return sdk::summary(*summary);
         }
+        if (request.streams.size() != 1) {
+          return sdk::internal_error("read needs exactly one stream, or cdc streams only; got " +
+                                         std::to_string(request.streams.size()),
+                                     "BAD_STREAMS");
+        }
         return read(ctx, request.streams[0], request.max_records);
-      case protocol::RunPhase::kTeardown:
+      case protocol::RunPhase::kTeardown: {
+        std::vector<protocol::StreamContext> changes;
         for (const auto& stream : request.streams) {
-          if (stream.sync_mode != protocol::SyncMode::kCdc) continue;
-          if (auto dropped = teardown_changes(ctx, settings_, cdc_, stream.stream_name); !dropped) {
-            return std::unexpected(dropped.error());
-          }
+          if (stream.sync_mode == protocol::SyncMode::kCdc) changes.push_back(stream);
+        }
+        if (changes.empty()) return sdk::summary(protocol::ReadSummary{});
+        if (auto dropped = teardown_changes(ctx, settings_, cdc_, changes); !dropped) {
+          return std::unexpected(dropped.error());
         }
         return sdk::summary(protocol::ReadSummary{});
+      }
       default:
         return sdk::internal_error("source-postgres only discovers, reads and tears down",
                                    "BAD_PHASE");
@@ -233,6 +244,9 @@ class SourcePostgres final : public sdk::Source {
         wal_level == "logical" ? protocol::CheckStatus::kPassed : protocol::CheckStatus::kWarning,
         wal_level == "logical" ? "wal_level is logical"
                                : "wal_level is " + wal_level + "; sync_mode cdc needs logical");
+    if (wal_level == "logical") {
+      if (auto checked = check_replication(connection, add); !checked) return checked;
+    }
     for (const auto& stream : tables_) {
       const pg::TableName name = pg::parse_table_name(stream);
       auto identity = run_sql(
@@ -263,6 +277,135 @@ class SourcePostgres final : public sdk::Source {
                   ": unchanged TOAST values of updates are not sent (the destination keeps them)";
       }
       add("cdc replica identity " + stream, status, message);
+    }
+    return {};
+  }
+
+  // What a cdc run will ask of the server, each one line: the REPLICATION
+  // privilege, the slot (pgoutput, of this database, not streaming to
+  // another session), free slots and walsenders (a stream added to a
+  // running slot takes a temporary slot for its snapshot), the publication,
+  // and how much WAL the server lets a slot keep.
+  template <class Add>
+  sdk::Result<void> check_replication(postgres::Connection& connection, Add& add) {
+    using protocol::CheckStatus;
+    const std::string slot = pg::quote_literal(cdc_.slot());
+    auto facts = run_sql(
+        connection,
+        "SELECT (SELECT rolreplication OR rolsuper FROM pg_catalog.pg_roles WHERE rolname = "
+        "current_user)::text, "
+        "current_setting('max_replication_slots')::int - (SELECT count(*) FROM "
+        "pg_catalog.pg_replication_slots), "
+        "current_setting('max_wal_senders')::int - (SELECT count(*) FROM "
+        "pg_catalog.pg_stat_replication), "
+        "current_setting('max_slot_wal_keep_size'), "
+        "(SELECT coalesce(plugin, '') || ',' || slot_type || ',' || coalesce(database, '') || ',' "
+        "|| "
+        "coalesce(active_pid::text, '') || ',' || coalesce(wal_status, '') FROM "
+        "pg_catalog.pg_replication_slots WHERE slot_name = " +
+            slot + "), current_database()",
+        "cannot read the replication settings");
+    if (!facts) return std::unexpected(facts.error());
+    const auto& row = facts->front().rows.at(0);
+    const bool may_replicate = row[0].value_or("false") == "true";
+    add("cdc replication privilege", may_replicate ? CheckStatus::kPassed : CheckStatus::kFailed,
+        may_replicate ? "user '" + settings_.user + "' may start replication"
+                      : "user '" + settings_.user +
+                            "' lacks the REPLICATION attribute (ALTER ROLE ... REPLICATION)");
+    auto number = [](const std::optional<std::string>& text) {
+      int value = 0;
+      if (text) std::from_chars(text->data(), text->data() + text->size(), value);
+      return value;
+    };
+    const int free_slots = number(row[1]);
+    const int free_senders = number(row[2]);
+    std::vector<std::string> slot_facts;
+    if (row[4]) {
+      std::string_view rest = *row[4];
+      while (true) {
+        const size_t comma = rest.find(',');
+        slot_facts.emplace_back(rest.substr(0, comma));
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+    }
+    const std::string slot_line = "cdc slot " + cdc_.slot();
+    if (slot_facts.size() != 5) {
+      add(slot_line, free_slots >= 1 ? CheckStatus::kPassed : CheckStatus::kFailed,
+          free_slots >= 1
+              ? "slot '" + cdc_.slot() + "' will be created on the first run (" +
+                    std::to_string(free_slots) + " of max_replication_slots free)"
+              : "slot '" + cdc_.slot() + "' does not exist and max_replication_slots is used up");
+    } else if (slot_facts[0] != "pgoutput" || slot_facts[1] != "logical") {
+      add(slot_line, CheckStatus::kFailed,
+          "slot '" + cdc_.slot() + "' exists but is a " + slot_facts[1] + " slot of plugin '" +
+              slot_facts[0] + "'; cdc needs a logical pgoutput slot (choose another slot_name)");
+    } else if (slot_facts[2] != row[5].value_or("")) {
+      add(slot_line, CheckStatus::kFailed,
+          "slot '" + cdc_.slot() + "' belongs to database '" + slot_facts[2] +
+              "'; choose another slot_name");
+    } else if (!slot_facts[3].empty()) {
+      add(slot_line, CheckStatus::kWarning,
+          "slot '" + cdc_.slot() + "' is in use by another session (pid " + slot_facts[3] +
+              "): another run of this pipeline, or another pipeline with the same slot_name");
+    } else if (slot_facts[4] == "lost") {
+      add(slot_line, CheckStatus::kFailed,
+          "slot '" + cdc_.slot() +
+              "' was invalidated (its WAL exceeded max_slot_wal_keep_size); run rapidbyte "
+              "teardown to take new snapshots");
+    } else {
+      add(slot_line, CheckStatus::kPassed, "slot '" + cdc_.slot() + "' is a pgoutput slot, idle");
+    }
+    add("cdc headroom",
+        free_slots >= 1 && free_senders >= 1 ? CheckStatus::kPassed : CheckStatus::kWarning,
+        std::to_string(free_slots) + " replication slots and " + std::to_string(free_senders) +
+            " walsenders free; a run uses one walsender, and a stream added to a running "
+            "pipeline one temporary slot");
+    const std::string keep = row[3].value_or("-1");
+    add("cdc max_slot_wal_keep_size", CheckStatus::kPassed,
+        keep == "-1" ? "unlimited: the slot keeps WAL until the pipeline confirms it (a pipeline "
+                       "stopped for long fills the server's disk)"
+                     : keep +
+                           ": a pipeline that falls further behind loses its slot and must "
+                           "take new snapshots");
+    const std::string publication = cdc_.publication_name();
+    auto members = run_sql(connection,
+                           "SELECT p.pubname IS NOT NULL, (SELECT string_agg(schemaname || '.' || "
+                           "tablename, ',') FROM pg_catalog.pg_publication_tables t WHERE "
+                           "t.pubname = p.pubname) FROM (SELECT " +
+                               pg::quote_literal(publication) +
+                               "::name AS q) q LEFT JOIN pg_catalog.pg_publication p ON p.pubname "
+                               "= q.q",
+                           "cannot read publication '" + publication + "'");
+    if (!members) return std::unexpected(members.error());
+    const auto& found = members->front().rows.at(0);
+    const bool exists = found[0].value_or("f") == "t";
+    const std::string published = "," + found[1].value_or("") + ",";
+    if (!exists) {
+      add("cdc publication " + publication,
+          cdc_.owns_publication() ? CheckStatus::kPassed : CheckStatus::kFailed,
+          cdc_.owns_publication()
+              ? "publication '" + publication + "' will be created on the first run"
+              : "publication '" + publication + "' (config field 'publication') does not exist");
+      return {};
+    }
+    std::string missing;
+    for (const auto& stream : tables_) {
+      const pg::TableName name = pg::parse_table_name(stream);
+      if (published.find("," + name.schema + "." + name.table + ",") != std::string::npos) continue;
+      missing += (missing.empty() ? "" : ", ") + name.quoted();
+    }
+    if (missing.empty()) {
+      add("cdc publication " + publication, CheckStatus::kPassed,
+          "publication '" + publication + "' publishes the configured tables");
+    } else {
+      add("cdc publication " + publication,
+          cdc_.owns_publication() ? CheckStatus::kWarning : CheckStatus::kFailed,
+          "publication '" + publication + "' does not publish " + missing +
+              (cdc_.owns_publication()
+                   ? ": a stream's first run adds its table; a stream that resumes from a cursor "
+                     "fails (PUBLICATION_STALE)"
+                   : ""));
     }
     return {};
   }
@@ -333,9 +476,9 @@ RAPIDBYTE_MANIFEST({
       "tables": {"type": "array", "items": {"type": "string"},
                  "description": "Restrict discover and validate to these streams (schema.table or table)."},
       "slot_name": {"type": "string", "pattern": "^[a-z0-9_]{1,40}$", "default": "rapidbyte",
-                    "description": "cdc: prefix of the replication slot of each stream (<slot_name>_<table>)."},
+                    "description": "cdc: the replication slot of the pipeline source (one for all its cdc streams), and the name of the publication the connector creates."},
       "publication": {"type": "string", "minLength": 1,
-                      "description": "cdc: an existing publication including the tables; unset: one per stream, created and dropped by the connector."},
+                      "description": "cdc: an existing publication including the tables; unset: one named like the slot, created, kept in step with the streams and dropped by the connector."},
       "cdc_mode": {"enum": ["bounded", "continuous"], "default": "bounded",
                    "description": "cdc: stop at the WAL position current at the start, or run until stopped."},
       "unchanged_toast": {"enum": ["keep", "dlq"], "default": "keep",

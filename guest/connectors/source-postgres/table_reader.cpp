@@ -204,6 +204,12 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
         return {};
       });
 
+  if (snapshot.leading_batch) {
+    auto leading = snapshot.leading_batch(schema);
+    if (!leading) return std::unexpected(leading.error());
+    if (auto emitted = emitter.on_batch(*leading); !emitted)
+      return std::unexpected(emitted.error());
+  }
   if (!snapshot.in_transaction) {
     if (auto begun = run_sql(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
                              "cannot start a snapshot");

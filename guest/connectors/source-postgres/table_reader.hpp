@@ -28,12 +28,15 @@
 // replication slot's snapshot, and constant change columns are appended.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "guest/connectors/source-postgres/table_catalog.hpp"
 #include "guest/sdk/context.hpp"
+#include "portable/arrow/record_batch.hpp"
 #include "portable/postgres/connection.hpp"
 #include "portable/protocol/types.hpp"
 
@@ -56,6 +59,10 @@ struct SnapshotRead {
   // Every field nullable, as in change batches (a delete or truncate row has
   // nulls in NOT NULL columns).
   bool nullable = false;
+  // When set, a batch emitted before the table's rows, made for the read's
+  // schema (a cdc snapshot's reset row, change_batch_builder.hpp).
+  std::function<sdk::Result<arrow::RecordBatch>(std::shared_ptr<const arrow::Schema>)>
+      leading_batch;
 };
 
 sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Connection& connection,

@@ -53,6 +53,7 @@ bool export_run(uint64_t session, RunRequest* request, RunSummary* ret, Connecto
   Connector* connector = SessionRegistry::instance().find(session);
   if (connector == nullptr) return unknown_session(session, err);
   Context ctx(kWorldRole);
+  if (lifted.streams.size() == 1) ctx.set_run_stream(lifted.streams[0].stream_name);
   Result<protocol::RunSummary> summary = connector->run(ctx, lifted);
   if (!summary) return fail(summary.error(), err);
   summary->role = kWorldRole;

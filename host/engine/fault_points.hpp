@@ -1,0 +1,56 @@
+// FaultPoints: deterministic crash points for the engine's exactly-once
+// tests. A test names a point and a count ("destination-commit:2"); the
+// process ends with SIGKILL — no cleanup, as a power cut or the OOM killer
+// would end it — the count-th time a run passes that point. Tests of crash
+// safety then rerun the pipeline and compare source and destination, without
+// relying on a sleep landing the kill somewhere interesting.
+//
+// The `rapidbyte` binary reads the spec from RAPIDBYTE_TEST_KILL_AT (unset:
+// no point is armed). The points, in the order a batch meets them:
+//
+//   source-batch        a source's batch was queued for the next stage
+//   source-checkpoint   a source's checkpoint was queued behind its batches
+//   destination-commit  a destination confirmed a commit; the cursor it
+//                       covers is not yet persisted
+//   cursor-persisted    a stream's cursor was written to the state backend
+//
+// Thread-safe: stages of every stream pass points concurrently.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <string_view>
+
+namespace rapidbyte::engine {
+
+enum class FaultPoint : uint8_t {
+  kSourceBatch,
+  kSourceCheckpoint,
+  kDestinationCommit,
+  kCursorPersisted,
+};
+
+class FaultPoints {
+ public:
+  // No point armed.
+  FaultPoints() = default;
+  FaultPoints(const FaultPoints&) = delete;
+  FaultPoints& operator=(const FaultPoints&) = delete;
+
+  // Arms the point of `spec` ("NAME:COUNT", COUNT >= 1); an empty spec arms
+  // none. The error names the bad part and the valid names.
+  std::expected<void, std::string> arm(std::string_view spec);
+
+  // Counts a pass of `point`; kills the process on the armed pass.
+  void pass(FaultPoint point) const;
+
+ private:
+  bool armed_ = false;
+  FaultPoint point_ = FaultPoint::kSourceBatch;
+  uint64_t at_ = 0;
+  mutable std::atomic<uint64_t> passes_{0};
+};
+
+}  // namespace rapidbyte::engine
