@@ -27,11 +27,26 @@ namespace p = rapidbyte::protocol;
 
 class CdcTest : public PgConnectorTest {
  protected:
-  // The pipeline of `streams` (YAML flow list items) with its own slot.
+  // The pipeline of `streams` (YAML flow list items) with its own slot;
+  // `mode` sets cdc_mode.
   static std::string cdc_yaml(const std::string& name, const std::string& streams,
-                              const std::string& resources = {}) {
+                              const std::string& resources = {}, const std::string& mode = {}) {
     return pipeline_yaml(name, streams, "  write_mode: upsert\n  primary_key: [id]\n", resources,
-                         ", \"slot_name\": \"" + name + "\"");
+                         ", \"slot_name\": \"" + name + "\"" +
+                             (mode.empty() ? std::string() : ", \"cdc_mode\": \"" + mode + "\""));
+  }
+
+  // Writes `yaml` as <dir>/<file>, its state in <dir>/state.db, for runs of
+  // the rapidbyte binary; returns the path.
+  std::filesystem::path pipeline_file(const std::string& dir, const std::string& file,
+                                      const std::string& yaml) {
+    std::filesystem::create_directories(cache_dir_ / dir);
+    const auto path = cache_dir_ / dir / file;
+    std::ofstream(path) << yaml << "state: {connection: " << state_file(dir).string() << "}\n";
+    return path;
+  }
+  std::filesystem::path state_file(const std::string& dir) const {
+    return cache_dir_ / dir / "state.db";
   }
 
   // count:md5 of `columns` of `table`, ordered by id.
@@ -300,12 +315,10 @@ TEST_F(CdcTest, KilledSnapshotIsReplacedNotMerged) {
   s.exec(
       "CREATE TABLE cdc_reset (id int PRIMARY KEY, v int NOT NULL, note text);"
       "INSERT INTO cdc_reset SELECT g, g, repeat('n', 40) FROM generate_series(1, 5000) g;");
-  const auto dir = cache_dir_ / "cdc_reset";
-  std::filesystem::create_directories(dir);
-  const auto path = dir / "pipeline.yaml";
-  std::ofstream(path) << cdc_yaml("cdc_reset", "{name: cdc_reset, sync_mode: cdc}",
-                                  ", max_batch_bytes: 16384, checkpoint_interval_rows: 500")
-                      << "state: {connection: " << (dir / "state.db").string() << "}\n";
+  const auto path =
+      pipeline_file("cdc_reset", "pipeline.yaml",
+                    cdc_yaml("cdc_reset", "{name: cdc_reset, sync_mode: cdc}",
+                             ", max_batch_bytes: 16384, checkpoint_interval_rows: 500"));
   const pid_t killed = start_run(path, "destination-commit:2");
   ASSERT_GT(killed, 0);
   ASSERT_EQ(wait_exit_code(killed), 128 + SIGKILL);
@@ -316,7 +329,7 @@ TEST_F(CdcTest, KilledSnapshotIsReplacedNotMerged) {
     EXPECT_GT(committed, 0);
     EXPECT_LT(committed, 5000);
     ASSERT_EQ(d.value("SELECT count(*) FROM cdc_reset WHERE id <= 100"), "100");
-    auto backend = engine::SqliteStateBackend::open(dir / "state.db");
+    auto backend = engine::SqliteStateBackend::open(state_file("cdc_reset"));
     ASSERT_TRUE(backend);
     auto cursor = (*backend)->cursor("cdc_reset", "cdc_reset");
     ASSERT_TRUE(cursor);
@@ -327,7 +340,7 @@ TEST_F(CdcTest, KilledSnapshotIsReplacedNotMerged) {
   ASSERT_GT(rerun, 0);
   ASSERT_EQ(wait_exit_code(rerun), 0);
   expect_same("cdc_reset", "id, v, note");
-  expect_confirmed_within_state("cdc_reset", dir / "state.db", "cdc_reset", "cdc_reset");
+  expect_confirmed_within_state("cdc_reset", state_file("cdc_reset"), "cdc_reset", "cdc_reset");
 }
 
 // Continuous runs of three tables killed at 100 points spread over the
@@ -346,19 +359,14 @@ TEST_F(CdcTest, KillPointsAcrossSnapshotAndStreamingLoseNothing) {
            "INSERT INTO " +
            t + " SELECT g, 0, 'seed' FROM generate_series(1, 3000) g;");
   }
-  const auto dir = cache_dir_ / "cdc_kill_points";
-  std::filesystem::create_directories(dir);
   const std::string streams =
       "{name: kp_a, sync_mode: cdc}, {name: kp_b, sync_mode: cdc}, {name: kp_c, sync_mode: cdc}";
   auto write_pipeline = [&](const std::string& mode) {
-    const auto path = dir / (mode + ".yaml");
-    std::ofstream(path) << pipeline_yaml("kp", streams,
-                                         "  write_mode: upsert\n  primary_key: [id]\n",
-                                         ", max_batch_bytes: 16384, checkpoint_interval_rows: 300",
-                                         ", \"slot_name\": \"kp\", \"cdc_mode\": \"" + mode + "\"")
-                        << "state: {connection: " << (dir / "state.db").string() << "}\n";
-    return path;
+    return pipeline_file(
+        "cdc_kill_points", mode + ".yaml",
+        cdc_yaml("kp", streams, ", max_batch_bytes: 16384, checkpoint_interval_rows: 300", mode));
   };
+  const auto state = state_file("cdc_kill_points");
   const auto continuous = write_pipeline("continuous");
   const auto bounded = write_pipeline("bounded");
   auto slots_released = [&] {
@@ -374,7 +382,7 @@ TEST_F(CdcTest, KillPointsAcrossSnapshotAndStreamingLoseNothing) {
     auto pipeline = engine::load_pipeline(continuous);
     ASSERT_TRUE(pipeline) << pipeline.error();
     engine::ConnectorCatalog catalog(*engine_, {RAPIDBYTE_CONNECTOR_DIR});
-    auto backend = engine::SqliteStateBackend::open(dir / "state.db");
+    auto backend = engine::SqliteStateBackend::open(state);
     ASSERT_TRUE(backend);
     auto done = engine::teardown_pipeline(*engine_, catalog, **backend, *pipeline);
     ASSERT_TRUE(done) << done.error().message;
@@ -422,7 +430,7 @@ TEST_F(CdcTest, KillPointsAcrossSnapshotAndStreamingLoseNothing) {
       }
       ASSERT_EQ(*code, 128 + SIGKILL) << kill_at;
       ++runs;
-      auto backend = engine::SqliteStateBackend::open(dir / "state.db");
+      auto backend = engine::SqliteStateBackend::open(state);
       ASSERT_TRUE(backend);
       for (const auto& t : tables) {
         auto cursor = (*backend)->cursor("kp", t);
@@ -447,7 +455,7 @@ TEST_F(CdcTest, KillPointsAcrossSnapshotAndStreamingLoseNothing) {
   ASSERT_EQ(wait_exit_code(final_run), 0);
   for (const auto& t : tables) {
     expect_same(t, "id, v, note");
-    expect_confirmed_within_state("kp", dir / "state.db", "kp", t);
+    expect_confirmed_within_state("kp", state, "kp", t);
   }
 }
 
@@ -504,16 +512,10 @@ TEST_F(CdcTest, ContinuousRunCommitsWhileIdleAndFollowsTheServer) {
       "CREATE TABLE cdc_idle_b (id int PRIMARY KEY, v text);"
       "INSERT INTO cdc_idle_a SELECT g, 'a' FROM generate_series(1, 100) g;"
       "INSERT INTO cdc_idle_b SELECT g, 'b' FROM generate_series(1, 100) g;");
-  const auto dir = cache_dir_ / "cdc_idle";
-  std::filesystem::create_directories(dir);
-  const auto path = dir / "pipeline.yaml";
-  std::ofstream(path) << pipeline_yaml("cdc_idle",
-                                       "{name: cdc_idle_a, sync_mode: cdc}, {name: cdc_idle_b, "
-                                       "sync_mode: cdc}",
-                                       "  write_mode: upsert\n  primary_key: [id]\n", "",
-                                       ", \"slot_name\": \"cdc_idle\", \"cdc_mode\": "
-                                       "\"continuous\"")
-                      << "state: {connection: " << (dir / "state.db").string() << "}\n";
+  const auto path = pipeline_file(
+      "cdc_idle", "pipeline.yaml",
+      cdc_yaml("cdc_idle", "{name: cdc_idle_a, sync_mode: cdc}, {name: cdc_idle_b, sync_mode: cdc}",
+               "", "continuous"));
   const pid_t pid = start_run(path);
   ASSERT_GT(pid, 0);
   auto d = dst();
