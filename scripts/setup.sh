@@ -28,8 +28,9 @@ debian_packages=(
   # test helpers: runuser (util-linux) starts test clusters as an unprivileged
   # user; openssl makes test certificates
   util-linux openssl
-  # benchmark peer of bench/postgres_pipeline_bench.sh
-  pgcopydb
+  # benchmark peer of bench/postgres_pipeline_bench.sh; GNU time for the
+  # peak memory bench/cdc_bench.sh reports
+  pgcopydb time
 )
 
 install_debian_packages() {

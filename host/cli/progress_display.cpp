@@ -46,11 +46,14 @@ void ProgressDisplay::draw(bool first) const {
     const double mib = static_cast<double>(s.bytes.load(std::memory_order_relaxed)) / (1 << 20);
     const uint32_t attempt = s.attempt.load(std::memory_order_relaxed);
     const int64_t lag = s.lag_bytes.load(std::memory_order_relaxed);
+    const int64_t lag_ms = s.lag_ms.load(std::memory_order_relaxed);
     out += fmt::format(
         "\r\x1b[2K  {:<24} {:<8} {:>12} records {:>10.1f} MiB {:>8.1f} MiB/s{}{}\n", s.name,
         kPhaseNames[static_cast<size_t>(s.phase.load())], s.records.load(std::memory_order_relaxed),
         mib, seconds > 0 ? mib / seconds : 0.0,
-        lag >= 0 ? fmt::format("  lag {:.1f} KiB", static_cast<double>(lag) / 1024) : "",
+        lag >= 0 ? fmt::format("  lag {:.1f} KiB{}", static_cast<double>(lag) / 1024,
+                               lag_ms >= 0 ? fmt::format(" {:.1f} s", lag_ms / 1000.0) : "")
+                 : "",
         attempt > 1 ? fmt::format("  (attempt {})", attempt) : "");
   }
   std::fputs(out.c_str(), stderr);

@@ -34,8 +34,9 @@ struct ConnectorConfig {
   std::optional<std::vector<std::string>> env;
 };
 
-// The commit interval of a cdc stream whose pipeline sets none: its
+// The time bound on commits of a cdc stream whose pipeline sets none: its
 // destination commits at least this often, also while the source is idle.
+// (Unless checkpoint_interval_rows is set, it also commits every batch.)
 inline constexpr uint32_t kCdcCheckpointIntervalSeconds = 2;
 
 struct ResourcesConfig {
@@ -44,7 +45,7 @@ struct ResourcesConfig {
   uint64_t max_record_bytes = 16u << 20;  // a larger record is a data error
   uint32_t max_inflight_batches = 8;
   uint64_t checkpoint_interval_bytes = 64u << 20;
-  uint64_t checkpoint_interval_rows = 0;
+  uint64_t checkpoint_interval_rows = 0;     // 0: none (cdc streams: every batch)
   uint32_t checkpoint_interval_seconds = 0;  // 0: none (cdc streams: see below)
   uint64_t stage_memory_mb = 1024;
   uint32_t stage_timeout_seconds = 0;  // 0: no wall-clock limit on a stage's run

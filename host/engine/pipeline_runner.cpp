@@ -321,10 +321,15 @@ p::StreamContext stream_context(const PipelineConfig& pipeline, const StreamConf
   ctx.limits.checkpoint_interval_bytes = r.checkpoint_interval_bytes;
   ctx.limits.checkpoint_interval_rows = r.checkpoint_interval_rows;
   ctx.limits.checkpoint_interval_seconds = r.checkpoint_interval_seconds;
-  if (stream.sync_mode == p::SyncMode::kCdc && ctx.limits.checkpoint_interval_seconds == 0) {
-    // A change stream can go quiet at any time: without a time bound its
-    // last changes would wait for the next ones to be committed.
-    ctx.limits.checkpoint_interval_seconds = kCdcCheckpointIntervalSeconds;
+  if (stream.sync_mode == p::SyncMode::kCdc) {
+    // Changes should reach the destination soon after their commit: every
+    // batch is committed (the source cuts one at the batch size, when the
+    // server goes idle, or after half a second), and a stream that goes
+    // quiet is committed within a time bound rather than when its next
+    // change comes.
+    if (ctx.limits.checkpoint_interval_rows == 0) ctx.limits.checkpoint_interval_rows = 1;
+    if (ctx.limits.checkpoint_interval_seconds == 0)
+      ctx.limits.checkpoint_interval_seconds = kCdcCheckpointIntervalSeconds;
   }
   return ctx;
 }

@@ -27,6 +27,9 @@ class RunProgress {
     // WAL bytes a cdc source is behind the server (its replication_lag_bytes
     // gauge); -1 when the stream does not report one.
     std::atomic<int64_t> lag_bytes{-1};
+    // Milliseconds since the commit of the last change it received, while
+    // behind (replication_lag_seconds); -1 when not reported.
+    std::atomic<int64_t> lag_ms{-1};
   };
 
   explicit RunProgress(const std::vector<std::string>& streams) : streams_(streams.size()) {

@@ -42,11 +42,13 @@ void StageServices::checkpoint(p::CheckpointInfo info) {
 }
 
 void StageServices::metric(p::MetricSample sample) {
-  if (sample.name == "replication_lag_bytes" && wiring_.progress &&
-      sample.value.index() == p::metric_kind::kGauge) {
-    wiring_.progress->lag_bytes.store(
-        static_cast<int64_t>(std::get<p::metric_kind::kGauge>(sample.value)),
-        std::memory_order_relaxed);
+  if (wiring_.progress && sample.value.index() == p::metric_kind::kGauge) {
+    const double value = std::get<p::metric_kind::kGauge>(sample.value);
+    if (sample.name == "replication_lag_bytes") {
+      wiring_.progress->lag_bytes.store(static_cast<int64_t>(value), std::memory_order_relaxed);
+    } else if (sample.name == "replication_lag_seconds") {
+      wiring_.progress->lag_ms.store(static_cast<int64_t>(value * 1000), std::memory_order_relaxed);
+    }
   }
   // Connectors report current values (gauges) and cumulative ones
   // (counters): the newest sample of a metric replaces the last, so a

@@ -49,6 +49,11 @@ sdk::Result<CdcOptions> CdcOptions::parse(const sdk::JsonConfig& config) {
     return sdk::config_error("config field 'cdc_mode' must be bounded or continuous; got '" +
                              *mode + "'");
   }
+  if (config.member("max_lag_bytes")) {
+    auto lag = config.get_u64("max_lag_bytes", 0);
+    if (!lag) return std::unexpected(lag.error());
+    out.max_lag_bytes = *lag;
+  }
   auto toast = config.get_string("unchanged_toast", "keep");
   if (!toast) return std::unexpected(toast.error());
   if (*toast == "keep") {

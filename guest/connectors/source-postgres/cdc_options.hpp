@@ -15,7 +15,8 @@
 //   slot_name ("rapidbyte"), publication (unset: the connector's own, named
 //   like the slot and created on the first run; set: an existing
 //   publication that includes the tables), cdc_mode (bounded |
-//   continuous), unchanged_toast (keep | dlq).
+//   continuous), unchanged_toast (keep | dlq), max_lag_bytes (unset: no
+//   warning).
 #pragma once
 
 #include <cstdint>
@@ -42,6 +43,8 @@ struct CdcOptions {
   std::optional<std::string> publication;
   CdcMode mode = CdcMode::kBounded;
   UnchangedToast unchanged_toast = UnchangedToast::kKeep;
+  // Warn when the stream falls further behind the server than this.
+  std::optional<uint64_t> max_lag_bytes;
 
   static sdk::Result<CdcOptions> parse(const sdk::JsonConfig& config);
 

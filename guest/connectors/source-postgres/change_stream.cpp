@@ -126,7 +126,7 @@ sdk::Result<void> ChangeStream::run(postgres::Connection& connection,
 }
 
 sdk::Result<void> ChangeStream::on_keepalive(const postgres::PrimaryKeepalive& keepalive) {
-  report_lag(keepalive.wal_end);
+  report_lag(keepalive);
   if (!in_transaction_) {
     // Every transaction that commits before the server's position was sent
     // before this keepalive, so the position is a safe cursor even when
@@ -163,6 +163,7 @@ sdk::Result<void> ChangeStream::on(const pgo::Commit& commit) {
     if (auto sent = confirm(/*force=*/true); !sent) return sent;
   }
   last_end_ = std::max(last_end_, commit.end_lsn);
+  last_commit_time_ = commit.commit_time_us;
   if (end_marker_ && commit.end_lsn > *end_marker_) done_ = true;
   if (max_records_ && records() >= *max_records_) done_ = true;
   const bool full = std::ranges::any_of(targets_, [](const auto& t) { return t->full(); });
@@ -301,12 +302,31 @@ sdk::Result<void> ChangeStream::confirm(bool force) {
   return {};
 }
 
-void ChangeStream::report_lag(Lsn wal_end) {
-  const double lag = wal_end <= last_end_ ? 0 : static_cast<double>(wal_end - last_end_);
+void ChangeStream::report_lag(const postgres::PrimaryKeepalive& keepalive) {
+  const bool behind = keepalive.wal_end > last_end_;
+  const uint64_t bytes = behind ? keepalive.wal_end - last_end_ : 0;
+  const double seconds =
+      behind && last_commit_time_ > 0
+          ? static_cast<double>(std::max<int64_t>(0, keepalive.send_time_us - last_commit_time_)) /
+                1e6
+          : 0;
+  auto gauge = [](double value) {
+    return protocol::MetricValue(std::in_place_index<protocol::metric_kind::kGauge>, value);
+  };
   for (const auto& target : targets_) {
-    ctx_.metric({"replication_lag_bytes",
-                 protocol::MetricValue(std::in_place_index<protocol::metric_kind::kGauge>, lag),
-                 {{"stream", target->stream().stream_name}}});
+    const std::vector<protocol::MetricLabel> labels = {{"stream", target->stream().stream_name}};
+    ctx_.metric({"replication_lag_bytes", gauge(static_cast<double>(bytes)), labels});
+    ctx_.metric({"replication_lag_seconds", gauge(seconds), labels});
+  }
+  if (!options_.max_lag_bytes) return;
+  if (bytes > *options_.max_lag_bytes && !lag_warned_) {
+    ctx_.warn("replication from slot '" + slot_ + "' is " + std::to_string(bytes) +
+              " bytes of WAL behind the server, more than max_lag_bytes (" +
+              std::to_string(*options_.max_lag_bytes) + ")");
+    lag_warned_ = true;
+  } else if (bytes <= *options_.max_lag_bytes && lag_warned_) {
+    ctx_.info("replication from slot '" + slot_ + "' is back within max_lag_bytes");
+    lag_warned_ = false;
   }
 }
 

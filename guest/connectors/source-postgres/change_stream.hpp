@@ -134,7 +134,10 @@ class ChangeStream {
   sdk::Result<void> confirm(bool force);
   // The smallest cursor persisted over all streams; none while one has none.
   std::optional<postgres::Lsn> persisted() const;
-  void report_lag(postgres::Lsn wal_end);
+  // The lag behind the server, per stream: WAL bytes, and the seconds
+  // between the server's clock and the commit of the last transaction
+  // received (0 when caught up); warns once when max_lag_bytes is passed.
+  void report_lag(const postgres::PrimaryKeepalive& keepalive);
   uint64_t records() const;
 
   sdk::Context& ctx_;
@@ -154,6 +157,8 @@ class ChangeStream {
   bool server_waiting_ = false;  // idle keepalive not yet answered by a status
   postgres::Lsn txn_lsn_ = 0;
   int64_t txn_time_ = 0;
+  int64_t last_commit_time_ = 0;  // of the last complete transaction
+  bool lag_warned_ = false;       // past max_lag_bytes, not yet back below
   Clock::time_point last_flush_;
   Clock::time_point last_confirm_;
 };

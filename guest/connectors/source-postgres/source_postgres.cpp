@@ -479,6 +479,8 @@ RAPIDBYTE_MANIFEST({
                     "description": "cdc: the replication slot of the pipeline source (one for all its cdc streams), and the name of the publication the connector creates."},
       "publication": {"type": "string", "minLength": 1,
                       "description": "cdc: an existing publication including the tables; unset: one named like the slot, created, kept in step with the streams and dropped by the connector."},
+      "max_lag_bytes": {"type": "integer", "minimum": 1,
+                        "description": "cdc: log a warning when a run falls further behind the server than this many bytes of WAL (again once it is back within)."},
       "cdc_mode": {"enum": ["bounded", "continuous"], "default": "bounded",
                    "description": "cdc: stop at the WAL position current at the start, or run until stopped."},
       "unchanged_toast": {"enum": ["keep", "dlq"], "default": "keep",
