@@ -115,16 +115,17 @@ void expect_succeeded(const engine::RunReport& report) {
 TEST_F(CdcTest, SnapshotThenChangesAcrossTables) {
   auto s = src();
   s.exec(
-      "CREATE TABLE cdc_a (id int PRIMARY KEY, name text, amount numeric(12, 2), at_tz timetz);"
+      "CREATE TABLE cdc_a (id int PRIMARY KEY, name text, amount numeric(12, 2), at_tz timetz, "
+      "price money);"
       "CREATE TABLE cdc_b (id bigint PRIMARY KEY, at timestamptz, tags text[]);"
-      "INSERT INTO cdc_a SELECT g, 'a' || g, g * 1.5, '12:34:56.5+05:30' FROM generate_series(1, "
-      "1000) g;"
+      "INSERT INTO cdc_a SELECT g, 'a' || g, g * 1.5, '12:34:56.5+05:30', (g - 500) * 1.01 FROM "
+      "generate_series(1, 1000) g;"
       "INSERT INTO cdc_b SELECT g, '2026-01-01'::timestamptz + g * interval '1 minute', "
       "ARRAY['x', g::text] FROM generate_series(1, 500) g;");
   const std::string yaml =
       cdc_yaml("cdc_multi", "{name: cdc_a, sync_mode: cdc}, {name: cdc_b, sync_mode: cdc}");
   expect_succeeded(run_pipeline(yaml, "cdc_multi"));
-  expect_same("cdc_a", "id, name, amount, at_tz");
+  expect_same("cdc_a", "id, name, amount, at_tz, price::numeric");
   expect_same("cdc_b", "id, at, tags");
   {
     auto d = dst();
@@ -133,7 +134,8 @@ TEST_F(CdcTest, SnapshotThenChangesAcrossTables) {
   }
 
   s.exec(
-      "INSERT INTO cdc_a VALUES (1001, 'new', 1, '23:59:59-11');"
+      "INSERT INTO cdc_a VALUES (1001, 'new', 1, '23:59:59-11', '-92233720368547758.08');"
+      "UPDATE cdc_a SET price = 0.05 WHERE id = 8;"
       "UPDATE cdc_a SET name = 'changed' WHERE id % 10 = 0;"
       "DELETE FROM cdc_a WHERE id % 7 = 0;"
       "UPDATE cdc_a SET id = id + 5000 WHERE id BETWEEN 1 AND 5;"  // key changes
@@ -142,7 +144,7 @@ TEST_F(CdcTest, SnapshotThenChangesAcrossTables) {
       "DELETE FROM cdc_b WHERE id BETWEEN 200 AND 250;");
   auto report = run_pipeline(yaml, "cdc_multi");
   expect_succeeded(report);
-  expect_same("cdc_a", "id, name, amount, at_tz");
+  expect_same("cdc_a", "id, name, amount, at_tz, price::numeric");
   expect_same("cdc_b", "id, at, tags");
   {
     auto d = dst();
@@ -155,7 +157,7 @@ TEST_F(CdcTest, SnapshotThenChangesAcrossTables) {
   s.exec("TRUNCATE cdc_b; INSERT INTO cdc_b VALUES (1, '2020-01-01', '{a}'), (2, NULL, NULL);");
   expect_succeeded(run_pipeline(yaml, "cdc_multi"));
   expect_same("cdc_b", "id, at, tags");
-  expect_same("cdc_a", "id, name, amount, at_tz");
+  expect_same("cdc_a", "id, name, amount, at_tz, price::numeric");
   expect_confirmed_within_cursor("cdc_multi", "cdc_multi", "cdc_multi", "cdc_a");
   expect_confirmed_within_cursor("cdc_multi", "cdc_multi", "cdc_multi", "cdc_b");
 

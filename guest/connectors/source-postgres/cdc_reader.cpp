@@ -1,6 +1,7 @@
 #include "guest/connectors/source-postgres/cdc_reader.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "guest/connectors/source-postgres/change_stream.hpp"
 #include "guest/connectors/source-postgres/table_catalog.hpp"
 #include "guest/connectors/source-postgres/table_reader.hpp"
+#include "portable/postgres/codec/type_oids.hpp"
 #include "portable/postgres/replication/replication_commands.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
@@ -208,6 +210,33 @@ sdk::Result<Lsn> create_slot_for_snapshot(sdk::Context& ctx, postgres::Connectio
   return created->consistent_point;
 }
 
+// money's text form depends on the server's locale, so a full refresh reads
+// it as text; pgoutput sends it in binary, which has no such form. A change
+// stream reads it in binary in its snapshot too, and both give the amount as
+// decimal text with the server's fraction digits, so they agree.
+sdk::Result<void> read_money_in_binary(postgres::Connection& connection, TableCatalog& catalog) {
+  bool any = false;
+  for (auto& table : catalog.tables) {
+    for (auto& column : table.columns) any |= column.type_name == "money";
+  }
+  if (!any) return {};
+  auto scale = single_value(connection, "SELECT scale('0'::money::numeric)",
+                            "cannot read the fraction digits of money");
+  if (!scale) return std::unexpected(scale.error());
+  int32_t digits = 2;
+  if (*scale) std::from_chars((*scale)->data(), (*scale)->data() + (*scale)->size(), digits);
+  catalog.codec_options.money_scale = digits;
+  for (auto& table : catalog.tables) {
+    for (auto& column : table.columns) {
+      if (column.type_name != "money") continue;
+      column.type = {postgres::oid::kMoney, -1};
+      column.needs_text_cast = false;
+      column.builtin_type = false;  // the destination gets text, as in a full refresh
+    }
+  }
+  return {};
+}
+
 // The catalog of each stream's table, as its change target.
 sdk::Result<Targets> make_targets(sdk::Context& ctx, postgres::Connection& connection,
                                   const CdcOptions& options,
@@ -216,6 +245,8 @@ sdk::Result<Targets> make_targets(sdk::Context& ctx, postgres::Connection& conne
   for (const auto& stream : streams) {
     auto catalog = stream_catalog(connection, stream);
     if (!catalog) return std::unexpected(catalog.error());
+    if (auto adapted = read_money_in_binary(connection, *catalog); !adapted)
+      return std::unexpected(adapted.error());
     targets.push_back(std::make_unique<ChangeTarget>(ctx, stream, std::move(*catalog),
                                                      options.mode == CdcMode::kContinuous));
   }

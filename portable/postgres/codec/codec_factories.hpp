@@ -20,6 +20,8 @@ std::unique_ptr<ValueCodec> make_numeric(int32_t type_modifier);
 std::unique_ptr<ValueCodec> make_temporal(uint32_t type_oid);
 // inet, cidr; nullptr otherwise.
 std::unique_ptr<ValueCodec> make_network(uint32_t type_oid);
+// money as locale-free decimal text with `scale` fraction digits.
+std::unique_ptr<ValueCodec> make_money(int32_t scale);
 // One-dimensional arrays of `element`.
 std::unique_ptr<ValueCodec> make_array(uint32_t array_oid, std::unique_ptr<ValueCodec> element);
 

@@ -13,6 +13,8 @@ std::unique_ptr<ValueCodec> make_element(uint32_t type_oid, int32_t type_modifie
   if (auto c = codecs::make_scalar(type_oid)) return c;
   if (auto c = codecs::make_temporal(type_oid)) return c;
   if (auto c = codecs::make_network(type_oid)) return c;
+  if (type_oid == oid::kMoney && options.money_scale)
+    return codecs::make_money(*options.money_scale);
   if (std::find(options.enum_oids.begin(), options.enum_oids.end(), type_oid) !=
       options.enum_oids.end()) {
     return codecs::make_text(type_oid);

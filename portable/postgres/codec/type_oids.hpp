@@ -20,6 +20,7 @@ inline constexpr uint32_t kJson = 114;
 inline constexpr uint32_t kFloat4 = 700;
 inline constexpr uint32_t kFloat8 = 701;
 inline constexpr uint32_t kCidr = 650;
+inline constexpr uint32_t kMoney = 790;
 inline constexpr uint32_t kInet = 869;
 inline constexpr uint32_t kBpchar = 1042;
 inline constexpr uint32_t kVarchar = 1043;

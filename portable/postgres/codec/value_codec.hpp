@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -97,6 +98,10 @@ struct CodecOptions {
   std::vector<uint32_t> enum_oids;  // enum types: decoded as utf8 labels
   // (array type, element type) pairs for arrays of such types.
   std::vector<std::pair<uint32_t, uint32_t>> array_types;
+  // When set, money is decoded as decimal text with this many fraction
+  // digits (the server's lc_monetary: `scale('0'::money::numeric)`); unset,
+  // money has no codec (its text form depends on the locale).
+  std::optional<int32_t> money_scale;
 };
 
 // The codec for a column, or a data error naming the unsupported type.
