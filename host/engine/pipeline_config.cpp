@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -44,6 +45,33 @@ class Reader {
         for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
         return std::unexpected(error(kv.first, field.empty() ? key : field + "." + key,
                                      "unknown key (expected one of: " + list + ")"));
+      }
+    }
+    return {};
+  }
+
+  // Fails on the first key that a mapping anywhere below `node` repeats
+  // (YAML forbids it; yaml-cpp would let the first one win silently), naming
+  // both places.
+  std::expected<void, Error> unique_keys(const YAML::Node& node, const std::string& field) const {
+    if (node.IsSequence()) {
+      for (size_t i = 0; i < node.size(); ++i) {
+        if (auto ok = unique_keys(node[i], field + "[" + std::to_string(i) + "]"); !ok) return ok;
+      }
+    } else if (node.IsMap()) {
+      std::map<std::string, YAML::Mark> seen;
+      for (const auto& kv : node) {
+        const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+        const std::string path = field.empty() ? key : field + "." + key;
+        if (kv.first.IsScalar()) {
+          const auto [first, inserted] = seen.emplace(key, kv.first.Mark());
+          if (!inserted) {
+            return std::unexpected(error(
+                kv.first, path,
+                "duplicate key (first at line " + std::to_string(first->second.line + 1) + ")"));
+          }
+        }
+        if (auto ok = unique_keys(kv.second, path); !ok) return ok;
       }
     }
     return {};
@@ -329,6 +357,7 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
   }
   if (!root.IsMap())
     return std::unexpected(path.string() + ": the pipeline must be a YAML mapping");
+  if (auto ok = r.unique_keys(root, ""); !ok) return std::unexpected(ok.error());
   if (auto ok = r.only_keys(
           root, "",
           {"version", "pipeline", "source", "transforms", "destination", "state", "resources"});
@@ -452,6 +481,20 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
     }
     if (state["connection"])
       TRY_ASSIGN(p.state.connection, r.string(state["connection"], "state.connection"));
+    // A PostgreSQL URL or keyword string names the postgres backend; taken
+    // for a SQLite path it would become a file whose name holds the password.
+    const std::string& c = p.state.connection;
+    const bool postgres_like = c.starts_with("postgres://") || c.starts_with("postgresql://") ||
+                               c.find("host=") != std::string::npos ||
+                               c.find("dbname=") != std::string::npos;
+    if (postgres_like && !state["backend"]) {
+      p.state.backend = "postgres";
+    } else if (postgres_like && p.state.backend == "sqlite") {
+      return std::unexpected(
+          r.error(state["connection"], "state.connection",
+                  "is a PostgreSQL connection string, but state.backend is sqlite (set "
+                  "backend: postgres, or give a file path)"));
+    }
     if (p.state.backend == "postgres" && p.state.connection.empty()) {
       return std::unexpected(
           r.error(state, "state.connection",

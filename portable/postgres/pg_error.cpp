@@ -36,7 +36,10 @@ protocol::ConnectorError PgError::to_connector_error() const {
   e.category = category;
   e.code = sqlstate.empty() ? "PG_CLIENT" : "PG_" + sqlstate;
   e.message = message;
-  const bool transient = category == ErrorCategory::kTransientDb;
+  // A dropped connection (reset, refused, timed out in the host's socket
+  // calls) is as transient as a server that went away mid-query.
+  const bool transient =
+      category == ErrorCategory::kTransientDb || category == ErrorCategory::kTransientNetwork;
   e.retryable = transient;
   e.safe_to_retry = transient;
   e.backoff_class = transient ? protocol::BackoffClass::kNormal : protocol::BackoffClass::kSlow;

@@ -173,5 +173,42 @@ TEST(PipelineConfigTest, InvalidYamlNamesPosition) {
   EXPECT_NE(p.error().find("invalid YAML"), std::string::npos);
 }
 
+TEST(PipelineConfigTest, DuplicateKeysNameBothLines) {
+  auto p = parse_pipeline(
+      "pipeline: x\nsource:\n  use: g\n  streams: [{name: s}]\ndestination:\n  use: n\n"
+      "  write_mode: append\n  write_mode: replace\n",
+      "p.yaml");
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error(), "p.yaml:8:3: destination.write_mode: duplicate key (first at line 7)");
+
+  auto top = parse_pipeline(
+      "pipeline: x\nsource:\n  use: g\n  streams: [{name: s, name: t}]\ndestination: {use: "
+      "n}\ndestination: {use: m}\n",
+      "p.yaml");
+  ASSERT_FALSE(top);
+  EXPECT_EQ(top.error(), "p.yaml:4:23: source.streams[0].name: duplicate key (first at line 4)");
+}
+
+TEST(PipelineConfigTest, PostgresStateConnectionNamesItsBackend) {
+  const std::string base =
+      "pipeline: x\nsource:\n  use: g\n  streams: [{name: s}]\ndestination: {use: n}\n";
+  for (const char* connection :
+       {"postgres://rb:secret@db/state", "postgresql://db/state", "host=db dbname=state"}) {
+    auto p = parse_pipeline(base + "state: {connection: \"" + connection + "\"}\n", "p.yaml");
+    ASSERT_TRUE(p) << p.error();
+    EXPECT_EQ(p->state.backend, "postgres") << connection;
+  }
+  auto sqlite = parse_pipeline(base + "state: {connection: /var/lib/rb/state.db}\n", "p.yaml");
+  ASSERT_TRUE(sqlite) << sqlite.error();
+  EXPECT_EQ(sqlite->state.backend, "sqlite");
+  auto both = parse_pipeline(
+      base + "state: {backend: sqlite, connection: \"postgres://rb:secret@db/state\"}\n", "p.yaml");
+  ASSERT_FALSE(both);
+  EXPECT_EQ(both.error(),
+            "p.yaml:6:38: state.connection: is a PostgreSQL connection string, but state.backend "
+            "is sqlite (set backend: postgres, or give a file path)");
+  EXPECT_EQ(both.error().find("secret"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace rapidbyte::engine
