@@ -127,6 +127,13 @@ runtime::ConnectorResult<void> teardown_pipeline(const runtime::WasmEngine& engi
                                                  StateBackend& state,
                                                  const PipelineConfig& pipeline,
                                                  std::shared_ptr<spdlog::logger> log) {
+  // Not while the pipeline runs: its slot is in use, and it would write the
+  // cursors cleared here again.
+  auto lease = state.acquire_lease(pipeline.pipeline);
+  if (!lease) {
+    return std::unexpected(
+        runtime::make_error(p::ErrorCategory::kConfig, "RUNNING", lease.error()));
+  }
   auto summary =
       run_source_phase(engine, catalog, state, pipeline, p::RunPhase::kTeardown, log.get());
   if (!summary) return std::unexpected(summary.error());

@@ -374,7 +374,13 @@ std::expected<RunReport, std::string> PipelineRunner::run(const PipelineConfig& 
   if (dry_run) plans.pop_back();  // no destination
 
   int64_t run_id = 0;
+  // One run of a pipeline at a time: a second one would load the same rows
+  // again and race the first on cursors. A dry run writes nothing.
+  std::unique_ptr<RunLease> lease;
   if (!dry_run) {
+    auto leased = state_.acquire_lease(pipeline.pipeline);
+    if (!leased) return std::unexpected(leased.error());
+    lease = std::move(*leased);
     auto begun = state_.begin_run(pipeline.pipeline);
     if (!begun) return std::unexpected(begun.error());
     run_id = *begun;

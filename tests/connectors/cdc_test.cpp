@@ -19,6 +19,7 @@
 #include "portable/arrow/binary_array.hpp"
 #include "portable/arrow/ipc_reader.hpp"
 #include "tests/connectors/connector_environment.hpp"
+#include "tests/support/run_command.hpp"
 
 namespace rapidbyte::test {
 namespace {
@@ -460,6 +461,17 @@ TEST_F(CdcTest, KillPointsAcrossSnapshotAndStreamingLoseNothing) {
     expect_same(t, "id, v, note");
     expect_confirmed_within_state("kp", state, "kp", t);
   }
+  // Every killed run is recorded as abandoned, none as running forever.
+  auto backend = engine::SqliteStateBackend::open(state);
+  ASSERT_TRUE(backend);
+  auto history = (*backend)->recent_runs("kp", 200);
+  ASSERT_TRUE(history);
+  size_t abandoned = 0;
+  for (const auto& run : *history) {
+    EXPECT_NE(run.status, engine::RunStatus::kRunning) << "run " << run.id;
+    abandoned += run.status == engine::RunStatus::kAbandoned;
+  }
+  EXPECT_EQ(abandoned, 100u);
 }
 
 // A table dropped and created again leaves its publication behind without
@@ -540,6 +552,15 @@ TEST_F(CdcTest, ContinuousRunCommitsWhileIdleAndFollowsTheServer) {
   };
   EXPECT_TRUE(wait_for("SELECT count(*) FROM cdc_idle_a", "100", std::chrono::seconds(30)));
   EXPECT_TRUE(wait_for("SELECT count(*) FROM cdc_idle_b", "100", std::chrono::seconds(30)));
+
+  // A second run of the pipeline is refused while this one holds the lease.
+  const CommandResult second = run_command(
+      {RAPIDBYTE_BINARY, "-q", "--connector-dir", RAPIDBYTE_CONNECTOR_DIR, "run", path.string()});
+  EXPECT_EQ(second.exit_code, 2);
+  EXPECT_NE(second.output.find("error: pipeline 'cdc_idle' is already running (pid " +
+                               std::to_string(pid) + " on host "),
+            std::string::npos)
+      << second.output;
 
   s.exec("INSERT INTO cdc_idle_b VALUES (1000, 'one change')");
   EXPECT_TRUE(wait_for("SELECT v FROM cdc_idle_b WHERE id = 1000", "one change",

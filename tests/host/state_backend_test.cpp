@@ -3,6 +3,7 @@
 // real PostgreSQL; then what is particular to SQLite files (schema versions,
 // files that are not state databases).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -140,6 +141,32 @@ TEST_P(StateBackendContract, ClearCursorForgetsOnlyThatStream) {
   auto again = db->cursor("p", "s");
   ASSERT_TRUE(again && *again);
   EXPECT_EQ(**again, cursor);
+}
+
+TEST_P(StateBackendContract, OneLeasePerPipelineAndAbandonedRuns) {
+  auto first = open();
+  auto second = open();                     // another process would hold its own connection or file
+  auto stale = first->begin_run("orders");  // a run whose process was killed
+  ASSERT_TRUE(stale);
+  auto lease = first->acquire_lease("orders");
+  ASSERT_TRUE(lease) << lease.error();
+  auto runs = first->recent_runs("orders", 5);
+  ASSERT_TRUE(runs);
+  ASSERT_EQ(runs->size(), 1u);
+  EXPECT_EQ((*runs)[0].status, RunStatus::kAbandoned);
+  EXPECT_FALSE((*runs)[0].finished_at.empty());
+
+  auto refused = second->acquire_lease("orders");
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(refused.error().starts_with("pipeline 'orders' is already running ("))
+      << refused.error();
+  EXPECT_NE(refused.error().find("pid " + std::to_string(::getpid()) + " on host "),
+            std::string::npos)
+      << refused.error();
+  EXPECT_TRUE(second->acquire_lease("other pipeline/with odd name")) << "leases are per pipeline";
+
+  lease->reset();  // the run ends
+  EXPECT_TRUE(second->acquire_lease("orders"));
 }
 
 TEST(CursorCodecTest, RoundTripsEveryKind) {

@@ -8,8 +8,6 @@ namespace {
 
 using Params = std::vector<std::optional<std::string>>;
 
-constexpr const char* kStatusNames[] = {"running", "succeeded", "failed", "partial", "cancelled"};
-
 // Entry i moves schema version i to i + 1.
 constexpr const char* kMigrations[] = {
     R"sql(
@@ -129,6 +127,62 @@ StateResult<void> PostgresStateBackend::migrate() {
   return {};
 }
 
+// Holds the advisory lock of one pipeline on the backend's session.
+class AdvisoryLease final : public RunLease {
+ public:
+  AdvisoryLease(PostgresStateBackend& backend, std::string key)
+      : backend_(backend), key_(std::move(key)) {}
+  ~AdvisoryLease() override { backend_.release_lease(key_); }
+
+ private:
+  PostgresStateBackend& backend_;
+  std::string key_;  // the lock's bigint key, as text
+};
+
+StateResult<std::unique_ptr<RunLease>> PostgresStateBackend::acquire_lease(
+    const std::string& pipeline) {
+  std::lock_guard lock(mu_);
+  auto key = query("SELECT hashtextextended('rapidbyte.run:' || $1, 0)::text", {pipeline});
+  if (!key) return std::unexpected(key.error());
+  const std::string lock_key = PQgetvalue(key->get(), 0, 0);
+  auto taken = query("SELECT pg_try_advisory_lock($1::bigint)::text", {lock_key});
+  if (!taken) return std::unexpected(taken.error());
+  if (std::string_view(PQgetvalue(taken->get(), 0, 0)) != "true") {
+    auto holder = query(
+        "SELECT a.application_name FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a "
+        "ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND "
+        "((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint LIMIT 1",
+        {lock_key});
+    const std::string who = holder && PQntuples(holder->get()) == 1
+                                ? PQgetvalue(holder->get(), 0, 0)
+                                : std::string("another session of this state database");
+    return std::unexpected("pipeline '" + pipeline + "' is already running (" + who +
+                           "); wait for it to finish or stop it");
+  }
+  // Describes the holder to a run that is refused.
+  if (auto named = query("SELECT set_config('application_name', $1, false)",
+                         {"rapidbyte: " + lease_holder_description()});
+      !named) {
+    (void)query("SELECT pg_advisory_unlock($1::bigint)", {lock_key});
+    return std::unexpected(named.error());
+  }
+  if (auto abandoned =
+          query("UPDATE rapidbyte_state.runs SET status = 'abandoned', finished_at = now() WHERE "
+                "pipeline = $1 AND status = 'running'",
+                {pipeline});
+      !abandoned) {
+    (void)query("SELECT pg_advisory_unlock($1::bigint)", {lock_key});
+    return std::unexpected(abandoned.error());
+  }
+  return std::make_unique<AdvisoryLease>(*this, lock_key);
+}
+
+void PostgresStateBackend::release_lease(const std::string& key) {
+  std::lock_guard lock(mu_);
+  // A lost session lost the lock too; nothing to report.
+  (void)query("SELECT pg_advisory_unlock($1::bigint)", {key});
+}
+
 StateResult<int64_t> PostgresStateBackend::begin_run(const std::string& pipeline) {
   std::lock_guard lock(mu_);
   auto r = query(
@@ -145,7 +199,7 @@ StateResult<void> PostgresStateBackend::finish_run(int64_t run_id, RunStatus sta
   auto r = query(
       "UPDATE rapidbyte_state.runs SET finished_at = now(), status = $1, records = $2, bytes = $3, "
       "error = $4 WHERE id = $5",
-      {kStatusNames[static_cast<size_t>(status)], std::to_string(records), std::to_string(bytes),
+      {std::string(run_status_name(status)), std::to_string(records), std::to_string(bytes),
        error.empty() ? std::nullopt : std::optional<std::string>(error), std::to_string(run_id)});
   if (!r) return std::unexpected(r.error());
   return {};
@@ -168,9 +222,7 @@ StateResult<std::vector<RunRecord>> PostgresStateBackend::recent_runs(const std:
     rec.pipeline = text(1);
     rec.started_at = iso(PQgetvalue(r->get(), row, 2));
     rec.finished_at = PQgetisnull(r->get(), row, 3) ? "" : iso(PQgetvalue(r->get(), row, 3));
-    for (size_t i = 0; i < std::size(kStatusNames); ++i) {
-      if (text(4) == kStatusNames[i]) rec.status = static_cast<RunStatus>(i);
-    }
+    rec.status = run_status_from_name(text(4));
     rec.records = std::stoull(text(5));
     rec.bytes = std::stoull(text(6));
     rec.error = text(7);

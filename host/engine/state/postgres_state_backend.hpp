@@ -23,6 +23,10 @@ class PostgresStateBackend final : public StateBackend {
 
   static constexpr int kSchemaVersion = 1;
 
+  // A session advisory lock on the backend's connection, keyed by the
+  // pipeline; the session's application_name describes the holder. (If the
+  // connection is lost, so is the lock.)
+  StateResult<std::unique_ptr<RunLease>> acquire_lease(const std::string& pipeline) override;
   StateResult<int64_t> begin_run(const std::string& pipeline) override;
   StateResult<void> finish_run(int64_t run_id, RunStatus status, uint64_t records, uint64_t bytes,
                                const std::string& error) override;
@@ -61,6 +65,8 @@ class PostgresStateBackend final : public StateBackend {
   StateResult<ResultPtr> query(const char* sql,
                                const std::vector<std::optional<std::string>>& params);
   StateResult<void> migrate();
+  void release_lease(const std::string& key);
+  friend class AdvisoryLease;
 
   std::unique_ptr<PGconn, FinishConnection> conn_;
   std::mutex mu_;

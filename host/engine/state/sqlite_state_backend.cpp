@@ -2,7 +2,14 @@
 
 #include <fmt/chrono.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 
 #include "host/engine/state/cursor_codec.hpp"
 
@@ -108,13 +115,7 @@ constexpr const char* kMigrations[] = {
 };
 static_assert(std::size(kMigrations) == SqliteStateBackend::kSchemaVersion);
 
-constexpr const char* kStatusNames[] = {"running", "succeeded", "failed", "partial", "cancelled"};
-
 }  // namespace
-
-std::string_view run_status_name(RunStatus status) {
-  return kStatusNames[static_cast<size_t>(status)];
-}
 
 std::string SqliteStateBackend::failure(const std::string& what) const {
   return "state database " + path_.string() + ": " + what + ": " + sqlite3_errmsg(db_.get());
@@ -169,6 +170,76 @@ StateResult<void> SqliteStateBackend::migrate() {
   return {};
 }
 
+namespace {
+
+// Holds a flock on the lease file; closing the file releases it, and so
+// does the end of the process.
+class FileLease final : public RunLease {
+ public:
+  explicit FileLease(int fd) : fd_(fd) {}
+  ~FileLease() override { ::close(fd_); }
+  FileLease(const FileLease&) = delete;
+  FileLease& operator=(const FileLease&) = delete;
+
+ private:
+  int fd_;
+};
+
+// The pipeline name in a file name: characters other than letters, digits,
+// '-', '_' and '.' become '_', plus a hash when any did, so names stay apart.
+std::string file_name_part(const std::string& pipeline) {
+  std::string out;
+  bool exact = true;
+  for (char c : pipeline) {
+    const bool plain =
+        std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+    out += plain ? c : '_';
+    exact &= plain;
+  }
+  if (exact) return out;
+  uint64_t hash = 14695981039346656037ull;  // FNV-1a: stable across builds
+  for (char c : pipeline) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return out + "-" + std::to_string(hash);
+}
+
+}  // namespace
+
+StateResult<std::unique_ptr<RunLease>> SqliteStateBackend::acquire_lease(
+    const std::string& pipeline) {
+  const std::string path = path_.string() + ".lease-" + file_name_part(pipeline);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return std::unexpected("state database " + path_.string() + ": cannot open the lease file " +
+                           path + ": " + std::strerror(errno));
+  }
+  auto lease = std::make_unique<FileLease>(fd);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    if (error != EWOULDBLOCK) {
+      return std::unexpected("state database " + path_.string() + ": cannot lock " + path + ": " +
+                             std::strerror(error));
+    }
+    char holder[512] = {};
+    const ssize_t n = ::pread(fd, holder, sizeof holder - 1, 0);
+    const std::string who =
+        n > 0 ? std::string(holder, static_cast<size_t>(n)) : std::string("another process");
+    return std::unexpected("pipeline '" + pipeline + "' is already running (" + who + ", state " +
+                           path_.string() + "); wait for it to finish or stop it");
+  }
+  const std::string me = lease_holder_description();
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, me.data(), me.size(), 0) < 0) {
+    return std::unexpected("state database " + path_.string() + ": cannot write " + path + ": " +
+                           std::strerror(errno));
+  }
+  std::lock_guard lock(mu_);
+  Statement s(db_.get(),
+              "UPDATE runs SET status = 'abandoned', finished_at = ? WHERE pipeline = ? AND "
+              "status = 'running'");
+  s.bind(1, now_iso8601()).bind(2, pipeline).step();
+  if (!s.ok()) return std::unexpected(failure("cannot mark abandoned runs"));
+  return lease;
+}
+
 StateResult<int64_t> SqliteStateBackend::begin_run(const std::string& pipeline) {
   std::lock_guard lock(mu_);
   Statement s(db_.get(),
@@ -211,10 +282,7 @@ StateResult<std::vector<RunRecord>> SqliteStateBackend::recent_runs(const std::s
     r.pipeline = s.text(1).value_or("");
     r.started_at = s.text(2).value_or("");
     r.finished_at = s.text(3).value_or("");
-    const std::string status = s.text(4).value_or("");
-    for (size_t i = 0; i < std::size(kStatusNames); ++i) {
-      if (status == kStatusNames[i]) r.status = static_cast<RunStatus>(i);
-    }
+    r.status = run_status_from_name(s.text(4).value_or(""));
     r.records = static_cast<uint64_t>(s.integer(5));
     r.bytes = static_cast<uint64_t>(s.integer(6));
     r.error = s.text(7).value_or("");

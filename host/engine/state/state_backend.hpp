@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,8 +27,24 @@ struct StoredCursor {
   bool operator==(const StoredCursor&) const = default;
 };
 
-enum class RunStatus { kRunning, kSucceeded, kFailed, kPartial, kCancelled };
+// kAbandoned: the run's process ended without recording an outcome (it was
+// killed); found by the next run of the pipeline.
+enum class RunStatus { kRunning, kSucceeded, kFailed, kPartial, kCancelled, kAbandoned };
 std::string_view run_status_name(RunStatus status);
+// The status named `name`; kRunning for a name this version does not know.
+RunStatus run_status_from_name(std::string_view name);
+
+// Who takes a run lease: "pid 4242 on host etl-1, started
+// 2026-12-04T17:00:00Z", for the message a refused run prints.
+std::string lease_holder_description();
+
+// The right to run a pipeline: while one is held, no other run of the same
+// pipeline against the same state can take one. Released when destroyed,
+// and by the system when its process dies, so a killed run leaves none.
+class RunLease {
+ public:
+  virtual ~RunLease() = default;
+};
 
 struct RunRecord {
   int64_t id = 0;
@@ -49,6 +66,12 @@ struct DlqEntry {
 class StateBackend {
  public:
   virtual ~StateBackend() = default;
+
+  // Takes the run lease of `pipeline`, or fails naming the run that holds
+  // it (lease_holder_description()). Runs of the pipeline still recorded as
+  // running belong to no live process once the lease is taken: they become
+  // abandoned.
+  virtual StateResult<std::unique_ptr<RunLease>> acquire_lease(const std::string& pipeline) = 0;
 
   // Run history.
   virtual StateResult<int64_t> begin_run(const std::string& pipeline) = 0;
