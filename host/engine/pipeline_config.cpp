@@ -264,7 +264,8 @@ std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& no
           node, "resources",
           {"parallelism", "max_batch_bytes", "max_record_bytes", "max_inflight_batches",
            "checkpoint_interval_bytes", "checkpoint_interval_rows", "checkpoint_interval_seconds",
-           "stage_memory_mb", "stage_timeout_seconds", "max_retries", "retry_base_delay_ms"});
+           "stage_memory_mb", "stage_timeout_seconds", "no_progress_timeout_seconds",
+           "network_timeout_seconds", "max_retries", "retry_base_delay_ms"});
       !ok) {
     return ok;
   }
@@ -294,6 +295,14 @@ std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& no
   if (node["stage_memory_mb"])
     TRY_ASSIGN(out.stage_memory_mb,
                r.number<uint64_t>(node["stage_memory_mb"], "resources.stage_memory_mb"));
+  if (node["network_timeout_seconds"])
+    TRY_ASSIGN(
+        out.network_timeout_seconds,
+        r.number<uint32_t>(node["network_timeout_seconds"], "resources.network_timeout_seconds"));
+  if (node["no_progress_timeout_seconds"])
+    TRY_ASSIGN(out.no_progress_timeout_seconds,
+               r.number<uint32_t>(node["no_progress_timeout_seconds"],
+                                  "resources.no_progress_timeout_seconds"));
   if (node["stage_timeout_seconds"])
     TRY_ASSIGN(out.stage_timeout_seconds, r.number<uint32_t>(node["stage_timeout_seconds"],
                                                              "resources.stage_timeout_seconds"));

@@ -49,6 +49,14 @@ struct ResourcesConfig {
   uint32_t checkpoint_interval_seconds = 0;  // 0: none (cdc streams: see below)
   uint64_t stage_memory_mb = 1024;
   uint32_t stage_timeout_seconds = 0;  // 0: no wall-clock limit on a stage's run
+  // How long a guest may run its own code without calling the host: ends a
+  // guest stuck in a loop, while a continuous run may wait for data forever.
+  // 0: no limit.
+  uint32_t no_progress_timeout_seconds = 300;
+  // How long a connector's network read or write may wait for its peer (a
+  // stalled server, a proxy that stopped forwarding); 0: no limit. A cdc
+  // replication connection hears from its server at least every 30 s.
+  uint32_t network_timeout_seconds = 600;
   uint32_t max_retries = 3;            // retries of a failed stream, when its error allows
   uint32_t retry_base_delay_ms = 500;  // backoff of the first retry (normal class)
 };

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <map>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -65,7 +66,8 @@ p::ReadSummary read_summary_of(const StageReport& report) {
 // Runs one stage to completion on the calling thread, for the streams of
 // `services` (one, or a source's several) described by `contexts`.
 void run_stage(const RunContext& run, const StagePlan& plan, std::vector<p::StreamContext> contexts,
-               const std::vector<StageServices*>& services, const std::function<void()>& cancel) {
+               const std::vector<StageServices*>& services, std::stop_token stop,
+               const std::function<void()>& cancel) {
   StageHost host(services);
   auto fail = [&](p::ConnectorError e) {
     // A stage that stops because another one failed keeps the cancellation
@@ -79,7 +81,7 @@ void run_stage(const RunContext& run, const StagePlan& plan, std::vector<p::Stre
   };
   auto instance = runtime::ConnectorInstance::create(
       run.engine, plan.module, &host,
-      sandbox_for(*plan.module, *plan.config, run.pipeline.resources, run.options.stop));
+      sandbox_for(*plan.module, *plan.config, run.pipeline.resources, std::move(stop)));
   if (!instance) return fail(instance.error());
   if (auto session = (*instance)->open(plan.config->config_json); !session) {
     return fail(session.error());
@@ -131,7 +133,11 @@ std::vector<StreamReport> run_group_once(const RunContext& run, const StreamGrou
           std::make_unique<BatchQueue>(run.pipeline.resources.max_inflight_batches));
     }
   }
+  // A failed stage stops the whole group: the queues, and every guest, also
+  // one blocked in a host call (a socket read), at once.
+  std::stop_source group_stop;
   auto cancel_group = [&] {
+    group_stop.request_stop();
     for (auto& chain : queues) {
       for (auto& q : chain) q->cancel();
     }
@@ -176,11 +182,13 @@ std::vector<StreamReport> run_group_once(const RunContext& run, const StreamGrou
   for (auto& chain : services) sources.push_back(chain[0].get());
   {
     std::vector<std::jthread> threads;
-    threads.emplace_back([&] { run_stage(run, plans[0], contexts, sources, cancel_group); });
+    threads.emplace_back(
+        [&] { run_stage(run, plans[0], contexts, sources, group_stop.get_token(), cancel_group); });
     for (size_t k = 0; k < n; ++k) {
       for (size_t i = 1; i < plans.size(); ++i) {
         threads.emplace_back([&, k, i] {
-          run_stage(run, plans[i], {contexts[k]}, {services[k][i].get()}, cancel_group);
+          run_stage(run, plans[i], {contexts[k]}, {services[k][i].get()}, group_stop.get_token(),
+                    cancel_group);
         });
       }
       if (previewing) {
@@ -205,8 +213,36 @@ const p::ConnectorError* group_error(const std::vector<StreamReport>& reports) {
   return nullptr;
 }
 
+// With write_mode append, a stream whose destination committed batches past
+// the persisted cursor (for a full refresh: any batch) would get them again
+// from a retry, and keep both copies. Its name then; nullopt when a retry
+// is exact.
+std::optional<std::string> retry_would_duplicate(const PipelineConfig& pipeline,
+                                                 const std::vector<StreamReport>& reports) {
+  if (pipeline.write_mode != p::WriteMode::kAppend) return std::nullopt;
+  for (const auto& r : reports) {
+    if (!r.stages.empty() && r.stages.back().committed_past_cursor) return r.stream;
+  }
+  return std::nullopt;
+}
+
+// Says in the root error why the attempt is the last one.
+void refuse_retry(std::vector<StreamReport>& reports, const std::string& stream) {
+  for (auto& r : reports) {
+    for (auto& stage : r.stages) {
+      if (!stage.error || runtime::is_cancellation(*stage.error)) continue;
+      stage.error->message += "; not retried: the destination of stream '" + stream +
+                              "' had already committed rows that a retry would append again "
+                              "(write_mode append); use upsert or replace for retries that "
+                              "cannot duplicate";
+      return;
+    }
+  }
+}
+
 // A group with retries: a failure is retried when the connector says it may
-// be (retryable, and either safe to retry or before any commit), up to
+// be (retryable, and either safe to retry or before any commit), and when a
+// retry cannot duplicate committed rows (retry_would_duplicate), up to
 // resources.max_retries times, after an exponential backoff with jitter
 // (or the connector's retry-after). Each attempt resumes from the cursors
 // committed so far.
@@ -215,6 +251,8 @@ std::vector<StreamReport> run_group(const RunContext& run, const StreamGroup& gr
   const auto& resources = run.pipeline.resources;
   const uint32_t max_retries = run.options.dry_run_limit ? 0 : resources.max_retries;
   std::mt19937_64 jitter(std::random_device{}());
+  // Per stream: what the destination committed in the attempts so far.
+  std::map<std::string, uint64_t> carried;
   auto set_phase = [&](RunProgress::Phase phase) {
     if (!progress) return;
     for (size_t i : group) progress->stream(i).phase = phase;
@@ -232,7 +270,10 @@ std::vector<StreamReport> run_group(const RunContext& run, const StreamGroup& gr
     }
     set_phase(RunProgress::Phase::kRunning);
     std::vector<StreamReport> reports = run_group_once(run, group, progress);
-    for (auto& r : reports) r.attempts = attempt + 1;
+    for (auto& r : reports) {
+      r.attempts = attempt + 1;
+      r.earlier_committed_records = carried[r.stream];
+    }
     const p::ConnectorError* error = group_error(reports);
     if (progress) {
       for (size_t k = 0; k < group.size(); ++k) {
@@ -245,6 +286,10 @@ std::vector<StreamReport> run_group(const RunContext& run, const StreamGroup& gr
         error->retryable &&
         (error->safe_to_retry || error->commit_state != p::CommitState::kAfterCommitUnknown);
     if (!may_retry) return reports;
+    if (auto duplicated = retry_would_duplicate(run.pipeline, reports)) {
+      refuse_retry(reports, *duplicated);
+      return reports;
+    }
     set_phase(RunProgress::Phase::kRetrying);
     std::chrono::milliseconds delay;
     if (error->retry_after_ms) {
@@ -261,6 +306,7 @@ std::vector<StreamReport> run_group(const RunContext& run, const StreamGroup& gr
     for (const auto& r : reports) names += (names.empty() ? "" : ", ") + r.stream;
     run.options.log->warn("[{}] attempt {} failed ({}); retrying in {} ms", names, attempt + 1,
                           error->message, delay.count());
+    for (auto& r : reports) carried[r.stream] = r.records();
     std::mutex mu;
     std::condition_variable_any wake;
     std::unique_lock lock(mu);
@@ -282,6 +328,8 @@ runtime::SandboxPolicy sandbox_for(const runtime::ConnectorModule& module,
   policy.stop = std::move(stop);
   policy.memory_limit_bytes = resources.stage_memory_mb << 20;
   policy.call_timeout = std::chrono::seconds(resources.stage_timeout_seconds);
+  policy.no_progress_timeout = std::chrono::seconds(resources.no_progress_timeout_seconds);
+  policy.network_timeout = std::chrono::seconds(resources.network_timeout_seconds);
   policy.allowed_hosts = module.manifest.network_hosts;
   if (!module.manifest.network_hosts_from_config.empty()) {
     rapidjson::Document doc;

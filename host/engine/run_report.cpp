@@ -54,7 +54,11 @@ std::string StreamReport::error_text() const {
 uint64_t StreamReport::records() const {
   if (stages.empty()) return 0;
   const auto& dest = stages.back();
-  if (dest.summary && dest.summary->write) return dest.summary->write->records_written;
+  if (dest.role == protocol::ConnectorRole::kDestination) {
+    const uint64_t last = dest.summary && dest.summary->write ? dest.summary->write->records_written
+                                                              : dest.committed_records;
+    return earlier_committed_records + last;
+  }
   const auto& source = stages.front();
   if (source.summary && source.summary->read) return source.summary->read->records;
   return 0;

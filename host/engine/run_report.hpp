@@ -25,6 +25,11 @@ struct StageReport {
   uint64_t dlq_records = 0;
   // Source checkpoints the destination confirmed (destination stage only).
   uint64_t committed_checkpoints = 0;
+  // Destination stage: records its commits confirmed (the sum of its
+  // checkpoints' counts), and whether it committed batches past the cursor
+  // persisted last — which a retry would deliver again.
+  uint64_t committed_records = 0;
+  bool committed_past_cursor = false;
   std::optional<protocol::ConnectorError> error;
 
   // The value of counter metric `name`, if the connector reported one.
@@ -39,6 +44,8 @@ struct StreamReport {
   std::string stream;
   std::vector<StageReport> stages;  // source, transforms..., destination (last attempt)
   uint32_t attempts = 1;
+  // Records the destination committed in attempts before the last one.
+  uint64_t earlier_committed_records = 0;
   bool succeeded() const;
   // The stage whose error ended the stream: the first stage error that is
   // not a cancellation caused by another stage; null when it succeeded.
@@ -48,8 +55,10 @@ struct StreamReport {
   // "<connector>: <message>" of that error, so a reader knows which stage
   // failed; empty when the stream succeeded.
   std::string error_text() const;
-  // Records the destination wrote (or the source read, if the destination
-  // reported nothing).
+  // Records the destination committed over all attempts: the last attempt's
+  // records written (or, when it failed, committed), plus the earlier
+  // attempts' committed records. Without a destination (a dry run), what
+  // the source read.
   uint64_t records() const;
   uint64_t bytes() const;
   // Records routed to the dead-letter queue by any stage.

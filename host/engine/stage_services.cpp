@@ -37,7 +37,11 @@ void StageServices::checkpoint(p::CheckpointInfo info) {
   } else if (info.kind == p::CheckpointKind::kDestination &&
              wiring_.role == p::ConnectorRole::kDestination) {
     pass(FaultPoint::kDestinationCommit);
+    report_->committed_records += info.records;
     if (auto r = commit_pending_checkpoints(); !r) deferred_error_ = r.error();
+    // Everything received is committed now; a retry from the persisted
+    // cursor would deliver the batches past it again.
+    report_->committed_past_cursor = batches_received_ > batches_covered_;
   }
 }
 
@@ -94,7 +98,10 @@ runtime::ConnectorResult<void> StageServices::batch_emit(std::vector<uint8_t> ip
 runtime::ConnectorResult<std::optional<std::vector<uint8_t>>> StageServices::batch_next() {
   if (!wiring_.input) return std::nullopt;
   while (auto item = wiring_.input->pop()) {
-    if (auto* batch = std::get_if<BatchQueue::Batch>(&*item)) return std::move(*batch);
+    if (auto* batch = std::get_if<BatchQueue::Batch>(&*item)) {
+      ++batches_received_;
+      return std::move(*batch);
+    }
     take_checkpoint(std::get<p::CheckpointInfo>(std::move(*item)));
   }
   if (wiring_.input->cancelled()) return std::unexpected(runtime::cancelled_error());
@@ -117,7 +124,7 @@ void StageServices::take_checkpoint(p::CheckpointInfo checkpoint) {
     // A cancelled queue means the run is ending anyway.
     (void)wiring_.output->push(std::move(checkpoint));
   } else {
-    pending_.push_back(std::move(checkpoint));
+    pending_.push_back({std::move(checkpoint), batches_received_});
   }
 }
 
@@ -133,10 +140,12 @@ runtime::ConnectorResult<std::optional<p::CursorValue>> StageServices::committed
 runtime::ConnectorResult<void> StageServices::commit_pending_checkpoints() {
   // The newest cursor wins; older ones are covered by it.
   for (auto it = pending_.rbegin(); it != pending_.rend(); ++it) {
-    if (!it->cursor_value) continue;
-    auto stored = wiring_.state->set_cursor(wiring_.pipeline, wiring_.stream,
-                                            StoredCursor{it->cursor_field, *it->cursor_value});
+    if (!it->checkpoint.cursor_value) continue;
+    auto stored = wiring_.state->set_cursor(
+        wiring_.pipeline, wiring_.stream,
+        StoredCursor{it->checkpoint.cursor_field, *it->checkpoint.cursor_value});
     if (!stored) return std::unexpected(state_error(stored.error()));
+    batches_covered_ = it->batches_before;
     pass(FaultPoint::kCursorPersisted);
     break;
   }

@@ -94,8 +94,17 @@ class StageServices {
 
   Wiring wiring_;
   StageReport* report_;
-  // Source checkpoints the destination has received but not yet confirmed.
-  std::vector<protocol::CheckpointInfo> pending_;
+  // Source checkpoints the destination has received but not yet confirmed,
+  // each with the number of batches received before it.
+  struct Pending {
+    protocol::CheckpointInfo checkpoint;
+    uint64_t batches_before = 0;
+  };
+  std::vector<Pending> pending_;
+  // Destination: batches received; of them, those covered by the cursor
+  // persisted last (a retry reads the others again).
+  uint64_t batches_received_ = 0;
+  uint64_t batches_covered_ = 0;
   std::vector<DlqEntry> dead_letters_;
   // A state failure seen where it cannot be returned (checkpoint, dlq).
   std::optional<protocol::ConnectorError> deferred_error_;

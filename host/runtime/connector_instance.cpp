@@ -38,11 +38,16 @@ wasmtime_error_t* on_epoch_deadline(wasmtime_context_t*, void* env, uint64_t* de
                                     wasmtime_update_deadline_kind_t* kind) {
   auto* data = static_cast<StoreData*>(env);
   if (data->stop.stop_requested()) return wasmtime_error_new("run cancelled");
-  if (data->call_timeout.count() > 0 &&
-      std::chrono::steady_clock::now() - data->call_started > data->call_timeout) {
+  const auto now = std::chrono::steady_clock::now();
+  if (data->call_timeout.count() > 0 && now - data->call_started > data->call_timeout) {
     data->timed_out = true;
     static constexpr std::string_view kMessage = "wall-clock limit exceeded";
     return wasmtime_error_new(std::string(kMessage).c_str());
+  }
+  if (data->no_progress_timeout.count() > 0 &&
+      now - data->last_host_call > data->no_progress_timeout) {
+    data->stalled = true;
+    return wasmtime_error_new("no progress");
   }
   *delta = 1;
   *kind = WASMTIME_UPDATE_DEADLINE_CONTINUE;
@@ -61,6 +66,7 @@ ConnectorInstance::ConnectorInstance(std::shared_ptr<const ConnectorModule> modu
   data_ = std::make_unique<StoreData>(module_->manifest.id, services, policy_.allowed_hosts);
   data_->stop = policy_.stop;
   data_->tcp.set_stop(policy_.stop);
+  data_->tcp.set_io_timeout(policy_.network_timeout);
 }
 
 ConnectorInstance::~ConnectorInstance() = default;
@@ -138,6 +144,8 @@ ConnectorResult<void> ConnectorInstance::instantiate(const WasmEngine& engine) {
     data_->phase = "initialize";
     data_->call_started = std::chrono::steady_clock::now();
     data_->call_timeout = policy_.call_timeout;
+    data_->last_host_call = data_->call_started;
+    data_->no_progress_timeout = policy_.no_progress_timeout;
     if (auto failure = abi::call_raw(context, init.func, {})) {
       auto e = fault_error("initialize", *failure);
       poisoned_ = e.message;
@@ -180,6 +188,13 @@ p::ConnectorError ConnectorInstance::fault_error(const std::string& phase,
                                                std::to_string(policy_.call_timeout.count()) +
                                                " ms during phase " + phase);
   }
+  if (data_->stalled) {
+    return internal_error(
+        "GUEST_NO_PROGRESS",
+        who + " ran its own code for " + std::to_string(policy_.no_progress_timeout.count()) +
+            " ms without calling the host during phase " + phase +
+            " (an endless loop?); the limit is resources.no_progress_timeout_seconds");
+  }
   if (failure.kind == abi::CallFailure::Kind::kAbi) {
     return internal_error("GUEST_ABI", who + " broke the canonical ABI during phase " + phase +
                                            ": " + failure.message);
@@ -214,6 +229,9 @@ ConnectorResult<T> ConnectorInstance::call(const std::string& phase, const abi::
   data_->call_started = std::chrono::steady_clock::now();
   data_->call_timeout = policy_.call_timeout;
   data_->timed_out = false;
+  data_->last_host_call = data_->call_started;
+  data_->no_progress_timeout = policy_.no_progress_timeout;
+  data_->stalled = false;
   wasmtime_context_set_epoch_deadline(context, 1);
 
   auto memory = data_->guest_memory(context);

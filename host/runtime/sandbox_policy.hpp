@@ -17,6 +17,13 @@ struct SandboxPolicy {
   // Wall-clock limit of one call into the guest (open, validate, run, close),
   // host calls it makes included; zero means none.
   std::chrono::milliseconds call_timeout{0};
+  // How long the guest may run its own code without calling the host (a
+  // loop that makes no progress); zero means no limit. Time spent inside
+  // host calls (waiting for a batch, a socket) does not count.
+  std::chrono::milliseconds no_progress_timeout{0};
+  // How long a tcp-read or tcp-write may wait for the network before it
+  // fails with a transient-network error; zero means no limit.
+  std::chrono::milliseconds network_timeout{0};
   // Hosts the guest may reach with tcp-connect, exactly as named ("*" allows
   // any). Empty: no network.
   std::vector<std::string> allowed_hosts;

@@ -38,6 +38,10 @@ struct StoreData {
   std::chrono::steady_clock::time_point call_started{};
   std::chrono::milliseconds call_timeout{0};
   bool timed_out = false;
+  // When the guest last entered or left a host call (or the call began).
+  std::chrono::steady_clock::time_point last_host_call{};
+  std::chrono::milliseconds no_progress_timeout{0};
+  bool stalled = false;
   std::stop_token stop;
   // Set by batch-next when it trapped because the stream was cancelled.
   bool stream_cancelled = false;

@@ -34,17 +34,33 @@ struct FreeSsl {
 // replication stream waiting for changes) must notice a cancelled run.
 constexpr int kStopCheckMs = 200;
 
+// How a wait for the network ended.
+enum class Wait : uint8_t { kReady, kStopped, kTimedOut };
+
 // Waits until `fd` is ready for `events`; the socket is non-blocking so that
-// plain and TLS transfers share one waiting loop. False when `stop` was
-// requested first.
-bool wait_for(int fd, short events, const std::stop_token& stop) {
+// plain and TLS transfers share one waiting loop. Ends early when `stop` is
+// requested or `limit` (zero: none) passes.
+Wait wait_for(int fd, short events, const std::stop_token& stop, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
   pollfd pfd{fd, events, 0};
   for (;;) {
-    if (stop.stop_requested()) return false;
+    if (stop.stop_requested()) return Wait::kStopped;
+    if (limit.count() > 0 && std::chrono::steady_clock::now() >= deadline) return Wait::kTimedOut;
     const int rc = ::poll(&pfd, 1, kStopCheckMs);
-    if (rc > 0) return true;
-    if (rc < 0 && errno != EINTR) return true;  // the next I/O call reports it
+    if (rc > 0) return Wait::kReady;
+    if (rc < 0 && errno != EINTR) return Wait::kReady;  // the next I/O call reports it
   }
+}
+
+// Dead peers (a host that vanished, a half-open connection) are noticed by
+// the kernel after about a minute and a half of silence, whatever the
+// timeouts: idle 60 s, then 3 probes 10 s apart.
+void keep_alive(int fd) {
+  int on = 1, idle = 60, interval = 10, count = 3;
+  ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
 }
 
 std::string openssl_errors() {
@@ -67,8 +83,16 @@ bool is_ip_address(const std::string& host) {
 
 struct TcpBroker::Connection {
   int fd = -1;
+  std::string peer;                           // "host:port", for messages
+  std::chrono::milliseconds connect_timeout;  // applies until the first bytes arrive
+  bool answered = false;                      // received bytes
+  Wait last_wait = Wait::kReady;
   std::unique_ptr<SSL_CTX, FreeSslCtx> tls_context;
   std::unique_ptr<SSL, FreeSsl> tls;
+
+  std::chrono::milliseconds limit(std::chrono::milliseconds io_timeout) const {
+    return answered || connect_timeout.count() == 0 ? io_timeout : connect_timeout;
+  }
 
   ~Connection() {
     if (tls) SSL_shutdown(tls.get());
@@ -78,19 +102,20 @@ struct TcpBroker::Connection {
   // Runs one TLS operation to completion, waiting on the socket as OpenSSL
   // asks. Returns the operation's result, or <= 0 with `error` set.
   template <class Op>
-  int tls_call(Op op, int* error, const std::stop_token& stop) {
+  int tls_call(Op op, int* error, const std::stop_token& stop, std::chrono::milliseconds limit) {
     for (;;) {
       ERR_clear_error();
       const int rc = op();
       if (rc > 0) return rc;
       *error = SSL_get_error(tls.get(), rc);
       if (*error == SSL_ERROR_WANT_READ) {
-        if (!wait_for(fd, POLLIN, stop)) return -1;
+        last_wait = wait_for(fd, POLLIN, stop, limit);
       } else if (*error == SSL_ERROR_WANT_WRITE) {
-        if (!wait_for(fd, POLLOUT, stop)) return -1;
+        last_wait = wait_for(fd, POLLOUT, stop, limit);
       } else {
         return rc;
       }
+      if (last_wait != Wait::kReady) return -1;
     }
   }
 };
@@ -147,6 +172,7 @@ ConnectorResult<p::TcpHandle> TcpBroker::connect(const std::string& host, uint16
     if (rc == 0) {
       int on = 1;
       ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+      keep_alive(fd);
       connected = fd;
       break;
     }
@@ -161,6 +187,8 @@ ConnectorResult<p::TcpHandle> TcpBroker::connect(const std::string& host, uint16
   const p::TcpHandle handle = next_handle_++;
   auto connection = std::make_unique<Connection>();
   connection->fd = connected;
+  connection->peer = host + ":" + service;
+  connection->connect_timeout = timeout;
   connections_[handle] = std::move(connection);
   return handle;
 }
@@ -174,6 +202,17 @@ ConnectorResult<TcpBroker::Connection*> TcpBroker::connection_of(p::TcpHandle ha
   return it->second.get();
 }
 
+p::ConnectorError TcpBroker::wait_error(const Connection& conn, const char* what) const {
+  if (conn.last_wait == Wait::kStopped) return cancelled_error();
+  const auto limit = conn.limit(io_timeout_);
+  return transient_network_error(
+      std::string("tcp ") + what + " " + conn.peer + " timed out: no progress for " +
+      std::to_string(limit.count()) + " ms (" +
+      (conn.answered ? "resources.network_timeout_seconds"
+                     : "the connect timeout: the peer accepted but never answered") +
+      ")");
+}
+
 ConnectorResult<std::vector<uint8_t>> TcpBroker::read(p::TcpHandle handle, uint32_t max_bytes) {
   auto c = connection_of(handle);
   if (!c) return std::unexpected(c.error());
@@ -183,24 +222,27 @@ ConnectorResult<std::vector<uint8_t>> TcpBroker::read(p::TcpHandle handle, uint3
     int error = 0;
     const int n = conn.tls_call(
         [&] { return SSL_read(conn.tls.get(), buffer.data(), static_cast<int>(buffer.size())); },
-        &error, stop_);
+        &error, stop_, conn.limit(io_timeout_));
     if (n > 0) {
+      conn.answered = true;
       buffer.resize(static_cast<size_t>(n));
       return buffer;
     }
     if (error == SSL_ERROR_ZERO_RETURN) return std::vector<uint8_t>{};
-    if (stop_.stop_requested()) return std::unexpected(cancelled_error());
+    if (conn.last_wait != Wait::kReady) return std::unexpected(wait_error(conn, "read from"));
     return std::unexpected(transient_network_error("tls read failed: " + openssl_errors()));
   }
   for (;;) {
     const ssize_t n = ::recv(conn.fd, buffer.data(), buffer.size(), 0);
     if (n >= 0) {
+      conn.answered |= n > 0;
       buffer.resize(static_cast<size_t>(n));
       return buffer;
     }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      if (!wait_for(conn.fd, POLLIN, stop_)) return std::unexpected(cancelled_error());
+      conn.last_wait = wait_for(conn.fd, POLLIN, stop_, conn.limit(io_timeout_));
+      if (conn.last_wait != Wait::kReady) return std::unexpected(wait_error(conn, "read from"));
       continue;
     }
     return std::unexpected(
@@ -221,7 +263,9 @@ ConnectorResult<void> TcpBroker::write(p::TcpHandle handle, const std::vector<ui
             return SSL_write(conn.tls.get(), data.data() + sent,
                              static_cast<int>(data.size() - sent));
           },
-          &error, stop_);
+          &error, stop_, conn.limit(io_timeout_));
+      if (n <= 0 && conn.last_wait != Wait::kReady)
+        return std::unexpected(wait_error(conn, "write to"));
       if (n <= 0)
         return std::unexpected(transient_network_error("tls write failed: " + openssl_errors()));
       sent += static_cast<size_t>(n);
@@ -234,7 +278,8 @@ ConnectorResult<void> TcpBroker::write(p::TcpHandle handle, const std::vector<ui
     }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      if (!wait_for(conn.fd, POLLOUT, stop_)) return std::unexpected(cancelled_error());
+      conn.last_wait = wait_for(conn.fd, POLLOUT, stop_, conn.limit(io_timeout_));
+      if (conn.last_wait != Wait::kReady) return std::unexpected(wait_error(conn, "write to"));
       continue;
     }
     return std::unexpected(
@@ -287,7 +332,21 @@ ConnectorResult<void> TcpBroker::start_tls(p::TcpHandle handle, const p::TlsOpti
   conn.tls = std::move(tls);
   conn.tls_context = std::move(context);
   int error = 0;
-  if (conn.tls_call([&] { return SSL_connect(conn.tls.get()); }, &error, stop_) != 1) {
+  // The handshake is bounded by the connect timeout: a peer that stalls it
+  // never answered.
+  const std::chrono::milliseconds handshake =
+      conn.connect_timeout.count() > 0 ? conn.connect_timeout : io_timeout_;
+  if (conn.tls_call([&] { return SSL_connect(conn.tls.get()); }, &error, stop_, handshake) != 1) {
+    if (conn.last_wait == Wait::kStopped) {
+      conn.tls.reset();
+      return std::unexpected(cancelled_error());
+    }
+    if (conn.last_wait == Wait::kTimedOut) {
+      conn.tls.reset();
+      return std::unexpected(transient_network_error("TLS handshake with '" + options.server_name +
+                                                     "' timed out after " +
+                                                     std::to_string(handshake.count()) + " ms"));
+    }
     const long verify = SSL_get_verify_result(conn.tls.get());
     const std::string details = openssl_errors();
     conn.tls.reset();

@@ -48,16 +48,27 @@ class TcpBroker {
   // once `stop` is requested.
   void set_stop(std::stop_token stop) { stop_ = std::move(stop); }
 
+  // A read or write that waits longer than `timeout` for the network fails
+  // with a transient-network error naming the peer and the limit; zero: no
+  // limit. Until a connection has received its first bytes (the peer's
+  // answer to a handshake), its connect timeout applies instead, so a peer
+  // that accepts and never answers is found out as soon as one that does
+  // not accept.
+  void set_io_timeout(std::chrono::milliseconds timeout) { io_timeout_ = timeout; }
+
  private:
   // One open connection: its socket and, after start_tls, its TLS session.
   struct Connection;
   ConnectorResult<Connection*> connection_of(protocol::TcpHandle handle);
+  // The error of a wait that did not end with the socket ready.
+  protocol::ConnectorError wait_error(const Connection& conn, const char* what) const;
 
   std::string connector_id_;
   std::vector<std::string> allowed_hosts_;
   std::map<protocol::TcpHandle, std::unique_ptr<Connection>> connections_;
   protocol::TcpHandle next_handle_ = 1;
   std::stop_token stop_;
+  std::chrono::milliseconds io_timeout_{0};
 };
 
 }  // namespace rapidbyte::runtime

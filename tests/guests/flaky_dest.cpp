@@ -2,7 +2,9 @@
 // `fail_times` attempts (counted in pipeline-scoped state, so the count
 // survives the engine's retries), then counts every row it receives. Lets
 // engine tests prove that retries follow the connector's error and end with
-// exact data.
+// exact data. With `commit_batches: N`, a failing attempt first "commits"
+// N batches (a destination checkpoint counting their rows), as a real
+// destination that commits at intervals would before its connection drops.
 #include <string>
 
 #include "guest/sdk/sdk.hpp"
@@ -20,10 +22,14 @@ class FlakyDest final : public sdk::Destination {
     auto fail_times = config->get_u64("fail_times", 0);
     if (!fail_times) return std::unexpected(fail_times.error());
     fail_times_ = *fail_times;
+    auto commit_batches = config->get_u64("commit_batches", 0);
+    if (!commit_batches) return std::unexpected(commit_batches.error());
+    commit_batches_ = *commit_batches;
     return {};
   }
 
-  sdk::Result<protocol::RunSummary> run(sdk::Context& ctx, const protocol::RunRequest&) override {
+  sdk::Result<protocol::RunSummary> run(sdk::Context& ctx,
+                                        const protocol::RunRequest& request) override {
     auto seen = ctx.state_get(protocol::StateScope::kPipeline, "flaky-attempts");
     if (!seen) return std::unexpected(seen.error());
     const uint64_t attempt = (*seen ? std::stoull(**seen) : 0) + 1;
@@ -34,7 +40,11 @@ class FlakyDest final : public sdk::Destination {
     }
     protocol::WriteSummary summary;
     while (auto batch = ctx.batch_next()) {
-      if (attempt <= fail_times_) {
+      if (attempt <= fail_times_ && summary.batches == commit_batches_) {
+        if (summary.batches > 0) {
+          ctx.checkpoint({protocol::CheckpointKind::kDestination, request.streams[0].stream_name,
+                          std::nullopt, std::nullopt, summary.records_written, 0});
+        }
         return sdk::transient_db_error(
             "connection to the target lost (attempt " + std::to_string(attempt) + ")", "FLAKY");
       }
@@ -51,6 +61,7 @@ class FlakyDest final : public sdk::Destination {
 
  private:
   uint64_t fail_times_ = 0;
+  uint64_t commit_batches_ = 0;
 };
 
 }  // namespace
@@ -64,10 +75,11 @@ RAPIDBYTE_MANIFEST({
   "protocol_version": 4,
   "roles": ["destination"],
   "description": "Test destination that fails transiently a given number of times.",
-  "capabilities": {"sync_modes": ["full_refresh"], "write_modes": ["append"]},
+  "capabilities": {"sync_modes": ["full_refresh"], "write_modes": ["append", "upsert"]},
   "permissions": {"network": {"hosts": [], "hosts_from_config": []}, "env": [], "filesystem": []},
   "resources": {"memory_mb": 64},
-  "config_schema": {"type": "object", "properties": {"fail_times": {"type": "integer", "minimum": 0}},
+  "config_schema": {"type": "object", "properties": {"fail_times": {"type": "integer", "minimum": 0},
+                                                    "commit_batches": {"type": "integer", "minimum": 0}},
                     "additionalProperties": false}
 });
 // clang-format on

@@ -70,6 +70,44 @@ TEST_F(EngineTest, RetriesTransientFailuresAndEndsWithExactData) {
   EXPECT_EQ((*runs)[0].records, 1000u);
 }
 
+// A full refresh appended in part before its destination failed: a retry
+// would append those rows again, so the stream fails instead, saying why,
+// and the run counts the rows that were committed. With upsert the same
+// failure is retried.
+TEST_F(EngineTest, RetryThatWouldAppendCommittedRowsAgainIsRefused) {
+  const std::string yaml =
+      "pipeline: partial\nsource:\n  use: generator\n  config: {rows: 100000}\n  streams: "
+      "[{name: s, primary_key: [id]}]\ndestination:\n  use: test-flaky-dest\n  config: "
+      "{fail_times: 1, commit_batches: 2}\n  write_mode: WRITE_MODE\nresources: {max_retries: 3, "
+      "retry_base_delay_ms: 1, max_batch_bytes: 65536}\n";
+  auto with_mode = [&](const std::string& mode) {
+    std::string text = yaml;
+    text.replace(text.find("WRITE_MODE"), 10, mode);
+    return text;
+  };
+  const auto report = run(with_mode("append"));
+  ASSERT_FALSE(report.succeeded());
+  ASSERT_EQ(report.streams.size(), 1u);
+  EXPECT_EQ(report.streams[0].attempts, 1u);
+  EXPECT_EQ(report.first_error(),
+            "s: test-flaky-dest: connection to the target lost (attempt 1); not retried: the "
+            "destination of stream 's' had already committed rows that a retry would append "
+            "again (write_mode append); use upsert or replace for retries that cannot duplicate");
+  const uint64_t committed = report.streams[0].records();
+  EXPECT_GT(committed, 0u);
+  EXPECT_LT(committed, 100000u);
+  auto runs = state_->recent_runs("partial", 1);
+  ASSERT_TRUE(runs);
+  EXPECT_EQ((*runs)[0].records, committed);
+
+  ASSERT_TRUE(state_->put("partial/pipeline/flaky-attempts", "0"));
+  const auto upsert = run(with_mode("upsert"));
+  ASSERT_TRUE(upsert.succeeded()) << upsert.first_error();
+  EXPECT_EQ(upsert.streams[0].attempts, 2u);
+  // What both attempts committed.
+  EXPECT_EQ(upsert.streams[0].records(), 100000u + committed);
+}
+
 TEST_F(EngineTest, GivesUpAfterMaxRetriesWithTheConnectorsMessage) {
   const auto report = run(flaky_yaml(5, 1));
   ASSERT_FALSE(report.succeeded());

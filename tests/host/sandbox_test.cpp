@@ -41,6 +41,23 @@ TEST_F(SandboxTest, EndlessLoopStopsAtWallClockLimit) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(60));
 }
 
+// Without a wall-clock limit (a continuous run may wait for data forever), a
+// guest that computes without ever calling the host is still stopped.
+TEST_F(SandboxTest, EndlessLoopStopsAtNoProgressLimit) {
+  runtime::SandboxPolicy policy;
+  policy.no_progress_timeout = std::chrono::milliseconds(300);
+  auto guest = instantiate(test_guest("test-misbehave"), policy);
+  ASSERT_TRUE(guest);
+  ASSERT_TRUE(guest->open("loop"));
+  auto result = guest->run(read_request());
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, "GUEST_NO_PROGRESS");
+  EXPECT_EQ(result.error().message,
+            "connector '" + guest->id() +
+                "' ran its own code for 300 ms without calling the host during phase read (an "
+                "endless loop?); the limit is resources.no_progress_timeout_seconds");
+}
+
 TEST_F(SandboxTest, AllocationPastCapStopsAtMemoryLimit) {
   runtime::SandboxPolicy policy;
   policy.memory_limit_bytes = 32u << 20;

@@ -151,6 +151,9 @@ class DestPostgres final : public sdk::Destination {
       bytes_since += bytes->size();
       ++summary.batches;
       if (commit_due(stream.limits, rows_since, bytes_since, last_commit)) {
+        // A source checkpoint queued right behind this batch is taken in
+        // first, so the commit also persists its cursor.
+        (void)ctx.batch_ready(std::chrono::milliseconds(0));
         auto committed = writer.commit();
         if (!committed) return std::unexpected(committed.error());
         if (*committed) confirm();

@@ -57,6 +57,13 @@ class ImportBinding {
   wasm_trap_t* call(wasmtime_caller_t* caller, std::span<wasmtime_val_raw_t> values) const {
     wasmtime_context_t* context = wasmtime_caller_context(caller);
     auto& data = *static_cast<StoreData*>(wasmtime_context_get_data(context));
+    // Calling the host is progress; the time spent in the call is not the
+    // guest's (see StoreData::last_host_call).
+    struct Progress {
+      StoreData& data;
+      ~Progress() { data.last_host_call = std::chrono::steady_clock::now(); }
+    } progress{data};
+    data.last_host_call = std::chrono::steady_clock::now();
     auto memory = data.guest_memory(context);
     if (!memory) return fail("called before the instance was initialised");
 
