@@ -292,9 +292,18 @@ std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& no
     TRY_ASSIGN(out.checkpoint_interval_seconds,
                r.number<uint32_t>(node["checkpoint_interval_seconds"],
                                   "resources.checkpoint_interval_seconds"));
-  if (node["stage_memory_mb"])
+  if (node["stage_memory_mb"]) {
     TRY_ASSIGN(out.stage_memory_mb,
                r.number<uint64_t>(node["stage_memory_mb"], "resources.stage_memory_mb"));
+    // A wasm32 guest addresses at most 4 GiB; more would only let the host
+    // reserve what no guest can use.
+    if (out.stage_memory_mb == 0 || out.stage_memory_mb > 4096) {
+      return std::unexpected(r.error(node["stage_memory_mb"], "resources.stage_memory_mb",
+                                     "must be between 1 and 4096 (a wasm32 guest addresses at "
+                                     "most 4 GiB), got " +
+                                         std::to_string(out.stage_memory_mb)));
+    }
+  }
   if (node["network_timeout_seconds"])
     TRY_ASSIGN(
         out.network_timeout_seconds,
@@ -361,8 +370,11 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
   try {
     root = YAML::Load(yaml);
   } catch (const YAML::ParserException& e) {
+    // yaml-cpp gives up on deep nesting with a message of its own.
+    const std::string why =
+        e.msg == "bad file" ? "nested too deeply (yaml-cpp's limit is about 2000 levels)" : e.msg;
     return std::unexpected(path.string() + ":" + std::to_string(e.mark.line + 1) + ":" +
-                           std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
+                           std::to_string(e.mark.column + 1) + ": invalid YAML: " + why);
   }
   if (!root.IsMap())
     return std::unexpected(path.string() + ": the pipeline must be a YAML mapping");

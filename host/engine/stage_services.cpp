@@ -19,6 +19,26 @@ void StageServices::log(p::LogLevel level, std::string_view message) {
   static constexpr spdlog::level::level_enum kLevels[] = {spdlog::level::trace,
                                                           spdlog::level::debug, spdlog::level::info,
                                                           spdlog::level::warn, spdlog::level::err};
+  const auto now = std::chrono::steady_clock::now();
+  if (now - log_window_ >= std::chrono::seconds(1)) {
+    if (log_dropped_ > 0) {
+      wiring_.log->warn("[{}/{}] {} log lines dropped: more than {} a second", wiring_.stream,
+                        report_->connector_id, log_dropped_, kMaxLogLinesPerSecond);
+    }
+    log_window_ = now;
+    log_lines_ = 0;
+    log_dropped_ = 0;
+  }
+  if (++log_lines_ > kMaxLogLinesPerSecond) {
+    ++log_dropped_;
+    return;
+  }
+  if (message.size() > kMaxLogLine) {
+    wiring_.log->log(kLevels[static_cast<size_t>(level)], "[{}/{}] {}... ({} more bytes dropped)",
+                     wiring_.stream, report_->connector_id, message.substr(0, kMaxLogLine),
+                     message.size() - kMaxLogLine);
+    return;
+  }
   wiring_.log->log(kLevels[static_cast<size_t>(level)], "[{}/{}] {}", wiring_.stream,
                    report_->connector_id, message);
 }

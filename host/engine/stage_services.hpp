@@ -15,6 +15,7 @@
 
 #include <spdlog/logger.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,11 @@ class StageServices {
 
   // Dead letters held in memory before they are written to the backend.
   static constexpr size_t kDeadLetterBuffer = 1000;
+  // A guest's log (its log calls and its stdout/stderr) is bounded: a line
+  // is cut at kMaxLogLine bytes, and past kMaxLogLinesPerSecond lines in one
+  // second the rest of that second is dropped and counted.
+  static constexpr size_t kMaxLogLine = 16 << 10;
+  static constexpr uint32_t kMaxLogLinesPerSecond = 200;
 
   // REQUIRES: everything in `wiring` and `report` outlives the services.
   StageServices(Wiring wiring, StageReport* report) : wiring_(std::move(wiring)), report_(report) {}
@@ -106,6 +112,11 @@ class StageServices {
   uint64_t batches_received_ = 0;
   uint64_t batches_covered_ = 0;
   std::vector<DlqEntry> dead_letters_;
+  // The current second of the log limit: when it began, lines logged and
+  // lines dropped in it.
+  std::chrono::steady_clock::time_point log_window_{};
+  uint32_t log_lines_ = 0;
+  uint64_t log_dropped_ = 0;
   // A state failure seen where it cannot be returned (checkpoint, dlq).
   std::optional<protocol::ConnectorError> deferred_error_;
 };

@@ -210,5 +210,23 @@ TEST(PipelineConfigTest, PostgresStateConnectionNamesItsBackend) {
   EXPECT_EQ(both.error().find("secret"), std::string::npos);
 }
 
+TEST(PipelineConfigTest, StageMemoryIsBoundedByTheGuestsAddressSpace) {
+  auto p = parse_pipeline(
+      "pipeline: x\nsource:\n  use: g\n  streams: [{name: s}]\ndestination: {use: n}\n"
+      "resources: {stage_memory_mb: 100000}\n",
+      "p.yaml");
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error(),
+            "p.yaml:6:30: resources.stage_memory_mb: must be between 1 and 4096 (a wasm32 guest "
+            "addresses at most 4 GiB), got 100000");
+}
+
+TEST(PipelineConfigTest, DeepNestingIsNamed) {
+  auto p = parse_pipeline(
+      "pipeline: x\nsource: " + std::string(5000, '[') + std::string(5000, ']') + "\n", "p.yaml");
+  ASSERT_FALSE(p);
+  EXPECT_NE(p.error().find("invalid YAML: nested too deeply"), std::string::npos) << p.error();
+}
+
 }  // namespace
 }  // namespace rapidbyte::engine

@@ -1,0 +1,81 @@
+// StageServices on its own: a guest's log is bounded (long lines cut, a
+// flood dropped and counted), and source checkpoints reach the destination
+// in band, behind their batches, taken in by batch_ready as well.
+#include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
+#include <thread>
+
+#include "host/engine/stage_services.hpp"
+
+namespace rapidbyte::engine {
+namespace {
+
+namespace p = rapidbyte::protocol;
+
+class StageServicesTest : public ::testing::Test {
+ protected:
+  StageServicesTest()
+      : log_(std::make_shared<spdlog::logger>(
+            "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(out_))) {
+    log_->set_pattern("%v");
+    report_.connector_id = "guest";
+  }
+
+  StageServices::Wiring wiring(BatchQueue* input, BatchQueue* output, p::ConnectorRole role) {
+    return {"pipe", "s", 1, role, input, output, nullptr, nullptr, log_.get(), nullptr};
+  }
+
+  std::vector<std::string> lines() const {
+    std::vector<std::string> out;
+    std::istringstream in(out_.str());
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  }
+
+  std::ostringstream out_;
+  std::shared_ptr<spdlog::logger> log_;
+  StageReport report_;
+};
+
+TEST_F(StageServicesTest, GuestLogIsCutAndAFloodIsCounted) {
+  StageServices services(wiring(nullptr, nullptr, p::ConnectorRole::kSource), &report_);
+  services.log(p::LogLevel::kInfo, std::string(StageServices::kMaxLogLine + 10, 'x'));
+  for (uint32_t i = 1; i < StageServices::kMaxLogLinesPerSecond + 50; ++i) {
+    services.log(p::LogLevel::kInfo, "line " + std::to_string(i));
+  }
+  ASSERT_EQ(lines().size(), StageServices::kMaxLogLinesPerSecond);
+  EXPECT_EQ(lines()[0], "[s/guest] " + std::string(StageServices::kMaxLogLine, 'x') +
+                            "... (10 more bytes dropped)");
+  EXPECT_EQ(lines().back(),
+            "[s/guest] line " + std::to_string(StageServices::kMaxLogLinesPerSecond - 1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  services.log(p::LogLevel::kInfo, "after");
+  const auto all = lines();
+  ASSERT_EQ(all.size(), StageServices::kMaxLogLinesPerSecond + 2);
+  EXPECT_EQ(all[all.size() - 2], "[s/guest] 50 log lines dropped: more than 200 a second");
+  EXPECT_EQ(all.back(), "[s/guest] after");
+}
+
+TEST_F(StageServicesTest, BatchReadyTakesInCheckpointsAndTimesOutWhenIdle) {
+  BatchQueue input(8);
+  StageServices dest(wiring(&input, nullptr, p::ConnectorRole::kDestination), &report_);
+  ASSERT_TRUE(input.push(BatchQueue::Batch{1, 2, 3}));
+  ASSERT_TRUE(input.push(p::CheckpointInfo{p::CheckpointKind::kSource, "s", {}, {}, 3, 3}));
+  EXPECT_TRUE(dest.batch_ready(std::chrono::milliseconds(0)));
+  auto batch = dest.batch_next();
+  ASSERT_TRUE(batch && *batch);
+  EXPECT_EQ(**batch, (std::vector<uint8_t>{1, 2, 3}));
+  // Only the checkpoint is left: no input to read, and it is taken in.
+  EXPECT_FALSE(dest.batch_ready(std::chrono::milliseconds(50)));
+  input.close();
+  EXPECT_TRUE(dest.batch_ready(std::chrono::milliseconds(50)));
+  auto end = dest.batch_next();
+  ASSERT_TRUE(end);
+  EXPECT_FALSE(*end);
+}
+
+}  // namespace
+}  // namespace rapidbyte::engine
