@@ -628,8 +628,7 @@ TEST_F(CdcTest, CheckNamesEachReplicationPrerequisite) {
   s.exec("SELECT pg_drop_replication_slot('pre_phys'); DROP PUBLICATION pre_pub;");
 }
 
-// Thirty tables, one pipeline: one slot, one publication, one walsender
-// (the test cluster allows 32 slots; PostgreSQL's default of 10 would do).
+// Thirty tables, one pipeline: one slot, one publication, one walsender.
 // Then a stream added to the running slot is snapshotted alone (the others
 // keep their rows and cursors), and a stream removed from the file is no
 // longer published.
@@ -683,6 +682,43 @@ TEST_F(CdcTest, ManyTablesShareOneSlotAndStreamsComeAndGo) {
   EXPECT_EQ(s.value("SELECT string_agg(tablename, ',') FROM pg_publication_tables WHERE "
                     "pubname = 'many'"),
             "many_0");
+}
+
+// Thirty tables on a server with PostgreSQL's default max_replication_slots
+// and max_wal_senders (10): one pipeline needs one slot and one walsender.
+TEST_F(CdcTest, ThirtyTablesFitTheDefaultSlotLimit) {
+  PostgresClusterOptions options;
+  options.hba_lines = {"host all all 127.0.0.1/32 scram-sha-256"};
+  options.settings = {
+      {"wal_level", "logical"}, {"max_replication_slots", "10"}, {"max_wal_senders", "10"}};
+  PostgresCluster small(options);
+  small.create_user(kUser, kPassword);
+  small.exec(std::string("ALTER ROLE ") + kUser + " REPLICATION");
+  small.create_database("rb_small", kUser);
+  LibpqSession s(small.tcp_conninfo("rb_small", kUser, kPassword));
+  std::string streams;
+  for (int i = 0; i < 30; ++i) {
+    const std::string t = "few_" + std::to_string(i);
+    s.exec("CREATE TABLE " + t + " (id int PRIMARY KEY, v text); INSERT INTO " + t +
+           " SELECT g, 'v' FROM generate_series(1, 10) g;");
+    streams += (streams.empty() ? "" : ", ") + ("{name: " + t + ", sync_mode: cdc}");
+  }
+  std::string yaml = cdc_yaml("few", streams);
+  // The source on the small server (its port, its database); the
+  // destination as usual.
+  const std::string shared_port = std::to_string(cluster().port());
+  yaml.replace(yaml.find(shared_port), shared_port.size(), std::to_string(small.port()));
+  yaml.replace(yaml.find(kSourceDb), std::string(kSourceDb).size(), "rb_small");
+  expect_succeeded(run_pipeline(yaml, "few"));
+  for (int i = 0; i < 30; ++i)
+    s.exec("UPDATE few_" + std::to_string(i) + " SET v = 'u' WHERE id = 1");
+  expect_succeeded(run_pipeline(yaml, "few"));
+  EXPECT_EQ(s.value("SELECT string_agg(slot_name, ',') FROM pg_replication_slots"), "few");
+  auto d = dst();
+  for (int i = 0; i < 30; ++i) {
+    const std::string t = "few_" + std::to_string(i);
+    EXPECT_EQ(digest(d, t, "id, v"), digest(s, t, "id, v")) << t;
+  }
 }
 
 }  // namespace
