@@ -165,16 +165,18 @@ std::vector<StreamReport> run_group_once(const RunContext& run, const StreamGrou
   std::vector<std::vector<std::unique_ptr<StageServices>>> services(n);
   for (size_t k = 0; k < n; ++k) {
     for (size_t i = 0; i < plans.size(); ++i) {
-      StageServices::Wiring wiring{run.pipeline.pipeline,
-                                   reports[k].stream,
-                                   run.run_id,
-                                   plans[i].module->role,
-                                   i > 0 ? queues[k][i - 1].get() : nullptr,
-                                   i < queue_count ? queues[k][i].get() : nullptr,
-                                   &run.state,
-                                   progress ? &progress->stream(group[k]) : nullptr,
-                                   run.options.log.get(),
-                                   run.options.faults};
+      StageServices::Wiring wiring{
+          run.pipeline.pipeline,
+          reports[k].stream,
+          run.run_id,
+          plans[i].module->role,
+          i > 0 ? queues[k][i - 1].get() : nullptr,
+          i < queue_count ? queues[k][i].get() : nullptr,
+          &run.state,
+          progress ? &progress->stream(group[k]) : nullptr,
+          run.options.log.get(),
+          run.options.faults,
+          run.pipeline.resources.max_batch_bytes + run.pipeline.resources.max_record_bytes};
       services[k].push_back(std::make_unique<StageServices>(wiring, &reports[k].stages[i]));
     }
   }

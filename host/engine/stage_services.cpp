@@ -103,6 +103,14 @@ runtime::ConnectorResult<void> StageServices::batch_emit(std::vector<uint8_t> ip
                                                "a destination cannot emit batches"));
   }
   const uint64_t size = ipc_stream.size();
+  if (wiring_.max_batch_bytes > 0 && size > wiring_.max_batch_bytes) {
+    return std::unexpected(runtime::make_error(
+        p::ErrorCategory::kData, "BATCH_TOO_LARGE",
+        "connector '" + report_->connector_id + "' emitted a batch of " + std::to_string(size) +
+            " bytes for stream '" + wiring_.stream + "'; the limit is " +
+            std::to_string(wiring_.max_batch_bytes) +
+            " (resources.max_batch_bytes plus max_record_bytes, for a batch of one large row)"));
+  }
   if (!wiring_.output->push(std::move(ipc_stream)))
     return std::unexpected(runtime::cancelled_error());
   if (wiring_.role == p::ConnectorRole::kSource) pass(FaultPoint::kSourceBatch);

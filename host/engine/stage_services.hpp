@@ -41,6 +41,9 @@ class StageServices {
     RunProgress::Stream* progress = nullptr;  // optional
     spdlog::logger* log = nullptr;            // REQUIRED
     const FaultPoints* faults = nullptr;      // optional: test kill points
+    // The largest batch the stage may emit (0: no limit): what waits in the
+    // queues on a guest's behalf stays within max_inflight_batches of these.
+    uint64_t max_batch_bytes = 0;
   };
 
   // Dead letters held in memory before they are written to the backend.

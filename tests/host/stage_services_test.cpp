@@ -25,7 +25,7 @@ class StageServicesTest : public ::testing::Test {
   }
 
   StageServices::Wiring wiring(BatchQueue* input, BatchQueue* output, p::ConnectorRole role) {
-    return {"pipe", "s", 1, role, input, output, nullptr, nullptr, log_.get(), nullptr};
+    return {"pipe", "s", 1, role, input, output, nullptr, nullptr, log_.get(), nullptr, 1024};
   }
 
   std::vector<std::string> lines() const {
@@ -57,6 +57,19 @@ TEST_F(StageServicesTest, GuestLogIsCutAndAFloodIsCounted) {
   ASSERT_EQ(all.size(), StageServices::kMaxLogLinesPerSecond + 2);
   EXPECT_EQ(all[all.size() - 2], "[s/guest] 50 log lines dropped: more than 200 a second");
   EXPECT_EQ(all.back(), "[s/guest] after");
+}
+
+TEST_F(StageServicesTest, ABatchPastTheLimitIsRefusedNotQueued) {
+  BatchQueue output(8);
+  StageServices source(wiring(nullptr, &output, p::ConnectorRole::kSource), &report_);
+  EXPECT_TRUE(source.batch_emit(std::vector<uint8_t>(1024)));
+  auto refused = source.batch_emit(std::vector<uint8_t>(1025));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "BATCH_TOO_LARGE");
+  EXPECT_EQ(refused.error().message,
+            "connector 'guest' emitted a batch of 1025 bytes for stream 's'; the limit is 1024 "
+            "(resources.max_batch_bytes plus max_record_bytes, for a batch of one large row)");
+  EXPECT_EQ(report_.batches_emitted, 1u);
 }
 
 TEST_F(StageServicesTest, BatchReadyTakesInCheckpointsAndTimesOutWhenIdle) {
