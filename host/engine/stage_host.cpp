@@ -26,7 +26,7 @@ void StageHost::log(p::LogLevel level, std::string_view message) {
 }
 
 void StageHost::checkpoint(p::CheckpointInfo info) {
-  StageServices* target = find(info.stream_name);
+  StageServices* target = streams_.size() == 1 ? streams_.front() : find(info.stream_name);
   if (!target) {
     if (!misrouted_) misrouted_ = unknown_stream("a checkpoint", info.stream_name);
     return;

@@ -5,9 +5,11 @@
 // StageServices; a call that names none (logs, metrics without a `stream`
 // label, state) goes to the first stream's.
 //
-// A batch for a stream the stage does not serve is refused; a checkpoint or
-// dead letter for one is kept as an error that the next batch, or the end
-// of the stage, returns (telemetry calls return nothing).
+// A batch for a stream the stage does not serve is refused. A checkpoint or
+// dead letter of a one-stream stage belongs to its stream whatever it names;
+// in a stage of several streams, one naming none of them is kept as an
+// error that the next batch, or the end of the stage, returns (telemetry
+// calls return nothing).
 //
 // Thread-safety: used only from the stage's own thread.
 #pragma once
