@@ -90,6 +90,11 @@ void reserve_var_binary_data(arrow::ArrayBuilder& builder, int64_t bytes) {
 
 }  // namespace
 
+void ArrowBatchBuilder::discard() {
+  for (auto& builder : builders_) (void)builder->finish();
+  rows_ = 0;
+}
+
 Result<arrow::RecordBatch> ArrowBatchBuilder::finish_batch() {
   std::vector<arrow::Array> columns;
   for (auto& builder : builders_) {

@@ -55,6 +55,9 @@ class ArrowBatchBuilder {
 
   // The rows appended since the last finish_batch(), as a batch.
   Result<arrow::RecordBatch> finish_batch();
+  // Drops whatever was appended since the last finish_batch(), whole rows
+  // or not, and starts an empty batch.
+  void discard();
 
  private:
   ArrowBatchBuilder() = default;

@@ -134,11 +134,60 @@ Result<size_t> CopyBinaryDecoder::consume(std::span<const uint8_t> data) {
 Result<void> CopyBinaryDecoder::decode_pending() {
   if (located_rows_ == 0) return {};
   for (size_t i = 0; i < located_.size(); ++i) {
-    RB_PG_RETURN_IF_ERROR(builder_.append_column(static_cast<int>(i), located_[i]));
-    located_[i].clear();
+    Result<void> appended = builder_.append_column(static_cast<int>(i), located_[i]);
+    if (appended) continue;
+    if (!on_reject_) return appended;
+    // The builders hold every pending row's earlier columns and part of
+    // this one: start the batch again without the rows that cannot be.
+    builder_.discard();
+    RB_PG_RETURN_IF_ERROR(reject_bad_rows());
+    return decode_pending();
   }
+  for (auto& column : located_) column.clear();
   builder_.add_rows(located_rows_);
   located_rows_ = 0;
+  return {};
+}
+
+Result<void> CopyBinaryDecoder::reject_bad_rows() {
+  const auto rows = static_cast<size_t>(located_rows_);
+  auto value_of = [](const FieldRef& f) -> std::optional<std::span<const uint8_t>> {
+    if (f.length < 0) return std::nullopt;
+    return std::span<const uint8_t>(f.data, static_cast<size_t>(f.length));
+  };
+  // Which values are refused, one at a time; the first refusal of each row.
+  std::vector<std::vector<bool>> refused(located_.size(), std::vector<bool>(rows));
+  std::vector<std::optional<PgError>> first(rows);
+  for (size_t c = 0; c < located_.size(); ++c) {
+    for (size_t r = 0; r < rows; ++r) {
+      Result<void> one = builder_.append_value(static_cast<int>(c), value_of(located_[c][r]));
+      if (one) continue;
+      refused[c][r] = true;
+      if (!first[r]) first[r] = std::move(one).error();
+    }
+  }
+  builder_.discard();
+  const int64_t first_row = rows_ + rejected_ - located_rows_;
+  size_t kept = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    if (!first[r]) {
+      for (auto& column : located_) column[kept] = column[r];
+      ++kept;
+      continue;
+    }
+    for (size_t c = 0; c < located_.size(); ++c) {
+      const auto value = refused[c][r] ? std::nullopt : value_of(located_[c][r]);
+      RB_PG_RETURN_IF_ERROR(builder_.append_value(static_cast<int>(c), value));
+    }
+    builder_.end_row();
+    RB_PG_ASSIGN_OR_RETURN(arrow::RecordBatch row, builder_.finish_batch());
+    RB_PG_RETURN_IF_ERROR(
+        on_reject_(RejectedRow{first_row + static_cast<int64_t>(r), std::move(row), *first[r]}));
+  }
+  for (auto& column : located_) column.resize(kept);
+  rows_ -= located_rows_ - static_cast<int64_t>(kept);
+  rejected_ += located_rows_ - static_cast<int64_t>(kept);
+  located_rows_ = static_cast<int64_t>(kept);
   return {};
 }
 

@@ -37,6 +37,18 @@ class CopyBinaryDecoder {
  public:
   using BatchHandler = std::function<Result<void>(arrow::RecordBatch)>;
 
+  // A row with a value its column's codec refuses (a timestamp past Arrow's
+  // range, say): the row as a batch of its own with the refused values null,
+  // its number in the COPY (0-based), and the first refusal.
+  struct RejectedRow {
+    int64_t row = 0;
+    arrow::RecordBatch values;
+    PgError error;
+  };
+  // OK drops the row (the caller skipped it or kept it as a dead letter);
+  // an error ends the read.
+  using RejectHandler = std::function<Result<void>(const RejectedRow&)>;
+
   // REQUIRES: limits.max_rows or limits.target_bytes is set.
   CopyBinaryDecoder(ArrowBatchBuilder builder, CopyBatchLimits limits, BatchHandler on_batch);
   // Batches of `batch_rows` rows. REQUIRES: batch_rows >= 1.
@@ -52,7 +64,13 @@ class CopyBinaryDecoder {
   // Checks that the trailer arrived and emits the last, partial batch.
   Result<void> finish();
 
+  // Rows decoded into batches (rejected rows not counted).
   int64_t rows_decoded() const { return rows_; }
+
+  // Without a handler the first refused value ends the read. With one, the
+  // refused rows go to it and the rest of their batch is decoded as usual
+  // (the batch is decoded value by value once, to find them).
+  void set_reject_handler(RejectHandler handler) { on_reject_ = std::move(handler); }
 
  private:
   // Locates what tuples it can in `data`; returns the bytes consumed. The
@@ -62,10 +80,14 @@ class CopyBinaryDecoder {
   Result<void> decode_pending();
   // Decodes, then hands the batch built so far to the handler.
   Result<void> emit_batch();
+  // After a column of the pending rows failed to decode: finds the rows
+  // with refused values, hands each to the reject handler and removes them.
+  Result<void> reject_bad_rows();
 
   ArrowBatchBuilder builder_;
   CopyBatchLimits limits_;
   BatchHandler on_batch_;
+  RejectHandler on_reject_;
   std::vector<uint32_t> fixed_width_;           // per column; 0 for variable width
   std::vector<std::vector<FieldRef>> located_;  // per column, not yet decoded
   int64_t located_rows_ = 0;
@@ -73,6 +95,7 @@ class CopyBinaryDecoder {
   bool header_done_ = false;
   bool trailer_seen_ = false;
   int64_t rows_ = 0;
+  int64_t rejected_ = 0;
   uint64_t batch_bytes_ = 0;
 };
 

@@ -96,6 +96,35 @@ TEST_F(PgConnectorTest, EveryTypeWithEdgeValuesArrivesExactly) {
             "1");
 }
 
+// PostgreSQL's timestamps reach 294276 AD; Arrow's microseconds since 1970
+// do not. A row holding one follows on_data_error like a row a destination
+// rejects: fail names the stream, the row's key and the column; dlq keeps
+// the row as a dead letter and delivers the others.
+TEST_F(PgConnectorTest, ValuesArrowCannotHoldFollowOnDataError) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE far_future (id int PRIMARY KEY, at timestamp, note text);"
+      "INSERT INTO far_future VALUES (1, '2026-01-01', 'a'), (2, '294276-12-31 23:59:59', "
+      "'far'), (3, '2026-01-02', 'c');");
+  auto failed = run_pipeline(pipeline_yaml("far", "{name: far_future}", "  write_mode: replace\n"),
+                             "far_fail");
+  EXPECT_FALSE(failed.succeeded());
+  EXPECT_NE(failed.first_error().find(
+                "stream 'far_future', row {\"id\":2}: column \"at\": timestamp out of range"),
+            std::string::npos)
+      << failed.first_error();
+  EXPECT_NE(failed.first_error().find("(on_data_error is fail)"), std::string::npos)
+      << failed.first_error();
+
+  auto kept = run_pipeline(
+      pipeline_yaml("far", "{name: far_future}", "  write_mode: replace\n  on_data_error: dlq\n"),
+      "far_dlq");
+  ASSERT_TRUE(kept.succeeded()) << kept.first_error();
+  EXPECT_EQ(kept.dead_letters(), 1u);
+  auto d = dst();
+  EXPECT_EQ(d.value("SELECT string_agg(id::text, ',' ORDER BY id) FROM far_future"), "1,3");
+}
+
 TEST_F(PgConnectorTest, FullRefreshOfManyRowsInBoundedBatches) {
   auto s = src();
   s.exec(
