@@ -25,13 +25,15 @@ void StageHost::log(p::LogLevel level, std::string_view message) {
   streams_.front()->log(level, message);
 }
 
+StageServices* StageHost::telemetry_target(std::string_view stream, std::string_view what) {
+  StageServices* target = streams_.size() == 1 ? streams_.front() : find(stream);
+  if (!target && !misrouted_) misrouted_ = unknown_stream(what, stream);
+  return target;
+}
+
 void StageHost::checkpoint(p::CheckpointInfo info) {
-  StageServices* target = streams_.size() == 1 ? streams_.front() : find(info.stream_name);
-  if (!target) {
-    if (!misrouted_) misrouted_ = unknown_stream("a checkpoint", info.stream_name);
-    return;
-  }
-  target->checkpoint(std::move(info));
+  if (StageServices* target = telemetry_target(info.stream_name, "a checkpoint"))
+    target->checkpoint(std::move(info));
 }
 
 void StageHost::metric(p::MetricSample sample) {
@@ -43,12 +45,8 @@ void StageHost::metric(p::MetricSample sample) {
 }
 
 void StageHost::dlq(p::DlqRecord record) {
-  StageServices* target = streams_.size() == 1 ? streams_.front() : find(record.stream_name);
-  if (!target) {
-    if (!misrouted_) misrouted_ = unknown_stream("a dead letter", record.stream_name);
-    return;
-  }
-  target->dlq(std::move(record));
+  if (StageServices* target = telemetry_target(record.stream_name, "a dead letter"))
+    target->dlq(std::move(record));
 }
 
 runtime::ConnectorResult<void> StageHost::batch_emit(std::string_view stream,

@@ -55,6 +55,10 @@ class StageHost final : public runtime::HostServices {
  private:
   // The stream named `name`; null when the stage does not serve it.
   StageServices* find(std::string_view name) const;
+  // Where a checkpoint or dead letter naming `stream` goes: a one-stream
+  // stage's stream, else the named one; null (and the error kept) when the
+  // stage serves no such stream.
+  StageServices* telemetry_target(std::string_view stream, std::string_view what);
   protocol::ConnectorError unknown_stream(std::string_view what, std::string_view name) const;
 
   std::vector<StageServices*> streams_;
