@@ -332,6 +332,9 @@ runtime::SandboxPolicy sandbox_for(const runtime::ConnectorModule& module,
   policy.call_timeout = std::chrono::seconds(resources.stage_timeout_seconds);
   policy.no_progress_timeout = std::chrono::seconds(resources.no_progress_timeout_seconds);
   policy.network_timeout = std::chrono::seconds(resources.network_timeout_seconds);
+  // The largest batch a stage may emit (StageServices), and room for the
+  // call's other arguments.
+  policy.max_copy_out_bytes = resources.max_batch_bytes + resources.max_record_bytes + (1u << 20);
   policy.allowed_hosts = module.manifest.network_hosts;
   if (!module.manifest.network_hosts_from_config.empty()) {
     rapidjson::Document doc;

@@ -67,6 +67,7 @@ ConnectorInstance::ConnectorInstance(std::shared_ptr<const ConnectorModule> modu
   data_->stop = policy_.stop;
   data_->tcp.set_stop(policy_.stop);
   data_->tcp.set_io_timeout(policy_.network_timeout);
+  data_->max_copy_out = policy_.max_copy_out_bytes;
 }
 
 ConnectorInstance::~ConnectorInstance() = default;
@@ -212,7 +213,15 @@ p::ConnectorError ConnectorInstance::fault_error(const std::string& phase,
                                 " MiB during phase " + phase + " (" + failure.message + ")");
     }
   }
-  std::string first_line = failure.message.substr(0, failure.message.find('\n'));
+  // wasmtime puts a backtrace first and the cause (for a trap a host call
+  // raised: what was wrong with the call) after "Caused by:".
+  std::string_view cause = failure.message;
+  if (const size_t at = cause.find("Caused by:"); at != std::string_view::npos) {
+    cause.remove_prefix(at + std::string_view("Caused by:").size());
+    while (!cause.empty() && (cause.front() == ' ' || cause.front() == '\n'))
+      cause.remove_prefix(1);
+  }
+  std::string first_line(cause.substr(0, cause.find('\n')));
   return internal_error("GUEST_TRAP", who + " trapped during phase " + phase + ": " + first_line);
 }
 

@@ -24,6 +24,9 @@ struct SandboxPolicy {
   // How long a tcp-read or tcp-write may wait for the network before it
   // fails with a transient-network error; zero means no limit.
   std::chrono::milliseconds network_timeout{0};
+  // What one host call may copy out of the guest, all its strings and lists
+  // together (a batch, a log line, a state value); zero means no bound.
+  uint64_t max_copy_out_bytes = 0;
   // Hosts the guest may reach with tcp-connect, exactly as named ("*" allows
   // any). Empty: no network.
   std::vector<std::string> allowed_hosts;

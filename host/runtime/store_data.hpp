@@ -46,9 +46,14 @@ struct StoreData {
   // Set by batch-next when it trapped because the stream was cancelled.
   bool stream_cancelled = false;
 
+  // What one host call may copy out of the guest (0: no bound).
+  uint64_t max_copy_out = 0;
+
   std::optional<abi::GuestMemory> guest_memory(wasmtime_context_t* context) const {
     if (!memory || !realloc) return std::nullopt;
-    return abi::GuestMemory(context, *memory, *realloc);
+    abi::GuestMemory m(context, *memory, *realloc);
+    m.limit_copy_out(max_copy_out);
+    return m;
   }
 };
 

@@ -4,6 +4,8 @@
 //   "loop"  spins forever without host calls (wall-clock timeout),
 //   "hog"   allocates and touches 1 MiB blocks forever (memory cap),
 //   "trap"  executes an unreachable instruction (trap -> structured error),
+//   "flood" logs one 2 MiB line and puts a 2 MiB state value (host-side
+//           copy bounds),
 //   "ok"    returns an empty read summary.
 #include <cstdlib>
 #include <cstring>
@@ -22,7 +24,13 @@ class Misbehave final : public sdk::Source {
     return {};
   }
 
-  sdk::Result<protocol::RunSummary> run(sdk::Context&, const protocol::RunRequest&) override {
+  sdk::Result<protocol::RunSummary> run(sdk::Context& ctx, const protocol::RunRequest&) override {
+    if (mode_ == "flood") {
+      const std::string big(2u << 20, 'x');
+      ctx.info(big);
+      if (auto put = ctx.state_put(protocol::StateScope::kPipeline, "k", big); !put)
+        return std::unexpected(put.error());
+    }
     if (mode_ == "loop") {
       volatile uint64_t counter = 0;
       for (;;) counter = counter + 1;

@@ -58,6 +58,24 @@ TEST_F(SandboxTest, EndlessLoopStopsAtNoProgressLimit) {
                 "endless loop?); the limit is resources.no_progress_timeout_seconds");
 }
 
+// What a guest hands the host in one call is bounded before the host takes
+// a copy: a 2 MiB log line against a 1 MiB bound ends the guest, named.
+TEST_F(SandboxTest, OversizedArgumentsAreRefusedBeforeTheHostCopiesThem) {
+  runtime::SandboxPolicy policy;
+  policy.max_copy_out_bytes = 1u << 20;
+  auto guest = instantiate(test_guest("test-misbehave"), policy);
+  ASSERT_TRUE(guest);
+  ASSERT_TRUE(guest->open("flood"));
+  auto result = guest->run(read_request());
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, "GUEST_TRAP") << result.error().message;
+  EXPECT_NE(result.error().message.find("the call hands the host 2097152 bytes, more than the "
+                                        "1048576 a guest may in one call"),
+            std::string::npos)
+      << result.error().message;
+  EXPECT_TRUE(services_.logs.empty());
+}
+
 TEST_F(SandboxTest, AllocationPastCapStopsAtMemoryLimit) {
   runtime::SandboxPolicy policy;
   policy.memory_limit_bytes = 32u << 20;

@@ -228,7 +228,7 @@ struct SpanAbi {
 template <>
 struct Abi<std::string> : SpanAbi<std::string, Abi<std::string>> {
   static AbiResult<std::string> from_guest(const GuestMemory& m, Span32 span) {
-    auto bytes = m.bytes(span.ptr, span.len);
+    auto bytes = m.copy_out(span.ptr, span.len);
     if (!bytes) return std::unexpected(bytes.error());
     const std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
     if (!arrow::is_valid_utf8(text)) return std::unexpected("string from guest is not valid UTF-8");
@@ -243,7 +243,7 @@ struct Abi<std::string> : SpanAbi<std::string, Abi<std::string>> {
 template <>
 struct Abi<std::vector<uint8_t>> : SpanAbi<std::vector<uint8_t>, Abi<std::vector<uint8_t>>> {
   static AbiResult<std::vector<uint8_t>> from_guest(const GuestMemory& m, Span32 span) {
-    auto bytes = m.bytes(span.ptr, span.len);
+    auto bytes = m.copy_out(span.ptr, span.len);
     if (!bytes) return std::unexpected(bytes.error());
     return std::vector<uint8_t>(bytes->begin(), bytes->end());
   }
@@ -257,7 +257,7 @@ struct Abi<std::vector<T>> : SpanAbi<std::vector<T>, Abi<std::vector<T>>> {
   static AbiResult<std::vector<T>> from_guest(const GuestMemory& m, Span32 span) {
     const uint64_t total = uint64_t{span.len} * Abi<T>::kSize;
     if (span.ptr % Abi<T>::kAlign != 0) return std::unexpected("misaligned list in guest memory");
-    if (auto bytes = m.bytes(span.ptr, total); !bytes) return std::unexpected(bytes.error());
+    if (auto bytes = m.copy_out(span.ptr, total); !bytes) return std::unexpected(bytes.error());
     std::vector<T> out;
     out.reserve(span.len);
     for (uint32_t i = 0; i < span.len; ++i) {

@@ -40,6 +40,25 @@ class GuestMemory {
     return std::span<uint8_t>(wasmtime_memory_data(context_, &memory_) + ptr, len);
   }
 
+  // Bounds what one host call copies out of the guest (strings and lists
+  // the host takes a copy of), so that a guest cannot make the host
+  // allocate without limit; zero: no bound. The count starts with the
+  // GuestMemory, which lives for one call.
+  void limit_copy_out(uint64_t bytes) { copy_out_limit_ = bytes; }
+
+  // bytes(), for a copy the host is about to take: counted against the
+  // limit, and an error past it.
+  AbiResult<std::span<uint8_t>> copy_out(uint32_t ptr, uint64_t len) const {
+    copied_out_ += len;
+    if (copy_out_limit_ > 0 && copied_out_ > copy_out_limit_) {
+      return std::unexpected("the call hands the host " + std::to_string(copied_out_) +
+                             " bytes, more than the " + std::to_string(copy_out_limit_) +
+                             " a guest may in one call (resources.max_batch_bytes + "
+                             "max_record_bytes + 1 MiB)");
+    }
+    return bytes(ptr, len);
+  }
+
   // Reads a little-endian scalar at `ptr`, which must be aligned to `align`.
   template <class T>
   AbiResult<T> read(uint32_t ptr, uint32_t align = sizeof(T)) const {
@@ -68,6 +87,8 @@ class GuestMemory {
   wasmtime_context_t* context_;
   wasmtime_memory_t memory_;
   wasmtime_func_t realloc_;
+  uint64_t copy_out_limit_ = 0;
+  mutable uint64_t copied_out_ = 0;
 };
 
 }  // namespace rapidbyte::runtime::abi
