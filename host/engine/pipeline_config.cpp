@@ -269,57 +269,38 @@ std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& no
       !ok) {
     return ok;
   }
-  if (node["parallelism"])
-    TRY_ASSIGN(out.parallelism, r.number<uint32_t>(node["parallelism"], "resources.parallelism"));
-  if (node["max_batch_bytes"])
-    TRY_ASSIGN(out.max_batch_bytes,
-               r.number<uint64_t>(node["max_batch_bytes"], "resources.max_batch_bytes"));
-  if (node["max_record_bytes"])
-    TRY_ASSIGN(out.max_record_bytes,
-               r.number<uint64_t>(node["max_record_bytes"], "resources.max_record_bytes"));
-  if (node["max_inflight_batches"])
-    TRY_ASSIGN(out.max_inflight_batches,
-               r.number<uint32_t>(node["max_inflight_batches"], "resources.max_inflight_batches"));
-  if (node["checkpoint_interval_bytes"])
-    TRY_ASSIGN(out.checkpoint_interval_bytes,
-               r.number<uint64_t>(node["checkpoint_interval_bytes"],
-                                  "resources.checkpoint_interval_bytes"));
-  if (node["checkpoint_interval_rows"])
-    TRY_ASSIGN(
-        out.checkpoint_interval_rows,
-        r.number<uint64_t>(node["checkpoint_interval_rows"], "resources.checkpoint_interval_rows"));
-  if (node["checkpoint_interval_seconds"])
-    TRY_ASSIGN(out.checkpoint_interval_seconds,
-               r.number<uint32_t>(node["checkpoint_interval_seconds"],
-                                  "resources.checkpoint_interval_seconds"));
-  if (node["stage_memory_mb"]) {
-    TRY_ASSIGN(out.stage_memory_mb,
-               r.number<uint64_t>(node["stage_memory_mb"], "resources.stage_memory_mb"));
-    // A wasm32 guest addresses at most 4 GiB; more would only let the host
-    // reserve what no guest can use.
-    if (out.stage_memory_mb == 0 || out.stage_memory_mb > 4096) {
-      return std::unexpected(r.error(node["stage_memory_mb"], "resources.stage_memory_mb",
-                                     "must be between 1 and 4096 (a wasm32 guest addresses at "
-                                     "most 4 GiB), got " +
-                                         std::to_string(out.stage_memory_mb)));
-    }
+  // resources.<key> into `field`, when given.
+  auto read = [&](const char* key, auto& field) -> std::expected<void, Error> {
+    if (!node[key]) return {};
+    auto value = r.number<std::remove_reference_t<decltype(field)>>(
+        node[key], std::string("resources.") + key);
+    if (!value) return std::unexpected(value.error());
+    field = *value;
+    return {};
+  };
+  for (const auto& read_one :
+       {read("parallelism", out.parallelism), read("max_batch_bytes", out.max_batch_bytes),
+        read("max_record_bytes", out.max_record_bytes),
+        read("max_inflight_batches", out.max_inflight_batches),
+        read("checkpoint_interval_bytes", out.checkpoint_interval_bytes),
+        read("checkpoint_interval_rows", out.checkpoint_interval_rows),
+        read("checkpoint_interval_seconds", out.checkpoint_interval_seconds),
+        read("stage_memory_mb", out.stage_memory_mb),
+        read("stage_timeout_seconds", out.stage_timeout_seconds),
+        read("no_progress_timeout_seconds", out.no_progress_timeout_seconds),
+        read("network_timeout_seconds", out.network_timeout_seconds),
+        read("max_retries", out.max_retries),
+        read("retry_base_delay_ms", out.retry_base_delay_ms)}) {
+    if (!read_one) return read_one;
   }
-  if (node["network_timeout_seconds"])
-    TRY_ASSIGN(
-        out.network_timeout_seconds,
-        r.number<uint32_t>(node["network_timeout_seconds"], "resources.network_timeout_seconds"));
-  if (node["no_progress_timeout_seconds"])
-    TRY_ASSIGN(out.no_progress_timeout_seconds,
-               r.number<uint32_t>(node["no_progress_timeout_seconds"],
-                                  "resources.no_progress_timeout_seconds"));
-  if (node["stage_timeout_seconds"])
-    TRY_ASSIGN(out.stage_timeout_seconds, r.number<uint32_t>(node["stage_timeout_seconds"],
-                                                             "resources.stage_timeout_seconds"));
-  if (node["max_retries"])
-    TRY_ASSIGN(out.max_retries, r.number<uint32_t>(node["max_retries"], "resources.max_retries"));
-  if (node["retry_base_delay_ms"])
-    TRY_ASSIGN(out.retry_base_delay_ms,
-               r.number<uint32_t>(node["retry_base_delay_ms"], "resources.retry_base_delay_ms"));
+  // A wasm32 guest addresses at most 4 GiB; more would only let the host
+  // reserve what no guest can use.
+  if (out.stage_memory_mb == 0 || out.stage_memory_mb > 4096) {
+    return std::unexpected(r.error(node["stage_memory_mb"], "resources.stage_memory_mb",
+                                   "must be between 1 and 4096 (a wasm32 guest addresses at "
+                                   "most 4 GiB), got " +
+                                       std::to_string(out.stage_memory_mb)));
+  }
   if (out.max_batch_bytes == 0)
     return std::unexpected(
         r.error(node["max_batch_bytes"], "resources.max_batch_bytes", "must be positive"));
@@ -359,6 +340,82 @@ std::expected<StreamConfig, Error> parse_stream(const Reader& r, const YAML::Nod
         r.error(node, field + ".cursor_field", "required when sync_mode is incremental"));
   }
   return s;
+}
+
+// destination.schema_evolution: what the destination does when a stream's
+// schema changes.
+std::expected<void, Error> parse_schema_evolution(const Reader& r, const YAML::Node& evolution,
+                                                  protocol::SchemaEvolutionPolicy& e) {
+  const std::string field = "destination.schema_evolution";
+  if (auto ok = r.only_keys(evolution, field,
+                            {"new_column", "removed_column", "type_change", "nullability_change"});
+      !ok) {
+    return ok;
+  }
+  if (evolution["new_column"]) {
+    TRY_ASSIGN(e.new_column, parse_enum<protocol::NewColumnPolicy>(
+                                 r, evolution["new_column"], field + ".new_column",
+                                 {{"add", protocol::NewColumnPolicy::kAdd},
+                                  {"ignore", protocol::NewColumnPolicy::kIgnore},
+                                  {"fail", protocol::NewColumnPolicy::kFail}}));
+  }
+  if (evolution["removed_column"]) {
+    TRY_ASSIGN(e.removed_column, parse_enum<protocol::RemovedColumnPolicy>(
+                                     r, evolution["removed_column"], field + ".removed_column",
+                                     {{"ignore", protocol::RemovedColumnPolicy::kIgnore},
+                                      {"fail", protocol::RemovedColumnPolicy::kFail}}));
+  }
+  if (evolution["type_change"]) {
+    TRY_ASSIGN(e.type_change, parse_enum<protocol::TypeChangePolicy>(
+                                  r, evolution["type_change"], field + ".type_change",
+                                  {{"coerce", protocol::TypeChangePolicy::kCoerce},
+                                   {"fail", protocol::TypeChangePolicy::kFail},
+                                   {"null", protocol::TypeChangePolicy::kSetNull}}));
+  }
+  if (evolution["nullability_change"]) {
+    TRY_ASSIGN(e.nullability_change,
+               parse_enum<protocol::NullabilityChangePolicy>(
+                   r, evolution["nullability_change"], field + ".nullability_change",
+                   {{"allow", protocol::NullabilityChangePolicy::kAllow},
+                    {"fail", protocol::NullabilityChangePolicy::kFail}}));
+  }
+  return {};
+}
+
+// state: the backend and its connection; a PostgreSQL connection string
+// names the postgres backend.
+std::expected<void, Error> parse_state(const Reader& r, const YAML::Node& state, StateConfig& out) {
+  if (auto ok = r.only_keys(state, "state", {"backend", "connection"}); !ok) return ok;
+  if (state["backend"]) {
+    TRY_ASSIGN(out.backend, r.string(state["backend"], "state.backend"));
+    if (out.backend != "sqlite" && out.backend != "postgres") {
+      return std::unexpected(
+          r.error(state["backend"], "state.backend",
+                  "unknown backend '" + out.backend + "' (expected one of: sqlite, postgres)"));
+    }
+  }
+  if (state["connection"])
+    TRY_ASSIGN(out.connection, r.string(state["connection"], "state.connection"));
+  // A PostgreSQL URL or keyword string names the postgres backend; taken
+  // for a SQLite path it would become a file whose name holds the password.
+  const std::string& c = out.connection;
+  const bool postgres_like = c.starts_with("postgres://") || c.starts_with("postgresql://") ||
+                             c.find("host=") != std::string::npos ||
+                             c.find("dbname=") != std::string::npos;
+  if (postgres_like && !state["backend"]) {
+    out.backend = "postgres";
+  } else if (postgres_like && out.backend == "sqlite") {
+    return std::unexpected(
+        r.error(state["connection"], "state.connection",
+                "is a PostgreSQL connection string, but state.backend is sqlite (set "
+                "backend: postgres, or give a file path)"));
+  }
+  if (out.backend == "postgres" && out.connection.empty()) {
+    return std::unexpected(
+        r.error(state, "state.connection",
+                "required for the postgres backend (a libpq connection string)"));
+  }
+  return {};
 }
 
 }  // namespace
@@ -450,77 +507,14 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
                                               {"dlq", protocol::DataErrorPolicy::kDlq}}));
   }
   if (const auto evolution = dest["schema_evolution"]) {
-    const std::string field = "destination.schema_evolution";
-    if (auto ok =
-            r.only_keys(evolution, field,
-                        {"new_column", "removed_column", "type_change", "nullability_change"});
-        !ok) {
+    if (auto ok = parse_schema_evolution(r, evolution, p.policies.schema_evolution); !ok)
       return std::unexpected(ok.error());
-    }
-    auto& e = p.policies.schema_evolution;
-    if (evolution["new_column"]) {
-      TRY_ASSIGN(e.new_column, parse_enum<protocol::NewColumnPolicy>(
-                                   r, evolution["new_column"], field + ".new_column",
-                                   {{"add", protocol::NewColumnPolicy::kAdd},
-                                    {"ignore", protocol::NewColumnPolicy::kIgnore},
-                                    {"fail", protocol::NewColumnPolicy::kFail}}));
-    }
-    if (evolution["removed_column"]) {
-      TRY_ASSIGN(e.removed_column, parse_enum<protocol::RemovedColumnPolicy>(
-                                       r, evolution["removed_column"], field + ".removed_column",
-                                       {{"ignore", protocol::RemovedColumnPolicy::kIgnore},
-                                        {"fail", protocol::RemovedColumnPolicy::kFail}}));
-    }
-    if (evolution["type_change"]) {
-      TRY_ASSIGN(e.type_change, parse_enum<protocol::TypeChangePolicy>(
-                                    r, evolution["type_change"], field + ".type_change",
-                                    {{"coerce", protocol::TypeChangePolicy::kCoerce},
-                                     {"fail", protocol::TypeChangePolicy::kFail},
-                                     {"null", protocol::TypeChangePolicy::kSetNull}}));
-    }
-    if (evolution["nullability_change"]) {
-      TRY_ASSIGN(e.nullability_change,
-                 parse_enum<protocol::NullabilityChangePolicy>(
-                     r, evolution["nullability_change"], field + ".nullability_change",
-                     {{"allow", protocol::NullabilityChangePolicy::kAllow},
-                      {"fail", protocol::NullabilityChangePolicy::kFail}}));
-    }
   }
   if (dest["primary_key"])
     TRY_ASSIGN(p.primary_key, r.strings(dest["primary_key"], "destination.primary_key"));
 
   if (const auto state = root["state"]) {
-    if (auto ok = r.only_keys(state, "state", {"backend", "connection"}); !ok)
-      return std::unexpected(ok.error());
-    if (state["backend"]) {
-      TRY_ASSIGN(p.state.backend, r.string(state["backend"], "state.backend"));
-      if (p.state.backend != "sqlite" && p.state.backend != "postgres") {
-        return std::unexpected(r.error(
-            state["backend"], "state.backend",
-            "unknown backend '" + p.state.backend + "' (expected one of: sqlite, postgres)"));
-      }
-    }
-    if (state["connection"])
-      TRY_ASSIGN(p.state.connection, r.string(state["connection"], "state.connection"));
-    // A PostgreSQL URL or keyword string names the postgres backend; taken
-    // for a SQLite path it would become a file whose name holds the password.
-    const std::string& c = p.state.connection;
-    const bool postgres_like = c.starts_with("postgres://") || c.starts_with("postgresql://") ||
-                               c.find("host=") != std::string::npos ||
-                               c.find("dbname=") != std::string::npos;
-    if (postgres_like && !state["backend"]) {
-      p.state.backend = "postgres";
-    } else if (postgres_like && p.state.backend == "sqlite") {
-      return std::unexpected(
-          r.error(state["connection"], "state.connection",
-                  "is a PostgreSQL connection string, but state.backend is sqlite (set "
-                  "backend: postgres, or give a file path)"));
-    }
-    if (p.state.backend == "postgres" && p.state.connection.empty()) {
-      return std::unexpected(
-          r.error(state, "state.connection",
-                  "required for the postgres backend (a libpq connection string)"));
-    }
+    if (auto ok = parse_state(r, state, p.state); !ok) return std::unexpected(ok.error());
   }
   if (const auto res = root["resources"]) {
     if (auto ok = parse_resources(r, res, p.resources); !ok) return std::unexpected(ok.error());

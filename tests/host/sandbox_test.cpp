@@ -21,7 +21,20 @@ p::RunRequest read_request(const std::string& stream = "s") {
   return req;
 }
 
-class SandboxTest : public RuntimeTest {};
+class SandboxTest : public RuntimeTest {
+ protected:
+  // Runs the read of test-misbehave in `mode` under `policy`; the error it
+  // ends with (the read must fail).
+  p::ConnectorError misbehave(const std::string& mode, const runtime::SandboxPolicy& policy) {
+    auto guest = instantiate(test_guest("test-misbehave"), policy);
+    EXPECT_TRUE(guest);
+    if (!guest) return {};
+    EXPECT_TRUE(guest->open(mode));
+    auto result = guest->run(read_request());
+    EXPECT_FALSE(result);
+    return result ? p::ConnectorError{} : result.error();
+  }
+};
 
 TEST_F(SandboxTest, EndlessLoopStopsAtWallClockLimit) {
   runtime::SandboxPolicy policy;
@@ -46,16 +59,12 @@ TEST_F(SandboxTest, EndlessLoopStopsAtWallClockLimit) {
 TEST_F(SandboxTest, EndlessLoopStopsAtNoProgressLimit) {
   runtime::SandboxPolicy policy;
   policy.no_progress_timeout = std::chrono::milliseconds(300);
-  auto guest = instantiate(test_guest("test-misbehave"), policy);
-  ASSERT_TRUE(guest);
-  ASSERT_TRUE(guest->open("loop"));
-  auto result = guest->run(read_request());
-  ASSERT_FALSE(result);
-  EXPECT_EQ(result.error().code, "GUEST_NO_PROGRESS");
-  EXPECT_EQ(result.error().message,
-            "connector '" + guest->id() +
-                "' ran its own code for 300 ms without calling the host during phase read (an "
-                "endless loop?); the limit is resources.no_progress_timeout_seconds");
+  const p::ConnectorError error = misbehave("loop", policy);
+  EXPECT_EQ(error.code, "GUEST_NO_PROGRESS");
+  EXPECT_EQ(error.message,
+            "connector 'test-misbehave' ran its own code for 300 ms without calling the host "
+            "during phase read (an "
+            "endless loop?); the limit is resources.no_progress_timeout_seconds");
 }
 
 // What a guest hands the host in one call is bounded before the host takes
@@ -63,31 +72,23 @@ TEST_F(SandboxTest, EndlessLoopStopsAtNoProgressLimit) {
 TEST_F(SandboxTest, OversizedArgumentsAreRefusedBeforeTheHostCopiesThem) {
   runtime::SandboxPolicy policy;
   policy.max_copy_out_bytes = 1u << 20;
-  auto guest = instantiate(test_guest("test-misbehave"), policy);
-  ASSERT_TRUE(guest);
-  ASSERT_TRUE(guest->open("flood"));
-  auto result = guest->run(read_request());
-  ASSERT_FALSE(result);
-  EXPECT_EQ(result.error().code, "GUEST_TRAP") << result.error().message;
-  EXPECT_NE(result.error().message.find("the call hands the host 2097152 bytes, more than the "
-                                        "1048576 a guest may in one call"),
+  const p::ConnectorError error = misbehave("flood", policy);
+  EXPECT_EQ(error.code, "GUEST_TRAP") << error.message;
+  EXPECT_NE(error.message.find("the call hands the host 2097152 bytes, more than the "
+                               "1048576 a guest may in one call"),
             std::string::npos)
-      << result.error().message;
+      << error.message;
   EXPECT_TRUE(services_.logs.empty());
 }
 
 TEST_F(SandboxTest, AllocationPastCapStopsAtMemoryLimit) {
   runtime::SandboxPolicy policy;
   policy.memory_limit_bytes = 32u << 20;
-  auto guest = instantiate(test_guest("test-misbehave"), policy);
-  ASSERT_TRUE(guest);
-  ASSERT_TRUE(guest->open("hog"));
-  auto result = guest->run(read_request());
-  ASSERT_FALSE(result);
-  EXPECT_EQ(result.error().code, "GUEST_MEMORY_LIMIT");
-  EXPECT_TRUE(result.error().message.starts_with(
-      "connector '" + guest->id() + "' reached its memory limit of 32 MiB during phase read"))
-      << result.error().message;
+  const p::ConnectorError error = misbehave("hog", policy);
+  EXPECT_EQ(error.code, "GUEST_MEMORY_LIMIT");
+  EXPECT_TRUE(error.message.starts_with(
+      "connector 'test-misbehave' reached its memory limit of 32 MiB during phase read"))
+      << error.message;
 }
 
 TEST_F(SandboxTest, TrapBecomesStructuredErrorAndPoisonsInstance) {

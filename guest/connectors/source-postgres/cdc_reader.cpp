@@ -30,11 +30,6 @@ sdk::Result<postgres::Connection> connect_replication(sdk::Context& ctx,
   return pg::connect(ctx, settings, {{"replication", "database"}, {"options", kSenderTimeout}});
 }
 
-std::optional<Lsn> lsn_of(const std::optional<protocol::CursorValue>& value) {
-  if (!value || value->index() != protocol::cursor_kind::kLsn) return std::nullopt;
-  return std::get<protocol::cursor_kind::kLsn>(*value);
-}
-
 // Runs a statement whose result is of no interest.
 sdk::Result<void> execute(postgres::Connection& connection, const std::string& sql,
                           const std::string& what) {
@@ -185,10 +180,8 @@ sdk::Result<Lsn> read_snapshots(sdk::Context& ctx, postgres::Connection& connect
   }
   if (start) {
     for (ChangeTarget* target : targets) {
+      target->checkpoint(*lsn, /*force=*/true);
       target->start_at(*lsn);
-      target->emitter().checkpoint(
-          std::nullopt,
-          protocol::CursorValue(std::in_place_index<protocol::cursor_kind::kLsn>, *lsn));
     }
   }
   return lsn;

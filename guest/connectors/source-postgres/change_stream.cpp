@@ -17,12 +17,12 @@ constexpr auto kFlushInterval = std::chrono::milliseconds(500);
 // How often the committed cursors are looked up and confirmed to the server.
 constexpr auto kConfirmInterval = std::chrono::seconds(1);
 
+}  // namespace
+
 std::optional<Lsn> lsn_of(const std::optional<protocol::CursorValue>& value) {
   if (!value || value->index() != protocol::cursor_kind::kLsn) return std::nullopt;
   return std::get<protocol::cursor_kind::kLsn>(*value);
 }
-
-}  // namespace
 
 // ---- ChangeTarget ---------------------------------------------------------------
 

@@ -42,6 +42,9 @@
 
 namespace rapidbyte::connectors::source_postgres {
 
+// The LSN a cursor holds; nullopt when there is none or it is not an LSN.
+std::optional<postgres::Lsn> lsn_of(const std::optional<protocol::CursorValue>& value);
+
 // The logical message prefix that marks the end of a bounded run.
 inline constexpr const char* kEndMarkerPrefix = "rapidbyte.cdc.end";
 

@@ -282,14 +282,13 @@ class SourcePostgres final : public sdk::Source {
   }
 
   // What a cdc run will ask of the server, each one line: the REPLICATION
-  // privilege, the slot (pgoutput, of this database, not streaming to
-  // another session), free slots and walsenders (a stream added to a
-  // running slot takes a temporary slot for its snapshot), the publication,
-  // and how much WAL the server lets a slot keep.
+  // privilege, the slot (check_slot), free slots and walsenders (a stream
+  // added to a running slot takes a temporary slot for its snapshot), how
+  // much WAL the server lets a slot keep, and the publication
+  // (check_publication).
   template <class Add>
   sdk::Result<void> check_replication(postgres::Connection& connection, Add& add) {
     using protocol::CheckStatus;
-    const std::string slot = pg::quote_literal(cdc_.slot());
     auto facts = run_sql(
         connection,
         "SELECT (SELECT rolreplication OR rolsuper FROM pg_catalog.pg_roles WHERE rolname = "
@@ -298,12 +297,7 @@ class SourcePostgres final : public sdk::Source {
         "pg_catalog.pg_replication_slots), "
         "current_setting('max_wal_senders')::int - (SELECT count(*) FROM "
         "pg_catalog.pg_stat_replication), "
-        "current_setting('max_slot_wal_keep_size'), "
-        "(SELECT coalesce(plugin, '') || ',' || slot_type || ',' || coalesce(database, '') || ',' "
-        "|| "
-        "coalesce(active_pid::text, '') || ',' || coalesce(wal_status, '') FROM "
-        "pg_catalog.pg_replication_slots WHERE slot_name = " +
-            slot + "), current_database()",
+        "current_setting('max_slot_wal_keep_size')",
         "cannot read the replication settings");
     if (!facts) return std::unexpected(facts.error());
     const auto& row = facts->front().rows.at(0);
@@ -319,43 +313,7 @@ class SourcePostgres final : public sdk::Source {
     };
     const int free_slots = number(row[1]);
     const int free_senders = number(row[2]);
-    std::vector<std::string> slot_facts;
-    if (row[4]) {
-      std::string_view rest = *row[4];
-      while (true) {
-        const size_t comma = rest.find(',');
-        slot_facts.emplace_back(rest.substr(0, comma));
-        if (comma == std::string_view::npos) break;
-        rest.remove_prefix(comma + 1);
-      }
-    }
-    const std::string slot_line = "cdc slot " + cdc_.slot();
-    if (slot_facts.size() != 5) {
-      add(slot_line, free_slots >= 1 ? CheckStatus::kPassed : CheckStatus::kFailed,
-          free_slots >= 1
-              ? "slot '" + cdc_.slot() + "' will be created on the first run (" +
-                    std::to_string(free_slots) + " of max_replication_slots free)"
-              : "slot '" + cdc_.slot() + "' does not exist and max_replication_slots is used up");
-    } else if (slot_facts[0] != "pgoutput" || slot_facts[1] != "logical") {
-      add(slot_line, CheckStatus::kFailed,
-          "slot '" + cdc_.slot() + "' exists but is a " + slot_facts[1] + " slot of plugin '" +
-              slot_facts[0] + "'; cdc needs a logical pgoutput slot (choose another slot_name)");
-    } else if (slot_facts[2] != row[5].value_or("")) {
-      add(slot_line, CheckStatus::kFailed,
-          "slot '" + cdc_.slot() + "' belongs to database '" + slot_facts[2] +
-              "'; choose another slot_name");
-    } else if (!slot_facts[3].empty()) {
-      add(slot_line, CheckStatus::kWarning,
-          "slot '" + cdc_.slot() + "' is in use by another session (pid " + slot_facts[3] +
-              "): another run of this pipeline, or another pipeline with the same slot_name");
-    } else if (slot_facts[4] == "lost") {
-      add(slot_line, CheckStatus::kFailed,
-          "slot '" + cdc_.slot() +
-              "' was invalidated (its WAL exceeded max_slot_wal_keep_size); run rapidbyte "
-              "teardown to take new snapshots");
-    } else {
-      add(slot_line, CheckStatus::kPassed, "slot '" + cdc_.slot() + "' is a pgoutput slot, idle");
-    }
+    if (auto checked = check_slot(connection, add, free_slots); !checked) return checked;
     add("cdc headroom",
         free_slots >= 1 && free_senders >= 1 ? CheckStatus::kPassed : CheckStatus::kWarning,
         std::to_string(free_slots) + " replication slots and " + std::to_string(free_senders) +
@@ -368,7 +326,65 @@ class SourcePostgres final : public sdk::Source {
                      : keep +
                            ": a pipeline that falls further behind loses its slot and must "
                            "take new snapshots");
+    return check_publication(connection, add);
+  }
+
+  // The slot, when it exists, must be a logical pgoutput slot of this
+  // database that no other session streams from; otherwise a slot must be
+  // free to create it.
+  template <class Add>
+  sdk::Result<void> check_slot(postgres::Connection& connection, Add& add, int free_slots) {
+    using protocol::CheckStatus;
+    const std::string slot = cdc_.slot();
+    auto found = run_sql(connection,
+                         "SELECT coalesce(plugin, ''), slot_type, coalesce(database, ''), "
+                         "coalesce(active_pid::text, ''), coalesce(wal_status, ''), "
+                         "current_database() FROM pg_catalog.pg_replication_slots WHERE "
+                         "slot_name = " +
+                             pg::quote_literal(slot),
+                         "cannot look up replication slot '" + slot + "'");
+    if (!found) return std::unexpected(found.error());
+    const std::string line = "cdc slot " + slot;
+    if (found->front().rows.empty()) {
+      add(line, free_slots >= 1 ? CheckStatus::kPassed : CheckStatus::kFailed,
+          free_slots >= 1
+              ? "slot '" + slot + "' will be created on the first run (" +
+                    std::to_string(free_slots) + " of max_replication_slots free)"
+              : "slot '" + slot + "' does not exist and max_replication_slots is used up");
+      return {};
+    }
+    const auto& row = found->front().rows[0];
+    auto text = [&](size_t i) { return row[i].value_or(""); };
+    if (text(0) != "pgoutput" || text(1) != "logical") {
+      add(line, CheckStatus::kFailed,
+          "slot '" + slot + "' exists but is a " + text(1) + " slot of plugin '" + text(0) +
+              "'; cdc needs a logical pgoutput slot (choose another slot_name)");
+    } else if (text(2) != text(5)) {
+      add(line, CheckStatus::kFailed,
+          "slot '" + slot + "' belongs to database '" + text(2) + "'; choose another slot_name");
+    } else if (!text(3).empty()) {
+      add(line, CheckStatus::kWarning,
+          "slot '" + slot + "' is in use by another session (pid " + text(3) +
+              "): another run of this pipeline, or another pipeline with the same slot_name");
+    } else if (text(4) == "lost") {
+      add(line, CheckStatus::kFailed,
+          "slot '" + slot +
+              "' was invalidated (its WAL exceeded max_slot_wal_keep_size); run rapidbyte "
+              "teardown to take new snapshots");
+    } else {
+      add(line, CheckStatus::kPassed, "slot '" + slot + "' is a pgoutput slot, idle");
+    }
+    return {};
+  }
+
+  // The publication must publish the configured tables; the connector's own
+  // may still be missing (the first run creates it) or lack a table (a
+  // stream's first run adds it).
+  template <class Add>
+  sdk::Result<void> check_publication(postgres::Connection& connection, Add& add) {
+    using protocol::CheckStatus;
     const std::string publication = cdc_.publication_name();
+    const std::string line = "cdc publication " + publication;
     auto members = run_sql(connection,
                            "SELECT p.pubname IS NOT NULL, (SELECT string_agg(schemaname || '.' || "
                            "tablename, ',') FROM pg_catalog.pg_publication_tables t WHERE "
@@ -379,16 +395,14 @@ class SourcePostgres final : public sdk::Source {
                            "cannot read publication '" + publication + "'");
     if (!members) return std::unexpected(members.error());
     const auto& found = members->front().rows.at(0);
-    const bool exists = found[0].value_or("f") == "t";
-    const std::string published = "," + found[1].value_or("") + ",";
-    if (!exists) {
-      add("cdc publication " + publication,
-          cdc_.owns_publication() ? CheckStatus::kPassed : CheckStatus::kFailed,
+    if (found[0].value_or("f") != "t") {
+      add(line, cdc_.owns_publication() ? CheckStatus::kPassed : CheckStatus::kFailed,
           cdc_.owns_publication()
               ? "publication '" + publication + "' will be created on the first run"
               : "publication '" + publication + "' (config field 'publication') does not exist");
       return {};
     }
+    const std::string published = "," + found[1].value_or("") + ",";
     std::string missing;
     for (const auto& stream : tables_) {
       const pg::TableName name = pg::parse_table_name(stream);
@@ -396,11 +410,10 @@ class SourcePostgres final : public sdk::Source {
       missing += (missing.empty() ? "" : ", ") + name.quoted();
     }
     if (missing.empty()) {
-      add("cdc publication " + publication, CheckStatus::kPassed,
+      add(line, CheckStatus::kPassed,
           "publication '" + publication + "' publishes the configured tables");
     } else {
-      add("cdc publication " + publication,
-          cdc_.owns_publication() ? CheckStatus::kWarning : CheckStatus::kFailed,
+      add(line, cdc_.owns_publication() ? CheckStatus::kWarning : CheckStatus::kFailed,
           "publication '" + publication + "' does not publish " + missing +
               (cdc_.owns_publication()
                    ? ": a stream's first run adds its table; a stream that resumes from a cursor "

@@ -135,15 +135,17 @@ postgres::CopyBinaryDecoder::RejectHandler reject_rows(sdk::Context& ctx,
   };
 }
 
-}  // namespace
-
-sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Connection& connection,
-                                              const TableCatalog& catalog, const TableInfo& table,
-                                              const protocol::StreamContext& stream,
-                                              std::optional<uint64_t> max_records,
-                                              const SnapshotRead& snapshot) {
-  // ---- projection --------------------------------------------------------
+// The columns a stream reads, in order, and where its cursor is among them
+// (-1 when it has none): the selected columns (all when none are), plus
+// the cursor column of an incremental stream, which is always read.
+struct Projection {
   std::vector<const ColumnInfo*> columns;
+  int cursor_index = -1;
+};
+
+sdk::Result<Projection> project(const TableInfo& table, const protocol::StreamContext& stream) {
+  Projection out;
+  std::vector<const ColumnInfo*>& columns = out.columns;
   if (stream.selected_columns.empty()) {
     for (const auto& c : table.columns) columns.push_back(&c);
   } else {
@@ -157,9 +159,7 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
       columns.push_back(c);
     }
   }
-  const bool incremental = stream.sync_mode == protocol::SyncMode::kIncremental;
-  int cursor_index = -1;
-  if (incremental) {
+  if (stream.sync_mode == protocol::SyncMode::kIncremental) {
     if (!stream.cursor_field || stream.cursor_field->empty()) {
       return sdk::config_error(
           "incremental stream '" + stream.stream_name + "' needs a cursor_field", "CURSOR_MISSING");
@@ -175,11 +175,63 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
       columns.push_back(c);  // the cursor is always read
       it = columns.end() - 1;
     }
-    cursor_index = static_cast<int>(it - columns.begin());
+    out.cursor_index = static_cast<int>(it - columns.begin());
   }
   if (columns.empty()) {
     return sdk::schema_error("table " + table.name.quoted() + " has no columns to read");
   }
+  return out;
+}
+
+// The COPY ... TO STDOUT (FORMAT binary) of a read: `select_list` of the
+// table, after the committed cursor and in cursor order when incremental,
+// at most `max_records` rows.
+sdk::Result<std::string> copy_statement(const TableInfo& table,
+                                        const protocol::StreamContext& stream,
+                                        const std::vector<const ColumnInfo*>& columns,
+                                        const std::string& select_list,
+                                        const SnapshotRead& snapshot,
+                                        const std::optional<CursorColumn>& cursor,
+                                        std::optional<uint64_t> max_records) {
+  std::string select = "SELECT " + select_list + " FROM " + table.name.quoted();
+  if (cursor) {
+    const std::string quoted_cursor = pg::quote_identifier(*stream.cursor_field);
+    if (stream.last_cursor_value) {
+      auto literal = cursor->sql_literal(*stream.last_cursor_value);
+      if (!literal) return std::unexpected(literal.error());
+      select += " WHERE " + quoted_cursor + " > " + *literal;
+      select += " ORDER BY " + quoted_cursor;
+    } else {
+      select += " ORDER BY " + quoted_cursor + " NULLS FIRST";
+    }
+  }
+  if (max_records) select += " LIMIT " + std::to_string(*max_records);
+  // A plain table read whole is copied straight from the table: the server
+  // then skips the executor that COPY of a SELECT runs every row through
+  // (about 5% of its time). Views, partitioned and foreign tables, tables
+  // with inheritance children (COPY would leave their rows out), filters,
+  // limits, casts and added columns need the SELECT.
+  const bool whole_table = table.kind == 'r' && !table.has_children && !cursor && !max_records &&
+                           snapshot.extra_columns.empty() &&
+                           std::none_of(columns.begin(), columns.end(),
+                                        [](const ColumnInfo* c) { return c->needs_text_cast; });
+  return whole_table
+             ? "COPY " + table.name.quoted() + " (" + select_list + ") TO STDOUT (FORMAT binary)"
+             : "COPY (" + select + ") TO STDOUT (FORMAT binary)";
+}
+
+}  // namespace
+
+sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Connection& connection,
+                                              const TableCatalog& catalog, const TableInfo& table,
+                                              const protocol::StreamContext& stream,
+                                              std::optional<uint64_t> max_records,
+                                              const SnapshotRead& snapshot) {
+  auto projected = project(table, stream);
+  if (!projected) return std::unexpected(projected.error());
+  const std::vector<const ColumnInfo*>& columns = projected->columns;
+  const int cursor_index = projected->cursor_index;
+  const bool incremental = cursor_index >= 0;
 
   // ---- decoding --------------------------------------------------------------
   std::vector<postgres::ColumnSpec> specs;
@@ -212,32 +264,8 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
     cursor = std::move(*made);
   }
 
-  // ---- query -------------------------------------------------------------------
-  std::string select = "SELECT " + select_list + " FROM " + table.name.quoted();
-  if (incremental) {
-    const std::string quoted_cursor = pg::quote_identifier(*stream.cursor_field);
-    if (stream.last_cursor_value) {
-      auto literal = cursor->sql_literal(*stream.last_cursor_value);
-      if (!literal) return std::unexpected(literal.error());
-      select += " WHERE " + quoted_cursor + " > " + *literal;
-      select += " ORDER BY " + quoted_cursor;
-    } else {
-      select += " ORDER BY " + quoted_cursor + " NULLS FIRST";
-    }
-  }
-  if (max_records) select += " LIMIT " + std::to_string(*max_records);
-  // A plain table read whole is copied straight from the table: the server
-  // then skips the executor that COPY of a SELECT runs every row through
-  // (about 5% of its time). Views, partitioned and foreign tables, tables
-  // with inheritance children (COPY would leave their rows out), filters,
-  // limits, casts and added columns need the SELECT.
-  const bool whole_table = table.kind == 'r' && !table.has_children && !incremental &&
-                           !max_records && snapshot.extra_columns.empty() &&
-                           std::none_of(columns.begin(), columns.end(),
-                                        [](const ColumnInfo* c) { return c->needs_text_cast; });
-  const std::string copy = whole_table ? "COPY " + table.name.quoted() + " (" + select_list +
-                                             ") TO STDOUT (FORMAT binary)"
-                                       : "COPY (" + select + ") TO STDOUT (FORMAT binary)";
+  auto copy = copy_statement(table, stream, columns, select_list, snapshot, cursor, max_records);
+  if (!copy) return std::unexpected(copy.error());
 
   const uint64_t target = batch_target_bytes(stream.limits, columns.size());
 
@@ -273,7 +301,7 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
     }
   }
   auto copied = connection.copy_out_chunks(
-      copy, [&](std::span<const std::span<const uint8_t>> chunks) { return reader.feed(chunks); });
+      *copy, [&](std::span<const std::span<const uint8_t>> chunks) { return reader.feed(chunks); });
   if (emit_error) return std::unexpected(*emit_error);
   if (!copied) return pg::fail_with(copied.error(), "cannot read " + table.name.quoted());
   if (auto finished = reader.finish(); !finished) {
