@@ -418,6 +418,25 @@ std::expected<void, Error> parse_state(const Reader& r, const YAML::Node& state,
   return {};
 }
 
+// A hint for a YAML error on a line indented with a tab (YAML indents
+// with spaces only, and yaml-cpp's message does not say so).
+std::string tab_hint(std::string_view yaml, size_t error_line) {
+  size_t line = 0;
+  size_t start = 0;
+  while (line < error_line && start < yaml.size()) {
+    const size_t end = yaml.find('\n', start);
+    if (end == std::string_view::npos) return {};
+    start = end + 1;
+    ++line;
+  }
+  const size_t indent_end = yaml.find_first_not_of(" \t", start);
+  const std::string_view indent = yaml.substr(
+      start, indent_end == std::string_view::npos ? std::string_view::npos : indent_end - start);
+  if (indent.find('\t') == std::string_view::npos) return {};
+  return " (line " + std::to_string(error_line + 1) +
+         " is indented with a tab; YAML indents with spaces only)";
+}
+
 }  // namespace
 
 std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yaml,
@@ -431,7 +450,8 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
     const std::string why =
         e.msg == "bad file" ? "nested too deeply (yaml-cpp's limit is about 2000 levels)" : e.msg;
     return std::unexpected(path.string() + ":" + std::to_string(e.mark.line + 1) + ":" +
-                           std::to_string(e.mark.column + 1) + ": invalid YAML: " + why);
+                           std::to_string(e.mark.column + 1) + ": invalid YAML: " + why +
+                           tab_hint(yaml, e.mark.line));
   }
   if (!root.IsMap())
     return std::unexpected(path.string() + ": the pipeline must be a YAML mapping");
@@ -525,6 +545,14 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
 std::expected<PipelineConfig, std::string> load_pipeline(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) return std::unexpected(path.string() + ": cannot open the pipeline file");
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxPipelineFileBytes) {
+    return std::unexpected(path.string() + ": the pipeline file has " + std::to_string(size) +
+                           " bytes, more than a pipeline file may have (" +
+                           std::to_string(kMaxPipelineFileBytes >> 20) +
+                           " MiB); is it the right file?");
+  }
   std::stringstream text;
   text << in.rdbuf();
   return parse_pipeline(text.str(), path);

@@ -39,6 +39,12 @@ struct ConnectorConfig {
 // (Unless checkpoint_interval_rows is set, it also commits every batch.)
 inline constexpr uint32_t kCdcCheckpointIntervalSeconds = 2;
 
+// The largest pipeline file load_pipeline reads: pipelines of hundreds of
+// streams take tens of KiB; a larger file is most likely the wrong one
+// (a data file), which the YAML parser would otherwise take seconds and
+// hundreds of MiB to refuse.
+inline constexpr uint64_t kMaxPipelineFileBytes = 4u << 20;
+
 struct ResourcesConfig {
   uint32_t parallelism = 1;
   uint64_t max_batch_bytes = 4u << 20;

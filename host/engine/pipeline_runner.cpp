@@ -69,9 +69,14 @@ void run_stage(const RunContext& run, const StagePlan& plan, std::vector<p::Stre
                const std::vector<StageServices*>& services, std::stop_token stop,
                const std::function<void()>& cancel) {
   StageHost host(services);
+  const std::stop_token stopped = stop;
   auto fail = [&](p::ConnectorError e) {
     // A stage that stops because another one failed keeps the cancellation
-    // as its error, so the report shows the root cause first.
+    // as its error, so the report shows the root cause first. A guest that
+    // was stopped may say so in words of its own ("cannot end the snapshot:
+    // the run was cancelled"): once the group is stopping, whatever a stage
+    // fails with is a consequence.
+    if (stopped.stop_requested()) e.code = runtime::cancelled_error().code;
     if (!runtime::is_cancellation(e)) {
       run.options.log->error("[{}/{}] {}", stream_names(services), plan.module->manifest.id,
                              e.message);

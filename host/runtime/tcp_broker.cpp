@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "host/runtime/connector_errors.hpp"
 
@@ -300,6 +301,19 @@ ConnectorResult<void> TcpBroker::start_tls(p::TcpHandle handle, const p::TlsOpti
     return std::unexpected(
         make_error(p::ErrorCategory::kInternal, "TLS_ACTIVE", "the connection already uses TLS"));
   }
+  // The guest names the CA file, so only a regular file is read: on a FIFO
+  // or a terminal (/dev/stdin, /dev/tty) OpenSSL would wait for a writer,
+  // blocking the stage thread where no cancellation reaches it. (A missing
+  // file is left to OpenSSL, which says so.)
+  if (options.ca_file && options.verify != p::TlsVerify::kNone) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(*options.ca_file, ec);
+    if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+      return std::unexpected(
+          make_error(p::ErrorCategory::kConfig, "TLS_SETUP",
+                     "cannot load CA file '" + *options.ca_file + "': not a regular file"));
+    }
+  }
   auto tls_error = [&](const std::string& what) {
     return std::unexpected(
         make_error(p::ErrorCategory::kConfig, "TLS_SETUP", what + ": " + openssl_errors()));
@@ -343,8 +357,8 @@ ConnectorResult<void> TcpBroker::start_tls(p::TcpHandle handle, const p::TlsOpti
     }
     if (conn.last_wait == Wait::kTimedOut) {
       conn.tls.reset();
-      return std::unexpected(transient_network_error("TLS handshake with '" + options.server_name +
-                                                     "' timed out after " +
+      return std::unexpected(transient_network_error("TLS handshake with " + conn.peer +
+                                                     " timed out after " +
                                                      std::to_string(handshake.count()) + " ms"));
     }
     const long verify = SSL_get_verify_result(conn.tls.get());
@@ -356,8 +370,8 @@ ConnectorResult<void> TcpBroker::start_tls(p::TcpHandle handle, const p::TlsOpti
                      "server certificate for '" + options.server_name +
                          "' could not be verified: " + X509_verify_cert_error_string(verify)));
     }
-    return std::unexpected(transient_network_error("TLS handshake with '" + options.server_name +
-                                                   "' failed: " + details));
+    return std::unexpected(
+        transient_network_error("TLS handshake with " + conn.peer + " failed: " + details));
   }
   return {};
 }

@@ -40,6 +40,17 @@ Result<void> ArrowBatchBuilder::append_value(int column,
   return {};
 }
 
+Result<std::optional<PgError>> ArrowBatchBuilder::append_value_or_null(
+    int column, const std::optional<std::span<const uint8_t>>& value) {
+  arrow::ArrayBuilder& builder = *builders_[static_cast<size_t>(column)];
+  const int64_t before = builder.length();
+  Result<void> r = append_value(column, value);
+  if (r) return std::optional<PgError>();
+  if (builder.length() != before) return fail(std::move(r).error());
+  builder.append_null();
+  return std::optional<PgError>(std::move(r).error());
+}
+
 Result<void> ArrowBatchBuilder::append_column(int column, std::span<const FieldRef> fields) {
   const auto c = static_cast<size_t>(column);
   Result<void> r = codecs_[c]->decode_column(fields, *builders_[c]);

@@ -41,6 +41,12 @@ class ArrowBatchBuilder {
   // Appends one value of column `column` (nullopt/null appends a null).
   // REQUIRES: 0 <= column < num_columns(); columns are appended in order.
   Result<void> append_value(int column, const std::optional<std::span<const uint8_t>>& value);
+  // Like append_value, but a value the codec refuses without appending
+  // anything is appended as null, and the refusal returned (a row the
+  // caller can still keep whole, to set aside). A codec that refused after
+  // appending part of a value (an array's elements) fails as append_value.
+  Result<std::optional<PgError>> append_value_or_null(
+      int column, const std::optional<std::span<const uint8_t>>& value);
   // Counts a row whose every column has been appended.
   void end_row() { ++rows_; }
 

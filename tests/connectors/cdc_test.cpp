@@ -85,6 +85,18 @@ class CdcTest : public PgConnectorTest {
         << table << ": rows differ between source and destination";
   }
 
+  // Drops the slot and publication of the pipeline `yaml` whose state is
+  // `state` (as run_pipeline names it).
+  void tear_down(const std::string& yaml, const std::string& state) {
+    auto pipeline = engine::parse_pipeline(yaml, state + ".yaml");
+    ASSERT_TRUE(pipeline) << pipeline.error();
+    engine::ConnectorCatalog catalog(*engine_, {RAPIDBYTE_CONNECTOR_DIR});
+    auto backend = engine::SqliteStateBackend::open(cache_dir_ / (state + ".db"));
+    ASSERT_TRUE(backend);
+    auto done = engine::teardown_pipeline(*engine_, catalog, **backend, *pipeline);
+    ASSERT_TRUE(done) << done.error().message;
+  }
+
   // The slot's confirmed position must never pass the persisted cursor.
   void expect_confirmed_within_cursor(const std::string& slot, const std::string& state,
                                       const std::string& pipeline, const std::string& stream) {
@@ -218,6 +230,45 @@ TEST_F(CdcTest, AlterTableMidStreamAndUnchangedToast) {
   }
 }
 
+// A change (not its snapshot) with a value Arrow cannot hold follows
+// on_data_error like a snapshot row: fail names the stream, the row's key,
+// the column and the change's LSN; dlq keeps it as a dead letter and applies
+// the changes around it.
+TEST_F(CdcTest, ChangeWithAValueArrowCannotHoldFollowsOnDataError) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE cdc_far (id int PRIMARY KEY, at timestamp, note text);"
+      "INSERT INTO cdc_far VALUES (1, '2026-01-01', 'a');");
+  auto yaml = [](const std::string& policy) {
+    return pipeline_yaml(
+        "cdc_far_" + policy, "{name: cdc_far, sync_mode: cdc}",
+        "  write_mode: upsert\n  primary_key: [id]\n  on_data_error: " + policy + "\n", {},
+        ", \"slot_name\": \"cdc_far_" + policy + "\"");
+  };
+  expect_succeeded(run_pipeline(yaml("fail"), "cdc_far_fail"));  // the snapshots
+  expect_succeeded(run_pipeline(yaml("dlq"), "cdc_far_dlq"));
+  s.exec(
+      "INSERT INTO cdc_far VALUES (2, '2026-01-02', 'b'), (3, '294276-12-31 23:59:59', 'far'), "
+      "(4, '2026-01-04', 'd')");
+
+  auto failed = run_pipeline(yaml("fail"), "cdc_far_fail");
+  EXPECT_FALSE(failed.succeeded());
+  const std::string error = failed.first_error();
+  EXPECT_NE(error.find("stream 'cdc_far', row {\"id\":3}: column \"at\": timestamp out of range "
+                       "(the change at LSN "),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("(on_data_error is fail)"), std::string::npos) << error;
+  tear_down(yaml("fail"), "cdc_far_fail");
+
+  auto kept = run_pipeline(yaml("dlq"), "cdc_far_dlq");
+  ASSERT_TRUE(kept.succeeded()) << kept.first_error();
+  EXPECT_EQ(kept.dead_letters(), 1u);
+  auto d = dst();
+  EXPECT_EQ(d.value("SELECT string_agg(id::text, ',' ORDER BY id) FROM cdc_far"), "1,2,4");
+  tear_down(yaml("dlq"), "cdc_far_dlq");
+}
+
 TEST_F(CdcTest, TeardownDropsSlotAndPublication) {
   auto s = src();
   s.exec("CREATE TABLE cdc_gone (id int PRIMARY KEY); INSERT INTO cdc_gone VALUES (1);");
@@ -227,13 +278,9 @@ TEST_F(CdcTest, TeardownDropsSlotAndPublication) {
                     "'cdc_gone'"),
             "1");
   EXPECT_EQ(s.value("SELECT count(*) FROM pg_publication WHERE pubname = 'cdc_gone'"), "1");
-  auto pipeline = engine::parse_pipeline(yaml, "cdc_gone.yaml");
-  ASSERT_TRUE(pipeline);
-  engine::ConnectorCatalog catalog(*engine_, {RAPIDBYTE_CONNECTOR_DIR});
+  tear_down(yaml, "cdc_gone");
   auto backend = engine::SqliteStateBackend::open(cache_dir_ / "cdc_gone.db");
   ASSERT_TRUE(backend);
-  auto done = engine::teardown_pipeline(*engine_, catalog, **backend, *pipeline);
-  ASSERT_TRUE(done) << done.error().message;
   EXPECT_EQ(s.value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = "
                     "'cdc_gone'"),
             "0");
@@ -392,10 +439,10 @@ TEST_F(CdcTest, KillPointsAcrossSnapshotAndStreamingLoseNothing) {
     ASSERT_TRUE(done) << done.error().message;
   };
 
-  std::atomic<bool> writing{true};
-  std::thread writer([&] {
+  // A jthread: stopped and joined also when an assertion ends the test early.
+  std::jthread writer([&](std::stop_token stop) {
     LibpqSession w(cluster().tcp_conninfo(kSourceDb, kUser, kPassword));
-    for (int i = 0; writing; ++i) {
+    for (int i = 0; !stop.stop_requested(); ++i) {
       const std::string& t = tables[i % 3];
       const std::string n = std::to_string(i);
       if (i % 97 == 96) {
@@ -448,7 +495,7 @@ TEST_F(CdcTest, KillPointsAcrossSnapshotAndStreamingLoseNothing) {
       }
     }
   }
-  writing = false;
+  writer.request_stop();
   writer.join();
   EXPECT_EQ(runs, 100);
   EXPECT_GE(killed_at_point, 50) << "most runs must end at their kill point";

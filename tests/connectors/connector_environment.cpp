@@ -48,6 +48,10 @@ const PostgresCluster& cluster() {
   return *g_cluster;
 }
 
+PostgresCluster& mutable_cluster() {
+  return *g_cluster;
+}
+
 pid_t start_run(const std::filesystem::path& pipeline, const std::string& kill_at) {
   const std::string binary = RAPIDBYTE_BINARY;
   const std::string dir = RAPIDBYTE_CONNECTOR_DIR;

@@ -31,6 +31,8 @@ inline constexpr const char* kDestDb = "rb_dst";
 
 // REQUIRES: called from a test (the environment is set up).
 const PostgresCluster& cluster();
+// The same cluster, to stop and start it (server faults).
+PostgresCluster& mutable_cluster();
 
 // A connector config (JSON, also valid YAML flow style) for `database`;
 // `extra` is appended inside the object (", \"schemas\": [...]").

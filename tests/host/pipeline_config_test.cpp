@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include "host/engine/pipeline_config.hpp"
 #include "host/engine/pipeline_runner.hpp"
@@ -226,6 +228,40 @@ TEST(PipelineConfigTest, DeepNestingIsNamed) {
       "pipeline: x\nsource: " + std::string(5000, '[') + std::string(5000, ']') + "\n", "p.yaml");
   ASSERT_FALSE(p);
   EXPECT_NE(p.error().find("invalid YAML: nested too deeply"), std::string::npos) << p.error();
+}
+
+TEST(PipelineConfigTest, TabIndentationIsNamed) {
+  auto r = parse_pipeline("pipeline: x\nsource:\n\tuse: generator\n  streams: [{name: s}]\n",
+                          "tabs.yaml");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(),
+            "tabs.yaml:3:5: invalid YAML: illegal map value (line 3 is indented with a tab; YAML "
+            "indents with spaces only)");
+}
+
+TEST(PipelineConfigTest, OversizedFileIsRefusedBeforeParsing) {
+  const auto path = std::filesystem::temp_directory_path() / "rapidbyte_oversized_pipeline.yaml";
+  {
+    std::ofstream out(path);
+    out << "pipeline: huge\n# " << std::string(kMaxPipelineFileBytes, 'x') << "\n";
+  }
+  auto r = load_pipeline(path);
+  std::filesystem::remove(path);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), path.string() + ": the pipeline file has " +
+                           std::to_string(kMaxPipelineFileBytes + 18) +
+                           " bytes, more than a pipeline file may have (4 MiB); is it the right "
+                           "file?");
+}
+
+TEST(PipelineConfigTest, FiveHundredStreamsParse) {
+  std::string yaml = "pipeline: many\nsource:\n  use: generator\n  streams:\n";
+  for (int i = 0; i < 500; ++i) yaml += "    - {name: s" + std::to_string(i) + "}\n";
+  yaml += "destination: {use: \"null\", config: {}}\n";
+  auto r = parse_pipeline(yaml, "many.yaml");
+  ASSERT_TRUE(r) << r.error();
+  ASSERT_EQ(r->streams.size(), 500u);
+  EXPECT_EQ(r->streams.back().name, "s499");
 }
 
 }  // namespace

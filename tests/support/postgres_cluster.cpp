@@ -156,6 +156,17 @@ void PostgresCluster::stop() noexcept {
   }
 }
 
+void PostgresCluster::restart() {
+  // pg_ctl restart keeps the options of the last start (postmaster.opts), so
+  // the port too.
+  CommandResult r =
+      run_command({std::string(kBinDir) + "pg_ctl", "-D", data_dir_.string(), "-l",
+                   (dir_ / "server.log").string(), "-w", "-t", "60", "-m", "fast", "restart"},
+                  run_as_);
+  if (r.exit_code != 0)
+    throw std::runtime_error("PostgreSQL did not restart:\n" + r.output + "\n" + server_log());
+}
+
 std::string PostgresCluster::server_log() const {
   std::ifstream in(dir_ / "server.log");
   std::ostringstream out;

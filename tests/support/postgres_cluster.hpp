@@ -64,6 +64,10 @@ class PostgresCluster {
   // Creates a database (idempotent), owned by `owner` when given.
   void create_database(const std::string& name, const std::string& owner = {}) const;
 
+  // Stops the server (fast: every connection ends) and starts it again on
+  // the same port; returns when it accepts connections.
+  void restart();
+
  private:
   void start();
   void stop() noexcept;

@@ -163,8 +163,13 @@ sdk::Result<void> TableWriter::prepare_existing(
     for (const auto& field : schema->fields()) {
       if (field.name != kUnchangedColumn || !is_change_schema(*schema)) kept.push_back(field);
     }
-    auto create =
-        create_table_sql(target, *arrow::make_schema(kept), options_.primary_key, false, false);
+    // An append keeps every version of a row the source sends (and, after a
+    // crash, sends again): a unique key on the table it creates would fail
+    // the stream on the first update instead.
+    const std::vector<std::string> no_key;
+    const auto& key =
+        options_.mode == protocol::WriteMode::kAppend ? no_key : options_.primary_key;
+    auto create = create_table_sql(target, *arrow::make_schema(kept), key, false, false);
     if (!create) return std::unexpected(create.error());
     if (auto created = exec(*create, "cannot create " + target); !created) return created;
     columns = load_table_columns(connection_, target);

@@ -139,15 +139,18 @@ bool ChangeBatchBuilder::key_changed(const pgo::Tuple& old_key, const pgo::Tuple
   return false;
 }
 
-sdk::Result<void> ChangeBatchBuilder::append(ChangeOp op, const pgo::Tuple& tuple,
-                                             const pgo::Tuple* old_tuple, postgres::Lsn lsn,
-                                             int64_t commit_time_us) {
+sdk::Result<std::optional<std::string>> ChangeBatchBuilder::append(ChangeOp op,
+                                                                   const pgo::Tuple& tuple,
+                                                                   const pgo::Tuple* old_tuple,
+                                                                   postgres::Lsn lsn,
+                                                                   int64_t commit_time_us) {
   if (tuple.size() != names_.size()) {
     return sdk::data_error("a change of " + table_name_ + " has " + std::to_string(tuple.size()) +
                                " columns, its Relation message " + std::to_string(names_.size()),
                            "PGOUTPUT_COLUMNS");
   }
   std::vector<std::string> unchanged;
+  std::optional<std::string> refused;
   for (size_t i = 0; i < tuple.size(); ++i) {
     const pgo::TupleValue* value = &tuple[i];
     if (value->kind == pgo::ValueKind::kUnchangedToast) {
@@ -171,12 +174,17 @@ sdk::Result<void> ChangeBatchBuilder::append(ChangeOp op, const pgo::Tuple& tupl
         pending_bytes_ += 1;
         break;
     }
-    if (auto appended = builder_.append_value(static_cast<int>(i), bytes); !appended) {
+    auto appended = builder_.append_value_or_null(static_cast<int>(i), bytes);
+    if (!appended) {
       return pg::fail_with(appended.error(),
                            "cannot decode column '" + names_[i] + "' of " + table_name_);
     }
+    if (*appended && !refused) refused = appended->value().message;
   }
-  return append_meta(op, lsn, commit_time_us, unchanged);
+  if (auto meta = append_meta(op, lsn, commit_time_us, unchanged); !meta) {
+    return std::unexpected(meta.error());
+  }
+  return refused;
 }
 
 sdk::Result<void> ChangeBatchBuilder::append_truncate(postgres::Lsn lsn, int64_t commit_time_us) {
@@ -220,6 +228,13 @@ sdk::Result<arrow::RecordBatch> ChangeBatchBuilder::finish() {
   pending_bytes_ = 0;
   const int64_t rows = built->num_rows();
   return arrow::RecordBatch(schema_, built->columns(), rows);
+}
+
+sdk::Result<ChangeBatchBuilder::SplitBatch> ChangeBatchBuilder::finish_but_last() {
+  auto all = finish();
+  if (!all) return std::unexpected(all.error());
+  const int64_t rows = all->num_rows();
+  return SplitBatch{all->slice(0, rows - 1), all->slice(rows - 1, 1)};
 }
 
 }  // namespace rapidbyte::connectors::source_postgres

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,9 +67,14 @@ class ChangeBatchBuilder {
   // Appends one change. `tuple` is the new row (insert, update) or the old
   // key or row (delete); `old_tuple` supplies unchanged TOAST values of an
   // update when it is a full row. REQUIRES: op != kTruncate.
-  sdk::Result<void> append(ChangeOp op, const postgres::pgoutput::Tuple& tuple,
-                           const postgres::pgoutput::Tuple* old_tuple, postgres::Lsn lsn,
-                           int64_t commit_time_us);
+  //
+  // A value its column's codec refuses (a timestamp past Arrow's range) is
+  // appended as null and the first refusal returned: the caller takes the
+  // change out again with finish_but_last().
+  sdk::Result<std::optional<std::string>> append(ChangeOp op,
+                                                 const postgres::pgoutput::Tuple& tuple,
+                                                 const postgres::pgoutput::Tuple* old_tuple,
+                                                 postgres::Lsn lsn, int64_t commit_time_us);
   sdk::Result<void> append_truncate(postgres::Lsn lsn, int64_t commit_time_us);
 
   // Whether the key columns of two tuples differ (an update that moved a row).
@@ -80,6 +86,13 @@ class ChangeBatchBuilder {
   uint64_t pending_bytes() const { return pending_bytes_; }
 
   sdk::Result<arrow::RecordBatch> finish();
+  // The pending changes but the last, and the last on its own (a change with
+  // a refused value). REQUIRES: rows() >= 1.
+  struct SplitBatch {
+    arrow::RecordBatch before;
+    arrow::RecordBatch last;
+  };
+  sdk::Result<SplitBatch> finish_but_last();
 
  private:
   ChangeBatchBuilder(postgres::ArrowBatchBuilder builder) : builder_(std::move(builder)) {}

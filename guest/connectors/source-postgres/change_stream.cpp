@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
+#include "guest/connectors/source-postgres/refused_row.hpp"
 #include "portable/protocol/change_columns.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
@@ -264,10 +265,25 @@ sdk::Result<void> ChangeStream::append(ChangeTarget& target, ChangeOp op, const 
       return {};
     }
   }
-  if (auto appended = builder.append(op, tuple, old_tuple, txn_lsn_, txn_time_); !appended) {
-    return appended;
-  }
+  auto refused = builder.append(op, tuple, old_tuple, txn_lsn_, txn_time_);
+  if (!refused) return std::unexpected(refused.error());
+  if (*refused) return set_aside(target, **refused);
   if (target.full()) return target.emit_pending();
+  return {};
+}
+
+// The change just appended holds a value Arrow cannot hold: the changes
+// before it go on, and on_data_error decides about it (refused_row.hpp).
+sdk::Result<void> ChangeStream::set_aside(ChangeTarget& target, const std::string& refusal) {
+  auto split = target.builder()->finish_but_last();
+  if (!split) return std::unexpected(split.error());
+  if (split->before.num_rows() > 0) {
+    if (auto emitted = target.emitter().emit(split->before); !emitted) return emitted;
+  }
+  auto failure =
+      refuse_row(ctx_, target.stream(), target.table().primary_key, split->last,
+                 refusal + " (the change at LSN " + postgres::format_lsn(txn_lsn_) + ")");
+  if (failure) return sdk::data_error(*failure, "VALUE_OUT_OF_RANGE");
   return {};
 }
 

@@ -126,6 +126,9 @@ class ChangeStream {
   // The target of a change to relation `oid` in the current transaction;
   // null when no stream reads it, or its stream starts after it.
   ChangeTarget* target_of(uint32_t oid) const;
+  // Takes the change just appended, with a value Arrow cannot hold, out
+  // of its batch for on_data_error.
+  sdk::Result<void> set_aside(ChangeTarget& target, const std::string& refusal);
   sdk::Result<void> append(ChangeTarget& target, ChangeOp op,
                            const postgres::pgoutput::Tuple& tuple,
                            const postgres::pgoutput::Tuple* old_tuple);

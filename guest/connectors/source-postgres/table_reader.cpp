@@ -8,7 +8,7 @@
 #include "guest/connectors/postgres-common/sql_text.hpp"
 #include "guest/connectors/source-postgres/batch_emitter.hpp"
 #include "guest/connectors/source-postgres/cursor_column.hpp"
-#include "portable/arrow/pretty_print.hpp"
+#include "guest/connectors/source-postgres/refused_row.hpp"
 #include "portable/postgres/copy_binary_decoder.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
@@ -83,53 +83,14 @@ class StreamEmitter {
   std::optional<protocol::CursorValue> checkpointed_;  // last value checkpointed
 };
 
-// The key of a rejected row for messages: its primary key columns as JSON,
-// or, without a key, the whole row (cut to a readable length).
-std::string row_key_json(const arrow::RecordBatch& row, const std::vector<std::string>& key) {
-  std::vector<arrow::Field> fields;
-  std::vector<arrow::Array> columns;
-  for (const std::string& name : key) {
-    const int index = row.schema()->field_index(name);
-    if (index < 0) continue;
-    fields.push_back(row.schema()->field(index));
-    columns.push_back(row.column(index));
-  }
-  if (fields.empty() || fields.size() != key.size()) {
-    std::string whole = arrow::row_json(row, 0);
-    if (whole.size() > 256) whole = whole.substr(0, 256) + "...";
-    return whole;
-  }
-  return arrow::row_json(
-      arrow::RecordBatch(arrow::make_schema(std::move(fields)), std::move(columns), 1), 0);
-}
-
-// What happens to a row with a value Arrow cannot hold (a timestamp past
-// 294276 AD does not fit microseconds since 1970): the stream's
-// on_data_error decides, like for rows a destination rejects.
+// A row the COPY decoder refused: on_data_error decides (refused_row.hpp).
 postgres::CopyBinaryDecoder::RejectHandler reject_rows(sdk::Context& ctx,
                                                        const protocol::StreamContext& stream,
                                                        const TableInfo& table, uint64_t& rejected) {
   return [&ctx, &stream, &table, &rejected](
              const postgres::CopyBinaryDecoder::RejectedRow& row) -> postgres::Result<void> {
-    const std::string where = "stream '" + stream.stream_name + "', row " +
-                              row_key_json(row.values, table.primary_key) + ": " +
-                              row.error.message;
-    switch (stream.policies.on_data_error) {
-      case protocol::DataErrorPolicy::kFail:
-        return postgres::fail(postgres::data_error(where + " (on_data_error is fail)"));
-      case protocol::DataErrorPolicy::kSkip:
-        ctx.warn("skipped " + where);
-        break;
-      case protocol::DataErrorPolicy::kDlq: {
-        protocol::DlqRecord record;
-        record.stream_name = stream.stream_name;
-        record.record_json = arrow::row_json(row.values, 0);
-        record.error = sdk::make_error(protocol::ErrorCategory::kData, where, "VALUE_OUT_OF_RANGE");
-        record.error.scope = protocol::ErrorScope::kPerRecord;
-        ctx.dlq(record);
-        break;
-      }
-    }
+    if (auto failure = refuse_row(ctx, stream, table.primary_key, row.values, row.error.message))
+      return postgres::fail(postgres::data_error(*failure));
     ++rejected;
     return {};
   };
