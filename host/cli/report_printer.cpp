@@ -114,7 +114,7 @@ std::string report_json(const engine::RunReport& report) {
       w.Key("batches_emitted");
       w.Uint64(stage.batches_emitted);
       w.Key("checkpoints");
-      w.Uint64(stage.checkpoints.size());
+      w.Uint64(stage.checkpoints);
       w.Key("metrics");
       w.StartObject();
       for (const auto& m : stage.metrics) {
@@ -130,6 +130,10 @@ std::string report_json(const engine::RunReport& report) {
             m.value);
       }
       w.EndObject();
+      if (stage.metrics_dropped > 0) {
+        w.Key("metrics_dropped");
+        w.Uint64(stage.metrics_dropped);
+      }
       w.EndObject();
     }
     w.EndArray();

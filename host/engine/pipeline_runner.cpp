@@ -53,11 +53,8 @@ std::string stream_names(const std::vector<StageServices*>& services) {
 // and checkpoints routed to it.
 p::ReadSummary read_summary_of(const StageReport& report) {
   p::ReadSummary read;
-  for (const auto& c : report.checkpoints) {
-    if (c.kind != p::CheckpointKind::kSource) continue;
-    read.records += c.records;
-    ++read.checkpoints;
-  }
+  read.records = report.source_checkpoint_records;
+  read.checkpoints = report.source_checkpoints;
   read.bytes = report.bytes_emitted;
   read.batches = report.batches_emitted;
   return read;

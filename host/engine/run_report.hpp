@@ -19,10 +19,16 @@ struct StageReport {
   // The latest sample of each metric (name and labels), in the order each
   // was first reported.
   std::vector<protocol::MetricSample> metrics;
-  std::vector<protocol::CheckpointInfo> checkpoints;
+  // Counts, not the checkpoints themselves: a cdc stream left running
+  // checkpoints every few seconds for weeks.
+  uint64_t checkpoints = 0;
+  // Source checkpoints (routed to this stream) and the records they cover.
+  uint64_t source_checkpoints = 0;
+  uint64_t source_checkpoint_records = 0;
   uint64_t batches_emitted = 0;
   uint64_t bytes_emitted = 0;
   uint64_t dlq_records = 0;
+  uint64_t metrics_dropped = 0;  // past the stage's bound (StageServices)
   // Source checkpoints the destination confirmed (destination stage only).
   uint64_t committed_checkpoints = 0;
   // Destination stage: records its commits confirmed (the sum of its

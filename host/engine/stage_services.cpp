@@ -34,9 +34,12 @@ void StageServices::log(p::LogLevel level, std::string_view message) {
     return;
   }
   if (message.size() > kMaxLogLine) {
+    // Cut before a code point, not inside one, so that the line stays UTF-8.
+    size_t cut = kMaxLogLine;
+    while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) --cut;
     wiring_.log->log(kLevels[static_cast<size_t>(level)], "[{}/{}] {}... ({} more bytes dropped)",
-                     wiring_.stream, report_->connector_id, message.substr(0, kMaxLogLine),
-                     message.size() - kMaxLogLine);
+                     wiring_.stream, report_->connector_id, message.substr(0, cut),
+                     message.size() - cut);
     return;
   }
   wiring_.log->log(kLevels[static_cast<size_t>(level)], "[{}/{}] {}", wiring_.stream,
@@ -46,7 +49,11 @@ void StageServices::log(p::LogLevel level, std::string_view message) {
 void StageServices::checkpoint(p::CheckpointInfo info) {
   wiring_.log->debug("[{}/{}] checkpoint after {} records", wiring_.stream, report_->connector_id,
                      info.records);
-  report_->checkpoints.push_back(info);
+  ++report_->checkpoints;
+  if (info.kind == p::CheckpointKind::kSource) {
+    ++report_->source_checkpoints;
+    report_->source_checkpoint_records += info.records;
+  }
   if (info.kind == p::CheckpointKind::kSource && wiring_.progress) {
     wiring_.progress->records.fetch_add(info.records, std::memory_order_relaxed);
   }
@@ -83,15 +90,27 @@ void StageServices::metric(p::MetricSample sample) {
       return;
     }
   }
-  report_->metrics.push_back(std::move(sample));
+  size_t key_bytes = sample.name.size();
+  for (const auto& label : sample.labels) key_bytes += label.key.size() + label.value.size();
+  if (report_->metrics.size() < kMaxMetricSeries && key_bytes <= kMaxMetricKeyBytes) {
+    report_->metrics.push_back(std::move(sample));
+    return;
+  }
+  if (report_->metrics_dropped++ == 0) {
+    wiring_.log->warn(
+        "[{}/{}] metric samples dropped: a stage keeps at most {} metrics, each named in at most "
+        "{} bytes (name and labels); the run's report counts what was dropped",
+        wiring_.stream, report_->connector_id, kMaxMetricSeries, kMaxMetricKeyBytes);
+  }
 }
 
 void StageServices::dlq(p::DlqRecord record) {
   ++report_->dlq_records;
-  wiring_.log->warn("[{}/{}] dead letter: {}", wiring_.stream, report_->connector_id,
-                    record.error.message);
+  // The guest's message: cut and rate-limited like its log.
+  log(p::LogLevel::kWarn, "dead letter: " + record.error.message);
+  dead_letter_bytes_ += record.record_json.size() + record.error.message.size();
   dead_letters_.push_back({wiring_.pipeline, wiring_.run_id, std::move(record)});
-  if (dead_letters_.size() >= kDeadLetterBuffer) {
+  if (dead_letters_.size() >= kDeadLetterBuffer || dead_letter_bytes_ >= kDeadLetterBufferBytes) {
     if (auto r = flush_dead_letters(); !r) deferred_error_ = r.error();
   }
 }
@@ -152,7 +171,9 @@ void StageServices::take_checkpoint(p::CheckpointInfo checkpoint) {
     // A cancelled queue means the run is ending anyway.
     (void)wiring_.output->push(std::move(checkpoint));
   } else {
-    pending_.push_back({std::move(checkpoint), batches_received_});
+    ++pending_count_;
+    if (checkpoint.cursor_value)
+      newest_pending_ = Pending{std::move(checkpoint), batches_received_};
   }
 }
 
@@ -167,18 +188,17 @@ runtime::ConnectorResult<std::optional<p::CursorValue>> StageServices::committed
 
 runtime::ConnectorResult<void> StageServices::commit_pending_checkpoints() {
   // The newest cursor wins; older ones are covered by it.
-  for (auto it = pending_.rbegin(); it != pending_.rend(); ++it) {
-    if (!it->checkpoint.cursor_value) continue;
+  if (newest_pending_) {
+    const p::CheckpointInfo& newest = newest_pending_->checkpoint;
     auto stored = wiring_.state->set_cursor(
-        wiring_.pipeline, wiring_.stream,
-        StoredCursor{it->checkpoint.cursor_field, *it->checkpoint.cursor_value});
+        wiring_.pipeline, wiring_.stream, StoredCursor{newest.cursor_field, *newest.cursor_value});
     if (!stored) return std::unexpected(state_error(stored.error()));
-    batches_covered_ = it->batches_before;
+    batches_covered_ = newest_pending_->batches_before;
     pass(FaultPoint::kCursorPersisted);
-    break;
   }
-  report_->committed_checkpoints += pending_.size();
-  pending_.clear();
+  report_->committed_checkpoints += pending_count_;
+  pending_count_ = 0;
+  newest_pending_.reset();
   return {};
 }
 
@@ -186,6 +206,7 @@ runtime::ConnectorResult<void> StageServices::flush_dead_letters() {
   if (dead_letters_.empty()) return {};
   auto r = wiring_.state->add_dead_letters(dead_letters_);
   dead_letters_.clear();
+  dead_letter_bytes_ = 0;
   if (!r) return std::unexpected(state_error(r.error()));
   return {};
 }

@@ -46,8 +46,15 @@ class StageServices {
     uint64_t max_batch_bytes = 0;
   };
 
-  // Dead letters held in memory before they are written to the backend.
+  // Dead letters held in memory before they are written to the backend: at
+  // most this many, and at most this many bytes (plus the last one's).
   static constexpr size_t kDeadLetterBuffer = 1000;
+  static constexpr size_t kDeadLetterBufferBytes = 8 << 20;
+  // A stage keeps the latest sample of at most kMaxMetricSeries metrics
+  // (name and labels), each named in at most kMaxMetricKeyBytes; further
+  // samples are dropped and counted, so a guest cannot grow the report.
+  static constexpr size_t kMaxMetricSeries = 1000;
+  static constexpr size_t kMaxMetricKeyBytes = 1024;
   // A guest's log (its log calls and its stdout/stderr) is bounded: a line
   // is cut at kMaxLogLine bytes, and past kMaxLogLinesPerSecond lines in one
   // second the rest of that second is dropped and counted.
@@ -103,18 +110,22 @@ class StageServices {
 
   Wiring wiring_;
   StageReport* report_;
-  // Source checkpoints the destination has received but not yet confirmed,
-  // each with the number of batches received before it.
+  // Source checkpoints the destination has received but not yet confirmed:
+  // how many, and the newest with a cursor (a commit stores only that one)
+  // with the number of batches received before it. Constant size however
+  // long the destination goes without committing.
   struct Pending {
     protocol::CheckpointInfo checkpoint;
     uint64_t batches_before = 0;
   };
-  std::vector<Pending> pending_;
+  uint64_t pending_count_ = 0;
+  std::optional<Pending> newest_pending_;
   // Destination: batches received; of them, those covered by the cursor
   // persisted last (a retry reads the others again).
   uint64_t batches_received_ = 0;
   uint64_t batches_covered_ = 0;
   std::vector<DlqEntry> dead_letters_;
+  size_t dead_letter_bytes_ = 0;
   // The current second of the log limit: when it began, lines logged and
   // lines dropped in it.
   std::chrono::steady_clock::time_point log_window_{};

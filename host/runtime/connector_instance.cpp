@@ -3,6 +3,7 @@
 #include "host/runtime/canonical_abi/contract_abi.hpp"
 #include "host/runtime/connector_errors.hpp"
 #include "host/runtime/contract_imports.hpp"
+#include "portable/arrow/utf8.hpp"
 
 namespace rapidbyte::runtime {
 
@@ -12,6 +13,28 @@ namespace p = rapidbyte::protocol;
 
 p::ConnectorError internal_error(std::string code, std::string message) {
   return make_error(p::ErrorCategory::kInternal, std::move(code), std::move(message));
+}
+
+// `text` with each byte that does not begin a valid UTF-8 sequence
+// replaced by U+FFFD. Guest output is raw bytes, but the log it goes to is
+// text (a terminal, a JSON report).
+std::string replace_invalid_utf8(std::string_view text) {
+  if (arrow::is_valid_utf8(text)) return std::string(text);
+  std::string out;
+  while (!text.empty()) {
+    // The length the lead byte announces; validated below, so a byte that
+    // leads nothing is caught too.
+    const size_t n =
+        std::min(arrow::code_point_length(static_cast<unsigned char>(text.front())), text.size());
+    if (arrow::is_valid_utf8(text.substr(0, n))) {
+      out.append(text.substr(0, n));
+      text.remove_prefix(n);
+    } else {
+      out += "\xEF\xBF\xBD";
+      text.remove_prefix(1);
+    }
+  }
+  return out;
 }
 
 // Guest stdout/stderr: each write goes to the stage's log (HostServices),
@@ -26,7 +49,8 @@ ptrdiff_t write_guest_output(void* env, const unsigned char* buf, size_t len) {
   std::string_view text(reinterpret_cast<const char*>(buf), len);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
   if (!text.empty()) {
-    out->services->log(p::LogLevel::kInfo, std::string(out->stream) + ": " + std::string(text));
+    out->services->log(p::LogLevel::kInfo,
+                       std::string(out->stream) + ": " + replace_invalid_utf8(text));
   }
   return static_cast<ptrdiff_t>(len);
 }
@@ -131,6 +155,8 @@ ConnectorResult<void> ConnectorInstance::instantiate(const WasmEngine& engine) {
   if (!get("cabi_realloc") || item.kind != WASMTIME_EXTERN_FUNC)
     return fail("module exports no cabi_realloc");
   data_->realloc = item.of.func;
+  if (get("__stack_pointer") && item.kind == WASMTIME_EXTERN_GLOBAL)
+    stack_pointer_ = item.of.global;
 
   for (auto [slot, name] :
        {std::pair{&open_, "open"}, {&validate_, "validate"}, {&run_, "run"}, {&close_, "close"}}) {
@@ -200,6 +226,11 @@ p::ConnectorError ConnectorInstance::fault_error(const std::string& phase,
     return internal_error("GUEST_ABI", who + " broke the canonical ABI during phase " + phase +
                                            ": " + failure.message);
   }
+  if (auto stack = exhausted_stack(failure)) {
+    return internal_error("GUEST_STACK_EXHAUSTED",
+                          who + " exhausted its " + *stack + " during phase " + phase +
+                              " (a recursion too deep, or frames too large?)");
+  }
   // A guest that hits the memory cap sees its allocation fail and usually
   // aborts; tell that apart from other traps by how full its memory is.
   if (data_->memory) {
@@ -208,21 +239,35 @@ p::ConnectorError ConnectorInstance::fault_error(const std::string& phase,
     const uint64_t cap = policy_.memory_limit_bytes;
     const uint64_t slack = std::max<uint64_t>(cap / 16, 2u << 20);
     if (used + slack >= cap) {
-      return internal_error("GUEST_MEMORY_LIMIT",
-                            who + " reached its memory limit of " + std::to_string(cap >> 20) +
-                                " MiB during phase " + phase + " (" + failure.message + ")");
+      return internal_error("GUEST_MEMORY_LIMIT", who + " reached its memory limit of " +
+                                                      std::to_string(cap >> 20) +
+                                                      " MiB during phase " + phase + " (" +
+                                                      trap_cause(failure.message) + ")");
     }
   }
-  // wasmtime puts a backtrace first and the cause (for a trap a host call
-  // raised: what was wrong with the call) after "Caused by:".
-  std::string_view cause = failure.message;
-  if (const size_t at = cause.find("Caused by:"); at != std::string_view::npos) {
-    cause.remove_prefix(at + std::string_view("Caused by:").size());
-    while (!cause.empty() && (cause.front() == ' ' || cause.front() == '\n'))
-      cause.remove_prefix(1);
+  return internal_error(
+      "GUEST_TRAP", who + " trapped during phase " + phase + ": " + trap_cause(failure.message));
+}
+
+// Two stacks can run out. wasmtime bounds the wasm call stack itself and
+// says so with its trap code. C, C++ and Rust also keep a shadow stack in
+// linear memory for locals whose address is taken; it grows down from
+// `__stack_pointer`, and since the linker places it first in memory an
+// overflow wraps the pointer below address 0, past the end of memory, and
+// the next store faults out of bounds.
+std::optional<std::string> ConnectorInstance::exhausted_stack(const abi::CallFailure& failure) {
+  if (failure.trap_code == WASMTIME_TRAP_CODE_STACK_OVERFLOW) return "wasm call stack";
+  if (failure.trap_code != WASMTIME_TRAP_CODE_MEMORY_OUT_OF_BOUNDS || !stack_pointer_ ||
+      !data_->memory) {
+    return std::nullopt;
   }
-  std::string first_line(cause.substr(0, cause.find('\n')));
-  return internal_error("GUEST_TRAP", who + " trapped during phase " + phase + ": " + first_line);
+  wasmtime_context_t* context = wasmtime_store_context(store_.get());
+  wasmtime_val_t pointer;
+  wasmtime_global_get(context, &*stack_pointer_, &pointer);
+  if (pointer.kind != WASMTIME_I32) return std::nullopt;
+  const uint64_t at = static_cast<uint32_t>(pointer.of.i32);
+  if (at < wasmtime_memory_data_size(context, &*data_->memory)) return std::nullopt;
+  return "shadow stack in linear memory";
 }
 
 template <class T, class... Args>

@@ -54,12 +54,16 @@ class ConnectorInstance {
   ConnectorResult<T> call(const std::string& phase, const abi::ExportFunction& fn,
                           const Args&... args);
   protocol::ConnectorError fault_error(const std::string& phase, const abi::CallFailure& failure);
+  // Which of the guest's stacks `failure` ran out of, if that was its cause.
+  std::optional<std::string> exhausted_stack(const abi::CallFailure& failure);
 
   std::shared_ptr<const ConnectorModule> module_;
   SandboxPolicy policy_;
   std::unique_ptr<StoreData> data_;
   StorePtr store_;
   wasmtime_instance_t instance_{};
+  // The shadow stack's pointer, for modules that export it (the SDK's do).
+  std::optional<wasmtime_global_t> stack_pointer_;
   abi::ExportFunction open_, validate_, run_, close_;
   protocol::Session session_ = 0;
   bool opened_ = false;

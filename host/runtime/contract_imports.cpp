@@ -50,11 +50,19 @@ bool batch_ready(StoreData& d, uint32_t timeout_ms) {
   return d.services->batch_ready(std::chrono::milliseconds(timeout_ms));
 }
 
-std::optional<p::CursorValue> committed_cursor(StoreData& d, std::string stream) {
-  // A state backend failure reads as "nothing newer persisted": the source
-  // then acknowledges less, which is always safe.
+// A state backend failure reads as "nothing newer persisted": the source
+// then acknowledges less, which is always safe. A stream the run does not
+// carry is the guest's mistake, and read as "nothing persisted" it would go
+// unnoticed (a source that never acknowledges): committed-cursor has no
+// error to say so, so the call traps, naming the stream.
+abi::TrapOr<std::optional<p::CursorValue>> committed_cursor(StoreData& d, std::string stream) {
   auto cursor = d.services->committed_cursor(stream);
-  return cursor ? *cursor : std::nullopt;
+  if (cursor) return *cursor;
+  if (cursor.error().code == "UNKNOWN_STREAM") {
+    return std::unexpected(std::string("bad call to ") + kHostIoModule +
+                           "#committed-cursor: " + cursor.error().message);
+  }
+  return std::nullopt;
 }
 
 ConnectorResult<std::optional<std::string>> state_get(StoreData& d, p::StateScope scope,

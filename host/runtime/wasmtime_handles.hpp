@@ -4,8 +4,10 @@
 
 #include <wasmtime.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace rapidbyte::runtime {
 
@@ -41,6 +43,30 @@ inline std::string trap_message(const wasm_trap_t* trap) {
   // The message is NUL-terminated by the C API.
   while (!out.empty() && out.back() == '\0') out.pop_back();
   return out;
+}
+
+// What caused a trap or error, in one line: wasmtime puts a backtrace
+// first and the cause (for a trap a host call raised: what was wrong with
+// the call) after "Caused by:", either one line or a numbered chain
+// ("0: memory fault at wasm address 0x... / 1: wasm trap: out of bounds
+// memory access"), which becomes "memory fault ...: wasm trap: ...".
+inline std::string trap_cause(std::string_view message) {
+  const size_t at = message.find("Caused by:");
+  if (at == std::string_view::npos) return std::string(message.substr(0, message.find('\n')));
+  message.remove_prefix(at + std::string_view("Caused by:").size());
+  std::string cause;
+  while (!message.empty()) {
+    std::string_view line = message.substr(0, message.find('\n'));
+    message.remove_prefix(std::min(message.size(), line.size() + 1));
+    line.remove_prefix(std::min(line.size(), line.find_first_not_of(' ')));
+    // The chain's "N: ".
+    if (const size_t digits = line.find_first_not_of("0123456789");
+        digits > 0 && digits != std::string_view::npos && line.substr(digits).starts_with(": ")) {
+      line.remove_prefix(digits + 2);
+    }
+    if (!line.empty()) cause += (cause.empty() ? "" : ": ") + std::string(line);
+  }
+  return cause;
 }
 
 }  // namespace rapidbyte::runtime

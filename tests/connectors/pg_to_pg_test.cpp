@@ -319,7 +319,7 @@ TEST_F(PgConnectorTest, ColumnsSelectionAndHostileIdentifiers) {
       "3");
 }
 
-TEST_F(PgConnectorTest, UnknownColumnAndMissingTableFailWithClearErrorsAndWriteNothing) {
+TEST_F(PgConnectorTest, UnknownColumnCursorAndMissingTableFailWithClearErrorsAndWriteNothing) {
   auto s = src();
   s.exec("CREATE TABLE known (id int);");
   auto report = run_pipeline(pipeline_yaml("bad_column", "{name: known, columns: [id, nosuch]}"),
@@ -327,6 +327,15 @@ TEST_F(PgConnectorTest, UnknownColumnAndMissingTableFailWithClearErrorsAndWriteN
   ASSERT_FALSE(report.succeeded());
   EXPECT_NE(report.first_error().find("stream 'known' has no column 'nosuch'"), std::string::npos)
       << report.first_error();
+  auto bad_cursor = run_pipeline(
+      pipeline_yaml("bad_cursor", "{name: known, sync_mode: incremental, cursor_field: nosuch}"),
+      "bad_cursor");
+  ASSERT_FALSE(bad_cursor.succeeded());
+  EXPECT_NE(
+      bad_cursor.first_error().find(
+          "known: source-postgres: cursor_field 'nosuch' is not a column of \"public\".\"known\""),
+      std::string::npos)
+      << bad_cursor.first_error();
   auto missing = run_pipeline(pipeline_yaml("missing", "{name: nosuch_table}"), "missing");
   ASSERT_FALSE(missing.succeeded());
   EXPECT_NE(missing.first_error().find("table \"public\".\"nosuch_table\" does not exist"),

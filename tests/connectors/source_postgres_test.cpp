@@ -1,13 +1,11 @@
 // source-postgres on its own: discover, validate, and the checkpoint rule
 // of incremental reads, through single connector instances.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "portable/arrow/ipc_reader.hpp"
 #include "tests/connectors/connector_environment.hpp"
+#include "tests/support/loopback_listener.hpp"
 
 namespace rapidbyte::test {
 namespace {
@@ -110,16 +108,8 @@ TEST_F(PgConnectorTest, ValidateWithWrongPasswordIsAnAuthErrorWithTheServersMess
 // server, a proxy that stopped forwarding) is found out within the connect
 // timeout, not waited on forever.
 TEST_F(PgConnectorTest, PeerThatAcceptsButNeverAnswersTimesOut) {
-  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(listener, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ASSERT_EQ(::listen(listener, 4), 0);  // the kernel accepts; nobody answers
-  socklen_t length = sizeof address;
-  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  const std::string port = std::to_string(ntohs(address.sin_port));
+  const test::LoopbackListener listener;  // the kernel accepts; nobody answers
+  const std::string port = std::to_string(listener.port());
   auto source = instance("source-postgres");
   ASSERT_TRUE(source);
   std::string config = pg_config(kSourceDb, ", \"connect_timeout_ms\": 500");
@@ -127,7 +117,6 @@ TEST_F(PgConnectorTest, PeerThatAcceptsButNeverAnswersTimesOut) {
                  std::to_string(cluster().port()).size(), port);
   ASSERT_TRUE(source->open(config));
   auto report = source->validate();
-  ::close(listener);
   ASSERT_FALSE(report);
   EXPECT_EQ(report.error().category, p::ErrorCategory::kTransientNetwork);
   EXPECT_TRUE(report.error().retryable);

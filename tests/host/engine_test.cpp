@@ -123,6 +123,20 @@ TEST_F(EngineTest, GivesUpAfterMaxRetriesWithTheConnectorsMessage) {
   EXPECT_EQ((*runs)[0].error, "s: test-flaky-dest: connection to the target lost (attempt 2)");
 }
 
+// A source that emits bytes that are not Arrow IPC: the first stage that
+// decodes them fails the stream, naming itself and the stream; nothing is
+// retried (the data would be the same).
+TEST_F(EngineTest, GarbageBatchFailsTheStreamAtTheFirstDecoder) {
+  const auto report =
+      run("pipeline: garbage\nsource:\n  use: test-misbehave\n  config: {mode: garbage_ipc}\n"
+          "  streams: [{name: s}]\ntransforms: [{use: sql, config: {query: SELECT * FROM input}}]\n"
+          "destination: {use: \"null\"}\n");
+  ASSERT_FALSE(report.succeeded());
+  EXPECT_EQ(report.streams[0].attempts, 1u);
+  EXPECT_TRUE(report.first_error().starts_with("s: transform-sql: invalid Arrow IPC batch: "))
+      << report.first_error();
+}
+
 TEST_F(EngineTest, ParallelStreamsAreEachExact) {
   std::string yaml =
       "pipeline: parallel\nsource:\n  use: generator\n  config: {rows: 20000}\n  streams:\n";

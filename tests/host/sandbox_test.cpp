@@ -91,6 +91,34 @@ TEST_F(SandboxTest, AllocationPastCapStopsAtMemoryLimit) {
       << error.message;
 }
 
+TEST_F(SandboxTest, EndlessRecursionSaysStackExhausted) {
+  const p::ConnectorError error = misbehave("recurse", {});
+  EXPECT_EQ(error.code, "GUEST_STACK_EXHAUSTED") << error.message;
+  EXPECT_EQ(error.message,
+            "connector 'test-misbehave' exhausted its wasm call stack during phase read (a "
+            "recursion too deep, or frames too large?)");
+}
+
+TEST_F(SandboxTest, ShadowStackOverflowSaysStackExhausted) {
+  // Without the check, this would read as an out-of-bounds store at 0xffff....
+  const p::ConnectorError error = misbehave("deep_frames", {});
+  EXPECT_EQ(error.code, "GUEST_STACK_EXHAUSTED") << error.message;
+  EXPECT_EQ(error.message,
+            "connector 'test-misbehave' exhausted its shadow stack in linear memory during phase "
+            "read (a recursion too deep, or frames too large?)");
+}
+
+TEST_F(SandboxTest, OutOfBoundsStoreNamesTheAddressInOneLine) {
+  const p::ConnectorError error = misbehave("oob", {});
+  EXPECT_EQ(error.code, "GUEST_TRAP") << error.message;
+  EXPECT_TRUE(
+      error.message.starts_with("connector 'test-misbehave' trapped during phase read: "
+                                "memory fault at wasm address 0xfffffff0 in linear memory "
+                                "of size 0x"))
+      << error.message;
+  EXPECT_TRUE(error.message.ends_with(": wasm trap: out of bounds memory access")) << error.message;
+}
+
 TEST_F(SandboxTest, TrapBecomesStructuredErrorAndPoisonsInstance) {
   auto guest = instantiate(test_guest("test-misbehave"));
   ASSERT_TRUE(guest);

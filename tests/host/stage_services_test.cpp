@@ -1,6 +1,6 @@
-// StageServices on its own: a guest's log is bounded (long lines cut, a
-// flood dropped and counted), and source checkpoints reach the destination
-// in band, behind their batches, taken in by batch_ready as well.
+// StageServices on its own: a guest's log is bounded (long lines cut between
+// code points, a flood dropped and counted), and source checkpoints reach the
+// destination in band, behind their batches, taken in by batch_ready as well.
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
@@ -57,6 +57,16 @@ TEST_F(StageServicesTest, GuestLogIsCutAndAFloodIsCounted) {
   ASSERT_EQ(all.size(), StageServices::kMaxLogLinesPerSecond + 2);
   EXPECT_EQ(all[all.size() - 2], "[s/guest] 50 log lines dropped: more than 200 a second");
   EXPECT_EQ(all.back(), "[s/guest] after");
+}
+
+// A long line is cut before a code point, not inside one: what the log
+// prints stays UTF-8.
+TEST_F(StageServicesTest, GuestLogIsCutBetweenCodePoints) {
+  StageServices services(wiring(nullptr, nullptr, p::ConnectorRole::kSource), &report_);
+  const std::string head(StageServices::kMaxLogLine - 1, 'x');
+  services.log(p::LogLevel::kInfo, head + "\xC3\xA9 tail");  // the é straddles the limit
+  ASSERT_EQ(lines().size(), 1u);
+  EXPECT_EQ(lines()[0], "[s/guest] " + head + "... (7 more bytes dropped)");
 }
 
 TEST_F(StageServicesTest, ABatchPastTheLimitIsRefusedNotQueued) {

@@ -82,8 +82,6 @@ class StateBackendContract : public ::testing::WithParamInterface<std::string>, 
 INSTANTIATE_TEST_SUITE_P(Backends, StateBackendContract, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
 
-class SqliteStateBackendTest : public TempDirTest {};
-
 TEST_P(StateBackendContract, RecordsRuns) {
   auto db = open();
   auto id = db->begin_run("orders");
@@ -239,47 +237,6 @@ TEST_P(StateBackendContract, StoresDeadLetters) {
   r.error.message = "bad row";
   ASSERT_TRUE(db->add_dead_letters({{"p", 1, r}, {"p", 1, r}, {"other", 1, r}}));
   EXPECT_EQ(db->dead_letter_count("p").value(), 2u);
-}
-
-TEST_F(SqliteStateBackendTest, FileThatIsNotADatabaseIsAClearError) {
-  const auto path = dir_ / "state.db";
-  std::ofstream(path) << std::string(4096, 'x');
-  auto db = SqliteStateBackend::open(path);
-  ASSERT_FALSE(db);
-  EXPECT_EQ(db.error(),
-            "state database " + path.string() +
-                ": cannot enable WAL (not a SQLite database, or locked?): file is not a "
-                "database");
-}
-
-TEST_F(SqliteStateBackendTest, LockedDatabaseIsAClearError) {
-  auto db = SqliteStateBackend::open(dir_ / "state.db");
-  ASSERT_TRUE(db);
-  // Another process holds the write lock past the backend's busy timeout.
-  sqlite3* other = nullptr;
-  ASSERT_EQ(sqlite3_open((dir_ / "state.db").c_str(), &other), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
-  auto put = (*db)->put("k", "v");
-  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
-  sqlite3_close(other);
-  ASSERT_FALSE(put);
-  EXPECT_EQ(put.error(), "state database " + (dir_ / "state.db").string() +
-                             ": cannot write state 'k': database is locked");
-  EXPECT_TRUE((*db)->put("k", "v"));  // usable again once the lock is gone
-}
-
-TEST_F(SqliteStateBackendTest, NewerSchemaIsRefused) {
-  ASSERT_TRUE(SqliteStateBackend::open(dir_ / "state.db"));
-  {
-    sqlite3* raw = nullptr;
-    ASSERT_EQ(sqlite3_open((dir_ / "state.db").c_str(), &raw), SQLITE_OK);
-    sqlite3_exec(raw, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
-    sqlite3_close(raw);
-  }
-  auto db = SqliteStateBackend::open(dir_ / "state.db");
-  ASSERT_FALSE(db);
-  EXPECT_EQ(db.error(), "state database " + (dir_ / "state.db").string() +
-                            " has schema version 99, newer than this build understands (1)");
 }
 
 }  // namespace

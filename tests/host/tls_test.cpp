@@ -3,7 +3,6 @@
 // verifies the certificate as asked. The certificate is made fresh by the
 // openssl command for "localhost" and is its own CA.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,6 +11,7 @@
 #include <thread>
 
 #include "tests/host/runtime_fixture.hpp"
+#include "tests/support/loopback_listener.hpp"
 
 namespace rapidbyte::testing {
 namespace {
@@ -26,29 +26,19 @@ class PongServer {
     context_ = SSL_CTX_new(TLS_server_method());
     SSL_CTX_use_certificate_file(context_, cert.c_str(), SSL_FILETYPE_PEM);
     SSL_CTX_use_PrivateKey_file(context_, key.c_str(), SSL_FILETYPE_PEM);
-    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::listen(listener_, 8);
-    socklen_t len = sizeof addr;
-    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
     thread_ = std::jthread([this] { serve(); });
   }
   ~PongServer() {
-    ::shutdown(listener_, SHUT_RDWR);
-    ::close(listener_);
+    listener_.shut_down();
     thread_.join();
     SSL_CTX_free(context_);
   }
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return listener_.port(); }
 
  private:
   void serve() {
     for (;;) {
-      const int fd = ::accept(listener_, nullptr, nullptr);
+      const int fd = ::accept(listener_.fd(), nullptr, nullptr);
       if (fd < 0) return;
       SSL* ssl = SSL_new(context_);
       SSL_set_fd(ssl, fd);
@@ -63,8 +53,7 @@ class PongServer {
   }
 
   SSL_CTX* context_;
-  int listener_;
-  uint16_t port_ = 0;
+  test::LoopbackListener listener_;
   std::jthread thread_;
 };
 

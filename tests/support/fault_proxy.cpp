@@ -67,16 +67,7 @@ void reset_on_close(int fd) {
 
 }  // namespace
 
-FaultProxy::FaultProxy(int upstream_port) : upstream_port_(upstream_port) {
-  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address = loopback(0);
-  socklen_t length = sizeof address;
-  if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
-      ::listen(listener_, 64) != 0 ||
-      ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    throw std::runtime_error("fault proxy: cannot listen on a loopback port");
-  }
-  port_ = ntohs(address.sin_port);
+FaultProxy::FaultProxy(int upstream_port) : upstream_port_(upstream_port), listener_(64) {
   acceptor_ = std::thread([this] { accept_loop(); });
 }
 
@@ -89,7 +80,6 @@ FaultProxy::~FaultProxy() {
     relays.swap(relays_);
   }
   for (auto& relay : relays) relay.join();
-  ::close(listener_);
 }
 
 void FaultProxy::arm(Fault fault, uint64_t after_bytes, int connections) {
@@ -115,9 +105,9 @@ std::optional<FaultProxy::Armed> FaultProxy::take_due(uint64_t relayed) {
 
 void FaultProxy::accept_loop() {
   while (!stopping_) {
-    pollfd ready{listener_, POLLIN, 0};
+    pollfd ready{listener_.fd(), POLLIN, 0};
     if (::poll(&ready, 1, kPollMs) <= 0) continue;
-    const int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+    const int client = ::accept4(listener_.fd(), nullptr, nullptr, SOCK_CLOEXEC);
     if (client < 0) continue;
     const int upstream = connect_upstream(upstream_port_);
     if (upstream < 0) {

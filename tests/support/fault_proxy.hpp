@@ -30,6 +30,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/loopback_listener.hpp"
+
 namespace rapidbyte::test {
 
 class FaultProxy {
@@ -41,7 +43,7 @@ class FaultProxy {
   FaultProxy(const FaultProxy&) = delete;
   FaultProxy& operator=(const FaultProxy&) = delete;
 
-  int port() const { return port_; }
+  int port() const { return listener_.port(); }
 
   // Arms `fault` for the first `connections` connections past `after_bytes`.
   void arm(Fault fault, uint64_t after_bytes, int connections = 1);
@@ -69,8 +71,7 @@ class FaultProxy {
   void throttle(uint64_t relayed, std::chrono::steady_clock::time_point since) const;
 
   int upstream_port_;
-  int listener_ = -1;
-  int port_ = 0;
+  LoopbackListener listener_;
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> trickle_rate_{0};
   std::atomic<int> fired_{0};

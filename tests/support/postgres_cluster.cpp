@@ -1,9 +1,6 @@
 #include "tests/support/postgres_cluster.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pwd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -12,6 +9,7 @@
 #include <stdexcept>
 
 #include "tests/support/libpq_session.hpp"
+#include "tests/support/loopback_listener.hpp"
 #include "tests/support/run_command.hpp"
 
 namespace rapidbyte::test {
@@ -24,20 +22,7 @@ constexpr const char* kServerUser = "postgres";
 
 // A loopback port that was free a moment ago (the server binds it next).
 int free_loopback_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket() failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    close(fd);
-    throw std::runtime_error("cannot find a free loopback port");
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
+  return LoopbackListener(1).port();
 }
 
 // The unprivileged user servers run as when we are root, created if absent.

@@ -12,7 +12,8 @@ namespace rapidbyte::test {
 
 struct CommandResult {
   int exit_code = -1;
-  std::string output;  // stdout and stderr, interleaved
+  std::string output;     // stdout and stderr, interleaved
+  long peak_rss_kib = 0;  // the process's resident set at its largest
 };
 
 // Runs argv[0] (looked up in PATH) with argv, as `run_as_user` when that is

@@ -167,8 +167,7 @@ sdk::Result<void> TableWriter::prepare_existing(
     // crash, sends again): a unique key on the table it creates would fail
     // the stream on the first update instead.
     const std::vector<std::string> no_key;
-    const auto& key =
-        options_.mode == protocol::WriteMode::kAppend ? no_key : options_.primary_key;
+    const auto& key = options_.mode == protocol::WriteMode::kAppend ? no_key : options_.primary_key;
     auto create = create_table_sql(target, *arrow::make_schema(kept), key, false, false);
     if (!create) return std::unexpected(create.error());
     if (auto created = exec(*create, "cannot create " + target); !created) return created;

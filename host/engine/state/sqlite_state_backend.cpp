@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <optional>
 
 #include "host/engine/state/cursor_codec.hpp"
 
@@ -117,57 +118,165 @@ static_assert(std::size(kMigrations) == SqliteStateBackend::kSchemaVersion);
 
 }  // namespace
 
+namespace {
+
+// Why this process cannot write the state database at `path`, if it cannot.
+// Besides the file, SQLite must create files next to it: the database when
+// it is new, and the -wal and -shm files of WAL mode.
+std::optional<std::string> unwritable(const std::filesystem::path& path) {
+  std::error_code ignored;
+  if (std::filesystem::exists(path, ignored) &&
+      ::faccessat(AT_FDCWD, path.c_str(), W_OK, AT_EACCESS) != 0) {
+    return std::string("the file cannot be written (") + std::strerror(errno) + ")";
+  }
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
+  if (::faccessat(AT_FDCWD, dir.c_str(), W_OK | X_OK, AT_EACCESS) != 0) {
+    return "cannot create files in its directory " + dir.string() + " (" + std::strerror(errno) +
+           "), as SQLite must for its -wal and -shm files";
+  }
+  return std::nullopt;
+}
+
+// Why the last call on `db` failed, in the terms of the state database: a
+// corrupt file, another connection's lock, a file this process cannot write.
+std::string explain_error(sqlite3* db, const std::filesystem::path& path,
+                          std::chrono::milliseconds busy_timeout) {
+  const std::string message = sqlite3_errmsg(db);
+  switch (sqlite3_errcode(db) & 0xff) {
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      return "not a valid state database (" + message + "); the file was left as it is";
+    case SQLITE_BUSY:
+      return fmt::format("{}: another connection held its write lock for more than {:g} s", message,
+                         std::chrono::duration<double>(busy_timeout).count());
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+      return unwritable(path).value_or(message);
+    default:
+      return message;
+  }
+}
+
+}  // namespace
+
+std::string SqliteStateBackend::failure(const std::string& what, const std::string& why) const {
+  return "state database " + path_.string() + ": " + what + ": " + why;
+}
+
 std::string SqliteStateBackend::failure(const std::string& what) const {
-  return "state database " + path_.string() + ": " + what + ": " + sqlite3_errmsg(db_.get());
+  return failure(what, explain_error(db_.get(), path_, busy_timeout_));
 }
 
 StateResult<std::unique_ptr<SqliteStateBackend>> SqliteStateBackend::open(
-    const std::filesystem::path& path) {
-  std::error_code ec;
+    const std::filesystem::path& path, std::chrono::milliseconds busy_timeout) {
+  std::error_code ec;  // a directory that cannot be created fails the open below
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
   sqlite3* raw = nullptr;
   const int rc =
       sqlite3_open_v2(path.c_str(), &raw,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   std::unique_ptr<sqlite3, CloseDb> db(raw);
+  const std::string cannot_open = "state database " + path.string() + ": cannot open: ";
   if (rc != SQLITE_OK) {
-    return std::unexpected("state database " + path.string() +
-                           ": cannot open: " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+    return std::unexpected(cannot_open +
+                           (raw ? explain_error(raw, path, busy_timeout) : sqlite3_errstr(rc)));
   }
-  sqlite3_busy_timeout(db.get(), 5000);
-  std::unique_ptr<SqliteStateBackend> backend(new SqliteStateBackend(std::move(db), path));
+  // SQLite opens a file it may not write for reading instead; a run writes.
+  if (sqlite3_db_readonly(raw, "main") == 1) {
+    return std::unexpected(cannot_open + unwritable(path).value_or("the file cannot be written"));
+  }
+  sqlite3_busy_timeout(raw, static_cast<int>(busy_timeout.count()));
+  std::unique_ptr<SqliteStateBackend> backend(
+      new SqliteStateBackend(std::move(db), path, busy_timeout));
   if (auto r = backend->migrate(); !r) return std::unexpected(r.error());
   return backend;
+}
+
+StateResult<int64_t> SqliteStateBackend::schema_version() {
+  Statement version(db_.get(), "PRAGMA user_version");
+  if (!version.step()) return std::unexpected(failure("cannot open"));
+  return version.integer(0);
+}
+
+// A SQLite database without a schema version that holds tables belongs to
+// something else; migrating would add the state tables into it.
+StateResult<void> SqliteStateBackend::refuse_foreign_database() {
+  Statement tables(db_.get(),
+                   "SELECT group_concat(name, ', ') FROM (SELECT name FROM sqlite_schema WHERE "
+                   "type = 'table' ORDER BY name)");
+  if (!tables.step()) return std::unexpected(failure("cannot open"));
+  if (auto names = tables.text(0)) {
+    return std::unexpected(failure("cannot open",
+                                   "not a valid state database (a SQLite database "
+                                   "with other tables: " +
+                                       *names + "); the file was left as it is"));
+  }
+  return {};
 }
 
 StateResult<void> SqliteStateBackend::migrate() {
   std::lock_guard lock(mu_);
   sqlite3* db = db_.get();
+  // Everything that may refuse the file only reads it, so a refused file is
+  // left as it is.
+  auto current = schema_version();
+  if (!current) return std::unexpected(current.error());
+  if (*current > kSchemaVersion) {
+    return std::unexpected(failure(
+        "cannot open", fmt::format("written by a newer version of rapidbyte (schema {}, this build "
+                                   "knows {}); the file was left as it is",
+                                   *current, kSchemaVersion)));
+  }
+  if (*current == 0) {
+    if (auto ours = refuse_foreign_database(); !ours) return ours;
+  }
   if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr, nullptr,
                    nullptr) != SQLITE_OK) {
-    return std::unexpected(failure("cannot enable WAL (not a SQLite database, or locked?)"));
+    return std::unexpected(failure("cannot enable WAL"));
   }
-  Statement version(db, "PRAGMA user_version");
-  if (!version.step()) return std::unexpected(failure("cannot read the schema version"));
-  const int64_t current = version.integer(0);
-  if (current > kSchemaVersion) {
-    return std::unexpected("state database " + path_.string() + " has schema version " +
-                           std::to_string(current) + ", newer than this build understands (" +
-                           std::to_string(kSchemaVersion) + ")");
-  }
-  for (int64_t v = current; v < kSchemaVersion; ++v) {
+  for (int64_t v = *current; v < kSchemaVersion; ++v) {
     const std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[v] +
                             "PRAGMA user_version = " + std::to_string(v + 1) + "; COMMIT;";
-    char* message = nullptr;
-    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-      std::string why = message ? message : "unknown error";
-      sqlite3_free(message);
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+      const std::string why = failure("cannot migrate to schema version " + std::to_string(v + 1));
       sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-      return std::unexpected("state database " + path_.string() + ": migration to schema version " +
-                             std::to_string(v + 1) + " failed: " + why);
+      return std::unexpected(why);
     }
   }
   return {};
+}
+
+StateResult<void> SqliteStateBackend::in_place(const std::string& what) {
+  // SQLite compares the inode it holds open with the one the path names now.
+  int moved = 0;
+  if (sqlite3_file_control(db_.get(), "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK ||
+      !moved) {
+    return {};
+  }
+  // The -wal file at the path still holds the gone file's last writes, and
+  // whoever opens the path next would apply them to the file there now (nor
+  // does SQLite, seeing the file moved, clean up on close): move them into
+  // the gone file and empty the -wal. Through the open files, so a -wal that
+  // came with a replacement is not touched.
+  sqlite3_wal_checkpoint_v2(db_.get(), "main", SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  return std::unexpected(failure(
+      what, "the file was deleted or replaced while the run had it open; this write is lost"));
+}
+
+// Checked before the write, so nothing goes through a stale -wal file into
+// a replacement; and after, since the file may have gone meanwhile. A
+// failed write leaves no transaction open.
+template <class Write>
+StateResult<void> SqliteStateBackend::write(const std::string& what, Write&& write) {
+  if (auto here = in_place(what); !here) return here;
+  if (!write()) {
+    const std::string why = failure(what);  // before ROLLBACK replaces the error
+    if (!sqlite3_get_autocommit(db_.get()))
+      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    return std::unexpected(why);
+  }
+  return in_place(what);
 }
 
 namespace {
@@ -232,39 +341,45 @@ StateResult<std::unique_ptr<RunLease>> SqliteStateBackend::acquire_lease(
                            std::strerror(errno));
   }
   std::lock_guard lock(mu_);
-  Statement s(db_.get(),
-              "UPDATE runs SET status = 'abandoned', finished_at = ? WHERE pipeline = ? AND "
-              "status = 'running'");
-  s.bind(1, now_iso8601()).bind(2, pipeline).step();
-  if (!s.ok()) return std::unexpected(failure("cannot mark abandoned runs"));
+  auto marked = write("cannot mark abandoned runs", [&] {
+    Statement s(db_.get(),
+                "UPDATE runs SET status = 'abandoned', finished_at = ? WHERE pipeline = ? AND "
+                "status = 'running'");
+    s.bind(1, now_iso8601()).bind(2, pipeline).step();
+    return s.ok();
+  });
+  if (!marked) return std::unexpected(marked.error());
   return lease;
 }
 
 StateResult<int64_t> SqliteStateBackend::begin_run(const std::string& pipeline) {
   std::lock_guard lock(mu_);
-  Statement s(db_.get(),
-              "INSERT INTO runs (pipeline, started_at, status) VALUES (?, ?, 'running')");
-  s.bind(1, pipeline).bind(2, now_iso8601()).step();
-  if (!s.ok()) return std::unexpected(failure("cannot record the run"));
+  auto recorded = write("cannot record the run", [&] {
+    Statement s(db_.get(),
+                "INSERT INTO runs (pipeline, started_at, status) VALUES (?, ?, 'running')");
+    s.bind(1, pipeline).bind(2, now_iso8601()).step();
+    return s.ok();
+  });
+  if (!recorded) return std::unexpected(recorded.error());
   return sqlite3_last_insert_rowid(db_.get());
 }
 
 StateResult<void> SqliteStateBackend::finish_run(int64_t run_id, RunStatus status, uint64_t records,
                                                  uint64_t bytes, const std::string& error) {
   std::lock_guard lock(mu_);
-  Statement s(db_.get(),
-              "UPDATE runs SET finished_at = ?, status = ?, records = ?, bytes = ?, error = ? "
-              "WHERE id = ?");
-  s.bind(1, now_iso8601())
-      .bind(2, std::string(run_status_name(status)))
-      .bind(3, static_cast<int64_t>(records))
-      .bind(4, static_cast<int64_t>(bytes))
-      .bind(5, error.empty() ? std::nullopt : std::optional<std::string>(error))
-      .bind(6, run_id)
-      .step();
-  if (!s.ok())
-    return std::unexpected(failure("cannot record the end of run " + std::to_string(run_id)));
-  return {};
+  return write("cannot record the end of run " + std::to_string(run_id), [&] {
+    Statement s(db_.get(),
+                "UPDATE runs SET finished_at = ?, status = ?, records = ?, bytes = ?, error = ? "
+                "WHERE id = ?");
+    s.bind(1, now_iso8601())
+        .bind(2, std::string(run_status_name(status)))
+        .bind(3, static_cast<int64_t>(records))
+        .bind(4, static_cast<int64_t>(bytes))
+        .bind(5, error.empty() ? std::nullopt : std::optional<std::string>(error))
+        .bind(6, run_id)
+        .step();
+    return s.ok();
+  });
 }
 
 StateResult<std::vector<RunRecord>> SqliteStateBackend::recent_runs(const std::string& pipeline,
@@ -314,29 +429,29 @@ StateResult<void> SqliteStateBackend::set_cursor(const std::string& pipeline,
                                                  const std::string& stream,
                                                  const StoredCursor& cursor) {
   std::lock_guard lock(mu_);
-  Statement s(db_.get(),
-              "INSERT INTO cursors (pipeline, stream, cursor_field, cursor_value, updated_at) "
-              "VALUES (?, ?, ?, ?, ?) ON CONFLICT (pipeline, stream) DO UPDATE SET "
-              "cursor_field = excluded.cursor_field, cursor_value = excluded.cursor_value, "
-              "updated_at = excluded.updated_at");
-  s.bind(1, pipeline)
-      .bind(2, stream)
-      .bind(3, cursor.cursor_field)
-      .bind(4, encode_cursor_value(cursor.value));
-  s.bind(5, now_iso8601()).step();
-  if (!s.ok())
-    return std::unexpected(failure("cannot store the cursor of stream '" + stream + "'"));
-  return {};
+  return write("cannot store the cursor of stream '" + stream + "'", [&] {
+    Statement s(db_.get(),
+                "INSERT INTO cursors (pipeline, stream, cursor_field, cursor_value, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (pipeline, stream) DO UPDATE SET "
+                "cursor_field = excluded.cursor_field, cursor_value = excluded.cursor_value, "
+                "updated_at = excluded.updated_at");
+    s.bind(1, pipeline)
+        .bind(2, stream)
+        .bind(3, cursor.cursor_field)
+        .bind(4, encode_cursor_value(cursor.value));
+    s.bind(5, now_iso8601()).step();
+    return s.ok();
+  });
 }
 
 StateResult<void> SqliteStateBackend::clear_cursor(const std::string& pipeline,
                                                    const std::string& stream) {
   std::lock_guard lock(mu_);
-  Statement s(db_.get(), "DELETE FROM cursors WHERE pipeline = ? AND stream = ?");
-  s.bind(1, pipeline).bind(2, stream).step();
-  if (!s.ok())
-    return std::unexpected(failure("cannot clear the cursor of stream '" + stream + "'"));
-  return {};
+  return write("cannot clear the cursor of stream '" + stream + "'", [&] {
+    Statement s(db_.get(), "DELETE FROM cursors WHERE pipeline = ? AND stream = ?");
+    s.bind(1, pipeline).bind(2, stream).step();
+    return s.ok();
+  });
 }
 
 StateResult<std::optional<std::string>> SqliteStateBackend::get(const std::string& key) {
@@ -352,13 +467,14 @@ StateResult<std::optional<std::string>> SqliteStateBackend::get(const std::strin
 
 StateResult<void> SqliteStateBackend::put(const std::string& key, const std::string& value) {
   std::lock_guard lock(mu_);
-  Statement s(
-      db_.get(),
-      "INSERT INTO connector_state (key, value, updated_at) VALUES (?, ?, ?) "
-      "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at");
-  s.bind(1, key).bind(2, value).bind(3, now_iso8601()).step();
-  if (!s.ok()) return std::unexpected(failure("cannot write state '" + key + "'"));
-  return {};
+  return write("cannot write state '" + key + "'", [&] {
+    Statement s(
+        db_.get(),
+        "INSERT INTO connector_state (key, value, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at");
+    s.bind(1, key).bind(2, value).bind(3, now_iso8601()).step();
+    return s.ok();
+  });
 }
 
 StateResult<bool> SqliteStateBackend::compare_and_set(const std::string& key,
@@ -367,47 +483,40 @@ StateResult<bool> SqliteStateBackend::compare_and_set(const std::string& key,
   std::lock_guard lock(mu_);
   // One statement each way, so the check and the write are atomic even
   // against other processes sharing the file.
-  if (!expected) {
-    Statement s(db_.get(),
-                "INSERT INTO connector_state (key, value, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (key) DO NOTHING");
-    s.bind(1, key).bind(2, value).bind(3, now_iso8601()).step();
-    if (!s.ok()) return std::unexpected(failure("cannot compare-and-set state '" + key + "'"));
-  } else {
-    Statement s(db_.get(),
-                "UPDATE connector_state SET value = ?, updated_at = ? WHERE key = ? AND value = ?");
-    s.bind(1, value).bind(2, now_iso8601()).bind(3, key).bind(4, *expected).step();
-    if (!s.ok()) return std::unexpected(failure("cannot compare-and-set state '" + key + "'"));
-  }
+  auto swapped = write("cannot compare-and-set state '" + key + "'", [&] {
+    Statement s(db_.get(), expected ? "UPDATE connector_state SET value = ?1, updated_at = ?3 "
+                                      "WHERE key = ?2 AND value = ?4"
+                                    : "INSERT INTO connector_state (key, value, updated_at) "
+                                      "VALUES (?2, ?1, ?3) ON CONFLICT (key) DO NOTHING");
+    s.bind(1, value).bind(2, key).bind(3, now_iso8601());
+    if (expected) s.bind(4, *expected);
+    s.step();
+    return s.ok();
+  });
+  if (!swapped) return std::unexpected(swapped.error());
   return sqlite3_changes(db_.get()) == 1;
 }
 
 StateResult<void> SqliteStateBackend::add_dead_letters(const std::vector<DlqEntry>& entries) {
   std::lock_guard lock(mu_);
   sqlite3* db = db_.get();
-  if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return std::unexpected(failure("cannot store dead letters"));
-  }
-  const std::string now = now_iso8601();
-  for (const auto& e : entries) {
-    Statement s(db,
-                "INSERT INTO dead_letters (pipeline, run_id, stream, record_json, error_code, "
-                "error_category, error_message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    s.bind(1, e.pipeline)
-        .bind(2, e.run_id)
-        .bind(3, e.record.stream_name)
-        .bind(4, e.record.record_json);
-    s.bind(5, e.record.error.code).bind(6, static_cast<int64_t>(e.record.error.category));
-    s.bind(7, e.record.error.message).bind(8, now).step();
-    if (!s.ok()) {
-      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-      return std::unexpected(failure("cannot store dead letters"));
+  return write("cannot store dead letters", [&] {
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return false;
+    const std::string now = now_iso8601();
+    for (const auto& e : entries) {
+      Statement s(db,
+                  "INSERT INTO dead_letters (pipeline, run_id, stream, record_json, error_code, "
+                  "error_category, error_message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      s.bind(1, e.pipeline)
+          .bind(2, e.run_id)
+          .bind(3, e.record.stream_name)
+          .bind(4, e.record.record_json);
+      s.bind(5, e.record.error.code).bind(6, static_cast<int64_t>(e.record.error.category));
+      s.bind(7, e.record.error.message).bind(8, now).step();
+      if (!s.ok()) return false;
     }
-  }
-  if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return std::unexpected(failure("cannot store dead letters"));
-  }
-  return {};
+    return sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
+  });
 }
 
 StateResult<uint64_t> SqliteStateBackend::dead_letter_count(const std::string& pipeline) {

@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -17,13 +18,28 @@ namespace rapidbyte::engine {
 
 class SqliteStateBackend final : public StateBackend {
  public:
+  // How long a statement waits for a lock another connection holds (another
+  // run sharing the file, the CLI, sqlite3 in a shell) before it fails
+  // naming the file: long enough to outlast any other writer's commit or
+  // checkpoint, short enough that a stuck holder fails the run instead of
+  // hanging it.
+  static constexpr std::chrono::milliseconds kBusyTimeout{10'000};
+
   // Opens (creating if needed) the database at `path` and brings its schema to
-  // the current version. Errors name the file and what failed, e.g. a file
-  // that is not a database or is locked by another writer.
-  static StateResult<std::unique_ptr<SqliteStateBackend>> open(const std::filesystem::path& path);
+  // the current version. Errors name the file and what failed: a file that
+  // is not a valid state database, that this process may not write (nor
+  // create files next to), that a newer build wrote, or that is locked. A
+  // file it refuses is left as it is. `busy_timeout`: kBusyTimeout but in
+  // tests.
+  static StateResult<std::unique_ptr<SqliteStateBackend>> open(
+      const std::filesystem::path& path, std::chrono::milliseconds busy_timeout = kBusyTimeout);
 
   // The newest schema version this build writes.
   static constexpr int kSchemaVersion = 1;
+
+  // Every write below fails, naming the file, once the file was deleted or
+  // replaced under the backend: SQLite would go on writing into the unlinked
+  // file, and the run would report success with its cursors lost.
 
   // A lock (flock) on the file "<database>.lease-<pipeline>" next to the
   // database; the file holds the holder's description.
@@ -54,14 +70,27 @@ class SqliteStateBackend final : public StateBackend {
     void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
   };
 
-  SqliteStateBackend(std::unique_ptr<sqlite3, CloseDb> db, std::filesystem::path path)
-      : db_(std::move(db)), path_(std::move(path)) {}
+  SqliteStateBackend(std::unique_ptr<sqlite3, CloseDb> db, std::filesystem::path path,
+                     std::chrono::milliseconds busy_timeout)
+      : db_(std::move(db)), path_(std::move(path)), busy_timeout_(busy_timeout) {}
 
   StateResult<void> migrate();
+  StateResult<int64_t> schema_version();
+  StateResult<void> refuse_foreign_database();
+  // "state database <path>: <what>: <why>"; without `why`, the connection's
+  // last error, explained.
   std::string failure(const std::string& what) const;
+  std::string failure(const std::string& what, const std::string& why) const;
+  // Fails unless `path_` still names the file the backend opened.
+  StateResult<void> in_place(const std::string& what);
+  // Runs `write` (false on an SQLite error) as one write; see
+  // add_dead_letters.
+  template <class Write>
+  StateResult<void> write(const std::string& what, Write&& write);
 
   std::unique_ptr<sqlite3, CloseDb> db_;
   std::filesystem::path path_;
+  std::chrono::milliseconds busy_timeout_;
   std::mutex mu_;
 };
 

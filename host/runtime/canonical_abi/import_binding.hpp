@@ -4,8 +4,9 @@
 // the return slot or stored at the guest's `retptr`, allocating strings and
 // lists inside the guest.
 //
-// A malformed call (bad pointer, invalid UTF-8, unknown discriminant) traps
-// the guest with a message naming the function; it never reaches the handler.
+// A malformed call (bad pointer, invalid UTF-8, unknown discriminant, a
+// parameter or return area out of bounds or misaligned) traps the guest with
+// a message naming the function; it never reaches the handler.
 // A handler may trap the guest too, for an outcome the WIT signature has no
 // way to return: it returns TrapOr<R>, and an error is the trap's message.
 #pragma once
@@ -49,6 +50,23 @@ class ImportBinding {
     return wasmtime_trap_new(message.data(), message.size());
   }
 
+  // A parameter or return area the guest passed: aligned for what it holds
+  // and inside guest memory as a whole, as the canonical ABI requires. The
+  // area is checked before the handler runs, so a malformed call has no
+  // effect (a state-put whose result cannot be stored must not write the
+  // state), and the offsets of its fields cannot wrap past 2^32. The check
+  // stays true while the call allocates: guest memory only grows.
+  static AbiResult<void> check_area(const GuestMemory& memory, const char* what, uint32_t ptr,
+                                    uint32_t size, uint32_t align) {
+    if (ptr % align != 0) {
+      return std::unexpected("misaligned " + std::string(what) + " pointer " + std::to_string(ptr) +
+                             " (alignment " + std::to_string(align) + ")");
+    }
+    if (auto area = memory.bytes(ptr, size); !area)
+      return std::unexpected(std::string(what) + " area: " + area.error());
+    return {};
+  }
+
   static wasm_trap_t* invoke(void* env, wasmtime_caller_t* caller, wasmtime_val_raw_t* values,
                              size_t count) {
     return static_cast<ImportBinding*>(env)->call(caller, std::span(values, count));
@@ -69,12 +87,24 @@ class ImportBinding {
 
     AbiResult<std::tuple<Args...>> args;
     if (Sig::params_in_memory()) {
-      args = load_params<Args...>(*memory, static_cast<uint32_t>(values[0].i32));
+      const auto ptr = static_cast<uint32_t>(values[0].i32);
+      using Params = typename Sig::Params;
+      if (auto area = check_area(*memory, "parameter", ptr, Params::kSize, Params::kAlign); !area)
+        return fail(area.error());
+      args = load_params<Args...>(*memory, ptr);
     } else {
       FlatReader reader(values.first(Sig::param_types().size()));
       args = lift_params<Args...>(*memory, reader);
     }
     if (!args) return fail(args.error());
+    [[maybe_unused]] uint32_t retptr = 0;
+    if constexpr (!std::is_void_v<R>) {
+      if (Sig::result_in_memory()) {
+        retptr = static_cast<uint32_t>(values[Sig::import_core_params().size() - 1].i32);
+        if (auto area = check_area(*memory, "return", retptr, Abi<R>::kSize, Abi<R>::kAlign); !area)
+          return fail(area.error());
+      }
+    }
 
     TrapOr<R> result =
         std::apply([&](auto&&... a) { return handler_(data, std::move(a)...); }, std::move(*args));
@@ -84,9 +114,6 @@ class ImportBinding {
     } else {
       AbiResult<void> lowered;
       if (Sig::result_in_memory()) {
-        const size_t retptr_index = Sig::import_core_params().size() - 1;
-        const auto retptr = static_cast<uint32_t>(values[retptr_index].i32);
-        if (retptr % Abi<R>::kAlign != 0) return fail("misaligned return pointer");
         lowered = Abi<R>::store(*memory, retptr, *result);
       } else {
         FlatWriter writer(values.first(1));
