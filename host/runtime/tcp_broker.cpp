@@ -140,6 +140,12 @@ ConnectorResult<p::TcpHandle> TcpBroker::connect(const std::string& host, uint16
                                           "' may not connect to host '" + host +
                                           "': not in its allowed network hosts"));
   }
+  if (connections_.size() >= kMaxOpenConnections) {
+    return std::unexpected(make_error(p::ErrorCategory::kInternal, "TCP_TOO_MANY",
+                                      "connector '" + connector_id_ + "' may hold at most " +
+                                          std::to_string(kMaxOpenConnections) +
+                                          " connections open at once; close one first"));
+  }
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;

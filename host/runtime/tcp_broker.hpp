@@ -22,12 +22,18 @@ namespace rapidbyte::runtime {
 
 class TcpBroker {
  public:
+  // Connections one guest may hold open at once: each costs the host a
+  // socket and, with TLS, an OpenSSL session, so a guest that never closes
+  // what it opens is stopped here (a PostgreSQL connector holds a few).
+  static constexpr size_t kMaxOpenConnections = 64;
+
   TcpBroker(std::string connector_id, std::vector<std::string> allowed_hosts);
   ~TcpBroker();
   TcpBroker(const TcpBroker&) = delete;
   TcpBroker& operator=(const TcpBroker&) = delete;
 
-  // Fails with a `permission` error when `host` is not allowed, or a
+  // Fails with a `permission` error when `host` is not allowed, an
+  // `internal` one (TCP_TOO_MANY) past kMaxOpenConnections, or a
   // `transient-network` error when the connection cannot be made in time.
   ConnectorResult<protocol::TcpHandle> connect(const std::string& host, uint16_t port,
                                                std::chrono::milliseconds timeout);

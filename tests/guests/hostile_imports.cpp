@@ -454,6 +454,17 @@ std::string start_tls_with_ca_file(sdk::Context& ctx) {
                                                      std::string(ca_file ? ca_file : "")}));
 }
 
+// Opens connections without closing any until the host refuses one.
+std::string hold_every_connection(sdk::Context& ctx) {
+  std::vector<sdk::TcpStream> held;
+  for (;;) {
+    auto stream = ctx.tcp_connect("127.0.0.1", port(), 5000);
+    if (!stream)
+      return std::to_string(held.size()) + " open, then " + outcome("tcp-connect", stream);
+    held.push_back(std::move(*stream));
+  }
+}
+
 using Script = std::string (*)(sdk::Context&);
 
 const std::pair<std::string_view, Script> kScripted[] = {
@@ -500,6 +511,7 @@ const std::pair<std::string_view, Script> kScripted[] = {
     {"realloc-reentrant:state-get",
      [](sdk::Context& ctx) { return state_get_through(ReallocFault::kReenter, ctx); }},
     {"tls-ca-file", start_tls_with_ca_file},
+    {"tcp-connect-past-the-limit", hold_every_connection},
     {"stdout-bad-utf8",
      [](sdk::Context&) {
        std::fputs("ok \xC3\x28 \xFF\n", stdout);

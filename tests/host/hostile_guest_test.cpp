@@ -153,6 +153,10 @@ std::vector<Expected> scripted_calls() {
       {"reentrant:tcp-start-tls-unopened", "", {"tcp-start-tls: " + unknown_handle + "7"}},
       {"reentrant:tcp-close-unopened", "", {"tcp-close: ok"}},
       {"reentrant:tcp-read-closed", "", {"tcp-read: " + unknown_handle + "1"}},
+      {"tcp-connect-past-the-limit",
+       "",
+       {"64 open, then tcp-connect: TCP_TOO_MANY connector 'test-hostile-imports' may hold at "
+        "most 64 connections open at once; close one first"}},
       {"realloc-null:state-get",
        bad_call("state-get", "cabi_realloc returned null for 5 bytes"),
        {}},
@@ -273,7 +277,7 @@ class HostileGuestTest : public RuntimeTest {
     EXPECT_EQ(stage.log_lines().back(), "ok");
   }
 
-  test::LoopbackListener listener_;
+  test::LoopbackListener listener_{128};  // room for every connection a guest may hold
   std::string ca_file_;
 };
 
