@@ -36,7 +36,8 @@ class DestPostgresTest : public PgConnectorTest {
                                                 const std::string& stream,
                                                 const p::StreamPolicies& policies,
                                                 const std::string& extra_config = {},
-                                                const p::StreamLimits& limits = {}) {
+                                                const p::StreamLimits& limits = {},
+                                                p::SyncMode sync_mode = p::SyncMode::kFullRefresh) {
     auto dest = instance("dest-postgres");
     EXPECT_TRUE(dest);
     EXPECT_TRUE(dest->open(pg_config(kDestDb, extra_config)));
@@ -47,6 +48,7 @@ class DestPostgresTest : public PgConnectorTest {
     ctx.stream_name = stream;
     ctx.policies = policies;
     ctx.limits = limits;
+    ctx.sync_mode = sync_mode;
     request.streams.push_back(ctx);
     return dest->run(request);
   }
@@ -95,7 +97,8 @@ TEST_F(DestPostgresTest, RejectedRowsAreIsolatedPerPolicy) {
 
 // With on_data_error fail one COPY carries many batches, up to each commit:
 // every committed range is whole, and a row rejected in a later batch rolls
-// back exactly the uncommitted range.
+// back exactly the uncommitted range. (An incremental append: a full
+// refresh's append commits only at its end, as the last part checks.)
 TEST_F(DestPostgresTest, CopySpansBatchesUpToEachCommit) {
   auto s = src();
   s.exec(
@@ -111,7 +114,7 @@ TEST_F(DestPostgresTest, CopySpansBatchesUpToEachCommit) {
   policies.on_data_error = p::DataErrorPolicy::kFail;
   p::StreamLimits limits;
   limits.checkpoint_interval_rows = 1000;
-  auto failed = write(batches, "streamed", policies, {}, limits);
+  auto failed = write(batches, "streamed", policies, {}, limits, p::SyncMode::kIncremental);
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error().code, "PG_23514");
   // What the destination checkpoints confirmed is exactly what is there: a
@@ -125,10 +128,20 @@ TEST_F(DestPostgresTest, CopySpansBatchesUpToEachCommit) {
 
   services_ = {};
   d.exec("TRUNCATE streamed; ALTER TABLE streamed DROP CONSTRAINT streamed_v_check");
-  auto written = write(batches, "streamed", policies, {}, limits);
+  auto written = write(batches, "streamed", policies, {}, limits, p::SyncMode::kIncremental);
   ASSERT_TRUE(written) << written.error().message;
   EXPECT_EQ(written->write->records_written, 3000u);
   EXPECT_EQ(d.value("SELECT count(*) || ' ' || sum(id) FROM streamed"), "3000 4501500");
+
+  // A full refresh's append: the rejected row fails the stream with nothing
+  // committed, however many commit intervals passed before it.
+  services_ = {};
+  d.exec("TRUNCATE streamed; ALTER TABLE streamed ADD CHECK (v <> 'bad')");
+  auto refused = write(batches, "streamed", policies, {}, limits, p::SyncMode::kFullRefresh);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "PG_23514");
+  EXPECT_TRUE(services_.checkpoints.empty());
+  EXPECT_EQ(d.value("SELECT count(*) FROM streamed"), "0");
 }
 
 TEST_F(DestPostgresTest, SchemaEvolutionPolicies) {

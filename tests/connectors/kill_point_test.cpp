@@ -1,10 +1,14 @@
 // Crash safety of the batch modes at the engine's deterministic kill points
-// (RAPIDBYTE_TEST_KILL_AT): full refresh with replace and upsert, and
-// incremental with upsert and append, each killed at 25 points (every
+// (RAPIDBYTE_TEST_KILL_AT): full refresh with replace, upsert and append,
+// and incremental with upsert and append, each killed at 25 points (every
 // point, at growing counts) while a writer inserts and updates the source.
-// After a final run the destination equals the source — for incremental
-// append, holds every source row at least once (append is at-least-once
-// after a crash, docs/RELIABILITY.md) — and no staging table is left.
+// After a final run the destination equals the source; for incremental
+// append, holds every source row at least once (at-least-once after a
+// crash, docs/RELIABILITY.md). A full refresh's append runs against a source
+// at rest instead, so that its copies can be told apart: the destination
+// holds whole copies of it only, at least one per run that succeeded (a
+// killed run appended nothing, or all of it if it died after its commit).
+// No staging table is left.
 // The cdc streams have their own (CdcTest.KillPointsAcrossSnapshotAndStreaming...).
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -15,6 +19,7 @@
 #include <set>
 #include <thread>
 
+#include "host/engine/state/sqlite_state_backend.hpp"
 #include "tests/connectors/connector_environment.hpp"
 
 namespace rapidbyte::test {
@@ -36,11 +41,13 @@ class KillPointTest : public PgConnectorTest, public ::testing::WithParamInterfa
  protected:
   // An append keeps every version of a row: its destination has no key.
   bool appends() const { return std::string(GetParam().write_mode) == "append"; }
+  bool full_refresh() const { return std::string(GetParam().sync_mode) == "full_refresh"; }
   std::string table() const {
     return std::string("kp_") + GetParam().sync_mode + "_" + GetParam().write_mode;
   }
+  std::filesystem::path state_dir() const { return cache_dir_ / table(); }
   std::filesystem::path write_pipeline() {
-    const auto dir = cache_dir_ / table();
+    const auto dir = state_dir();
     std::filesystem::create_directories(dir);
     const std::string stream =
         std::string("{name: ") + table() + ", sync_mode: " + GetParam().sync_mode +
@@ -74,7 +81,9 @@ TEST_P(KillPointTest, KilledAtEveryPointThenRerunLosesNothing) {
 
   // One writer, one statement at a time, so updated_at grows in commit
   // order (what a cursor column has to promise).
+  const bool copies = appends() && full_refresh();
   std::jthread writer([&](std::stop_token stop) {
+    if (copies) return;
     LibpqSession w(cluster().tcp_conninfo(kSourceDb, kUser, kPassword));
     for (int i = 0; !stop.stop_requested(); ++i) {
       w.exec("INSERT INTO " + table() + " VALUES (" + std::to_string(100000 + i) +
@@ -115,6 +124,19 @@ TEST_P(KillPointTest, KilledAtEveryPointThenRerunLosesNothing) {
     for (const auto& row : rows(s)) missing += written.count(row) == 0;
     EXPECT_EQ(missing, 0u);
     RecordProperty("rows_appended_again", static_cast<int>(written.size() - rows(s).size()));
+    if (copies) {
+      const auto source = rows(s);
+      const size_t whole = written.size() / source.size();
+      for (const auto& row : source) EXPECT_EQ(written.count(row), whole) << row;
+      EXPECT_EQ(written.size(), whole * source.size()) << "rows that are not the source's";
+      auto state = engine::SqliteStateBackend::open(state_dir() / "state.db");
+      ASSERT_TRUE(state) << state.error();
+      size_t succeeded = 0;
+      for (const auto& run : (*state)->recent_runs(table(), 1000).value())
+        succeeded += run.status == engine::RunStatus::kSucceeded;
+      EXPECT_GE(whole, succeeded);
+      RecordProperty("copies", static_cast<int>(whole));
+    }
   } else {
     EXPECT_EQ(table_digest(d, table(), "id"), table_digest(s, table(), "id"));
   }
@@ -127,6 +149,7 @@ TEST_P(KillPointTest, KilledAtEveryPointThenRerunLosesNothing) {
 INSTANTIATE_TEST_SUITE_P(BatchModes, KillPointTest,
                          ::testing::Values(Modes{"full_refresh", "replace"},
                                            Modes{"full_refresh", "upsert"},
+                                           Modes{"full_refresh", "append"},
                                            Modes{"incremental", "upsert"},
                                            Modes{"incremental", "append"}),
                          [](const auto& info) {

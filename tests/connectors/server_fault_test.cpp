@@ -43,6 +43,16 @@ TEST_F(FaultTest, DestinationBackendTerminatedMidCopyIsRetriedAndExact) {
                            *marker, 2);
 }
 
+// A full refresh's append commits once, at its end: the retry appends the
+// stream once, not on top of a first attempt's rows.
+TEST_F(FaultTest, DestinationBackendTerminatedMidFullRefreshAppendIsRetriedAndExact) {
+  seed("srv_term_append", kRows);
+  auto marker = proxy();
+  marker->on_bytes(kMidCopy, [] { terminate_copy_backends(kDestDb); });
+  expect_exact_after_fault(pipeline("srv_term_append", "append", 0, marker->port()),
+                           "srv_term_append", *marker, 2);
+}
+
 // A fast restart ends every connection; the server is back before the
 // client hears of it (the hook holds the COPY's next bytes until then).
 TEST_F(FaultTest, ServerRestartMidCopyIsRetriedAndExact) {

@@ -104,6 +104,8 @@ class DestPostgres final : public sdk::Destination {
     options.method = method_;
     options.policies = stream.policies;
     options.delete_mode = delete_mode_;
+    options.commit_at_end = stream.write_mode == protocol::WriteMode::kAppend &&
+                            stream.sync_mode == protocol::SyncMode::kFullRefresh;
     TableWriter writer(*connection, ctx, options);
     if (auto started = writer.start(); !started) return std::unexpected(started.error());
 
@@ -130,7 +132,7 @@ class DestPostgres final : public sdk::Destination {
         if (*committed || (rows_since == 0 && bytes_since == 0)) {
           confirm();
         } else {
-          last_commit = std::chrono::steady_clock::now();  // replace: only finish() commits
+          last_commit = std::chrono::steady_clock::now();  // only finish() commits
         }
         continue;
       }

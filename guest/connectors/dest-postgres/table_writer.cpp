@@ -607,7 +607,12 @@ sdk::Result<void> TableWriter::write_rows(const arrow::RecordBatch& batch) {
 }
 
 sdk::Result<bool> TableWriter::commit() {
-  if (!in_transaction_ || options_.mode == protocol::WriteMode::kReplace) return false;
+  if (options_.mode == protocol::WriteMode::kReplace || options_.commit_at_end) return false;
+  return commit_open_transaction();
+}
+
+sdk::Result<bool> TableWriter::commit_open_transaction() {
+  if (!in_transaction_) return false;
   if (auto closed = close_copy(); !closed) return std::unexpected(closed.error());
   in_transaction_ = false;
   if (auto committed = exec("COMMIT", "cannot commit"); !committed) {
@@ -650,7 +655,7 @@ sdk::Result<void> TableWriter::finish() {
     }
     return {};
   }
-  auto committed = commit();
+  auto committed = commit_open_transaction();
   if (!committed) return std::unexpected(committed.error());
   return {};
 }

@@ -61,6 +61,10 @@ struct WriterOptions {
   LoadMethod method = LoadMethod::kCopy;
   protocol::StreamPolicies policies;
   DeleteMode delete_mode = DeleteMode::kHard;  // deletes of change batches
+  // Commit only in finish() (a full refresh's append): a run that fails or
+  // is killed then leaves the target as it was, so a retry or a rerun
+  // appends the stream exactly once. Replace always commits so.
+  bool commit_at_end = false;
 };
 
 class TableWriter {
@@ -77,8 +81,9 @@ class TableWriter {
   // new, also for a batch without rows), inside the open transaction (begun
   // when needed).
   sdk::Result<void> write(const arrow::RecordBatch& batch);
-  // Commits the open transaction (append and upsert; replace commits only
-  // in finish()). Returns whether something was committed.
+  // Commits the open transaction (append and upsert; replace and
+  // commit_at_end commit only in finish()). Returns whether something was
+  // committed.
   sdk::Result<bool> commit();
   // Completes the stream: the swap of replace, the last commit.
   sdk::Result<void> finish();
@@ -94,6 +99,7 @@ class TableWriter {
   sdk::Result<void> prepare_existing(const std::shared_ptr<const arrow::Schema>& schema);
   sdk::Result<void> build_codecs(const std::vector<postgres::PgColumnType>& types);
   sdk::Result<void> ensure_transaction();
+  sdk::Result<bool> commit_open_transaction();
   sdk::Result<void> exec(std::string_view sql, std::string_view context);
   // Writes rows of the prepared plan's (projected) shape.
   sdk::Result<void> write_rows(const arrow::RecordBatch& batch);
