@@ -79,7 +79,7 @@ double through_engine(const runtime::WasmEngine& engine, const engine::Connector
   const auto start = Clock::now();
   auto report = runner.run(*pipeline);
   const double seconds = seconds_since(start);
-  if (!report || !report->succeeded()) die(report ? report->first_error() : report.error());
+  if (!report || !report->succeeded()) die(report ? report->first_error() : report.error().message);
   return seconds;
 }
 

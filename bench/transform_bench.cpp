@@ -42,7 +42,8 @@ double best_of_3(const runtime::WasmEngine& engine, const engine::ConnectorCatal
     const auto start = Clock::now();
     auto report = runner.run(*pipeline);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    if (!report || !report->succeeded()) die(report ? report->first_error() : report.error());
+    if (!report || !report->succeeded())
+      die(report ? report->first_error() : report.error().message);
     if (report->records() != kRows) die("rows lost in " + yaml);
     best = std::min(best, seconds);
   }

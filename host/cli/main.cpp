@@ -1,9 +1,4 @@
-// The `rapidbyte` command line. Exit codes (also in the README):
-//   0  success
-//   1  the run or check failed
-//   2  bad usage or configuration (the message names file, line and field)
-//   3  some streams failed while others succeeded
-//   130 interrupted (Ctrl-C); what was committed stays committed
+// The `rapidbyte` command line. Exit codes: host/cli/exit_codes.hpp.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
@@ -15,6 +10,7 @@
 #include <optional>
 #include <thread>
 
+#include "host/cli/exit_codes.hpp"
 #include "host/cli/progress_display.hpp"
 #include "host/cli/report_printer.hpp"
 #include "host/cli/scaffold.hpp"
@@ -29,12 +25,16 @@
 namespace {
 
 using namespace rapidbyte;
+using cli::exit_code;
+using cli::kExitFailed;
+using cli::kExitOk;
+using cli::kExitUsage;
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitPartial = 3;
-constexpr int kExitInterrupted = 130;
+// Prints why the engine did not run and returns the exit code for it.
+int engine_failed(const engine::EngineError& error) {
+  std::cerr << "error: " << error.message << "\n";
+  return exit_code(error.kind);
+}
 
 // Everything a command needs to start connectors for a pipeline.
 struct Session {
@@ -48,26 +48,18 @@ struct Session {
 // backend; prints the problem and returns the exit code on failure.
 std::expected<Session, int> open_session(const std::string& pipeline_path,
                                          const std::string& connector_dir) {
+  using Kind = engine::EngineError::Kind;
   Session s;
   auto pipeline = engine::load_pipeline(pipeline_path);
-  if (!pipeline) {
-    std::cerr << "error: " << pipeline.error() << "\n";
-    return std::unexpected(kExitUsage);
-  }
+  if (!pipeline) return std::unexpected(engine_failed({Kind::kConfig, pipeline.error()}));
   s.pipeline = std::move(*pipeline);
   auto wasm = runtime::WasmEngine::create({runtime::default_aot_cache_dir()});
-  if (!wasm) {
-    std::cerr << "error: " << wasm.error() << "\n";
-    return std::unexpected(kExitFailed);
-  }
+  if (!wasm) return std::unexpected(engine_failed({Kind::kRuntime, wasm.error()}));
   s.wasm = std::move(*wasm);
   s.catalog = std::make_unique<engine::ConnectorCatalog>(
       *s.wasm, engine::ConnectorCatalog::default_dirs(connector_dir));
   auto state = engine::open_state_backend(s.pipeline.state);
-  if (!state) {
-    std::cerr << "error: " << state.error() << "\n";
-    return std::unexpected(kExitFailed);
-  }
+  if (!state) return std::unexpected(engine_failed({Kind::kState, state.error()}));
   s.state = std::move(*state);
   return s;
 }
@@ -163,24 +155,19 @@ int run_command(const std::string& pipeline_path, const std::string& connector_d
   } else {
     options.progress = &progress;
   }
-  std::expected<engine::RunReport, std::string> report;
+  std::expected<engine::RunReport, engine::EngineError> report;
   {
     std::optional<cli::ProgressDisplay> display;
     if (!dry_run_limit) display.emplace(progress);
     report = runner.run(session->pipeline, options);
   }
-  if (!report) {
-    std::cerr << "error: " << report.error() << "\n";
-    return kExitUsage;
-  }
+  if (!report) return engine_failed(report.error());
   if (dry_run_limit) {
     if (!json) std::cout << cli::report_text(*report);
   } else {
     std::cout << (json ? cli::report_json(*report) + "\n" : cli::report_text(*report));
   }
-  if (report->cancelled) return kExitInterrupted;
-  if (report->succeeded()) return kExitOk;
-  return report->partially_succeeded() ? kExitPartial : kExitFailed;
+  return exit_code(report->status());
 }
 
 int check_command(const std::string& pipeline_path, const std::string& connector_dir,
@@ -203,7 +190,7 @@ int discover_command(const std::string& pipeline_path, const std::string& connec
                                           session->pipeline, std::move(log));
   if (!catalog) {
     std::cerr << "error: " << catalog.error().message << "\n";
-    return catalog.error().category == protocol::ErrorCategory::kConfig ? kExitUsage : kExitFailed;
+    return exit_code(catalog.error());
   }
   std::cout << (json ? cli::catalog_json(*catalog) + "\n" : cli::catalog_text(*catalog));
   return kExitOk;
@@ -217,7 +204,7 @@ int teardown_command(const std::string& pipeline_path, const std::string& connec
                                         session->pipeline, std::move(log));
   if (!done) {
     std::cerr << "error: " << done.error().message << "\n";
-    return done.error().category == protocol::ErrorCategory::kConfig ? kExitUsage : kExitFailed;
+    return exit_code(done.error());
   }
   std::cout << "torn down: " << session->pipeline.pipeline << "\n";
   return kExitOk;
@@ -225,10 +212,7 @@ int teardown_command(const std::string& pipeline_path, const std::string& connec
 
 int connectors_command(const std::string& connector_dir) {
   auto wasm = runtime::WasmEngine::create({runtime::default_aot_cache_dir()});
-  if (!wasm) {
-    std::cerr << "error: " << wasm.error() << "\n";
-    return kExitFailed;
-  }
+  if (!wasm) return engine_failed({engine::EngineError::Kind::kRuntime, wasm.error()});
   engine::ConnectorCatalog catalog(**wasm, engine::ConnectorCatalog::default_dirs(connector_dir));
   auto listing = catalog.list();
   std::cout << cli::connectors_table(listing.modules);

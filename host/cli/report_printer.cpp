@@ -5,6 +5,8 @@
 #include <rapidjson/writer.h>
 #include <wasmtime.h>
 
+#include "portable/protocol/mode_names.hpp"
+
 namespace rapidbyte::cli {
 
 namespace {
@@ -53,12 +55,11 @@ std::string report_text(const engine::RunReport& report) {
     }
   }
   const double rate = secs > 0 ? static_cast<double>(report.records()) / secs : 0;
-  out +=
-      fmt::format("pipeline {} {}: {} records, {} in {:.2f} s ({:.0f} rows/s)\n", report.pipeline,
-                  report.cancelled     ? "cancelled"
-                  : report.succeeded() ? "succeeded"
-                                       : "failed",
-                  report.records(), human_bytes(report.bytes()), secs, rate);
+  out += fmt::format(
+      "pipeline {} {}: {} records, {} in {:.2f} s ({:.0f} rows/s)\n", report.pipeline,
+      report.status() == engine::RunStatus::kPartial ? "partially succeeded"
+                                                     : engine::run_status_name(report.status()),
+      report.records(), human_bytes(report.bytes()), secs, rate);
   return out;
 }
 
@@ -69,10 +70,8 @@ std::string report_json(const engine::RunReport& report) {
   w.Key("pipeline");
   w.String(report.pipeline.c_str());
   w.Key("status");
-  w.String(report.cancelled               ? "cancelled"
-           : report.succeeded()           ? "succeeded"
-           : report.partially_succeeded() ? "partial"
-                                          : "failed");
+  const std::string_view status = engine::run_status_name(report.status());
+  w.String(status.data(), static_cast<rapidjson::SizeType>(status.size()));
   w.Key("records");
   w.Uint64(report.records());
   w.Key("dead_letters");
@@ -157,11 +156,16 @@ std::string check_text(const std::vector<engine::CheckLine>& lines) {
 
 namespace {
 
-constexpr const char* kSyncModeNames[] = {"full_refresh", "incremental", "cdc"};
-
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+template <class Mode>
+std::vector<std::string> mode_names(const std::vector<Mode>& modes) {
+  std::vector<std::string> out;
+  for (Mode m : modes) out.emplace_back(protocol::mode_name(m));
   return out;
 }
 
@@ -170,8 +174,7 @@ std::string join(const std::vector<std::string>& items) {
 std::string catalog_text(const protocol::Catalog& catalog) {
   std::string out;
   for (const auto& s : catalog.streams) {
-    std::vector<std::string> modes;
-    for (auto m : s.sync_modes) modes.emplace_back(kSyncModeNames[static_cast<size_t>(m)]);
+    const std::vector<std::string> modes = mode_names(s.sync_modes);
     out += fmt::format("stream {}{}\n", s.namespace_ ? *s.namespace_ + "." : "", s.name);
     out += fmt::format("  primary key: {}\n  cursor candidates: {}\n  sync modes: {}\n",
                        s.primary_key.empty() ? "-" : join(s.primary_key),
@@ -211,7 +214,10 @@ std::string catalog_json(const protocol::Catalog& catalog) {
     strings(s.cursor_candidates);
     w.Key("sync_modes");
     w.StartArray();
-    for (auto m : s.sync_modes) w.String(kSyncModeNames[static_cast<size_t>(m)]);
+    for (auto m : s.sync_modes) {
+      const std::string_view name = protocol::mode_name(m);
+      w.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    }
     w.EndArray();
     w.Key("columns");
     w.StartArray();
@@ -247,8 +253,8 @@ std::string connectors_table(
     for (const auto& field : man.network_hosts_from_config) network.push_back("config." + field);
     out += fmt::format("{} {} ({})\n", man.id, man.version, runtime::role_name(m->role));
     if (!man.description.empty()) out += fmt::format("  {}\n", man.description);
-    out += fmt::format("  sync modes: {}  write modes: {}\n", list(man.sync_modes),
-                       list(man.write_modes));
+    out += fmt::format("  sync modes: {}  write modes: {}\n", list(mode_names(man.sync_modes)),
+                       list(mode_names(man.write_modes)));
     out += fmt::format("  network: {}  env: {}  filesystem: {}\n", list(network), list(man.env),
                        list(man.filesystem));
     out += fmt::format("  module: {}\n", m->path.string());

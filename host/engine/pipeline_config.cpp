@@ -11,6 +11,8 @@
 #include <set>
 #include <sstream>
 
+#include "portable/protocol/mode_names.hpp"
+
 namespace rapidbyte::engine {
 
 namespace {
@@ -234,10 +236,10 @@ class Reader {
   std::filesystem::path file_;
 };
 
-template <class Enum>
-std::expected<Enum, Error> parse_enum(const Reader& r, const YAML::Node& node,
-                                      const std::string& field,
-                                      std::initializer_list<std::pair<const char*, Enum>> names) {
+// The value of `node` among `names` (pairs of a name and its value).
+template <class Enum, class Names>
+std::expected<Enum, Error> parse_enum_in(const Reader& r, const YAML::Node& node,
+                                         const std::string& field, const Names& names) {
   // A bare `null` in YAML is a null node, not a string; as an enum value it
   // means the word (e.g. type_change: null).
   auto text = node.IsNull() ? std::expected<std::string, Error>("null") : r.string(node, field);
@@ -249,6 +251,13 @@ std::expected<Enum, Error> parse_enum(const Reader& r, const YAML::Node& node,
   }
   return std::unexpected(
       r.error(node, field, "unknown value '" + *text + "' (expected one of: " + list + ")"));
+}
+
+template <class Enum>
+std::expected<Enum, Error> parse_enum(const Reader& r, const YAML::Node& node,
+                                      const std::string& field,
+                                      std::initializer_list<std::pair<const char*, Enum>> names) {
+  return parse_enum_in<Enum>(r, node, field, names);
 }
 
 #define TRY_ASSIGN(target, expr)                            \
@@ -325,10 +334,8 @@ std::expected<StreamConfig, Error> parse_stream(const Reader& r, const YAML::Nod
   TRY_ASSIGN(s.name, r.string(node["name"], field + ".name"));
   if (node["sync_mode"]) {
     TRY_ASSIGN(s.sync_mode,
-               parse_enum<protocol::SyncMode>(r, node["sync_mode"], field + ".sync_mode",
-                                              {{"full_refresh", protocol::SyncMode::kFullRefresh},
-                                               {"incremental", protocol::SyncMode::kIncremental},
-                                               {"cdc", protocol::SyncMode::kCdc}}));
+               parse_enum_in<protocol::SyncMode>(r, node["sync_mode"], field + ".sync_mode",
+                                                 protocol::kSyncModeNames));
   }
   if (node["cursor_field"])
     TRY_ASSIGN(s.cursor_field, r.string(node["cursor_field"], field + ".cursor_field"));
@@ -514,10 +521,8 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
                                          "primary_key", "on_data_error", "schema_evolution"}));
   if (dest["write_mode"]) {
     TRY_ASSIGN(p.write_mode,
-               parse_enum<protocol::WriteMode>(r, dest["write_mode"], "destination.write_mode",
-                                               {{"append", protocol::WriteMode::kAppend},
-                                                {"replace", protocol::WriteMode::kReplace},
-                                                {"upsert", protocol::WriteMode::kUpsert}}));
+               parse_enum_in<protocol::WriteMode>(r, dest["write_mode"], "destination.write_mode",
+                                                  protocol::kWriteModeNames));
   }
   if (dest["on_data_error"]) {
     TRY_ASSIGN(p.policies.on_data_error, parse_enum<protocol::DataErrorPolicy>(

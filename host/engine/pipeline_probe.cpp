@@ -130,9 +130,13 @@ runtime::ConnectorResult<void> teardown_pipeline(const runtime::WasmEngine& engi
   // Not while the pipeline runs: its slot is in use, and it would write the
   // cursors cleared here again.
   auto lease = state.acquire_lease(pipeline.pipeline);
+  if (!lease && lease.error().held) {
+    return std::unexpected(
+        runtime::make_error(p::ErrorCategory::kConfig, "RUNNING", lease.error().message));
+  }
   if (!lease) {
     return std::unexpected(
-        runtime::make_error(p::ErrorCategory::kConfig, "RUNNING", lease.error()));
+        runtime::make_error(p::ErrorCategory::kInternal, "STATE", lease.error().message));
   }
   auto summary =
       run_source_phase(engine, catalog, state, pipeline, p::RunPhase::kTeardown, log.get());

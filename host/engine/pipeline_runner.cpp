@@ -17,6 +17,7 @@
 #include "host/engine/stage_host.hpp"
 #include "host/runtime/connector_errors.hpp"
 #include "host/runtime/connector_instance.hpp"
+#include "portable/protocol/mode_names.hpp"
 
 namespace rapidbyte::engine {
 
@@ -41,6 +42,38 @@ struct RunContext {
 // stream of the pipeline (one replication slot feeds them all), as indices
 // into pipeline.streams. Each stream has its own transforms and destination.
 using StreamGroup = std::vector<size_t>;
+
+// What `pipeline` asks of a connector in `role` that its manifest does not
+// list: a source's sync modes; a destination's write mode and, when its
+// manifest lists sync modes, the streams' sync modes.
+std::vector<std::string> unsupported_modes(const PipelineConfig& pipeline, p::ConnectorRole role,
+                                           const runtime::Manifest& manifest) {
+  std::vector<std::string> out;
+  auto listed = [](const auto& modes) {
+    std::string names;
+    for (auto m : modes) names += (names.empty() ? "" : ", ") + std::string(p::mode_name(m));
+    return names.empty() ? std::string("none") : names;
+  };
+  const bool source = role == p::ConnectorRole::kSource;
+  if (source || (role == p::ConnectorRole::kDestination && !manifest.sync_modes.empty())) {
+    for (size_t i = 0; i < pipeline.streams.size(); ++i) {
+      const p::SyncMode mode = pipeline.streams[i].sync_mode;
+      if (std::ranges::find(manifest.sync_modes, mode) != manifest.sync_modes.end()) continue;
+      out.push_back("streams[" + std::to_string(i) + "] ('" + pipeline.streams[i].name +
+                    "'): connector '" + manifest.id + "' does not support sync_mode " +
+                    std::string(p::mode_name(mode)) +
+                    " (its manifest lists: " + listed(manifest.sync_modes) + ")");
+    }
+  }
+  if (role == p::ConnectorRole::kDestination &&
+      std::ranges::find(manifest.write_modes, pipeline.write_mode) == manifest.write_modes.end()) {
+    out.push_back("destination.write_mode: connector '" + manifest.id +
+                  "' does not support write_mode " +
+                  std::string(p::mode_name(pipeline.write_mode)) +
+                  " (its manifest lists: " + listed(manifest.write_modes) + ")");
+  }
+  return out;
+}
 
 // "a, b, c": the streams of a stage, for its log lines.
 std::string stream_names(const std::vector<StageServices*>& services) {
@@ -401,6 +434,9 @@ std::expected<std::vector<PipelineRunner::StagePlan>, std::string> PipelineRunne
       problems += (problems.empty() ? "" : "\n") + where + ".use: " + module.error();
       return;
     }
+    for (const std::string& unsupported : unsupported_modes(pipeline, role, (*module)->manifest)) {
+      problems += (problems.empty() ? "" : "\n") + where + ": " + unsupported;
+    }
     auto violations = validate_config(c.config_json, (*module)->manifest.config_schema);
     if (!violations.empty()) {
       problems += (problems.empty() ? "" : "\n") + where + ".config: connector '" +
@@ -420,10 +456,10 @@ std::expected<std::vector<PipelineRunner::StagePlan>, std::string> PipelineRunne
   return plans;
 }
 
-std::expected<RunReport, std::string> PipelineRunner::run(const PipelineConfig& pipeline,
+std::expected<RunReport, EngineError> PipelineRunner::run(const PipelineConfig& pipeline,
                                                           const RunOptions& options) const {
   auto planned = plan(pipeline);
-  if (!planned) return std::unexpected(planned.error());
+  if (!planned) return std::unexpected(EngineError{EngineError::Kind::kConfig, planned.error()});
   std::vector<StagePlan>& plans = *planned;
   const bool dry_run = options.dry_run_limit.has_value();
   if (dry_run) plans.pop_back();  // no destination
@@ -434,10 +470,14 @@ std::expected<RunReport, std::string> PipelineRunner::run(const PipelineConfig& 
   std::unique_ptr<RunLease> lease;
   if (!dry_run) {
     auto leased = state_.acquire_lease(pipeline.pipeline);
-    if (!leased) return std::unexpected(leased.error());
+    if (!leased) {
+      return std::unexpected(
+          EngineError{leased.error().held ? EngineError::Kind::kBusy : EngineError::Kind::kState,
+                      leased.error().message});
+    }
     lease = std::move(*leased);
     auto begun = state_.begin_run(pipeline.pipeline);
-    if (!begun) return std::unexpected(begun.error());
+    if (!begun) return std::unexpected(EngineError{EngineError::Kind::kState, begun.error()});
     run_id = *begun;
   }
   RunReport report;
@@ -478,15 +518,11 @@ std::expected<RunReport, std::string> PipelineRunner::run(const PipelineConfig& 
   }
   report.duration = std::chrono::steady_clock::now() - started;
   report.cancelled = stop.stop_requested();
-  const RunStatus status = report.cancelled               ? RunStatus::kCancelled
-                           : report.succeeded()           ? RunStatus::kSucceeded
-                           : report.partially_succeeded() ? RunStatus::kPartial
-                                                          : RunStatus::kFailed;
   if (dry_run) return report;
-  if (auto r =
-          state_.finish_run(run_id, status, report.records(), report.bytes(), report.first_error());
+  if (auto r = state_.finish_run(run_id, report.status(), report.records(), report.bytes(),
+                                 report.first_error());
       !r) {
-    return std::unexpected(r.error());
+    return std::unexpected(EngineError{EngineError::Kind::kState, r.error()});
   }
   return report;
 }

@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "host/engine/connector_catalog.hpp"
+#include "host/engine/engine_error.hpp"
 #include "host/engine/fault_points.hpp"
 #include "host/engine/pipeline_config.hpp"
 #include "host/engine/run_progress.hpp"
@@ -57,9 +58,10 @@ class PipelineRunner {
 
   // Resolves every connector first (so a typo fails before anything runs),
   // then runs all streams, recording the run and committed cursors in the
-  // state backend. A resolution or state failure before the run is an error;
-  // stage failures are reported in the RunReport.
-  std::expected<RunReport, std::string> run(const PipelineConfig& pipeline,
+  // state backend. A connector or config that does not resolve, a lease
+  // another run holds, or a state failure is an EngineError; stage failures
+  // are reported in the RunReport.
+  std::expected<RunReport, EngineError> run(const PipelineConfig& pipeline,
                                             const RunOptions& options = {}) const;
 
   // One stage of every stream: the module, its config, the phase it runs.

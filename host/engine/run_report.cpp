@@ -79,9 +79,12 @@ bool RunReport::succeeded() const {
   return std::ranges::all_of(streams, [](const StreamReport& s) { return s.succeeded(); });
 }
 
-bool RunReport::partially_succeeded() const {
-  return !succeeded() &&
-         std::ranges::any_of(streams, [](const StreamReport& s) { return s.succeeded(); });
+RunStatus RunReport::status() const {
+  if (cancelled) return RunStatus::kCancelled;
+  if (succeeded()) return RunStatus::kSucceeded;
+  const bool some =
+      std::ranges::any_of(streams, [](const StreamReport& s) { return s.succeeded(); });
+  return some ? RunStatus::kPartial : RunStatus::kFailed;
 }
 
 std::string RunReport::first_error() const {

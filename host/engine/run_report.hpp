@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "host/engine/run_status.hpp"
 #include "portable/protocol/types.hpp"
 
 namespace rapidbyte::engine {
@@ -77,8 +78,12 @@ struct RunReport {
   std::vector<StreamReport> streams;
   std::chrono::nanoseconds duration{0};
   bool cancelled = false;
+  // Every stream succeeded (also when there are none).
   bool succeeded() const;
-  bool partially_succeeded() const;
+  // How the run ended: cancelled (a stop was requested), succeeded, partial
+  // (some streams succeeded, others failed) or failed. What the run history
+  // records, the summary prints and the exit code follows.
+  RunStatus status() const;
   // "<stream>: <connector>: <message>" of the first failed stream, empty on
   // success.
   std::string first_error() const;

@@ -5,6 +5,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "portable/protocol/mode_names.hpp"
+
 namespace rapidbyte::runtime {
 
 namespace {
@@ -87,10 +89,24 @@ std::expected<Manifest, std::string> Manifest::parse(std::string_view json) {
   if (const Value* caps = object_field(doc, "capabilities")) {
     auto sync = string_list(*caps, "sync_modes", "capabilities.");
     if (!sync) return std::unexpected("manifest: " + sync.error());
-    m.sync_modes = *sync;
+    for (const auto& name : *sync) {
+      auto mode = protocol::sync_mode_named(name);
+      if (!mode) {
+        return std::unexpected("manifest: unknown sync mode '" + name +
+                               "' in 'capabilities.sync_modes'");
+      }
+      m.sync_modes.push_back(*mode);
+    }
     auto write = string_list(*caps, "write_modes", "capabilities.");
     if (!write) return std::unexpected("manifest: " + write.error());
-    m.write_modes = *write;
+    for (const auto& name : *write) {
+      auto mode = protocol::write_mode_named(name);
+      if (!mode) {
+        return std::unexpected("manifest: unknown write mode '" + name +
+                               "' in 'capabilities.write_modes'");
+      }
+      m.write_modes.push_back(*mode);
+    }
   }
   if (const Value* perms = object_field(doc, "permissions")) {
     if (const Value* net = object_field(*perms, "network")) {

@@ -22,8 +22,8 @@ struct Manifest {
   std::string description;
   uint32_t protocol_version = 0;
   std::vector<protocol::ConnectorRole> roles;
-  std::vector<std::string> sync_modes;
-  std::vector<std::string> write_modes;
+  std::vector<protocol::SyncMode> sync_modes;
+  std::vector<protocol::WriteMode> write_modes;
   // Hosts the connector may always reach.
   std::vector<std::string> network_hosts;
   // Config fields whose values name hosts the connector may reach.

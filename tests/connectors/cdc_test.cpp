@@ -603,7 +603,7 @@ TEST_F(CdcTest, ContinuousRunCommitsWhileIdleAndFollowsTheServer) {
   // A second run of the pipeline is refused while this one holds the lease.
   const CommandResult second = run_command(
       {RAPIDBYTE_BINARY, "-q", "--connector-dir", RAPIDBYTE_CONNECTOR_DIR, "run", path.string()});
-  EXPECT_EQ(second.exit_code, 2);
+  EXPECT_EQ(second.exit_code, 4);  // already running
   EXPECT_NE(second.output.find("error: pipeline 'cdc_idle' is already running (pid " +
                                std::to_string(pid) + " on host "),
             std::string::npos)

@@ -117,7 +117,7 @@ engine::RunReport PgConnectorTest::run_pipeline(const std::string& yaml, const s
   EXPECT_TRUE(backend) << backend.error();
   engine::PipelineRunner runner(*engine_, catalog, **backend);
   auto report = runner.run(*pipeline, options);
-  EXPECT_TRUE(report) << report.error();
+  EXPECT_TRUE(report) << report.error().message;
   return report ? *report : engine::RunReport{};
 }
 

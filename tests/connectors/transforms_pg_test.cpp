@@ -60,7 +60,7 @@ class TransformPgTest : public PgConnectorTest {
     auto backend = engine::SqliteStateBackend::open(cache_dir_ / "bad.db");
     engine::PipelineRunner runner(*engine_, catalog, **backend);
     auto report = runner.run(*pipeline);
-    return report ? "planned" : report.error();
+    return report ? "planned" : report.error().message;
   }
 };
 

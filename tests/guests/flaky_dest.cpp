@@ -75,7 +75,7 @@ RAPIDBYTE_MANIFEST({
   "protocol_version": 4,
   "roles": ["destination"],
   "description": "Test destination that fails transiently a given number of times.",
-  "capabilities": {"sync_modes": ["full_refresh"], "write_modes": ["append", "upsert"]},
+  "capabilities": {"sync_modes": ["full_refresh", "incremental"], "write_modes": ["append", "upsert"]},
   "permissions": {"network": {"hosts": [], "hosts_from_config": []}, "env": [], "filesystem": []},
   "resources": {"memory_mb": 64},
   "config_schema": {"type": "object", "properties": {"fail_times": {"type": "integer", "minimum": 0},

@@ -76,7 +76,7 @@ class EndToEndTest : public RuntimeTest {
     EXPECT_TRUE(state) << state.error();
     engine::PipelineRunner runner(*engine_, catalog, **state);
     auto report = runner.run(*pipeline);
-    EXPECT_TRUE(report) << report.error();
+    EXPECT_TRUE(report) << report.error().message;
     return *report;
   }
 
@@ -183,7 +183,8 @@ TEST_F(EndToEndTest, ConfigIsCheckedAgainstManifestSchemaBeforeAnythingRuns) {
   engine::PipelineRunner runner(*engine_, catalog, **state);
   auto report = runner.run(*pipeline);
   ASSERT_FALSE(report);
-  EXPECT_EQ(report.error(),
+  EXPECT_EQ(report.error().kind, engine::EngineError::Kind::kConfig);
+  EXPECT_EQ(report.error().message,
             "bad.yaml:3: source.config: connector 'source-generator' rejects its config:\n"
             "  - config.rows: Expected number greater than or equal to 0.000000\n"
             "  - config: Object contains a property that could not be validated using 'properties' "
@@ -211,6 +212,25 @@ TEST_F(EndToEndTest, CliReportsUnknownConnectorWithExitCode2) {
   EXPECT_NE(result.output.find(path + ":3: source.use: no source connector named 'nosuch'"),
             std::string::npos)
       << result.output;
+}
+
+// A state database that cannot be used is the environment's failure, not
+// bad usage: exit code 1, the file named.
+TEST_F(EndToEndTest, CliReportsAStateDatabaseFailureWithExitCode1) {
+  std::filesystem::create_directories(cache_dir_);
+  const auto state = cache_dir_ / "not-a-state.db";
+  std::ofstream(state) << std::string(4096, 'x');
+  std::string path;
+  auto result = run_cli(
+      "pipeline: x\nsource:\n  use: generator\n  streams: [{name: s}]\n"
+      "destination: {use: \"null\"}\nstate: {connection: " +
+          state.string() + "}\n",
+      "", &path);
+  std::filesystem::remove(state);
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_EQ(result.output, "error: state database " + state.string() +
+                               ": cannot open: not a valid state database (file is not a "
+                               "database); the file was left as it is\n");
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ class EngineTest : public RuntimeTest {
     engine::RunOptions options;
     options.stop = stop;
     auto report = runner.run(pipeline(yaml), options);
-    EXPECT_TRUE(report) << report.error();
+    EXPECT_TRUE(report) << report.error().message;
     return *report;
   }
 
@@ -137,6 +137,27 @@ TEST_F(EngineTest, GarbageBatchFailsTheStreamAtTheFirstDecoder) {
       << report.first_error();
 }
 
+// The manifests' modes are checked before anything runs: every stream's sync
+// mode against the source's (and the destination's), the write mode against
+// the destination's.
+TEST_F(EngineTest, ModesTheManifestsDoNotListAreConfigErrorsBeforeTheRun) {
+  engine::PipelineRunner runner(*engine_, *catalog_, *state_);
+  auto report = runner.run(
+      pipeline("pipeline: modes\nsource:\n  use: generator\n  streams:\n    - {name: a}\n"
+               "    - {name: b, sync_mode: cdc}\ndestination:\n  use: test-flaky-dest\n"
+               "  write_mode: replace\n"));
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.error().kind, engine::EngineError::Kind::kConfig);
+  EXPECT_EQ(report.error().message,
+            "engine.yaml:3: source: streams[1] ('b'): connector 'source-generator' does not "
+            "support sync_mode cdc (its manifest lists: full_refresh, incremental)\n"
+            "engine.yaml:8: destination: streams[1] ('b'): connector 'test-flaky-dest' does not "
+            "support sync_mode cdc (its manifest lists: full_refresh, incremental)\n"
+            "engine.yaml:8: destination: destination.write_mode: connector 'test-flaky-dest' "
+            "does not support write_mode replace (its manifest lists: append, upsert)");
+  EXPECT_TRUE(state_->recent_runs("modes", 1).value().empty()) << "nothing ran";
+}
+
 TEST_F(EngineTest, ParallelStreamsAreEachExact) {
   std::string yaml =
       "pipeline: parallel\nsource:\n  use: generator\n  config: {rows: 20000}\n  streams:\n";
@@ -190,7 +211,7 @@ TEST_F(EngineTest, DryRunPreviewsSourceAndTransformsAndWritesNothing) {
                "  streams: [{name: s, sync_mode: incremental, cursor_field: id}]\n"
                "transforms: [{use: passthrough}]\ndestination: {use: test-flaky-dest}\n"),
       options);
-  ASSERT_TRUE(report) << report.error();
+  ASSERT_TRUE(report) << report.error().message;
   ASSERT_TRUE(report->succeeded()) << report->first_error();
   EXPECT_EQ(rows, 5);
   EXPECT_EQ(streams, std::vector<std::string>{"s"});

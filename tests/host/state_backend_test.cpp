@@ -147,7 +147,7 @@ TEST_P(StateBackendContract, OneLeasePerPipelineAndAbandonedRuns) {
   auto stale = first->begin_run("orders");  // a run whose process was killed
   ASSERT_TRUE(stale);
   auto lease = first->acquire_lease("orders");
-  ASSERT_TRUE(lease) << lease.error();
+  ASSERT_TRUE(lease) << lease.error().message;
   auto runs = first->recent_runs("orders", 5);
   ASSERT_TRUE(runs);
   ASSERT_EQ(runs->size(), 1u);
@@ -156,11 +156,12 @@ TEST_P(StateBackendContract, OneLeasePerPipelineAndAbandonedRuns) {
 
   auto refused = second->acquire_lease("orders");
   ASSERT_FALSE(refused);
-  EXPECT_TRUE(refused.error().starts_with("pipeline 'orders' is already running ("))
-      << refused.error();
-  EXPECT_NE(refused.error().find("pid " + std::to_string(::getpid()) + " on host "),
+  EXPECT_TRUE(refused.error().held);
+  EXPECT_TRUE(refused.error().message.starts_with("pipeline 'orders' is already running ("))
+      << refused.error().message;
+  EXPECT_NE(refused.error().message.find("pid " + std::to_string(::getpid()) + " on host "),
             std::string::npos)
-      << refused.error();
+      << refused.error().message;
   EXPECT_TRUE(second->acquire_lease("other pipeline/with odd name")) << "leases are per pipeline";
 
   lease->reset();  // the run ends

@@ -344,15 +344,15 @@ class PostgresStateFaultTest : public ::testing::Test {
 void expect_lease_held(StateBackend& other) {
   auto refused = other.acquire_lease("orders");
   ASSERT_FALSE(refused) << "the lease was not taken again";
-  EXPECT_TRUE(refused.error().starts_with("pipeline 'orders' is already running (rapidbyte: pid " +
-                                          std::to_string(::getpid())))
-      << refused.error();
+  EXPECT_TRUE(refused.error().message.starts_with(
+      "pipeline 'orders' is already running (rapidbyte: pid " + std::to_string(::getpid())))
+      << refused.error().message;
 }
 
 TEST_F(PostgresStateFaultTest, SessionEndedBetweenCallsReconnectsAndTakesTheLeaseAgain) {
   auto db = open();
   auto lease = db->acquire_lease("orders");
-  ASSERT_TRUE(lease) << lease.error();
+  ASSERT_TRUE(lease) << lease.error().message;
   auto run = db->begin_run("orders");
   ASSERT_TRUE(run);
   terminate_sessions();
@@ -367,7 +367,7 @@ TEST_F(PostgresStateFaultTest, SessionEndedBetweenCallsReconnectsAndTakesTheLeas
 TEST_F(PostgresStateFaultTest, ServerRestartMidRunReconnectsAndTakesTheLeaseAgain) {
   auto db = open();
   auto lease = db->acquire_lease("orders");
-  ASSERT_TRUE(lease) << lease.error();
+  ASSERT_TRUE(lease) << lease.error().message;
   auto run = db->begin_run("orders");
   ASSERT_TRUE(run);
   cluster_->restart();
@@ -381,14 +381,14 @@ TEST_F(PostgresStateFaultTest, ServerRestartMidRunReconnectsAndTakesTheLeaseAgai
 TEST_F(PostgresStateFaultTest, LeaseTakenByAnotherRunWhileDisconnectedFailsTheRun) {
   auto db = open();
   auto lease = db->acquire_lease("orders");
-  ASSERT_TRUE(lease) << lease.error();
+  ASSERT_TRUE(lease) << lease.error().message;
   auto run = db->begin_run("orders");
   ASSERT_TRUE(run);
   ASSERT_TRUE(db->set_cursor("orders", "s", int_cursor(1)));
   terminate_sessions();
   auto other = open();
   auto taken = other->acquire_lease("orders");  // the lease died with the session
-  ASSERT_TRUE(taken) << taken.error();
+  ASSERT_TRUE(taken) << taken.error().message;
 
   auto stored = db->set_cursor("orders", "s", int_cursor(2));
   ASSERT_FALSE(stored);
@@ -415,7 +415,7 @@ TEST_F(PostgresStateFaultTest, LeaseTakenByAnotherRunWhileDisconnectedFailsTheRu
 TEST_F(PostgresStateFaultTest, IdempotentStatementCutOffMidwayRunsAgainOnANewSession) {
   auto db = open();
   auto lease = db->acquire_lease("orders");
-  ASSERT_TRUE(lease) << lease.error();
+  ASSERT_TRUE(lease) << lease.error().message;
   ASSERT_TRUE(db->set_cursor("orders", "s", int_cursor(1)));
   auto blocker = lock_rows("cursors");
   auto stored =

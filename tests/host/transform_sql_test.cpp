@@ -329,7 +329,7 @@ TEST_F(TransformSqlTest, ExamplePipelineMatchesTheNativeEngine) {
   ASSERT_TRUE(state) << state.error();
   engine::PipelineRunner runner(*engine_, catalog, **state);
   auto report = runner.run(*pipeline);
-  ASSERT_TRUE(report) << report.error();
+  ASSERT_TRUE(report) << report.error().message;
   ASSERT_TRUE(report->succeeded()) << report->first_error();
   const auto& stages = report->streams.at(0).stages;
   ASSERT_EQ(stages.size(), 3u);

@@ -390,8 +390,7 @@ class AdvisoryLease final : public RunLease {
   std::string key_;  // the lock's bigint key, as text
 };
 
-StateResult<std::unique_ptr<RunLease>> PostgresStateBackend::acquire_lease(
-    const std::string& pipeline) {
+LeaseResult PostgresStateBackend::acquire_lease(const std::string& pipeline) {
   std::lock_guard lock(mu_);
   const std::string what = "cannot take the run lease of pipeline '" + pipeline + "'";
   auto key = query(what, "SELECT hashtextextended('rapidbyte.run:' || $1, 0)::text", {pipeline});
@@ -400,12 +399,13 @@ StateResult<std::unique_ptr<RunLease>> PostgresStateBackend::acquire_lease(
   auto taken = query(what, "SELECT pg_try_advisory_lock($1::bigint)::text", {lock_key});
   if (!taken) return std::unexpected(taken.error());
   if (std::string_view(PQgetvalue(taken->get(), 0, 0)) != "true") {
-    return std::unexpected("pipeline '" + pipeline + "' is already running (" +
-                           lease_holder(lock_key) + "); wait for it to finish or stop it");
+    return std::unexpected(LeaseError::held_by_another_run(
+        "pipeline '" + pipeline + "' is already running (" + lease_holder(lock_key) +
+        "); wait for it to finish or stop it"));
   }
   // From here on, a new session takes the lock again before anything else.
   leases_[lock_key] = HeldLease{pipeline, std::nullopt};
-  auto give_up = [&](const std::string& error) -> StateResult<std::unique_ptr<RunLease>> {
+  auto give_up = [&](const std::string& error) -> LeaseResult {
     leases_.erase(lock_key);
     (void)run("SELECT pg_advisory_unlock($1::bigint)", {lock_key});
     return std::unexpected(error);

@@ -35,7 +35,7 @@ class PostgresStateBackend final : public StateBackend {
   // A session advisory lock on the backend's connection, keyed by the
   // pipeline; the session's application_name describes the holder. The
   // lock ends with the session; a new session takes it again (see above).
-  StateResult<std::unique_ptr<RunLease>> acquire_lease(const std::string& pipeline) override;
+  LeaseResult acquire_lease(const std::string& pipeline) override;
   StateResult<int64_t> begin_run(const std::string& pipeline) override;
   StateResult<void> finish_run(int64_t run_id, RunStatus status, uint64_t records, uint64_t bytes,
                                const std::string& error) override;

@@ -313,8 +313,7 @@ std::string file_name_part(const std::string& pipeline) {
 
 }  // namespace
 
-StateResult<std::unique_ptr<RunLease>> SqliteStateBackend::acquire_lease(
-    const std::string& pipeline) {
+LeaseResult SqliteStateBackend::acquire_lease(const std::string& pipeline) {
   const std::string path = path_.string() + ".lease-" + file_name_part(pipeline);
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
@@ -332,8 +331,9 @@ StateResult<std::unique_ptr<RunLease>> SqliteStateBackend::acquire_lease(
     const ssize_t n = ::pread(fd, holder, sizeof holder - 1, 0);
     const std::string who =
         n > 0 ? std::string(holder, static_cast<size_t>(n)) : std::string("another process");
-    return std::unexpected("pipeline '" + pipeline + "' is already running (" + who + ", state " +
-                           path_.string() + "); wait for it to finish or stop it");
+    return std::unexpected(LeaseError::held_by_another_run(
+        "pipeline '" + pipeline + "' is already running (" + who + ", state " + path_.string() +
+        "); wait for it to finish or stop it"));
   }
   const std::string me = lease_holder_description();
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, me.data(), me.size(), 0) < 0) {

@@ -43,7 +43,7 @@ class SqliteStateBackend final : public StateBackend {
 
   // A lock (flock) on the file "<database>.lease-<pipeline>" next to the
   // database; the file holds the holder's description.
-  StateResult<std::unique_ptr<RunLease>> acquire_lease(const std::string& pipeline) override;
+  LeaseResult acquire_lease(const std::string& pipeline) override;
   StateResult<int64_t> begin_run(const std::string& pipeline) override;
   StateResult<void> finish_run(int64_t run_id, RunStatus status, uint64_t records, uint64_t bytes,
                                const std::string& error) override;

@@ -5,27 +5,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <iterator>
 
 namespace rapidbyte::engine {
-namespace {
-
-// The names runs are recorded under, in RunStatus order.
-constexpr const char* kStatusNames[] = {"running", "succeeded", "failed",
-                                        "partial", "cancelled", "abandoned"};
-
-}  // namespace
-
-std::string_view run_status_name(RunStatus status) {
-  return kStatusNames[static_cast<size_t>(status)];
-}
-
-RunStatus run_status_from_name(std::string_view name) {
-  for (size_t i = 0; i < std::size(kStatusNames); ++i) {
-    if (name == kStatusNames[i]) return static_cast<RunStatus>(i);
-  }
-  return RunStatus::kRunning;
-}
 
 std::string lease_holder_description() {
   char host[256] = {};

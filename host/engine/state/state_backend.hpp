@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "host/engine/run_status.hpp"
 #include "portable/protocol/types.hpp"
 
 namespace rapidbyte::engine {
@@ -27,13 +28,6 @@ struct StoredCursor {
   bool operator==(const StoredCursor&) const = default;
 };
 
-// kAbandoned: the run's process ended without recording an outcome (it was
-// killed); found by the next run of the pipeline.
-enum class RunStatus { kRunning, kSucceeded, kFailed, kPartial, kCancelled, kAbandoned };
-std::string_view run_status_name(RunStatus status);
-// The status named `name`; kRunning for a name this version does not know.
-RunStatus run_status_from_name(std::string_view name);
-
 // Who takes a run lease: "pid 4242 on host etl-1, started
 // 2026-12-04T17:00:00Z", for the message a refused run prints.
 std::string lease_holder_description();
@@ -45,6 +39,22 @@ class RunLease {
  public:
   virtual ~RunLease() = default;
 };
+
+// Why a run lease was not taken: another run holds it (`held`; the message
+// names that run), or the backend failed.
+struct LeaseError {
+  // The backend failed: implicit, so that a backend's StateResult error
+  // passes through as one.
+  LeaseError(std::string why) : message(std::move(why)) {}  // NOLINT(google-explicit-constructor)
+  static LeaseError held_by_another_run(std::string message) {
+    LeaseError e(std::move(message));
+    e.held = true;
+    return e;
+  }
+  bool held = false;
+  std::string message;
+};
+using LeaseResult = std::expected<std::unique_ptr<RunLease>, LeaseError>;
 
 struct RunRecord {
   int64_t id = 0;
@@ -71,7 +81,7 @@ class StateBackend {
   // it (lease_holder_description()). Runs of the pipeline still recorded as
   // running belong to no live process once the lease is taken: they become
   // abandoned.
-  virtual StateResult<std::unique_ptr<RunLease>> acquire_lease(const std::string& pipeline) = 0;
+  virtual LeaseResult acquire_lease(const std::string& pipeline) = 0;
 
   // Run history.
   virtual StateResult<int64_t> begin_run(const std::string& pipeline) = 0;

@@ -1,0 +1,59 @@
+// The names of the sync and write modes as pipelines, manifests and reports
+// spell them: one table each, read by the config parser, the manifest
+// parser and the report printer alike.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include "portable/protocol/types.hpp"
+
+namespace rapidbyte::protocol {
+
+inline constexpr std::array<std::pair<std::string_view, SyncMode>, 3> kSyncModeNames{{
+    {"full_refresh", SyncMode::kFullRefresh},
+    {"incremental", SyncMode::kIncremental},
+    {"cdc", SyncMode::kCdc},
+}};
+
+inline constexpr std::array<std::pair<std::string_view, WriteMode>, 3> kWriteModeNames{{
+    {"append", WriteMode::kAppend},
+    {"replace", WriteMode::kReplace},
+    {"upsert", WriteMode::kUpsert},
+}};
+
+namespace mode_names_detail {
+template <class Mode, size_t N>
+constexpr std::string_view name_in(const std::array<std::pair<std::string_view, Mode>, N>& names,
+                                   Mode mode) {
+  for (const auto& [name, value] : names) {
+    if (value == mode) return name;
+  }
+  return "?";
+}
+template <class Mode, size_t N>
+constexpr std::optional<Mode> mode_in(const std::array<std::pair<std::string_view, Mode>, N>& names,
+                                      std::string_view name) {
+  for (const auto& [n, value] : names) {
+    if (n == name) return value;
+  }
+  return std::nullopt;
+}
+}  // namespace mode_names_detail
+
+constexpr std::string_view mode_name(SyncMode mode) {
+  return mode_names_detail::name_in(kSyncModeNames, mode);
+}
+constexpr std::string_view mode_name(WriteMode mode) {
+  return mode_names_detail::name_in(kWriteModeNames, mode);
+}
+constexpr std::optional<SyncMode> sync_mode_named(std::string_view name) {
+  return mode_names_detail::mode_in(kSyncModeNames, name);
+}
+constexpr std::optional<WriteMode> write_mode_named(std::string_view name) {
+  return mode_names_detail::mode_in(kWriteModeNames, name);
+}
+
+}  // namespace rapidbyte::protocol
