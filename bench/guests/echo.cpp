@@ -8,6 +8,7 @@
 #include <string>
 
 #include "guest/sdk/sdk.hpp"
+#include "portable/base/try.hpp"
 
 namespace {
 
@@ -29,8 +30,7 @@ class Echo final : public sdk::Source {
       return sdk::summary(read);
     }
     while (auto batch = ctx.batch_next()) {
-      if (auto emitted = ctx.batch_emit(batch->span()); !emitted)
-        return std::unexpected(emitted.error());
+      RB_TRY(ctx.batch_emit(batch->span()));
       ++read.batches;
       read.bytes += batch->span().size();
     }

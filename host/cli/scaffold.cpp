@@ -48,7 +48,7 @@ constexpr const char* kSourceBody =
     arrow::IpcStreamWriter writer(schema);
     if (auto w = writer.write(*batch); !w) return sdk::internal_error(w.error().message, "ENCODE");
     const std::vector<uint8_t> bytes = writer.finish();
-    if (auto e = ctx.batch_emit(bytes); !e) return std::unexpected(e.error());
+    RB_TRY(ctx.batch_emit(bytes));
     ctx.checkpoint({protocol::CheckpointKind::kSource, stream, "id",
                     protocol::CursorValue(std::in_place_index<protocol::cursor_kind::kInt64>,
                                           static_cast<int64_t>(rows_)),
@@ -103,7 +103,7 @@ constexpr const char* kTransformBody =
         summary.records_in += static_cast<uint64_t>((*next)->num_rows());
       }
       // Change the batch here; this template passes it on unchanged.
-      if (auto e = ctx.batch_emit(*batch); !e) return std::unexpected(e.error());
+      RB_TRY(ctx.batch_emit(*batch));
       summary.records_out = summary.records_in;
       summary.bytes_in += batch->size();
       summary.bytes_out += batch->size();
@@ -175,6 +175,7 @@ std::expected<std::vector<std::filesystem::path>, std::string> scaffold_connecto
 // Build and test it with ./test.sh; see docs/PROTOCOL.md for the contract.
 #include <string>
 
+#include "portable/base/try.hpp"
 #include "guest/sdk/sdk.hpp"
 #include "portable/arrow/binary_builder.hpp"
 #include "portable/arrow/ipc_reader.hpp"

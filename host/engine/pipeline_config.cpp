@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "portable/base/try.hpp"
 #include "portable/protocol/mode_names.hpp"
 
 namespace rapidbyte::engine {
@@ -58,7 +59,7 @@ class Reader {
   std::expected<void, Error> unique_keys(const YAML::Node& node, const std::string& field) const {
     if (node.IsSequence()) {
       for (size_t i = 0; i < node.size(); ++i) {
-        if (auto ok = unique_keys(node[i], field + "[" + std::to_string(i) + "]"); !ok) return ok;
+        RB_TRY(unique_keys(node[i], field + "[" + std::to_string(i) + "]"));
       }
     } else if (node.IsMap()) {
       std::map<std::string, YAML::Mark> seen;
@@ -73,7 +74,7 @@ class Reader {
                 "duplicate key (first at line " + std::to_string(first->second.line + 1) + ")"));
           }
         }
-        if (auto ok = unique_keys(kv.second, path); !ok) return ok;
+        RB_TRY(unique_keys(kv.second, path));
       }
     }
     return {};
@@ -145,14 +146,14 @@ class Reader {
         for (const auto& kv : node) {
           const auto key = kv.first.as<std::string>();
           w.Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
-          if (auto r = to_json(kv.second, field + "." + key, w); !r) return r;
+          RB_TRY(to_json(kv.second, field + "." + key, w));
         }
         w.EndObject();
         return {};
       case YAML::NodeType::Sequence:
         w.StartArray();
         for (size_t i = 0; i < node.size(); ++i) {
-          if (auto r = to_json(node[i], field + "[" + std::to_string(i) + "]", w); !r) return r;
+          RB_TRY(to_json(node[i], field + "[" + std::to_string(i) + "]", w));
         }
         w.EndArray();
         return {};
@@ -194,7 +195,7 @@ class Reader {
   std::expected<ConnectorConfig, Error> connector(
       const YAML::Node& node, const std::string& field,
       std::initializer_list<const char*> allowed) const {
-    if (auto r = only_keys(node, field, allowed); !r) return std::unexpected(r.error());
+    RB_TRY(only_keys(node, field, allowed));
     ConnectorConfig c;
     if (!node["use"])
       return std::unexpected(error(node, field + ".use", "missing (which connector to run)"));
@@ -207,8 +208,7 @@ class Reader {
     if (const auto config = node["config"]; config && !config.IsNull()) {
       if (!config.IsMap())
         return std::unexpected(error(config, field + ".config", "must be a mapping"));
-      if (auto r = to_json(config, field + ".config", writer); !r)
-        return std::unexpected(r.error());
+      RB_TRY(to_json(config, field + ".config", writer));
     } else {
       writer.StartObject();
       writer.EndObject();
@@ -216,8 +216,7 @@ class Reader {
     c.config_json.assign(buffer.GetString(), buffer.GetSize());
     if (const auto permissions = node["permissions"]) {
       const std::string pfield = field + ".permissions";
-      if (auto r = only_keys(permissions, pfield, {"network", "env"}); !r)
-        return std::unexpected(r.error());
+      RB_TRY(only_keys(permissions, pfield, {"network", "env"}));
       if (permissions["network"]) {
         auto hosts = strings(permissions["network"], pfield + ".network");
         if (!hosts) return std::unexpected(hosts.error());
@@ -260,24 +259,14 @@ std::expected<Enum, Error> parse_enum(const Reader& r, const YAML::Node& node,
   return parse_enum_in<Enum>(r, node, field, names);
 }
 
-#define TRY_ASSIGN(target, expr)                            \
-  do {                                                      \
-    auto _v = (expr);                                       \
-    if (!_v) return std::unexpected(std::move(_v.error())); \
-    target = std::move(*_v);                                \
-  } while (0)
-
 std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& node,
                                            ResourcesConfig& out) {
-  if (auto ok = r.only_keys(
-          node, "resources",
-          {"parallelism", "max_batch_bytes", "max_record_bytes", "max_inflight_batches",
-           "checkpoint_interval_bytes", "checkpoint_interval_rows", "checkpoint_interval_seconds",
-           "stage_memory_mb", "stage_timeout_seconds", "no_progress_timeout_seconds",
-           "network_timeout_seconds", "max_retries", "retry_base_delay_ms"});
-      !ok) {
-    return ok;
-  }
+  RB_TRY(r.only_keys(
+      node, "resources",
+      {"parallelism", "max_batch_bytes", "max_record_bytes", "max_inflight_batches",
+       "checkpoint_interval_bytes", "checkpoint_interval_rows", "checkpoint_interval_seconds",
+       "stage_memory_mb", "stage_timeout_seconds", "no_progress_timeout_seconds",
+       "network_timeout_seconds", "max_retries", "retry_base_delay_ms"}));
   // resources.<key> into `field`, when given.
   auto read = [&](const char* key, auto& field) -> std::expected<void, Error> {
     if (!node[key]) return {};
@@ -331,17 +320,21 @@ std::expected<StreamConfig, Error> parse_stream(const Reader& r, const YAML::Nod
   }
   StreamConfig s;
   if (!node["name"]) return std::unexpected(r.error(node, field + ".name", "missing"));
-  TRY_ASSIGN(s.name, r.string(node["name"], field + ".name"));
+  RB_ASSIGN_OR_RETURN(s.name, r.string(node["name"], field + ".name"));
   if (node["sync_mode"]) {
-    TRY_ASSIGN(s.sync_mode,
-               parse_enum_in<protocol::SyncMode>(r, node["sync_mode"], field + ".sync_mode",
-                                                 protocol::kSyncModeNames));
+    RB_ASSIGN_OR_RETURN(
+        s.sync_mode, parse_enum_in<protocol::SyncMode>(r, node["sync_mode"], field + ".sync_mode",
+                                                       protocol::kSyncModeNames));
   }
-  if (node["cursor_field"])
-    TRY_ASSIGN(s.cursor_field, r.string(node["cursor_field"], field + ".cursor_field"));
-  if (node["columns"]) TRY_ASSIGN(s.columns, r.strings(node["columns"], field + ".columns"));
-  if (node["primary_key"])
-    TRY_ASSIGN(s.primary_key, r.strings(node["primary_key"], field + ".primary_key"));
+  if (node["cursor_field"]) {
+    RB_ASSIGN_OR_RETURN(s.cursor_field, r.string(node["cursor_field"], field + ".cursor_field"));
+  }
+  if (node["columns"]) {
+    RB_ASSIGN_OR_RETURN(s.columns, r.strings(node["columns"], field + ".columns"));
+  }
+  if (node["primary_key"]) {
+    RB_ASSIGN_OR_RETURN(s.primary_key, r.strings(node["primary_key"], field + ".primary_key"));
+  }
   if (s.sync_mode == protocol::SyncMode::kIncremental && !s.cursor_field) {
     return std::unexpected(
         r.error(node, field + ".cursor_field", "required when sync_mode is incremental"));
@@ -354,37 +347,35 @@ std::expected<StreamConfig, Error> parse_stream(const Reader& r, const YAML::Nod
 std::expected<void, Error> parse_schema_evolution(const Reader& r, const YAML::Node& evolution,
                                                   protocol::SchemaEvolutionPolicy& e) {
   const std::string field = "destination.schema_evolution";
-  if (auto ok = r.only_keys(evolution, field,
-                            {"new_column", "removed_column", "type_change", "nullability_change"});
-      !ok) {
-    return ok;
-  }
+  RB_TRY(r.only_keys(evolution, field,
+                     {"new_column", "removed_column", "type_change", "nullability_change"}));
   if (evolution["new_column"]) {
-    TRY_ASSIGN(e.new_column, parse_enum<protocol::NewColumnPolicy>(
-                                 r, evolution["new_column"], field + ".new_column",
-                                 {{"add", protocol::NewColumnPolicy::kAdd},
-                                  {"ignore", protocol::NewColumnPolicy::kIgnore},
-                                  {"fail", protocol::NewColumnPolicy::kFail}}));
+    RB_ASSIGN_OR_RETURN(e.new_column, parse_enum<protocol::NewColumnPolicy>(
+                                          r, evolution["new_column"], field + ".new_column",
+                                          {{"add", protocol::NewColumnPolicy::kAdd},
+                                           {"ignore", protocol::NewColumnPolicy::kIgnore},
+                                           {"fail", protocol::NewColumnPolicy::kFail}}));
   }
   if (evolution["removed_column"]) {
-    TRY_ASSIGN(e.removed_column, parse_enum<protocol::RemovedColumnPolicy>(
-                                     r, evolution["removed_column"], field + ".removed_column",
-                                     {{"ignore", protocol::RemovedColumnPolicy::kIgnore},
-                                      {"fail", protocol::RemovedColumnPolicy::kFail}}));
+    RB_ASSIGN_OR_RETURN(e.removed_column,
+                        parse_enum<protocol::RemovedColumnPolicy>(
+                            r, evolution["removed_column"], field + ".removed_column",
+                            {{"ignore", protocol::RemovedColumnPolicy::kIgnore},
+                             {"fail", protocol::RemovedColumnPolicy::kFail}}));
   }
   if (evolution["type_change"]) {
-    TRY_ASSIGN(e.type_change, parse_enum<protocol::TypeChangePolicy>(
-                                  r, evolution["type_change"], field + ".type_change",
-                                  {{"coerce", protocol::TypeChangePolicy::kCoerce},
-                                   {"fail", protocol::TypeChangePolicy::kFail},
-                                   {"null", protocol::TypeChangePolicy::kSetNull}}));
+    RB_ASSIGN_OR_RETURN(e.type_change, parse_enum<protocol::TypeChangePolicy>(
+                                           r, evolution["type_change"], field + ".type_change",
+                                           {{"coerce", protocol::TypeChangePolicy::kCoerce},
+                                            {"fail", protocol::TypeChangePolicy::kFail},
+                                            {"null", protocol::TypeChangePolicy::kSetNull}}));
   }
   if (evolution["nullability_change"]) {
-    TRY_ASSIGN(e.nullability_change,
-               parse_enum<protocol::NullabilityChangePolicy>(
-                   r, evolution["nullability_change"], field + ".nullability_change",
-                   {{"allow", protocol::NullabilityChangePolicy::kAllow},
-                    {"fail", protocol::NullabilityChangePolicy::kFail}}));
+    RB_ASSIGN_OR_RETURN(e.nullability_change,
+                        parse_enum<protocol::NullabilityChangePolicy>(
+                            r, evolution["nullability_change"], field + ".nullability_change",
+                            {{"allow", protocol::NullabilityChangePolicy::kAllow},
+                             {"fail", protocol::NullabilityChangePolicy::kFail}}));
   }
   return {};
 }
@@ -392,17 +383,18 @@ std::expected<void, Error> parse_schema_evolution(const Reader& r, const YAML::N
 // state: the backend and its connection; a PostgreSQL connection string
 // names the postgres backend.
 std::expected<void, Error> parse_state(const Reader& r, const YAML::Node& state, StateConfig& out) {
-  if (auto ok = r.only_keys(state, "state", {"backend", "connection"}); !ok) return ok;
+  RB_TRY(r.only_keys(state, "state", {"backend", "connection"}));
   if (state["backend"]) {
-    TRY_ASSIGN(out.backend, r.string(state["backend"], "state.backend"));
+    RB_ASSIGN_OR_RETURN(out.backend, r.string(state["backend"], "state.backend"));
     if (out.backend != "sqlite" && out.backend != "postgres") {
       return std::unexpected(
           r.error(state["backend"], "state.backend",
                   "unknown backend '" + out.backend + "' (expected one of: sqlite, postgres)"));
     }
   }
-  if (state["connection"])
-    TRY_ASSIGN(out.connection, r.string(state["connection"], "state.connection"));
+  if (state["connection"]) {
+    RB_ASSIGN_OR_RETURN(out.connection, r.string(state["connection"], "state.connection"));
+  }
   // A PostgreSQL URL or keyword string names the postgres backend; taken
   // for a SQLite path it would become a file whose name holds the password.
   const std::string& c = out.connection;
@@ -462,17 +454,14 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
   }
   if (!root.IsMap())
     return std::unexpected(path.string() + ": the pipeline must be a YAML mapping");
-  if (auto ok = r.unique_keys(root, ""); !ok) return std::unexpected(ok.error());
-  if (auto ok = r.only_keys(
-          root, "",
-          {"version", "pipeline", "source", "transforms", "destination", "state", "resources"});
-      !ok) {
-    return std::unexpected(ok.error());
-  }
+  RB_TRY(r.unique_keys(root, ""));
+  RB_TRY(r.only_keys(
+      root, "",
+      {"version", "pipeline", "source", "transforms", "destination", "state", "resources"}));
   PipelineConfig p;
   p.file = path;
   if (root["version"]) {
-    TRY_ASSIGN(p.version, r.number<uint32_t>(root["version"], "version"));
+    RB_ASSIGN_OR_RETURN(p.version, r.number<uint32_t>(root["version"], "version"));
     if (p.version != 1)
       return std::unexpected(
           r.error(root["version"], "version",
@@ -480,11 +469,11 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
   }
   if (!root["pipeline"])
     return std::unexpected(r.error(root, "pipeline", "missing (the pipeline's name)"));
-  TRY_ASSIGN(p.pipeline, r.string(root["pipeline"], "pipeline"));
+  RB_ASSIGN_OR_RETURN(p.pipeline, r.string(root["pipeline"], "pipeline"));
 
   if (!root["source"]) return std::unexpected(r.error(root, "source", "missing"));
-  TRY_ASSIGN(p.source,
-             r.connector(root["source"], "source", {"use", "config", "streams", "permissions"}));
+  RB_ASSIGN_OR_RETURN(
+      p.source, r.connector(root["source"], "source", {"use", "config", "streams", "permissions"}));
   if (const auto streams = root["source"]["streams"]) {
     if (!streams.IsSequence())
       return std::unexpected(r.error(streams, "source.streams", "must be a list"));
@@ -492,7 +481,7 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
     for (size_t i = 0; i < streams.size(); ++i) {
       const std::string field = "source.streams[" + std::to_string(i) + "]";
       StreamConfig s;
-      TRY_ASSIGN(s, parse_stream(r, streams[i], field));
+      RB_ASSIGN_OR_RETURN(s, parse_stream(r, streams[i], field));
       if (!seen.insert(s.name).second)
         return std::unexpected(
             r.error(streams[i], field + ".name", "duplicate stream '" + s.name + "'"));
@@ -508,41 +497,43 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
       return std::unexpected(r.error(transforms, "transforms", "must be a list"));
     for (size_t i = 0; i < transforms.size(); ++i) {
       ConnectorConfig t;
-      TRY_ASSIGN(t, r.connector(transforms[i], "transforms[" + std::to_string(i) + "]",
-                                {"use", "config", "permissions"}));
+      RB_ASSIGN_OR_RETURN(t, r.connector(transforms[i], "transforms[" + std::to_string(i) + "]",
+                                         {"use", "config", "permissions"}));
       p.transforms.push_back(std::move(t));
     }
   }
 
   if (!root["destination"]) return std::unexpected(r.error(root, "destination", "missing"));
   const auto dest = root["destination"];
-  TRY_ASSIGN(p.destination, r.connector(dest, "destination",
-                                        {"use", "config", "permissions", "write_mode",
-                                         "primary_key", "on_data_error", "schema_evolution"}));
+  RB_ASSIGN_OR_RETURN(p.destination,
+                      r.connector(dest, "destination",
+                                  {"use", "config", "permissions", "write_mode", "primary_key",
+                                   "on_data_error", "schema_evolution"}));
   if (dest["write_mode"]) {
-    TRY_ASSIGN(p.write_mode,
-               parse_enum_in<protocol::WriteMode>(r, dest["write_mode"], "destination.write_mode",
-                                                  protocol::kWriteModeNames));
+    RB_ASSIGN_OR_RETURN(p.write_mode, parse_enum_in<protocol::WriteMode>(
+                                          r, dest["write_mode"], "destination.write_mode",
+                                          protocol::kWriteModeNames));
   }
   if (dest["on_data_error"]) {
-    TRY_ASSIGN(p.policies.on_data_error, parse_enum<protocol::DataErrorPolicy>(
-                                             r, dest["on_data_error"], "destination.on_data_error",
-                                             {{"fail", protocol::DataErrorPolicy::kFail},
-                                              {"skip", protocol::DataErrorPolicy::kSkip},
-                                              {"dlq", protocol::DataErrorPolicy::kDlq}}));
+    RB_ASSIGN_OR_RETURN(
+        p.policies.on_data_error,
+        parse_enum<protocol::DataErrorPolicy>(r, dest["on_data_error"], "destination.on_data_error",
+                                              {{"fail", protocol::DataErrorPolicy::kFail},
+                                               {"skip", protocol::DataErrorPolicy::kSkip},
+                                               {"dlq", protocol::DataErrorPolicy::kDlq}}));
   }
   if (const auto evolution = dest["schema_evolution"]) {
-    if (auto ok = parse_schema_evolution(r, evolution, p.policies.schema_evolution); !ok)
-      return std::unexpected(ok.error());
+    RB_TRY(parse_schema_evolution(r, evolution, p.policies.schema_evolution));
   }
-  if (dest["primary_key"])
-    TRY_ASSIGN(p.primary_key, r.strings(dest["primary_key"], "destination.primary_key"));
+  if (dest["primary_key"]) {
+    RB_ASSIGN_OR_RETURN(p.primary_key, r.strings(dest["primary_key"], "destination.primary_key"));
+  }
 
   if (const auto state = root["state"]) {
-    if (auto ok = parse_state(r, state, p.state); !ok) return std::unexpected(ok.error());
+    RB_TRY(parse_state(r, state, p.state));
   }
   if (const auto res = root["resources"]) {
-    if (auto ok = parse_resources(r, res, p.resources); !ok) return std::unexpected(ok.error());
+    RB_TRY(parse_resources(r, res, p.resources));
   }
   return p;
 }

@@ -3,6 +3,7 @@
 #include "host/engine/stage_host.hpp"
 #include "host/runtime/connector_errors.hpp"
 #include "host/runtime/connector_instance.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::engine {
 
@@ -33,9 +34,7 @@ runtime::ConnectorResult<std::unique_ptr<ProbedConnector>> start(
       sandbox_for(*plan.module, *plan.config, pipeline.resources));
   if (!instance) return std::unexpected(instance.error());
   probe->instance = std::move(*instance);
-  if (auto session = probe->instance->open(plan.config->config_json); !session) {
-    return std::unexpected(session.error());
-  }
+  RB_TRY(probe->instance->open(plan.config->config_json));
   return probe;
 }
 

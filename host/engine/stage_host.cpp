@@ -1,6 +1,7 @@
 #include "host/engine/stage_host.hpp"
 
 #include "host/runtime/connector_errors.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::engine {
 
@@ -93,7 +94,7 @@ runtime::ConnectorResult<bool> StageHost::state_cas(p::StateScope scope, std::st
 runtime::ConnectorResult<void> StageHost::finish() {
   if (misrouted_) return std::unexpected(*misrouted_);
   for (StageServices* s : streams_) {
-    if (auto finished = s->finish(); !finished) return finished;
+    RB_TRY(s->finish());
   }
   return {};
 }

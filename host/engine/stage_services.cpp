@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "host/runtime/connector_errors.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::engine {
 
@@ -213,7 +214,7 @@ runtime::ConnectorResult<void> StageServices::flush_dead_letters() {
 
 runtime::ConnectorResult<void> StageServices::finish() {
   if (deferred_error_) return std::unexpected(*deferred_error_);
-  if (auto r = flush_dead_letters(); !r) return r;
+  RB_TRY(flush_dead_letters());
   if (wiring_.role == p::ConnectorRole::kDestination) return commit_pending_checkpoints();
   return {};
 }

@@ -4,6 +4,7 @@
 #include "host/runtime/connector_errors.hpp"
 #include "host/runtime/contract_imports.hpp"
 #include "portable/arrow/utf8.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::runtime {
 
@@ -101,7 +102,7 @@ ConnectorResult<std::unique_ptr<ConnectorInstance>> ConnectorInstance::create(
     SandboxPolicy policy) {
   std::unique_ptr<ConnectorInstance> instance(
       new ConnectorInstance(std::move(module), services, std::move(policy)));
-  if (auto r = instance->instantiate(engine); !r) return std::unexpected(r.error());
+  RB_TRY(instance->instantiate(engine));
   return instance;
 }
 

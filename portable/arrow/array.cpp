@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "portable/arrow/utf8.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::arrow {
 namespace {
@@ -43,7 +44,7 @@ Result<void> validate_offsets(const ArrayData& d, int64_t limit, const char* lim
                         std::to_string(i - 1) + " is past the end of the " + std::to_string(limit) +
                         "-" + limit_what);
     }
-    if (auto ok = each(i - 1, prev, cur); !ok) return ok;
+    RB_TRY(each(i - 1, prev, cur));
     prev = cur;
   }
   return {};

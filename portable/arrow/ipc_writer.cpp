@@ -6,6 +6,7 @@
 #include "portable/arrow/bit_util.hpp"
 #include "portable/arrow/compression.hpp"
 #include "portable/arrow/ipc_schema.hpp"
+#include "portable/base/try.hpp"
 #include "rapidbyte_arrow_format/Message_generated.h"
 
 namespace rapidbyte::arrow {
@@ -272,7 +273,7 @@ Result<std::vector<uint8_t>> write_ipc_stream(std::shared_ptr<const Schema> sche
                                               IpcWriteOptions options) {
   IpcStreamWriter writer(std::move(schema), {}, options);
   for (const RecordBatch& batch : batches) {
-    if (auto ok = writer.write(batch); !ok) return std::unexpected(ok.error());
+    RB_TRY(writer.write(batch));
   }
   return writer.finish();
 }

@@ -9,7 +9,7 @@ Result<ArrowBatchBuilder> ArrowBatchBuilder::make(const std::vector<ColumnSpec>&
   ArrowBatchBuilder b;
   std::vector<arrow::Field> fields;
   for (const ColumnSpec& c : columns) {
-    RB_PG_ASSIGN_OR_RETURN(std::unique_ptr<ValueCodec> codec, make_codec(c.type, options));
+    RB_ASSIGN_OR_RETURN(std::unique_ptr<ValueCodec> codec, make_codec(c.type, options));
     fields.push_back(codec->field(c.name));
     b.builders_.push_back(arrow::make_builder(fields.back().type));
     b.codecs_.push_back(std::move(codec));
@@ -66,7 +66,7 @@ Result<void> ArrowBatchBuilder::append_row(std::span<const ColumnValue> row) {
   for (size_t i = 0; i < row.size(); ++i) {
     std::optional<std::span<const uint8_t>> v;
     if (!row[i].is_null) v = row[i].bytes;
-    RB_PG_RETURN_IF_ERROR(append_value(static_cast<int>(i), v));
+    RB_TRY(append_value(static_cast<int>(i), v));
   }
   end_row();
   return {};

@@ -20,9 +20,9 @@ Result<PgError> parse_error_fields(std::span<const uint8_t> body) {
   e.source = PgErrorSource::kServer;
   std::string localized_severity;
   for (;;) {
-    RB_PG_ASSIGN_OR_RETURN(uint8_t code, r.u8());
+    RB_ASSIGN_OR_RETURN(uint8_t code, r.u8());
     if (code == 0) break;
-    RB_PG_ASSIGN_OR_RETURN(std::string_view value, r.cstring());
+    RB_ASSIGN_OR_RETURN(std::string_view value, r.cstring());
     switch (code) {
       case 'S':
         localized_severity = value;
@@ -73,7 +73,7 @@ Result<PgError> parse_error_fields(std::span<const uint8_t> body) {
         break;  // fields added by later servers are ignored, as the protocol asks
     }
   }
-  RB_PG_RETURN_IF_ERROR(expect_end(r, "ErrorResponse"));
+  RB_TRY(expect_end(r, "ErrorResponse"));
   if (e.severity.empty()) e.severity = localized_severity;
   e.category = category_for_sqlstate(e.sqlstate);
   return e;
@@ -82,15 +82,15 @@ Result<PgError> parse_error_fields(std::span<const uint8_t> body) {
 Result<Authentication> parse_authentication(std::span<const uint8_t> body) {
   ByteReader r(body);
   Authentication a;
-  RB_PG_ASSIGN_OR_RETURN(a.code, r.i32());
+  RB_ASSIGN_OR_RETURN(a.code, r.i32());
   switch (static_cast<AuthRequest>(a.code)) {
     case AuthRequest::kMd5Password: {
-      RB_PG_ASSIGN_OR_RETURN(a.data, r.bytes(4));
+      RB_ASSIGN_OR_RETURN(a.data, r.bytes(4));
       break;
     }
     case AuthRequest::kSasl:
       for (;;) {
-        RB_PG_ASSIGN_OR_RETURN(std::string_view mech, r.cstring());
+        RB_ASSIGN_OR_RETURN(std::string_view mech, r.cstring());
         if (mech.empty()) break;
         a.mechanisms.push_back(mech);
       }
@@ -102,32 +102,32 @@ Result<Authentication> parse_authentication(std::span<const uint8_t> body) {
     default:
       break;
   }
-  RB_PG_RETURN_IF_ERROR(expect_end(r, "Authentication"));
+  RB_TRY(expect_end(r, "Authentication"));
   return a;
 }
 
 Result<ParameterStatus> parse_parameter_status(std::span<const uint8_t> body) {
   ByteReader r(body);
   ParameterStatus p;
-  RB_PG_ASSIGN_OR_RETURN(p.name, r.cstring());
-  RB_PG_ASSIGN_OR_RETURN(p.value, r.cstring());
-  RB_PG_RETURN_IF_ERROR(expect_end(r, "ParameterStatus"));
+  RB_ASSIGN_OR_RETURN(p.name, r.cstring());
+  RB_ASSIGN_OR_RETURN(p.value, r.cstring());
+  RB_TRY(expect_end(r, "ParameterStatus"));
   return p;
 }
 
 Result<BackendKey> parse_backend_key_data(std::span<const uint8_t> body) {
   ByteReader r(body);
   BackendKey k;
-  RB_PG_ASSIGN_OR_RETURN(k.process_id, r.i32());
-  RB_PG_ASSIGN_OR_RETURN(k.secret_key, r.i32());
-  RB_PG_RETURN_IF_ERROR(expect_end(r, "BackendKeyData"));
+  RB_ASSIGN_OR_RETURN(k.process_id, r.i32());
+  RB_ASSIGN_OR_RETURN(k.secret_key, r.i32());
+  RB_TRY(expect_end(r, "BackendKeyData"));
   return k;
 }
 
 Result<TransactionStatus> parse_ready_for_query(std::span<const uint8_t> body) {
   ByteReader r(body);
-  RB_PG_ASSIGN_OR_RETURN(uint8_t s, r.u8());
-  RB_PG_RETURN_IF_ERROR(expect_end(r, "ReadyForQuery"));
+  RB_ASSIGN_OR_RETURN(uint8_t s, r.u8());
+  RB_TRY(expect_end(r, "ReadyForQuery"));
   if (s != 'I' && s != 'T' && s != 'E') {
     return fail(protocol_error("unknown transaction status in ReadyForQuery"));
   }
@@ -136,37 +136,37 @@ Result<TransactionStatus> parse_ready_for_query(std::span<const uint8_t> body) {
 
 Result<std::vector<FieldDescription>> parse_row_description(std::span<const uint8_t> body) {
   ByteReader r(body);
-  RB_PG_ASSIGN_OR_RETURN(int16_t count, r.i16());
+  RB_ASSIGN_OR_RETURN(int16_t count, r.i16());
   if (count < 0) return fail(protocol_error("negative field count in RowDescription"));
   std::vector<FieldDescription> fields;
   // Each field takes at least 19 bytes: bound the reservation by the body.
   fields.reserve(std::min<size_t>(static_cast<size_t>(count), body.size() / 19));
   for (int16_t i = 0; i < count; ++i) {
     FieldDescription f;
-    RB_PG_ASSIGN_OR_RETURN(std::string_view name, r.cstring());
+    RB_ASSIGN_OR_RETURN(std::string_view name, r.cstring());
     f.name = name;
-    RB_PG_ASSIGN_OR_RETURN(f.table_oid, r.u32());
-    RB_PG_ASSIGN_OR_RETURN(f.column_number, r.i16());
-    RB_PG_ASSIGN_OR_RETURN(f.type_oid, r.u32());
-    RB_PG_ASSIGN_OR_RETURN(f.type_size, r.i16());
-    RB_PG_ASSIGN_OR_RETURN(f.type_modifier, r.i32());
-    RB_PG_ASSIGN_OR_RETURN(f.format, r.i16());
+    RB_ASSIGN_OR_RETURN(f.table_oid, r.u32());
+    RB_ASSIGN_OR_RETURN(f.column_number, r.i16());
+    RB_ASSIGN_OR_RETURN(f.type_oid, r.u32());
+    RB_ASSIGN_OR_RETURN(f.type_size, r.i16());
+    RB_ASSIGN_OR_RETURN(f.type_modifier, r.i32());
+    RB_ASSIGN_OR_RETURN(f.format, r.i16());
     if (f.format != 0 && f.format != 1) return fail(protocol_error("unknown field format code"));
     fields.push_back(std::move(f));
   }
-  RB_PG_RETURN_IF_ERROR(expect_end(r, "RowDescription"));
+  RB_TRY(expect_end(r, "RowDescription"));
   return fields;
 }
 
 Result<std::vector<uint32_t>> parse_parameter_description(std::span<const uint8_t> body) {
   ByteReader r(body);
-  RB_PG_ASSIGN_OR_RETURN(int16_t count, r.i16());
+  RB_ASSIGN_OR_RETURN(int16_t count, r.i16());
   if (count < 0 || static_cast<size_t>(count) * 4 != r.remaining()) {
     return fail(protocol_error("bad ParameterDescription"));
   }
   std::vector<uint32_t> oids(static_cast<size_t>(count));
   for (uint32_t& oid : oids) {
-    RB_PG_ASSIGN_OR_RETURN(oid, r.u32());
+    RB_ASSIGN_OR_RETURN(oid, r.u32());
   }
   return oids;
 }
@@ -174,14 +174,14 @@ Result<std::vector<uint32_t>> parse_parameter_description(std::span<const uint8_
 Result<void> parse_data_row(std::span<const uint8_t> body, std::vector<ColumnValue>& out) {
   out.clear();
   ByteReader r(body);
-  RB_PG_ASSIGN_OR_RETURN(int16_t count, r.i16());
+  RB_ASSIGN_OR_RETURN(int16_t count, r.i16());
   if (count < 0) return fail(protocol_error("negative column count in DataRow"));
   for (int16_t i = 0; i < count; ++i) {
-    RB_PG_ASSIGN_OR_RETURN(int32_t len, r.i32());
+    RB_ASSIGN_OR_RETURN(int32_t len, r.i32());
     ColumnValue v;
     if (len >= 0) {
       v.is_null = false;
-      RB_PG_ASSIGN_OR_RETURN(v.bytes, r.bytes(static_cast<size_t>(len)));
+      RB_ASSIGN_OR_RETURN(v.bytes, r.bytes(static_cast<size_t>(len)));
     } else if (len != -1) {
       return fail(protocol_error("negative value length in DataRow"));
     }
@@ -192,23 +192,23 @@ Result<void> parse_data_row(std::span<const uint8_t> body, std::vector<ColumnVal
 
 Result<std::string_view> parse_command_complete(std::span<const uint8_t> body) {
   ByteReader r(body);
-  RB_PG_ASSIGN_OR_RETURN(std::string_view tag, r.cstring());
-  RB_PG_RETURN_IF_ERROR(expect_end(r, "CommandComplete"));
+  RB_ASSIGN_OR_RETURN(std::string_view tag, r.cstring());
+  RB_TRY(expect_end(r, "CommandComplete"));
   return tag;
 }
 
 Result<CopyResponse> parse_copy_response(std::span<const uint8_t> body) {
   ByteReader r(body);
   CopyResponse c;
-  RB_PG_ASSIGN_OR_RETURN(uint8_t overall, r.u8());
+  RB_ASSIGN_OR_RETURN(uint8_t overall, r.u8());
   c.overall_format = static_cast<int8_t>(overall);
-  RB_PG_ASSIGN_OR_RETURN(int16_t count, r.i16());
+  RB_ASSIGN_OR_RETURN(int16_t count, r.i16());
   if (count < 0 || static_cast<size_t>(count) * 2 != r.remaining()) {
     return fail(protocol_error("bad column format list in copy response"));
   }
   c.column_formats.resize(static_cast<size_t>(count));
   for (int16_t& f : c.column_formats) {
-    RB_PG_ASSIGN_OR_RETURN(f, r.i16());
+    RB_ASSIGN_OR_RETURN(f, r.i16());
   }
   return c;
 }

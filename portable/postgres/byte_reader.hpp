@@ -22,7 +22,7 @@ class ByteReader {
   bool at_end() const { return pos_ == data_.size(); }
 
   Result<uint8_t> u8() {
-    RB_PG_RETURN_IF_ERROR(need(1));
+    RB_TRY(need(1));
     return data_[pos_++];
   }
   Result<int16_t> i16() { return fixed<int16_t, uint16_t>(); }
@@ -41,7 +41,7 @@ class ByteReader {
   }
 
   Result<std::span<const uint8_t>> bytes(size_t n) {
-    RB_PG_RETURN_IF_ERROR(need(n));
+    RB_TRY(need(n));
     std::span<const uint8_t> out = data_.subspan(pos_, n);
     pos_ += n;
     return out;
@@ -62,7 +62,7 @@ class ByteReader {
 
   template <class T, class U>
   Result<T> fixed() {
-    RB_PG_RETURN_IF_ERROR(need(sizeof(T)));
+    RB_TRY(need(sizeof(T)));
     U v = 0;
     for (size_t i = 0; i < sizeof(T); ++i) v = static_cast<U>((v << 8) | data_[pos_ + i]);
     pos_ += sizeof(T);

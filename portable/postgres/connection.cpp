@@ -46,9 +46,9 @@ Result<Connection> Connection::connect(std::unique_ptr<Transport> transport,
   Connection conn(std::move(transport), options.max_message_bytes);
   conn.cancel_transport_ = options.cancel_transport;
   if (options.ssl_mode != SslMode::kDisable) {
-    RB_PG_RETURN_IF_ERROR(conn.negotiate_ssl(options));
+    RB_TRY(conn.negotiate_ssl(options));
   }
-  RB_PG_RETURN_IF_ERROR(conn.startup(options));
+  RB_TRY(conn.startup(options));
   return conn;
 }
 
@@ -60,15 +60,15 @@ Result<void> Connection::negotiate_ssl(const ConnectOptions& options) {
   w.begin_untyped();
   w.put_i32(kSslRequestCode);
   w.end();
-  RB_PG_RETURN_IF_ERROR(send());
-  RB_PG_ASSIGN_OR_RETURN(uint8_t answer, stream_->read_byte());
+  RB_TRY(send());
+  RB_ASSIGN_OR_RETURN(uint8_t answer, stream_->read_byte());
   if (answer == 'S') {
     if (stream_->buffered_input() != 0) {
       broken_ = true;
       return fail(protocol_error("server sent unencrypted data after accepting SSL"));
     }
-    RB_PG_ASSIGN_OR_RETURN(std::unique_ptr<Transport> tls,
-                           options.tls_upgrade(stream_->release_transport()));
+    RB_ASSIGN_OR_RETURN(std::unique_ptr<Transport> tls,
+                        options.tls_upgrade(stream_->release_transport()));
     if (tls == nullptr) return fail(client_error(ErrorCategory::kConfig, "TLS upgrade failed"));
     stream_->reset_transport(std::move(tls));
     return {};
@@ -100,26 +100,26 @@ Result<void> Connection::startup(const ConnectOptions& options) {
   for (const auto& [name, value] : options.parameters) param(name, value);
   w.put_u8(0);
   w.end();
-  RB_PG_RETURN_IF_ERROR(send());
+  RB_TRY(send());
 
   for (;;) {
-    RB_PG_ASSIGN_OR_RETURN(BackendMessage msg, next());
+    RB_ASSIGN_OR_RETURN(BackendMessage msg, next());
     switch (msg.type) {
       case backend::kAuthentication: {
-        RB_PG_ASSIGN_OR_RETURN(Authentication request, parse_authentication(msg.body));
-        RB_PG_RETURN_IF_ERROR(authenticate(options, request));
+        RB_ASSIGN_OR_RETURN(Authentication request, parse_authentication(msg.body));
+        RB_TRY(authenticate(options, request));
         break;
       }
       case backend::kBackendKeyData: {
-        RB_PG_ASSIGN_OR_RETURN(backend_key_, parse_backend_key_data(msg.body));
+        RB_ASSIGN_OR_RETURN(backend_key_, parse_backend_key_data(msg.body));
         break;
       }
       case backend::kReadyForQuery: {
-        RB_PG_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
+        RB_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
         return {};
       }
       case backend::kErrorResponse: {
-        RB_PG_ASSIGN_OR_RETURN(PgError error, parse_error_fields(msg.body));
+        RB_ASSIGN_OR_RETURN(PgError error, parse_error_fields(msg.body));
         broken_ = true;
         return fail(std::move(error));
       }
@@ -166,7 +166,7 @@ Result<void> Connection::scram(const ConnectOptions& options, const Authenticati
     broken_ = true;
     return fail(client_error(ErrorCategory::kConfig, "server offers no SCRAM-SHA-256"));
   }
-  RB_PG_ASSIGN_OR_RETURN(std::string nonce, ScramClient::random_nonce());
+  RB_ASSIGN_OR_RETURN(std::string nonce, ScramClient::random_nonce());
   ScramClient client("", options.password, std::move(nonce));
   const std::string first = client.client_first();
   FrontendWriter w(stream_->output());
@@ -175,14 +175,14 @@ Result<void> Connection::scram(const ConnectOptions& options, const Authenticati
   w.put_i32(static_cast<int32_t>(first.size()));
   w.put_bytes(first);
   w.end();
-  RB_PG_RETURN_IF_ERROR(send());
+  RB_TRY(send());
 
   // AuthenticationSASLContinue, then AuthenticationSASLFinal; an
   // ErrorResponse (wrong password) can come instead of either.
   for (int step = 0; step < 2; ++step) {
-    RB_PG_ASSIGN_OR_RETURN(BackendMessage msg, next());
+    RB_ASSIGN_OR_RETURN(BackendMessage msg, next());
     if (msg.type == backend::kErrorResponse) {
-      RB_PG_ASSIGN_OR_RETURN(PgError error, parse_error_fields(msg.body));
+      RB_ASSIGN_OR_RETURN(PgError error, parse_error_fields(msg.body));
       broken_ = true;
       return fail(std::move(error));
     }
@@ -190,7 +190,7 @@ Result<void> Connection::scram(const ConnectOptions& options, const Authenticati
       broken_ = true;
       return fail(unexpected_message(msg.type, "SCRAM authentication"));
     }
-    RB_PG_ASSIGN_OR_RETURN(Authentication a, parse_authentication(msg.body));
+    RB_ASSIGN_OR_RETURN(Authentication a, parse_authentication(msg.body));
     const auto expected = step == 0 ? AuthRequest::kSaslContinue : AuthRequest::kSaslFinal;
     if (a.code != static_cast<int32_t>(expected)) {
       broken_ = true;
@@ -205,7 +205,7 @@ Result<void> Connection::scram(const ConnectOptions& options, const Authenticati
       w.begin('p');
       w.put_bytes(*final_message);
       w.end();
-      RB_PG_RETURN_IF_ERROR(send());
+      RB_TRY(send());
     } else {
       Result<void> verified = client.verify_server_final(as_text(a.data));
       if (!verified) {
@@ -292,36 +292,36 @@ Result<void> Connection::finish_cycle(std::optional<PgError> pending) {
       return fail(std::move(msg).error());
     }
     if (msg->type == backend::kReadyForQuery) {
-      RB_PG_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg->body));
+      RB_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg->body));
       if (pending) return fail(std::move(*pending));
       return {};
     }
     if (msg->type == backend::kErrorResponse && !pending) {
-      RB_PG_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg->body));
+      RB_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg->body));
       pending = std::move(e);
     }
   }
 }
 
 Result<std::vector<TextResult>> Connection::simple_query(std::string_view sql) {
-  RB_PG_RETURN_IF_ERROR(check_usable());
+  RB_TRY(check_usable());
   FrontendWriter w(stream_->output());
   w.begin('Q');
   w.put_cstring(sql);
   w.end();
-  RB_PG_RETURN_IF_ERROR(send());
+  RB_TRY(send());
 
   std::vector<TextResult> results;
   TextResult current;
   for (;;) {
-    RB_PG_ASSIGN_OR_RETURN(BackendMessage msg, next());
+    RB_ASSIGN_OR_RETURN(BackendMessage msg, next());
     switch (msg.type) {
       case backend::kRowDescription: {
-        RB_PG_ASSIGN_OR_RETURN(current.fields, parse_row_description(msg.body));
+        RB_ASSIGN_OR_RETURN(current.fields, parse_row_description(msg.body));
         break;
       }
       case backend::kDataRow: {
-        RB_PG_RETURN_IF_ERROR(parse_data_row(msg.body, row_));
+        RB_TRY(parse_data_row(msg.body, row_));
         std::vector<std::optional<std::string>> row;
         for (const ColumnValue& v : row_) {
           row.push_back(v.is_null ? std::nullopt : std::optional<std::string>(as_text(v.bytes)));
@@ -330,7 +330,7 @@ Result<std::vector<TextResult>> Connection::simple_query(std::string_view sql) {
         break;
       }
       case backend::kCommandComplete: {
-        RB_PG_ASSIGN_OR_RETURN(std::string_view tag, parse_command_complete(msg.body));
+        RB_ASSIGN_OR_RETURN(std::string_view tag, parse_command_complete(msg.body));
         current.command_tag = tag;
         results.push_back(std::move(current));
         current = TextResult{};
@@ -341,7 +341,7 @@ Result<std::vector<TextResult>> Connection::simple_query(std::string_view sql) {
       case backend::kErrorResponse:
         return fail_with_server_error(msg.body);
       case backend::kReadyForQuery: {
-        RB_PG_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
+        RB_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
         return results;
       }
       case backend::kCopyInResponse:
@@ -357,7 +357,7 @@ Result<std::vector<TextResult>> Connection::simple_query(std::string_view sql) {
 
 Result<PreparedStatement> Connection::prepare(std::string name, std::string_view sql,
                                               std::span<const uint32_t> param_oids) {
-  RB_PG_RETURN_IF_ERROR(check_usable());
+  RB_TRY(check_usable());
   FrontendWriter w(stream_->output());
   w.begin('P');
   w.put_cstring(name);
@@ -371,28 +371,28 @@ Result<PreparedStatement> Connection::prepare(std::string name, std::string_view
   w.end();
   w.begin('S');
   w.end();
-  RB_PG_RETURN_IF_ERROR(send());
+  RB_TRY(send());
 
   PreparedStatement stmt;
   stmt.name = std::move(name);
   for (;;) {
-    RB_PG_ASSIGN_OR_RETURN(BackendMessage msg, next());
+    RB_ASSIGN_OR_RETURN(BackendMessage msg, next());
     switch (msg.type) {
       case backend::kParseComplete:
       case backend::kNoData:
         break;
       case backend::kParameterDescription: {
-        RB_PG_ASSIGN_OR_RETURN(stmt.param_oids, parse_parameter_description(msg.body));
+        RB_ASSIGN_OR_RETURN(stmt.param_oids, parse_parameter_description(msg.body));
         break;
       }
       case backend::kRowDescription: {
-        RB_PG_ASSIGN_OR_RETURN(stmt.fields, parse_row_description(msg.body));
+        RB_ASSIGN_OR_RETURN(stmt.fields, parse_row_description(msg.body));
         break;
       }
       case backend::kErrorResponse:
         return fail_with_server_error(msg.body);
       case backend::kReadyForQuery: {
-        RB_PG_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
+        RB_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
         return stmt;
       }
       default:
@@ -427,7 +427,7 @@ void Connection::write_bind(std::string_view statement, std::span<const Param> p
 Result<CommandResult> Connection::execute(const PreparedStatement& statement,
                                           std::span<const Param> params, const RowSink& sink,
                                           ResultFormat format) {
-  RB_PG_RETURN_IF_ERROR(check_usable());
+  RB_TRY(check_usable());
   write_bind(statement.name, params, format);
   FrontendWriter w(stream_->output());
   w.begin('E');
@@ -436,7 +436,7 @@ Result<CommandResult> Connection::execute(const PreparedStatement& statement,
   w.end();
   w.begin('S');
   w.end();
-  RB_PG_RETURN_IF_ERROR(send());
+  RB_TRY(send());
   std::vector<FieldDescription> fields = statement.fields;
   for (FieldDescription& f : fields) f.format = static_cast<int16_t>(format);
   return read_execution(sink, &fields);
@@ -444,7 +444,7 @@ Result<CommandResult> Connection::execute(const PreparedStatement& statement,
 
 Result<CommandResult> Connection::query(std::string_view sql, std::span<const Param> params,
                                         const RowSink& sink, ResultFormat format) {
-  RB_PG_RETURN_IF_ERROR(check_usable());
+  RB_TRY(check_usable());
   FrontendWriter w(stream_->output());
   w.begin('P');
   w.put_cstring("");
@@ -463,7 +463,7 @@ Result<CommandResult> Connection::query(std::string_view sql, std::span<const Pa
   w.end();
   w.begin('S');
   w.end();
-  RB_PG_RETURN_IF_ERROR(send());
+  RB_TRY(send());
   return read_execution(sink, nullptr);
 }
 
@@ -476,7 +476,7 @@ Result<CommandResult> Connection::read_execution(
     if (!r) pending = std::move(r).error();
   }
   for (;;) {
-    RB_PG_ASSIGN_OR_RETURN(BackendMessage msg, next());
+    RB_ASSIGN_OR_RETURN(BackendMessage msg, next());
     switch (msg.type) {
       case backend::kParseComplete:
       case backend::kBindComplete:
@@ -485,8 +485,7 @@ Result<CommandResult> Connection::read_execution(
       case backend::kEmptyQueryResponse:
         break;
       case backend::kRowDescription: {
-        RB_PG_ASSIGN_OR_RETURN(std::vector<FieldDescription> fields,
-                               parse_row_description(msg.body));
+        RB_ASSIGN_OR_RETURN(std::vector<FieldDescription> fields, parse_row_description(msg.body));
         if (!pending && sink.on_description) {
           Result<void> r = sink.on_description(fields);
           if (!r) pending = std::move(r).error();
@@ -495,7 +494,7 @@ Result<CommandResult> Connection::read_execution(
       }
       case backend::kDataRow: {
         if (pending) break;
-        RB_PG_RETURN_IF_ERROR(parse_data_row(msg.body, row_));
+        RB_TRY(parse_data_row(msg.body, row_));
         if (sink.on_row) {
           Result<void> r = sink.on_row(row_);
           if (!r) pending = std::move(r).error();
@@ -503,7 +502,7 @@ Result<CommandResult> Connection::read_execution(
         break;
       }
       case backend::kCommandComplete: {
-        RB_PG_ASSIGN_OR_RETURN(std::string_view tag, parse_command_complete(msg.body));
+        RB_ASSIGN_OR_RETURN(std::string_view tag, parse_command_complete(msg.body));
         result.command_tag = tag;
         result.rows = rows_in_command_tag(tag);
         break;
@@ -511,7 +510,7 @@ Result<CommandResult> Connection::read_execution(
       case backend::kErrorResponse:
         return fail_with_server_error(msg.body);
       case backend::kReadyForQuery: {
-        RB_PG_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
+        RB_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
         if (pending) return fail(std::move(*pending));
         return result;
       }
@@ -523,7 +522,7 @@ Result<CommandResult> Connection::read_execution(
 }
 
 Result<void> Connection::close_statement(std::string_view name) {
-  RB_PG_RETURN_IF_ERROR(check_usable());
+  RB_TRY(check_usable());
   FrontendWriter w(stream_->output());
   w.begin('C');
   w.put_u8('S');
@@ -531,7 +530,7 @@ Result<void> Connection::close_statement(std::string_view name) {
   w.end();
   w.begin('S');
   w.end();
-  RB_PG_RETURN_IF_ERROR(send());
+  RB_TRY(send());
   return finish_cycle(std::nullopt);
 }
 
@@ -539,30 +538,28 @@ Result<uint64_t> Connection::copy_out(
     std::string_view sql, const std::function<Result<void>(std::span<const uint8_t>)>& on_data) {
   return copy_out_chunks(sql,
                          [&](std::span<const std::span<const uint8_t>> chunks) -> Result<void> {
-                           for (std::span<const uint8_t> chunk : chunks)
-                             RB_PG_RETURN_IF_ERROR(on_data(chunk));
+                           for (std::span<const uint8_t> chunk : chunks) RB_TRY(on_data(chunk));
                            return {};
                          });
 }
 
 Result<uint64_t> Connection::copy_out_chunks(std::string_view sql,
                                              const CopyChunksHandler& on_chunks) {
-  RB_PG_RETURN_IF_ERROR(check_usable());
+  RB_TRY(check_usable());
   FrontendWriter w(stream_->output());
   w.begin('Q');
   w.put_cstring(sql);
   w.end();
-  RB_PG_RETURN_IF_ERROR(send());
+  RB_TRY(send());
 
   std::optional<PgError> pending;
   uint64_t rows = 0;
   bool started = false;
   for (;;) {
-    RB_PG_ASSIGN_OR_RETURN(BackendMessage msg, next());
+    RB_ASSIGN_OR_RETURN(BackendMessage msg, next());
     switch (msg.type) {
       case backend::kCopyOutResponse: {
-        RB_PG_ASSIGN_OR_RETURN([[maybe_unused]] CopyResponse response,
-                               parse_copy_response(msg.body));
+        RB_ASSIGN_OR_RETURN([[maybe_unused]] CopyResponse response, parse_copy_response(msg.body));
         started = true;
         break;
       }
@@ -585,7 +582,7 @@ Result<uint64_t> Connection::copy_out_chunks(std::string_view sql,
       case backend::kCopyDone:
         break;
       case backend::kCommandComplete: {
-        RB_PG_ASSIGN_OR_RETURN(std::string_view tag, parse_command_complete(msg.body));
+        RB_ASSIGN_OR_RETURN(std::string_view tag, parse_command_complete(msg.body));
         rows = rows_in_command_tag(tag);
         break;
       }
@@ -593,13 +590,13 @@ Result<uint64_t> Connection::copy_out_chunks(std::string_view sql,
       case backend::kDataRow:
         break;  // not a COPY statement: ignored, reported below
       case backend::kErrorResponse: {
-        RB_PG_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg.body));
+        RB_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg.body));
         if (!pending) pending = std::move(e);
-        RB_PG_RETURN_IF_ERROR(finish_cycle(std::move(pending)));
+        RB_TRY(finish_cycle(std::move(pending)));
         break;
       }
       case backend::kReadyForQuery: {
-        RB_PG_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
+        RB_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
         if (pending) return fail(std::move(*pending));
         if (!started) {
           return fail(client_error(ErrorCategory::kConfig, "statement is not COPY ... TO STDOUT"));
@@ -615,16 +612,16 @@ Result<uint64_t> Connection::copy_out_chunks(std::string_view sql,
 
 Result<void> Connection::start_copy(std::string_view sql, char expected_response,
                                     std::string_view not_copy_message, const char* phase) {
-  RB_PG_RETURN_IF_ERROR(check_usable());
+  RB_TRY(check_usable());
   FrontendWriter w(stream_->output());
   w.begin('Q');
   w.put_cstring(sql);
   w.end();
-  RB_PG_RETURN_IF_ERROR(send());
+  RB_TRY(send());
   for (;;) {
-    RB_PG_ASSIGN_OR_RETURN(BackendMessage msg, next());
+    RB_ASSIGN_OR_RETURN(BackendMessage msg, next());
     if (msg.type == expected_response) {
-      RB_PG_ASSIGN_OR_RETURN([[maybe_unused]] CopyResponse response, parse_copy_response(msg.body));
+      RB_ASSIGN_OR_RETURN([[maybe_unused]] CopyResponse response, parse_copy_response(msg.body));
       return {};
     }
     switch (msg.type) {
@@ -636,7 +633,7 @@ Result<void> Connection::start_copy(std::string_view sql, char expected_response
       case backend::kEmptyQueryResponse:
         break;
       case backend::kReadyForQuery: {
-        RB_PG_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
+        RB_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
         return fail(client_error(ErrorCategory::kConfig, std::string(not_copy_message)));
       }
       default:
@@ -647,8 +644,8 @@ Result<void> Connection::start_copy(std::string_view sql, char expected_response
 }
 
 Result<void> Connection::copy_in_begin(std::string_view sql) {
-  RB_PG_RETURN_IF_ERROR(start_copy(sql, backend::kCopyInResponse,
-                                   "statement is not COPY ... FROM STDIN", "COPY IN start"));
+  RB_TRY(start_copy(sql, backend::kCopyInResponse, "statement is not COPY ... FROM STDIN",
+                    "COPY IN start"));
   in_copy_in_ = true;
   return {};
 }
@@ -668,14 +665,14 @@ Result<void> Connection::copy_in_write(std::span<const uint8_t> data) {
     } else {
       // A whole chunk goes from the caller's memory to the transport, not
       // through the output buffer: one copy fewer of every byte loaded.
-      RB_PG_RETURN_IF_ERROR(send());
+      RB_TRY(send());
       if (Result<void> r = stream_->transport()->write(data.first(take)); !r) {
         broken_ = true;
         return r;
       }
     }
     data = data.subspan(take);
-    if (output.size() >= kCopyChunkBytes) RB_PG_RETURN_IF_ERROR(send());
+    if (output.size() >= kCopyChunkBytes) RB_TRY(send());
   }
   return {};
 }
@@ -688,21 +685,21 @@ Result<uint64_t> Connection::copy_in_end() {
   FrontendWriter w(stream_->output());
   w.begin('c');
   w.end();
-  RB_PG_RETURN_IF_ERROR(send());
+  RB_TRY(send());
   uint64_t rows = 0;
   std::optional<PgError> pending;
   for (;;) {
-    RB_PG_ASSIGN_OR_RETURN(BackendMessage msg, next());
+    RB_ASSIGN_OR_RETURN(BackendMessage msg, next());
     switch (msg.type) {
       case backend::kCommandComplete: {
-        RB_PG_ASSIGN_OR_RETURN(std::string_view tag, parse_command_complete(msg.body));
+        RB_ASSIGN_OR_RETURN(std::string_view tag, parse_command_complete(msg.body));
         rows = rows_in_command_tag(tag);
         break;
       }
       case backend::kErrorResponse:
         return fail_with_server_error(msg.body);
       case backend::kReadyForQuery: {
-        RB_PG_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
+        RB_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
         return rows;
       }
       default:
@@ -721,7 +718,7 @@ Result<void> Connection::copy_in_abort(std::string_view reason) {
   w.begin('f');
   w.put_cstring(reason);
   w.end();
-  RB_PG_RETURN_IF_ERROR(send());
+  RB_TRY(send());
   // The server answers with an ErrorResponse (57014) then ReadyForQuery:
   // that error is the expected outcome, not a failure.
   Result<void> r = finish_cycle(std::nullopt);
@@ -730,8 +727,8 @@ Result<void> Connection::copy_in_abort(std::string_view reason) {
 }
 
 Result<void> Connection::copy_both_begin(std::string_view sql) {
-  RB_PG_RETURN_IF_ERROR(start_copy(sql, backend::kCopyBothResponse,
-                                   "statement does not start CopyBoth", "CopyBoth start"));
+  RB_TRY(start_copy(sql, backend::kCopyBothResponse, "statement does not start CopyBoth",
+                    "CopyBoth start"));
   in_copy_both_ = true;
   server_copy_done_ = false;
   return {};
@@ -742,7 +739,7 @@ Result<std::optional<std::span<const uint8_t>>> Connection::copy_both_read() {
     return fail(client_error(ErrorCategory::kInternal, "no CopyBoth exchange in progress"));
   }
   if (server_copy_done_) return std::optional<std::span<const uint8_t>>();
-  RB_PG_ASSIGN_OR_RETURN(BackendMessage msg, next());
+  RB_ASSIGN_OR_RETURN(BackendMessage msg, next());
   switch (msg.type) {
     case backend::kCopyData:
       return std::optional<std::span<const uint8_t>>(msg.body);
@@ -750,9 +747,9 @@ Result<std::optional<std::span<const uint8_t>>> Connection::copy_both_read() {
       server_copy_done_ = true;
       return std::optional<std::span<const uint8_t>>();
     case backend::kErrorResponse: {
-      RB_PG_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg.body));
+      RB_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg.body));
       in_copy_both_ = false;
-      RB_PG_RETURN_IF_ERROR(finish_cycle(std::move(e)));
+      RB_TRY(finish_cycle(std::move(e)));
       return fail(protocol_error("CopyBoth ended without an error"));  // not reached
     }
     default:
@@ -780,12 +777,12 @@ Result<void> Connection::copy_both_end() {
   FrontendWriter w(stream_->output());
   w.begin('c');
   w.end();
-  RB_PG_RETURN_IF_ERROR(send());
+  RB_TRY(send());
   // The server may still send data it had queued, then CopyDone, the
   // command's results and ReadyForQuery.
   std::optional<PgError> pending;
   for (;;) {
-    RB_PG_ASSIGN_OR_RETURN(BackendMessage msg, next());
+    RB_ASSIGN_OR_RETURN(BackendMessage msg, next());
     switch (msg.type) {
       case backend::kCopyData:
       case backend::kCopyDone:
@@ -794,12 +791,12 @@ Result<void> Connection::copy_both_end() {
       case backend::kCommandComplete:
         break;
       case backend::kErrorResponse: {
-        RB_PG_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg.body));
+        RB_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg.body));
         if (!pending) pending = std::move(e);
         break;
       }
       case backend::kReadyForQuery: {
-        RB_PG_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
+        RB_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
         if (pending) return fail(std::move(*pending));
         return {};
       }

@@ -38,17 +38,17 @@ CopyBinaryDecoder::CopyBinaryDecoder(ArrowBatchBuilder builder, CopyBatchLimits 
 Result<void> CopyBinaryDecoder::feed(std::span<const std::span<const uint8_t>> chunks) {
   for (std::span<const uint8_t> chunk : chunks) {
     if (carry_.empty()) {
-      RB_PG_ASSIGN_OR_RETURN(size_t used, consume(chunk));
+      RB_ASSIGN_OR_RETURN(size_t used, consume(chunk));
       // The chunk outlives this call, so what was located in it can wait.
       if (used < chunk.size())
         carry_.assign(chunk.begin() + static_cast<ptrdiff_t>(used), chunk.end());
       continue;
     }
     // Values located in carry_ must be decoded before carry_ changes.
-    RB_PG_RETURN_IF_ERROR(decode_pending());
+    RB_TRY(decode_pending());
     carry_.insert(carry_.end(), chunk.begin(), chunk.end());
-    RB_PG_ASSIGN_OR_RETURN(size_t used, consume(carry_));
-    RB_PG_RETURN_IF_ERROR(decode_pending());
+    RB_ASSIGN_OR_RETURN(size_t used, consume(carry_));
+    RB_TRY(decode_pending());
     carry_.erase(carry_.begin(), carry_.begin() + static_cast<ptrdiff_t>(used));
   }
   return decode_pending();
@@ -126,7 +126,7 @@ Result<size_t> CopyBinaryDecoder::consume(std::span<const uint8_t> data) {
     const bool full =
         (limits_.max_rows != 0 && builder_.num_rows() + located_rows_ >= limits_.max_rows) ||
         (limits_.target_bytes != 0 && batch_bytes_ >= limits_.target_bytes);
-    if (full) RB_PG_RETURN_IF_ERROR(emit_batch());
+    if (full) RB_TRY(emit_batch());
   }
   return pos;
 }
@@ -140,7 +140,7 @@ Result<void> CopyBinaryDecoder::decode_pending() {
     // The builders hold every pending row's earlier columns and part of
     // this one: start the batch again without the rows that cannot be.
     builder_.discard();
-    RB_PG_RETURN_IF_ERROR(reject_bad_rows());
+    RB_TRY(reject_bad_rows());
     return decode_pending();
   }
   for (auto& column : located_) column.clear();
@@ -177,12 +177,11 @@ Result<void> CopyBinaryDecoder::reject_bad_rows() {
     }
     for (size_t c = 0; c < located_.size(); ++c) {
       const auto value = refused[c][r] ? std::nullopt : value_of(located_[c][r]);
-      RB_PG_RETURN_IF_ERROR(builder_.append_value(static_cast<int>(c), value));
+      RB_TRY(builder_.append_value(static_cast<int>(c), value));
     }
     builder_.end_row();
-    RB_PG_ASSIGN_OR_RETURN(arrow::RecordBatch row, builder_.finish_batch());
-    RB_PG_RETURN_IF_ERROR(
-        on_reject_(RejectedRow{first_row + static_cast<int64_t>(r), std::move(row), *first[r]}));
+    RB_ASSIGN_OR_RETURN(arrow::RecordBatch row, builder_.finish_batch());
+    RB_TRY(on_reject_(RejectedRow{first_row + static_cast<int64_t>(r), std::move(row), *first[r]}));
   }
   for (auto& column : located_) column.resize(kept);
   rows_ -= located_rows_ - static_cast<int64_t>(kept);
@@ -192,10 +191,10 @@ Result<void> CopyBinaryDecoder::reject_bad_rows() {
 }
 
 Result<void> CopyBinaryDecoder::emit_batch() {
-  RB_PG_RETURN_IF_ERROR(decode_pending());
+  RB_TRY(decode_pending());
   batch_bytes_ = 0;
   if (builder_.num_rows() == 0) return {};
-  RB_PG_ASSIGN_OR_RETURN(arrow::RecordBatch batch, builder_.finish_batch());
+  RB_ASSIGN_OR_RETURN(arrow::RecordBatch batch, builder_.finish_batch());
   return on_batch_(std::move(batch));
 }
 

@@ -8,7 +8,7 @@ Result<CopyBinaryEncoder> CopyBinaryEncoder::make(const std::vector<PgColumnType
                                                   const CodecOptions& options) {
   CopyBinaryEncoder e;
   for (const PgColumnType& c : columns) {
-    RB_PG_ASSIGN_OR_RETURN(std::unique_ptr<ValueCodec> codec, make_codec(c, options));
+    RB_ASSIGN_OR_RETURN(std::unique_ptr<ValueCodec> codec, make_codec(c, options));
     e.codecs_.push_back(std::move(codec));
   }
   return e;

@@ -32,8 +32,8 @@ Result<void> MessageStream::fill(size_t n) {
     if (input_.size() - end_ < kReadChunk / 2) {
       input_.resize(std::max(input_.size() * 2, end_ + kReadChunk));
     }
-    RB_PG_ASSIGN_OR_RETURN(size_t got,
-                           transport_->read(std::span(input_.data() + end_, input_.size() - end_)));
+    RB_ASSIGN_OR_RETURN(size_t got,
+                        transport_->read(std::span(input_.data() + end_, input_.size() - end_)));
     if (got == 0) return fail(connection_error("server closed the connection unexpectedly"));
     end_ += got;
   }
@@ -41,7 +41,7 @@ Result<void> MessageStream::fill(size_t n) {
 }
 
 Result<BackendMessage> MessageStream::read_message() {
-  RB_PG_RETURN_IF_ERROR(fill(5));
+  RB_TRY(fill(5));
   const uint8_t* header = input_.data() + begin_;
   const uint32_t len = length_word(header);
   if (len < 4) {
@@ -52,7 +52,7 @@ Result<BackendMessage> MessageStream::read_message() {
                                " bytes exceeds the limit of " +
                                std::to_string(max_message_bytes_)));
   }
-  RB_PG_RETURN_IF_ERROR(fill(size_t{1} + len));
+  RB_TRY(fill(size_t{1} + len));
   BackendMessage msg;
   msg.type = static_cast<char>(input_[begin_]);
   msg.body = std::span<const uint8_t>(input_.data() + begin_ + 5, len - 4);
@@ -76,7 +76,7 @@ std::optional<BackendMessage> MessageStream::buffered_message(char type) {
 }
 
 Result<uint8_t> MessageStream::read_byte() {
-  RB_PG_RETURN_IF_ERROR(fill(1));
+  RB_TRY(fill(1));
   return input_[begin_++];
 }
 

@@ -1,5 +1,6 @@
 #include "portable/sql/binder.hpp"
 
+#include "portable/base/try.hpp"
 #include "portable/sql/cast.hpp"
 #include "portable/sql/kernel_util.hpp"
 #include "portable/sql/like.hpp"
@@ -58,7 +59,7 @@ class Binder {
     q.distinct = s.distinct;
     q.limit = s.limit;
     q.offset = s.offset;
-    if (auto checked = check_clauses(s); !checked) return std::unexpected(checked.error());
+    RB_TRY(check_clauses(s));
     if (s.where) {
       auto w = bind_expr(*s.where);
       if (!w) return std::unexpected(w.error());

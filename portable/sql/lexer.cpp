@@ -1,5 +1,7 @@
 #include "portable/sql/lexer.hpp"
 
+#include "portable/base/try.hpp"
+
 namespace rapidbyte::sql {
 namespace {
 
@@ -24,8 +26,7 @@ class Lexer {
   Result<std::vector<Token>> run() {
     std::vector<Token> out;
     while (true) {
-      if (auto skipped = skip_space_and_comments(); !skipped)
-        return std::unexpected(skipped.error());
+      RB_TRY(skip_space_and_comments());
       if (pos_ >= q_.size()) break;
       auto token = next();
       if (!token) return std::unexpected(token.error());

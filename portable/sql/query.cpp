@@ -4,6 +4,7 @@
 #include <numeric>
 #include <unordered_set>
 
+#include "portable/base/try.hpp"
 #include "portable/sql/evaluator.hpp"
 #include "portable/sql/operators.hpp"
 #include "portable/sql/parser.hpp"
@@ -93,7 +94,7 @@ Selection all(const std::vector<int64_t>& rows) {
 }  // namespace
 
 Result<arrow::RecordBatch> Query::execute(const arrow::RecordBatch& batch) {
-  if (auto bound = bind(batch.schema()); !bound) return std::unexpected(bound.error());
+  RB_TRY(bind(batch.schema()));
   const BoundQuery& p = *plan_;
   Chunk input;
   input.rows = batch.num_rows();

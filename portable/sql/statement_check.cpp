@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "portable/base/try.hpp"
 #include "portable/sql/functions.hpp"
 
 namespace rapidbyte::sql {
@@ -29,7 +30,7 @@ Result<void> check_functions(const Expr& e) {
     return bind_error("function " + e.name + " does not exist", e.begin);
   }
   for (const auto& a : e.args) {
-    if (auto ok = check_functions(*a); !ok) return ok;
+    RB_TRY(check_functions(*a));
   }
   return {};
 }
@@ -51,7 +52,7 @@ Result<void> check_clauses(const SelectStatement& s) {
 }
 
 Result<void> check_statement(const SelectStatement& s) {
-  if (auto ok = check_clauses(s); !ok) return ok;
+  RB_TRY(check_clauses(s));
   // Every expression of the statement, in query order.
   std::vector<const Expr*> exprs;
   for (const SelectItem& item : s.items) {
@@ -62,7 +63,7 @@ Result<void> check_statement(const SelectStatement& s) {
   if (s.having) exprs.push_back(s.having.get());
   for (const OrderItem& o : s.order_by) exprs.push_back(o.expr.get());
   for (const Expr* e : exprs) {
-    if (auto ok = check_functions(*e); !ok) return ok;
+    RB_TRY(check_functions(*e));
   }
   return {};
 }

@@ -27,6 +27,7 @@
 #include "guest/sdk/context.hpp"
 #include "guest/sdk/error.hpp"
 #include "guest/sdk/manifest.hpp"
+#include "portable/base/try.hpp"
 
 namespace {
 
@@ -90,8 +91,7 @@ sdk::Result<protocol::RunSummary> echo_run(sdk::Context& ctx, uint64_t session,
     ctx.checkpoint({protocol::CheckpointKind::kSource, s.stream_name, s.cursor_field,
                     s.last_cursor_value, s.limits.max_batch_bytes,
                     s.limits.checkpoint_interval_rows});
-    if (auto emitted = ctx.batch_emit(s.stream_name, bytes_of(s.stream_name)); !emitted)
-      return std::unexpected(emitted.error());
+    RB_TRY(ctx.batch_emit(s.stream_name, bytes_of(s.stream_name)));
     read.records += 1;
     read.bytes += s.stream_name.size();
     catalog.streams.push_back(catalog_stream(s));
@@ -99,8 +99,7 @@ sdk::Result<protocol::RunSummary> echo_run(sdk::Context& ctx, uint64_t session,
   while (std::optional<sdk::HostBytes> batch = ctx.batch_next()) {
     std::ranges::reverse(batch->mutable_span());
     const std::string last = req.streams.empty() ? "" : req.streams.back().stream_name;
-    if (auto emitted = ctx.batch_emit(last, *batch); !emitted)
-      return std::unexpected(emitted.error());
+    RB_TRY(ctx.batch_emit(last, *batch));
   }
 
   auto value = ctx.state_get(protocol::StateScope::kPipeline, "k");

@@ -9,6 +9,7 @@
 
 #include "guest/sdk/sdk.hpp"
 #include "portable/arrow/ipc_reader.hpp"
+#include "portable/base/try.hpp"
 
 namespace {
 
@@ -33,11 +34,8 @@ class FlakyDest final : public sdk::Destination {
     auto seen = ctx.state_get(protocol::StateScope::kPipeline, "flaky-attempts");
     if (!seen) return std::unexpected(seen.error());
     const uint64_t attempt = (*seen ? std::stoull(**seen) : 0) + 1;
-    if (auto put = ctx.state_put(protocol::StateScope::kPipeline, "flaky-attempts",
-                                 std::to_string(attempt));
-        !put) {
-      return std::unexpected(put.error());
-    }
+    RB_TRY(
+        ctx.state_put(protocol::StateScope::kPipeline, "flaky-attempts", std::to_string(attempt)));
     protocol::WriteSummary summary;
     while (auto batch = ctx.batch_next()) {
       if (attempt <= fail_times_ && summary.batches == commit_batches_) {

@@ -40,6 +40,7 @@
 #include <utility>
 
 #include "guest/sdk/sdk.hpp"
+#include "portable/base/try.hpp"
 
 // ---- the raw imports: pointers and lengths are i32, u64 and s64 are i64 -------
 
@@ -555,9 +556,8 @@ class HostileImports final : public sdk::Source {
     ctx.info(marker);
     if (const Script script = find(kScripted, mode_)) {
       ctx.info(script(ctx));
-    } else if (auto r = malformed_call(ctx, mode_, end); !r) {
-      return std::unexpected(r.error());
-    }
+    } else
+      RB_TRY(malformed_call(ctx, mode_, end));
     return sdk::summary(protocol::ReadSummary{});
   }
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "guest/sdk/sdk.hpp"
+#include "portable/base/try.hpp"
 
 namespace {
 
@@ -63,8 +64,7 @@ class Misbehave final : public sdk::Source {
     if (mode_ == "flood") {
       const std::string big(2u << 20, 'x');
       ctx.info(big);
-      if (auto put = ctx.state_put(protocol::StateScope::kPipeline, "k", big); !put)
-        return std::unexpected(put.error());
+      RB_TRY(ctx.state_put(protocol::StateScope::kPipeline, "k", big));
     }
     if (mode_ == "loop") {
       volatile uint64_t counter = 0;
@@ -115,7 +115,7 @@ class Misbehave final : public sdk::Source {
     }
     if (mode_ == "garbage_ipc") {
       const std::vector<uint8_t> garbage(64, 0xAB);
-      if (auto emitted = ctx.batch_emit(garbage); !emitted) return std::unexpected(emitted.error());
+      RB_TRY(ctx.batch_emit(garbage));
     }
     if (mode_ == "trap") __builtin_trap();
     if (mode_ == "oob") *reinterpret_cast<volatile uint32_t*>(uintptr_t{0xfffffff0}) = 1;

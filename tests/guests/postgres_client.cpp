@@ -20,6 +20,7 @@
 
 #include "guest/sdk/sdk.hpp"
 #include "portable/arrow/ipc_writer.hpp"
+#include "portable/base/try.hpp"
 #include "portable/postgres/arrow_batch_builder.hpp"
 #include "portable/postgres/copy_binary_decoder.hpp"
 #include "portable/postgres/copy_binary_encoder.hpp"
@@ -126,9 +127,7 @@ class PostgresClient final : public sdk::Source {
       return sdk::internal_error("no pg_stat_ssl row");
     std::string line;
     for (const auto& v : (*r)[0].rows[0]) line += (line.empty() ? "" : " ") + v.value_or("NULL");
-    if (auto e = ctx.batch_emit({reinterpret_cast<const uint8_t*>(line.data()), line.size()}); !e) {
-      return std::unexpected(e.error());
-    }
+    RB_TRY(ctx.batch_emit({reinterpret_cast<const uint8_t*>(line.data()), line.size()}));
     return sdk::summary(protocol::ReadSummary{});
   }
 
@@ -213,7 +212,7 @@ class PostgresClient final : public sdk::Source {
     if (auto f = decoder.finish(); !f) return failure(f.error());
     auto ipc = arrow::write_ipc_stream(schema, batches);
     if (!ipc) return failure(ipc);
-    if (auto e = ctx.batch_emit(*ipc); !e) return std::unexpected(e.error());
+    RB_TRY(ctx.batch_emit(*ipc));
 
     // COPY the decoded batches back in.
     std::vector<postgres::PgColumnType> types;
@@ -262,7 +261,7 @@ class PostgresClient final : public sdk::Source {
     if (!result) return failure(result.error());
     auto result_ipc = arrow::write_ipc_stream(result->schema(), {*result});
     if (!result_ipc) return failure(result_ipc);
-    if (auto e = ctx.batch_emit(*result_ipc); !e) return std::unexpected(e.error());
+    RB_TRY(ctx.batch_emit(*result_ipc));
 
     protocol::ReadSummary summary;
     summary.records = *rows;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "guest/sdk/sdk.hpp"
+#include "portable/base/try.hpp"
 
 namespace {
 
@@ -37,11 +38,9 @@ class TlsClient final : public sdk::Source {
   sdk::Result<protocol::RunSummary> run(sdk::Context& ctx, const protocol::RunRequest&) override {
     auto stream = ctx.tcp_connect(host_, port_, 5000);
     if (!stream) return std::unexpected(stream.error());
-    if (auto tls = stream->start_tls(options_); !tls) return std::unexpected(tls.error());
+    RB_TRY(stream->start_tls(options_));
     const std::string ping = "ping";
-    if (auto w = stream->write({reinterpret_cast<const uint8_t*>(ping.data()), ping.size()}); !w) {
-      return std::unexpected(w.error());
-    }
+    RB_TRY(stream->write({reinterpret_cast<const uint8_t*>(ping.data()), ping.size()}));
     std::string reply;
     while (reply.size() < 4) {
       auto bytes = stream->read(64);
@@ -49,10 +48,7 @@ class TlsClient final : public sdk::Source {
       if (bytes->empty()) break;
       reply.append(reinterpret_cast<const char*>(bytes->data()), bytes->size());
     }
-    if (auto e = ctx.batch_emit({reinterpret_cast<const uint8_t*>(reply.data()), reply.size()});
-        !e) {
-      return std::unexpected(e.error());
-    }
+    RB_TRY(ctx.batch_emit({reinterpret_cast<const uint8_t*>(reply.data()), reply.size()}));
     return sdk::summary(protocol::ReadSummary{});
   }
 

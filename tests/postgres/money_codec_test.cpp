@@ -38,7 +38,7 @@ Result<std::vector<uint8_t>> encode(const ValueCodec& codec, std::string_view te
   auto array = builder.finish();
   EXPECT_TRUE(array);
   std::vector<uint8_t> out;
-  RB_PG_RETURN_IF_ERROR(codec.encode(*array, 0, out));
+  RB_TRY(codec.encode(*array, 0, out));
   return out;
 }
 

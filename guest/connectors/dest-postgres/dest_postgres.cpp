@@ -21,6 +21,7 @@
 #include "guest/connectors/postgres-common/sql_text.hpp"
 #include "guest/sdk/sdk.hpp"
 #include "portable/arrow/ipc_reader.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::connectors::dest_postgres {
 namespace {
@@ -107,7 +108,7 @@ class DestPostgres final : public sdk::Destination {
     options.commit_at_end = stream.write_mode == protocol::WriteMode::kAppend &&
                             stream.sync_mode == protocol::SyncMode::kFullRefresh;
     TableWriter writer(*connection, ctx, options);
-    if (auto started = writer.start(); !started) return std::unexpected(started.error());
+    RB_TRY(writer.start());
 
     protocol::WriteSummary summary;
     uint64_t rows_since = 0;
@@ -144,9 +145,7 @@ class DestPostgres final : public sdk::Destination {
         auto batch = reader->next();
         if (!batch) return invalid_batch(summary, batch.error());
         if (!*batch) break;
-        if (auto written = writer.write(**batch); !written) {
-          return std::unexpected(written.error());
-        }
+        RB_TRY(writer.write(**batch));
         rows_since += static_cast<uint64_t>((*batch)->num_rows());
       }
       summary.bytes_written += bytes->size();
@@ -161,7 +160,7 @@ class DestPostgres final : public sdk::Destination {
         if (*committed) confirm();
       }
     }
-    if (auto finished = writer.finish(); !finished) return std::unexpected(finished.error());
+    RB_TRY(writer.finish());
     confirm();
     summary.records_written = writer.records_written();
     summary.records_failed = writer.records_failed();

@@ -5,6 +5,7 @@
 #include "guest/connectors/dest-postgres/type_mapping.hpp"
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
 #include "portable/arrow/pretty_print.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::connectors::dest_postgres {
 namespace {
@@ -73,7 +74,7 @@ sdk::Result<void> TableWriter::start() {
 
 sdk::Result<void> TableWriter::ensure_transaction() {
   if (in_transaction_) return {};
-  if (auto begun = exec("BEGIN", "cannot begin a transaction"); !begun) return begun;
+  RB_TRY(exec("BEGIN", "cannot begin a transaction"));
   in_transaction_ = true;
   return {};
 }
@@ -96,7 +97,7 @@ sdk::Result<void> TableWriter::build_codecs(const std::vector<postgres::PgColumn
 }
 
 sdk::Result<void> TableWriter::prepare(const std::shared_ptr<const arrow::Schema>& schema) {
-  if (auto open = ensure_transaction(); !open) return open;
+  RB_TRY(ensure_transaction());
   plan_ = std::make_unique<Plan>();
   plan_->input = schema;
   if (options_.mode == protocol::WriteMode::kReplace) return prepare_replace(schema);
@@ -107,17 +108,12 @@ sdk::Result<void> TableWriter::prepare_replace(const std::shared_ptr<const arrow
   const pg::TableName staging{options_.target.schema, options_.target.table + kReplaceSuffix};
   plan_->load_relation = staging.quoted();
   if (!replace_staged_) {
-    if (auto dropped = exec("DROP TABLE IF EXISTS " + plan_->load_relation,
-                            "cannot drop " + plan_->load_relation);
-        !dropped) {
-      return dropped;
-    }
+    RB_TRY(exec("DROP TABLE IF EXISTS " + plan_->load_relation,
+                "cannot drop " + plan_->load_relation));
     auto create =
         create_table_sql(plan_->load_relation, *schema, options_.primary_key, false, false);
     if (!create) return std::unexpected(create.error());
-    if (auto created = exec(*create, "cannot create " + plan_->load_relation); !created) {
-      return created;
-    }
+    RB_TRY(exec(*create, "cannot create " + plan_->load_relation));
     replace_staged_ = true;
   } else {
     // The schema changed within the stream: the new table takes new columns.
@@ -125,12 +121,9 @@ sdk::Result<void> TableWriter::prepare_replace(const std::shared_ptr<const arrow
       if (contains(replace_columns_, field.name)) continue;
       auto type = postgres_type_for(field);
       if (!type) return std::unexpected(type.error());
-      if (auto added = exec("ALTER TABLE " + plan_->load_relation + " ADD COLUMN " +
-                                pg::quote_identifier(field.name) + " " + *type,
-                            "cannot add column '" + field.name + "'");
-          !added) {
-        return added;
-      }
+      RB_TRY(exec("ALTER TABLE " + plan_->load_relation + " ADD COLUMN " +
+                      pg::quote_identifier(field.name) + " " + *type,
+                  "cannot add column '" + field.name + "'"));
     }
   }
   auto columns = load_table_columns(connection_, plan_->load_relation);
@@ -170,7 +163,7 @@ sdk::Result<void> TableWriter::prepare_existing(
     const auto& key = options_.mode == protocol::WriteMode::kAppend ? no_key : options_.primary_key;
     auto create = create_table_sql(target, *arrow::make_schema(kept), key, false, false);
     if (!create) return std::unexpected(create.error());
-    if (auto created = exec(*create, "cannot create " + target); !created) return created;
+    RB_TRY(exec(*create, "cannot create " + target));
     columns = load_table_columns(connection_, target);
     if (!columns) return std::unexpected(columns.error());
     if (!*columns) return sdk::internal_error("table vanished after CREATE: " + target);
@@ -202,12 +195,9 @@ sdk::Result<void> TableWriter::prepare_existing(
         case protocol::NewColumnPolicy::kAdd: {
           auto type = postgres_type_for(field);
           if (!type) return std::unexpected(type.error());
-          if (auto added = exec("ALTER TABLE " + target + " ADD COLUMN " +
-                                    pg::quote_identifier(field.name) + " " + *type,
-                                "cannot add column '" + field.name + "' to " + target);
-              !added) {
-            return added;
-          }
+          RB_TRY(exec("ALTER TABLE " + target + " ADD COLUMN " + pg::quote_identifier(field.name) +
+                          " " + *type,
+                      "cannot add column '" + field.name + "' to " + target));
           auto reloaded = load_table_columns(connection_, target);
           if (!reloaded) return std::unexpected(reloaded.error());
           columns = std::move(reloaded);
@@ -293,14 +283,11 @@ sdk::Result<void> TableWriter::prepare_existing(
   // INSERT ... SELECT that casts (or nulls) changed types and, for upsert,
   // deduplicates and merges.
   plan_->load_relation = pg::quote_identifier(kStageName);
-  if (auto dropped = exec("DROP TABLE IF EXISTS pg_temp." + plan_->load_relation,
-                          "cannot drop the staging table");
-      !dropped) {
-    return dropped;
-  }
+  RB_TRY(exec("DROP TABLE IF EXISTS pg_temp." + plan_->load_relation,
+              "cannot drop the staging table"));
   auto create = create_table_sql(plan_->load_relation, *plan_->projected, {}, true, true);
   if (!create) return std::unexpected(create.error());
-  if (auto created = exec(*create, "cannot create the staging table"); !created) return created;
+  RB_TRY(exec(*create, "cannot create the staging table"));
   auto stage_columns = load_table_columns(connection_, plan_->load_relation);
   if (!stage_columns) return std::unexpected(stage_columns.error());
   if (!*stage_columns) return sdk::internal_error("staging table vanished");
@@ -351,7 +338,7 @@ bool TableWriter::keeps_copy_open() const {
 }
 
 postgres::Result<void> TableWriter::begin_copy() {
-  RB_PG_RETURN_IF_ERROR(connection_.copy_in_begin(plan_->copy_sql));
+  RB_TRY(connection_.copy_in_begin(plan_->copy_sql));
   copy_open_ = true;
   copy_sent_bytes_ = 0;
   buffer_.clear();
@@ -367,12 +354,10 @@ postgres::Result<void> TableWriter::send_copy_rows(const arrow::RecordBatch& bat
   const int64_t rows = batch.num_rows();
   for (int64_t begin = 0; begin < rows;) {
     const int64_t end = std::min(rows, begin + kCopyPieceRows);
-    if (auto encoded = plan_->encoder->encode(batch, begin, end, buffer_); !encoded) {
-      return encoded;
-    }
+    RB_TRY(plan_->encoder->encode(batch, begin, end, buffer_));
     begin = end;
     if (begin < rows && buffer_.size() < kCopyPieceBytes) continue;
-    RB_PG_RETURN_IF_ERROR(connection_.copy_in_write(buffer_));
+    RB_TRY(connection_.copy_in_write(buffer_));
     copy_sent_bytes_ += buffer_.size();
     buffer_.clear();
   }
@@ -383,8 +368,8 @@ postgres::Result<void> TableWriter::end_copy() {
   copy_open_ = false;
   buffer_.clear();
   plan_->encoder->trailer(buffer_);
-  RB_PG_RETURN_IF_ERROR(connection_.copy_in_write(buffer_));
-  RB_PG_ASSIGN_OR_RETURN(uint64_t loaded, connection_.copy_in_end());
+  RB_TRY(connection_.copy_in_write(buffer_));
+  RB_ASSIGN_OR_RETURN(uint64_t loaded, connection_.copy_in_end());
   (void)loaded;
   return {};
 }
@@ -396,13 +381,13 @@ void TableWriter::abort_copy() {
 }
 
 postgres::Result<void> TableWriter::load_copy(const arrow::RecordBatch& batch) {
-  RB_PG_RETURN_IF_ERROR(stream_copy(batch));
+  RB_TRY(stream_copy(batch));
   if (copy_open_) return end_copy();  // (stream_copy may have ended it at its bound)
   return {};
 }
 
 postgres::Result<void> TableWriter::stream_copy(const arrow::RecordBatch& batch) {
-  if (!copy_open_) RB_PG_RETURN_IF_ERROR(begin_copy());
+  if (!copy_open_) RB_TRY(begin_copy());
   postgres::Result<void> sent = send_copy_rows(batch);
   if (!sent) {
     abort_copy();
@@ -436,7 +421,7 @@ postgres::Result<void> TableWriter::append_param(const arrow::RecordBatch& batch
     return {};
   }
   std::vector<uint8_t> bytes;
-  RB_PG_RETURN_IF_ERROR(plan_->codecs[column]->encode(array, row, bytes));
+  RB_TRY(plan_->codecs[column]->encode(array, row, bytes));
   params.push_back(postgres::Param::binary(std::move(bytes), oid));
   return {};
 }
@@ -456,12 +441,12 @@ postgres::Result<void> TableWriter::load_insert(const arrow::RecordBatch& batch)
       for (size_t c = 0; c < columns; ++c) {
         if (c) sql += ", ";
         sql += "$" + std::to_string(params.size() + 1);
-        RB_PG_RETURN_IF_ERROR(append_param(batch, c, row, params));
+        RB_TRY(append_param(batch, c, row, params));
       }
       sql += ")";
     }
-    RB_PG_ASSIGN_OR_RETURN(postgres::CommandResult done,
-                           connection_.query(sql, params, postgres::RowSink{}));
+    RB_ASSIGN_OR_RETURN(postgres::CommandResult done,
+                        connection_.query(sql, params, postgres::RowSink{}));
     (void)done;
   }
   return {};
@@ -469,9 +454,9 @@ postgres::Result<void> TableWriter::load_insert(const arrow::RecordBatch& batch)
 
 postgres::Result<void> TableWriter::load(const arrow::RecordBatch& batch) {
   if (options_.method == LoadMethod::kInsert) {
-    RB_PG_RETURN_IF_ERROR(load_insert(batch));
+    RB_TRY(load_insert(batch));
   } else {
-    RB_PG_RETURN_IF_ERROR(load_copy(batch));
+    RB_TRY(load_copy(batch));
   }
   if (!plan_->merge_sql.empty()) {
     auto merged = connection_.simple_query(plan_->merge_sql);
@@ -494,23 +479,17 @@ void TableWriter::reject(const arrow::RecordBatch& row, const postgres::PgError&
 sdk::Result<void> TableWriter::load_row_by_row(const arrow::RecordBatch& batch) {
   for (int64_t row = 0; row < batch.num_rows(); ++row) {
     const arrow::RecordBatch one = batch.slice(row, 1);
-    if (auto saved = exec("SAVEPOINT rb_row", "cannot set a savepoint"); !saved) return saved;
+    RB_TRY(exec("SAVEPOINT rb_row", "cannot set a savepoint"));
     auto loaded = load(one);
     if (loaded) {
       ++records_written_;
-      if (auto released = exec("RELEASE SAVEPOINT rb_row", "cannot release a savepoint");
-          !released) {
-        return released;
-      }
+      RB_TRY(exec("RELEASE SAVEPOINT rb_row", "cannot release a savepoint"));
       continue;
     }
     if (loaded.error().category != protocol::ErrorCategory::kData) {
       return pg::fail_with(loaded.error(), "cannot write to " + options_.target.quoted());
     }
-    if (auto undone = exec("ROLLBACK TO SAVEPOINT rb_row", "cannot roll back a savepoint");
-        !undone) {
-      return undone;
-    }
+    RB_TRY(exec("ROLLBACK TO SAVEPOINT rb_row", "cannot roll back a savepoint"));
     reject(one, loaded.error());
   }
   return {};
@@ -518,12 +497,12 @@ sdk::Result<void> TableWriter::load_row_by_row(const arrow::RecordBatch& batch) 
 
 sdk::Result<void> TableWriter::write(const arrow::RecordBatch& input) {
   if (!plan_ || !(plan_->input == input.schema() || *plan_->input == *input.schema())) {
-    if (auto closed = close_copy(); !closed) return closed;
-    if (auto prepared = prepare(input.schema()); !prepared) return prepared;
+    RB_TRY(close_copy());
+    RB_TRY(prepare(input.schema()));
   }
   // A batch without rows brings only its schema: the table now exists.
   if (input.num_rows() == 0) return {};
-  if (auto open = ensure_transaction(); !open) return open;
+  RB_TRY(ensure_transaction());
   arrow::RecordBatch batch = input;
   if (plan_->input_indices.size() != static_cast<size_t>(input.num_columns())) {
     std::vector<arrow::Array> columns;
@@ -583,10 +562,10 @@ sdk::Result<void> TableWriter::write_rows(const arrow::RecordBatch& batch) {
     records_written_ += static_cast<uint64_t>(batch.num_rows());
     return {};
   }
-  if (auto closed = close_copy(); !closed) return closed;
+  RB_TRY(close_copy());
   const bool isolate = options_.policies.on_data_error != protocol::DataErrorPolicy::kFail;
   if (isolate) {
-    if (auto saved = exec("SAVEPOINT rb_batch", "cannot set a savepoint"); !saved) return saved;
+    RB_TRY(exec("SAVEPOINT rb_batch", "cannot set a savepoint"));
   }
   auto loaded = load(batch);
   if (loaded) {
@@ -598,11 +577,8 @@ sdk::Result<void> TableWriter::write_rows(const arrow::RecordBatch& batch) {
   if (!isolate || error.category != protocol::ErrorCategory::kData) {
     return abandon_transaction(error);
   }
-  if (auto undone = exec("ROLLBACK TO SAVEPOINT rb_batch", "cannot roll back a savepoint");
-      !undone) {
-    return undone;
-  }
-  if (auto rows = load_row_by_row(batch); !rows) return rows;
+  RB_TRY(exec("ROLLBACK TO SAVEPOINT rb_batch", "cannot roll back a savepoint"));
+  RB_TRY(load_row_by_row(batch));
   return exec("RELEASE SAVEPOINT rb_batch", "cannot release a savepoint");
 }
 
@@ -613,7 +589,7 @@ sdk::Result<bool> TableWriter::commit() {
 
 sdk::Result<bool> TableWriter::commit_open_transaction() {
   if (!in_transaction_) return false;
-  if (auto closed = close_copy(); !closed) return std::unexpected(closed.error());
+  RB_TRY(close_copy());
   in_transaction_ = false;
   if (auto committed = exec("COMMIT", "cannot commit"); !committed) {
     auto error = committed.error();
@@ -624,9 +600,9 @@ sdk::Result<bool> TableWriter::commit_open_transaction() {
 }
 
 sdk::Result<void> TableWriter::finish() {
-  if (auto closed = close_copy(); !closed) return closed;
+  RB_TRY(close_copy());
   if (options_.mode == protocol::WriteMode::kReplace) {
-    if (auto open = ensure_transaction(); !open) return open;
+    RB_TRY(ensure_transaction());
     const std::string target = options_.target.quoted();
     if (replace_staged_) {
       const std::string staging_name = options_.target.table + kReplaceSuffix;
@@ -636,15 +612,13 @@ sdk::Result<void> TableWriter::finish() {
           pg::quote_identifier(options_.target.table) + "; ALTER INDEX IF EXISTS " +
           pg::quote_qualified(options_.target.schema, staging_name + "_pkey") + " RENAME TO " +
           pg::quote_identifier(options_.target.table + "_pkey");
-      if (auto swapped = exec(swap, "cannot swap in the new " + target); !swapped) return swapped;
+      RB_TRY(exec(swap, "cannot swap in the new " + target));
     } else {
       // No rows at all: the stream's data is empty.
       auto columns = load_table_columns(connection_, target);
       if (!columns) return std::unexpected(columns.error());
       if (*columns) {
-        if (auto emptied = exec("TRUNCATE " + target, "cannot empty " + target); !emptied) {
-          return emptied;
-        }
+        RB_TRY(exec("TRUNCATE " + target, "cannot empty " + target));
       }
     }
     in_transaction_ = false;

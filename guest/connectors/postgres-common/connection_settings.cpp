@@ -4,6 +4,7 @@
 
 #include "guest/connectors/postgres-common/host_tcp_transport.hpp"
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::connectors::pg {
 
@@ -97,9 +98,7 @@ sdk::Result<postgres::Connection> connect(
         -> postgres::Result<std::unique_ptr<postgres::Transport>> {
       // The transport handed back is the one connect() was given.
       auto* host_transport = static_cast<HostTcpTransport*>(plain.get());
-      if (auto upgraded = host_transport->start_tls(tls); !upgraded) {
-        return std::unexpected(upgraded.error());
-      }
+      RB_TRY(host_transport->start_tls(tls));
       return plain;
     };
   }

@@ -16,6 +16,7 @@
 #include "guest/connectors/source-generator/row_generator.hpp"
 #include "guest/sdk/sdk.hpp"
 #include "portable/arrow/ipc_writer.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::connectors {
 namespace {
@@ -167,7 +168,7 @@ class SourceGenerator final : public sdk::Source {
         ipc.clear();
         continue;
       }
-      if (auto emitted = ctx.batch_emit(ipc); !emitted) return std::unexpected(emitted.error());
+      RB_TRY(ctx.batch_emit(ipc));
       next_id += n;
       remaining -= n;
       summary.records += n;

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "portable/arrow/ipc_writer.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
 namespace {
@@ -43,10 +44,10 @@ sdk::Result<void> BatchEmitter::encode_and_emit(const arrow::RecordBatch& batch)
     // Too big after all: split and encode the halves.
     const int64_t half = batch.num_rows() / 2;
     buffer_.clear();
-    if (auto first = emit(batch.slice(0, half)); !first) return first;
+    RB_TRY(emit(batch.slice(0, half)));
     return emit(batch.slice(half, batch.num_rows() - half));
   }
-  if (auto emitted = ctx_.batch_emit(stream_.stream_name, buffer_); !emitted) return emitted;
+  RB_TRY(ctx_.batch_emit(stream_.stream_name, buffer_));
   summary_.records += static_cast<uint64_t>(batch.num_rows());
   summary_.bytes += buffer_.size();
   ++summary_.batches;

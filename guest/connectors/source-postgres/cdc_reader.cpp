@@ -12,6 +12,7 @@
 #include "guest/connectors/source-postgres/change_stream.hpp"
 #include "guest/connectors/source-postgres/table_catalog.hpp"
 #include "guest/connectors/source-postgres/table_reader.hpp"
+#include "portable/base/try.hpp"
 #include "portable/postgres/codec/type_oids.hpp"
 #include "portable/postgres/replication/replication_commands.hpp"
 
@@ -121,13 +122,10 @@ sdk::Result<void> sync_publication(sdk::Context& ctx, postgres::Connection& conn
                                    "(rapidbyte teardown) to take a new snapshot",
                                "PUBLICATION_STALE");
     }
-    if (auto added = execute(
-            connection,
-            "ALTER PUBLICATION " + pg::quote_identifier(name) + " ADD TABLE " + table.quoted(),
-            "cannot add table " + table.quoted() + " to publication '" + name + "'");
-        !added) {
-      return added;
-    }
+    RB_TRY(
+        execute(connection,
+                "ALTER PUBLICATION " + pg::quote_identifier(name) + " ADD TABLE " + table.quoted(),
+                "cannot add table " + table.quoted() + " to publication '" + name + "'"));
   }
   if (!options.owns_publication()) return {};
   std::string unread;
@@ -155,11 +153,8 @@ sdk::Result<Lsn> read_snapshots(sdk::Context& ctx, postgres::Connection& connect
                                 const std::vector<ChangeTarget*>& targets,
                                 std::optional<uint64_t> max_records, bool start,
                                 Position position) {
-  if (auto begun = execute(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-                           "cannot start the snapshot");
-      !begun) {
-    return std::unexpected(begun.error());
-  }
+  RB_TRY(execute(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                 "cannot start the snapshot"));
   sdk::Result<Lsn> lsn = position();
   if (!lsn) return std::unexpected(lsn.error());
   for (ChangeTarget* target : targets) {
@@ -175,9 +170,7 @@ sdk::Result<Lsn> read_snapshots(sdk::Context& ctx, postgres::Connection& connect
     if (!read) return std::unexpected(read.error());
     target->emitter().add(*read);
   }
-  if (auto ended = execute(connection, "COMMIT", "cannot end the snapshot"); !ended) {
-    return std::unexpected(ended.error());
-  }
+  RB_TRY(execute(connection, "COMMIT", "cannot end the snapshot"));
   if (start) {
     for (ChangeTarget* target : targets) {
       target->checkpoint(*lsn, /*force=*/true);
@@ -238,8 +231,7 @@ sdk::Result<Targets> make_targets(sdk::Context& ctx, postgres::Connection& conne
   for (const auto& stream : streams) {
     auto catalog = stream_catalog(connection, stream);
     if (!catalog) return std::unexpected(catalog.error());
-    if (auto adapted = read_money_in_binary(connection, *catalog); !adapted)
-      return std::unexpected(adapted.error());
+    RB_TRY(read_money_in_binary(connection, *catalog));
     targets.push_back(std::make_unique<ChangeTarget>(ctx, stream, std::move(*catalog),
                                                      options.mode == CdcMode::kContinuous));
   }
@@ -350,10 +342,7 @@ sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
       to_snapshot.push_back(targets[i].get());
     }
   }
-  if (auto published = sync_publication(ctx, *connection, options, targets, snapshotting);
-      !published) {
-    return std::unexpected(published.error());
-  }
+  RB_TRY(sync_publication(ctx, *connection, options, targets, snapshotting));
 
   if (!resuming) {
     // No snapshot was ever committed: (re)create the slot and take them all.
@@ -393,9 +382,7 @@ sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
     end_marker = *parsed;
   }
   ChangeStream changes(ctx, options, targets, max_records);
-  if (auto streamed = changes.run(*connection, end_marker); !streamed) {
-    return std::unexpected(streamed.error());
-  }
+  RB_TRY(changes.run(*connection, end_marker));
   protocol::ReadSummary total;
   for (const auto& t : targets) {
     const protocol::ReadSummary& own = t->summary();

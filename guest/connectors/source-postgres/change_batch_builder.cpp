@@ -4,6 +4,7 @@
 #include "portable/arrow/binary_builder.hpp"
 #include "portable/arrow/primitive_builder.hpp"
 #include "portable/arrow/value_formatter.hpp"
+#include "portable/base/try.hpp"
 #include "portable/postgres/codec/type_oids.hpp"
 #include "portable/protocol/change_columns.hpp"
 
@@ -181,9 +182,7 @@ sdk::Result<std::optional<std::string>> ChangeBatchBuilder::append(ChangeOp op,
     }
     if (*appended && !refused) refused = appended->value().message;
   }
-  if (auto meta = append_meta(op, lsn, commit_time_us, unchanged); !meta) {
-    return std::unexpected(meta.error());
-  }
+  RB_TRY(append_meta(op, lsn, commit_time_us, unchanged));
   return refused;
 }
 

@@ -5,6 +5,7 @@
 
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
 #include "guest/connectors/source-postgres/refused_row.hpp"
+#include "portable/base/try.hpp"
 #include "portable/protocol/change_columns.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
@@ -96,7 +97,7 @@ sdk::Result<void> ChangeStream::run(postgres::Connection& connection,
   end_marker_ = end_marker;
   last_flush_ = Clock::now();
   last_confirm_ = Clock::time_point{};
-  if (auto sent = confirm(/*force=*/true); !sent) return sent;
+  RB_TRY(confirm(/*force=*/true));
   while (!done_) {
     auto message = stream->next();
     if (!message)
@@ -106,19 +107,17 @@ sdk::Result<void> ChangeStream::run(postgres::Connection& connection,
                                      "REPLICATION_ENDED");
     }
     if (auto* keepalive = std::get_if<postgres::PrimaryKeepalive>(&**message)) {
-      if (auto handled = on_keepalive(*keepalive); !handled) return handled;
+      RB_TRY(on_keepalive(*keepalive));
     } else {
       const auto& data = std::get<postgres::XLogData>(**message);
       auto decoded = pgo::decode(data.data);
       if (!decoded)
         return pg::fail_with(decoded.error(), "cannot decode a change from slot '" + slot_ + "'");
-      if (auto handled = std::visit([&](const auto& m) { return on(m); }, *decoded); !handled) {
-        return handled;
-      }
+      RB_TRY(std::visit([&](const auto& m) { return on(m); }, *decoded));
     }
-    if (auto sent = confirm(/*force=*/false); !sent) return sent;
+    RB_TRY(confirm(/*force=*/false));
   }
-  if (auto flushed = flush(/*at_commit=*/true, /*force_checkpoint=*/true); !flushed) return flushed;
+  RB_TRY(flush(/*at_commit=*/true, /*force_checkpoint=*/true));
   stream_ = nullptr;
   if (auto stopped = stream->stop(); !stopped) {
     return pg::fail_with(stopped.error(), "cannot stop replication from slot '" + slot_ + "'");
@@ -138,8 +137,7 @@ sdk::Result<void> ChangeStream::on_keepalive(const postgres::PrimaryKeepalive& k
     // far get their checkpoint (and the destination its commit) now rather
     // than with the next change, which may be long in coming. Under load the
     // server is never idle and the intervals hold.
-    if (auto flushed = flush(/*at_commit=*/true, /*force_checkpoint=*/true); !flushed)
-      return flushed;
+    RB_TRY(flush(/*at_commit=*/true, /*force_checkpoint=*/true));
     // The server pings an idle client again only after its next status.
     server_waiting_ = true;
     if (end_marker_ && keepalive.wal_end > *end_marker_) done_ = true;
@@ -161,7 +159,7 @@ sdk::Result<void> ChangeStream::on(const pgo::Commit& commit) {
     // A status lets the server ping again when it next goes idle, which is
     // when this transaction's rows get their checkpoint.
     server_waiting_ = false;
-    if (auto sent = confirm(/*force=*/true); !sent) return sent;
+    RB_TRY(confirm(/*force=*/true));
   }
   last_end_ = std::max(last_end_, commit.end_lsn);
   last_commit_time_ = commit.commit_time_us;
@@ -179,7 +177,7 @@ sdk::Result<void> ChangeStream::on(const pgo::Relation& relation) {
     const TableInfo& table = target->table();
     if (relation.schema != table.name.schema || relation.name != table.name.table) continue;
     // A new definition (ALTER TABLE): rows so far keep the old schema.
-    if (auto emitted = target->emit_pending(); !emitted) return emitted;
+    RB_TRY(target->emit_pending());
     auto made = ChangeBatchBuilder::make(relation, table, target->catalog().codec_options);
     if (!made) return std::unexpected(made.error());
     target->set_relation(std::move(*made), relation.oid);
@@ -211,9 +209,7 @@ sdk::Result<void> ChangeStream::on(const pgo::Update& update) {
   if (update.old_kind != pgo::OldTupleKind::kNone &&
       target->builder()->key_changed(update.old_tuple, update.new_tuple)) {
     // The row moved to another key: the old one goes away.
-    if (auto removed = append(*target, ChangeOp::kDelete, update.old_tuple, nullptr); !removed) {
-      return removed;
-    }
+    RB_TRY(append(*target, ChangeOp::kDelete, update.old_tuple, nullptr));
   }
   return append(*target, ChangeOp::kUpdate, update.new_tuple, full ? &update.old_tuple : nullptr);
 }
@@ -228,9 +224,7 @@ sdk::Result<void> ChangeStream::on(const pgo::Truncate& truncate) {
   for (uint32_t oid : truncate.relation_oids) {
     ChangeTarget* target = target_of(oid);
     if (!target) continue;
-    if (auto appended = target->builder()->append_truncate(txn_lsn_, txn_time_); !appended) {
-      return appended;
-    }
+    RB_TRY(target->builder()->append_truncate(txn_lsn_, txn_time_));
   }
   return {};
 }
@@ -278,7 +272,7 @@ sdk::Result<void> ChangeStream::set_aside(ChangeTarget& target, const std::strin
   auto split = target.builder()->finish_but_last();
   if (!split) return std::unexpected(split.error());
   if (split->before.num_rows() > 0) {
-    if (auto emitted = target.emitter().emit(split->before); !emitted) return emitted;
+    RB_TRY(target.emitter().emit(split->before));
   }
   auto failure =
       refuse_row(ctx_, target.stream(), target.table().primary_key, split->last,
@@ -290,7 +284,7 @@ sdk::Result<void> ChangeStream::set_aside(ChangeTarget& target, const std::strin
 sdk::Result<void> ChangeStream::flush(bool at_commit, bool force_checkpoint) {
   last_flush_ = Clock::now();
   for (const auto& target : targets_) {
-    if (auto emitted = target->emit_pending(); !emitted) return emitted;
+    RB_TRY(target->emit_pending());
     if (at_commit && !in_transaction_) target->checkpoint(last_end_, force_checkpoint);
   }
   return {};

@@ -28,6 +28,7 @@
 #include "guest/connectors/source-postgres/table_catalog.hpp"
 #include "guest/connectors/source-postgres/table_reader.hpp"
 #include "guest/sdk/sdk.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
 namespace {
@@ -149,8 +150,7 @@ class SourcePostgres final : public sdk::Source {
 
     auto catalog = load_table_catalog(*connection, schemas_);
     if (!catalog) return std::unexpected(catalog.error());
-    if (auto checked = check_cdc(*connection, add); !checked)
-      return std::unexpected(checked.error());
+    RB_TRY(check_cdc(*connection, add));
     if (!tables_.empty()) {
       for (const auto& stream : tables_) {
         const pg::TableName name = pg::parse_table_name(stream);
@@ -220,9 +220,7 @@ class SourcePostgres final : public sdk::Source {
           if (stream.sync_mode == protocol::SyncMode::kCdc) changes.push_back(stream);
         }
         if (changes.empty()) return sdk::summary(protocol::ReadSummary{});
-        if (auto dropped = teardown_changes(ctx, settings_, cdc_, changes); !dropped) {
-          return std::unexpected(dropped.error());
-        }
+        RB_TRY(teardown_changes(ctx, settings_, cdc_, changes));
         return sdk::summary(protocol::ReadSummary{});
       }
       default:
@@ -245,7 +243,7 @@ class SourcePostgres final : public sdk::Source {
         wal_level == "logical" ? "wal_level is logical"
                                : "wal_level is " + wal_level + "; sync_mode cdc needs logical");
     if (wal_level == "logical") {
-      if (auto checked = check_replication(connection, add); !checked) return checked;
+      RB_TRY(check_replication(connection, add));
     }
     for (const auto& stream : tables_) {
       const pg::TableName name = pg::parse_table_name(stream);
@@ -313,7 +311,7 @@ class SourcePostgres final : public sdk::Source {
     };
     const int free_slots = number(row[1]);
     const int free_senders = number(row[2]);
-    if (auto checked = check_slot(connection, add, free_slots); !checked) return checked;
+    RB_TRY(check_slot(connection, add, free_slots));
     add("cdc headroom",
         free_slots >= 1 && free_senders >= 1 ? CheckStatus::kPassed : CheckStatus::kWarning,
         std::to_string(free_slots) + " replication slots and " + std::to_string(free_senders) +

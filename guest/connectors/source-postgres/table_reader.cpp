@@ -9,6 +9,7 @@
 #include "guest/connectors/source-postgres/batch_emitter.hpp"
 #include "guest/connectors/source-postgres/cursor_column.hpp"
 #include "guest/connectors/source-postgres/refused_row.hpp"
+#include "portable/base/try.hpp"
 #include "portable/postgres/copy_binary_decoder.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
@@ -26,7 +27,7 @@ class StreamEmitter {
         cursor_index_(cursor_index) {}
 
   sdk::Result<void> on_batch(const arrow::RecordBatch& batch) {
-    if (auto emitted = emitter_.emit(batch); !emitted) return emitted;
+    RB_TRY(emitter_.emit(batch));
     if (cursor_) track_cursor(batch);
     if (emitter_.checkpoint_due()) checkpoint(cursor_ ? safe_ : std::nullopt, /*final=*/false);
     return {};
@@ -251,15 +252,11 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
   if (snapshot.leading_batch) {
     auto leading = snapshot.leading_batch(schema);
     if (!leading) return std::unexpected(leading.error());
-    if (auto emitted = emitter.on_batch(*leading); !emitted)
-      return std::unexpected(emitted.error());
+    RB_TRY(emitter.on_batch(*leading));
   }
   if (!snapshot.in_transaction) {
-    if (auto begun = run_sql(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-                             "cannot start a snapshot");
-        !begun) {
-      return std::unexpected(begun.error());
-    }
+    RB_TRY(run_sql(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                   "cannot start a snapshot"));
   }
   auto copied = connection.copy_out_chunks(
       *copy, [&](std::span<const std::span<const uint8_t>> chunks) { return reader.feed(chunks); });
@@ -270,13 +267,10 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
     return pg::fail_with(finished.error(), "cannot read " + table.name.quoted());
   }
   if (!snapshot.in_transaction) {
-    if (auto committed = run_sql(connection, "COMMIT", "cannot end the snapshot"); !committed) {
-      return std::unexpected(committed.error());
-    }
+    RB_TRY(run_sql(connection, "COMMIT", "cannot end the snapshot"));
   }
   if (reader.rows_decoded() == 0) {
-    if (auto emitted = emitter.on_no_rows(schema); !emitted)
-      return std::unexpected(emitted.error());
+    RB_TRY(emitter.on_no_rows(schema));
   }
   const bool complete = !max_records || static_cast<uint64_t>(reader.rows_decoded()) < *max_records;
   emitter.finish(complete);

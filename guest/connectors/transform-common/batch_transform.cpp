@@ -4,6 +4,7 @@
 
 #include "portable/arrow/ipc_reader.hpp"
 #include "portable/arrow/ipc_writer.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::connectors {
 
@@ -55,7 +56,7 @@ sdk::Result<protocol::TransformSummary> run_batch_transform(sdk::Context& ctx,
     const bool came_empty = summary.records_in == records_before;
     if (rows == 0 && (!came_empty || output.empty())) continue;
     if (unchanged) {
-      if (auto emitted = ctx.batch_emit(*bytes); !emitted) return std::unexpected(emitted.error());
+      RB_TRY(ctx.batch_emit(*bytes));
       summary.bytes_out += bytes->size();
     } else {
       auto encoded = arrow::write_ipc_stream(output.front().schema(), output);
@@ -63,9 +64,7 @@ sdk::Result<protocol::TransformSummary> run_batch_transform(sdk::Context& ctx,
         return sdk::internal_error(std::string(connector) +
                                    " cannot encode its output: " + encoded.error().message);
       }
-      if (auto emitted = ctx.batch_emit(*encoded); !emitted) {
-        return std::unexpected(emitted.error());
-      }
+      RB_TRY(ctx.batch_emit(*encoded));
       summary.bytes_out += encoded->size();
     }
     ++summary.batches_out;

@@ -6,6 +6,7 @@
 #include "guest/connectors/transform-common/batch_transform.hpp"
 #include "guest/connectors/transform-mask/column_masker.hpp"
 #include "guest/sdk/sdk.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::connectors {
 namespace {
@@ -27,9 +28,7 @@ class TransformMask final : public sdk::Transform {
         run_batch_transform(ctx, request, "transform-mask",
                             [&](const arrow::RecordBatch& batch,
                                 std::vector<arrow::RecordBatch>& out) -> sdk::Result<bool> {
-                              if (auto bound = masker_->bind(batch.schema()); !bound) {
-                                return std::unexpected(bound.error());
-                              }
+                              RB_TRY(masker_->bind(batch.schema()));
                               auto masked = masker_->apply(batch);
                               if (!masked) return std::unexpected(masked.error());
                               out.push_back(std::move(*masked));

@@ -5,6 +5,7 @@
 // overhead in benchmarks, and a template for real transforms.
 #include "guest/connectors/transform-passthrough/ipc_stream_census.hpp"
 #include "guest/sdk/sdk.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::connectors {
 namespace {
@@ -30,7 +31,7 @@ class TransformPassthrough final : public sdk::Transform {
       summary.records_in += census->rows;
       summary.bytes_in += batch->size();
       ++summary.batches_in;
-      if (auto emitted = ctx.batch_emit(*batch); !emitted) return std::unexpected(emitted.error());
+      RB_TRY(ctx.batch_emit(*batch));
       summary.records_out += census->rows;
       summary.bytes_out += batch->size();
       ++summary.batches_out;

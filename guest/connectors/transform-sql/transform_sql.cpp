@@ -27,6 +27,7 @@
 #include "portable/arrow/ipc_reader.hpp"
 #include "portable/arrow/ipc_writer.hpp"
 #include "portable/arrow/pretty_print.hpp"
+#include "portable/base/try.hpp"
 #include "portable/sql/query.hpp"
 
 namespace rapidbyte::connectors {
@@ -119,10 +120,7 @@ class TransformSql final : public sdk::Transform {
       if (!reader) return sdk::data_error("invalid Arrow IPC batch: " + reader.error().message);
       summary.bytes_in += bytes->size();
       ++summary.batches_in;
-      if (auto projected = project(*reader, {summary.batches_in - 1, summary.records_in});
-          !projected) {
-        return std::unexpected(projected.error());
-      }
+      RB_TRY(project(*reader, {summary.batches_in - 1, summary.records_in}));
       std::optional<arrow::IpcStreamWriter> writer;
       int record_batch = 0;
       for (;;) {
@@ -142,7 +140,7 @@ class TransformSql final : public sdk::Transform {
       }
       if (!writer) continue;  // a stream without record batches
       buffer = writer->finish();
-      if (auto emitted = ctx.batch_emit(buffer); !emitted) return std::unexpected(emitted.error());
+      RB_TRY(ctx.batch_emit(buffer));
       summary.bytes_out += buffer.size();
       ++summary.batches_out;
       buffer.clear();

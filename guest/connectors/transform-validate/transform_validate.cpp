@@ -16,6 +16,7 @@
 #include "guest/connectors/transform-validate/row_validator.hpp"
 #include "guest/sdk/sdk.hpp"
 #include "portable/arrow/pretty_print.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::connectors {
 namespace {
@@ -58,9 +59,7 @@ class TransformValidate final : public sdk::Transform {
   sdk::Result<bool> validate_batch(sdk::Context& ctx, const std::string& stream, uint64_t first,
                                    const arrow::RecordBatch& batch,
                                    std::vector<arrow::RecordBatch>& out) {
-    if (auto bound = validator_->bind(batch.schema()); !bound) {
-      return std::unexpected(bound.error());
-    }
+    RB_TRY(validator_->bind(batch.schema()));
     auto failed = validator_->check(batch);
     if (!failed) return std::unexpected(failed.error());
     const int64_t rows = batch.num_rows();

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "host/engine/state/cursor_codec.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::engine {
 
@@ -207,7 +208,7 @@ StateResult<std::unique_ptr<PostgresStateBackend>> PostgresStateBackend::open(
   // Server notices ("already exists, skipping") are not the user's business.
   PQsetNoticeProcessor(conn.get(), [](void*, const char*) {}, nullptr);
   std::unique_ptr<PostgresStateBackend> backend(new PostgresStateBackend(std::move(conn)));
-  if (auto r = backend->migrate(); !r) return std::unexpected(r.error());
+  RB_TRY(backend->migrate());
   return backend;
 }
 
@@ -244,7 +245,7 @@ StateResult<PostgresStateBackend::ResultPtr> PostgresStateBackend::query(const s
   // it: any statement may go to a new one. (Not within a transaction: the
   // transaction would be gone; transaction() decides.)
   if (!in_transaction_ && ended_while_idle(conn_.get())) {
-    if (auto again = reconnect(what); !again) return std::unexpected(again.error());
+    RB_TRY(reconnect(what));
   }
   ResultPtr result = run(sql, params);
   if (succeeded(result.get())) return result;
@@ -266,13 +267,13 @@ StateResult<PostgresStateBackend::ResultPtr> PostgresStateBackend::query(const s
 StateResult<void> PostgresStateBackend::transaction(
     const std::string& what, const std::function<StateResult<void>()>& body) {
   for (int attempt = 1;; ++attempt) {
-    if (auto begun = query(what, "BEGIN", {}); !begun) return std::unexpected(begun.error());
+    RB_TRY(query(what, "BEGIN", {}));
     bool committing = false;
     StateResult<void> done = [&]() -> StateResult<void> {
       FlagScope in_transaction(in_transaction_);
-      if (auto r = body(); !r) return r;
+      RB_TRY(body());
       committing = true;
-      if (auto r = query(what, "COMMIT", {}); !r) return std::unexpected(r.error());
+      RB_TRY(query(what, "COMMIT", {}));
       return {};
     }();
     if (done) return done;
@@ -352,7 +353,7 @@ StateResult<void> PostgresStateBackend::migrate() {
     for (const char* sql :
          {kMigrationLock, "CREATE SCHEMA IF NOT EXISTS rapidbyte_state",
           "CREATE TABLE IF NOT EXISTS rapidbyte_state.schema_version (version INTEGER NOT NULL)"}) {
-      if (auto done = query(what, sql, {}); !done) return std::unexpected(done.error());
+      RB_TRY(query(what, sql, {}));
     }
     auto version =
         query(what, "SELECT coalesce(max(version), 0) FROM rapidbyte_state.schema_version", {});
@@ -367,12 +368,9 @@ StateResult<void> PostgresStateBackend::migrate() {
     }
     for (int v = current; v < kSchemaVersion; ++v) {
       const std::string step = "cannot migrate to schema version " + std::to_string(v + 1);
-      if (auto done = query(step, kMigrations[v], {}); !done) return std::unexpected(done.error());
-      if (auto done = query(step, "INSERT INTO rapidbyte_state.schema_version VALUES ($1)",
-                            {std::to_string(v + 1)});
-          !done) {
-        return std::unexpected(done.error());
-      }
+      RB_TRY(query(step, kMigrations[v], {}));
+      RB_TRY(query(step, "INSERT INTO rapidbyte_state.schema_version VALUES ($1)",
+                   {std::to_string(v + 1)}));
     }
     return {};
   });

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "host/engine/state/cursor_codec.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::engine {
 
@@ -189,7 +190,7 @@ StateResult<std::unique_ptr<SqliteStateBackend>> SqliteStateBackend::open(
   sqlite3_busy_timeout(raw, static_cast<int>(busy_timeout.count()));
   std::unique_ptr<SqliteStateBackend> backend(
       new SqliteStateBackend(std::move(db), path, busy_timeout));
-  if (auto r = backend->migrate(); !r) return std::unexpected(r.error());
+  RB_TRY(backend->migrate());
   return backend;
 }
 
@@ -229,7 +230,7 @@ StateResult<void> SqliteStateBackend::migrate() {
                                    *current, kSchemaVersion)));
   }
   if (*current == 0) {
-    if (auto ours = refuse_foreign_database(); !ours) return ours;
+    RB_TRY(refuse_foreign_database());
   }
   if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr, nullptr,
                    nullptr) != SQLITE_OK) {
@@ -269,7 +270,7 @@ StateResult<void> SqliteStateBackend::in_place(const std::string& what) {
 // failed write leaves no transaction open.
 template <class Write>
 StateResult<void> SqliteStateBackend::write(const std::string& what, Write&& write) {
-  if (auto here = in_place(what); !here) return here;
+  RB_TRY(in_place(what));
   if (!write()) {
     const std::string why = failure(what);  // before ROLLBACK replaces the error
     if (!sqlite3_get_autocommit(db_.get()))

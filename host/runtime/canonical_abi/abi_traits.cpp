@@ -39,7 +39,7 @@ AbiResult<Span32> load_span(const GuestMemory& m, uint32_t ptr) {
 }
 
 AbiResult<void> store_span(GuestMemory& m, uint32_t ptr, Span32 span) {
-  if (auto r = m.write<uint32_t>(ptr, span.ptr); !r) return r;
+  RB_TRY(m.write<uint32_t>(ptr, span.ptr));
   return m.write<uint32_t>(ptr + 4, span.len);
 }
 

@@ -33,6 +33,7 @@
 #include "host/runtime/canonical_abi/flat_values.hpp"
 #include "host/runtime/canonical_abi/guest_memory.hpp"
 #include "portable/arrow/utf8.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::runtime::abi {
 
@@ -257,7 +258,7 @@ struct Abi<std::vector<T>> : SpanAbi<std::vector<T>, Abi<std::vector<T>>> {
   static AbiResult<std::vector<T>> from_guest(const GuestMemory& m, Span32 span) {
     const uint64_t total = uint64_t{span.len} * Abi<T>::kSize;
     if (span.ptr % Abi<T>::kAlign != 0) return std::unexpected("misaligned list in guest memory");
-    if (auto bytes = m.copy_out(span.ptr, total); !bytes) return std::unexpected(bytes.error());
+    RB_TRY(m.copy_out(span.ptr, total));
     std::vector<T> out;
     out.reserve(span.len);
     for (uint32_t i = 0; i < span.len; ++i) {
@@ -271,9 +272,7 @@ struct Abi<std::vector<T>> : SpanAbi<std::vector<T>, Abi<std::vector<T>>> {
     auto ptr = m.allocate(Abi<T>::kAlign, uint64_t{v.size()} * Abi<T>::kSize);
     if (!ptr) return std::unexpected(ptr.error());
     for (size_t i = 0; i < v.size(); ++i) {
-      if (auto r = Abi<T>::store(m, *ptr + static_cast<uint32_t>(i) * Abi<T>::kSize, v[i]); !r) {
-        return std::unexpected(r.error());
-      }
+      RB_TRY(Abi<T>::store(m, *ptr + static_cast<uint32_t>(i) * Abi<T>::kSize, v[i]));
     }
     return Span32{*ptr, static_cast<uint32_t>(v.size())};
   }
@@ -438,7 +437,7 @@ struct Abi<V> {
 
   static AbiResult<void> store(GuestMemory& m, uint32_t ptr, const V& v) {
     const size_t index = Traits::index(v);
-    if (auto r = store_discriminant(m, ptr, kDiscSize, static_cast<uint32_t>(index)); !r) return r;
+    RB_TRY(store_discriminant(m, ptr, kDiscSize, static_cast<uint32_t>(index)));
     return dispatch(index, [&](auto i) -> AbiResult<void> {
       return Abi<Case<i>>::store(m, ptr + kPayloadOffset, Traits::template get<i>(v));
     });

@@ -47,7 +47,7 @@ class ArrayCodec : public ValueCodec {
       }
       const size_t at = out.size();
       wire::append_be(out, int32_t{0});
-      RB_PG_RETURN_IF_ERROR(element_->encode(items, i, out));
+      RB_TRY(element_->encode(items, i, out));
       const auto len = static_cast<uint32_t>(out.size() - at - 4);
       for (int k = 0; k < 4; ++k) out[at + k] = static_cast<uint8_t>(len >> (24 - 8 * k));
     }
@@ -57,9 +57,9 @@ class ArrayCodec : public ValueCodec {
  private:
   Result<void> decode_array(std::span<const uint8_t> bytes, arrow::ListBuilder& list) const {
     ByteReader r(bytes);
-    RB_PG_ASSIGN_OR_RETURN(int32_t ndim, r.i32());
-    RB_PG_ASSIGN_OR_RETURN([[maybe_unused]] int32_t has_nulls, r.i32());
-    RB_PG_ASSIGN_OR_RETURN(uint32_t element_oid, r.u32());
+    RB_ASSIGN_OR_RETURN(int32_t ndim, r.i32());
+    RB_ASSIGN_OR_RETURN([[maybe_unused]] int32_t has_nulls, r.i32());
+    RB_ASSIGN_OR_RETURN(uint32_t element_oid, r.u32());
     if (element_oid != element_->type_oid()) {
       return fail(data_error("array element type " + std::to_string(element_oid) +
                              " differs from the column's"));
@@ -69,8 +69,8 @@ class ArrayCodec : public ValueCodec {
     }
     int32_t count = 0;
     if (ndim == 1) {
-      RB_PG_ASSIGN_OR_RETURN(count, r.i32());
-      RB_PG_ASSIGN_OR_RETURN([[maybe_unused]] int32_t lower_bound, r.i32());
+      RB_ASSIGN_OR_RETURN(count, r.i32());
+      RB_ASSIGN_OR_RETURN([[maybe_unused]] int32_t lower_bound, r.i32());
       // Each element takes at least its 4-byte length word.
       if (count < 0 || static_cast<size_t>(count) > r.remaining() / 4) {
         return fail(data_error("array element count exceeds the value"));
@@ -79,14 +79,14 @@ class ArrayCodec : public ValueCodec {
     list.append();
     arrow::ArrayBuilder& items = list.value_builder();
     for (int32_t i = 0; i < count; ++i) {
-      RB_PG_ASSIGN_OR_RETURN(int32_t len, r.i32());
+      RB_ASSIGN_OR_RETURN(int32_t len, r.i32());
       if (len == -1) {
         items.append_null();
         continue;
       }
       if (len < 0) return fail(data_error("negative array element length"));
-      RB_PG_ASSIGN_OR_RETURN(std::span<const uint8_t> value, r.bytes(static_cast<size_t>(len)));
-      RB_PG_RETURN_IF_ERROR(element_->decode(value, items));
+      RB_ASSIGN_OR_RETURN(std::span<const uint8_t> value, r.bytes(static_cast<size_t>(len)));
+      RB_TRY(element_->decode(value, items));
     }
     if (!r.at_end()) return fail(data_error("trailing bytes in array value"));
     return {};

@@ -24,7 +24,7 @@ class MoneyCodec : public ValueCodec {
   }
 
   Result<void> decode(std::span<const uint8_t> bytes, arrow::ArrayBuilder& b) const override {
-    RB_PG_RETURN_IF_ERROR(wire::expect_size(bytes, 8, "money"));
+    RB_TRY(wire::expect_size(bytes, 8, "money"));
     const int64_t amount = wire::load_be<int64_t>(bytes.data());
     // The magnitude as unsigned, so that the smallest int64 has one too.
     const uint64_t magnitude =
@@ -42,7 +42,7 @@ class MoneyCodec : public ValueCodec {
 
   Result<void> encode(const arrow::Array& a, int64_t row,
                       std::vector<uint8_t>& out) const override {
-    RB_PG_ASSIGN_OR_RETURN(std::string_view text, wire::string_slot(a, row));
+    RB_ASSIGN_OR_RETURN(std::string_view text, wire::string_slot(a, row));
     auto bad = [&] {
       return fail(data_error("not a money amount with at most " + std::to_string(scale_) +
                              " fraction digits: \"" + std::string(text) + "\""));

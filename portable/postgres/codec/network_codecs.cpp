@@ -173,7 +173,7 @@ class NetworkCodec : public ValueCodec {
   }
   Result<void> encode(const arrow::Array& a, int64_t row,
                       std::vector<uint8_t>& out) const override {
-    RB_PG_ASSIGN_OR_RETURN(std::string_view text, wire::string_slot(a, row));
+    RB_ASSIGN_OR_RETURN(std::string_view text, wire::string_slot(a, row));
     std::string_view address = text.substr(0, text.find('/'));
     uint8_t bytes[16];
     const bool v4 = address.find(':') == std::string_view::npos;

@@ -22,7 +22,7 @@ class NumericTextCodec : public ValueCodec {
     return arrow::field(std::move(name), arrow::utf8());
   }
   Result<void> decode(std::span<const uint8_t> bytes, arrow::ArrayBuilder& b) const override {
-    RB_PG_ASSIGN_OR_RETURN(std::string text, numeric_binary_to_text(bytes));
+    RB_ASSIGN_OR_RETURN(std::string text, numeric_binary_to_text(bytes));
     static_cast<arrow::BinaryBuilder&>(b).append(text);
     return {};
   }
@@ -34,7 +34,7 @@ class NumericTextCodec : public ValueCodec {
       std::memcpy(&unscaled, v.data(), sizeof unscaled);
       return decimal128_to_numeric_binary(unscaled, a.type().scale(), out);
     }
-    RB_PG_ASSIGN_OR_RETURN(std::string_view text, wire::string_slot(a, row));
+    RB_ASSIGN_OR_RETURN(std::string_view text, wire::string_slot(a, row));
     return numeric_text_to_binary(text, out);
   }
 };
@@ -47,8 +47,7 @@ class NumericDecimalCodec : public ValueCodec {
     return arrow::field(std::move(name), arrow::decimal128(precision_, scale_));
   }
   Result<void> decode(std::span<const uint8_t> bytes, arrow::ArrayBuilder& b) const override {
-    RB_PG_ASSIGN_OR_RETURN(__int128 unscaled,
-                           numeric_binary_to_decimal128(bytes, precision_, scale_));
+    RB_ASSIGN_OR_RETURN(__int128 unscaled, numeric_binary_to_decimal128(bytes, precision_, scale_));
     uint8_t le[16];
     std::memcpy(le, &unscaled, sizeof le);  // wasm32 and x86-64 are little-endian
     static_cast<arrow::FixedSizeBinaryBuilder&>(b).append(std::span<const uint8_t>(le, 16));

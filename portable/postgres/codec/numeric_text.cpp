@@ -227,7 +227,7 @@ std::optional<uint64_t> magnitude64(__int128 unscaled) {
 Result<__int128> numeric_binary_to_decimal128(std::span<const uint8_t> bytes, int32_t precision,
                                               int32_t scale) {
   auto through_text = [&]() -> Result<__int128> {
-    RB_PG_ASSIGN_OR_RETURN(std::string text, numeric_binary_to_text(bytes));
+    RB_ASSIGN_OR_RETURN(std::string text, numeric_binary_to_text(bytes));
     return text_to_decimal128(text, precision, scale);
   };
   if (bytes.size() < 8 || scale < 0 || scale > kMaxFastScale) return through_text();

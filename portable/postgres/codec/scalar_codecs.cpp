@@ -63,7 +63,7 @@ class FixedWidthCodec : public ValueCodec {
   using Builder = arrow::PrimitiveBuilder<T>;
 
   Result<void> decode_value(std::span<const uint8_t> bytes, Builder& b) const {
-    RB_PG_RETURN_IF_ERROR(wire::expect_size(bytes, sizeof(T), name_));
+    RB_TRY(wire::expect_size(bytes, sizeof(T), name_));
     b.Builder::append(wire::load_be<T>(bytes.data()));
     return {};
   }
@@ -106,7 +106,7 @@ class BoolCodec : public ValueCodec {
 
  private:
   static Result<void> decode_value(std::span<const uint8_t> bytes, arrow::BooleanBuilder& b) {
-    RB_PG_RETURN_IF_ERROR(wire::expect_size(bytes, 1, "bool"));
+    RB_TRY(wire::expect_size(bytes, 1, "bool"));
     b.append(bytes[0] != 0);
     return {};
   }
@@ -142,7 +142,7 @@ class BytesCodec : public ValueCodec {
   }
   Result<void> encode(const arrow::Array& a, int64_t row,
                       std::vector<uint8_t>& out) const override {
-    RB_PG_ASSIGN_OR_RETURN(std::string_view v, wire::string_slot(a, row));
+    RB_ASSIGN_OR_RETURN(std::string_view v, wire::string_slot(a, row));
     if (kind_ == Kind::kJsonb) out.push_back(1);
     wire::append_text(out, v);
     return {};
@@ -229,7 +229,7 @@ class UuidCodec : public ValueCodec {
  private:
   static Result<void> decode_value(std::span<const uint8_t> bytes,
                                    arrow::FixedSizeBinaryBuilder& b) {
-    RB_PG_RETURN_IF_ERROR(wire::expect_size(bytes, 16, "uuid"));
+    RB_TRY(wire::expect_size(bytes, 16, "uuid"));
     b.append(bytes);
     return {};
   }

@@ -27,7 +27,7 @@ class DateCodec : public ValueCodec {
     return arrow::field(std::move(name), arrow::date32());
   }
   Result<void> decode(std::span<const uint8_t> bytes, arrow::ArrayBuilder& b) const override {
-    RB_PG_RETURN_IF_ERROR(wire::expect_size(bytes, 4, "date"));
+    RB_TRY(wire::expect_size(bytes, 4, "date"));
     const int32_t pg = wire::load_be<int32_t>(bytes.data());
     int32_t days = pg;
     if (pg != std::numeric_limits<int32_t>::max() && pg != std::numeric_limits<int32_t>::min()) {
@@ -105,7 +105,7 @@ class TimestampCodec : public ValueCodec {
                       std::vector<uint8_t>& out) const override {
     if (a.type().id() != arrow::TypeId::kTimestamp)
       return fail(wire::cannot_encode(a, "timestamp"));
-    RB_PG_ASSIGN_OR_RETURN(int64_t pg, to_pg(arrow::TimestampArray(a).value(row), a.type().unit()));
+    RB_ASSIGN_OR_RETURN(int64_t pg, to_pg(arrow::TimestampArray(a).value(row), a.type().unit()));
     wire::append_be(out, pg);
     return {};
   }
@@ -118,7 +118,7 @@ class TimestampCodec : public ValueCodec {
     const arrow::TimestampArray values(a);
     for (int64_t row = begin; row < end; ++row) {
       if (sizes[static_cast<size_t>(row - begin)] < 0) continue;
-      RB_PG_RETURN_IF_ERROR(to_pg(values.value(row), a.type().unit()));
+      RB_TRY(to_pg(values.value(row), a.type().unit()));
     }
     return {};
   }
@@ -138,7 +138,7 @@ class TimestampCodec : public ValueCodec {
   }
 
   static Result<void> decode_value(std::span<const uint8_t> bytes, arrow::Int64Builder& b) {
-    RB_PG_RETURN_IF_ERROR(wire::expect_size(bytes, 8, "timestamp"));
+    RB_TRY(wire::expect_size(bytes, 8, "timestamp"));
     const int64_t pg = wire::load_be<int64_t>(bytes.data());
     int64_t micros = pg;
     if (!is_infinite(pg) && __builtin_add_overflow(pg, kEpochMicrosDelta, &micros)) {
@@ -151,7 +151,7 @@ class TimestampCodec : public ValueCodec {
   // Arrow ticks of `unit` as PostgreSQL microseconds since 2000-01-01.
   static Result<int64_t> to_pg(int64_t ticks, arrow::TimeUnit unit) {
     if (is_infinite(ticks)) return ticks;
-    RB_PG_ASSIGN_OR_RETURN(int64_t micros, to_micros(ticks, unit));
+    RB_ASSIGN_OR_RETURN(int64_t micros, to_micros(ticks, unit));
     int64_t pg = 0;
     if (__builtin_sub_overflow(micros, kEpochMicrosDelta, &pg) || is_infinite(pg)) {
       return fail(data_error("timestamp out of range"));
@@ -167,15 +167,15 @@ class TimeCodec : public ValueCodec {
     return arrow::field(std::move(name), arrow::time64(arrow::TimeUnit::kMicro));
   }
   Result<void> decode(std::span<const uint8_t> bytes, arrow::ArrayBuilder& b) const override {
-    RB_PG_RETURN_IF_ERROR(wire::expect_size(bytes, 8, "time"));
+    RB_TRY(wire::expect_size(bytes, 8, "time"));
     static_cast<arrow::Int64Builder&>(b).append(wire::load_be<int64_t>(bytes.data()));
     return {};
   }
   Result<void> encode(const arrow::Array& a, int64_t row,
                       std::vector<uint8_t>& out) const override {
     if (a.type().id() != arrow::TypeId::kTime64) return fail(wire::cannot_encode(a, "time"));
-    RB_PG_ASSIGN_OR_RETURN(int64_t micros,
-                           to_micros(arrow::Time64Array(a).value(row), a.type().unit()));
+    RB_ASSIGN_OR_RETURN(int64_t micros,
+                        to_micros(arrow::Time64Array(a).value(row), a.type().unit()));
     if (micros < 0 || micros > kMicrosPerDay) return fail(data_error("time of day out of range"));
     wire::append_be(out, micros);
     return {};
@@ -224,7 +224,7 @@ class TimetzCodec : public ValueCodec {
     return arrow::field(std::move(name), arrow::utf8());
   }
   Result<void> decode(std::span<const uint8_t> bytes, arrow::ArrayBuilder& b) const override {
-    RB_PG_RETURN_IF_ERROR(wire::expect_size(bytes, 12, "timetz"));
+    RB_TRY(wire::expect_size(bytes, 12, "timetz"));
     const int64_t micros = wire::load_be<int64_t>(bytes.data());
     const int32_t zone_west = wire::load_be<int32_t>(bytes.data() + 8);
     if (micros < 0 || micros > kMicrosPerDay || zone_west < -57600 || zone_west > 57600) {
@@ -249,7 +249,7 @@ class TimetzCodec : public ValueCodec {
   }
   Result<void> encode(const arrow::Array& a, int64_t row,
                       std::vector<uint8_t>& out) const override {
-    RB_PG_ASSIGN_OR_RETURN(std::string_view text, wire::string_slot(a, row));
+    RB_ASSIGN_OR_RETURN(std::string_view text, wire::string_slot(a, row));
     std::string_view s = text;
     auto bad = [&] {
       return fail(data_error("not a timetz in ISO form: \"" + std::string(text) + "\""));
@@ -297,7 +297,7 @@ class IntervalCodec : public ValueCodec {
     return arrow::field(std::move(name), arrow::month_day_nano_interval());
   }
   Result<void> decode(std::span<const uint8_t> bytes, arrow::ArrayBuilder& b) const override {
-    RB_PG_RETURN_IF_ERROR(wire::expect_size(bytes, 16, "interval"));
+    RB_TRY(wire::expect_size(bytes, 16, "interval"));
     arrow::MonthDayNano v;
     const int64_t micros = wire::load_be<int64_t>(bytes.data());
     v.days = wire::load_be<int32_t>(bytes.data() + 8);

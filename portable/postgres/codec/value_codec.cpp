@@ -14,7 +14,7 @@ Result<void> ValueCodec::decode_column(std::span<const FieldRef> fields,
       builder.append_null();
       continue;
     }
-    RB_PG_RETURN_IF_ERROR(decode({field.data, static_cast<size_t>(field.length)}, builder));
+    RB_TRY(decode({field.data, static_cast<size_t>(field.length)}, builder));
   }
   return {};
 }
@@ -30,7 +30,7 @@ Result<void> ValueCodec::measure_column(const arrow::Array& array, int64_t begin
       continue;
     }
     const size_t at = scratch.size();
-    RB_PG_RETURN_IF_ERROR(encode(array, row, scratch));
+    RB_TRY(encode(array, row, scratch));
     size = static_cast<int32_t>(scratch.size() - at);
   }
   return {};

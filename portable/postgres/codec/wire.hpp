@@ -93,8 +93,8 @@ Result<void> decode_fields(std::span<const FieldRef> fields, arrow::ArrayBuilder
       typed.Builder::append_null();
       continue;
     }
-    RB_PG_RETURN_IF_ERROR(decode_value(
-        std::span<const uint8_t>(field.data, static_cast<size_t>(field.length)), typed));
+    RB_TRY(decode_value(std::span<const uint8_t>(field.data, static_cast<size_t>(field.length)),
+                        typed));
   }
   return {};
 }

@@ -48,8 +48,8 @@ std::string format_lsn(Lsn lsn) {
 Result<Lsn> parse_lsn(std::string_view text) {
   const size_t slash = text.find('/');
   if (slash == std::string_view::npos) return fail(protocol_error("malformed LSN"));
-  RB_PG_ASSIGN_OR_RETURN(uint32_t hi, parse_hex_half(text.substr(0, slash)));
-  RB_PG_ASSIGN_OR_RETURN(uint32_t lo, parse_hex_half(text.substr(slash + 1)));
+  RB_ASSIGN_OR_RETURN(uint32_t hi, parse_hex_half(text.substr(0, slash)));
+  RB_ASSIGN_OR_RETURN(uint32_t lo, parse_hex_half(text.substr(slash + 1)));
   return (Lsn{hi} << 32) | lo;
 }
 

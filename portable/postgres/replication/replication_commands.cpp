@@ -11,7 +11,7 @@ using protocol::ErrorCategory;
 Result<std::vector<std::optional<std::string>>> single_row(Connection& connection,
                                                            std::string_view command,
                                                            size_t min_columns) {
-  RB_PG_ASSIGN_OR_RETURN(std::vector<TextResult> results, connection.simple_query(command));
+  RB_ASSIGN_OR_RETURN(std::vector<TextResult> results, connection.simple_query(command));
   if (results.size() != 1 || results[0].rows.size() != 1 ||
       results[0].rows[0].size() < min_columns) {
     return fail(protocol_error("unexpected result of " + std::string(command)));
@@ -66,24 +66,24 @@ Result<void> check_slot_name(std::string_view name) {
 }
 
 Result<SystemIdentity> identify_system(Connection& connection) {
-  RB_PG_ASSIGN_OR_RETURN(auto row, single_row(connection, "IDENTIFY_SYSTEM", 4));
+  RB_ASSIGN_OR_RETURN(auto row, single_row(connection, "IDENTIFY_SYSTEM", 4));
   SystemIdentity id;
-  RB_PG_ASSIGN_OR_RETURN(id.system_id, required(row[0], "systemid"));
-  RB_PG_ASSIGN_OR_RETURN(std::string timeline, required(row[1], "timeline"));
+  RB_ASSIGN_OR_RETURN(id.system_id, required(row[0], "systemid"));
+  RB_ASSIGN_OR_RETURN(std::string timeline, required(row[1], "timeline"));
   const auto [end, ec] =
       std::from_chars(timeline.data(), timeline.data() + timeline.size(), id.timeline);
   if (ec != std::errc() || end != timeline.data() + timeline.size()) {
     return fail(protocol_error("malformed timeline in IDENTIFY_SYSTEM"));
   }
-  RB_PG_ASSIGN_OR_RETURN(std::string position, required(row[2], "xlogpos"));
-  RB_PG_ASSIGN_OR_RETURN(id.xlog_position, parse_lsn(position));
+  RB_ASSIGN_OR_RETURN(std::string position, required(row[2], "xlogpos"));
+  RB_ASSIGN_OR_RETURN(id.xlog_position, parse_lsn(position));
   id.database = row[3].value_or("");
   return id;
 }
 
 Result<CreatedSlot> create_replication_slot(Connection& connection,
                                             const CreateSlotOptions& options) {
-  RB_PG_RETURN_IF_ERROR(check_slot_name(options.slot_name));
+  RB_TRY(check_slot_name(options.slot_name));
   for (char c : options.plugin) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
       return fail(client_error(ErrorCategory::kConfig, "bad output plugin name"));
@@ -104,26 +104,26 @@ Result<CreatedSlot> create_replication_slot(Connection& connection,
       sql += " USE_SNAPSHOT";
       break;
   }
-  RB_PG_ASSIGN_OR_RETURN(auto row, single_row(connection, sql, 4));
+  RB_ASSIGN_OR_RETURN(auto row, single_row(connection, sql, 4));
   CreatedSlot slot;
-  RB_PG_ASSIGN_OR_RETURN(slot.slot_name, required(row[0], "slot_name"));
-  RB_PG_ASSIGN_OR_RETURN(std::string point, required(row[1], "consistent_point"));
-  RB_PG_ASSIGN_OR_RETURN(slot.consistent_point, parse_lsn(point));
+  RB_ASSIGN_OR_RETURN(slot.slot_name, required(row[0], "slot_name"));
+  RB_ASSIGN_OR_RETURN(std::string point, required(row[1], "consistent_point"));
+  RB_ASSIGN_OR_RETURN(slot.consistent_point, parse_lsn(point));
   slot.snapshot_name = row[2];
   slot.output_plugin = row[3].value_or("");
   return slot;
 }
 
 Result<void> drop_replication_slot(Connection& connection, std::string_view slot_name, bool wait) {
-  RB_PG_RETURN_IF_ERROR(check_slot_name(slot_name));
+  RB_TRY(check_slot_name(slot_name));
   std::string sql = "DROP_REPLICATION_SLOT " + quoted_identifier(slot_name);
   if (wait) sql += " WAIT";
-  RB_PG_ASSIGN_OR_RETURN([[maybe_unused]] auto results, connection.simple_query(sql));
+  RB_ASSIGN_OR_RETURN([[maybe_unused]] auto results, connection.simple_query(sql));
   return {};
 }
 
 Result<std::string> start_replication_command(const StartReplicationOptions& options) {
-  RB_PG_RETURN_IF_ERROR(check_slot_name(options.slot_name));
+  RB_TRY(check_slot_name(options.slot_name));
   if (options.publication_names.empty()) {
     return fail(client_error(ErrorCategory::kConfig, "START_REPLICATION needs a publication"));
   }

@@ -9,13 +9,13 @@ namespace rapidbyte::postgres {
 
 Result<ReplicationMessage> parse_replication_message(std::span<const uint8_t> copy_data) {
   ByteReader r(copy_data);
-  RB_PG_ASSIGN_OR_RETURN(uint8_t kind, r.u8());
+  RB_ASSIGN_OR_RETURN(uint8_t kind, r.u8());
   switch (kind) {
     case 'w': {
       XLogData x;
-      RB_PG_ASSIGN_OR_RETURN(int64_t start, r.i64());
-      RB_PG_ASSIGN_OR_RETURN(int64_t end, r.i64());
-      RB_PG_ASSIGN_OR_RETURN(x.send_time_us, r.i64());
+      RB_ASSIGN_OR_RETURN(int64_t start, r.i64());
+      RB_ASSIGN_OR_RETURN(int64_t end, r.i64());
+      RB_ASSIGN_OR_RETURN(x.send_time_us, r.i64());
       x.wal_start = static_cast<Lsn>(start);
       x.wal_end = static_cast<Lsn>(end);
       x.data = r.rest();
@@ -23,9 +23,9 @@ Result<ReplicationMessage> parse_replication_message(std::span<const uint8_t> co
     }
     case 'k': {
       PrimaryKeepalive k;
-      RB_PG_ASSIGN_OR_RETURN(int64_t end, r.i64());
-      RB_PG_ASSIGN_OR_RETURN(k.send_time_us, r.i64());
-      RB_PG_ASSIGN_OR_RETURN(uint8_t reply, r.u8());
+      RB_ASSIGN_OR_RETURN(int64_t end, r.i64());
+      RB_ASSIGN_OR_RETURN(k.send_time_us, r.i64());
+      RB_ASSIGN_OR_RETURN(uint8_t reply, r.u8());
       if (!r.at_end()) return fail(protocol_error("trailing bytes in primary keepalive"));
       if (reply > 1) return fail(protocol_error("bad reply flag in primary keepalive"));
       k.wal_end = static_cast<Lsn>(end);

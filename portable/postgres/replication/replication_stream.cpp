@@ -7,8 +7,8 @@ namespace rapidbyte::postgres {
 
 Result<ReplicationStream> ReplicationStream::start(Connection& connection,
                                                    const StartReplicationOptions& options) {
-  RB_PG_ASSIGN_OR_RETURN(std::string sql, start_replication_command(options));
-  RB_PG_RETURN_IF_ERROR(connection.copy_both_begin(sql));
+  RB_ASSIGN_OR_RETURN(std::string sql, start_replication_command(options));
+  RB_TRY(connection.copy_both_begin(sql));
   return ReplicationStream(connection);
 }
 
@@ -19,10 +19,9 @@ ReplicationStream::~ReplicationStream() {
 Result<std::optional<ReplicationMessage>> ReplicationStream::next() {
   if (connection_ == nullptr)
     return fail(client_error(protocol::ErrorCategory::kInternal, "replication stream is stopped"));
-  RB_PG_ASSIGN_OR_RETURN(std::optional<std::span<const uint8_t>> data,
-                         connection_->copy_both_read());
+  RB_ASSIGN_OR_RETURN(std::optional<std::span<const uint8_t>> data, connection_->copy_both_read());
   if (!data) return std::optional<ReplicationMessage>();
-  RB_PG_ASSIGN_OR_RETURN(ReplicationMessage message, parse_replication_message(*data));
+  RB_ASSIGN_OR_RETURN(ReplicationMessage message, parse_replication_message(*data));
   const Lsn end = std::visit([](const auto& m) { return m.wal_end; }, message);
   last_wal_end_ = std::max(last_wal_end_, end);
   return std::optional<ReplicationMessage>(message);
