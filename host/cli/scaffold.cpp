@@ -22,9 +22,8 @@ struct RoleTemplate {
 
 constexpr const char* kSourceBody =
     R"(  sdk::Result<void> open(std::string_view config_json) override {
-    auto config = sdk::JsonConfig::parse(config_json);
-    if (!config) return std::unexpected(config.error());
-    auto rows = config->get_u64("rows", 10);
+    RB_ASSIGN_OR_RETURN(auto config, sdk::JsonConfig::parse(config_json));
+    auto rows = config.get_u64("rows", 10);
     if (!rows) return std::unexpected(rows.error());
     rows_ = *rows;
     return {};

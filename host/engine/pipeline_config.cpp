@@ -108,15 +108,14 @@ class Reader {
 
   template <class T>
   std::expected<T, Error> number(const YAML::Node& node, const std::string& field) const {
-    auto text = string(node, field);
-    if (!text) return std::unexpected(text.error());
+    RB_ASSIGN_OR_RETURN(auto text, string(node, field));
     char* end = nullptr;
     errno = 0;
-    const unsigned long long v = std::strtoull(text->c_str(), &end, 10);
-    if (text->empty() || *end != '\0' || errno != 0 || (*text)[0] == '-' ||
+    const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || errno != 0 || text[0] == '-' ||
         v > std::numeric_limits<T>::max()) {
       return std::unexpected(
-          error(node, field, "must be a non-negative integer, got '" + *text + "'"));
+          error(node, field, "must be a non-negative integer, got '" + text + "'"));
     }
     return static_cast<T>(v);
   }
@@ -126,9 +125,8 @@ class Reader {
     if (!node.IsSequence()) return std::unexpected(error(node, field, "must be a list of strings"));
     std::vector<std::string> out;
     for (size_t i = 0; i < node.size(); ++i) {
-      auto s = string(node[i], field + "[" + std::to_string(i) + "]");
-      if (!s) return std::unexpected(s.error());
-      out.push_back(*s);
+      RB_ASSIGN_OR_RETURN(auto s, string(node[i], field + "[" + std::to_string(i) + "]"));
+      out.push_back(s);
     }
     return out;
   }
@@ -158,33 +156,32 @@ class Reader {
         w.EndArray();
         return {};
       case YAML::NodeType::Scalar: {
-        auto text = expand(node, field);
-        if (!text) return std::unexpected(text.error());
+        RB_ASSIGN_OR_RETURN(auto text, expand(node, field));
         if (node.Tag() != "!") {
           static const std::regex kInt(R"(-?(0|[1-9][0-9]*))");
           static const std::regex kFloat(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?)");
-          if (*text == "true" || *text == "false") {
-            w.Bool(*text == "true");
+          if (text == "true" || text == "false") {
+            w.Bool(text == "true");
             return {};
           }
-          if (*text == "null" || *text == "~") {
+          if (text == "null" || text == "~") {
             w.Null();
             return {};
           }
-          if (std::regex_match(*text, kInt)) {
-            if ((*text)[0] == '-') {
-              w.Int64(std::strtoll(text->c_str(), nullptr, 10));
+          if (std::regex_match(text, kInt)) {
+            if (text[0] == '-') {
+              w.Int64(std::strtoll(text.c_str(), nullptr, 10));
             } else {
-              w.Uint64(std::strtoull(text->c_str(), nullptr, 10));
+              w.Uint64(std::strtoull(text.c_str(), nullptr, 10));
             }
             return {};
           }
-          if (std::regex_match(*text, kFloat)) {
-            w.Double(std::strtod(text->c_str(), nullptr));
+          if (std::regex_match(text, kFloat)) {
+            w.Double(std::strtod(text.c_str(), nullptr));
             return {};
           }
         }
-        w.String(text->c_str(), static_cast<rapidjson::SizeType>(text->size()));
+        w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
         return {};
       }
       default:
@@ -218,9 +215,8 @@ class Reader {
       const std::string pfield = field + ".permissions";
       RB_TRY(only_keys(permissions, pfield, {"network", "env"}));
       if (permissions["network"]) {
-        auto hosts = strings(permissions["network"], pfield + ".network");
-        if (!hosts) return std::unexpected(hosts.error());
-        c.network_hosts = *hosts;
+        RB_ASSIGN_OR_RETURN(auto hosts, strings(permissions["network"], pfield + ".network"));
+        c.network_hosts = hosts;
       }
       if (permissions["env"]) {
         auto env = strings(permissions["env"], pfield + ".env");
@@ -241,15 +237,15 @@ std::expected<Enum, Error> parse_enum_in(const Reader& r, const YAML::Node& node
                                          const std::string& field, const Names& names) {
   // A bare `null` in YAML is a null node, not a string; as an enum value it
   // means the word (e.g. type_change: null).
-  auto text = node.IsNull() ? std::expected<std::string, Error>("null") : r.string(node, field);
-  if (!text) return std::unexpected(text.error());
+  RB_ASSIGN_OR_RETURN(
+      auto text, node.IsNull() ? std::expected<std::string, Error>("null") : r.string(node, field));
   std::string list;
   for (const auto& [name, value] : names) {
-    if (*text == name) return value;
+    if (text == name) return value;
     list += (list.empty() ? "" : ", ") + std::string(name);
   }
   return std::unexpected(
-      r.error(node, field, "unknown value '" + *text + "' (expected one of: " + list + ")"));
+      r.error(node, field, "unknown value '" + text + "' (expected one of: " + list + ")"));
 }
 
 template <class Enum>
@@ -270,10 +266,9 @@ std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& no
   // resources.<key> into `field`, when given.
   auto read = [&](const char* key, auto& field) -> std::expected<void, Error> {
     if (!node[key]) return {};
-    auto value = r.number<std::remove_reference_t<decltype(field)>>(
-        node[key], std::string("resources.") + key);
-    if (!value) return std::unexpected(value.error());
-    field = *value;
+    RB_ASSIGN_OR_RETURN(auto value, r.number<std::remove_reference_t<decltype(field)>>(
+                                        node[key], std::string("resources.") + key));
+    field = value;
     return {};
   };
   for (const auto& read_one :

@@ -92,15 +92,14 @@ runtime::ConnectorResult<p::RunSummary> run_source_phase(const runtime::WasmEngi
         runtime::make_error(p::ErrorCategory::kConfig, "PIPELINE", plans.error()));
   }
   const auto& source = plans->front();
-  auto probe = start(engine, state, pipeline, source, log);
-  if (!probe) return std::unexpected(probe.error());
+  RB_ASSIGN_OR_RETURN(auto probe, start(engine, state, pipeline, source, log));
   p::RunRequest request;
   request.phase = phase;
   for (const auto& stream : pipeline.streams)
     request.streams.push_back(stream_context(pipeline, stream));
-  auto summary = (*probe)->instance->run(request);
+  auto summary = probe->instance->run(request);
   if (!summary) return std::unexpected(summary.error());
-  (void)(*probe)->instance->close();
+  (void)probe->instance->close();
   return summary;
 }
 

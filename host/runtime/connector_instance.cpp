@@ -161,9 +161,8 @@ ConnectorResult<void> ConnectorInstance::instantiate(const WasmEngine& engine) {
 
   for (auto [slot, name] :
        {std::pair{&open_, "open"}, {&validate_, "validate"}, {&run_, "run"}, {&close_, "close"}}) {
-    auto fn = find_export(describe_export(module_->role, name));
-    if (!fn) return std::unexpected(fn.error());
-    *slot = std::move(*fn);
+    RB_ASSIGN_OR_RETURN(auto fn, find_export(describe_export(module_->role, name)));
+    *slot = std::move(fn);
   }
 
   // Reactor modules initialise their runtime (libc, constructors) here.

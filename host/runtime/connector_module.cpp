@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <regex>
 
+#include "portable/base/try.hpp"
+
 namespace rapidbyte::runtime {
 
 namespace {
@@ -56,13 +58,12 @@ std::string_view role_name(protocol::ConnectorRole role) {
 }
 
 std::expected<ModuleIdentity, std::string> identify_module(std::span<const uint8_t> wasm) {
-  auto sections = read_custom_sections(wasm);
-  if (!sections) return std::unexpected(sections.error());
+  RB_ASSIGN_OR_RETURN(auto sections, read_custom_sections(wasm));
 
   std::vector<std::string> targets;
   std::optional<ModuleIdentity> identity;
   const CustomSection* manifest_section = nullptr;
-  for (const auto& section : *sections) {
+  for (const auto& section : sections) {
     if (section.name == kManifestSection) manifest_section = &section;
     if (!section.name.starts_with(kComponentTypePrefix)) continue;
     const std::string world = section.name.substr(kComponentTypePrefix.size());

@@ -17,6 +17,7 @@
 #include <filesystem>
 
 #include "host/runtime/connector_errors.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::runtime {
 
@@ -221,9 +222,8 @@ p::ConnectorError TcpBroker::wait_error(const Connection& conn, const char* what
 }
 
 ConnectorResult<std::vector<uint8_t>> TcpBroker::read(p::TcpHandle handle, uint32_t max_bytes) {
-  auto c = connection_of(handle);
-  if (!c) return std::unexpected(c.error());
-  Connection& conn = **c;
+  RB_ASSIGN_OR_RETURN(auto c, connection_of(handle));
+  Connection& conn = *c;
   std::vector<uint8_t> buffer(std::min<uint32_t>(max_bytes, 4u << 20));
   if (conn.tls) {
     int error = 0;
@@ -258,9 +258,8 @@ ConnectorResult<std::vector<uint8_t>> TcpBroker::read(p::TcpHandle handle, uint3
 }
 
 ConnectorResult<void> TcpBroker::write(p::TcpHandle handle, const std::vector<uint8_t>& data) {
-  auto c = connection_of(handle);
-  if (!c) return std::unexpected(c.error());
-  Connection& conn = **c;
+  RB_ASSIGN_OR_RETURN(auto c, connection_of(handle));
+  Connection& conn = *c;
   size_t sent = 0;
   while (sent < data.size()) {
     if (conn.tls) {
@@ -300,9 +299,8 @@ void TcpBroker::close(p::TcpHandle handle) {
 }
 
 ConnectorResult<void> TcpBroker::start_tls(p::TcpHandle handle, const p::TlsOptions& options) {
-  auto c = connection_of(handle);
-  if (!c) return std::unexpected(c.error());
-  Connection& conn = **c;
+  RB_ASSIGN_OR_RETURN(auto c, connection_of(handle));
+  Connection& conn = *c;
   if (conn.tls) {
     return std::unexpected(
         make_error(p::ErrorCategory::kInternal, "TLS_ACTIVE", "the connection already uses TLS"));

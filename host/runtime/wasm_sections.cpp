@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "portable/base/try.hpp"
+
 namespace rapidbyte::runtime {
 
 namespace {
@@ -24,11 +26,10 @@ class ByteReader {
   std::expected<uint32_t, std::string> leb_u32() {
     uint32_t value = 0;
     for (int shift = 0; shift < 35; shift += 7) {
-      auto b = byte();
-      if (!b) return std::unexpected(b.error());
-      value |= static_cast<uint32_t>(*b & 0x7F) << shift;
-      if ((*b & 0x80) == 0) {
-        if (shift == 28 && (*b & 0x70) != 0) break;
+      RB_ASSIGN_OR_RETURN(auto b, byte());
+      value |= static_cast<uint32_t>(b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        if (shift == 28 && (b & 0x70) != 0) break;
         return value;
       }
     }
@@ -61,19 +62,15 @@ std::expected<std::vector<CustomSection>, std::string> read_custom_sections(
   ByteReader reader(module.subspan(sizeof kHeader));
   std::vector<CustomSection> sections;
   while (reader.remaining() > 0) {
-    auto id = reader.byte();
-    if (!id) return std::unexpected(id.error());
-    auto size = reader.leb_u32();
-    if (!size) return std::unexpected(size.error());
-    auto body = reader.take(*size);
-    if (!body) return std::unexpected(body.error());
-    if (*id != 0) continue;
-    ByteReader section(*body);
-    auto name_len = section.leb_u32();
-    if (!name_len) return std::unexpected(name_len.error());
-    auto name = section.take(*name_len);
+    RB_ASSIGN_OR_RETURN(auto id, reader.byte());
+    RB_ASSIGN_OR_RETURN(auto size, reader.leb_u32());
+    RB_ASSIGN_OR_RETURN(auto body, reader.take(size));
+    if (id != 0) continue;
+    ByteReader section(body);
+    RB_ASSIGN_OR_RETURN(auto name_len, section.leb_u32());
+    auto name = section.take(name_len);
     if (!name) return std::unexpected("custom section name: " + name.error());
-    sections.push_back({std::string(name->begin(), name->end()), body->subspan(section.offset())});
+    sections.push_back({std::string(name->begin(), name->end()), body.subspan(section.offset())});
   }
   return sections;
 }

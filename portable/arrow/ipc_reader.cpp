@@ -9,6 +9,7 @@
 #include "portable/arrow/bit_util.hpp"
 #include "portable/arrow/compression.hpp"
 #include "portable/arrow/ipc_schema.hpp"
+#include "portable/base/try.hpp"
 #include "rapidbyte_arrow_format/Message_generated.h"
 
 namespace rapidbyte::arrow {
@@ -92,13 +93,11 @@ class BatchDecoder {
     if (data.null_count > 0) data.validity = std::move(*validity);
     data.values = std::move(*values);
     if (layout == Layout::kVarBinary || layout == Layout::kLargeVarBinary) {
-      auto chars = take_buffer(f);
-      if (!chars) return std::unexpected(chars.error());
-      data.data = std::move(*chars);
+      RB_ASSIGN_OR_RETURN(auto chars, take_buffer(f));
+      data.data = std::move(chars);
     } else if (layout == Layout::kList) {
-      auto child = decode(f.type.value_field());
-      if (!child) return std::unexpected(child.error());
-      data.children.push_back(std::move(*child));
+      RB_ASSIGN_OR_RETURN(auto child, decode(f.type.value_field()));
+      data.children.push_back(std::move(child));
     }
     return data;
   }
@@ -163,9 +162,8 @@ Result<IpcStreamReader> IpcStreamReader::open(std::span<const uint8_t> bytes,
   }
   const fb::Schema* schema = m->header_as_Schema();
   if (schema == nullptr) return make_error("schema message without a schema");
-  auto parsed = ipc::schema_from_fb(*schema);
-  if (!parsed) return std::unexpected(parsed.error());
-  reader.schema_ = std::move(*parsed);
+  RB_ASSIGN_OR_RETURN(auto parsed, ipc::schema_from_fb(*schema));
+  reader.schema_ = std::move(parsed);
   return reader;
 }
 
@@ -349,15 +347,13 @@ Result<void> IpcStreamReader::project(std::vector<int> columns) {
 Result<IpcStreamContents> read_ipc_stream(std::span<const uint8_t> bytes,
                                           std::shared_ptr<const void> owner,
                                           IpcReadOptions options) {
-  auto reader = IpcStreamReader::open(bytes, std::move(owner), options);
-  if (!reader) return std::unexpected(reader.error());
+  RB_ASSIGN_OR_RETURN(auto reader, IpcStreamReader::open(bytes, std::move(owner), options));
   IpcStreamContents out;
-  out.schema = reader->schema();
+  out.schema = reader.schema();
   while (true) {
-    auto batch = reader->next();
-    if (!batch) return std::unexpected(batch.error());
-    if (!*batch) break;
-    out.batches.push_back(std::move(**batch));
+    RB_ASSIGN_OR_RETURN(auto batch, reader.next());
+    if (!batch) break;
+    out.batches.push_back(std::move(*batch));
   }
   return out;
 }

@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "portable/base/try.hpp"
+
 namespace rapidbyte::arrow::ipc {
 namespace fb = org::apache::arrow::flatbuf;
 namespace {
@@ -265,15 +267,12 @@ Result<Field> field_from_fb(const fb::Field& f, int depth) {
     children.reserve(f.children()->size());
     for (const fb::Field* child : *f.children()) {
       if (child == nullptr) return make_error("field '" + str(f.name()) + "' has a missing child");
-      auto decoded = field_from_fb(*child, depth + 1);
-      if (!decoded) return std::unexpected(decoded.error());
-      children.push_back(std::move(*decoded));
+      RB_ASSIGN_OR_RETURN(auto decoded, field_from_fb(*child, depth + 1));
+      children.push_back(std::move(decoded));
     }
   }
-  auto type = type_from_fb(f, children);
-  if (!type) return std::unexpected(type.error());
-  return field(str(f.name()), std::move(*type), f.nullable(),
-               metadata_from_fb(f.custom_metadata()));
+  RB_ASSIGN_OR_RETURN(auto type, type_from_fb(f, children));
+  return field(str(f.name()), std::move(type), f.nullable(), metadata_from_fb(f.custom_metadata()));
 }
 
 }  // namespace
@@ -297,9 +296,8 @@ Result<std::shared_ptr<const Schema>> schema_from_fb(const fb::Schema& schema) {
     fields.reserve(schema.fields()->size());
     for (const fb::Field* f : *schema.fields()) {
       if (f == nullptr) return make_error("schema has a missing field");
-      auto decoded = field_from_fb(*f, 1);
-      if (!decoded) return std::unexpected(decoded.error());
-      fields.push_back(std::move(*decoded));
+      RB_ASSIGN_OR_RETURN(auto decoded, field_from_fb(*f, 1));
+      fields.push_back(std::move(decoded));
     }
   }
   return std::make_shared<const Schema>(std::move(fields),

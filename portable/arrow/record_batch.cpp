@@ -1,6 +1,7 @@
 #include "portable/arrow/record_batch.hpp"
 
 #include "portable/arrow/array_builder.hpp"
+#include "portable/base/try.hpp"
 
 #include <string>
 
@@ -10,9 +11,8 @@ Result<RecordBatch> RecordBatch::empty(std::shared_ptr<const Schema> schema) {
   if (schema == nullptr) return make_error("record batch without a schema");
   std::vector<Array> columns;
   for (const Field& field : schema->fields()) {
-    auto column = make_builder(field.type)->finish();
-    if (!column) return std::unexpected(column.error());
-    columns.push_back(std::move(*column));
+    RB_ASSIGN_OR_RETURN(auto column, make_builder(field.type)->finish());
+    columns.push_back(std::move(column));
   }
   return RecordBatch(std::move(schema), std::move(columns), 0);
 }

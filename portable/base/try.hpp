@@ -7,8 +7,9 @@
 //   RB_ASSIGN_OR_RETURN(config.name, parse_name());  // or assign to an lvalue
 //
 // The enclosing function returns a std::expected whose error type the
-// expression's error converts to. RB_ASSIGN_OR_RETURN expands to several
-// statements: give it a block of its own under an `if`.
+// expression's error converts to. The expression may hold commas.
+// RB_ASSIGN_OR_RETURN expands to several statements: give it a block of its
+// own under an `if`.
 #pragma once
 
 #include <expected>
@@ -17,18 +18,18 @@
 #define RB_TRY_CONCAT_INNER(a, b) a##b
 #define RB_TRY_CONCAT(a, b) RB_TRY_CONCAT_INNER(a, b)
 
-// Evaluates `expr` (a std::expected); returns its error from the enclosing
-// function when it holds one.
-#define RB_TRY(expr)                                                                \
+// Evaluates the expression (a std::expected); returns its error from the
+// enclosing function when it holds one.
+#define RB_TRY(...)                                                                 \
   do {                                                                              \
-    auto&& rb_try_result_ = (expr);                                                 \
+    auto&& rb_try_result_ = (__VA_ARGS__);                                          \
     if (!rb_try_result_) return std::unexpected(std::move(rb_try_result_).error()); \
   } while (false)
 
-// Declares or assigns `lhs` from the value of `expr` (a std::expected), or
-// returns its error from the enclosing function.
-#define RB_ASSIGN_OR_RETURN(lhs, expr) \
-  RB_ASSIGN_OR_RETURN_IMPL(RB_TRY_CONCAT(rb_try_value_, __COUNTER__), lhs, expr)
+// Declares or assigns `lhs` from the value of the expression (a
+// std::expected), or returns its error from the enclosing function.
+#define RB_ASSIGN_OR_RETURN(lhs, ...) \
+  RB_ASSIGN_OR_RETURN_IMPL(RB_TRY_CONCAT(rb_try_value_, __COUNTER__), lhs, (__VA_ARGS__))
 #define RB_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)            \
   auto tmp = (expr);                                        \
   if (!tmp) return std::unexpected(std::move(tmp).error()); \

@@ -1,6 +1,7 @@
 #include "portable/postgres/arrow_batch_builder.hpp"
 
 #include "portable/arrow/binary_builder.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::postgres {
 

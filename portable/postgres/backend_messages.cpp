@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "portable/base/try.hpp"
 #include "portable/postgres/byte_reader.hpp"
 
 namespace rapidbyte::postgres {

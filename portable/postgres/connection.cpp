@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "portable/base/try.hpp"
 #include "portable/crypto/md5.hpp"
 #include "portable/postgres/frontend_writer.hpp"
 #include "portable/postgres/scram_client.hpp"

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "portable/base/try.hpp"
 #include "portable/postgres/codec/wire.hpp"
 
 namespace rapidbyte::postgres {

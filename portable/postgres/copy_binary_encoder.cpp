@@ -1,5 +1,6 @@
 #include "portable/postgres/copy_binary_encoder.hpp"
 
+#include "portable/base/try.hpp"
 #include "portable/postgres/codec/wire.hpp"
 
 namespace rapidbyte::postgres {

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <string>
 
+#include "portable/base/try.hpp"
+
 namespace rapidbyte::postgres {
 namespace {
 

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <string>
 
+#include "portable/base/try.hpp"
+
 namespace rapidbyte::regex {
 
 namespace {
@@ -132,11 +134,10 @@ class Parser {
         min = 0, max = 1;
         ++pos_;
       } else if (q == '{') {
-        auto counts = parse_counts();
-        if (!counts) return std::unexpected(counts.error());
-        if (!*counts) break;  // a literal '{'
-        min = (*counts)->first;
-        max = (*counts)->second;
+        RB_ASSIGN_OR_RETURN(auto counts, parse_counts());
+        if (!counts) break;  // a literal '{'
+        min = counts->first;
+        max = counts->second;
       } else {
         break;
       }
@@ -324,17 +325,15 @@ class Parser {
           return fail(std::string("negated shorthand '\\") + e + "' inside a class", item_at);
         }
       }
-      auto lo = class_char();
-      if (!lo) return std::unexpected(lo.error());
-      uint32_t hi = *lo;
+      RB_ASSIGN_OR_RETURN(auto lo, class_char());
+      uint32_t hi = lo;
       if (pos_ + 1 < p_.size() && peek() == '-' && p_[pos_ + 1] != ']') {
         ++pos_;
-        auto h = class_char();
-        if (!h) return std::unexpected(h.error());
-        hi = *h;
-        if (hi < *lo) return fail("class range out of order", item_at);
+        RB_ASSIGN_OR_RETURN(auto h, class_char());
+        hi = h;
+        if (hi < lo) return fail("class range out of order", item_at);
       }
-      cls.ranges.push_back({*lo, hi});
+      cls.ranges.push_back({lo, hi});
     }
     ++pos_;  // ']'
     normalize(cls);

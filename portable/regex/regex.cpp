@@ -1,5 +1,6 @@
 #include "portable/regex/regex.hpp"
 
+#include "portable/base/try.hpp"
 #include "portable/regex/compiler.hpp"
 #include "portable/regex/lazy_dfa.hpp"
 #include "portable/regex/parser.hpp"
@@ -9,11 +10,9 @@
 namespace rapidbyte::regex {
 
 std::expected<Regex, Error> Regex::compile(std::string_view pattern, Options options) {
-  auto parsed = parse_pattern(pattern);
-  if (!parsed) return std::unexpected(parsed.error());
-  auto program = compile_program(*parsed, options);
-  if (!program) return std::unexpected(program.error());
-  return Regex(std::string(pattern), std::make_shared<const Program>(std::move(*program)));
+  RB_ASSIGN_OR_RETURN(auto parsed, parse_pattern(pattern));
+  RB_ASSIGN_OR_RETURN(auto program, compile_program(parsed, options));
+  return Regex(std::string(pattern), std::make_shared<const Program>(std::move(program)));
 }
 
 bool Regex::search(std::string_view text) const {

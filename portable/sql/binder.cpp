@@ -61,11 +61,9 @@ class Binder {
     q.offset = s.offset;
     RB_TRY(check_clauses(s));
     if (s.where) {
-      auto w = bind_expr(*s.where);
-      if (!w) return std::unexpected(w.error());
-      auto b = require_bool(std::move(*w), "WHERE");
-      if (!b) return std::unexpected(b.error());
-      q.where = std::move(*b);
+      RB_ASSIGN_OR_RETURN(auto w, bind_expr(*s.where));
+      RB_ASSIGN_OR_RETURN(auto b, require_bool(std::move(w), "WHERE"));
+      q.where = std::move(b);
     }
     bool any_aggregate = s.having != nullptr;
     for (const SelectItem& item : s.items)
@@ -87,10 +85,9 @@ class Binder {
           key = s.items[static_cast<size_t>(k - 1)].expr.get();
         }
         group_exprs_.push_back(key);
-        auto b = bind_expr(*key);
-        if (!b) return std::unexpected(b.error());
-        group_types_.push_back((*b)->type);
-        q.group_keys.push_back(std::move(*b));
+        RB_ASSIGN_OR_RETURN(auto b, bind_expr(*key));
+        group_types_.push_back(b->type);
+        q.group_keys.push_back(std::move(b));
       }
       aggregating_ = true;
       aggregates_ = &q.aggregates;
@@ -114,13 +111,11 @@ class Binder {
         }
         continue;
       }
-      auto e = bind_expr(*item.expr);
-      if (!e) return std::unexpected(e.error());
-      BoundPtr expr = std::move(*e);
+      RB_ASSIGN_OR_RETURN(auto e, bind_expr(*item.expr));
+      BoundPtr expr = std::move(e);
       if (expr->type.id == TypeId::kUnknown || expr->type.id == TypeId::kNull) {
-        auto c = coerce(std::move(expr), make_type(TypeId::kText));
-        if (!c) return std::unexpected(c.error());
-        expr = std::move(*c);
+        RB_ASSIGN_OR_RETURN(auto c, coerce(std::move(expr), make_type(TypeId::kText)));
+        expr = std::move(c);
       }
       const std::string name = item.alias ? *item.alias : derived_name(*item.expr);
       if (!q.aggregated && expr->kind == BoundKind::kColumn) {
@@ -135,11 +130,9 @@ class Binder {
     if (q.outputs.empty())
       return bind_error("the query selects no columns", s.items.empty() ? 0 : s.items[0].position);
     if (s.having) {
-      auto h = bind_expr(*s.having);
-      if (!h) return std::unexpected(h.error());
-      auto b = require_bool(std::move(*h), "HAVING");
-      if (!b) return std::unexpected(b.error());
-      q.having = std::move(*b);
+      RB_ASSIGN_OR_RETURN(auto h, bind_expr(*s.having));
+      RB_ASSIGN_OR_RETURN(auto b, require_bool(std::move(h), "HAVING"));
+      q.having = std::move(b);
     }
     for (const OrderItem& o : s.order_by) {
       BoundOrder order;
@@ -155,11 +148,10 @@ class Binder {
           return bind_error("for SELECT DISTINCT, ORDER BY expressions must appear in select list",
                             o.expr->begin);
         }
-        auto e = bind_expr(*o.expr);
-        if (!e) return std::unexpected(e.error());
-        if ((*e)->type.id == TypeId::kOpaque)
+        RB_ASSIGN_OR_RETURN(auto e, bind_expr(*o.expr));
+        if (e->type.id == TypeId::kOpaque)
           return bind_error("cannot order by a column of this type", o.expr->begin);
-        order.expr = std::move(*e);
+        order.expr = std::move(e);
       }
       q.order_by.push_back(std::move(order));
     }

@@ -1,4 +1,5 @@
 #include "portable/sql/evaluator.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::sql {
 namespace {
@@ -184,9 +185,8 @@ Result<Vector> evaluate(const BoundExpr& e, const Chunk& chunk, Selection sel, s
   std::vector<Vector> args;
   args.reserve(e.args.size());
   for (const BoundPtr& a : e.args) {
-    auto v = evaluate(*a, chunk, sel, q);
-    if (!v) return std::unexpected(v.error());
-    args.push_back(std::move(*v));
+    RB_ASSIGN_OR_RETURN(auto v, evaluate(*a, chunk, sel, q));
+    args.push_back(std::move(v));
   }
   auto out = e.kernel(args, e.type, sel.count);
   if (!out) {

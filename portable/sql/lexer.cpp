@@ -28,9 +28,8 @@ class Lexer {
     while (true) {
       RB_TRY(skip_space_and_comments());
       if (pos_ >= q_.size()) break;
-      auto token = next();
-      if (!token) return std::unexpected(token.error());
-      out.push_back(std::move(*token));
+      RB_ASSIGN_OR_RETURN(auto token, next());
+      out.push_back(std::move(token));
     }
     out.push_back(Token{TokenKind::kEnd, "", static_cast<int64_t>(q_.size())});
     return out;
@@ -68,9 +67,8 @@ class Lexer {
     };
     if ((c == 'e' || c == 'E') && peek(1) == '\'') {
       ++pos_;
-      auto s = quoted('\'', true);
-      if (!s) return std::unexpected(s.error());
-      return make(TokenKind::kString, std::move(*s));
+      RB_ASSIGN_OR_RETURN(auto s, quoted('\'', true));
+      return make(TokenKind::kString, std::move(s));
     }
     if (is_ident_start(c)) {
       std::string text;
@@ -79,16 +77,14 @@ class Lexer {
     }
     if (is_digit(c) || (c == '.' && is_digit(peek(1)))) return number();
     if (c == '\'') {
-      auto s = quoted('\'', false);
-      if (!s) return std::unexpected(s.error());
-      return make(TokenKind::kString, std::move(*s));
+      RB_ASSIGN_OR_RETURN(auto s, quoted('\'', false));
+      return make(TokenKind::kString, std::move(s));
     }
     if (c == '"') {
-      auto s = quoted('"', false);
-      if (!s) return std::unexpected(s.error());
-      if (s->empty())
+      RB_ASSIGN_OR_RETURN(auto s, quoted('"', false));
+      if (s.empty())
         return syntax_error("zero-length delimited identifier", static_cast<int64_t>(start));
-      return make(TokenKind::kQuotedIdentifier, std::move(*s));
+      return make(TokenKind::kQuotedIdentifier, std::move(s));
     }
     static constexpr std::string_view kTwo[] = {"<>", "!=", "<=", ">=", "||", "::"};
     for (std::string_view op : kTwo) {

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "portable/base/try.hpp"
 #include "portable/sql/lexer.hpp"
 
 namespace rapidbyte::sql {
@@ -53,9 +54,8 @@ class Parser {
       advance();
     }
     do {
-      auto item = select_item();
-      if (!item) return std::unexpected(item.error());
-      s.items.push_back(std::move(*item));
+      RB_ASSIGN_OR_RETURN(auto item, select_item());
+      s.items.push_back(std::move(item));
     } while (accept_op(","));
     if (!peek().is_keyword("from")) return expected("FROM or \",\"");
     advance();
@@ -64,30 +64,26 @@ class Parser {
     s.table = table->text;
     s.table_position = table->position;
     if (accept_keyword("where")) {
-      auto e = expr();
-      if (!e) return std::unexpected(e.error());
-      s.where = std::move(*e);
+      RB_ASSIGN_OR_RETURN(auto e, expr());
+      s.where = std::move(e);
     }
     if (accept_keyword("group")) {
       if (!accept_keyword("by")) return expected("BY");
       do {
-        auto e = expr();
-        if (!e) return std::unexpected(e.error());
-        s.group_by.push_back(std::move(*e));
+        RB_ASSIGN_OR_RETURN(auto e, expr());
+        s.group_by.push_back(std::move(e));
       } while (accept_op(","));
     }
     if (accept_keyword("having")) {
-      auto e = expr();
-      if (!e) return std::unexpected(e.error());
-      s.having = std::move(*e);
+      RB_ASSIGN_OR_RETURN(auto e, expr());
+      s.having = std::move(e);
     }
     if (accept_keyword("order")) {
       if (!accept_keyword("by")) return expected("BY");
       do {
         OrderItem item;
-        auto e = expr();
-        if (!e) return std::unexpected(e.error());
-        item.expr = std::move(*e);
+        RB_ASSIGN_OR_RETURN(auto e, expr());
+        item.expr = std::move(e);
         if (accept_keyword("desc")) {
           item.descending = true;
         } else {
@@ -109,13 +105,11 @@ class Parser {
     for (int i = 0; i < 2; ++i) {
       if (!s.limit && accept_keyword("limit")) {
         if (accept_keyword("all")) continue;
-        auto n = count("LIMIT");
-        if (!n) return std::unexpected(n.error());
-        s.limit = *n;
+        RB_ASSIGN_OR_RETURN(auto n, count("LIMIT"));
+        s.limit = n;
       } else if (accept_keyword("offset")) {
-        auto n = count("OFFSET");
-        if (!n) return std::unexpected(n.error());
-        s.offset = *n;
+        RB_ASSIGN_OR_RETURN(auto n, count("OFFSET"));
+        s.offset = n;
         if (!accept_keyword("rows")) accept_keyword("row");
       }
     }
@@ -196,9 +190,8 @@ class Parser {
       }
       return item;
     }
-    auto e = expr();
-    if (!e) return std::unexpected(e.error());
-    item.expr = std::move(*e);
+    RB_ASSIGN_OR_RETURN(auto e, expr());
+    item.expr = std::move(e);
     if (accept_keyword("as")) {
       auto alias = identifier("alias");
       if (!alias) return std::unexpected(alias.error());
@@ -745,9 +738,8 @@ class Parser {
 }  // namespace
 
 Result<SelectStatement> parse_select(std::string_view query) {
-  auto tokens = tokenize(query);
-  if (!tokens) return std::unexpected(tokens.error());
-  return Parser(std::move(*tokens)).statement();
+  RB_ASSIGN_OR_RETURN(auto tokens, tokenize(query));
+  return Parser(std::move(tokens)).statement();
 }
 
 }  // namespace rapidbyte::sql

@@ -13,12 +13,11 @@
 namespace rapidbyte::sql {
 
 Result<Query> Query::prepare(std::string_view text, FunctionEnv env) {
-  auto statement = parse_select(text);
-  if (!statement) return std::unexpected(statement.error());
+  RB_ASSIGN_OR_RETURN(auto statement, parse_select(text));
   Query q;
   q.text_ = std::string(text);
   q.env_ = env;
-  q.statement_ = std::make_unique<SelectStatement>(std::move(*statement));
+  q.statement_ = std::make_unique<SelectStatement>(std::move(statement));
   return q;
 }
 
@@ -35,9 +34,8 @@ void Query::set_env(FunctionEnv env) {
 
 Result<void> Query::bind(const std::shared_ptr<const arrow::Schema>& schema) {
   if (plan_ && bound_schema_ && (bound_schema_ == schema || *bound_schema_ == *schema)) return {};
-  auto plan = bind_query(*statement_, *schema, text_, env_);
-  if (!plan) return std::unexpected(plan.error());
-  plan_ = std::make_unique<BoundQuery>(std::move(*plan));
+  RB_ASSIGN_OR_RETURN(auto plan, bind_query(*statement_, *schema, text_, env_));
+  plan_ = std::make_unique<BoundQuery>(std::move(plan));
   bound_schema_ = schema;
   std::vector<arrow::Field> fields;
   for (const BoundOutput& o : plan_->outputs) fields.push_back(o.field);
@@ -107,9 +105,8 @@ Result<arrow::RecordBatch> Query::execute(const arrow::RecordBatch& batch) {
   const Selection everything{nullptr, batch.num_rows()};
   bool filtered = false;
   if (p.where) {
-    auto predicate = evaluate(*p.where, input, everything, text_);
-    if (!predicate) return std::unexpected(predicate.error());
-    rows = true_rows(*predicate, everything);
+    RB_ASSIGN_OR_RETURN(auto predicate, evaluate(*p.where, input, everything, text_));
+    rows = true_rows(predicate, everything);
     filtered = true;
   }
   Selection selected = filtered ? all(rows) : everything;
@@ -123,9 +120,8 @@ Result<arrow::RecordBatch> Query::execute(const arrow::RecordBatch& batch) {
   if (p.aggregated) {
     std::vector<Vector> keys;
     for (const BoundPtr& k : p.group_keys) {
-      auto v = evaluate(*k, input, selected, text_);
-      if (!v) return std::unexpected(v.error());
-      keys.push_back(std::move(*v));
+      RB_ASSIGN_OR_RETURN(auto v, evaluate(*k, input, selected, text_));
+      keys.push_back(std::move(v));
     }
     Grouping grouping = group_rows(keys, selected.count);
     // Grouped queries over no rows have no groups (a global aggregate has one).
@@ -136,22 +132,19 @@ Result<arrow::RecordBatch> Query::execute(const arrow::RecordBatch& batch) {
     for (const BoundAggregate& a : p.aggregates) {
       std::optional<Vector> arg;
       if (a.arg) {
-        auto v = evaluate(*a.arg, input, selected, text_);
-        if (!v) return std::unexpected(v.error());
-        arg = std::move(*v);
+        RB_ASSIGN_OR_RETURN(auto v, evaluate(*a.arg, input, selected, text_));
+        arg = std::move(v);
       }
-      auto result = compute_aggregate(a.spec, arg ? &*arg : nullptr, grouping);
-      if (!result) return std::unexpected(result.error());
-      agg_columns.push_back(std::move(*result));
+      RB_ASSIGN_OR_RETURN(auto result, compute_aggregate(a.spec, arg ? &*arg : nullptr, grouping));
+      agg_columns.push_back(std::move(result));
     }
     aggregated.rows = grouping.groups;
     for (const Vector& v : agg_columns) aggregated.vectors.push_back(&v);
     source = &aggregated;
     out_sel = Selection{nullptr, grouping.groups};
     if (p.having) {
-      auto predicate = evaluate(*p.having, aggregated, out_sel, text_);
-      if (!predicate) return std::unexpected(predicate.error());
-      agg_rows = true_rows(*predicate, out_sel);
+      RB_ASSIGN_OR_RETURN(auto predicate, evaluate(*p.having, aggregated, out_sel, text_));
+      agg_rows = true_rows(predicate, out_sel);
       out_sel = all(agg_rows);
     }
   }
@@ -161,9 +154,8 @@ Result<arrow::RecordBatch> Query::execute(const arrow::RecordBatch& batch) {
   std::vector<std::optional<Vector>> outputs(nout);
   for (size_t k = 0; k < nout; ++k) {
     if (!p.outputs[k].expr) continue;
-    auto v = evaluate(*p.outputs[k].expr, *source, out_sel, text_);
-    if (!v) return std::unexpected(v.error());
-    outputs[k] = std::move(*v);
+    RB_ASSIGN_OR_RETURN(auto v, evaluate(*p.outputs[k].expr, *source, out_sel, text_));
+    outputs[k] = std::move(v);
   }
   auto output_vector = [&](size_t k) -> Result<Vector> {
     if (outputs[k]) return *outputs[k];
@@ -180,9 +172,8 @@ Result<arrow::RecordBatch> Query::execute(const arrow::RecordBatch& batch) {
   if (p.distinct) {
     std::vector<Vector> cols;
     for (size_t k = 0; k < nout; ++k) {
-      auto v = output_vector(k);
-      if (!v) return std::unexpected(v.error());
-      cols.push_back(std::move(*v));
+      RB_ASSIGN_OR_RETURN(auto v, output_vector(k));
+      cols.push_back(std::move(v));
     }
     std::unordered_set<std::string> seen;
     std::vector<int64_t> kept;
@@ -199,13 +190,11 @@ Result<arrow::RecordBatch> Query::execute(const arrow::RecordBatch& batch) {
     std::vector<Vector> keys;
     for (const BoundOrder& o : p.order_by) {
       if (o.output >= 0) {
-        auto v = output_vector(static_cast<size_t>(o.output));
-        if (!v) return std::unexpected(v.error());
-        keys.push_back(std::move(*v));
+        RB_ASSIGN_OR_RETURN(auto v, output_vector(static_cast<size_t>(o.output)));
+        keys.push_back(std::move(v));
       } else {
-        auto v = evaluate(*o.expr, *source, out_sel, text_);
-        if (!v) return std::unexpected(v.error());
-        keys.push_back(std::move(*v));
+        RB_ASSIGN_OR_RETURN(auto v, evaluate(*o.expr, *source, out_sel, text_));
+        keys.push_back(std::move(v));
       }
     }
     std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
@@ -240,9 +229,8 @@ Result<arrow::RecordBatch> Query::execute(const arrow::RecordBatch& batch) {
         columns.push_back(in);  // unchanged: zero copy
         continue;
       }
-      auto taken = take(in, all(final_rows));
-      if (!taken) return std::unexpected(taken.error());
-      columns.push_back(std::move(*taken));
+      RB_ASSIGN_OR_RETURN(auto taken, take(in, all(final_rows)));
+      columns.push_back(std::move(taken));
       continue;
     }
     Vector v = identity ? std::move(*outputs[k]) : gather(*outputs[k], all(final_positions));
@@ -250,9 +238,8 @@ Result<arrow::RecordBatch> Query::execute(const arrow::RecordBatch& batch) {
       // Broadcast for writing.
       v.size = static_cast<int64_t>(final_positions.size());
     }
-    auto array = to_arrow_array(v);
-    if (!array) return std::unexpected(array.error());
-    columns.push_back(std::move(*array));
+    RB_ASSIGN_OR_RETURN(auto array, to_arrow_array(v));
+    columns.push_back(std::move(array));
   }
   return arrow::RecordBatch(output_schema_, std::move(columns),
                             static_cast<int64_t>(final_positions.size()));

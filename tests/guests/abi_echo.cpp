@@ -80,8 +80,7 @@ protocol::CatalogStream catalog_stream(const protocol::StreamContext& s) {
 sdk::Result<protocol::RunSummary> echo_run(sdk::Context& ctx, uint64_t session,
                                            const protocol::RunRequest& req) {
   if (!req.streams.empty() && req.streams[0].stream_name == "tcp") {
-    auto stream = ctx.tcp_connect("db.example.invalid", 5432, 1000);
-    if (!stream) return std::unexpected(stream.error());
+    RB_TRY(ctx.tcp_connect("db.example.invalid", 5432, 1000));
     return sdk::internal_error("tcp-connect unexpectedly succeeded");
   }
 
@@ -102,15 +101,14 @@ sdk::Result<protocol::RunSummary> echo_run(sdk::Context& ctx, uint64_t session,
     RB_TRY(ctx.batch_emit(last, *batch));
   }
 
-  auto value = ctx.state_get(protocol::StateScope::kPipeline, "k");
-  if (!value) return std::unexpected(value.error());
-  if (value->has_value()) {
-    auto put = ctx.state_put(protocol::StateScope::kPerStream, "k", **value + "!");
+  RB_ASSIGN_OR_RETURN(auto value, ctx.state_get(protocol::StateScope::kPipeline, "k"));
+  if (value.has_value()) {
+    auto put = ctx.state_put(protocol::StateScope::kPerStream, "k", *value + "!");
     if (!put) return std::unexpected(put.error());
   }
-  auto swapped = ctx.state_cas(protocol::StateScope::kConnectorInstance, "c", std::nullopt, "x");
-  if (!swapped) return std::unexpected(swapped.error());
-  ctx.info(*swapped ? "cas=true" : "cas=false");
+  RB_ASSIGN_OR_RETURN(auto swapped, ctx.state_cas(protocol::StateScope::kConnectorInstance, "c",
+                                                  std::nullopt, "x"));
+  ctx.info(swapped ? "cas=true" : "cas=false");
   ctx.metric({"m",
               protocol::MetricValue(std::in_place_index<protocol::metric_kind::kHistogram>, 2.5),
               {{"a", "b"}}});

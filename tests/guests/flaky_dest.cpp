@@ -18,12 +18,11 @@ using namespace rapidbyte;
 class FlakyDest final : public sdk::Destination {
  public:
   sdk::Result<void> open(std::string_view config_json) override {
-    auto config = sdk::JsonConfig::parse(config_json);
-    if (!config) return std::unexpected(config.error());
-    auto fail_times = config->get_u64("fail_times", 0);
+    RB_ASSIGN_OR_RETURN(auto config, sdk::JsonConfig::parse(config_json));
+    auto fail_times = config.get_u64("fail_times", 0);
     if (!fail_times) return std::unexpected(fail_times.error());
     fail_times_ = *fail_times;
-    auto commit_batches = config->get_u64("commit_batches", 0);
+    auto commit_batches = config.get_u64("commit_batches", 0);
     if (!commit_batches) return std::unexpected(commit_batches.error());
     commit_batches_ = *commit_batches;
     return {};
@@ -31,9 +30,9 @@ class FlakyDest final : public sdk::Destination {
 
   sdk::Result<protocol::RunSummary> run(sdk::Context& ctx,
                                         const protocol::RunRequest& request) override {
-    auto seen = ctx.state_get(protocol::StateScope::kPipeline, "flaky-attempts");
-    if (!seen) return std::unexpected(seen.error());
-    const uint64_t attempt = (*seen ? std::stoull(**seen) : 0) + 1;
+    RB_ASSIGN_OR_RETURN(auto seen,
+                        ctx.state_get(protocol::StateScope::kPipeline, "flaky-attempts"));
+    const uint64_t attempt = (seen ? std::stoull(*seen) : 0) + 1;
     RB_TRY(
         ctx.state_put(protocol::StateScope::kPipeline, "flaky-attempts", std::to_string(attempt)));
     protocol::WriteSummary summary;

@@ -51,9 +51,8 @@ class Misbehave final : public sdk::Source {
   sdk::Result<void> open(std::string_view config) override {
     mode_ = config;
     if (config.starts_with("{")) {
-      auto parsed = sdk::JsonConfig::parse(config);
-      if (!parsed) return std::unexpected(parsed.error());
-      auto mode = parsed->require_string("mode");
+      RB_ASSIGN_OR_RETURN(auto parsed, sdk::JsonConfig::parse(config));
+      auto mode = parsed.require_string("mode");
       if (!mode) return std::unexpected(mode.error());
       mode_ = *mode;
     }

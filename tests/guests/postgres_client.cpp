@@ -50,25 +50,24 @@ std::string text(std::span<const uint8_t> b) {
 class PostgresClient final : public sdk::Source {
  public:
   sdk::Result<void> open(std::string_view config_json) override {
-    auto config = sdk::JsonConfig::parse(config_json);
-    if (!config) return std::unexpected(config.error());
-    auto host = config->get_string("host", "127.0.0.1");
-    auto user = config->get_string("user", "postgres");
-    auto password = config->get_string("password", "");
-    auto database = config->get_string("database", "postgres");
-    auto scenario = config->get_string("scenario", "suite");
-    auto source_table = config->get_string("source_table", "");
-    auto dest_table = config->get_string("dest_table", "");
-    auto ssl_mode = config->get_string("ssl_mode", "disable");
-    auto server_name = config->get_string("server_name", "localhost");
-    auto verify = config->get_string("verify", "verify-full");
-    auto ca_file = config->get_string("ca_file", "");
+    RB_ASSIGN_OR_RETURN(auto config, sdk::JsonConfig::parse(config_json));
+    auto host = config.get_string("host", "127.0.0.1");
+    auto user = config.get_string("user", "postgres");
+    auto password = config.get_string("password", "");
+    auto database = config.get_string("database", "postgres");
+    auto scenario = config.get_string("scenario", "suite");
+    auto source_table = config.get_string("source_table", "");
+    auto dest_table = config.get_string("dest_table", "");
+    auto ssl_mode = config.get_string("ssl_mode", "disable");
+    auto server_name = config.get_string("server_name", "localhost");
+    auto verify = config.get_string("verify", "verify-full");
+    auto ca_file = config.get_string("ca_file", "");
     for (auto* r : {&host, &user, &password, &database, &scenario, &source_table, &dest_table,
                     &ssl_mode, &server_name, &verify, &ca_file}) {
       if (!*r) return std::unexpected(r->error());
     }
-    auto port = config->get_u64("port", 5432);
-    auto batch_rows = config->get_u64("batch_rows", 8192);
+    auto port = config.get_u64("port", 5432);
+    auto batch_rows = config.get_u64("batch_rows", 8192);
     if (!port) return std::unexpected(port.error());
     if (!batch_rows) return std::unexpected(batch_rows.error());
     host_ = *host;
@@ -96,11 +95,10 @@ class PostgresClient final : public sdk::Source {
   }
 
   sdk::Result<protocol::RunSummary> run(sdk::Context& ctx, const protocol::RunRequest&) override {
-    auto stream = ctx.tcp_connect(host_, port_, 5000);
-    if (!stream) return std::unexpected(stream.error());
+    RB_ASSIGN_OR_RETURN(auto stream, ctx.tcp_connect(host_, port_, 5000));
     host_error_ = std::make_shared<std::optional<protocol::ConnectorError>>();
     auto connection = postgres::Connection::connect(
-        std::make_unique<GuestTcpTransport>(std::move(*stream), host_error_), options_);
+        std::make_unique<GuestTcpTransport>(std::move(stream), host_error_), options_);
     if (!connection) return failure(connection.error());
     postgres::Connection& c = *connection;
     if (scenario_ == "tls") return run_tls(ctx, c);

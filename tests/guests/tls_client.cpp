@@ -14,13 +14,12 @@ using namespace rapidbyte;
 class TlsClient final : public sdk::Source {
  public:
   sdk::Result<void> open(std::string_view config_json) override {
-    auto config = sdk::JsonConfig::parse(config_json);
-    if (!config) return std::unexpected(config.error());
-    auto host = config->get_string("host", "127.0.0.1");
-    auto port = config->get_u64("port", 0);
-    auto server_name = config->get_string("server_name", "localhost");
-    auto verify = config->get_string("verify", "verify-full");
-    auto ca_file = config->get_string("ca_file", "");
+    RB_ASSIGN_OR_RETURN(auto config, sdk::JsonConfig::parse(config_json));
+    auto host = config.get_string("host", "127.0.0.1");
+    auto port = config.get_u64("port", 0);
+    auto server_name = config.get_string("server_name", "localhost");
+    auto verify = config.get_string("verify", "verify-full");
+    auto ca_file = config.get_string("ca_file", "");
     for (auto* r : {&host, &server_name, &verify, &ca_file}) {
       if (!*r) return std::unexpected(r->error());
     }
@@ -36,17 +35,15 @@ class TlsClient final : public sdk::Source {
   }
 
   sdk::Result<protocol::RunSummary> run(sdk::Context& ctx, const protocol::RunRequest&) override {
-    auto stream = ctx.tcp_connect(host_, port_, 5000);
-    if (!stream) return std::unexpected(stream.error());
-    RB_TRY(stream->start_tls(options_));
+    RB_ASSIGN_OR_RETURN(auto stream, ctx.tcp_connect(host_, port_, 5000));
+    RB_TRY(stream.start_tls(options_));
     const std::string ping = "ping";
-    RB_TRY(stream->write({reinterpret_cast<const uint8_t*>(ping.data()), ping.size()}));
+    RB_TRY(stream.write({reinterpret_cast<const uint8_t*>(ping.data()), ping.size()}));
     std::string reply;
     while (reply.size() < 4) {
-      auto bytes = stream->read(64);
-      if (!bytes) return std::unexpected(bytes.error());
-      if (bytes->empty()) break;
-      reply.append(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+      RB_ASSIGN_OR_RETURN(auto bytes, stream.read(64));
+      if (bytes.empty()) break;
+      reply.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     }
     RB_TRY(ctx.batch_emit({reinterpret_cast<const uint8_t*>(reply.data()), reply.size()}));
     return sdk::summary(protocol::ReadSummary{});

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "portable/base/try.hpp"
 #include "tests/host/runtime_fixture.hpp"
 #include "tests/support/loopback_listener.hpp"
 
@@ -86,11 +87,9 @@ class TlsTest : public RuntimeTest {
     const std::string config = R"({"host": "127.0.0.1", "port": )" +
                                std::to_string(server_->port()) +
                                (extra_config.empty() ? "" : ", " + extra_config) + "}";
-    auto opened = guest->open(config);
-    if (!opened) return std::unexpected(opened.error());
+    RB_TRY(guest->open(config));
     p::RunRequest request;
-    auto summary = guest->run(request);
-    if (!summary) return std::unexpected(summary.error());
+    RB_TRY(guest->run(request));
     EXPECT_EQ(services_.emitted.size(), 1u);
     return std::string(services_.emitted[0].begin(), services_.emitted[0].end());
   }

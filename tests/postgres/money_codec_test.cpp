@@ -7,6 +7,7 @@
 
 #include "portable/arrow/binary_array.hpp"
 #include "portable/arrow/binary_builder.hpp"
+#include "portable/base/try.hpp"
 #include "portable/postgres/codec/codec_factories.hpp"
 #include "portable/postgres/codec/type_oids.hpp"
 #include "portable/postgres/codec/wire.hpp"

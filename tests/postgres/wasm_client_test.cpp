@@ -6,6 +6,7 @@
 #include "portable/arrow/binary_array.hpp"
 #include "portable/arrow/ipc_reader.hpp"
 #include "portable/arrow/primitive_array.hpp"
+#include "portable/base/try.hpp"
 #include "tests/host/runtime_fixture.hpp"
 #include "tests/postgres/type_table.hpp"
 #include "tests/support/libpq_session.hpp"
@@ -48,8 +49,7 @@ class WasmClientTest : public testing::RuntimeTest {
     if (!guest) return std::unexpected(p::ConnectorError{});
     const std::string config =
         R"({"host": "127.0.0.1", "port": )" + std::to_string(cluster_->port()) + ", " + extra + "}";
-    auto opened = guest->open(config);
-    if (!opened) return std::unexpected(opened.error());
+    RB_TRY(guest->open(config));
     return guest->run(p::RunRequest{});
   }
 

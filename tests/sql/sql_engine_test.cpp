@@ -9,6 +9,7 @@
 #include "portable/arrow/fixed_size_binary_builder.hpp"
 #include "portable/arrow/primitive_array.hpp"
 #include "portable/arrow/primitive_builder.hpp"
+#include "portable/base/try.hpp"
 #include "portable/sql/like.hpp"
 #include "portable/sql/parser.hpp"
 #include "portable/sql/query.hpp"
@@ -39,9 +40,8 @@ arrow::RecordBatch sample() {
 }
 
 Result<arrow::RecordBatch> run(const std::string& text) {
-  auto q = Query::prepare(text);
-  if (!q) return std::unexpected(q.error());
-  return q->execute(sample());
+  RB_ASSIGN_OR_RETURN(auto q, Query::prepare(text));
+  return q.execute(sample());
 }
 
 std::string error_of(const std::string& text) {

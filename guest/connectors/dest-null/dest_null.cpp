@@ -9,6 +9,7 @@
 #include "guest/sdk/sdk.hpp"
 #include "portable/arrow/checksum.hpp"
 #include "portable/arrow/ipc_reader.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::connectors {
 namespace {
@@ -16,8 +17,7 @@ namespace {
 class DestNull final : public sdk::Destination {
  public:
   sdk::Result<void> open(std::string_view config_json) override {
-    auto config = sdk::JsonConfig::parse(config_json);
-    if (!config) return std::unexpected(config.error());
+    RB_TRY(sdk::JsonConfig::parse(config_json));
     return {};
   }
 

@@ -31,31 +31,28 @@ class DestPostgres final : public sdk::Destination {
   sdk::Result<void> open(std::string_view config_json) override {
     auto config = sdk::JsonConfig::parse(config_json);
     if (!config) return std::unexpected(config.error());
-    auto settings = pg::parse_connection_settings(*config);
-    if (!settings) return std::unexpected(settings.error());
-    settings_ = std::move(*settings);
+    RB_ASSIGN_OR_RETURN(auto settings, pg::parse_connection_settings(*config));
+    settings_ = std::move(settings);
     auto schema = config->get_string("schema", "public");
     if (!schema) return std::unexpected(schema.error());
     if (schema->empty()) return sdk::config_error("config field 'schema' is empty");
     schema_ = *schema;
-    auto method = config->get_string("load_method", "copy");
-    if (!method) return std::unexpected(method.error());
-    if (*method == "copy") {
+    RB_ASSIGN_OR_RETURN(auto method, config->get_string("load_method", "copy"));
+    if (method == "copy") {
       method_ = LoadMethod::kCopy;
-    } else if (*method == "insert") {
+    } else if (method == "insert") {
       method_ = LoadMethod::kInsert;
     } else {
-      return sdk::config_error("config field 'load_method' must be copy or insert; got '" +
-                               *method + "'");
+      return sdk::config_error("config field 'load_method' must be copy or insert; got '" + method +
+                               "'");
     }
-    auto deletes = config->get_string("delete_mode", "hard");
-    if (!deletes) return std::unexpected(deletes.error());
-    if (*deletes == "hard") {
+    RB_ASSIGN_OR_RETURN(auto deletes, config->get_string("delete_mode", "hard"));
+    if (deletes == "hard") {
       delete_mode_ = DeleteMode::kHard;
-    } else if (*deletes == "soft") {
+    } else if (deletes == "soft") {
       delete_mode_ = DeleteMode::kSoft;
     } else {
-      return sdk::config_error("config field 'delete_mode' must be hard or soft; got '" + *deletes +
+      return sdk::config_error("config field 'delete_mode' must be hard or soft; got '" + deletes +
                                "'");
     }
     return {};
@@ -94,8 +91,7 @@ class DestPostgres final : public sdk::Destination {
       return sdk::internal_error("write needs exactly one stream", "BAD_STREAMS");
     }
     const protocol::StreamContext& stream = request.streams[0];
-    auto connection = pg::connect(ctx, settings_);
-    if (!connection) return std::unexpected(connection.error());
+    RB_ASSIGN_OR_RETURN(auto connection, pg::connect(ctx, settings_));
 
     WriterOptions options;
     options.stream_name = stream.stream_name;
@@ -107,7 +103,7 @@ class DestPostgres final : public sdk::Destination {
     options.delete_mode = delete_mode_;
     options.commit_at_end = stream.write_mode == protocol::WriteMode::kAppend &&
                             stream.sync_mode == protocol::SyncMode::kFullRefresh;
-    TableWriter writer(*connection, ctx, options);
+    TableWriter writer(connection, ctx, options);
     RB_TRY(writer.start());
 
     protocol::WriteSummary summary;
@@ -128,9 +124,8 @@ class DestPostgres final : public sdk::Destination {
         // what was written. Nothing written since the last commit confirms
         // too, so source checkpoints that came alone (an idle slot's
         // position) still reach the state.
-        auto committed = writer.commit();
-        if (!committed) return std::unexpected(committed.error());
-        if (*committed || (rows_since == 0 && bytes_since == 0)) {
+        RB_ASSIGN_OR_RETURN(auto committed, writer.commit());
+        if (committed || (rows_since == 0 && bytes_since == 0)) {
           confirm();
         } else {
           last_commit = std::chrono::steady_clock::now();  // only finish() commits
@@ -155,9 +150,8 @@ class DestPostgres final : public sdk::Destination {
         // A source checkpoint queued right behind this batch is taken in
         // first, so the commit also persists its cursor.
         (void)ctx.batch_ready(std::chrono::milliseconds(0));
-        auto committed = writer.commit();
-        if (!committed) return std::unexpected(committed.error());
-        if (*committed) confirm();
+        RB_ASSIGN_OR_RETURN(auto committed, writer.commit());
+        if (committed) confirm();
       }
     }
     RB_TRY(writer.finish());

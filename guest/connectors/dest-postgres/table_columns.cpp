@@ -6,6 +6,7 @@
 #include "guest/connectors/dest-postgres/type_mapping.hpp"
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
 #include "guest/connectors/postgres-common/sql_text.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::connectors::dest_postgres {
 
@@ -58,10 +59,9 @@ sdk::Result<std::string> create_table_sql(const std::string& quoted_relation,
   sql += quoted_relation + " (";
   for (int i = 0; i < schema.num_fields(); ++i) {
     const arrow::Field& field = schema.field(i);
-    auto type = postgres_type_for(field);
-    if (!type) return std::unexpected(type.error());
+    RB_ASSIGN_OR_RETURN(auto type, postgres_type_for(field));
     if (i) sql += ", ";
-    sql += pg::quote_identifier(field.name) + " " + *type;
+    sql += pg::quote_identifier(field.name) + " " + type;
     const bool key =
         std::find(primary_key.begin(), primary_key.end(), field.name) != primary_key.end();
     if (!field.nullable && !key && !temporary) sql += " NOT NULL";

@@ -119,22 +119,20 @@ sdk::Result<void> TableWriter::prepare_replace(const std::shared_ptr<const arrow
     // The schema changed within the stream: the new table takes new columns.
     for (const auto& field : schema->fields()) {
       if (contains(replace_columns_, field.name)) continue;
-      auto type = postgres_type_for(field);
-      if (!type) return std::unexpected(type.error());
+      RB_ASSIGN_OR_RETURN(auto type, postgres_type_for(field));
       RB_TRY(exec("ALTER TABLE " + plan_->load_relation + " ADD COLUMN " +
-                      pg::quote_identifier(field.name) + " " + *type,
+                      pg::quote_identifier(field.name) + " " + type,
                   "cannot add column '" + field.name + "'"));
     }
   }
-  auto columns = load_table_columns(connection_, plan_->load_relation);
-  if (!columns) return std::unexpected(columns.error());
-  if (!*columns) return sdk::internal_error("staging table vanished: " + plan_->load_relation);
+  RB_ASSIGN_OR_RETURN(auto columns, load_table_columns(connection_, plan_->load_relation));
+  if (!columns) return sdk::internal_error("staging table vanished: " + plan_->load_relation);
   replace_columns_.clear();
-  for (const auto& c : **columns) replace_columns_.push_back(c.name);
+  for (const auto& c : *columns) replace_columns_.push_back(c.name);
   std::vector<postgres::PgColumnType> types;
   for (int i = 0; i < schema->num_fields(); ++i) {
     const std::string& name = schema->field(i).name;
-    for (const auto& c : **columns) {
+    for (const auto& c : *columns) {
       if (c.name == name) types.push_back(c.type);
     }
     plan_->input_indices.push_back(i);
@@ -193,10 +191,9 @@ sdk::Result<void> TableWriter::prepare_existing(
                                        " lacks, and schema_evolution.new_column is fail",
                                    "NEW_COLUMN");
         case protocol::NewColumnPolicy::kAdd: {
-          auto type = postgres_type_for(field);
-          if (!type) return std::unexpected(type.error());
+          RB_ASSIGN_OR_RETURN(auto type, postgres_type_for(field));
           RB_TRY(exec("ALTER TABLE " + target + " ADD COLUMN " + pg::quote_identifier(field.name) +
-                          " " + *type,
+                          " " + type,
                       "cannot add column '" + field.name + "' to " + target));
           auto reloaded = load_table_columns(connection_, target);
           if (!reloaded) return std::unexpected(reloaded.error());
@@ -288,12 +285,11 @@ sdk::Result<void> TableWriter::prepare_existing(
   auto create = create_table_sql(plan_->load_relation, *plan_->projected, {}, true, true);
   if (!create) return std::unexpected(create.error());
   RB_TRY(exec(*create, "cannot create the staging table"));
-  auto stage_columns = load_table_columns(connection_, plan_->load_relation);
-  if (!stage_columns) return std::unexpected(stage_columns.error());
-  if (!*stage_columns) return sdk::internal_error("staging table vanished");
+  RB_ASSIGN_OR_RETURN(auto stage_columns, load_table_columns(connection_, plan_->load_relation));
+  if (!stage_columns) return sdk::internal_error("staging table vanished");
   std::vector<postgres::PgColumnType> stage_types;
   for (const auto& name : plan_->names) {
-    for (const auto& c : **stage_columns) {
+    for (const auto& c : *stage_columns) {
       if (c.name == name) stage_types.push_back(c.type);
     }
   }
@@ -615,9 +611,8 @@ sdk::Result<void> TableWriter::finish() {
       RB_TRY(exec(swap, "cannot swap in the new " + target));
     } else {
       // No rows at all: the stream's data is empty.
-      auto columns = load_table_columns(connection_, target);
-      if (!columns) return std::unexpected(columns.error());
-      if (*columns) {
+      RB_ASSIGN_OR_RETURN(auto columns, load_table_columns(connection_, target));
+      if (columns) {
         RB_TRY(exec("TRUNCATE " + target, "cannot empty " + target));
       }
     }
@@ -629,8 +624,7 @@ sdk::Result<void> TableWriter::finish() {
     }
     return {};
   }
-  auto committed = commit_open_transaction();
-  if (!committed) return std::unexpected(committed.error());
+  RB_TRY(commit_open_transaction());
   return {};
 }
 

@@ -54,20 +54,18 @@ sdk::Result<ConnectionSettings> parse_connection_settings(const sdk::JsonConfig&
   auto ca_file = config.get_string("ca_file", "");
   if (!ca_file) return std::unexpected(ca_file.error());
   if (!ca_file->empty()) s.ca_file = *ca_file;
-  auto timeout = config.get_u64("connect_timeout_ms", 10000);
-  if (!timeout) return std::unexpected(timeout.error());
-  s.connect_timeout_ms = static_cast<uint32_t>(std::min<uint64_t>(*timeout, 0xffffffffu));
-  auto app = config.get_string("application_name", "rapidbyte");
-  if (!app) return std::unexpected(app.error());
-  s.application_name = *app;
+  RB_ASSIGN_OR_RETURN(auto timeout, config.get_u64("connect_timeout_ms", 10000));
+  s.connect_timeout_ms = static_cast<uint32_t>(std::min<uint64_t>(timeout, 0xffffffffu));
+  RB_ASSIGN_OR_RETURN(auto app, config.get_string("application_name", "rapidbyte"));
+  s.application_name = app;
   return s;
 }
 
 sdk::Result<postgres::Connection> connect(
     sdk::Context& ctx, const ConnectionSettings& settings,
     std::vector<std::pair<std::string, std::string>> parameters) {
-  auto stream = ctx.tcp_connect(settings.host, settings.port, settings.connect_timeout_ms);
-  if (!stream) return std::unexpected(stream.error());
+  RB_ASSIGN_OR_RETURN(auto stream,
+                      ctx.tcp_connect(settings.host, settings.port, settings.connect_timeout_ms));
   auto last_error = std::make_shared<std::optional<protocol::ConnectorError>>();
 
   postgres::ConnectOptions options;
@@ -118,7 +116,7 @@ sdk::Result<postgres::Connection> connect(
   };
 
   auto connection = postgres::Connection::connect(
-      std::make_unique<HostTcpTransport>(std::move(*stream), last_error), options);
+      std::make_unique<HostTcpTransport>(std::move(stream), last_error), options);
   if (!connection) {
     // The host's own error (TLS_VERIFY, NETWORK) says more than the client's copy.
     if (last_error->has_value()) return std::unexpected(**last_error);

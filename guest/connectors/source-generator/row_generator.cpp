@@ -3,6 +3,7 @@
 #include "portable/arrow/binary_builder.hpp"
 #include "portable/arrow/boolean_builder.hpp"
 #include "portable/arrow/primitive_builder.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::connectors {
 
@@ -127,9 +128,8 @@ arrow::Result<arrow::RecordBatch> RowGenerator::generate(uint64_t first_id, uint
   arrays.reserve(columns_.size());
   for (size_t i = 0; i < columns_.size(); ++i) {
     append_column(i, first_id, count);
-    auto array = builders_[i]->finish();
-    if (!array) return std::unexpected(array.error());
-    arrays.push_back(std::move(*array));
+    RB_ASSIGN_OR_RETURN(auto array, builders_[i]->finish());
+    arrays.push_back(std::move(array));
   }
   return arrow::RecordBatch::make(schema_, std::move(arrays), static_cast<int64_t>(count));
 }

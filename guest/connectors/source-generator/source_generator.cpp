@@ -116,9 +116,8 @@ class SourceGenerator final : public sdk::Source {
 
   sdk::Result<protocol::RunSummary> read(sdk::Context& ctx, const protocol::StreamContext& stream,
                                          std::optional<uint64_t> max_records) {
-    auto columns = project(stream.selected_columns);
-    if (!columns) return std::unexpected(columns.error());
-    RowGenerator generator(std::move(*columns), seed_);
+    RB_ASSIGN_OR_RETURN(auto columns, project(stream.selected_columns));
+    RowGenerator generator(std::move(columns), seed_);
 
     uint64_t next_id = 1;
     const auto* last = stream.last_cursor_value

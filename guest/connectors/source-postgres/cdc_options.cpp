@@ -2,6 +2,7 @@
 
 #include <span>
 
+#include "portable/base/try.hpp"
 #include "portable/crypto/hex.hpp"
 #include "portable/crypto/sha256.hpp"
 
@@ -18,21 +19,20 @@ bool slot_char(char c) {
 
 sdk::Result<CdcOptions> CdcOptions::parse(const sdk::JsonConfig& config) {
   CdcOptions out;
-  auto slot = config.get_string("slot_name", "rapidbyte");
-  if (!slot) return std::unexpected(slot.error());
-  if (slot->empty() || slot->size() > 40) {
-    return sdk::config_error("config field 'slot_name' must be 1-40 characters; got '" + *slot +
+  RB_ASSIGN_OR_RETURN(auto slot, config.get_string("slot_name", "rapidbyte"));
+  if (slot.empty() || slot.size() > 40) {
+    return sdk::config_error("config field 'slot_name' must be 1-40 characters; got '" + slot +
                              "'");
   }
-  for (char c : *slot) {
+  for (char c : slot) {
     if (!slot_char(c)) {
       return sdk::config_error(
           "config field 'slot_name' may contain only lower case letters, digits and "
           "underscores; got '" +
-          *slot + "'");
+          slot + "'");
     }
   }
-  out.slot_name = *slot;
+  out.slot_name = slot;
   if (config.member("publication")) {
     auto publication = config.require_string("publication");
     if (!publication) return std::unexpected(publication.error());
@@ -50,18 +50,16 @@ sdk::Result<CdcOptions> CdcOptions::parse(const sdk::JsonConfig& config) {
                              *mode + "'");
   }
   if (config.member("max_lag_bytes")) {
-    auto lag = config.get_u64("max_lag_bytes", 0);
-    if (!lag) return std::unexpected(lag.error());
-    out.max_lag_bytes = *lag;
+    RB_ASSIGN_OR_RETURN(auto lag, config.get_u64("max_lag_bytes", 0));
+    out.max_lag_bytes = lag;
   }
-  auto toast = config.get_string("unchanged_toast", "keep");
-  if (!toast) return std::unexpected(toast.error());
-  if (*toast == "keep") {
+  RB_ASSIGN_OR_RETURN(auto toast, config.get_string("unchanged_toast", "keep"));
+  if (toast == "keep") {
     out.unchanged_toast = UnchangedToast::kKeep;
-  } else if (*toast == "dlq") {
+  } else if (toast == "dlq") {
     out.unchanged_toast = UnchangedToast::kDlq;
   } else {
-    return sdk::config_error("config field 'unchanged_toast' must be keep or dlq; got '" + *toast +
+    return sdk::config_error("config field 'unchanged_toast' must be keep or dlq; got '" + toast +
                              "'");
   }
   return out;

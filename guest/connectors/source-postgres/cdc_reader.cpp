@@ -34,18 +34,17 @@ sdk::Result<postgres::Connection> connect_replication(sdk::Context& ctx,
 // Runs a statement whose result is of no interest.
 sdk::Result<void> execute(postgres::Connection& connection, const std::string& sql,
                           const std::string& what) {
-  auto done = run_sql(connection, sql, what);
-  if (!done) return std::unexpected(done.error());
+  RB_TRY(run_sql(connection, sql, what));
   return {};
 }
 
 sdk::Result<bool> slot_exists(postgres::Connection& connection, const std::string& slot) {
-  auto found = single_value(
-      connection,
-      "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = " + pg::quote_literal(slot),
-      "cannot look up replication slot '" + slot + "'");
-  if (!found) return std::unexpected(found.error());
-  return found->has_value();
+  RB_ASSIGN_OR_RETURN(
+      auto found, single_value(connection,
+                               "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = " +
+                                   pg::quote_literal(slot),
+                               "cannot look up replication slot '" + slot + "'"));
+  return found.has_value();
 }
 
 // The committed cursor of a stream: none on its first run.
@@ -74,11 +73,12 @@ sdk::Result<void> sync_publication(sdk::Context& ctx, postgres::Connection& conn
                                    const std::vector<bool>& snapshotting) {
   const std::string& name = options.publication_name();
   const std::string lookup = "cannot look up publication '" + name + "'";
-  auto exists = single_value(
-      connection,
-      "SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = " + pg::quote_literal(name), lookup);
-  if (!exists) return std::unexpected(exists.error());
-  if (!*exists) {
+  RB_ASSIGN_OR_RETURN(auto exists,
+                      single_value(connection,
+                                   "SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = " +
+                                       pg::quote_literal(name),
+                                   lookup));
+  if (!exists) {
     if (!options.owns_publication()) {
       return sdk::config_error(
           "publication '" + name + "' (config field 'publication') does not exist",
@@ -165,10 +165,9 @@ sdk::Result<Lsn> read_snapshots(sdk::Context& ctx, postgres::Connection& connect
         return snapshot_reset_batch(std::move(schema), lsn);
       };
     }
-    auto read = read_table(ctx, connection, target->catalog(), target->table(), stream, max_records,
-                           columns);
-    if (!read) return std::unexpected(read.error());
-    target->emitter().add(*read);
+    RB_ASSIGN_OR_RETURN(auto read, read_table(ctx, connection, target->catalog(), target->table(),
+                                              stream, max_records, columns));
+    target->emitter().add(read);
   }
   RB_TRY(execute(connection, "COMMIT", "cannot end the snapshot"));
   if (start) {
@@ -229,10 +228,9 @@ sdk::Result<Targets> make_targets(sdk::Context& ctx, postgres::Connection& conne
                                   const std::vector<protocol::StreamContext>& streams) {
   Targets targets;
   for (const auto& stream : streams) {
-    auto catalog = stream_catalog(connection, stream);
-    if (!catalog) return std::unexpected(catalog.error());
-    RB_TRY(read_money_in_binary(connection, *catalog));
-    targets.push_back(std::make_unique<ChangeTarget>(ctx, stream, std::move(*catalog),
+    RB_ASSIGN_OR_RETURN(auto catalog, stream_catalog(connection, stream));
+    RB_TRY(read_money_in_binary(connection, catalog));
+    targets.push_back(std::make_unique<ChangeTarget>(ctx, stream, std::move(catalog),
                                                      options.mode == CdcMode::kContinuous));
   }
   return targets;
@@ -245,25 +243,22 @@ sdk::Result<Targets> make_targets(sdk::Context& ctx, postgres::Connection& conne
 sdk::Result<protocol::ReadSummary> preview_snapshots(
     sdk::Context& ctx, const pg::ConnectionSettings& settings, const CdcOptions& options,
     const std::vector<protocol::StreamContext>& streams, std::optional<uint64_t> max_records) {
-  auto connection = pg::connect(ctx, settings);
-  if (!connection) return std::unexpected(connection.error());
-  auto targets = make_targets(ctx, *connection, options, streams);
-  if (!targets) return std::unexpected(targets.error());
+  RB_ASSIGN_OR_RETURN(auto connection, pg::connect(ctx, settings));
+  RB_ASSIGN_OR_RETURN(auto targets, make_targets(ctx, connection, options, streams));
   std::vector<ChangeTarget*> all;
-  for (const auto& t : *targets) all.push_back(t.get());
+  for (const auto& t : targets) all.push_back(t.get());
   ctx.info("dry run: previewing snapshots (no replication slot or publication is created)");
-  auto lsn = read_snapshots(
-      ctx, *connection, all, max_records, /*start=*/false, [&]() -> sdk::Result<Lsn> {
-        auto current = single_value(*connection, "SELECT pg_catalog.pg_current_wal_lsn()::text",
+  RB_TRY(
+      read_snapshots(ctx, connection, all, max_records, /*start=*/false, [&]() -> sdk::Result<Lsn> {
+        auto current = single_value(connection, "SELECT pg_catalog.pg_current_wal_lsn()::text",
                                     "cannot read the current WAL position");
         if (!current) return std::unexpected(current.error());
         auto parsed = postgres::parse_lsn(current->value_or(""));
         if (!parsed) return pg::fail_with(parsed.error(), "bad LSN from pg_current_wal_lsn");
         return *parsed;
-      });
-  if (!lsn) return std::unexpected(lsn.error());
+      }));
   protocol::ReadSummary total;
-  for (const auto& t : *targets) {
+  for (const auto& t : targets) {
     total.records += t->summary().records;
     total.bytes += t->summary().bytes;
     total.batches += t->summary().batches;
@@ -278,9 +273,8 @@ sdk::Result<void> missing_slot(postgres::Connection& connection, const CdcOption
   std::string legacy;
   for (const auto& t : targets) {
     const std::string name = options.legacy_name_for(t->table().name);
-    auto found = slot_exists(connection, name);
-    if (!found) return std::unexpected(found.error());
-    if (*found) legacy += (legacy.empty() ? "'" : ", '") + name + "'";
+    RB_ASSIGN_OR_RETURN(auto found, slot_exists(connection, name));
+    if (found) legacy += (legacy.empty() ? "'" : ", '") + name + "'";
   }
   if (!legacy.empty()) {
     return sdk::schema_error("replication slot '" + options.slot() +
@@ -314,22 +308,18 @@ sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
   if (dry_run) return preview_snapshots(ctx, settings, options, streams, max_records);
   std::vector<std::optional<Lsn>> committed;
   for (const auto& stream : streams) {
-    auto lsn = committed_lsn(stream);
-    if (!lsn) return std::unexpected(lsn.error());
-    committed.push_back(*lsn);
+    RB_ASSIGN_OR_RETURN(auto lsn, committed_lsn(stream));
+    committed.push_back(lsn);
   }
   const bool resuming = std::ranges::any_of(committed, [](const auto& c) { return c.has_value(); });
 
-  auto connection = connect_replication(ctx, settings);
-  if (!connection) return std::unexpected(connection.error());
-  auto made = make_targets(ctx, *connection, options, streams);
-  if (!made) return std::unexpected(made.error());
-  Targets& targets = *made;
+  RB_ASSIGN_OR_RETURN(auto connection, connect_replication(ctx, settings));
+  RB_ASSIGN_OR_RETURN(auto made, make_targets(ctx, connection, options, streams));
+  Targets& targets = made;
   const std::string& slot = options.slot();
-  auto had_slot = slot_exists(*connection, slot);
-  if (!had_slot) return std::unexpected(had_slot.error());
-  if (resuming && !*had_slot) {
-    auto error = missing_slot(*connection, options, targets);
+  RB_ASSIGN_OR_RETURN(auto had_slot, slot_exists(connection, slot));
+  if (resuming && !had_slot) {
+    auto error = missing_slot(connection, options, targets);
     return std::unexpected(error.error());
   }
   std::vector<bool> snapshotting;
@@ -342,47 +332,46 @@ sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
       to_snapshot.push_back(targets[i].get());
     }
   }
-  RB_TRY(sync_publication(ctx, *connection, options, targets, snapshotting));
+  RB_TRY(sync_publication(ctx, connection, options, targets, snapshotting));
 
   if (!resuming) {
     // No snapshot was ever committed: (re)create the slot and take them all.
-    if (*had_slot) {
-      if (auto dropped = postgres::drop_replication_slot(*connection, slot); !dropped) {
+    if (had_slot) {
+      if (auto dropped = postgres::drop_replication_slot(connection, slot); !dropped) {
         return pg::fail_with(dropped.error(), "cannot drop the unfinished slot '" + slot + "'");
       }
     }
-    auto taken = read_snapshots(ctx, *connection, to_snapshot, max_records, /*start=*/true, [&] {
-      return create_slot_for_snapshot(ctx, *connection, slot, false);
+    auto taken = read_snapshots(ctx, connection, to_snapshot, max_records, /*start=*/true, [&] {
+      return create_slot_for_snapshot(ctx, connection, slot, false);
     });
     if (!taken) return std::unexpected(taken.error());
   } else if (!to_snapshot.empty()) {
     // Streams new to a running slot: a temporary slot's snapshot, and the
     // shared slot's changes to their tables after its consistent point.
     const std::string temporary = options.snapshot_slot();
-    auto taken = read_snapshots(ctx, *connection, to_snapshot, max_records, /*start=*/true, [&] {
-      return create_slot_for_snapshot(ctx, *connection, temporary, true);
-    });
-    if (!taken) return std::unexpected(taken.error());
-    if (auto dropped = postgres::drop_replication_slot(*connection, temporary); !dropped) {
+    RB_TRY(read_snapshots(ctx, connection, to_snapshot, max_records, /*start=*/true, [&] {
+      return create_slot_for_snapshot(ctx, connection, temporary, true);
+    }));
+    if (auto dropped = postgres::drop_replication_slot(connection, temporary); !dropped) {
       return pg::fail_with(dropped.error(), "cannot drop replication slot '" + temporary + "'");
     }
   }
 
   std::optional<Lsn> end_marker;
   if (options.mode == CdcMode::kBounded) {
-    auto marker = single_value(*connection,
-                               std::string("SELECT pg_logical_emit_message(false, ") +
-                                   pg::quote_literal(kEndMarkerPrefix) + ", " +
-                                   pg::quote_literal(slot) + ")::text",
-                               "cannot mark the end of a bounded cdc run");
-    if (!marker) return std::unexpected(marker.error());
-    if (!*marker) return sdk::internal_error("pg_logical_emit_message returned nothing");
-    auto parsed = postgres::parse_lsn(**marker);
+    RB_ASSIGN_OR_RETURN(auto marker,
+                        single_value(connection,
+                                     std::string("SELECT pg_logical_emit_message(false, ") +
+                                         pg::quote_literal(kEndMarkerPrefix) + ", " +
+                                         pg::quote_literal(slot) + ")::text",
+                                     "cannot mark the end of a bounded cdc run"));
+    if (!marker) return sdk::internal_error("pg_logical_emit_message returned nothing");
+    auto parsed = postgres::parse_lsn(*marker);
     if (!parsed) return pg::fail_with(parsed.error(), "bad LSN from pg_logical_emit_message");
     end_marker = *parsed;
   }
   ChangeStream changes(ctx, options, targets, max_records);
-  RB_TRY(changes.run(*connection, end_marker));
+  RB_TRY(changes.run(connection, end_marker));
   protocol::ReadSummary total;
   for (const auto& t : targets) {
     const protocol::ReadSummary& own = t->summary();
@@ -401,8 +390,7 @@ sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
 sdk::Result<void> teardown_changes(sdk::Context& ctx, const pg::ConnectionSettings& settings,
                                    const CdcOptions& options,
                                    const std::vector<protocol::StreamContext>& streams) {
-  auto connection = connect_replication(ctx, settings);
-  if (!connection) return std::unexpected(connection.error());
+  RB_ASSIGN_OR_RETURN(auto connection, connect_replication(ctx, settings));
   std::vector<std::string> slots = {options.slot()};
   std::vector<std::string> publications;
   if (options.owns_publication()) publications.push_back(options.publication_name());
@@ -412,17 +400,16 @@ sdk::Result<void> teardown_changes(sdk::Context& ctx, const pg::ConnectionSettin
     if (options.owns_publication()) publications.push_back(legacy);
   }
   for (const std::string& slot : slots) {
-    auto exists = slot_exists(*connection, slot);
-    if (!exists) return std::unexpected(exists.error());
-    if (!*exists) continue;
-    if (auto dropped = postgres::drop_replication_slot(*connection, slot); !dropped) {
+    RB_ASSIGN_OR_RETURN(auto exists, slot_exists(connection, slot));
+    if (!exists) continue;
+    if (auto dropped = postgres::drop_replication_slot(connection, slot); !dropped) {
       return pg::fail_with(dropped.error(), "cannot drop replication slot '" + slot + "'");
     }
     ctx.info("dropped replication slot '" + slot + "'");
   }
   for (const std::string& publication : publications) {
     if (auto dropped =
-            execute(*connection, "DROP PUBLICATION IF EXISTS " + pg::quote_identifier(publication),
+            execute(connection, "DROP PUBLICATION IF EXISTS " + pg::quote_identifier(publication),
                     "cannot drop publication '" + publication + "'");
         !dropped) {
       return dropped;

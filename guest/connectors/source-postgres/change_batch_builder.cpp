@@ -230,10 +230,9 @@ sdk::Result<arrow::RecordBatch> ChangeBatchBuilder::finish() {
 }
 
 sdk::Result<ChangeBatchBuilder::SplitBatch> ChangeBatchBuilder::finish_but_last() {
-  auto all = finish();
-  if (!all) return std::unexpected(all.error());
-  const int64_t rows = all->num_rows();
-  return SplitBatch{all->slice(0, rows - 1), all->slice(rows - 1, 1)};
+  RB_ASSIGN_OR_RETURN(auto all, finish());
+  const int64_t rows = all.num_rows();
+  return SplitBatch{all.slice(0, rows - 1), all.slice(rows - 1, 1)};
 }
 
 }  // namespace rapidbyte::connectors::source_postgres

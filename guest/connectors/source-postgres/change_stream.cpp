@@ -62,9 +62,8 @@ void ChangeTarget::set_relation(ChangeBatchBuilder builder, uint32_t oid) {
 
 sdk::Result<void> ChangeTarget::emit_pending() {
   if (!builder_ || builder_->rows() == 0) return {};
-  auto batch = builder_->finish();
-  if (!batch) return std::unexpected(batch.error());
-  return emitter_.emit(*batch);
+  RB_ASSIGN_OR_RETURN(auto batch, builder_->finish());
+  return emitter_.emit(batch);
 }
 
 // ---- ChangeStream ---------------------------------------------------------------
@@ -178,9 +177,9 @@ sdk::Result<void> ChangeStream::on(const pgo::Relation& relation) {
     if (relation.schema != table.name.schema || relation.name != table.name.table) continue;
     // A new definition (ALTER TABLE): rows so far keep the old schema.
     RB_TRY(target->emit_pending());
-    auto made = ChangeBatchBuilder::make(relation, table, target->catalog().codec_options);
-    if (!made) return std::unexpected(made.error());
-    target->set_relation(std::move(*made), relation.oid);
+    RB_ASSIGN_OR_RETURN(auto made,
+                        ChangeBatchBuilder::make(relation, table, target->catalog().codec_options));
+    target->set_relation(std::move(made), relation.oid);
     std::erase_if(relations_, [&](const auto& r) { return r.second == target.get(); });
     relations_.emplace_back(relation.oid, target.get());
   }
@@ -259,9 +258,8 @@ sdk::Result<void> ChangeStream::append(ChangeTarget& target, ChangeOp op, const 
       return {};
     }
   }
-  auto refused = builder.append(op, tuple, old_tuple, txn_lsn_, txn_time_);
-  if (!refused) return std::unexpected(refused.error());
-  if (*refused) return set_aside(target, **refused);
+  RB_ASSIGN_OR_RETURN(auto refused, builder.append(op, tuple, old_tuple, txn_lsn_, txn_time_));
+  if (refused) return set_aside(target, *refused);
   if (target.full()) return target.emit_pending();
   return {};
 }
@@ -269,13 +267,12 @@ sdk::Result<void> ChangeStream::append(ChangeTarget& target, ChangeOp op, const 
 // The change just appended holds a value Arrow cannot hold: the changes
 // before it go on, and on_data_error decides about it (refused_row.hpp).
 sdk::Result<void> ChangeStream::set_aside(ChangeTarget& target, const std::string& refusal) {
-  auto split = target.builder()->finish_but_last();
-  if (!split) return std::unexpected(split.error());
-  if (split->before.num_rows() > 0) {
-    RB_TRY(target.emitter().emit(split->before));
+  RB_ASSIGN_OR_RETURN(auto split, target.builder()->finish_but_last());
+  if (split.before.num_rows() > 0) {
+    RB_TRY(target.emitter().emit(split.before));
   }
   auto failure =
-      refuse_row(ctx_, target.stream(), target.table().primary_key, split->last,
+      refuse_row(ctx_, target.stream(), target.table().primary_key, split.last,
                  refusal + " (the change at LSN " + postgres::format_lsn(txn_lsn_) + ")");
   if (failure) return sdk::data_error(*failure, "VALUE_OUT_OF_RANGE");
   return {};

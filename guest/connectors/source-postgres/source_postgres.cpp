@@ -99,9 +99,8 @@ class SourcePostgres final : public sdk::Source {
   sdk::Result<void> open(std::string_view config_json) override {
     auto config = sdk::JsonConfig::parse(config_json);
     if (!config) return std::unexpected(config.error());
-    auto settings = pg::parse_connection_settings(*config);
-    if (!settings) return std::unexpected(settings.error());
-    settings_ = std::move(*settings);
+    RB_ASSIGN_OR_RETURN(auto settings, pg::parse_connection_settings(*config));
+    settings_ = std::move(settings);
     auto schemas = string_list(*config, "schemas", {"public"});
     if (!schemas) return std::unexpected(schemas.error());
     if (schemas->empty()) return sdk::config_error("config field 'schemas' is empty");
@@ -109,9 +108,8 @@ class SourcePostgres final : public sdk::Source {
     auto tables = string_list(*config, "tables", {});
     if (!tables) return std::unexpected(tables.error());
     tables_ = std::move(*tables);
-    auto cdc = CdcOptions::parse(*config);
-    if (!cdc) return std::unexpected(cdc.error());
-    cdc_ = std::move(*cdc);
+    RB_ASSIGN_OR_RETURN(auto cdc, CdcOptions::parse(*config));
+    cdc_ = std::move(cdc);
     return {};
   }
 
@@ -135,30 +133,29 @@ class SourcePostgres final : public sdk::Source {
 
     std::string list;
     for (const auto& s : schemas_) list += (list.empty() ? "" : ", ") + pg::quote_literal(s);
-    auto found = run_sql(
-        *connection, "SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname IN (" + list + ")",
-        "cannot check schemas");
-    if (!found) return std::unexpected(found.error());
+    RB_ASSIGN_OR_RETURN(
+        auto found,
+        run_sql(*connection,
+                "SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname IN (" + list + ")",
+                "cannot check schemas"));
     for (const auto& schema : schemas_) {
       bool exists = false;
-      for (const auto& row : found->front().rows) exists |= row[0] && *row[0] == schema;
+      for (const auto& row : found.front().rows) exists |= row[0] && *row[0] == schema;
       if (!exists) {
         add("schema " + schema, protocol::CheckStatus::kFailed,
             "schema '" + schema + "' does not exist");
       }
     }
 
-    auto catalog = load_table_catalog(*connection, schemas_);
-    if (!catalog) return std::unexpected(catalog.error());
+    RB_ASSIGN_OR_RETURN(auto catalog, load_table_catalog(*connection, schemas_));
     RB_TRY(check_cdc(*connection, add));
     if (!tables_.empty()) {
       for (const auto& stream : tables_) {
         const pg::TableName name = pg::parse_table_name(stream);
-        const TableInfo* table = catalog->find(name);
+        const TableInfo* table = catalog.find(name);
         if (!table) {
-          auto other = load_table_catalog(*connection, {}, name);
-          if (!other) return std::unexpected(other.error());
-          table = other->find(name);
+          RB_ASSIGN_OR_RETURN(auto other, load_table_catalog(*connection, {}, name));
+          table = other.find(name);
           if (table && !table->can_select) {
             add("table " + stream, protocol::CheckStatus::kFailed,
                 "no SELECT privilege on " + table->name.quoted() + " for user '" + settings_.user +
@@ -177,7 +174,7 @@ class SourcePostgres final : public sdk::Source {
       }
     } else {
       size_t readable = 0;
-      for (const auto& table : catalog->tables) {
+      for (const auto& table : catalog.tables) {
         if (table.can_select) {
           ++readable;
         } else {
@@ -187,7 +184,7 @@ class SourcePostgres final : public sdk::Source {
         }
       }
       add("tables", protocol::CheckStatus::kPassed,
-          std::to_string(readable) + " of " + std::to_string(catalog->tables.size()) +
+          std::to_string(readable) + " of " + std::to_string(catalog.tables.size()) +
               " tables and views readable");
     }
     return report;
@@ -235,9 +232,9 @@ class SourcePostgres final : public sdk::Source {
   // that do not use cdc need neither.
   template <class Add>
   sdk::Result<void> check_cdc(postgres::Connection& connection, Add& add) {
-    auto level = single_value(connection, "SHOW wal_level", "cannot read wal_level");
-    if (!level) return std::unexpected(level.error());
-    const std::string wal_level = level->value_or("?");
+    RB_ASSIGN_OR_RETURN(auto level,
+                        single_value(connection, "SHOW wal_level", "cannot read wal_level"));
+    const std::string wal_level = level.value_or("?");
     add("cdc wal_level",
         wal_level == "logical" ? protocol::CheckStatus::kPassed : protocol::CheckStatus::kWarning,
         wal_level == "logical" ? "wal_level is logical"
@@ -283,22 +280,23 @@ class SourcePostgres final : public sdk::Source {
   // privilege, the slot (check_slot), free slots and walsenders (a stream
   // added to a running slot takes a temporary slot for its snapshot), how
   // much WAL the server lets a slot keep, and the publication
-  // (check_publication).
+  // check_publication.
   template <class Add>
   sdk::Result<void> check_replication(postgres::Connection& connection, Add& add) {
     using protocol::CheckStatus;
-    auto facts = run_sql(
-        connection,
-        "SELECT (SELECT rolreplication OR rolsuper FROM pg_catalog.pg_roles WHERE rolname = "
-        "current_user)::text, "
-        "current_setting('max_replication_slots')::int - (SELECT count(*) FROM "
-        "pg_catalog.pg_replication_slots), "
-        "current_setting('max_wal_senders')::int - (SELECT count(*) FROM "
-        "pg_catalog.pg_stat_replication), "
-        "current_setting('max_slot_wal_keep_size')",
-        "cannot read the replication settings");
-    if (!facts) return std::unexpected(facts.error());
-    const auto& row = facts->front().rows.at(0);
+    RB_ASSIGN_OR_RETURN(
+        auto facts,
+        run_sql(
+            connection,
+            "SELECT (SELECT rolreplication OR rolsuper FROM pg_catalog.pg_roles WHERE rolname = "
+            "current_user)::text, "
+            "current_setting('max_replication_slots')::int - (SELECT count(*) FROM "
+            "pg_catalog.pg_replication_slots), "
+            "current_setting('max_wal_senders')::int - (SELECT count(*) FROM "
+            "pg_catalog.pg_stat_replication), "
+            "current_setting('max_slot_wal_keep_size')",
+            "cannot read the replication settings"));
+    const auto& row = facts.front().rows.at(0);
     const bool may_replicate = row[0].value_or("false") == "true";
     add("cdc replication privilege", may_replicate ? CheckStatus::kPassed : CheckStatus::kFailed,
         may_replicate ? "user '" + settings_.user + "' may start replication"
@@ -334,16 +332,16 @@ class SourcePostgres final : public sdk::Source {
   sdk::Result<void> check_slot(postgres::Connection& connection, Add& add, int free_slots) {
     using protocol::CheckStatus;
     const std::string slot = cdc_.slot();
-    auto found = run_sql(connection,
-                         "SELECT coalesce(plugin, ''), slot_type, coalesce(database, ''), "
-                         "coalesce(active_pid::text, ''), coalesce(wal_status, ''), "
-                         "current_database() FROM pg_catalog.pg_replication_slots WHERE "
-                         "slot_name = " +
-                             pg::quote_literal(slot),
-                         "cannot look up replication slot '" + slot + "'");
-    if (!found) return std::unexpected(found.error());
+    RB_ASSIGN_OR_RETURN(auto found,
+                        run_sql(connection,
+                                "SELECT coalesce(plugin, ''), slot_type, coalesce(database, ''), "
+                                "coalesce(active_pid::text, ''), coalesce(wal_status, ''), "
+                                "current_database() FROM pg_catalog.pg_replication_slots WHERE "
+                                "slot_name = " +
+                                    pg::quote_literal(slot),
+                                "cannot look up replication slot '" + slot + "'"));
     const std::string line = "cdc slot " + slot;
-    if (found->front().rows.empty()) {
+    if (found.front().rows.empty()) {
       add(line, free_slots >= 1 ? CheckStatus::kPassed : CheckStatus::kFailed,
           free_slots >= 1
               ? "slot '" + slot + "' will be created on the first run (" +
@@ -351,7 +349,7 @@ class SourcePostgres final : public sdk::Source {
               : "slot '" + slot + "' does not exist and max_replication_slots is used up");
       return {};
     }
-    const auto& row = found->front().rows[0];
+    const auto& row = found.front().rows[0];
     auto text = [&](size_t i) { return row[i].value_or(""); };
     if (text(0) != "pgoutput" || text(1) != "logical") {
       add(line, CheckStatus::kFailed,
@@ -383,16 +381,17 @@ class SourcePostgres final : public sdk::Source {
     using protocol::CheckStatus;
     const std::string publication = cdc_.publication_name();
     const std::string line = "cdc publication " + publication;
-    auto members = run_sql(connection,
-                           "SELECT p.pubname IS NOT NULL, (SELECT string_agg(schemaname || '.' || "
-                           "tablename, ',') FROM pg_catalog.pg_publication_tables t WHERE "
-                           "t.pubname = p.pubname) FROM (SELECT " +
-                               pg::quote_literal(publication) +
-                               "::name AS q) q LEFT JOIN pg_catalog.pg_publication p ON p.pubname "
-                               "= q.q",
-                           "cannot read publication '" + publication + "'");
-    if (!members) return std::unexpected(members.error());
-    const auto& found = members->front().rows.at(0);
+    RB_ASSIGN_OR_RETURN(
+        auto members,
+        run_sql(connection,
+                "SELECT p.pubname IS NOT NULL, (SELECT string_agg(schemaname || '.' || "
+                "tablename, ',') FROM pg_catalog.pg_publication_tables t WHERE "
+                "t.pubname = p.pubname) FROM (SELECT " +
+                    pg::quote_literal(publication) +
+                    "::name AS q) q LEFT JOIN pg_catalog.pg_publication p ON p.pubname "
+                    "= q.q",
+                "cannot read publication '" + publication + "'"));
+    const auto& found = members.front().rows.at(0);
     if (found[0].value_or("f") != "t") {
       add(line, cdc_.owns_publication() ? CheckStatus::kPassed : CheckStatus::kFailed,
           cdc_.owns_publication()
@@ -422,12 +421,10 @@ class SourcePostgres final : public sdk::Source {
   }
 
   sdk::Result<protocol::RunSummary> discover(sdk::Context& ctx) {
-    auto connection = pg::connect(ctx, settings_);
-    if (!connection) return std::unexpected(connection.error());
-    auto catalog = load_table_catalog(*connection, schemas_);
-    if (!catalog) return std::unexpected(catalog.error());
+    RB_ASSIGN_OR_RETURN(auto connection, pg::connect(ctx, settings_));
+    RB_ASSIGN_OR_RETURN(auto catalog, load_table_catalog(connection, schemas_));
     protocol::Catalog out;
-    for (const auto& table : catalog->tables) {
+    for (const auto& table : catalog.tables) {
       if (!tables_.empty()) {
         const std::string name = table.name.stream_name();
         const std::string qualified = table.name.schema + "." + table.name.table;
@@ -436,7 +433,7 @@ class SourcePostgres final : public sdk::Source {
           continue;
         }
       }
-      out.streams.push_back(to_catalog_stream(table, catalog->codec_options));
+      out.streams.push_back(to_catalog_stream(table, catalog.codec_options));
     }
     return sdk::summary(std::move(out));
   }
@@ -447,12 +444,10 @@ class SourcePostgres final : public sdk::Source {
       // Partitioned reads are not split yet: slice 0 reads the whole table.
       return sdk::summary(protocol::ReadSummary{});
     }
-    auto connection = pg::connect(ctx, settings_);
-    if (!connection) return std::unexpected(connection.error());
-    auto catalog = stream_catalog(*connection, stream);
-    if (!catalog) return std::unexpected(catalog.error());
-    const TableInfo& table = *catalog->find(pg::parse_table_name(stream.stream_name));
-    auto summary = read_table(ctx, *connection, *catalog, table, stream, max_records);
+    RB_ASSIGN_OR_RETURN(auto connection, pg::connect(ctx, settings_));
+    RB_ASSIGN_OR_RETURN(auto catalog, stream_catalog(connection, stream));
+    const TableInfo& table = *catalog.find(pg::parse_table_name(stream.stream_name));
+    auto summary = read_table(ctx, connection, catalog, table, stream, max_records);
     if (!summary) return std::unexpected(summary.error());
     return sdk::summary(*summary);
   }
@@ -474,7 +469,7 @@ RAPIDBYTE_MANIFEST({
   "version": "0.1.0",
   "protocol_version": 4,
   "roles": ["source"],
-  "description": "Reads PostgreSQL tables and views: full refresh or incremental by cursor, COPY BINARY into Arrow; cdc from logical replication (pgoutput).",
+  "description": "Reads PostgreSQL tables and views: full refresh or incremental by cursor, COPY BINARY into Arrow; cdc from logical replication pgoutput.",
   "capabilities": {"sync_modes": ["full_refresh", "incremental", "cdc"], "write_modes": []},
   "permissions": {"network": {"hosts": [], "hosts_from_config": ["host"]}, "env": [], "filesystem": []},
   "resources": {"memory_mb": 256},

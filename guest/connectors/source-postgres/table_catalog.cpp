@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
+#include "portable/base/try.hpp"
 #include "portable/postgres/codec/type_oids.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
@@ -63,10 +64,9 @@ sdk::Result<std::vector<postgres::TextResult>> run_sql(postgres::Connection& con
 sdk::Result<std::optional<std::string>> single_value(postgres::Connection& connection,
                                                      std::string_view sql,
                                                      std::string_view context) {
-  auto result = run_sql(connection, sql, context);
-  if (!result) return std::unexpected(result.error());
-  if (result->empty() || result->front().rows.empty()) return std::optional<std::string>();
-  return result->front().rows[0][0];
+  RB_ASSIGN_OR_RETURN(auto result, run_sql(connection, sql, context));
+  if (result.empty() || result.front().rows.empty()) return std::optional<std::string>();
+  return result.front().rows[0][0];
 }
 
 sdk::Result<TableCatalog> load_table_catalog(postgres::Connection& connection,

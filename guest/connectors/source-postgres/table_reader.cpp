@@ -159,9 +159,8 @@ sdk::Result<std::string> copy_statement(const TableInfo& table,
   if (cursor) {
     const std::string quoted_cursor = pg::quote_identifier(*stream.cursor_field);
     if (stream.last_cursor_value) {
-      auto literal = cursor->sql_literal(*stream.last_cursor_value);
-      if (!literal) return std::unexpected(literal.error());
-      select += " WHERE " + quoted_cursor + " > " + *literal;
+      RB_ASSIGN_OR_RETURN(auto literal, cursor->sql_literal(*stream.last_cursor_value));
+      select += " WHERE " + quoted_cursor + " > " + literal;
       select += " ORDER BY " + quoted_cursor;
     } else {
       select += " ORDER BY " + quoted_cursor + " NULLS FIRST";
@@ -189,10 +188,9 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
                                               const protocol::StreamContext& stream,
                                               std::optional<uint64_t> max_records,
                                               const SnapshotRead& snapshot) {
-  auto projected = project(table, stream);
-  if (!projected) return std::unexpected(projected.error());
-  const std::vector<const ColumnInfo*>& columns = projected->columns;
-  const int cursor_index = projected->cursor_index;
+  RB_ASSIGN_OR_RETURN(auto projected, project(table, stream));
+  const std::vector<const ColumnInfo*>& columns = projected.columns;
+  const int cursor_index = projected.cursor_index;
   const bool incremental = cursor_index >= 0;
 
   // ---- decoding --------------------------------------------------------------
@@ -221,13 +219,12 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
 
   std::optional<CursorColumn> cursor;
   if (incremental) {
-    auto made = CursorColumn::make(schema->field(cursor_index));
-    if (!made) return std::unexpected(made.error());
-    cursor = std::move(*made);
+    RB_ASSIGN_OR_RETURN(auto made, CursorColumn::make(schema->field(cursor_index)));
+    cursor = std::move(made);
   }
 
-  auto copy = copy_statement(table, stream, columns, select_list, snapshot, cursor, max_records);
-  if (!copy) return std::unexpected(copy.error());
+  RB_ASSIGN_OR_RETURN(auto copy, copy_statement(table, stream, columns, select_list, snapshot,
+                                                cursor, max_records));
 
   const uint64_t target = batch_target_bytes(stream.limits, columns.size());
 
@@ -250,16 +247,15 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
   reader.set_reject_handler(reject_rows(ctx, stream, table, rejected));
 
   if (snapshot.leading_batch) {
-    auto leading = snapshot.leading_batch(schema);
-    if (!leading) return std::unexpected(leading.error());
-    RB_TRY(emitter.on_batch(*leading));
+    RB_ASSIGN_OR_RETURN(auto leading, snapshot.leading_batch(schema));
+    RB_TRY(emitter.on_batch(leading));
   }
   if (!snapshot.in_transaction) {
     RB_TRY(run_sql(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
                    "cannot start a snapshot"));
   }
   auto copied = connection.copy_out_chunks(
-      *copy, [&](std::span<const std::span<const uint8_t>> chunks) { return reader.feed(chunks); });
+      copy, [&](std::span<const std::span<const uint8_t>> chunks) { return reader.feed(chunks); });
   if (emit_error) return std::unexpected(*emit_error);
   if (!copied) return pg::fail_with(copied.error(), "cannot read " + table.name.quoted());
   if (auto finished = reader.finish(); !finished) {

@@ -34,9 +34,8 @@ sdk::Result<protocol::TransformSummary> run_batch_transform(sdk::Context& ctx,
       if (!*batch) break;
       summary.records_in += static_cast<uint64_t>((*batch)->num_rows());
       std::vector<arrow::RecordBatch> out;
-      auto same = function(**batch, out);
-      if (!same) return std::unexpected(same.error());
-      if (*same) {
+      RB_ASSIGN_OR_RETURN(auto same, function(**batch, out));
+      if (same) {
         (unchanged ? in : changed).push_back(std::move(**batch));
         continue;
       }

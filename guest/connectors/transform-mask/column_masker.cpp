@@ -4,6 +4,7 @@
 #include "portable/arrow/array_builder.hpp"
 #include "portable/arrow/binary_builder.hpp"
 #include "portable/arrow/utf8.hpp"
+#include "portable/base/try.hpp"
 #include "portable/crypto/hex.hpp"
 
 namespace rapidbyte::connectors::mask {
@@ -141,9 +142,9 @@ sdk::Result<arrow::RecordBatch> ColumnMasker::apply(const arrow::RecordBatch& ba
   std::vector<arrow::Array> columns = batch.columns();
   for (size_t i = 0; i < columns.size(); ++i) {
     if (!by_column_[i]) continue;
-    auto masked = mask_column(*by_column_[i], input_->field(static_cast<int>(i)), columns[i]);
-    if (!masked) return std::unexpected(masked.error());
-    columns[i] = std::move(*masked);
+    RB_ASSIGN_OR_RETURN(
+        auto masked, mask_column(*by_column_[i], input_->field(static_cast<int>(i)), columns[i]));
+    columns[i] = std::move(masked);
   }
   return arrow::RecordBatch(output_, std::move(columns), batch.num_rows());
 }

@@ -2,6 +2,7 @@
 
 #include "guest/connectors/transform-common/arrow_cells.hpp"
 #include "portable/arrow/utf8.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::connectors::mask {
 
@@ -60,12 +61,10 @@ sdk::Result<ColumnMask> parse_column(std::string column, const rapidjson::Value&
     mask.method = MaskMethod::kPartial;
     fields = only({"keep_first", "keep_last", "mask_char"});
     if (!fields) return std::unexpected(fields.error());
-    auto first = count(spec, "keep_first", mask.column);
-    if (!first) return std::unexpected(first.error());
-    auto last = count(spec, "keep_last", mask.column);
-    if (!last) return std::unexpected(last.error());
-    mask.keep_first = *first;
-    mask.keep_last = *last;
+    RB_ASSIGN_OR_RETURN(auto first, count(spec, "keep_first", mask.column));
+    RB_ASSIGN_OR_RETURN(auto last, count(spec, "keep_last", mask.column));
+    mask.keep_first = first;
+    mask.keep_last = last;
     if (spec.HasMember("mask_char")) {
       const auto& c = spec["mask_char"];
       if (!c.IsString() ||

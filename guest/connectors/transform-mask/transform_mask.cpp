@@ -14,11 +14,9 @@ namespace {
 class TransformMask final : public sdk::Transform {
  public:
   sdk::Result<void> open(std::string_view config_json) override {
-    auto json = sdk::JsonConfig::parse(config_json);
-    if (!json) return std::unexpected(json.error());
-    auto config = mask::MaskConfig::parse(json->root());
-    if (!config) return std::unexpected(config.error());
-    masker_ = std::make_unique<mask::ColumnMasker>(std::move(*config));
+    RB_ASSIGN_OR_RETURN(auto json, sdk::JsonConfig::parse(config_json));
+    RB_ASSIGN_OR_RETURN(auto config, mask::MaskConfig::parse(json.root()));
+    masker_ = std::make_unique<mask::ColumnMasker>(std::move(config));
     return {};
   }
 
@@ -29,9 +27,8 @@ class TransformMask final : public sdk::Transform {
                             [&](const arrow::RecordBatch& batch,
                                 std::vector<arrow::RecordBatch>& out) -> sdk::Result<bool> {
                               RB_TRY(masker_->bind(batch.schema()));
-                              auto masked = masker_->apply(batch);
-                              if (!masked) return std::unexpected(masked.error());
-                              out.push_back(std::move(*masked));
+                              RB_ASSIGN_OR_RETURN(auto masked, masker_->apply(batch));
+                              out.push_back(std::move(masked));
                               return false;
                             });
     if (!summary) return std::unexpected(summary.error());

@@ -13,8 +13,7 @@ namespace {
 class TransformPassthrough final : public sdk::Transform {
  public:
   sdk::Result<void> open(std::string_view config_json) override {
-    auto config = sdk::JsonConfig::parse(config_json);
-    if (!config) return std::unexpected(config.error());
+    RB_TRY(sdk::JsonConfig::parse(config_json));
     return {};
   }
 

@@ -72,13 +72,11 @@ std::unexpected<protocol::ConnectorError> run_error(const sql::SqlError& error,
 class TransformSql final : public sdk::Transform {
  public:
   sdk::Result<void> open(std::string_view config_json) override {
-    auto config = sdk::JsonConfig::parse(config_json);
-    if (!config) return std::unexpected(config.error());
-    auto text = config->require_string("query");
-    if (!text) return std::unexpected(text.error());
-    auto query = sql::Query::prepare(*text);
+    RB_ASSIGN_OR_RETURN(auto config, sdk::JsonConfig::parse(config_json));
+    RB_ASSIGN_OR_RETURN(auto text, config.require_string("query"));
+    auto query = sql::Query::prepare(text);
     if (!query) {
-      return sdk::config_error("query: " + sql::describe(query.error(), *text), "SQL_SYNTAX");
+      return sdk::config_error("query: " + sql::describe(query.error(), text), "SQL_SYNTAX");
     }
     query_.emplace(std::move(*query));
     return {};
@@ -133,10 +131,9 @@ class TransformSql final : public sdk::Transform {
           return run_error(bound.error(), *query_, at);
         }
         if (!writer) writer.emplace(query_->output_schema(), std::move(buffer));
-        auto out = transform(ctx, input, 0, input.num_rows(), at, *writer);
-        if (!out) return std::unexpected(out.error());
+        RB_ASSIGN_OR_RETURN(auto out, transform(ctx, input, 0, input.num_rows(), at, *writer));
         summary.records_in += static_cast<uint64_t>(input.num_rows());
-        summary.records_out += *out;
+        summary.records_out += out;
       }
       if (!writer) continue;  // a stream without record batches
       buffer = writer->finish();

@@ -27,11 +27,9 @@ using validate::RowValidator;
 class TransformValidate final : public sdk::Transform {
  public:
   sdk::Result<void> open(std::string_view config_json) override {
-    auto json = sdk::JsonConfig::parse(config_json);
-    if (!json) return std::unexpected(json.error());
-    auto config = validate::ValidationConfig::parse(json->root());
-    if (!config) return std::unexpected(config.error());
-    validator_ = std::make_unique<RowValidator>(std::move(*config));
+    RB_ASSIGN_OR_RETURN(auto json, sdk::JsonConfig::parse(config_json));
+    RB_ASSIGN_OR_RETURN(auto config, validate::ValidationConfig::parse(json.root()));
+    validator_ = std::make_unique<RowValidator>(std::move(config));
     return {};
   }
 
@@ -60,13 +58,12 @@ class TransformValidate final : public sdk::Transform {
                                    const arrow::RecordBatch& batch,
                                    std::vector<arrow::RecordBatch>& out) {
     RB_TRY(validator_->bind(batch.schema()));
-    auto failed = validator_->check(batch);
-    if (!failed) return std::unexpected(failed.error());
+    RB_ASSIGN_OR_RETURN(auto failed, validator_->check(batch));
     const int64_t rows = batch.num_rows();
     int64_t run_start = 0;  // first row of the current run of valid rows
     bool any_failed = false;
     for (int64_t row = 0; row < rows; ++row) {
-      const std::optional<size_t> rule = (*failed)[static_cast<size_t>(row)];
+      const std::optional<size_t> rule = failed[static_cast<size_t>(row)];
       if (!rule) continue;
       any_failed = true;
       if (row > run_start) out.push_back(batch.slice(run_start, row - run_start));

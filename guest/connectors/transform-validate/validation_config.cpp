@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "portable/base/try.hpp"
+
 namespace rapidbyte::connectors::validate {
 
 namespace {
@@ -22,9 +24,8 @@ sdk::Result<Rule> parse_rule(const std::string& column, std::string_view name,
     return v.GetBool();
   };
   if (name == "not_null" || name == "unique") {
-    auto on = flag(name == "not_null" ? RuleKind::kNotNull : RuleKind::kUnique);
-    if (!on) return std::unexpected(on.error());
-    if (!*on) return rule_error(rule.kind, column, "false is not a rule; leave it out instead");
+    RB_ASSIGN_OR_RETURN(auto on, flag(name == "not_null" ? RuleKind::kNotNull : RuleKind::kUnique));
+    if (!on) return rule_error(rule.kind, column, "false is not a rule; leave it out instead");
     return rule;
   }
   if (name == "regex") {
@@ -60,7 +61,7 @@ sdk::Result<Rule> parse_rule(const std::string& column, std::string_view name,
       }
     }
     if (!rule.min && !rule.max) return rule_error(rule.kind, column, "needs min or max");
-    // Numbers are compared here; dates once parsed for the column (bind).
+    // Numbers are compared here; dates once parsed for the column bind.
     if (rule.min && rule.max && rule.min->index() == 0 && rule.max->index() == 0 &&
         std::get<double>(*rule.min) > std::get<double>(*rule.max)) {
       return rule_error(rule.kind, column, "min is greater than max");

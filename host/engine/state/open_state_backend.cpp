@@ -4,6 +4,7 @@
 
 #include "host/engine/state/postgres_state_backend.hpp"
 #include "host/engine/state/sqlite_state_backend.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::engine {
 
@@ -14,9 +15,8 @@ std::filesystem::path default_state_path() {
 
 StateResult<std::unique_ptr<StateBackend>> open_state_backend(const StateConfig& config) {
   if (config.backend == "postgres") {
-    auto backend = PostgresStateBackend::open(config.connection);
-    if (!backend) return std::unexpected(backend.error());
-    return std::unique_ptr<StateBackend>(std::move(*backend));
+    RB_ASSIGN_OR_RETURN(auto backend, PostgresStateBackend::open(config.connection));
+    return std::unique_ptr<StateBackend>(std::move(backend));
   }
   if (config.backend != "sqlite") {
     return std::unexpected("unknown state backend '" + config.backend + "'");
@@ -29,9 +29,8 @@ StateResult<std::unique_ptr<StateBackend>> open_state_backend(const StateConfig&
     const char* home = std::getenv("HOME");
     path = std::filesystem::path(home && *home ? home : ".") / config.connection.substr(2);
   }
-  auto backend = SqliteStateBackend::open(path);
-  if (!backend) return std::unexpected(backend.error());
-  return std::unique_ptr<StateBackend>(std::move(*backend));
+  RB_ASSIGN_OR_RETURN(auto backend, SqliteStateBackend::open(path));
+  return std::unique_ptr<StateBackend>(std::move(backend));
 }
 
 }  // namespace rapidbyte::engine

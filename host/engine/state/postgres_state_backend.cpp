@@ -391,12 +391,13 @@ class AdvisoryLease final : public RunLease {
 LeaseResult PostgresStateBackend::acquire_lease(const std::string& pipeline) {
   std::lock_guard lock(mu_);
   const std::string what = "cannot take the run lease of pipeline '" + pipeline + "'";
-  auto key = query(what, "SELECT hashtextextended('rapidbyte.run:' || $1, 0)::text", {pipeline});
-  if (!key) return std::unexpected(key.error());
-  const std::string lock_key = PQgetvalue(key->get(), 0, 0);
-  auto taken = query(what, "SELECT pg_try_advisory_lock($1::bigint)::text", {lock_key});
-  if (!taken) return std::unexpected(taken.error());
-  if (std::string_view(PQgetvalue(taken->get(), 0, 0)) != "true") {
+  RB_ASSIGN_OR_RETURN(
+      auto key,
+      query(what, "SELECT hashtextextended('rapidbyte.run:' || $1, 0)::text", {pipeline}));
+  const std::string lock_key = PQgetvalue(key.get(), 0, 0);
+  RB_ASSIGN_OR_RETURN(auto taken,
+                      query(what, "SELECT pg_try_advisory_lock($1::bigint)::text", {lock_key}));
+  if (std::string_view(PQgetvalue(taken.get(), 0, 0)) != "true") {
     return std::unexpected(LeaseError::held_by_another_run(
         "pipeline '" + pipeline + "' is already running (" + lease_holder(lock_key) +
         "); wait for it to finish or stop it"));
@@ -432,45 +433,45 @@ void PostgresStateBackend::release_lease(const std::string& key) {
 StateResult<int64_t> PostgresStateBackend::begin_run(const std::string& pipeline) {
   std::lock_guard lock(mu_);
   // Run twice, it would record two runs.
-  auto r = query("cannot record the run",
-                 "INSERT INTO rapidbyte_state.runs (pipeline, status) VALUES ($1, 'running') "
-                 "RETURNING id",
-                 {pipeline}, Rerun::kUnsafe);
-  if (!r) return std::unexpected(r.error());
-  return std::stoll(PQgetvalue(r->get(), 0, 0));
+  RB_ASSIGN_OR_RETURN(
+      auto r, query("cannot record the run",
+                    "INSERT INTO rapidbyte_state.runs (pipeline, status) VALUES ($1, 'running') "
+                    "RETURNING id",
+                    {pipeline}, Rerun::kUnsafe));
+  return std::stoll(PQgetvalue(r.get(), 0, 0));
 }
 
 StateResult<void> PostgresStateBackend::finish_run(int64_t run_id, RunStatus status,
                                                    uint64_t records, uint64_t bytes,
                                                    const std::string& error) {
   std::lock_guard lock(mu_);
-  auto r = query(
+  RB_TRY(query(
       "cannot record the end of run " + std::to_string(run_id),
       "UPDATE rapidbyte_state.runs SET finished_at = now(), status = $1, records = $2, bytes = $3, "
       "error = $4 WHERE id = $5",
       {std::string(run_status_name(status)), std::to_string(records), std::to_string(bytes),
-       error.empty() ? std::nullopt : std::optional<std::string>(error), std::to_string(run_id)});
-  if (!r) return std::unexpected(r.error());
+       error.empty() ? std::nullopt : std::optional<std::string>(error), std::to_string(run_id)}));
   return {};
 }
 
 StateResult<std::vector<RunRecord>> PostgresStateBackend::recent_runs(const std::string& pipeline,
                                                                       size_t limit) {
   std::lock_guard lock(mu_);
-  auto r = query("cannot read run history",
-                 "SELECT id, pipeline, started_at, finished_at, status, records, bytes, error FROM "
-                 "rapidbyte_state.runs "
-                 "WHERE pipeline = $1 ORDER BY id DESC LIMIT $2",
-                 {pipeline, std::to_string(limit)});
-  if (!r) return std::unexpected(r.error());
+  RB_ASSIGN_OR_RETURN(
+      auto r,
+      query("cannot read run history",
+            "SELECT id, pipeline, started_at, finished_at, status, records, bytes, error FROM "
+            "rapidbyte_state.runs "
+            "WHERE pipeline = $1 ORDER BY id DESC LIMIT $2",
+            {pipeline, std::to_string(limit)}));
   std::vector<RunRecord> out;
-  for (int row = 0; row < PQntuples(r->get()); ++row) {
-    auto text = [&](int col) { return std::string(PQgetvalue(r->get(), row, col)); };
+  for (int row = 0; row < PQntuples(r.get()); ++row) {
+    auto text = [&](int col) { return std::string(PQgetvalue(r.get(), row, col)); };
     RunRecord rec;
     rec.id = std::stoll(text(0));
     rec.pipeline = text(1);
-    rec.started_at = iso(PQgetvalue(r->get(), row, 2));
-    rec.finished_at = PQgetisnull(r->get(), row, 3) ? "" : iso(PQgetvalue(r->get(), row, 3));
+    rec.started_at = iso(PQgetvalue(r.get(), row, 2));
+    rec.finished_at = PQgetisnull(r.get(), row, 3) ? "" : iso(PQgetvalue(r.get(), row, 3));
     rec.status = run_status_from_name(text(4));
     rec.records = std::stoull(text(5));
     rec.bytes = std::stoull(text(6));
@@ -484,16 +485,17 @@ StateResult<std::optional<StoredCursor>> PostgresStateBackend::cursor(const std:
                                                                       const std::string& stream) {
   std::lock_guard lock(mu_);
   const std::string what = "cannot read the cursor of stream '" + stream + "'";
-  auto r = query(what,
-                 "SELECT cursor_field, cursor_value FROM rapidbyte_state.cursors WHERE pipeline = "
-                 "$1 AND stream = $2",
-                 {pipeline, stream});
-  if (!r) return std::unexpected(r.error());
-  if (PQntuples(r->get()) == 0) return std::nullopt;
-  auto value = decode_cursor_value(PQgetvalue(r->get(), 0, 1));
+  RB_ASSIGN_OR_RETURN(
+      auto r,
+      query(what,
+            "SELECT cursor_field, cursor_value FROM rapidbyte_state.cursors WHERE pipeline = "
+            "$1 AND stream = $2",
+            {pipeline, stream}));
+  if (PQntuples(r.get()) == 0) return std::nullopt;
+  auto value = decode_cursor_value(PQgetvalue(r.get(), 0, 1));
   if (!value) return std::unexpected(failure(what, value.error()));
   std::optional<std::string> field;
-  if (!PQgetisnull(r->get(), 0, 0)) field = PQgetvalue(r->get(), 0, 0);
+  if (!PQgetisnull(r.get(), 0, 0)) field = PQgetvalue(r.get(), 0, 0);
   return StoredCursor{field, std::move(*value)};
 }
 
@@ -501,43 +503,40 @@ StateResult<void> PostgresStateBackend::set_cursor(const std::string& pipeline,
                                                    const std::string& stream,
                                                    const StoredCursor& cursor) {
   std::lock_guard lock(mu_);
-  auto r = query(
+  RB_TRY(query(
       "cannot store the cursor of stream '" + stream + "'",
       "INSERT INTO rapidbyte_state.cursors (pipeline, stream, cursor_field, cursor_value) VALUES "
       "($1, $2, $3, $4) "
       "ON CONFLICT (pipeline, stream) DO UPDATE SET cursor_field = excluded.cursor_field, "
       "cursor_value = excluded.cursor_value, updated_at = now()",
-      {pipeline, stream, cursor.cursor_field, encode_cursor_value(cursor.value)});
-  if (!r) return std::unexpected(r.error());
+      {pipeline, stream, cursor.cursor_field, encode_cursor_value(cursor.value)}));
   return {};
 }
 
 StateResult<void> PostgresStateBackend::clear_cursor(const std::string& pipeline,
                                                      const std::string& stream) {
   std::lock_guard lock(mu_);
-  auto r = query("cannot clear the cursor of stream '" + stream + "'",
-                 "DELETE FROM rapidbyte_state.cursors WHERE pipeline = $1 AND stream = $2",
-                 {pipeline, stream});
-  if (!r) return std::unexpected(r.error());
+  RB_TRY(query("cannot clear the cursor of stream '" + stream + "'",
+               "DELETE FROM rapidbyte_state.cursors WHERE pipeline = $1 AND stream = $2",
+               {pipeline, stream}));
   return {};
 }
 
 StateResult<std::optional<std::string>> PostgresStateBackend::get(const std::string& key) {
   std::lock_guard lock(mu_);
-  auto r = query("cannot read state '" + key + "'",
-                 "SELECT value FROM rapidbyte_state.connector_state WHERE key = $1", {key});
-  if (!r) return std::unexpected(r.error());
-  if (PQntuples(r->get()) == 0) return std::nullopt;
-  return std::string(PQgetvalue(r->get(), 0, 0));
+  RB_ASSIGN_OR_RETURN(
+      auto r, query("cannot read state '" + key + "'",
+                    "SELECT value FROM rapidbyte_state.connector_state WHERE key = $1", {key}));
+  if (PQntuples(r.get()) == 0) return std::nullopt;
+  return std::string(PQgetvalue(r.get(), 0, 0));
 }
 
 StateResult<void> PostgresStateBackend::put(const std::string& key, const std::string& value) {
   std::lock_guard lock(mu_);
-  auto r = query("cannot write state '" + key + "'",
-                 "INSERT INTO rapidbyte_state.connector_state (key, value) VALUES ($1, $2) "
-                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()",
-                 {key, value});
-  if (!r) return std::unexpected(r.error());
+  RB_TRY(query("cannot write state '" + key + "'",
+               "INSERT INTO rapidbyte_state.connector_state (key, value) VALUES ($1, $2) "
+               "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()",
+               {key, value}));
   return {};
 }
 
@@ -549,16 +548,17 @@ StateResult<bool> PostgresStateBackend::compare_and_set(const std::string& key,
   // One statement each way: atomic against every other writer of the table.
   // Not run twice: a second run would find its own first write and report
   // the swap as lost.
-  auto r = expected ? query(what,
-                            "UPDATE rapidbyte_state.connector_state SET value = $1, updated_at = "
-                            "now() WHERE key = $2 AND value = $3",
-                            {value, key, *expected}, Rerun::kUnsafe)
-                    : query(what,
-                            "INSERT INTO rapidbyte_state.connector_state (key, value) VALUES ($1, "
-                            "$2) ON CONFLICT (key) DO NOTHING",
-                            {key, value}, Rerun::kUnsafe);
-  if (!r) return std::unexpected(r.error());
-  return std::string(PQcmdTuples(r->get())) == "1";
+  RB_ASSIGN_OR_RETURN(
+      auto r, expected
+                  ? query(what,
+                          "UPDATE rapidbyte_state.connector_state SET value = $1, updated_at = "
+                          "now() WHERE key = $2 AND value = $3",
+                          {value, key, *expected}, Rerun::kUnsafe)
+                  : query(what,
+                          "INSERT INTO rapidbyte_state.connector_state (key, value) VALUES ($1, "
+                          "$2) ON CONFLICT (key) DO NOTHING",
+                          {key, value}, Rerun::kUnsafe));
+  return std::string(PQcmdTuples(r.get())) == "1";
 }
 
 StateResult<void> PostgresStateBackend::add_dead_letters(const std::vector<DlqEntry>& entries) {

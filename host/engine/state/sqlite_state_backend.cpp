@@ -221,22 +221,21 @@ StateResult<void> SqliteStateBackend::migrate() {
   sqlite3* db = db_.get();
   // Everything that may refuse the file only reads it, so a refused file is
   // left as it is.
-  auto current = schema_version();
-  if (!current) return std::unexpected(current.error());
-  if (*current > kSchemaVersion) {
+  RB_ASSIGN_OR_RETURN(auto current, schema_version());
+  if (current > kSchemaVersion) {
     return std::unexpected(failure(
         "cannot open", fmt::format("written by a newer version of rapidbyte (schema {}, this build "
                                    "knows {}); the file was left as it is",
-                                   *current, kSchemaVersion)));
+                                   current, kSchemaVersion)));
   }
-  if (*current == 0) {
+  if (current == 0) {
     RB_TRY(refuse_foreign_database());
   }
   if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr, nullptr,
                    nullptr) != SQLITE_OK) {
     return std::unexpected(failure("cannot enable WAL"));
   }
-  for (int64_t v = *current; v < kSchemaVersion; ++v) {
+  for (int64_t v = current; v < kSchemaVersion; ++v) {
     const std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[v] +
                             "PRAGMA user_version = " + std::to_string(v + 1) + "; COMMIT;";
     if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
@@ -342,26 +341,24 @@ LeaseResult SqliteStateBackend::acquire_lease(const std::string& pipeline) {
                            std::strerror(errno));
   }
   std::lock_guard lock(mu_);
-  auto marked = write("cannot mark abandoned runs", [&] {
+  RB_TRY(write("cannot mark abandoned runs", [&] {
     Statement s(db_.get(),
                 "UPDATE runs SET status = 'abandoned', finished_at = ? WHERE pipeline = ? AND "
                 "status = 'running'");
     s.bind(1, now_iso8601()).bind(2, pipeline).step();
     return s.ok();
-  });
-  if (!marked) return std::unexpected(marked.error());
+  }));
   return lease;
 }
 
 StateResult<int64_t> SqliteStateBackend::begin_run(const std::string& pipeline) {
   std::lock_guard lock(mu_);
-  auto recorded = write("cannot record the run", [&] {
+  RB_TRY(write("cannot record the run", [&] {
     Statement s(db_.get(),
                 "INSERT INTO runs (pipeline, started_at, status) VALUES (?, ?, 'running')");
     s.bind(1, pipeline).bind(2, now_iso8601()).step();
     return s.ok();
-  });
-  if (!recorded) return std::unexpected(recorded.error());
+  }));
   return sqlite3_last_insert_rowid(db_.get());
 }
 
@@ -484,7 +481,7 @@ StateResult<bool> SqliteStateBackend::compare_and_set(const std::string& key,
   std::lock_guard lock(mu_);
   // One statement each way, so the check and the write are atomic even
   // against other processes sharing the file.
-  auto swapped = write("cannot compare-and-set state '" + key + "'", [&] {
+  RB_TRY(write("cannot compare-and-set state '" + key + "'", [&] {
     Statement s(db_.get(), expected ? "UPDATE connector_state SET value = ?1, updated_at = ?3 "
                                       "WHERE key = ?2 AND value = ?4"
                                     : "INSERT INTO connector_state (key, value, updated_at) "
@@ -493,8 +490,7 @@ StateResult<bool> SqliteStateBackend::compare_and_set(const std::string& key,
     if (expected) s.bind(4, *expected);
     s.step();
     return s.ok();
-  });
-  if (!swapped) return std::unexpected(swapped.error());
+  }));
   return sqlite3_changes(db_.get()) == 1;
 }
 

@@ -1,18 +1,17 @@
 #include "host/runtime/canonical_abi/abi_traits.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::runtime::abi {
 
 AbiResult<uint32_t> load_discriminant(const GuestMemory& m, uint32_t ptr, uint32_t size) {
   switch (size) {
     case 1: {
-      auto v = m.read<uint8_t>(ptr);
-      if (!v) return std::unexpected(v.error());
-      return *v;
+      RB_ASSIGN_OR_RETURN(auto v, m.read<uint8_t>(ptr));
+      return v;
     }
     case 2: {
-      auto v = m.read<uint16_t>(ptr);
-      if (!v) return std::unexpected(v.error());
-      return *v;
+      RB_ASSIGN_OR_RETURN(auto v, m.read<uint16_t>(ptr));
+      return v;
     }
     default:
       return m.read<uint32_t>(ptr);
@@ -31,11 +30,9 @@ AbiResult<void> store_discriminant(GuestMemory& m, uint32_t ptr, uint32_t size, 
 }
 
 AbiResult<Span32> load_span(const GuestMemory& m, uint32_t ptr) {
-  auto p = m.read<uint32_t>(ptr);
-  if (!p) return std::unexpected(p.error());
-  auto len = m.read<uint32_t>(ptr + 4);
-  if (!len) return std::unexpected(len.error());
-  return Span32{*p, *len};
+  RB_ASSIGN_OR_RETURN(auto p, m.read<uint32_t>(ptr));
+  RB_ASSIGN_OR_RETURN(auto len, m.read<uint32_t>(ptr + 4));
+  return Span32{p, len};
 }
 
 AbiResult<void> store_span(GuestMemory& m, uint32_t ptr, Span32 span) {
@@ -44,14 +41,12 @@ AbiResult<void> store_span(GuestMemory& m, uint32_t ptr, Span32 span) {
 }
 
 AbiResult<Span32> copy_into_guest(GuestMemory& m, std::span<const uint8_t> bytes, uint32_t align) {
-  auto ptr = m.allocate(align, bytes.size());
-  if (!ptr) return std::unexpected(ptr.error());
+  RB_ASSIGN_OR_RETURN(auto ptr, m.allocate(align, bytes.size()));
   if (!bytes.empty()) {
-    auto dest = m.bytes(*ptr, bytes.size());
-    if (!dest) return std::unexpected(dest.error());
-    std::memcpy(dest->data(), bytes.data(), bytes.size());
+    RB_ASSIGN_OR_RETURN(auto dest, m.bytes(ptr, bytes.size()));
+    std::memcpy(dest.data(), bytes.data(), bytes.size());
   }
-  return Span32{*ptr, static_cast<uint32_t>(bytes.size())};
+  return Span32{ptr, static_cast<uint32_t>(bytes.size())};
 }
 
 }  // namespace rapidbyte::runtime::abi

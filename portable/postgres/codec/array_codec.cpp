@@ -3,6 +3,7 @@
 // lower bounds other than 1 are not preserved.
 #include "portable/arrow/list_array.hpp"
 #include "portable/arrow/list_builder.hpp"
+#include "portable/base/try.hpp"
 #include "portable/postgres/byte_reader.hpp"
 #include "portable/postgres/codec/codec_factories.hpp"
 #include "portable/postgres/codec/wire.hpp"

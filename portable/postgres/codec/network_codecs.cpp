@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "portable/arrow/binary_builder.hpp"
+#include "portable/base/try.hpp"
 #include "portable/postgres/codec/codec_factories.hpp"
 #include "portable/postgres/codec/type_oids.hpp"
 #include "portable/postgres/codec/wire.hpp"

@@ -5,6 +5,7 @@
 #include "portable/arrow/binary_builder.hpp"
 #include "portable/arrow/fixed_size_binary_array.hpp"
 #include "portable/arrow/fixed_size_binary_builder.hpp"
+#include "portable/base/try.hpp"
 #include "portable/postgres/codec/codec_factories.hpp"
 #include "portable/postgres/codec/numeric_text.hpp"
 #include "portable/postgres/codec/type_oids.hpp"

@@ -4,6 +4,7 @@
 #include <limits>
 #include <optional>
 
+#include "portable/base/try.hpp"
 #include "portable/postgres/codec/wire.hpp"
 
 namespace rapidbyte::postgres {

@@ -12,6 +12,7 @@
 #include "portable/arrow/fixed_size_binary_builder.hpp"
 #include "portable/arrow/primitive_array.hpp"
 #include "portable/arrow/primitive_builder.hpp"
+#include "portable/base/try.hpp"
 #include "portable/postgres/codec/codec_factories.hpp"
 #include "portable/postgres/codec/type_oids.hpp"
 #include "portable/postgres/codec/wire.hpp"

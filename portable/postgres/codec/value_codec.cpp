@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "portable/base/try.hpp"
 #include "portable/postgres/codec/wire.hpp"
 
 namespace rapidbyte::postgres {

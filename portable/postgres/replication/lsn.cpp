@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "portable/base/try.hpp"
+
 namespace rapidbyte::postgres {
 namespace {
 

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "portable/base/try.hpp"
+
 namespace rapidbyte::postgres {
 namespace {
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "portable/base/try.hpp"
+
 namespace rapidbyte::postgres {
 
 Result<ReplicationStream> ReplicationStream::start(Connection& connection,
