@@ -1,6 +1,7 @@
 #include "portable/sql/binder.hpp"
 
 #include "portable/base/try.hpp"
+#include "portable/sql/ascii.hpp"
 #include "portable/sql/cast.hpp"
 #include "portable/sql/kernel_util.hpp"
 #include "portable/sql/like.hpp"
@@ -10,12 +11,6 @@
 
 namespace rapidbyte::sql {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return out;
-}
 
 bool same_expr(const Expr& a, const Expr& b) {
   if (a.kind != b.kind || a.name != b.name || a.literal != b.literal ||
@@ -206,21 +201,13 @@ class Binder {
     }
   }
 
-  bool contains_aggregate(const Expr& e) {
-    if (e.kind == ExprKind::kFunction && is_aggregate_function(e.name)) return true;
-    for (const auto& a : e.args) {
-      if (contains_aggregate(*a)) return true;
-    }
-    return false;
-  }
-
   int find_column(const std::string& name, bool quoted) {
     for (int c = 0; c < input_.num_fields(); ++c) {
       if (input_.field(c).name == name) return c;
     }
     if (!quoted) {
       for (int c = 0; c < input_.num_fields(); ++c) {
-        if (lower(input_.field(c).name) == name) return c;
+        if (ascii_lower(input_.field(c).name) == name) return c;
       }
     }
     return -1;

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "portable/sql/ascii.hpp"
+
 namespace rapidbyte::sql {
 
 std::optional<int64_t> add_interval(int64_t micros, const arrow::MonthDayNano& iv, int sign) {
@@ -202,14 +204,6 @@ struct Scanner {
   }
 };
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n'))
     s.remove_prefix(1);
@@ -232,7 +226,7 @@ std::optional<int64_t> scan_date(Scanner& sc) {
 
 std::optional<int64_t> parse_date(std::string_view text) {
   text = trim(text);
-  const std::string l = lower(text);
+  const std::string l = ascii_lower(text);
   if (l == "infinity") return kDateInfinity;
   if (l == "-infinity") return kDateMinusInfinity;
   Scanner sc{text};
@@ -243,7 +237,7 @@ std::optional<int64_t> parse_date(std::string_view text) {
 
 std::optional<int64_t> parse_timestamp(std::string_view text, bool with_zone) {
   text = trim(text);
-  const std::string l = lower(text);
+  const std::string l = ascii_lower(text);
   if (l == "infinity") return kTimestampInfinity;
   if (l == "-infinity") return kTimestampMinusInfinity;
   Scanner sc{text};
@@ -281,7 +275,7 @@ std::optional<int64_t> parse_timestamp(std::string_view text, bool with_zone) {
     // time zone, as PostgreSQL does.
     int64_t offset = 0;
     if (sc.accept('Z') || sc.accept('z')) {
-    } else if (lower(sc.s.substr(sc.i)) == "utc") {
+    } else if (ascii_lower(sc.s.substr(sc.i)) == "utc") {
       sc.i = sc.s.size();
     } else if (sc.peek() == '+' || sc.peek() == '-') {
       const int sign = sc.s[sc.i++] == '-' ? -1 : 1;
@@ -364,7 +358,7 @@ std::optional<arrow::MonthDayNano> parse_interval(std::string_view text) {
     while (!sc.done() &&
            ((sc.peek() >= 'a' && sc.peek() <= 'z') || (sc.peek() >= 'A' && sc.peek() <= 'Z')))
       ++sc.i;
-    const std::string unit = lower(sc.s.substr(unit_start, sc.i - unit_start));
+    const std::string unit = ascii_lower(sc.s.substr(unit_start, sc.i - unit_start));
     const int64_t n = sign * *whole;
     const int64_t f = sign * frac_us;
     if (unit == "year" || unit == "years" || unit == "y" || unit == "yr" || unit == "yrs") {

@@ -7,6 +7,7 @@
 #include "portable/crypto/md5.hpp"
 #include "portable/crypto/sha256.hpp"
 #include "portable/regex/regex.hpp"
+#include "portable/sql/ascii.hpp"
 #include "portable/sql/cast.hpp"
 #include "portable/sql/datetime.hpp"
 #include "portable/sql/kernel_util.hpp"
@@ -467,12 +468,16 @@ Result<FunctionResolution> math_function(std::string_view name, std::span<const 
   if (name == "abs" && n == 1) {
     if (t0.is_integer()) {
       const TypeId id = t0.id;
-      return make({t0}, t0, text_map([id](auto a, Vector& o, int64_t i, std::string& error) {
-                    const int64_t v = i64(a[0], i);
-                    error = out_of_range_message(id);
-                    o.i64[z(i)] = v < 0 ? -v : v;
-                    return v != integer_min(id);
-                  }));
+      return make(
+          {t0}, t0, text_map([id](auto a, Vector& o, int64_t i, std::string& error) {
+            const int64_t v = i64(a[0], i);
+            if (v == integer_min(id)) {  // its negation does not fit (nor may it be computed)
+              error = out_of_range_message(id);
+              return false;
+            }
+            o.i64[z(i)] = v < 0 ? -v : v;
+            return true;
+          }));
     }
     if (t0.id == TypeId::kNumeric) {
       return make({t0}, t0, text_map([](auto a, Vector& o, int64_t i, std::string&) {
@@ -623,8 +628,7 @@ Result<FunctionResolution> time_function(std::string_view name, std::span<const 
       return std::unexpected(
           SqlError{ErrorKind::kBind, std::string(name) + " needs a constant unit", -1, -1, {}});
     }
-    std::string unit(args[0].constant->str[0]);
-    for (char& c : unit) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    const std::string unit = ascii_lower(args[0].constant->str[0]);
     SqlType source = args[1].type;
     if (source.id == TypeId::kUnknown) source = T(TypeId::kTimestampTz);
     const bool interval = source.id == TypeId::kInterval;
@@ -748,6 +752,14 @@ Result<FunctionResolution> conditional_function(std::string_view name,
 
 bool is_aggregate_function(std::string_view name) {
   return name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max";
+}
+
+bool contains_aggregate(const Expr& e) {
+  if (e.kind == ExprKind::kFunction && is_aggregate_function(e.name)) return true;
+  for (const auto& a : e.args) {
+    if (contains_aggregate(*a)) return true;
+  }
+  return false;
 }
 
 bool is_scalar_function(std::string_view name) {

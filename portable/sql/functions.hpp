@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "portable/sql/ast.hpp"
 #include "portable/sql/bound_expr.hpp"
 
 namespace rapidbyte::sql {
@@ -44,6 +45,8 @@ Result<FunctionResolution> resolve_function(std::string_view name,
                                             const FunctionEnv& env);
 
 bool is_aggregate_function(std::string_view name);
+// Whether `e` calls an aggregate function anywhere within it.
+bool contains_aggregate(const Expr& e);
 
 // True when `name` is a scalar function of this registry (or COALESCE), for
 // the checks that run before the argument types are known.

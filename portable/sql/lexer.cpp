@@ -1,6 +1,7 @@
 #include "portable/sql/lexer.hpp"
 
 #include "portable/base/try.hpp"
+#include "portable/sql/ascii.hpp"
 
 namespace rapidbyte::sql {
 namespace {
@@ -14,9 +15,6 @@ bool is_digit(char c) {
 }
 bool is_ident_char(char c) {
   return is_ident_start(c) || is_digit(c) || c == '$';
-}
-char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 class Lexer {

@@ -3,15 +3,10 @@
 #include <vector>
 
 #include "portable/arrow/utf8.hpp"
+#include "portable/sql/ascii.hpp"
 
 namespace rapidbyte::sql {
-namespace {
-
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 LikePattern::LikePattern(std::string_view pattern, bool case_insensitive, char escape)
     : icase_(case_insensitive) {
@@ -27,7 +22,7 @@ LikePattern::LikePattern(std::string_view pattern, bool case_insensitive, char e
       tokens_.push_back({Token::kOne, {}});
       continue;
     }
-    if (icase_) c = lower(c);
+    if (icase_) c = ascii_lower(c);
     if (tokens_.empty() || tokens_.back().kind != Token::kLiteral)
       tokens_.push_back({Token::kLiteral, {}});
     tokens_.back().literal += c;
@@ -50,7 +45,7 @@ bool LikePattern::matches(std::string_view text) const {
   std::string folded;
   if (icase_) {
     folded.assign(text);
-    for (char& c : folded) c = lower(c);
+    for (char& c : folded) c = ascii_lower(c);
     text = folded;
   }
   switch (shape_) {

@@ -3,26 +3,11 @@
 #include <string>
 
 #include "portable/base/try.hpp"
+#include "portable/sql/ascii.hpp"
 #include "portable/sql/functions.hpp"
 
 namespace rapidbyte::sql {
 namespace {
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-bool contains_aggregate(const Expr& e) {
-  if (e.kind == ExprKind::kFunction && is_aggregate_function(e.name)) return true;
-  for (const auto& a : e.args) {
-    if (contains_aggregate(*a)) return true;
-  }
-  return false;
-}
 
 Result<void> check_functions(const Expr& e) {
   if (e.kind == ExprKind::kFunction && !is_aggregate_function(e.name) &&

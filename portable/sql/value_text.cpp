@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "portable/sql/ascii.hpp"
 #include "portable/sql/datetime.hpp"
 
 namespace rapidbyte::sql {
@@ -125,9 +126,7 @@ std::string_view trim_spaces(std::string_view s) {
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    char c = a[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != b[i]) return false;
+    if (ascii_lower(a[i]) != b[i]) return false;
   }
   return true;
 }

@@ -121,6 +121,9 @@ TEST(SqlQuery, InputColumnsAreTheColumnsThePlanReads) {
 TEST(SqlRuntime, DivisionByZeroNamesRowAndExpression) {
   EXPECT_EQ(error_of("SELECT a / b FROM input"), "row 1: division by zero in \"a / b\"");
   EXPECT_EQ(error_of("SELECT a + 1 FROM input"), "row 3: integer out of range in \"a + 1\"");
+  // -2^63, whose absolute value no bigint holds.
+  EXPECT_EQ(error_of("SELECT abs(CAST(-a - 1 AS bigint) * 4294967296) FROM input"),
+            "row 3: bigint out of range in \"abs(CAST(-a - 1 AS bigint) * 4294967296)\"");
 }
 
 TEST(SqlRuntime, CaseEvaluatesBranchesOnlyWhereTaken) {

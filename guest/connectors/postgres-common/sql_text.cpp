@@ -3,19 +3,6 @@
 namespace rapidbyte::connectors::pg {
 namespace {
 
-std::string quote_with(std::string_view text, char quote) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out.push_back(quote);
-  for (char c : text) {
-    if (c == '\0') continue;
-    if (c == quote) out.push_back(quote);
-    out.push_back(c);
-  }
-  out.push_back(quote);
-  return out;
-}
-
 // Removes surrounding double quotes and undoubles embedded ones.
 std::string unquote(std::string_view part) {
   if (part.size() >= 2 && part.front() == '"' && part.back() == '"') {
@@ -31,16 +18,8 @@ std::string unquote(std::string_view part) {
 
 }  // namespace
 
-std::string quote_identifier(std::string_view name) {
-  return quote_with(name, '"');
-}
-
 std::string quote_qualified(std::string_view schema, std::string_view table) {
   return quote_identifier(schema) + "." + quote_identifier(table);
-}
-
-std::string quote_literal(std::string_view text) {
-  return quote_with(text, '\'');
 }
 
 std::string quote_identifier_list(const std::vector<std::string>& names) {

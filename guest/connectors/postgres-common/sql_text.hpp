@@ -9,18 +9,15 @@
 #include <string_view>
 #include <vector>
 
+#include "portable/postgres/sql_quote.hpp"
+
 namespace rapidbyte::connectors::pg {
 
-// "name" with embedded double quotes doubled. A NUL cannot appear in a
-// PostgreSQL identifier; it is dropped.
-std::string quote_identifier(std::string_view name);
+using postgres::quote_identifier;  // portable/postgres/sql_quote.hpp
+using postgres::quote_literal;
 
 // "schema"."table".
 std::string quote_qualified(std::string_view schema, std::string_view table);
-
-// 'text' with embedded single quotes doubled (standard_conforming_strings
-// is on in every supported server). NULs are dropped.
-std::string quote_literal(std::string_view text);
 
 // `"a", "b", "c"`.
 std::string quote_identifier_list(const std::vector<std::string>& names);

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "portable/base/try.hpp"
+#include "portable/postgres/sql_quote.hpp"
 
 namespace rapidbyte::postgres {
 namespace {
@@ -24,26 +25,6 @@ Result<std::vector<std::optional<std::string>>> single_row(Connection& connectio
 Result<std::string> required(const std::optional<std::string>& v, const char* what) {
   if (!v) return fail(protocol_error(std::string("missing ") + what));
   return *v;
-}
-
-// 'text' with single quotes doubled: a string literal of the replication
-// grammar.
-std::string string_literal(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
-std::string quoted_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace
@@ -92,7 +73,7 @@ Result<CreatedSlot> create_replication_slot(Connection& connection,
     }
   }
   // The pre-15 syntax, which PostgreSQL 10 and later all accept.
-  std::string sql = "CREATE_REPLICATION_SLOT " + quoted_identifier(options.slot_name);
+  std::string sql = "CREATE_REPLICATION_SLOT " + quote_identifier(options.slot_name);
   if (options.temporary) sql += " TEMPORARY";
   sql += " LOGICAL " + options.plugin;
   switch (options.snapshot) {
@@ -118,7 +99,7 @@ Result<CreatedSlot> create_replication_slot(Connection& connection,
 
 Result<void> drop_replication_slot(Connection& connection, std::string_view slot_name, bool wait) {
   RB_TRY(check_slot_name(slot_name));
-  std::string sql = "DROP_REPLICATION_SLOT " + quoted_identifier(slot_name);
+  std::string sql = "DROP_REPLICATION_SLOT " + quote_identifier(slot_name);
   if (wait) sql += " WAIT";
   RB_ASSIGN_OR_RETURN([[maybe_unused]] auto results, connection.simple_query(sql));
   return {};
@@ -132,12 +113,12 @@ Result<std::string> start_replication_command(const StartReplicationOptions& opt
   std::string publications;
   for (const std::string& name : options.publication_names) {
     if (!publications.empty()) publications += ',';
-    publications += quoted_identifier(name);
+    publications += quote_identifier(name);
   }
-  std::string sql = "START_REPLICATION SLOT " + quoted_identifier(options.slot_name) + " LOGICAL " +
+  std::string sql = "START_REPLICATION SLOT " + quote_identifier(options.slot_name) + " LOGICAL " +
                     format_lsn(options.start_lsn) + " (proto_version " +
-                    string_literal(std::to_string(options.proto_version)) + ", publication_names " +
-                    string_literal(publications);
+                    quote_literal(std::to_string(options.proto_version)) + ", publication_names " +
+                    quote_literal(publications);
   if (options.binary) sql += ", binary 'true'";
   if (options.messages) sql += ", messages 'true'";
   return sql + ")";
