@@ -11,8 +11,8 @@ source "$here/versions.sh"
 log() { printf '[setup] %s\n' "$*"; }
 
 debian_packages=(
-  # host build
-  cmake ninja-build g++ ccache pkg-config git
+  # host build (python3 runs the generator of the contract's C++ mirrors)
+  cmake ninja-build g++ ccache pkg-config git python3
   # guest toolchain (wasm32-wasi)
   clang-19 lld-19 llvm-19 wasi-libc libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 libclang-rt-19-dev-wasm32
   # native clang runtime for libFuzzer targets

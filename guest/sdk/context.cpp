@@ -45,7 +45,7 @@ std::optional<protocol::CursorValue> Context::committed_cursor(std::string_view 
   abi::CursorValue value{};
   if (!rapidbyte_connector_host_io_committed_cursor(&name, &value)) return std::nullopt;
   abi::AbiOwned<abi::CursorValue, rapidbyte_connector_stream_types_cursor_value_free> owned(value);
-  return abi::lift_cursor(*owned);
+  return abi::lift<protocol::CursorValue>(*owned);
 }
 
 Result<std::optional<std::string>> Context::state_get(protocol::StateScope scope,
@@ -58,7 +58,7 @@ Result<std::optional<std::string>> Context::state_get(protocol::StateScope scope
   }
   abi::AbiOwned<abi::OptionString, abi::free_option_string> owned(value);
   if (!owned->is_some) return std::optional<std::string>();
-  return std::optional<std::string>(abi::lift_string(owned->val));
+  return std::optional<std::string>(abi::lift<std::string>(owned->val));
 }
 
 Result<void> Context::state_put(protocol::StateScope scope, std::string_view key,
@@ -104,13 +104,13 @@ void Context::log(protocol::LogLevel level, std::string_view message) {
 
 void Context::checkpoint(const protocol::CheckpointInfo& info) {
   abi::AbiOwned<abi::CheckpointInfo, rapidbyte_connector_telemetry_checkpoint_info_free> c(
-      abi::lower_checkpoint(info));
+      abi::lower<abi::CheckpointInfo>(info));
   rapidbyte_connector_telemetry_checkpoint(c.get());
 }
 
 void Context::metric(const protocol::MetricSample& sample) {
   abi::AbiOwned<abi::MetricSample, rapidbyte_connector_telemetry_metric_sample_free> m(
-      abi::lower_metric(sample));
+      abi::lower<abi::MetricSample>(sample));
   rapidbyte_connector_telemetry_metric(m.get());
 }
 
@@ -128,7 +128,7 @@ void Context::gauge(std::string_view name, double value) {
 
 void Context::dlq(const protocol::DlqRecord& entry) {
   abi::AbiOwned<abi::DlqRecord, rapidbyte_connector_telemetry_dlq_record_free> d(
-      abi::lower_dlq(entry));
+      abi::lower<abi::DlqRecord>(entry));
   rapidbyte_connector_telemetry_dlq(d.get());
 }
 

@@ -5,7 +5,9 @@
 // ABI, and the guest SDK converts the generated C bindings to and from them, so
 // connector code and engine code speak the same vocabulary. Enumerator order
 // and field order match the WIT exactly: the canonical ABI encodes enums by
-// index and records field by field.
+// index and records field by field. The build checks this file against the
+// WIT (wit/codegen/generate_mirrors.py): a WIT change not made here too fails
+// the build, naming the WIT line. Default values are this file's own.
 #pragma once
 
 #include <cstdint>

@@ -130,8 +130,8 @@ sdk::Result<protocol::RunSummary> echo_run(sdk::Context& ctx, uint64_t session,
 extern "C" bool exports_rapidbyte_connector_source_open(abi::String* config, uint64_t* ret,
                                                         abi::ConnectorError* err) {
   abi::AbiOwned<abi::String, abi::free_string> owned(*config);
-  if (abi::lift_string(*owned) == "fail") {
-    *err = abi::lower_error(fail_error());
+  if (abi::lift<std::string>(*owned) == "fail") {
+    *err = abi::lower<abi::ConnectorError>(fail_error());
     return false;
   }
   *ret = 1000 + owned->len;
@@ -145,7 +145,7 @@ extern "C" bool exports_rapidbyte_connector_source_validate(uint64_t session,
   report.status = protocol::CheckStatus::kWarning;
   report.checks = {{"session", protocol::CheckStatus::kPassed, std::to_string(session)},
                    {"empty", protocol::CheckStatus::kFailed, ""}};
-  *ret = abi::lower_validation_report(report);
+  *ret = abi::lower<abi::ValidationReport>(report);
   return true;
 }
 
@@ -156,15 +156,15 @@ extern "C" bool exports_rapidbyte_connector_source_run(uint64_t session, abi::Ru
   {
     abi::AbiOwned<abi::RunRequest, rapidbyte_connector_stream_types_run_request_free> owned(
         *request);
-    req = abi::lift_run_request(*owned);
+    req = abi::lift<protocol::RunRequest>(*owned);
   }
   sdk::Context ctx(protocol::ConnectorRole::kSource);
   sdk::Result<protocol::RunSummary> summary = echo_run(ctx, session, req);
   if (!summary) {
-    *err = abi::lower_error(summary.error());
+    *err = abi::lower<abi::ConnectorError>(summary.error());
     return false;
   }
-  *ret = abi::lower_run_summary(*summary);
+  *ret = abi::lower<abi::RunSummary>(*summary);
   return true;
 }
 

@@ -12,7 +12,7 @@ namespace rapidbyte::sdk::abi {
 namespace {
 
 bool fail(const protocol::ConnectorError& error, ConnectorError* err) {
-  *err = lower_error(error);
+  *err = lower<ConnectorError>(error);
   return false;
 }
 
@@ -40,7 +40,7 @@ bool export_validate(uint64_t session, ValidationReport* ret, ConnectorError* er
   Context ctx(kWorldRole);
   Result<protocol::ValidationReport> report = connector->validate(ctx);
   if (!report) return fail(report.error(), err);
-  *ret = lower_validation_report(*report);
+  *ret = lower<ValidationReport>(*report);
   return true;
 }
 
@@ -48,7 +48,7 @@ bool export_run(uint64_t session, RunRequest* request, RunSummary* ret, Connecto
   protocol::RunRequest lifted;
   {
     AbiOwned<RunRequest, rapidbyte_connector_stream_types_run_request_free> owned(*request);
-    lifted = lift_run_request(*owned);
+    lifted = lift<protocol::RunRequest>(*owned);
   }
   Connector* connector = SessionRegistry::instance().find(session);
   if (connector == nullptr) return unknown_session(session, err);
@@ -57,7 +57,7 @@ bool export_run(uint64_t session, RunRequest* request, RunSummary* ret, Connecto
   Result<protocol::RunSummary> summary = connector->run(ctx, lifted);
   if (!summary) return fail(summary.error(), err);
   summary->role = kWorldRole;
-  *ret = lower_run_summary(*summary);
+  *ret = lower<RunSummary>(*summary);
   return true;
 }
 

@@ -12,6 +12,7 @@
 
 #include <memory>
 
+#include "guest/sdk/abi/contract_convert.hpp"
 #include "guest/sdk/connector.hpp"
 #include "rapidbyte_world.hpp"
 

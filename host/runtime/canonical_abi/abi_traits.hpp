@@ -136,7 +136,7 @@ struct Abi<std::monostate> {
 // ---- enums ------------------------------------------------------------------
 
 // Number of cases of a C++ enum that mirrors a WIT enum; specialised in
-// contract_abi.hpp for every enum of the contract.
+// contract_abi.hpp (generated from the WIT) for every enum of the contract.
 template <class E>
 struct EnumCases;
 
