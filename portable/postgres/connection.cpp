@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "portable/base/try.hpp"
 #include "portable/crypto/md5.hpp"
@@ -103,32 +104,28 @@ Result<void> Connection::startup(const ConnectOptions& options) {
   w.end();
   RB_TRY(send());
 
-  for (;;) {
-    RB_ASSIGN_OR_RETURN(BackendMessage msg, next());
+  return read_replies("startup", [&](const BackendMessage& msg) -> Result<Reply> {
     switch (msg.type) {
       case backend::kAuthentication: {
         RB_ASSIGN_OR_RETURN(Authentication request, parse_authentication(msg.body));
         RB_TRY(authenticate(options, request));
-        break;
+        return Reply::kConsumed;
       }
       case backend::kBackendKeyData: {
         RB_ASSIGN_OR_RETURN(backend_key_, parse_backend_key_data(msg.body));
-        break;
-      }
-      case backend::kReadyForQuery: {
-        RB_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
-        return {};
+        return Reply::kConsumed;
       }
       case backend::kErrorResponse: {
+        // Before ReadyForQuery an error is FATAL: the server closes the
+        // connection, there is no cycle to drain.
         RB_ASSIGN_OR_RETURN(PgError error, parse_error_fields(msg.body));
         broken_ = true;
         return fail(std::move(error));
       }
       default:
-        broken_ = true;
-        return fail(unexpected_message(msg.type, "startup"));
+        return Reply::kNotMine;
     }
-  }
+  });
 }
 
 Result<void> Connection::authenticate(const ConnectOptions& options,
@@ -275,32 +272,44 @@ Result<void> Connection::check_usable() const {
   return {};
 }
 
-std::unexpected<PgError> Connection::fail_with_server_error(std::span<const uint8_t> body) {
-  Result<PgError> error = parse_error_fields(body);
-  if (!error) return fail(std::move(error).error());
-  Result<void> ended = finish_cycle(std::move(*error));
-  // With an error pending, finish_cycle always fails.
-  return fail(ended ? protocol_error("error response lost while ending the cycle")
-                    : std::move(ended).error());
+Result<void> Connection::read_replies(const char* during, const ReplyHandler& handle,
+                                      std::optional<PgError>* deferred) {
+  auto take_deferred = [&]() -> std::optional<PgError> {
+    if (deferred == nullptr || !*deferred) return std::nullopt;
+    return std::exchange(*deferred, std::nullopt);
+  };
+  for (;;) {
+    RB_ASSIGN_OR_RETURN(BackendMessage msg, next());
+    RB_ASSIGN_OR_RETURN(Reply reply, handle(msg));
+    if (reply == Reply::kConsumed) continue;
+    if (reply == Reply::kCycleDone) return {};
+    switch (msg.type) {
+      case backend::kErrorResponse: {
+        RB_ASSIGN_OR_RETURN(PgError server_error, parse_error_fields(msg.body));
+        std::optional<PgError> first = take_deferred();
+        return fail_cycle(first ? std::move(*first) : std::move(server_error));
+      }
+      case backend::kReadyForQuery: {
+        RB_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
+        if (std::optional<PgError> first = take_deferred()) return fail(std::move(*first));
+        return {};
+      }
+      default:
+        broken_ = true;
+        return fail(unexpected_message(msg.type, during));
+    }
+  }
 }
 
-Result<void> Connection::finish_cycle(std::optional<PgError> pending) {
+std::unexpected<PgError> Connection::fail_cycle(PgError error) {
   for (;;) {
     Result<BackendMessage> msg = next();
-    if (!msg) {
-      // A FATAL error closes the connection: report the server's reason.
-      if (pending) return fail(std::move(*pending));
-      return fail(std::move(msg).error());
-    }
-    if (msg->type == backend::kReadyForQuery) {
-      RB_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg->body));
-      if (pending) return fail(std::move(*pending));
-      return {};
-    }
-    if (msg->type == backend::kErrorResponse && !pending) {
-      RB_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg->body));
-      pending = std::move(e);
-    }
+    if (!msg) return fail(std::move(error));
+    if (msg->type != backend::kReadyForQuery) continue;
+    Result<TransactionStatus> status = parse_ready_for_query(msg->body);
+    if (!status) return fail(std::move(status).error());
+    transaction_status_ = *status;
+    return fail(std::move(error));
   }
 }
 
@@ -314,12 +323,11 @@ Result<std::vector<TextResult>> Connection::simple_query(std::string_view sql) {
 
   std::vector<TextResult> results;
   TextResult current;
-  for (;;) {
-    RB_ASSIGN_OR_RETURN(BackendMessage msg, next());
+  RB_TRY(read_replies("simple query", [&](const BackendMessage& msg) -> Result<Reply> {
     switch (msg.type) {
       case backend::kRowDescription: {
         RB_ASSIGN_OR_RETURN(current.fields, parse_row_description(msg.body));
-        break;
+        return Reply::kConsumed;
       }
       case backend::kDataRow: {
         RB_TRY(parse_data_row(msg.body, row_));
@@ -328,32 +336,25 @@ Result<std::vector<TextResult>> Connection::simple_query(std::string_view sql) {
           row.push_back(v.is_null ? std::nullopt : std::optional<std::string>(as_text(v.bytes)));
         }
         current.rows.push_back(std::move(row));
-        break;
+        return Reply::kConsumed;
       }
       case backend::kCommandComplete: {
         RB_ASSIGN_OR_RETURN(std::string_view tag, parse_command_complete(msg.body));
         current.command_tag = tag;
-        results.push_back(std::move(current));
-        current = TextResult{};
-        break;
+        results.push_back(std::exchange(current, TextResult{}));
+        return Reply::kConsumed;
       }
       case backend::kEmptyQueryResponse:
-        break;
-      case backend::kErrorResponse:
-        return fail_with_server_error(msg.body);
-      case backend::kReadyForQuery: {
-        RB_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
-        return results;
-      }
+        return Reply::kConsumed;
       case backend::kCopyInResponse:
       case backend::kCopyOutResponse:
         broken_ = true;
         return fail(client_error(ErrorCategory::kConfig, "use copy_in/copy_out for COPY"));
       default:
-        broken_ = true;
-        return fail(unexpected_message(msg.type, "simple query"));
+        return Reply::kNotMine;
     }
-  }
+  }));
+  return results;
 }
 
 Result<PreparedStatement> Connection::prepare(std::string name, std::string_view sql,
@@ -376,31 +377,24 @@ Result<PreparedStatement> Connection::prepare(std::string name, std::string_view
 
   PreparedStatement stmt;
   stmt.name = std::move(name);
-  for (;;) {
-    RB_ASSIGN_OR_RETURN(BackendMessage msg, next());
+  RB_TRY(read_replies("prepare", [&](const BackendMessage& msg) -> Result<Reply> {
     switch (msg.type) {
       case backend::kParseComplete:
       case backend::kNoData:
-        break;
+        return Reply::kConsumed;
       case backend::kParameterDescription: {
         RB_ASSIGN_OR_RETURN(stmt.param_oids, parse_parameter_description(msg.body));
-        break;
+        return Reply::kConsumed;
       }
       case backend::kRowDescription: {
         RB_ASSIGN_OR_RETURN(stmt.fields, parse_row_description(msg.body));
-        break;
-      }
-      case backend::kErrorResponse:
-        return fail_with_server_error(msg.body);
-      case backend::kReadyForQuery: {
-        RB_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
-        return stmt;
+        return Reply::kConsumed;
       }
       default:
-        broken_ = true;
-        return fail(unexpected_message(msg.type, "prepare"));
+        return Reply::kNotMine;
     }
-  }
+  }));
+  return stmt;
 }
 
 void Connection::write_bind(std::string_view statement, std::span<const Param> params,
@@ -471,55 +465,48 @@ Result<CommandResult> Connection::query(std::string_view sql, std::span<const Pa
 Result<CommandResult> Connection::read_execution(
     const RowSink& sink, const std::vector<FieldDescription>* known_fields) {
   CommandResult result;
-  std::optional<PgError> pending;  // a callback's error, reported after draining
+  std::optional<PgError> deferred;  // a callback's error, reported after draining
   if (known_fields != nullptr && !known_fields->empty() && sink.on_description) {
     Result<void> r = sink.on_description(*known_fields);
-    if (!r) pending = std::move(r).error();
+    if (!r) deferred = std::move(r).error();
   }
-  for (;;) {
-    RB_ASSIGN_OR_RETURN(BackendMessage msg, next());
+  auto handle = [&](const BackendMessage& msg) -> Result<Reply> {
     switch (msg.type) {
       case backend::kParseComplete:
       case backend::kBindComplete:
       case backend::kNoData:
       case backend::kPortalSuspended:
       case backend::kEmptyQueryResponse:
-        break;
+        return Reply::kConsumed;
       case backend::kRowDescription: {
         RB_ASSIGN_OR_RETURN(std::vector<FieldDescription> fields, parse_row_description(msg.body));
-        if (!pending && sink.on_description) {
+        if (!deferred && sink.on_description) {
           Result<void> r = sink.on_description(fields);
-          if (!r) pending = std::move(r).error();
+          if (!r) deferred = std::move(r).error();
         }
-        break;
+        return Reply::kConsumed;
       }
       case backend::kDataRow: {
-        if (pending) break;
+        if (deferred) return Reply::kConsumed;
         RB_TRY(parse_data_row(msg.body, row_));
         if (sink.on_row) {
           Result<void> r = sink.on_row(row_);
-          if (!r) pending = std::move(r).error();
+          if (!r) deferred = std::move(r).error();
         }
-        break;
+        return Reply::kConsumed;
       }
       case backend::kCommandComplete: {
         RB_ASSIGN_OR_RETURN(std::string_view tag, parse_command_complete(msg.body));
         result.command_tag = tag;
         result.rows = rows_in_command_tag(tag);
-        break;
-      }
-      case backend::kErrorResponse:
-        return fail_with_server_error(msg.body);
-      case backend::kReadyForQuery: {
-        RB_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
-        if (pending) return fail(std::move(*pending));
-        return result;
+        return Reply::kConsumed;
       }
       default:
-        broken_ = true;
-        return fail(unexpected_message(msg.type, "extended query"));
+        return Reply::kNotMine;
     }
-  }
+  };
+  RB_TRY(read_replies("extended query", handle, &deferred));
+  return result;
 }
 
 Result<void> Connection::close_statement(std::string_view name) {
@@ -532,7 +519,9 @@ Result<void> Connection::close_statement(std::string_view name) {
   w.begin('S');
   w.end();
   RB_TRY(send());
-  return finish_cycle(std::nullopt);
+  return read_replies("close statement", [](const BackendMessage& msg) -> Result<Reply> {
+    return msg.type == backend::kCloseComplete ? Reply::kConsumed : Reply::kNotMine;
+  });
 }
 
 Result<uint64_t> Connection::copy_out(
@@ -553,62 +542,47 @@ Result<uint64_t> Connection::copy_out_chunks(std::string_view sql,
   w.end();
   RB_TRY(send());
 
-  std::optional<PgError> pending;
+  std::optional<PgError> deferred;  // the handler's error, reported after draining
   uint64_t rows = 0;
   bool started = false;
-  for (;;) {
-    RB_ASSIGN_OR_RETURN(BackendMessage msg, next());
+  auto handle = [&](const BackendMessage& msg) -> Result<Reply> {
     switch (msg.type) {
       case backend::kCopyOutResponse: {
         RB_ASSIGN_OR_RETURN([[maybe_unused]] CopyResponse response, parse_copy_response(msg.body));
         started = true;
-        break;
+        return Reply::kConsumed;
       }
       case backend::kCopyData:
-        if (!pending) {
-          // The CopyData messages already received go out together: their
-          // views into the read buffer stay valid while nothing is read.
-          copy_chunks_.assign(1, msg.body);
-          while (std::optional<BackendMessage> more =
-                     stream_->buffered_message(backend::kCopyData)) {
-            copy_chunks_.push_back(more->body);
-          }
-          Result<void> r = on_chunks(copy_chunks_);
-          if (!r) {
-            pending = std::move(r).error();
-            cancel_running_statement();
-          }
+        if (deferred) return Reply::kConsumed;
+        // The CopyData messages already received go out together: their
+        // views into the read buffer stay valid while nothing is read.
+        copy_chunks_.assign(1, msg.body);
+        while (std::optional<BackendMessage> more = stream_->buffered_message(backend::kCopyData)) {
+          copy_chunks_.push_back(more->body);
         }
-        break;
-      case backend::kCopyDone:
-        break;
+        if (Result<void> r = on_chunks(copy_chunks_); !r) {
+          deferred = std::move(r).error();
+          cancel_running_statement();
+        }
+        return Reply::kConsumed;
       case backend::kCommandComplete: {
         RB_ASSIGN_OR_RETURN(std::string_view tag, parse_command_complete(msg.body));
         rows = rows_in_command_tag(tag);
-        break;
+        return Reply::kConsumed;
       }
+      case backend::kCopyDone:
       case backend::kRowDescription:
-      case backend::kDataRow:
-        break;  // not a COPY statement: ignored, reported below
-      case backend::kErrorResponse: {
-        RB_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg.body));
-        if (!pending) pending = std::move(e);
-        RB_TRY(finish_cycle(std::move(pending)));
-        break;
-      }
-      case backend::kReadyForQuery: {
-        RB_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
-        if (pending) return fail(std::move(*pending));
-        if (!started) {
-          return fail(client_error(ErrorCategory::kConfig, "statement is not COPY ... TO STDOUT"));
-        }
-        return rows;
-      }
+      case backend::kDataRow:  // not a COPY statement: ignored, reported below
+        return Reply::kConsumed;
       default:
-        broken_ = true;
-        return fail(unexpected_message(msg.type, "COPY OUT"));
+        return Reply::kNotMine;
     }
+  };
+  RB_TRY(read_replies("COPY OUT", handle, &deferred));
+  if (!started) {
+    return fail(client_error(ErrorCategory::kConfig, "statement is not COPY ... TO STDOUT"));
   }
+  return rows;
 }
 
 Result<void> Connection::start_copy(std::string_view sql, char expected_response,
@@ -619,29 +593,25 @@ Result<void> Connection::start_copy(std::string_view sql, char expected_response
   w.put_cstring(sql);
   w.end();
   RB_TRY(send());
-  for (;;) {
-    RB_ASSIGN_OR_RETURN(BackendMessage msg, next());
+  return read_replies(phase, [&](const BackendMessage& msg) -> Result<Reply> {
     if (msg.type == expected_response) {
       RB_ASSIGN_OR_RETURN([[maybe_unused]] CopyResponse response, parse_copy_response(msg.body));
-      return {};
+      return Reply::kCycleDone;
     }
     switch (msg.type) {
-      case backend::kErrorResponse:
-        return fail_with_server_error(msg.body);
       case backend::kRowDescription:
       case backend::kDataRow:
       case backend::kCommandComplete:
       case backend::kEmptyQueryResponse:
-        break;
+        return Reply::kConsumed;
       case backend::kReadyForQuery: {
         RB_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
         return fail(client_error(ErrorCategory::kConfig, std::string(not_copy_message)));
       }
       default:
-        broken_ = true;
-        return fail(unexpected_message(msg.type, phase));
+        return Reply::kNotMine;
     }
-  }
+  });
 }
 
 Result<void> Connection::copy_in_begin(std::string_view sql) {
@@ -688,26 +658,13 @@ Result<uint64_t> Connection::copy_in_end() {
   w.end();
   RB_TRY(send());
   uint64_t rows = 0;
-  std::optional<PgError> pending;
-  for (;;) {
-    RB_ASSIGN_OR_RETURN(BackendMessage msg, next());
-    switch (msg.type) {
-      case backend::kCommandComplete: {
-        RB_ASSIGN_OR_RETURN(std::string_view tag, parse_command_complete(msg.body));
-        rows = rows_in_command_tag(tag);
-        break;
-      }
-      case backend::kErrorResponse:
-        return fail_with_server_error(msg.body);
-      case backend::kReadyForQuery: {
-        RB_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
-        return rows;
-      }
-      default:
-        broken_ = true;
-        return fail(unexpected_message(msg.type, "COPY IN end"));
-    }
-  }
+  RB_TRY(read_replies("COPY IN end", [&](const BackendMessage& msg) -> Result<Reply> {
+    if (msg.type != backend::kCommandComplete) return Reply::kNotMine;
+    RB_ASSIGN_OR_RETURN(std::string_view tag, parse_command_complete(msg.body));
+    rows = rows_in_command_tag(tag);
+    return Reply::kConsumed;
+  }));
+  return rows;
 }
 
 Result<void> Connection::copy_in_abort(std::string_view reason) {
@@ -722,7 +679,8 @@ Result<void> Connection::copy_in_abort(std::string_view reason) {
   RB_TRY(send());
   // The server answers with an ErrorResponse (57014) then ReadyForQuery:
   // that error is the expected outcome, not a failure.
-  Result<void> r = finish_cycle(std::nullopt);
+  Result<void> r = read_replies(
+      "COPY IN abort", [](const BackendMessage&) -> Result<Reply> { return Reply::kNotMine; });
   if (!r && r.error().source == PgErrorSource::kServer) return {};
   return r;
 }
@@ -750,8 +708,7 @@ Result<std::optional<std::span<const uint8_t>>> Connection::copy_both_read() {
     case backend::kErrorResponse: {
       RB_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg.body));
       in_copy_both_ = false;
-      RB_TRY(finish_cycle(std::move(e)));
-      return fail(protocol_error("CopyBoth ended without an error"));  // not reached
+      return fail_cycle(std::move(e));
     }
     default:
       broken_ = true;
@@ -781,31 +738,18 @@ Result<void> Connection::copy_both_end() {
   RB_TRY(send());
   // The server may still send data it had queued, then CopyDone, the
   // command's results and ReadyForQuery.
-  std::optional<PgError> pending;
-  for (;;) {
-    RB_ASSIGN_OR_RETURN(BackendMessage msg, next());
+  return read_replies("CopyBoth end", [](const BackendMessage& msg) -> Result<Reply> {
     switch (msg.type) {
       case backend::kCopyData:
       case backend::kCopyDone:
       case backend::kRowDescription:
       case backend::kDataRow:
       case backend::kCommandComplete:
-        break;
-      case backend::kErrorResponse: {
-        RB_ASSIGN_OR_RETURN(PgError e, parse_error_fields(msg.body));
-        if (!pending) pending = std::move(e);
-        break;
-      }
-      case backend::kReadyForQuery: {
-        RB_ASSIGN_OR_RETURN(transaction_status_, parse_ready_for_query(msg.body));
-        if (pending) return fail(std::move(*pending));
-        return {};
-      }
+        return Reply::kConsumed;
       default:
-        broken_ = true;
-        return fail(unexpected_message(msg.type, "CopyBoth end"));
+        return Reply::kNotMine;
     }
-  }
+  });
 }
 
 std::optional<std::string_view> Connection::parameter(std::string_view name) const {

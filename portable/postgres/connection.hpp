@@ -194,11 +194,30 @@ class Connection {
   // transport and protocol errors.
   Result<BackendMessage> next();
   Result<void> send();
-  // Reads up to ReadyForQuery; returns `pending` if set, else success.
-  Result<void> finish_cycle(std::optional<PgError> pending);
-  // An ErrorResponse in the middle of a cycle: drains to ReadyForQuery and
-  // returns the server's error (or a parse error for a malformed one).
-  std::unexpected<PgError> fail_with_server_error(std::span<const uint8_t> body);
+
+  // What a reply handler did with one message of a cycle (see read_replies).
+  enum class Reply {
+    kConsumed,   // handled: read the next message
+    kNotMine,    // left to read_replies' common cases
+    kCycleDone,  // the caller's exchange is complete before ReadyForQuery
+  };
+  using ReplyHandler = std::function<Result<Reply>(const BackendMessage&)>;
+
+  // The one loop over the server's replies to a request, up to and including
+  // ReadyForQuery. Each message goes to `handle` first (an error it returns
+  // ends the loop at once); what it leaves is handled here, the same for
+  // every request: ErrorResponse drains the cycle and reports the server's
+  // error, ReadyForQuery records the transaction status and ends the cycle,
+  // anything else breaks the connection with an error naming `during`.
+  // `deferred`, when set by the handler's callbacks, is an error to report
+  // instead of success or the server's error once the cycle has ended (the
+  // connection stays usable).
+  Result<void> read_replies(const char* during, const ReplyHandler& handle,
+                            std::optional<PgError>* deferred = nullptr);
+  // Reads the rest of a cycle, ignoring everything but ReadyForQuery, and
+  // returns `error` (the transport's own error is dropped in its favour: a
+  // FATAL server error closes the connection and is the reason to report).
+  std::unexpected<PgError> fail_cycle(PgError error);
   Result<void> check_usable() const;
   // Asks the server to cancel the statement now running (see
   // ConnectOptions::cancel_transport); does nothing without one.

@@ -491,7 +491,9 @@ TEST_F(CdcTest, KillPointsAcrossSnapshotAndStreamingLoseNothing) {
         auto confirmed = s.value(
             "SELECT (confirmed_flush_lsn - '0/0')::text FROM pg_replication_slots WHERE "
             "slot_name = 'kp'");
-        if (confirmed) EXPECT_LE(std::stoull(*confirmed), persisted) << kill_at << " " << t;
+        if (confirmed) {
+          EXPECT_LE(std::stoull(*confirmed), persisted) << kill_at << " " << t;
+        }
       }
     }
   }

@@ -227,5 +227,66 @@ TEST(ConnectionStartup, UnencryptedBytesAfterSslAcceptIsRejected) {
             "protocol violation: server sent unencrypted data after accepting SSL");
 }
 
+// The replies to one request are read by one loop: these pin its common cases
+// for every kind of request.
+Result<Connection> connected_to(std::vector<uint8_t> replies_after_startup) {
+  auto script =
+      cat({ServerScript().msg('R', be32(0)).msg('Z', {'I'}).bytes(), replies_after_startup});
+  ConnectOptions options;
+  options.user = "u";
+  return Connection::connect(std::make_unique<ScriptedTransport>(std::move(script)), options);
+}
+
+std::vector<uint8_t> error_fields(const char* sqlstate, const char* message) {
+  return cat({{'V'}, str("ERROR"), {'C'}, str(sqlstate), {'M'}, str(message), {0}});
+}
+
+TEST(ReplyCycle, UnexpectedMessageBreaksTheConnectionNamingTheRequest) {
+  Result<Connection> c = connected_to(ServerScript().msg('W', be32(0)).bytes());
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  Result<std::vector<TextResult>> r = c->simple_query("SELECT 1");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().message, "protocol violation: unexpected message 'W' during simple query");
+  EXPECT_TRUE(c->is_broken());
+}
+
+TEST(ReplyCycle, ServerErrorDrainsTheCycleAndTheConnectionStaysUsable) {
+  Result<Connection> c = connected_to(ServerScript()
+                                          .msg('E', error_fields("42P01", "first"))
+                                          .msg('C', str("SELECT 0"))
+                                          .msg('E', error_fields("XX000", "second"))
+                                          .msg('Z', {'E'})
+                                          .msg('C', str("SELECT 0"))
+                                          .msg('Z', {'I'})
+                                          .bytes());
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  Result<std::vector<TextResult>> failed = c->simple_query("SELECT * FROM nope");
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_EQ(failed.error().to_string(), "ERROR 42P01: first");
+  EXPECT_FALSE(c->is_broken());
+  EXPECT_EQ(c->transaction_status(), TransactionStatus::kFailed);
+  Result<std::vector<TextResult>> next = c->simple_query("SELECT 1 WHERE false");
+  ASSERT_TRUE(next.has_value()) << next.error().message;
+  ASSERT_EQ(next->size(), 1U);
+  EXPECT_EQ((*next)[0].command_tag, "SELECT 0");
+}
+
+TEST(ReplyCycle, ACallbackErrorWinsOverTheServerErrorThatFollows) {
+  Result<Connection> c = connected_to(ServerScript()
+                                          .msg('H', cat({{0}, {0, 0}}))  // CopyOutResponse
+                                          .msg('d', str("row", false))
+                                          .msg('E', error_fields("57014", "canceled"))
+                                          .msg('Z', {'I'})
+                                          .bytes());
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  Result<uint64_t> r =
+      c->copy_out("COPY t TO STDOUT", [](std::span<const uint8_t>) -> Result<void> {
+        return fail(data_error("consumer is full"));
+      });
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().message, "consumer is full");
+  EXPECT_FALSE(c->is_broken());
+}
+
 }  // namespace
 }  // namespace rapidbyte::postgres

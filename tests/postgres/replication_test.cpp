@@ -260,7 +260,9 @@ TEST_F(ReplicationTest, DecodesTheExactChangeSequence) {
     ASSERT_TRUE(next.has_value()) << next.error().to_string();
     ASSERT_TRUE(next->has_value()) << "server ended the stream";
     if (const auto* k = std::get_if<PrimaryKeepalive>(&**next)) {
-      if (k->reply_requested) ASSERT_TRUE(stream->send_status(0, 0, 0).has_value());
+      if (k->reply_requested) {
+        ASSERT_TRUE(stream->send_status(0, 0, 0).has_value());
+      }
       continue;
     }
     const auto& x = std::get<XLogData>(**next);
@@ -327,7 +329,9 @@ TEST_F(ReplicationTest, DecodesTheExactChangeSequence) {
     EXPECT_EQ(begins[i].commit_time_us, commits[i].commit_time_us) << i;
     EXPECT_GT(commits[i].end_lsn, commits[i].commit_lsn) << i;
     EXPECT_GT(commits[i].commit_lsn, slot->consistent_point) << i;
-    if (i > 0) EXPECT_GT(commits[i].commit_lsn, commits[i - 1].end_lsn - 1) << i;
+    if (i > 0) {
+      EXPECT_GT(commits[i].commit_lsn, commits[i - 1].end_lsn - 1) << i;
+    }
   }
 
   // Confirm everything; asking for a reply makes the server answer with a
