@@ -24,15 +24,16 @@ class NullHostServices : public runtime::HostServices {
     return std::nullopt;
   }
   runtime::ConnectorResult<std::optional<std::string>> state_get(protocol::StateScope,
-                                                                 std::string) override {
+                                                                 const std::string&) override {
     return std::nullopt;
   }
-  runtime::ConnectorResult<void> state_put(protocol::StateScope, std::string,
-                                           std::string) override {
+  runtime::ConnectorResult<void> state_put(protocol::StateScope, const std::string&,
+                                           const std::string&) override {
     return {};
   }
-  runtime::ConnectorResult<bool> state_cas(protocol::StateScope, std::string,
-                                           std::optional<std::string>, std::string) override {
+  runtime::ConnectorResult<bool> state_cas(protocol::StateScope, const std::string&,
+                                           const std::optional<std::string>&,
+                                           const std::string&) override {
     return false;
   }
 };

@@ -10,8 +10,11 @@
 
 extern "C" {
 
+// The names are the ABI's, reserved as they are.
+// NOLINTNEXTLINE(bugprone-reserved-identifier,readability-identifier-naming)
 uintptr_t __stack_chk_guard = 0x5a17c0deu;
 
+// NOLINTNEXTLINE(bugprone-reserved-identifier,readability-identifier-naming)
 [[noreturn]] void __stack_chk_fail() {
   __builtin_trap();
 }

@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <exception>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -220,9 +221,8 @@ int connectors_command(const std::string& connector_dir) {
   return kExitOk;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// The command line: parses the arguments and runs the subcommand.
+int run_cli(int argc, char** argv) {
   CLI::App app{"Rapidbyte: data ingestion with sandboxed WebAssembly connectors"};
   app.set_version_flag("--version", cli::version_string());
   app.require_subcommand(1);
@@ -300,4 +300,17 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Errors are values everywhere below; an exception reaching here is a bug
+  // or an allocation failure, reported as one line rather than an abort.
+  try {
+    return run_cli(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "rapidbyte: internal error: " << e.what() << "\n";
+    return kExitFailed;
+  }
 }

@@ -19,7 +19,7 @@ constexpr const char* kPhaseNames[] = {"waiting", "running", "retrying", "done",
 ProgressDisplay::ProgressDisplay(const engine::RunProgress& progress) : progress_(progress) {
   if (!::isatty(STDERR_FILENO)) return;
   draw(true);
-  painter_ = std::jthread([this](std::stop_token stop) {
+  painter_ = std::jthread([this](const std::stop_token& stop) {
     std::mutex mu;
     std::condition_variable_any wake;
     std::unique_lock lock(mu);

@@ -165,6 +165,7 @@ std::string join(const std::vector<std::string>& items) {
 template <class Mode>
 std::vector<std::string> mode_names(const std::vector<Mode>& modes) {
   std::vector<std::string> out;
+  out.reserve(modes.size());
   for (Mode m : modes) out.emplace_back(protocol::mode_name(m));
   return out;
 }

@@ -82,7 +82,7 @@ class Reader {
 
   // Replaces ${VAR} with the variable's value; an unset variable is an error.
   std::expected<std::string, Error> expand(const YAML::Node& node, const std::string& field) const {
-    const std::string raw = node.Scalar();
+    const std::string& raw = node.Scalar();
     static const std::regex kVar(R"(\$\{([A-Za-z_][A-Za-z0-9_]*)\})");
     std::string out;
     auto begin = std::sregex_iterator(raw.begin(), raw.end(), kVar);

@@ -47,7 +47,7 @@ std::string subject_of(const PipelineRunner::StagePlan& plan) {
 std::vector<CheckLine> check_pipeline(const runtime::WasmEngine& engine,
                                       const ConnectorCatalog& catalog, StateBackend& state,
                                       const PipelineConfig& pipeline,
-                                      std::shared_ptr<spdlog::logger> log) {
+                                      const std::shared_ptr<spdlog::logger>& log) {
   std::vector<CheckLine> lines;
   PipelineRunner runner(engine, catalog, state);
   auto plans = runner.plan(pipeline);
@@ -109,7 +109,7 @@ runtime::ConnectorResult<p::Catalog> discover_catalog(const runtime::WasmEngine&
                                                       const ConnectorCatalog& catalog,
                                                       StateBackend& state,
                                                       const PipelineConfig& pipeline,
-                                                      std::shared_ptr<spdlog::logger> log) {
+                                                      const std::shared_ptr<spdlog::logger>& log) {
   auto summary =
       run_source_phase(engine, catalog, state, pipeline, p::RunPhase::kDiscover, log.get());
   if (!summary) return std::unexpected(summary.error());
@@ -124,7 +124,7 @@ runtime::ConnectorResult<void> teardown_pipeline(const runtime::WasmEngine& engi
                                                  const ConnectorCatalog& catalog,
                                                  StateBackend& state,
                                                  const PipelineConfig& pipeline,
-                                                 std::shared_ptr<spdlog::logger> log) {
+                                                 const std::shared_ptr<spdlog::logger>& log) {
   // Not while the pipeline runs: its slot is in use, and it would write the
   // cursors cleared here again.
   auto lease = state.acquire_lease(pipeline.pipeline);

@@ -25,18 +25,18 @@ struct CheckLine {
 std::vector<CheckLine> check_pipeline(const runtime::WasmEngine& engine,
                                       const ConnectorCatalog& catalog, StateBackend& state,
                                       const PipelineConfig& pipeline,
-                                      std::shared_ptr<spdlog::logger> log = stderr_log());
+                                      const std::shared_ptr<spdlog::logger>& log = stderr_log());
 
 // Runs the source's discover phase for the pipeline's streams.
 runtime::ConnectorResult<protocol::Catalog> discover_catalog(
     const runtime::WasmEngine& engine, const ConnectorCatalog& catalog, StateBackend& state,
-    const PipelineConfig& pipeline, std::shared_ptr<spdlog::logger> log = stderr_log());
+    const PipelineConfig& pipeline, const std::shared_ptr<spdlog::logger>& log = stderr_log());
 
 // Runs the source's teardown phase for the pipeline's streams, then forgets
 // the stored cursors of its cdc streams (their slots are gone). Refused while
 // a run of the pipeline holds its lease.
 runtime::ConnectorResult<void> teardown_pipeline(
     const runtime::WasmEngine& engine, const ConnectorCatalog& catalog, StateBackend& state,
-    const PipelineConfig& pipeline, std::shared_ptr<spdlog::logger> log = stderr_log());
+    const PipelineConfig& pipeline, const std::shared_ptr<spdlog::logger>& log = stderr_log());
 
 }  // namespace rapidbyte::engine

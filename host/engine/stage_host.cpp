@@ -75,20 +75,19 @@ runtime::ConnectorResult<std::optional<p::CursorValue>> StageHost::committed_cur
 }
 
 runtime::ConnectorResult<std::optional<std::string>> StageHost::state_get(p::StateScope scope,
-                                                                          std::string key) {
-  return streams_.front()->state_get(scope, std::move(key));
+                                                                          const std::string& key) {
+  return streams_.front()->state_get(scope, key);
 }
 
-runtime::ConnectorResult<void> StageHost::state_put(p::StateScope scope, std::string key,
-                                                    std::string value) {
-  return streams_.front()->state_put(scope, std::move(key), std::move(value));
+runtime::ConnectorResult<void> StageHost::state_put(p::StateScope scope, const std::string& key,
+                                                    const std::string& value) {
+  return streams_.front()->state_put(scope, key, value);
 }
 
-runtime::ConnectorResult<bool> StageHost::state_cas(p::StateScope scope, std::string key,
-                                                    std::optional<std::string> expected,
-                                                    std::string new_value) {
-  return streams_.front()->state_cas(scope, std::move(key), std::move(expected),
-                                     std::move(new_value));
+runtime::ConnectorResult<bool> StageHost::state_cas(p::StateScope scope, const std::string& key,
+                                                    const std::optional<std::string>& expected,
+                                                    const std::string& new_value) {
+  return streams_.front()->state_cas(scope, key, expected, new_value);
 }
 
 runtime::ConnectorResult<void> StageHost::finish() {

@@ -41,12 +41,12 @@ class StageHost final : public runtime::HostServices {
       std::string_view stream) override;
 
   runtime::ConnectorResult<std::optional<std::string>> state_get(protocol::StateScope scope,
-                                                                 std::string key) override;
-  runtime::ConnectorResult<void> state_put(protocol::StateScope scope, std::string key,
-                                           std::string value) override;
-  runtime::ConnectorResult<bool> state_cas(protocol::StateScope scope, std::string key,
-                                           std::optional<std::string> expected,
-                                           std::string new_value) override;
+                                                                 const std::string& key) override;
+  runtime::ConnectorResult<void> state_put(protocol::StateScope scope, const std::string& key,
+                                           const std::string& value) override;
+  runtime::ConnectorResult<bool> state_cas(protocol::StateScope scope, const std::string& key,
+                                           const std::optional<std::string>& expected,
+                                           const std::string& new_value) override;
 
   // After the stage's run succeeded: finishes every stream
   // (StageServices::finish). The first failure, or a misrouted call's.

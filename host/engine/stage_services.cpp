@@ -231,23 +231,23 @@ std::string StageServices::state_key(p::StateScope scope, const std::string& key
   return key;
 }
 
-runtime::ConnectorResult<std::optional<std::string>> StageServices::state_get(p::StateScope scope,
-                                                                              std::string key) {
+runtime::ConnectorResult<std::optional<std::string>> StageServices::state_get(
+    p::StateScope scope, const std::string& key) {
   auto r = wiring_.state->get(state_key(scope, key));
   if (!r) return std::unexpected(state_error(r.error()));
   return *r;
 }
 
-runtime::ConnectorResult<void> StageServices::state_put(p::StateScope scope, std::string key,
-                                                        std::string value) {
+runtime::ConnectorResult<void> StageServices::state_put(p::StateScope scope, const std::string& key,
+                                                        const std::string& value) {
   auto r = wiring_.state->put(state_key(scope, key), value);
   if (!r) return std::unexpected(state_error(r.error()));
   return {};
 }
 
-runtime::ConnectorResult<bool> StageServices::state_cas(p::StateScope scope, std::string key,
-                                                        std::optional<std::string> expected,
-                                                        std::string new_value) {
+runtime::ConnectorResult<bool> StageServices::state_cas(p::StateScope scope, const std::string& key,
+                                                        const std::optional<std::string>& expected,
+                                                        const std::string& new_value) {
   auto r = wiring_.state->compare_and_set(state_key(scope, key), expected, new_value);
   if (!r) return std::unexpected(state_error(r.error()));
   return *r;

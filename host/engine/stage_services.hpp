@@ -78,12 +78,12 @@ class StageServices {
   runtime::ConnectorResult<std::optional<protocol::CursorValue>> committed_cursor();
 
   runtime::ConnectorResult<std::optional<std::string>> state_get(protocol::StateScope scope,
-                                                                 std::string key);
-  runtime::ConnectorResult<void> state_put(protocol::StateScope scope, std::string key,
-                                           std::string value);
-  runtime::ConnectorResult<bool> state_cas(protocol::StateScope scope, std::string key,
-                                           std::optional<std::string> expected,
-                                           std::string new_value);
+                                                                 const std::string& key);
+  runtime::ConnectorResult<void> state_put(protocol::StateScope scope, const std::string& key,
+                                           const std::string& value);
+  runtime::ConnectorResult<bool> state_cas(protocol::StateScope scope, const std::string& key,
+                                           const std::optional<std::string>& expected,
+                                           const std::string& new_value);
 
   // The stage is done with its output: the next stage drains it, then sees
   // the end. Nothing for a destination.

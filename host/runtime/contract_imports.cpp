@@ -10,6 +10,11 @@ namespace {
 namespace p = rapidbyte::protocol;
 using abi::define_import;
 
+// The import binding lifts each argument out of guest memory into an owned
+// value and hands it to the handler, so the handlers below take them by value
+// (the signatures mirror the WIT functions).
+// NOLINTBEGIN(performance-unnecessary-value-param)
+
 // ---- telemetry ----
 
 void log(StoreData& d, p::LogLevel level, std::string message) {
@@ -67,17 +72,17 @@ abi::TrapOr<std::optional<p::CursorValue>> committed_cursor(StoreData& d, std::s
 
 ConnectorResult<std::optional<std::string>> state_get(StoreData& d, p::StateScope scope,
                                                       std::string key) {
-  return d.services->state_get(scope, std::move(key));
+  return d.services->state_get(scope, key);
 }
 
 ConnectorResult<void> state_put(StoreData& d, p::StateScope scope, std::string key,
                                 std::string value) {
-  return d.services->state_put(scope, std::move(key), std::move(value));
+  return d.services->state_put(scope, key, value);
 }
 
 ConnectorResult<bool> state_cas(StoreData& d, p::StateScope scope, std::string key,
                                 std::optional<std::string> expected, std::string new_value) {
-  return d.services->state_cas(scope, std::move(key), std::move(expected), std::move(new_value));
+  return d.services->state_cas(scope, key, expected, new_value);
 }
 
 ConnectorResult<p::TcpHandle> tcp_connect(StoreData& d, std::string host, uint16_t port,
@@ -102,6 +107,7 @@ ConnectorResult<void> tcp_start_tls(StoreData& d, p::TcpHandle handle, p::TlsOpt
   return d.tcp.start_tls(handle, options);
 }
 
+// NOLINTEND(performance-unnecessary-value-param)
 }  // namespace
 
 wasmtime_error_t* define_contract_imports(wasmtime_linker_t* linker) {

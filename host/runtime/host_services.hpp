@@ -48,12 +48,12 @@ class HostServices {
 
   // state
   virtual ConnectorResult<std::optional<std::string>> state_get(protocol::StateScope scope,
-                                                                std::string key) = 0;
-  virtual ConnectorResult<void> state_put(protocol::StateScope scope, std::string key,
-                                          std::string value) = 0;
-  virtual ConnectorResult<bool> state_cas(protocol::StateScope scope, std::string key,
-                                          std::optional<std::string> expected,
-                                          std::string new_value) = 0;
+                                                                const std::string& key) = 0;
+  virtual ConnectorResult<void> state_put(protocol::StateScope scope, const std::string& key,
+                                          const std::string& value) = 0;
+  virtual ConnectorResult<bool> state_cas(protocol::StateScope scope, const std::string& key,
+                                          const std::optional<std::string>& expected,
+                                          const std::string& new_value) = 0;
 };
 
 }  // namespace rapidbyte::runtime

@@ -65,7 +65,7 @@ std::expected<std::unique_ptr<WasmEngine>, std::string> WasmEngine::create(Optio
 
 WasmEngine::WasmEngine(EnginePtr engine, Options options)
     : engine_(std::move(engine)), options_(std::move(options)) {
-  epoch_ticker_ = std::jthread([engine = engine_.get()](std::stop_token stop) {
+  epoch_ticker_ = std::jthread([engine = engine_.get()](const std::stop_token& stop) {
     while (!stop.stop_requested()) {
       std::this_thread::sleep_for(kEpochTick);
       wasmtime_engine_increment_epoch(engine);

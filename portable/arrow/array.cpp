@@ -110,12 +110,12 @@ Result<void> validate_list(const ArrayData& d) {
 }  // namespace
 
 const std::shared_ptr<const ArrayData>& Array::empty_data() {
-  static const std::shared_ptr<const ArrayData> empty = [] {
+  static const std::shared_ptr<const ArrayData> kEmpty = [] {
     ArrayData data;
     data.type = null();
     return std::make_shared<const ArrayData>(std::move(data));
   }();
-  return empty;
+  return kEmpty;
 }
 
 Array Array::make_null(int64_t length) {

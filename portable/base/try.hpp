@@ -20,17 +20,21 @@
 
 // Evaluates the expression (a std::expected); returns its error from the
 // enclosing function when it holds one.
-#define RB_TRY(...)                                                                 \
-  do {                                                                              \
-    auto&& rb_try_result_ = (__VA_ARGS__);                                          \
-    if (!rb_try_result_) return std::unexpected(std::move(rb_try_result_).error()); \
+#define RB_TRY(...)                                                               \
+  do {                                                                            \
+    auto&& rb_try_result = (__VA_ARGS__);                                         \
+    if (!rb_try_result) return std::unexpected(std::move(rb_try_result).error()); \
   } while (false)
 
 // Declares or assigns `lhs` from the value of the expression (a
 // std::expected), or returns its error from the enclosing function.
 #define RB_ASSIGN_OR_RETURN(lhs, ...) \
   RB_ASSIGN_OR_RETURN_IMPL(RB_TRY_CONCAT(rb_try_value_, __COUNTER__), lhs, (__VA_ARGS__))
+// `tmp` is an identifier and `lhs` may be a declaration: neither can be
+// parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define RB_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)            \
   auto tmp = (expr);                                        \
   if (!tmp) return std::unexpected(std::move(tmp).error()); \
   lhs = std::move(*tmp)
+// NOLINTEND(bugprone-macro-parentheses)

@@ -34,7 +34,7 @@ void Sha256::reset() {
 
 void Sha256::compress(const uint8_t* block) {
   std::array<uint32_t, 64> w;
-  for (int i = 0; i < 16; ++i) w[i] = load_be32(block + 4 * i);
+  for (size_t i = 0; i < 16; ++i) w[i] = load_be32(block + 4 * i);
   for (int i = 16; i < 64; ++i) {
     const uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
     const uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
@@ -103,7 +103,7 @@ Sha256Digest Sha256::finish() {
   }
   update(std::span(tail.data(), 1 + zeros + 8));
   Sha256Digest out;
-  for (int i = 0; i < 8; ++i) {
+  for (size_t i = 0; i < 8; ++i) {
     out[4 * i] = static_cast<uint8_t>(state_[i] >> 24);
     out[4 * i + 1] = static_cast<uint8_t>(state_[i] >> 16);
     out[4 * i + 2] = static_cast<uint8_t>(state_[i] >> 8);

@@ -19,7 +19,7 @@ constexpr int32_t kSslRequestCode = 80877103;
 constexpr int32_t kCancelRequestCode = 80877102;
 // COPY IN data is sent in messages of at most this size, and flushed when
 // the output buffer grows past it.
-constexpr size_t kCopyChunkBytes = 256 * 1024;
+constexpr size_t kCopyChunkBytes = size_t{256} * 1024;
 
 std::string_view as_text(std::span<const uint8_t> bytes) {
   return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
@@ -332,6 +332,7 @@ Result<std::vector<TextResult>> Connection::simple_query(std::string_view sql) {
       case backend::kDataRow: {
         RB_TRY(parse_data_row(msg.body, row_));
         std::vector<std::optional<std::string>> row;
+        row.reserve(row_.size());
         for (const ColumnValue& v : row_) {
           row.push_back(v.is_null ? std::nullopt : std::optional<std::string>(as_text(v.bytes)));
         }

@@ -9,7 +9,7 @@
 namespace rapidbyte::postgres {
 namespace {
 
-constexpr size_t kReadChunk = 64 * 1024;
+constexpr size_t kReadChunk = size_t{64} * 1024;
 
 // The length word of the message whose type byte is at `header`.
 uint32_t length_word(const uint8_t* header) {

@@ -34,6 +34,8 @@ void add_shorthand(char which, CharClass& cls) {
       cls.ranges.push_back({'\t', '\r'});  // \t \n \v \f \r
       cls.ranges.push_back({' ', ' '});
       break;
+    default:  // the caller passes only d, w and s
+      break;
   }
 }
 
@@ -293,6 +295,8 @@ class Parser {
         return '\v';
       case '0':
         return 0;
+      default:  // punctuation or unsupported, below
+        break;
     }
     const auto u = static_cast<unsigned char>(e);
     if (u < 0x80 && !std::isalnum(u)) return u;  // escaped punctuation

@@ -25,7 +25,7 @@ Kernel integer_kernel(char op, TypeId id) {
                           [&](Vector& o, int64_t i, int64_t x, int64_t y) {
                             int64_t r;
                             const bool overflow = __builtin_add_overflow(pa[x], pb[y], &r);
-                            o.i64[z(i)] = r;
+                            o.i64[row_index(i)] = r;
                             return !overflow && r >= lo && r <= hi;
                           });
       case '-':
@@ -33,7 +33,7 @@ Kernel integer_kernel(char op, TypeId id) {
                           [&](Vector& o, int64_t i, int64_t x, int64_t y) {
                             int64_t r;
                             const bool overflow = __builtin_sub_overflow(pa[x], pb[y], &r);
-                            o.i64[z(i)] = r;
+                            o.i64[row_index(i)] = r;
                             return !overflow && r >= lo && r <= hi;
                           });
       case '*':
@@ -41,7 +41,7 @@ Kernel integer_kernel(char op, TypeId id) {
                           [&](Vector& o, int64_t i, int64_t x, int64_t y) {
                             int64_t r;
                             const bool overflow = __builtin_mul_overflow(pa[x], pb[y], &r);
-                            o.i64[z(i)] = r;
+                            o.i64[row_index(i)] = r;
                             return !overflow && r >= lo && r <= hi;
                           });
       case '/':
@@ -52,10 +52,10 @@ Kernel integer_kernel(char op, TypeId id) {
                               return false;
                             }
                             if (pb[y] == -1) {
-                              o.i64[z(i)] = -pa[x];
+                              o.i64[row_index(i)] = -pa[x];
                               return pa[x] != lo;  // -min does not fit
                             }
-                            o.i64[z(i)] = pa[x] / pb[y];
+                            o.i64[row_index(i)] = pa[x] / pb[y];
                             return true;
                           });
       default:  // '%'
@@ -65,7 +65,7 @@ Kernel integer_kernel(char op, TypeId id) {
                               error = "division by zero";
                               return false;
                             }
-                            o.i64[z(i)] = pb[y] == -1 ? 0 : pa[x] % pb[y];
+                            o.i64[row_index(i)] = pb[y] == -1 ? 0 : pa[x] % pb[y];
                             return true;
                           });
     }
@@ -97,21 +97,21 @@ Kernel float_kernel(char op) {
         return map_binary(a, b, result, rows, error,
                           [&](Vector& o, int64_t i, int64_t x, int64_t y) {
                             const double r = pa[x] + pb[y];
-                            o.f64[z(i)] = r;
+                            o.f64[row_index(i)] = r;
                             return !std::isinf(r) || check(r, pa[x], pb[y], false);
                           });
       case '-':
         return map_binary(a, b, result, rows, error,
                           [&](Vector& o, int64_t i, int64_t x, int64_t y) {
                             const double r = pa[x] - pb[y];
-                            o.f64[z(i)] = r;
+                            o.f64[row_index(i)] = r;
                             return !std::isinf(r) || check(r, pa[x], pb[y], false);
                           });
       case '*':
         return map_binary(a, b, result, rows, error,
                           [&](Vector& o, int64_t i, int64_t x, int64_t y) {
                             const double r = pa[x] * pb[y];
-                            o.f64[z(i)] = r;
+                            o.f64[row_index(i)] = r;
                             return check(r, pa[x], pb[y], pb[y] != 0);
                           });
       default:  // '/'
@@ -122,7 +122,7 @@ Kernel float_kernel(char op) {
                               return false;
                             }
                             const double r = pa[x] / pb[y];
-                            o.f64[z(i)] = r;
+                            o.f64[row_index(i)] = r;
                             return check(r, pa[x], pb[y], true);
                           });
     }
@@ -188,7 +188,7 @@ Kernel numeric_kernel(char op, int sa, int sb, int sr) {
               if (op == '+' ? __builtin_add_overflow(l, r, &out)
                             : __builtin_sub_overflow(l, r, &out))
                 return false;
-              o.dec[z(i)] = out;
+              o.dec[row_index(i)] = out;
               return fits_precision(out, 38);
             });
       }
@@ -197,7 +197,7 @@ Kernel numeric_kernel(char op, int sa, int sb, int sr) {
                           [&](Vector& o, int64_t i, int64_t x, int64_t y) {
                             __int128 out;
                             if (mul_overflow_i128(pa[x], pb[y], &out)) return false;
-                            o.dec[z(i)] = out;
+                            o.dec[row_index(i)] = out;
                             return fits_precision(out, 38);
                           });
       case '/':
@@ -220,7 +220,7 @@ Kernel numeric_kernel(char op, int sa, int sb, int sr) {
               q = q >= 0 ? (q + 5) / 10 : (q - 5) / 10;
               __int128 out;
               if (mul_overflow_i128(q, pow10_i128(sr - rs), &out)) return false;
-              o.dec[z(i)] = out;
+              o.dec[row_index(i)] = out;
               return fits_precision(out, 38);
             });
       default: {  // '%': truncated remainder at the larger scale
@@ -234,7 +234,7 @@ Kernel numeric_kernel(char op, int sa, int sb, int sr) {
                 error = "division by zero";
                 return false;
               }
-              o.dec[z(i)] = l % r;
+              o.dec[row_index(i)] = l % r;
               return true;
             });
       }
@@ -252,17 +252,17 @@ Kernel temporal_kernel(char op, TypeId left, TypeId right) {
       const int sign = op == '-' ? -1 : 1;
       const bool from_date = left == TypeId::kDate;
       return map_binary(a, b, result, rows, error, [&](Vector& o, int64_t i, int64_t x, int64_t y) {
-        const int64_t base = from_date ? a.i64[z(x)] * kMicrosPerDay : a.i64[z(x)];
-        auto r = add_interval(base, b.iv[z(y)], sign);
+        const int64_t base = from_date ? a.i64[row_index(x)] * kMicrosPerDay : a.i64[row_index(x)];
+        auto r = add_interval(base, b.iv[row_index(y)], sign);
         if (!r) return false;
-        o.i64[z(i)] = *r;
+        o.i64[row_index(i)] = *r;
         return true;
       });
     }
     if (left == TypeId::kInterval && right == TypeId::kInterval) {
       error = "interval out of range";
       return map_binary(a, b, result, rows, error, [&](Vector& o, int64_t i, int64_t x, int64_t y) {
-        const arrow::MonthDayNano l = a.iv[z(x)], r = b.iv[z(y)];
+        const arrow::MonthDayNano l = a.iv[row_index(x)], r = b.iv[row_index(y)];
         const int s = op == '-' ? -1 : 1;
         int32_t m, d;
         int64_t n;
@@ -271,20 +271,21 @@ Kernel temporal_kernel(char op, TypeId left, TypeId right) {
             __builtin_add_overflow(l.nanoseconds, s * r.nanoseconds, &n)) {
           return false;
         }
-        o.iv[z(i)] = {m, d, n};
+        o.iv[row_index(i)] = {m, d, n};
         return true;
       });
     }
     if (left == TypeId::kDate && right == TypeId::kDate) {
       return map_binary(a, b, result, rows, error, [&](Vector& o, int64_t i, int64_t x, int64_t y) {
-        o.i64[z(i)] = a.i64[z(x)] - b.i64[z(y)];
+        o.i64[row_index(i)] = a.i64[row_index(x)] - b.i64[row_index(y)];
         return true;
       });
     }
     if (left == TypeId::kDate) {  // date ± integer
       return map_binary(a, b, result, rows, error, [&](Vector& o, int64_t i, int64_t x, int64_t y) {
-        const int64_t r = op == '-' ? a.i64[z(x)] - b.i64[z(y)] : a.i64[z(x)] + b.i64[z(y)];
-        o.i64[z(i)] = r;
+        const int64_t r = op == '-' ? a.i64[row_index(x)] - b.i64[row_index(y)]
+                                    : a.i64[row_index(x)] + b.i64[row_index(y)];
+        o.i64[row_index(i)] = r;
         return r > INT32_MIN && r < INT32_MAX;
       });
     }
@@ -292,9 +293,9 @@ Kernel temporal_kernel(char op, TypeId left, TypeId right) {
     error = "interval out of range";
     return map_binary(a, b, result, rows, error, [&](Vector& o, int64_t i, int64_t x, int64_t y) {
       int64_t d;
-      if (__builtin_sub_overflow(a.i64[z(x)], b.i64[z(y)], &d)) return false;
+      if (__builtin_sub_overflow(a.i64[row_index(x)], b.i64[row_index(y)], &d)) return false;
       const int64_t days = d / kMicrosPerDay;
-      o.iv[z(i)] = {0, static_cast<int32_t>(days), (d - days * kMicrosPerDay) * 1000};
+      o.iv[row_index(i)] = {0, static_cast<int32_t>(days), (d - days * kMicrosPerDay) * 1000};
       return true;
     });
   };
@@ -309,8 +310,8 @@ Kernel interval_scale_kernel(bool divide, bool interval_left) {
     std::string error = "interval out of range";
     return map_binary(
         args[0], args[1], result, rows, error, [&](Vector& o, int64_t i, int64_t x, int64_t y) {
-          const arrow::MonthDayNano v = iv.iv[z(interval_left ? x : y)];
-          double factor = f.f64[z(interval_left ? y : x)];
+          const arrow::MonthDayNano v = iv.iv[row_index(interval_left ? x : y)];
+          double factor = f.f64[row_index(interval_left ? y : x)];
           if (divide) {
             if (factor == 0) {
               error = "division by zero";
@@ -327,8 +328,9 @@ Kernel interval_scale_kernel(bool divide, bool interval_left) {
           if (std::fabs(whole_months) > INT32_MAX || std::fabs(whole_days) > INT32_MAX ||
               std::fabs(nanos) > 9.2e18)
             return false;
-          o.iv[z(i)] = {static_cast<int32_t>(whole_months), static_cast<int32_t>(whole_days),
-                        static_cast<int64_t>(std::llround(nanos / 1000) * 1000)};
+          o.iv[row_index(i)] = {static_cast<int32_t>(whole_months),
+                                static_cast<int32_t>(whole_days),
+                                static_cast<int64_t>(std::llround(nanos / 1000) * 1000)};
           return true;
         });
   };
@@ -340,11 +342,11 @@ Kernel concat_kernel() {
     const Vector& b = args[1];
     std::string error;
     return map_binary(a, b, result, rows, error, [&](Vector& o, int64_t i, int64_t x, int64_t y) {
-      const std::string_view l = a.str[z(x)], r = b.str[z(y)];
+      const std::string_view l = a.str[row_index(x)], r = b.str[row_index(y)];
       char* p = o.heap().reserve(l.size() + r.size());
       if (!l.empty()) std::memcpy(p, l.data(), l.size());
       if (!r.empty()) std::memcpy(p + l.size(), r.data(), r.size());
-      o.str[z(i)] = o.heap().commit(p, l.size() + r.size());
+      o.str[row_index(i)] = o.heap().commit(p, l.size() + r.size());
       return true;
     });
   };
@@ -452,19 +454,19 @@ std::optional<Kernel> resolve_negate(const SqlType& type) {
         return map_unary(a, result, rows, error, [&](Vector& o, int64_t i, int64_t x) {
           switch (id) {
             case TypeId::kFloat64:
-              o.f64[z(i)] = -a.f64[z(x)];
+              o.f64[row_index(i)] = -a.f64[row_index(x)];
               return true;
             case TypeId::kNumeric:
-              o.dec[z(i)] = -a.dec[z(x)];
+              o.dec[row_index(i)] = -a.dec[row_index(x)];
               return true;
             case TypeId::kInterval: {
-              const arrow::MonthDayNano v = a.iv[z(x)];
-              o.iv[z(i)] = {-v.months, -v.days, -v.nanoseconds};
+              const arrow::MonthDayNano v = a.iv[row_index(x)];
+              o.iv[row_index(i)] = {-v.months, -v.days, -v.nanoseconds};
               return v.months != INT32_MIN && v.days != INT32_MIN;
             }
             default:
-              o.i64[z(i)] = -a.i64[z(x)];
-              return a.i64[z(x)] != integer_min(id);
+              o.i64[row_index(i)] = -a.i64[row_index(x)];
+              return a.i64[row_index(x)] != integer_min(id);
           }
         });
       });

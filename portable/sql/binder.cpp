@@ -699,6 +699,7 @@ class Binder {
       return b;
     }
     std::vector<FunctionArg> fargs;
+    fargs.reserve(args.size());
     for (const BoundPtr& a : args) {
       fargs.push_back(
           FunctionArg{a->type, a->kind == BoundKind::kConstant ? &a->constant : nullptr});

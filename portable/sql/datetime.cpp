@@ -1,6 +1,8 @@
 #include "portable/sql/datetime.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <initializer_list>
 
 #include "portable/sql/ascii.hpp"
 
@@ -299,10 +301,65 @@ std::optional<int64_t> parse_timestamp(std::string_view text, bool with_zone) {
   return micros;
 }
 
+namespace {
+
+// An interval as it is summed up, wider than its result so that an overflow
+// of the result is seen before it happens.
+struct IntervalParts {
+  int64_t months = 0;
+  int64_t days = 0;
+  int64_t micros = 0;
+};
+
+// How much one unit of an interval is: months, days or microseconds.
+struct IntervalUnit {
+  std::initializer_list<std::string_view> names;
+  int64_t months = 0;
+  int64_t days = 0;
+  int64_t micros = 0;
+};
+
+// Adds n units and f millionths of a unit to `parts`; false for an unknown
+// unit or when a part overflows. A fraction of a month is counted in 30-day
+// days, a fraction of a day or week in microseconds (as PostgreSQL does).
+bool add_interval_units(IntervalParts& parts, std::string_view unit, int64_t n, int64_t f) {
+  static const IntervalUnit kUnits[] = {
+      {{"year", "years", "y", "yr", "yrs"}, 12, 0, 0},
+      {{"month", "months", "mon", "mons"}, 1, 0, 0},
+      {{"week", "weeks", "w"}, 0, 7, 0},
+      {{"day", "days", "d"}, 0, 1, 0},
+      {{"hour", "hours", "h", "hr", "hrs"}, 0, 0, 3600 * kMicrosPerSecond},
+      {{"minute", "minutes", "min", "mins", "m"}, 0, 0, 60 * kMicrosPerSecond},
+      {{"second", "seconds", "sec", "secs", "s", ""}, 0, 0, kMicrosPerSecond},  // "": bare number
+      {{"millisecond", "milliseconds", "ms"}, 0, 0, 1000},
+      {{"microsecond", "microseconds", "us"}, 0, 0, 1},
+  };
+  constexpr int64_t kMillionths = 1000000;
+  for (const IntervalUnit& u : kUnits) {
+    if (std::find(u.names.begin(), u.names.end(), unit) == u.names.end()) continue;
+    // |f| < 10^6, so the fraction terms cannot overflow; the whole ones can.
+    int64_t months = 0, days = 0, micros = 0;
+    if (__builtin_mul_overflow(n, u.months, &months) || __builtin_mul_overflow(n, u.days, &days) ||
+        __builtin_mul_overflow(n, u.micros, &micros)) {
+      return false;
+    }
+    months += f * u.months / kMillionths;
+    if (u.months == 1) days += f * 30 / kMillionths;
+    micros += f * u.days * 86400 + f * (u.micros / kMicrosPerSecond) +
+              f * (u.micros % kMicrosPerSecond) / kMillionths;
+    return !__builtin_add_overflow(parts.months, months, &parts.months) &&
+           !__builtin_add_overflow(parts.days, days, &parts.days) &&
+           !__builtin_add_overflow(parts.micros, micros, &parts.micros);
+  }
+  return false;
+}
+
+}  // namespace
+
 std::optional<arrow::MonthDayNano> parse_interval(std::string_view text) {
   Scanner sc{trim(text)};
   if (sc.done()) return std::nullopt;
-  int64_t months = 0, days = 0, micros = 0;
+  IntervalParts parts;
   bool any = false;
   while (true) {
     sc.skip_space();
@@ -339,7 +396,9 @@ std::optional<arrow::MonthDayNano> parse_interval(std::string_view text) {
           for (; n < 6; ++n) frac *= 10;
         }
       }
-      micros += sign * ((*h * 3600 + *m * 60 + s) * kMicrosPerSecond + frac);
+      // At most 9 digits of hours: the product stays far below 2^63.
+      const int64_t clock = sign * ((*h * 3600 + *m * 60 + s) * kMicrosPerSecond + frac);
+      if (__builtin_add_overflow(parts.micros, clock, &parts.micros)) return std::nullopt;
       any = true;
       continue;
     }
@@ -359,43 +418,16 @@ std::optional<arrow::MonthDayNano> parse_interval(std::string_view text) {
            ((sc.peek() >= 'a' && sc.peek() <= 'z') || (sc.peek() >= 'A' && sc.peek() <= 'Z')))
       ++sc.i;
     const std::string unit = ascii_lower(sc.s.substr(unit_start, sc.i - unit_start));
-    const int64_t n = sign * *whole;
-    const int64_t f = sign * frac_us;
-    if (unit == "year" || unit == "years" || unit == "y" || unit == "yr" || unit == "yrs") {
-      months += n * 12 + f * 12 / 1000000;
-    } else if (unit == "month" || unit == "months" || unit == "mon" || unit == "mons") {
-      months += n;
-      days += f * 30 / 1000000;
-    } else if (unit == "week" || unit == "weeks" || unit == "w") {
-      days += n * 7;
-      micros += f * 7 * 86400;
-    } else if (unit == "day" || unit == "days" || unit == "d") {
-      days += n;
-      micros += f * 86400;
-    } else if (unit == "hour" || unit == "hours" || unit == "h" || unit == "hr" || unit == "hrs") {
-      micros += n * 3600 * kMicrosPerSecond + f * 3600;
-    } else if (unit == "minute" || unit == "minutes" || unit == "min" || unit == "mins" ||
-               unit == "m") {
-      micros += n * 60 * kMicrosPerSecond + f * 60;
-    } else if (unit == "second" || unit == "seconds" || unit == "sec" || unit == "secs" ||
-               unit == "s") {
-      micros += n * kMicrosPerSecond + f;
-    } else if (unit == "millisecond" || unit == "milliseconds" || unit == "ms") {
-      micros += n * 1000 + f / 1000;
-    } else if (unit == "microsecond" || unit == "microseconds" || unit == "us") {
-      micros += n;
-    } else if (unit.empty()) {
-      micros += n * kMicrosPerSecond + f;  // a bare number is seconds
-    } else {
-      return std::nullopt;
-    }
+    if (!add_interval_units(parts, unit, sign * *whole, sign * frac_us)) return std::nullopt;
     any = true;
   }
-  if (!any || months > INT32_MAX || months < INT32_MIN || days > INT32_MAX || days < INT32_MIN) {
+  int64_t nanos = 0;
+  if (!any || parts.months > INT32_MAX || parts.months < INT32_MIN || parts.days > INT32_MAX ||
+      parts.days < INT32_MIN || __builtin_mul_overflow(parts.micros, 1000, &nanos)) {
     return std::nullopt;
   }
-  return arrow::MonthDayNano{static_cast<int32_t>(months), static_cast<int32_t>(days),
-                             micros * 1000};
+  return arrow::MonthDayNano{static_cast<int32_t>(parts.months), static_cast<int32_t>(parts.days),
+                             nanos};
 }
 
 }  // namespace rapidbyte::sql

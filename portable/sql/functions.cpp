@@ -26,17 +26,17 @@ Result<Vector> map_rows(std::span<const Vector> args, const SqlType& type, int64
   const int64_t n = out.constant ? 1 : rows;
   const bool nulls = !out.nulls.empty();
   for (int64_t i = 0; i < n; ++i) {
-    if (nulls && out.nulls[z(i)]) continue;
+    if (nulls && out.nulls[row_index(i)]) continue;
     if (!op(out, i)) return data_error(error, i);
   }
   return out;
 }
 
 std::string_view str(const Vector& v, int64_t i) {
-  return v.str[z(v.at(i))];
+  return v.str[row_index(v.at(i))];
 }
 int64_t i64(const Vector& v, int64_t i) {
-  return v.i64[z(v.at(i))];
+  return v.i64[row_index(v.at(i))];
 }
 
 int64_t char_count(std::string_view s) {
@@ -50,10 +50,6 @@ size_t char_offset(std::string_view s, int64_t k) {
     --k;
   }
   return std::min(i, s.size());
-}
-
-SqlType T(TypeId id) {
-  return make_type(id);
 }
 
 std::unexpected<SqlError> no_function(std::string_view name, std::span<const FunctionArg> args) {
@@ -117,32 +113,33 @@ std::string_view trim_chars(std::string_view s, std::string_view chars, bool lef
 
 Result<FunctionResolution> string_function(std::string_view name,
                                            std::span<const FunctionArg> args) {
-  const SqlType text = T(TypeId::kText), integer = T(TypeId::kInt32), boolean = T(TypeId::kBool);
+  const SqlType text = make_type(TypeId::kText), integer = make_type(TypeId::kInt32),
+                boolean = make_type(TypeId::kBool);
   const size_t n = args.size();
   if ((name == "lower" || name == "upper") && fits(args, {TypeId::kText})) {
     const bool upper = name == "upper";
     return make({text}, text, text_map([upper](auto a, Vector& o, int64_t i, std::string&) {
-                  o.str[z(i)] = ascii_case(str(a[0], i), upper, o.heap());
+                  o.str[row_index(i)] = ascii_case(str(a[0], i), upper, o.heap());
                   return true;
                 }));
   }
   if ((name == "length" || name == "char_length" || name == "character_length") &&
       fits(args, {TypeId::kText})) {
     return make({text}, integer, text_map([](auto a, Vector& o, int64_t i, std::string&) {
-                  o.i64[z(i)] = char_count(str(a[0], i));
+                  o.i64[row_index(i)] = char_count(str(a[0], i));
                   return true;
                 }));
   }
   if (name == "octet_length" && fits(args, {TypeId::kText})) {
     return make({text}, integer, text_map([](auto a, Vector& o, int64_t i, std::string&) {
-                  o.i64[z(i)] = static_cast<int64_t>(str(a[0], i).size());
+                  o.i64[row_index(i)] = static_cast<int64_t>(str(a[0], i).size());
                   return true;
                 }));
   }
   if (name == "substr" && (fits(args, {TypeId::kText, TypeId::kInt64}) ||
                            fits(args, {TypeId::kText, TypeId::kInt64, TypeId::kInt64}))) {
-    std::vector<SqlType> types = {text, T(TypeId::kInt64)};
-    if (n == 3) types.push_back(T(TypeId::kInt64));
+    std::vector<SqlType> types = {text, make_type(TypeId::kInt64)};
+    if (n == 3) types.push_back(make_type(TypeId::kInt64));
     return make(types, text, text_map([n](auto a, Vector& o, int64_t i, std::string& error) {
                   const std::string_view s = str(a[0], i);
                   const int64_t start = i64(a[1], i);
@@ -160,12 +157,12 @@ Result<FunctionResolution> string_function(std::string_view name,
                   }
                   if (from < 0) from = 0;
                   if (to <= from) {
-                    o.str[z(i)] = {};
+                    o.str[row_index(i)] = {};
                     return true;
                   }
                   const size_t b = char_offset(s, from);
                   const size_t e = to == INT64_MAX ? s.size() : char_offset(s, to);
-                  o.str[z(i)] = s.substr(b, e - b);  // a view: no copy
+                  o.str[row_index(i)] = s.substr(b, e - b);  // a view: no copy
                   return true;
                 }));
   }
@@ -174,21 +171,21 @@ Result<FunctionResolution> string_function(std::string_view name,
     const bool left = name != "rtrim", right = name != "ltrim";
     std::vector<SqlType> types(n, text);
     return make(types, text, text_map([=](auto a, Vector& o, int64_t i, std::string&) {
-                  o.str[z(i)] = trim_chars(
+                  o.str[row_index(i)] = trim_chars(
                       str(a[0], i), n == 2 ? str(a[1], i) : std::string_view(" "), left, right);
                   return true;
                 }));
   }
   if ((name == "left" || name == "right") && fits(args, {TypeId::kText, TypeId::kInt64})) {
     const bool left = name == "left";
-    return make({text, T(TypeId::kInt64)}, text,
+    return make({text, make_type(TypeId::kInt64)}, text,
                 text_map([left](auto a, Vector& o, int64_t i, std::string&) {
                   const std::string_view s = str(a[0], i);
                   const int64_t len = char_count(s);
                   int64_t k = i64(a[1], i);
                   if (k < 0) k = std::max<int64_t>(0, len + k);
                   k = std::min(k, len);
-                  o.str[z(i)] =
+                  o.str[row_index(i)] =
                       left ? s.substr(0, char_offset(s, k)) : s.substr(char_offset(s, len - k));
                   return true;
                 }));
@@ -197,7 +194,7 @@ Result<FunctionResolution> string_function(std::string_view name,
     return make({text, text, text}, text, text_map([](auto a, Vector& o, int64_t i, std::string&) {
                   const std::string_view s = str(a[0], i), from = str(a[1], i), to = str(a[2], i);
                   if (from.empty()) {
-                    o.str[z(i)] = s;
+                    o.str[row_index(i)] = s;
                     return true;
                   }
                   std::string out;
@@ -207,12 +204,12 @@ Result<FunctionResolution> string_function(std::string_view name,
                     out.append(s.substr(pos, hit - pos)).append(to);
                   }
                   out.append(s.substr(pos));
-                  o.str[z(i)] = o.heap().add(out);
+                  o.str[row_index(i)] = o.heap().add(out);
                   return true;
                 }));
   }
   if (name == "split_part" && fits(args, {TypeId::kText, TypeId::kText, TypeId::kInt64})) {
-    return make({text, text, T(TypeId::kInt64)}, text,
+    return make({text, text, make_type(TypeId::kInt64)}, text,
                 text_map([](auto a, Vector& o, int64_t i, std::string& error) {
                   const std::string_view s = str(a[0], i), d = str(a[1], i);
                   const int64_t k = i64(a[2], i);
@@ -234,13 +231,14 @@ Result<FunctionResolution> string_function(std::string_view name,
                   if (s.empty()) parts.clear();
                   const int64_t count = static_cast<int64_t>(parts.size());
                   const int64_t idx = k > 0 ? k - 1 : count + k;
-                  o.str[z(i)] = idx >= 0 && idx < count ? parts[z(idx)] : std::string_view();
+                  o.str[row_index(i)] =
+                      idx >= 0 && idx < count ? parts[row_index(idx)] : std::string_view();
                   return true;
                 }));
   }
   if (name == "starts_with" && fits(args, {TypeId::kText, TypeId::kText})) {
     return make({text, text}, boolean, text_map([](auto a, Vector& o, int64_t i, std::string&) {
-                  o.i64[z(i)] = str(a[0], i).starts_with(str(a[1], i));
+                  o.i64[row_index(i)] = str(a[0], i).starts_with(str(a[1], i));
                   return true;
                 }));
   }
@@ -254,7 +252,7 @@ Result<FunctionResolution> string_function(std::string_view name,
                     out.append(s.substr(b, k - b));
                     k = b;
                   }
-                  o.str[z(i)] = o.heap().add(out);
+                  o.str[row_index(i)] = o.heap().add(out);
                   return true;
                 }));
   }
@@ -266,10 +264,10 @@ Result<FunctionResolution> string_function(std::string_view name,
                                                        s.size());
                   if (md5) {
                     const auto digest = crypto::md5(bytes);
-                    o.str[z(i)] = o.heap().add(crypto::to_hex(digest));
+                    o.str[row_index(i)] = o.heap().add(crypto::to_hex(digest));
                   } else {
                     const auto digest = crypto::sha256(bytes);
-                    o.str[z(i)] = o.heap().add(crypto::to_hex(digest));
+                    o.str[row_index(i)] = o.heap().add(crypto::to_hex(digest));
                   }
                   return true;
                 }));
@@ -297,7 +295,7 @@ Result<FunctionResolution> string_function(std::string_view name,
       return make(std::vector<SqlType>(n, text),
                   replace                 ? text
                   : name == "regexp_like" ? boolean
-                                          : T(TypeId::kTextList),
+                                          : make_type(TypeId::kTextList),
                   [](std::span<const Vector>, const SqlType& r, int64_t rows) -> Result<Vector> {
                     return null_vector(r, rows);
                   });
@@ -377,7 +375,7 @@ Result<FunctionResolution> string_function(std::string_view name,
                       if (!global) break;
                     }
                     if (pos < s.size()) out.append(s.substr(pos));
-                    o.str[z(i)] = o.heap().add(out);
+                    o.str[row_index(i)] = o.heap().add(out);
                     return true;
                   }));
     }
@@ -388,12 +386,12 @@ Result<FunctionResolution> string_function(std::string_view name,
       auto matcher = std::make_shared<regex::Matcher>(*shared);
       return make(std::vector<SqlType>(n, text), boolean,
                   text_map([matcher](auto a, Vector& o, int64_t i, std::string&) {
-                    o.i64[z(i)] = matcher->search(str(a[0], i));
+                    o.i64[row_index(i)] = matcher->search(str(a[0], i));
                     return true;
                   }));
     }
     return make(
-        std::vector<SqlType>(n, text), T(TypeId::kTextList),
+        std::vector<SqlType>(n, text), make_type(TypeId::kTextList),
         [shared](std::span<const Vector> a, const SqlType& result, int64_t rows) -> Result<Vector> {
           std::string error;
           return map_rows(a, result, rows, error, [&](Vector& o, int64_t i) {
@@ -408,7 +406,7 @@ Result<FunctionResolution> string_function(std::string_view name,
             for (size_t g = g0; g <= shared->group_count(); ++g) {
               parts.push_back(m->groups[g].value_or(std::string_view()));
             }
-            o.list[z(i)] = std::move(parts);
+            o.list[row_index(i)] = std::move(parts);
             return true;
           });
         });
@@ -432,7 +430,7 @@ Result<FunctionResolution> string_function(std::string_view name,
             for (const Vector& v : a) {
               if (!v.is_null(i)) s.append(str(v, i));
             }
-            out.str[z(i)] = out.heap().add(s);
+            out.str[row_index(i)] = out.heap().add(s);
           }
           return out;
         });
@@ -456,12 +454,12 @@ Result<FunctionResolution> math_function(std::string_view name, std::span<const 
     }
   }
   const SqlType t0 = args[0].type.id == TypeId::kUnknown || args[0].type.id == TypeId::kNull
-                         ? T(TypeId::kFloat64)
+                         ? make_type(TypeId::kFloat64)
                          : args[0].type;
-  const SqlType f8 = T(TypeId::kFloat64);
+  const SqlType f8 = make_type(TypeId::kFloat64);
   auto float_fn = [&](double (*f)(double)) {
     return make({f8}, f8, text_map([f](auto a, Vector& o, int64_t i, std::string&) {
-                  o.f64[z(i)] = f(a[0].f64[z(a[0].at(i))]);
+                  o.f64[row_index(i)] = f(a[0].f64[row_index(a[0].at(i))]);
                   return true;
                 }));
   };
@@ -475,14 +473,14 @@ Result<FunctionResolution> math_function(std::string_view name, std::span<const 
               error = out_of_range_message(id);
               return false;
             }
-            o.i64[z(i)] = v < 0 ? -v : v;
+            o.i64[row_index(i)] = v < 0 ? -v : v;
             return true;
           }));
     }
     if (t0.id == TypeId::kNumeric) {
       return make({t0}, t0, text_map([](auto a, Vector& o, int64_t i, std::string&) {
-                    const __int128 v = a[0].dec[z(a[0].at(i))];
-                    o.dec[z(i)] = v < 0 ? -v : v;
+                    const __int128 v = a[0].dec[row_index(a[0].at(i))];
+                    o.dec[row_index(i)] = v < 0 ? -v : v;
                     return true;
                   }));
     }
@@ -492,8 +490,8 @@ Result<FunctionResolution> math_function(std::string_view name, std::span<const 
     if (t0.id == TypeId::kNumeric) {
       const SqlType r = numeric_type(38, 0);
       return make({t0}, r, text_map([](auto a, Vector& o, int64_t i, std::string&) {
-                    const __int128 v = a[0].dec[z(a[0].at(i))];
-                    o.dec[z(i)] = v > 0 ? 1 : (v < 0 ? -1 : 0);
+                    const __int128 v = a[0].dec[row_index(a[0].at(i))];
+                    o.dec[row_index(i)] = v > 0 ? 1 : (v < 0 ? -1 : 0);
                     return true;
                   }));
     }
@@ -525,11 +523,11 @@ Result<FunctionResolution> math_function(std::string_view name, std::span<const 
       const int from = in.scale;
       const int to = std::max(digits, 0);
       std::vector<SqlType> types = {in};
-      if (n == 2) types.push_back(T(TypeId::kInt32));
+      if (n == 2) types.push_back(make_type(TypeId::kInt32));
       return make(types, numeric_type(38, to),
                   text_map([=](auto a, Vector& o, int64_t i, std::string& error) {
                     error = "numeric field overflow";
-                    __int128 v = a[0].dec[z(a[0].at(i))];
+                    __int128 v = a[0].dec[row_index(a[0].at(i))];
                     // Reduce to `digits` places (may be negative), then store at `to`.
                     const int drop = from - digits;
                     if (drop > 0) {
@@ -556,7 +554,7 @@ Result<FunctionResolution> math_function(std::string_view name, std::span<const 
                       if (!scaled) return false;
                       v = *scaled;
                     }
-                    o.dec[z(i)] = v;
+                    o.dec[row_index(i)] = v;
                     return true;
                   }));
     }
@@ -567,29 +565,29 @@ Result<FunctionResolution> math_function(std::string_view name, std::span<const 
   }
   if (name == "sqrt" && n == 1) {
     return make({f8}, f8, text_map([](auto a, Vector& o, int64_t i, std::string& error) {
-                  const double x = a[0].f64[z(a[0].at(i))];
+                  const double x = a[0].f64[row_index(a[0].at(i))];
                   error = "cannot take square root of a negative number";
-                  o.f64[z(i)] = std::sqrt(x);
+                  o.f64[row_index(i)] = std::sqrt(x);
                   return !(x < 0);
                 }));
   }
   if ((name == "power" || name == "pow") && n == 2) {
-    return make({f8, f8}, f8, text_map([](auto a, Vector& o, int64_t i, std::string& error) {
-                  const double x = a[0].f64[z(a[0].at(i))], y = a[1].f64[z(a[1].at(i))];
-                  if (x == 0 && y < 0) {
-                    error = "zero raised to a negative power is undefined";
-                    return false;
-                  }
-                  if (x < 0 && std::floor(y) != y) {
-                    error =
-                        "a negative number raised to a non-integer power yields a complex result";
-                    return false;
-                  }
-                  const double r = std::pow(x, y);
-                  error = "value out of range: overflow";
-                  o.f64[z(i)] = r;
-                  return !std::isinf(r) || std::isinf(x) || std::isinf(y);
-                }));
+    return make(
+        {f8, f8}, f8, text_map([](auto a, Vector& o, int64_t i, std::string& error) {
+          const double x = a[0].f64[row_index(a[0].at(i))], y = a[1].f64[row_index(a[1].at(i))];
+          if (x == 0 && y < 0) {
+            error = "zero raised to a negative power is undefined";
+            return false;
+          }
+          if (x < 0 && std::floor(y) != y) {
+            error = "a negative number raised to a non-integer power yields a complex result";
+            return false;
+          }
+          const double r = std::pow(x, y);
+          error = "value out of range: overflow";
+          o.f64[row_index(i)] = r;
+          return !std::isinf(r) || std::isinf(x) || std::isinf(y);
+        }));
   }
   if (name == "mod" && n == 2) {
     auto r = resolve_arithmetic("%", args[0].type, args[1].type);
@@ -604,13 +602,13 @@ Result<FunctionResolution> math_function(std::string_view name, std::span<const 
 Result<FunctionResolution> time_function(std::string_view name, std::span<const FunctionArg> args,
                                          const FunctionEnv& env) {
   const size_t n = args.size();
-  const SqlType text = T(TypeId::kText);
+  const SqlType text = make_type(TypeId::kText);
   if ((name == "now" || name == "current_timestamp" || name == "localtimestamp" ||
        name == "current_date") &&
       n == 0) {
-    const SqlType type = name == "current_date"     ? T(TypeId::kDate)
-                         : name == "localtimestamp" ? T(TypeId::kTimestamp)
-                                                    : T(TypeId::kTimestampTz);
+    const SqlType type = name == "current_date"     ? make_type(TypeId::kDate)
+                         : name == "localtimestamp" ? make_type(TypeId::kTimestamp)
+                                                    : make_type(TypeId::kTimestampTz);
     const int64_t v =
         name == "current_date" ? floor_div(env.now_micros, kMicrosPerDay) : env.now_micros;
     return make({}, type,
@@ -630,13 +628,13 @@ Result<FunctionResolution> time_function(std::string_view name, std::span<const 
     }
     const std::string unit = ascii_lower(args[0].constant->str[0]);
     SqlType source = args[1].type;
-    if (source.id == TypeId::kUnknown) source = T(TypeId::kTimestampTz);
+    if (source.id == TypeId::kUnknown) source = make_type(TypeId::kTimestampTz);
     const bool interval = source.id == TypeId::kInterval;
     if (!source.is_temporal() && !interval) return no_function(name, args);
     if (name == "date_trunc") {
       if (interval) return no_function(name, args);
       // date_trunc over a date computes on a timestamp with time zone.
-      const SqlType t = source.id == TypeId::kDate ? T(TypeId::kTimestampTz) : source;
+      const SqlType t = source.id == TypeId::kDate ? make_type(TypeId::kTimestampTz) : source;
       std::string norm = unit;
       if (norm == "microsecond") norm = "microseconds";
       if (norm == "millisecond") norm = "milliseconds";
@@ -647,7 +645,7 @@ Result<FunctionResolution> time_function(std::string_view name, std::span<const 
             ErrorKind::kBind, "unit \"" + unit + "\" not recognized for date_trunc", -1, -1, {}});
       }
       return make({text, t}, t, text_map([norm](auto a, Vector& o, int64_t i, std::string&) {
-                    o.i64[z(i)] = *trunc_timestamp(norm, i64(a[1], i));
+                    o.i64[row_index(i)] = *trunc_timestamp(norm, i64(a[1], i));
                     return true;
                   }));
     }
@@ -666,21 +664,21 @@ Result<FunctionResolution> time_function(std::string_view name, std::span<const 
     }
     const int scale = probe->scale;
     const SqlType result = as_numeric ? numeric_type(38, from_date && unit == "epoch" ? 0 : scale)
-                                      : T(TypeId::kFloat64);
-    const SqlType in = from_date ? T(TypeId::kDate) : source;
+                                      : make_type(TypeId::kFloat64);
+    const SqlType in = from_date ? make_type(TypeId::kDate) : source;
     return make({text, in}, result, text_map([=](auto a, Vector& o, int64_t i, std::string&) {
                   FieldValue f;
                   if (interval) {
-                    f = *extract_interval(unit, a[1].iv[z(a[1].at(i))]);
+                    f = *extract_interval(unit, a[1].iv[row_index(a[1].at(i))]);
                   } else {
                     const int64_t v = i64(a[1], i);
                     f = *extract_timestamp(unit, from_date ? v * kMicrosPerDay : v);
                     if (from_date && unit == "epoch") f = {f.value / kMicrosPerSecond, 0};
                   }
                   if (as_numeric) {
-                    o.dec[z(i)] = f.value;
+                    o.dec[row_index(i)] = f.value;
                   } else {
-                    o.f64[z(i)] = static_cast<double>(f.value) / std::pow(10.0, f.scale);
+                    o.f64[row_index(i)] = static_cast<double>(f.value) / std::pow(10.0, f.scale);
                   }
                   return true;
                 }));
@@ -697,7 +695,8 @@ Result<FunctionResolution> conditional_function(std::string_view name,
     if (common) common = common_type(*common, a.type);
   }
   if (!common || common->id == TypeId::kOpaque) return no_function(name, args);
-  if (common->id == TypeId::kUnknown || common->id == TypeId::kNull) common = T(TypeId::kText);
+  if (common->id == TypeId::kUnknown || common->id == TypeId::kNull)
+    common = make_type(TypeId::kText);
   std::vector<SqlType> types(args.size(), *common);
   if (name == "nullif") {
     if (args.size() != 2) return no_function(name, args);
@@ -735,13 +734,13 @@ Result<FunctionResolution> conditional_function(std::string_view name,
               best = static_cast<int>(k);
               continue;
             }
-            const int c = compare_slots(a[k], i, a[z(best)], i);
+            const int c = compare_slots(a[k], i, a[row_index(best)], i);
             if (greatest ? c > 0 : c < 0) best = static_cast<int>(k);
           }
           if (best < 0) {
             out.set_null(i);
           } else {
-            copy_slot(a[z(best)], i, out, i);
+            copy_slot(a[row_index(best)], i, out, i);
           }
         }
         return out;

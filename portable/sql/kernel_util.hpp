@@ -18,7 +18,7 @@
 namespace rapidbyte::sql {
 
 // A row index as a vector subscript (rows are non-negative).
-inline size_t z(int64_t i) {
+inline size_t row_index(int64_t i) {
   return static_cast<size_t>(i);
 }
 

@@ -32,9 +32,7 @@ std::string describe_token(const Token& t) {
       return "end of query";
     case TokenKind::kString:
       return "string '" + t.text + "'";
-    case TokenKind::kQuotedIdentifier:
-      return "\"" + t.text + "\"";
-    default:
+    default:  // identifiers, quoted or not, keywords and symbols
       return "\"" + t.text + "\"";
   }
 }
@@ -465,13 +463,11 @@ class Parser {
       type.name = "integer";
     } else if (w == "bigint" || w == "int8") {
       type.name = "bigint";
-    } else if (w == "real" || w == "float4") {
-      type.name = "double";  // computed as float8, see docs/SQL.md
     } else if (w == "double") {
       if (!accept_keyword("precision")) return expected("PRECISION after DOUBLE");
       type.name = "double";
-    } else if (w == "float8" || w == "float") {
-      type.name = "double";
+    } else if (w == "float8" || w == "float" || w == "real" || w == "float4") {
+      type.name = "double";  // real is computed as float8 too, see docs/SQL.md
     } else if (w == "numeric" || w == "decimal") {
       type.name = "numeric";
     } else if (w == "text" || w == "varchar" || w == "character" || w == "char" || w == "bpchar") {

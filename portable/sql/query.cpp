@@ -221,6 +221,7 @@ Result<arrow::RecordBatch> Query::execute(const arrow::RecordBatch& batch) {
   std::vector<arrow::Array> columns;
   std::vector<int64_t> final_positions(order.begin() + begin, order.begin() + end);
   std::vector<int64_t> final_rows;  // input rows, for passthrough columns
+  final_rows.reserve(final_positions.size());
   for (int64_t i : final_positions) final_rows.push_back(out_sel[i]);
   for (size_t k = 0; k < nout; ++k) {
     if (!outputs[k]) {

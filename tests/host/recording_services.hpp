@@ -51,25 +51,25 @@ class RecordingServices : public runtime::HostServices {
     return std::to_string(static_cast<int>(scope)) + "/" + key;
   }
   runtime::ConnectorResult<std::optional<std::string>> state_get(protocol::StateScope scope,
-                                                                 std::string key) override {
+                                                                 const std::string& key) override {
     auto it = state.find(key_of(scope, key));
     if (it == state.end()) return std::nullopt;
     return it->second;
   }
-  runtime::ConnectorResult<void> state_put(protocol::StateScope scope, std::string key,
-                                           std::string value) override {
-    state[key_of(scope, key)] = std::move(value);
+  runtime::ConnectorResult<void> state_put(protocol::StateScope scope, const std::string& key,
+                                           const std::string& value) override {
+    state[key_of(scope, key)] = value;
     return {};
   }
-  runtime::ConnectorResult<bool> state_cas(protocol::StateScope scope, std::string key,
-                                           std::optional<std::string> expected,
-                                           std::string new_value) override {
+  runtime::ConnectorResult<bool> state_cas(protocol::StateScope scope, const std::string& key,
+                                           const std::optional<std::string>& expected,
+                                           const std::string& new_value) override {
     auto k = key_of(scope, key);
     auto it = state.find(k);
     std::optional<std::string> current;
     if (it != state.end()) current = it->second;
     if (current != expected) return false;
-    state[k] = std::move(new_value);
+    state[k] = new_value;
     return true;
   }
 };

@@ -10,6 +10,7 @@
 #include "portable/arrow/primitive_array.hpp"
 #include "portable/arrow/primitive_builder.hpp"
 #include "portable/base/try.hpp"
+#include "portable/sql/datetime.hpp"
 #include "portable/sql/like.hpp"
 #include "portable/sql/parser.hpp"
 #include "portable/sql/query.hpp"
@@ -166,6 +167,32 @@ TEST(SqlLike, Patterns) {
   EXPECT_TRUE(LikePattern("a_c", false).matches("aéc"));
   EXPECT_TRUE(LikePattern("50\\%", false).matches("50%"));
   EXPECT_TRUE(LikePattern("%B%", true).matches("abc"));
+}
+
+TEST(SqlInterval, UnitsFractionsAndClockParts) {
+  using arrow::MonthDayNano;
+  constexpr int64_t kSecond = 1000000000;
+  EXPECT_EQ(parse_interval("1 year 2 mons"), (MonthDayNano{14, 0, 0}));
+  EXPECT_EQ(parse_interval("1.5 months"), (MonthDayNano{1, 15, 0}));
+  EXPECT_EQ(parse_interval("2 weeks -1 day"), (MonthDayNano{0, 13, 0}));
+  EXPECT_EQ(parse_interval("1.5 days"), (MonthDayNano{0, 1, 43200 * kSecond}));
+  EXPECT_EQ(parse_interval("2 hours 30 min 1.25 s"),
+            (MonthDayNano{0, 0, 9001 * kSecond + kSecond / 4}));
+  EXPECT_EQ(parse_interval("90"), (MonthDayNano{0, 0, 90 * kSecond}));
+  EXPECT_EQ(parse_interval("1.5 ms 7 us"), (MonthDayNano{0, 0, 1507000}));
+  EXPECT_EQ(parse_interval("-01:02:03.5"), (MonthDayNano{0, 0, -(3723 * kSecond + kSecond / 2)}));
+  EXPECT_EQ(parse_interval("3 fortnights"), std::nullopt);
+  EXPECT_EQ(parse_interval(""), std::nullopt);
+}
+
+TEST(SqlInterval, OverflowIsRefusedNotWrapped) {
+  // Each of these overflowed int64 arithmetic before it was checked.
+  EXPECT_EQ(parse_interval("177777777777777777"), std::nullopt);
+  EXPECT_EQ(parse_interval("999999999999999999 hours"), std::nullopt);
+  EXPECT_EQ(parse_interval("999999999999999999 years"), std::nullopt);
+  EXPECT_EQ(parse_interval("9000000000000000 us 9000000000000000 us"), std::nullopt);
+  EXPECT_EQ(parse_interval("2147483648 days"), std::nullopt);
+  EXPECT_EQ(parse_interval("2147483647 days"), (arrow::MonthDayNano{0, 2147483647, 0}));
 }
 
 }  // namespace

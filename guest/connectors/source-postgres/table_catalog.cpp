@@ -17,8 +17,8 @@ int32_t to_i32(const std::optional<std::string>& text) {
   return text ? static_cast<int32_t>(std::strtol(text->c_str(), nullptr, 10)) : -1;
 }
 const std::string& str(const std::optional<std::string>& text) {
-  static const std::string empty;
-  return text ? *text : empty;
+  static const std::string kEmpty;
+  return text ? *text : kEmpty;
 }
 
 std::string schema_filter(const std::vector<std::string>& schemas,

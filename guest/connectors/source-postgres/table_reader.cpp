@@ -234,7 +234,7 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
       std::move(*builder),
       postgres::CopyBatchLimits{.target_bytes = target,
                                 .max_record_bytes = stream.limits.max_record_bytes},
-      [&](arrow::RecordBatch built) -> postgres::Result<void> {
+      [&](const arrow::RecordBatch& built) -> postgres::Result<void> {
         // The connector's schema: its field names, nullability and metadata.
         const arrow::RecordBatch batch(schema, built.columns(), built.num_rows());
         if (auto emitted = emitter.on_batch(batch); !emitted) {

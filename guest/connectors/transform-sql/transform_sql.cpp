@@ -130,7 +130,8 @@ class TransformSql final : public sdk::Transform {
         if (auto bound = query_->bind(input.schema()); !bound) {
           return run_error(bound.error(), *query_, at);
         }
-        if (!writer) writer.emplace(query_->output_schema(), std::move(buffer));
+        // The buffer goes to the stream's one writer and comes back from finish().
+        if (!writer) writer.emplace(query_->output_schema(), std::exchange(buffer, {}));
         RB_ASSIGN_OR_RETURN(auto out, transform(ctx, input, 0, input.num_rows(), at, *writer));
         summary.records_in += static_cast<uint64_t>(input.num_rows());
         summary.records_out += out;
@@ -228,7 +229,7 @@ class TransformSql final : public sdk::Transform {
     for (int i = 0;; ++i) {
       auto batch = reader->next();
       if (!batch || !*batch) return std::nullopt;
-      if (i == at.record_batch) return std::move(**batch);
+      if (i == at.record_batch) return std::move(*batch);
     }
   }
 

@@ -64,6 +64,8 @@ std::string encode_cursor_value(const p::CursorValue& value) {
     case p::cursor_kind::kBytes:
       crypto::append_hex(std::get<p::cursor_kind::kBytes>(value), text);
       break;
+    default:  // every alternative is listed above
+      break;
   }
   w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
   w.EndObject();

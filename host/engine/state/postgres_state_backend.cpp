@@ -553,7 +553,7 @@ StateResult<bool> PostgresStateBackend::compare_and_set(const std::string& key,
                   ? query(what,
                           "UPDATE rapidbyte_state.connector_state SET value = $1, updated_at = "
                           "now() WHERE key = $2 AND value = $3",
-                          {value, key, *expected}, Rerun::kUnsafe)
+                          {value, key, expected}, Rerun::kUnsafe)
                   : query(what,
                           "INSERT INTO rapidbyte_state.connector_state (key, value) VALUES ($1, "
                           "$2) ON CONFLICT (key) DO NOTHING",

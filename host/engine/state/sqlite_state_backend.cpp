@@ -142,7 +142,7 @@ std::optional<std::string> unwritable(const std::filesystem::path& path) {
 // corrupt file, another connection's lock, a file this process cannot write.
 std::string explain_error(sqlite3* db, const std::filesystem::path& path,
                           std::chrono::milliseconds busy_timeout) {
-  const std::string message = sqlite3_errmsg(db);
+  std::string message = sqlite3_errmsg(db);
   switch (sqlite3_errcode(db) & 0xff) {
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:

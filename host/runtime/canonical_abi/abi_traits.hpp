@@ -224,6 +224,11 @@ struct SpanAbi {
     w.u32(span->len);
     return {};
   }
+
+ private:
+  // Only a Derived names this base; it is never constructed.
+  SpanAbi() = default;
+  friend Derived;
 };
 
 template <>
@@ -380,14 +385,14 @@ struct Abi<V> {
 
   // The payload slots: position-wise join of every case's flat types.
   static const FlatTypes& payload_types() {
-    static const FlatTypes joined = [] {
+    static const FlatTypes kJoined = [] {
       FlatTypes out;
       [&]<size_t... I>(std::index_sequence<I...>) {
         (join_case<I>(out), ...);
       }(std::make_index_sequence<kCases>{});
       return out;
     }();
-    return joined;
+    return kJoined;
   }
   template <size_t I>
   static void join_case(FlatTypes& joined) {
@@ -419,7 +424,8 @@ struct Abi<V> {
     using R = decltype(fn(std::integral_constant<size_t, 0>{}));
     R result{};
     [&]<size_t... I>(std::index_sequence<I...>) {
-      ((index == I ? (result = fn(std::integral_constant<size_t, I>{}), true) : false) || ...);
+      (void)((index == I ? (result = fn(std::integral_constant<size_t, I>{}), true) : false) ||
+             ...);
     }(std::make_index_sequence<kCases>{});
     return result;
   }

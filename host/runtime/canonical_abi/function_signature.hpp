@@ -20,18 +20,18 @@ struct FunctionSignature {
   using Params = FieldLayout<Args...>;
 
   static const FlatTypes& param_types() {
-    static const FlatTypes types = flat_types_of<Args...>();
-    return types;
+    static const FlatTypes kTypes = flat_types_of<Args...>();
+    return kTypes;
   }
   static const FlatTypes& result_types() {
-    static const FlatTypes types = [] {
+    static const FlatTypes kTypes = [] {
       if constexpr (std::is_void_v<R>) {
         return FlatTypes{};
       } else {
         return flat_types_of<R>();
       }
     }();
-    return types;
+    return kTypes;
   }
   static bool params_in_memory() { return param_types().size() > kMaxFlatParams; }
   static bool result_in_memory() { return result_types().size() > kMaxFlatResults; }
@@ -57,15 +57,26 @@ struct FunctionSignature {
 // A wasm_functype_t for the given core parameter and result lists.
 FuncTypePtr make_functype(const FlatTypes& params, const FlatTypes& results);
 
+// The error of the first part that failed, or an empty string.
+template <class... Parts>
+std::string first_error(const std::tuple<Parts...>& parts) {
+  std::string error;
+  std::apply(
+      [&](const auto&... part) {
+        [[maybe_unused]] auto note = [&](const auto& p) {
+          if (!p && error.empty()) error = p.error();
+        };
+        (note(part), ...);
+      },
+      parts);
+  return error;
+}
+
 // Lifts a parameter pack from flat values, left to right.
 template <class... Args>
 AbiResult<std::tuple<Args...>> lift_params(const GuestMemory& m, FlatReader& r) {
   std::tuple<AbiResult<Args>...> parts{Abi<Args>::lift(m, r)...};  // braces: left-to-right
-  std::string error;
-  std::apply(
-      [&](auto&... p) { ((p.has_value() || (error.empty() && (error = p.error(), true))), ...); },
-      parts);
-  if (!error.empty()) return std::unexpected(error);
+  if (std::string error = first_error(parts); !error.empty()) return std::unexpected(error);
   return std::apply([](auto&... p) { return std::tuple<Args...>(std::move(*p)...); }, parts);
 }
 
@@ -75,11 +86,7 @@ AbiResult<std::tuple<Args...>> load_params(const GuestMemory& m, uint32_t ptr) {
   using Layout = FieldLayout<Args...>;
   return [&]<size_t... I>(std::index_sequence<I...>) -> AbiResult<std::tuple<Args...>> {
     std::tuple<AbiResult<Args>...> parts{Abi<Args>::load(m, ptr + Layout::kOffsets[I])...};
-    std::string error;
-    std::apply(
-        [&](auto&... p) { ((p.has_value() || (error.empty() && (error = p.error(), true))), ...); },
-        parts);
-    if (!error.empty()) return std::unexpected(error);
+    if (std::string error = first_error(parts); !error.empty()) return std::unexpected(error);
     return std::apply([](auto&... p) { return std::tuple<Args...>(std::move(*p)...); }, parts);
   }(std::index_sequence_for<Args...>{});
 }

@@ -36,7 +36,7 @@ char* write_ipv4(char* p, const uint8_t* a) {
 
 void append_ipv6(std::string& out, const uint8_t* a) {
   std::array<uint16_t, 8> w;
-  for (int i = 0; i < 8; ++i) w[i] = static_cast<uint16_t>((a[2 * i] << 8) | a[2 * i + 1]);
+  for (size_t i = 0; i < 8; ++i) w[i] = static_cast<uint16_t>((a[2 * i] << 8) | a[2 * i + 1]);
   int best = -1, best_len = 0;
   for (int i = 0; i < 8;) {
     if (w[i] != 0) {
@@ -134,7 +134,7 @@ bool parse_ipv6(std::string_view s, uint8_t* out) {
   std::array<uint16_t, 8> w{};
   for (int i = 0; i < nh; ++i) w[i] = head[i];
   for (int i = 0; i < nt; ++i) w[8 - nt + i] = tail[i];
-  for (int i = 0; i < 8; ++i) {
+  for (size_t i = 0; i < 8; ++i) {
     out[2 * i] = static_cast<uint8_t>(w[i] >> 8);
     out[2 * i + 1] = static_cast<uint8_t>(w[i]);
   }

@@ -49,7 +49,7 @@ Result<std::string> numeric_binary_to_text(std::span<const uint8_t> bytes) {
   }
   std::vector<int> digits(static_cast<size_t>(ndigits));
   for (int i = 0; i < ndigits; ++i) {
-    digits[i] = wire::load_be<int16_t>(bytes.data() + 8 + 2 * i);
+    digits[i] = wire::load_be<int16_t>(bytes.data() + 8 + 2 * static_cast<size_t>(i));
     if (digits[i] < 0 || digits[i] > 9999) return fail(data_error("binary numeric digit > 9999"));
   }
   // Group at exponent e (value digit * 10000^e) has index weight - e.
@@ -242,7 +242,7 @@ Result<__int128> numeric_binary_to_decimal128(std::span<const uint8_t> bytes, in
   // value = digits (as one base-10000 integer) * 10^exponent.
   uint64_t digits = 0;
   for (int i = 0; i < ndigits; ++i) {
-    const int16_t d = wire::load_be<int16_t>(bytes.data() + 8 + 2 * i);
+    const int16_t d = wire::load_be<int16_t>(bytes.data() + 8 + 2 * static_cast<size_t>(i));
     if (d < 0 || d > 9999 || __builtin_mul_overflow(digits, 10000u, &digits) ||
         __builtin_add_overflow(digits, static_cast<uint64_t>(d), &digits)) {
       return through_text();
@@ -286,7 +286,7 @@ Result<void> decimal128_to_numeric_binary(__int128 unscaled, int32_t scale,
   const int fraction_groups = (scale + 3) / 4;
   const uint64_t fraction = (*magnitude % kPow10[scale]) * kPow10[4 * fraction_groups - scale];
   for (int i = fraction_groups - 1; i >= 0; --i) {
-    groups[count++] = static_cast<int16_t>(fraction / kPow10[4 * i] % 10000);
+    groups[count++] = static_cast<int16_t>(fraction / kPow10[4 * static_cast<size_t>(i)] % 10000);
   }
   int weight = integer_groups - 1;
   int first = 0;
