@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "portable/protocol/mode_names.hpp"
+
 namespace rapidbyte::sdk {
 
 namespace {
@@ -82,6 +84,27 @@ std::unexpected<protocol::ConnectorError> schema_error(std::string message, std:
 }
 std::unexpected<protocol::ConnectorError> internal_error(std::string message, std::string code) {
   return fail(ErrorCategory::kInternal, std::move(message), std::move(code));
+}
+
+bool role_runs(protocol::ConnectorRole role, protocol::RunPhase phase) {
+  using protocol::RunPhase;
+  switch (role) {
+    case protocol::ConnectorRole::kSource:
+      return phase == RunPhase::kDiscover || phase == RunPhase::kRead ||
+             phase == RunPhase::kTeardown;
+    case protocol::ConnectorRole::kDestination:
+      return phase == RunPhase::kWrite;
+    case protocol::ConnectorRole::kTransform:
+      return phase == RunPhase::kTransform;
+  }
+  return false;
+}
+
+std::unexpected<protocol::ConnectorError> unsupported_phase(protocol::ConnectorRole role,
+                                                            protocol::RunPhase phase) {
+  return internal_error("this " + std::string(protocol::role_name(role)) + " does not run the " +
+                            std::string(protocol::phase_name(phase)) + " phase",
+                        "BAD_PHASE");
 }
 
 }  // namespace rapidbyte::sdk

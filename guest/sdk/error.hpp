@@ -59,4 +59,14 @@ std::unexpected<protocol::ConnectorError> schema_error(std::string message, std:
 std::unexpected<protocol::ConnectorError> internal_error(std::string message,
                                                          std::string code = {});
 
+// Whether a connector of `role` is ever run with `phase`: a source discovers,
+// reads and tears down, a destination writes, a transform transforms.
+bool role_runs(protocol::ConnectorRole role, protocol::RunPhase phase);
+// The error for a run with a phase the connector does not support (category
+// internal, code BAD_PHASE). The SDK returns it before `run` is called when
+// the role never runs the phase, so a connector only needs it for a phase its
+// role has and it does not.
+std::unexpected<protocol::ConnectorError> unsupported_phase(protocol::ConnectorRole role,
+                                                            protocol::RunPhase phase);
+
 }  // namespace rapidbyte::sdk

@@ -1,6 +1,6 @@
 // The names of the sync and write modes as pipelines, manifests and reports
 // spell them: one table each, read by the config parser, the manifest
-// parser and the report printer alike.
+// parser and the report printer alike; and of run phases and roles.
 #pragma once
 
 #include <array>
@@ -22,6 +22,21 @@ inline constexpr std::array<std::pair<std::string_view, WriteMode>, 3> kWriteMod
     {"append", WriteMode::kAppend},
     {"replace", WriteMode::kReplace},
     {"upsert", WriteMode::kUpsert},
+}};
+
+// Run phases and roles as errors and reports name them.
+inline constexpr std::array<std::pair<std::string_view, RunPhase>, 5> kRunPhaseNames{{
+    {"discover", RunPhase::kDiscover},
+    {"read", RunPhase::kRead},
+    {"write", RunPhase::kWrite},
+    {"transform", RunPhase::kTransform},
+    {"teardown", RunPhase::kTeardown},
+}};
+
+inline constexpr std::array<std::pair<std::string_view, ConnectorRole>, 3> kRoleNames{{
+    {"source", ConnectorRole::kSource},
+    {"destination", ConnectorRole::kDestination},
+    {"transform", ConnectorRole::kTransform},
 }};
 
 namespace mode_names_detail {
@@ -48,6 +63,12 @@ constexpr std::string_view mode_name(SyncMode mode) {
 }
 constexpr std::string_view mode_name(WriteMode mode) {
   return mode_names_detail::name_in(kWriteModeNames, mode);
+}
+constexpr std::string_view phase_name(RunPhase phase) {
+  return mode_names_detail::name_in(kRunPhaseNames, phase);
+}
+constexpr std::string_view role_name(ConnectorRole role) {
+  return mode_names_detail::name_in(kRoleNames, role);
 }
 constexpr std::optional<SyncMode> sync_mode_named(std::string_view name) {
   return mode_names_detail::mode_in(kSyncModeNames, name);

@@ -132,8 +132,10 @@ TEST_P(KillPointTest, KilledAtEveryPointThenRerunLosesNothing) {
       auto state = engine::SqliteStateBackend::open(state_dir() / "state.db");
       ASSERT_TRUE(state) << state.error();
       size_t succeeded = 0;
-      for (const auto& run : (*state)->recent_runs(table(), 1000).value())
-        succeeded += run.status == engine::RunStatus::kSucceeded;
+      // Kept in a local: a range-for over a temporary's value() dangles.
+      auto runs = (*state)->recent_runs(table(), 1000);
+      ASSERT_TRUE(runs) << runs.error();
+      for (const auto& run : *runs) succeeded += run.status == engine::RunStatus::kSucceeded;
       EXPECT_GE(whole, succeeded);
       RecordProperty("copies", static_cast<int>(whole));
     }

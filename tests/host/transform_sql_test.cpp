@@ -340,5 +340,43 @@ TEST_F(TransformSqlTest, ExamplePipelineMatchesTheNativeEngine) {
   EXPECT_EQ(stages[2].counter("checksum"), expected.value());
 }
 
+// The SDK refuses a phase the connector's role never runs before the
+// connector's run sees it; a source's teardown with nothing to release is a
+// no-op.
+TEST_F(RuntimeTest, TheSdkRefusesAPhaseTheRoleNeverRuns) {
+  const std::pair<const char*, p::RunPhase> refused[] = {
+      {"transform-sql", p::RunPhase::kWrite},
+      {"transform-passthrough", p::RunPhase::kRead},
+      {"dest-null", p::RunPhase::kTransform},
+      {"source-generator", p::RunPhase::kWrite},
+  };
+  const char* const configs[] = {R"({"query": "SELECT * FROM input"})", "{}", "{}", "{}"};
+  const char* const messages[] = {
+      "this transform does not run the write phase",
+      "this transform does not run the read phase",
+      "this destination does not run the transform phase",
+      "this source does not run the write phase",
+  };
+  for (size_t i = 0; i < std::size(refused); ++i) {
+    auto instance = instantiate(connector(refused[i].first));
+    ASSERT_TRUE(instance) << refused[i].first;
+    ASSERT_TRUE(instance->open(configs[i])) << refused[i].first;
+    p::RunRequest request;
+    request.phase = refused[i].second;
+    auto run = instance->run(request);
+    ASSERT_FALSE(run) << refused[i].first;
+    EXPECT_EQ(run.error().category, p::ErrorCategory::kInternal);
+    EXPECT_EQ(run.error().code, "BAD_PHASE");
+    EXPECT_EQ(run.error().message, messages[i]);
+  }
+  auto generator = instantiate(connector("source-generator"));
+  ASSERT_TRUE(generator);
+  ASSERT_TRUE(generator->open("{}"));
+  p::RunRequest teardown;
+  teardown.phase = p::RunPhase::kTeardown;
+  auto run = generator->run(teardown);
+  ASSERT_TRUE(run) << run.error().message;
+}
+
 }  // namespace
 }  // namespace rapidbyte::testing

@@ -84,9 +84,6 @@ class DestPostgres final : public sdk::Destination {
 
   sdk::Result<protocol::RunSummary> run(sdk::Context& ctx,
                                         const protocol::RunRequest& request) override {
-    if (request.phase != protocol::RunPhase::kWrite) {
-      return sdk::internal_error("dest-postgres only runs the write phase", "BAD_PHASE");
-    }
     if (request.streams.size() != 1) {
       return sdk::internal_error("write needs exactly one stream", "BAD_STREAMS");
     }

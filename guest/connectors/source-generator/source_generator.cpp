@@ -76,8 +76,10 @@ class SourceGenerator final : public sdk::Source {
           return sdk::internal_error("read needs exactly one stream", "GENERATOR_STREAMS");
         }
         return read(ctx, request.streams[0], request.max_records);
-      default:
-        return sdk::internal_error("source-generator only discovers and reads", "BAD_PHASE");
+      case protocol::RunPhase::kTeardown:
+        return sdk::summary(protocol::ReadSummary{});  // it creates nothing to release
+      default:                                         // the SDK runs a source with no other phase
+        return sdk::unsupported_phase(kRole, request.phase);
     }
   }
 

@@ -220,9 +220,8 @@ class SourcePostgres final : public sdk::Source {
         RB_TRY(teardown_changes(ctx, settings_, cdc_, changes));
         return sdk::summary(protocol::ReadSummary{});
       }
-      default:
-        return sdk::internal_error("source-postgres only discovers, reads and tears down",
-                                   "BAD_PHASE");
+      default:  // the SDK runs a source with no other phase
+        return sdk::unsupported_phase(kRole, request.phase);
     }
   }
 

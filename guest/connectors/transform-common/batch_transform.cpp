@@ -9,13 +9,8 @@
 namespace rapidbyte::connectors {
 
 sdk::Result<protocol::TransformSummary> run_batch_transform(sdk::Context& ctx,
-                                                            const protocol::RunRequest& request,
                                                             std::string_view connector,
                                                             const BatchFunction& function) {
-  if (request.phase != protocol::RunPhase::kTransform) {
-    return sdk::internal_error(std::string(connector) + " only runs the transform phase",
-                               "BAD_PHASE");
-  }
   protocol::TransformSummary summary;
   std::vector<arrow::RecordBatch> changed;  // every output batch of the current stream
   std::vector<arrow::RecordBatch> in;       // the input batches, while nothing changed

@@ -28,7 +28,6 @@ using BatchFunction = std::function<sdk::Result<bool>(const arrow::RecordBatch& 
 
 // REQUIRES: called from a transform's run. `connector` names it in errors.
 sdk::Result<protocol::TransformSummary> run_batch_transform(sdk::Context& ctx,
-                                                            const protocol::RunRequest& request,
                                                             std::string_view connector,
                                                             const BatchFunction& function);
 

@@ -21,9 +21,9 @@ class TransformMask final : public sdk::Transform {
   }
 
   sdk::Result<protocol::RunSummary> run(sdk::Context& ctx,
-                                        const protocol::RunRequest& request) override {
+                                        const protocol::RunRequest& /*request*/) override {
     auto summary =
-        run_batch_transform(ctx, request, "transform-mask",
+        run_batch_transform(ctx, "transform-mask",
                             [&](const arrow::RecordBatch& batch,
                                 std::vector<arrow::RecordBatch>& out) -> sdk::Result<bool> {
                               RB_TRY(masker_->bind(batch.schema()));

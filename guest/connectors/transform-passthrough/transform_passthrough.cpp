@@ -18,11 +18,7 @@ class TransformPassthrough final : public sdk::Transform {
   }
 
   sdk::Result<protocol::RunSummary> run(sdk::Context& ctx,
-                                        const protocol::RunRequest& request) override {
-    if (request.phase != protocol::RunPhase::kTransform) {
-      return sdk::internal_error("transform-passthrough only runs the transform phase",
-                                 "BAD_PHASE");
-    }
+                                        const protocol::RunRequest& /*request*/) override {
     protocol::TransformSummary summary;
     while (std::optional<sdk::HostBytes> batch = ctx.batch_next()) {
       auto census = census_ipc_stream(*batch);

@@ -98,9 +98,6 @@ class TransformSql final : public sdk::Transform {
 
   sdk::Result<protocol::RunSummary> run(sdk::Context& ctx,
                                         const protocol::RunRequest& request) override {
-    if (request.phase != protocol::RunPhase::kTransform) {
-      return sdk::internal_error("transform-sql only runs the transform phase", "BAD_PHASE");
-    }
     query_->set_env(sql::FunctionEnv{wall_clock_micros()});
     input_schema_.reset();
     stream_.clear();

@@ -38,7 +38,7 @@ class TransformValidate final : public sdk::Transform {
     const std::string stream = request.streams.empty() ? "" : request.streams[0].stream_name;
     uint64_t seen = 0;  // records before the current batch
     auto summary = run_batch_transform(
-        ctx, request, "transform-validate",
+        ctx, "transform-validate",
         [&](const arrow::RecordBatch& batch, std::vector<arrow::RecordBatch>& out) {
           auto same = validate_batch(ctx, stream, seen, batch, out);
           seen += static_cast<uint64_t>(batch.num_rows());
