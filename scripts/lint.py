@@ -25,6 +25,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -35,12 +36,10 @@ WARNING = re.compile(r"^(?P<path>[^ :]+):\d+:\d+: (warning|error): ")
 
 
 def find_clang_tidy() -> str:
-    for name in ("clang-tidy-19", "clang-tidy"):
-        for directory in os.environ.get("PATH", "").split(os.pathsep):
-            candidate = Path(directory) / name
-            if candidate.is_file() and os.access(candidate, os.X_OK):
-                return str(candidate)
-    sys.exit("lint: clang-tidy-19 not found (scripts/setup.sh installs it)")
+    found = shutil.which("clang-tidy-19") or shutil.which("clang-tidy")
+    if found is None:
+        sys.exit("lint: clang-tidy-19 not found (scripts/setup.sh installs it)")
+    return found
 
 
 def cache_dir() -> Path:

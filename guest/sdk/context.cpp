@@ -57,8 +57,7 @@ Result<std::optional<std::string>> Context::state_get(protocol::StateScope scope
     return std::unexpected(take_error(err));
   }
   abi::AbiOwned<abi::OptionString, abi::free_option_string> owned(value);
-  if (!owned->is_some) return std::optional<std::string>();
-  return std::optional<std::string>(abi::lift<std::string>(owned->val));
+  return abi::lift<std::optional<std::string>>(*owned);
 }
 
 Result<void> Context::state_put(protocol::StateScope scope, std::string_view key,

@@ -52,8 +52,9 @@ bool export_run(uint64_t session, RunRequest* request, RunSummary* ret, Connecto
   }
   Connector* connector = SessionRegistry::instance().find(session);
   if (connector == nullptr) return unknown_session(session, err);
-  if (!role_runs(kWorldRole, lifted.phase))
+  if (!role_runs(kWorldRole, lifted.phase)) {
     return fail(unsupported_phase(kWorldRole, lifted.phase).error(), err);
+  }
   Context ctx(kWorldRole);
   if (lifted.streams.size() == 1) ctx.set_run_stream(lifted.streams[0].stream_name);
   Result<protocol::RunSummary> summary = connector->run(ctx, lifted);
