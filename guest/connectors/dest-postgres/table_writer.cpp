@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "guest/connectors/dest-postgres/table_statements.hpp"
 #include "guest/connectors/dest-postgres/type_mapping.hpp"
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
 #include "portable/arrow/pretty_print.hpp"
@@ -10,7 +11,6 @@
 namespace rapidbyte::connectors::dest_postgres {
 namespace {
 
-constexpr const char* kReplaceSuffix = "__rb_replace";
 constexpr const char* kStageName = "rb_stage";
 // PostgreSQL allows at most 65535 bind parameters per statement.
 constexpr size_t kMaxInsertParams = 30000;
@@ -29,10 +29,6 @@ constexpr size_t kCopyStatementBytes = 64 * 1024 * 1024;
 
 bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
-}
-
-bool same_type(const arrow::Field& a, const arrow::Field& b) {
-  return a.type == b.type;
 }
 
 }  // namespace
@@ -89,10 +85,8 @@ sdk::Result<void> TableWriter::build_codecs(const std::vector<postgres::PgColumn
     if (!codec) return pg::fail_with(codec.error(), "cannot write " + plan_->load_relation);
     plan_->codecs.push_back(std::move(*codec));
   }
-  const std::string columns = pg::quote_identifier_list(plan_->names);
-  plan_->copy_sql =
-      "COPY " + plan_->load_relation + " (" + columns + ") FROM STDIN (FORMAT binary)";
-  plan_->insert_prefix = "INSERT INTO " + plan_->load_relation + " (" + columns + ") VALUES ";
+  plan_->copy_sql = copy_in_sql(plan_->load_relation, plan_->names);
+  plan_->insert_prefix = insert_head_sql(plan_->load_relation, plan_->names);
   return {};
 }
 
@@ -105,7 +99,7 @@ sdk::Result<void> TableWriter::prepare(const std::shared_ptr<const arrow::Schema
 }
 
 sdk::Result<void> TableWriter::prepare_replace(const std::shared_ptr<const arrow::Schema>& schema) {
-  const pg::TableName staging{options_.target.schema, options_.target.table + kReplaceSuffix};
+  const pg::TableName staging = replace_staging_table(options_.target);
   plan_->load_relation = staging.quoted();
   if (!replace_staged_) {
     RB_TRY(exec("DROP TABLE IF EXISTS " + plan_->load_relation,
@@ -120,8 +114,7 @@ sdk::Result<void> TableWriter::prepare_replace(const std::shared_ptr<const arrow
     for (const auto& field : schema->fields()) {
       if (contains(replace_columns_, field.name)) continue;
       RB_ASSIGN_OR_RETURN(auto type, postgres_type_for(field));
-      RB_TRY(exec("ALTER TABLE " + plan_->load_relation + " ADD COLUMN " +
-                      pg::quote_identifier(field.name) + " " + type,
+      RB_TRY(exec(add_column_sql(plan_->load_relation, field.name, type),
                   "cannot add column '" + field.name + "'"));
     }
   }
@@ -144,118 +137,80 @@ sdk::Result<void> TableWriter::prepare_replace(const std::shared_ptr<const arrow
 
 sdk::Result<void> TableWriter::prepare_existing(
     const std::shared_ptr<const arrow::Schema>& schema) {
-  const std::string target = options_.target.quoted();
-  const auto& evolution = options_.policies.schema_evolution;
-  auto columns = load_table_columns(connection_, target);
-  if (!columns) return std::unexpected(columns.error());
-  if (!*columns) {
-    // A change batch's _rb_unchanged says how to apply a row: not a column.
-    std::vector<arrow::Field> kept;
-    for (const auto& field : schema->fields()) {
-      if (field.name != kUnchangedColumn || !is_change_schema(*schema)) kept.push_back(field);
+  const ReconcileRules rules{options_.stream_name, options_.target.quoted(), options_.mode,
+                             options_.policies.schema_evolution};
+  RB_ASSIGN_OR_RETURN(std::vector<TableColumn> columns, ensure_table(*schema));
+  RB_ASSIGN_OR_RETURN(ReconcilePlan reconcile, plan_reconcile(columns, *schema, rules));
+  if (reconcile.adds_columns()) {
+    // An added column has the type the server gives it, so only a plan over
+    // the altered table checks the stream's type against it.
+    RB_TRY(add_columns(reconcile));
+    RB_ASSIGN_OR_RETURN(columns, reload_target_columns("ALTER TABLE"));
+    RB_ASSIGN_OR_RETURN(reconcile, plan_reconcile(columns, *schema, rules));
+    if (reconcile.adds_columns()) {
+      return sdk::internal_error("column vanished after ALTER TABLE: " + rules.target);
     }
-    // An append keeps every version of a row the source sends (and, after a
-    // crash, sends again): a unique key on the table it creates would fail
-    // the stream on the first update instead.
-    const std::vector<std::string> no_key;
-    const auto& key = options_.mode == protocol::WriteMode::kAppend ? no_key : options_.primary_key;
-    auto create = create_table_sql(target, *arrow::make_schema(kept), key, false, false);
-    if (!create) return std::unexpected(create.error());
-    RB_TRY(exec(*create, "cannot create " + target));
-    columns = load_table_columns(connection_, target);
-    if (!columns) return std::unexpected(columns.error());
-    if (!*columns) return sdk::internal_error("table vanished after CREATE: " + target);
   }
+  for (const std::string& warning : reconcile.warnings) {
+    ctx_.log(protocol::LogLevel::kWarn, warning);
+  }
+  RB_TRY(check_removed_columns(columns, *schema, rules));
+  return execute_plan(*schema, reconcile);
+}
 
+sdk::Result<std::vector<TableColumn>> TableWriter::ensure_table(const arrow::Schema& schema) {
+  const std::string target = options_.target.quoted();
+  RB_ASSIGN_OR_RETURN(auto existing, load_table_columns(connection_, target));
+  if (existing) return std::move(*existing);
+  // A change batch's _rb_unchanged says how to apply a row: not a column.
+  std::vector<arrow::Field> kept;
+  for (const auto& field : schema.fields()) {
+    if (field.name != kUnchangedColumn || !is_change_schema(schema)) kept.push_back(field);
+  }
+  // An append keeps every version of a row the source sends (and, after a
+  // crash, sends again): a unique key on the table it creates would fail
+  // the stream on the first update instead.
+  const std::vector<std::string> no_key;
+  const auto& key = options_.mode == protocol::WriteMode::kAppend ? no_key : options_.primary_key;
+  RB_ASSIGN_OR_RETURN(std::string create,
+                      create_table_sql(target, *arrow::make_schema(kept), key, false, false));
+  RB_TRY(exec(create, "cannot create " + target));
+  return reload_target_columns("CREATE");
+}
+
+sdk::Result<std::vector<TableColumn>> TableWriter::reload_target_columns(
+    std::string_view statement) {
+  const std::string target = options_.target.quoted();
+  RB_ASSIGN_OR_RETURN(auto columns, load_table_columns(connection_, target));
+  if (!columns) {
+    return sdk::internal_error("table vanished after " + std::string(statement) + ": " + target);
+  }
+  return std::move(*columns);
+}
+
+sdk::Result<void> TableWriter::add_columns(const ReconcilePlan& reconcile) {
+  const std::string target = options_.target.quoted();
+  for (const ColumnDecision& column : reconcile.columns) {
+    if (column.action != ColumnAction::kAdd) continue;
+    RB_TRY(exec(add_column_sql(target, column.name, column.add_type),
+                "cannot add column '" + column.name + "' to " + target));
+  }
+  return {};
+}
+
+sdk::Result<void> TableWriter::execute_plan(const arrow::Schema& schema,
+                                            const ReconcilePlan& reconcile) {
+  const std::string target = options_.target.quoted();
   std::vector<arrow::Field> projected_fields;
   std::vector<postgres::PgColumnType> target_types;
-  // Per written column, what the merge selects from the staging table:
-  // empty for the column itself, else a cast or a typed NULL.
-  std::vector<std::string> select_override;
-  bool staged_types = false;
-  for (int i = 0; i < schema->num_fields(); ++i) {
-    const arrow::Field& field = schema->field(i);
-    if (options_.mode == protocol::WriteMode::kUpsert && field.name == kUnchangedColumn &&
-        is_change_schema(*schema)) {
-      continue;  // tells how to apply a row; not data
-    }
-    auto it = std::find_if((*columns)->begin(), (*columns)->end(),
-                           [&](const TableColumn& c) { return c.name == field.name; });
-    if (it == (*columns)->end()) {
-      switch (evolution.new_column) {
-        case protocol::NewColumnPolicy::kIgnore:
-          continue;
-        case protocol::NewColumnPolicy::kFail:
-          return sdk::schema_error("stream '" + options_.stream_name + "' has a new column '" +
-                                       field.name + "' that " + target +
-                                       " lacks, and schema_evolution.new_column is fail",
-                                   "NEW_COLUMN");
-        case protocol::NewColumnPolicy::kAdd: {
-          RB_ASSIGN_OR_RETURN(auto type, postgres_type_for(field));
-          RB_TRY(exec("ALTER TABLE " + target + " ADD COLUMN " + pg::quote_identifier(field.name) +
-                          " " + type,
-                      "cannot add column '" + field.name + "' to " + target));
-          auto reloaded = load_table_columns(connection_, target);
-          if (!reloaded) return std::unexpected(reloaded.error());
-          columns = std::move(reloaded);
-          it = std::find_if((*columns)->begin(), (*columns)->end(),
-                            [&](const TableColumn& c) { return c.name == field.name; });
-          break;
-        }
-      }
-    }
-    const TableColumn& column = *it;
-    auto codec = postgres::make_codec(column.type);
-    const bool matches = codec && same_type((*codec)->field(field.name), field);
-    std::string override_expr;
-    if (!matches) {
-      const std::string change = "column '" + field.name + "' of " + target + " has type " +
-                                 column.type_name + ", but stream '" + options_.stream_name +
-                                 "' sends " + field.type.to_string();
-      switch (evolution.type_change) {
-        case protocol::TypeChangePolicy::kFail:
-          return sdk::schema_error(change + " (schema_evolution.type_change is fail)",
-                                   "TYPE_CHANGE");
-        case protocol::TypeChangePolicy::kCoerce:
-          override_expr = pg::quote_identifier(field.name) + "::" + column.type_name;
-          break;
-        case protocol::TypeChangePolicy::kSetNull:
-          if (column.not_null) {
-            return sdk::schema_error(
-                change +
-                    ", and schema_evolution.type_change null cannot write NULL into a NOT "
-                    "NULL column",
-                "TYPE_CHANGE");
-          }
-          ctx_.log(protocol::LogLevel::kWarn,
-                   change + "; writing NULL there (schema_evolution.type_change is null)");
-          override_expr = "NULL::" + column.type_name;
-          break;
-      }
-      staged_types = true;
-    }
-    if (column.not_null && field.nullable &&
-        evolution.nullability_change == protocol::NullabilityChangePolicy::kFail) {
-      return sdk::schema_error("column '" + field.name + "' of " + target +
-                                   " is NOT NULL, but stream '" + options_.stream_name +
-                                   "' may send nulls (schema_evolution.nullability_change is fail)",
-                               "NULLABILITY_CHANGE");
-    }
-    plan_->input_indices.push_back(i);
-    plan_->names.push_back(field.name);
-    projected_fields.push_back(field);
+  std::vector<std::string> select_exprs;
+  for (const ColumnDecision& column : reconcile.columns) {
+    if (column.action == ColumnAction::kIgnore) continue;
+    plan_->input_indices.push_back(column.input_index);
+    plan_->names.push_back(column.name);
+    projected_fields.push_back(schema.field(column.input_index));
     target_types.push_back(column.type);
-    select_override.push_back(std::move(override_expr));
-  }
-  if (evolution.removed_column == protocol::RemovedColumnPolicy::kFail) {
-    for (const auto& column : **columns) {
-      if (schema->field_index(column.name) < 0) {
-        return sdk::schema_error("column '" + column.name + "' of " + target +
-                                     " is missing from stream '" + options_.stream_name +
-                                     "' (schema_evolution.removed_column is fail)",
-                                 "REMOVED_COLUMN");
-      }
-    }
+    select_exprs.push_back(column.select_expr);
   }
   if (plan_->names.empty()) {
     return sdk::schema_error("stream '" + options_.stream_name + "' has no column of " + target);
@@ -271,20 +226,31 @@ sdk::Result<void> TableWriter::prepare_existing(
       }
     }
   }
-  if (!upsert && !staged_types) {
+  if (!upsert && !reconcile.stages_types()) {
     plan_->load_relation = target;
     return build_codecs(target_types);
   }
+  MergeStatement merge;
+  if (upsert) {
+    merge.kind = is_change_schema(schema) ? MergeKind::kApplyChanges : MergeKind::kUpsert;
+  }
+  merge.target = target;
+  merge.columns = plan_->names;
+  merge.select_exprs = std::move(select_exprs);
+  merge.primary_key = options_.primary_key;
+  merge.delete_mode = options_.delete_mode;
+  return stage_load(std::move(merge));
+}
 
-  // Staged: a temporary table with the stream's own types, then one
-  // INSERT ... SELECT that casts (or nulls) changed types and, for upsert,
-  // deduplicates and merges.
+sdk::Result<void> TableWriter::stage_load(MergeStatement merge) {
+  // A temporary table with the stream's own types; the merge then casts (or
+  // nulls) changed types and, for upsert, deduplicates.
   plan_->load_relation = pg::quote_identifier(kStageName);
   RB_TRY(exec("DROP TABLE IF EXISTS pg_temp." + plan_->load_relation,
               "cannot drop the staging table"));
-  auto create = create_table_sql(plan_->load_relation, *plan_->projected, {}, true, true);
-  if (!create) return std::unexpected(create.error());
-  RB_TRY(exec(*create, "cannot create the staging table"));
+  RB_ASSIGN_OR_RETURN(std::string create,
+                      create_table_sql(plan_->load_relation, *plan_->projected, {}, true, true));
+  RB_TRY(exec(create, "cannot create the staging table"));
   RB_ASSIGN_OR_RETURN(auto stage_columns, load_table_columns(connection_, plan_->load_relation));
   if (!stage_columns) return sdk::internal_error("staging table vanished");
   std::vector<postgres::PgColumnType> stage_types;
@@ -293,37 +259,9 @@ sdk::Result<void> TableWriter::prepare_existing(
       if (c.name == name) stage_types.push_back(c.type);
     }
   }
-
-  std::string select_list;
-  for (size_t i = 0; i < plan_->names.size(); ++i) {
-    if (i) select_list += ", ";
-    select_list +=
-        select_override[i].empty() ? pg::quote_identifier(plan_->names[i]) : select_override[i];
-  }
-  const std::string seq = pg::quote_identifier(kSequenceColumn);
-  const std::string columns_sql = pg::quote_identifier_list(plan_->names);
-  if (upsert && is_change_schema(*schema)) {
-    plan_->changes = true;
-    plan_->merge_sql =
-        change_merge_sql(target, plan_->load_relation, plan_->names, select_list,
-                         options_.primary_key, kSequenceColumn, options_.delete_mode);
-  } else if (upsert) {
-    const std::string keys = pg::quote_identifier_list(options_.primary_key);
-    std::string updates;
-    for (const auto& name : plan_->names) {
-      if (contains(options_.primary_key, name)) continue;
-      if (!updates.empty()) updates += ", ";
-      updates += pg::quote_identifier(name) + " = EXCLUDED." + pg::quote_identifier(name);
-    }
-    plan_->merge_sql = "INSERT INTO " + target + " (" + columns_sql + ") SELECT " + select_list +
-                       " FROM (SELECT DISTINCT ON (" + keys + ") * FROM " + plan_->load_relation +
-                       " ORDER BY " + keys + ", " + seq + " DESC) AS s ON CONFLICT (" + keys +
-                       ") DO " + (updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
-  } else {
-    plan_->merge_sql = "INSERT INTO " + target + " (" + columns_sql + ") SELECT " + select_list +
-                       " FROM " + plan_->load_relation + " ORDER BY " + seq;
-  }
-  plan_->merge_sql += "; TRUNCATE " + plan_->load_relation;
+  merge.staging = plan_->load_relation;
+  plan_->changes = merge.kind == MergeKind::kApplyChanges;
+  plan_->merge_sql = merge_sql(merge);
   return build_codecs(stage_types);
 }
 
@@ -601,14 +539,7 @@ sdk::Result<void> TableWriter::finish() {
     RB_TRY(ensure_transaction());
     const std::string target = options_.target.quoted();
     if (replace_staged_) {
-      const std::string staging_name = options_.target.table + kReplaceSuffix;
-      const std::string swap =
-          "DROP TABLE IF EXISTS " + target + "; ALTER TABLE " +
-          pg::quote_qualified(options_.target.schema, staging_name) + " RENAME TO " +
-          pg::quote_identifier(options_.target.table) + "; ALTER INDEX IF EXISTS " +
-          pg::quote_qualified(options_.target.schema, staging_name + "_pkey") + " RENAME TO " +
-          pg::quote_identifier(options_.target.table + "_pkey");
-      RB_TRY(exec(swap, "cannot swap in the new " + target));
+      RB_TRY(exec(replace_swap_sql(options_.target), "cannot swap in the new " + target));
     } else {
       // No rows at all: the stream's data is empty.
       RB_ASSIGN_OR_RETURN(auto columns, load_table_columns(connection_, target));

@@ -43,6 +43,8 @@
 #include <vector>
 
 #include "guest/connectors/dest-postgres/change_applier.hpp"
+#include "guest/connectors/dest-postgres/merge_statement.hpp"
+#include "guest/connectors/dest-postgres/reconcile_plan.hpp"
 #include "guest/connectors/dest-postgres/table_columns.hpp"
 #include "guest/connectors/postgres-common/sql_text.hpp"
 #include "guest/sdk/context.hpp"
@@ -96,7 +98,22 @@ class TableWriter {
 
   sdk::Result<void> prepare(const std::shared_ptr<const arrow::Schema>& schema);
   sdk::Result<void> prepare_replace(const std::shared_ptr<const arrow::Schema>& schema);
+  // Append and upsert into the target: ensure_table, plan_reconcile
+  // (reconcile_plan.hpp), add_columns and a plan again when it adds some,
+  // check_removed_columns, execute_plan.
   sdk::Result<void> prepare_existing(const std::shared_ptr<const arrow::Schema>& schema);
+  // The target's columns, after creating it from `schema` when it is missing.
+  sdk::Result<std::vector<TableColumn>> ensure_table(const arrow::Schema& schema);
+  // The target's columns; an internal error when `statement` left no table.
+  sdk::Result<std::vector<TableColumn>> reload_target_columns(std::string_view statement);
+  // Adds the columns the plan adds to the target.
+  sdk::Result<void> add_columns(const ReconcilePlan& reconcile);
+  // Makes plan_ write the planned columns: straight into the target, or
+  // through the staging table and a merge (upsert, or a cast or NULL).
+  sdk::Result<void> execute_plan(const arrow::Schema& schema, const ReconcilePlan& reconcile);
+  // Creates the staging table of plan_'s columns; `merge` then moves each
+  // batch from it into the target.
+  sdk::Result<void> stage_load(MergeStatement merge);
   sdk::Result<void> build_codecs(const std::vector<postgres::PgColumnType>& types);
   sdk::Result<void> ensure_transaction();
   sdk::Result<bool> commit_open_transaction();

@@ -181,19 +181,18 @@ sdk::Result<std::string> copy_statement(const TableInfo& table,
              : "COPY (" + select + ") TO STDOUT (FORMAT binary)";
 }
 
-}  // namespace
+// How a read decodes its COPY: the builder of the decoded batches, the
+// schema the batches are emitted with (the connector's nullability and type
+// metadata) and the select list that yields the columns in that order.
+struct Decoding {
+  postgres::ArrowBatchBuilder builder;
+  std::shared_ptr<const arrow::Schema> schema;
+  std::string select_list;
+};
 
-sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Connection& connection,
-                                              const TableCatalog& catalog, const TableInfo& table,
-                                              const protocol::StreamContext& stream,
-                                              std::optional<uint64_t> max_records,
-                                              const SnapshotRead& snapshot) {
-  RB_ASSIGN_OR_RETURN(auto projected, project(table, stream));
-  const std::vector<const ColumnInfo*>& columns = projected.columns;
-  const int cursor_index = projected.cursor_index;
-  const bool incremental = cursor_index >= 0;
-
-  // ---- decoding --------------------------------------------------------------
+sdk::Result<Decoding> decoding(const TableCatalog& catalog, const TableInfo& table,
+                               const std::vector<const ColumnInfo*>& columns,
+                               const SnapshotRead& snapshot) {
   std::vector<postgres::ColumnSpec> specs;
   std::string select_list;
   for (const ColumnInfo* c : columns) {
@@ -215,23 +214,61 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
       fields[i].metadata.set(kPgTypeKey, columns[i]->type_name);
     }
   }
-  auto schema = arrow::make_schema(std::move(fields));
+  return Decoding{std::move(*builder), arrow::make_schema(std::move(fields)),
+                  std::move(select_list)};
+}
+
+// Runs `copy` into `reader`, in a snapshot transaction of its own unless the
+// caller holds one. An error of the emitter comes first: it is what stopped
+// the COPY, which then fails too.
+sdk::Result<void> run_copy(postgres::Connection& connection, const TableInfo& table,
+                           const std::string& copy, const SnapshotRead& snapshot,
+                           postgres::CopyBinaryDecoder& reader,
+                           const std::optional<protocol::ConnectorError>& emit_error) {
+  if (!snapshot.in_transaction) {
+    RB_TRY(run_sql(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                   "cannot start a snapshot"));
+  }
+  auto copied = connection.copy_out_chunks(
+      copy, [&](std::span<const std::span<const uint8_t>> chunks) { return reader.feed(chunks); });
+  if (emit_error) return std::unexpected(*emit_error);
+  if (!copied) return pg::fail_with(copied.error(), "cannot read " + table.name.quoted());
+  if (auto finished = reader.finish(); !finished) {
+    if (emit_error) return std::unexpected(*emit_error);
+    return pg::fail_with(finished.error(), "cannot read " + table.name.quoted());
+  }
+  if (!snapshot.in_transaction) {
+    RB_TRY(run_sql(connection, "COMMIT", "cannot end the snapshot"));
+  }
+  return {};
+}
+
+}  // namespace
+
+sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Connection& connection,
+                                              const TableCatalog& catalog, const TableInfo& table,
+                                              const protocol::StreamContext& stream,
+                                              std::optional<uint64_t> max_records,
+                                              const SnapshotRead& snapshot) {
+  RB_ASSIGN_OR_RETURN(auto projected, project(table, stream));
+  const std::vector<const ColumnInfo*>& columns = projected.columns;
+  const int cursor_index = projected.cursor_index;
+  RB_ASSIGN_OR_RETURN(Decoding decoded, decoding(catalog, table, columns, snapshot));
+  const std::shared_ptr<const arrow::Schema> schema = decoded.schema;
 
   std::optional<CursorColumn> cursor;
-  if (incremental) {
+  if (cursor_index >= 0) {
     RB_ASSIGN_OR_RETURN(auto made, CursorColumn::make(schema->field(cursor_index)));
     cursor = std::move(made);
   }
-
-  RB_ASSIGN_OR_RETURN(auto copy, copy_statement(table, stream, columns, select_list, snapshot,
-                                                cursor, max_records));
+  RB_ASSIGN_OR_RETURN(auto copy, copy_statement(table, stream, columns, decoded.select_list,
+                                                snapshot, cursor, max_records));
 
   const uint64_t target = batch_target_bytes(stream.limits, columns.size());
-
   StreamEmitter emitter(ctx, stream, cursor, cursor_index);
   std::optional<protocol::ConnectorError> emit_error;
   postgres::CopyBinaryDecoder reader(
-      std::move(*builder),
+      std::move(decoded.builder),
       postgres::CopyBatchLimits{.target_bytes = target,
                                 .max_record_bytes = stream.limits.max_record_bytes},
       [&](const arrow::RecordBatch& built) -> postgres::Result<void> {
@@ -250,21 +287,7 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
     RB_ASSIGN_OR_RETURN(auto leading, snapshot.leading_batch(schema));
     RB_TRY(emitter.on_batch(leading));
   }
-  if (!snapshot.in_transaction) {
-    RB_TRY(run_sql(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-                   "cannot start a snapshot"));
-  }
-  auto copied = connection.copy_out_chunks(
-      copy, [&](std::span<const std::span<const uint8_t>> chunks) { return reader.feed(chunks); });
-  if (emit_error) return std::unexpected(*emit_error);
-  if (!copied) return pg::fail_with(copied.error(), "cannot read " + table.name.quoted());
-  if (auto finished = reader.finish(); !finished) {
-    if (emit_error) return std::unexpected(*emit_error);
-    return pg::fail_with(finished.error(), "cannot read " + table.name.quoted());
-  }
-  if (!snapshot.in_transaction) {
-    RB_TRY(run_sql(connection, "COMMIT", "cannot end the snapshot"));
-  }
+  RB_TRY(run_copy(connection, table, copy, snapshot, reader, emit_error));
   if (reader.rows_decoded() == 0) {
     RB_TRY(emitter.on_no_rows(schema));
   }

@@ -1,0 +1,33 @@
+// The SQL text of the writer's statements other than the merge
+// (merge_statement.hpp) and CREATE TABLE (table_columns.hpp): adding a
+// column, the heads of a COPY or INSERT load, and the swap that puts a
+// replace's staging table in place of the target. Pure: names are quoted
+// here, no host calls.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "guest/connectors/postgres-common/sql_text.hpp"
+
+namespace rapidbyte::connectors::dest_postgres {
+
+// ALTER TABLE <relation> ADD COLUMN "<name>" <type>. `relation` is quoted,
+// `type` a type name (type_mapping.hpp).
+std::string add_column_sql(const std::string& relation, const std::string& name,
+                           const std::string& type);
+
+// COPY <relation> ("a", "b") FROM STDIN (FORMAT binary).
+std::string copy_in_sql(const std::string& relation, const std::vector<std::string>& columns);
+
+// INSERT INTO <relation> ("a", "b") VALUES , to be followed by the rows.
+std::string insert_head_sql(const std::string& relation, const std::vector<std::string>& columns);
+
+// The table a replace writes into: "<table>__rb_replace" beside the target.
+pg::TableName replace_staging_table(const pg::TableName& target);
+
+// Drops `target` and renames its replace staging table, and that table's
+// primary key index when it has one, to the target's names.
+std::string replace_swap_sql(const pg::TableName& target);
+
+}  // namespace rapidbyte::connectors::dest_postgres
