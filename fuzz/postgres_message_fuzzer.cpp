@@ -36,7 +36,7 @@ void parse_everything(std::span<const uint8_t> body) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::vector<uint8_t> bytes(data, data + size);
   {
-    MessageStream stream(std::make_unique<testing::ScriptedTransport>(bytes, 13), 1 << 20);
+    MessageStream stream(std::make_unique<test::ScriptedTransport>(bytes, 13), 1 << 20);
     for (int i = 0; i < 64; ++i) {
       Result<BackendMessage> m = stream.read_message();
       if (!m) break;
@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.user = "fuzz";
   options.password = "pw";
   Result<Connection> c =
-      Connection::connect(std::make_unique<testing::ScriptedTransport>(bytes, 64), options);
+      Connection::connect(std::make_unique<test::ScriptedTransport>(bytes, 64), options);
   if (c) {
     RowSink sink{[](const std::vector<FieldDescription>&) -> Result<void> { return {}; },
                  [](std::span<const ColumnValue>) -> Result<void> { return {}; }};

@@ -33,15 +33,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // A server that authenticates (trust), accepts CopyBoth, then sends the
   // input as its stream.
-  testing::ServerScript script;
-  script.msg('R', testing::be32(0)).msg('Z', {'I'}).msg('W', {0, 0, 0});
+  test::ServerScript script;
+  script.msg('R', test::be32(0)).msg('Z', {'I'}).msg('W', {0, 0, 0});
   std::vector<uint8_t> bytes = script.bytes();
   bytes.insert(bytes.end(), data, data + size);
   ConnectOptions options;
   options.user = "fuzz";
   enable_logical_replication(options);
   Result<Connection> c =
-      Connection::connect(std::make_unique<testing::ScriptedTransport>(bytes, 61), options);
+      Connection::connect(std::make_unique<test::ScriptedTransport>(bytes, 61), options);
   if (!c) return 0;
   StartReplicationOptions start;
   start.slot_name = "s";

@@ -431,14 +431,11 @@ std::string tab_hint(std::string_view yaml, size_t error_line) {
          " is indented with a tab; YAML indents with spaces only)";
 }
 
-}  // namespace
-
-std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yaml,
-                                                          const std::filesystem::path& path) {
-  Reader r(path);
-  YAML::Node root;
+// The document's root, or a syntax error with its line, column and a hint.
+std::expected<YAML::Node, Error> load_yaml(const std::string& yaml,
+                                           const std::filesystem::path& path) {
   try {
-    root = YAML::Load(yaml);
+    return YAML::Load(yaml);
   } catch (const YAML::ParserException& e) {
     // yaml-cpp gives up on deep nesting with a message of its own.
     const std::string why =
@@ -447,25 +444,11 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
                            std::to_string(e.mark.column + 1) + ": invalid YAML: " + why +
                            tab_hint(yaml, e.mark.line));
   }
-  if (!root.IsMap())
-    return std::unexpected(path.string() + ": the pipeline must be a YAML mapping");
-  RB_TRY(r.unique_keys(root, ""));
-  RB_TRY(r.only_keys(
-      root, "",
-      {"version", "pipeline", "source", "transforms", "destination", "state", "resources"}));
-  PipelineConfig p;
-  p.file = path;
-  if (root["version"]) {
-    RB_ASSIGN_OR_RETURN(p.version, r.number<uint32_t>(root["version"], "version"));
-    if (p.version != 1)
-      return std::unexpected(
-          r.error(root["version"], "version",
-                  "unsupported pipeline version (this release reads version 1)"));
-  }
-  if (!root["pipeline"])
-    return std::unexpected(r.error(root, "pipeline", "missing (the pipeline's name)"));
-  RB_ASSIGN_OR_RETURN(p.pipeline, r.string(root["pipeline"], "pipeline"));
+}
 
+// `source:`: the connector and its streams (at least one, names unique).
+std::expected<void, Error> parse_source(const Reader& r, const YAML::Node& root,
+                                        PipelineConfig& p) {
   if (!root["source"]) return std::unexpected(r.error(root, "source", "missing"));
   RB_ASSIGN_OR_RETURN(
       p.source, r.connector(root["source"], "source", {"use", "config", "streams", "permissions"}));
@@ -486,18 +469,26 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
   if (p.streams.empty())
     return std::unexpected(
         r.error(root["source"], "source.streams", "at least one stream is required"));
+  return {};
+}
 
-  if (const auto transforms = root["transforms"]) {
-    if (!transforms.IsSequence())
-      return std::unexpected(r.error(transforms, "transforms", "must be a list"));
-    for (size_t i = 0; i < transforms.size(); ++i) {
-      ConnectorConfig t;
-      RB_ASSIGN_OR_RETURN(t, r.connector(transforms[i], "transforms[" + std::to_string(i) + "]",
-                                         {"use", "config", "permissions"}));
-      p.transforms.push_back(std::move(t));
-    }
+// `transforms:`: a list of connectors, in order.
+std::expected<void, Error> parse_transforms(const Reader& r, const YAML::Node& transforms,
+                                            PipelineConfig& p) {
+  if (!transforms.IsSequence())
+    return std::unexpected(r.error(transforms, "transforms", "must be a list"));
+  for (size_t i = 0; i < transforms.size(); ++i) {
+    ConnectorConfig t;
+    RB_ASSIGN_OR_RETURN(t, r.connector(transforms[i], "transforms[" + std::to_string(i) + "]",
+                                       {"use", "config", "permissions"}));
+    p.transforms.push_back(std::move(t));
   }
+  return {};
+}
 
+// `destination:`: the connector and the pipeline-wide write settings.
+std::expected<void, Error> parse_destination(const Reader& r, const YAML::Node& root,
+                                             PipelineConfig& p) {
   if (!root["destination"]) return std::unexpected(r.error(root, "destination", "missing"));
   const auto dest = root["destination"];
   RB_ASSIGN_OR_RETURN(p.destination,
@@ -523,13 +514,38 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
   if (dest["primary_key"]) {
     RB_ASSIGN_OR_RETURN(p.primary_key, r.strings(dest["primary_key"], "destination.primary_key"));
   }
+  return {};
+}
 
-  if (const auto state = root["state"]) {
-    RB_TRY(parse_state(r, state, p.state));
+}  // namespace
+
+std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yaml,
+                                                          const std::filesystem::path& path) {
+  Reader r(path);
+  RB_ASSIGN_OR_RETURN(const YAML::Node root, load_yaml(yaml, path));
+  if (!root.IsMap())
+    return std::unexpected(path.string() + ": the pipeline must be a YAML mapping");
+  RB_TRY(r.unique_keys(root, ""));
+  RB_TRY(r.only_keys(
+      root, "",
+      {"version", "pipeline", "source", "transforms", "destination", "state", "resources"}));
+  PipelineConfig p;
+  p.file = path;
+  if (root["version"]) {
+    RB_ASSIGN_OR_RETURN(p.version, r.number<uint32_t>(root["version"], "version"));
+    if (p.version != 1)
+      return std::unexpected(
+          r.error(root["version"], "version",
+                  "unsupported pipeline version (this release reads version 1)"));
   }
-  if (const auto res = root["resources"]) {
-    RB_TRY(parse_resources(r, res, p.resources));
-  }
+  if (!root["pipeline"])
+    return std::unexpected(r.error(root, "pipeline", "missing (the pipeline's name)"));
+  RB_ASSIGN_OR_RETURN(p.pipeline, r.string(root["pipeline"], "pipeline"));
+  RB_TRY(parse_source(r, root, p));
+  if (const auto transforms = root["transforms"]) RB_TRY(parse_transforms(r, transforms, p));
+  RB_TRY(parse_destination(r, root, p));
+  if (const auto state = root["state"]) RB_TRY(parse_state(r, state, p.state));
+  if (const auto res = root["resources"]) RB_TRY(parse_resources(r, res, p.resources));
   return p;
 }
 

@@ -52,7 +52,14 @@ std::expected<std::unique_ptr<WasmEngine>, std::string> WasmEngine::create(Optio
   wasm_config_t* config = wasm_config_new();
   wasmtime_config_epoch_interruption_set(config, true);
   wasmtime_config_cranelift_opt_level_set(config, WASMTIME_OPT_LEVEL_SPEED);
+#ifdef __SANITIZE_THREAD__
+  // Cranelift's worker threads synchronize in uninstrumented Rust, which
+  // ThreadSanitizer cannot see; compiling on the calling thread keeps its
+  // reports about this program's threads.
+  wasmtime_config_parallel_compilation_set(config, false);
+#else
   wasmtime_config_parallel_compilation_set(config, true);
+#endif
   // For profiling guests with `perf`: wasmtime writes /tmp/perf-<pid>.map so
   // perf can name JIT-compiled guest functions.
   if (const char* perfmap = std::getenv("RAPIDBYTE_WASM_PERFMAP"); perfmap && *perfmap == '1') {

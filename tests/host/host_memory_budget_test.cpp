@@ -18,7 +18,7 @@
 #include "host/engine/state/sqlite_state_backend.hpp"
 #include "tests/support/run_command.hpp"
 
-namespace rapidbyte::testing {
+namespace rapidbyte::test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -100,6 +100,13 @@ state:
   }
 
   void expect_within_budget(const test::CommandResult& flooded) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    // AddressSanitizer's quarantine keeps freed memory resident on purpose,
+    // ThreadSanitizer's shadow grows with it: peak RSS says nothing about the
+    // program there. The rest of each test still runs.
+    (void)flooded;
+    return;
+#endif
     const long budget = baseline_kib() + kBudgetOverBaselineKib;
     EXPECT_LE(flooded.peak_rss_kib, budget)
         << "peak RSS " << flooded.peak_rss_kib / 1024 << " MiB; budget " << budget / 1024
@@ -168,4 +175,4 @@ TEST_F(HostMemoryBudgetTest, GuestMemoryStopsAtItsCap) {
 }
 
 }  // namespace
-}  // namespace rapidbyte::testing
+}  // namespace rapidbyte::test
