@@ -136,7 +136,7 @@ std::unique_ptr<runtime::ConnectorInstance> PgConnectorTest::instance(
     const std::string& connector) {
   runtime::SandboxPolicy policy;
   policy.allowed_hosts = {"127.0.0.1"};
-  return instantiate(rapidbyte::testing::connector(connector), policy);
+  return instantiate(rapidbyte::test::connector(connector), policy);
 }
 
 std::string PgConnectorTest::table_digest(LibpqSession& db, const std::string& table,

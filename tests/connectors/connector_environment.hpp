@@ -49,7 +49,7 @@ std::optional<int> wait_exit_code_for(pid_t pid, std::chrono::milliseconds limit
 // Waits for `pid`; its exit code, or 128 + the signal that ended it.
 int wait_exit_code(pid_t pid);
 
-class PgConnectorTest : public rapidbyte::testing::RuntimeTest {
+class PgConnectorTest : public rapidbyte::test::RuntimeTest {
  protected:
   // Sessions as rb_user (the user the pipelines connect as).
   LibpqSession src() { return LibpqSession(cluster().tcp_conninfo(kSourceDb, kUser, kPassword)); }

@@ -12,7 +12,7 @@ using connectors::dest_postgres::copy_in_sql;
 using connectors::dest_postgres::insert_head_sql;
 using connectors::dest_postgres::replace_staging_table;
 using connectors::dest_postgres::replace_swap_sql;
-using connectors::pg::TableName;
+using connectors::postgres_common::TableName;
 
 TEST(TableStatementsTest, AddColumnQuotesTheName) {
   EXPECT_EQ(add_column_sql(R"("public"."users")", "extra", "integer"),

@@ -5,7 +5,7 @@
 
 #include "tests/host/runtime_fixture.hpp"
 
-namespace rapidbyte::testing {
+namespace rapidbyte::test {
 namespace {
 
 namespace p = rapidbyte::protocol;
@@ -198,4 +198,4 @@ TEST_F(AbiRoundTripTest, SecondRunSeesCasAlreadySet) {
 }
 
 }  // namespace
-}  // namespace rapidbyte::testing
+}  // namespace rapidbyte::test

@@ -4,7 +4,7 @@
 
 #include "tests/host/runtime_fixture.hpp"
 
-namespace rapidbyte::testing {
+namespace rapidbyte::test {
 namespace {
 
 TEST(AotCacheTest, SecondLoadComesFromCache) {
@@ -45,4 +45,4 @@ TEST(AotCacheTest, DamagedEntryIsRecompiled) {
 }
 
 }  // namespace
-}  // namespace rapidbyte::testing
+}  // namespace rapidbyte::test

@@ -14,7 +14,7 @@
 #include "portable/arrow/ipc_reader.hpp"
 #include "tests/host/runtime_fixture.hpp"
 
-namespace rapidbyte::testing {
+namespace rapidbyte::test {
 namespace {
 
 namespace p = rapidbyte::protocol;
@@ -234,4 +234,4 @@ TEST_F(EndToEndTest, CliReportsAStateDatabaseFailureWithExitCode1) {
 }
 
 }  // namespace
-}  // namespace rapidbyte::testing
+}  // namespace rapidbyte::test

@@ -9,7 +9,7 @@
 #include "portable/arrow/ipc_reader.hpp"
 #include "tests/host/runtime_fixture.hpp"
 
-namespace rapidbyte::testing {
+namespace rapidbyte::test {
 namespace {
 
 namespace p = rapidbyte::protocol;
@@ -268,4 +268,4 @@ TEST_F(EngineTest, DiscoverReturnsTheSourceCatalog) {
 }
 
 }  // namespace
-}  // namespace rapidbyte::testing
+}  // namespace rapidbyte::test

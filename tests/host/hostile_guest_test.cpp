@@ -25,7 +25,7 @@
 #include "tests/host/runtime_fixture.hpp"
 #include "tests/support/loopback_listener.hpp"
 
-namespace rapidbyte::testing {
+namespace rapidbyte::test {
 namespace {
 
 namespace p = rapidbyte::protocol;
@@ -389,4 +389,4 @@ TEST_F(HostileGuestTest, InvalidUtf8OnStdoutIsReplacedInTheLog) {
 }
 
 }  // namespace
-}  // namespace rapidbyte::testing
+}  // namespace rapidbyte::test

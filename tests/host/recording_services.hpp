@@ -7,7 +7,7 @@
 
 #include "host/runtime/host_services.hpp"
 
-namespace rapidbyte::testing {
+namespace rapidbyte::test {
 
 class RecordingServices : public runtime::HostServices {
  public:
@@ -74,4 +74,4 @@ class RecordingServices : public runtime::HostServices {
   }
 };
 
-}  // namespace rapidbyte::testing
+}  // namespace rapidbyte::test

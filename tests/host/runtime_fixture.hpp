@@ -11,7 +11,7 @@
 #include "host/runtime/wasm_engine.hpp"
 #include "tests/host/recording_services.hpp"
 
-namespace rapidbyte::testing {
+namespace rapidbyte::test {
 
 inline std::filesystem::path test_guest(const std::string& name) {
   return std::filesystem::path(RAPIDBYTE_TEST_GUEST_DIR) / (name + ".wasm");
@@ -54,4 +54,4 @@ class RuntimeTest : public ::testing::Test {
   RecordingServices services_;
 };
 
-}  // namespace rapidbyte::testing
+}  // namespace rapidbyte::test

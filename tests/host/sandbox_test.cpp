@@ -7,7 +7,7 @@
 
 #include "tests/host/runtime_fixture.hpp"
 
-namespace rapidbyte::testing {
+namespace rapidbyte::test {
 namespace {
 
 namespace p = rapidbyte::protocol;
@@ -193,4 +193,4 @@ TEST_F(SandboxTest, FileThatIsNotWasmIsRefused) {
 }
 
 }  // namespace
-}  // namespace rapidbyte::testing
+}  // namespace rapidbyte::test

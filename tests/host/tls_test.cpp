@@ -14,7 +14,7 @@
 #include "tests/host/runtime_fixture.hpp"
 #include "tests/support/loopback_listener.hpp"
 
-namespace rapidbyte::testing {
+namespace rapidbyte::test {
 namespace {
 
 namespace p = rapidbyte::protocol;
@@ -137,4 +137,4 @@ TEST_F(TlsTest, MissingCaFileIsAConfigError) {
 }
 
 }  // namespace
-}  // namespace rapidbyte::testing
+}  // namespace rapidbyte::test

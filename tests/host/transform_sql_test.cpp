@@ -24,7 +24,7 @@
 #include "portable/sql/query.hpp"
 #include "tests/host/runtime_fixture.hpp"
 
-namespace rapidbyte::testing {
+namespace rapidbyte::test {
 namespace {
 
 namespace p = rapidbyte::protocol;
@@ -379,4 +379,4 @@ TEST_F(RuntimeTest, TheSdkRefusesAPhaseTheRoleNeverRuns) {
 }
 
 }  // namespace
-}  // namespace rapidbyte::testing
+}  // namespace rapidbyte::test

@@ -12,11 +12,11 @@
 namespace rapidbyte::postgres {
 namespace {
 
-using testing::be32;
-using testing::cat;
-using testing::ScriptedTransport;
-using testing::ServerScript;
-using testing::str;
+using test::be32;
+using test::cat;
+using test::ScriptedTransport;
+using test::ServerScript;
+using test::str;
 
 Result<BackendMessage> first_message(std::vector<uint8_t> script, uint32_t max = 1024) {
   static std::unique_ptr<MessageStream> stream;  // keeps the body alive for the caller

@@ -11,11 +11,11 @@
 namespace rapidbyte::postgres {
 namespace {
 
-using testing::be32;
-using testing::cat;
-using testing::ScriptedTransport;
-using testing::ServerScript;
-using testing::str;
+using test::be32;
+using test::cat;
+using test::ScriptedTransport;
+using test::ServerScript;
+using test::str;
 
 std::vector<uint8_t> be64(uint64_t v) {
   return cat({be32(static_cast<int32_t>(v >> 32)), be32(static_cast<int32_t>(v))});

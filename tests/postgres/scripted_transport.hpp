@@ -11,7 +11,7 @@
 
 #include "portable/postgres/transport.hpp"
 
-namespace rapidbyte::postgres::testing {
+namespace rapidbyte::postgres::test {
 
 class ScriptedTransport : public Transport {
  public:
@@ -76,4 +76,4 @@ inline std::vector<uint8_t> str(std::string_view s, bool nul = true) {
   return out;
 }
 
-}  // namespace rapidbyte::postgres::testing
+}  // namespace rapidbyte::postgres::test

@@ -17,7 +17,7 @@ namespace {
 
 namespace p = rapidbyte::protocol;
 
-class WasmClientTest : public testing::RuntimeTest {
+class WasmClientTest : public test::RuntimeTest {
  protected:
   static void SetUpTestSuite() {
     RuntimeTest::SetUpTestSuite();
@@ -44,7 +44,7 @@ class WasmClientTest : public testing::RuntimeTest {
   runtime::ConnectorResult<p::RunSummary> run_guest(const std::string& extra) {
     runtime::SandboxPolicy policy;
     policy.allowed_hosts = {PostgresCluster::kHost};
-    auto guest = instantiate(testing::test_guest("test-postgres-client"), policy);
+    auto guest = instantiate(test::test_guest("test-postgres-client"), policy);
     EXPECT_TRUE(guest);
     if (!guest) return std::unexpected(p::ConnectorError{});
     const std::string config =

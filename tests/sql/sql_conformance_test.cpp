@@ -253,7 +253,7 @@ TEST_F(SqlConformance, TheEngineInsideWasmAgreesWithTheNativeEngine) {
     auto q = sql::Query::prepare(query);
     sql::Result<arrow::RecordBatch> native = q ? q->execute(*batch_) : std::unexpected(q.error());
 
-    rapidbyte::testing::RecordingServices services;
+    rapidbyte::test::RecordingServices services;
     services.to_deliver.push_back(input);
     auto instance = runtime::ConnectorInstance::create(**engine, *module, &services, {});
     ASSERT_TRUE(instance) << instance.error().message;

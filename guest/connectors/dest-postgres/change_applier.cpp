@@ -25,7 +25,7 @@ std::string key_match(const std::vector<std::string>& keys, const char* left, co
   std::string out;
   for (const auto& key : keys) {
     if (!out.empty()) out += " AND ";
-    const std::string k = pg::quote_identifier(key);
+    const std::string k = postgres_common::quote_identifier(key);
     out += std::string(left) + "." + k + " = " + right + "." + k;
   }
   return out;
@@ -70,14 +70,15 @@ std::string change_merge_sql(const std::string& target, const std::string& stagi
                              const std::vector<std::string>& columns,
                              const std::string& select_list, const std::vector<std::string>& keys,
                              const std::string& sequence_column, DeleteMode mode) {
-  const std::string key_list = pg::quote_identifier_list(keys);
-  const std::string op = pg::quote_identifier(kOpColumn);
-  const std::string deleted = pg::quote_literal(protocol::change::kDelete);
+  const std::string key_list = postgres_common::quote_identifier_list(keys);
+  const std::string op = postgres_common::quote_identifier(kOpColumn);
+  const std::string deleted = postgres_common::quote_literal(protocol::change::kDelete);
   std::string updates;
   for (const auto& name : columns) {
     if (std::find(keys.begin(), keys.end(), name) != keys.end()) continue;
     if (!updates.empty()) updates += ", ";
-    updates += pg::quote_identifier(name) + " = EXCLUDED." + pg::quote_identifier(name);
+    updates += postgres_common::quote_identifier(name) + " = EXCLUDED." +
+               postgres_common::quote_identifier(name);
   }
   std::string deletes;
   if (mode == DeleteMode::kHard) {
@@ -88,7 +89,8 @@ std::string change_merge_sql(const std::string& target, const std::string& stagi
     for (const char* meta : {kOpColumn, kLsnColumn, kCommitTsColumn}) {
       if (std::find(columns.begin(), columns.end(), meta) == columns.end()) continue;
       if (!marks.empty()) marks += ", ";
-      marks += pg::quote_identifier(meta) + " = s." + pg::quote_identifier(meta);
+      marks += postgres_common::quote_identifier(meta) + " = s." +
+               postgres_common::quote_identifier(meta);
     }
     deletes = "UPDATE " + target + " AS t SET " + marks + " FROM s WHERE s." + op + " = " +
               deleted + " AND " + key_match(keys, "t", "s");
@@ -96,16 +98,17 @@ std::string change_merge_sql(const std::string& target, const std::string& stagi
   // Both statements see the same snapshot and touch disjoint keys: a key's
   // last change is either a delete or not.
   return "WITH s AS (SELECT DISTINCT ON (" + key_list + ") * FROM " + staging + " ORDER BY " +
-         key_list + ", " + pg::quote_identifier(sequence_column) + " DESC), d AS (" + deletes +
-         ") INSERT INTO " + target + " (" + pg::quote_identifier_list(columns) + ") SELECT " +
-         select_list + " FROM s WHERE s." + op + " <> " + deleted + " ON CONFLICT (" + key_list +
-         ") DO " + (updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
+         key_list + ", " + postgres_common::quote_identifier(sequence_column) + " DESC), d AS (" +
+         deletes + ") INSERT INTO " + target + " (" +
+         postgres_common::quote_identifier_list(columns) + ") SELECT " + select_list +
+         " FROM s WHERE s." + op + " <> " + deleted + " ON CONFLICT (" + key_list + ") DO " +
+         (updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
 }
 
 std::string truncate_sql(const std::string& target, DeleteMode mode) {
   if (mode == DeleteMode::kHard) return "DELETE FROM " + target;
-  return "UPDATE " + target + " SET " + pg::quote_identifier(kOpColumn) + " = " +
-         pg::quote_literal(protocol::change::kDelete);
+  return "UPDATE " + target + " SET " + postgres_common::quote_identifier(kOpColumn) + " = " +
+         postgres_common::quote_literal(protocol::change::kDelete);
 }
 
 }  // namespace rapidbyte::connectors::dest_postgres

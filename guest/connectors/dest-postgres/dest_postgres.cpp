@@ -31,7 +31,7 @@ class DestPostgres final : public sdk::Destination {
   sdk::Result<void> open(std::string_view config_json) override {
     auto config = sdk::JsonConfig::parse(config_json);
     if (!config) return std::unexpected(config.error());
-    RB_ASSIGN_OR_RETURN(auto settings, pg::parse_connection_settings(*config));
+    RB_ASSIGN_OR_RETURN(auto settings, postgres_common::parse_connection_settings(*config));
     settings_ = std::move(settings);
     auto schema = config->get_string("schema", "public");
     if (!schema) return std::unexpected(schema.error());
@@ -59,7 +59,7 @@ class DestPostgres final : public sdk::Destination {
   }
 
   sdk::Result<protocol::ValidationReport> validate(sdk::Context& ctx) override {
-    auto connection = pg::connect(ctx, settings_);
+    auto connection = postgres_common::connect(ctx, settings_);
     if (!connection) return std::unexpected(connection.error());
     protocol::ValidationReport report;
     report.checks.push_back(
@@ -70,7 +70,7 @@ class DestPostgres final : public sdk::Destination {
     auto allowed = connection->simple_query(
         "SELECT coalesce((SELECT has_schema_privilege(oid, 'CREATE') FROM pg_catalog.pg_namespace "
         "WHERE nspname = " +
-        pg::quote_literal(schema_) +
+        postgres_common::quote_literal(schema_) +
         "), has_database_privilege(current_database(), 'CREATE'))::text");
     if (!allowed) return std::unexpected(allowed.error().to_connector_error());
     const bool ok = !allowed->front().rows.empty() && allowed->front().rows[0][0] == "true";
@@ -88,11 +88,11 @@ class DestPostgres final : public sdk::Destination {
       return sdk::internal_error("write needs exactly one stream", "BAD_STREAMS");
     }
     const protocol::StreamContext& stream = request.streams[0];
-    RB_ASSIGN_OR_RETURN(auto connection, pg::connect(ctx, settings_));
+    RB_ASSIGN_OR_RETURN(auto connection, postgres_common::connect(ctx, settings_));
 
     WriterOptions options;
     options.stream_name = stream.stream_name;
-    options.target = {schema_, pg::parse_table_name(stream.stream_name).table};
+    options.target = {schema_, postgres_common::parse_table_name(stream.stream_name).table};
     options.mode = stream.write_mode;
     options.primary_key = stream.primary_key;
     options.method = method_;
@@ -191,7 +191,7 @@ class DestPostgres final : public sdk::Destination {
                            "INVALID_BATCH");
   }
 
-  pg::ConnectionSettings settings_;
+  postgres_common::ConnectionSettings settings_;
   std::string schema_ = "public";
   LoadMethod method_ = LoadMethod::kCopy;
   DeleteMode delete_mode_ = DeleteMode::kHard;

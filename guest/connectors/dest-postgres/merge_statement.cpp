@@ -13,7 +13,8 @@ std::string select_list(const MergeStatement& statement) {
   for (size_t i = 0; i < statement.columns.size(); ++i) {
     if (i) out += ", ";
     const bool replaced = i < statement.select_exprs.size() && !statement.select_exprs[i].empty();
-    out += replaced ? statement.select_exprs[i] : pg::quote_identifier(statement.columns[i]);
+    out += replaced ? statement.select_exprs[i]
+                    : postgres_common::quote_identifier(statement.columns[i]);
   }
   return out;
 }
@@ -25,7 +26,8 @@ std::string update_list(const MergeStatement& statement) {
   for (const auto& name : statement.columns) {
     if (std::find(keys.begin(), keys.end(), name) != keys.end()) continue;
     if (!out.empty()) out += ", ";
-    out += pg::quote_identifier(name) + " = EXCLUDED." + pg::quote_identifier(name);
+    out += postgres_common::quote_identifier(name) + " = EXCLUDED." +
+           postgres_common::quote_identifier(name);
   }
   return out;
 }
@@ -36,8 +38,8 @@ std::string merge_sql(const MergeStatement& statement) {
   const std::string& target = statement.target;
   const std::string& staging = statement.staging;
   const std::string selected = select_list(statement);
-  const std::string seq = pg::quote_identifier(kSequenceColumn);
-  const std::string columns = pg::quote_identifier_list(statement.columns);
+  const std::string seq = postgres_common::quote_identifier(kSequenceColumn);
+  const std::string columns = postgres_common::quote_identifier_list(statement.columns);
   std::string sql;
   switch (statement.kind) {
     case MergeKind::kApplyChanges:
@@ -45,7 +47,7 @@ std::string merge_sql(const MergeStatement& statement) {
                              kSequenceColumn, statement.delete_mode);
       break;
     case MergeKind::kUpsert: {
-      const std::string keys = pg::quote_identifier_list(statement.primary_key);
+      const std::string keys = postgres_common::quote_identifier_list(statement.primary_key);
       const std::string updates = update_list(statement);
       sql = "INSERT INTO " + target + " (" + columns + ") SELECT " + selected +
             " FROM (SELECT DISTINCT ON (" + keys + ") * FROM " + staging + " ORDER BY " + keys +

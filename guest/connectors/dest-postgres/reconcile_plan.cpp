@@ -56,7 +56,8 @@ sdk::Result<void> plan_type_change(const TableColumn& column, const arrow::Field
       return sdk::schema_error(change + " (schema_evolution.type_change is fail)", "TYPE_CHANGE");
     case protocol::TypeChangePolicy::kCoerce:
       decision.action = ColumnAction::kCast;
-      decision.select_expr = pg::quote_identifier(field.name) + "::" + column.type_name;
+      decision.select_expr =
+          postgres_common::quote_identifier(field.name) + "::" + column.type_name;
       break;
     case protocol::TypeChangePolicy::kSetNull:
       if (column.not_null) {

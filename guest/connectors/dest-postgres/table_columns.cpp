@@ -13,13 +13,13 @@ namespace rapidbyte::connectors::dest_postgres {
 sdk::Result<void> exec_sql(postgres::Connection& connection, std::string_view sql,
                            std::string_view context) {
   auto result = connection.simple_query(sql);
-  if (!result) return pg::fail_with(result.error(), context);
+  if (!result) return postgres_common::fail_with(result.error(), context);
   return {};
 }
 
 sdk::Result<std::optional<std::vector<TableColumn>>> load_table_columns(
     postgres::Connection& connection, const std::string& quoted_relation) {
-  const std::string literal = pg::quote_literal(quoted_relation);
+  const std::string literal = postgres_common::quote_literal(quoted_relation);
   auto result = connection.simple_query(
       "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
       "CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END::int8, "
@@ -31,7 +31,8 @@ sdk::Result<std::optional<std::vector<TableColumn>>> load_table_columns(
       "SELECT to_regclass(" +
       literal + ") IS NOT NULL");
   if (!result)
-    return pg::fail_with(result.error(), "cannot read the columns of " + quoted_relation);
+    return postgres_common::fail_with(result.error(),
+                                      "cannot read the columns of " + quoted_relation);
   if (result->size() < 2 || result->at(1).rows.empty() || !result->at(1).rows[0][0] ||
       *result->at(1).rows[0][0] != "t") {
     return std::nullopt;
@@ -61,7 +62,7 @@ sdk::Result<std::string> create_table_sql(const std::string& quoted_relation,
     const arrow::Field& field = schema.field(i);
     RB_ASSIGN_OR_RETURN(auto type, postgres_type_for(field));
     if (i) sql += ", ";
-    sql += pg::quote_identifier(field.name) + " " + type;
+    sql += postgres_common::quote_identifier(field.name) + " " + type;
     const bool key =
         std::find(primary_key.begin(), primary_key.end(), field.name) != primary_key.end();
     if (!field.nullable && !key && !temporary) sql += " NOT NULL";
@@ -73,10 +74,11 @@ sdk::Result<std::string> create_table_sql(const std::string& quoted_relation,
                                  "UNKNOWN_COLUMN");
       }
     }
-    if (!temporary) sql += ", PRIMARY KEY (" + pg::quote_identifier_list(primary_key) + ")";
+    if (!temporary)
+      sql += ", PRIMARY KEY (" + postgres_common::quote_identifier_list(primary_key) + ")";
   }
   if (with_sequence)
-    sql += std::string(", ") + pg::quote_identifier(kSequenceColumn) + " bigserial";
+    sql += std::string(", ") + postgres_common::quote_identifier(kSequenceColumn) + " bigserial";
   sql += ")";
   return sql;
 }

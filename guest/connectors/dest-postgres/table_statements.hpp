@@ -24,10 +24,10 @@ std::string copy_in_sql(const std::string& relation, const std::vector<std::stri
 std::string insert_head_sql(const std::string& relation, const std::vector<std::string>& columns);
 
 // The table a replace writes into: "<table>__rb_replace" beside the target.
-pg::TableName replace_staging_table(const pg::TableName& target);
+postgres_common::TableName replace_staging_table(const postgres_common::TableName& target);
 
 // Drops `target` and renames its replace staging table, and that table's
 // primary key index when it has one, to the target's names.
-std::string replace_swap_sql(const pg::TableName& target);
+std::string replace_swap_sql(const postgres_common::TableName& target);
 
 }  // namespace rapidbyte::connectors::dest_postgres

@@ -64,8 +64,9 @@ sdk::Result<void> TableWriter::start() {
         "write_mode upsert needs a primary_key for stream '" + options_.stream_name + "'",
         "PRIMARY_KEY_MISSING");
   }
-  return exec("CREATE SCHEMA IF NOT EXISTS " + pg::quote_identifier(options_.target.schema),
-              "cannot create schema " + pg::quote_identifier(options_.target.schema));
+  return exec(
+      "CREATE SCHEMA IF NOT EXISTS " + postgres_common::quote_identifier(options_.target.schema),
+      "cannot create schema " + postgres_common::quote_identifier(options_.target.schema));
 }
 
 sdk::Result<void> TableWriter::ensure_transaction() {
@@ -78,11 +79,13 @@ sdk::Result<void> TableWriter::ensure_transaction() {
 sdk::Result<void> TableWriter::build_codecs(const std::vector<postgres::PgColumnType>& types) {
   plan_->load_types = types;
   auto encoder = postgres::CopyBinaryEncoder::make(types);
-  if (!encoder) return pg::fail_with(encoder.error(), "cannot write " + plan_->load_relation);
+  if (!encoder)
+    return postgres_common::fail_with(encoder.error(), "cannot write " + plan_->load_relation);
   plan_->encoder = std::move(*encoder);
   for (const auto& type : types) {
     auto codec = postgres::make_codec(type);
-    if (!codec) return pg::fail_with(codec.error(), "cannot write " + plan_->load_relation);
+    if (!codec)
+      return postgres_common::fail_with(codec.error(), "cannot write " + plan_->load_relation);
     plan_->codecs.push_back(std::move(*codec));
   }
   plan_->copy_sql = copy_in_sql(plan_->load_relation, plan_->names);
@@ -99,7 +102,7 @@ sdk::Result<void> TableWriter::prepare(const std::shared_ptr<const arrow::Schema
 }
 
 sdk::Result<void> TableWriter::prepare_replace(const std::shared_ptr<const arrow::Schema>& schema) {
-  const pg::TableName staging = replace_staging_table(options_.target);
+  const postgres_common::TableName staging = replace_staging_table(options_.target);
   plan_->load_relation = staging.quoted();
   if (!replace_staged_) {
     RB_TRY(exec("DROP TABLE IF EXISTS " + plan_->load_relation,
@@ -245,7 +248,7 @@ sdk::Result<void> TableWriter::execute_plan(const arrow::Schema& schema,
 sdk::Result<void> TableWriter::stage_load(MergeStatement merge) {
   // A temporary table with the stream's own types; the merge then casts (or
   // nulls) changed types and, for upsert, deduplicates.
-  plan_->load_relation = pg::quote_identifier(kStageName);
+  plan_->load_relation = postgres_common::quote_identifier(kStageName);
   RB_TRY(exec("DROP TABLE IF EXISTS pg_temp." + plan_->load_relation,
               "cannot drop the staging table"));
   RB_ASSIGN_OR_RETURN(std::string create,
@@ -338,7 +341,8 @@ sdk::Result<void> TableWriter::close_copy() {
 }
 
 sdk::Result<void> TableWriter::abandon_transaction(const postgres::PgError& error) {
-  auto failure = pg::to_connector_error(error, "cannot write to " + options_.target.quoted());
+  auto failure =
+      postgres_common::to_connector_error(error, "cannot write to " + options_.target.quoted());
   abort_copy();
   (void)connection_.simple_query("ROLLBACK");
   in_transaction_ = false;
@@ -405,7 +409,8 @@ void TableWriter::reject(const arrow::RecordBatch& row, const postgres::PgError&
   protocol::DlqRecord record;
   record.stream_name = options_.stream_name;
   record.record_json = arrow::row_json(row, 0);
-  record.error = pg::to_connector_error(error, "row rejected by " + options_.target.quoted());
+  record.error =
+      postgres_common::to_connector_error(error, "row rejected by " + options_.target.quoted());
   record.error.scope = protocol::ErrorScope::kPerRecord;
   ctx_.dlq(record);
 }
@@ -421,7 +426,8 @@ sdk::Result<void> TableWriter::load_row_by_row(const arrow::RecordBatch& batch) 
       continue;
     }
     if (loaded.error().category != protocol::ErrorCategory::kData) {
-      return pg::fail_with(loaded.error(), "cannot write to " + options_.target.quoted());
+      return postgres_common::fail_with(loaded.error(),
+                                        "cannot write to " + options_.target.quoted());
     }
     RB_TRY(exec("ROLLBACK TO SAVEPOINT rb_row", "cannot roll back a savepoint"));
     reject(one, loaded.error());
@@ -474,17 +480,18 @@ sdk::Result<void> TableWriter::write_partial_update(const arrow::RecordBatch& ba
     const bool key = contains(options_.primary_key, name);
     if (!key && contains(unchanged, name)) continue;
     if (auto appended = append_param(batch, c, row, params); !appended) {
-      return pg::fail_with(appended.error(), "cannot encode column '" + name + "'");
+      return postgres_common::fail_with(appended.error(), "cannot encode column '" + name + "'");
     }
     std::string& list = key ? where : sets;
     if (!list.empty()) list += key ? " AND " : ", ";
-    list += pg::quote_identifier(name) + " = $" + std::to_string(params.size());
+    list += postgres_common::quote_identifier(name) + " = $" + std::to_string(params.size());
   }
   if (sets.empty()) return {};
   const std::string sql = "UPDATE " + options_.target.quoted() + " SET " + sets + " WHERE " + where;
   auto updated = connection_.query(sql, params, postgres::RowSink{});
   if (!updated) {
-    return pg::fail_with(updated.error(), "cannot apply an update to " + options_.target.quoted());
+    return postgres_common::fail_with(updated.error(),
+                                      "cannot apply an update to " + options_.target.quoted());
   }
   ++records_written_;
   return {};

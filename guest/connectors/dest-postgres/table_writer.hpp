@@ -57,7 +57,7 @@ enum class LoadMethod : uint8_t { kCopy, kInsert };
 
 struct WriterOptions {
   std::string stream_name;
-  pg::TableName target;
+  postgres_common::TableName target;
   protocol::WriteMode mode = protocol::WriteMode::kAppend;
   std::vector<std::string> primary_key;
   LoadMethod method = LoadMethod::kCopy;

@@ -6,7 +6,7 @@
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
 #include "portable/base/try.hpp"
 
-namespace rapidbyte::connectors::pg {
+namespace rapidbyte::connectors::postgres_common {
 
 std::string ConnectionSettings::describe() const {
   return user + "@" + host + ":" + std::to_string(port) + "/" + database;
@@ -125,4 +125,4 @@ sdk::Result<postgres::Connection> connect(
   return std::move(*connection);
 }
 
-}  // namespace rapidbyte::connectors::pg
+}  // namespace rapidbyte::connectors::postgres_common

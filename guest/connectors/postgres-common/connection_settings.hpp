@@ -23,7 +23,7 @@
 #include "guest/sdk/json_config.hpp"
 #include "portable/postgres/connection.hpp"
 
-namespace rapidbyte::connectors::pg {
+namespace rapidbyte::connectors::postgres_common {
 
 enum class SslModeSetting : uint8_t { kDisable, kPrefer, kRequire, kVerifyCa, kVerifyFull };
 
@@ -55,4 +55,4 @@ sdk::Result<postgres::Connection> connect(
     sdk::Context& ctx, const ConnectionSettings& settings,
     std::vector<std::pair<std::string, std::string>> parameters = {});
 
-}  // namespace rapidbyte::connectors::pg
+}  // namespace rapidbyte::connectors::postgres_common

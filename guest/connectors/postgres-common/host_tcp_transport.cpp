@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-namespace rapidbyte::connectors::pg {
+namespace rapidbyte::connectors::postgres_common {
 
 namespace {
 // The host returns at most 4 MiB per tcp-read.
@@ -42,4 +42,4 @@ postgres::Result<void> HostTcpTransport::start_tls(const protocol::TlsOptions& o
   return {};
 }
 
-}  // namespace rapidbyte::connectors::pg
+}  // namespace rapidbyte::connectors::postgres_common

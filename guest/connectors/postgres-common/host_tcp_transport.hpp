@@ -16,7 +16,7 @@
 #include "guest/sdk/tcp_stream.hpp"
 #include "portable/postgres/transport.hpp"
 
-namespace rapidbyte::connectors::pg {
+namespace rapidbyte::connectors::postgres_common {
 
 class HostTcpTransport final : public postgres::Transport {
  public:
@@ -39,4 +39,4 @@ class HostTcpTransport final : public postgres::Transport {
   ErrorSlot last_error_;
 };
 
-}  // namespace rapidbyte::connectors::pg
+}  // namespace rapidbyte::connectors::postgres_common

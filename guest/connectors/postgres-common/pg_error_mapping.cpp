@@ -2,7 +2,7 @@
 
 #include <string>
 
-namespace rapidbyte::connectors::pg {
+namespace rapidbyte::connectors::postgres_common {
 
 protocol::ConnectorError to_connector_error(const postgres::PgError& error,
                                             std::string_view context) {
@@ -21,4 +21,4 @@ protocol::ConnectorError to_connector_error(const postgres::PgError& error,
   return e;
 }
 
-}  // namespace rapidbyte::connectors::pg
+}  // namespace rapidbyte::connectors::postgres_common

@@ -10,7 +10,7 @@
 #include "guest/sdk/error.hpp"
 #include "portable/postgres/pg_error.hpp"
 
-namespace rapidbyte::connectors::pg {
+namespace rapidbyte::connectors::postgres_common {
 
 protocol::ConnectorError to_connector_error(const postgres::PgError& error,
                                             std::string_view context = {});
@@ -20,4 +20,4 @@ inline std::unexpected<protocol::ConnectorError> fail_with(const postgres::PgErr
   return std::unexpected(to_connector_error(error, context));
 }
 
-}  // namespace rapidbyte::connectors::pg
+}  // namespace rapidbyte::connectors::postgres_common

@@ -1,6 +1,6 @@
 #include "guest/connectors/postgres-common/sql_text.hpp"
 
-namespace rapidbyte::connectors::pg {
+namespace rapidbyte::connectors::postgres_common {
 namespace {
 
 // Removes surrounding double quotes and undoubles embedded ones.
@@ -46,4 +46,4 @@ TableName parse_table_name(std::string_view stream, std::string_view default_sch
   return {std::string(default_schema), unquote(stream)};
 }
 
-}  // namespace rapidbyte::connectors::pg
+}  // namespace rapidbyte::connectors::postgres_common

@@ -11,7 +11,7 @@
 
 #include "portable/postgres/sql_quote.hpp"
 
-namespace rapidbyte::connectors::pg {
+namespace rapidbyte::connectors::postgres_common {
 
 using postgres::quote_identifier;  // portable/postgres/sql_quote.hpp
 using postgres::quote_literal;
@@ -35,4 +35,4 @@ struct TableName {
 };
 TableName parse_table_name(std::string_view stream, std::string_view default_schema = "public");
 
-}  // namespace rapidbyte::connectors::pg
+}  // namespace rapidbyte::connectors::postgres_common

@@ -65,7 +65,7 @@ sdk::Result<CdcOptions> CdcOptions::parse(const sdk::JsonConfig& config) {
   return out;
 }
 
-std::string CdcOptions::legacy_name_for(const pg::TableName& table) const {
+std::string CdcOptions::legacy_name_for(const postgres_common::TableName& table) const {
   const std::string raw = table.schema == "public" ? table.table : table.schema + "_" + table.table;
   std::string folded;
   bool exact = true;

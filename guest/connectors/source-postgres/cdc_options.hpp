@@ -59,7 +59,7 @@ struct CdcOptions {
   bool owns_publication() const { return !publication.has_value(); }
   // The per-stream slot (and publication) name of earlier versions; a valid
   // slot name.
-  std::string legacy_name_for(const pg::TableName& table) const;
+  std::string legacy_name_for(const postgres_common::TableName& table) const;
 };
 
 }  // namespace rapidbyte::connectors::source_postgres

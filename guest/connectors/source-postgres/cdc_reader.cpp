@@ -26,9 +26,10 @@ using Targets = std::vector<std::unique_ptr<ChangeTarget>>;
 // within it (while it waits for the destination, too).
 constexpr const char* kSenderTimeout = "-c wal_sender_timeout=60s";
 
-sdk::Result<postgres::Connection> connect_replication(sdk::Context& ctx,
-                                                      const pg::ConnectionSettings& settings) {
-  return pg::connect(ctx, settings, {{"replication", "database"}, {"options", kSenderTimeout}});
+sdk::Result<postgres::Connection> connect_replication(
+    sdk::Context& ctx, const postgres_common::ConnectionSettings& settings) {
+  return postgres_common::connect(ctx, settings,
+                                  {{"replication", "database"}, {"options", kSenderTimeout}});
 }
 
 // Runs a statement whose result is of no interest.
@@ -42,7 +43,7 @@ sdk::Result<bool> slot_exists(postgres::Connection& connection, const std::strin
   RB_ASSIGN_OR_RETURN(
       auto found, single_value(connection,
                                "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = " +
-                                   pg::quote_literal(slot),
+                                   postgres_common::quote_literal(slot),
                                "cannot look up replication slot '" + slot + "'"));
   return found.has_value();
 }
@@ -76,7 +77,7 @@ sdk::Result<void> sync_publication(sdk::Context& ctx, postgres::Connection& conn
   RB_ASSIGN_OR_RETURN(auto exists,
                       single_value(connection,
                                    "SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = " +
-                                       pg::quote_literal(name),
+                                       postgres_common::quote_literal(name),
                                    lookup));
   if (!exists) {
     if (!options.owns_publication()) {
@@ -86,27 +87,28 @@ sdk::Result<void> sync_publication(sdk::Context& ctx, postgres::Connection& conn
     }
     std::string tables;
     for (const auto& t : targets) tables += (tables.empty() ? "" : ", ") + t->table().name.quoted();
-    return execute(connection,
-                   "CREATE PUBLICATION " + pg::quote_identifier(name) + " FOR TABLE " + tables,
-                   "cannot create publication '" + name + "'");
+    return execute(
+        connection,
+        "CREATE PUBLICATION " + postgres_common::quote_identifier(name) + " FOR TABLE " + tables,
+        "cannot create publication '" + name + "'");
   }
   auto rows = run_sql(connection,
                       "SELECT schemaname, tablename FROM pg_catalog.pg_publication_tables WHERE "
                       "pubname = " +
-                          pg::quote_literal(name),
+                          postgres_common::quote_literal(name),
                       lookup);
   if (!rows) return std::unexpected(rows.error());
-  std::vector<pg::TableName> members;
+  std::vector<postgres_common::TableName> members;
   for (const auto& row : rows->front().rows) {
     if (row.size() == 2 && row[0] && row[1]) members.push_back({*row[0], *row[1]});
   }
-  auto is_member = [&](const pg::TableName& table) {
-    return std::ranges::any_of(members, [&](const pg::TableName& m) {
+  auto is_member = [&](const postgres_common::TableName& table) {
+    return std::ranges::any_of(members, [&](const postgres_common::TableName& m) {
       return m.schema == table.schema && m.table == table.table;
     });
   };
   for (size_t i = 0; i < targets.size(); ++i) {
-    const pg::TableName& table = targets[i]->table().name;
+    const postgres_common::TableName& table = targets[i]->table().name;
     if (is_member(table)) continue;
     if (!options.owns_publication()) {
       return sdk::config_error(
@@ -122,14 +124,14 @@ sdk::Result<void> sync_publication(sdk::Context& ctx, postgres::Connection& conn
                                    "(rapidbyte teardown) to take a new snapshot",
                                "PUBLICATION_STALE");
     }
-    RB_TRY(
-        execute(connection,
-                "ALTER PUBLICATION " + pg::quote_identifier(name) + " ADD TABLE " + table.quoted(),
-                "cannot add table " + table.quoted() + " to publication '" + name + "'"));
+    RB_TRY(execute(connection,
+                   "ALTER PUBLICATION " + postgres_common::quote_identifier(name) + " ADD TABLE " +
+                       table.quoted(),
+                   "cannot add table " + table.quoted() + " to publication '" + name + "'"));
   }
   if (!options.owns_publication()) return {};
   std::string unread;
-  for (const pg::TableName& member : members) {
+  for (const postgres_common::TableName& member : members) {
     const bool read = std::ranges::any_of(targets, [&](const auto& t) {
       return t->table().name.schema == member.schema && t->table().name.table == member.table;
     });
@@ -137,9 +139,10 @@ sdk::Result<void> sync_publication(sdk::Context& ctx, postgres::Connection& conn
   }
   if (unread.empty()) return {};
   ctx.info("publication '" + name + "' stops publishing " + unread + ": no stream reads them");
-  return execute(connection,
-                 "ALTER PUBLICATION " + pg::quote_identifier(name) + " DROP TABLE " + unread,
-                 "cannot drop tables from publication '" + name + "'");
+  return execute(
+      connection,
+      "ALTER PUBLICATION " + postgres_common::quote_identifier(name) + " DROP TABLE " + unread,
+      "cannot drop tables from publication '" + name + "'");
 }
 
 // Reads the snapshots of `targets` in one REPEATABLE READ READ ONLY
@@ -189,7 +192,8 @@ sdk::Result<Lsn> create_slot_for_snapshot(sdk::Context& ctx, postgres::Connectio
   create.snapshot = postgres::SnapshotAction::kUse;
   auto created = postgres::create_replication_slot(connection, create);
   if (!created)
-    return pg::fail_with(created.error(), "cannot create replication slot '" + slot + "'");
+    return postgres_common::fail_with(created.error(),
+                                      "cannot create replication slot '" + slot + "'");
   ctx.info(std::string("created ") + (temporary ? "temporary " : "") + "replication slot '" + slot +
            "' at " + postgres::format_lsn(created->consistent_point) + "; reading the snapshot");
   return created->consistent_point;
@@ -241,9 +245,10 @@ sdk::Result<Targets> make_targets(sdk::Context& ctx, postgres::Connection& conne
 // they are now, the change columns stamped with the current WAL position),
 // over an ordinary connection.
 sdk::Result<protocol::ReadSummary> preview_snapshots(
-    sdk::Context& ctx, const pg::ConnectionSettings& settings, const CdcOptions& options,
-    const std::vector<protocol::StreamContext>& streams, std::optional<uint64_t> max_records) {
-  RB_ASSIGN_OR_RETURN(auto connection, pg::connect(ctx, settings));
+    sdk::Context& ctx, const postgres_common::ConnectionSettings& settings,
+    const CdcOptions& options, const std::vector<protocol::StreamContext>& streams,
+    std::optional<uint64_t> max_records) {
+  RB_ASSIGN_OR_RETURN(auto connection, postgres_common::connect(ctx, settings));
   RB_ASSIGN_OR_RETURN(auto targets, make_targets(ctx, connection, options, streams));
   std::vector<ChangeTarget*> all;
   for (const auto& t : targets) all.push_back(t.get());
@@ -254,7 +259,8 @@ sdk::Result<protocol::ReadSummary> preview_snapshots(
                                     "cannot read the current WAL position");
         if (!current) return std::unexpected(current.error());
         auto parsed = postgres::parse_lsn(current->value_or(""));
-        if (!parsed) return pg::fail_with(parsed.error(), "bad LSN from pg_current_wal_lsn");
+        if (!parsed)
+          return postgres_common::fail_with(parsed.error(), "bad LSN from pg_current_wal_lsn");
         return *parsed;
       }));
   protocol::ReadSummary total;
@@ -300,7 +306,7 @@ sdk::Result<void> missing_slot(postgres::Connection& connection, const CdcOption
 }  // namespace
 
 sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
-                                                const pg::ConnectionSettings& settings,
+                                                const postgres_common::ConnectionSettings& settings,
                                                 const CdcOptions& options,
                                                 const std::vector<protocol::StreamContext>& streams,
                                                 std::optional<uint64_t> max_records, bool dry_run) {
@@ -338,7 +344,8 @@ sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
     // No snapshot was ever committed: (re)create the slot and take them all.
     if (had_slot) {
       if (auto dropped = postgres::drop_replication_slot(connection, slot); !dropped) {
-        return pg::fail_with(dropped.error(), "cannot drop the unfinished slot '" + slot + "'");
+        return postgres_common::fail_with(dropped.error(),
+                                          "cannot drop the unfinished slot '" + slot + "'");
       }
     }
     auto taken = read_snapshots(ctx, connection, to_snapshot, max_records, /*start=*/true, [&] {
@@ -353,7 +360,8 @@ sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
       return create_slot_for_snapshot(ctx, connection, temporary, true);
     }));
     if (auto dropped = postgres::drop_replication_slot(connection, temporary); !dropped) {
-      return pg::fail_with(dropped.error(), "cannot drop replication slot '" + temporary + "'");
+      return postgres_common::fail_with(dropped.error(),
+                                        "cannot drop replication slot '" + temporary + "'");
     }
   }
 
@@ -362,12 +370,13 @@ sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
     RB_ASSIGN_OR_RETURN(auto marker,
                         single_value(connection,
                                      std::string("SELECT pg_logical_emit_message(false, ") +
-                                         pg::quote_literal(kEndMarkerPrefix) + ", " +
-                                         pg::quote_literal(slot) + ")::text",
+                                         postgres_common::quote_literal(kEndMarkerPrefix) + ", " +
+                                         postgres_common::quote_literal(slot) + ")::text",
                                      "cannot mark the end of a bounded cdc run"));
     if (!marker) return sdk::internal_error("pg_logical_emit_message returned nothing");
     auto parsed = postgres::parse_lsn(*marker);
-    if (!parsed) return pg::fail_with(parsed.error(), "bad LSN from pg_logical_emit_message");
+    if (!parsed)
+      return postgres_common::fail_with(parsed.error(), "bad LSN from pg_logical_emit_message");
     end_marker = *parsed;
   }
   ChangeStream changes(ctx, options, targets, max_records);
@@ -387,7 +396,8 @@ sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
   return total;
 }
 
-sdk::Result<void> teardown_changes(sdk::Context& ctx, const pg::ConnectionSettings& settings,
+sdk::Result<void> teardown_changes(sdk::Context& ctx,
+                                   const postgres_common::ConnectionSettings& settings,
                                    const CdcOptions& options,
                                    const std::vector<protocol::StreamContext>& streams) {
   RB_ASSIGN_OR_RETURN(auto connection, connect_replication(ctx, settings));
@@ -395,7 +405,8 @@ sdk::Result<void> teardown_changes(sdk::Context& ctx, const pg::ConnectionSettin
   std::vector<std::string> publications;
   if (options.owns_publication()) publications.push_back(options.publication_name());
   for (const auto& stream : streams) {
-    const std::string legacy = options.legacy_name_for(pg::parse_table_name(stream.stream_name));
+    const std::string legacy =
+        options.legacy_name_for(postgres_common::parse_table_name(stream.stream_name));
     slots.push_back(legacy);
     if (options.owns_publication()) publications.push_back(legacy);
   }
@@ -403,13 +414,15 @@ sdk::Result<void> teardown_changes(sdk::Context& ctx, const pg::ConnectionSettin
     RB_ASSIGN_OR_RETURN(auto exists, slot_exists(connection, slot));
     if (!exists) continue;
     if (auto dropped = postgres::drop_replication_slot(connection, slot); !dropped) {
-      return pg::fail_with(dropped.error(), "cannot drop replication slot '" + slot + "'");
+      return postgres_common::fail_with(dropped.error(),
+                                        "cannot drop replication slot '" + slot + "'");
     }
     ctx.info("dropped replication slot '" + slot + "'");
   }
   for (const std::string& publication : publications) {
     if (auto dropped =
-            execute(connection, "DROP PUBLICATION IF EXISTS " + pg::quote_identifier(publication),
+            execute(connection,
+                    "DROP PUBLICATION IF EXISTS " + postgres_common::quote_identifier(publication),
                     "cannot drop publication '" + publication + "'");
         !dropped) {
       return dropped;

@@ -36,7 +36,7 @@ namespace rapidbyte::connectors::source_postgres {
 
 // REQUIRES: every stream of `streams` has sync mode cdc.
 sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
-                                                const pg::ConnectionSettings& settings,
+                                                const postgres_common::ConnectionSettings& settings,
                                                 const CdcOptions& options,
                                                 const std::vector<protocol::StreamContext>& streams,
                                                 std::optional<uint64_t> max_records, bool dry_run);
@@ -44,7 +44,8 @@ sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
 // Drops the slot and, when the connector created it, the publication (and
 // the per-stream slots and publications of earlier versions for `streams`).
 // Missing ones are not an error.
-sdk::Result<void> teardown_changes(sdk::Context& ctx, const pg::ConnectionSettings& settings,
+sdk::Result<void> teardown_changes(sdk::Context& ctx,
+                                   const postgres_common::ConnectionSettings& settings,
                                    const CdcOptions& options,
                                    const std::vector<protocol::StreamContext>& streams);
 

@@ -97,7 +97,8 @@ sdk::Result<ChangeBatchBuilder> ChangeBatchBuilder::make(
   for (auto& spec : change_specs()) specs.push_back(std::move(spec));
   auto builder = postgres::ArrowBatchBuilder::make(specs, codec_options);
   if (!builder) {
-    return pg::fail_with(builder.error(), "cannot decode changes of " + table.name.quoted());
+    return postgres_common::fail_with(builder.error(),
+                                      "cannot decode changes of " + table.name.quoted());
   }
   std::vector<arrow::Field> fields = builder->schema()->fields();
   for (size_t i = 0; i < known.size(); ++i) {
@@ -177,8 +178,8 @@ sdk::Result<std::optional<std::string>> ChangeBatchBuilder::append(ChangeOp op,
     }
     auto appended = builder_.append_value_or_null(static_cast<int>(i), bytes);
     if (!appended) {
-      return pg::fail_with(appended.error(),
-                           "cannot decode column '" + names_[i] + "' of " + table_name_);
+      return postgres_common::fail_with(
+          appended.error(), "cannot decode column '" + names_[i] + "' of " + table_name_);
     }
     if (*appended && !refused) refused = appended->value().message;
   }
@@ -189,7 +190,8 @@ sdk::Result<std::optional<std::string>> ChangeBatchBuilder::append(ChangeOp op,
 sdk::Result<void> ChangeBatchBuilder::append_truncate(postgres::Lsn lsn, int64_t commit_time_us) {
   for (size_t i = 0; i < names_.size(); ++i) {
     if (auto appended = builder_.append_value(static_cast<int>(i), std::nullopt); !appended) {
-      return pg::fail_with(appended.error(), "cannot build a truncate of " + table_name_);
+      return postgres_common::fail_with(appended.error(),
+                                        "cannot build a truncate of " + table_name_);
     }
   }
   return append_meta(ChangeOp::kTruncate, lsn, commit_time_us, {});
@@ -213,7 +215,8 @@ sdk::Result<void> ChangeBatchBuilder::append_meta(ChangeOp op, postgres::Lsn lsn
   };
   for (int i = 0; i < kChangeColumns; ++i) {
     if (auto appended = builder_.append_value(base + i, values[i]); !appended) {
-      return pg::fail_with(appended.error(), "cannot build a change row of " + table_name_);
+      return postgres_common::fail_with(appended.error(),
+                                        "cannot build a change row of " + table_name_);
     }
   }
   pending_bytes_ += 40 + unchanged_json.size();
@@ -223,7 +226,8 @@ sdk::Result<void> ChangeBatchBuilder::append_meta(ChangeOp op, postgres::Lsn lsn
 
 sdk::Result<arrow::RecordBatch> ChangeBatchBuilder::finish() {
   auto built = builder_.finish_batch();
-  if (!built) return pg::fail_with(built.error(), "cannot build a batch of " + table_name_);
+  if (!built)
+    return postgres_common::fail_with(built.error(), "cannot build a batch of " + table_name_);
   pending_bytes_ = 0;
   const int64_t rows = built->num_rows();
   return arrow::RecordBatch(schema_, built->columns(), rows);

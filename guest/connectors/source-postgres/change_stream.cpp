@@ -32,7 +32,7 @@ ChangeTarget::ChangeTarget(sdk::Context& ctx, const protocol::StreamContext& str
                            TableCatalog catalog, bool continuous)
     : stream_(stream),
       catalog_(std::move(catalog)),
-      table_(catalog_.find(pg::parse_table_name(stream.stream_name))),
+      table_(catalog_.find(postgres_common::parse_table_name(stream.stream_name))),
       emitter_(ctx, stream),
       continuous_(continuous),
       // The table's columns and the change columns.
@@ -89,7 +89,8 @@ sdk::Result<void> ChangeStream::run(postgres::Connection& connection,
   start_options.messages = end_marker.has_value();
   auto stream = postgres::ReplicationStream::start(connection, start_options);
   if (!stream)
-    return pg::fail_with(stream.error(), "cannot start replication from slot '" + slot_ + "'");
+    return postgres_common::fail_with(stream.error(),
+                                      "cannot start replication from slot '" + slot_ + "'");
   stream_ = &*stream;
   last_end_ = start;
   confirmed_ = persisted().value_or(0);
@@ -100,7 +101,8 @@ sdk::Result<void> ChangeStream::run(postgres::Connection& connection,
   while (!done_) {
     auto message = stream->next();
     if (!message)
-      return pg::fail_with(message.error(), "replication from slot '" + slot_ + "' broke");
+      return postgres_common::fail_with(message.error(),
+                                        "replication from slot '" + slot_ + "' broke");
     if (!*message) {
       return sdk::transient_db_error("the server ended replication from slot '" + slot_ + "'",
                                      "REPLICATION_ENDED");
@@ -111,7 +113,8 @@ sdk::Result<void> ChangeStream::run(postgres::Connection& connection,
       const auto& data = std::get<postgres::XLogData>(**message);
       auto decoded = pgo::decode(data.data);
       if (!decoded)
-        return pg::fail_with(decoded.error(), "cannot decode a change from slot '" + slot_ + "'");
+        return postgres_common::fail_with(decoded.error(),
+                                          "cannot decode a change from slot '" + slot_ + "'");
       RB_TRY(std::visit([&](const auto& m) { return on(m); }, *decoded));
     }
     RB_TRY(confirm(/*force=*/false));
@@ -119,7 +122,8 @@ sdk::Result<void> ChangeStream::run(postgres::Connection& connection,
   RB_TRY(flush(/*at_commit=*/true, /*force_checkpoint=*/true));
   stream_ = nullptr;
   if (auto stopped = stream->stop(); !stopped) {
-    return pg::fail_with(stopped.error(), "cannot stop replication from slot '" + slot_ + "'");
+    return postgres_common::fail_with(stopped.error(),
+                                      "cannot stop replication from slot '" + slot_ + "'");
   }
   return {};
 }
@@ -304,7 +308,8 @@ sdk::Result<void> ChangeStream::confirm(bool force) {
   if (auto lowest = persisted()) confirmed_ = std::max(confirmed_, *lowest);
   if (!force && confirmed_ == sent_) return {};
   auto sent = stream_->send_status(confirmed_, confirmed_, confirmed_);
-  if (!sent) return pg::fail_with(sent.error(), "cannot confirm to slot '" + slot_ + "'");
+  if (!sent)
+    return postgres_common::fail_with(sent.error(), "cannot confirm to slot '" + slot_ + "'");
   sent_ = confirmed_;
   return {};
 }

@@ -143,13 +143,13 @@ sdk::Result<std::string> CursorColumn::sql_literal(const protocol::CursorValue& 
   switch (value.index()) {
     case ck::kInt64: {
       const int64_t v = std::get<ck::kInt64>(value);
-      if (kind_ == Kind::kText) return pg::quote_literal(std::to_string(v));
+      if (kind_ == Kind::kText) return postgres_common::quote_literal(std::to_string(v));
       return "(" + std::to_string(v) + ")";
     }
     case ck::kFloat64:
       return "'" + format_double(std::get<ck::kFloat64>(value)) + "'::float8";
     case ck::kText: {
-      const std::string literal = pg::quote_literal(std::get<ck::kText>(value));
+      const std::string literal = postgres_common::quote_literal(std::get<ck::kText>(value));
       return kind_ == Kind::kNumeric ? literal + "::numeric" : literal;
     }
     case ck::kTimestampMicros: {

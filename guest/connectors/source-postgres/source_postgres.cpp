@@ -99,7 +99,7 @@ class SourcePostgres final : public sdk::Source {
   sdk::Result<void> open(std::string_view config_json) override {
     auto config = sdk::JsonConfig::parse(config_json);
     if (!config) return std::unexpected(config.error());
-    RB_ASSIGN_OR_RETURN(auto settings, pg::parse_connection_settings(*config));
+    RB_ASSIGN_OR_RETURN(auto settings, postgres_common::parse_connection_settings(*config));
     settings_ = std::move(settings);
     auto schemas = string_list(*config, "schemas", {"public"});
     if (!schemas) return std::unexpected(schemas.error());
@@ -114,7 +114,7 @@ class SourcePostgres final : public sdk::Source {
   }
 
   sdk::Result<protocol::ValidationReport> validate(sdk::Context& ctx) override {
-    auto connection = pg::connect(ctx, settings_);
+    auto connection = postgres_common::connect(ctx, settings_);
     if (!connection) return std::unexpected(connection.error());
     protocol::ValidationReport report;
     auto add = [&](std::string name, protocol::CheckStatus status, std::string message) {
@@ -132,7 +132,8 @@ class SourcePostgres final : public sdk::Source {
             settings_.describe());
 
     std::string list;
-    for (const auto& s : schemas_) list += (list.empty() ? "" : ", ") + pg::quote_literal(s);
+    for (const auto& s : schemas_)
+      list += (list.empty() ? "" : ", ") + postgres_common::quote_literal(s);
     RB_ASSIGN_OR_RETURN(
         auto found,
         run_sql(*connection,
@@ -151,7 +152,7 @@ class SourcePostgres final : public sdk::Source {
     RB_TRY(check_cdc(*connection, add));
     if (!tables_.empty()) {
       for (const auto& stream : tables_) {
-        const pg::TableName name = pg::parse_table_name(stream);
+        const postgres_common::TableName name = postgres_common::parse_table_name(stream);
         const TableInfo* table = catalog.find(name);
         if (!table) {
           RB_ASSIGN_OR_RETURN(auto other, load_table_catalog(*connection, {}, name));
@@ -242,14 +243,15 @@ class SourcePostgres final : public sdk::Source {
       RB_TRY(check_replication(connection, add));
     }
     for (const auto& stream : tables_) {
-      const pg::TableName name = pg::parse_table_name(stream);
+      const postgres_common::TableName name = postgres_common::parse_table_name(stream);
       auto identity = run_sql(
           connection,
           "SELECT c.relreplident::text, EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE "
           "i.indrelid = c.oid AND (i.indisprimary OR i.indisreplident))::text FROM "
           "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
           "n.nspname = " +
-              pg::quote_literal(name.schema) + " AND c.relname = " + pg::quote_literal(name.table),
+              postgres_common::quote_literal(name.schema) +
+              " AND c.relname = " + postgres_common::quote_literal(name.table),
           "cannot read the replica identity of " + name.quoted());
       if (!identity) return std::unexpected(identity.error());
       if (identity->front().rows.empty()) continue;
@@ -337,7 +339,7 @@ class SourcePostgres final : public sdk::Source {
                                 "coalesce(active_pid::text, ''), coalesce(wal_status, ''), "
                                 "current_database() FROM pg_catalog.pg_replication_slots WHERE "
                                 "slot_name = " +
-                                    pg::quote_literal(slot),
+                                    postgres_common::quote_literal(slot),
                                 "cannot look up replication slot '" + slot + "'"));
     const std::string line = "cdc slot " + slot;
     if (found.front().rows.empty()) {
@@ -386,7 +388,7 @@ class SourcePostgres final : public sdk::Source {
                 "SELECT p.pubname IS NOT NULL, (SELECT string_agg(schemaname || '.' || "
                 "tablename, ',') FROM pg_catalog.pg_publication_tables t WHERE "
                 "t.pubname = p.pubname) FROM (SELECT " +
-                    pg::quote_literal(publication) +
+                    postgres_common::quote_literal(publication) +
                     "::name AS q) q LEFT JOIN pg_catalog.pg_publication p ON p.pubname "
                     "= q.q",
                 "cannot read publication '" + publication + "'"));
@@ -401,7 +403,7 @@ class SourcePostgres final : public sdk::Source {
     const std::string published = "," + found[1].value_or("") + ",";
     std::string missing;
     for (const auto& stream : tables_) {
-      const pg::TableName name = pg::parse_table_name(stream);
+      const postgres_common::TableName name = postgres_common::parse_table_name(stream);
       if (published.find("," + name.schema + "." + name.table + ",") != std::string::npos) continue;
       missing += (missing.empty() ? "" : ", ") + name.quoted();
     }
@@ -420,7 +422,7 @@ class SourcePostgres final : public sdk::Source {
   }
 
   sdk::Result<protocol::RunSummary> discover(sdk::Context& ctx) {
-    RB_ASSIGN_OR_RETURN(auto connection, pg::connect(ctx, settings_));
+    RB_ASSIGN_OR_RETURN(auto connection, postgres_common::connect(ctx, settings_));
     RB_ASSIGN_OR_RETURN(auto catalog, load_table_catalog(connection, schemas_));
     protocol::Catalog out;
     for (const auto& table : catalog.tables) {
@@ -443,15 +445,15 @@ class SourcePostgres final : public sdk::Source {
       // Partitioned reads are not split yet: slice 0 reads the whole table.
       return sdk::summary(protocol::ReadSummary{});
     }
-    RB_ASSIGN_OR_RETURN(auto connection, pg::connect(ctx, settings_));
+    RB_ASSIGN_OR_RETURN(auto connection, postgres_common::connect(ctx, settings_));
     RB_ASSIGN_OR_RETURN(auto catalog, stream_catalog(connection, stream));
-    const TableInfo& table = *catalog.find(pg::parse_table_name(stream.stream_name));
+    const TableInfo& table = *catalog.find(postgres_common::parse_table_name(stream.stream_name));
     auto summary = read_table(ctx, connection, catalog, table, stream, max_records);
     if (!summary) return std::unexpected(summary.error());
     return sdk::summary(*summary);
   }
 
-  pg::ConnectionSettings settings_;
+  postgres_common::ConnectionSettings settings_;
   std::vector<std::string> schemas_;
   std::vector<std::string> tables_;
   CdcOptions cdc_;

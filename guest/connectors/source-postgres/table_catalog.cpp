@@ -22,15 +22,15 @@ const std::string& str(const std::optional<std::string>& text) {
 }
 
 std::string schema_filter(const std::vector<std::string>& schemas,
-                          const std::optional<pg::TableName>& only) {
+                          const std::optional<postgres_common::TableName>& only) {
   std::string where;
   if (only) {
-    where = "n.nspname = " + pg::quote_literal(only->schema) +
-            " AND c.relname = " + pg::quote_literal(only->table);
+    where = "n.nspname = " + postgres_common::quote_literal(only->schema) +
+            " AND c.relname = " + postgres_common::quote_literal(only->table);
   } else {
     where = "n.nspname IN (";
     for (size_t i = 0; i < schemas.size(); ++i) {
-      where += (i ? ", " : "") + pg::quote_literal(schemas[i]);
+      where += (i ? ", " : "") + postgres_common::quote_literal(schemas[i]);
     }
     where += ")";
   }
@@ -46,7 +46,7 @@ const ColumnInfo* TableInfo::column(std::string_view name) const {
   return nullptr;
 }
 
-const TableInfo* TableCatalog::find(const pg::TableName& name) const {
+const TableInfo* TableCatalog::find(const postgres_common::TableName& name) const {
   for (const auto& t : tables) {
     if (t.name.schema == name.schema && t.name.table == name.table) return &t;
   }
@@ -57,7 +57,7 @@ sdk::Result<std::vector<postgres::TextResult>> run_sql(postgres::Connection& con
                                                        std::string_view sql,
                                                        std::string_view context) {
   auto result = connection.simple_query(sql);
-  if (!result) return pg::fail_with(result.error(), context);
+  if (!result) return postgres_common::fail_with(result.error(), context);
   return std::move(*result);
 }
 
@@ -69,9 +69,9 @@ sdk::Result<std::optional<std::string>> single_value(postgres::Connection& conne
   return result.front().rows[0][0];
 }
 
-sdk::Result<TableCatalog> load_table_catalog(postgres::Connection& connection,
-                                             const std::vector<std::string>& schemas,
-                                             const std::optional<pg::TableName>& only) {
+sdk::Result<TableCatalog> load_table_catalog(
+    postgres::Connection& connection, const std::vector<std::string>& schemas,
+    const std::optional<postgres_common::TableName>& only) {
   const std::string where = schema_filter(schemas, only);
   const std::string columns_sql =
       "SELECT n.nspname, c.relname, c.relkind::text, "
@@ -155,7 +155,7 @@ sdk::Result<TableCatalog> load_table_catalog(postgres::Connection& connection,
 
 sdk::Result<TableCatalog> stream_catalog(postgres::Connection& connection,
                                          const protocol::StreamContext& stream) {
-  const pg::TableName name = pg::parse_table_name(stream.stream_name);
+  const postgres_common::TableName name = postgres_common::parse_table_name(stream.stream_name);
   auto catalog = load_table_catalog(connection, {}, name);
   if (!catalog) return std::unexpected(catalog.error());
   if (!catalog->find(name)) {

@@ -29,7 +29,7 @@ struct ColumnInfo {
 };
 
 struct TableInfo {
-  pg::TableName name;
+  postgres_common::TableName name;
   char kind = 'r';  // pg_class.relkind: r, p, v, m, f
   bool can_select = false;
   // Has (or had) inheritance children, whose rows a SELECT of it includes.
@@ -45,13 +45,13 @@ struct TableCatalog {
   std::vector<TableInfo> tables;
   postgres::CodecOptions codec_options;  // enums and arrays of enums
 
-  const TableInfo* find(const pg::TableName& name) const;
+  const TableInfo* find(const postgres_common::TableName& name) const;
 };
 
 // Loads the tables of `schemas`, or only `only` when given.
-sdk::Result<TableCatalog> load_table_catalog(postgres::Connection& connection,
-                                             const std::vector<std::string>& schemas,
-                                             const std::optional<pg::TableName>& only = {});
+sdk::Result<TableCatalog> load_table_catalog(
+    postgres::Connection& connection, const std::vector<std::string>& schemas,
+    const std::optional<postgres_common::TableName>& only = {});
 
 // The catalog holding the table of `stream` (find() it by the stream's
 // name); a schema error TABLE_NOT_FOUND when there is no such table.

@@ -157,7 +157,7 @@ sdk::Result<std::string> copy_statement(const TableInfo& table,
                                         std::optional<uint64_t> max_records) {
   std::string select = "SELECT " + select_list + " FROM " + table.name.quoted();
   if (cursor) {
-    const std::string quoted_cursor = pg::quote_identifier(*stream.cursor_field);
+    const std::string quoted_cursor = postgres_common::quote_identifier(*stream.cursor_field);
     if (stream.last_cursor_value) {
       RB_ASSIGN_OR_RETURN(auto literal, cursor->sql_literal(*stream.last_cursor_value));
       select += " WHERE " + quoted_cursor + " > " + literal;
@@ -198,15 +198,16 @@ sdk::Result<Decoding> decoding(const TableCatalog& catalog, const TableInfo& tab
   for (const ColumnInfo* c : columns) {
     specs.push_back({c->name, c->type});
     if (!select_list.empty()) select_list += ", ";
-    select_list += pg::quote_identifier(c->name);
+    select_list += postgres_common::quote_identifier(c->name);
     if (c->needs_text_cast) select_list += "::text";
   }
   for (const ExtraColumn& extra : snapshot.extra_columns) {
     specs.push_back({extra.name, extra.type});
-    select_list += ", " + extra.sql + " AS " + pg::quote_identifier(extra.name);
+    select_list += ", " + extra.sql + " AS " + postgres_common::quote_identifier(extra.name);
   }
   auto builder = postgres::ArrowBatchBuilder::make(specs, catalog.codec_options);
-  if (!builder) return pg::fail_with(builder.error(), "cannot decode " + table.name.quoted());
+  if (!builder)
+    return postgres_common::fail_with(builder.error(), "cannot decode " + table.name.quoted());
   std::vector<arrow::Field> fields = builder->schema()->fields();
   for (size_t i = 0; i < columns.size(); ++i) {
     fields[i].nullable = snapshot.nullable || !columns[i]->not_null;
@@ -232,10 +233,11 @@ sdk::Result<void> run_copy(postgres::Connection& connection, const TableInfo& ta
   auto copied = connection.copy_out_chunks(
       copy, [&](std::span<const std::span<const uint8_t>> chunks) { return reader.feed(chunks); });
   if (emit_error) return std::unexpected(*emit_error);
-  if (!copied) return pg::fail_with(copied.error(), "cannot read " + table.name.quoted());
+  if (!copied)
+    return postgres_common::fail_with(copied.error(), "cannot read " + table.name.quoted());
   if (auto finished = reader.finish(); !finished) {
     if (emit_error) return std::unexpected(*emit_error);
-    return pg::fail_with(finished.error(), "cannot read " + table.name.quoted());
+    return postgres_common::fail_with(finished.error(), "cannot read " + table.name.quoted());
   }
   if (!snapshot.in_transaction) {
     RB_TRY(run_sql(connection, "COMMIT", "cannot end the snapshot"));
