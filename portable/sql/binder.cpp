@@ -42,6 +42,28 @@ SqlType type_from_name(const TypeName& t) {
   return make_type(TypeId::kText);
 }
 
+// list[i] over a text[] vector and a bigint vector.
+Kernel subscript_kernel() {
+  return [](std::span<const Vector> v, const SqlType& r, int64_t rows) -> Result<Vector> {
+    bool constant = v[0].constant && v[1].constant;
+    Vector out = make_vector(r, constant ? 1 : rows);
+    out.size = rows;
+    out.constant = constant;
+    out.keep = v[0].keep;
+    for (int64_t i = 0; i < (constant ? 1 : rows); ++i) {
+      const int64_t k = v[1].is_null(i) ? 0 : v[1].i64[static_cast<size_t>(v[1].at(i))];
+      if (v[0].is_null(i) || k < 1 ||
+          k > static_cast<int64_t>(v[0].list[static_cast<size_t>(v[0].at(i))].size())) {
+        out.set_null(i);
+      } else {
+        out.str[static_cast<size_t>(i)] =
+            v[0].list[static_cast<size_t>(v[0].at(i))][static_cast<size_t>(k - 1)];
+      }
+    }
+    return out;
+  };
+}
+
 class Binder {
  public:
   Binder(const arrow::Schema& input, std::string_view query, const FunctionEnv& env)
@@ -56,104 +78,126 @@ class Binder {
     q.offset = s.offset;
     RB_TRY(check_clauses(s));
     if (s.where) {
-      RB_ASSIGN_OR_RETURN(auto w, bind_expr(*s.where));
-      RB_ASSIGN_OR_RETURN(auto b, require_bool(std::move(w), "WHERE"));
-      q.where = std::move(b);
+      RB_ASSIGN_OR_RETURN(q.where, bind_condition(*s.where, "WHERE"));
     }
-    bool any_aggregate = s.having != nullptr;
-    for (const SelectItem& item : s.items)
-      any_aggregate = any_aggregate || (item.expr && contains_aggregate(*item.expr));
-    for (const OrderItem& o : s.order_by)
-      any_aggregate = any_aggregate || contains_aggregate(*o.expr);
-    q.aggregated = any_aggregate || !s.group_by.empty();
+    q.aggregated = is_aggregated(s);
     if (q.aggregated) {
-      for (const auto& g : s.group_by) {
-        // GROUP BY may name an output column by ordinal.
-        const Expr* key = g.get();
-        if (g->kind == ExprKind::kLiteral && g->literal_kind == LiteralKind::kInteger) {
-          const int64_t k = std::stoll(g->literal);
-          if (k < 1 || k > static_cast<int64_t>(s.items.size()) ||
-              !s.items[static_cast<size_t>(k - 1)].expr) {
-            return bind_error("GROUP BY position " + g->literal + " is not in select list",
-                              g->begin);
-          }
-          key = s.items[static_cast<size_t>(k - 1)].expr.get();
-        }
-        group_exprs_.push_back(key);
-        RB_ASSIGN_OR_RETURN(auto b, bind_expr(*key));
-        group_types_.push_back(b->type);
-        q.group_keys.push_back(std::move(b));
-      }
+      RB_TRY(bind_group_by(s, q));
+      // From here on expressions are over the aggregated chunk.
       aggregating_ = true;
       aggregates_ = &q.aggregates;
     }
     for (const SelectItem& item : s.items) {
-      if (!item.expr) {
-        if (q.aggregated)
-          return bind_error("SELECT * is not allowed with GROUP BY or aggregates", item.position);
-        for (size_t k = 0; k < item.exclude.size(); ++k) {
-          if (find_column(item.exclude[k], false) < 0) {
-            return bind_error("column \"" + item.exclude[k] + "\" in EXCLUDE does not exist",
-                              item.exclude_positions[k]);
-          }
-        }
-        for (int c = 0; c < input_.num_fields(); ++c) {
-          bool excluded = false;
-          for (const std::string& name : item.exclude)
-            excluded = excluded || find_column(name, false) == c;
-          if (excluded) continue;
-          q.outputs.push_back(BoundOutput{input_.field(c), nullptr, c});
-        }
-        continue;
-      }
-      RB_ASSIGN_OR_RETURN(auto e, bind_expr(*item.expr));
-      BoundPtr expr = std::move(e);
-      if (expr->type.id == TypeId::kUnknown || expr->type.id == TypeId::kNull) {
-        RB_ASSIGN_OR_RETURN(auto c, coerce(std::move(expr), make_type(TypeId::kText)));
-        expr = std::move(c);
-      }
-      const std::string name = item.alias ? *item.alias : derived_name(*item.expr);
-      if (!q.aggregated && expr->kind == BoundKind::kColumn) {
-        arrow::Field f = input_.field(expr->column);
-        f.name = name;
-        q.outputs.push_back(BoundOutput{std::move(f), nullptr, expr->column});
-        continue;
-      }
-      arrow::Field f = arrow::field(name, to_arrow(expr->type));
-      q.outputs.push_back(BoundOutput{std::move(f), std::move(expr), -1});
+      RB_TRY(item.expr ? bind_output(item, q) : bind_star(item, q));
     }
     if (q.outputs.empty())
       return bind_error("the query selects no columns", s.items.empty() ? 0 : s.items[0].position);
     if (s.having) {
-      RB_ASSIGN_OR_RETURN(auto h, bind_expr(*s.having));
-      RB_ASSIGN_OR_RETURN(auto b, require_bool(std::move(h), "HAVING"));
-      q.having = std::move(b);
+      RB_ASSIGN_OR_RETURN(q.having, bind_condition(*s.having, "HAVING"));
     }
     for (const OrderItem& o : s.order_by) {
-      BoundOrder order;
-      order.descending = o.descending;
-      order.nulls_first = o.nulls_first.value_or(o.descending);
-      order.output = output_for(s, q, *o.expr);
-      if (order.output == -2) {
-        return bind_error("ORDER BY position " + o.expr->literal + " is not in select list",
-                          o.expr->begin);
-      }
-      if (order.output < 0) {
-        if (q.distinct) {
-          return bind_error("for SELECT DISTINCT, ORDER BY expressions must appear in select list",
-                            o.expr->begin);
-        }
-        RB_ASSIGN_OR_RETURN(auto e, bind_expr(*o.expr));
-        if (e->type.id == TypeId::kOpaque)
-          return bind_error("cannot order by a column of this type", o.expr->begin);
-        order.expr = std::move(e);
-      }
+      RB_ASSIGN_OR_RETURN(auto order, bind_order(s, q, o));
       q.order_by.push_back(std::move(order));
     }
     return q;
   }
 
  private:
+  // WHERE, HAVING: a boolean (an untyped literal or NULL reads as one).
+  Result<BoundPtr> bind_condition(const Expr& e, std::string_view clause) {
+    RB_ASSIGN_OR_RETURN(auto b, bind_expr(e));
+    return require_bool(std::move(b), clause);
+  }
+
+  static bool is_aggregated(const SelectStatement& s) {
+    bool any_aggregate = s.having != nullptr;
+    for (const SelectItem& item : s.items)
+      any_aggregate = any_aggregate || (item.expr && contains_aggregate(*item.expr));
+    for (const OrderItem& o : s.order_by)
+      any_aggregate = any_aggregate || contains_aggregate(*o.expr);
+    return any_aggregate || !s.group_by.empty();
+  }
+
+  Result<void> bind_group_by(const SelectStatement& s, BoundQuery& q) {
+    for (const auto& g : s.group_by) {
+      // GROUP BY may name an output column by ordinal.
+      const Expr* key = g.get();
+      if (g->kind == ExprKind::kLiteral && g->literal_kind == LiteralKind::kInteger) {
+        const int64_t k = std::stoll(g->literal);
+        if (k < 1 || k > static_cast<int64_t>(s.items.size()) ||
+            !s.items[static_cast<size_t>(k - 1)].expr) {
+          return bind_error("GROUP BY position " + g->literal + " is not in select list", g->begin);
+        }
+        key = s.items[static_cast<size_t>(k - 1)].expr.get();
+      }
+      group_exprs_.push_back(key);
+      RB_ASSIGN_OR_RETURN(auto b, bind_expr(*key));
+      group_types_.push_back(b->type);
+      q.group_keys.push_back(std::move(b));
+    }
+    return {};
+  }
+
+  // * [EXCLUDE (...)]: the input columns, passed through.
+  Result<void> bind_star(const SelectItem& item, BoundQuery& q) {
+    if (q.aggregated)
+      return bind_error("SELECT * is not allowed with GROUP BY or aggregates", item.position);
+    for (size_t k = 0; k < item.exclude.size(); ++k) {
+      if (find_column(item.exclude[k], false) < 0) {
+        return bind_error("column \"" + item.exclude[k] + "\" in EXCLUDE does not exist",
+                          item.exclude_positions[k]);
+      }
+    }
+    for (int c = 0; c < input_.num_fields(); ++c) {
+      bool excluded = false;
+      for (const std::string& name : item.exclude)
+        excluded = excluded || find_column(name, false) == c;
+      if (excluded) continue;
+      q.outputs.push_back(BoundOutput{input_.field(c), nullptr, c});
+    }
+    return {};
+  }
+
+  Result<void> bind_output(const SelectItem& item, BoundQuery& q) {
+    RB_ASSIGN_OR_RETURN(BoundPtr expr, bind_expr(*item.expr));
+    if (expr->type.id == TypeId::kUnknown || expr->type.id == TypeId::kNull) {
+      RB_ASSIGN_OR_RETURN(expr, coerce(std::move(expr), make_type(TypeId::kText)));
+    }
+    const std::string name = item.alias ? *item.alias : derived_name(*item.expr);
+    if (!q.aggregated && expr->kind == BoundKind::kColumn) {
+      // A plain input column passes through with its Arrow field (type and
+      // metadata), renamed.
+      arrow::Field f = input_.field(expr->column);
+      f.name = name;
+      q.outputs.push_back(BoundOutput{std::move(f), nullptr, expr->column});
+      return {};
+    }
+    arrow::Field f = arrow::field(name, to_arrow(expr->type));
+    q.outputs.push_back(BoundOutput{std::move(f), std::move(expr), -1});
+    return {};
+  }
+
+  Result<BoundOrder> bind_order(const SelectStatement& s, const BoundQuery& q, const OrderItem& o) {
+    BoundOrder order;
+    order.descending = o.descending;
+    order.nulls_first = o.nulls_first.value_or(o.descending);
+    order.output = output_for(s, q, *o.expr);
+    if (order.output == -2) {
+      return bind_error("ORDER BY position " + o.expr->literal + " is not in select list",
+                        o.expr->begin);
+    }
+    if (order.output >= 0) return order;
+    if (q.distinct) {
+      return bind_error("for SELECT DISTINCT, ORDER BY expressions must appear in select list",
+                        o.expr->begin);
+    }
+    RB_ASSIGN_OR_RETURN(auto e, bind_expr(*o.expr));
+    if (e->type.id == TypeId::kOpaque)
+      return bind_error("cannot order by a column of this type", o.expr->begin);
+    order.expr = std::move(e);
+    return order;
+  }
+
   // The output column an ORDER BY item names: an ordinal, an output name, or
   // an expression equal to an output's. -1 when none, -2 for a bad ordinal.
   int output_for(const SelectStatement& s, const BoundQuery& q, const Expr& e) {
@@ -289,145 +333,145 @@ class Binder {
 
   Result<BoundPtr> bind_expr(const Expr& e) {
     if (aggregating_) {
-      for (size_t k = 0; k < group_exprs_.size(); ++k) {
-        if (same_expr(*group_exprs_[k], e)) {
-          auto b = node(BoundKind::kColumn, group_types_[k], e);
-          b->column = static_cast<int>(k);
-          return b;
-        }
-      }
-      if (e.kind == ExprKind::kFunction && is_aggregate_function(e.name)) return bind_aggregate(e);
-      if (e.kind == ExprKind::kColumn) {
-        if (find_column(e.name, e.quoted) < 0)
-          return bind_error("column \"" + e.name + "\" does not exist", e.begin);
-        return bind_error(
-            "column \"" + e.name +
-                "\" must appear in the GROUP BY clause or be used in an aggregate function",
-            e.begin);
-      }
-    }
-    switch (e.kind) {
-      case ExprKind::kColumn: {
-        const int c = find_column(e.name, e.quoted);
-        if (c < 0) return bind_error("column \"" + e.name + "\" does not exist", e.begin);
-        auto b = node(BoundKind::kColumn, types_[static_cast<size_t>(c)], e);
-        b->column = c;
+      if (const int k = group_key_index(e); k >= 0) {
+        auto b = node(BoundKind::kColumn, group_types_[static_cast<size_t>(k)], e);
+        b->column = k;
         return b;
       }
+      if (e.kind == ExprKind::kFunction && is_aggregate_function(e.name)) return bind_aggregate(e);
+      if (e.kind == ExprKind::kColumn) return ungrouped_column(e);
+    }
+    switch (e.kind) {
+      case ExprKind::kColumn:
+        return column(e);
       case ExprKind::kLiteral:
         return literal(e);
       case ExprKind::kUnary:
         return unary(e);
       case ExprKind::kBinary:
         return binary(e);
-      case ExprKind::kCast: {
-        auto a = bind_expr(*e.args[0]);
-        if (!a) return a;
-        SqlType to = type_from_name(e.type);
-        // Unconstrained numeric keeps an exact source's scale.
-        if (e.type.name == "numeric" && e.type.precision < 0) {
-          if ((*a)->type.is_integer()) to.scale = 0;
-          if ((*a)->type.id == TypeId::kNumeric) to = (*a)->type;
-        }
-        if (!can_cast((*a)->type, to)) {
-          return bind_error("cannot cast type " + (*a)->type.name() + " to " + to.name(), e.begin);
-        }
-        auto c = coerce(std::move(*a), to);
-        if (c && (*c)->kind == BoundKind::kCall) {
-          (*c)->begin = e.begin;
-          (*c)->end = e.end;
-        }
-        return c;
-      }
+      case ExprKind::kCast:
+        return cast(e);
       case ExprKind::kFunction:
         return function(e);
       case ExprKind::kCase:
         return case_expr(e);
       case ExprKind::kIn:
         return in_list(e);
-      case ExprKind::kBetween: {
-        auto lo = compare(e, ">=", *e.args[0], *e.args[1]);
-        if (!lo) return lo;
-        auto hi = compare(e, "<=", *e.args[0], *e.args[2]);
-        if (!hi) return hi;
-        auto b = node(BoundKind::kAnd, make_type(TypeId::kBool), e);
-        b->args.push_back(std::move(*lo));
-        b->args.push_back(std::move(*hi));
-        return e.negated ? negate(e, std::move(b)) : Result<BoundPtr>(std::move(b));
-      }
+      case ExprKind::kBetween:
+        return between(e);
       case ExprKind::kLike:
         return like(e);
-      case ExprKind::kIsNull: {
-        auto a = bind_expr(*e.args[0]);
-        if (!a) return a;
-        std::vector<BoundPtr> args;
-        args.push_back(std::move(*a));
-        return call(e, make_type(TypeId::kBool), is_null_kernel(e.negated), std::move(args));
-      }
-      case ExprKind::kIsBool: {
-        auto a = bind_expr(*e.args[0]);
-        if (!a) return a;
-        auto b = require_bool(std::move(*a), "IS " + e.name);
-        if (!b) return b;
-        std::vector<BoundPtr> args;
-        args.push_back(std::move(*b));
-        return call(e, make_type(TypeId::kBool), is_bool_kernel(e.name == "true", e.negated),
-                    std::move(args));
-      }
-      case ExprKind::kDistinctFrom: {
-        auto l = bind_expr(*e.args[0]);
-        if (!l) return l;
-        auto r = bind_expr(*e.args[1]);
-        if (!r) return r;
-        auto common = common_type((*l)->type, (*r)->type);
-        if (!common)
-          return bind_error("cannot compare " + (*l)->type.name() + " with " + (*r)->type.name(),
-                            e.begin);
-        auto lc = coerce(std::move(*l), *common);
-        if (!lc) return lc;
-        auto rc = coerce(std::move(*r), *common);
-        if (!rc) return rc;
-        std::vector<BoundPtr> args;
-        args.push_back(std::move(*lc));
-        args.push_back(std::move(*rc));
-        return call(e, make_type(TypeId::kBool), distinct_from_kernel(e.negated), std::move(args));
-      }
-      case ExprKind::kSubscript: {
-        auto a = bind_expr(*e.args[0]);
-        if (!a) return a;
-        if ((*a)->type.id != TypeId::kTextList)
-          return bind_error("cannot subscript type " + (*a)->type.name(), e.begin);
-        auto i = bind_expr(*e.args[1]);
-        if (!i) return i;
-        auto ic = coerce(std::move(*i), make_type(TypeId::kInt64));
-        if (!ic) return ic;
-        std::vector<BoundPtr> args;
-        args.push_back(std::move(*a));
-        args.push_back(std::move(*ic));
-        return call(
-            e, make_type(TypeId::kText),
-            [](std::span<const Vector> v, const SqlType& r, int64_t rows) -> Result<Vector> {
-              bool constant = v[0].constant && v[1].constant;
-              Vector out = make_vector(r, constant ? 1 : rows);
-              out.size = rows;
-              out.constant = constant;
-              out.keep = v[0].keep;
-              for (int64_t i = 0; i < (constant ? 1 : rows); ++i) {
-                const int64_t k = v[1].is_null(i) ? 0 : v[1].i64[static_cast<size_t>(v[1].at(i))];
-                if (v[0].is_null(i) || k < 1 ||
-                    k > static_cast<int64_t>(v[0].list[static_cast<size_t>(v[0].at(i))].size())) {
-                  out.set_null(i);
-                } else {
-                  out.str[static_cast<size_t>(i)] =
-                      v[0].list[static_cast<size_t>(v[0].at(i))][static_cast<size_t>(k - 1)];
-                }
-              }
-              return out;
-            },
-            std::move(args));
-      }
+      case ExprKind::kIsNull:
+        return is_null(e);
+      case ExprKind::kIsBool:
+        return is_bool(e);
+      case ExprKind::kDistinctFrom:
+        return distinct_from(e);
+      case ExprKind::kSubscript:
+        return subscript(e);
     }
     return bind_error("unsupported expression", e.begin);
+  }
+
+  // The GROUP BY key `e` is, -1 when none: over the aggregated chunk it is
+  // that key's column.
+  int group_key_index(const Expr& e) const {
+    for (size_t k = 0; k < group_exprs_.size(); ++k) {
+      if (same_expr(*group_exprs_[k], e)) return static_cast<int>(k);
+    }
+    return -1;
+  }
+
+  // A column outside GROUP BY and the aggregates' arguments.
+  std::unexpected<SqlError> ungrouped_column(const Expr& e) {
+    if (find_column(e.name, e.quoted) < 0)
+      return bind_error("column \"" + e.name + "\" does not exist", e.begin);
+    return bind_error(
+        "column \"" + e.name +
+            "\" must appear in the GROUP BY clause or be used in an aggregate function",
+        e.begin);
+  }
+
+  Result<BoundPtr> column(const Expr& e) {
+    const int c = find_column(e.name, e.quoted);
+    if (c < 0) return bind_error("column \"" + e.name + "\" does not exist", e.begin);
+    auto b = node(BoundKind::kColumn, types_[static_cast<size_t>(c)], e);
+    b->column = c;
+    return b;
+  }
+
+  Result<BoundPtr> cast(const Expr& e) {
+    RB_ASSIGN_OR_RETURN(BoundPtr a, bind_expr(*e.args[0]));
+    SqlType to = type_from_name(e.type);
+    // Unconstrained numeric keeps an exact source's scale.
+    if (e.type.name == "numeric" && e.type.precision < 0) {
+      if (a->type.is_integer()) to.scale = 0;
+      if (a->type.id == TypeId::kNumeric) to = a->type;
+    }
+    if (!can_cast(a->type, to))
+      return bind_error("cannot cast type " + a->type.name() + " to " + to.name(), e.begin);
+    auto c = coerce(std::move(a), to);
+    // The cast, not its operand, is what a runtime error quotes.
+    if (c && (*c)->kind == BoundKind::kCall) {
+      (*c)->begin = e.begin;
+      (*c)->end = e.end;
+    }
+    return c;
+  }
+
+  // x [NOT] BETWEEN lo AND hi is x >= lo AND x <= hi.
+  Result<BoundPtr> between(const Expr& e) {
+    RB_ASSIGN_OR_RETURN(BoundPtr lo, compare(e, ">=", *e.args[0], *e.args[1]));
+    RB_ASSIGN_OR_RETURN(BoundPtr hi, compare(e, "<=", *e.args[0], *e.args[2]));
+    auto b = node(BoundKind::kAnd, make_type(TypeId::kBool), e);
+    b->args.push_back(std::move(lo));
+    b->args.push_back(std::move(hi));
+    return e.negated ? negate(e, std::move(b)) : Result<BoundPtr>(std::move(b));
+  }
+
+  Result<BoundPtr> is_null(const Expr& e) {
+    RB_ASSIGN_OR_RETURN(BoundPtr a, bind_expr(*e.args[0]));
+    std::vector<BoundPtr> args;
+    args.push_back(std::move(a));
+    return call(e, make_type(TypeId::kBool), is_null_kernel(e.negated), std::move(args));
+  }
+
+  // x IS [NOT] TRUE|FALSE.
+  Result<BoundPtr> is_bool(const Expr& e) {
+    RB_ASSIGN_OR_RETURN(BoundPtr a, bind_expr(*e.args[0]));
+    RB_ASSIGN_OR_RETURN(BoundPtr b, require_bool(std::move(a), "IS " + e.name));
+    std::vector<BoundPtr> args;
+    args.push_back(std::move(b));
+    return call(e, make_type(TypeId::kBool), is_bool_kernel(e.name == "true", e.negated),
+                std::move(args));
+  }
+
+  Result<BoundPtr> distinct_from(const Expr& e) {
+    RB_ASSIGN_OR_RETURN(BoundPtr l, bind_expr(*e.args[0]));
+    RB_ASSIGN_OR_RETURN(BoundPtr r, bind_expr(*e.args[1]));
+    auto common = common_type(l->type, r->type);
+    if (!common)
+      return bind_error("cannot compare " + l->type.name() + " with " + r->type.name(), e.begin);
+    RB_ASSIGN_OR_RETURN(BoundPtr lc, coerce(std::move(l), *common));
+    RB_ASSIGN_OR_RETURN(BoundPtr rc, coerce(std::move(r), *common));
+    std::vector<BoundPtr> args;
+    args.push_back(std::move(lc));
+    args.push_back(std::move(rc));
+    return call(e, make_type(TypeId::kBool), distinct_from_kernel(e.negated), std::move(args));
+  }
+
+  // list[i]: 1-based; NULL out of range.
+  Result<BoundPtr> subscript(const Expr& e) {
+    RB_ASSIGN_OR_RETURN(BoundPtr list, bind_expr(*e.args[0]));
+    if (list->type.id != TypeId::kTextList)
+      return bind_error("cannot subscript type " + list->type.name(), e.begin);
+    RB_ASSIGN_OR_RETURN(BoundPtr index, bind_expr(*e.args[1]));
+    RB_ASSIGN_OR_RETURN(BoundPtr index64, coerce(std::move(index), make_type(TypeId::kInt64)));
+    std::vector<BoundPtr> args;
+    args.push_back(std::move(list));
+    args.push_back(std::move(index64));
+    return call(e, make_type(TypeId::kText), subscript_kernel(), std::move(args));
   }
 
   Result<BoundPtr> literal(const Expr& e) {

@@ -61,6 +61,22 @@ Result<Vector> map_unary(const Vector& a, const SqlType& type, int64_t rows, std
   return out;
 }
 
+// The n-ary form: `op(out, i)` computes slot `i` and reads argument k at
+// args[k].at(i).
+template <class Op>
+Result<Vector> map_rows(std::span<const Vector> args, const SqlType& type, int64_t rows,
+                        std::string& error, Op op) {
+  Vector out = result_vector(args, type, rows);
+  strict_nulls(args, out);
+  const int64_t n = out.constant ? 1 : rows;
+  const bool nulls = !out.nulls.empty();
+  for (int64_t i = 0; i < n; ++i) {
+    if (nulls && out.nulls[row_index(i)]) continue;
+    if (!op(out, i)) return data_error(error, i);
+  }
+  return out;
+}
+
 template <class Op>
 Result<Vector> map_binary(const Vector& a, const Vector& b, const SqlType& type, int64_t rows,
                           std::string& error, Op op) {

@@ -89,161 +89,209 @@ Selection all(const std::vector<int64_t>& rows) {
   return Selection{rows.data(), static_cast<int64_t>(rows.size())};
 }
 
-}  // namespace
-
-Result<arrow::RecordBatch> Query::execute(const arrow::RecordBatch& batch) {
-  RB_TRY(bind(batch.schema()));
-  const BoundQuery& p = *plan_;
-  Chunk input;
-  input.rows = batch.num_rows();
-  input.arrays = batch.columns();
-  for (const arrow::Field& f : batch.schema()->fields())
-    input.array_types.push_back(from_arrow(f.type));
-
-  // WHERE: the selected input rows.
-  std::vector<int64_t> rows;
-  const Selection everything{nullptr, batch.num_rows()};
-  bool filtered = false;
-  if (p.where) {
-    RB_ASSIGN_OR_RETURN(auto predicate, evaluate(*p.where, input, everything, text_));
-    rows = true_rows(predicate, everything);
-    filtered = true;
+// Whether row `a` of the sort keys comes before row `b`.
+bool sorts_before(const std::vector<Vector>& keys, const std::vector<BoundOrder>& order_by,
+                  int64_t a, int64_t b) {
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const Vector& v = keys[k];
+    const BoundOrder& o = order_by[k];
+    const bool an = v.is_null(a), bn = v.is_null(b);
+    if (an || bn) {
+      if (an == bn) continue;
+      return an == o.nulls_first;
+    }
+    const int c = compare_slots(v, a, v, b);
+    if (c != 0) return o.descending ? c > 0 : c < 0;
   }
-  Selection selected = filtered ? all(rows) : everything;
+  return false;
+}
 
-  // The chunk the outputs are computed over, and its selection.
-  const Chunk* source = &input;
-  Chunk aggregated;
-  std::vector<Vector> agg_columns;
-  std::vector<int64_t> agg_rows;
-  Selection out_sel = selected;
-  if (p.aggregated) {
+// One run of a plan over one batch: the steps of Query::execute in order,
+// each leaving its result for the next. The selections point into the
+// vectors held here, so an Execution stays where it was made.
+class Execution {
+ public:
+  Execution(const BoundQuery& plan, std::string_view text, const arrow::RecordBatch& batch)
+      : plan_(plan), text_(text) {
+    input_.rows = batch.num_rows();
+    input_.arrays = batch.columns();
+    for (const arrow::Field& f : batch.schema()->fields())
+      input_.array_types.push_back(from_arrow(f.type));
+    selected_ = Selection{nullptr, batch.num_rows()};
+    out_ = selected_;
+  }
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  // WHERE: the input rows the rest of the query sees.
+  Result<void> filter() {
+    if (!plan_.where) return {};
+    RB_ASSIGN_OR_RETURN(auto predicate, evaluate(*plan_.where, input_, selected_, text_));
+    where_rows_ = true_rows(predicate, selected_);
+    filtered_ = true;
+    selected_ = all(where_rows_);
+    out_ = selected_;
+    return {};
+  }
+
+  // GROUP BY and the aggregates, then HAVING: the outputs are computed over
+  // one row per group from here on.
+  Result<void> aggregate() {
     std::vector<Vector> keys;
-    for (const BoundPtr& k : p.group_keys) {
-      RB_ASSIGN_OR_RETURN(auto v, evaluate(*k, input, selected, text_));
+    for (const BoundPtr& k : plan_.group_keys) {
+      RB_ASSIGN_OR_RETURN(auto v, evaluate(*k, input_, selected_, text_));
       keys.push_back(std::move(v));
     }
-    Grouping grouping = group_rows(keys, selected.count);
+    Grouping grouping = group_rows(keys, selected_.count);
     // Grouped queries over no rows have no groups (a global aggregate has one).
-    if (!p.group_keys.empty() && selected.count == 0)
+    if (!plan_.group_keys.empty() && selected_.count == 0)
       grouping.groups = 0, grouping.first_row.clear();
     const Selection firsts{grouping.first_row.data(), grouping.groups};
-    for (const Vector& k : keys) agg_columns.push_back(gather(k, firsts));
-    for (const BoundAggregate& a : p.aggregates) {
+    for (const Vector& k : keys) agg_columns_.push_back(gather(k, firsts));
+    for (const BoundAggregate& a : plan_.aggregates) {
       std::optional<Vector> arg;
       if (a.arg) {
-        RB_ASSIGN_OR_RETURN(auto v, evaluate(*a.arg, input, selected, text_));
-        arg = std::move(v);
+        RB_ASSIGN_OR_RETURN(arg, evaluate(*a.arg, input_, selected_, text_));
       }
       RB_ASSIGN_OR_RETURN(auto result, compute_aggregate(a.spec, arg ? &*arg : nullptr, grouping));
-      agg_columns.push_back(std::move(result));
+      agg_columns_.push_back(std::move(result));
     }
-    aggregated.rows = grouping.groups;
-    for (const Vector& v : agg_columns) aggregated.vectors.push_back(&v);
-    source = &aggregated;
-    out_sel = Selection{nullptr, grouping.groups};
-    if (p.having) {
-      RB_ASSIGN_OR_RETURN(auto predicate, evaluate(*p.having, aggregated, out_sel, text_));
-      agg_rows = true_rows(predicate, out_sel);
-      out_sel = all(agg_rows);
-    }
+    aggregated_.rows = grouping.groups;
+    for (const Vector& v : agg_columns_) aggregated_.vectors.push_back(&v);
+    source_ = &aggregated_;
+    out_ = Selection{nullptr, grouping.groups};
+    return having();
   }
 
-  // Projections (dense over out_sel); passthrough columns wait for the end.
-  const size_t nout = p.outputs.size();
-  std::vector<std::optional<Vector>> outputs(nout);
-  for (size_t k = 0; k < nout; ++k) {
-    if (!p.outputs[k].expr) continue;
-    RB_ASSIGN_OR_RETURN(auto v, evaluate(*p.outputs[k].expr, *source, out_sel, text_));
-    outputs[k] = std::move(v);
+  // The computed outputs, dense over the output rows; passthrough columns
+  // are copied from the input only at the end, for the rows that remain.
+  Result<void> project() {
+    outputs_.resize(plan_.outputs.size());
+    for (size_t k = 0; k < outputs_.size(); ++k) {
+      if (!plan_.outputs[k].expr) continue;
+      RB_ASSIGN_OR_RETURN(outputs_[k], evaluate(*plan_.outputs[k].expr, *source_, out_, text_));
+    }
+    order_.resize(static_cast<size_t>(out_.count));
+    std::iota(order_.begin(), order_.end(), int64_t{0});
+    return {};
   }
-  auto output_vector = [&](size_t k) -> Result<Vector> {
-    if (outputs[k]) return *outputs[k];
-    const int c = p.outputs[k].passthrough;
-    Vector v = load_column(input.arrays[static_cast<size_t>(c)],
-                           input.array_types[static_cast<size_t>(c)], out_sel);
-    return v;
-  };
 
-  // Order of the result rows, as positions in out_sel.
-  std::vector<int64_t> order(static_cast<size_t>(out_sel.count));
-  std::iota(order.begin(), order.end(), int64_t{0});
-
-  if (p.distinct) {
+  // DISTINCT: the first row of each set of equal output rows.
+  void distinct() {
     std::vector<Vector> cols;
-    for (size_t k = 0; k < nout; ++k) {
-      RB_ASSIGN_OR_RETURN(auto v, output_vector(k));
-      cols.push_back(std::move(v));
-    }
+    cols.reserve(outputs_.size());
+    for (size_t k = 0; k < outputs_.size(); ++k) cols.push_back(output_vector(k));
     std::unordered_set<std::string> seen;
     std::vector<int64_t> kept;
     std::string key;
-    for (int64_t i : order) {
+    for (int64_t i : order_) {
       key.clear();
       for (const Vector& c : cols) append_key(c, i, key);
       if (seen.insert(key).second) kept.push_back(i);
     }
-    order = std::move(kept);
+    order_ = std::move(kept);
   }
 
-  if (!p.order_by.empty()) {
+  // ORDER BY: stable, so equal rows keep their order.
+  Result<void> sort() {
     std::vector<Vector> keys;
-    for (const BoundOrder& o : p.order_by) {
+    for (const BoundOrder& o : plan_.order_by) {
       if (o.output >= 0) {
-        RB_ASSIGN_OR_RETURN(auto v, output_vector(static_cast<size_t>(o.output)));
-        keys.push_back(std::move(v));
+        keys.push_back(output_vector(static_cast<size_t>(o.output)));
       } else {
-        RB_ASSIGN_OR_RETURN(auto v, evaluate(*o.expr, *source, out_sel, text_));
+        RB_ASSIGN_OR_RETURN(auto v, evaluate(*o.expr, *source_, out_, text_));
         keys.push_back(std::move(v));
       }
     }
-    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
-      for (size_t k = 0; k < keys.size(); ++k) {
-        const Vector& v = keys[k];
-        const BoundOrder& o = p.order_by[k];
-        const bool an = v.is_null(a), bn = v.is_null(b);
-        if (an || bn) {
-          if (an == bn) continue;
-          return an == o.nulls_first;
-        }
-        const int c = compare_slots(v, a, v, b);
-        if (c != 0) return o.descending ? c > 0 : c < 0;
-      }
-      return false;
+    std::stable_sort(order_.begin(), order_.end(), [&](int64_t a, int64_t b) {
+      return sorts_before(keys, plan_.order_by, a, b);
     });
+    return {};
   }
 
-  const int64_t total = static_cast<int64_t>(order.size());
-  const int64_t begin = std::min(p.offset, total);
-  const int64_t end = p.limit ? std::min(total, begin + *p.limit) : total;
-  const bool identity = begin == 0 && end == out_sel.count && !p.distinct && p.order_by.empty();
-
-  std::vector<arrow::Array> columns;
-  std::vector<int64_t> final_positions(order.begin() + begin, order.begin() + end);
-  std::vector<int64_t> final_rows;  // input rows, for passthrough columns
-  final_rows.reserve(final_positions.size());
-  for (int64_t i : final_positions) final_rows.push_back(out_sel[i]);
-  for (size_t k = 0; k < nout; ++k) {
-    if (!outputs[k]) {
-      const arrow::Array& in = input.arrays[static_cast<size_t>(p.outputs[k].passthrough)];
-      if (!filtered && identity) {
-        columns.push_back(in);  // unchanged: zero copy
-        continue;
-      }
-      RB_ASSIGN_OR_RETURN(auto taken, take(in, all(final_rows)));
-      columns.push_back(std::move(taken));
-      continue;
-    }
-    Vector v = identity ? std::move(*outputs[k]) : gather(*outputs[k], all(final_positions));
-    if (v.constant) {
-      // Broadcast for writing.
-      v.size = static_cast<int64_t>(final_positions.size());
-    }
-    RB_ASSIGN_OR_RETURN(auto array, to_arrow_array(v));
-    columns.push_back(std::move(array));
+  // OFFSET and LIMIT.
+  void limit() {
+    const int64_t total = static_cast<int64_t>(order_.size());
+    const int64_t begin = std::min(plan_.offset, total);
+    const int64_t end = plan_.limit ? std::min(total, begin + *plan_.limit) : total;
+    order_ = std::vector<int64_t>(order_.begin() + begin, order_.begin() + end);
   }
-  return arrow::RecordBatch(output_schema_, std::move(columns),
-                            static_cast<int64_t>(final_positions.size()));
+
+  Result<arrow::RecordBatch> result(const std::shared_ptr<const arrow::Schema>& schema) {
+    std::vector<int64_t> rows;  // input rows, for passthrough columns
+    rows.reserve(order_.size());
+    for (int64_t i : order_) rows.push_back(out_[i]);
+    std::vector<arrow::Array> columns;
+    for (size_t k = 0; k < outputs_.size(); ++k) {
+      RB_ASSIGN_OR_RETURN(auto column,
+                          outputs_[k] ? computed_column(k) : passthrough_column(k, rows));
+      columns.push_back(std::move(column));
+    }
+    return arrow::RecordBatch(schema, std::move(columns), static_cast<int64_t>(order_.size()));
+  }
+
+ private:
+  Result<void> having() {
+    if (!plan_.having) return {};
+    RB_ASSIGN_OR_RETURN(auto predicate, evaluate(*plan_.having, aggregated_, out_, text_));
+    having_rows_ = true_rows(predicate, out_);
+    out_ = all(having_rows_);
+    return {};
+  }
+
+  // Output k, dense over the output rows.
+  Vector output_vector(size_t k) const {
+    if (outputs_[k]) return *outputs_[k];
+    const auto c = static_cast<size_t>(plan_.outputs[k].passthrough);
+    return load_column(input_.arrays[c], input_.array_types[c], out_);
+  }
+
+  // True when the result rows are the output rows, all of them, in order.
+  bool identity() const {
+    return !plan_.distinct && plan_.order_by.empty() &&
+           static_cast<int64_t>(order_.size()) == out_.count;
+  }
+
+  Result<arrow::Array> passthrough_column(size_t k, const std::vector<int64_t>& rows) const {
+    const arrow::Array& in = input_.arrays[static_cast<size_t>(plan_.outputs[k].passthrough)];
+    if (!filtered_ && identity()) return in;  // unchanged: zero copy
+    return take(in, all(rows));
+  }
+
+  Result<arrow::Array> computed_column(size_t k) {
+    Vector v = identity() ? std::move(*outputs_[k]) : gather(*outputs_[k], all(order_));
+    // A constant is broadcast for writing.
+    if (v.constant) v.size = static_cast<int64_t>(order_.size());
+    return to_arrow_array(v);
+  }
+
+  const BoundQuery& plan_;
+  std::string_view text_;
+  Chunk input_;
+  bool filtered_ = false;
+  std::vector<int64_t> where_rows_;
+  Selection selected_;  // the input rows WHERE keeps
+  std::vector<Vector> agg_columns_;
+  Chunk aggregated_;  // group keys, then aggregates: one row per group
+  std::vector<int64_t> having_rows_;
+  const Chunk* source_ = &input_;               // the chunk the outputs are computed over
+  Selection out_;                               // its rows that make output rows
+  std::vector<std::optional<Vector>> outputs_;  // empty for passthrough columns
+  std::vector<int64_t> order_;                  // result rows, as positions in out_
+};
+
+}  // namespace
+
+Result<arrow::RecordBatch> Query::execute(const arrow::RecordBatch& batch) {
+  RB_TRY(bind(batch.schema()));
+  Execution run(*plan_, text_, batch);
+  RB_TRY(run.filter());
+  if (plan_->aggregated) RB_TRY(run.aggregate());
+  RB_TRY(run.project());
+  if (plan_->distinct) run.distinct();
+  if (!plan_->order_by.empty()) RB_TRY(run.sort());
+  run.limit();
+  return run.result(output_schema_);
 }
 
 }  // namespace rapidbyte::sql

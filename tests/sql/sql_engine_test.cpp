@@ -11,6 +11,7 @@
 #include "portable/arrow/primitive_builder.hpp"
 #include "portable/base/try.hpp"
 #include "portable/sql/datetime.hpp"
+#include "portable/sql/function_registry.hpp"
 #include "portable/sql/like.hpp"
 #include "portable/sql/parser.hpp"
 #include "portable/sql/query.hpp"
@@ -90,6 +91,40 @@ TEST(SqlCheck, NeedsNoSchema) {
             "query error at line 1, column 15: relation \"events\" does not exist (the batch is "
             "table \"input\")");
   EXPECT_EQ(check("SELECT coalesce(a, 1), sum(b), now() FROM input GROUP BY a"), "ok");
+}
+
+// The registry is the one list of scalar functions: the names the checks
+// accept before binding are the names that resolve, each registered once.
+TEST(SqlFunctions, RegistryIsTheListOfScalarFunctions) {
+  std::vector<std::string_view> names;
+  for (const FunctionEntry& f : function_registry()) names.push_back(f.name);
+  EXPECT_TRUE(std::ranges::is_sorted(names));
+  EXPECT_EQ(std::ranges::adjacent_find(names), names.end());
+  const std::vector<std::string_view> expected = {
+      "abs",          "btrim",        "ceil",
+      "ceiling",      "char_length",  "character_length",
+      "concat",       "current_date", "current_timestamp",
+      "date_part",    "date_trunc",   "extract",
+      "floor",        "greatest",     "least",
+      "left",         "length",       "localtimestamp",
+      "lower",        "ltrim",        "md5",
+      "mod",          "now",          "nullif",
+      "octet_length", "pow",          "power",
+      "regexp_like",  "regexp_match", "regexp_replace",
+      "replace",      "reverse",      "right",
+      "round",        "rtrim",        "sha256",
+      "sign",         "split_part",   "sqrt",
+      "starts_with",  "substr",       "trunc",
+      "upper"};
+  EXPECT_EQ(names, expected);
+  for (std::string_view name : names) EXPECT_TRUE(is_scalar_function(name)) << name;
+  EXPECT_TRUE(is_scalar_function("coalesce"));
+  EXPECT_FALSE(is_scalar_function("frob"));
+  EXPECT_FALSE(is_scalar_function("count"));
+  const FunctionArg text{make_type(TypeId::kText)};
+  auto unknown = resolve_function("frob", std::span(&text, 1), {});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().message, "function frob(text) does not exist");
 }
 
 // The columns a plan reads: what transform-sql decodes of each batch.
