@@ -31,6 +31,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+ROOT_PLACEHOLDER = "@RAPIDBYTE_ROOT@"
 LINTED_DIRS = ("portable/", "host/", "guest/")
 WARNING = re.compile(r"^(?P<path>[^ :]+):\d+:\d+: (warning|error): ")
 
@@ -93,15 +94,21 @@ def dependencies(unit: dict) -> list[str] | None:
     return sorted(str((directory / line.strip()).resolve()) for line in lines[1:] if line.strip())
 
 
+def relocatable(text: str) -> str:
+    """`text` with the checkout's path replaced by a placeholder, so that a
+    fresh clone elsewhere (CI) finds the entries of the last run."""
+    return text.replace(str(ROOT), ROOT_PLACEHOLDER)
+
+
 def cache_key(unit: dict, tidy_identity: str) -> str | None:
     deps = dependencies(unit)
     if deps is None:
         return None
     digest = hashlib.sha256()
     digest.update(tidy_identity.encode())
-    digest.update(json.dumps(unit["entry"], sort_keys=True).encode())
+    digest.update(relocatable(json.dumps(unit["entry"], sort_keys=True)).encode())
     for dep in deps:
-        digest.update(dep.encode())
+        digest.update(relocatable(dep).encode())
         try:
             digest.update(Path(dep).read_bytes())
         except OSError:
@@ -125,12 +132,12 @@ def lint_unit(clang_tidy: str, tidy_identity: str, unit: dict, use_cache: bool) 
     key = cache_key(unit, tidy_identity) if use_cache else None
     cached = cache_dir() / key if key else None
     if cached is not None and cached.is_file():
-        return cached.read_text(), True
+        return cached.read_text().replace(ROOT_PLACEHOLDER, str(ROOT)), True
     output = run_tidy(clang_tidy, unit)
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         temporary = cached.with_suffix(".tmp")
-        temporary.write_text(output)
+        temporary.write_text(relocatable(output))
         temporary.replace(cached)
     return output, False
 
@@ -165,6 +172,13 @@ def main() -> int:
     args = parser.parse_args()
 
     clang_tidy = find_clang_tidy()
+    # clang-tidy falls back to its default checks when it cannot parse
+    # .clang-tidy, which would pass code silently: refuse to lint then.
+    verify = subprocess.run([clang_tidy, "--verify-config"], capture_output=True, text=True,
+                            cwd=ROOT)
+    if verify.returncode != 0 or "error" in verify.stderr.lower():
+        print(f"lint: {clang_tidy} cannot use .clang-tidy:\n{verify.stderr}", file=sys.stderr)
+        return 1
     version = subprocess.run([clang_tidy, "--version"], capture_output=True, text=True).stdout
     tidy_identity = version + (ROOT / ".clang-tidy").read_text()
     units = translation_units(Path(args.build_dir).resolve())

@@ -172,11 +172,11 @@ int run_command(const std::string& pipeline_path, const std::string& connector_d
 }
 
 int check_command(const std::string& pipeline_path, const std::string& connector_dir,
-                  std::shared_ptr<spdlog::logger> log) {
+                  const std::shared_ptr<spdlog::logger>& log) {
   auto session = open_session(pipeline_path, connector_dir);
   if (!session) return session.error();
   auto lines = engine::check_pipeline(*session->wasm, *session->catalog, *session->state,
-                                      session->pipeline, std::move(log));
+                                      session->pipeline, log);
   std::cout << cli::check_text(lines);
   const bool failed = std::ranges::any_of(
       lines, [](const engine::CheckLine& l) { return l.status == protocol::CheckStatus::kFailed; });
@@ -184,11 +184,11 @@ int check_command(const std::string& pipeline_path, const std::string& connector
 }
 
 int discover_command(const std::string& pipeline_path, const std::string& connector_dir, bool json,
-                     std::shared_ptr<spdlog::logger> log) {
+                     const std::shared_ptr<spdlog::logger>& log) {
   auto session = open_session(pipeline_path, connector_dir);
   if (!session) return session.error();
   auto catalog = engine::discover_catalog(*session->wasm, *session->catalog, *session->state,
-                                          session->pipeline, std::move(log));
+                                          session->pipeline, log);
   if (!catalog) {
     std::cerr << "error: " << catalog.error().message << "\n";
     return exit_code(catalog.error());
@@ -198,11 +198,11 @@ int discover_command(const std::string& pipeline_path, const std::string& connec
 }
 
 int teardown_command(const std::string& pipeline_path, const std::string& connector_dir,
-                     std::shared_ptr<spdlog::logger> log) {
+                     const std::shared_ptr<spdlog::logger>& log) {
   auto session = open_session(pipeline_path, connector_dir);
   if (!session) return session.error();
   auto done = engine::teardown_pipeline(*session->wasm, *session->catalog, *session->state,
-                                        session->pipeline, std::move(log));
+                                        session->pipeline, log);
   if (!done) {
     std::cerr << "error: " << done.error().message << "\n";
     return exit_code(done.error());
