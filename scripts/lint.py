@@ -107,7 +107,8 @@ def cache_key(unit: dict, tidy_identity: str) -> str | None:
     digest = hashlib.sha256()
     digest.update(tidy_identity.encode())
     digest.update(relocatable(json.dumps(unit["entry"], sort_keys=True)).encode())
-    for dep in deps:
+    # Ordered as relocated, so that where the checkout lives cannot reorder them.
+    for dep in sorted(deps, key=relocatable):
         digest.update(relocatable(dep).encode())
         try:
             digest.update(Path(dep).read_bytes())
