@@ -396,7 +396,7 @@ Result<arrow::Array> to_arrow_array(const Vector& v) {
     }
     case TypeId::kTextList: {
       arrow::ListBuilder builder(data.type);
-      auto& values = builder.value_builder_as<arrow::StringBuilder>();
+      auto& values = builder.value_builder_as<arrow::BinaryBuilder>();
       for (int64_t i = 0; i < v.size; ++i) {
         if (v.is_null(i)) {
           builder.append_null();

@@ -119,6 +119,7 @@ SELECT id, regexp_replace(t, '[aeiou]', '*', 'g') FROM input
 SELECT id, regexp_replace(t, '(\w+) (\w+)', '\2 \1') FROM input
 SELECT id, regexp_replace(t, 'A', 'z', 'gi') FROM input
 SELECT id, (regexp_match(t, '(\d+)-(\d+)'))[2] FROM input
+SELECT id, regexp_match(t, '(\d+)-(\d+)') FROM input
 SELECT id, (regexp_match(t, '^[a-z]+'))[1] FROM input
 SELECT id, md5(t) FROM input
 SELECT id, abs(i32) FROM input
