@@ -6,14 +6,14 @@
 #
 #   build-asan/  AddressSanitizer + UndefinedBehaviorSanitizer: the portable
 #                libraries' tests, the runtime, the engine and the CLI end to
-#                end (host_tests), the PostgreSQL client's tests.
+#                end (host_tests), the PostgreSQL client's tests, the
+#                connector and fault suites against a real PostgreSQL.
 #   build-tsan/  ThreadSanitizer: host_tests, where the engine's stage threads,
 #                the state backends' concurrent writers and the AOT cache run.
 #
-# The PostgreSQL connector and fault suites are left to the main build: their
-# work is in the guests, where a sanitizer sees nothing, and the fault suite's
-# timing-driven cases would only slow down. The fuzzers are built with
-# ASan+UBSan of their own (fuzz/).
+# The PostgreSQL connector and fault suites run here too: the engine's
+# retries, resumes, state backends and network handling are host code. The
+# fuzzers are built with ASan+UBSan of their own (fuzz/).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -38,7 +38,7 @@ sanitized_build() {  # <dir> <sanitizers> <targets...>
   cmake --build "$root/$dir" -j2 --target "$@"
 }
 
-not_here="fuzz|wit_codegen|scaffold|postgres_connector_tests|postgres_fault_tests"
+not_here="fuzz|wit_codegen|scaffold"
 
 echo "[sanitize] address;undefined"
 sanitized_build build-asan "address;undefined" all
