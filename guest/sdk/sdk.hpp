@@ -4,9 +4,13 @@
 // sdk::Transform (connector.hpp), exported with RAPIDBYTE_EXPORT_<ROLE>
 // (export.hpp) and described by RAPIDBYTE_MANIFEST (manifest.hpp); it talks
 // to the host through sdk::Context (context.hpp) and reports failures as
-// sdk::Result errors (error.hpp). docs/PROTOCOL.md describes the contract.
+// sdk::Result errors (error.hpp). A transform usually derives from
+// sdk::BatchTransform (batch_transform.hpp), which runs the loop over its
+// input and leaves it one method per record batch. docs/PROTOCOL.md
+// describes the contract.
 #pragma once
 
+#include "guest/sdk/batch_transform.hpp"
 #include "guest/sdk/connector.hpp"
 #include "guest/sdk/context.hpp"
 #include "guest/sdk/error.hpp"

@@ -3,7 +3,6 @@
 // each method's exact output). The salt is a secret: it keys the hash and
 // appears nowhere else, not in errors and not in logs; put it in the
 // environment and reference it as ${VAR} in the pipeline.
-#include "guest/connectors/transform-common/batch_transform.hpp"
 #include "guest/connectors/transform-mask/column_masker.hpp"
 #include "guest/sdk/sdk.hpp"
 #include "portable/base/try.hpp"
@@ -11,7 +10,7 @@
 namespace rapidbyte::connectors {
 namespace {
 
-class TransformMask final : public sdk::Transform {
+class TransformMask final : public sdk::BatchTransform {
  public:
   sdk::Result<void> open(std::string_view config_json) override {
     RB_ASSIGN_OR_RETURN(auto json, sdk::JsonConfig::parse(config_json));
@@ -20,22 +19,19 @@ class TransformMask final : public sdk::Transform {
     return {};
   }
 
-  sdk::Result<protocol::RunSummary> run(sdk::Context& ctx,
-                                        const protocol::RunRequest& /*request*/) override {
-    auto summary =
-        run_batch_transform(ctx, "transform-mask",
-                            [&](const arrow::RecordBatch& batch,
-                                std::vector<arrow::RecordBatch>& out) -> sdk::Result<bool> {
-                              RB_TRY(masker_->bind(batch.schema()));
-                              RB_ASSIGN_OR_RETURN(auto masked, masker_->apply(batch));
-                              out.push_back(std::move(masked));
-                              return false;
-                            });
-    if (!summary) return std::unexpected(summary.error());
-    return sdk::summary(*summary);
+ private:
+  // Every batch is rebuilt, also one without rows: it carries the masked
+  // schema downstream.
+  sdk::Result<sdk::BatchVerdict> transform_batch(sdk::Context& /*ctx*/,
+                                                 const arrow::RecordBatch& batch,
+                                                 const sdk::BatchPosition& /*at*/,
+                                                 sdk::BatchOutput& out) override {
+    RB_TRY(masker_->bind(batch.schema()));
+    RB_ASSIGN_OR_RETURN(auto masked, masker_->apply(batch));
+    RB_TRY(out.append(masked));
+    return sdk::BatchVerdict::kReplaced;
   }
 
- private:
   std::unique_ptr<mask::ColumnMasker> masker_;
 };
 

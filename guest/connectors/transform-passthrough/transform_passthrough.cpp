@@ -1,37 +1,22 @@
 // transform-passthrough: forwards every batch unchanged — the same bytes it
-// received, never re-encoded — and reports what went through. Rows are
-// counted from the IPC metadata only (census_ipc_stream), so the stage costs
-// one host copy in and one out per batch. The baseline for transform
-// overhead in benchmarks, and a template for real transforms.
-#include "guest/connectors/transform-passthrough/ipc_stream_census.hpp"
+// received, never re-encoded — and reports what went through. It is an
+// sdk::BatchTransform that does not decode: rows are counted from the IPC
+// metadata only (sdk::census_ipc_stream), so the stage costs one host copy
+// in and one out per batch. The baseline for transform overhead in
+// benchmarks.
 #include "guest/sdk/sdk.hpp"
 #include "portable/base/try.hpp"
 
 namespace rapidbyte::connectors {
 namespace {
 
-class TransformPassthrough final : public sdk::Transform {
+class TransformPassthrough final : public sdk::BatchTransform {
  public:
+  TransformPassthrough() : sdk::BatchTransform({.decode = false}) {}
+
   sdk::Result<void> open(std::string_view config_json) override {
     RB_TRY(sdk::JsonConfig::parse(config_json));
     return {};
-  }
-
-  sdk::Result<protocol::RunSummary> run(sdk::Context& ctx,
-                                        const protocol::RunRequest& /*request*/) override {
-    protocol::TransformSummary summary;
-    while (std::optional<sdk::HostBytes> batch = ctx.batch_next()) {
-      auto census = census_ipc_stream(*batch);
-      if (!census) return sdk::data_error("invalid Arrow IPC batch: " + census.error().message);
-      summary.records_in += census->rows;
-      summary.bytes_in += batch->size();
-      ++summary.batches_in;
-      RB_TRY(ctx.batch_emit(*batch));
-      summary.records_out += census->rows;
-      summary.bytes_out += batch->size();
-      ++summary.batches_out;
-    }
-    return sdk::summary(summary);
   }
 };
 

@@ -5,27 +5,25 @@
 // its line and column. `validate` adds the checks that need no schema (the
 // table, function names). The input schema is known only with the first
 // batch: the query is bound then, and again whenever the schema changes.
-// Each incoming Arrow IPC stream is decoded (only the columns the query
-// reads), every record batch in it run through the plan, and the results
-// emitted as one IPC stream — also when no row passes, so that downstream
-// sees the schema. A value that cannot be computed (overflow, bad cast,
-// division by zero) fails the run with a data error naming the row and the
-// expression — unless the stream's on_data_error is skip or dlq and the
-// query works row by row: then only that row is set aside. now() is the
-// run's start.
+// An sdk::BatchTransform: each incoming Arrow IPC stream is decoded (only
+// the columns the query reads), every record batch in it run through the
+// plan, and the results emitted as one IPC stream — also when no row passes
+// (emit_emptied_streams), so that downstream sees the schema. A value that
+// cannot be computed (overflow, bad cast, division by zero) fails the run
+// with a data error naming the row and the expression — unless the stream's
+// on_data_error is skip or dlq and the query works row by row: then only
+// that row is set aside. now() is the run's start.
 #include <time.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "guest/sdk/sdk.hpp"
 #include "portable/arrow/ipc_reader.hpp"
-#include "portable/arrow/ipc_writer.hpp"
 #include "portable/arrow/pretty_print.hpp"
 #include "portable/base/try.hpp"
 #include "portable/sql/query.hpp"
@@ -33,21 +31,14 @@
 namespace rapidbyte::connectors {
 namespace {
 
+using sdk::BatchPosition;
+
 // Microseconds since the epoch, from the WASI wall clock.
 int64_t wall_clock_micros() {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
   return static_cast<int64_t>(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
 }
-
-// Where a batch sits in the stream, for error messages (the engine prefixes
-// the stream's name), and the IPC stream it came from.
-struct BatchPosition {
-  uint64_t batch = 0;                   // 0-based, counted over the run
-  uint64_t first_row = 0;               // rows of the stream before this batch
-  std::span<const uint8_t> bytes = {};  // the IPC stream holding it
-  int record_batch = 0;                 // its index in that stream
-};
 
 // A query that does not fit the batch's schema (a config error: the query
 // must change), or a value it cannot compute (a data error naming the row,
@@ -69,8 +60,10 @@ std::unexpected<protocol::ConnectorError> run_error(const sql::SqlError& error,
   return sdk::data_error(std::move(message), "SQL_DATA");
 }
 
-class TransformSql final : public sdk::Transform {
+class TransformSql final : public sdk::BatchTransform {
  public:
+  TransformSql() : sdk::BatchTransform({.emit_emptied_streams = true}) {}
+
   sdk::Result<void> open(std::string_view config_json) override {
     RB_ASSIGN_OR_RETURN(auto config, sdk::JsonConfig::parse(config_json));
     RB_ASSIGN_OR_RETURN(auto text, config.require_string("query"));
@@ -96,8 +89,8 @@ class TransformSql final : public sdk::Transform {
     return report;
   }
 
-  sdk::Result<protocol::RunSummary> run(sdk::Context& ctx,
-                                        const protocol::RunRequest& request) override {
+ private:
+  sdk::Result<void> begin_run(sdk::Context& /*ctx*/, const protocol::RunRequest& request) override {
     query_->set_env(sql::FunctionEnv{wall_clock_micros()});
     input_schema_.reset();
     stream_.clear();
@@ -106,69 +99,50 @@ class TransformSql final : public sdk::Transform {
       stream_ = request.streams.front().stream_name;
       on_data_error_ = request.streams.front().policies.on_data_error;
     }
-    protocol::TransformSummary summary;
-    std::vector<uint8_t> buffer;  // the output stream, its capacity reused
-    while (std::optional<sdk::HostBytes> bytes = ctx.batch_next()) {
-      whole_.reset();  // views into the previous stream's bytes
-      whole_at_ = {UINT64_MAX, 0};
-      auto reader = arrow::IpcStreamReader::open(*bytes);
-      if (!reader) return sdk::data_error("invalid Arrow IPC batch: " + reader.error().message);
-      summary.bytes_in += bytes->size();
-      ++summary.batches_in;
-      RB_TRY(project(*reader, {summary.batches_in - 1, summary.records_in}));
-      std::optional<arrow::IpcStreamWriter> writer;
-      int record_batch = 0;
-      for (;;) {
-        auto batch = reader->next();
-        if (!batch) return sdk::data_error("invalid Arrow IPC batch: " + batch.error().message);
-        if (!*batch) break;
-        const arrow::RecordBatch& input = **batch;
-        const BatchPosition at{summary.batches_in - 1, summary.records_in, *bytes, record_batch++};
-        if (auto bound = query_->bind(input.schema()); !bound) {
-          return run_error(bound.error(), *query_, at);
-        }
-        // The buffer goes to the stream's one writer and comes back from finish().
-        if (!writer) writer.emplace(query_->output_schema(), std::exchange(buffer, {}));
-        RB_ASSIGN_OR_RETURN(auto out, transform(ctx, input, 0, input.num_rows(), at, *writer));
-        summary.records_in += static_cast<uint64_t>(input.num_rows());
-        summary.records_out += out;
-      }
-      if (!writer) continue;  // a stream without record batches
-      buffer = writer->finish();
-      RB_TRY(ctx.batch_emit(buffer));
-      summary.bytes_out += buffer.size();
-      ++summary.batches_out;
-      buffer.clear();
-    }
-    whole_.reset();
-    return sdk::summary(summary);
+    return {};
   }
 
- private:
-  // Runs the query over rows [begin, end) of `input` into `writer`; returns
-  // the rows written. A data error fails the run unless the stream's
-  // on_data_error is skip or dlq and the query works row by row: then the
-  // failing row is set aside (logged, or sent to the dead-letter queue) and
-  // the rows before and after it run on their own, in order. The rows after
-  // are a loop (any number of failing rows) over chunks that start at one
-  // row after a failure and double while they pass, so that a batch of
-  // failing rows costs linear, not quadratic, time; the rows before are a
-  // recursion whose depth is bounded by the plan's expressions, since every
-  // one that ran before the failure has already passed them.
-  sdk::Result<uint64_t> transform(sdk::Context& ctx, const arrow::RecordBatch& input, int64_t begin,
-                                  int64_t end, const BatchPosition& at,
-                                  arrow::IpcStreamWriter& writer) {
-    uint64_t rows_out = 0;
+  sdk::Result<void> begin_stream(sdk::Context& /*ctx*/, arrow::IpcStreamReader& reader,
+                                 const BatchPosition& at) override {
+    whole_.reset();  // views into the previous stream's bytes
+    whole_at_ = {UINT64_MAX, 0};
+    return project(reader, at);
+  }
+
+  // The output stream is started with the query's output schema even when
+  // no row comes out (a batch without rows writes no record batch).
+  sdk::Result<sdk::BatchVerdict> transform_batch(sdk::Context& ctx, const arrow::RecordBatch& input,
+                                                 const BatchPosition& at,
+                                                 sdk::BatchOutput& out) override {
+    if (auto bound = query_->bind(input.schema()); !bound) {
+      return run_error(bound.error(), *query_, at);
+    }
+    RB_TRY(out.set_schema(query_->output_schema()));
+    RB_TRY(transform(ctx, input, 0, input.num_rows(), at, out));
+    return sdk::BatchVerdict::kReplaced;
+  }
+
+  void end_run(sdk::Context& /*ctx*/) override { whole_.reset(); }
+
+  // Runs the query over rows [begin, end) of `input` into `out`. A data
+  // error fails the run unless the stream's on_data_error is skip or dlq and
+  // the query works row by row: then the failing row is set aside (logged,
+  // or sent to the dead-letter queue) and the rows before and after it run
+  // on their own, in order. The rows after are a loop (any number of failing
+  // rows) over chunks that start at one row after a failure and double while
+  // they pass, so that a batch of failing rows costs linear, not quadratic,
+  // time; the rows before are a recursion whose depth is bounded by the
+  // plan's expressions, since every one that ran before the failure has
+  // already passed them.
+  sdk::Result<void> transform(sdk::Context& ctx, const arrow::RecordBatch& input, int64_t begin,
+                              int64_t end, const BatchPosition& at, sdk::BatchOutput& out) {
     int64_t chunk = end - begin;
     while (begin < end) {
       const int64_t stop = std::min(end, begin + chunk);
       const bool whole = begin == 0 && stop == input.num_rows();
       auto result = query_->execute(whole ? input : input.slice(begin, stop - begin));
       if (result) {
-        if (auto written = writer.write(*result); !written) {
-          return sdk::internal_error("cannot encode the query result: " + written.error().message);
-        }
-        rows_out += static_cast<uint64_t>(result->num_rows());
+        RB_TRY(out.append(*result));
         begin = stop;
         chunk *= 2;
         continue;
@@ -179,14 +153,12 @@ class TransformSql final : public sdk::Transform {
           on_data_error_ == protocol::DataErrorPolicy::kFail || !query_->row_by_row()) {
         return run_error(error, *query_, at);
       }
-      auto before = transform(ctx, input, begin, error.row, at, writer);
-      if (!before) return before;
-      rows_out += *before;
+      RB_TRY(transform(ctx, input, begin, error.row, at, out));
       set_aside(ctx, input, error, at);
       begin = error.row + 1;
       chunk = 1;
     }
-    return rows_out;
+    return {};
   }
 
   // A row the query could not compute, under on_data_error skip or dlq. The

@@ -12,7 +12,6 @@
 #include <cctype>
 
 #include "guest/connectors/transform-common/arrow_cells.hpp"
-#include "guest/connectors/transform-common/batch_transform.hpp"
 #include "guest/connectors/transform-validate/row_validator.hpp"
 #include "guest/sdk/sdk.hpp"
 #include "portable/arrow/pretty_print.hpp"
@@ -24,7 +23,7 @@ namespace {
 using validate::OnFail;
 using validate::RowValidator;
 
-class TransformValidate final : public sdk::Transform {
+class TransformValidate final : public sdk::BatchTransform {
  public:
   sdk::Result<void> open(std::string_view config_json) override {
     RB_ASSIGN_OR_RETURN(auto json, sdk::JsonConfig::parse(config_json));
@@ -33,30 +32,18 @@ class TransformValidate final : public sdk::Transform {
     return {};
   }
 
-  sdk::Result<protocol::RunSummary> run(sdk::Context& ctx,
-                                        const protocol::RunRequest& request) override {
-    const std::string stream = request.streams.empty() ? "" : request.streams[0].stream_name;
-    uint64_t seen = 0;  // records before the current batch
-    auto summary = run_batch_transform(
-        ctx, "transform-validate",
-        [&](const arrow::RecordBatch& batch, std::vector<arrow::RecordBatch>& out) {
-          auto same = validate_batch(ctx, stream, seen, batch, out);
-          seen += static_cast<uint64_t>(batch.num_rows());
-          return same;
-        });
-    report_metrics(ctx);
-    if (!summary) return std::unexpected(summary.error());
-    return sdk::summary(*summary);
+ private:
+  sdk::Result<void> begin_run(sdk::Context& /*ctx*/, const protocol::RunRequest& request) override {
+    stream_ = request.streams.empty() ? "" : request.streams[0].stream_name;
+    return {};
   }
 
- private:
-  // Checks `batch` (rows `first` + 1... of the stream), acts on each failing
-  // row per on_fail, and appends the valid rows to `out` as slices of
-  // `batch`, one per run of consecutive valid rows. True when every row
-  // passed (`out` is then untouched).
-  sdk::Result<bool> validate_batch(sdk::Context& ctx, const std::string& stream, uint64_t first,
-                                   const arrow::RecordBatch& batch,
-                                   std::vector<arrow::RecordBatch>& out) {
+  // Checks `batch`, acts on each failing row per on_fail, and appends the
+  // valid rows to `out` as slices of `batch`, one per run of consecutive
+  // valid rows. kUnchanged when every row passed (`out` is then untouched).
+  sdk::Result<sdk::BatchVerdict> transform_batch(sdk::Context& ctx, const arrow::RecordBatch& batch,
+                                                 const sdk::BatchPosition& at,
+                                                 sdk::BatchOutput& out) override {
     RB_TRY(validator_->bind(batch.schema()));
     RB_ASSIGN_OR_RETURN(auto failed, validator_->check(batch));
     const int64_t rows = batch.num_rows();
@@ -66,32 +53,42 @@ class TransformValidate final : public sdk::Transform {
       const std::optional<size_t> rule = failed[static_cast<size_t>(row)];
       if (!rule) continue;
       any_failed = true;
-      if (row > run_start) out.push_back(batch.slice(run_start, row - run_start));
+      if (row > run_start) RB_TRY(out.append(batch.slice(run_start, row - run_start)));
       run_start = row + 1;
-      const std::string what = validator_->describe_failure(*rule);
-      switch (validator_->config().on_fail) {
-        case OnFail::kFail:
-          return sdk::data_error("record " +
-                                     std::to_string(first + static_cast<uint64_t>(row) + 1) +
-                                     " of stream '" + stream + "': " + what,
-                                 "VALIDATION_FAILED");
-        case OnFail::kSkip:
-          break;
-        case OnFail::kDlq: {
-          protocol::DlqRecord record;
-          record.stream_name = stream;
-          record.record_json = arrow::row_json(batch, row);
-          record.error = sdk::make_error(protocol::ErrorCategory::kData, what,
-                                         failure_code(validator_->stats()[*rule].kind));
-          ctx.dlq(record);
-          break;
-        }
+      RB_TRY(on_failure(ctx, batch, row, at.first_row + static_cast<uint64_t>(row), *rule));
+    }
+    if (!any_failed) return sdk::BatchVerdict::kUnchanged;
+    if (rows > run_start) RB_TRY(out.append(batch.slice(run_start, rows - run_start)));
+    return sdk::BatchVerdict::kReplaced;
+  }
+
+  // Acts on `row` of `batch` (0-based `row_in_stream` of the stream), which
+  // failed `rule`: fails the run, or drops it, or sends it to the dead-letter
+  // queue, per on_fail.
+  sdk::Result<void> on_failure(sdk::Context& ctx, const arrow::RecordBatch& batch, int64_t row,
+                               uint64_t row_in_stream, size_t rule) {
+    const std::string what = validator_->describe_failure(rule);
+    switch (validator_->config().on_fail) {
+      case OnFail::kFail:
+        return sdk::data_error(
+            "record " + std::to_string(row_in_stream + 1) + " of stream '" + stream_ + "': " + what,
+            "VALIDATION_FAILED");
+      case OnFail::kSkip:
+        return {};
+      case OnFail::kDlq: {
+        protocol::DlqRecord record;
+        record.stream_name = stream_;
+        record.record_json = arrow::row_json(batch, row);
+        record.error = sdk::make_error(protocol::ErrorCategory::kData, what,
+                                       failure_code(validator_->stats()[rule].kind));
+        ctx.dlq(record);
+        return {};
       }
     }
-    if (!any_failed) return true;
-    if (rows > run_start) out.push_back(batch.slice(run_start, rows - run_start));
-    return false;
+    return {};
   }
+
+  void end_run(sdk::Context& ctx) override { report_metrics(ctx); }
 
   // "VALIDATION_NOT_NULL": the error code of a dead letter, per rule.
   static std::string failure_code(validate::RuleKind kind) {
@@ -114,6 +111,7 @@ class TransformValidate final : public sdk::Transform {
   }
 
   std::unique_ptr<RowValidator> validator_;
+  std::string stream_;  // of the current run
 };
 
 }  // namespace

@@ -1,7 +1,8 @@
 // census_ipc_stream: counts the record batches and rows of an Arrow IPC
 // stream from its message metadata alone, without touching the bodies.
 //
-// For a stage that forwards batches unchanged, decoding every buffer (as
+// For a stage that forwards batches unchanged (a BatchTransform that does
+// not decode, see batch_transform.hpp), decoding every buffer (as
 // IpcStreamReader does, validating offsets and UTF-8) would cost more than
 // the forwarding itself; the counts live in the flatbuffers metadata. Each
 // metadata flatbuffer is still verified and every length checked against
@@ -14,7 +15,7 @@
 
 #include "portable/arrow/status.hpp"
 
-namespace rapidbyte::connectors {
+namespace rapidbyte::sdk {
 
 struct IpcStreamCensus {
   uint64_t batches = 0;
@@ -23,4 +24,4 @@ struct IpcStreamCensus {
 
 arrow::Result<IpcStreamCensus> census_ipc_stream(std::span<const uint8_t> stream);
 
-}  // namespace rapidbyte::connectors
+}  // namespace rapidbyte::sdk

@@ -1,4 +1,4 @@
-#include "guest/connectors/transform-passthrough/ipc_stream_census.hpp"
+#include "guest/sdk/ipc_stream_census.hpp"
 
 #include <climits>
 #include <cstring>
@@ -7,7 +7,7 @@
 
 #include "rapidbyte_arrow_format/Message_generated.h"
 
-namespace rapidbyte::connectors {
+namespace rapidbyte::sdk {
 
 namespace {
 
@@ -76,4 +76,4 @@ arrow::Result<IpcStreamCensus> census_ipc_stream(std::span<const uint8_t> in) {
   return census;
 }
 
-}  // namespace rapidbyte::connectors
+}  // namespace rapidbyte::sdk
