@@ -283,8 +283,12 @@ Kernel temporal_kernel(char op, TypeId left, TypeId right) {
     }
     if (left == TypeId::kDate) {  // date ± integer
       return map_binary(a, b, result, rows, error, [&](Vector& o, int64_t i, int64_t x, int64_t y) {
-        const int64_t r = op == '-' ? a.i64[row_index(x)] - b.i64[row_index(y)]
-                                    : a.i64[row_index(x)] + b.i64[row_index(y)];
+        // The integer may be any int64: checked, not wrapped.
+        int64_t r;
+        const bool overflow =
+            op == '-' ? __builtin_sub_overflow(a.i64[row_index(x)], b.i64[row_index(y)], &r)
+                      : __builtin_add_overflow(a.i64[row_index(x)], b.i64[row_index(y)], &r);
+        if (overflow) return false;
         o.i64[row_index(i)] = r;
         return r > INT32_MIN && r < INT32_MAX;
       });

@@ -160,6 +160,9 @@ TEST(SqlRuntime, DivisionByZeroNamesRowAndExpression) {
   // -2^63, whose absolute value no bigint holds.
   EXPECT_EQ(error_of("SELECT abs(CAST(-a - 1 AS bigint) * 4294967296) FROM input"),
             "row 3: bigint out of range in \"abs(CAST(-a - 1 AS bigint) * 4294967296)\"");
+  // A date plus any bigint: refused, not wrapped (found by the SQL fuzzer).
+  EXPECT_EQ(error_of("SELECT DATE '1970-01-02' + 9223372036854775807 FROM input"),
+            "query error at line 1, column 8: date out of range");
 }
 
 TEST(SqlRuntime, CaseEvaluatesBranchesOnlyWhereTaken) {
