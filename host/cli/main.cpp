@@ -15,10 +15,11 @@
 #include "host/cli/progress_display.hpp"
 #include "host/cli/report_printer.hpp"
 #include "host/cli/scaffold.hpp"
+#include "host/cli/session.hpp"
+#include "host/cli/state_commands.hpp"
 #include "host/engine/connector_catalog.hpp"
 #include "host/engine/pipeline_probe.hpp"
 #include "host/engine/pipeline_runner.hpp"
-#include "host/engine/state/open_state_backend.hpp"
 #include "host/runtime/wasm_engine.hpp"
 #include "portable/arrow/ipc_reader.hpp"
 #include "portable/arrow/pretty_print.hpp"
@@ -26,44 +27,11 @@
 namespace {
 
 using namespace rapidbyte;
+using cli::engine_failed;
 using cli::exit_code;
 using cli::kExitFailed;
 using cli::kExitOk;
 using cli::kExitUsage;
-
-// Prints why the engine did not run and returns the exit code for it.
-int engine_failed(const engine::EngineError& error) {
-  std::cerr << "error: " << error.message << "\n";
-  return exit_code(error.kind);
-}
-
-// Everything a command needs to start connectors for a pipeline.
-struct Session {
-  engine::PipelineConfig pipeline;
-  std::unique_ptr<runtime::WasmEngine> wasm;
-  std::unique_ptr<engine::ConnectorCatalog> catalog;
-  std::unique_ptr<engine::StateBackend> state;
-};
-
-// Loads the pipeline, the engine, the connector search path and the state
-// backend; prints the problem and returns the exit code on failure.
-std::expected<Session, int> open_session(const std::string& pipeline_path,
-                                         const std::string& connector_dir) {
-  using Kind = engine::EngineError::Kind;
-  Session s;
-  auto pipeline = engine::load_pipeline(pipeline_path);
-  if (!pipeline) return std::unexpected(engine_failed({Kind::kConfig, pipeline.error()}));
-  s.pipeline = std::move(*pipeline);
-  auto wasm = runtime::WasmEngine::create({runtime::default_aot_cache_dir()});
-  if (!wasm) return std::unexpected(engine_failed({Kind::kRuntime, wasm.error()}));
-  s.wasm = std::move(*wasm);
-  s.catalog = std::make_unique<engine::ConnectorCatalog>(
-      *s.wasm, engine::ConnectorCatalog::default_dirs(connector_dir));
-  auto state = engine::open_state_backend(s.pipeline.state);
-  if (!state) return std::unexpected(engine_failed({Kind::kState, state.error()}));
-  s.state = std::move(*state);
-  return s;
-}
 
 // Ctrl-C and SIGTERM request a stop instead of killing the process: the
 // signals are blocked in every thread and one thread waits for them.
@@ -130,7 +98,7 @@ int run_command(const std::string& pipeline_path, const std::string& connector_d
                 std::optional<uint64_t> dry_run_limit, std::shared_ptr<spdlog::logger> log) {
   // Before any thread exists, so that every thread inherits the blocked mask.
   StopOnSignal stop;
-  auto session = open_session(pipeline_path, connector_dir);
+  auto session = cli::open_session(pipeline_path, connector_dir);
   if (!session) return session.error();
   engine::PipelineRunner runner(*session->wasm, *session->catalog, *session->state);
   std::vector<std::string> streams;
@@ -173,7 +141,7 @@ int run_command(const std::string& pipeline_path, const std::string& connector_d
 
 int check_command(const std::string& pipeline_path, const std::string& connector_dir,
                   const std::shared_ptr<spdlog::logger>& log) {
-  auto session = open_session(pipeline_path, connector_dir);
+  auto session = cli::open_session(pipeline_path, connector_dir);
   if (!session) return session.error();
   auto lines = engine::check_pipeline(*session->wasm, *session->catalog, *session->state,
                                       session->pipeline, log);
@@ -185,7 +153,7 @@ int check_command(const std::string& pipeline_path, const std::string& connector
 
 int discover_command(const std::string& pipeline_path, const std::string& connector_dir, bool json,
                      const std::shared_ptr<spdlog::logger>& log) {
-  auto session = open_session(pipeline_path, connector_dir);
+  auto session = cli::open_session(pipeline_path, connector_dir);
   if (!session) return session.error();
   auto catalog = engine::discover_catalog(*session->wasm, *session->catalog, *session->state,
                                           session->pipeline, log);
@@ -199,7 +167,7 @@ int discover_command(const std::string& pipeline_path, const std::string& connec
 
 int teardown_command(const std::string& pipeline_path, const std::string& connector_dir,
                      const std::shared_ptr<spdlog::logger>& log) {
-  auto session = open_session(pipeline_path, connector_dir);
+  auto session = cli::open_session(pipeline_path, connector_dir);
   if (!session) return session.error();
   auto done = engine::teardown_pipeline(*session->wasm, *session->catalog, *session->state,
                                         session->pipeline, log);
@@ -271,6 +239,44 @@ int run_cli(int argc, char** argv) {
   scaffold->add_option("name", scaffold_name, "source-<x>, dest-<x> or transform-<x>")->required();
   scaffold->add_option("--dir", scaffold_dir, "Where to create the project (default: .)");
 
+  cli::StateCommandOptions state_options;
+  auto stream_option = [&](CLI::App* command, const char* what) {
+    command->add_option("pipeline", state_options.pipeline_path, "Pipeline YAML file")->required();
+    command->add_option("--stream", state_options.stream, what);
+  };
+  auto yes_flag = [&](CLI::App* command) {
+    command->add_flag("-y,--yes", state_options.yes, "Do it without asking");
+  };
+  auto* state = app.add_subcommand("state", "Show or reset what a pipeline keeps between runs");
+  state->require_subcommand(1);
+  auto* state_show = state->add_subcommand("show", "Print the cursors and connector state");
+  stream_option(state_show, "Only this stream's");
+  state_show->add_flag("--json", state_options.json, "Print them as JSON");
+  auto* state_reset = state->add_subcommand(
+      "reset", "Forget the cursors and connector state: the next run starts from scratch");
+  stream_option(state_reset, "Only this stream's");
+  yes_flag(state_reset);
+  auto* runs = app.add_subcommand("runs", "Print the pipeline's run history, newest first");
+  runs->add_option("pipeline", state_options.pipeline_path, "Pipeline YAML file")->required();
+  runs->add_option("--limit", state_options.limit, "How many runs (default 20)")
+      ->check(CLI::PositiveNumber);
+  runs->add_flag("--json", state_options.json, "Print them as JSON");
+  auto* dlq = app.add_subcommand("dlq", "List, count, export or purge the dead letters");
+  dlq->require_subcommand(1);
+  auto* dlq_list = dlq->add_subcommand("list", "Print the oldest dead letters");
+  stream_option(dlq_list, "Only this stream's");
+  dlq_list->add_option("--limit", state_options.limit, "How many (default 20)")
+      ->check(CLI::PositiveNumber);
+  dlq_list->add_flag("--json", state_options.json, "Print them as JSON lines");
+  auto* dlq_count = dlq->add_subcommand("count", "Print how many dead letters there are");
+  stream_option(dlq_count, "Only this stream's");
+  auto* dlq_export = dlq->add_subcommand("export", "Write every dead letter as a JSON line");
+  stream_option(dlq_export, "Only this stream's");
+  dlq_export->add_option("-o,--output", state_options.output, "File to write (default: stdout)");
+  auto* dlq_purge = dlq->add_subcommand("purge", "Delete the dead letters");
+  stream_option(dlq_purge, "Only this stream's");
+  yes_flag(dlq_purge);
+
   CLI11_PARSE(app, argc, argv);
 
   const std::shared_ptr<spdlog::logger> log = engine::stderr_log();
@@ -288,6 +294,13 @@ int run_cli(int argc, char** argv) {
   if (discover->parsed()) return discover_command(pipeline_path, connector_dir, json, log);
   if (teardown->parsed()) return teardown_command(pipeline_path, connector_dir, log);
   if (connectors->parsed()) return connectors_command(connector_dir);
+  if (state_show->parsed()) return cli::state_show_command(state_options);
+  if (state_reset->parsed()) return cli::state_reset_command(state_options);
+  if (runs->parsed()) return cli::runs_command(state_options);
+  if (dlq_list->parsed()) return cli::dlq_list_command(state_options);
+  if (dlq_count->parsed()) return cli::dlq_count_command(state_options);
+  if (dlq_export->parsed()) return cli::dlq_export_command(state_options);
+  if (dlq_purge->parsed()) return cli::dlq_purge_command(state_options);
   if (scaffold->parsed()) {
     auto files = cli::scaffold_connector(scaffold_name, scaffold_dir, RAPIDBYTE_SOURCE_DIR);
     if (!files) {

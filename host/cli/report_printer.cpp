@@ -15,6 +15,8 @@ double seconds(const engine::RunReport& r) {
   return std::chrono::duration<double>(r.duration).count();
 }
 
+}  // namespace
+
 std::string human_bytes(uint64_t bytes) {
   static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   double v = static_cast<double>(bytes);
@@ -25,8 +27,6 @@ std::string human_bytes(uint64_t bytes) {
   }
   return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", v, kUnits[unit]);
 }
-
-}  // namespace
 
 std::string version_string() {
   return fmt::format("rapidbyte {} (protocol rapidbyte:connector@4.0.0, wasmtime {})",

@@ -2,6 +2,7 @@
 // table, the version line.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +14,8 @@
 namespace rapidbyte::cli {
 
 std::string version_string();
+// 1536 -> "1.5 KiB".
+std::string human_bytes(uint64_t bytes);
 std::string report_text(const engine::RunReport& report);
 std::string report_json(const engine::RunReport& report);
 std::string check_text(const std::vector<engine::CheckLine>& lines);

@@ -1,5 +1,6 @@
 #include "host/engine/pipeline_probe.hpp"
 
+#include "host/engine/pipeline_state.hpp"
 #include "host/engine/stage_host.hpp"
 #include "host/runtime/connector_errors.hpp"
 #include "host/runtime/connector_instance.hpp"
@@ -139,14 +140,14 @@ runtime::ConnectorResult<void> teardown_pipeline(const runtime::WasmEngine& engi
   auto summary =
       run_source_phase(engine, catalog, state, pipeline, p::RunPhase::kTeardown, log.get());
   if (!summary) return std::unexpected(summary.error());
-  // A cdc cursor is a position in the slot just dropped: without it the next
-  // run takes a new snapshot instead of failing with SLOT_MISSING.
-  for (const auto& stream : pipeline.streams) {
-    if (stream.sync_mode != p::SyncMode::kCdc) continue;
-    if (auto cleared = state.clear_cursor(pipeline.pipeline, stream.name); !cleared) {
-      return std::unexpected(
-          runtime::make_error(p::ErrorCategory::kInternal, "STATE", cleared.error()));
-    }
+  // Every cursor and all connector state goes, also of streams no longer in
+  // the file: a cdc cursor is a position in the slot just dropped (without
+  // it the next run takes a new snapshot instead of failing with
+  // SLOT_MISSING), and an incremental one would resume a pipeline the
+  // operator meant to start over.
+  if (auto forgotten = forget_pipeline_state(state, pipeline.pipeline, std::nullopt); !forgotten) {
+    return std::unexpected(
+        runtime::make_error(p::ErrorCategory::kInternal, "STATE", forgotten.error()));
   }
   return {};
 }

@@ -33,8 +33,10 @@ runtime::ConnectorResult<protocol::Catalog> discover_catalog(
     const PipelineConfig& pipeline, const std::shared_ptr<spdlog::logger>& log = stderr_log());
 
 // Runs the source's teardown phase for the pipeline's streams, then forgets
-// the stored cursors of its cdc streams (their slots are gone). Refused while
-// a run of the pipeline holds its lease.
+// every cursor and all connector state of the pipeline (forget_pipeline_state),
+// also of streams no longer in its file: the next run starts from scratch.
+// Run history and dead letters stay. Refused while a run of the pipeline
+// holds its lease.
 runtime::ConnectorResult<void> teardown_pipeline(
     const runtime::WasmEngine& engine, const ConnectorCatalog& catalog, StateBackend& state,
     const PipelineConfig& pipeline, const std::shared_ptr<spdlog::logger>& log = stderr_log());

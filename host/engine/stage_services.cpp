@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "host/engine/state/state_keys.hpp"
 #include "host/runtime/connector_errors.hpp"
 #include "portable/base/try.hpp"
 
@@ -220,15 +221,9 @@ runtime::ConnectorResult<void> StageServices::finish() {
 }
 
 std::string StageServices::state_key(p::StateScope scope, const std::string& key) const {
-  switch (scope) {
-    case p::StateScope::kPipeline:
-      return wiring_.pipeline + "/pipeline/" + key;
-    case p::StateScope::kPerStream:
-      return wiring_.pipeline + "/stream/" + wiring_.stream + "/" + key;
-    case p::StateScope::kConnectorInstance:
-      return wiring_.pipeline + "/connector/" + report_->connector_id + "/" + key;
-  }
-  return key;
+  const std::string& owner =
+      scope == p::StateScope::kPerStream ? wiring_.stream : report_->connector_id;
+  return connector_state_key(wiring_.pipeline, scope, owner, key);
 }
 
 runtime::ConnectorResult<std::optional<std::string>> StageServices::state_get(

@@ -39,6 +39,19 @@ inline constexpr std::array<std::pair<std::string_view, ConnectorRole>, 3> kRole
     {"transform", ConnectorRole::kTransform},
 }};
 
+// Error categories as the WIT spells them (dead-letter exports, reports).
+inline constexpr std::array<std::pair<std::string_view, ErrorCategory>, 9> kErrorCategoryNames{{
+    {"config", ErrorCategory::kConfig},
+    {"auth", ErrorCategory::kAuth},
+    {"permission", ErrorCategory::kPermission},
+    {"rate-limit", ErrorCategory::kRateLimit},
+    {"transient-network", ErrorCategory::kTransientNetwork},
+    {"transient-db", ErrorCategory::kTransientDb},
+    {"data", ErrorCategory::kData},
+    {"schema", ErrorCategory::kSchema},
+    {"internal", ErrorCategory::kInternal},
+}};
+
 namespace mode_names_detail {
 template <class Mode, size_t N>
 constexpr std::string_view name_in(const std::array<std::pair<std::string_view, Mode>, N>& names,
@@ -69,6 +82,9 @@ constexpr std::string_view phase_name(RunPhase phase) {
 }
 constexpr std::string_view role_name(ConnectorRole role) {
   return mode_names_detail::name_in(kRoleNames, role);
+}
+constexpr std::string_view category_name(ErrorCategory category) {
+  return mode_names_detail::name_in(kErrorCategoryNames, category);
 }
 constexpr std::optional<SyncMode> sync_mode_named(std::string_view name) {
   return mode_names_detail::mode_in(kSyncModeNames, name);

@@ -447,7 +447,7 @@ TEST_F(PgConnectorTest, RejectedRowGoesToTheDeadLetterQueueThroughTheEngine) {
   EXPECT_EQ(d.value("SELECT count(*) || ':' || sum(id) FROM payments"), "49:1268");
   auto state = engine::SqliteStateBackend::open(cache_dir_ / "payments_dlq.db");
   ASSERT_TRUE(state) << state.error();
-  EXPECT_EQ((*state)->dead_letter_count("payments").value(), 1u);
+  EXPECT_EQ((*state)->dead_letter_count({"payments"}).value(), 1u);
 }
 
 }  // namespace

@@ -169,7 +169,7 @@ TEST_F(TransformSqlTest, DlqPolicySetsTheFailingRowAsideThroughTheEngine) {
                      "public.sql_div_dlq WHERE d <> 0"));
   auto state = engine::SqliteStateBackend::open(cache_dir_ / "sql_div_dlq.db");
   ASSERT_TRUE(state) << state.error();
-  EXPECT_EQ((*state)->dead_letter_count("sql_sql_div_dlq").value(), 1u);  // by pipeline
+  EXPECT_EQ((*state)->dead_letter_count({"sql_sql_div_dlq"}).value(), 1u);  // by pipeline
 }
 
 TEST_F(TransformSqlTest, UnknownColumnFailsTheRunAsAConfigErrorWithItsPosition) {

@@ -128,7 +128,7 @@ TEST_F(HostMemoryBudgetTest, DistinctMetricsAreKeptUpToTheBoundAndCounted) {
 TEST_F(HostMemoryBudgetTest, DeadLettersAreWrittenAsTheyComeNotHeld) {
   const test::CommandResult result = run("dead_letters");
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  EXPECT_EQ(state()->dead_letter_count("budget").value(), 300u);
+  EXPECT_EQ(state()->dead_letter_count({"budget"}).value(), 300u);
   expect_within_budget(result);
 }
 

@@ -141,6 +141,46 @@ TEST_P(StateBackendContract, ClearCursorForgetsOnlyThatStream) {
   EXPECT_EQ(**again, cursor);
 }
 
+TEST_P(StateBackendContract, ListsThePipelinesCursorsByStream) {
+  const StoredCursor lsn{std::nullopt,
+                         p::CursorValue(std::in_place_index<p::cursor_kind::kLsn>, 0x1D4AD38)};
+  const StoredCursor id{"id", p::CursorValue(std::in_place_index<p::cursor_kind::kInt64>, 42)};
+  auto db = open();
+  ASSERT_TRUE(db->set_cursor("p", "public.users", id));
+  ASSERT_TRUE(db->set_cursor("p", "public.orders", lsn));
+  ASSERT_TRUE(db->set_cursor("q", "public.users", lsn));
+  auto listed = db->cursors("p");
+  ASSERT_TRUE(listed) << listed.error();
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].stream, "public.orders");
+  EXPECT_EQ((*listed)[0].cursor, lsn);
+  EXPECT_EQ((*listed)[1].stream, "public.users");
+  EXPECT_EQ((*listed)[1].cursor, id);
+  EXPECT_EQ((*listed)[1].updated_at.size(), std::string("2026-12-05T00:00:00Z").size());
+  EXPECT_TRUE(db->cursors("none").value().empty());
+}
+
+TEST_P(StateBackendContract, ListsAndDeletesConnectorStateByPrefix) {
+  auto db = open();
+  for (const char* key :
+       {"p/stream/b/k", "p/stream/a/k2", "p/stream/a/k1", "p/pipeline/k", "q/stream/a/k"})
+    ASSERT_TRUE(db->put(key, std::string("v:") + key));
+  auto listed = db->state_entries("p/stream/a/");
+  ASSERT_TRUE(listed) << listed.error();
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].key, "p/stream/a/k1");
+  EXPECT_EQ((*listed)[0].value, "v:p/stream/a/k1");
+  EXPECT_EQ((*listed)[1].key, "p/stream/a/k2");
+  // A prefix is matched as text, not as a pattern.
+  ASSERT_TRUE(db->put("p/stream/a_b/k", "x"));
+  EXPECT_EQ(db->state_entries("p/stream/a%").value().size(), 0u);
+  EXPECT_EQ(db->delete_state("p/stream/a/").value(), 2u);
+  EXPECT_EQ(db->get("p/stream/a/k1").value(), std::nullopt);
+  EXPECT_EQ(db->state_entries("p/").value().size(), 3u);
+  EXPECT_EQ(db->delete_state("p/").value(), 3u);
+  EXPECT_EQ(db->get("q/stream/a/k").value(), "v:q/stream/a/k");
+}
+
 TEST_P(StateBackendContract, OneLeasePerPipelineAndAbandonedRuns) {
   auto first = open();
   auto second = open();                     // another process would hold its own connection or file
@@ -237,7 +277,38 @@ TEST_P(StateBackendContract, StoresDeadLetters) {
   r.error.code = "BAD";
   r.error.message = "bad row";
   ASSERT_TRUE(db->add_dead_letters({{"p", 1, r}, {"p", 1, r}, {"other", 1, r}}));
-  EXPECT_EQ(db->dead_letter_count("p").value(), 2u);
+  EXPECT_EQ(db->dead_letter_count({"p"}).value(), 2u);
+}
+
+TEST_P(StateBackendContract, ReadsAndPurgesDeadLettersByStream) {
+  auto db = open();
+  p::DlqRecord a{"public.a", R"({"id":1})", {}};
+  a.error.code = "NOT_NULL";
+  a.error.category = p::ErrorCategory::kData;
+  a.error.message = "id is null";
+  p::DlqRecord b{"public.b", R"({"id":2})", {}};
+  b.error.category = p::ErrorCategory::kSchema;
+  ASSERT_TRUE(db->add_dead_letters({{"p", 7, a}, {"p", 8, b}, {"p", 8, a}, {"q", 1, a}}));
+  EXPECT_EQ(db->dead_letter_count({"p", "public.a"}).value(), 2u);
+  auto all = db->dead_letters({"p"}, 0, 100);
+  ASSERT_TRUE(all) << all.error();
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].record, a);
+  EXPECT_EQ((*all)[0].run_id, 7);
+  EXPECT_EQ((*all)[0].pipeline, "p");
+  EXPECT_EQ((*all)[1].record, b);
+  EXPECT_LT((*all)[0].id, (*all)[1].id);
+  EXPECT_FALSE((*all)[2].created_at.empty());
+  // Paged by id.
+  auto page = db->dead_letters({"p"}, (*all)[0].id, 1);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].id, (*all)[1].id);
+  EXPECT_EQ(db->dead_letters({"p", "public.b"}, 0, 100).value().size(), 1u);
+  EXPECT_EQ(db->purge_dead_letters({"p", "public.a"}).value(), 2u);
+  EXPECT_EQ(db->dead_letter_count({"p"}).value(), 1u);
+  EXPECT_EQ(db->purge_dead_letters({"p"}).value(), 1u);
+  EXPECT_EQ(db->dead_letter_count({"q"}).value(), 1u);
 }
 
 }  // namespace

@@ -1,10 +1,13 @@
 #include "host/engine/state/cursor_codec.hpp"
 
+#include <fmt/chrono.h>
+#include <fmt/format.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <charconv>
+#include <chrono>
 #include <cstring>
 
 #include "portable/crypto/hex.hpp"
@@ -28,15 +31,8 @@ std::expected<T, std::string> parse_integer(const std::string& s) {
   return v;
 }
 
-}  // namespace
-
-std::string encode_cursor_value(const p::CursorValue& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  w.StartObject();
-  w.Key("type");
-  w.String(kTypeNames[value.index()]);
-  w.Key("value");
+// The value as the "value" member of the stored form holds it.
+std::string stored_text(const p::CursorValue& value) {
   std::string text;
   switch (value.index()) {
     case p::cursor_kind::kInt64:
@@ -67,6 +63,49 @@ std::string encode_cursor_value(const p::CursorValue& value) {
     default:  // every alternative is listed above
       break;
   }
+  return text;
+}
+
+}  // namespace
+
+std::string_view cursor_type_name(const p::CursorValue& value) {
+  return kTypeNames[value.index()];
+}
+
+std::string describe_cursor_value(const p::CursorValue& value) {
+  using std::chrono::days;
+  using std::chrono::microseconds;
+  using std::chrono::sys_days;
+  using std::chrono::sys_time;
+  switch (value.index()) {
+    case p::cursor_kind::kTimestampMicros:
+      return fmt::format(
+          "{:%Y-%m-%dT%H:%M:%S}Z",
+          sys_time<microseconds>(microseconds(std::get<p::cursor_kind::kTimestampMicros>(value))));
+    case p::cursor_kind::kDateDays:
+      return fmt::format("{:%Y-%m-%d}", sys_days(days(std::get<p::cursor_kind::kDateDays>(value))));
+    case p::cursor_kind::kLsn: {
+      const uint64_t lsn = std::get<p::cursor_kind::kLsn>(value);
+      return fmt::format("{:X}/{:X}", lsn >> 32, lsn & 0xFFFFFFFFu);
+    }
+    case p::cursor_kind::kBytes: {
+      std::string text = "\\x";
+      crypto::append_hex(std::get<p::cursor_kind::kBytes>(value), text);
+      return text;
+    }
+    default:  // the stored text of the rest is how a person writes them
+      return stored_text(value);
+  }
+}
+
+std::string encode_cursor_value(const p::CursorValue& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("type");
+  w.String(kTypeNames[value.index()]);
+  w.Key("value");
+  const std::string text = stored_text(value);
   w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());

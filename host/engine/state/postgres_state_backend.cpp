@@ -522,6 +522,25 @@ StateResult<void> PostgresStateBackend::clear_cursor(const std::string& pipeline
   return {};
 }
 
+StateResult<std::vector<StreamCursor>> PostgresStateBackend::cursors(const std::string& pipeline) {
+  std::lock_guard lock(mu_);
+  const std::string what = "cannot read the cursors";
+  RB_ASSIGN_OR_RETURN(auto r, query(what,
+                                    "SELECT stream, cursor_field, cursor_value, updated_at FROM "
+                                    "rapidbyte_state.cursors WHERE pipeline = $1 ORDER BY stream",
+                                    {pipeline}));
+  std::vector<StreamCursor> out;
+  for (int row = 0; row < PQntuples(r.get()); ++row) {
+    const std::string stream = PQgetvalue(r.get(), row, 0);
+    auto value = decode_cursor_value(PQgetvalue(r.get(), row, 2));
+    if (!value) return std::unexpected(failure("stream '" + stream + "'", value.error()));
+    std::optional<std::string> field;
+    if (!PQgetisnull(r.get(), row, 1)) field = PQgetvalue(r.get(), row, 1);
+    out.push_back({stream, {field, std::move(*value)}, iso(PQgetvalue(r.get(), row, 3))});
+  }
+  return out;
+}
+
 StateResult<std::optional<std::string>> PostgresStateBackend::get(const std::string& key) {
   std::lock_guard lock(mu_);
   RB_ASSIGN_OR_RETURN(
@@ -561,6 +580,32 @@ StateResult<bool> PostgresStateBackend::compare_and_set(const std::string& key,
   return std::string(PQcmdTuples(r.get())) == "1";
 }
 
+StateResult<std::vector<StateEntry>> PostgresStateBackend::state_entries(
+    const std::string& prefix) {
+  std::lock_guard lock(mu_);
+  RB_ASSIGN_OR_RETURN(auto r, query("cannot read connector state",
+                                    "SELECT key, value, updated_at FROM "
+                                    "rapidbyte_state.connector_state WHERE left(key, "
+                                    "length($1)) = $1 ORDER BY key COLLATE \"C\"",
+                                    {prefix}));
+  std::vector<StateEntry> out;
+  out.reserve(static_cast<size_t>(PQntuples(r.get())));
+  for (int row = 0; row < PQntuples(r.get()); ++row) {
+    out.push_back({PQgetvalue(r.get(), row, 0), PQgetvalue(r.get(), row, 1),
+                   iso(PQgetvalue(r.get(), row, 2))});
+  }
+  return out;
+}
+
+StateResult<uint64_t> PostgresStateBackend::delete_state(const std::string& prefix) {
+  std::lock_guard lock(mu_);
+  RB_ASSIGN_OR_RETURN(auto r, query("cannot delete connector state",
+                                    "DELETE FROM rapidbyte_state.connector_state WHERE left(key, "
+                                    "length($1)) = $1",
+                                    {prefix}));
+  return std::stoull(PQcmdTuples(r.get()));
+}
+
 StateResult<void> PostgresStateBackend::add_dead_letters(const std::vector<DlqEntry>& entries) {
   std::lock_guard lock(mu_);
   const std::string what = "cannot store dead letters";
@@ -580,13 +625,52 @@ StateResult<void> PostgresStateBackend::add_dead_letters(const std::vector<DlqEn
   });
 }
 
-StateResult<uint64_t> PostgresStateBackend::dead_letter_count(const std::string& pipeline) {
+StateResult<uint64_t> PostgresStateBackend::dead_letter_count(const DeadLetterQuery& query) {
   std::lock_guard lock(mu_);
-  auto r =
-      query("cannot count dead letters",
-            "SELECT count(*) FROM rapidbyte_state.dead_letters WHERE pipeline = $1", {pipeline});
-  if (!r) return std::unexpected(r.error());
-  return std::stoull(PQgetvalue(r->get(), 0, 0));
+  RB_ASSIGN_OR_RETURN(auto r, this->query("cannot count dead letters",
+                                          "SELECT count(*) FROM rapidbyte_state.dead_letters "
+                                          "WHERE pipeline = $1 AND ($2::text IS NULL OR stream = "
+                                          "$2)",
+                                          {query.pipeline, query.stream}));
+  return std::stoull(PQgetvalue(r.get(), 0, 0));
+}
+
+StateResult<std::vector<DlqEntry>> PostgresStateBackend::dead_letters(const DeadLetterQuery& query,
+                                                                      int64_t after, size_t limit) {
+  std::lock_guard lock(mu_);
+  RB_ASSIGN_OR_RETURN(
+      auto r,
+      this->query("cannot read dead letters",
+                  "SELECT id, run_id, stream, record_json, error_code, error_category, "
+                  "error_message, created_at FROM rapidbyte_state.dead_letters WHERE "
+                  "pipeline = $1 AND ($2::text IS NULL OR stream = $2) AND id > $3 "
+                  "ORDER BY id LIMIT $4",
+                  {query.pipeline, query.stream, std::to_string(after), std::to_string(limit)}));
+  std::vector<DlqEntry> out;
+  for (int row = 0; row < PQntuples(r.get()); ++row) {
+    auto text = [&](int col) { return std::string(PQgetvalue(r.get(), row, col)); };
+    DlqEntry e;
+    e.pipeline = query.pipeline;
+    e.id = std::stoll(text(0));
+    e.run_id = std::stoll(text(1));
+    e.record.stream_name = text(2);
+    e.record.record_json = text(3);
+    e.record.error.code = text(4);
+    e.record.error.category = error_category_from_index(std::stoll(text(5)));
+    e.record.error.message = text(6);
+    e.created_at = iso(PQgetvalue(r.get(), row, 7));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+StateResult<uint64_t> PostgresStateBackend::purge_dead_letters(const DeadLetterQuery& query) {
+  std::lock_guard lock(mu_);
+  RB_ASSIGN_OR_RETURN(auto r, this->query("cannot purge dead letters",
+                                          "DELETE FROM rapidbyte_state.dead_letters WHERE "
+                                          "pipeline = $1 AND ($2::text IS NULL OR stream = $2)",
+                                          {query.pipeline, query.stream}));
+  return std::stoull(PQcmdTuples(r.get()));
 }
 
 }  // namespace rapidbyte::engine

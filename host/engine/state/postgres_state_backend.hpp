@@ -47,15 +47,21 @@ class PostgresStateBackend final : public StateBackend {
   StateResult<void> set_cursor(const std::string& pipeline, const std::string& stream,
                                const StoredCursor& cursor) override;
   StateResult<void> clear_cursor(const std::string& pipeline, const std::string& stream) override;
+  StateResult<std::vector<StreamCursor>> cursors(const std::string& pipeline) override;
 
   StateResult<std::optional<std::string>> get(const std::string& key) override;
   StateResult<void> put(const std::string& key, const std::string& value) override;
   StateResult<bool> compare_and_set(const std::string& key,
                                     const std::optional<std::string>& expected,
                                     const std::string& value) override;
+  StateResult<std::vector<StateEntry>> state_entries(const std::string& prefix) override;
+  StateResult<uint64_t> delete_state(const std::string& prefix) override;
 
   StateResult<void> add_dead_letters(const std::vector<DlqEntry>& entries) override;
-  StateResult<uint64_t> dead_letter_count(const std::string& pipeline) override;
+  StateResult<uint64_t> dead_letter_count(const DeadLetterQuery& query) override;
+  StateResult<std::vector<DlqEntry>> dead_letters(const DeadLetterQuery& query, int64_t after,
+                                                  size_t limit) override;
+  StateResult<uint64_t> purge_dead_letters(const DeadLetterQuery& query) override;
 
  private:
   struct FinishConnection {

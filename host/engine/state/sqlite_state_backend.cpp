@@ -452,6 +452,23 @@ StateResult<void> SqliteStateBackend::clear_cursor(const std::string& pipeline,
   });
 }
 
+StateResult<std::vector<StreamCursor>> SqliteStateBackend::cursors(const std::string& pipeline) {
+  std::lock_guard lock(mu_);
+  Statement s(db_.get(),
+              "SELECT stream, cursor_field, cursor_value, updated_at FROM cursors WHERE pipeline = "
+              "? ORDER BY stream");
+  s.bind(1, pipeline);
+  std::vector<StreamCursor> out;
+  while (s.step()) {
+    const std::string stream = s.text(0).value_or("");
+    auto value = decode_cursor_value(s.text(2).value_or(""));
+    if (!value) return std::unexpected(failure("stream '" + stream + "'", value.error()));
+    out.push_back({stream, {s.text(1), std::move(*value)}, s.text(3).value_or("")});
+  }
+  if (!s.ok()) return std::unexpected(failure("cannot read the cursors"));
+  return out;
+}
+
 StateResult<std::optional<std::string>> SqliteStateBackend::get(const std::string& key) {
   std::lock_guard lock(mu_);
   Statement s(db_.get(), "SELECT value FROM connector_state WHERE key = ?");
@@ -494,6 +511,29 @@ StateResult<bool> SqliteStateBackend::compare_and_set(const std::string& key,
   return sqlite3_changes(db_.get()) == 1;
 }
 
+StateResult<std::vector<StateEntry>> SqliteStateBackend::state_entries(const std::string& prefix) {
+  std::lock_guard lock(mu_);
+  Statement s(db_.get(),
+              "SELECT key, value, updated_at FROM connector_state WHERE substr(key, 1, length(?1)) "
+              "= ?1 ORDER BY key");
+  s.bind(1, prefix);
+  std::vector<StateEntry> out;
+  while (s.step())
+    out.push_back({s.text(0).value_or(""), s.text(1).value_or(""), s.text(2).value_or("")});
+  if (!s.ok()) return std::unexpected(failure("cannot read connector state"));
+  return out;
+}
+
+StateResult<uint64_t> SqliteStateBackend::delete_state(const std::string& prefix) {
+  std::lock_guard lock(mu_);
+  RB_TRY(write("cannot delete connector state", [&] {
+    Statement s(db_.get(), "DELETE FROM connector_state WHERE substr(key, 1, length(?1)) = ?1");
+    s.bind(1, prefix).step();
+    return s.ok();
+  }));
+  return static_cast<uint64_t>(sqlite3_changes(db_.get()));
+}
+
 StateResult<void> SqliteStateBackend::add_dead_letters(const std::vector<DlqEntry>& entries) {
   std::lock_guard lock(mu_);
   sqlite3* db = db_.get();
@@ -516,12 +556,52 @@ StateResult<void> SqliteStateBackend::add_dead_letters(const std::vector<DlqEntr
   });
 }
 
-StateResult<uint64_t> SqliteStateBackend::dead_letter_count(const std::string& pipeline) {
+StateResult<uint64_t> SqliteStateBackend::dead_letter_count(const DeadLetterQuery& query) {
   std::lock_guard lock(mu_);
-  Statement s(db_.get(), "SELECT count(*) FROM dead_letters WHERE pipeline = ?");
-  s.bind(1, pipeline);
+  Statement s(db_.get(),
+              "SELECT count(*) FROM dead_letters WHERE pipeline = ?1 AND (?2 IS NULL OR stream = "
+              "?2)");
+  s.bind(1, query.pipeline).bind(2, query.stream);
   if (!s.step()) return std::unexpected(failure("cannot count dead letters"));
   return static_cast<uint64_t>(s.integer(0));
+}
+
+StateResult<std::vector<DlqEntry>> SqliteStateBackend::dead_letters(const DeadLetterQuery& query,
+                                                                    int64_t after, size_t limit) {
+  std::lock_guard lock(mu_);
+  Statement s(db_.get(),
+              "SELECT id, run_id, stream, record_json, error_code, error_category, error_message, "
+              "created_at FROM dead_letters WHERE pipeline = ?1 AND (?2 IS NULL OR stream = ?2) "
+              "AND id > ?3 ORDER BY id LIMIT ?4");
+  s.bind(1, query.pipeline).bind(2, query.stream).bind(3, after);
+  s.bind(4, static_cast<int64_t>(limit));
+  std::vector<DlqEntry> out;
+  while (s.step()) {
+    DlqEntry e;
+    e.pipeline = query.pipeline;
+    e.id = s.integer(0);
+    e.run_id = s.integer(1);
+    e.record.stream_name = s.text(2).value_or("");
+    e.record.record_json = s.text(3).value_or("");
+    e.record.error.code = s.text(4).value_or("");
+    e.record.error.category = error_category_from_index(s.integer(5));
+    e.record.error.message = s.text(6).value_or("");
+    e.created_at = s.text(7).value_or("");
+    out.push_back(std::move(e));
+  }
+  if (!s.ok()) return std::unexpected(failure("cannot read dead letters"));
+  return out;
+}
+
+StateResult<uint64_t> SqliteStateBackend::purge_dead_letters(const DeadLetterQuery& query) {
+  std::lock_guard lock(mu_);
+  RB_TRY(write("cannot purge dead letters", [&] {
+    Statement s(db_.get(),
+                "DELETE FROM dead_letters WHERE pipeline = ?1 AND (?2 IS NULL OR stream = ?2)");
+    s.bind(1, query.pipeline).bind(2, query.stream).step();
+    return s.ok();
+  }));
+  return static_cast<uint64_t>(sqlite3_changes(db_.get()));
 }
 
 }  // namespace rapidbyte::engine

@@ -16,4 +16,10 @@ std::string lease_holder_description() {
       fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
 }
 
+protocol::ErrorCategory error_category_from_index(int64_t index) {
+  constexpr auto kLast = static_cast<int64_t>(protocol::ErrorCategory::kInternal);
+  if (index < 0 || index > kLast) return protocol::ErrorCategory::kInternal;
+  return static_cast<protocol::ErrorCategory>(index);
+}
+
 }  // namespace rapidbyte::engine

@@ -28,9 +28,27 @@ struct StoredCursor {
   bool operator==(const StoredCursor&) const = default;
 };
 
+// A stream's committed cursor and when it was written, for `state show`.
+struct StreamCursor {
+  std::string stream;
+  StoredCursor cursor;
+  std::string updated_at;  // ISO-8601 UTC
+};
+
+// One key of connector state, for `state show`.
+struct StateEntry {
+  std::string key;  // fully qualified: "<pipeline>/<scope>/..."
+  std::string value;
+  std::string updated_at;  // ISO-8601 UTC
+};
+
 // Who takes a run lease: "pid 4242 on host etl-1, started
 // 2026-12-04T17:00:00Z", for the message a refused run prints.
 std::string lease_holder_description();
+
+// A dead letter's error category as the backends store it (its enum index);
+// an index this build does not know reads as internal.
+protocol::ErrorCategory error_category_from_index(int64_t index);
 
 // The right to run a pipeline: while one is held, no other run of the same
 // pipeline against the same state can take one. Released when destroyed,
@@ -71,6 +89,15 @@ struct DlqEntry {
   std::string pipeline;
   int64_t run_id = 0;
   protocol::DlqRecord record;
+  // Set by the backend when read back; ignored by add_dead_letters.
+  int64_t id = 0;
+  std::string created_at;  // ISO-8601 UTC
+};
+
+// Which dead letters: a pipeline's, of every stream or of one.
+struct DeadLetterQuery {
+  std::string pipeline;
+  std::optional<std::string> stream;
 };
 
 class StateBackend {
@@ -100,6 +127,10 @@ class StateBackend {
   virtual StateResult<void> clear_cursor(const std::string& pipeline,
                                          const std::string& stream) = 0;
 
+  // Every committed cursor of the pipeline (also of streams no longer in
+  // its file), by stream name.
+  virtual StateResult<std::vector<StreamCursor>> cursors(const std::string& pipeline) = 0;
+
   // Connector state under a fully qualified key (scope already applied).
   virtual StateResult<std::optional<std::string>> get(const std::string& key) = 0;
   virtual StateResult<void> put(const std::string& key, const std::string& value) = 0;
@@ -107,10 +138,19 @@ class StateBackend {
   virtual StateResult<bool> compare_and_set(const std::string& key,
                                             const std::optional<std::string>& expected,
                                             const std::string& value) = 0;
+  // The keys that start with `prefix`, in key order.
+  virtual StateResult<std::vector<StateEntry>> state_entries(const std::string& prefix) = 0;
+  // Deletes the keys that start with `prefix`; returns how many there were.
+  virtual StateResult<uint64_t> delete_state(const std::string& prefix) = 0;
 
   // Dead letters.
   virtual StateResult<void> add_dead_letters(const std::vector<DlqEntry>& entries) = 0;
-  virtual StateResult<uint64_t> dead_letter_count(const std::string& pipeline) = 0;
+  virtual StateResult<uint64_t> dead_letter_count(const DeadLetterQuery& query) = 0;
+  // Oldest first, from the one after id `after`, at most `limit`.
+  virtual StateResult<std::vector<DlqEntry>> dead_letters(const DeadLetterQuery& query,
+                                                          int64_t after, size_t limit) = 0;
+  // Deletes them; returns how many there were.
+  virtual StateResult<uint64_t> purge_dead_letters(const DeadLetterQuery& query) = 0;
 };
 
 }  // namespace rapidbyte::engine
