@@ -1,4 +1,6 @@
 // The `rapidbyte` command line. Exit codes: host/cli/exit_codes.hpp.
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
@@ -64,8 +66,17 @@ class StopOnSignal {
   std::jthread waiter_;
 };
 
+// `text` as a JSON string, quoted and escaped.
+std::string json_string(const std::string& text) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 // What `run` prints of a dry run: each batch leaving the last transform, as a
-// table or (with --json) as JSON lines, streams never interleaved.
+// table or (with --json) as JSON lines {"stream": ..., "record": {...}},
+// the rows of one batch never interleaved with another's.
 class BatchPrinter {
  public:
   explicit BatchPrinter(bool json) : json_(json) {}
@@ -80,7 +91,9 @@ class BatchPrinter {
     for (const auto& batch : contents->batches) {
       if (json_) {
         std::string lines;
-        arrow::append_json_lines(batch, lines);
+        const std::string prefix = "{\"stream\":" + json_string(stream) + ",\"record\":";
+        for (int64_t row = 0; row < batch.num_rows(); ++row)
+          lines += prefix + arrow::row_json(batch, row) + "}\n";
         std::cout << lines;
       } else {
         std::cout << "stream " << stream << " (" << batch.num_rows() << " rows)\n"
@@ -215,10 +228,14 @@ int run_cli(int argc, char** argv) {
   run->add_flag("--json", json, "Print the summary (or, with --dry-run, the rows) as JSON");
   bool dry_run = false;
   uint64_t limit = 20;
-  run->add_flag("--dry-run", dry_run,
-                "Run the source and transforms only and print their batches; write nothing");
+  auto* dry_run_flag =
+      run->add_flag("--dry-run", dry_run,
+                    "Run the source and transforms only and print their batches; write nothing");
+  // A limit on a real run would be a partial write that looks like a test:
+  // refused rather than ignored.
   run->add_option("--limit", limit, "With --dry-run: records per stream (default 20)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::PositiveNumber)
+      ->needs(dry_run_flag);
   auto* check =
       app.add_subcommand("check", "Check configs, manifests and each connector's own validation");
   check->add_option("pipeline", pipeline_path, "Pipeline YAML file")->required();
@@ -277,7 +294,14 @@ int run_cli(int argc, char** argv) {
   stream_option(dlq_purge, "Only this stream's");
   yes_flag(dlq_purge);
 
-  CLI11_PARSE(app, argc, argv);
+  // Bad usage exits with 2, as every other usage error does (CLI11's own
+  // codes are 100 and up).
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int shown = app.exit(e);
+    return shown == 0 ? kExitOk : kExitUsage;
+  }
 
   const std::shared_ptr<spdlog::logger> log = engine::stderr_log();
   log->set_pattern("%H:%M:%S.%e %^%l%$ %v");

@@ -214,6 +214,31 @@ TEST_F(EndToEndTest, CliReportsUnknownConnectorWithExitCode2) {
       << result.output;
 }
 
+// A record limit without --dry-run would write part of the data and look
+// like a test run: refused before anything runs, as bad usage (2, not
+// CLI11's own codes).
+TEST_F(EndToEndTest, CliRefusesALimitWithoutDryRun) {
+  std::string path;
+  auto result = run_cli(pipeline_yaml(false), "--limit 2", &path);
+  EXPECT_EQ(result.exit_code, 2) << result.output;
+  EXPECT_EQ(result.output, "--limit requires --dry-run\nRun with --help for more information.\n");
+  auto unknown = run_command(std::string(RAPIDBYTE_BINARY) + " run --no-such-flag x.yaml 2>&1");
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+}
+
+// Dry-run rows as JSON name their stream: one line per row.
+TEST_F(EndToEndTest, CliDryRunJsonRowsNameTheirStream) {
+  std::string path;
+  auto result = run_cli(pipeline_yaml(false), "--dry-run --json --limit 2", &path);
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_EQ(result.output.rfind("{\"stream\":\"synthetic\",\"record\":{\"id\":1,", 0), 0u)
+      << result.output;
+  EXPECT_NE(result.output.find("\n{\"stream\":\"synthetic\",\"record\":{\"id\":2,"),
+            std::string::npos)
+      << result.output;
+  EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 2) << result.output;
+}
+
 // A state database that cannot be used is the environment's failure, not
 // bad usage: exit code 1, the file named.
 TEST_F(EndToEndTest, CliReportsAStateDatabaseFailureWithExitCode1) {
