@@ -257,42 +257,7 @@ int run_cli(int argc, char** argv) {
   scaffold->add_option("--dir", scaffold_dir, "Where to create the project (default: .)");
 
   cli::StateCommandOptions state_options;
-  auto stream_option = [&](CLI::App* command, const char* what) {
-    command->add_option("pipeline", state_options.pipeline_path, "Pipeline YAML file")->required();
-    command->add_option("--stream", state_options.stream, what);
-  };
-  auto yes_flag = [&](CLI::App* command) {
-    command->add_flag("-y,--yes", state_options.yes, "Do it without asking");
-  };
-  auto* state = app.add_subcommand("state", "Show or reset what a pipeline keeps between runs");
-  state->require_subcommand(1);
-  auto* state_show = state->add_subcommand("show", "Print the cursors and connector state");
-  stream_option(state_show, "Only this stream's");
-  state_show->add_flag("--json", state_options.json, "Print them as JSON");
-  auto* state_reset = state->add_subcommand(
-      "reset", "Forget the cursors and connector state: the next run starts from scratch");
-  stream_option(state_reset, "Only this stream's");
-  yes_flag(state_reset);
-  auto* runs = app.add_subcommand("runs", "Print the pipeline's run history, newest first");
-  runs->add_option("pipeline", state_options.pipeline_path, "Pipeline YAML file")->required();
-  runs->add_option("--limit", state_options.limit, "How many runs (default 20)")
-      ->check(CLI::PositiveNumber);
-  runs->add_flag("--json", state_options.json, "Print them as JSON");
-  auto* dlq = app.add_subcommand("dlq", "List, count, export or purge the dead letters");
-  dlq->require_subcommand(1);
-  auto* dlq_list = dlq->add_subcommand("list", "Print the oldest dead letters");
-  stream_option(dlq_list, "Only this stream's");
-  dlq_list->add_option("--limit", state_options.limit, "How many (default 20)")
-      ->check(CLI::PositiveNumber);
-  dlq_list->add_flag("--json", state_options.json, "Print them as JSON lines");
-  auto* dlq_count = dlq->add_subcommand("count", "Print how many dead letters there are");
-  stream_option(dlq_count, "Only this stream's");
-  auto* dlq_export = dlq->add_subcommand("export", "Write every dead letter as a JSON line");
-  stream_option(dlq_export, "Only this stream's");
-  dlq_export->add_option("-o,--output", state_options.output, "File to write (default: stdout)");
-  auto* dlq_purge = dlq->add_subcommand("purge", "Delete the dead letters");
-  stream_option(dlq_purge, "Only this stream's");
-  yes_flag(dlq_purge);
+  cli::add_state_commands(app, state_options);
 
   // Bad usage exits with 2, as every other usage error does (CLI11's own
   // codes are 100 and up).
@@ -318,13 +283,7 @@ int run_cli(int argc, char** argv) {
   if (discover->parsed()) return discover_command(pipeline_path, connector_dir, json, log);
   if (teardown->parsed()) return teardown_command(pipeline_path, connector_dir, log);
   if (connectors->parsed()) return connectors_command(connector_dir);
-  if (state_show->parsed()) return cli::state_show_command(state_options);
-  if (state_reset->parsed()) return cli::state_reset_command(state_options);
-  if (runs->parsed()) return cli::runs_command(state_options);
-  if (dlq_list->parsed()) return cli::dlq_list_command(state_options);
-  if (dlq_count->parsed()) return cli::dlq_count_command(state_options);
-  if (dlq_export->parsed()) return cli::dlq_export_command(state_options);
-  if (dlq_purge->parsed()) return cli::dlq_purge_command(state_options);
+  if (state_options.command) return state_options.command(state_options);
   if (scaffold->parsed()) {
     auto files = cli::scaffold_connector(scaffold_name, scaffold_dir, RAPIDBYTE_SOURCE_DIR);
     if (!files) {

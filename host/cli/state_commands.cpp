@@ -62,6 +62,57 @@ int state_failed(const std::string& message) {
 
 }  // namespace
 
+void add_state_commands(CLI::App& app, StateCommandOptions& options) {
+  // A subcommand of `parent` that runs `command` on a pipeline file.
+  auto command = [&](CLI::App* parent, const char* name, const char* help, StateCommand run) {
+    CLI::App* sub = parent->add_subcommand(name, help);
+    sub->add_option("pipeline", options.pipeline_path, "Pipeline YAML file")->required();
+    sub->callback([&options, run] { options.command = run; });
+    return sub;
+  };
+  auto stream_option = [&](CLI::App* sub) {
+    sub->add_option("--stream", options.stream, "Only this stream's");
+  };
+  auto yes_flag = [&](CLI::App* sub) {
+    sub->add_flag("-y,--yes", options.yes, "Do it without asking");
+  };
+  auto limit_option = [&](CLI::App* sub, const char* help) {
+    sub->add_option("--limit", options.limit, help)->check(CLI::PositiveNumber);
+  };
+
+  auto* state = app.add_subcommand("state", "Show or reset what a pipeline keeps between runs");
+  state->require_subcommand(1);
+  auto* show = command(state, "show", "Print the cursors and connector state", state_show_command);
+  stream_option(show);
+  show->add_flag("--json", options.json, "Print them as JSON");
+  auto* reset = command(state, "reset",
+                        "Forget the cursors and connector state: the next run starts from "
+                        "scratch",
+                        state_reset_command);
+  stream_option(reset);
+  yes_flag(reset);
+
+  auto* runs =
+      command(&app, "runs", "Print the pipeline's run history, newest first", runs_command);
+  limit_option(runs, "How many runs (default 20)");
+  runs->add_flag("--json", options.json, "Print them as JSON");
+
+  auto* dlq = app.add_subcommand("dlq", "List, count, export or purge the dead letters");
+  dlq->require_subcommand(1);
+  auto* list = command(dlq, "list", "Print the oldest dead letters", dlq_list_command);
+  stream_option(list);
+  limit_option(list, "How many (default 20)");
+  list->add_flag("--json", options.json, "Print them as JSON lines");
+  stream_option(command(dlq, "count", "Print how many dead letters there are", dlq_count_command));
+  auto* exporting =
+      command(dlq, "export", "Write every dead letter as a JSON line", dlq_export_command);
+  stream_option(exporting);
+  exporting->add_option("-o,--output", options.output, "File to write (default: stdout)");
+  auto* purge = command(dlq, "purge", "Delete the dead letters", dlq_purge_command);
+  stream_option(purge);
+  yes_flag(purge);
+}
+
 int state_show_command(const StateCommandOptions& options) {
   auto session = open_state_session(options.pipeline_path);
   if (!session) return session.error();

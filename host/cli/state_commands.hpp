@@ -6,13 +6,19 @@
 // Each returns the process's exit code (host/cli/exit_codes.hpp).
 #pragma once
 
+#include <CLI/CLI.hpp>
+
 #include <cstddef>
 #include <optional>
 #include <string>
 
 namespace rapidbyte::cli {
 
+struct StateCommandOptions;
+using StateCommand = int (*)(const StateCommandOptions&);
+
 struct StateCommandOptions {
+  StateCommand command = nullptr;  // the one the command line named, if any
   std::string pipeline_path;
   std::optional<std::string> stream;  // all streams when unset
   bool json = false;
@@ -20,6 +26,10 @@ struct StateCommandOptions {
   size_t limit = 20;         // runs, dlq list: the newest / oldest this many
   std::string output = "-";  // dlq export: a file, or "-" for stdout
 };
+
+// Adds `state`, `runs` and `dlq` to `app`: parsing fills `options`, the
+// chosen command included.
+void add_state_commands(CLI::App& app, StateCommandOptions& options);
 
 int state_show_command(const StateCommandOptions& options);
 // Asks before it forgets anything, unless --yes; refuses without a
