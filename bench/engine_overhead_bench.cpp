@@ -101,7 +101,7 @@ int main() {
   const auto db = std::filesystem::temp_directory_path() / "rapidbyte-engine-bench.db";
   std::filesystem::remove(db);
   auto state = engine::SqliteStateBackend::open(db);
-  if (!state) die(state.error());
+  if (!state) die(state.error().message);
 
   const std::string one_stream =
       "pipeline: one\nsource:\n  use: generator\n  config: {rows: " + std::to_string(kRows) +

@@ -59,7 +59,7 @@ int main() {
   const auto db = std::filesystem::temp_directory_path() / "rapidbyte-transform-bench.db";
   std::filesystem::remove(db);
   auto state = engine::SqliteStateBackend::open(db);
-  if (!state) die(state.error());
+  if (!state) die(state.error().message);
 
   const std::string passthrough = "use: passthrough";
   const std::string validate =

@@ -17,7 +17,7 @@ std::expected<StateSession, int> open_state_session(const std::string& pipeline_
   auto pipeline = engine::load_pipeline(pipeline_path);
   if (!pipeline) return std::unexpected(engine_failed({Kind::kConfig, pipeline.error()}));
   auto state = engine::open_state_backend(pipeline->state);
-  if (!state) return std::unexpected(engine_failed({Kind::kState, state.error()}));
+  if (!state) return std::unexpected(engine_failed(engine::engine_error(std::move(state).error())));
   return StateSession{std::move(*pipeline), std::move(*state)};
 }
 

@@ -56,8 +56,8 @@ engine::DeadLetterQuery dead_letter_query(const StateSession& session,
   return {session.pipeline.pipeline, options.stream};
 }
 
-int state_failed(const std::string& message) {
-  return engine_failed({engine::EngineError::Kind::kState, message});
+int state_failed(engine::StateError error) {
+  return engine_failed(engine::engine_error(std::move(error)));
 }
 
 }  // namespace

@@ -129,14 +129,7 @@ runtime::ConnectorResult<void> teardown_pipeline(const runtime::WasmEngine& engi
   // Not while the pipeline runs: its slot is in use, and it would write the
   // cursors cleared here again.
   auto lease = state.acquire_lease(pipeline.pipeline);
-  if (!lease && lease.error().held) {
-    return std::unexpected(
-        runtime::make_error(p::ErrorCategory::kConfig, "RUNNING", lease.error().message));
-  }
-  if (!lease) {
-    return std::unexpected(
-        runtime::make_error(p::ErrorCategory::kInternal, "STATE", lease.error().message));
-  }
+  if (!lease) return std::unexpected(connector_error(std::move(lease).error()));
   auto summary =
       run_source_phase(engine, catalog, state, pipeline, p::RunPhase::kTeardown, log.get());
   if (!summary) return std::unexpected(summary.error());
@@ -146,8 +139,7 @@ runtime::ConnectorResult<void> teardown_pipeline(const runtime::WasmEngine& engi
   // SLOT_MISSING), and an incremental one would resume a pipeline the
   // operator meant to start over.
   if (auto forgotten = forget_pipeline_state(state, pipeline.pipeline, std::nullopt); !forgotten) {
-    return std::unexpected(
-        runtime::make_error(p::ErrorCategory::kInternal, "STATE", forgotten.error()));
+    return std::unexpected(connector_error(std::move(forgotten).error()));
   }
   return {};
 }

@@ -187,8 +187,7 @@ std::vector<StreamReport> run_group_once(const RunContext& run, const StreamGrou
       // Resume after the last cursor the destination committed.
       auto cursor = run.state.cursor(run.pipeline.pipeline, stream.name);
       if (!cursor) {
-        reports[k].stages[0].error =
-            runtime::make_error(p::ErrorCategory::kInternal, "STATE", cursor.error());
+        reports[k].stages[0].error = connector_error(std::move(cursor).error());
         return reports;
       }
       if (*cursor) context.last_cursor_value = (*cursor)->value;
@@ -470,14 +469,10 @@ std::expected<RunReport, EngineError> PipelineRunner::run(const PipelineConfig& 
   std::unique_ptr<RunLease> lease;
   if (!dry_run) {
     auto leased = state_.acquire_lease(pipeline.pipeline);
-    if (!leased) {
-      return std::unexpected(
-          EngineError{leased.error().held ? EngineError::Kind::kBusy : EngineError::Kind::kState,
-                      leased.error().message});
-    }
+    if (!leased) return std::unexpected(engine_error(std::move(leased).error()));
     lease = std::move(*leased);
     auto begun = state_.begin_run(pipeline.pipeline);
-    if (!begun) return std::unexpected(EngineError{EngineError::Kind::kState, begun.error()});
+    if (!begun) return std::unexpected(engine_error(std::move(begun).error()));
     run_id = *begun;
   }
   RunReport report;
@@ -522,7 +517,7 @@ std::expected<RunReport, EngineError> PipelineRunner::run(const PipelineConfig& 
   if (auto r = state_.finish_run(run_id, report.status(), report.records(), report.bytes(),
                                  report.first_error());
       !r) {
-    return std::unexpected(EngineError{EngineError::Kind::kState, r.error()});
+    return std::unexpected(engine_error(std::move(r).error()));
   }
   return report;
 }

@@ -41,16 +41,12 @@ std::expected<void, EngineError> check_stream_name(const PipelineConfig& pipelin
           "' and no state for one (its streams: " + (names.empty() ? "none" : names) + ")"});
 }
 
-std::unexpected<EngineError> state_failed(std::string message) {
-  return std::unexpected(EngineError{EngineError::Kind::kState, std::move(message)});
-}
-
 }  // namespace
 
 std::expected<PipelineState, EngineError> read_pipeline_state(
     StateBackend& state, const PipelineConfig& pipeline, const std::optional<std::string>& stream) {
   auto found = read_state(state, pipeline.pipeline, stream);
-  if (!found) return state_failed(std::move(found).error());
+  if (!found) return std::unexpected(engine_error(std::move(found).error()));
   RB_TRY(check_stream_name(pipeline, *found, stream));
   return std::move(*found);
 }
@@ -58,16 +54,12 @@ std::expected<PipelineState, EngineError> read_pipeline_state(
 std::expected<PipelineState, EngineError> reset_pipeline_state(
     StateBackend& state, const PipelineConfig& pipeline, const std::optional<std::string>& stream) {
   auto lease = state.acquire_lease(pipeline.pipeline);
-  if (!lease) {
-    return std::unexpected(
-        EngineError{lease.error().held ? EngineError::Kind::kBusy : EngineError::Kind::kState,
-                    std::move(lease.error().message)});
-  }
+  if (!lease) return std::unexpected(engine_error(std::move(lease).error()));
   auto found = read_state(state, pipeline.pipeline, stream);
-  if (!found) return state_failed(std::move(found).error());
+  if (!found) return std::unexpected(engine_error(std::move(found).error()));
   RB_TRY(check_stream_name(pipeline, *found, stream));
   auto forgotten = forget_pipeline_state(state, pipeline.pipeline, stream);
-  if (!forgotten) return state_failed(std::move(forgotten).error());
+  if (!forgotten) return std::unexpected(engine_error(std::move(forgotten).error()));
   return std::move(*forgotten);
 }
 

@@ -10,13 +10,6 @@ namespace rapidbyte::engine {
 
 namespace p = rapidbyte::protocol;
 
-p::ConnectorError StageServices::state_error(const std::string& message) const {
-  auto e = runtime::make_error(p::ErrorCategory::kInternal, "STATE", message);
-  e.retryable = true;
-  e.backoff_class = p::BackoffClass::kSlow;
-  return e;
-}
-
 void StageServices::log(p::LogLevel level, std::string_view message) {
   static constexpr spdlog::level::level_enum kLevels[] = {spdlog::level::trace,
                                                           spdlog::level::debug, spdlog::level::info,
@@ -183,7 +176,7 @@ runtime::ConnectorResult<std::optional<p::CursorValue>> StageServices::committed
   // The state backend is the truth: the destination's stage writes the
   // cursor there only after its commit, whichever thread runs it.
   auto stored = wiring_.state->cursor(wiring_.pipeline, wiring_.stream);
-  if (!stored) return std::unexpected(state_error(stored.error()));
+  if (!stored) return std::unexpected(connector_error(stored.error()));
   if (!*stored) return std::optional<p::CursorValue>();
   return std::optional<p::CursorValue>((*stored)->value);
 }
@@ -194,7 +187,7 @@ runtime::ConnectorResult<void> StageServices::commit_pending_checkpoints() {
     const p::CheckpointInfo& newest = newest_pending_->checkpoint;
     auto stored = wiring_.state->set_cursor(
         wiring_.pipeline, wiring_.stream, StoredCursor{newest.cursor_field, *newest.cursor_value});
-    if (!stored) return std::unexpected(state_error(stored.error()));
+    if (!stored) return std::unexpected(connector_error(stored.error()));
     batches_covered_ = newest_pending_->batches_before;
     pass(FaultPoint::kCursorPersisted);
   }
@@ -209,7 +202,7 @@ runtime::ConnectorResult<void> StageServices::flush_dead_letters() {
   auto r = wiring_.state->add_dead_letters(dead_letters_);
   dead_letters_.clear();
   dead_letter_bytes_ = 0;
-  if (!r) return std::unexpected(state_error(r.error()));
+  if (!r) return std::unexpected(connector_error(r.error()));
   return {};
 }
 
@@ -229,14 +222,14 @@ std::string StageServices::state_key(p::StateScope scope, const std::string& key
 runtime::ConnectorResult<std::optional<std::string>> StageServices::state_get(
     p::StateScope scope, const std::string& key) {
   auto r = wiring_.state->get(state_key(scope, key));
-  if (!r) return std::unexpected(state_error(r.error()));
+  if (!r) return std::unexpected(connector_error(r.error()));
   return *r;
 }
 
 runtime::ConnectorResult<void> StageServices::state_put(p::StateScope scope, const std::string& key,
                                                         const std::string& value) {
   auto r = wiring_.state->put(state_key(scope, key), value);
-  if (!r) return std::unexpected(state_error(r.error()));
+  if (!r) return std::unexpected(connector_error(r.error()));
   return {};
 }
 
@@ -244,7 +237,7 @@ runtime::ConnectorResult<bool> StageServices::state_cas(p::StateScope scope, con
                                                         const std::optional<std::string>& expected,
                                                         const std::string& new_value) {
   auto r = wiring_.state->compare_and_set(state_key(scope, key), expected, new_value);
-  if (!r) return std::unexpected(state_error(r.error()));
+  if (!r) return std::unexpected(connector_error(r.error()));
   return *r;
 }
 

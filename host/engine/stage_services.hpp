@@ -103,7 +103,6 @@ class StageServices {
   void take_checkpoint(protocol::CheckpointInfo checkpoint);
   runtime::ConnectorResult<void> commit_pending_checkpoints();
   runtime::ConnectorResult<void> flush_dead_letters();
-  protocol::ConnectorError state_error(const std::string& message) const;
   void pass(FaultPoint point) const {
     if (wiring_.faults) wiring_.faults->pass(point);
   }

@@ -196,7 +196,7 @@ TEST_P(StateBackendContract, OneLeasePerPipelineAndAbandonedRuns) {
 
   auto refused = second->acquire_lease("orders");
   ASSERT_FALSE(refused);
-  EXPECT_TRUE(refused.error().held);
+  EXPECT_EQ(refused.error().kind, StateError::Kind::kLeaseHeld);
   EXPECT_TRUE(refused.error().message.starts_with("pipeline 'orders' is already running ("))
       << refused.error().message;
   EXPECT_NE(refused.error().message.find("pid " + std::to_string(::getpid()) + " on host "),
@@ -309,6 +309,28 @@ TEST_P(StateBackendContract, ReadsAndPurgesDeadLettersByStream) {
   EXPECT_EQ(db->dead_letter_count({"p"}).value(), 1u);
   EXPECT_EQ(db->purge_dead_letters({"p"}).value(), 1u);
   EXPECT_EQ(db->dead_letter_count({"q"}).value(), 1u);
+}
+
+// What the engine and a stage make of each kind of state failure.
+TEST(StateError, KindDecidesExitCodeAndRetry) {
+  const auto unavailable = StateError::unavailable("state database x: locked");
+  EXPECT_EQ(engine_error(unavailable).kind, EngineError::Kind::kState);
+  const p::ConnectorError retried = connector_error(unavailable);
+  EXPECT_EQ(retried.code, "STATE");
+  EXPECT_EQ(retried.message, "state database x: locked");
+  EXPECT_TRUE(retried.retryable);
+  EXPECT_EQ(retried.backoff_class, p::BackoffClass::kSlow);
+
+  const auto unusable = StateError::unusable("state database x: stream 's': bad cursor");
+  EXPECT_EQ(engine_error(unusable).kind, EngineError::Kind::kState);
+  EXPECT_EQ(connector_error(unusable).code, "STATE");
+  EXPECT_FALSE(connector_error(unusable).retryable);
+
+  const auto held = StateError::lease_held("pipeline 'p' is already running (pid 1)");
+  EXPECT_EQ(engine_error(held).kind, EngineError::Kind::kBusy);
+  EXPECT_EQ(engine_error(held).message, "pipeline 'p' is already running (pid 1)");
+  EXPECT_EQ(connector_error(held).code, "RUNNING");
+  EXPECT_FALSE(connector_error(held).retryable);
 }
 
 }  // namespace

@@ -104,9 +104,11 @@ TEST_F(SqliteStateFaultTest, GarbageFileIsRefusedAndLeftAsItIs) {
   const std::string before = file_bytes(path_);
   auto db = SqliteStateBackend::open(path_);
   ASSERT_FALSE(db);
-  EXPECT_EQ(db.error(), expected_error("cannot open",
-                                       "not a valid state database (file is not a database); "
-                                       "the file was left as it is"));
+  EXPECT_EQ(db.error().message,
+            expected_error("cannot open",
+                           "not a valid state database (file is not a database); "
+                           "the file was left as it is"));
+  EXPECT_EQ(db.error().kind, StateError::Kind::kUnusable);  // no retry helps
   EXPECT_EQ(file_bytes(path_), before);
 }
 
@@ -116,9 +118,9 @@ TEST_F(SqliteStateFaultTest, TruncatedStateFileIsRefusedAndLeftAsItIs) {
   const std::string before = file_bytes(path_);
   auto db = SqliteStateBackend::open(path_);
   ASSERT_FALSE(db);
-  EXPECT_EQ(db.error(), expected_error("cannot open",
-                                       "not a valid state database (database disk image is "
-                                       "malformed); the file was left as it is"));
+  EXPECT_EQ(db.error().message, expected_error("cannot open",
+                                               "not a valid state database (database disk image is "
+                                               "malformed); the file was left as it is"));
   EXPECT_EQ(file_bytes(path_), before);
 }
 
@@ -130,9 +132,11 @@ TEST_F(SqliteStateFaultTest, DatabaseOfAnotherApplicationIsNotTakenOver) {
   const std::string before = file_bytes(path_);
   auto db = SqliteStateBackend::open(path_);
   ASSERT_FALSE(db);
-  EXPECT_EQ(db.error(), expected_error("cannot open",
-                                       "not a valid state database (a SQLite database with "
-                                       "other tables: notes, tags); the file was left as it is"));
+  EXPECT_EQ(db.error().message,
+            expected_error("cannot open",
+                           "not a valid state database (a SQLite database with "
+                           "other tables: notes, tags); the file was left as it is"));
+  EXPECT_EQ(db.error().kind, StateError::Kind::kUnusable);
   EXPECT_EQ(file_bytes(path_), before);
 }
 
@@ -160,9 +164,13 @@ TEST_F(SqliteStateFaultTest, WriteFailsNamingTheFileWhenALockOutlastsTheBusyTime
     other.exec("BEGIN EXCLUSIVE");
     auto put = (*db)->put("k", "v");
     ASSERT_FALSE(put);
-    EXPECT_EQ(put.error(), expected_error("cannot write state 'k'",
-                                          "database is locked: another connection held its write "
-                                          "lock for more than 0.2 s"));
+    EXPECT_EQ(put.error().message,
+              expected_error("cannot write state 'k'",
+                             "database is locked: another connection held its write "
+                             "lock for more than 0.2 s"));
+    // A stage's state call that fails so is retried by the run.
+    EXPECT_EQ(put.error().kind, StateError::Kind::kUnavailable);
+    EXPECT_TRUE(connector_error(put.error()).retryable);
   }
   EXPECT_TRUE((*db)->put("k", "v"));  // usable again once the lock is gone
 }
@@ -183,7 +191,7 @@ std::string open_error_without_write_access(const fs::path& path) {
       if (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0) ::_exit(2);
     }
     auto db = SqliteStateBackend::open(path);
-    const std::string said = db ? std::string("opened") : db.error();
+    const std::string said = db ? std::string("opened") : db.error().message;
     const bool sent = ::write(fds[1], said.data(), said.size()) == ssize_t(said.size());
     ::_exit(sent ? 0 : 3);
   }
@@ -232,9 +240,11 @@ TEST_F(SqliteStateFaultTest, NewerSchemaIsRefusedAndLeftAsItIs) {
   const std::string before = file_bytes(path_);
   auto db = SqliteStateBackend::open(path_);
   ASSERT_FALSE(db);
-  EXPECT_EQ(db.error(), expected_error("cannot open",
-                                       "written by a newer version of rapidbyte (schema 99, this "
-                                       "build knows 1); the file was left as it is"));
+  EXPECT_EQ(db.error().message,
+            expected_error("cannot open",
+                           "written by a newer version of rapidbyte (schema 99, this "
+                           "build knows 1); the file was left as it is"));
+  EXPECT_EQ(db.error().kind, StateError::Kind::kUnusable);
   EXPECT_EQ(file_bytes(path_), before);
 }
 
@@ -250,10 +260,13 @@ TEST_F(SqliteStateFaultTest, StateFileDeletedMidRunFailsEveryLaterWrite) {
   fs::remove(path_);  // e.g. a cleanup job removing old state while the run goes on
   auto stored = (*db)->set_cursor("orders", "s", int_cursor(2));
   ASSERT_FALSE(stored);
-  EXPECT_EQ(stored.error(), expected_error("cannot store the cursor of stream 's'", kGoneMidRun));
+  EXPECT_EQ(stored.error().message,
+            expected_error("cannot store the cursor of stream 's'", kGoneMidRun));
+  EXPECT_EQ(stored.error().kind, StateError::Kind::kUnusable);
   auto finished = (*db)->finish_run(*run, RunStatus::kSucceeded, 2, 20, "");
   ASSERT_FALSE(finished);  // the run fails instead of reporting success
-  EXPECT_EQ(finished.error(), expected_error("cannot record the end of run 1", kGoneMidRun));
+  EXPECT_EQ(finished.error().message,
+            expected_error("cannot record the end of run 1", kGoneMidRun));
   EXPECT_FALSE(fs::exists(path_)) << "nothing may write a new file behind the run's back";
   db->reset();
   // A new state file starts empty: the gone file's -wal is not applied to it.
@@ -274,11 +287,11 @@ TEST_F(SqliteStateFaultTest, StateFileReplacedMidRunFailsTheWriteAndKeepsTheRepl
   fs::rename(backup, path_);
   auto put = (*db)->put("k", "2");
   ASSERT_FALSE(put);
-  EXPECT_EQ(put.error(), expected_error("cannot write state 'k'", kGoneMidRun));
+  EXPECT_EQ(put.error().message, expected_error("cannot write state 'k'", kGoneMidRun));
   p::DlqRecord record{"s", "{}", {}};
   auto dead = (*db)->add_dead_letters({{"orders", 1, record}});
   ASSERT_FALSE(dead);
-  EXPECT_EQ(dead.error(), expected_error("cannot store dead letters", kGoneMidRun));
+  EXPECT_EQ(dead.error().message, expected_error("cannot store dead letters", kGoneMidRun));
   db->reset();
   EXPECT_EQ(file_bytes(path_), restored);
   auto reopened = SqliteStateBackend::open(path_);
@@ -397,13 +410,15 @@ TEST_F(PostgresStateFaultTest, LeaseTakenByAnotherRunWhileDisconnectedFailsTheRu
                            "'orders' was lost with the connection, and another run holds it now "
                            "(rapidbyte: pid " +
                            std::to_string(::getpid()) + " on host ";
-  EXPECT_TRUE(stored.error().starts_with("state database " + lost)) << stored.error();
-  EXPECT_TRUE(
-      stored.error().ends_with("); this run stops so that two runs do not write the same cursors"))
+  EXPECT_TRUE(stored.error().message.starts_with("state database " + lost)) << stored.error();
+  EXPECT_EQ(stored.error().kind, StateError::Kind::kLeaseHeld);  // the run stops, no retry
+  EXPECT_TRUE(stored.error().message.ends_with(
+      "); this run stops so that two runs do not write the same cursors"))
       << stored.error();
   auto finished = db->finish_run(*run, RunStatus::kSucceeded, 1, 1, "");
   ASSERT_FALSE(finished);  // every later call fails the same way
-  EXPECT_NE(finished.error().find("the run lease of pipeline 'orders' was lost"), std::string::npos)
+  EXPECT_NE(finished.error().message.find("the run lease of pipeline 'orders' was lost"),
+            std::string::npos)
       << finished.error();
   EXPECT_EQ(other->cursor("orders", "s").value(), int_cursor(1));
   EXPECT_EQ(other->recent_runs("orders", 1).value().at(0).status, RunStatus::kAbandoned);
@@ -441,7 +456,7 @@ TEST_F(PostgresStateFaultTest, OtherStatementCutOffMidwayIsAnErrorAndTheNextCall
   auto result = swapped.get();
   blocker.exec("COMMIT");
   ASSERT_FALSE(result);
-  EXPECT_TRUE(result.error().starts_with(
+  EXPECT_TRUE(result.error().message.starts_with(
       "state database " + name() +
       ": cannot compare-and-set state 'k': the connection was lost while the statement ran, so "
       "it may or may not have been applied ("))
@@ -455,10 +470,12 @@ TEST_F(PostgresStateFaultTest, NewerSchemaIsRefusedAndLeftAsItIsWithoutShowingTh
   auto db = PostgresStateBackend::open(
       cluster_->tcp_conninfo(database_, test::PostgresCluster::kSuperuser, "s3cret-pw"));
   ASSERT_FALSE(db);
-  EXPECT_EQ(db.error(), "state database postgres://postgres:****@127.0.0.1:" +
-                            std::to_string(cluster_->port()) + "/" + database_ +
-                            ": cannot open: written by a newer version of rapidbyte (schema 99, "
-                            "this build knows 1); the database was left as it is");
+  EXPECT_EQ(db.error().message,
+            "state database postgres://postgres:****@127.0.0.1:" +
+                std::to_string(cluster_->port()) + "/" + database_ +
+                ": cannot open: written by a newer version of rapidbyte (schema 99, "
+                "this build knows 1); the database was left as it is");
+  EXPECT_EQ(db.error().kind, StateError::Kind::kUnusable);
   test::LibpqSession state(cluster_->admin_conninfo(database_));
   EXPECT_EQ(state.value("SELECT string_agg(version::text, ',' ORDER BY version) FROM "
                         "rapidbyte_state.schema_version"),
@@ -478,9 +495,9 @@ TEST_F(PostgresStateFaultTest, ConnectionErrorsNeverShowThePassword) {
        }) {
     auto db = PostgresStateBackend::open(conninfo);
     ASSERT_FALSE(db) << conninfo;
-    EXPECT_TRUE(db.error().starts_with("state database ")) << db.error();
-    EXPECT_EQ(db.error().find("s3cret"), std::string::npos) << db.error();
-    EXPECT_EQ(db.error().find("pw"), std::string::npos) << db.error();
+    EXPECT_TRUE(db.error().message.starts_with("state database ")) << db.error();
+    EXPECT_EQ(db.error().message.find("s3cret"), std::string::npos) << db.error();
+    EXPECT_EQ(db.error().message.find("pw"), std::string::npos) << db.error();
   }
 }
 

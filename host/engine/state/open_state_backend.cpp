@@ -19,7 +19,7 @@ StateResult<std::unique_ptr<StateBackend>> open_state_backend(const StateConfig&
     return std::unique_ptr<StateBackend>(std::move(backend));
   }
   if (config.backend != "sqlite") {
-    return std::unexpected("unknown state backend '" + config.backend + "'");
+    return std::unexpected(StateError::unusable("unknown state backend '" + config.backend + "'"));
   }
   std::filesystem::path path = config.connection;
   if (config.connection.empty()) {

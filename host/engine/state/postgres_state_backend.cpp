@@ -199,11 +199,14 @@ PostgresStateBackend::PostgresStateBackend(std::unique_ptr<PGconn, FinishConnect
 StateResult<std::unique_ptr<PostgresStateBackend>> PostgresStateBackend::open(
     const std::string& conninfo) {
   std::unique_ptr<PGconn, FinishConnection> conn(PQconnectdb(conninfo.c_str()));
-  if (!conn) return std::unexpected("state database (postgres): cannot connect: out of memory");
-  if (PQstatus(conn.get()) != CONNECTION_OK) {
+  if (!conn) {
     return std::unexpected(
+        StateError::unavailable("state database (postgres): cannot connect: out of memory"));
+  }
+  if (PQstatus(conn.get()) != CONNECTION_OK) {
+    return std::unexpected(StateError::unavailable(
         "state database " + display_name(conn.get()) + ": cannot connect: " +
-        masked(without_trailing_newlines(PQerrorMessage(conn.get())), passwords_in(conninfo)));
+        masked(without_trailing_newlines(PQerrorMessage(conn.get())), passwords_in(conninfo))));
   }
   // Server notices ("already exists, skipping") are not the user's business.
   PQsetNoticeProcessor(conn.get(), [](void*, const char*) {}, nullptr);
@@ -212,9 +215,10 @@ StateResult<std::unique_ptr<PostgresStateBackend>> PostgresStateBackend::open(
   return backend;
 }
 
-std::string PostgresStateBackend::failure(const std::string& what, const std::string& why) const {
-  return "state database " + name_ + ": " + what + ": " +
-         masked(why, {text_or_empty(PQpass(conn_.get()))});
+StateError PostgresStateBackend::failure(const std::string& what, const std::string& why,
+                                         StateError::Kind kind) const {
+  return {kind, "state database " + name_ + ": " + what + ": " +
+                    masked(why, {text_or_empty(PQpass(conn_.get()))})};
 }
 
 std::string PostgresStateBackend::last_error() const {
@@ -239,7 +243,9 @@ StateResult<PostgresStateBackend::ResultPtr> PostgresStateBackend::query(const s
                                                                          const Params& params,
                                                                          Rerun rerun) {
   for (const auto& [key, lease] : leases_) {
-    if (lease.lost) return std::unexpected(failure(what, *lease.lost));
+    if (lease.lost) {
+      return std::unexpected(failure(what, *lease.lost, StateError::Kind::kLeaseHeld));
+    }
   }
   // Found before the statement is sent, a lost session has run nothing of
   // it: any statement may go to a new one. (Not within a transaction: the
@@ -322,7 +328,9 @@ StateResult<void> PostgresStateBackend::take_leases_again(const std::string& wha
     }
     if (lease.lost && !first_lost) first_lost = lease.lost;
   }
-  if (first_lost) return std::unexpected(failure(what, *first_lost));
+  if (first_lost) {
+    return std::unexpected(failure(what, *first_lost, StateError::Kind::kLeaseHeld));
+  }
   return leases_.empty() ? StateResult<void>() : describe_holder(what);
 }
 
@@ -361,10 +369,12 @@ StateResult<void> PostgresStateBackend::migrate() {
     const int current = std::atoi(PQgetvalue(version->get(), 0, 0));
     if (current > kSchemaVersion) {
       // The transaction's rollback undoes the CREATE ... IF NOT EXISTS above.
-      return std::unexpected(failure(
-          what, fmt::format("written by a newer version of rapidbyte (schema {}, this build "
-                            "knows {}); the database was left as it is",
-                            current, kSchemaVersion)));
+      return std::unexpected(
+          failure(what,
+                  fmt::format("written by a newer version of rapidbyte (schema {}, this build "
+                              "knows {}); the database was left as it is",
+                              current, kSchemaVersion),
+                  StateError::Kind::kUnusable));
     }
     for (int v = current; v < kSchemaVersion; ++v) {
       const std::string step = "cannot migrate to schema version " + std::to_string(v + 1);
@@ -398,13 +408,13 @@ LeaseResult PostgresStateBackend::acquire_lease(const std::string& pipeline) {
   RB_ASSIGN_OR_RETURN(auto taken,
                       query(what, "SELECT pg_try_advisory_lock($1::bigint)::text", {lock_key}));
   if (std::string_view(PQgetvalue(taken.get(), 0, 0)) != "true") {
-    return std::unexpected(LeaseError::held_by_another_run(
-        "pipeline '" + pipeline + "' is already running (" + lease_holder(lock_key) +
-        "); wait for it to finish or stop it"));
+    return std::unexpected(
+        StateError::lease_held("pipeline '" + pipeline + "' is already running (" +
+                               lease_holder(lock_key) + "); wait for it to finish or stop it"));
   }
   // From here on, a new session takes the lock again before anything else.
   leases_[lock_key] = HeldLease{pipeline, std::nullopt};
-  auto give_up = [&](const std::string& error) -> LeaseResult {
+  auto give_up = [&](const StateError& error) -> LeaseResult {
     leases_.erase(lock_key);
     (void)run("SELECT pg_advisory_unlock($1::bigint)", {lock_key});
     return std::unexpected(error);
@@ -493,7 +503,7 @@ StateResult<std::optional<StoredCursor>> PostgresStateBackend::cursor(const std:
             {pipeline, stream}));
   if (PQntuples(r.get()) == 0) return std::nullopt;
   auto value = decode_cursor_value(PQgetvalue(r.get(), 0, 1));
-  if (!value) return std::unexpected(failure(what, value.error()));
+  if (!value) return std::unexpected(failure(what, value.error(), StateError::Kind::kUnusable));
   std::optional<std::string> field;
   if (!PQgetisnull(r.get(), 0, 0)) field = PQgetvalue(r.get(), 0, 0);
   return StoredCursor{field, std::move(*value)};
@@ -533,7 +543,10 @@ StateResult<std::vector<StreamCursor>> PostgresStateBackend::cursors(const std::
   for (int row = 0; row < PQntuples(r.get()); ++row) {
     const std::string stream = PQgetvalue(r.get(), row, 0);
     auto value = decode_cursor_value(PQgetvalue(r.get(), row, 2));
-    if (!value) return std::unexpected(failure("stream '" + stream + "'", value.error()));
+    if (!value) {
+      return std::unexpected(
+          failure("stream '" + stream + "'", value.error(), StateError::Kind::kUnusable));
+    }
     std::optional<std::string> field;
     if (!PQgetisnull(r.get(), row, 1)) field = PQgetvalue(r.get(), row, 1);
     out.push_back({stream, {field, std::move(*value)}, iso(PQgetvalue(r.get(), row, 3))});

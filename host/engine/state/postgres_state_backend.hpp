@@ -102,7 +102,8 @@ class PostgresStateBackend final : public StateBackend {
   friend class AdvisoryLease;
 
   // "state database <name>: <what>: <why>", the password masked.
-  std::string failure(const std::string& what, const std::string& why) const;
+  StateError failure(const std::string& what, const std::string& why,
+                     StateError::Kind kind = StateError::Kind::kUnavailable) const;
   // libpq's last error, without its trailing newlines.
   std::string last_error() const;
 

@@ -161,12 +161,16 @@ std::string explain_error(sqlite3* db, const std::filesystem::path& path,
 
 }  // namespace
 
-std::string SqliteStateBackend::failure(const std::string& what, const std::string& why) const {
-  return "state database " + path_.string() + ": " + what + ": " + why;
+StateError SqliteStateBackend::failure(const std::string& what, const std::string& why,
+                                       StateError::Kind kind) const {
+  return {kind, "state database " + path_.string() + ": " + what + ": " + why};
 }
 
-std::string SqliteStateBackend::failure(const std::string& what) const {
-  return failure(what, explain_error(db_.get(), path_, busy_timeout_));
+StateError SqliteStateBackend::failure(const std::string& what) const {
+  const int code = sqlite3_errcode(db_.get()) & 0xff;
+  const bool corrupt = code == SQLITE_NOTADB || code == SQLITE_CORRUPT;
+  return failure(what, explain_error(db_.get(), path_, busy_timeout_),
+                 corrupt ? StateError::Kind::kUnusable : StateError::Kind::kUnavailable);
 }
 
 StateResult<std::unique_ptr<SqliteStateBackend>> SqliteStateBackend::open(
@@ -180,12 +184,13 @@ StateResult<std::unique_ptr<SqliteStateBackend>> SqliteStateBackend::open(
   std::unique_ptr<sqlite3, CloseDb> db(raw);
   const std::string cannot_open = "state database " + path.string() + ": cannot open: ";
   if (rc != SQLITE_OK) {
-    return std::unexpected(cannot_open +
-                           (raw ? explain_error(raw, path, busy_timeout) : sqlite3_errstr(rc)));
+    return std::unexpected(StateError::unavailable(
+        cannot_open + (raw ? explain_error(raw, path, busy_timeout) : sqlite3_errstr(rc))));
   }
   // SQLite opens a file it may not write for reading instead; a run writes.
   if (sqlite3_db_readonly(raw, "main") == 1) {
-    return std::unexpected(cannot_open + unwritable(path).value_or("the file cannot be written"));
+    return std::unexpected(StateError::unavailable(
+        cannot_open + unwritable(path).value_or("the file cannot be written")));
   }
   sqlite3_busy_timeout(raw, static_cast<int>(busy_timeout.count()));
   std::unique_ptr<SqliteStateBackend> backend(
@@ -211,7 +216,8 @@ StateResult<void> SqliteStateBackend::refuse_foreign_database() {
     return std::unexpected(failure("cannot open",
                                    "not a valid state database (a SQLite database "
                                    "with other tables: " +
-                                       *names + "); the file was left as it is"));
+                                       *names + "); the file was left as it is",
+                                   StateError::Kind::kUnusable));
   }
   return {};
 }
@@ -223,10 +229,12 @@ StateResult<void> SqliteStateBackend::migrate() {
   // left as it is.
   RB_ASSIGN_OR_RETURN(auto current, schema_version());
   if (current > kSchemaVersion) {
-    return std::unexpected(failure(
-        "cannot open", fmt::format("written by a newer version of rapidbyte (schema {}, this build "
-                                   "knows {}); the file was left as it is",
-                                   current, kSchemaVersion)));
+    return std::unexpected(
+        failure("cannot open",
+                fmt::format("written by a newer version of rapidbyte (schema {}, this build "
+                            "knows {}); the file was left as it is",
+                            current, kSchemaVersion),
+                StateError::Kind::kUnusable));
   }
   if (current == 0) {
     RB_TRY(refuse_foreign_database());
@@ -239,7 +247,7 @@ StateResult<void> SqliteStateBackend::migrate() {
     const std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[v] +
                             "PRAGMA user_version = " + std::to_string(v + 1) + "; COMMIT;";
     if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
-      const std::string why = failure("cannot migrate to schema version " + std::to_string(v + 1));
+      StateError why = failure("cannot migrate to schema version " + std::to_string(v + 1));
       sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
       return std::unexpected(why);
     }
@@ -261,7 +269,8 @@ StateResult<void> SqliteStateBackend::in_place(const std::string& what) {
   // came with a replacement is not touched.
   sqlite3_wal_checkpoint_v2(db_.get(), "main", SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
   return std::unexpected(failure(
-      what, "the file was deleted or replaced while the run had it open; this write is lost"));
+      what, "the file was deleted or replaced while the run had it open; this write is lost",
+      StateError::Kind::kUnusable));
 }
 
 // Checked before the write, so nothing goes through a stale -wal file into
@@ -271,7 +280,7 @@ template <class Write>
 StateResult<void> SqliteStateBackend::write(const std::string& what, Write&& write) {
   RB_TRY(in_place(what));
   if (!write()) {
-    const std::string why = failure(what);  // before ROLLBACK replaces the error
+    StateError why = failure(what);  // before ROLLBACK replaces the error
     if (!sqlite3_get_autocommit(db_.get()))
       sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
     return std::unexpected(why);
@@ -317,28 +326,25 @@ LeaseResult SqliteStateBackend::acquire_lease(const std::string& pipeline) {
   const std::string path = path_.string() + ".lease-" + file_name_part(pipeline);
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return std::unexpected("state database " + path_.string() + ": cannot open the lease file " +
-                           path + ": " + std::strerror(errno));
+    return std::unexpected(failure("cannot open the lease file " + path, std::strerror(errno)));
   }
   auto lease = std::make_unique<FileLease>(fd);
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;
     if (error != EWOULDBLOCK) {
-      return std::unexpected("state database " + path_.string() + ": cannot lock " + path + ": " +
-                             std::strerror(error));
+      return std::unexpected(failure("cannot lock " + path, std::strerror(error)));
     }
     char holder[512] = {};
     const ssize_t n = ::pread(fd, holder, sizeof holder - 1, 0);
     const std::string who =
         n > 0 ? std::string(holder, static_cast<size_t>(n)) : std::string("another process");
-    return std::unexpected(LeaseError::held_by_another_run(
+    return std::unexpected(StateError::lease_held(
         "pipeline '" + pipeline + "' is already running (" + who + ", state " + path_.string() +
         "); wait for it to finish or stop it"));
   }
   const std::string me = lease_holder_description();
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, me.data(), me.size(), 0) < 0) {
-    return std::unexpected("state database " + path_.string() + ": cannot write " + path + ": " +
-                           std::strerror(errno));
+    return std::unexpected(failure("cannot write " + path, std::strerror(errno)));
   }
   std::lock_guard lock(mu_);
   RB_TRY(write("cannot mark abandoned runs", [&] {
@@ -418,8 +424,8 @@ StateResult<std::optional<StoredCursor>> SqliteStateBackend::cursor(const std::s
   }
   auto value = decode_cursor_value(s.text(1).value_or(""));
   if (!value)
-    return std::unexpected("state database " + path_.string() + ": stream '" + stream +
-                           "': " + value.error());
+    return std::unexpected(
+        failure("stream '" + stream + "'", value.error(), StateError::Kind::kUnusable));
   return StoredCursor{s.text(0), std::move(*value)};
 }
 
@@ -462,7 +468,10 @@ StateResult<std::vector<StreamCursor>> SqliteStateBackend::cursors(const std::st
   while (s.step()) {
     const std::string stream = s.text(0).value_or("");
     auto value = decode_cursor_value(s.text(2).value_or(""));
-    if (!value) return std::unexpected(failure("stream '" + stream + "'", value.error()));
+    if (!value) {
+      return std::unexpected(
+          failure("stream '" + stream + "'", value.error(), StateError::Kind::kUnusable));
+    }
     out.push_back({stream, {s.text(1), std::move(*value)}, s.text(3).value_or("")});
   }
   if (!s.ok()) return std::unexpected(failure("cannot read the cursors"));

@@ -85,8 +85,9 @@ class SqliteStateBackend final : public StateBackend {
   StateResult<void> refuse_foreign_database();
   // "state database <path>: <what>: <why>"; without `why`, the connection's
   // last error, explained.
-  std::string failure(const std::string& what) const;
-  std::string failure(const std::string& what, const std::string& why) const;
+  StateError failure(const std::string& what) const;
+  StateError failure(const std::string& what, const std::string& why,
+                     StateError::Kind kind = StateError::Kind::kUnavailable) const;
   // Fails unless `path_` still names the file the backend opened.
   StateResult<void> in_place(const std::string& what);
   // Runs `write` (false on an SQLite error) as one write; see

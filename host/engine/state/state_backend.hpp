@@ -14,12 +14,13 @@
 #include <vector>
 
 #include "host/engine/run_status.hpp"
+#include "host/engine/state/state_error.hpp"
 #include "portable/protocol/types.hpp"
 
 namespace rapidbyte::engine {
 
 template <class T>
-using StateResult = std::expected<T, std::string>;
+using StateResult = std::expected<T, StateError>;
 
 // A stream's position as committed by the destination.
 struct StoredCursor {
@@ -58,21 +59,7 @@ class RunLease {
   virtual ~RunLease() = default;
 };
 
-// Why a run lease was not taken: another run holds it (`held`; the message
-// names that run), or the backend failed.
-struct LeaseError {
-  // The backend failed: implicit, so that a backend's StateResult error
-  // passes through as one.
-  LeaseError(std::string why) : message(std::move(why)) {}  // NOLINT(google-explicit-constructor)
-  static LeaseError held_by_another_run(std::string message) {
-    LeaseError e(std::move(message));
-    e.held = true;
-    return e;
-  }
-  bool held = false;
-  std::string message;
-};
-using LeaseResult = std::expected<std::unique_ptr<RunLease>, LeaseError>;
+using LeaseResult = StateResult<std::unique_ptr<RunLease>>;
 
 struct RunRecord {
   int64_t id = 0;
@@ -104,10 +91,10 @@ class StateBackend {
  public:
   virtual ~StateBackend() = default;
 
-  // Takes the run lease of `pipeline`, or fails naming the run that holds
-  // it (lease_holder_description()). Runs of the pipeline still recorded as
-  // running belong to no live process once the lease is taken: they become
-  // abandoned.
+  // Takes the run lease of `pipeline`, or fails with kLeaseHeld naming the
+  // run that holds it (lease_holder_description()). Runs of the pipeline
+  // still recorded as running belong to no live process once the lease is
+  // taken: they become abandoned.
   virtual LeaseResult acquire_lease(const std::string& pipeline) = 0;
 
   // Run history.
