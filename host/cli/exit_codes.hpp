@@ -8,6 +8,9 @@
 //   130 interrupted (Ctrl-C, SIGTERM); what was committed stays committed
 #pragma once
 
+#include <vector>
+
+#include "host/engine/check_line.hpp"
 #include "host/engine/engine_error.hpp"
 #include "host/engine/run_status.hpp"
 #include "portable/protocol/types.hpp"
@@ -50,6 +53,18 @@ inline int exit_code(engine::EngineError::Kind kind) {
       break;
   }
   return kExitFailed;
+}
+
+// How `check` ended: like a run with the same problem, exit 2 when the
+// file itself is invalid, 1 when a system it names refuses it.
+inline int exit_code(const std::vector<engine::CheckLine>& lines) {
+  int code = kExitOk;
+  for (const engine::CheckLine& line : lines) {
+    if (line.status != protocol::CheckStatus::kFailed) continue;
+    if (line.invalid_pipeline) return kExitUsage;
+    code = kExitFailed;
+  }
+  return code;
 }
 
 // A command's connector error (discover, teardown): code RUNNING is a lease

@@ -159,9 +159,7 @@ int check_command(const std::string& pipeline_path, const std::string& connector
   auto lines = engine::check_pipeline(*session->wasm, *session->catalog, *session->state,
                                       session->pipeline, log);
   std::cout << cli::check_text(lines);
-  const bool failed = std::ranges::any_of(
-      lines, [](const engine::CheckLine& l) { return l.status == protocol::CheckStatus::kFailed; });
-  return failed ? kExitFailed : kExitOk;
+  return cli::exit_code(lines);
 }
 
 int discover_command(const std::string& pipeline_path, const std::string& connector_dir, bool json,

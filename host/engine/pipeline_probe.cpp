@@ -2,6 +2,7 @@
 
 #include "host/engine/pipeline_state.hpp"
 #include "host/engine/stage_host.hpp"
+#include "host/engine/stream_resolution.hpp"
 #include "host/runtime/connector_errors.hpp"
 #include "host/runtime/connector_instance.hpp"
 #include "portable/base/try.hpp"
@@ -39,6 +40,26 @@ runtime::ConnectorResult<std::unique_ptr<ProbedConnector>> start(
   return probe;
 }
 
+// A whole-pipeline phase of the source (discover, teardown), with every
+// stream of the pipeline.
+p::RunRequest source_phase_request(const PipelineConfig& pipeline, p::RunPhase phase) {
+  p::RunRequest request;
+  request.phase = phase;
+  for (const auto& stream : pipeline.streams)
+    request.streams.push_back(stream_context(pipeline, stream));
+  return request;
+}
+
+// The catalog of a discover's summary.
+runtime::ConnectorResult<p::Catalog> catalog_of(runtime::ConnectorResult<p::RunSummary> summary) {
+  if (!summary) return std::unexpected(std::move(summary).error());
+  if (!summary->catalog) {
+    return std::unexpected(runtime::make_error(p::ErrorCategory::kInternal, "NO_CATALOG",
+                                               "the source returned no catalog from discover"));
+  }
+  return std::move(*summary->catalog);
+}
+
 std::string subject_of(const PipelineRunner::StagePlan& plan) {
   return std::string(runtime::role_name(plan.module->role)) + " " + plan.module->manifest.id;
 }
@@ -53,7 +74,8 @@ std::vector<CheckLine> check_pipeline(const runtime::WasmEngine& engine,
   PipelineRunner runner(engine, catalog, state);
   auto plans = runner.plan(pipeline);
   if (!plans) {
-    lines.push_back({"pipeline", "connectors and configs", p::CheckStatus::kFailed, plans.error()});
+    lines.push_back({"pipeline", "connectors and configs", p::CheckStatus::kFailed, plans.error(),
+                     /*invalid_pipeline=*/true});
     return lines;
   }
   lines.push_back({"pipeline", "connectors and configs", p::CheckStatus::kPassed, ""});
@@ -68,10 +90,19 @@ std::vector<CheckLine> check_pipeline(const runtime::WasmEngine& engine,
     auto report = (*probe)->instance->validate();
     if (!report) {
       lines.push_back({subject, "validate", p::CheckStatus::kFailed, report.error().message});
-      continue;
+    } else {
+      if (report->checks.empty()) lines.push_back({subject, "validate", report->status, ""});
+      for (const auto& c : report->checks) lines.push_back({subject, c.name, c.status, c.message});
     }
-    if (report->checks.empty()) lines.push_back({subject, "validate", report->status, ""});
-    for (const auto& c : report->checks) lines.push_back({subject, c.name, c.status, c.message});
+    if (plan.module->role == p::ConnectorRole::kSource) {
+      auto found = catalog_of(
+          (*probe)->instance->run(source_phase_request(pipeline, p::RunPhase::kDiscover)));
+      if (!found) {
+        lines.push_back({subject, "discover", p::CheckStatus::kFailed, found.error().message});
+      } else {
+        std::ranges::move(resolve_streams(pipeline, *found), std::back_inserter(lines));
+      }
+    }
     (void)(*probe)->instance->close();
   }
   return lines;
@@ -94,11 +125,7 @@ runtime::ConnectorResult<p::RunSummary> run_source_phase(const runtime::WasmEngi
   }
   const auto& source = plans->front();
   RB_ASSIGN_OR_RETURN(auto probe, start(engine, state, pipeline, source, log));
-  p::RunRequest request;
-  request.phase = phase;
-  for (const auto& stream : pipeline.streams)
-    request.streams.push_back(stream_context(pipeline, stream));
-  auto summary = probe->instance->run(request);
+  auto summary = probe->instance->run(source_phase_request(pipeline, phase));
   if (!summary) return std::unexpected(summary.error());
   (void)probe->instance->close();
   return summary;
@@ -111,14 +138,8 @@ runtime::ConnectorResult<p::Catalog> discover_catalog(const runtime::WasmEngine&
                                                       StateBackend& state,
                                                       const PipelineConfig& pipeline,
                                                       const std::shared_ptr<spdlog::logger>& log) {
-  auto summary =
-      run_source_phase(engine, catalog, state, pipeline, p::RunPhase::kDiscover, log.get());
-  if (!summary) return std::unexpected(summary.error());
-  if (!summary->catalog) {
-    return std::unexpected(runtime::make_error(p::ErrorCategory::kInternal, "NO_CATALOG",
-                                               "the source returned no catalog from discover"));
-  }
-  return std::move(*summary->catalog);
+  return catalog_of(
+      run_source_phase(engine, catalog, state, pipeline, p::RunPhase::kDiscover, log.get()));
 }
 
 runtime::ConnectorResult<void> teardown_pipeline(const runtime::WasmEngine& engine,

@@ -8,20 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "host/engine/check_line.hpp"
 #include "host/engine/pipeline_runner.hpp"
 #include "host/runtime/host_services.hpp"
 
 namespace rapidbyte::engine {
 
-struct CheckLine {
-  std::string subject;  // e.g. "source source-generator"
-  std::string check;    // e.g. "config schema", "open", or a connector's own check name
-  protocol::CheckStatus status = protocol::CheckStatus::kPassed;
-  std::string message;
-};
-
 // Checks every connector of the pipeline: config against its schema, then
-// open and validate in the sandbox. One line per check; never stops early.
+// open and validate in the sandbox; then resolves the streams against the
+// catalog the source discovers (resolve_streams). One line per check; never
+// stops early.
 std::vector<CheckLine> check_pipeline(const runtime::WasmEngine& engine,
                                       const ConnectorCatalog& catalog, StateBackend& state,
                                       const PipelineConfig& pipeline,

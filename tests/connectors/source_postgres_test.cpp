@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "portable/arrow/ipc_reader.hpp"
+#include "portable/protocol/mode_names.hpp"
 #include "tests/connectors/connector_environment.hpp"
 #include "tests/support/loopback_listener.hpp"
 
@@ -64,7 +65,7 @@ TEST_F(PgConnectorTest, DiscoverDescribesTablesAndViewsExactly) {
        "disc",
        {{"id", "bigint", "int64", true}, {"total", "numeric(12,2)", "decimal128(12, 2)", true}},
        {},
-       {"id"},
+       {"id", "total"},
        both});
   expected.streams.push_back(
       {"disc.orders",
@@ -77,7 +78,7 @@ TEST_F(PgConnectorTest, DiscoverDescribesTablesAndViewsExactly) {
         {"ref", "uuid", "fixed_size_binary[16]", true},
         {"doc", "jsonb", "utf8", true}},
        {"id"},
-       {"id", "placed_at"},
+       {"id", "customer", "total", "placed_at"},
        all});
   expected.streams.push_back({"disc.pairs",
                               "disc",
@@ -85,9 +86,53 @@ TEST_F(PgConnectorTest, DiscoverDescribesTablesAndViewsExactly) {
                                {"b", "integer", "int32", false},
                                {"note", "text", "utf8", true}},
                               {"b", "a"},
-                              {"a", "b"},
+                              {"a", "b", "note"},
                               all});
   EXPECT_EQ(*summary->catalog, expected);
+}
+
+// cdc is offered only for tables whose replica identity names rows, and a
+// requested stream's table is described wherever it is (a run reads it by
+// name in any schema), so check can resolve it.
+TEST_F(PgConnectorTest, DiscoverOffersCdcByReplicaIdentityAndDescribesRequestedStreams) {
+  auto s = src();
+  s.exec(
+      "CREATE SCHEMA ident; CREATE SCHEMA elsewhere;"
+      "CREATE TABLE ident.keyed (id int PRIMARY KEY);"
+      "CREATE TABLE ident.keyless (id int);"
+      "CREATE TABLE ident.full_row (id int); ALTER TABLE ident.full_row REPLICA IDENTITY FULL;"
+      "CREATE TABLE ident.by_index (id int NOT NULL); CREATE UNIQUE INDEX by_index_id ON "
+      "ident.by_index (id); ALTER TABLE ident.by_index REPLICA IDENTITY USING INDEX by_index_id;"
+      "CREATE TABLE ident.nothing (id int PRIMARY KEY); ALTER TABLE ident.nothing REPLICA "
+      "IDENTITY NOTHING;"
+      "CREATE TABLE elsewhere.extra (n bigint, j jsonb, e text);");
+  auto source = instance("source-postgres");
+  ASSERT_TRUE(source);
+  ASSERT_TRUE(source->open(pg_config(kSourceDb, ", \"schemas\": [\"ident\"]")));
+  p::RunRequest request;
+  request.phase = p::RunPhase::kDiscover;
+  request.streams.resize(2);
+  request.streams[0].stream_name = "elsewhere.extra";
+  request.streams[1].stream_name = "elsewhere.missing";
+  auto summary = source->run(request);
+  ASSERT_TRUE(summary) << summary.error().message;
+  ASSERT_TRUE(summary->catalog);
+  std::vector<std::string> offered;
+  for (const auto& stream : summary->catalog->streams) {
+    std::string line = stream.name + ":";
+    for (p::SyncMode m : stream.sync_modes) line += " " + std::string(p::mode_name(m));
+    line += " / cursors";
+    for (const auto& c : stream.cursor_candidates) line += " " + c;
+    offered.push_back(line);
+  }
+  EXPECT_EQ(offered, (std::vector<std::string>{
+                         "ident.by_index: full_refresh incremental cdc / cursors id",
+                         "ident.full_row: full_refresh incremental cdc / cursors id",
+                         "ident.keyed: full_refresh incremental cdc / cursors id",
+                         "ident.keyless: full_refresh incremental / cursors id",
+                         "ident.nothing: full_refresh incremental / cursors id",
+                         "elsewhere.extra: full_refresh incremental / cursors n e",
+                     }));
 }
 
 TEST_F(PgConnectorTest, ValidateWithWrongPasswordIsAnAuthErrorWithTheServersMessage) {

@@ -234,6 +234,7 @@ TEST_F(EngineTest, CheckReportsEveryConnector) {
                           "0 pipeline: connectors and configs",
                           "0 source source-generator: open",
                           "0 source source-generator: validate",
+                          "0 stream s: catalog",
                           "0 transform transform-passthrough: open",
                           "0 transform transform-passthrough: validate",
                           "0 destination dest-null: open",
@@ -248,9 +249,31 @@ TEST_F(EngineTest, CheckFailsOnBadConfigWithTheReason) {
                "destination: {use: \"null\"}\n"));
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0].status, p::CheckStatus::kFailed);
+  EXPECT_TRUE(lines[0].invalid_pipeline);  // exit code 2, as run
   EXPECT_EQ(lines[0].message,
             "engine.yaml:2: source.config: connector 'source-generator' rejects its config:\n"
             "  - config.rows: Value type not permitted by 'type' constraint.");
+}
+
+// Streams are resolved against what the source discovers: a misspelt
+// column or cursor is found by check, not by the run.
+TEST_F(EngineTest, CheckResolvesStreamsAgainstTheSourceCatalog) {
+  auto lines = engine::check_pipeline(
+      *engine_, *catalog_, *state_,
+      pipeline("pipeline: c\nsource:\n  use: generator\n  streams:\n"
+               "    - {name: s, columns: [id, nmae]}\n"
+               "    - {name: t, sync_mode: incremental, cursor_field: value}\n"
+               "destination: {use: \"null\"}\n"));
+  std::vector<std::string> failed;
+  for (const auto& l : lines) {
+    if (l.status == p::CheckStatus::kFailed) failed.push_back(l.subject + ": " + l.message);
+    EXPECT_FALSE(l.invalid_pipeline);
+  }
+  EXPECT_EQ(failed, (std::vector<std::string>{
+                        "stream s: no column 'nmae'; did you mean 'name'?",
+                        "stream t: column 'value' has type float64, which cannot "
+                        "order an incremental read; columns that can: id",
+                    }));
 }
 
 TEST_F(EngineTest, DiscoverReturnsTheSourceCatalog) {
@@ -258,7 +281,10 @@ TEST_F(EngineTest, DiscoverReturnsTheSourceCatalog) {
                                           pipeline("pipeline: d\nsource: {use: generator, streams: "
                                                    "[{name: s}]}\ndestination: {use: \"null\"}\n"));
   ASSERT_TRUE(catalog) << catalog.error().message;
-  ASSERT_EQ(catalog->streams.size(), 1u);
+  // Its configured stream, and the pipeline's (it generates any it is asked for).
+  ASSERT_EQ(catalog->streams.size(), 2u);
+  EXPECT_EQ(catalog->streams[1].name, "s");
+  EXPECT_EQ(catalog->streams[1].columns, catalog->streams[0].columns);
   const auto& stream = catalog->streams[0];
   EXPECT_EQ(stream.name, "generated");
   std::vector<std::string> columns;

@@ -70,7 +70,7 @@ class SourceGenerator final : public sdk::Source {
                                         const protocol::RunRequest& request) override {
     switch (request.phase) {
       case protocol::RunPhase::kDiscover:
-        return sdk::summary(discover());
+        return sdk::summary(discover(request.streams));
       case protocol::RunPhase::kRead:
         if (request.streams.size() != 1) {
           return sdk::internal_error("read needs exactly one stream", "GENERATOR_STREAMS");
@@ -89,9 +89,19 @@ class SourceGenerator final : public sdk::Source {
     return it == columns_.end() ? nullptr : &*it;
   }
 
-  protocol::Catalog discover() const {
+  // The configured stream, and each requested one: it generates any stream
+  // it is asked for, all alike.
+  protocol::Catalog discover(const std::vector<protocol::StreamContext>& requested) const {
+    protocol::Catalog catalog{{describe(stream_)}};
+    for (const protocol::StreamContext& s : requested) {
+      if (s.stream_name != stream_) catalog.streams.push_back(describe(s.stream_name));
+    }
+    return catalog;
+  }
+
+  protocol::CatalogStream describe(const std::string& name) const {
     protocol::CatalogStream stream;
-    stream.name = stream_;
+    stream.name = name;
     for (const ColumnSpec& c : columns_) {
       stream.columns.push_back({c.name, std::string(column_kind_name(c.kind)),
                                 column_arrow_type(c.kind).to_string(), c.name != "id"});
@@ -101,7 +111,7 @@ class SourceGenerator final : public sdk::Source {
       stream.cursor_candidates = {"id"};
     }
     stream.sync_modes = {protocol::SyncMode::kFullRefresh, protocol::SyncMode::kIncremental};
-    return protocol::Catalog{{std::move(stream)}};
+    return stream;
   }
 
   // The configured columns, restricted to `selected` (in its order) if any.

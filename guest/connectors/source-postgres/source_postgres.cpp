@@ -3,7 +3,8 @@
 //
 //   validate  connects, checks the configured schemas and tables exist and
 //             that the user may SELECT from each table: one check per problem.
-//   discover  a typed catalog of the tables and views of `schemas`.
+//   discover  a typed catalog of the tables and views of `schemas`, and of
+//             each requested stream's table wherever it is.
 //   read      full refresh or incremental by cursor (table_reader.hpp),
 //             COPY BINARY straight into Arrow batches; cdc from logical
 //             replication (cdc_reader.hpp).
@@ -29,6 +30,7 @@
 #include "guest/connectors/source-postgres/table_reader.hpp"
 #include "guest/sdk/sdk.hpp"
 #include "portable/base/try.hpp"
+#include "portable/postgres/codec/type_oids.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
 namespace {
@@ -51,6 +53,19 @@ sdk::Result<std::vector<std::string>> string_list(const sdk::JsonConfig& config,
   return out;
 }
 
+// Whether an incremental read can order by the column (check refuses a
+// cursor_field that cannot): a type CursorColumn supports, and of the types
+// decoded as text only the character types, which compare as text (json,
+// enums or a type read through a text cast do not).
+bool orders_as_cursor(const ColumnInfo& column, const arrow::Field& field) {
+  if (!CursorColumn::supports(field.type)) return false;
+  if (field.type.id() != arrow::TypeId::kUtf8) return true;
+  namespace oid = postgres::oid;
+  const uint32_t type = column.type.type_oid;
+  return !column.needs_text_cast && (type == oid::kText || type == oid::kVarchar ||
+                                     type == oid::kBpchar || type == oid::kName);
+}
+
 protocol::CatalogStream to_catalog_stream(const TableInfo& table,
                                           const postgres::CodecOptions& options) {
   protocol::CatalogStream stream;
@@ -61,23 +76,14 @@ protocol::CatalogStream to_catalog_stream(const TableInfo& table,
     const arrow::Field field = codec ? (*codec)->field(column.name) : arrow::field(column.name, {});
     stream.columns.push_back(
         {column.name, column.type_name, field.type.to_string(), !column.not_null});
-    // Suggested cursors: integers (serials) and timestamps or dates.
-    switch (field.type.id()) {
-      case arrow::TypeId::kInt16:
-      case arrow::TypeId::kInt32:
-      case arrow::TypeId::kInt64:
-      case arrow::TypeId::kTimestamp:
-      case arrow::TypeId::kDate32:
-        stream.cursor_candidates.push_back(column.name);
-        break;
-      default:
-        break;
-    }
+    if (orders_as_cursor(column, field)) stream.cursor_candidates.push_back(column.name);
   }
   stream.primary_key = table.primary_key;
   stream.sync_modes = {protocol::SyncMode::kFullRefresh, protocol::SyncMode::kIncremental};
-  // Logical replication publishes tables, not views.
-  if (table.kind == 'r' || table.kind == 'p') stream.sync_modes.push_back(protocol::SyncMode::kCdc);
+  // Logical replication publishes tables, not views, and streams updates
+  // and deletes only of tables whose replica identity names their rows.
+  if ((table.kind == 'r' || table.kind == 'p') && table.identifies_rows)
+    stream.sync_modes.push_back(protocol::SyncMode::kCdc);
   return stream;
 }
 
@@ -195,7 +201,7 @@ class SourcePostgres final : public sdk::Source {
                                         const protocol::RunRequest& request) override {
     switch (request.phase) {
       case protocol::RunPhase::kDiscover:
-        return discover(ctx);
+        return discover(ctx, request.streams);
       case protocol::RunPhase::kRead:
         if (!request.streams.empty() &&
             std::ranges::all_of(request.streams, [](const protocol::StreamContext& s) {
@@ -421,10 +427,19 @@ class SourcePostgres final : public sdk::Source {
     return {};
   }
 
-  sdk::Result<protocol::RunSummary> discover(sdk::Context& ctx) {
+  // The tables and views of `schemas` (only those of `tables` when set),
+  // and the table of each requested stream wherever it is: a run reads a
+  // stream's table by its name, in any schema.
+  sdk::Result<protocol::RunSummary> discover(sdk::Context& ctx,
+                                             const std::vector<protocol::StreamContext>& streams) {
     RB_ASSIGN_OR_RETURN(auto connection, postgres_common::connect(ctx, settings_));
     RB_ASSIGN_OR_RETURN(auto catalog, load_table_catalog(connection, schemas_));
     protocol::Catalog out;
+    auto listed = [&](const postgres_common::TableName& name) {
+      return std::ranges::any_of(out.streams, [&](const protocol::CatalogStream& s) {
+        return s.namespace_ == name.schema && s.name == name.stream_name();
+      });
+    };
     for (const auto& table : catalog.tables) {
       if (!tables_.empty()) {
         const std::string name = table.name.stream_name();
@@ -435,6 +450,13 @@ class SourcePostgres final : public sdk::Source {
         }
       }
       out.streams.push_back(to_catalog_stream(table, catalog.codec_options));
+    }
+    for (const auto& stream : streams) {
+      const postgres_common::TableName name = postgres_common::parse_table_name(stream.stream_name);
+      if (listed(name)) continue;
+      RB_ASSIGN_OR_RETURN(auto other, load_table_catalog(connection, {}, name));
+      if (const TableInfo* table = other.find(name))
+        out.streams.push_back(to_catalog_stream(*table, other.codec_options));
     }
     return sdk::summary(std::move(out));
   }

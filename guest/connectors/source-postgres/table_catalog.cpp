@@ -79,7 +79,10 @@ sdk::Result<TableCatalog> load_table_catalog(
       "format_type(a.atttypid, a.atttypmod), a.atttypid::int8, a.atttypmod, "
       "a.attnotnull::text, t.typtype::text, t.typbasetype::int8, t.typtypmod, "
       "(tn.nspname = 'pg_catalog')::text, t.typcategory::text, t.typelem::int8, "
-      "coalesce(et.typtype::text, ''), c.relhassubclass::text "
+      "coalesce(et.typtype::text, ''), c.relhassubclass::text, "
+      "(c.relreplident = 'f' OR (c.relreplident IN ('d', 'i') AND EXISTS (SELECT 1 FROM "
+      "pg_catalog.pg_index ri WHERE ri.indrelid = c.oid AND CASE c.relreplident WHEN 'd' THEN "
+      "ri.indisprimary ELSE ri.indisreplident END)))::text "
       "FROM pg_catalog.pg_class c "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 "
@@ -101,6 +104,7 @@ sdk::Result<TableCatalog> load_table_catalog(
       table.kind = str(row[2]).empty() ? 'r' : str(row[2])[0];
       table.can_select = str(row[3]) == "true";
       table.has_children = str(row[16]) == "true";
+      table.identifies_rows = str(row[17]) == "true";
       catalog.tables.push_back(std::move(table));
     }
     if (!row[4]) continue;  // a relation without columns

@@ -36,6 +36,9 @@ struct TableInfo {
   bool has_children = false;
   std::vector<ColumnInfo> columns;
   std::vector<std::string> primary_key;
+  // Its replica identity names the rows of updates and deletes (FULL, or a
+  // primary key or identity index): logical replication can stream it.
+  bool identifies_rows = false;
 
   // REQUIRES: nothing; nullptr when there is no such column.
   const ColumnInfo* column(std::string_view name) const;

@@ -1,0 +1,114 @@
+// `rapidbyte check` against a real source: the mistakes a new user makes in
+// stream names, columns, cursors, keys and sync modes are found by check,
+// each one line naming the stream and field, and check exits as a run of
+// the same pipeline would.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/connectors/connector_environment.hpp"
+#include "tests/support/run_command.hpp"
+
+namespace rapidbyte::test {
+namespace {
+
+class CheckCliTest : public PgConnectorTest {
+ protected:
+  void SetUp() override {
+    PgConnectorTest::SetUp();
+    src().exec(
+        "CREATE TABLE IF NOT EXISTS chk_customers (id bigint PRIMARY KEY, email text, "
+        "updated_at timestamptz);"
+        "CREATE TABLE IF NOT EXISTS chk_orders (id bigint PRIMARY KEY, customer_id bigint, "
+        "payload jsonb, updated_at timestamptz);"
+        "CREATE OR REPLACE VIEW chk_orders_v AS SELECT id, updated_at FROM chk_orders;"
+        "CREATE TABLE IF NOT EXISTS chk_keyless (n int, note text);"
+        "CREATE TABLE IF NOT EXISTS chk_events (id bigint PRIMARY KEY, payload jsonb);");
+  }
+
+  CommandResult rapidbyte(const std::string& command, const std::string& streams,
+                          const std::string& destination_extra = "") {
+    const auto dir = cache_dir_ / "check_cli";
+    std::filesystem::create_directories(dir);
+    const auto path = dir / "pipeline.yaml";
+    std::ofstream(path) << pipeline_yaml("check_cli", streams, destination_extra)
+                        << "state: {connection: " << (dir / "state.db").string() << "}\n";
+    return run_command(
+        {RAPIDBYTE_BINARY, "--connector-dir", RAPIDBYTE_CONNECTOR_DIR, command, path.string()});
+  }
+
+  // The FAIL lines of check's output.
+  static std::vector<std::string> failures(const std::string& output) {
+    std::vector<std::string> lines;
+    std::istringstream in(output);
+    for (std::string line; std::getline(in, line);) {
+      if (line.starts_with("FAIL ")) lines.push_back(line);
+    }
+    return lines;
+  }
+};
+
+TEST_F(CheckCliTest, MisspeltNamesFailCheckWithTheClosestName) {
+  auto checked = rapidbyte("check",
+                           "{name: chk_custmers}, {name: chk_customers, columns: [id, emial]}, "
+                           "{name: chk_orders, sync_mode: incremental, cursor_field: updatedat}, "
+                           "{name: chk_events, sync_mode: incremental, cursor_field: payload}, "
+                           "{name: chk_orders_v, sync_mode: cdc}");
+  EXPECT_EQ(checked.exit_code, 1) << checked.output;
+  EXPECT_EQ(failures(checked.output),
+            (std::vector<std::string>{
+                "FAIL stream chk_custmers: exists — the source has no stream 'chk_custmers'; did "
+                "you mean 'chk_customers'?",
+                "FAIL stream chk_customers: columns — no column 'emial'; did you mean 'email'?",
+                "FAIL stream chk_orders: cursor_field — no column 'updatedat'; did you mean "
+                "'updated_at'?",
+                "FAIL stream chk_events: cursor_field — column 'payload' has type utf8 (jsonb), "
+                "which cannot order an incremental read; columns that can: id",
+                "FAIL stream chk_orders_v: sync_mode — the source does not offer sync_mode cdc "
+                "for this stream (it offers full_refresh, incremental)",
+            }))
+      << checked.output;
+  // A run of the same pipeline fails with the same exit code.
+  auto ran = rapidbyte("run", "{name: chk_custmers}");
+  EXPECT_EQ(ran.exit_code, 1) << ran.output;
+}
+
+TEST_F(CheckCliTest, UpsertWithoutAKeyFailsCheck) {
+  auto checked =
+      rapidbyte("check", "{name: chk_keyless}, {name: chk_customers}", "  write_mode: upsert\n");
+  EXPECT_EQ(checked.exit_code, 1) << checked.output;
+  EXPECT_EQ(failures(checked.output),
+            (std::vector<std::string>{
+                "FAIL stream chk_keyless: primary_key — write_mode upsert needs a primary_key; "
+                "the source table has none either, so name the columns that identify a row",
+                "FAIL stream chk_customers: primary_key — write_mode upsert needs a primary_key; "
+                "the source table's is [id]: add primary_key: [id]",
+            }))
+      << checked.output;
+}
+
+TEST_F(CheckCliTest, ACorrectPipelinePassesAndAnInvalidFileExitsTwoLikeRun) {
+  auto checked = rapidbyte("check",
+                           "{name: chk_customers, columns: [id, email]}, "
+                           "{name: public.chk_orders, sync_mode: incremental, "
+                           "cursor_field: updated_at}");
+  EXPECT_EQ(checked.exit_code, 0) << checked.output;
+  EXPECT_NE(checked.output.find("ok   stream chk_customers: catalog — 2 of 3 columns, "
+                                "full_refresh\n"),
+            std::string::npos)
+      << checked.output;
+  EXPECT_NE(checked.output.find("ok   stream public.chk_orders: catalog — 4 of 4 columns, "
+                                "incremental\n"),
+            std::string::npos)
+      << checked.output;
+  // A mode the source's manifest does not list: the file itself is wrong.
+  auto invalid = rapidbyte("check", "{name: chk_customers}", "  write_mode: merge\n");
+  auto invalid_run = rapidbyte("run", "{name: chk_customers}", "  write_mode: merge\n");
+  EXPECT_EQ(invalid.exit_code, 2) << invalid.output;
+  EXPECT_EQ(invalid_run.exit_code, 2) << invalid_run.output;
+}
+
+}  // namespace
+}  // namespace rapidbyte::test
