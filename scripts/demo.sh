@@ -24,7 +24,7 @@ rapidbyte run "$root/examples/demo.yaml"
 echo "[demo] starting a throwaway PostgreSQL"
 server_env="$("$root/scripts/throwaway-postgres.sh" start "$work/pg")"
 eval "$server_env"
-export PGPASSWORD="" PGSOURCE_DATABASE=shop PGDEST_DATABASE=warehouse
+export PGSOURCE_DATABASE=shop PGDEST_DATABASE=warehouse
 sql() { psql -X -q -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 sql postgres "CREATE DATABASE shop"
 sql postgres "CREATE DATABASE warehouse"

@@ -111,7 +111,7 @@ int run_command(const std::string& pipeline_path, const std::string& connector_d
                 std::optional<uint64_t> dry_run_limit, std::shared_ptr<spdlog::logger> log) {
   // Before any thread exists, so that every thread inherits the blocked mask.
   StopOnSignal stop;
-  auto session = cli::open_session(pipeline_path, connector_dir);
+  auto session = cli::open_session(pipeline_path, connector_dir, log);
   if (!session) return session.error();
   engine::PipelineRunner runner(*session->wasm, *session->catalog, *session->state);
   std::vector<std::string> streams;
@@ -154,7 +154,7 @@ int run_command(const std::string& pipeline_path, const std::string& connector_d
 
 int check_command(const std::string& pipeline_path, const std::string& connector_dir,
                   const std::shared_ptr<spdlog::logger>& log) {
-  auto session = cli::open_session(pipeline_path, connector_dir);
+  auto session = cli::open_session(pipeline_path, connector_dir, log);
   if (!session) return session.error();
   auto lines = engine::check_pipeline(*session->wasm, *session->catalog, *session->state,
                                       session->pipeline, log);
@@ -164,7 +164,9 @@ int check_command(const std::string& pipeline_path, const std::string& connector
 
 int discover_command(const std::string& pipeline_path, const std::string& connector_dir, bool json,
                      const std::shared_ptr<spdlog::logger>& log) {
-  auto session = cli::open_session(pipeline_path, connector_dir);
+  // A source block alone is enough: discovering is how streams are chosen.
+  auto session =
+      cli::open_session(pipeline_path, connector_dir, log, engine::PipelineScope::kSource);
   if (!session) return session.error();
   auto catalog = engine::discover_catalog(*session->wasm, *session->catalog, *session->state,
                                           session->pipeline, log);
@@ -178,7 +180,7 @@ int discover_command(const std::string& pipeline_path, const std::string& connec
 
 int teardown_command(const std::string& pipeline_path, const std::string& connector_dir,
                      const std::shared_ptr<spdlog::logger>& log) {
-  auto session = cli::open_session(pipeline_path, connector_dir);
+  auto session = cli::open_session(pipeline_path, connector_dir, log);
   if (!session) return session.error();
   auto done = engine::teardown_pipeline(*session->wasm, *session->catalog, *session->state,
                                         session->pipeline, log);

@@ -6,6 +6,9 @@
 
 #include <expected>
 #include <memory>
+
+#include <spdlog/logger.h>
+
 #include <string>
 
 #include "host/engine/connector_catalog.hpp"
@@ -27,7 +30,8 @@ struct StateSession {
   std::unique_ptr<engine::StateBackend> state;
 };
 
-std::expected<StateSession, int> open_state_session(const std::string& pipeline_path);
+std::expected<StateSession, int> open_state_session(
+    const std::string& pipeline_path, engine::PipelineScope scope = engine::PipelineScope::kWhole);
 
 // Everything a command needs to start connectors for a pipeline.
 struct Session {
@@ -37,7 +41,11 @@ struct Session {
   std::unique_ptr<engine::ConnectorCatalog> catalog;
 };
 
-std::expected<Session, int> open_session(const std::string& pipeline_path,
-                                         const std::string& connector_dir);
+// Stream patterns ("sales.*") are expanded against the source's catalog
+// here, so every command sees the streams they stand for.
+std::expected<Session, int> open_session(
+    const std::string& pipeline_path, const std::string& connector_dir,
+    const std::shared_ptr<spdlog::logger>& log,
+    engine::PipelineScope scope = engine::PipelineScope::kWhole);
 
 }  // namespace rapidbyte::cli

@@ -10,6 +10,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "portable/base/try.hpp"
 #include "portable/protocol/mode_names.hpp"
@@ -19,6 +20,13 @@ namespace rapidbyte::engine {
 namespace {
 
 using Error = std::string;
+
+// Several problems as one error, a line each.
+Error joined(const std::vector<Error>& errors) {
+  Error out;
+  for (const auto& e : errors) out += (out.empty() ? "" : "\n") + e;
+  return out;
+}
 
 // Reads YAML nodes and turns every problem into "file:line:col: field: what".
 class Reader {
@@ -80,10 +88,12 @@ class Reader {
     return {};
   }
 
-  // Replaces ${VAR} with the variable's value; an unset variable is an error.
+  // Replaces ${VAR} with the variable's value, and ${VAR:-default} with
+  // the default when the variable is unset or empty (as the shell does); an
+  // unset variable without a default is an error.
   std::expected<std::string, Error> expand(const YAML::Node& node, const std::string& field) const {
     const std::string& raw = node.Scalar();
-    static const std::regex kVar(R"(\$\{([A-Za-z_][A-Za-z0-9_]*)\})");
+    static const std::regex kVar(R"(\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\})");
     std::string out;
     auto begin = std::sregex_iterator(raw.begin(), raw.end(), kVar);
     size_t last = 0;
@@ -92,9 +102,13 @@ class Reader {
       out.append(raw, last, m.position() - last);
       const std::string name = m[1].str();
       const char* value = std::getenv(name.c_str());
-      if (!value)
+      if (m[2].matched && (!value || *value == '\0')) {
+        out += m[3].str();
+      } else if (!value) {
         return std::unexpected(error(node, field, "environment variable " + name + " is not set"));
-      out += value;
+      } else {
+        out += value;
+      }
       last = m.position() + m.length();
     }
     out.append(raw, last);
@@ -120,6 +134,29 @@ class Reader {
     return static_cast<T>(v);
   }
 
+  // A byte count: an integer, or one with a unit (b, kb, mb, gb, or kib,
+  // mib, gib; any case, each a power of 1024), e.g. 64mb or "4 MiB".
+  std::expected<uint64_t, Error> byte_size(const YAML::Node& node, const std::string& field) const {
+    RB_ASSIGN_OR_RETURN(auto text, string(node, field));
+    static const std::regex kSize(R"(\s*([0-9]+)\s*([kKmMgG]?)(i?[bB])?\s*)");
+    std::smatch m;
+    auto refused = [&] {
+      return std::unexpected(error(
+          node, field, "must be a byte size such as 4194304, 512kb or 64mb, got '" + text + "'"));
+    };
+    if (!std::regex_match(text, m, kSize)) return refused();
+    errno = 0;
+    const unsigned long long count = std::strtoull(m[1].str().c_str(), nullptr, 10);
+    if (errno != 0) return refused();
+    const std::string unit = m[2].str();
+    const int shift = unit.empty()                   ? 0
+                      : (unit == "k" || unit == "K") ? 10
+                      : (unit == "m" || unit == "M") ? 20
+                                                     : 30;
+    if (count > (UINT64_MAX >> shift)) return refused();
+    return static_cast<uint64_t>(count) << shift;
+  }
+
   std::expected<std::vector<std::string>, Error> strings(const YAML::Node& node,
                                                          const std::string& field) const {
     if (!node.IsSequence()) return std::unexpected(error(node, field, "must be a list of strings"));
@@ -132,9 +169,16 @@ class Reader {
   }
 
   // YAML -> JSON for connector configs. Quoted scalars stay strings; plain
-  // ones become numbers, booleans or null when they read as such.
+  // ones become numbers, booleans or null when they read as such (the
+  // connector's schema types them finally: check_config). Where each value
+  // was written goes into `sources`, by its path below `config`.
   std::expected<void, Error> to_json(const YAML::Node& node, const std::string& field,
-                                     rapidjson::Writer<rapidjson::StringBuffer>& w) const {
+                                     const std::string& path,
+                                     rapidjson::Writer<rapidjson::StringBuffer>& w,
+                                     ConfigSources& sources) const {
+    ConfigValueSource& source = sources[path];
+    source.line = node.Mark().line + 1;
+    source.column = node.Mark().column + 1;
     switch (node.Type()) {
       case YAML::NodeType::Null:
         w.Null();
@@ -144,19 +188,21 @@ class Reader {
         for (const auto& kv : node) {
           const auto key = kv.first.as<std::string>();
           w.Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
-          RB_TRY(to_json(kv.second, field + "." + key, w));
+          RB_TRY(to_json(kv.second, field + "." + key, path + "." + key, w, sources));
         }
         w.EndObject();
         return {};
       case YAML::NodeType::Sequence:
         w.StartArray();
         for (size_t i = 0; i < node.size(); ++i) {
-          RB_TRY(to_json(node[i], field + "[" + std::to_string(i) + "]", w));
+          const std::string index = "[" + std::to_string(i) + "]";
+          RB_TRY(to_json(node[i], field + index, path + index, w, sources));
         }
         w.EndArray();
         return {};
       case YAML::NodeType::Scalar: {
         RB_ASSIGN_OR_RETURN(auto text, expand(node, field));
+        source.text = text;
         if (node.Tag() != "!") {
           static const std::regex kInt(R"(-?(0|[1-9][0-9]*))");
           static const std::regex kFloat(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?)");
@@ -205,7 +251,7 @@ class Reader {
     if (const auto config = node["config"]; config && !config.IsNull()) {
       if (!config.IsMap())
         return std::unexpected(error(config, field + ".config", "must be a mapping"));
-      RB_TRY(to_json(config, field + ".config", writer));
+      RB_TRY(to_json(config, field + ".config", "config", writer, c.config_sources));
     } else {
       writer.StartObject();
       writer.EndObject();
@@ -262,8 +308,9 @@ std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& no
       {"parallelism", "max_batch_bytes", "max_record_bytes", "max_inflight_batches",
        "checkpoint_interval_bytes", "checkpoint_interval_rows", "checkpoint_interval_seconds",
        "stage_memory_mb", "stage_timeout_seconds", "no_progress_timeout_seconds",
-       "network_timeout_seconds", "max_retries", "retry_base_delay_ms"}));
+       "network_timeout_seconds", "max_retries", "retry_base_delay_ms", "compression"}));
   // resources.<key> into `field`, when given.
+  std::vector<Error> errors;  // every key's, not only the first
   auto read = [&](const char* key, auto& field) -> std::expected<void, Error> {
     if (!node[key]) return {};
     RB_ASSIGN_OR_RETURN(auto value, r.number<std::remove_reference_t<decltype(field)>>(
@@ -271,11 +318,37 @@ std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& no
     field = value;
     return {};
   };
+  auto read_bytes = [&](const char* key, uint64_t& field) -> std::expected<void, Error> {
+    if (!node[key]) return {};
+    RB_ASSIGN_OR_RETURN(field, r.byte_size(node[key], std::string("resources.") + key));
+    return {};
+  };
+  // parallelism: auto is one worker per core.
+  auto read_parallelism = [&]() -> std::expected<void, Error> {
+    if (node["parallelism"] && node["parallelism"].IsScalar() &&
+        node["parallelism"].Scalar() == "auto") {
+      out.parallelism = std::max(1u, std::thread::hardware_concurrency());
+      return {};
+    }
+    return read("parallelism", out.parallelism);
+  };
+  // compression: accepted as the seed project's files write it; batches
+  // pass between stages in memory, where compressing them only costs time.
+  auto read_compression = [&]() -> std::expected<void, Error> {
+    if (!node["compression"]) return {};
+    RB_ASSIGN_OR_RETURN(out.compression, r.string(node["compression"], "resources.compression"));
+    if (out.compression != "none" && out.compression != "lz4" && out.compression != "zstd") {
+      return std::unexpected(
+          r.error(node["compression"], "resources.compression",
+                  "must be one of: none, lz4, zstd; got '" + out.compression + "'"));
+    }
+    return {};
+  };
   for (const auto& read_one :
-       {read("parallelism", out.parallelism), read("max_batch_bytes", out.max_batch_bytes),
-        read("max_record_bytes", out.max_record_bytes),
+       {read_parallelism(), read_compression(), read_bytes("max_batch_bytes", out.max_batch_bytes),
+        read_bytes("max_record_bytes", out.max_record_bytes),
         read("max_inflight_batches", out.max_inflight_batches),
-        read("checkpoint_interval_bytes", out.checkpoint_interval_bytes),
+        read_bytes("checkpoint_interval_bytes", out.checkpoint_interval_bytes),
         read("checkpoint_interval_rows", out.checkpoint_interval_rows),
         read("checkpoint_interval_seconds", out.checkpoint_interval_seconds),
         read("stage_memory_mb", out.stage_memory_mb),
@@ -284,8 +357,9 @@ std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& no
         read("network_timeout_seconds", out.network_timeout_seconds),
         read("max_retries", out.max_retries),
         read("retry_base_delay_ms", out.retry_base_delay_ms)}) {
-    if (!read_one) return read_one;
+    if (!read_one) errors.push_back(read_one.error());
   }
+  if (!errors.empty()) return std::unexpected(joined(errors));
   // A wasm32 guest addresses at most 4 GiB; more would only let the host
   // reserve what no guest can use.
   if (out.stage_memory_mb == 0 || out.stage_memory_mb > 4096) {
@@ -308,11 +382,9 @@ std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& no
 
 std::expected<StreamConfig, Error> parse_stream(const Reader& r, const YAML::Node& node,
                                                 const std::string& field) {
-  if (auto ok =
-          r.only_keys(node, field, {"name", "sync_mode", "cursor_field", "columns", "primary_key"});
-      !ok) {
-    return std::unexpected(ok.error());
-  }
+  RB_TRY(r.only_keys(
+      node, field,
+      {"name", "sync_mode", "cursor_field", "columns", "write_mode", "primary_key", "exclude"}));
   StreamConfig s;
   if (!node["name"]) return std::unexpected(r.error(node, field + ".name", "missing"));
   RB_ASSIGN_OR_RETURN(s.name, r.string(node["name"], field + ".name"));
@@ -327,8 +399,20 @@ std::expected<StreamConfig, Error> parse_stream(const Reader& r, const YAML::Nod
   if (node["columns"]) {
     RB_ASSIGN_OR_RETURN(s.columns, r.strings(node["columns"], field + ".columns"));
   }
+  if (node["write_mode"]) {
+    RB_ASSIGN_OR_RETURN(
+        s.write_mode, parse_enum_in<protocol::WriteMode>(
+                          r, node["write_mode"], field + ".write_mode", protocol::kWriteModeNames));
+  }
   if (node["primary_key"]) {
     RB_ASSIGN_OR_RETURN(s.primary_key, r.strings(node["primary_key"], field + ".primary_key"));
+  }
+  if (node["exclude"]) {
+    RB_ASSIGN_OR_RETURN(s.exclude, r.strings(node["exclude"], field + ".exclude"));
+    if (!s.is_pattern()) {
+      return std::unexpected(r.error(node["exclude"], field + ".exclude",
+                                     "only for a stream pattern (a name with * or ?)"));
+    }
   }
   if (s.sync_mode == protocol::SyncMode::kIncremental && !s.cursor_field) {
     return std::unexpected(
@@ -447,8 +531,8 @@ std::expected<YAML::Node, Error> load_yaml(const std::string& yaml,
 }
 
 // `source:`: the connector and its streams (at least one, names unique).
-std::expected<void, Error> parse_source(const Reader& r, const YAML::Node& root,
-                                        PipelineConfig& p) {
+std::expected<void, Error> parse_source(const Reader& r, const YAML::Node& root, PipelineConfig& p,
+                                        PipelineScope scope) {
   if (!root["source"]) return std::unexpected(r.error(root, "source", "missing"));
   RB_ASSIGN_OR_RETURN(
       p.source, r.connector(root["source"], "source", {"use", "config", "streams", "permissions"}));
@@ -456,17 +540,22 @@ std::expected<void, Error> parse_source(const Reader& r, const YAML::Node& root,
     if (!streams.IsSequence())
       return std::unexpected(r.error(streams, "source.streams", "must be a list"));
     std::set<std::string> seen;
+    std::vector<Error> errors;  // every stream's, not only the first
     for (size_t i = 0; i < streams.size(); ++i) {
       const std::string field = "source.streams[" + std::to_string(i) + "]";
-      StreamConfig s;
-      RB_ASSIGN_OR_RETURN(s, parse_stream(r, streams[i], field));
-      if (!seen.insert(s.name).second)
-        return std::unexpected(
-            r.error(streams[i], field + ".name", "duplicate stream '" + s.name + "'"));
-      p.streams.push_back(std::move(s));
+      auto s = parse_stream(r, streams[i], field);
+      if (!s) {
+        errors.push_back(s.error());
+      } else if (!seen.insert(s->name).second) {
+        errors.push_back(
+            r.error(streams[i], field + ".name", "duplicate stream '" + s->name + "'"));
+      } else {
+        p.streams.push_back(std::move(*s));
+      }
     }
+    if (!errors.empty()) return std::unexpected(joined(errors));
   }
-  if (p.streams.empty())
+  if (p.streams.empty() && scope == PipelineScope::kWhole)
     return std::unexpected(
         r.error(root["source"], "source.streams", "at least one stream is required"));
   return {};
@@ -477,12 +566,17 @@ std::expected<void, Error> parse_transforms(const Reader& r, const YAML::Node& t
                                             PipelineConfig& p) {
   if (!transforms.IsSequence())
     return std::unexpected(r.error(transforms, "transforms", "must be a list"));
+  std::vector<Error> errors;
   for (size_t i = 0; i < transforms.size(); ++i) {
-    ConnectorConfig t;
-    RB_ASSIGN_OR_RETURN(t, r.connector(transforms[i], "transforms[" + std::to_string(i) + "]",
-                                       {"use", "config", "permissions"}));
-    p.transforms.push_back(std::move(t));
+    auto t = r.connector(transforms[i], "transforms[" + std::to_string(i) + "]",
+                         {"use", "config", "permissions"});
+    if (!t) {
+      errors.push_back(t.error());
+    } else {
+      p.transforms.push_back(std::move(*t));
+    }
   }
+  if (!errors.empty()) return std::unexpected(joined(errors));
   return {};
 }
 
@@ -520,7 +614,8 @@ std::expected<void, Error> parse_destination(const Reader& r, const YAML::Node& 
 }  // namespace
 
 std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yaml,
-                                                          const std::filesystem::path& path) {
+                                                          const std::filesystem::path& path,
+                                                          PipelineScope scope) {
   Reader r(path);
   RB_ASSIGN_OR_RETURN(const YAML::Node root, load_yaml(yaml, path));
   if (!root.IsMap())
@@ -531,25 +626,43 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
       {"version", "pipeline", "source", "transforms", "destination", "state", "resources"}));
   PipelineConfig p;
   p.file = path;
+  // Every section is read, so one run names all of a file's problems.
+  std::vector<Error> errors;
+  auto collect = [&](std::expected<void, Error> done) {
+    if (!done) errors.push_back(std::move(done).error());
+  };
   if (root["version"]) {
-    RB_ASSIGN_OR_RETURN(p.version, r.number<uint32_t>(root["version"], "version"));
-    if (p.version != 1)
-      return std::unexpected(
-          r.error(root["version"], "version",
-                  "unsupported pipeline version (this release reads version 1)"));
+    // "1.0" is how the seed project's files write version 1.
+    collect([&]() -> std::expected<void, Error> {
+      RB_ASSIGN_OR_RETURN(auto version, r.string(root["version"], "version"));
+      if (version != "1" && version != "1.0") {
+        return std::unexpected(r.error(
+            root["version"], "version",
+            "unsupported pipeline version '" + version + "' (this release reads version 1)"));
+      }
+      return {};
+    }());
   }
-  if (!root["pipeline"])
-    return std::unexpected(r.error(root, "pipeline", "missing (the pipeline's name)"));
-  RB_ASSIGN_OR_RETURN(p.pipeline, r.string(root["pipeline"], "pipeline"));
-  RB_TRY(parse_source(r, root, p));
-  if (const auto transforms = root["transforms"]) RB_TRY(parse_transforms(r, transforms, p));
-  RB_TRY(parse_destination(r, root, p));
-  if (const auto state = root["state"]) RB_TRY(parse_state(r, state, p.state));
-  if (const auto res = root["resources"]) RB_TRY(parse_resources(r, res, p.resources));
+  if (!root["pipeline"] && scope == PipelineScope::kSource) {
+    p.pipeline = path.stem().string();
+  } else if (!root["pipeline"]) {
+    errors.push_back(r.error(root, "pipeline", "missing (the pipeline's name)"));
+  } else if (auto name = r.string(root["pipeline"], "pipeline"); !name) {
+    errors.push_back(name.error());
+  } else {
+    p.pipeline = *name;
+  }
+  collect(parse_source(r, root, p, scope));
+  if (const auto transforms = root["transforms"]) collect(parse_transforms(r, transforms, p));
+  if (root["destination"] || scope == PipelineScope::kWhole) collect(parse_destination(r, root, p));
+  if (const auto state = root["state"]) collect(parse_state(r, state, p.state));
+  if (const auto res = root["resources"]) collect(parse_resources(r, res, p.resources));
+  if (!errors.empty()) return std::unexpected(joined(errors));
   return p;
 }
 
-std::expected<PipelineConfig, std::string> load_pipeline(const std::filesystem::path& path) {
+std::expected<PipelineConfig, std::string> load_pipeline(const std::filesystem::path& path,
+                                                         PipelineScope scope) {
   std::ifstream in(path);
   if (!in) return std::unexpected(path.string() + ": cannot open the pipeline file");
   std::error_code ec;
@@ -562,7 +675,16 @@ std::expected<PipelineConfig, std::string> load_pipeline(const std::filesystem::
   }
   std::stringstream text;
   text << in.rdbuf();
-  return parse_pipeline(text.str(), path);
+  return parse_pipeline(text.str(), path, scope);
+}
+
+protocol::WriteMode write_mode_of(const PipelineConfig& pipeline, const StreamConfig& stream) {
+  return stream.write_mode.value_or(pipeline.write_mode);
+}
+
+const std::vector<std::string>& primary_key_of(const PipelineConfig& pipeline,
+                                               const StreamConfig& stream) {
+  return stream.primary_key.empty() ? pipeline.primary_key : stream.primary_key;
 }
 
 }  // namespace rapidbyte::engine

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "host/engine/config_validator.hpp"
 #include "portable/protocol/types.hpp"
 
 namespace rapidbyte::engine {
@@ -21,13 +22,21 @@ struct StreamConfig {
   protocol::SyncMode sync_mode = protocol::SyncMode::kFullRefresh;
   std::optional<std::string> cursor_field;
   std::vector<std::string> columns;
+  // The stream's own; when unset (empty), the destination's applies.
+  std::optional<protocol::WriteMode> write_mode;
   std::vector<std::string> primary_key;
+  // A name with * or ? is a pattern: it stands for every stream of the
+  // source's catalog it matches, except those `exclude` matches
+  // (expand_stream_patterns).
+  std::vector<std::string> exclude;
+  bool is_pattern() const { return name.find_first_of("*?") != std::string::npos; }
 };
 
 struct ConnectorConfig {
-  std::string use;          // connector name, e.g. "generator" or "source-generator"
-  std::string config_json;  // its `config` mapping as a JSON object
-  int line = 0;             // where `use` appears, for messages
+  std::string use;               // connector name, e.g. "generator" or "source-generator"
+  std::string config_json;       // its `config` mapping as a JSON object
+  ConfigSources config_sources;  // where each value of it was written
+  int line = 0;                  // where `use` appears, for messages
   // `permissions`: when given, the connector gets only these of what its
   // manifest asks for (network hosts, environment variables).
   std::optional<std::vector<std::string>> network_hosts;
@@ -65,6 +74,9 @@ struct ResourcesConfig {
   uint32_t network_timeout_seconds = 600;
   uint32_t max_retries = 3;            // retries of a failed stream, when its error allows
   uint32_t retry_base_delay_ms = 500;  // backoff of the first retry (normal class)
+  // Accepted for the seed project's files (none | lz4 | zstd); batches pass
+  // between stages in memory, uncompressed, whatever it says.
+  std::string compression = "none";
 };
 
 struct StateConfig {
@@ -89,12 +101,25 @@ struct PipelineConfig {
   ResourcesConfig resources;
 };
 
+// The write mode and key a stream runs with: its own when it sets them,
+// else the destination's.
+protocol::WriteMode write_mode_of(const PipelineConfig& pipeline, const StreamConfig& stream);
+const std::vector<std::string>& primary_key_of(const PipelineConfig& pipeline,
+                                               const StreamConfig& stream);
+
+// What a command needs of a pipeline file: a run the whole of it;
+// `discover` the source block only (streams, destination and the pipeline's
+// name may be left out; the name then is the file's stem).
+enum class PipelineScope { kWhole, kSource };
+
 // Reads and checks the pipeline at `path`, substituting ${VAR} from the
 // environment.
-std::expected<PipelineConfig, std::string> load_pipeline(const std::filesystem::path& path);
+std::expected<PipelineConfig, std::string> load_pipeline(
+    const std::filesystem::path& path, PipelineScope scope = PipelineScope::kWhole);
 
 // Same, from YAML text (`path` is only used in messages).
-std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yaml,
-                                                          const std::filesystem::path& path);
+std::expected<PipelineConfig, std::string> parse_pipeline(
+    const std::string& yaml, const std::filesystem::path& path,
+    PipelineScope scope = PipelineScope::kWhole);
 
 }  // namespace rapidbyte::engine

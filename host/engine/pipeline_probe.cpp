@@ -1,5 +1,7 @@
 #include "host/engine/pipeline_probe.hpp"
 
+#include <spdlog/sinks/null_sink.h>
+
 #include "host/engine/pipeline_state.hpp"
 #include "host/engine/stage_host.hpp"
 #include "host/engine/stream_resolution.hpp"
@@ -33,10 +35,10 @@ runtime::ConnectorResult<std::unique_ptr<ProbedConnector>> start(
   probe->host = std::make_unique<StageHost>(std::vector<StageServices*>{probe->services.get()});
   auto instance = runtime::ConnectorInstance::create(
       engine, plan.module, probe->host.get(),
-      sandbox_for(*plan.module, *plan.config, pipeline.resources));
+      sandbox_for(*plan.module, plan.config, pipeline.resources));
   if (!instance) return std::unexpected(instance.error());
   probe->instance = std::move(*instance);
-  RB_TRY(probe->instance->open(plan.config->config_json));
+  RB_TRY(probe->instance->open(plan.config.config_json));
   return probe;
 }
 
@@ -58,6 +60,41 @@ runtime::ConnectorResult<p::Catalog> catalog_of(runtime::ConnectorResult<p::RunS
                                                "the source returned no catalog from discover"));
   }
   return std::move(*summary->catalog);
+}
+
+// The transforms of each stream bound against the stream's real schema: a
+// dry run that reads no rows (a source sends an empty read's schema), so a
+// query naming a column the stream lacks, or a rule on a column of the
+// wrong type, fails here rather than in the run. Streams that did not
+// resolve are left out (their lines say why already).
+std::vector<CheckLine> bind_transforms(const PipelineRunner& runner, PipelineConfig pipeline,
+                                       const std::vector<CheckLine>& so_far) {
+  std::erase_if(pipeline.streams, [&](const StreamConfig& stream) {
+    return std::ranges::any_of(so_far, [&](const CheckLine& line) {
+      return line.status == p::CheckStatus::kFailed && line.subject == "stream " + stream.name;
+    });
+  });
+  if (pipeline.transforms.empty() || pipeline.streams.empty()) return {};
+  RunOptions options;
+  options.dry_run_limit = 0;
+  options.preview = [](const std::string&, const std::vector<uint8_t>&) {};
+  // Its failures are the lines below, not log output.
+  options.log =
+      std::make_shared<spdlog::logger>("check", std::make_shared<spdlog::sinks::null_sink_mt>());
+  auto report = runner.run(pipeline, options);
+  if (!report) return {{"pipeline", "transforms", p::CheckStatus::kFailed, report.error().message}};
+  std::vector<CheckLine> lines;
+  for (const StreamReport& stream : report->streams) {
+    if (stream.succeeded()) {
+      lines.push_back({"stream " + stream.stream, "transforms", p::CheckStatus::kPassed,
+                       "its schema passes " + std::to_string(pipeline.transforms.size()) +
+                           (pipeline.transforms.size() == 1 ? " transform" : " transforms")});
+    } else {
+      lines.push_back(
+          {"stream " + stream.stream, "transforms", p::CheckStatus::kFailed, stream.error_text()});
+    }
+  }
+  return lines;
 }
 
 std::string subject_of(const PipelineRunner::StagePlan& plan) {
@@ -105,6 +142,7 @@ std::vector<CheckLine> check_pipeline(const runtime::WasmEngine& engine,
     }
     (void)(*probe)->instance->close();
   }
+  std::ranges::move(bind_transforms(runner, pipeline, lines), std::back_inserter(lines));
   return lines;
 }
 
@@ -140,6 +178,21 @@ runtime::ConnectorResult<p::Catalog> discover_catalog(const runtime::WasmEngine&
                                                       const std::shared_ptr<spdlog::logger>& log) {
   return catalog_of(
       run_source_phase(engine, catalog, state, pipeline, p::RunPhase::kDiscover, log.get()));
+}
+
+runtime::ConnectorResult<PipelineConfig> resolve_stream_patterns(
+    const runtime::WasmEngine& engine, const ConnectorCatalog& catalog, StateBackend& state,
+    const PipelineConfig& pipeline, const std::shared_ptr<spdlog::logger>& log) {
+  if (std::ranges::none_of(pipeline.streams, &StreamConfig::is_pattern)) return pipeline;
+  PipelineConfig named = pipeline;
+  std::erase_if(named.streams, [](const StreamConfig& s) { return s.is_pattern(); });
+  RB_ASSIGN_OR_RETURN(p::Catalog found, discover_catalog(engine, catalog, state, named, log));
+  auto expanded = expand_stream_patterns(pipeline, found);
+  if (!expanded) {
+    return std::unexpected(
+        runtime::make_error(p::ErrorCategory::kConfig, "STREAM_PATTERN", expanded.error()));
+  }
+  return std::move(*expanded);
 }
 
 runtime::ConnectorResult<void> teardown_pipeline(const runtime::WasmEngine& engine,

@@ -16,8 +16,9 @@ namespace rapidbyte::engine {
 
 // Checks every connector of the pipeline: config against its schema, then
 // open and validate in the sandbox; then resolves the streams against the
-// catalog the source discovers (resolve_streams). One line per check; never
-// stops early.
+// catalog the source discovers (resolve_streams), and binds the transforms
+// of each stream that resolved against its schema (a dry run reading no
+// rows). One line per check; never stops early.
 std::vector<CheckLine> check_pipeline(const runtime::WasmEngine& engine,
                                       const ConnectorCatalog& catalog, StateBackend& state,
                                       const PipelineConfig& pipeline,
@@ -25,6 +26,14 @@ std::vector<CheckLine> check_pipeline(const runtime::WasmEngine& engine,
 
 // Runs the source's discover phase for the pipeline's streams.
 runtime::ConnectorResult<protocol::Catalog> discover_catalog(
+    const runtime::WasmEngine& engine, const ConnectorCatalog& catalog, StateBackend& state,
+    const PipelineConfig& pipeline, const std::shared_ptr<spdlog::logger>& log = stderr_log());
+
+// The pipeline with its stream patterns (StreamConfig::is_pattern) expanded
+// against the catalog the source discovers (expand_stream_patterns); the
+// pipeline as it is when it has none. A pattern that matches nothing is a
+// config error STREAM_PATTERN.
+runtime::ConnectorResult<PipelineConfig> resolve_stream_patterns(
     const runtime::WasmEngine& engine, const ConnectorCatalog& catalog, StateBackend& state,
     const PipelineConfig& pipeline, const std::shared_ptr<spdlog::logger>& log = stderr_log());
 

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "host/engine/config_validator.hpp"
+#include "host/engine/preview_budget.hpp"
 #include "host/engine/stage_host.hpp"
 #include "host/runtime/connector_errors.hpp"
 #include "host/runtime/connector_instance.hpp"
@@ -65,12 +66,20 @@ std::vector<std::string> unsupported_modes(const PipelineConfig& pipeline, p::Co
                     " (its manifest lists: " + listed(manifest.sync_modes) + ")");
     }
   }
-  if (role == p::ConnectorRole::kDestination &&
-      std::ranges::find(manifest.write_modes, pipeline.write_mode) == manifest.write_modes.end()) {
-    out.push_back("destination.write_mode: connector '" + manifest.id +
-                  "' does not support write_mode " +
-                  std::string(p::mode_name(pipeline.write_mode)) +
-                  " (its manifest lists: " + listed(manifest.write_modes) + ")");
+  if (role == p::ConnectorRole::kDestination) {
+    auto refuse = [&](const std::string& field, p::WriteMode mode) {
+      if (std::ranges::find(manifest.write_modes, mode) != manifest.write_modes.end()) return;
+      out.push_back(field + ": connector '" + manifest.id + "' does not support write_mode " +
+                    std::string(p::mode_name(mode)) +
+                    " (its manifest lists: " + listed(manifest.write_modes) + ")");
+    };
+    refuse("destination.write_mode", pipeline.write_mode);
+    for (size_t i = 0; i < pipeline.streams.size(); ++i) {
+      if (const auto& mode = pipeline.streams[i].write_mode) {
+        refuse("streams[" + std::to_string(i) + "] ('" + pipeline.streams[i].name + "').write_mode",
+               *mode);
+      }
+    }
   }
   return out;
 }
@@ -116,9 +125,9 @@ void run_stage(const RunContext& run, const StagePlan& plan, std::vector<p::Stre
   };
   auto instance = runtime::ConnectorInstance::create(
       run.engine, plan.module, &host,
-      sandbox_for(*plan.module, *plan.config, run.pipeline.resources, std::move(stop)));
+      sandbox_for(*plan.module, plan.config, run.pipeline.resources, std::move(stop)));
   if (!instance) return fail(instance.error());
-  if (auto session = (*instance)->open(plan.config->config_json); !session) {
+  if (auto session = (*instance)->open(plan.config.config_json); !session) {
     return fail(session.error());
   }
   p::RunRequest request;
@@ -229,9 +238,11 @@ std::vector<StreamReport> run_group_once(const RunContext& run, const StreamGrou
       }
       if (previewing) {
         threads.emplace_back([&, k] {
+          PreviewBudget budget(run.options.dry_run_limit.value_or(UINT64_MAX));
           while (auto item = queues[k].back()->pop()) {
-            if (auto* batch = std::get_if<BatchQueue::Batch>(&*item))
-              run.options.preview(reports[k].stream, *batch);
+            auto* batch = std::get_if<BatchQueue::Batch>(&*item);
+            if (!batch) continue;
+            if (auto kept = budget.take(*batch)) run.options.preview(reports[k].stream, *kept);
           }
         });
       }
@@ -255,8 +266,12 @@ const p::ConnectorError* group_error(const std::vector<StreamReport>& reports) {
 // is exact.
 std::optional<std::string> retry_would_duplicate(const PipelineConfig& pipeline,
                                                  const std::vector<StreamReport>& reports) {
-  if (pipeline.write_mode != p::WriteMode::kAppend) return std::nullopt;
   for (const auto& r : reports) {
+    auto stream = std::ranges::find(pipeline.streams, r.stream, &StreamConfig::name);
+    if (stream == pipeline.streams.end() ||
+        write_mode_of(pipeline, *stream) != p::WriteMode::kAppend) {
+      continue;
+    }
     if (!r.stages.empty() && r.stages.back().committed_past_cursor) return r.stream;
   }
   return std::nullopt;
@@ -398,8 +413,8 @@ p::StreamContext stream_context(const PipelineConfig& pipeline, const StreamConf
   ctx.sync_mode = stream.sync_mode;
   ctx.selected_columns = stream.columns;
   ctx.cursor_field = stream.cursor_field;
-  ctx.primary_key = !pipeline.primary_key.empty() ? pipeline.primary_key : stream.primary_key;
-  ctx.write_mode = pipeline.write_mode;
+  ctx.primary_key = primary_key_of(pipeline, stream);
+  ctx.write_mode = write_mode_of(pipeline, stream);
   ctx.policies = pipeline.policies;
   const auto& r = pipeline.resources;
   ctx.limits.max_batch_bytes = r.max_batch_bytes;
@@ -436,21 +451,32 @@ std::expected<std::vector<PipelineRunner::StagePlan>, std::string> PipelineRunne
     for (const std::string& unsupported : unsupported_modes(pipeline, role, (*module)->manifest)) {
       problems += (problems.empty() ? "" : "\n") + where + ": " + unsupported;
     }
-    auto violations = validate_config(c.config_json, (*module)->manifest.config_schema);
-    if (!violations.empty()) {
+    CheckedConfig checked =
+        check_config(c.config_json, (*module)->manifest.config_schema, c.config_sources);
+    if (!checked.violations.empty()) {
       problems += (problems.empty() ? "" : "\n") + where + ".config: connector '" +
                   (*module)->manifest.id + "' rejects its config:";
-      for (const auto& v : violations) problems += "\n  - " + v;
+      for (const auto& v : checked.violations) problems += "\n  - " + v;
       return;
     }
-    plans.push_back({*module, &c, phase});
+    ConnectorConfig typed = c;
+    typed.config_json = std::move(checked.json);
+    plans.push_back({*module, std::move(typed), phase});
   };
+  for (size_t i = 0; i < pipeline.streams.size(); ++i) {
+    if (!pipeline.streams[i].is_pattern()) continue;
+    problems += (problems.empty() ? "" : "\n") + pipeline.file.string() + ": source.streams[" +
+                std::to_string(i) + "]: the pattern '" + pipeline.streams[i].name +
+                "' is expanded against the source's catalog first (resolve_stream_patterns)";
+  }
   add(pipeline.source, "source", p::ConnectorRole::kSource, p::RunPhase::kRead);
   for (size_t i = 0; i < pipeline.transforms.size(); ++i) {
     add(pipeline.transforms[i], "transforms[" + std::to_string(i) + "]",
         p::ConnectorRole::kTransform, p::RunPhase::kTransform);
   }
-  add(pipeline.destination, "destination", p::ConnectorRole::kDestination, p::RunPhase::kWrite);
+  // A source-only file (PipelineScope::kSource, for discover) has none.
+  if (!pipeline.destination.use.empty())
+    add(pipeline.destination, "destination", p::ConnectorRole::kDestination, p::RunPhase::kWrite);
   if (!problems.empty()) return std::unexpected(problems);
   return plans;
 }

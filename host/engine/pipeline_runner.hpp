@@ -37,7 +37,8 @@ struct RunOptions {
   // Updated as the run goes, when given; must list the pipeline's streams.
   RunProgress* progress = nullptr;
   // A dry run: the source and transforms only, at most `dry_run_limit`
-  // records per stream (passed to the source as max-records), every batch
+  // records per stream (passed to the source as max-records, and enforced
+  // by the host on what reaches the preview: PreviewBudget), every batch
   // leaving the last stage handed to `preview`. Nothing is written and no
   // cursor, state or run record changes hands to the destination.
   std::optional<uint64_t> dry_run_limit;
@@ -67,7 +68,9 @@ class PipelineRunner {
   // One stage of every stream: the module, its config, the phase it runs.
   struct StagePlan {
     std::shared_ptr<const runtime::ConnectorModule> module;
-    const ConnectorConfig* config;
+    // As the pipeline gives it, its config typed by the connector's schema
+    // (check_config).
+    ConnectorConfig config;
     protocol::RunPhase phase;
   };
 

@@ -150,9 +150,7 @@ std::vector<CheckLine> resolve_streams(const PipelineConfig& pipeline, const p::
     problems.check_columns();
     problems.check_sync_mode();
     problems.check_cursor();
-    // The key a run uses: the pipeline's, else the stream's (stream_context).
-    const auto& key = pipeline.primary_key.empty() ? stream.primary_key : pipeline.primary_key;
-    problems.check_key(key, pipeline.write_mode);
+    problems.check_key(primary_key_of(pipeline, stream), write_mode_of(pipeline, stream));
     std::vector<CheckLine> found_lines = std::move(problems).take_lines();
     if (found_lines.empty()) {
       const size_t selected =
@@ -165,6 +163,72 @@ std::vector<CheckLine> resolve_streams(const PipelineConfig& pipeline, const p::
     lines.insert(lines.end(), found_lines.begin(), found_lines.end());
   }
   return lines;
+}
+
+bool matches_pattern(std::string_view pattern, std::string_view name) {
+  // Backtracking to the last *: linear in practice for stream names.
+  size_t p = 0;
+  size_t n = 0;
+  size_t star = std::string_view::npos;
+  size_t resume = 0;
+  while (n < name.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
+      ++p;
+      ++n;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = n;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      n = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+std::expected<PipelineConfig, std::string> expand_stream_patterns(PipelineConfig pipeline,
+                                                                  const p::Catalog& catalog) {
+  auto matches = [](const std::string& pattern, const p::CatalogStream& s) {
+    return matches_pattern(pattern, s.name) || matches_pattern(pattern, qualified_name(s));
+  };
+  std::vector<StreamConfig> expanded;
+  // Named explicitly in the file, or taken by an earlier pattern.
+  auto taken = [&](const p::CatalogStream& s) {
+    return std::ranges::any_of(pipeline.streams,
+                               [&](const StreamConfig& c) {
+                                 return !c.is_pattern() &&
+                                        (c.name == s.name || c.name == qualified_name(s));
+                               }) ||
+           std::ranges::any_of(expanded, [&](const StreamConfig& c) { return c.name == s.name; });
+  };
+  for (const StreamConfig& stream : pipeline.streams) {
+    if (!stream.is_pattern()) {
+      expanded.push_back(stream);
+      continue;
+    }
+    size_t found = 0;
+    for (const p::CatalogStream& s : catalog.streams) {
+      if (!matches(stream.name, s) || taken(s)) continue;
+      if (std::ranges::any_of(stream.exclude, [&](const auto& e) { return matches(e, s); }))
+        continue;
+      StreamConfig one = stream;
+      one.name = s.name;
+      one.exclude.clear();
+      expanded.push_back(std::move(one));
+      ++found;
+    }
+    if (found == 0) {
+      return std::unexpected("stream pattern '" + stream.name +
+                             "' matches no stream of the source that is not named or excluded "
+                             "already (the source has " +
+                             std::to_string(catalog.streams.size()) + " streams)");
+    }
+  }
+  pipeline.streams = std::move(expanded);
+  return pipeline;
 }
 
 }  // namespace rapidbyte::engine

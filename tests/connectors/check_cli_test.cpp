@@ -110,5 +110,66 @@ TEST_F(CheckCliTest, ACorrectPipelinePassesAndAnInvalidFileExitsTwoLikeRun) {
   EXPECT_EQ(invalid_run.exit_code, 2) << invalid_run.output;
 }
 
+// Transforms are bound against each stream's real schema (a dry run that
+// reads no rows): a rule or query naming a column the table lacks fails.
+TEST_F(CheckCliTest, TransformsAreBoundAgainstTheTablesSchema) {
+  auto checked =
+      rapidbyte("check", "{name: chk_customers}, {name: chk_orders}",
+                "transforms:\n"
+                "  - use: validate\n"
+                "    config: {columns: {email: {not_null: true}}}\n"
+                "  - use: sql\n"
+                "    config: {query: \"SELECT id, lower(email) AS email FROM input\"}\n");
+  EXPECT_EQ(checked.exit_code, 1) << checked.output;
+  EXPECT_EQ(failures(checked.output),
+            (std::vector<std::string>{
+                "FAIL stream chk_orders: transforms — transform-validate: column 'email' has rules "
+                "but the stream has no such column",
+            }))
+      << checked.output;
+  EXPECT_NE(checked.output.find("ok   stream chk_customers: transforms — its schema passes 2 "
+                                "transforms\n"),
+            std::string::npos)
+      << checked.output;
+}
+
+// A stream pattern stands for the tables it matches, less `exclude`; check
+// lists each one.
+TEST_F(CheckCliTest, StreamPatternsExpandAgainstTheSourcesTables) {
+  auto checked = rapidbyte("check", "{name: \"chk_*\", exclude: [chk_orders_v, \"*keyless\"]}");
+  EXPECT_EQ(checked.exit_code, 0) << checked.output;
+  std::vector<std::string> streams;
+  std::istringstream in(checked.output);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(": catalog — ") != std::string::npos)
+      streams.push_back(line.substr(0, line.find(':')));
+  }
+  EXPECT_EQ(streams, (std::vector<std::string>{"ok   stream chk_customers",
+                                               "ok   stream chk_events", "ok   stream chk_orders"}))
+      << checked.output;
+  auto nothing = rapidbyte("check", "{name: \"nope_*\"}");
+  EXPECT_EQ(nothing.exit_code, 2) << nothing.output;
+  EXPECT_NE(nothing.output.find("error: stream pattern 'nope_*' matches no stream of the source"),
+            std::string::npos)
+      << nothing.output;
+}
+
+// discover needs only the source block: it is how streams are chosen.
+TEST_F(CheckCliTest, DiscoverWorksFromASourceBlockAlone) {
+  const auto path = cache_dir_ / "check_cli" / "source_only.yaml";
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path) << "source:\n  use: postgres\n  config: " << pg_config(kSourceDb) << "\n"
+                      << "state: {connection: " << (path.parent_path() / "state.db").string()
+                      << "}\n";
+  auto found = run_command({RAPIDBYTE_BINARY, "--connector-dir", RAPIDBYTE_CONNECTOR_DIR,
+                            "discover", "--json", path.string()});
+  EXPECT_EQ(found.exit_code, 0) << found.output;
+  EXPECT_NE(found.output.find("\"name\":\"chk_customers\""), std::string::npos) << found.output;
+  // A run still needs streams and a destination.
+  auto ran = run_command(
+      {RAPIDBYTE_BINARY, "--connector-dir", RAPIDBYTE_CONNECTOR_DIR, "run", path.string()});
+  EXPECT_EQ(ran.exit_code, 2) << ran.output;
+}
+
 }  // namespace
 }  // namespace rapidbyte::test

@@ -308,15 +308,85 @@ TEST_F(PgConnectorTest, ColumnsSelectionAndHostileIdentifiers) {
   auto report = run_pipeline(
       pipeline_yaml("odd", stream, "", "", R"(, "schemas": ["Odd \"schema\""])"), "odd");
   expect_succeeded(report);
+  // It keeps its source schema in the destination.
   auto d = dst();
   EXPECT_EQ(
       d.query(
-          R"(SELECT "Key"::text, "a;b", "DROP TABLE x"::text FROM "we;ird ""table""" ORDER BY 1)"),
+          R"(SELECT "Key"::text, "a;b", "DROP TABLE x"::text FROM "Odd ""schema"""."we;ird ""table""" ORDER BY 1)"),
       (std::vector<TextRow>{{"1", "x", "2"}, {"2", "y", std::nullopt}}));
   EXPECT_EQ(
       d.value(
-          R"(SELECT count(*) FROM information_schema.columns WHERE table_name = 'we;ird "table"')"),
+          R"(SELECT count(*) FROM information_schema.columns WHERE table_schema = 'Odd "schema"' AND table_name = 'we;ird "table"')"),
       "3");
+}
+
+// Streams keep their source schema, so lands.lands_items and public.lands_items stay
+// apart; `schema` and `tables` in the destination's config move them.
+TEST_F(PgConnectorTest, StreamsLandInTheirOwnSchemaUnlessMapped) {
+  auto s = src();
+  s.exec(
+      "CREATE SCHEMA lands; CREATE TABLE lands.lands_items (id int PRIMARY KEY, v text);"
+      "CREATE TABLE public.lands_items (id int PRIMARY KEY, v text);"
+      "INSERT INTO lands.lands_items VALUES (1, 'lands');"
+      "INSERT INTO public.lands_items VALUES (1, 'public'), (2, 'public');");
+  expect_succeeded(
+      run_pipeline(pipeline_yaml("keep_schema", "{name: lands.lands_items}, {name: lands_items}",
+                                 "  write_mode: replace\n"),
+                   "keep_schema"));
+  auto d = dst();
+  EXPECT_EQ(d.query("SELECT v FROM lands.lands_items"), (std::vector<TextRow>{{"lands"}}));
+  EXPECT_EQ(d.value("SELECT count(*) FROM public.lands_items WHERE v = 'public'"), "2");
+  // Mapped: one stream by name, the other into the configured schema.
+  std::string yaml = pipeline_yaml("mapped", "{name: lands.lands_items}, {name: lands_items}",
+                                   "  write_mode: replace\n");
+  const std::string dest = "\"database\": \"" + std::string(kDestDb) + "\"";
+  yaml.replace(yaml.rfind(dest), dest.size(),
+               dest +
+                   ", \"schema\": \"staging\", \"tables\": {\"lands.lands_items\": "
+                   "\"archive.lands_items\"}");
+  expect_succeeded(run_pipeline(yaml, "mapped"));
+  EXPECT_EQ(d.query("SELECT v FROM archive.lands_items"), (std::vector<TextRow>{{"lands"}}));
+  EXPECT_EQ(d.value("SELECT count(*) FROM staging.lands_items"), "2");
+}
+
+// Each stream may set its own write mode and key.
+TEST_F(PgConnectorTest, StreamsHaveTheirOwnWriteModeAndKey) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE per_upsert (k int PRIMARY KEY, v text);"
+      "CREATE TABLE per_append (id int, v text);"
+      "INSERT INTO per_upsert VALUES (1, 'a'), (2, 'b'); INSERT INTO per_append VALUES (1, 'x');");
+  const std::string streams =
+      "{name: per_upsert, write_mode: upsert, primary_key: [k]}, {name: per_append}";
+  for (int run = 0; run < 2; ++run) {
+    expect_succeeded(run_pipeline(pipeline_yaml("per_stream", streams), "per_stream"));
+  }
+  auto d = dst();
+  EXPECT_EQ(d.value("SELECT count(*) FROM per_upsert"), "2");  // upserted twice
+  EXPECT_EQ(d.value("SELECT count(*) FROM per_append"), "2");  // appended twice
+}
+
+// A stream that resumes after a cursor never starts a new table holding
+// only the rows after it.
+TEST_F(PgConnectorTest, ResumingIntoAMissingTableFailsUntilTheStateIsReset) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE resumed (id int PRIMARY KEY, v text);"
+      "INSERT INTO resumed SELECT g, 'v' FROM generate_series(1, 10) g;");
+  const std::string yaml =
+      pipeline_yaml("resumed", "{name: resumed, sync_mode: incremental, cursor_field: id}",
+                    "  write_mode: upsert\n  primary_key: [id]\n");
+  expect_succeeded(run_pipeline(yaml, "resumed"));
+  dst().exec("DROP TABLE resumed");
+  s.exec("INSERT INTO resumed VALUES (11, 'new')");
+  auto refused = run_pipeline(yaml, "resumed");
+  ASSERT_FALSE(refused.succeeded());
+  EXPECT_EQ(refused.streams[0].root_error()->code, "TARGET_MISSING");
+  EXPECT_EQ(refused.first_error(),
+            "resumed: dest-postgres: stream 'resumed' resumes after a committed cursor, but its "
+            "table \"public\".\"resumed\" does not exist (dropped, or the pipeline now writes "
+            "elsewhere); a new table would hold only the rows after the cursor. Run `rapidbyte "
+            "state reset <pipeline.yaml> --stream resumed` to load the stream from the start");
 }
 
 TEST_F(PgConnectorTest, UnknownColumnCursorAndMissingTableFailWithClearErrorsAndWriteNothing) {

@@ -295,7 +295,8 @@ TEST_F(TransformPgTest, BadTransformConfigsFailWithExactErrors) {
   EXPECT_EQ(plan_error(with_transform(base, R"(- use: validate
     config: {"on_fail": "ignore", "columns": {"age": {"not_null": true}}})")),
             "bad.yaml:7: transforms[0].config: connector 'transform-validate' rejects its "
-            "config:\n  - config.on_fail: Failed to match against any enum values.");
+            "config:\n  - config.on_fail (line 8): must be one of: fail, skip, dlq; got "
+            "'ignore'");
   // The guest, on open.
   EXPECT_EQ(run_error(R"(- use: validate
     config: {"columns": {"email": {"regex": "[a-z"}}})",

@@ -18,6 +18,8 @@
 //   "logs"  logs 100 MiB in lines of 1 MiB,
 //   "state" puts 20 state values of 2 MiB each,
 //   "checkpoints" sends 300,000 checkpoints with 1 KiB cursors,
+//   "ignore_limit" emits 3 batches of 10 rows (column n: 1..30) whatever
+//           max-records asks,
 //   "ok"    returns an empty read summary.
 #include <cstdlib>
 #include <cstring>
@@ -25,6 +27,9 @@
 #include <vector>
 
 #include "guest/sdk/sdk.hpp"
+#include "portable/arrow/ipc_writer.hpp"
+#include "portable/arrow/primitive_builder.hpp"
+#include "portable/arrow/record_batch.hpp"
 #include "portable/base/try.hpp"
 
 namespace {
@@ -110,6 +115,20 @@ class Misbehave final : public sdk::Source {
         info.cursor_value = protocol::CursorValue(std::in_place_index<protocol::cursor_kind::kText>,
                                                   std::string(1000, 'c') + std::to_string(i));
         ctx.checkpoint(info);
+      }
+    }
+    if (mode_ == "ignore_limit") {
+      auto schema = arrow::make_schema({arrow::field("n", arrow::int64(), false)});
+      for (int64_t first = 1; first <= 21; first += 10) {
+        arrow::Int64Builder n;
+        for (int64_t i = first; i < first + 10; ++i) n.append(i);
+        auto column = n.finish();
+        if (!column) return sdk::internal_error(column.error().message);
+        auto batch = arrow::RecordBatch::make(schema, {*column});
+        if (!batch) return sdk::internal_error(batch.error().message);
+        arrow::IpcStreamWriter writer(schema);
+        if (auto w = writer.write(*batch); !w) return sdk::internal_error(w.error().message);
+        RB_TRY(ctx.batch_emit(writer.finish()));
       }
     }
     if (mode_ == "garbage_ipc") {

@@ -186,12 +186,11 @@ TEST_F(EndToEndTest, ConfigIsCheckedAgainstManifestSchemaBeforeAnythingRuns) {
   EXPECT_EQ(report.error().kind, engine::EngineError::Kind::kConfig);
   EXPECT_EQ(report.error().message,
             "bad.yaml:3: source.config: connector 'source-generator' rejects its config:\n"
-            "  - config.rows: Expected number greater than or equal to 0.000000\n"
-            "  - config: Object contains a property that could not be validated using 'properties' "
-            "or 'additionalProperties' constraints: 'colour'.\n"
+            "  - config.rows (line 4): must be at least 0, got '-5'\n"
+            "  - config.colour (line 4): unknown key (expected one of: rows, seed, stream, "
+            "columns)\n"
             "bad.yaml:7: destination.config: connector 'dest-null' rejects its config:\n"
-            "  - config: Object contains a property that could not be validated using 'properties' "
-            "or 'additionalProperties' constraints: 'extra'.");
+            "  - config.extra (line 8): unknown key (the connector takes no keys here)");
 }
 
 TEST_F(EndToEndTest, CliRunPrintsJsonSummary) {

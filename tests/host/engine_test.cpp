@@ -2,11 +2,14 @@
 // error, parallel streams, cancellation, and the check and discover commands.
 #include <gtest/gtest.h>
 
+#include <numeric>
+
 #include "host/engine/connector_catalog.hpp"
 #include "host/engine/pipeline_probe.hpp"
 #include "host/engine/pipeline_runner.hpp"
 #include "host/engine/state/sqlite_state_backend.hpp"
 #include "portable/arrow/ipc_reader.hpp"
+#include "portable/arrow/primitive_array.hpp"
 #include "tests/host/runtime_fixture.hpp"
 
 namespace rapidbyte::test {
@@ -220,6 +223,32 @@ TEST_F(EngineTest, DryRunPreviewsSourceAndTransformsAndWritesNothing) {
   EXPECT_FALSE(*state_->cursor("preview", "s"));
 }
 
+// The limit is the host's, not a source's promise: a source that ignores
+// max-records still previews no more than the limit.
+TEST_F(EngineTest, DryRunLimitHoldsAgainstASourceThatIgnoresIt) {
+  std::vector<int64_t> values;
+  engine::RunOptions options;
+  options.dry_run_limit = 15;
+  options.preview = [&](const std::string&, const std::vector<uint8_t>& ipc) {
+    auto contents = arrow::read_ipc_stream(ipc);
+    ASSERT_TRUE(contents) << contents.error().message;
+    for (const auto& b : contents->batches) {
+      arrow::PrimitiveArray<int64_t> n(b.column(0));
+      for (int64_t i = 0; i < b.num_rows(); ++i) values.push_back(n.value(i));
+    }
+  };
+  engine::PipelineRunner runner(*engine_, *catalog_, *state_);
+  auto report = runner.run(pipeline("pipeline: limit\nsource:\n  use: test-misbehave\n"
+                                    "  config: {mode: ignore_limit}\n  streams: [{name: s}]\n"
+                                    "destination: {use: \"null\"}\n"),
+                           options);
+  ASSERT_TRUE(report) << report.error().message;
+  ASSERT_TRUE(report->succeeded()) << report->first_error();
+  std::vector<int64_t> expected(15);
+  std::iota(expected.begin(), expected.end(), 1);
+  EXPECT_EQ(values, expected);
+}
+
 TEST_F(EngineTest, CheckReportsEveryConnector) {
   auto lines = engine::check_pipeline(
       *engine_, *catalog_, *state_,
@@ -239,7 +268,31 @@ TEST_F(EngineTest, CheckReportsEveryConnector) {
                           "0 transform transform-passthrough: validate",
                           "0 destination dest-null: open",
                           "0 destination dest-null: validate",
+                          "0 stream s: transforms",
                       }));
+}
+
+// Transforms are bound against each stream's schema by a dry run that reads
+// no rows: a query naming a column the stream lacks fails check.
+TEST_F(EngineTest, CheckBindsTransformsAgainstTheStreamsSchema) {
+  auto lines = engine::check_pipeline(
+      *engine_, *catalog_, *state_,
+      pipeline("pipeline: c\nsource: {use: generator, streams: [{name: s}, {name: t}]}\n"
+               "transforms:\n  - use: sql\n    config: {query: \"SELECT id, nmae FROM input\"}\n"
+               "destination: {use: \"null\"}\n"));
+  std::vector<std::string> transforms;
+  for (const auto& l : lines) {
+    if (l.check == "transforms") {
+      transforms.push_back(std::to_string(static_cast<int>(l.status)) + " " + l.subject + ": " +
+                           l.message);
+    }
+  }
+  EXPECT_EQ(transforms, (std::vector<std::string>{
+                            "2 stream s: transform-sql: query error at line 1, column 12: column "
+                            "\"nmae\" does not exist",
+                            "2 stream t: transform-sql: query error at line 1, column 12: column "
+                            "\"nmae\" does not exist",
+                        }));
 }
 
 TEST_F(EngineTest, CheckFailsOnBadConfigWithTheReason) {
@@ -252,7 +305,7 @@ TEST_F(EngineTest, CheckFailsOnBadConfigWithTheReason) {
   EXPECT_TRUE(lines[0].invalid_pipeline);  // exit code 2, as run
   EXPECT_EQ(lines[0].message,
             "engine.yaml:2: source.config: connector 'source-generator' rejects its config:\n"
-            "  - config.rows: Value type not permitted by 'type' constraint.");
+            "  - config.rows (line 2): must be an integer, got 'x'");
 }
 
 // Streams are resolved against what the source discovers: a misspelt

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "host/engine/pipeline_config.hpp"
 #include "host/engine/pipeline_runner.hpp"
@@ -71,6 +72,65 @@ TEST(PipelineConfigTest, SubstitutesEnvironmentVariables) {
   EXPECT_EQ(p->source.config_json, R"({"rows":"42","n":42})");
 }
 
+// ${VAR:-default} as in the shell: the default when unset or empty.
+TEST(PipelineConfigTest, DefaultsApplyWhenAVariableIsUnsetOrEmpty) {
+  ::unsetenv("RB_TEST_UNSET");
+  ::setenv("RB_TEST_EMPTY", "", 1);
+  ::setenv("RB_TEST_SET", "db2", 1);
+  auto p = parse_pipeline(
+      "pipeline: x\nsource:\n  use: generator\n  config:\n"
+      "    a: ${RB_TEST_UNSET:-localhost}\n    b: \"${RB_TEST_EMPTY:-5432}\"\n"
+      "    c: ${RB_TEST_SET:-db1}\n    d: x${RB_TEST_UNSET:-}y\n"
+      "  streams: [{name: s}]\ndestination: {use: \"null\"}\n",
+      "p.yaml");
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->source.config_json, R"({"a":"localhost","b":"5432","c":"db2","d":"xy"})");
+  // Where each value was written, for check_config's messages.
+  EXPECT_EQ(p->source.config_sources.at("config.b").line, 6);
+  EXPECT_EQ(p->source.config_sources.at("config.b").text, "5432");
+}
+
+// The seed project's spellings: version "1.0", parallelism auto, sizes
+// with units, resources.compression.
+TEST(PipelineConfigTest, AcceptsTheSeedProjectsForms) {
+  auto p = parse_pipeline(
+      "version: \"1.0\"\npipeline: x\nsource: {use: g, streams: [{name: s}]}\n"
+      "destination: {use: n}\nresources:\n  parallelism: auto\n  max_batch_bytes: 64mb\n"
+      "  max_record_bytes: \"4 MiB\"\n  checkpoint_interval_bytes: 512KB\n"
+      "  compression: lz4\n",
+      "p.yaml");
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->version, 1u);
+  EXPECT_EQ(p->resources.parallelism, std::max(1u, std::thread::hardware_concurrency()));
+  EXPECT_EQ(p->resources.max_batch_bytes, 64u << 20);
+  EXPECT_EQ(p->resources.max_record_bytes, 4u << 20);
+  EXPECT_EQ(p->resources.checkpoint_interval_bytes, 512u << 10);
+  EXPECT_EQ(p->resources.compression, "lz4");
+}
+
+// One run names every problem of a file, not the first one only.
+TEST(PipelineConfigTest, ReportsEveryProblemOfAFileAtOnce) {
+  auto p = parse_pipeline(
+      "version: 2\npipeline: x\nsource:\n  use: g\n  streams:\n"
+      "    - {name: a, sync_mode: incremental}\n    - {name: b, sync_mode: sometimes}\n"
+      "transforms: [{use: t, confg: {}}]\n"
+      "resources: {max_batch_bytes: lots, compression: brotli}\n",
+      "p.yaml");
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error(),
+            "p.yaml:1:10: version: unsupported pipeline version '2' (this release reads version "
+            "1)\n"
+            "p.yaml:6:7: source.streams[0].cursor_field: required when sync_mode is incremental\n"
+            "p.yaml:7:28: source.streams[1].sync_mode: unknown value 'sometimes' (expected one "
+            "of: full_refresh, incremental, cdc)\n"
+            "p.yaml:8:23: transforms[0].confg: unknown key (expected one of: use, config, "
+            "permissions)\n"
+            "p.yaml:1:1: destination: missing\n"
+            "p.yaml:9:49: resources.compression: must be one of: none, lz4, zstd; got 'brotli'\n"
+            "p.yaml:9:30: resources.max_batch_bytes: must be a byte size such as 4194304, 512kb "
+            "or 64mb, got 'lots'");
+}
+
 TEST(PipelineConfigTest, UnsetVariableIsNamed) {
   ::unsetenv("RB_TEST_MISSING");
   auto p = parse_pipeline(
@@ -124,7 +184,8 @@ TEST(PipelineConfigTest, WrongTypeNamesField) {
       "p.yaml");
   ASSERT_FALSE(p);
   EXPECT_EQ(p.error(),
-            "p.yaml:7:20: resources.max_batch_bytes: must be a non-negative integer, got 'lots'");
+            "p.yaml:7:20: resources.max_batch_bytes: must be a byte size such as 4194304, 512kb or "
+            "64mb, got 'lots'");
 }
 
 TEST(PipelineConfigTest, BadWriteModeListsChoices) {

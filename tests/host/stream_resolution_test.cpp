@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "host/engine/closest_name.hpp"
+#include "portable/protocol/mode_names.hpp"
 
 namespace rapidbyte::engine {
 namespace {
@@ -120,8 +121,10 @@ TEST(ResolveStreams, SyncModeMustBeOfferedForTheStream) {
 TEST(ResolveStreams, UpsertNeedsAKeyThatExists) {
   StreamConfig customers{"customers", p::SyncMode::kFullRefresh, std::nullopt, {}, {}};
   StreamConfig orders{"sales.orders", p::SyncMode::kFullRefresh, std::nullopt, {}, {}};
-  StreamConfig misspelt{"sales.orders", p::SyncMode::kFullRefresh, std::nullopt, {}, {"idd"}};
-  StreamConfig unselected{"customers", p::SyncMode::kFullRefresh, std::nullopt, {"email"}, {"id"}};
+  StreamConfig misspelt{"sales.orders", p::SyncMode::kFullRefresh, std::nullopt, {}, std::nullopt,
+                        {"idd"}};
+  StreamConfig unselected{
+      "customers", p::SyncMode::kFullRefresh, std::nullopt, {"email"}, std::nullopt, {"id"}};
   PipelineConfig pipeline = pipeline_of({customers, orders, misspelt, unselected});
   pipeline.write_mode = p::WriteMode::kUpsert;
   EXPECT_EQ(rendered(resolve_streams(pipeline, shop_catalog())),
@@ -134,11 +137,76 @@ TEST(ResolveStreams, UpsertNeedsAKeyThatExists) {
                 "FAIL stream customers: primary_key - column 'id' is not among the stream's "
                 "selected columns",
             }));
+  // A stream's own write mode and key win over the destination's.
+  PipelineConfig appending = pipeline_of(
+      {StreamConfig{
+           "customers", p::SyncMode::kFullRefresh, std::nullopt, {}, p::WriteMode::kUpsert, {}},
+       StreamConfig{
+           "sales.orders", p::SyncMode::kFullRefresh, std::nullopt, {}, std::nullopt, {}}});
+  appending.primary_key = {"total"};
+  appending.streams[0].primary_key = {"idd"};
+  EXPECT_EQ(rendered(resolve_streams(appending, shop_catalog())),
+            (std::vector<std::string>{
+                "FAIL stream customers: primary_key - no column 'idd'; did you mean 'id'?",
+                "ok stream sales.orders: catalog - 2 of 2 columns, full_refresh",
+            }));
   // The pipeline's key applies to every stream.
   pipeline.primary_key = {"id"};
   pipeline.streams = {customers, orders};
   EXPECT_EQ(rendered(resolve_streams(pipeline, shop_catalog())).size(), 2u);
   EXPECT_EQ(resolve_streams(pipeline, shop_catalog())[1].status, p::CheckStatus::kPassed);
+}
+
+TEST(StreamPatterns, GlobMatching) {
+  EXPECT_TRUE(matches_pattern("sales.*", "sales.orders"));
+  EXPECT_TRUE(matches_pattern("*", "anything"));
+  EXPECT_TRUE(matches_pattern("*_log", "audit_log"));
+  EXPECT_TRUE(matches_pattern("order?", "orders"));
+  EXPECT_TRUE(matches_pattern("a*b*c", "axxbyyc"));
+  EXPECT_FALSE(matches_pattern("a*b*c", "axxbyy"));
+  EXPECT_FALSE(matches_pattern("sales.*", "public.sales"));
+  EXPECT_FALSE(matches_pattern("order?", "order"));
+}
+
+p::Catalog many_catalog() {
+  p::Catalog catalog;
+  for (const char* name : {"customers", "orders", "sales.orders", "sales.refunds", "sales.tmp_x"}) {
+    p::CatalogStream s;
+    s.name = name;
+    s.namespace_ = std::string(name).find('.') == std::string::npos ? "public" : "sales";
+    catalog.streams.push_back(s);
+  }
+  return catalog;
+}
+
+TEST(StreamPatterns, ExpandInCatalogOrderWithThePatternsSettings) {
+  StreamConfig sales{"sales.*", p::SyncMode::kIncremental, "id", {}, p::WriteMode::kUpsert, {"id"}};
+  sales.exclude = {"*.tmp_*"};
+  StreamConfig explicit_one{"sales.refunds", p::SyncMode::kFullRefresh, std::nullopt, {}, {}, {}};
+  StreamConfig everything_public{"public.*", p::SyncMode::kFullRefresh, std::nullopt, {}, {}, {}};
+  auto expanded =
+      expand_stream_patterns(pipeline_of({sales, explicit_one, everything_public}), many_catalog());
+  ASSERT_TRUE(expanded) << expanded.error();
+  std::vector<std::string> names;
+  for (const auto& s : expanded->streams) {
+    names.push_back(s.name + " " + std::string(p::mode_name(s.sync_mode)));
+    EXPECT_TRUE(s.exclude.empty());
+  }
+  // The explicit entry keeps its own settings; the pattern leaves it out.
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"sales.orders incremental", "sales.refunds full_refresh",
+                                      "customers full_refresh", "orders full_refresh"}));
+  EXPECT_EQ(expanded->streams[0].cursor_field, "id");
+  EXPECT_EQ(expanded->streams[0].write_mode, p::WriteMode::kUpsert);
+}
+
+TEST(StreamPatterns, APatternThatMatchesNothingIsAnError) {
+  StreamConfig none{"crm.*", p::SyncMode::kFullRefresh, std::nullopt, {}, {}, {}};
+  auto expanded = expand_stream_patterns(pipeline_of({none}), many_catalog());
+  ASSERT_FALSE(expanded);
+  EXPECT_EQ(expanded.error(),
+            "stream pattern 'crm.*' matches no stream of the source that is not named or excluded "
+            "already (the source has 5 streams)");
 }
 
 }  // namespace

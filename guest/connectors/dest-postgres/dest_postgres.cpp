@@ -1,8 +1,9 @@
 // dest-postgres: writes batches into PostgreSQL tables through the host's
 // TCP (and TLS), with the project's own wire-protocol client.
 //
-// One stream is one table: the table part of the stream name ("schema.table"
-// or "table") in the configured target `schema`. table_writer.hpp has the
+// One stream is one table: by default the stream's own schema and table
+// ("schema.table", or "table" in public), or its entry in `tables`, or the
+// table in the configured target `schema`. table_writer.hpp has the
 // write modes and policies. Transactions are committed at the stream's
 // checkpoint intervals (after every batch when none is set) and at the end;
 // each commit is confirmed with a destination checkpoint, so the engine can
@@ -33,10 +34,20 @@ class DestPostgres final : public sdk::Destination {
     if (!config) return std::unexpected(config.error());
     RB_ASSIGN_OR_RETURN(auto settings, postgres_common::parse_connection_settings(*config));
     settings_ = std::move(settings);
-    auto schema = config->get_string("schema", "public");
-    if (!schema) return std::unexpected(schema.error());
-    if (schema->empty()) return sdk::config_error("config field 'schema' is empty");
-    schema_ = *schema;
+    if (config->member("schema")) {
+      RB_ASSIGN_OR_RETURN(auto schema, config->get_string("schema", ""));
+      if (schema.empty()) return sdk::config_error("config field 'schema' is empty");
+      schema_ = schema;
+    }
+    if (const rapidjson::Value* tables = config->member("tables")) {
+      for (const auto& m : tables->GetObject()) {
+        if (!m.value.IsString() || m.value.GetStringLength() == 0) {
+          return sdk::config_error(std::string("config field 'tables': the target of stream '") +
+                                   m.name.GetString() + "' must be a non-empty string");
+        }
+        tables_.emplace_back(m.name.GetString(), m.value.GetString());
+      }
+    }
     RB_ASSIGN_OR_RETURN(auto method, config->get_string("load_method", "copy"));
     if (method == "copy") {
       method_ = LoadMethod::kCopy;
@@ -70,14 +81,15 @@ class DestPostgres final : public sdk::Destination {
     auto allowed = connection->simple_query(
         "SELECT coalesce((SELECT has_schema_privilege(oid, 'CREATE') FROM pg_catalog.pg_namespace "
         "WHERE nspname = " +
-        postgres_common::quote_literal(schema_) +
+        postgres_common::quote_literal(schema_.value_or("public")) +
         "), has_database_privilege(current_database(), 'CREATE'))::text");
     if (!allowed) return std::unexpected(allowed.error().to_connector_error());
     const bool ok = !allowed->front().rows.empty() && allowed->front().rows[0][0] == "true";
+    const std::string schema = schema_.value_or("public");
     report.checks.push_back(
-        {"schema " + schema_, ok ? protocol::CheckStatus::kPassed : protocol::CheckStatus::kFailed,
-         ok ? "user '" + settings_.user + "' may create tables in schema '" + schema_ + "'"
-            : "user '" + settings_.user + "' may not create tables in schema '" + schema_ + "'"});
+        {"schema " + schema, ok ? protocol::CheckStatus::kPassed : protocol::CheckStatus::kFailed,
+         ok ? "user '" + settings_.user + "' may create tables in schema '" + schema + "'"
+            : "user '" + settings_.user + "' may not create tables in schema '" + schema + "'"});
     if (!ok) report.status = protocol::CheckStatus::kFailed;
     return report;
   }
@@ -92,7 +104,8 @@ class DestPostgres final : public sdk::Destination {
 
     WriterOptions options;
     options.stream_name = stream.stream_name;
-    options.target = {schema_, postgres_common::parse_table_name(stream.stream_name).table};
+    options.target = target_of(stream.stream_name);
+    options.resuming = stream.last_cursor_value.has_value();
     options.mode = stream.write_mode;
     options.primary_key = stream.primary_key;
     options.method = method_;
@@ -192,7 +205,23 @@ class DestPostgres final : public sdk::Destination {
   }
 
   postgres_common::ConnectionSettings settings_;
-  std::string schema_ = "public";
+  // Where a stream lands: its entry in `tables`; else its own schema and
+  // table ("sales.orders" -> sales.orders, "orders" -> public.orders), the
+  // schema replaced by `schema` when that is set.
+  postgres_common::TableName target_of(const std::string& stream) const {
+    for (const auto& [name, table] : tables_) {
+      if (name != stream) continue;
+      postgres_common::TableName target = postgres_common::parse_table_name(table);
+      if (table.find('.') == std::string::npos && schema_) target.schema = *schema_;
+      return target;
+    }
+    postgres_common::TableName target = postgres_common::parse_table_name(stream);
+    if (schema_) target.schema = *schema_;
+    return target;
+  }
+
+  std::optional<std::string> schema_;                        // all streams into this schema
+  std::vector<std::pair<std::string, std::string>> tables_;  // stream -> target table
   LoadMethod method_ = LoadMethod::kCopy;
   DeleteMode delete_mode_ = DeleteMode::kHard;
 };
@@ -218,8 +247,10 @@ RAPIDBYTE_MANIFEST({
     "required": ["host", "user"],
     "properties": {
       RAPIDBYTE_PG_CONNECTION_PROPERTIES,
-      "schema": {"type": "string", "minLength": 1, "default": "public",
-                 "description": "Target schema; created when missing."},
+      "schema": {"type": "string", "minLength": 1,
+                 "description": "Target schema of every stream; created when missing. Unset: each stream keeps its own schema (sales.orders -> sales.orders, orders -> public.orders)."},
+      "tables": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1},
+                 "description": "Target table per stream name, \"schema.table\" or \"table\" (in `schema`, else public), e.g. {\"sales.orders\": \"analytics.sales_orders\"}."},
       "load_method": {"enum": ["copy", "insert"], "default": "copy",
                       "description": "copy: binary COPY; with on_data_error fail one COPY carries the batches up to each commit (at most about 64 MiB), so a rejected row is reported with its line counted from that COPY's first row. insert: multi-row INSERT."},
       "delete_mode": {"enum": ["hard", "soft"], "default": "hard",

@@ -165,6 +165,16 @@ sdk::Result<std::vector<TableColumn>> TableWriter::ensure_table(const arrow::Sch
   const std::string target = options_.target.quoted();
   RB_ASSIGN_OR_RETURN(auto existing, load_table_columns(connection_, target));
   if (existing) return std::move(*existing);
+  if (options_.resuming) {
+    return sdk::schema_error(
+        "stream '" + options_.stream_name + "' resumes after a committed cursor, but its table " +
+            target +
+            " does not exist (dropped, or the pipeline now writes elsewhere); a new table would "
+            "hold only the rows after the cursor. Run `rapidbyte state reset <pipeline.yaml> "
+            "--stream " +
+            options_.stream_name + "` to load the stream from the start",
+        "TARGET_MISSING");
+  }
   // A change batch's _rb_unchanged says how to apply a row: not a column.
   std::vector<arrow::Field> kept;
   for (const auto& field : schema.fields()) {

@@ -67,6 +67,10 @@ struct WriterOptions {
   // is killed then leaves the target as it was, so a retry or a rerun
   // appends the stream exactly once. Replace always commits so.
   bool commit_at_end = false;
+  // The stream resumes after a cursor committed earlier, so its table holds
+  // what came before: a missing table is an error, not a new empty one that
+  // would hold only the rest (see ensure_table).
+  bool resuming = false;
 };
 
 class TableWriter {

@@ -191,6 +191,20 @@ class SourceGenerator final : public sdk::Source {
       const uint64_t interval = stream.limits.checkpoint_interval_rows;
       if (interval == 0 || checkpoint.records >= interval) emit_checkpoint();
     }
+    if (summary.batches == 0) {
+      // No rows: the stream's schema still goes on, as from any source, so
+      // transforms bind and a destination creates its table.
+      auto empty = arrow::RecordBatch::empty(generator.schema());
+      if (!empty) return sdk::internal_error("an empty batch: " + empty.error().message);
+      arrow::IpcStreamWriter writer(generator.schema(), std::move(ipc));
+      if (auto written = writer.write(*empty); !written) {
+        return sdk::internal_error("encoding an empty batch: " + written.error().message);
+      }
+      ipc = writer.finish();
+      RB_TRY(ctx.batch_emit(ipc));
+      summary.bytes += ipc.size();
+      ++summary.batches;
+    }
     if (checkpoint.records > 0 || summary.checkpoints == 0) emit_checkpoint();
     return sdk::summary(summary);
   }
