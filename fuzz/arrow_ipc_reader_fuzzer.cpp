@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "portable/arrow/checksum.hpp"
+#include "portable/arrow/ipc_census.hpp"
 #include "portable/arrow/ipc_reader.hpp"
 #include "portable/arrow/ipc_writer.hpp"
 #include "portable/arrow/pretty_print.hpp"
@@ -49,10 +50,25 @@ void read_all(std::span<const uint8_t> bytes, bool every_other) {
   }
 }
 
+// The metadata-only census (portable/arrow/ipc_census.hpp) on the same
+// bytes: it must not crash, and on a stream the reader reads whole it must
+// count the rows the reader decodes.
+void census_agrees(std::span<const uint8_t> bytes) {
+  auto census = census_ipc_stream(bytes);
+  IpcReadOptions options;
+  options.max_decompressed_batch_bytes = 16 << 20;
+  auto contents = read_ipc_stream(bytes, nullptr, options);
+  if (!census || !contents) return;
+  uint64_t rows = 0;
+  for (const auto& batch : contents->batches) rows += static_cast<uint64_t>(batch.num_rows());
+  if (census->rows != rows || census->batches != contents->batches.size()) __builtin_trap();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   read_all(std::span<const uint8_t>(data, size), false);
   read_all(std::span<const uint8_t>(data, size), true);
+  census_agrees(std::span<const uint8_t>(data, size));
   return 0;
 }

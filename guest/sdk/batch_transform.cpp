@@ -4,8 +4,8 @@
 #include <string>
 #include <utility>
 
-#include "guest/sdk/ipc_stream_census.hpp"
 #include "guest/sdk/summary.hpp"
+#include "portable/arrow/ipc_census.hpp"
 #include "portable/base/try.hpp"
 
 namespace rapidbyte::sdk {
@@ -50,7 +50,7 @@ Result<protocol::TransformSummary> BatchTransform::run_streams(Context& ctx) {
 
 Result<void> BatchTransform::forward_stream(Context& ctx, const HostBytes& bytes,
                                             protocol::TransformSummary& summary) {
-  auto census = census_ipc_stream(bytes);
+  auto census = arrow::census_ipc_stream(bytes);
   if (!census) return data_error("invalid Arrow IPC batch: " + census.error().message);
   summary.records_in += census->rows;
   RB_TRY(ctx.batch_emit(bytes));

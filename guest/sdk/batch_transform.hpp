@@ -75,7 +75,7 @@ enum class BatchVerdict {
 struct BatchTransformOptions {
   // False: no record batch is decoded. Every incoming stream is emitted as
   // it came, its rows counted from the IPC metadata alone
-  // (ipc_stream_census.hpp); begin_stream and transform_batch are never
+  // (portable/arrow/ipc_census.hpp); begin_stream and transform_batch are never
   // called. For a transform that forwards everything (transform-passthrough):
   // decoding would cost more than the forwarding.
   bool decode = true;

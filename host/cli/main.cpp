@@ -140,7 +140,7 @@ int run_command(const std::string& pipeline_path, const std::string& connector_d
   std::expected<engine::RunReport, engine::EngineError> report;
   {
     std::optional<cli::ProgressDisplay> display;
-    if (!dry_run_limit) display.emplace(progress);
+    if (!dry_run_limit) display.emplace(progress, options.log);
     report = runner.run(session->pipeline, options);
   }
   if (!report) return engine_failed(report.error());

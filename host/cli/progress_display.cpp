@@ -1,30 +1,70 @@
 #include "host/cli/progress_display.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/sinks/base_sink.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <condition_variable>
 #include <cstdio>
-#include <mutex>
+
+#include "host/cli/progress_frame.hpp"
 
 namespace rapidbyte::cli {
 
 namespace {
 
 constexpr std::chrono::milliseconds kRedraw{250};
-constexpr const char* kPhaseNames[] = {"waiting", "running", "retrying", "done", "failed"};
+
+// The terminal's width on stderr, read each frame so a resize takes effect.
+size_t terminal_width() {
+  winsize size{};
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) != 0 || size.ws_col == 0) return 80;
+  return size.ws_col;
+}
 
 }  // namespace
 
-ProgressDisplay::ProgressDisplay(const engine::RunProgress& progress) : progress_(progress) {
+// The run's log lines, written by the sinks the logger had, with the frame
+// erased before and drawn again after.
+class ProgressDisplay::LogAboveFrame final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit LogAboveFrame(ProgressDisplay& display) : display_(display) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    std::lock_guard lock(display_.mu_);
+    display_.erase();
+    for (const auto& sink : display_.original_sinks_) {
+      if (sink->should_log(msg.level)) sink->log(msg);
+    }
+    for (const auto& sink : display_.original_sinks_) sink->flush();
+    display_.redraw();
+  }
+  void flush_() override {}
+
+ private:
+  ProgressDisplay& display_;
+};
+
+ProgressDisplay::ProgressDisplay(const engine::RunProgress& progress,
+                                 std::shared_ptr<spdlog::logger> log)
+    : progress_(progress), log_(std::move(log)) {
   if (!::isatty(STDERR_FILENO)) return;
-  draw(true);
+  original_sinks_ = log_->sinks();
+  log_->sinks() = {std::make_shared<LogAboveFrame>(*this)};
+  {
+    std::lock_guard lock(mu_);
+    redraw();
+  }
   painter_ = std::jthread([this](const std::stop_token& stop) {
-    std::mutex mu;
+    std::mutex sleep_mu;
     std::condition_variable_any wake;
-    std::unique_lock lock(mu);
-    while (!wake.wait_for(lock, stop, kRedraw, [] { return false; }) && !stop.stop_requested()) {
-      draw(false);
+    std::unique_lock sleeping(sleep_mu);
+    while (!wake.wait_for(sleeping, stop, kRedraw, [] { return false; }) &&
+           !stop.stop_requested()) {
+      std::lock_guard lock(mu_);
+      redraw();
     }
   });
 }
@@ -33,31 +73,30 @@ ProgressDisplay::~ProgressDisplay() {
   if (!painter_.joinable()) return;
   painter_.request_stop();
   painter_.join();
-  draw(false);
+  {
+    std::lock_guard lock(mu_);
+    redraw();
+  }
+  log_->sinks() = original_sinks_;
 }
 
-void ProgressDisplay::draw(bool first) const {
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - progress_.started()).count();
-  std::string out;
-  // Move up over the previous frame, then rewrite each line in place.
-  if (!first) out += fmt::format("\x1b[{}A", progress_.streams().size());
-  for (const auto& s : progress_.streams()) {
-    const double mib = static_cast<double>(s.bytes.load(std::memory_order_relaxed)) / (1 << 20);
-    const uint32_t attempt = s.attempt.load(std::memory_order_relaxed);
-    const int64_t lag = s.lag_bytes.load(std::memory_order_relaxed);
-    const int64_t lag_ms = s.lag_ms.load(std::memory_order_relaxed);
-    out += fmt::format(
-        "\r\x1b[2K  {:<24} {:<8} {:>12} records {:>10.1f} MiB {:>8.1f} MiB/s{}{}\n", s.name,
-        kPhaseNames[static_cast<size_t>(s.phase.load())], s.records.load(std::memory_order_relaxed),
-        mib, seconds > 0 ? mib / seconds : 0.0,
-        lag >= 0 ? fmt::format("  lag {:.1f} KiB{}", static_cast<double>(lag) / 1024,
-                               lag_ms >= 0 ? fmt::format(" {:.1f} s", lag_ms / 1000.0) : "")
-                 : "",
-        attempt > 1 ? fmt::format("  (attempt {})", attempt) : "");
-  }
+void ProgressDisplay::erase() {
+  if (drawn_lines_ == 0) return;
+  std::fputs(fmt::format("\x1b[{}A\r\x1b[J", drawn_lines_).c_str(), stderr);
+  drawn_lines_ = 0;
+}
+
+void ProgressDisplay::redraw() {
+  const auto lines = progress_frame(
+      progress_, std::chrono::steady_clock::now() - progress_.started(), terminal_width());
+  // Each line rewritten in place (no clearing first, so nothing flickers),
+  // then whatever a longer earlier frame left below is cleared.
+  std::string out = drawn_lines_ > 0 ? fmt::format("\x1b[{}A", drawn_lines_) : "";
+  for (const auto& line : lines) out += "\r" + line + "\x1b[K\n";
+  out += "\x1b[J";
   std::fputs(out.c_str(), stderr);
   std::fflush(stderr);
+  drawn_lines_ = lines.size();
 }
 
 }  // namespace rapidbyte::cli

@@ -22,6 +22,13 @@ class RunProgress {
     std::atomic<uint64_t> bytes{0};    // Arrow IPC bytes the source emitted
     std::atomic<uint64_t> batches{0};  // batches the source emitted
     std::atomic<uint64_t> records{0};  // records covered by source checkpoints
+    // Rows in the batches the source emitted, as they flow (counted from
+    // each batch's IPC metadata).
+    std::atomic<uint64_t> rows{0};
+    // Rows the source expects the stream to have (its
+    // source_estimated_records gauge, e.g. PostgreSQL's planner estimate);
+    // -1 when it reports none.
+    std::atomic<int64_t> estimated_rows{-1};
     std::atomic<Phase> phase{Phase::kWaiting};
     std::atomic<uint32_t> attempt{1};
     // WAL bytes a cdc source is behind the server (its replication_lag_bytes

@@ -4,6 +4,7 @@
 
 #include "host/engine/state/state_keys.hpp"
 #include "host/runtime/connector_errors.hpp"
+#include "portable/arrow/ipc_census.hpp"
 #include "portable/base/try.hpp"
 
 namespace rapidbyte::engine {
@@ -74,6 +75,9 @@ void StageServices::metric(p::MetricSample sample) {
       wiring_.progress->lag_bytes.store(static_cast<int64_t>(value), std::memory_order_relaxed);
     } else if (sample.name == "replication_lag_seconds") {
       wiring_.progress->lag_ms.store(static_cast<int64_t>(value * 1000), std::memory_order_relaxed);
+    } else if (sample.name == "source_estimated_records") {
+      wiring_.progress->estimated_rows.store(static_cast<int64_t>(value),
+                                             std::memory_order_relaxed);
     }
   }
   // Connectors report current values (gauges) and cumulative ones
@@ -125,6 +129,13 @@ runtime::ConnectorResult<void> StageServices::batch_emit(std::vector<uint8_t> ip
             std::to_string(wiring_.max_batch_bytes) +
             " (resources.max_batch_bytes plus max_record_bytes, for a batch of one large row)"));
   }
+  // Rows as they flow, for the progress display: from the metadata only
+  // (whoever decodes the batch validates it; a census that fails counts
+  // nothing here).
+  const uint64_t rows =
+      wiring_.progress && wiring_.role == p::ConnectorRole::kSource
+          ? arrow::census_ipc_stream(ipc_stream).value_or(arrow::IpcStreamCensus{}).rows
+          : 0;
   if (!wiring_.output->push(std::move(ipc_stream)))
     return std::unexpected(runtime::cancelled_error());
   if (wiring_.role == p::ConnectorRole::kSource) pass(FaultPoint::kSourceBatch);
@@ -133,6 +144,7 @@ runtime::ConnectorResult<void> StageServices::batch_emit(std::vector<uint8_t> ip
   if (wiring_.progress && wiring_.role == p::ConnectorRole::kSource) {
     wiring_.progress->batches.fetch_add(1, std::memory_order_relaxed);
     wiring_.progress->bytes.fetch_add(size, std::memory_order_relaxed);
+    wiring_.progress->rows.fetch_add(rows, std::memory_order_relaxed);
   }
   return {};
 }

@@ -1,6 +1,7 @@
 #include "guest/connectors/source-postgres/table_reader.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <string>
 #include <vector>
 
@@ -245,6 +246,23 @@ sdk::Result<void> run_copy(postgres::Connection& connection, const TableInfo& ta
   return {};
 }
 
+// The planner's estimate of the table's rows, as the gauge
+// source_estimated_records, for the engine's progress display (percent and
+// ETA of a whole-table read). A table never analyzed has none.
+sdk::Result<void> report_estimated_rows(sdk::Context& ctx, postgres::Connection& connection,
+                                        const TableInfo& table) {
+  RB_ASSIGN_OR_RETURN(
+      auto estimate,
+      single_value(connection,
+                   "SELECT reltuples::bigint FROM pg_catalog.pg_class WHERE oid = " +
+                       postgres_common::quote_literal(table.name.quoted()) + "::regclass",
+                   "cannot read the row estimate of " + table.name.quoted()));
+  int64_t rows = -1;
+  if (estimate) std::from_chars(estimate->data(), estimate->data() + estimate->size(), rows);
+  if (rows >= 0) ctx.gauge("source_estimated_records", static_cast<double>(rows));
+  return {};
+}
+
 }  // namespace
 
 sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Connection& connection,
@@ -289,6 +307,7 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
     RB_ASSIGN_OR_RETURN(auto leading, snapshot.leading_batch(schema));
     RB_TRY(emitter.on_batch(leading));
   }
+  if (!cursor && !max_records) RB_TRY(report_estimated_rows(ctx, connection, table));
   RB_TRY(run_copy(connection, table, copy, snapshot, reader, emit_error));
   if (reader.rows_decoded() == 0) {
     RB_TRY(emitter.on_no_rows(schema));

@@ -1,7 +1,7 @@
 // transform-passthrough: forwards every batch unchanged — the same bytes it
 // received, never re-encoded — and reports what went through. It is an
 // sdk::BatchTransform that does not decode: rows are counted from the IPC
-// metadata only (sdk::census_ipc_stream), so the stage costs one host copy
+// metadata only (arrow::census_ipc_stream), so the stage costs one host copy
 // in and one out per batch. The baseline for transform overhead in
 // benchmarks.
 #include "guest/sdk/sdk.hpp"

@@ -1,4 +1,4 @@
-#include "guest/sdk/ipc_stream_census.hpp"
+#include "portable/arrow/ipc_census.hpp"
 
 #include <climits>
 #include <cstring>
@@ -7,7 +7,7 @@
 
 #include "rapidbyte_arrow_format/Message_generated.h"
 
-namespace rapidbyte::sdk {
+namespace rapidbyte::arrow {
 
 namespace {
 
@@ -15,9 +15,9 @@ namespace fb = org::apache::arrow::flatbuf;
 
 constexpr uint32_t kContinuation = 0xFFFFFFFFu;
 
-arrow::Result<uint32_t> read_u32(std::span<const uint8_t> in, size_t& pos) {
+Result<uint32_t> read_u32(std::span<const uint8_t> in, size_t& pos) {
   if (in.size() - pos < 4) {
-    return arrow::make_error("IPC stream truncated at byte " + std::to_string(pos));
+    return make_error("IPC stream truncated at byte " + std::to_string(pos));
   }
   uint32_t v;
   std::memcpy(&v, in.data() + pos, 4);
@@ -27,7 +27,7 @@ arrow::Result<uint32_t> read_u32(std::span<const uint8_t> in, size_t& pos) {
 
 }  // namespace
 
-arrow::Result<IpcStreamCensus> census_ipc_stream(std::span<const uint8_t> in) {
+Result<IpcStreamCensus> census_ipc_stream(std::span<const uint8_t> in) {
   IpcStreamCensus census;
   std::vector<uint64_t> aligned;  // metadata copy, only for misaligned input
   size_t pos = 0;
@@ -39,8 +39,8 @@ arrow::Result<IpcStreamCensus> census_ipc_stream(std::span<const uint8_t> in) {
     if (!length) return std::unexpected(length.error());
     if (*length == 0) break;  // end-of-stream marker
     if (*length > in.size() - pos || *length > INT32_MAX) {
-      return arrow::make_error("IPC message at byte " + std::to_string(at) +
-                               ": metadata runs past the end");
+      return make_error("IPC message at byte " + std::to_string(at) +
+                        ": metadata runs past the end");
     }
     const uint8_t* meta = in.data() + pos;
     pos += *length;
@@ -51,29 +51,28 @@ arrow::Result<IpcStreamCensus> census_ipc_stream(std::span<const uint8_t> in) {
     }
     flatbuffers::Verifier verifier(meta, *length);
     if (!fb::VerifyMessageBuffer(verifier)) {
-      return arrow::make_error("IPC message at byte " + std::to_string(at) +
-                               ": not a valid Arrow Message flatbuffer");
+      return make_error("IPC message at byte " + std::to_string(at) +
+                        ": not a valid Arrow Message flatbuffer");
     }
     const fb::Message* message = fb::GetMessage(meta);
     const int64_t body = message->bodyLength();
     if (body < 0 || static_cast<uint64_t>(body) > in.size() - pos) {
-      return arrow::make_error("IPC message at byte " + std::to_string(at) +
-                               ": body runs past the end");
+      return make_error("IPC message at byte " + std::to_string(at) + ": body runs past the end");
     }
     pos += static_cast<size_t>(body);
     if (!saw_schema) {
       if (message->header_type() != fb::MessageHeader::Schema) {
-        return arrow::make_error("IPC stream does not start with a schema message");
+        return make_error("IPC stream does not start with a schema message");
       }
       saw_schema = true;
     } else if (const fb::RecordBatch* batch = message->header_as_RecordBatch()) {
-      if (batch->length() < 0) return arrow::make_error("record batch has a negative length");
+      if (batch->length() < 0) return make_error("record batch has a negative length");
       ++census.batches;
       census.rows += static_cast<uint64_t>(batch->length());
     }
   }
-  if (!saw_schema) return arrow::make_error("IPC stream has no schema message");
+  if (!saw_schema) return make_error("IPC stream has no schema message");
   return census;
 }
 
-}  // namespace rapidbyte::sdk
+}  // namespace rapidbyte::arrow
