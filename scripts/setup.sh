@@ -22,7 +22,7 @@ debian_packages=(
   # libraries
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev rapidjson-dev libvalijson-dev
   libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev liblz4-dev libzstd-dev
-  libssl-dev libflatbuffers-dev flatbuffers-compiler
+  libssl-dev libflatbuffers-dev flatbuffers-compiler libcpp-httplib-dev
   # PostgreSQL server and client for the demo and the tests
   postgresql-15 postgresql-client-15
   # test helpers: runuser (util-linux) starts test clusters as an unprivileged

@@ -1,6 +1,7 @@
 // The `rapidbyte` command line. Exit codes: host/cli/exit_codes.hpp.
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
@@ -13,12 +14,16 @@
 #include <optional>
 #include <thread>
 
+#include "host/cli/config_schema_table.hpp"
 #include "host/cli/exit_codes.hpp"
+#include "host/cli/metrics_endpoint.hpp"
 #include "host/cli/progress_display.hpp"
+#include "host/cli/progress_events.hpp"
 #include "host/cli/report_printer.hpp"
 #include "host/cli/scaffold.hpp"
 #include "host/cli/session.hpp"
 #include "host/cli/state_commands.hpp"
+#include "host/engine/closest_name.hpp"
 #include "host/engine/connector_catalog.hpp"
 #include "host/engine/pipeline_probe.hpp"
 #include "host/engine/pipeline_runner.hpp"
@@ -107,8 +112,17 @@ class BatchPrinter {
   std::mutex mu_;
 };
 
-int run_command(const std::string& pipeline_path, const std::string& connector_dir, bool json,
-                std::optional<uint64_t> dry_run_limit, std::shared_ptr<spdlog::logger> log) {
+// How `run` reports besides its summary.
+struct RunReporting {
+  bool json = false;                          // the summary (or the dry run's rows) as JSON
+  std::string progress = "auto";              // auto (a display on a terminal) | json | none
+  std::optional<std::string> metrics_listen;  // HOST:PORT of the Prometheus endpoint
+};
+
+int run_command(const std::string& pipeline_path, const std::string& connector_dir,
+                const RunReporting& reporting, std::optional<uint64_t> dry_run_limit,
+                std::shared_ptr<spdlog::logger> log) {
+  const bool json = reporting.json;
   // Before any thread exists, so that every thread inherits the blocked mask.
   StopOnSignal stop;
   auto session = cli::open_session(pipeline_path, connector_dir, log);
@@ -137,10 +151,23 @@ int run_command(const std::string& pipeline_path, const std::string& connector_d
   } else {
     options.progress = &progress;
   }
+  std::unique_ptr<cli::MetricsEndpoint> endpoint;
+  if (reporting.metrics_listen && !dry_run_limit) {
+    auto started = cli::MetricsEndpoint::start(*reporting.metrics_listen, progress,
+                                               session->pipeline.pipeline);
+    if (!started) {
+      std::cerr << "error: " << started.error() << "\n";
+      return kExitUsage;
+    }
+    endpoint = std::move(*started);
+  }
   std::expected<engine::RunReport, engine::EngineError> report;
   {
     std::optional<cli::ProgressDisplay> display;
-    if (!dry_run_limit) display.emplace(progress, options.log);
+    std::optional<cli::ProgressEvents> events;
+    if (!dry_run_limit && reporting.progress == "auto") display.emplace(progress, options.log);
+    if (!dry_run_limit && reporting.progress == "json")
+      events.emplace(progress, session->pipeline.pipeline);
     report = runner.run(session->pipeline, options);
   }
   if (!report) return engine_failed(report.error());
@@ -192,14 +219,39 @@ int teardown_command(const std::string& pipeline_path, const std::string& connec
   return kExitOk;
 }
 
-int connectors_command(const std::string& connector_dir) {
+// Every connector found, or, given a name, that connector with its config
+// schema as a table.
+int connectors_command(const std::string& connector_dir, const std::string& name) {
   auto wasm = runtime::WasmEngine::create({runtime::default_aot_cache_dir()});
   if (!wasm) return engine_failed({engine::EngineError::Kind::kRuntime, wasm.error()});
   engine::ConnectorCatalog catalog(**wasm, engine::ConnectorCatalog::default_dirs(connector_dir));
   auto listing = catalog.list();
-  std::cout << cli::connectors_table(listing.modules);
-  for (const auto& e : listing.errors) std::cerr << "warning: " << e << "\n";
-  return kExitOk;
+  if (name.empty()) {
+    std::cout << cli::connectors_table(listing.modules);
+    for (const auto& e : listing.errors) std::cerr << "warning: " << e << "\n";
+    return kExitOk;
+  }
+  // "postgres" names both source-postgres and dest-postgres: both print.
+  std::vector<std::string> ids;
+  std::vector<std::string> names;  // ids and their short names, for "did you mean"
+  bool printed = false;
+  for (const auto& m : listing.modules) {
+    const std::string& id = m->manifest.id;
+    ids.push_back(id);
+    names.push_back(id);
+    const size_t dash = id.find('-');
+    if (dash != std::string::npos) names.push_back(id.substr(dash + 1));
+    if (id != name && !(dash != std::string::npos && id.substr(dash + 1) == name)) continue;
+    std::cout << (printed ? "\n" : "") << cli::connectors_table({m})
+              << cli::config_schema_table(m->manifest.config_schema);
+    printed = true;
+  }
+  if (printed) return kExitOk;
+  std::string found;
+  for (const auto& id : ids) found += (found.empty() ? "" : ", ") + id;
+  std::cerr << "error: no connector '" << name << "'" << engine::did_you_mean(name, names)
+            << " (found: " << (found.empty() ? "none" : found) << ")\n";
+  return kExitUsage;
 }
 
 // The command line: parses the arguments and runs the subcommand.
@@ -221,11 +273,22 @@ int run_cli(int argc, char** argv) {
   app.add_option("--connector-dir", connector_dir,
                  "Directory searched first for connector modules");
 
+  std::string log_file;
+  app.add_option("--log-file", log_file,
+                 "Also write the log to this file (rotated at 16 MiB, 3 files kept)");
+
   std::string pipeline_path;
   bool json = false;
+  RunReporting reporting;
   auto* run = app.add_subcommand("run", "Run a pipeline");
   run->add_option("pipeline", pipeline_path, "Pipeline YAML file")->required();
   run->add_flag("--json", json, "Print the summary (or, with --dry-run, the rows) as JSON");
+  run->add_option("--progress", reporting.progress,
+                  "auto: a live display on a terminal; json: JSON lines on stderr every second; "
+                  "none")
+      ->check(CLI::IsMember({"auto", "json", "none"}));
+  run->add_option("--metrics-listen", reporting.metrics_listen,
+                  "Serve Prometheus metrics at http://HOST:PORT/metrics while the run lasts");
   bool dry_run = false;
   uint64_t limit = 20;
   auto* dry_run_flag =
@@ -248,7 +311,11 @@ int run_cli(int argc, char** argv) {
                          "publications)");
   teardown->add_option("pipeline", pipeline_path, "Pipeline YAML file")->required();
   auto* connectors =
-      app.add_subcommand("connectors", "List the connectors found in the connector directories");
+      app.add_subcommand("connectors",
+                         "List the connectors found in the connector directories; with a name, "
+                         "that connector and its config keys");
+  std::string connector_name;
+  connectors->add_option("name", connector_name, "A connector (e.g. postgres or source-postgres)");
   std::string scaffold_name;
   std::string scaffold_dir = ".";
   auto* scaffold = app.add_subcommand(
@@ -275,14 +342,26 @@ int run_cli(int argc, char** argv) {
                                          : quiet          ? "error"
                                                           : log_level));
 
+  if (!log_file.empty()) {
+    try {
+      auto file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(log_file, 16u << 20, 3);
+      file->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+      log->sinks().push_back(std::move(file));
+    } catch (const spdlog::spdlog_ex& e) {
+      std::cerr << "error: --log-file: cannot write " << log_file << ": " << e.what() << "\n";
+      return kExitUsage;
+    }
+  }
+
   if (run->parsed()) {
-    return run_command(pipeline_path, connector_dir, json,
+    reporting.json = json;
+    return run_command(pipeline_path, connector_dir, reporting,
                        dry_run ? std::optional<uint64_t>(limit) : std::nullopt, log);
   }
   if (check->parsed()) return check_command(pipeline_path, connector_dir, log);
   if (discover->parsed()) return discover_command(pipeline_path, connector_dir, json, log);
   if (teardown->parsed()) return teardown_command(pipeline_path, connector_dir, log);
-  if (connectors->parsed()) return connectors_command(connector_dir);
+  if (connectors->parsed()) return connectors_command(connector_dir, connector_name);
   if (state_options.command) return state_options.command(state_options);
   if (scaffold->parsed()) {
     auto files = cli::scaffold_connector(scaffold_name, scaffold_dir, RAPIDBYTE_SOURCE_DIR);

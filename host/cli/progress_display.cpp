@@ -5,7 +5,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <condition_variable>
 #include <cstdio>
 
 #include "host/cli/progress_frame.hpp"
@@ -57,22 +56,15 @@ ProgressDisplay::ProgressDisplay(const engine::RunProgress& progress,
     std::lock_guard lock(mu_);
     redraw();
   }
-  painter_ = std::jthread([this](const std::stop_token& stop) {
-    std::mutex sleep_mu;
-    std::condition_variable_any wake;
-    std::unique_lock sleeping(sleep_mu);
-    while (!wake.wait_for(sleeping, stop, kRedraw, [] { return false; }) &&
-           !stop.stop_requested()) {
-      std::lock_guard lock(mu_);
-      redraw();
-    }
+  painter_.emplace(kRedraw, [this] {
+    std::lock_guard lock(mu_);
+    redraw();
   });
 }
 
 ProgressDisplay::~ProgressDisplay() {
-  if (!painter_.joinable()) return;
-  painter_.request_stop();
-  painter_.join();
+  if (!painter_) return;
+  painter_.reset();
   {
     std::lock_guard lock(mu_);
     redraw();

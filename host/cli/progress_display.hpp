@@ -10,9 +10,10 @@
 
 #include <memory>
 #include <mutex>
-#include <thread>
+#include <optional>
 #include <vector>
 
+#include "host/cli/ticker.hpp"
 #include "host/engine/run_progress.hpp"
 
 namespace rapidbyte::cli {
@@ -41,8 +42,8 @@ class ProgressDisplay {
   std::shared_ptr<spdlog::logger> log_;
   std::vector<spdlog::sink_ptr> original_sinks_;
   std::mutex mu_;
-  size_t drawn_lines_ = 0;  // guarded by mu_
-  std::jthread painter_;
+  size_t drawn_lines_ = 0;         // guarded by mu_
+  std::optional<Ticker> painter_;  // only on a terminal
 };
 
 }  // namespace rapidbyte::cli
