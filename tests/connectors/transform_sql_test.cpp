@@ -4,10 +4,10 @@
 // database, so both sides are compared server-side with EXCEPT both ways.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <fstream>
 
 #include "tests/connectors/connector_environment.hpp"
+#include "tests/support/run_command.hpp"
 
 namespace rapidbyte::test {
 namespace {
@@ -185,25 +185,13 @@ TEST_F(TransformSqlTest, UnknownColumnFailsTheRunAsAConfigErrorWithItsPosition) 
   EXPECT_EQ(error->message, "query error at line 2, column 3: column \"idd\" does not exist");
 }
 
-struct CommandResult {
-  int exit_code;
-  std::string output;
-};
-
 // `rapidbyte check` on `yaml`.
 CommandResult check_cli(const std::filesystem::path& dir, const std::string& yaml) {
   std::filesystem::create_directories(dir);
   const auto path = dir / "pipeline.yaml";
   std::ofstream(path) << yaml;
-  const std::string command = std::string(RAPIDBYTE_BINARY) + " --connector-dir " +
-                              RAPIDBYTE_CONNECTOR_DIR + " check " + path.string() + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::string out;
-  char buf[4096];
-  while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  const int status = ::pclose(pipe);
-  return {WEXITSTATUS(status), out};
+  return run_command(
+      {RAPIDBYTE_BINARY, "--connector-dir", RAPIDBYTE_CONNECTOR_DIR, "check", path.string()});
 }
 
 TEST_F(TransformSqlTest, CheckReportsSyntaxErrorsAndUnknownFunctionsWithTheirPosition) {

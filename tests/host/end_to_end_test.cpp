@@ -4,15 +4,13 @@
 // (computed here natively over the source's own batches).
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
-
 #include "host/engine/connector_catalog.hpp"
 #include "host/engine/pipeline_runner.hpp"
 #include "host/engine/state/sqlite_state_backend.hpp"
 #include "portable/arrow/checksum.hpp"
 #include "portable/arrow/ipc_reader.hpp"
 #include "tests/host/runtime_fixture.hpp"
+#include "tests/support/run_command.hpp"
 
 namespace rapidbyte::test {
 namespace {
@@ -22,6 +20,12 @@ namespace p = rapidbyte::protocol;
 constexpr uint64_t kRows = 1'000'000;
 constexpr const char* kGeneratorConfig = R"({"rows": 1000000, "seed": 7})";
 
+// Where run_cli writes a pipeline file and its state; removed after each
+// command.
+std::filesystem::path cli_dir() {
+  return std::filesystem::temp_directory_path() / ("rapidbyte-cli-" + std::to_string(::getpid()));
+}
+
 std::string pipeline_yaml(bool with_transform) {
   return std::string(
              "version: 1\npipeline: e2e\nsource:\n  use: generator\n  config: {rows: 1000000, "
@@ -29,39 +33,25 @@ std::string pipeline_yaml(bool with_transform) {
              "  streams: [{name: synthetic}]\n") +
          (with_transform ? "transforms:\n  - use: passthrough\n" : "") +
          "destination:\n  use: \"null\"\nstate:\n  connection: " +
-         (std::filesystem::temp_directory_path() /
-          ("rapidbyte-e2e-" + std::to_string(::getpid()) + ".db"))
-             .string() +
+         (cli_dir() / "state.db").string() +
          "\nresources:\n  max_batch_bytes: 1048576\n  "
          "max_inflight_batches: 4\n";
 }
 
-struct CommandResult {
-  int exit_code;
-  std::string output;
-};
-
-CommandResult run_command(const std::string& command) {
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::string out;
-  std::array<char, 4096> buf;
-  while (size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
-  const int status = ::pclose(pipe);
-  return {WEXITSTATUS(status), out};
+// A shell command line, its stdout and stderr interleaved.
+CommandResult run_shell(const std::string& command) {
+  return run_command({"sh", "-c", command});
 }
 
 // Writes `yaml` to a fresh pipeline file and runs the CLI on it.
 CommandResult run_cli(const std::string& yaml, const std::string& args, std::string* path_out) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("rapidbyte-cli-" + std::to_string(::getpid()));
+  const auto dir = cli_dir();
   std::filesystem::create_directories(dir);
   const auto path = dir / "pipeline.yaml";
   std::ofstream(path) << yaml;
   *path_out = path.string();
-  auto result =
-      run_command(std::string(RAPIDBYTE_BINARY) + " --connector-dir " + RAPIDBYTE_CONNECTOR_DIR +
-                  " run " + args + " " + path.string() + " 2>&1");
+  auto result = run_shell(std::string(RAPIDBYTE_BINARY) + " --connector-dir " +
+                          RAPIDBYTE_CONNECTOR_DIR + " run " + args + " " + path.string());
   std::filesystem::remove_all(dir);
   return result;
 }
@@ -221,7 +211,7 @@ TEST_F(EndToEndTest, CliRefusesALimitWithoutDryRun) {
   auto result = run_cli(pipeline_yaml(false), "--limit 2", &path);
   EXPECT_EQ(result.exit_code, 2) << result.output;
   EXPECT_EQ(result.output, "--limit requires --dry-run\nRun with --help for more information.\n");
-  auto unknown = run_command(std::string(RAPIDBYTE_BINARY) + " run --no-such-flag x.yaml 2>&1");
+  auto unknown = run_shell(std::string(RAPIDBYTE_BINARY) + " run --no-such-flag x.yaml");
   EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
 }
 
