@@ -13,6 +13,7 @@
 
 #include "host/cli/progress_frame.hpp"
 #include "tests/support/run_command.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace rapidbyte::test {
 namespace {
@@ -127,11 +128,7 @@ class ProgressPtyTest : public ::testing::TestWithParam<size_t> {};
 
 TEST_P(ProgressPtyTest, NothingWrapsAndLogLinesStayWhole) {
   const size_t width = GetParam();
-  const auto dir =
-      std::filesystem::temp_directory_path() /
-      ("rapidbyte-progress-" + std::to_string(::getpid()) + "-" + std::to_string(width));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const TempDir dir("progress");
   // A checkpoint per batch: debug log lines keep coming while the frame is
   // redrawn.
   std::ofstream(dir / "p.yaml")
@@ -145,7 +142,6 @@ TEST_P(ProgressPtyTest, NothingWrapsAndLogLinesStayWhole) {
                               RAPIDBYTE_BINARY + " -vv --connector-dir " + RAPIDBYTE_CONNECTOR_DIR +
                               " run " + (dir / "p.yaml").string();
   auto result = run_command({"script", "-qfec", command, "/dev/null"});
-  std::filesystem::remove_all(dir);
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const Screen screen = emulate(result.output, width);
   size_t logs = 0;

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "tests/support/run_command.hpp"
+#include "tests/support/temp_dir.hpp"
 
 extern char** environ;
 
@@ -82,15 +83,6 @@ TEST(ProgressReports, PrometheusTextFormat) {
 
 class ReportingCliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rapidbyte-reporting-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::string pipeline(uint64_t rows) {
     const auto path = dir_ / "p.yaml";
     std::ofstream(path) << "pipeline: reporting\nsource:\n  use: generator\n  config: {rows: "
@@ -101,7 +93,7 @@ class ReportingCliTest : public ::testing::Test {
     return path.string();
   }
 
-  std::filesystem::path dir_;
+  TempDir dir_{"reporting"};
 };
 
 TEST_F(ReportingCliTest, ProgressJsonLinesEndWithEachStreamDone) {

@@ -12,6 +12,7 @@
 
 #include "host/engine/state/sqlite_state_backend.hpp"
 #include "tests/support/run_command.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace rapidbyte::test {
 namespace {
@@ -20,15 +21,7 @@ namespace p = rapidbyte::protocol;
 
 class StateCliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rapidbyte-state-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    write_pipeline({"items"});
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void SetUp() override { write_pipeline({"items"}); }
 
   // The pipeline "inc": `rows` generated rows per stream, read incrementally.
   void write_pipeline(const std::vector<std::string>& streams, int rows = 1000) {
@@ -73,7 +66,7 @@ class StateCliTest : public ::testing::Test {
     return doc.HasParseError() ? 0 : doc["records"].GetUint64();
   }
 
-  std::filesystem::path dir_;
+  TempDir dir_{"state-cli"};
 };
 
 TEST_F(StateCliTest, ShowPrintsTheCursorAndResetStartsTheStreamOver) {
