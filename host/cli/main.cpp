@@ -1,4 +1,5 @@
 // The `rapidbyte` command line. Exit codes: host/cli/exit_codes.hpp.
+#include <fmt/format.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #include <spdlog/sinks/rotating_file_sink.h>
@@ -225,7 +226,20 @@ int connectors_command(const std::string& connector_dir, const std::string& name
   auto wasm = runtime::WasmEngine::create({runtime::default_aot_cache_dir()});
   if (!wasm) return engine_failed({engine::EngineError::Kind::kRuntime, wasm.error()});
   engine::ConnectorCatalog catalog(**wasm, engine::ConnectorCatalog::default_dirs(connector_dir));
+  const auto started = std::chrono::steady_clock::now();
   auto listing = catalog.list();
+  // The first listing compiles every module for this machine, which takes
+  // seconds: say why, and that it is once.
+  const auto compiled =
+      std::ranges::count_if(listing.modules, [](const auto& m) { return !m->from_aot_cache; });
+  if (compiled > 0) {
+    std::cerr << fmt::format(
+        "note: compiled {} connector module{} for this machine in {:.1f} s; they are cached in "
+        "{}, so later commands start at once\n",
+        compiled, compiled == 1 ? "" : "s",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+        runtime::default_aot_cache_dir().string());
+  }
   if (name.empty()) {
     std::cout << cli::connectors_table(listing.modules);
     for (const auto& e : listing.errors) std::cerr << "warning: " << e << "\n";

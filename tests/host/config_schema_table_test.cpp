@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/run_command.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace rapidbyte::test {
 namespace {
@@ -45,6 +46,21 @@ TEST(ConnectorsCommand, ShowsEveryConnectorOfTheNameAndSuggestsOnATypo) {
       typo.output.starts_with("error: no connector 'postgrs'; did you mean 'postgres'? "
                               "(found: "))
       << typo.output;
+}
+
+// The first listing compiles every module, which takes seconds: it says so,
+// once.
+TEST(ConnectorsCommand, SaysWhenItCompilesModules) {
+  const TempDir cache("aot-note");
+  const std::string command = "RAPIDBYTE_CACHE_DIR=" + cache.path().string() + " " +
+                              RAPIDBYTE_BINARY + " connectors >/dev/null";
+  auto first = run_command({"sh", "-c", command});
+  EXPECT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_TRUE(first.output.starts_with("note: compiled ")) << first.output;
+  EXPECT_NE(first.output.find(" connector modules for this machine in "), std::string::npos)
+      << first.output;
+  auto again = run_command({"sh", "-c", command});
+  EXPECT_EQ(again.output, "");
 }
 
 }  // namespace
