@@ -190,7 +190,7 @@ runtime::ConnectorResult<PipelineConfig> resolve_stream_patterns(
   auto expanded = expand_stream_patterns(pipeline, found);
   if (!expanded) {
     return std::unexpected(
-        runtime::make_error(p::ErrorCategory::kConfig, "STREAM_PATTERN", expanded.error()));
+        runtime::make_error(p::ErrorCategory::kSchema, "STREAM_PATTERN", expanded.error()));
   }
   return std::move(*expanded);
 }

@@ -32,7 +32,8 @@ runtime::ConnectorResult<protocol::Catalog> discover_catalog(
 // The pipeline with its stream patterns (StreamConfig::is_pattern) expanded
 // against the catalog the source discovers (expand_stream_patterns); the
 // pipeline as it is when it has none. A pattern that matches nothing is a
-// config error STREAM_PATTERN.
+// schema error STREAM_PATTERN (exit code 1, as a stream the source does not
+// have).
 runtime::ConnectorResult<PipelineConfig> resolve_stream_patterns(
     const runtime::WasmEngine& engine, const ConnectorCatalog& catalog, StateBackend& state,
     const PipelineConfig& pipeline, const std::shared_ptr<spdlog::logger>& log = stderr_log());
