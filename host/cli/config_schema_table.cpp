@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "portable/base/join.hpp"
+
 namespace rapidbyte::cli {
 
 namespace {
@@ -71,9 +73,7 @@ std::string notes_of(const Value& schema) {
       schema["minLength"].GetUint() == 1) {
     notes.emplace_back("not empty");
   }
-  std::string out;
-  for (const auto& n : notes) out += (out.empty() ? "" : "; ") + n;
-  return out;
+  return join(notes, "; ");
 }
 
 }  // namespace

@@ -31,6 +31,7 @@
 #include "host/runtime/wasm_engine.hpp"
 #include "portable/arrow/ipc_reader.hpp"
 #include "portable/arrow/pretty_print.hpp"
+#include "portable/base/join.hpp"
 
 namespace {
 
@@ -261,11 +262,41 @@ int connectors_command(const std::string& connector_dir, const std::string& name
     printed = true;
   }
   if (printed) return kExitOk;
-  std::string found;
-  for (const auto& id : ids) found += (found.empty() ? "" : ", ") + id;
+  const std::string found = join(ids);
   std::cerr << "error: no connector '" << name << "'" << engine::did_you_mean(name, names)
             << " (found: " << (found.empty() ? "none" : found) << ")\n";
   return kExitUsage;
+}
+
+int scaffold_command(const std::string& name, const std::string& dir) {
+  auto files = cli::scaffold_connector(name, dir, RAPIDBYTE_SOURCE_DIR);
+  if (!files) {
+    std::cerr << "error: " << files.error() << "\n";
+    return kExitUsage;
+  }
+  for (const auto& f : *files) std::cout << "created " << f.string() << "\n";
+  std::cout << "build and test it: " << (std::filesystem::path(dir) / name / "test.sh").string()
+            << "\n";
+  return kExitOk;
+}
+
+// The log of every command: stderr at `level`, and `file` too when given
+// (rotated at 16 MiB, 3 kept); exit code 2 when the file cannot be written.
+std::expected<std::shared_ptr<spdlog::logger>, int> make_log(const std::string& level,
+                                                             const std::string& file) {
+  std::shared_ptr<spdlog::logger> log = engine::stderr_log();
+  log->set_pattern("%H:%M:%S.%e %^%l%$ %v");
+  log->set_level(spdlog::level::from_str(level));
+  if (file.empty()) return log;
+  try {
+    auto sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(file, 16u << 20, 3);
+    sink->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+    log->sinks().push_back(std::move(sink));
+  } catch (const spdlog::spdlog_ex& e) {
+    std::cerr << "error: --log-file: cannot write " << file << ": " << e.what() << "\n";
+    return std::unexpected(kExitUsage);
+  }
+  return log;
 }
 
 // The command line: parses the arguments and runs the subcommand.
@@ -349,45 +380,24 @@ int run_cli(int argc, char** argv) {
     return shown == 0 ? kExitOk : kExitUsage;
   }
 
-  const std::shared_ptr<spdlog::logger> log = engine::stderr_log();
-  log->set_pattern("%H:%M:%S.%e %^%l%$ %v");
-  log->set_level(spdlog::level::from_str(verbosity >= 2   ? "debug"
-                                         : verbosity == 1 ? "info"
-                                         : quiet          ? "error"
-                                                          : log_level));
-
-  if (!log_file.empty()) {
-    try {
-      auto file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(log_file, 16u << 20, 3);
-      file->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
-      log->sinks().push_back(std::move(file));
-    } catch (const spdlog::spdlog_ex& e) {
-      std::cerr << "error: --log-file: cannot write " << log_file << ": " << e.what() << "\n";
-      return kExitUsage;
-    }
-  }
+  auto log = make_log(verbosity >= 2   ? "debug"
+                      : verbosity == 1 ? "info"
+                      : quiet          ? "error"
+                                       : log_level,
+                      log_file);
+  if (!log) return log.error();
 
   if (run->parsed()) {
     reporting.json = json;
     return run_command(pipeline_path, connector_dir, reporting,
-                       dry_run ? std::optional<uint64_t>(limit) : std::nullopt, log);
+                       dry_run ? std::optional<uint64_t>(limit) : std::nullopt, *log);
   }
-  if (check->parsed()) return check_command(pipeline_path, connector_dir, log);
-  if (discover->parsed()) return discover_command(pipeline_path, connector_dir, json, log);
-  if (teardown->parsed()) return teardown_command(pipeline_path, connector_dir, log);
+  if (check->parsed()) return check_command(pipeline_path, connector_dir, *log);
+  if (discover->parsed()) return discover_command(pipeline_path, connector_dir, json, *log);
+  if (teardown->parsed()) return teardown_command(pipeline_path, connector_dir, *log);
   if (connectors->parsed()) return connectors_command(connector_dir, connector_name);
   if (state_options.command) return state_options.command(state_options);
-  if (scaffold->parsed()) {
-    auto files = cli::scaffold_connector(scaffold_name, scaffold_dir, RAPIDBYTE_SOURCE_DIR);
-    if (!files) {
-      std::cerr << "error: " << files.error() << "\n";
-      return kExitUsage;
-    }
-    for (const auto& f : *files) std::cout << "created " << f.string() << "\n";
-    std::cout << "build and test it: "
-              << (std::filesystem::path(scaffold_dir) / scaffold_name / "test.sh").string() << "\n";
-    return kExitOk;
-  }
+  if (scaffold->parsed()) return scaffold_command(scaffold_name, scaffold_dir);
   return kExitUsage;
 }
 

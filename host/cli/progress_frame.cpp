@@ -10,8 +10,6 @@ namespace rapidbyte::cli {
 
 namespace {
 
-constexpr const char* kPhaseNames[] = {"waiting", "running", "retrying", "done", "failed"};
-
 std::string duration_text(double seconds) {
   const auto total = static_cast<int64_t>(seconds);
   if (total >= 3600) return fmt::format("{}h{:02}m", total / 3600, total / 60 % 60);
@@ -33,7 +31,7 @@ std::string stream_line(const engine::RunProgress::Stream& s, double seconds) {
   const double rate = seconds > 0 ? static_cast<double>(rows) / seconds : 0;
   std::string line =
       fmt::format("  {:<24} {:<8} {:>12} rows {:>10} {:>9.0f} rows/s", s.name,
-                  kPhaseNames[static_cast<size_t>(phase)], grouped(rows), human_bytes(bytes), rate);
+                  engine::phase_name(phase), grouped(rows), human_bytes(bytes), rate);
   if (estimated > 0 && phase == engine::RunProgress::Phase::kRunning) {
     const double done = std::min(1.0, static_cast<double>(rows) / static_cast<double>(estimated));
     line += fmt::format(" {:>3.0f}%", done * 100);

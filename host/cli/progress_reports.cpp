@@ -10,10 +10,8 @@ namespace rapidbyte::cli {
 
 namespace {
 
-constexpr const char* kPhaseNames[] = {"waiting", "running", "retrying", "done", "failed"};
-
 const char* phase_name(const engine::RunProgress::Stream& s) {
-  return kPhaseNames[static_cast<size_t>(s.phase.load(std::memory_order_relaxed))];
+  return engine::phase_name(s.phase.load(std::memory_order_relaxed));
 }
 
 // A label value in the exposition format: backslash, quote and newline

@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 #include <wasmtime.h>
 
+#include "portable/base/join.hpp"
 #include "portable/protocol/mode_names.hpp"
 
 namespace rapidbyte::cli {
@@ -155,12 +156,6 @@ std::string check_text(const std::vector<engine::CheckLine>& lines) {
 }
 
 namespace {
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out;
-}
 
 template <class Mode>
 std::vector<std::string> mode_names(const std::vector<Mode>& modes) {

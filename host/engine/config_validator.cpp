@@ -19,6 +19,7 @@
 #include <regex>
 
 #include "host/engine/closest_name.hpp"
+#include "portable/base/join.hpp"
 
 namespace rapidbyte::engine {
 
@@ -174,12 +175,6 @@ std::string type_phrase(const std::string& type) {
   return type;
 }
 
-std::string join(const std::vector<std::string>& items, const char* separator) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : separator) + i;
-  return out;
-}
-
 size_t code_points(std::string_view text) {
   size_t n = 0;
   for (unsigned char c : text) n += (c & 0xC0) != 0x80;
@@ -221,7 +216,7 @@ class Checker {
       names.push_back(a.IsString() ? a.GetString() : to_json_text(a));
     }
     const std::string hint = value.IsString() ? did_you_mean(value.GetString(), names) : "";
-    add(path, "must be one of: " + join(names, ", ") + "; got " + shown(value, path) + hint);
+    add(path, "must be one of: " + join(names) + "; got " + shown(value, path) + hint);
   }
 
   void check_bounds(const Value& value, const Value& schema, const std::string& path) {

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "portable/base/join.hpp"
 #include "portable/base/try.hpp"
 #include "portable/protocol/mode_names.hpp"
 
@@ -20,13 +21,6 @@ namespace rapidbyte::engine {
 namespace {
 
 using Error = std::string;
-
-// Several problems as one error, a line each.
-Error joined(const std::vector<Error>& errors) {
-  Error out;
-  for (const auto& e : errors) out += (out.empty() ? "" : "\n") + e;
-  return out;
-}
 
 // Reads YAML nodes and turns every problem into "file:line:col: field: what".
 class Reader {
@@ -359,7 +353,7 @@ std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& no
         read("retry_base_delay_ms", out.retry_base_delay_ms)}) {
     if (!read_one) errors.push_back(read_one.error());
   }
-  if (!errors.empty()) return std::unexpected(joined(errors));
+  if (!errors.empty()) return std::unexpected(join(errors, "\n"));
   // A wasm32 guest addresses at most 4 GiB; more would only let the host
   // reserve what no guest can use.
   if (out.stage_memory_mb == 0 || out.stage_memory_mb > 4096) {
@@ -553,7 +547,7 @@ std::expected<void, Error> parse_source(const Reader& r, const YAML::Node& root,
         p.streams.push_back(std::move(*s));
       }
     }
-    if (!errors.empty()) return std::unexpected(joined(errors));
+    if (!errors.empty()) return std::unexpected(join(errors, "\n"));
   }
   if (p.streams.empty() && scope == PipelineScope::kWhole)
     return std::unexpected(
@@ -576,7 +570,7 @@ std::expected<void, Error> parse_transforms(const Reader& r, const YAML::Node& t
       p.transforms.push_back(std::move(*t));
     }
   }
-  if (!errors.empty()) return std::unexpected(joined(errors));
+  if (!errors.empty()) return std::unexpected(join(errors, "\n"));
   return {};
 }
 
@@ -657,7 +651,7 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
   if (root["destination"] || scope == PipelineScope::kWhole) collect(parse_destination(r, root, p));
   if (const auto state = root["state"]) collect(parse_state(r, state, p.state));
   if (const auto res = root["resources"]) collect(parse_resources(r, res, p.resources));
-  if (!errors.empty()) return std::unexpected(joined(errors));
+  if (!errors.empty()) return std::unexpected(join(errors, "\n"));
   return p;
 }
 

@@ -54,4 +54,11 @@ class RunProgress {
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
+// How a stream's phase is shown: "waiting", "running", "retrying", "done",
+// "failed".
+constexpr const char* phase_name(RunProgress::Phase phase) {
+  constexpr const char* kNames[] = {"waiting", "running", "retrying", "done", "failed"};
+  return kNames[static_cast<size_t>(phase)];
+}
+
 }  // namespace rapidbyte::engine

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "host/engine/closest_name.hpp"
+#include "portable/base/join.hpp"
 #include "portable/protocol/mode_names.hpp"
 
 namespace rapidbyte::engine {
@@ -41,12 +42,6 @@ const p::CatalogColumn* find_column(const p::CatalogStream& stream, const std::s
 
 bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::ranges::find(names, name) != names.end();
-}
-
-std::string join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
 }
 
 // Collects the problems of one stream.
