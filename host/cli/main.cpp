@@ -26,6 +26,7 @@
 #include "host/cli/state_commands.hpp"
 #include "host/engine/closest_name.hpp"
 #include "host/engine/connector_catalog.hpp"
+#include "host/engine/install_layout.hpp"
 #include "host/engine/pipeline_probe.hpp"
 #include "host/engine/pipeline_runner.hpp"
 #include "host/runtime/wasm_engine.hpp"
@@ -268,8 +269,14 @@ int connectors_command(const std::string& connector_dir, const std::string& name
   return kExitUsage;
 }
 
+// The generated project builds against the SDK of this binary's installation,
+// or, for a binary in a build tree, the SDK that build stages in sdk/.
 int scaffold_command(const std::string& name, const std::string& dir) {
-  auto files = cli::scaffold_connector(name, dir, RAPIDBYTE_SOURCE_DIR);
+  const std::filesystem::path self = engine::running_binary();
+  const auto layout = engine::install_layout_of(self);
+  const cli::ScaffoldTools tools{layout ? layout->prefix : RAPIDBYTE_BUILD_SDK_DIR,
+                                 self.empty() ? "rapidbyte" : self};
+  auto files = cli::scaffold_connector(name, dir, tools);
   if (!files) {
     std::cerr << "error: " << files.error() << "\n";
     return kExitUsage;

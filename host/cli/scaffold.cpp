@@ -62,8 +62,7 @@ std::string_view role_of(const std::string& name) {
 }  // namespace
 
 std::expected<std::vector<std::filesystem::path>, std::string> scaffold_connector(
-    const std::string& name, const std::filesystem::path& parent,
-    const std::filesystem::path& rapidbyte_root) {
+    const std::string& name, const std::filesystem::path& parent, const ScaffoldTools& tools) {
   static const std::regex kName("(source|dest|transform)-[a-z][a-z0-9-]*");
   if (!std::regex_match(name, kName)) {
     return std::unexpected(
@@ -75,7 +74,8 @@ std::expected<std::vector<std::filesystem::path>, std::string> scaffold_connecto
   std::string stem = name;
   std::replace(stem.begin(), stem.end(), '-', '_');
   const std::string cls = class_name(name);
-  const std::string root = rapidbyte_root.string();
+  const std::string sdk = tools.sdk_prefix.string();
+  const std::string rapidbyte = tools.rapidbyte.string();
 
   // (file written, template it is filled from)
   const std::pair<std::string, std::string> layout[] = {{stem + ".cpp", role + ".cpp.in"},
@@ -87,10 +87,12 @@ std::expected<std::vector<std::filesystem::path>, std::string> scaffold_connecto
   for (const auto& [file, template_name] : layout) {
     const auto text = scaffold_template(template_name);
     if (!text) return std::unexpected("this binary has no scaffold template " + template_name);
-    files.emplace_back(
-        dir / file,
-        fill(*text,
-             {{"name", name}, {"role", role}, {"class", cls}, {"stem", stem}, {"root", root}}));
+    files.emplace_back(dir / file, fill(*text, {{"name", name},
+                                                {"role", role},
+                                                {"class", cls},
+                                                {"stem", stem},
+                                                {"sdk", sdk},
+                                                {"rapidbyte", rapidbyte}}));
   }
 
   std::error_code ec;

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <set>
 
+#include "host/engine/install_layout.hpp"
+
 namespace rapidbyte::engine {
 
 namespace fs = std::filesystem;
@@ -12,6 +14,8 @@ std::vector<fs::path> ConnectorCatalog::default_dirs(const fs::path& explicit_di
   std::vector<fs::path> dirs;
   if (!explicit_dir.empty()) dirs.push_back(explicit_dir);
   if (const char* env = std::getenv("RAPIDBYTE_CONNECTOR_DIR"); env && *env) dirs.emplace_back(env);
+  // An installed binary's own connectors come before the build tree's.
+  if (auto layout = install_layout_of(running_binary())) dirs.push_back(layout->connector_dir());
 #ifdef RAPIDBYTE_BUILD_CONNECTOR_DIR
   dirs.emplace_back(RAPIDBYTE_BUILD_CONNECTOR_DIR);
 #endif

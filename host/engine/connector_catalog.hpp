@@ -19,7 +19,9 @@ class ConnectorCatalog {
   ConnectorCatalog(const runtime::WasmEngine& engine, std::vector<std::filesystem::path> dirs)
       : engine_(engine), dirs_(std::move(dirs)) {}
 
-  // The default search path, `explicit_dir` first when given.
+  // The default search path: `explicit_dir` when given, $RAPIDBYTE_CONNECTOR_DIR,
+  // an installed binary's <prefix>/lib/rapidbyte/connectors, the build tree's
+  // connectors/, ~/.rapidbyte/connectors.
   static std::vector<std::filesystem::path> default_dirs(const std::filesystem::path& explicit_dir);
 
   // Loads the connector named `name` for `role` (the role prefix may be
