@@ -28,6 +28,9 @@ foreach(target IN LISTS rapidbyte_sdk_targets)
   add_library(Rapidbyte::${exported} ALIAS ${target})
 endforeach()
 
+# Every build stages the SDK (see the top-level CMakeLists.txt): name only
+# the files that changed.
+set(CMAKE_INSTALL_MESSAGE LAZY)
 set(rapidbyte_sdk_lib_dir lib/rapidbyte/wasm32-wasi)
 set(rapidbyte_sdk_include_dir include/rapidbyte)
 set(rapidbyte_sdk_cmake_dir lib/cmake/RapidbyteSDK)

@@ -62,37 +62,66 @@ runtime::ConnectorResult<p::Catalog> catalog_of(runtime::ConnectorResult<p::RunS
   return std::move(*summary->catalog);
 }
 
-// The transforms of each stream bound against the stream's real schema: a
-// dry run that reads no rows (a source sends an empty read's schema), so a
-// query naming a column the stream lacks, or a rule on a column of the
-// wrong type, fails here rather than in the run. Streams that did not
-// resolve are left out (their lines say why already).
-std::vector<CheckLine> bind_transforms(const PipelineRunner& runner, PipelineConfig pipeline,
-                                       const std::vector<CheckLine>& so_far) {
+// The check lines of one stream's dry run into the destination: a failed
+// read or transform, or the transforms passed and then the destination's
+// verdict on its target,
+// one line per line of its error (a destination reports every problem it
+// finds, one per line).
+std::vector<CheckLine> schema_lines(const StreamReport& stream, size_t transform_count) {
+  const std::string subject = "stream " + stream.stream;
+  const StageReport* failed = stream.failed_stage();
+  const bool destination_failed = failed && failed->role == p::ConnectorRole::kDestination;
+  if (failed && !destination_failed) {
+    const char* check = failed->role == p::ConnectorRole::kTransform ? "transforms" : "read";
+    return {{subject, check, p::CheckStatus::kFailed, stream.error_text()}};
+  }
+  std::vector<CheckLine> lines;
+  if (transform_count > 0) {
+    lines.push_back({subject, "transforms", p::CheckStatus::kPassed,
+                     "its schema passes " + std::to_string(transform_count) +
+                         (transform_count == 1 ? " transform" : " transforms")});
+  }
+  if (!destination_failed) {
+    lines.push_back({subject, "destination", p::CheckStatus::kPassed,
+                     "its schema fits " + stream.stages.back().connector_id + "'s target"});
+    return lines;
+  }
+  std::string_view message = failed->error->message;
+  while (!message.empty()) {
+    const size_t end = std::min(message.find('\n'), message.size());
+    lines.push_back({subject, "destination", p::CheckStatus::kFailed,
+                     failed->connector_id + ": " + std::string(message.substr(0, end))});
+    message.remove_prefix(std::min(end + 1, message.size()));
+  }
+  return lines;
+}
+
+// Each stream's schema carried through the pipeline without a row: a dry
+// run that reads no rows (a source sends an empty read's schema) through
+// the transforms into the destination's write phase, which in a dry run
+// compares the schema with its target and changes nothing. So a query naming
+// a column the stream lacks, a rule on a column of the wrong type, or a
+// target column of another type fails here rather than in the run. Streams
+// that did not resolve are left out (their lines say why already).
+std::vector<CheckLine> bind_schemas(const PipelineRunner& runner, PipelineConfig pipeline,
+                                    const std::vector<CheckLine>& so_far) {
   std::erase_if(pipeline.streams, [&](const StreamConfig& stream) {
     return std::ranges::any_of(so_far, [&](const CheckLine& line) {
       return line.status == p::CheckStatus::kFailed && line.subject == "stream " + stream.name;
     });
   });
-  if (pipeline.transforms.empty() || pipeline.streams.empty()) return {};
+  if (pipeline.streams.empty()) return {};
   RunOptions options;
   options.dry_run_limit = 0;
-  options.preview = [](const std::string&, const std::vector<uint8_t>&) {};
+  options.dry_run_destination = true;
   // Its failures are the lines below, not log output.
   options.log =
       std::make_shared<spdlog::logger>("check", std::make_shared<spdlog::sinks::null_sink_mt>());
   auto report = runner.run(pipeline, options);
-  if (!report) return {{"pipeline", "transforms", p::CheckStatus::kFailed, report.error().message}};
+  if (!report) return {{"pipeline", "schemas", p::CheckStatus::kFailed, report.error().message}};
   std::vector<CheckLine> lines;
   for (const StreamReport& stream : report->streams) {
-    if (stream.succeeded()) {
-      lines.push_back({"stream " + stream.stream, "transforms", p::CheckStatus::kPassed,
-                       "its schema passes " + std::to_string(pipeline.transforms.size()) +
-                           (pipeline.transforms.size() == 1 ? " transform" : " transforms")});
-    } else {
-      lines.push_back(
-          {"stream " + stream.stream, "transforms", p::CheckStatus::kFailed, stream.error_text()});
-    }
+    std::ranges::move(schema_lines(stream, pipeline.transforms.size()), std::back_inserter(lines));
   }
   return lines;
 }
@@ -142,7 +171,7 @@ std::vector<CheckLine> check_pipeline(const runtime::WasmEngine& engine,
     }
     (void)(*probe)->instance->close();
   }
-  std::ranges::move(bind_transforms(runner, pipeline, lines), std::back_inserter(lines));
+  std::ranges::move(bind_schemas(runner, pipeline, lines), std::back_inserter(lines));
   return lines;
 }
 

@@ -219,7 +219,8 @@ std::vector<StreamReport> run_group_once(const RunContext& run, const StreamGrou
           progress ? &progress->stream(group[k]) : nullptr,
           run.options.log.get(),
           run.options.faults,
-          run.pipeline.resources.max_batch_bytes + run.pipeline.resources.max_record_bytes};
+          run.pipeline.resources.max_batch_bytes + run.pipeline.resources.max_record_bytes,
+          run.options.dry_run_limit.has_value()};
       services[k].push_back(std::make_unique<StageServices>(wiring, &reports[k].stages[i]));
     }
   }
@@ -487,7 +488,7 @@ std::expected<RunReport, EngineError> PipelineRunner::run(const PipelineConfig& 
   if (!planned) return std::unexpected(EngineError{EngineError::Kind::kConfig, planned.error()});
   std::vector<StagePlan>& plans = *planned;
   const bool dry_run = options.dry_run_limit.has_value();
-  if (dry_run) plans.pop_back();  // no destination
+  if (dry_run && !options.dry_run_destination) plans.pop_back();  // no destination
 
   int64_t run_id = 0;
   // One run of a pipeline at a time: a second one would load the same rows

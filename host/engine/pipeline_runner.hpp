@@ -43,6 +43,11 @@ struct RunOptions {
   // cursor, state or run record changes hands to the destination.
   std::optional<uint64_t> dry_run_limit;
   std::function<void(const std::string& stream, const std::vector<uint8_t>& ipc_stream)> preview;
+  // A dry run into the destination instead of `preview` (check's schema
+  // binding): the destination's write phase runs with dry-run set and
+  // compares what reaches it with its target, changing nothing; its
+  // checkpoints and dead letters are not persisted.
+  bool dry_run_destination = false;
   // Where the run logs: stage logs, guest output, failures and retries.
   // REQUIRES: not null.
   std::shared_ptr<spdlog::logger> log = stderr_log();

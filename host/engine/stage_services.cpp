@@ -107,6 +107,7 @@ void StageServices::dlq(p::DlqRecord record) {
   ++report_->dlq_records;
   // The guest's message: cut and rate-limited like its log.
   log(p::LogLevel::kWarn, "dead letter: " + record.error.message);
+  if (wiring_.dry_run) return;
   dead_letter_bytes_ += record.record_json.size() + record.error.message.size();
   dead_letters_.push_back({wiring_.pipeline, wiring_.run_id, std::move(record)});
   if (dead_letters_.size() >= kDeadLetterBuffer || dead_letter_bytes_ >= kDeadLetterBufferBytes) {
@@ -195,7 +196,7 @@ runtime::ConnectorResult<std::optional<p::CursorValue>> StageServices::committed
 
 runtime::ConnectorResult<void> StageServices::commit_pending_checkpoints() {
   // The newest cursor wins; older ones are covered by it.
-  if (newest_pending_) {
+  if (newest_pending_ && !wiring_.dry_run) {
     const p::CheckpointInfo& newest = newest_pending_->checkpoint;
     auto stored = wiring_.state->set_cursor(
         wiring_.pipeline, wiring_.stream, StoredCursor{newest.cursor_field, *newest.cursor_value});

@@ -44,6 +44,8 @@ class StageServices {
     // The largest batch the stage may emit (0: no limit): what waits in the
     // queues on a guest's behalf stays within max_inflight_batches of these.
     uint64_t max_batch_bytes = 0;
+    // A dry run: cursors and dead letters are counted, never persisted.
+    bool dry_run = false;
   };
 
   // Dead letters held in memory before they are written to the backend: at

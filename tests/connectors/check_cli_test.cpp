@@ -133,6 +133,48 @@ TEST_F(CheckCliTest, TransformsAreBoundAgainstTheTablesSchema) {
       << checked.output;
 }
 
+// The destination's existing tables are checked against each stream's
+// schema (its write phase as a dry run): every conflict one line, and the
+// target left as it was.
+TEST_F(CheckCliTest, DestinationTypeConflictsFailCheckEachOnItsLine) {
+  dst().exec(
+      "DROP TABLE IF EXISTS public.chk_orders;"
+      "CREATE TABLE public.chk_orders (id text, customer_id bigint NOT NULL, "
+      "updated_at timestamptz, legacy int);");
+  const std::string evolution =
+      "  schema_evolution: {removed_column: fail, nullability_change: fail}\n";
+  auto checked = rapidbyte("check", "{name: chk_orders}, {name: chk_customers}", evolution);
+  EXPECT_EQ(checked.exit_code, 1) << checked.output;
+  EXPECT_EQ(failures(checked.output),
+            (std::vector<std::string>{
+                "FAIL stream chk_orders: destination — dest-postgres: column 'id' of "
+                "\"public\".\"chk_orders\" has type text, but stream 'chk_orders' sends int64 "
+                "(schema_evolution.type_change is fail)",
+                "FAIL stream chk_orders: destination — dest-postgres: column 'customer_id' of "
+                "\"public\".\"chk_orders\" is NOT NULL, but stream 'chk_orders' may send nulls "
+                "(schema_evolution.nullability_change is fail)",
+                "FAIL stream chk_orders: destination — dest-postgres: column 'legacy' of "
+                "\"public\".\"chk_orders\" is missing from stream 'chk_orders' "
+                "(schema_evolution.removed_column is fail)",
+            }))
+      << checked.output;
+  EXPECT_NE(checked.output.find("ok   stream chk_customers: destination — its schema fits "
+                                "dest-postgres's target\n"),
+            std::string::npos)
+      << checked.output;
+  // check changed nothing: payload, a new column, was not added.
+  EXPECT_EQ(dst().value("SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM "
+                        "information_schema.columns WHERE table_name = 'chk_orders'"),
+            "id,customer_id,updated_at,legacy");
+  // A run of the same pipeline fails with the same exit code, on the first.
+  auto ran = rapidbyte("run", "{name: chk_orders}", evolution);
+  EXPECT_EQ(ran.exit_code, 1) << ran.output;
+  EXPECT_NE(ran.output.find("column 'id' of \"public\".\"chk_orders\" has type text"),
+            std::string::npos)
+      << ran.output;
+  dst().exec("DROP TABLE public.chk_orders");
+}
+
 // A stream pattern stands for the tables it matches, less `exclude`; check
 // lists each one.
 TEST_F(CheckCliTest, StreamPatternsExpandAgainstTheSourcesTables) {

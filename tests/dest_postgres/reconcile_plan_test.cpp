@@ -18,6 +18,7 @@ using connectors::dest_postgres::plan_reconcile;
 using connectors::dest_postgres::ReconcilePlan;
 using connectors::dest_postgres::ReconcileRules;
 using connectors::dest_postgres::TableColumn;
+using connectors::dest_postgres::target_problems;
 namespace oid = postgres::oid;
 
 TableColumn column(std::string name, std::string type_name, uint32_t type_oid,
@@ -271,6 +272,52 @@ TEST(ReconcilePlanTest, UpsertOfChangesLeavesOutTheUnchangedList) {
   ASSERT_TRUE(plan) << plan.error().message;
   EXPECT_EQ(actions(*plan), (std::vector<ColumnAction>{kWrite, kWrite, ColumnAction::kAdd}));
   EXPECT_EQ(plan->columns[2].add_type, "text");
+}
+
+// The problems of a dry run, as "CODE: message" each.
+std::vector<std::string> problems(const std::optional<std::vector<TableColumn>>& table,
+                                  const arrow::Schema& schema, const ReconcileRules& r) {
+  std::vector<std::string> out;
+  for (const auto& e : target_problems(table, schema, r)) out.push_back(e.code + ": " + e.message);
+  return out;
+}
+
+TEST(ReconcilePlanTest, TargetProblemsListsEveryRefusalNotOnlyTheFirst) {
+  // score changes type, extra is new, name is gone; each policy is fail.
+  auto fields = score_as_text();
+  fields.erase(fields.begin() + 1);
+  fields.push_back(arrow::field("extra", arrow::int32()));
+  ReconcileRules r = rules();
+  r.evolution.new_column = protocol::NewColumnPolicy::kFail;
+  r.evolution.removed_column = protocol::RemovedColumnPolicy::kFail;
+  r.evolution.nullability_change = protocol::NullabilityChangePolicy::kFail;
+  fields[0] = arrow::field("id", arrow::int64(), true);  // into NOT NULL id
+  EXPECT_EQ(
+      problems(users_table(), *with(fields), r),
+      (std::vector<std::string>{
+          R"(NULLABILITY_CHANGE: column 'id' of "public"."users" is NOT NULL, but stream 'users' may send nulls (schema_evolution.nullability_change is fail))",
+          R"(TYPE_CHANGE: column 'score' of "public"."users" has type integer, but stream 'users' sends utf8 (schema_evolution.type_change is fail))",
+          R"(NEW_COLUMN: stream 'users' has a new column 'extra' that "public"."users" lacks, and schema_evolution.new_column is fail)",
+          R"(REMOVED_COLUMN: column 'name' of "public"."users" is missing from stream 'users' (schema_evolution.removed_column is fail))",
+      }));
+  // What the policies allow is no problem.
+  EXPECT_TRUE(problems(users_table(), *with(users_fields()), r).empty());
+}
+
+TEST(ReconcilePlanTest, TargetProblemsOfANewTableAreTypesWithoutAColumnType) {
+  auto fields = users_fields();
+  fields.push_back(arrow::field("matrix", arrow::list(arrow::list(arrow::int32()))));
+  const std::vector<std::string> expected = {
+      "UNSUPPORTED_TYPE: column 'matrix' has Arrow type list<item: list<item: int32>>, which "
+      "dest-postgres cannot store"};
+  EXPECT_EQ(problems(std::nullopt, *with(fields), rules()), expected);
+  // replace writes a new table too, whatever the old one holds.
+  ReconcileRules r = rules();
+  r.mode = protocol::WriteMode::kReplace;
+  EXPECT_EQ(problems(users_table(), *with(fields), r), expected);
+  fields.pop_back();
+  fields[2] = arrow::field("score", arrow::utf8());
+  EXPECT_TRUE(problems(users_table(), *with(fields), r).empty());
 }
 
 }  // namespace

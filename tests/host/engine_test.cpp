@@ -269,6 +269,7 @@ TEST_F(EngineTest, CheckReportsEveryConnector) {
                           "0 destination dest-null: open",
                           "0 destination dest-null: validate",
                           "0 stream s: transforms",
+                          "0 stream s: destination",
                       }));
 }
 

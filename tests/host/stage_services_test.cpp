@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "host/engine/stage_services.hpp"
+#include "host/engine/state/sqlite_state_backend.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace rapidbyte::engine {
 namespace {
@@ -98,6 +100,40 @@ TEST_F(StageServicesTest, BatchReadyTakesInCheckpointsAndTimesOutWhenIdle) {
   auto end = dest.batch_next();
   ASSERT_TRUE(end);
   EXPECT_FALSE(*end);
+}
+
+// A dry run's destination (check) confirms checkpoints and gets dead
+// letters like any other, but neither reaches the state.
+TEST_F(StageServicesTest, ADryRunPersistsNoCursorAndNoDeadLetter) {
+  test::TempDir dir("stage-services");
+  auto state = SqliteStateBackend::open(dir / "state.db");
+  ASSERT_TRUE(state) << state.error().message;
+  BatchQueue input(8);
+  StageServices::Wiring dry = wiring(&input, nullptr, p::ConnectorRole::kDestination);
+  dry.state = state->get();
+  dry.dry_run = true;
+  StageServices dest(dry, &report_);
+  ASSERT_TRUE(input.push(
+      p::CheckpointInfo{p::CheckpointKind::kSource, "s", "id",
+                        p::CursorValue{std::in_place_index<p::cursor_kind::kInt64>, 7}, 0, 0}));
+  input.close();
+  auto end = dest.batch_next();
+  ASSERT_TRUE(end);
+  EXPECT_FALSE(*end);
+  dest.checkpoint({p::CheckpointKind::kDestination, "s", {}, {}, 0, 0});
+  p::DlqRecord letter;
+  letter.stream_name = "s";
+  letter.record_json = "{}";
+  dest.dlq(letter);
+  ASSERT_TRUE(dest.finish());
+  EXPECT_EQ(report_.committed_checkpoints, 1u);
+  EXPECT_EQ(report_.dlq_records, 1u);
+  auto cursor = (*state)->cursor("pipe", "s");
+  ASSERT_TRUE(cursor);
+  EXPECT_FALSE(cursor->has_value());
+  auto letters = (*state)->dead_letter_count({"pipe", std::nullopt});
+  ASSERT_TRUE(letters);
+  EXPECT_EQ(*letters, 0u);
 }
 
 }  // namespace

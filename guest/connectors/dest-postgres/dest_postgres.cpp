@@ -17,6 +17,7 @@
 #include <string>
 
 #include "guest/connectors/dest-postgres/table_writer.hpp"
+#include "guest/connectors/dest-postgres/target_check.hpp"
 #include "guest/connectors/postgres-common/connection_manifest.hpp"
 #include "guest/connectors/postgres-common/connection_settings.hpp"
 #include "guest/connectors/postgres-common/sql_text.hpp"
@@ -113,6 +114,7 @@ class DestPostgres final : public sdk::Destination {
     options.delete_mode = delete_mode_;
     options.commit_at_end = stream.write_mode == protocol::WriteMode::kAppend &&
                             stream.sync_mode == protocol::SyncMode::kFullRefresh;
+    if (request.dry_run) return check_target(ctx, connection, options);
     TableWriter writer(connection, ctx, options);
     RB_TRY(writer.start());
 

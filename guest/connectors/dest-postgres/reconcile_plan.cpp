@@ -93,6 +93,38 @@ sdk::Result<void> plan_existing_column(const TableColumn& column, const arrow::F
   return {};
 }
 
+// The decision for field `index` of `schema`; warnings go to `plan`.
+sdk::Result<ColumnDecision> plan_field(const std::vector<TableColumn>& columns,
+                                       const arrow::Schema& schema, int index,
+                                       const ReconcileRules& rules, ReconcilePlan& plan) {
+  const arrow::Field& field = schema.field(index);
+  ColumnDecision decision;
+  decision.input_index = index;
+  decision.name = field.name;
+  // An upsert of a change batch reads _rb_unchanged to apply a row; it is
+  // not data.
+  if (rules.mode == protocol::WriteMode::kUpsert && field.name == kUnchangedColumn &&
+      is_change_schema(schema)) {
+    decision.action = ColumnAction::kIgnore;
+  } else if (const TableColumn* column = find_column(columns, field.name)) {
+    RB_TRY(plan_existing_column(*column, field, rules, decision, plan.warnings));
+  } else {
+    RB_TRY(plan_new_column(field, rules, decision));
+  }
+  return decision;
+}
+
+// removed_column fail: REMOVED_COLUMN when `schema` lacks `column`.
+sdk::Result<void> check_removed_column(const TableColumn& column, const arrow::Schema& schema,
+                                       const ReconcileRules& rules) {
+  if (rules.evolution.removed_column != protocol::RemovedColumnPolicy::kFail) return {};
+  if (schema.field_index(column.name) >= 0) return {};
+  return sdk::schema_error("column '" + column.name + "' of " + rules.target +
+                               " is missing from stream '" + rules.stream_name +
+                               "' (schema_evolution.removed_column is fail)",
+                           "REMOVED_COLUMN");
+}
+
 }  // namespace
 
 bool ReconcilePlan::adds_columns() const {
@@ -109,23 +141,9 @@ bool ReconcilePlan::stages_types() const {
 sdk::Result<ReconcilePlan> plan_reconcile(const std::vector<TableColumn>& columns,
                                           const arrow::Schema& schema,
                                           const ReconcileRules& rules) {
-  // An upsert of a change batch reads _rb_unchanged to apply a row; it is
-  // not data.
-  const bool skips_unchanged =
-      rules.mode == protocol::WriteMode::kUpsert && is_change_schema(schema);
   ReconcilePlan plan;
   for (int i = 0; i < schema.num_fields(); ++i) {
-    const arrow::Field& field = schema.field(i);
-    ColumnDecision decision;
-    decision.input_index = i;
-    decision.name = field.name;
-    if (skips_unchanged && field.name == kUnchangedColumn) {
-      decision.action = ColumnAction::kIgnore;
-    } else if (const TableColumn* column = find_column(columns, field.name)) {
-      RB_TRY(plan_existing_column(*column, field, rules, decision, plan.warnings));
-    } else {
-      RB_TRY(plan_new_column(field, rules, decision));
-    }
+    RB_ASSIGN_OR_RETURN(ColumnDecision decision, plan_field(columns, schema, i, rules, plan));
     plan.columns.push_back(std::move(decision));
   }
   return plan;
@@ -133,16 +151,31 @@ sdk::Result<ReconcilePlan> plan_reconcile(const std::vector<TableColumn>& column
 
 sdk::Result<void> check_removed_columns(const std::vector<TableColumn>& columns,
                                         const arrow::Schema& schema, const ReconcileRules& rules) {
-  if (rules.evolution.removed_column != protocol::RemovedColumnPolicy::kFail) return {};
-  for (const auto& column : columns) {
-    if (schema.field_index(column.name) < 0) {
-      return sdk::schema_error("column '" + column.name + "' of " + rules.target +
-                                   " is missing from stream '" + rules.stream_name +
-                                   "' (schema_evolution.removed_column is fail)",
-                               "REMOVED_COLUMN");
-    }
-  }
+  for (const auto& column : columns) RB_TRY(check_removed_column(column, schema, rules));
   return {};
+}
+
+std::vector<protocol::ConnectorError> target_problems(
+    const std::optional<std::vector<TableColumn>>& columns, const arrow::Schema& schema,
+    const ReconcileRules& rules) {
+  std::vector<protocol::ConnectorError> problems;
+  auto note = [&](const auto& result) {
+    if (!result) problems.push_back(result.error());
+  };
+  if (!columns || rules.mode == protocol::WriteMode::kReplace) {
+    // A new table: every field needs a PostgreSQL type.
+    for (const arrow::Field& field : schema.fields()) {
+      if (field.name != kUnchangedColumn || !is_change_schema(schema)) {
+        note(postgres_type_for(field));
+      }
+    }
+    return problems;
+  }
+  ReconcilePlan ignored;
+  for (int i = 0; i < schema.num_fields(); ++i)
+    note(plan_field(*columns, schema, i, rules, ignored));
+  for (const auto& column : *columns) note(check_removed_column(column, schema, rules));
+  return problems;
 }
 
 }  // namespace rapidbyte::connectors::dest_postgres

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,5 +72,15 @@ sdk::Result<ReconcilePlan> plan_reconcile(const std::vector<TableColumn>& column
 // that `schema` lacks. removed_column ignore: always succeeds.
 sdk::Result<void> check_removed_columns(const std::vector<TableColumn>& columns,
                                         const arrow::Schema& schema, const ReconcileRules& rules);
+
+// Every problem a write of `schema` would meet at a target whose columns are
+// `columns` (nullopt: no table yet), not only the first: for a table to be
+// created (or replaced), each field without a PostgreSQL type
+// (UNSUPPORTED_TYPE); for an existing one, each field plan_reconcile would
+// refuse, then each column check_removed_columns would. What a dry run
+// (`rapidbyte check`) reports.
+std::vector<protocol::ConnectorError> target_problems(
+    const std::optional<std::vector<TableColumn>>& columns, const arrow::Schema& schema,
+    const ReconcileRules& rules);
 
 }  // namespace rapidbyte::connectors::dest_postgres

@@ -49,6 +49,17 @@ struct TableWriter::Plan {
   bool changes = false;   // upsert of a change batch (change_applier.hpp)
 };
 
+std::unexpected<protocol::ConnectorError> target_missing_error(const WriterOptions& options) {
+  return sdk::schema_error(
+      "stream '" + options.stream_name + "' resumes after a committed cursor, but its table " +
+          options.target.quoted() +
+          " does not exist (dropped, or the pipeline now writes elsewhere); a new table would "
+          "hold only the rows after the cursor. Run `rapidbyte state reset <pipeline.yaml> "
+          "--stream " +
+          options.stream_name + "` to load the stream from the start",
+      "TARGET_MISSING");
+}
+
 TableWriter::TableWriter(postgres::Connection& connection, sdk::Context& ctx, WriterOptions options)
     : connection_(connection), ctx_(ctx), options_(std::move(options)) {}
 
@@ -165,16 +176,7 @@ sdk::Result<std::vector<TableColumn>> TableWriter::ensure_table(const arrow::Sch
   const std::string target = options_.target.quoted();
   RB_ASSIGN_OR_RETURN(auto existing, load_table_columns(connection_, target));
   if (existing) return std::move(*existing);
-  if (options_.resuming) {
-    return sdk::schema_error(
-        "stream '" + options_.stream_name + "' resumes after a committed cursor, but its table " +
-            target +
-            " does not exist (dropped, or the pipeline now writes elsewhere); a new table would "
-            "hold only the rows after the cursor. Run `rapidbyte state reset <pipeline.yaml> "
-            "--stream " +
-            options_.stream_name + "` to load the stream from the start",
-        "TARGET_MISSING");
-  }
+  if (options_.resuming) return target_missing_error(options_);
   // A change batch's _rb_unchanged says how to apply a row: not a column.
   std::vector<arrow::Field> kept;
   for (const auto& field : schema.fields()) {

@@ -73,6 +73,9 @@ struct WriterOptions {
   bool resuming = false;
 };
 
+// TARGET_MISSING: the stream resumes (options.resuming) but its table is gone.
+std::unexpected<protocol::ConnectorError> target_missing_error(const WriterOptions& options);
+
 class TableWriter {
  public:
   // REQUIRES: `connection` and `ctx` outlive the writer.
