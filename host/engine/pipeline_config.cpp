@@ -376,9 +376,9 @@ std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& no
 
 std::expected<StreamConfig, Error> parse_stream(const Reader& r, const YAML::Node& node,
                                                 const std::string& field) {
-  RB_TRY(r.only_keys(
-      node, field,
-      {"name", "sync_mode", "cursor_field", "columns", "write_mode", "primary_key", "exclude"}));
+  RB_TRY(r.only_keys(node, field,
+                     {"name", "sync_mode", "cursor_field", "columns", "write_mode", "primary_key",
+                      "destination_table", "exclude"}));
   StreamConfig s;
   if (!node["name"]) return std::unexpected(r.error(node, field + ".name", "missing"));
   RB_ASSIGN_OR_RETURN(s.name, r.string(node["name"], field + ".name"));
@@ -400,6 +400,18 @@ std::expected<StreamConfig, Error> parse_stream(const Reader& r, const YAML::Nod
   }
   if (node["primary_key"]) {
     RB_ASSIGN_OR_RETURN(s.primary_key, r.strings(node["primary_key"], field + ".primary_key"));
+  }
+  if (node["destination_table"]) {
+    RB_ASSIGN_OR_RETURN(s.destination_table,
+                        r.string(node["destination_table"], field + ".destination_table"));
+    if (s.destination_table->empty()) {
+      return std::unexpected(
+          r.error(node["destination_table"], field + ".destination_table", "must not be empty"));
+    }
+    if (s.is_pattern()) {
+      return std::unexpected(r.error(node["destination_table"], field + ".destination_table",
+                                     "not for a stream pattern, which stands for many streams"));
+    }
   }
   if (node["exclude"]) {
     RB_ASSIGN_OR_RETURN(s.exclude, r.strings(node["exclude"], field + ".exclude"));
@@ -534,6 +546,9 @@ std::expected<void, Error> parse_source(const Reader& r, const YAML::Node& root,
     if (!streams.IsSequence())
       return std::unexpected(r.error(streams, "source.streams", "must be a list"));
     std::set<std::string> seen;
+    // Where each stream lands, and which entry sends it there: two streams
+    // into one destination table would overwrite or mix each other's rows.
+    std::map<std::string, std::string> landing;
     std::vector<Error> errors;  // every stream's, not only the first
     for (size_t i = 0; i < streams.size(); ++i) {
       const std::string field = "source.streams[" + std::to_string(i) + "]";
@@ -543,6 +558,11 @@ std::expected<void, Error> parse_source(const Reader& r, const YAML::Node& root,
       } else if (!seen.insert(s->name).second) {
         errors.push_back(
             r.error(streams[i], field + ".name", "duplicate stream '" + s->name + "'"));
+      } else if (auto [at, fresh] = landing.emplace(s->destination_name(), s->name); !fresh) {
+        const char* key = s->destination_table ? "destination_table" : "name";
+        errors.push_back(r.error(streams[i][key], field + "." + key,
+                                 "stream '" + s->name + "' would land in '" + at->first +
+                                     "', where stream '" + at->second + "' lands too"));
       } else {
         p.streams.push_back(std::move(*s));
       }

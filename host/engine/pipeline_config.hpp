@@ -25,11 +25,17 @@ struct StreamConfig {
   // The stream's own; when unset (empty), the destination's applies.
   std::optional<protocol::WriteMode> write_mode;
   std::vector<std::string> primary_key;
+  // What the destination calls the stream (dest-postgres: its table,
+  // "schema.table" or "table"); unset: the stream's own name.
+  std::optional<std::string> destination_table;
   // A name with * or ? is a pattern: it stands for every stream of the
   // source's catalog it matches, except those `exclude` matches
   // (expand_stream_patterns).
   std::vector<std::string> exclude;
   bool is_pattern() const { return name.find_first_of("*?") != std::string::npos; }
+  const std::string& destination_name() const {
+    return destination_table ? *destination_table : name;
+  }
 };
 
 struct ConnectorConfig {

@@ -233,8 +233,13 @@ std::vector<StreamReport> run_group_once(const RunContext& run, const StreamGrou
     for (size_t k = 0; k < n; ++k) {
       for (size_t i = 1; i < plans.size(); ++i) {
         threads.emplace_back([&, k, i] {
-          run_stage(run, plans[i], {contexts[k]}, {services[k][i].get()}, group_stop.get_token(),
-                    cancel_group);
+          p::StreamContext context = contexts[k];
+          // The destination knows the stream by its destination_table.
+          if (plans[i].module->role == p::ConnectorRole::kDestination) {
+            context.stream_name = run.pipeline.streams[group[k]].destination_name();
+          }
+          run_stage(run, plans[i], {std::move(context)}, {services[k][i].get()},
+                    group_stop.get_token(), cancel_group);
         });
       }
       if (previewing) {

@@ -105,6 +105,10 @@ void StageServices::metric(p::MetricSample sample) {
 
 void StageServices::dlq(p::DlqRecord record) {
   ++report_->dlq_records;
+  // A transform or destination stage serves one stream: its letters are
+  // that stream's, whatever the guest calls it (a destination knows it by
+  // its destination_table).
+  if (wiring_.role != p::ConnectorRole::kSource) record.stream_name = wiring_.stream;
   // The guest's message: cut and rate-limited like its log.
   log(p::LogLevel::kWarn, "dead letter: " + record.error.message);
   if (wiring_.dry_run) return;

@@ -321,7 +321,8 @@ TEST_F(PgConnectorTest, ColumnsSelectionAndHostileIdentifiers) {
 }
 
 // Streams keep their source schema, so lands.lands_items and public.lands_items stay
-// apart; `schema` and `tables` in the destination's config move them.
+// apart; `schema` and `tables` in the destination's config move them, and so
+// does a stream's `destination_table`.
 TEST_F(PgConnectorTest, StreamsLandInTheirOwnSchemaUnlessMapped) {
   auto s = src();
   s.exec(
@@ -347,6 +348,15 @@ TEST_F(PgConnectorTest, StreamsLandInTheirOwnSchemaUnlessMapped) {
   expect_succeeded(run_pipeline(yaml, "mapped"));
   EXPECT_EQ(d.query("SELECT v FROM archive.lands_items"), (std::vector<TextRow>{{"lands"}}));
   EXPECT_EQ(d.value("SELECT count(*) FROM staging.lands_items"), "2");
+  // A stream's own destination_table, in the pipeline, whatever the destination.
+  expect_succeeded(run_pipeline(
+      pipeline_yaml("renamed",
+                    "{name: lands.lands_items, destination_table: renamed.lands_copy}, "
+                    "{name: lands_items, destination_table: lands_public}",
+                    "  write_mode: replace\n"),
+      "renamed"));
+  EXPECT_EQ(d.query("SELECT v FROM renamed.lands_copy"), (std::vector<TextRow>{{"lands"}}));
+  EXPECT_EQ(d.value("SELECT count(*) FROM public.lands_public WHERE v = 'public'"), "2");
 }
 
 // Each stream may set its own write mode and key.

@@ -131,6 +131,40 @@ TEST(PipelineConfigTest, ReportsEveryProblemOfAFileAtOnce) {
             "or 64mb, got 'lots'");
 }
 
+// destination_table renames a stream at the destination; two streams may
+// not land in one place.
+TEST(PipelineConfigTest, DestinationTableNamesWhereAStreamLands) {
+  auto p = parse_pipeline(
+      "pipeline: x\nsource:\n  use: g\n  streams:\n"
+      "    - {name: sales.orders, destination_table: analytics.sales_orders}\n"
+      "    - {name: orders}\n"
+      "destination: {use: d}\n",
+      "p.yaml");
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->streams[0].destination_name(), "analytics.sales_orders");
+  EXPECT_EQ(p->streams[1].destination_name(), "orders");
+  EXPECT_EQ(stream_context(*p, p->streams[0]).stream_name, "sales.orders");
+
+  auto clash = parse_pipeline(
+      "pipeline: x\nsource:\n  use: g\n  streams:\n"
+      "    - {name: a, destination_table: t}\n"
+      "    - {name: t}\n"
+      "    - {name: b, destination_table: t}\n"
+      "    - {name: \"s.*\", destination_table: u}\n"
+      "    - {name: c, destination_table: \"\"}\n"
+      "destination: {use: d}\n",
+      "p.yaml");
+  ASSERT_FALSE(clash);
+  EXPECT_EQ(clash.error(),
+            "p.yaml:6:14: source.streams[1].name: stream 't' would land in 't', where stream 'a' "
+            "lands too\n"
+            "p.yaml:7:36: source.streams[2].destination_table: stream 'b' would land in 't', where "
+            "stream 'a' lands too\n"
+            "p.yaml:8:40: source.streams[3].destination_table: not for a stream pattern, which "
+            "stands for many streams\n"
+            "p.yaml:9:36: source.streams[4].destination_table: must not be empty");
+}
+
 TEST(PipelineConfigTest, UnsetVariableIsNamed) {
   ::unsetenv("RB_TEST_MISSING");
   auto p = parse_pipeline(
