@@ -6,8 +6,8 @@
 # generator -> passthrough -> null pipeline.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$root/scripts/setup.sh"
-"$root/scripts/build.sh"
+"$root/scripts/setup.sh" --demo
+"$root/scripts/build.sh" --demo
 
 rapidbyte() { "$root/build/rapidbyte" --connector-dir "$root/build/connectors" "$@"; }
 work="$(mktemp -d /tmp/rapidbyte-demo.XXXXXX)"

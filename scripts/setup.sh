@@ -2,7 +2,18 @@
 # Prepares a fresh Debian bookworm machine (as root) to build and test Rapidbyte:
 # Debian packages, pinned cargo tools, the cached wasmtime C API, and pyarrow.
 # Idempotent: every step is skipped when its result is already present.
+#
+#   setup.sh          everything: build, tests, lint, fuzzers, benchmark peers
+#   setup.sh --demo   only what building the binary and the connectors and
+#                     running the demo need (scripts/demo.sh); no test, lint
+#                     or benchmark tools, no Python packages
 set -euo pipefail
+demo_only=false
+case "${1:-}" in
+  "") ;;
+  --demo) demo_only=true ;;
+  *) echo "usage: $0 [--demo]" >&2; exit 2 ;;
+esac
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/versions.sh
@@ -15,23 +26,28 @@ debian_packages=(
   cmake ninja-build g++ ccache pkg-config git python3
   # guest toolchain (wasm32-wasi)
   clang-19 lld-19 llvm-19 wasi-libc libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 libclang-rt-19-dev-wasm32
+  # libraries
+  libyaml-cpp-dev rapidjson-dev libvalijson-dev
+  libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev liblz4-dev libzstd-dev
+  libssl-dev libflatbuffers-dev flatbuffers-compiler libcpp-httplib-dev
+  # PostgreSQL server and client for the demo and the tests; runuser
+  # (util-linux) starts throwaway clusters as an unprivileged user
+  postgresql-15 postgresql-client-15 util-linux
+)
+test_debian_packages=(
   # native clang runtime for libFuzzer targets
   libclang-rt-19-dev
   # format and lint
   clang-format-19 clang-tidy-19
-  # libraries
-  libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev rapidjson-dev libvalijson-dev
-  libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev liblz4-dev libzstd-dev
-  libssl-dev libflatbuffers-dev flatbuffers-compiler libcpp-httplib-dev
-  # PostgreSQL server and client for the demo and the tests
-  postgresql-15 postgresql-client-15
-  # test helpers: runuser (util-linux) starts test clusters as an unprivileged
-  # user; openssl makes test certificates
-  util-linux openssl
+  # test and benchmark libraries
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # openssl makes test certificates
+  openssl
   # benchmark peer of bench/postgres_pipeline_bench.sh; GNU time for the
   # peak memory bench/cdc_bench.sh reports
   pgcopydb time
 )
+$demo_only || debian_packages+=("${test_debian_packages[@]}")
 
 install_debian_packages() {
   local missing=()
@@ -104,7 +120,9 @@ install_debian_packages
 ensure_postgres_user
 install_wit_bindgen
 "$here/build-wasmtime.sh"
-install_python_packages
-install_sling
-install_duckdb
+if ! $demo_only; then
+  install_python_packages
+  install_sling
+  install_duckdb
+fi
 log "machine ready"
