@@ -52,10 +52,10 @@ install(FILES ${CMAKE_BINARY_DIR}/generated/guest/sdk/abi/contract_convert.hpp
 install(DIRECTORY ${RAPIDBYTE_RAPIDJSON_DIR}/rapidjson
   DESTINATION ${rapidbyte_sdk_include_dir}/third_party)
 foreach(role source destination transform)
-  set(dir ${CMAKE_BINARY_DIR}/bindings/${role})
-  install(FILES ${dir}/rapidbyte_${role}.h ${dir}/rapidbyte_world.hpp
+  set(generated ${RAPIDBYTE_BINDINGS_DIR}/${role})
+  install(FILES ${generated}/rapidbyte_${role}.h ${CMAKE_BINARY_DIR}/bindings/${role}/rapidbyte_world.hpp
     DESTINATION ${rapidbyte_sdk_include_dir}/bindings/${role})
-  install(FILES ${dir}/rapidbyte_${role}_component_type.o DESTINATION ${rapidbyte_sdk_lib_dir})
+  install(FILES ${generated}/rapidbyte_${role}_component_type.o DESTINATION ${rapidbyte_sdk_lib_dir})
 endforeach()
 
 install(FILES ${RAPIDBYTE_ROOT}/cmake/wasm32-wasi.toolchain.cmake DESTINATION share/rapidbyte/cmake)
