@@ -4,9 +4,15 @@
 #
 #   psql pipe   psql -c "COPY t TO STDOUT (FORMAT binary)" | psql -c "COPY t FROM STDIN (FORMAT binary)"
 #   rapidbyte   source-postgres -> dest-postgres, full_refresh, write_mode append
+#   rapidbyte_pN  the same, the table read as N partitions of one snapshot
+#               (partitions: N, parallelism: N; BENCH_PARTITIONS, default "2 4")
 #   pgcopydb    pgcopydb copy table-data (one table, via --filters)      [if installed]
 #   sling       sling run --mode full-refresh (Sling recreates the table with
 #               its own type mapping, e.g. inet -> varchar)           [if installed]
+#
+# (Debian's pgcopydb 0.10 has no --split-tables-larger-than: it copies one
+# table with one COPY whatever --table-jobs says, so it has no partitioned
+# counterpart here.)
 #
 #   bench/postgres_pipeline_bench.sh [rows]     # default 1000000
 #
@@ -20,7 +26,10 @@
 # (primary key included); each run is timed end to end (process start-up
 # included) and the target's row count is checked. MB/s uses the size of the
 # table's binary COPY stream (MB = 10^6 bytes); "vs psql" is seconds / psql
-# pipe seconds (lower is better). The throwaway cluster is stopped on exit.
+# pipe seconds (lower is better). "CPU s/M rows" is the CPU time of the whole
+# machine (every process: the tool and both servers' backends, from
+# /proc/stat) per million rows, so that scaling on more cores can be
+# predicted from a 2-core run. The throwaway cluster is stopped on exit.
 #
 # Environment: SLING_BIN (default: the binary of the PyPI wheel
 # sling-linux-amd64 if importable, else `sling` on PATH), PGCOPYDB_BIN
@@ -34,7 +43,10 @@ repeat="${BENCH_REPEAT:-3}"
 [[ "$repeat" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_REPEAT must be a positive integer" >&2; exit 2; }
 [[ "$rows" =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [rows]" >&2; exit 2; }
 profiles=(${BENCH_PROFILES:-narrow event wide})
-tools=(${BENCH_TOOLS:-psql rapidbyte pgcopydb sling})
+partition_counts=(${BENCH_PARTITIONS-2 4})
+default_tools="psql rapidbyte"
+for n in "${partition_counts[@]}"; do default_tools+=" rapidbyte_p$n"; done
+tools=(${BENCH_TOOLS:-$default_tools pgcopydb sling})
 
 rapidbyte_bin="$root/build/rapidbyte"
 connector_dir="$root/build/connectors"
@@ -56,6 +68,8 @@ trap 'exit 130' INT TERM
 log() { printf '[bench] %s\n' "$*" >&2; }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 now() { date +%s.%N; }
+# CPU seconds the machine has spent so far, all processes (USER_HZ = 100).
+cpu_now() { awk '/^cpu / { printf "%.2f\n", ($2 + $3 + $4 + $7 + $8) / 100 }' /proc/stat; }
 
 eval "$("$root/scripts/throwaway-postgres.sh" start "$work/pg")"
 export PGPASSWORD=""
@@ -128,7 +142,7 @@ run_psql() {
 }
 
 run_rapidbyte() {
-  local yaml="$work/rapidbyte-$1.yaml"
+  local yaml="$work/rapidbyte-$1.yaml" partitions="${2:-1}"
   cat >"$yaml" <<EOF
 version: 1
 pipeline: bench_$1
@@ -138,11 +152,13 @@ source:
   streams:
     - name: $1
       sync_mode: full_refresh
+      partitions: $partitions
 destination:
   use: postgres
   config: {host: "127.0.0.1", port: $PGPORT, user: postgres, password: "", database: dst, schema: public, load_method: copy}
   write_mode: append
 resources:
+  parallelism: $partitions
   max_batch_bytes: 4194304
   max_inflight_batches: 8
 state: {backend: sqlite, connection: "$work/state-$1.db"}
@@ -151,6 +167,10 @@ EOF
   "$rapidbyte_bin" -q --connector-dir "$connector_dir" run "$yaml" >"$work/rapidbyte-$1.log" 2>&1 ||
     { cat "$work/rapidbyte-$1.log" >&2; return 1; }
 }
+
+for n in "${partition_counts[@]}"; do
+  eval "run_rapidbyte_p$n() { run_rapidbyte \"\$1\" $n; }"
+done
 
 run_pgcopydb() {
   printf '[include-only-table]\npublic.%s\n' "$1" >"$work/pgcopydb-$1.filters"
@@ -179,7 +199,7 @@ available() {
 
 # --- run -----------------------------------------------------------------------
 
-declare -A secs bytes status_of
+declare -A secs cpu bytes status_of
 results=()
 for p in "${profiles[@]}"; do
   log "$p: seeding $rows rows"
@@ -190,7 +210,7 @@ for p in "${profiles[@]}"; do
   # Also warms the cache: the binary COPY stream's size, for MB/s.
   bytes[$p]="$(psql -X -q -d src -c "COPY $p TO STDOUT (FORMAT binary)" | wc -c)"
   log "$p: seeded in $(printf '%.1f' "$(echo "$(now) - $t0" | bc)") s, $((bytes[$p] / rows)) B/row, $((bytes[$p] / 1000000)) MB"
-  declare -A runs=()
+  declare -A runs=() cpus=()
   for ((rep = 1; rep <= repeat; rep++)); do
     # Tools take turns within a repetition, so a slow spell of the machine
     # touches all of them rather than one.
@@ -202,9 +222,12 @@ for p in "${profiles[@]}"; do
       recreate_target "$p"
       sql dst "CHECKPOINT"
       t0="$(now)"
+      c0="$(cpu_now)"
       status=ok
       "run_$tool" "$p" || status=failed
       t1="$(now)"
+      c1="$(cpu_now)"
+      cpus[$tool]+="$(echo "$c1 - $c0" | bc) "
       count="$(sql dst "SELECT count(*) FROM $p")"
       [[ "$status" == ok && "$count" != "$rows" ]] && status="rows $count != $rows"
       runs[$tool]+="$(echo "$t1 - $t0" | bc) "
@@ -216,17 +239,18 @@ for p in "${profiles[@]}"; do
   for tool in "${tools[@]}"; do
     available "$tool" || continue
     secs[$p,$tool]="$(median ${runs[$tool]})"
+    cpu[$p,$tool]="$(median ${cpus[$tool]})"
     results+=("$p|$tool|${status_of[$p,$tool]:-ok}")
   done
-  unset runs
+  unset runs cpus
   sql src "DROP TABLE $p"  # disk: the next profile starts on its own
 done
 
 echo
 echo "rows per profile: $rows; median of $repeat runs per tool; $(nproc) cores; PostgreSQL $(sql postgres 'SHOW server_version')"
 echo
-echo "| profile | tool | seconds | rows/s | MB/s | vs psql pipe | rows checked |"
-echo "|---|---|---:|---:|---:|---:|---|"
+echo "| profile | tool | seconds | rows/s | MB/s | vs psql pipe | CPU s/M rows | rows checked |"
+echo "|---|---|---:|---:|---:|---:|---:|---|"
 for r in "${results[@]}"; do
   IFS='|' read -r p tool status <<<"$r"
   s="${secs[$p,$tool]}"
@@ -234,8 +258,9 @@ for r in "${results[@]}"; do
   ratio="-"
   [[ -n "$base" ]] && ratio="$(printf '%.2fx' "$(echo "$s / $base" | bc -l)")"
   name="$tool"; [[ "$tool" == psql ]] && name="psql pipe"
-  printf '| %s (%d B/row) | %s | %.2f | %s | %.0f | %s | %s |\n' "$p" "$((bytes[$p] / rows))" "$name" "$s" \
+  [[ "$tool" == rapidbyte_p* ]] && name="rapidbyte, ${tool#rapidbyte_p} partitions"
+  printf '| %s (%d B/row) | %s | %.2f | %s | %.0f | %s | %.2f | %s |\n' "$p" "$((bytes[$p] / rows))" "$name" "$s" \
     "$(printf '%.0f' "$(echo "$rows / $s" | bc -l)" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')" \
-    "$(echo "${bytes[$p]} / $s / 1000000" | bc -l)" "$ratio" "$status"
+    "$(echo "${bytes[$p]} / $s / 1000000" | bc -l)" "$ratio" "$(echo "${cpu[$p,$tool]} * 1000000 / $rows" | bc -l)" "$status"
 done
 for r in "${results[@]}"; do [[ "$r" == *"|ok" ]] || exit 1; done

@@ -91,7 +91,7 @@ bool role_runs(protocol::ConnectorRole role, protocol::RunPhase phase) {
   switch (role) {
     case protocol::ConnectorRole::kSource:
       return phase == RunPhase::kDiscover || phase == RunPhase::kRead ||
-             phase == RunPhase::kTeardown;
+             phase == RunPhase::kTeardown || phase == RunPhase::kPlan;
     case protocol::ConnectorRole::kDestination:
       return phase == RunPhase::kWrite;
     case protocol::ConnectorRole::kTransform:

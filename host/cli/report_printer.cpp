@@ -45,6 +45,19 @@ std::string report_text(const engine::RunReport& report) {
           "stream {:<20} ok      {} records, {}{}\n", s.stream, s.records(), human_bytes(s.bytes()),
           s.dead_letters() ? fmt::format(", {} dead letters", s.dead_letters()) : "");
     }
+    for (const auto& slice : s.partitions) {
+      out += fmt::format("  partition {}/{} {:<9} {} records, {}, {:.2f} s, {} attempt{}\n",
+                         slice.index, slice.count, slice.report.succeeded() ? "ok" : "FAILED",
+                         slice.report.records(), human_bytes(slice.report.bytes()),
+                         std::chrono::duration<double>(slice.duration).count(),
+                         slice.report.attempts, slice.report.attempts == 1 ? "" : "s");
+    }
+    if (!s.finished_earlier.empty()) {
+      std::string indices;
+      for (uint32_t i : s.finished_earlier)
+        indices += (indices.empty() ? "" : ", ") + std::to_string(i);
+      out += fmt::format("  resumed: partitions {} were finished by an earlier run\n", indices);
+    }
     // Labeled counters (such as transform-validate's failures per rule) say
     // where records went; unlabeled metrics stay in the --json report.
     for (const auto& stage : s.stages) {
@@ -104,6 +117,33 @@ std::string report_json(const engine::RunReport& report) {
       w.String(failed->error->code.c_str());
       w.Key("error_connector");
       w.String(failed->connector_id.c_str());
+    }
+    if (!s.partitions.empty() || !s.finished_earlier.empty()) {
+      w.Key("partitions");
+      w.StartArray();
+      for (const auto& slice : s.partitions) {
+        w.StartObject();
+        w.Key("index");
+        w.Uint(slice.index);
+        w.Key("count");
+        w.Uint(slice.count);
+        w.Key("records");
+        w.Uint64(slice.report.records());
+        w.Key("bytes");
+        w.Uint64(slice.report.bytes());
+        w.Key("seconds");
+        w.Double(std::chrono::duration<double>(slice.duration).count());
+        w.Key("attempts");
+        w.Uint(slice.report.attempts);
+        w.Key("status");
+        w.String(slice.report.succeeded() ? "succeeded" : "failed");
+        w.EndObject();
+      }
+      w.EndArray();
+      w.Key("finished_earlier");
+      w.StartArray();
+      for (uint32_t i : s.finished_earlier) w.Uint(i);
+      w.EndArray();
     }
     w.Key("stages");
     w.StartArray();

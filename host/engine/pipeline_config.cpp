@@ -297,12 +297,12 @@ std::expected<Enum, Error> parse_enum(const Reader& r, const YAML::Node& node,
 
 std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& node,
                                            ResourcesConfig& out) {
-  RB_TRY(r.only_keys(
-      node, "resources",
-      {"parallelism", "max_batch_bytes", "max_record_bytes", "max_inflight_batches",
-       "checkpoint_interval_bytes", "checkpoint_interval_rows", "checkpoint_interval_seconds",
-       "stage_memory_mb", "stage_timeout_seconds", "no_progress_timeout_seconds",
-       "network_timeout_seconds", "max_retries", "retry_base_delay_ms", "compression"}));
+  RB_TRY(r.only_keys(node, "resources",
+                     {"parallelism", "max_batch_bytes", "max_record_bytes", "max_inflight_batches",
+                      "checkpoint_interval_bytes", "checkpoint_interval_rows",
+                      "checkpoint_interval_seconds", "stage_memory_mb", "stage_timeout_seconds",
+                      "no_progress_timeout_seconds", "network_timeout_seconds", "max_retries",
+                      "retry_base_delay_ms", "compression", "partition_mode", "autotune"}));
   // resources.<key> into `field`, when given.
   std::vector<Error> errors;  // every key's, not only the first
   auto read = [&](const char* key, auto& field) -> std::expected<void, Error> {
@@ -338,8 +338,26 @@ std::expected<void, Error> parse_resources(const Reader& r, const YAML::Node& no
     }
     return {};
   };
+  // partition_mode: range | mod, also as the seed project's
+  // autotune.partition_mode.
+  auto read_partition_mode = [&]() -> std::expected<void, Error> {
+    const YAML::Node autotune = node["autotune"];
+    if (autotune) RB_TRY(r.only_keys(autotune, "resources.autotune", {"partition_mode"}));
+    const bool seed_spelling = autotune && autotune["partition_mode"];
+    const YAML::Node mode = seed_spelling ? autotune["partition_mode"] : node["partition_mode"];
+    const std::string field =
+        seed_spelling ? "resources.autotune.partition_mode" : "resources.partition_mode";
+    if (!mode) return {};
+    RB_ASSIGN_OR_RETURN(out.partition_mode, r.string(mode, field));
+    if (out.partition_mode != "range" && out.partition_mode != "mod") {
+      return std::unexpected(
+          r.error(mode, field, "must be range or mod; got '" + out.partition_mode + "'"));
+    }
+    return {};
+  };
   for (const auto& read_one :
-       {read_parallelism(), read_compression(), read_bytes("max_batch_bytes", out.max_batch_bytes),
+       {read_parallelism(), read_compression(), read_partition_mode(),
+        read_bytes("max_batch_bytes", out.max_batch_bytes),
         read_bytes("max_record_bytes", out.max_record_bytes),
         read("max_inflight_batches", out.max_inflight_batches),
         read_bytes("checkpoint_interval_bytes", out.checkpoint_interval_bytes),
@@ -378,7 +396,7 @@ std::expected<StreamConfig, Error> parse_stream(const Reader& r, const YAML::Nod
                                                 const std::string& field) {
   RB_TRY(r.only_keys(node, field,
                      {"name", "sync_mode", "cursor_field", "columns", "write_mode", "primary_key",
-                      "destination_table", "exclude"}));
+                      "destination_table", "exclude", "partitions", "partition_key"}));
   StreamConfig s;
   if (!node["name"]) return std::unexpected(r.error(node, field + ".name", "missing"));
   RB_ASSIGN_OR_RETURN(s.name, r.string(node["name"], field + ".name"));
@@ -419,6 +437,29 @@ std::expected<StreamConfig, Error> parse_stream(const Reader& r, const YAML::Nod
       return std::unexpected(r.error(node["exclude"], field + ".exclude",
                                      "only for a stream pattern (a name with * or ?)"));
     }
+  }
+  if (node["partition_key"]) {
+    RB_ASSIGN_OR_RETURN(s.partition_key, r.string(node["partition_key"], field + ".partition_key"));
+    s.auto_partitions = !node["partitions"];
+  }
+  if (const YAML::Node partitions = node["partitions"]) {
+    if (partitions.IsScalar() && partitions.Scalar() == "auto") {
+      s.auto_partitions = true;
+    } else {
+      RB_ASSIGN_OR_RETURN(s.partitions, r.number<uint32_t>(partitions, field + ".partitions"));
+      if (s.partitions == 0 || s.partitions > kMaxPartitions) {
+        return std::unexpected(
+            r.error(partitions, field + ".partitions",
+                    "must be auto or between 1 and " + std::to_string(kMaxPartitions)));
+      }
+    }
+  }
+  if ((s.partitions > 1 || s.auto_partitions) && s.sync_mode != protocol::SyncMode::kFullRefresh) {
+    return std::unexpected(r.error(node["partitions"] ? node["partitions"] : node["partition_key"],
+                                   field + (node["partitions"] ? ".partitions" : ".partition_key"),
+                                   "partitioned reads are for full_refresh streams; stream '" +
+                                       s.name + "' is " +
+                                       std::string(protocol::mode_name(s.sync_mode))));
   }
   if (s.sync_mode == protocol::SyncMode::kIncremental && !s.cursor_field) {
     return std::unexpected(
@@ -694,6 +735,10 @@ std::expected<PipelineConfig, std::string> load_pipeline(const std::filesystem::
 
 protocol::WriteMode write_mode_of(const PipelineConfig& pipeline, const StreamConfig& stream) {
   return stream.write_mode.value_or(pipeline.write_mode);
+}
+
+uint32_t partition_count(const PipelineConfig& pipeline, const StreamConfig& stream) {
+  return stream.auto_partitions ? pipeline.resources.parallelism : stream.partitions;
 }
 
 const std::vector<std::string>& primary_key_of(const PipelineConfig& pipeline,

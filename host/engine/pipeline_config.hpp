@@ -32,6 +32,14 @@ struct StreamConfig {
   // source's catalog it matches, except those `exclude` matches
   // (expand_stream_patterns).
   std::vector<std::string> exclude;
+  // `partitions: N` reads a full-refresh stream as N slices of one snapshot,
+  // up to resources.parallelism at once; `auto` (or a partition_key alone)
+  // takes resources.parallelism slices. 1: one read.
+  uint32_t partitions = 1;
+  bool auto_partitions = false;
+  // The column the slices split on (resources.partition_mode); unset: the
+  // source's own split (source-postgres: heap pages).
+  std::optional<std::string> partition_key;
   bool is_pattern() const { return name.find_first_of("*?") != std::string::npos; }
   const std::string& destination_name() const {
     return destination_table ? *destination_table : name;
@@ -60,6 +68,10 @@ inline constexpr uint32_t kCdcCheckpointIntervalSeconds = 2;
 // hundreds of MiB to refuse.
 inline constexpr uint64_t kMaxPipelineFileBytes = 4u << 20;
 
+// The most slices a stream may be read as: each is a source, transforms and
+// a destination with connections of their own.
+inline constexpr uint32_t kMaxPartitions = 1024;
+
 struct ResourcesConfig {
   uint32_t parallelism = 1;
   uint64_t max_batch_bytes = 4u << 20;
@@ -83,6 +95,10 @@ struct ResourcesConfig {
   // Accepted for the seed project's files (none | lz4 | zstd); batches pass
   // between stages in memory, uncompressed, whatever it says.
   std::string compression = "none";
+  // How a stream with a partition_key is split: "range" (key ranges) or
+  // "mod" (key modulo the partition count). Also read from the seed
+  // project's `resources.autotune.partition_mode`.
+  std::string partition_mode = "range";
 };
 
 struct StateConfig {
@@ -112,6 +128,9 @@ struct PipelineConfig {
 protocol::WriteMode write_mode_of(const PipelineConfig& pipeline, const StreamConfig& stream);
 const std::vector<std::string>& primary_key_of(const PipelineConfig& pipeline,
                                                const StreamConfig& stream);
+// How many slices a stream is read as: 1, its `partitions`, or for auto
+// resources.parallelism.
+uint32_t partition_count(const PipelineConfig& pipeline, const StreamConfig& stream);
 
 // What a command needs of a pipeline file: a run the whole of it;
 // `discover` the source block only (streams, destination and the pipeline's

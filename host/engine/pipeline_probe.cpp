@@ -15,33 +15,6 @@ namespace {
 
 namespace p = rapidbyte::protocol;
 
-// One connector started outside a run: its own services with no data path.
-struct ProbedConnector {
-  StageReport report;
-  std::unique_ptr<StageServices> services;
-  std::unique_ptr<StageHost> host;
-  std::unique_ptr<runtime::ConnectorInstance> instance;
-};
-
-runtime::ConnectorResult<std::unique_ptr<ProbedConnector>> start(
-    const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
-    const PipelineRunner::StagePlan& plan, spdlog::logger* log) {
-  auto probe = std::make_unique<ProbedConnector>();
-  probe->report.connector_id = plan.module->manifest.id;
-  probe->report.role = plan.module->role;
-  StageServices::Wiring wiring{
-      pipeline.pipeline, "", 0, plan.module->role, nullptr, nullptr, &state, nullptr, log};
-  probe->services = std::make_unique<StageServices>(wiring, &probe->report);
-  probe->host = std::make_unique<StageHost>(std::vector<StageServices*>{probe->services.get()});
-  auto instance = runtime::ConnectorInstance::create(
-      engine, plan.module, probe->host.get(),
-      sandbox_for(*plan.module, plan.config, pipeline.resources));
-  if (!instance) return std::unexpected(instance.error());
-  probe->instance = std::move(*instance);
-  RB_TRY(probe->instance->open(plan.config.config_json));
-  return probe;
-}
-
 // A whole-pipeline phase of the source (discover, teardown), with every
 // stream of the pipeline.
 p::RunRequest source_phase_request(const PipelineConfig& pipeline, p::RunPhase phase) {
@@ -132,6 +105,25 @@ std::string subject_of(const PipelineRunner::StagePlan& plan) {
 
 }  // namespace
 
+runtime::ConnectorResult<std::unique_ptr<StartedConnector>> start_connector(
+    const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
+    const PipelineRunner::StagePlan& plan, spdlog::logger* log) {
+  auto probe = std::make_unique<StartedConnector>();
+  probe->report.connector_id = plan.module->manifest.id;
+  probe->report.role = plan.module->role;
+  StageServices::Wiring wiring{
+      pipeline.pipeline, "", 0, plan.module->role, nullptr, nullptr, &state, nullptr, log};
+  probe->services = std::make_unique<StageServices>(wiring, &probe->report);
+  probe->host = std::make_unique<StageHost>(std::vector<StageServices*>{probe->services.get()});
+  auto instance = runtime::ConnectorInstance::create(
+      engine, plan.module, probe->host.get(),
+      sandbox_for(*plan.module, plan.config, pipeline.resources));
+  if (!instance) return std::unexpected(instance.error());
+  probe->instance = std::move(*instance);
+  RB_TRY(probe->instance->open(plan.config.config_json));
+  return probe;
+}
+
 std::vector<CheckLine> check_pipeline(const runtime::WasmEngine& engine,
                                       const ConnectorCatalog& catalog, StateBackend& state,
                                       const PipelineConfig& pipeline,
@@ -147,7 +139,7 @@ std::vector<CheckLine> check_pipeline(const runtime::WasmEngine& engine,
   lines.push_back({"pipeline", "connectors and configs", p::CheckStatus::kPassed, ""});
   for (const auto& plan : *plans) {
     const std::string subject = subject_of(plan);
-    auto probe = start(engine, state, pipeline, plan, log.get());
+    auto probe = start_connector(engine, state, pipeline, plan, log.get());
     if (!probe) {
       lines.push_back({subject, "open", p::CheckStatus::kFailed, probe.error().message});
       continue;
@@ -191,7 +183,7 @@ runtime::ConnectorResult<p::RunSummary> run_source_phase(const runtime::WasmEngi
         runtime::make_error(p::ErrorCategory::kConfig, "PIPELINE", plans.error()));
   }
   const auto& source = plans->front();
-  RB_ASSIGN_OR_RETURN(auto probe, start(engine, state, pipeline, source, log));
+  RB_ASSIGN_OR_RETURN(auto probe, start_connector(engine, state, pipeline, source, log));
   auto summary = probe->instance->run(source_phase_request(pipeline, phase));
   if (!summary) return std::unexpected(summary.error());
   (void)probe->instance->close();

@@ -10,9 +10,25 @@
 
 #include "host/engine/check_line.hpp"
 #include "host/engine/pipeline_runner.hpp"
+#include "host/engine/stage_host.hpp"
+#include "host/runtime/connector_instance.hpp"
 #include "host/runtime/host_services.hpp"
 
 namespace rapidbyte::engine {
+
+// One connector started outside a run's stage threads (check, discover,
+// teardown, a partitioned stream's plan): its own services with no data
+// path, opened in its sandbox exactly as a run opens it.
+struct StartedConnector {
+  StageReport report;
+  std::unique_ptr<StageServices> services;
+  std::unique_ptr<StageHost> host;
+  std::unique_ptr<runtime::ConnectorInstance> instance;
+};
+
+runtime::ConnectorResult<std::unique_ptr<StartedConnector>> start_connector(
+    const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
+    const PipelineRunner::StagePlan& plan, spdlog::logger* log);
 
 // Checks every connector of the pipeline: config against its schema, then
 // open and validate in the sandbox; then resolves the streams against the

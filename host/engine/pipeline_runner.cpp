@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "host/engine/config_validator.hpp"
+#include "host/engine/partitioned_read.hpp"
 #include "host/engine/preview_budget.hpp"
 #include "host/engine/stage_host.hpp"
 #include "host/runtime/connector_errors.hpp"
@@ -43,6 +44,13 @@ struct RunContext {
 // stream of the pipeline (one replication slot feeds them all), as indices
 // into pipeline.streams. Each stream has its own transforms and destination.
 using StreamGroup = std::vector<size_t>;
+
+// What one worker runs at a time: a group of streams, or one slice of a
+// partitioned stream (its group is that stream).
+struct WorkUnit {
+  StreamGroup group;
+  std::optional<p::Partition> partition;
+};
 
 // What `pipeline` asks of a connector in `role` that its manifest does not
 // list: a source's sync modes; a destination's write mode and, when its
@@ -81,6 +89,13 @@ std::vector<std::string> unsupported_modes(const PipelineConfig& pipeline, p::Co
       }
     }
   }
+  return out;
+}
+
+// "0, 3, 5": slice indices, for log lines.
+std::string join_indices(const std::vector<uint32_t>& indices) {
+  std::string out;
+  for (uint32_t i : indices) out += (out.empty() ? "" : ", ") + std::to_string(i);
   return out;
 }
 
@@ -155,8 +170,9 @@ void run_stage(const RunContext& run, const StagePlan& plan, std::vector<p::Stre
 // One attempt at a group of streams: the source on its own thread, and
 // every later stage of every stream on its own, joined by queues. A failure
 // anywhere cancels the whole group (its streams share the source).
-std::vector<StreamReport> run_group_once(const RunContext& run, const StreamGroup& group,
+std::vector<StreamReport> run_group_once(const RunContext& run, const WorkUnit& unit,
                                          RunProgress* progress) {
+  const StreamGroup& group = unit.group;
   const auto& plans = run.plans;
   const size_t n = group.size();
   std::vector<StreamReport> reports(n);
@@ -192,6 +208,7 @@ std::vector<StreamReport> run_group_once(const RunContext& run, const StreamGrou
   for (size_t k = 0; k < n; ++k) {
     const StreamConfig& stream = run.pipeline.streams[group[k]];
     p::StreamContext context = stream_context(run.pipeline, stream);
+    context.partition = unit.partition;
     if (stream.sync_mode != p::SyncMode::kFullRefresh) {
       // Resume after the last cursor the destination committed.
       auto cursor = run.state.cursor(run.pipeline.pipeline, stream.name);
@@ -303,8 +320,12 @@ void refuse_retry(std::vector<StreamReport>& reports, const std::string& stream)
 // resources.max_retries times, after an exponential backoff with jitter
 // (or the connector's retry-after). Each attempt resumes from the cursors
 // committed so far.
-std::vector<StreamReport> run_group(const RunContext& run, const StreamGroup& group,
+std::vector<StreamReport> run_group(const RunContext& run, const WorkUnit& unit,
                                     RunProgress* progress) {
+  const StreamGroup& group = unit.group;
+  // The slices of a stream share its progress line: no one slice resets its
+  // counters or says the stream is done (the caller does).
+  const bool slice = unit.partition.has_value();
   const auto& resources = run.pipeline.resources;
   const uint32_t max_retries = run.options.dry_run_limit ? 0 : resources.max_retries;
   std::mt19937_64 jitter(std::random_device{}());
@@ -315,7 +336,7 @@ std::vector<StreamReport> run_group(const RunContext& run, const StreamGroup& gr
     for (size_t i : group) progress->stream(i).phase = phase;
   };
   for (uint32_t attempt = 0;; ++attempt) {
-    if (progress) {
+    if (progress && !slice) {
       for (size_t i : group) {
         // Counters show the current attempt.
         RunProgress::Stream& shown = progress->stream(i);
@@ -326,13 +347,13 @@ std::vector<StreamReport> run_group(const RunContext& run, const StreamGroup& gr
       }
     }
     set_phase(RunProgress::Phase::kRunning);
-    std::vector<StreamReport> reports = run_group_once(run, group, progress);
+    std::vector<StreamReport> reports = run_group_once(run, unit, progress);
     for (auto& r : reports) {
       r.attempts = attempt + 1;
       r.earlier_committed_records = carried[r.stream];
     }
     const p::ConnectorError* error = group_error(reports);
-    if (progress) {
+    if (progress && !slice) {
       for (size_t k = 0; k < group.size(); ++k) {
         progress->stream(group[k]).phase =
             reports[k].root_error() ? RunProgress::Phase::kFailed : RunProgress::Phase::kDone;
@@ -475,6 +496,17 @@ std::expected<std::vector<PipelineRunner::StagePlan>, std::string> PipelineRunne
                 std::to_string(i) + "]: the pattern '" + pipeline.streams[i].name +
                 "' is expanded against the source's catalog first (resolve_stream_patterns)";
   }
+  for (size_t i = 0; i < pipeline.streams.size(); ++i) {
+    const StreamConfig& stream = pipeline.streams[i];
+    if (partition_count(pipeline, stream) <= 1 ||
+        write_mode_of(pipeline, stream) != p::WriteMode::kReplace) {
+      continue;
+    }
+    problems += (problems.empty() ? "" : "\n") + pipeline.file.string() + ": source.streams[" +
+                std::to_string(i) + "] ('" + stream.name +
+                "'): partitioned streams are written with append or upsert; write_mode replace "
+                "does not take partitions yet";
+  }
   add(pipeline.source, "source", p::ConnectorRole::kSource, p::RunPhase::kRead);
   for (size_t i = 0; i < pipeline.transforms.size(); ++i) {
     add(pipeline.transforms[i], "transforms[" + std::to_string(i) + "]",
@@ -515,31 +547,89 @@ std::expected<RunReport, EngineError> PipelineRunner::run(const PipelineConfig& 
   const std::stop_token& stop = options.stop;
   const RunContext context{engine_, pipeline, plans, state_, run_id, options};
   const auto started = std::chrono::steady_clock::now();
-  auto run_one = [&](const StreamGroup& group) {
-    std::vector<StreamReport> reports = run_group(context, group, progress);
-    for (size_t k = 0; k < group.size(); ++k) report.streams[group[k]] = std::move(reports[k]);
+  auto run_one = [&](const WorkUnit& unit) {
+    std::vector<StreamReport> reports = run_group(context, unit, progress);
+    for (size_t k = 0; k < unit.group.size(); ++k)
+      report.streams[unit.group[k]] = std::move(reports[k]);
   };
   // The cdc streams are one group: one source read serves them from one
   // replication slot, and a continuous read never ends, so the group runs
-  // at once on its own thread. Every other stream is a group of its own;
-  // `parallelism` workers share them.
+  // at once on its own thread. Every other stream is a unit of its own, or
+  // one unit per slice when partitioned; `parallelism` workers share them.
   StreamGroup changes;
-  std::vector<StreamGroup> singles;
+  std::vector<WorkUnit> units;
+  std::map<size_t, PartitionedRead> partitioned;  // by stream index
   for (size_t i = 0; i < pipeline.streams.size(); ++i) {
-    if (pipeline.streams[i].sync_mode == p::SyncMode::kCdc) {
+    const StreamConfig& stream = pipeline.streams[i];
+    if (stream.sync_mode == p::SyncMode::kCdc) {
       changes.push_back(i);
+    } else if (dry_run || partition_count(pipeline, stream) <= 1) {
+      units.push_back({{i}, std::nullopt});
     } else {
-      singles.push_back({i});
+      report.streams[i].stream = stream.name;
+      auto planned = PartitionedRead::plan(engine_, state_, pipeline, plans.front(), stream,
+                                           options.log.get());
+      if (!planned) {
+        options.log->error("[{}/{}] {}", stream.name, plans.front().module->manifest.id,
+                           planned.error().message);
+        report.streams[i].stages.push_back(
+            {.connector_id = plans.front().module->manifest.id, .error = planned.error()});
+        continue;
+      }
+      report.streams[i].finished_earlier = planned->finished_earlier();
+      if (!planned->finished_earlier().empty()) {
+        options.log->info("[{}] resuming {} of {} partitions; an earlier run finished {}",
+                          stream.name, planned->to_read().size(), planned->count(),
+                          join_indices(planned->finished_earlier()));
+      }
+      for (const p::Partition& slice : planned->to_read()) units.push_back({{i}, slice});
+      partitioned.emplace(i, std::move(*planned));
     }
   }
+  // Partitioned streams: each slice's report, in the order slices finish;
+  // the state records each finished slice.
+  std::mutex partitions_mu;
+  std::map<size_t, size_t> slices_left;
+  for (const auto& unit : units) {
+    if (unit.partition) ++slices_left[unit.group.front()];
+  }
+  auto run_unit = [&](const WorkUnit& unit) {
+    if (!unit.partition) return run_one(unit);
+    const size_t i = unit.group.front();
+    const auto slice_started = std::chrono::steady_clock::now();
+    std::vector<StreamReport> reports = run_group(context, unit, progress);
+    PartitionReport slice{unit.partition->index, unit.partition->count, std::move(reports.front()),
+                          std::chrono::steady_clock::now() - slice_started};
+    std::lock_guard lock(partitions_mu);
+    PartitionedRead& read = partitioned.at(i);
+    if (slice.report.succeeded()) {
+      if (auto marked =
+              read.mark_done(state_, pipeline.pipeline, pipeline.streams[i].name, slice.index);
+          !marked) {
+        slice.report.stages.back().error = connector_error(std::move(marked).error());
+      }
+    }
+    report.streams[i].partitions.push_back(std::move(slice));
+    if (--slices_left[i] == 0) {
+      read.release();
+      auto& slices = report.streams[i].partitions;
+      std::ranges::sort(slices, {}, &PartitionReport::index);
+      for (const auto& done : slices)
+        report.streams[i].attempts = std::max(report.streams[i].attempts, done.report.attempts);
+      if (progress) {
+        progress->stream(i).phase =
+            report.streams[i].succeeded() ? RunProgress::Phase::kDone : RunProgress::Phase::kFailed;
+      }
+    }
+  };
   std::atomic<size_t> next{0};
   {
     std::vector<std::jthread> workers;
-    if (!changes.empty()) workers.emplace_back(run_one, std::cref(changes));
-    const size_t width = std::min<size_t>(pipeline.resources.parallelism, singles.size());
+    if (!changes.empty()) workers.emplace_back(run_one, WorkUnit{changes, std::nullopt});
+    const size_t width = std::min<size_t>(pipeline.resources.parallelism, units.size());
     for (size_t w = 0; w < width; ++w) {
       workers.emplace_back([&] {
-        for (size_t k = next++; k < singles.size(); k = next++) run_one(singles[k]);
+        for (size_t k = next++; k < units.size(); k = next++) run_unit(units[k]);
       });
     }
   }

@@ -27,7 +27,9 @@ std::string metric_key(const protocol::MetricSample& sample) {
 }
 
 bool StreamReport::succeeded() const {
-  return std::ranges::none_of(stages, [](const StageReport& s) { return s.error.has_value(); });
+  return std::ranges::none_of(stages, [](const StageReport& s) { return s.error.has_value(); }) &&
+         std::ranges::all_of(partitions,
+                             [](const PartitionReport& p) { return p.report.succeeded(); });
 }
 
 const StageReport* StreamReport::failed_stage() const {
@@ -36,6 +38,12 @@ const StageReport* StreamReport::failed_stage() const {
     if (!stage.error) continue;
     if (!runtime::is_cancellation(*stage.error)) return &stage;
     cancelled = &stage;
+  }
+  for (const auto& partition : partitions) {
+    const StageReport* failed = partition.report.failed_stage();
+    if (!failed) continue;
+    if (!runtime::is_cancellation(*failed->error)) return failed;
+    if (!cancelled) cancelled = failed;
   }
   return cancelled;
 }
@@ -52,6 +60,11 @@ std::string StreamReport::error_text() const {
 }
 
 uint64_t StreamReport::records() const {
+  if (!partitions.empty()) {
+    uint64_t n = 0;
+    for (const auto& p : partitions) n += p.report.records();
+    return n;
+  }
   if (stages.empty()) return 0;
   const auto& dest = stages.back();
   if (dest.role == protocol::ConnectorRole::kDestination) {
@@ -66,12 +79,15 @@ uint64_t StreamReport::records() const {
 
 uint64_t StreamReport::bytes() const {
   // Bytes that left the source: the Arrow IPC volume of the stream.
-  return stages.empty() ? 0 : stages.front().bytes_emitted;
+  uint64_t n = stages.empty() ? 0 : stages.front().bytes_emitted;
+  for (const auto& p : partitions) n += p.report.bytes();
+  return n;
 }
 
 uint64_t StreamReport::dead_letters() const {
   uint64_t n = 0;
   for (const auto& stage : stages) n += stage.dlq_records;
+  for (const auto& p : partitions) n += p.report.dead_letters();
   return n;
 }
 

@@ -47,12 +47,20 @@ struct StageReport {
 // given when it has any, e.g. "validation_failures{column=email,rule=regex}".
 std::string metric_key(const protocol::MetricSample& sample);
 
+struct PartitionReport;
+
 struct StreamReport {
   std::string stream;
   std::vector<StageReport> stages;  // source, transforms..., destination (last attempt)
   uint32_t attempts = 1;
   // Records the destination committed in attempts before the last one.
   uint64_t earlier_committed_records = 0;
+  // A partitioned stream: `stages` hold only a failure to plan its slices;
+  // each slice this run read has its own report here (index order), and
+  // the accessors below sum or search them. Slices an earlier run finished
+  // are not read again (resumed).
+  std::vector<PartitionReport> partitions;
+  std::vector<uint32_t> finished_earlier;
   bool succeeded() const;
   // The stage whose error ended the stream: the first stage error that is
   // not a cancellation caused by another stage; null when it succeeded.
@@ -70,6 +78,15 @@ struct StreamReport {
   uint64_t bytes() const;
   // Records routed to the dead-letter queue by any stage.
   uint64_t dead_letters() const;
+};
+
+// One slice of a partitioned stream: its report (stages, attempts) and how
+// long it took, every attempt included.
+struct PartitionReport {
+  uint32_t index = 0;
+  uint32_t count = 1;
+  StreamReport report;
+  std::chrono::nanoseconds duration{0};
 };
 
 struct RunReport {

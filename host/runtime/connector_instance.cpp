@@ -1,5 +1,7 @@
 #include "host/runtime/connector_instance.hpp"
 
+#include "portable/protocol/mode_names.hpp"
+
 #include "host/runtime/canonical_abi/contract_abi.hpp"
 #include "host/runtime/connector_errors.hpp"
 #include "host/runtime/contract_imports.hpp"
@@ -80,7 +82,8 @@ wasmtime_error_t* on_epoch_deadline(wasmtime_context_t*, void* env, uint64_t* de
 }
 
 std::string describe_export(p::ConnectorRole role, const char* fn) {
-  return std::string("rapidbyte:connector/") + std::string(role_name(role)) + "@4.0.0#" + fn;
+  return std::string("rapidbyte:connector/") + std::string(runtime::role_name(role)) + "@4.0.0#" +
+         fn;
 }
 
 }  // namespace
@@ -312,10 +315,7 @@ ConnectorResult<p::ValidationReport> ConnectorInstance::validate() {
 }
 
 ConnectorResult<p::RunSummary> ConnectorInstance::run(const p::RunRequest& request) {
-  static constexpr const char* kPhaseNames[] = {"discover", "read", "write", "transform",
-                                                "teardown"};
-  return call<p::RunSummary>(kPhaseNames[static_cast<size_t>(request.phase)], run_, session_,
-                             request);
+  return call<p::RunSummary>(std::string(p::phase_name(request.phase)), run_, session_, request);
 }
 
 ConnectorResult<void> ConnectorInstance::close() {

@@ -25,12 +25,13 @@ inline constexpr std::array<std::pair<std::string_view, WriteMode>, 3> kWriteMod
 }};
 
 // Run phases and roles as errors and reports name them.
-inline constexpr std::array<std::pair<std::string_view, RunPhase>, 5> kRunPhaseNames{{
+inline constexpr std::array<std::pair<std::string_view, RunPhase>, 6> kRunPhaseNames{{
     {"discover", RunPhase::kDiscover},
     {"read", RunPhase::kRead},
     {"write", RunPhase::kWrite},
     {"transform", RunPhase::kTransform},
     {"teardown", RunPhase::kTeardown},
+    {"plan", RunPhase::kPlan},
 }};
 
 inline constexpr std::array<std::pair<std::string_view, ConnectorRole>, 3> kRoleNames{{

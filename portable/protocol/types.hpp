@@ -81,7 +81,7 @@ struct ValidationReport {
 
 // ---- stream-types -----------------------------------------------------------
 
-enum class RunPhase : uint8_t { kDiscover, kRead, kWrite, kTransform, kTeardown };
+enum class RunPhase : uint8_t { kDiscover, kRead, kWrite, kTransform, kTeardown, kPlan };
 enum class SyncMode : uint8_t { kFullRefresh, kIncremental, kCdc };
 enum class WriteMode : uint8_t { kAppend, kReplace, kUpsert };
 
@@ -138,6 +138,10 @@ using CursorValue = std::variant<int64_t,                // int64
 struct Partition {
   uint32_t index = 0;
   uint32_t count = 1;
+  std::optional<std::string> key;
+  std::optional<std::string> mode;
+  std::optional<std::string> snapshot;
+  std::optional<std::string> slice;
   bool operator==(const Partition&) const = default;
 };
 
@@ -219,6 +223,7 @@ struct RunSummary {
   std::optional<WriteSummary> write;
   std::optional<TransformSummary> transform;
   std::optional<Catalog> catalog;
+  std::vector<Partition> partitions;
   bool operator==(const RunSummary&) const = default;
 };
 

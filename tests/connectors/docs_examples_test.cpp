@@ -80,6 +80,11 @@ const std::map<std::string, Fixture>& fixtures() {
         "CREATE TABLE IF NOT EXISTS events (id bigint PRIMARY KEY, user_id bigint, country text, "
         "amount numeric(12, 2), created_at timestamptz, event_type text);",
         "", false}},
+      {"events_backfill",
+       {"shop",
+        "CREATE TABLE IF NOT EXISTS events (id bigint PRIMARY KEY, user_id bigint, country text, "
+        "amount numeric(12, 2), created_at timestamptz, event_type text);",
+        "", false}},
       // docs/PROTOCOL.md's source-counter is the document's own example code.
       {"counter", {"", "", "", true}},
       {"fragment validate",

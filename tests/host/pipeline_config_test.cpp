@@ -359,5 +359,47 @@ TEST(PipelineConfigTest, FiveHundredStreamsParse) {
   EXPECT_EQ(r->streams.back().name, "s499");
 }
 
+// partitions: N | auto, partition_key (alone it means auto), and the
+// split mode in both spellings; partitions only for full-refresh streams.
+TEST(PipelineConfigTest, PartitionSettings) {
+  auto pipeline = [](const std::string& streams, const std::string& resources) {
+    return parse_pipeline("pipeline: x\nsource:\n  use: g\n  streams: [" + streams +
+                              "]\ndestination: {use: n}\nresources: {" + resources + "}\n",
+                          "p.yaml");
+  };
+  auto p = pipeline(
+      "{name: a, partitions: 8}, {name: b, partition_key: id}, "
+      "{name: c, partitions: auto}, {name: d}",
+      "parallelism: 3, autotune: {partition_mode: mod}");
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(partition_count(*p, p->streams[0]), 8u);
+  EXPECT_EQ(partition_count(*p, p->streams[1]), 3u);
+  EXPECT_EQ(p->streams[1].partition_key, "id");
+  EXPECT_EQ(partition_count(*p, p->streams[2]), 3u);
+  EXPECT_EQ(partition_count(*p, p->streams[3]), 1u);
+  EXPECT_EQ(p->resources.partition_mode, "mod");
+  auto range = pipeline("{name: a, partitions: 2}", "partition_mode: range");
+  ASSERT_TRUE(range) << range.error();
+  EXPECT_EQ(range->resources.partition_mode, "range");
+
+  auto zero = pipeline("{name: a, partitions: 0}", "");
+  ASSERT_FALSE(zero);
+  EXPECT_EQ(zero.error(),
+            "p.yaml:4:35: source.streams[0].partitions: must be auto or between 1 and 1024");
+  auto incremental =
+      pipeline("{name: a, sync_mode: incremental, cursor_field: t, partitions: 4}", "");
+  ASSERT_FALSE(incremental);
+  EXPECT_EQ(incremental.error(),
+            "p.yaml:4:76: source.streams[0].partitions: partitioned reads are for full_refresh "
+            "streams; stream 'a' is incremental");
+  auto mode = pipeline("{name: a}", "partition_mode: hash");
+  ASSERT_FALSE(mode);
+  EXPECT_EQ(mode.error(),
+            "p.yaml:6:29: resources.partition_mode: must be range or mod; got 'hash'");
+  auto autotune = pipeline("{name: a}", "autotune: {enabled: true}");
+  ASSERT_FALSE(autotune);
+  EXPECT_NE(autotune.error().find("resources.autotune"), std::string::npos) << autotune.error();
+}
+
 }  // namespace
 }  // namespace rapidbyte::engine

@@ -226,6 +226,59 @@ void __wasm_export_exports_rapidbyte_connector_source_run_post_return(uint8_t * 
           break;
         }
       }
+      size_t len12 = *((size_t*) (arg0 + (160+4*sizeof(void*))));
+      if (len12 > 0) {
+        uint8_t *ptr13 = *((uint8_t **) (arg0 + (160+3*sizeof(void*))));
+        for (size_t i14 = 0; i14 < len12; i14++) {
+          uint8_t *base = ptr13 + i14 * (8+12*sizeof(void*));
+          (void) base;
+          switch ((int32_t) (int32_t) *((uint8_t*) (base + 8))) {
+            case 0: {
+              break;
+            }
+            case 1: {
+              if ((*((size_t*) (base + (8+2*sizeof(void*))))) > 0) {
+                free(*((uint8_t **) (base + (8+1*sizeof(void*)))));
+              }
+              break;
+            }
+          }
+          switch ((int32_t) (int32_t) *((uint8_t*) (base + (8+3*sizeof(void*))))) {
+            case 0: {
+              break;
+            }
+            case 1: {
+              if ((*((size_t*) (base + (8+5*sizeof(void*))))) > 0) {
+                free(*((uint8_t **) (base + (8+4*sizeof(void*)))));
+              }
+              break;
+            }
+          }
+          switch ((int32_t) (int32_t) *((uint8_t*) (base + (8+6*sizeof(void*))))) {
+            case 0: {
+              break;
+            }
+            case 1: {
+              if ((*((size_t*) (base + (8+8*sizeof(void*))))) > 0) {
+                free(*((uint8_t **) (base + (8+7*sizeof(void*)))));
+              }
+              break;
+            }
+          }
+          switch ((int32_t) (int32_t) *((uint8_t*) (base + (8+9*sizeof(void*))))) {
+            case 0: {
+              break;
+            }
+            case 1: {
+              if ((*((size_t*) (base + (8+11*sizeof(void*))))) > 0) {
+                free(*((uint8_t **) (base + (8+10*sizeof(void*)))));
+              }
+              break;
+            }
+          }
+        }
+        free(ptr13);
+      }
       break;
     }
     case 1: {
@@ -235,11 +288,11 @@ void __wasm_export_exports_rapidbyte_connector_source_run_post_return(uint8_t * 
       if ((*((size_t*) (arg0 + (8+4*sizeof(void*))))) > 0) {
         free(*((uint8_t **) (arg0 + (8+3*sizeof(void*)))));
       }
-      size_t len12 = *((size_t*) (arg0 + (24+8*sizeof(void*))));
-      if (len12 > 0) {
-        uint8_t *ptr13 = *((uint8_t **) (arg0 + (24+7*sizeof(void*))));
-        for (size_t i14 = 0; i14 < len12; i14++) {
-          uint8_t *base = ptr13 + i14 * (4*sizeof(void*));
+      size_t len15 = *((size_t*) (arg0 + (24+8*sizeof(void*))));
+      if (len15 > 0) {
+        uint8_t *ptr16 = *((uint8_t **) (arg0 + (24+7*sizeof(void*))));
+        for (size_t i17 = 0; i17 < len15; i17++) {
+          uint8_t *base = ptr16 + i17 * (4*sizeof(void*));
           (void) base;
           if ((*((size_t*) (base + sizeof(void*)))) > 0) {
             free(*((uint8_t **) (base + 0)));
@@ -248,7 +301,7 @@ void __wasm_export_exports_rapidbyte_connector_source_run_post_return(uint8_t * 
             free(*((uint8_t **) (base + (2*sizeof(void*)))));
           }
         }
-        free(ptr13);
+        free(ptr16);
       }
       break;
     }
@@ -300,7 +353,7 @@ void *cabi_realloc(void *ptr, size_t old_size, size_t align, size_t new_size) {
 }
 
 __attribute__((__aligned__(8)))
-static uint8_t RET_AREA[(168+2*sizeof(void*))];
+static uint8_t RET_AREA[(168+4*sizeof(void*))];
 
 // Helper Functions
 
@@ -390,6 +443,19 @@ void rapidbyte_connector_stream_types_cursor_value_free(rapidbyte_connector_stre
   }
 }
 
+void rapidbyte_source_option_string_free(rapidbyte_source_option_string_t *ptr) {
+  if (ptr->is_some) {
+    rapidbyte_source_string_free(&ptr->val);
+  }
+}
+
+void rapidbyte_connector_stream_types_partition_free(rapidbyte_connector_stream_types_partition_t *ptr) {
+  rapidbyte_source_option_string_free(&ptr->key);
+  rapidbyte_source_option_string_free(&ptr->mode);
+  rapidbyte_source_option_string_free(&ptr->snapshot);
+  rapidbyte_source_option_string_free(&ptr->slice);
+}
+
 void rapidbyte_source_list_string_free(rapidbyte_source_list_string_t *ptr) {
   size_t list_len = ptr->len;
   if (list_len > 0) {
@@ -401,12 +467,6 @@ void rapidbyte_source_list_string_free(rapidbyte_source_list_string_t *ptr) {
   }
 }
 
-void rapidbyte_source_option_string_free(rapidbyte_source_option_string_t *ptr) {
-  if (ptr->is_some) {
-    rapidbyte_source_string_free(&ptr->val);
-  }
-}
-
 void rapidbyte_connector_stream_types_option_cursor_value_free(rapidbyte_connector_stream_types_option_cursor_value_t *ptr) {
   if (ptr->is_some) {
     rapidbyte_connector_stream_types_cursor_value_free(&ptr->val);
@@ -415,6 +475,7 @@ void rapidbyte_connector_stream_types_option_cursor_value_free(rapidbyte_connect
 
 void rapidbyte_connector_stream_types_option_partition_free(rapidbyte_connector_stream_types_option_partition_t *ptr) {
   if (ptr->is_some) {
+    rapidbyte_connector_stream_types_partition_free(&ptr->val);
   }
 }
 
@@ -515,11 +576,23 @@ void rapidbyte_connector_stream_types_option_catalog_free(rapidbyte_connector_st
   }
 }
 
+void rapidbyte_connector_stream_types_list_partition_free(rapidbyte_connector_stream_types_list_partition_t *ptr) {
+  size_t list_len = ptr->len;
+  if (list_len > 0) {
+    rapidbyte_connector_stream_types_partition_t *list_ptr = ptr->ptr;
+    for (size_t i = 0; i < list_len; i++) {
+      rapidbyte_connector_stream_types_partition_free(&list_ptr[i]);
+    }
+    free(list_ptr);
+  }
+}
+
 void rapidbyte_connector_stream_types_run_summary_free(rapidbyte_connector_stream_types_run_summary_t *ptr) {
   rapidbyte_connector_stream_types_option_read_summary_free(&ptr->read);
   rapidbyte_connector_stream_types_option_write_summary_free(&ptr->write);
   rapidbyte_connector_stream_types_option_transform_summary_free(&ptr->transform);
   rapidbyte_connector_stream_types_option_catalog_free(&ptr->catalog);
+  rapidbyte_connector_stream_types_list_partition_free(&ptr->partitions);
 }
 
 void rapidbyte_connector_telemetry_connector_error_free(rapidbyte_connector_telemetry_connector_error_t *ptr) {
@@ -1480,28 +1553,28 @@ uint8_t * __wasm_export_exports_rapidbyte_connector_source_validate(int64_t arg)
 
 __attribute__((__export_name__("rapidbyte:connector/source@4.0.0#run")))
 uint8_t * __wasm_export_exports_rapidbyte_connector_source_run(int64_t arg, int32_t arg0, uint8_t * arg1, size_t arg2, int32_t arg3, int32_t arg4, int64_t arg5) {
-  rapidbyte_source_option_u64_t option8;
+  rapidbyte_source_option_u64_t option12;
   switch (arg4) {
     case 0: {
-      option8.is_some = false;
+      option12.is_some = false;
       break;
     }
     case 1: {
-      option8.is_some = true;
-      option8.val = (uint64_t) (arg5);
+      option12.is_some = true;
+      option12.val = (uint64_t) (arg5);
       break;
     }
   }
-  exports_rapidbyte_connector_source_run_request_t arg9 = (rapidbyte_connector_stream_types_run_request_t) {
+  exports_rapidbyte_connector_source_run_request_t arg13 = (rapidbyte_connector_stream_types_run_request_t) {
     (rapidbyte_connector_stream_types_run_phase_t) arg0,
     (rapidbyte_connector_stream_types_list_stream_context_t) (rapidbyte_connector_stream_types_list_stream_context_t) { (rapidbyte_connector_stream_types_stream_context_t*)(arg1), (arg2) },
     (bool) arg3,
-    (rapidbyte_source_option_u64_t) option8,
+    (rapidbyte_source_option_u64_t) option12,
   };
   exports_rapidbyte_connector_source_result_run_summary_connector_error_t ret;
   exports_rapidbyte_connector_source_run_summary_t ok;
   exports_rapidbyte_connector_source_connector_error_t err;
-  ret.is_err = !exports_rapidbyte_connector_source_run((uint64_t) (arg), &arg9, &ok, &err);
+  ret.is_err = !exports_rapidbyte_connector_source_run((uint64_t) (arg), &arg13, &ok, &err);
   if (ret.is_err) {
     ret.val.err = err;
   }
@@ -1510,70 +1583,72 @@ uint8_t * __wasm_export_exports_rapidbyte_connector_source_run(int64_t arg, int3
   }
   uint8_t *ptr = (uint8_t *) &RET_AREA;
   if ((ret).is_err) {
-    const exports_rapidbyte_connector_source_connector_error_t *payload20 = &(ret).val.err;*((int8_t*)(ptr + 0)) = 1;
-    *((int8_t*)(ptr + 8)) = (int32_t) (*payload20).category;
-    *((int8_t*)(ptr + 9)) = (int32_t) (*payload20).scope;
-    *((size_t*)(ptr + (8+2*sizeof(void*)))) = ((*payload20).code).len;
-    *((uint8_t **)(ptr + (8+1*sizeof(void*)))) = (uint8_t *) ((*payload20).code).ptr;
-    *((size_t*)(ptr + (8+4*sizeof(void*)))) = ((*payload20).message).len;
-    *((uint8_t **)(ptr + (8+3*sizeof(void*)))) = (uint8_t *) ((*payload20).message).ptr;
-    *((int8_t*)(ptr + (8+5*sizeof(void*)))) = (*payload20).retryable;
-    if (((*payload20).retry_after_ms).is_some) {
-      const uint64_t *payload22 = &((*payload20).retry_after_ms).val;
+    const exports_rapidbyte_connector_source_connector_error_t *payload32 = &(ret).val.err;*((int8_t*)(ptr + 0)) = 1;
+    *((int8_t*)(ptr + 8)) = (int32_t) (*payload32).category;
+    *((int8_t*)(ptr + 9)) = (int32_t) (*payload32).scope;
+    *((size_t*)(ptr + (8+2*sizeof(void*)))) = ((*payload32).code).len;
+    *((uint8_t **)(ptr + (8+1*sizeof(void*)))) = (uint8_t *) ((*payload32).code).ptr;
+    *((size_t*)(ptr + (8+4*sizeof(void*)))) = ((*payload32).message).len;
+    *((uint8_t **)(ptr + (8+3*sizeof(void*)))) = (uint8_t *) ((*payload32).message).ptr;
+    *((int8_t*)(ptr + (8+5*sizeof(void*)))) = (*payload32).retryable;
+    if (((*payload32).retry_after_ms).is_some) {
+      const uint64_t *payload34 = &((*payload32).retry_after_ms).val;
       *((int8_t*)(ptr + (8+6*sizeof(void*)))) = 1;
-      *((int64_t*)(ptr + (16+6*sizeof(void*)))) = (int64_t) (*payload22);
+      *((int64_t*)(ptr + (16+6*sizeof(void*)))) = (int64_t) (*payload34);
     } else {
       *((int8_t*)(ptr + (8+6*sizeof(void*)))) = 0;
     }
-    *((int8_t*)(ptr + (24+6*sizeof(void*)))) = (int32_t) (*payload20).backoff_class;
-    *((int8_t*)(ptr + (25+6*sizeof(void*)))) = (*payload20).safe_to_retry;
-    *((int8_t*)(ptr + (26+6*sizeof(void*)))) = (int32_t) (*payload20).commit_state;
-    *((size_t*)(ptr + (24+8*sizeof(void*)))) = ((*payload20).details).len;
-    *((uint8_t **)(ptr + (24+7*sizeof(void*)))) = (uint8_t *) ((*payload20).details).ptr;
+    *((int8_t*)(ptr + (24+6*sizeof(void*)))) = (int32_t) (*payload32).backoff_class;
+    *((int8_t*)(ptr + (25+6*sizeof(void*)))) = (*payload32).safe_to_retry;
+    *((int8_t*)(ptr + (26+6*sizeof(void*)))) = (int32_t) (*payload32).commit_state;
+    *((size_t*)(ptr + (24+8*sizeof(void*)))) = ((*payload32).details).len;
+    *((uint8_t **)(ptr + (24+7*sizeof(void*)))) = (uint8_t *) ((*payload32).details).ptr;
   } else {
     const exports_rapidbyte_connector_source_run_summary_t *payload = &(ret).val.ok;*((int8_t*)(ptr + 0)) = 0;
     *((int8_t*)(ptr + 8)) = (int32_t) (*payload).role;
     if (((*payload).read).is_some) {
-      const rapidbyte_connector_stream_types_read_summary_t *payload11 = &((*payload).read).val;
+      const rapidbyte_connector_stream_types_read_summary_t *payload15 = &((*payload).read).val;
       *((int8_t*)(ptr + 16)) = 1;
-      *((int64_t*)(ptr + 24)) = (int64_t) ((*payload11).records);
-      *((int64_t*)(ptr + 32)) = (int64_t) ((*payload11).bytes);
-      *((int64_t*)(ptr + 40)) = (int64_t) ((*payload11).batches);
-      *((int64_t*)(ptr + 48)) = (int64_t) ((*payload11).checkpoints);
+      *((int64_t*)(ptr + 24)) = (int64_t) ((*payload15).records);
+      *((int64_t*)(ptr + 32)) = (int64_t) ((*payload15).bytes);
+      *((int64_t*)(ptr + 40)) = (int64_t) ((*payload15).batches);
+      *((int64_t*)(ptr + 48)) = (int64_t) ((*payload15).checkpoints);
     } else {
       *((int8_t*)(ptr + 16)) = 0;
     }
     if (((*payload).write).is_some) {
-      const rapidbyte_connector_stream_types_write_summary_t *payload13 = &((*payload).write).val;
+      const rapidbyte_connector_stream_types_write_summary_t *payload17 = &((*payload).write).val;
       *((int8_t*)(ptr + 56)) = 1;
-      *((int64_t*)(ptr + 64)) = (int64_t) ((*payload13).records_written);
-      *((int64_t*)(ptr + 72)) = (int64_t) ((*payload13).bytes_written);
-      *((int64_t*)(ptr + 80)) = (int64_t) ((*payload13).batches);
-      *((int64_t*)(ptr + 88)) = (int64_t) ((*payload13).records_failed);
-      *((int64_t*)(ptr + 96)) = (int64_t) ((*payload13).checkpoints);
+      *((int64_t*)(ptr + 64)) = (int64_t) ((*payload17).records_written);
+      *((int64_t*)(ptr + 72)) = (int64_t) ((*payload17).bytes_written);
+      *((int64_t*)(ptr + 80)) = (int64_t) ((*payload17).batches);
+      *((int64_t*)(ptr + 88)) = (int64_t) ((*payload17).records_failed);
+      *((int64_t*)(ptr + 96)) = (int64_t) ((*payload17).checkpoints);
     } else {
       *((int8_t*)(ptr + 56)) = 0;
     }
     if (((*payload).transform).is_some) {
-      const rapidbyte_connector_stream_types_transform_summary_t *payload15 = &((*payload).transform).val;
+      const rapidbyte_connector_stream_types_transform_summary_t *payload19 = &((*payload).transform).val;
       *((int8_t*)(ptr + 104)) = 1;
-      *((int64_t*)(ptr + 112)) = (int64_t) ((*payload15).records_in);
-      *((int64_t*)(ptr + 120)) = (int64_t) ((*payload15).records_out);
-      *((int64_t*)(ptr + 128)) = (int64_t) ((*payload15).bytes_in);
-      *((int64_t*)(ptr + 136)) = (int64_t) ((*payload15).bytes_out);
-      *((int64_t*)(ptr + 144)) = (int64_t) ((*payload15).batches_in);
-      *((int64_t*)(ptr + 152)) = (int64_t) ((*payload15).batches_out);
+      *((int64_t*)(ptr + 112)) = (int64_t) ((*payload19).records_in);
+      *((int64_t*)(ptr + 120)) = (int64_t) ((*payload19).records_out);
+      *((int64_t*)(ptr + 128)) = (int64_t) ((*payload19).bytes_in);
+      *((int64_t*)(ptr + 136)) = (int64_t) ((*payload19).bytes_out);
+      *((int64_t*)(ptr + 144)) = (int64_t) ((*payload19).batches_in);
+      *((int64_t*)(ptr + 152)) = (int64_t) ((*payload19).batches_out);
     } else {
       *((int8_t*)(ptr + 104)) = 0;
     }
     if (((*payload).catalog).is_some) {
-      const rapidbyte_connector_stream_types_catalog_t *payload17 = &((*payload).catalog).val;
+      const rapidbyte_connector_stream_types_catalog_t *payload21 = &((*payload).catalog).val;
       *((int8_t*)(ptr + 160)) = 1;
-      *((size_t*)(ptr + (160+2*sizeof(void*)))) = ((*payload17).streams).len;
-      *((uint8_t **)(ptr + (160+1*sizeof(void*)))) = (uint8_t *) ((*payload17).streams).ptr;
+      *((size_t*)(ptr + (160+2*sizeof(void*)))) = ((*payload21).streams).len;
+      *((uint8_t **)(ptr + (160+1*sizeof(void*)))) = (uint8_t *) ((*payload21).streams).ptr;
     } else {
       *((int8_t*)(ptr + 160)) = 0;
     }
+    *((size_t*)(ptr + (160+4*sizeof(void*)))) = ((*payload).partitions).len;
+    *((uint8_t **)(ptr + (160+3*sizeof(void*)))) = (uint8_t *) ((*payload).partitions).ptr;
   }
   return ptr;
 }

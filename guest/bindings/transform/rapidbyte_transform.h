@@ -118,6 +118,12 @@ typedef rapidbyte_connector_core_types_connector_role_t rapidbyte_connector_stre
 // `teardown` releases what a connector created on a system for the
 // streams of the request (for source-postgres: replication slots and
 // publications of `cdc` streams).
+// 
+// `plan` splits the one stream of the request into `partition.count`
+// slices of one consistent snapshot and returns them in the summary's
+// `partitions`; the source keeps that snapshot importable until the
+// session is closed, and the engine then reads each slice (a `read` whose
+// stream carries the slice) before closing it.
 typedef uint8_t rapidbyte_connector_stream_types_run_phase_t;
 
 #define RAPIDBYTE_CONNECTOR_STREAM_TYPES_RUN_PHASE_DISCOVER 0
@@ -125,6 +131,7 @@ typedef uint8_t rapidbyte_connector_stream_types_run_phase_t;
 #define RAPIDBYTE_CONNECTOR_STREAM_TYPES_RUN_PHASE_WRITE 2
 #define RAPIDBYTE_CONNECTOR_STREAM_TYPES_RUN_PHASE_TRANSFORM 3
 #define RAPIDBYTE_CONNECTOR_STREAM_TYPES_RUN_PHASE_TEARDOWN 4
+#define RAPIDBYTE_CONNECTOR_STREAM_TYPES_RUN_PHASE_PLAN 5
 
 typedef uint8_t rapidbyte_connector_stream_types_sync_mode_t;
 
@@ -218,21 +225,33 @@ typedef struct rapidbyte_connector_stream_types_cursor_value_t {
 #define RAPIDBYTE_CONNECTOR_STREAM_TYPES_CURSOR_VALUE_LSN 5
 #define RAPIDBYTE_CONNECTOR_STREAM_TYPES_CURSOR_VALUE_BYTES 6
 
+typedef struct {
+  bool is_some;
+  rapidbyte_transform_string_t val;
+} rapidbyte_transform_option_string_t;
+
 // One slice of a stream when a stream is read by several workers.
 typedef struct rapidbyte_connector_stream_types_partition_t {
   uint32_t   index;
   uint32_t   count;
+  // `plan`: the column to split on (range or modulo, `mode`); absent:
+  // the source's own split (source-postgres: ranges of heap pages).
+  rapidbyte_transform_option_string_t   key;
+  // `plan`: how to split on `key`: "range" or "mod".
+  rapidbyte_transform_option_string_t   mode;
+  // Set by the source's `plan` and handed back unchanged with the read
+  // of each slice: the snapshot every slice reads, so that the union of
+  // the slices is the stream at one instant ...
+  rapidbyte_transform_option_string_t   snapshot;
+  // ... and which rows this slice reads, in the source's own terms.
+  // Opaque to the engine.
+  rapidbyte_transform_option_string_t   slice;
 } rapidbyte_connector_stream_types_partition_t;
 
 typedef struct {
   rapidbyte_transform_string_t *ptr;
   size_t len;
 } rapidbyte_transform_list_string_t;
-
-typedef struct {
-  bool is_some;
-  rapidbyte_transform_string_t val;
-} rapidbyte_transform_option_string_t;
 
 typedef struct {
   bool is_some;
@@ -359,6 +378,11 @@ typedef struct {
   rapidbyte_connector_stream_types_catalog_t val;
 } rapidbyte_connector_stream_types_option_catalog_t;
 
+typedef struct {
+  rapidbyte_connector_stream_types_partition_t *ptr;
+  size_t len;
+} rapidbyte_connector_stream_types_list_partition_t;
+
 // Every role returns this from `run`; the field of its role is set.
 typedef struct rapidbyte_connector_stream_types_run_summary_t {
   rapidbyte_connector_stream_types_connector_role_t   role;
@@ -366,6 +390,8 @@ typedef struct rapidbyte_connector_stream_types_run_summary_t {
   rapidbyte_connector_stream_types_option_write_summary_t   write;
   rapidbyte_connector_stream_types_option_transform_summary_t   transform;
   rapidbyte_connector_stream_types_option_catalog_t   catalog;
+  // `plan`: the stream's slices, `count` of them, in index order.
+  rapidbyte_connector_stream_types_list_partition_t   partitions;
 } rapidbyte_connector_stream_types_run_summary_t;
 
 typedef rapidbyte_connector_core_types_connector_error_t rapidbyte_connector_telemetry_connector_error_t;
@@ -636,9 +662,11 @@ void rapidbyte_transform_list_u8_free(rapidbyte_transform_list_u8_t *ptr);
 
 void rapidbyte_connector_stream_types_cursor_value_free(rapidbyte_connector_stream_types_cursor_value_t *ptr);
 
-void rapidbyte_transform_list_string_free(rapidbyte_transform_list_string_t *ptr);
-
 void rapidbyte_transform_option_string_free(rapidbyte_transform_option_string_t *ptr);
+
+void rapidbyte_connector_stream_types_partition_free(rapidbyte_connector_stream_types_partition_t *ptr);
+
+void rapidbyte_transform_list_string_free(rapidbyte_transform_list_string_t *ptr);
 
 void rapidbyte_connector_stream_types_option_cursor_value_free(rapidbyte_connector_stream_types_option_cursor_value_t *ptr);
 
@@ -669,6 +697,8 @@ void rapidbyte_connector_stream_types_option_write_summary_free(rapidbyte_connec
 void rapidbyte_connector_stream_types_option_transform_summary_free(rapidbyte_connector_stream_types_option_transform_summary_t *ptr);
 
 void rapidbyte_connector_stream_types_option_catalog_free(rapidbyte_connector_stream_types_option_catalog_t *ptr);
+
+void rapidbyte_connector_stream_types_list_partition_free(rapidbyte_connector_stream_types_list_partition_t *ptr);
 
 void rapidbyte_connector_stream_types_run_summary_free(rapidbyte_connector_stream_types_run_summary_t *ptr);
 

@@ -107,6 +107,7 @@ class DestPostgres final : public sdk::Destination {
     options.stream_name = stream.stream_name;
     options.target = target_of(stream.stream_name);
     options.resuming = stream.last_cursor_value.has_value();
+    options.concurrent_slices = stream.partition.has_value();
     options.mode = stream.write_mode;
     options.primary_key = stream.primary_key;
     options.method = method_;

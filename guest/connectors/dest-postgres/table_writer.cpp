@@ -177,6 +177,30 @@ sdk::Result<std::vector<TableColumn>> TableWriter::ensure_table(const arrow::Sch
   RB_ASSIGN_OR_RETURN(auto existing, load_table_columns(connection_, target));
   if (existing) return std::move(*existing);
   if (options_.resuming) return target_missing_error(options_);
+  if (options_.concurrent_slices) {
+    // The first slice creates the table and commits it; the others wait for
+    // the lock and then find it. Nothing is written in this transaction yet
+    // (prepare began it), so committing here loses nothing.
+    RB_TRY(exec("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext(" +
+                    postgres_common::quote_literal(target) + "))",
+                "cannot lock the name of " + target));
+    RB_ASSIGN_OR_RETURN(auto created, load_table_columns(connection_, target));
+    if (!created) {
+      RB_ASSIGN_OR_RETURN(std::string create, create_sql_for(schema));
+      RB_TRY(exec(create, "cannot create " + target));
+    }
+    RB_TRY(exec("COMMIT", "cannot commit the creation of " + target));
+    in_transaction_ = false;
+    RB_TRY(ensure_transaction());
+    return reload_target_columns("CREATE");
+  }
+  RB_ASSIGN_OR_RETURN(std::string create, create_sql_for(schema));
+  RB_TRY(exec(create, "cannot create " + target));
+  return reload_target_columns("CREATE");
+}
+
+sdk::Result<std::string> TableWriter::create_sql_for(const arrow::Schema& schema) const {
+  const std::string target = options_.target.quoted();
   // A change batch's _rb_unchanged says how to apply a row: not a column.
   std::vector<arrow::Field> kept;
   for (const auto& field : schema.fields()) {
@@ -187,10 +211,7 @@ sdk::Result<std::vector<TableColumn>> TableWriter::ensure_table(const arrow::Sch
   // the stream on the first update instead.
   const std::vector<std::string> no_key;
   const auto& key = options_.mode == protocol::WriteMode::kAppend ? no_key : options_.primary_key;
-  RB_ASSIGN_OR_RETURN(std::string create,
-                      create_table_sql(target, *arrow::make_schema(kept), key, false, false));
-  RB_TRY(exec(create, "cannot create " + target));
-  return reload_target_columns("CREATE");
+  return create_table_sql(target, *arrow::make_schema(kept), key, false, false);
 }
 
 sdk::Result<std::vector<TableColumn>> TableWriter::reload_target_columns(

@@ -71,6 +71,10 @@ struct WriterOptions {
   // what came before: a missing table is an error, not a new empty one that
   // would hold only the rest (see ensure_table).
   bool resuming = false;
+  // One slice of a partitioned stream: other slices write the same table
+  // at once, so a missing table is created and committed under a lock of
+  // its name before the slice's own transaction goes on (see ensure_table).
+  bool concurrent_slices = false;
 };
 
 // TARGET_MISSING: the stream resumes (options.resuming) but its table is gone.
@@ -105,6 +109,8 @@ class TableWriter {
 
   sdk::Result<void> prepare(const std::shared_ptr<const arrow::Schema>& schema);
   sdk::Result<void> prepare_replace(const std::shared_ptr<const arrow::Schema>& schema);
+  // The CREATE TABLE of the target for a stream of `schema`.
+  sdk::Result<std::string> create_sql_for(const arrow::Schema& schema) const;
   // Append and upsert into the target: ensure_table, plan_reconcile
   // (reconcile_plan.hpp), add_columns and a plan again when it adds some,
   // check_removed_columns, execute_plan.

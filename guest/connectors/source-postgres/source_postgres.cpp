@@ -8,10 +8,13 @@
 //   read      full refresh or incremental by cursor (table_reader.hpp),
 //             COPY BINARY straight into Arrow batches; cdc from logical
 //             replication (cdc_reader.hpp).
+//   plan      splits a stream into slices of one exported snapshot
+//             (partition_planner.hpp); a read of a slice imports it.
 //   teardown  drops the replication slot and publication of the cdc streams.
 //
 // Stream names are "schema.table", or "table" for the public schema. The
-// connector owns one connection per `run`, closed at the end of the call.
+// connector owns one connection per `run`, closed at the end of the call,
+// except the one holding a plan's snapshot, kept until close().
 #include <algorithm>
 #include <charconv>
 #include <optional>
@@ -26,6 +29,7 @@
 #include "guest/connectors/source-postgres/cdc_options.hpp"
 #include "guest/connectors/source-postgres/cdc_reader.hpp"
 #include "guest/connectors/source-postgres/cursor_column.hpp"
+#include "guest/connectors/source-postgres/partition_planner.hpp"
 #include "guest/connectors/source-postgres/table_catalog.hpp"
 #include "guest/connectors/source-postgres/table_reader.hpp"
 #include "guest/sdk/sdk.hpp"
@@ -218,6 +222,12 @@ class SourcePostgres final : public sdk::Source {
                                      "BAD_STREAMS");
         }
         return read(ctx, request.streams[0], request.max_records);
+      case protocol::RunPhase::kPlan:
+        if (request.streams.size() != 1 || !request.streams[0].partition) {
+          return sdk::internal_error("plan needs exactly one stream with a partition request",
+                                     "BAD_STREAMS");
+        }
+        return plan(ctx, request.streams[0]);
       case protocol::RunPhase::kTeardown: {
         std::vector<protocol::StreamContext> changes;
         for (const auto& stream : request.streams) {
@@ -463,22 +473,66 @@ class SourcePostgres final : public sdk::Source {
 
   sdk::Result<protocol::RunSummary> read(sdk::Context& ctx, const protocol::StreamContext& stream,
                                          std::optional<uint64_t> max_records) {
-    if (stream.partition && stream.partition->count > 1 && stream.partition->index > 0) {
-      // Partitioned reads are not split yet: slice 0 reads the whole table.
-      return sdk::summary(protocol::ReadSummary{});
-    }
     RB_ASSIGN_OR_RETURN(auto connection, postgres_common::connect(ctx, settings_));
     RB_ASSIGN_OR_RETURN(auto catalog, stream_catalog(connection, stream));
     const TableInfo& table = *catalog.find(postgres_common::parse_table_name(stream.stream_name));
-    auto summary = read_table(ctx, connection, catalog, table, stream, max_records);
+    if (!stream.partition) {
+      auto summary = read_table(ctx, connection, catalog, table, stream, max_records);
+      if (!summary) return std::unexpected(summary.error());
+      return sdk::summary(*summary);
+    }
+    // One slice, in the snapshot of the plan when it is still there.
+    const protocol::Partition& partition = *stream.partition;
+    SnapshotRead slice{.in_transaction = true};
+    RB_ASSIGN_OR_RETURN(slice.filter, slice_filter(table, partition));
+    RB_TRY(run_sql(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                   "cannot start a snapshot"));
+    if (partition.snapshot) {
+      auto imported = connection.simple_query("SET TRANSACTION SNAPSHOT " +
+                                              postgres_common::quote_literal(*partition.snapshot));
+      if (!imported) {
+        return sdk::internal_error(
+            "stream '" + stream.stream_name + "' partition " + std::to_string(partition.index) +
+                ": cannot import the snapshot of its plan (" + imported.error().message + ")",
+            "SNAPSHOT_GONE");
+      }
+    }
+    auto summary = read_table(ctx, connection, catalog, table, stream, max_records, slice);
     if (!summary) return std::unexpected(summary.error());
+    RB_TRY(run_sql(connection, "COMMIT", "cannot end the snapshot"));
     return sdk::summary(*summary);
   }
 
+  // Splits the stream into slices of one exported snapshot, which stays
+  // importable until close() (partition_planner.hpp).
+  sdk::Result<protocol::RunSummary> plan(sdk::Context& ctx, const protocol::StreamContext& stream) {
+    snapshot_holder_.reset();
+    RB_ASSIGN_OR_RETURN(auto connection, postgres_common::connect(ctx, settings_));
+    RB_ASSIGN_OR_RETURN(auto catalog, stream_catalog(connection, stream));
+    const TableInfo& table = *catalog.find(postgres_common::parse_table_name(stream.stream_name));
+    RB_TRY(run_sql(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                   "cannot start a snapshot"));
+    protocol::RunSummary summary;
+    summary.read = protocol::ReadSummary{};
+    RB_ASSIGN_OR_RETURN(summary.partitions, plan_partitions(connection, table, *stream.partition));
+    snapshot_holder_.emplace(std::move(connection));
+    return summary;
+  }
+
+ public:
+  sdk::Result<void> close() override {
+    snapshot_holder_.reset();
+    return {};
+  }
+
+ private:
   postgres_common::ConnectionSettings settings_;
   std::vector<std::string> schemas_;
   std::vector<std::string> tables_;
   CdcOptions cdc_;
+  // The connection whose open transaction exported the snapshot of the
+  // last plan: the slices can import it while it lives.
+  std::optional<postgres::Connection> snapshot_holder_;
 };
 
 }  // namespace

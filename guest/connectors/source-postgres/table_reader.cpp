@@ -157,11 +157,16 @@ sdk::Result<std::string> copy_statement(const TableInfo& table,
                                         const std::optional<CursorColumn>& cursor,
                                         std::optional<uint64_t> max_records) {
   std::string select = "SELECT " + select_list + " FROM " + table.name.quoted();
+  std::string where = snapshot.filter;
+  if (cursor && stream.last_cursor_value) {
+    RB_ASSIGN_OR_RETURN(auto literal, cursor->sql_literal(*stream.last_cursor_value));
+    where = (where.empty() ? "" : "(" + where + ") AND ") +
+            postgres_common::quote_identifier(*stream.cursor_field) + " > " + literal;
+  }
+  if (!where.empty()) select += " WHERE " + where;
   if (cursor) {
     const std::string quoted_cursor = postgres_common::quote_identifier(*stream.cursor_field);
     if (stream.last_cursor_value) {
-      RB_ASSIGN_OR_RETURN(auto literal, cursor->sql_literal(*stream.last_cursor_value));
-      select += " WHERE " + quoted_cursor + " > " + literal;
       select += " ORDER BY " + quoted_cursor;
     } else {
       select += " ORDER BY " + quoted_cursor + " NULLS FIRST";
@@ -174,7 +179,7 @@ sdk::Result<std::string> copy_statement(const TableInfo& table,
   // with inheritance children (COPY would leave their rows out), filters,
   // limits, casts and added columns need the SELECT.
   const bool whole_table = table.kind == 'r' && !table.has_children && !cursor && !max_records &&
-                           snapshot.extra_columns.empty() &&
+                           snapshot.extra_columns.empty() && snapshot.filter.empty() &&
                            std::none_of(columns.begin(), columns.end(),
                                         [](const ColumnInfo* c) { return c->needs_text_cast; });
   return whole_table
@@ -307,7 +312,9 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
     RB_ASSIGN_OR_RETURN(auto leading, snapshot.leading_batch(schema));
     RB_TRY(emitter.on_batch(leading));
   }
-  if (!cursor && !max_records) RB_TRY(report_estimated_rows(ctx, connection, table));
+  // A slice's share of the estimate is unknown.
+  if (!cursor && !max_records && snapshot.filter.empty())
+    RB_TRY(report_estimated_rows(ctx, connection, table));
   RB_TRY(run_copy(connection, table, copy, snapshot, reader, emit_error));
   if (reader.rows_decoded() == 0) {
     RB_TRY(emitter.on_no_rows(schema));

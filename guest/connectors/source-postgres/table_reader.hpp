@@ -63,6 +63,9 @@ struct SnapshotRead {
   // schema (a cdc snapshot's reset row, change_batch_builder.hpp).
   std::function<sdk::Result<arrow::RecordBatch>(std::shared_ptr<const arrow::Schema>)>
       leading_batch;
+  // When set, a WHERE condition on the table's rows: a partition's slice
+  // (partition_planner.hpp).
+  std::string filter;
 };
 
 sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Connection& connection,

@@ -1,0 +1,122 @@
+#include "host/engine/partition_progress.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+
+#include "host/engine/state/state_keys.hpp"
+
+namespace rapidbyte::engine {
+namespace {
+
+std::string progress_key(const std::string& pipeline, const std::string& stream) {
+  return stream_state_prefix(pipeline, stream) + kPartitionProgressKey;
+}
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void write_text(Writer& w, const std::optional<std::string>& text) {
+  if (text) {
+    w.String(text->data(), static_cast<rapidjson::SizeType>(text->size()));
+  } else {
+    w.Null();
+  }
+}
+
+// A string member or null; false when it is something else or missing.
+bool read_text(const rapidjson::Value& object, const char* name, std::optional<std::string>& out) {
+  if (!object.HasMember(name)) return false;
+  const rapidjson::Value& v = object[name];
+  if (v.IsNull()) return true;
+  if (!v.IsString()) return false;
+  out.emplace(v.GetString(), v.GetStringLength());
+  return true;
+}
+
+}  // namespace
+
+bool PartitionProgress::is_done(uint32_t index) const {
+  return std::ranges::binary_search(done, index);
+}
+
+bool PartitionProgress::matches(const protocol::Partition& request) const {
+  return !slices.empty() && slices.front().count == request.count &&
+         slices.front().key == request.key && slices.front().mode == request.mode;
+}
+
+std::string PartitionProgress::to_json() const {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  const protocol::Partition first = slices.empty() ? protocol::Partition{} : slices.front();
+  w.StartObject();
+  w.Key("count");
+  w.Uint(first.count);
+  w.Key("key");
+  write_text(w, first.key);
+  w.Key("mode");
+  write_text(w, first.mode);
+  w.Key("slices");
+  w.StartArray();
+  for (const auto& s : slices) write_text(w, s.slice);
+  w.EndArray();
+  w.Key("done");
+  w.StartArray();
+  for (uint32_t i : done) w.Uint(i);
+  w.EndArray();
+  w.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+std::optional<PartitionProgress> PartitionProgress::from_json(const std::string& json) {
+  rapidjson::Document doc;
+  doc.Parse(json.c_str(), json.size());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("count") || !doc["count"].IsUint() ||
+      !doc.HasMember("slices") || !doc["slices"].IsArray() || !doc.HasMember("done") ||
+      !doc["done"].IsArray()) {
+    return std::nullopt;
+  }
+  protocol::Partition shape;
+  shape.count = doc["count"].GetUint();
+  if (!read_text(doc, "key", shape.key) || !read_text(doc, "mode", shape.mode)) return std::nullopt;
+  const auto& slices = doc["slices"].GetArray();
+  if (slices.Size() != shape.count || shape.count == 0) return std::nullopt;
+  PartitionProgress out;
+  for (rapidjson::SizeType i = 0; i < slices.Size(); ++i) {
+    if (!slices[i].IsString()) return std::nullopt;
+    protocol::Partition p = shape;
+    p.index = i;
+    p.slice.emplace(slices[i].GetString(), slices[i].GetStringLength());
+    out.slices.push_back(std::move(p));
+  }
+  for (const auto& d : doc["done"].GetArray()) {
+    if (!d.IsUint() || d.GetUint() >= shape.count) return std::nullopt;
+    out.done.push_back(d.GetUint());
+  }
+  std::ranges::sort(out.done);
+  return out;
+}
+
+StateResult<std::optional<PartitionProgress>> PartitionProgress::load(StateBackend& state,
+                                                                      const std::string& pipeline,
+                                                                      const std::string& stream) {
+  auto stored = state.get(progress_key(pipeline, stream));
+  if (!stored) return std::unexpected(std::move(stored).error());
+  if (!*stored) return std::optional<PartitionProgress>();
+  return from_json(**stored);
+}
+
+StateResult<void> PartitionProgress::save(StateBackend& state, const std::string& pipeline,
+                                          const std::string& stream) const {
+  return state.put(progress_key(pipeline, stream), to_json());
+}
+
+StateResult<void> PartitionProgress::forget(StateBackend& state, const std::string& pipeline,
+                                            const std::string& stream) {
+  auto deleted = state.delete_state(progress_key(pipeline, stream));
+  if (!deleted) return std::unexpected(std::move(deleted).error());
+  return {};
+}
+
+}  // namespace rapidbyte::engine

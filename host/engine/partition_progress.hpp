@@ -1,0 +1,50 @@
+// Which slices of a partitioned stream are done, kept in the state backend
+// across runs so that a run that was killed or failed resumes only the
+// unfinished slices.
+//
+// Stored as JSON under the stream's own state prefix (so `state reset
+// --stream` and teardown forget it), key "rapidbyte.partitions":
+//   {"count":8,"key":"id"|null,"mode":"range"|null,"slices":[...],"done":[0,3]}
+// The slices are the source's, as its plan gave them; a resumed run reads
+// the unfinished ones with the same slices (in a new snapshot: the old one
+// died with the run). A record is written when a stream's slices are
+// planned, updated as each slice's destination finishes, and deleted when
+// every slice is done.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/engine/state/state_backend.hpp"
+#include "portable/protocol/types.hpp"
+
+namespace rapidbyte::engine {
+
+inline constexpr const char* kPartitionProgressKey = "rapidbyte.partitions";
+
+struct PartitionProgress {
+  std::vector<protocol::Partition> slices;  // without snapshots
+  std::vector<uint32_t> done;               // ascending
+
+  bool is_done(uint32_t index) const;
+  // Whether `slices` were planned for a request like `request` (count, key
+  // and mode), so that a run asking for that may resume them.
+  bool matches(const protocol::Partition& request) const;
+
+  std::string to_json() const;
+  // nullopt when `json` is not a record this engine wrote.
+  static std::optional<PartitionProgress> from_json(const std::string& json);
+
+  // The record of `stream`, if an earlier run left one.
+  static StateResult<std::optional<PartitionProgress>> load(StateBackend& state,
+                                                            const std::string& pipeline,
+                                                            const std::string& stream);
+  StateResult<void> save(StateBackend& state, const std::string& pipeline,
+                         const std::string& stream) const;
+  static StateResult<void> forget(StateBackend& state, const std::string& pipeline,
+                                  const std::string& stream);
+};
+
+}  // namespace rapidbyte::engine

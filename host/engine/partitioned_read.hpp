@@ -1,0 +1,60 @@
+// A partitioned stream's read in one run: the source's plan of its slices
+// (one exported snapshot), which of them this run reads, and the source
+// instance whose open transaction keeps the snapshot importable.
+//
+// Resume rule: when an earlier run of the pipeline left the stream's slices
+// unfinished (PartitionProgress) and planned them for the same count, key
+// and mode, this run reads only the unfinished ones, with the earlier
+// slices, in the new plan's snapshot. The finished slices' rows are
+// committed already; an unfinished slice may have committed part of its
+// rows, which upsert absorbs and append writes again (the at-least-once
+// window of every checkpoint). Slices of heap pages assume rows did not
+// move between the two runs; a table updated meanwhile is resumed exactly
+// by key slices (partition_key) and upsert.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "host/engine/partition_progress.hpp"
+#include "host/engine/pipeline_probe.hpp"
+
+namespace rapidbyte::engine {
+
+class PartitionedRead {
+ public:
+  PartitionedRead() = default;
+  PartitionedRead(PartitionedRead&&) noexcept = default;
+  PartitionedRead& operator=(PartitionedRead&&) noexcept = default;
+  ~PartitionedRead() { release(); }
+
+  // Plans `stream` of `pipeline` with the source of `source_plan`.
+  static runtime::ConnectorResult<PartitionedRead> plan(
+      const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
+      const PipelineRunner::StagePlan& source_plan, const StreamConfig& stream,
+      spdlog::logger* log);
+
+  // The slices this run reads, each with the snapshot, in index order.
+  const std::vector<protocol::Partition>& to_read() const { return to_read_; }
+  // Slices an earlier run finished, which this run does not read again.
+  const std::vector<uint32_t>& finished_earlier() const { return finished_earlier_; }
+  uint32_t count() const { return count_; }
+
+  // Records that slice `index` is committed; forgets the record once every
+  // slice is. REQUIRES: the pipeline's lease is held.
+  StateResult<void> mark_done(StateBackend& state, const std::string& pipeline,
+                              const std::string& stream, uint32_t index);
+
+  // Ends the plan's snapshot: the source closes the connection holding it.
+  // Call once every slice has started reading (the destructor does too).
+  void release();
+
+ private:
+  std::unique_ptr<StartedConnector> coordinator_;
+  PartitionProgress progress_;
+  std::vector<protocol::Partition> to_read_;
+  std::vector<uint32_t> finished_earlier_;
+  uint32_t count_ = 0;
+};
+
+}  // namespace rapidbyte::engine

@@ -1,0 +1,318 @@
+// Partitioned full refresh (one stream read as N slices of one exported
+// snapshot): exact for tables with and without a key, by heap pages, key
+// ranges and key modulo, with append and upsert; one instant under a
+// concurrent writer; skewed keys split evenly by their statistics; and a
+// run killed at many points resumes only its unfinished slices, ending
+// exact.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "host/engine/partition_progress.hpp"
+#include "host/engine/state/sqlite_state_backend.hpp"
+#include "tests/connectors/connector_environment.hpp"
+
+namespace rapidbyte::test {
+namespace {
+
+// Rows of `table` in `db` as text, with their multiplicity: EXCEPT ALL both
+// ways is equality of these.
+std::multiset<std::string> rows(LibpqSession& db, const std::string& table) {
+  std::multiset<std::string> out;
+  for (const auto& row : db.query("SELECT t::text FROM " + table + " AS t")) out.insert(*row[0]);
+  return out;
+}
+
+class PartitionedReadTest : public PgConnectorTest {
+ protected:
+  // A pipeline of one partitioned stream; `stream_extra` goes inside its
+  // flow map (", partitions: 4").
+  std::string yaml(const std::string& pipeline, const std::string& table,
+                   const std::string& stream_extra, const std::string& write_mode,
+                   const std::string& resources = ", parallelism: 2") {
+    return pipeline_yaml(
+        pipeline, "{name: " + table + stream_extra + "}",
+        "  write_mode: " + write_mode + (write_mode == "upsert" ? "\n  primary_key: [id]\n" : "\n"),
+        resources);
+  }
+};
+
+struct Split {
+  const char* name;
+  const char* stream_extra;
+  const char* resources;
+};
+
+// A table with a key and holes from deletes, copied by every split and
+// both write modes that take partitions: the destination equals the source.
+TEST_F(PartitionedReadTest, EverySplitCopiesExactly) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pr_keyed (id bigint PRIMARY KEY, at timestamptz, day date, v text);"
+      "INSERT INTO pr_keyed SELECT g, '2026-01-01'::timestamptz + g * interval '1 min', "
+      "'2020-01-01'::date + g % 900, md5(g::text) FROM generate_series(1, 30000) g;"
+      "DELETE FROM pr_keyed WHERE id % 7 = 0 OR id BETWEEN 10000 AND 12000;"
+      "INSERT INTO pr_keyed VALUES (-5, NULL, NULL, 'negative');");
+  const Split splits[] = {
+      {"pages4", ", partitions: 4", ", parallelism: 2"},
+      {"pages8", ", partitions: 8", ", parallelism: 3"},
+      {"range4", ", partitions: 4, partition_key: id", ", parallelism: 2"},
+      {"range_ts", ", partitions: 5, partition_key: at", ", parallelism: 2"},
+      {"range_date", ", partitions: 3, partition_key: day", ", parallelism: 2"},
+      {"mod8", ", partitions: 8, partition_key: id",
+       ", parallelism: 4, autotune: {partition_mode: mod}"},
+      {"auto", ", partition_key: id", ", parallelism: auto"},
+  };
+  for (const Split& split : splits) {
+    for (const std::string mode : {"append", "upsert"}) {
+      SCOPED_TRACE(std::string(split.name) + " " + mode);
+      auto d = dst();
+      d.exec("DROP TABLE IF EXISTS pr_keyed");
+      auto report = run_pipeline(yaml(std::string("pr_") + split.name + "_" + mode, "pr_keyed",
+                                      split.stream_extra, mode, split.resources),
+                                 std::string("pr_") + split.name + "_" + mode);
+      ASSERT_TRUE(report.succeeded()) << report.first_error();
+      EXPECT_EQ(report.records(), rows(s, "pr_keyed").size());
+      EXPECT_EQ(rows(d, "pr_keyed"), rows(s, "pr_keyed"));
+      const auto& slices = report.streams.at(0).partitions;
+      ASSERT_FALSE(slices.empty());
+      for (size_t i = 0; i < slices.size(); ++i) EXPECT_EQ(slices[i].index, i);
+    }
+  }
+}
+
+// A heap without a key, with holes: slices of pages read each row once,
+// also rows that share a value.
+TEST_F(PartitionedReadTest, TableWithoutKeyIsCopiedOnce) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pr_heap (v int, note text);"
+      "INSERT INTO pr_heap SELECT g % 100, repeat('x', g % 50) FROM generate_series(1, 40000) g;"
+      "DELETE FROM pr_heap WHERE v BETWEEN 20 AND 40;");
+  for (const char* partitions : {"4", "8"}) {
+    auto d = dst();
+    d.exec("DROP TABLE IF EXISTS pr_heap");
+    auto report = run_pipeline(yaml(std::string("pr_heap_") + partitions, "pr_heap",
+                                    std::string(", partitions: ") + partitions, "append"),
+                               std::string("pr_heap_") + partitions);
+    ASSERT_TRUE(report.succeeded()) << report.first_error();
+    EXPECT_EQ(rows(d, "pr_heap"), rows(s, "pr_heap")) << partitions << " partitions";
+    EXPECT_EQ(report.streams.at(0).partitions.size(), std::stoul(partitions));
+  }
+}
+
+// A writer moves value between rows and replaces rows while the slices are
+// read: each of its transactions keeps the row count and the sum, and moves
+// rows to other pages. Slices read at different instants would break either.
+TEST_F(PartitionedReadTest, SlicesReadOneInstantUnderAConcurrentWriter) {
+  auto s = src();
+  constexpr int kRows = 60000;
+  s.exec(
+      "CREATE TABLE pr_moving (id bigint PRIMARY KEY, balance bigint NOT NULL, pad text);"
+      "INSERT INTO pr_moving SELECT g, 1000, repeat('p', 100) FROM generate_series(1, " +
+      std::to_string(kRows) + ") g;");
+  const std::string total = *s.value("SELECT sum(balance) FROM pr_moving");
+  std::atomic<int> commits{0};
+  std::atomic<bool> run_started{false};
+  std::jthread writer([&](std::stop_token stop) {
+    LibpqSession w(cluster().tcp_conninfo(kSourceDb, kUser, kPassword));
+    for (int64_t i = 0; !stop.stop_requested(); ++i) {
+      // The ids stay contiguous (the lowest row is replaced by one past the
+      // highest), so offsets from the lowest name existing rows.
+      const std::string a = std::to_string(100 + (i * 7919) % 50000);
+      const std::string b = std::to_string(100 + (i * 104729 + 1) % 50000);
+      if (a == b) continue;
+      // A transfer, and a row replaced by one with a new id (a new page).
+      w.exec(
+          "BEGIN; WITH m AS (SELECT min(id) AS low FROM pr_moving) UPDATE pr_moving SET "
+          "balance = balance + CASE WHEN id = low + " +
+          a +
+          " THEN -5 ELSE 5 END FROM m "
+          "WHERE id IN (low + " +
+          a + ", low + " + b +
+          "); "
+          "WITH gone AS (DELETE FROM pr_moving WHERE id = (SELECT min(id) FROM pr_moving) "
+          "RETURNING balance) INSERT INTO pr_moving SELECT (SELECT max(id) + 1 FROM "
+          "pr_moving), balance, 'moved' FROM gone; COMMIT;");
+      if (run_started) ++commits;
+    }
+  });
+  const std::pair<const char*, const char*> splits[] = {
+      {"pr_moving_pages", ", partitions: 8"},
+      {"pr_moving_key", ", partitions: 4, partition_key: id"}};
+  for (const auto& [name, split] : splits) {
+    SCOPED_TRACE(split);
+    auto d = dst();
+    d.exec("DROP TABLE IF EXISTS pr_moving");
+    const int before = commits;
+    run_started = true;
+    auto report = run_pipeline(
+        yaml(name, "pr_moving", split, "append", ", parallelism: 4, max_batch_bytes: 65536"), name);
+    run_started = false;
+    ASSERT_TRUE(report.succeeded()) << report.first_error();
+    EXPECT_EQ(d.value("SELECT count(*) FROM pr_moving"), std::to_string(kRows));
+    EXPECT_EQ(d.value("SELECT count(DISTINCT id) FROM pr_moving"), std::to_string(kRows));
+    EXPECT_EQ(d.value("SELECT sum(balance) FROM pr_moving"), total);
+    RecordProperty(std::string("writer_commits_during_") + name, commits - before);
+  }
+  writer.request_stop();
+  writer.join();
+  EXPECT_GT(commits.load(), 0) << "the writer never ran during a copy";
+  EXPECT_EQ(s.value("SELECT sum(balance) FROM pr_moving"), total) << "the writer keeps the sum";
+}
+
+// 90% of the rows in 1% of the key range: slices from the column's
+// statistics hold nearly equal shares, where even steps of min..max would
+// put 90% in one.
+TEST_F(PartitionedReadTest, SkewedKeysSplitEvenlyByStatistics) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pr_skewed (id bigint PRIMARY KEY, v int);"
+      "INSERT INTO pr_skewed SELECT g, 0 FROM generate_series(1, 36000) g;"
+      "INSERT INTO pr_skewed SELECT 1000000 + g * 250, 0 FROM generate_series(1, 4000) g;"
+      "ANALYZE pr_skewed;");
+  auto report = run_pipeline(
+      yaml("pr_skewed", "pr_skewed", ", partitions: 4, partition_key: id", "append"), "pr_skewed");
+  ASSERT_TRUE(report.succeeded()) << report.first_error();
+  auto d = dst();
+  EXPECT_EQ(rows(d, "pr_skewed"), rows(s, "pr_skewed"));
+  const auto& slices = report.streams.at(0).partitions;
+  ASSERT_EQ(slices.size(), 4u);
+  for (const auto& slice : slices) {
+    // 10000 each, give or take the histogram's resolution.
+    EXPECT_GT(slice.report.records(), 8000u) << "slice " << slice.index;
+    EXPECT_LT(slice.report.records(), 12000u) << "slice " << slice.index;
+  }
+}
+
+// Bad partition settings fail before anything runs, naming the stream.
+TEST_F(PartitionedReadTest, SettingsThatCannotBeSplitAreRefused) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pr_bad (id bigint PRIMARY KEY, label text);"
+      "INSERT INTO pr_bad VALUES (1, 'a');"
+      "CREATE VIEW pr_bad_view AS SELECT * FROM pr_bad;");
+  auto text_key = run_pipeline(
+      yaml("pr_bad1", "pr_bad", ", partitions: 2, partition_key: label", "append"), "pr_bad1");
+  EXPECT_EQ(text_key.first_error(),
+            "pr_bad: source-postgres: partition_key 'label' of \"public\".\"pr_bad\" is text; a "
+            "range split needs an integer, numeric, timestamp or date column");
+  auto view = run_pipeline(yaml("pr_bad2", "pr_bad_view", ", partitions: 2", "append"), "pr_bad2");
+  EXPECT_EQ(view.first_error(),
+            "pr_bad_view: source-postgres: stream 'pr_bad_view': \"public\".\"pr_bad_view\" is not "
+            "a plain table, so it cannot be split by heap pages; set partition_key");
+  auto replace = engine::parse_pipeline(yaml("pr_bad3", "pr_bad", ", partitions: 2", "replace"),
+                                        "pr_bad3.yaml");
+  ASSERT_TRUE(replace) << replace.error();
+  std::filesystem::create_directories(cache_dir_);
+  engine::ConnectorCatalog catalog(*engine_, {RAPIDBYTE_CONNECTOR_DIR});
+  auto backend = engine::SqliteStateBackend::open(cache_dir_ / "pr_bad3.db");
+  ASSERT_TRUE(backend) << backend.error();
+  auto runner_plan = engine::PipelineRunner(*engine_, catalog, **backend).plan(*replace);
+  ASSERT_FALSE(runner_plan);
+  EXPECT_EQ(runner_plan.error(),
+            "pr_bad3.yaml: source.streams[0] ('pr_bad'): partitioned streams are written with "
+            "append or upsert; write_mode replace does not take partitions yet");
+}
+
+// Killed at many points of a partitioned upsert (slices committing in
+// turn), each rerun resumes only the unfinished slices; the last run leaves
+// the destination equal to the source and no record of slices behind.
+TEST_F(PartitionedReadTest, KilledRunsResumeOnlyUnfinishedSlices) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pr_killed (id bigint PRIMARY KEY, v text);"
+      "INSERT INTO pr_killed SELECT g, md5(g::text) FROM generate_series(1, 40000) g;");
+  const auto dir = cache_dir_ / "pr_killed";
+  std::filesystem::create_directories(dir);
+  const auto pipeline = dir / "pipeline.yaml";
+  std::ofstream(pipeline) << yaml("pr_killed", "pr_killed", ", partitions: 6, partition_key: id",
+                                  "upsert",
+                                  ", parallelism: 2, checkpoint_interval_rows: 1500, "
+                                  "max_batch_bytes: 65536")
+                          << "state: {connection: " << (dir / "state.db").string() << "}\n";
+  int killed = 0;
+  int resumed = 0;
+  const char* points[] = {"destination-commit", "source-batch", "source-checkpoint"};
+  for (int round = 0; round < 21; ++round) {
+    const std::string kill_at =
+        std::string(points[round % 3]) + ":" + std::to_string(2 + (round * 5) % 17);
+    const pid_t pid = start_run(pipeline, kill_at);
+    ASSERT_GT(pid, 0);
+    const int code = wait_exit_code(pid);
+    if (code == 128 + SIGKILL) {
+      ++killed;
+    } else {
+      ASSERT_EQ(code, 0) << kill_at;
+    }
+    auto state = engine::SqliteStateBackend::open(dir / "state.db");
+    ASSERT_TRUE(state) << state.error();
+    auto progress = engine::PartitionProgress::load(**state, "pr_killed", "pr_killed");
+    ASSERT_TRUE(progress) << progress.error().message;
+    if (*progress && !(*progress)->done.empty()) ++resumed;
+  }
+  EXPECT_GE(killed, 10) << "most runs must end at their kill point";
+  EXPECT_GE(resumed, 3) << "some killed runs must leave finished slices to resume";
+  RecordProperty("killed", killed);
+  RecordProperty("left_finished_slices", resumed);
+
+  const pid_t final_run = start_run(pipeline);
+  ASSERT_GT(final_run, 0);
+  ASSERT_EQ(wait_exit_code(final_run), 0);
+  auto d = dst();
+  EXPECT_EQ(table_digest(d, "pr_killed", "id"), table_digest(s, "pr_killed", "id"));
+  auto state = engine::SqliteStateBackend::open(dir / "state.db");
+  ASSERT_TRUE(state) << state.error();
+  auto progress = engine::PartitionProgress::load(**state, "pr_killed", "pr_killed");
+  ASSERT_TRUE(progress);
+  EXPECT_FALSE(*progress) << "a finished stream keeps no record of its slices";
+}
+
+// A resumed run says which slices an earlier run finished, and reads only
+// the others.
+TEST_F(PartitionedReadTest, ReportNamesTheSlicesAnEarlierRunFinished) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pr_resume (id bigint PRIMARY KEY, v text);"
+      "INSERT INTO pr_resume SELECT g, 'v' FROM generate_series(1, 4000) g;");
+  const std::string pipeline =
+      yaml("pr_resume", "pr_resume", ", partitions: 4, partition_key: id", "upsert");
+  // An interrupted run that finished slices 0 and 2 (as its record says).
+  {
+    std::filesystem::create_directories(cache_dir_);
+    auto state = engine::SqliteStateBackend::open(cache_dir_ / "pr_resume.db");
+    ASSERT_TRUE(state) << state.error();
+    engine::PartitionProgress progress;
+    for (uint32_t i = 0; i < 4; ++i) {
+      protocol::Partition p;
+      p.index = i;
+      p.count = 4;
+      p.key = "id";
+      p.mode = "range";
+      const char* bounds[] = {
+          R"({"lower":null,"upper":"1001"})", R"({"lower":"1001","upper":"2001"})",
+          R"({"lower":"2001","upper":"3001"})", R"({"lower":"3001","upper":null})"};
+      p.slice = bounds[i];
+      progress.slices.push_back(p);
+    }
+    progress.done = {0, 2};
+    ASSERT_TRUE(progress.save(**state, "pr_resume", "pr_resume"));
+  }
+  auto report = run_pipeline(pipeline, "pr_resume");
+  ASSERT_TRUE(report.succeeded()) << report.first_error();
+  const auto& stream = report.streams.at(0);
+  EXPECT_EQ(stream.finished_earlier, (std::vector<uint32_t>{0, 2}));
+  ASSERT_EQ(stream.partitions.size(), 2u);
+  EXPECT_EQ(stream.partitions[0].index, 1u);
+  EXPECT_EQ(stream.partitions[1].index, 3u);
+  EXPECT_EQ(report.records(), 2000u);  // ids 1001..2000 and 3001..4000
+  auto d = dst();
+  EXPECT_EQ(d.value("SELECT min(id) || '-' || max(id) || ':' || count(*) FROM pr_resume"),
+            "1001-4000:2000");
+}
+
+}  // namespace
+}  // namespace rapidbyte::test
