@@ -56,7 +56,8 @@ std::string report_text(const engine::RunReport& report) {
       std::string indices;
       for (uint32_t i : s.finished_earlier)
         indices += (indices.empty() ? "" : ", ") + std::to_string(i);
-      out += fmt::format("  resumed: partitions {} were finished by an earlier run\n", indices);
+      out += fmt::format("  resumed: {} {} finished by an earlier run\n",
+                         s.finished_earlier.size() == 1 ? "partition" : "partitions", indices);
     }
     // Labeled counters (such as transform-validate's failures per rule) say
     // where records went; unlabeled metrics stay in the --json report.

@@ -14,6 +14,7 @@ constexpr std::pair<std::string_view, FaultPoint> kNames[] = {
     {"source-checkpoint", FaultPoint::kSourceCheckpoint},
     {"destination-commit", FaultPoint::kDestinationCommit},
     {"cursor-persisted", FaultPoint::kCursorPersisted},
+    {"partition-done", FaultPoint::kPartitionDone},
 };
 
 }  // namespace

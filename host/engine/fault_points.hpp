@@ -13,6 +13,8 @@
 //   destination-commit  a destination confirmed a commit; the cursor it
 //                       covers is not yet persisted
 //   cursor-persisted    a stream's cursor was written to the state backend
+//   partition-done      a slice of a partitioned stream was recorded as
+//                       finished in the state backend
 //
 // Thread-safe: stages of every stream pass points concurrently.
 #pragma once
@@ -30,6 +32,7 @@ enum class FaultPoint : uint8_t {
   kSourceCheckpoint,
   kDestinationCommit,
   kCursorPersisted,
+  kPartitionDone,
 };
 
 class FaultPoints {

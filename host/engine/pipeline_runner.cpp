@@ -607,6 +607,8 @@ std::expected<RunReport, EngineError> PipelineRunner::run(const PipelineConfig& 
               read.mark_done(state_, pipeline.pipeline, pipeline.streams[i].name, slice.index);
           !marked) {
         slice.report.stages.back().error = connector_error(std::move(marked).error());
+      } else if (options.faults) {
+        options.faults->pass(FaultPoint::kPartitionDone);
       }
     }
     report.streams[i].partitions.push_back(std::move(slice));

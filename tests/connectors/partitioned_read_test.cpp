@@ -218,8 +218,9 @@ TEST_F(PartitionedReadTest, SettingsThatCannotBeSplitAreRefused) {
             "append or upsert; write_mode replace does not take partitions yet");
 }
 
-// Killed at many points of a partitioned upsert (slices committing in
-// turn), each rerun resumes only the unfinished slices; the last run leaves
+// Killed at 24 points of a partitioned upsert (slices committing in turn,
+// and right after a slice is recorded as finished), each rerun resumes
+// only the unfinished slices; the last run leaves
 // the destination equal to the source and no record of slices behind.
 TEST_F(PartitionedReadTest, KilledRunsResumeOnlyUnfinishedSlices) {
   auto s = src();
@@ -236,10 +237,12 @@ TEST_F(PartitionedReadTest, KilledRunsResumeOnlyUnfinishedSlices) {
                           << "state: {connection: " << (dir / "state.db").string() << "}\n";
   int killed = 0;
   int resumed = 0;
-  const char* points[] = {"destination-commit", "source-batch", "source-checkpoint"};
-  for (int round = 0; round < 21; ++round) {
-    const std::string kill_at =
-        std::string(points[round % 3]) + ":" + std::to_string(2 + (round * 5) % 17);
+  const char* points[] = {"destination-commit", "source-batch", "source-checkpoint",
+                          "partition-done"};
+  for (int round = 0; round < 24; ++round) {
+    const char* point = points[round % 4];
+    const int count = std::string(point) == "partition-done" ? 1 + round % 5 : 2 + (round * 5) % 17;
+    const std::string kill_at = std::string(point) + ":" + std::to_string(count);
     const pid_t pid = start_run(pipeline, kill_at);
     ASSERT_GT(pid, 0);
     const int code = wait_exit_code(pid);
