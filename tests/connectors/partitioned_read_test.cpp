@@ -5,6 +5,7 @@
 // run killed at many points resumes only its unfinished slices, ending
 // exact.
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 #include <signal.h>
 
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "host/engine/partition_progress.hpp"
 #include "host/engine/state/sqlite_state_backend.hpp"
 #include "tests/connectors/connector_environment.hpp"
+#include "tests/support/run_command.hpp"
 
 namespace rapidbyte::test {
 namespace {
@@ -315,6 +317,48 @@ TEST_F(PartitionedReadTest, ReportNamesTheSlicesAnEarlierRunFinished) {
   auto d = dst();
   EXPECT_EQ(d.value("SELECT min(id) || '-' || max(id) || ':' || count(*) FROM pr_resume"),
             "1001-4000:2000");
+}
+
+// The CLI's summaries: --json lists each slice (records, bytes, seconds,
+// attempts, status) under the stream; the text summary a line per slice.
+TEST_F(PartitionedReadTest, CliSummariesListEachSlice) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pr_cli (id bigint PRIMARY KEY, v text);"
+      "INSERT INTO pr_cli SELECT g, 'v' FROM generate_series(1, 3000) g;");
+  const auto dir = cache_dir_ / "pr_cli";
+  std::filesystem::create_directories(dir);
+  const auto pipeline = dir / "pipeline.yaml";
+  std::ofstream(pipeline) << yaml("pr_cli", "pr_cli", ", partitions: 3, partition_key: id",
+                                  "upsert")
+                          << "state: {connection: " << (dir / "state.db").string() << "}\n";
+  const auto json = run_command({RAPIDBYTE_BINARY, "-q", "--connector-dir", RAPIDBYTE_CONNECTOR_DIR,
+                                 "run", "--json", pipeline.string()});
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  rapidjson::Document summary;
+  summary.Parse(json.output.substr(json.output.find("{\"pipeline\"")).c_str());
+  ASSERT_FALSE(summary.HasParseError()) << json.output;
+  const auto& slices = summary["streams"][0]["partitions"];
+  ASSERT_EQ(slices.Size(), 3u);
+  uint64_t records = 0;
+  for (rapidjson::SizeType i = 0; i < slices.Size(); ++i) {
+    EXPECT_EQ(slices[i]["index"].GetUint(), i);
+    EXPECT_EQ(slices[i]["count"].GetUint(), 3u);
+    EXPECT_EQ(slices[i]["attempts"].GetUint(), 1u);
+    EXPECT_STREQ(slices[i]["status"].GetString(), "succeeded");
+    EXPECT_GT(slices[i]["bytes"].GetUint64(), 0u);
+    EXPECT_GE(slices[i]["seconds"].GetDouble(), 0.0);
+    records += slices[i]["records"].GetUint64();
+  }
+  EXPECT_EQ(records, 3000u);
+  EXPECT_EQ(summary["streams"][0]["finished_earlier"].Size(), 0u);
+
+  const auto text = run_command(
+      {RAPIDBYTE_BINARY, "--connector-dir", RAPIDBYTE_CONNECTOR_DIR, "run", pipeline.string()});
+  ASSERT_EQ(text.exit_code, 0) << text.output;
+  for (const char* line : {"  partition 0/3 ok ", "  partition 1/3 ok ", "  partition 2/3 ok "}) {
+    EXPECT_NE(text.output.find(line), std::string::npos) << text.output;
+  }
 }
 
 }  // namespace
