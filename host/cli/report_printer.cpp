@@ -53,11 +53,9 @@ std::string report_text(const engine::RunReport& report) {
                          slice.report.attempts, slice.report.attempts == 1 ? "" : "s");
     }
     if (!s.finished_earlier.empty()) {
-      std::string indices;
-      for (uint32_t i : s.finished_earlier)
-        indices += (indices.empty() ? "" : ", ") + std::to_string(i);
       out += fmt::format("  resumed: {} {} finished by an earlier run\n",
-                         s.finished_earlier.size() == 1 ? "partition" : "partitions", indices);
+                         s.finished_earlier.size() == 1 ? "partition" : "partitions",
+                         engine::index_list(s.finished_earlier));
     }
     // Labeled counters (such as transform-validate's failures per rule) say
     // where records went; unlabeled metrics stay in the --json report.

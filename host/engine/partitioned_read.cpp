@@ -18,7 +18,6 @@ runtime::ConnectorResult<PartitionedRead> PartitionedRead::plan(
   if (stream.partition_key) request.mode = pipeline.resources.partition_mode;
 
   PartitionedRead read;
-  read.count_ = request.count;
   RB_ASSIGN_OR_RETURN(read.coordinator_,
                       start_connector(engine, state, pipeline, source_plan, log));
   p::RunRequest run;

@@ -38,7 +38,7 @@ class PartitionedRead {
   const std::vector<protocol::Partition>& to_read() const { return to_read_; }
   // Slices an earlier run finished, which this run does not read again.
   const std::vector<uint32_t>& finished_earlier() const { return finished_earlier_; }
-  uint32_t count() const { return count_; }
+  uint32_t count() const { return static_cast<uint32_t>(progress_.slices.size()); }
 
   // Records that slice `index` is committed; forgets the record once every
   // slice is. REQUIRES: the pipeline's lease is held.
@@ -54,7 +54,6 @@ class PartitionedRead {
   PartitionProgress progress_;
   std::vector<protocol::Partition> to_read_;
   std::vector<uint32_t> finished_earlier_;
-  uint32_t count_ = 0;
 };
 
 }  // namespace rapidbyte::engine

@@ -92,13 +92,6 @@ std::vector<std::string> unsupported_modes(const PipelineConfig& pipeline, p::Co
   return out;
 }
 
-// "0, 3, 5": slice indices, for log lines.
-std::string join_indices(const std::vector<uint32_t>& indices) {
-  std::string out;
-  for (uint32_t i : indices) out += (out.empty() ? "" : ", ") + std::to_string(i);
-  return out;
-}
-
 // "a, b, c": the streams of a stage, for its log lines.
 std::string stream_names(const std::vector<StageServices*>& services) {
   std::string out;
@@ -392,6 +385,82 @@ std::vector<StreamReport> run_group(const RunContext& run, const WorkUnit& unit,
   }
 }
 
+// The work of one run: the cdc streams' group, which runs at once on a
+// thread of its own (one source read serves them from one replication slot,
+// and a continuous read never ends), and the units `parallelism` workers
+// share: every other stream, or each unfinished slice of a partitioned one,
+// whose plan is kept here until its slices are filed.
+struct RunWork {
+  StreamGroup changes;
+  std::vector<WorkUnit> units;
+  std::map<size_t, PartitionedRead> partitioned;  // by stream index
+};
+
+// Sorts the pipeline's streams into work, planning each partitioned stream
+// (not in a dry run, which reads every stream whole). A stream whose plan
+// fails gets its report here and no unit.
+RunWork plan_work(const RunContext& run, RunReport& report) {
+  const PipelineConfig& pipeline = run.pipeline;
+  const StagePlan& source = run.plans.front();
+  RunWork work;
+  for (size_t i = 0; i < pipeline.streams.size(); ++i) {
+    const StreamConfig& stream = pipeline.streams[i];
+    if (stream.sync_mode == p::SyncMode::kCdc) {
+      work.changes.push_back(i);
+      continue;
+    }
+    if (run.options.dry_run_limit || partition_count(pipeline, stream) <= 1) {
+      work.units.push_back({{i}, std::nullopt});
+      continue;
+    }
+    report.streams[i].stream = stream.name;
+    auto planned = PartitionedRead::plan(run.engine, run.state, pipeline, source, stream,
+                                         run.options.log.get());
+    if (!planned) {
+      run.options.log->error("[{}/{}] {}", stream.name, source.module->manifest.id,
+                             planned.error().message);
+      report.streams[i].stages.push_back(
+          {.connector_id = source.module->manifest.id, .error = planned.error()});
+      continue;
+    }
+    report.streams[i].finished_earlier = planned->finished_earlier();
+    if (!planned->finished_earlier().empty()) {
+      run.options.log->info("[{}] resuming {} of {} partitions; an earlier run finished {}",
+                            stream.name, planned->to_read().size(), planned->count(),
+                            index_list(planned->finished_earlier()));
+    }
+    for (const p::Partition& slice : planned->to_read()) work.units.push_back({{i}, slice});
+    work.partitioned.emplace(i, std::move(*planned));
+  }
+  return work;
+}
+
+// Files a finished slice of stream `index` in its report and, when it
+// succeeded, in the state. Once the stream's last slice is filed, ends the
+// plan's snapshot, orders the slices and sets the stream's attempts and
+// progress phase. REQUIRES: calls for one stream do not overlap.
+void file_slice(const RunContext& run, PartitionedRead& read, size_t index, PartitionReport slice,
+                StreamReport& stream, RunProgress* progress) {
+  if (slice.report.succeeded()) {
+    if (auto marked = read.mark_done(run.state, run.pipeline.pipeline, stream.stream, slice.index);
+        !marked) {
+      slice.report.stages.back().error = connector_error(std::move(marked).error());
+    } else if (run.options.faults) {
+      run.options.faults->pass(FaultPoint::kPartitionDone);
+    }
+  }
+  stream.partitions.push_back(std::move(slice));
+  if (stream.partitions.size() < read.to_read().size()) return;
+  read.release();
+  std::ranges::sort(stream.partitions, {}, &PartitionReport::index);
+  for (const auto& done : stream.partitions)
+    stream.attempts = std::max(stream.attempts, done.report.attempts);
+  if (progress) {
+    progress->stream(index).phase =
+        stream.succeeded() ? RunProgress::Phase::kDone : RunProgress::Phase::kFailed;
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<spdlog::logger> stderr_log() {
@@ -552,86 +621,26 @@ std::expected<RunReport, EngineError> PipelineRunner::run(const PipelineConfig& 
     for (size_t k = 0; k < unit.group.size(); ++k)
       report.streams[unit.group[k]] = std::move(reports[k]);
   };
-  // The cdc streams are one group: one source read serves them from one
-  // replication slot, and a continuous read never ends, so the group runs
-  // at once on its own thread. Every other stream is a unit of its own, or
-  // one unit per slice when partitioned; `parallelism` workers share them.
-  StreamGroup changes;
-  std::vector<WorkUnit> units;
-  std::map<size_t, PartitionedRead> partitioned;  // by stream index
-  for (size_t i = 0; i < pipeline.streams.size(); ++i) {
-    const StreamConfig& stream = pipeline.streams[i];
-    if (stream.sync_mode == p::SyncMode::kCdc) {
-      changes.push_back(i);
-    } else if (dry_run || partition_count(pipeline, stream) <= 1) {
-      units.push_back({{i}, std::nullopt});
-    } else {
-      report.streams[i].stream = stream.name;
-      auto planned = PartitionedRead::plan(engine_, state_, pipeline, plans.front(), stream,
-                                           options.log.get());
-      if (!planned) {
-        options.log->error("[{}/{}] {}", stream.name, plans.front().module->manifest.id,
-                           planned.error().message);
-        report.streams[i].stages.push_back(
-            {.connector_id = plans.front().module->manifest.id, .error = planned.error()});
-        continue;
-      }
-      report.streams[i].finished_earlier = planned->finished_earlier();
-      if (!planned->finished_earlier().empty()) {
-        options.log->info("[{}] resuming {} of {} partitions; an earlier run finished {}",
-                          stream.name, planned->to_read().size(), planned->count(),
-                          join_indices(planned->finished_earlier()));
-      }
-      for (const p::Partition& slice : planned->to_read()) units.push_back({{i}, slice});
-      partitioned.emplace(i, std::move(*planned));
-    }
-  }
-  // Partitioned streams: each slice's report, in the order slices finish;
-  // the state records each finished slice.
-  std::mutex partitions_mu;
-  std::map<size_t, size_t> slices_left;
-  for (const auto& unit : units) {
-    if (unit.partition) ++slices_left[unit.group.front()];
-  }
+  RunWork work = plan_work(context, report);
+  std::mutex slices_mu;  // file_slice's
   auto run_unit = [&](const WorkUnit& unit) {
     if (!unit.partition) return run_one(unit);
-    const size_t i = unit.group.front();
     const auto slice_started = std::chrono::steady_clock::now();
     std::vector<StreamReport> reports = run_group(context, unit, progress);
     PartitionReport slice{unit.partition->index, unit.partition->count, std::move(reports.front()),
                           std::chrono::steady_clock::now() - slice_started};
-    std::lock_guard lock(partitions_mu);
-    PartitionedRead& read = partitioned.at(i);
-    if (slice.report.succeeded()) {
-      if (auto marked =
-              read.mark_done(state_, pipeline.pipeline, pipeline.streams[i].name, slice.index);
-          !marked) {
-        slice.report.stages.back().error = connector_error(std::move(marked).error());
-      } else if (options.faults) {
-        options.faults->pass(FaultPoint::kPartitionDone);
-      }
-    }
-    report.streams[i].partitions.push_back(std::move(slice));
-    if (--slices_left[i] == 0) {
-      read.release();
-      auto& slices = report.streams[i].partitions;
-      std::ranges::sort(slices, {}, &PartitionReport::index);
-      for (const auto& done : slices)
-        report.streams[i].attempts = std::max(report.streams[i].attempts, done.report.attempts);
-      if (progress) {
-        progress->stream(i).phase =
-            report.streams[i].succeeded() ? RunProgress::Phase::kDone : RunProgress::Phase::kFailed;
-      }
-    }
+    const size_t i = unit.group.front();
+    std::lock_guard lock(slices_mu);
+    file_slice(context, work.partitioned.at(i), i, std::move(slice), report.streams[i], progress);
   };
   std::atomic<size_t> next{0};
   {
     std::vector<std::jthread> workers;
-    if (!changes.empty()) workers.emplace_back(run_one, WorkUnit{changes, std::nullopt});
-    const size_t width = std::min<size_t>(pipeline.resources.parallelism, units.size());
+    if (!work.changes.empty()) workers.emplace_back(run_one, WorkUnit{work.changes, std::nullopt});
+    const size_t width = std::min<size_t>(pipeline.resources.parallelism, work.units.size());
     for (size_t w = 0; w < width; ++w) {
       workers.emplace_back([&] {
-        for (size_t k = next++; k < units.size(); k = next++) run_unit(units[k]);
+        for (size_t k = next++; k < work.units.size(); k = next++) run_unit(work.units[k]);
       });
     }
   }

@@ -3,6 +3,9 @@
 #include "host/runtime/connector_errors.hpp"
 
 #include <algorithm>
+#include <ranges>
+
+#include "portable/base/join.hpp"
 
 namespace rapidbyte::engine {
 
@@ -24,6 +27,10 @@ std::string metric_key(const protocol::MetricSample& sample) {
     key += sample.labels[i].key + "=" + sample.labels[i].value;
   }
   return key + '}';
+}
+
+std::string index_list(const std::vector<uint32_t>& indices) {
+  return join(indices | std::views::transform([](uint32_t i) { return std::to_string(i); }));
 }
 
 bool StreamReport::succeeded() const {

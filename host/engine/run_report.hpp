@@ -89,6 +89,9 @@ struct PartitionReport {
   std::chrono::nanoseconds duration{0};
 };
 
+// "0, 2, 5": slice indices, for messages and summaries.
+std::string index_list(const std::vector<uint32_t>& indices);
+
 struct RunReport {
   std::string pipeline;
   int64_t run_id = 0;

@@ -185,21 +185,16 @@ sdk::Result<std::vector<TableColumn>> TableWriter::ensure_table(const arrow::Sch
                     postgres_common::quote_literal(target) + "))",
                 "cannot lock the name of " + target));
     RB_ASSIGN_OR_RETURN(auto created, load_table_columns(connection_, target));
-    if (!created) {
-      RB_ASSIGN_OR_RETURN(std::string create, create_sql_for(schema));
-      RB_TRY(exec(create, "cannot create " + target));
-    }
-    RB_TRY(exec("COMMIT", "cannot commit the creation of " + target));
-    in_transaction_ = false;
+    if (!created) RB_TRY(create_target(schema));
+    RB_TRY(commit_open_transaction());
     RB_TRY(ensure_transaction());
-    return reload_target_columns("CREATE");
+  } else {
+    RB_TRY(create_target(schema));
   }
-  RB_ASSIGN_OR_RETURN(std::string create, create_sql_for(schema));
-  RB_TRY(exec(create, "cannot create " + target));
   return reload_target_columns("CREATE");
 }
 
-sdk::Result<std::string> TableWriter::create_sql_for(const arrow::Schema& schema) const {
+sdk::Result<void> TableWriter::create_target(const arrow::Schema& schema) {
   const std::string target = options_.target.quoted();
   // A change batch's _rb_unchanged says how to apply a row: not a column.
   std::vector<arrow::Field> kept;
@@ -211,7 +206,9 @@ sdk::Result<std::string> TableWriter::create_sql_for(const arrow::Schema& schema
   // the stream on the first update instead.
   const std::vector<std::string> no_key;
   const auto& key = options_.mode == protocol::WriteMode::kAppend ? no_key : options_.primary_key;
-  return create_table_sql(target, *arrow::make_schema(kept), key, false, false);
+  RB_ASSIGN_OR_RETURN(std::string create,
+                      create_table_sql(target, *arrow::make_schema(kept), key, false, false));
+  return exec(create, "cannot create " + target);
 }
 
 sdk::Result<std::vector<TableColumn>> TableWriter::reload_target_columns(

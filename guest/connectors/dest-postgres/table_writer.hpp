@@ -109,8 +109,8 @@ class TableWriter {
 
   sdk::Result<void> prepare(const std::shared_ptr<const arrow::Schema>& schema);
   sdk::Result<void> prepare_replace(const std::shared_ptr<const arrow::Schema>& schema);
-  // The CREATE TABLE of the target for a stream of `schema`.
-  sdk::Result<std::string> create_sql_for(const arrow::Schema& schema) const;
+  // Creates the target for a stream of `schema`.
+  sdk::Result<void> create_target(const arrow::Schema& schema);
   // Append and upsert into the target: ensure_table, plan_reconcile
   // (reconcile_plan.hpp), add_columns and a plan again when it adds some,
   // check_removed_columns, execute_plan.

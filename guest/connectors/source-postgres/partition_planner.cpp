@@ -51,11 +51,19 @@ void set_text(rapidjson::Document& doc, const char* name, const std::optional<st
   doc.AddMember(rapidjson::StringRef(name), value, doc.GetAllocator());
 }
 
+// The non-null values of the first column of a query's rows.
+std::vector<std::string> first_column(const std::vector<postgres::TextResult>& results) {
+  std::vector<std::string> values;
+  for (const auto& row : results.front().rows) {
+    if (row.at(0)) values.push_back(*row.at(0));
+  }
+  return values;
+}
+
 // count - 1 bounds that cut `values` (ascending) into count runs of nearly
 // equal length: the bound before slice k is the value at k * size / count.
 std::vector<std::string> even_cuts(const std::vector<std::string>& values, uint32_t count) {
   std::vector<std::string> cuts;
-  if (values.empty()) return cuts;
   for (uint32_t k = 1; k < count; ++k) cuts.push_back(values[values.size() * k / count]);
   return cuts;
 }
@@ -73,11 +81,7 @@ sdk::Result<std::vector<std::string>> histogram(postgres::Connection& connection
                   quote_literal(table.name.table) + " AND attname = " + quote_literal(column.name) +
                   " AND NOT inherited)::" + column.type_name + "[]) AS b",
               "cannot read the statistics of " + table.name.quoted()));
-  std::vector<std::string> values;
-  for (const auto& row : results.front().rows) {
-    if (row.at(0)) values.push_back(*row.at(0));
-  }
-  return values;
+  return first_column(results);
 }
 
 // count - 1 even steps between the key's min and max under the snapshot.
@@ -106,11 +110,7 @@ sdk::Result<std::vector<std::string>> stepped_cuts(postgres::Connection& connect
                   ") AS hi FROM " + table.name.quoted() + ") AS m, pg_catalog.generate_series(1, " +
                   std::to_string(count - 1) + ") AS k WHERE lo IS NOT NULL ORDER BY k",
               "cannot read the range of " + key + " in " + table.name.quoted()));
-  std::vector<std::string> cuts;
-  for (const auto& row : results.front().rows) {
-    if (row.at(0)) cuts.push_back(*row.at(0));
-  }
-  return cuts;
+  return first_column(results);
 }
 
 // The slices of a range split at `cuts`: count - 1 ascending bounds (equal
@@ -122,12 +122,11 @@ std::vector<std::string> range_slices(const std::vector<std::string>& cuts, uint
     rapidjson::Document doc(rapidjson::kObjectType);
     if (cuts.empty() && k > 0) {
       doc.AddMember("empty", true, doc.GetAllocator());
-    } else if (!cuts.empty()) {
-      set_text(doc, "lower", k == 0 ? std::nullopt : std::optional(cuts[k - 1]));
-      set_text(doc, "upper", k + 1 == count ? std::nullopt : std::optional(cuts[k]));
     } else {
-      set_text(doc, "lower", std::nullopt);
-      set_text(doc, "upper", std::nullopt);
+      const bool first = k == 0 || cuts.empty();
+      const bool last = k + 1 == count || cuts.empty();
+      set_text(doc, "lower", first ? std::nullopt : std::optional(cuts[k - 1]));
+      set_text(doc, "upper", last ? std::nullopt : std::optional(cuts[k]));
     }
     slices.push_back(to_json(doc));
   }

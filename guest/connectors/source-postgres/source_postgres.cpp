@@ -476,30 +476,9 @@ class SourcePostgres final : public sdk::Source {
     RB_ASSIGN_OR_RETURN(auto connection, postgres_common::connect(ctx, settings_));
     RB_ASSIGN_OR_RETURN(auto catalog, stream_catalog(connection, stream));
     const TableInfo& table = *catalog.find(postgres_common::parse_table_name(stream.stream_name));
-    if (!stream.partition) {
-      auto summary = read_table(ctx, connection, catalog, table, stream, max_records);
-      if (!summary) return std::unexpected(summary.error());
-      return sdk::summary(*summary);
-    }
-    // One slice, in the snapshot of the plan when it is still there.
-    const protocol::Partition& partition = *stream.partition;
-    SnapshotRead slice{.in_transaction = true};
-    RB_ASSIGN_OR_RETURN(slice.filter, slice_filter(table, partition));
-    RB_TRY(run_sql(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-                   "cannot start a snapshot"));
-    if (partition.snapshot) {
-      auto imported = connection.simple_query("SET TRANSACTION SNAPSHOT " +
-                                              postgres_common::quote_literal(*partition.snapshot));
-      if (!imported) {
-        return sdk::internal_error(
-            "stream '" + stream.stream_name + "' partition " + std::to_string(partition.index) +
-                ": cannot import the snapshot of its plan (" + imported.error().message + ")",
-            "SNAPSHOT_GONE");
-      }
-    }
-    auto summary = read_table(ctx, connection, catalog, table, stream, max_records, slice);
+    // A partition's read is its slice, in the snapshot of its plan.
+    auto summary = read_table(ctx, connection, catalog, table, stream, max_records);
     if (!summary) return std::unexpected(summary.error());
-    RB_TRY(run_sql(connection, "COMMIT", "cannot end the snapshot"));
     return sdk::summary(*summary);
   }
 

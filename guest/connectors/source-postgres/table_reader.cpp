@@ -9,6 +9,7 @@
 #include "guest/connectors/postgres-common/sql_text.hpp"
 #include "guest/connectors/source-postgres/batch_emitter.hpp"
 #include "guest/connectors/source-postgres/cursor_column.hpp"
+#include "guest/connectors/source-postgres/partition_planner.hpp"
 #include "guest/connectors/source-postgres/refused_row.hpp"
 #include "portable/base/try.hpp"
 #include "portable/postgres/copy_binary_decoder.hpp"
@@ -153,11 +154,11 @@ sdk::Result<std::string> copy_statement(const TableInfo& table,
                                         const protocol::StreamContext& stream,
                                         const std::vector<const ColumnInfo*>& columns,
                                         const std::string& select_list,
-                                        const SnapshotRead& snapshot,
+                                        const SnapshotRead& snapshot, const std::string& filter,
                                         const std::optional<CursorColumn>& cursor,
                                         std::optional<uint64_t> max_records) {
   std::string select = "SELECT " + select_list + " FROM " + table.name.quoted();
-  std::string where = snapshot.filter;
+  std::string where = filter;
   if (cursor && stream.last_cursor_value) {
     RB_ASSIGN_OR_RETURN(auto literal, cursor->sql_literal(*stream.last_cursor_value));
     where = (where.empty() ? "" : "(" + where + ") AND ") +
@@ -179,7 +180,7 @@ sdk::Result<std::string> copy_statement(const TableInfo& table,
   // with inheritance children (COPY would leave their rows out), filters,
   // limits, casts and added columns need the SELECT.
   const bool whole_table = table.kind == 'r' && !table.has_children && !cursor && !max_records &&
-                           snapshot.extra_columns.empty() && snapshot.filter.empty() &&
+                           snapshot.extra_columns.empty() && filter.empty() &&
                            std::none_of(columns.begin(), columns.end(),
                                         [](const ColumnInfo* c) { return c->needs_text_cast; });
   return whole_table
@@ -226,15 +227,28 @@ sdk::Result<Decoding> decoding(const TableCatalog& catalog, const TableInfo& tab
 }
 
 // Runs `copy` into `reader`, in a snapshot transaction of its own unless the
-// caller holds one. An error of the emitter comes first: it is what stopped
-// the COPY, which then fails too.
+// caller holds one; a partition's own transaction sets the snapshot of its
+// plan. An error of the emitter comes first: it is what stopped the COPY,
+// which then fails too.
 sdk::Result<void> run_copy(postgres::Connection& connection, const TableInfo& table,
-                           const std::string& copy, const SnapshotRead& snapshot,
-                           postgres::CopyBinaryDecoder& reader,
+                           const protocol::StreamContext& stream, const std::string& copy,
+                           const SnapshotRead& snapshot, postgres::CopyBinaryDecoder& reader,
                            const std::optional<protocol::ConnectorError>& emit_error) {
   if (!snapshot.in_transaction) {
     RB_TRY(run_sql(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
                    "cannot start a snapshot"));
+    if (stream.partition && stream.partition->snapshot) {
+      auto imported =
+          connection.simple_query("SET TRANSACTION SNAPSHOT " +
+                                  postgres_common::quote_literal(*stream.partition->snapshot));
+      if (!imported) {
+        return sdk::internal_error("stream '" + stream.stream_name + "' partition " +
+                                       std::to_string(stream.partition->index) +
+                                       ": cannot import the snapshot of its plan (" +
+                                       imported.error().message + ")",
+                                   "SNAPSHOT_GONE");
+      }
+    }
   }
   auto copied = connection.copy_out_chunks(
       copy, [&](std::span<const std::span<const uint8_t>> chunks) { return reader.feed(chunks); });
@@ -286,8 +300,13 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
     RB_ASSIGN_OR_RETURN(auto made, CursorColumn::make(schema->field(cursor_index)));
     cursor = std::move(made);
   }
+  // A partition reads its slice only (partition_planner.hpp).
+  std::string filter;
+  if (stream.partition) {
+    RB_ASSIGN_OR_RETURN(filter, slice_filter(table, *stream.partition));
+  }
   RB_ASSIGN_OR_RETURN(auto copy, copy_statement(table, stream, columns, decoded.select_list,
-                                                snapshot, cursor, max_records));
+                                                snapshot, filter, cursor, max_records));
 
   const uint64_t target = batch_target_bytes(stream.limits, columns.size());
   StreamEmitter emitter(ctx, stream, cursor, cursor_index);
@@ -313,9 +332,9 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
     RB_TRY(emitter.on_batch(leading));
   }
   // A slice's share of the estimate is unknown.
-  if (!cursor && !max_records && snapshot.filter.empty())
+  if (!cursor && !max_records && filter.empty())
     RB_TRY(report_estimated_rows(ctx, connection, table));
-  RB_TRY(run_copy(connection, table, copy, snapshot, reader, emit_error));
+  RB_TRY(run_copy(connection, table, stream, copy, snapshot, reader, emit_error));
   if (reader.rows_decoded() == 0) {
     RB_TRY(emitter.on_no_rows(schema));
   }

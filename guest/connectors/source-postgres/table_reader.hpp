@@ -4,6 +4,8 @@
 //
 // Full refresh: COPY (SELECT <selected columns> FROM <table>) in one
 // REPEATABLE READ, READ ONLY transaction (one consistent snapshot).
+// A stream carrying a partition reads only its slice (a WHERE condition,
+// partition_planner.hpp), in the transaction's snapshot set to its plan's.
 //
 // Incremental: the same, with `WHERE cursor > <last committed value>
 // ORDER BY cursor` (on a first run, every row, NULL cursors first). The
@@ -63,9 +65,6 @@ struct SnapshotRead {
   // schema (a cdc snapshot's reset row, change_batch_builder.hpp).
   std::function<sdk::Result<arrow::RecordBatch>(std::shared_ptr<const arrow::Schema>)>
       leading_batch;
-  // When set, a WHERE condition on the table's rows: a partition's slice
-  // (partition_planner.hpp).
-  std::string filter;
 };
 
 sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Connection& connection,
