@@ -93,7 +93,7 @@ bool role_runs(protocol::ConnectorRole role, protocol::RunPhase phase) {
       return phase == RunPhase::kDiscover || phase == RunPhase::kRead ||
              phase == RunPhase::kTeardown || phase == RunPhase::kPlan;
     case protocol::ConnectorRole::kDestination:
-      return phase == RunPhase::kWrite;
+      return phase == RunPhase::kWrite || phase == RunPhase::kFinalize;
     case protocol::ConnectorRole::kTransform:
       return phase == RunPhase::kTransform;
   }

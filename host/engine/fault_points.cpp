@@ -15,6 +15,7 @@ constexpr std::pair<std::string_view, FaultPoint> kNames[] = {
     {"destination-commit", FaultPoint::kDestinationCommit},
     {"cursor-persisted", FaultPoint::kCursorPersisted},
     {"partition-done", FaultPoint::kPartitionDone},
+    {"stream-finalized", FaultPoint::kStreamFinalized},
 };
 
 }  // namespace

@@ -15,6 +15,9 @@
 //   cursor-persisted    a stream's cursor was written to the state backend
 //   partition-done      a slice of a partitioned stream was recorded as
 //                       finished in the state backend
+//   stream-finalized    the destination finalized a partitioned stream (a
+//                       replace's swap); the record of its slices is not
+//                       yet forgotten
 //
 // Thread-safe: stages of every stream pass points concurrently.
 #pragma once
@@ -33,6 +36,7 @@ enum class FaultPoint : uint8_t {
   kDestinationCommit,
   kCursorPersisted,
   kPartitionDone,
+  kStreamFinalized,
 };
 
 class FaultPoints {

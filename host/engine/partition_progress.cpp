@@ -6,7 +6,9 @@
 
 #include <algorithm>
 
+#include "host/engine/state/cursor_codec.hpp"
 #include "host/engine/state/state_keys.hpp"
+#include "portable/protocol/mode_names.hpp"
 
 namespace rapidbyte::engine {
 namespace {
@@ -41,9 +43,11 @@ bool PartitionProgress::is_done(uint32_t index) const {
   return std::ranges::binary_search(done, index);
 }
 
-bool PartitionProgress::matches(const protocol::Partition& request) const {
+bool PartitionProgress::matches(const protocol::Partition& request,
+                                protocol::WriteMode mode) const {
   return !slices.empty() && slices.front().count == request.count &&
-         slices.front().key == request.key && slices.front().mode == request.mode;
+         slices.front().key == request.key && slices.front().mode == request.mode &&
+         write_mode == mode;
 }
 
 std::string PartitionProgress::to_json() const {
@@ -57,6 +61,23 @@ std::string PartitionProgress::to_json() const {
   write_text(w, first.key);
   w.Key("mode");
   write_text(w, first.mode);
+  w.Key("generation");
+  w.Uint64(generation);
+  w.Key("cursor");
+  if (cursor) {
+    w.StartObject();
+    w.Key("field");
+    write_text(w, cursor->cursor_field);
+    w.Key("value");
+    const std::string value = encode_cursor_value(cursor->value);
+    w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    w.EndObject();
+  } else {
+    w.Null();
+  }
+  w.Key("write_mode");
+  const std::string_view mode = protocol::mode_name(write_mode);
+  w.String(mode.data(), static_cast<rapidjson::SizeType>(mode.size()));
   w.Key("slices");
   w.StartArray();
   for (const auto& s : slices) write_text(w, s.slice);
@@ -74,15 +95,32 @@ std::optional<PartitionProgress> PartitionProgress::from_json(const std::string&
   doc.Parse(json.c_str(), json.size());
   if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("count") || !doc["count"].IsUint() ||
       !doc.HasMember("slices") || !doc["slices"].IsArray() || !doc.HasMember("done") ||
-      !doc["done"].IsArray()) {
+      !doc["done"].IsArray() || !doc.HasMember("generation") || !doc["generation"].IsUint64() ||
+      !doc.HasMember("write_mode") || !doc["write_mode"].IsString()) {
     return std::nullopt;
+  }
+  PartitionProgress out;
+  out.generation = doc["generation"].GetUint64();
+  auto write_mode = protocol::write_mode_named(doc["write_mode"].GetString());
+  if (!write_mode) return std::nullopt;
+  out.write_mode = *write_mode;
+  if (doc.HasMember("cursor") && !doc["cursor"].IsNull()) {
+    const rapidjson::Value& c = doc["cursor"];
+    if (!c.IsObject() || !c.HasMember("value") || !c["value"].IsString()) return std::nullopt;
+    StoredCursor stored;
+    if (!read_text(c, "field", stored.cursor_field)) return std::nullopt;
+    auto value =
+        decode_cursor_value(std::string(c["value"].GetString(), c["value"].GetStringLength()));
+    if (!value) return std::nullopt;
+    stored.value = std::move(*value);
+    out.cursor = std::move(stored);
   }
   protocol::Partition shape;
   shape.count = doc["count"].GetUint();
+  shape.generation = out.generation;
   if (!read_text(doc, "key", shape.key) || !read_text(doc, "mode", shape.mode)) return std::nullopt;
   const auto& slices = doc["slices"].GetArray();
   if (slices.Size() != shape.count || shape.count == 0) return std::nullopt;
-  PartitionProgress out;
   for (rapidjson::SizeType i = 0; i < slices.Size(); ++i) {
     if (!slices[i].IsString()) return std::nullopt;
     protocol::Partition p = shape;

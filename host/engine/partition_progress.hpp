@@ -4,12 +4,18 @@
 //
 // Stored as JSON under the stream's own state prefix (so `state reset
 // --stream` and teardown forget it), key "rapidbyte.partitions":
-//   {"count":8,"key":"id"|null,"mode":"range"|null,"slices":[...],"done":[0,3]}
+//   {"count":8,"key":"id"|null,"mode":"range"|null,"generation":17,
+//    "write_mode":"replace","cursor":null|{"field":"updated_at","value":...},
+//    "slices":[...],"done":[0,3]}
 // The slices are the source's, as its plan gave them; a resumed run reads
 // the unfinished ones with the same slices (in a new snapshot: the old one
-// died with the run). A record is written when a stream's slices are
-// planned, updated as each slice's destination finishes, and deleted when
-// every slice is done.
+// died with the run). An incremental stream's first read keeps the cursor
+// its plan gave (cursor_codec.hpp's form), committed once every slice is
+// done. The generation names this set of slices to the
+// destination (the run id of the run that planned it). A record is written
+// when a stream's slices are planned, updated as each slice's destination
+// finishes, and deleted when every slice is done and the destination
+// finalized the stream.
 #pragma once
 
 #include <cstdint>
@@ -25,13 +31,19 @@ namespace rapidbyte::engine {
 inline constexpr const char* kPartitionProgressKey = "rapidbyte.partitions";
 
 struct PartitionProgress {
-  std::vector<protocol::Partition> slices;  // without snapshots
+  std::vector<protocol::Partition> slices;  // without snapshots; with the generation
   std::vector<uint32_t> done;               // ascending
+  uint64_t generation = 0;
+  protocol::WriteMode write_mode = protocol::WriteMode::kAppend;
+  std::optional<StoredCursor> cursor;  // the stream's, once every slice is done
 
   bool is_done(uint32_t index) const;
+  bool all_done() const { return done.size() == slices.size(); }
   // Whether `slices` were planned for a request like `request` (count, key
-  // and mode), so that a run asking for that may resume them.
-  bool matches(const protocol::Partition& request) const;
+  // and mode) written with `write_mode`, so that a run asking for that may
+  // resume them. (Slices an upsert committed are not in a replace's
+  // staging table, for one.)
+  bool matches(const protocol::Partition& request, protocol::WriteMode write_mode) const;
 
   std::string to_json() const;
   // nullopt when `json` is not a record this engine wrote.

@@ -11,7 +11,8 @@ namespace p = rapidbyte::protocol;
 
 runtime::ConnectorResult<PartitionedRead> PartitionedRead::plan(
     const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
-    const PipelineRunner::StagePlan& source_plan, const StreamConfig& stream, spdlog::logger* log) {
+    const PipelineRunner::StagePlan& source_plan, const StreamConfig& stream, int64_t run_id,
+    spdlog::logger* log) {
   p::Partition request;
   request.count = partition_count(pipeline, stream);
   request.key = stream.partition_key;
@@ -40,12 +41,20 @@ runtime::ConnectorResult<PartitionedRead> PartitionedRead::plan(
 
   auto stored = PartitionProgress::load(state, pipeline.pipeline, stream.name);
   if (!stored) return std::unexpected(connector_error(std::move(stored).error()));
-  if (*stored && (*stored)->matches(request)) {
+  const p::WriteMode write_mode = write_mode_of(pipeline, stream);
+  if (*stored && (*stored)->matches(request, write_mode)) {
     read.progress_ = std::move(**stored);
   } else {
+    read.progress_.generation = static_cast<uint64_t>(run_id);
+    read.progress_.write_mode = write_mode;
+    if (const auto& planned_cursor = read.coordinator_->report.plan_checkpoint) {
+      read.progress_.cursor =
+          StoredCursor{planned_cursor->cursor_field, *planned_cursor->cursor_value};
+    }
     for (const p::Partition& slice : planned) {
       p::Partition kept = slice;
       kept.snapshot.reset();  // it dies with this run
+      kept.generation = read.progress_.generation;
       read.progress_.slices.push_back(std::move(kept));
     }
     if (auto saved = read.progress_.save(state, pipeline.pipeline, stream.name); !saved)
@@ -68,9 +77,39 @@ StateResult<void> PartitionedRead::mark_done(StateBackend& state, const std::str
   if (!progress_.is_done(index)) {
     progress_.done.insert(std::ranges::upper_bound(progress_.done, index), index);
   }
-  if (progress_.done.size() == progress_.slices.size())
-    return PartitionProgress::forget(state, pipeline, stream);
   return progress_.save(state, pipeline, stream);
+}
+
+runtime::ConnectorResult<void> PartitionedRead::finish(
+    const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
+    const PipelineRunner::StagePlan& destination_plan, const StreamConfig& stream,
+    spdlog::logger* log) {
+  if (progress_.write_mode == p::WriteMode::kReplace) {
+    RB_ASSIGN_OR_RETURN(auto destination,
+                        start_connector(engine, state, pipeline, destination_plan, log));
+    p::RunRequest run;
+    run.phase = p::RunPhase::kFinalize;
+    run.streams.push_back(stream_context(pipeline, stream));
+    run.streams.back().stream_name = stream.destination_name();
+    p::Partition all = progress_.slices.front();
+    all.index = 0;
+    all.slice.reset();
+    run.streams.back().partition = std::move(all);
+    RB_TRY(destination->instance->run(run));
+    RB_TRY(destination->instance->close());
+  }
+  // The cursor before the record: a crash between the two leaves a record
+  // that the next run, finding the cursor, forgets (first_read in
+  // pipeline_runner.cpp).
+  if (progress_.cursor) {
+    if (auto stored = state.set_cursor(pipeline.pipeline, stream.name, *progress_.cursor); !stored)
+      return std::unexpected(connector_error(std::move(stored).error()));
+  }
+  if (auto forgotten = PartitionProgress::forget(state, pipeline.pipeline, stream.name);
+      !forgotten) {
+    return std::unexpected(connector_error(std::move(forgotten).error()));
+  }
+  return {};
 }
 
 void PartitionedRead::release() {

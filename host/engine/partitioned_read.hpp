@@ -11,6 +11,18 @@
 // window of every checkpoint). Slices of heap pages assume rows did not
 // move between the two runs; a table updated meanwhile is resumed exactly
 // by key slices (partition_key) and upsert.
+//
+// Replace: every slice writes into one staging table of the destination,
+// which the destination's `finalize` swaps in once every slice is done
+// (finish), so readers see the old table until the whole stream is there.
+// The slices share the plan's generation, which the destination keys the
+// staging table and its record of committed slices by; a slice that an
+// earlier attempt committed is not written twice.
+//
+// Incremental: only a stream's first read is partitioned. The source's plan
+// gives the cursor the stream has once every slice is read, kept in the
+// record; finish() commits it, so a killed run never leaves a cursor that
+// unfinished slices would have needed.
 #pragma once
 
 #include <memory>
@@ -28,10 +40,11 @@ class PartitionedRead {
   PartitionedRead& operator=(PartitionedRead&&) noexcept = default;
   ~PartitionedRead() { release(); }
 
-  // Plans `stream` of `pipeline` with the source of `source_plan`.
+  // Plans `stream` of `pipeline` with the source of `source_plan`; a new
+  // set of slices is generation `run_id`.
   static runtime::ConnectorResult<PartitionedRead> plan(
       const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
-      const PipelineRunner::StagePlan& source_plan, const StreamConfig& stream,
+      const PipelineRunner::StagePlan& source_plan, const StreamConfig& stream, int64_t run_id,
       spdlog::logger* log);
 
   // The slices this run reads, each with the snapshot, in index order.
@@ -40,10 +53,19 @@ class PartitionedRead {
   const std::vector<uint32_t>& finished_earlier() const { return finished_earlier_; }
   uint32_t count() const { return static_cast<uint32_t>(progress_.slices.size()); }
 
-  // Records that slice `index` is committed; forgets the record once every
-  // slice is. REQUIRES: the pipeline's lease is held.
+  // Records that slice `index` is committed. REQUIRES: the pipeline's
+  // lease is held.
   StateResult<void> mark_done(StateBackend& state, const std::string& pipeline,
                               const std::string& stream, uint32_t index);
+  bool all_done() const { return progress_.all_done(); }
+
+  // Once every slice is done: the destination of `destination_plan`
+  // finalizes the stream (a replace's swap; append and upsert have nothing
+  // to finalize), then the record of the slices is forgotten.
+  runtime::ConnectorResult<void> finish(const runtime::WasmEngine& engine, StateBackend& state,
+                                        const PipelineConfig& pipeline,
+                                        const PipelineRunner::StagePlan& destination_plan,
+                                        const StreamConfig& stream, spdlog::logger* log);
 
   // Ends the plan's snapshot: the source closes the connection holding it.
   // Call once every slice has started reading (the destructor does too).

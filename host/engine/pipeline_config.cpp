@@ -454,12 +454,12 @@ std::expected<StreamConfig, Error> parse_stream(const Reader& r, const YAML::Nod
       }
     }
   }
-  if ((s.partitions > 1 || s.auto_partitions) && s.sync_mode != protocol::SyncMode::kFullRefresh) {
+  if ((s.partitions > 1 || s.auto_partitions) && s.sync_mode == protocol::SyncMode::kCdc) {
     return std::unexpected(r.error(node["partitions"] ? node["partitions"] : node["partition_key"],
                                    field + (node["partitions"] ? ".partitions" : ".partition_key"),
-                                   "partitioned reads are for full_refresh streams; stream '" +
-                                       s.name + "' is " +
-                                       std::string(protocol::mode_name(s.sync_mode))));
+                                   "partitioned reads are for full_refresh and incremental "
+                                   "streams; stream '" +
+                                       s.name + "' is cdc"));
   }
   if (s.sync_mode == protocol::SyncMode::kIncremental && !s.cursor_field) {
     return std::unexpected(

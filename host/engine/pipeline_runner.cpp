@@ -230,7 +230,8 @@ std::vector<StreamReport> run_group_once(const RunContext& run, const WorkUnit& 
           run.options.log.get(),
           run.options.faults,
           run.pipeline.resources.max_batch_bytes + run.pipeline.resources.max_record_bytes,
-          run.options.dry_run_limit.has_value()};
+          run.options.dry_run_limit.has_value(),
+          unit.partition.has_value()};
       services[k].push_back(std::make_unique<StageServices>(wiring, &reports[k].stages[i]));
     }
   }
@@ -396,6 +397,37 @@ struct RunWork {
   std::map<size_t, PartitionedRead> partitioned;  // by stream index
 };
 
+// Finalizes partitioned stream `index` once every slice is done (see
+// PartitionedRead::finish); a failure is the stream's error.
+void finish_stream(const RunContext& run, PartitionedRead& read, size_t index,
+                   StreamReport& stream) {
+  const StagePlan& destination = run.plans.back();
+  auto finished = read.finish(run.engine, run.state, run.pipeline, destination,
+                              run.pipeline.streams[index], run.options.log.get());
+  if (!finished) {
+    run.options.log->error("[{}/{}] {}", stream.stream, destination.module->manifest.id,
+                           finished.error().message);
+    stream.stages.push_back({.connector_id = destination.module->manifest.id,
+                             .role = p::ConnectorRole::kDestination,
+                             .error = finished.error()});
+  } else if (run.options.faults) {
+    run.options.faults->pass(FaultPoint::kStreamFinalized);
+  }
+}
+
+// Whether `stream` reads from the start: a full refresh, or an incremental
+// stream without a committed cursor. Only such a read is partitioned; later
+// incremental reads start after the cursor (and forget a record of slices
+// that a run killed right after it committed the cursor left). A state
+// backend that fails here fails the read the same way soon after.
+bool first_read(const RunContext& run, const StreamConfig& stream) {
+  if (stream.sync_mode != p::SyncMode::kIncremental) return true;
+  auto cursor = run.state.cursor(run.pipeline.pipeline, stream.name);
+  if (!cursor || !*cursor) return true;
+  (void)PartitionProgress::forget(run.state, run.pipeline.pipeline, stream.name);
+  return false;
+}
+
 // Sorts the pipeline's streams into work, planning each partitioned stream
 // (not in a dry run, which reads every stream whole). A stream whose plan
 // fails gets its report here and no unit.
@@ -409,13 +441,14 @@ RunWork plan_work(const RunContext& run, RunReport& report) {
       work.changes.push_back(i);
       continue;
     }
-    if (run.options.dry_run_limit || partition_count(pipeline, stream) <= 1) {
+    if (run.options.dry_run_limit || partition_count(pipeline, stream) <= 1 ||
+        !first_read(run, stream)) {
       work.units.push_back({{i}, std::nullopt});
       continue;
     }
     report.streams[i].stream = stream.name;
     auto planned = PartitionedRead::plan(run.engine, run.state, pipeline, source, stream,
-                                         run.options.log.get());
+                                         run.run_id, run.options.log.get());
     if (!planned) {
       run.options.log->error("[{}/{}] {}", stream.name, source.module->manifest.id,
                              planned.error().message);
@@ -428,6 +461,11 @@ RunWork plan_work(const RunContext& run, RunReport& report) {
       run.options.log->info("[{}] resuming {} of {} partitions; an earlier run finished {}",
                             stream.name, planned->to_read().size(), planned->count(),
                             index_list(planned->finished_earlier()));
+    }
+    if (planned->to_read().empty()) {
+      // An earlier run wrote every slice but ended before it finalized.
+      finish_stream(run, *planned, i, report.streams[i]);
+      continue;
     }
     for (const p::Partition& slice : planned->to_read()) work.units.push_back({{i}, slice});
     work.partitioned.emplace(i, std::move(*planned));
@@ -452,6 +490,7 @@ void file_slice(const RunContext& run, PartitionedRead& read, size_t index, Part
   stream.partitions.push_back(std::move(slice));
   if (stream.partitions.size() < read.to_read().size()) return;
   read.release();
+  if (read.all_done()) finish_stream(run, read, index, stream);
   std::ranges::sort(stream.partitions, {}, &PartitionReport::index);
   for (const auto& done : stream.partitions)
     stream.attempts = std::max(stream.attempts, done.report.attempts);
@@ -564,17 +603,6 @@ std::expected<std::vector<PipelineRunner::StagePlan>, std::string> PipelineRunne
     problems += (problems.empty() ? "" : "\n") + pipeline.file.string() + ": source.streams[" +
                 std::to_string(i) + "]: the pattern '" + pipeline.streams[i].name +
                 "' is expanded against the source's catalog first (resolve_stream_patterns)";
-  }
-  for (size_t i = 0; i < pipeline.streams.size(); ++i) {
-    const StreamConfig& stream = pipeline.streams[i];
-    if (partition_count(pipeline, stream) <= 1 ||
-        write_mode_of(pipeline, stream) != p::WriteMode::kReplace) {
-      continue;
-    }
-    problems += (problems.empty() ? "" : "\n") + pipeline.file.string() + ": source.streams[" +
-                std::to_string(i) + "] ('" + stream.name +
-                "'): partitioned streams are written with append or upsert; write_mode replace "
-                "does not take partitions yet";
   }
   add(pipeline.source, "source", p::ConnectorRole::kSource, p::RunPhase::kRead);
   for (size_t i = 0; i < pipeline.transforms.size(); ++i) {

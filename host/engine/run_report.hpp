@@ -37,6 +37,9 @@ struct StageReport {
   // persisted last — which a retry would deliver again.
   uint64_t committed_records = 0;
   bool committed_past_cursor = false;
+  // A source's checkpoint while it planned slices (phase plan): the cursor
+  // the stream has once every slice is read.
+  std::optional<protocol::CheckpointInfo> plan_checkpoint;
   std::optional<protocol::ConnectorError> error;
 
   // The value of counter metric `name`, if the connector reported one.
@@ -55,10 +58,10 @@ struct StreamReport {
   uint32_t attempts = 1;
   // Records the destination committed in attempts before the last one.
   uint64_t earlier_committed_records = 0;
-  // A partitioned stream: `stages` hold only a failure to plan its slices;
-  // each slice this run read has its own report here (index order), and
-  // the accessors below sum or search them. Slices an earlier run finished
-  // are not read again (resumed).
+  // A partitioned stream: `stages` hold only a failure to plan its slices
+  // or to finalize them; each slice this run read has its own report here
+  // (index order), and the accessors below sum or search them. Slices an
+  // earlier run finished are not read again (resumed).
   std::vector<PartitionReport> partitions;
   std::vector<uint32_t> finished_earlier;
   bool succeeded() const;

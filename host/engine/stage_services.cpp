@@ -57,6 +57,10 @@ void StageServices::checkpoint(p::CheckpointInfo info) {
     // In-band, behind the batches it covers. A cancelled queue means the run
     // is ending anyway; the checkpoint is simply not committed.
     if (wiring_.output->push(std::move(info))) pass(FaultPoint::kSourceCheckpoint);
+  } else if (info.kind == p::CheckpointKind::kSource && wiring_.role == p::ConnectorRole::kSource) {
+    // A source without a queue is planning slices: the cursor the stream
+    // has once every slice is read (PartitionedRead keeps it).
+    if (info.cursor_value) report_->plan_checkpoint = std::move(info);
   } else if (info.kind == p::CheckpointKind::kDestination &&
              wiring_.role == p::ConnectorRole::kDestination) {
     pass(FaultPoint::kDestinationCommit);
@@ -200,7 +204,9 @@ runtime::ConnectorResult<std::optional<p::CursorValue>> StageServices::committed
 
 runtime::ConnectorResult<void> StageServices::commit_pending_checkpoints() {
   // The newest cursor wins; older ones are covered by it.
-  if (newest_pending_ && !wiring_.dry_run) {
+  // A slice's cursor is not the stream's: the stream's is committed once
+  // every slice is done (PartitionedRead::finish).
+  if (newest_pending_ && !wiring_.dry_run && !wiring_.slice) {
     const p::CheckpointInfo& newest = newest_pending_->checkpoint;
     auto stored = wiring_.state->set_cursor(
         wiring_.pipeline, wiring_.stream, StoredCursor{newest.cursor_field, *newest.cursor_value});

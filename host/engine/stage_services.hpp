@@ -46,6 +46,8 @@ class StageServices {
     uint64_t max_batch_bytes = 0;
     // A dry run: cursors and dead letters are counted, never persisted.
     bool dry_run = false;
+    // One slice of a partitioned stream: its cursors are not persisted.
+    bool slice = false;
   };
 
   // Dead letters held in memory before they are written to the backend: at

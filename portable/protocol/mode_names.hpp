@@ -25,13 +25,14 @@ inline constexpr std::array<std::pair<std::string_view, WriteMode>, 3> kWriteMod
 }};
 
 // Run phases and roles as errors and reports name them.
-inline constexpr std::array<std::pair<std::string_view, RunPhase>, 6> kRunPhaseNames{{
+inline constexpr std::array<std::pair<std::string_view, RunPhase>, 7> kRunPhaseNames{{
     {"discover", RunPhase::kDiscover},
     {"read", RunPhase::kRead},
     {"write", RunPhase::kWrite},
     {"transform", RunPhase::kTransform},
     {"teardown", RunPhase::kTeardown},
     {"plan", RunPhase::kPlan},
+    {"finalize", RunPhase::kFinalize},
 }};
 
 inline constexpr std::array<std::pair<std::string_view, ConnectorRole>, 3> kRoleNames{{

@@ -81,7 +81,7 @@ struct ValidationReport {
 
 // ---- stream-types -----------------------------------------------------------
 
-enum class RunPhase : uint8_t { kDiscover, kRead, kWrite, kTransform, kTeardown, kPlan };
+enum class RunPhase : uint8_t { kDiscover, kRead, kWrite, kTransform, kTeardown, kPlan, kFinalize };
 enum class SyncMode : uint8_t { kFullRefresh, kIncremental, kCdc };
 enum class WriteMode : uint8_t { kAppend, kReplace, kUpsert };
 
@@ -138,6 +138,7 @@ using CursorValue = std::variant<int64_t,                // int64
 struct Partition {
   uint32_t index = 0;
   uint32_t count = 1;
+  uint64_t generation = 0;
   std::optional<std::string> key;
   std::optional<std::string> mode;
   std::optional<std::string> snapshot;

@@ -1,9 +1,9 @@
 // Partitioned full refresh (one stream read as N slices of one exported
 // snapshot): exact for tables with and without a key, by heap pages, key
-// ranges and key modulo, with append and upsert; one instant under a
-// concurrent writer; skewed keys split evenly by their statistics; and a
-// run killed at many points resumes only its unfinished slices, ending
-// exact.
+// ranges and key modulo, with append, upsert and replace; one instant under
+// a concurrent writer; skewed keys split evenly by their statistics; a run
+// killed at many points resumes only its unfinished slices, ending exact;
+// and a replace shows the old table until every slice is in.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 #include <signal.h>
@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "host/engine/partition_progress.hpp"
+#include "host/engine/state/cursor_codec.hpp"
 #include "host/engine/state/sqlite_state_backend.hpp"
 #include "tests/connectors/connector_environment.hpp"
 #include "tests/support/run_command.hpp"
@@ -30,6 +31,18 @@ std::multiset<std::string> rows(LibpqSession& db, const std::string& table) {
 
 class PartitionedReadTest : public PgConnectorTest {
  protected:
+  // Runs `pipeline` in a process armed to die at `kill_at` (empty: not
+  // armed); whether it died there. A run that ends first must succeed.
+  static bool killed_at(const std::filesystem::path& pipeline, const std::string& kill_at) {
+    const pid_t pid = start_run(pipeline, kill_at);
+    EXPECT_GT(pid, 0);
+    if (pid <= 0) return false;
+    const int code = wait_exit_code(pid);
+    EXPECT_TRUE(code == 0 || (!kill_at.empty() && code == 128 + SIGKILL))
+        << (kill_at.empty() ? "unarmed" : kill_at) << ": exit code " << code;
+    return code == 128 + SIGKILL;
+  }
+
   // A pipeline of one partitioned stream; `stream_extra` goes inside its
   // flow map (", partitions: 4").
   std::string yaml(const std::string& pipeline, const std::string& table,
@@ -206,18 +219,144 @@ TEST_F(PartitionedReadTest, SettingsThatCannotBeSplitAreRefused) {
   EXPECT_EQ(view.first_error(),
             "pr_bad_view: source-postgres: stream 'pr_bad_view': \"public\".\"pr_bad_view\" is not "
             "a plain table, so it cannot be split by heap pages; set partition_key");
-  auto replace = engine::parse_pipeline(yaml("pr_bad3", "pr_bad", ", partitions: 2", "replace"),
-                                        "pr_bad3.yaml");
-  ASSERT_TRUE(replace) << replace.error();
+}
+
+// The tables a partitioned replace leaves in `db`'s public schema beside
+// its target: none once it is finalized.
+std::vector<std::string> replace_leftovers(LibpqSession& db, const std::string& table) {
+  std::vector<std::string> out;
+  for (const auto& row : db.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                                  "AND tablename LIKE '" +
+                                  table + "\\_\\_rb\\_%' ORDER BY 1")) {
+    out.push_back(*row[0]);
+  }
+  return out;
+}
+
+// A partitioned replace: every slice writes into one staging table, which
+// replaces the old table at once when the last slice is done; by heap pages
+// and by key ranges, with and without rows in a slice.
+TEST_F(PartitionedReadTest, ReplaceSwapsInEverySliceAtOnce) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pr_swap (id bigint PRIMARY KEY, v text);"
+      "INSERT INTO pr_swap SELECT g, md5(g::text) FROM generate_series(1, 20000) g;"
+      "CREATE TABLE pr_swap_empty (id bigint PRIMARY KEY, v text);");
+  const Split splits[] = {
+      {"pages", ", partitions: 4", ", parallelism: 2"},
+      {"range", ", partitions: 6, partition_key: id", ", parallelism: 3"},
+  };
+  for (const Split& split : splits) {
+    for (const std::string table : {"pr_swap", "pr_swap_empty"}) {
+      SCOPED_TRACE(std::string(split.name) + " " + table);
+      auto d = dst();
+      d.exec("DROP TABLE IF EXISTS " + table + "; CREATE TABLE " + table +
+             " (id bigint, old text); INSERT INTO " + table + " VALUES (-1, 'old'), (-2, 'old')");
+      const std::string name = "pr_swap_" + std::string(split.name) + "_" + table;
+      auto report =
+          run_pipeline(yaml(name, table, split.stream_extra, "replace", split.resources), name);
+      ASSERT_TRUE(report.succeeded()) << report.first_error();
+      EXPECT_EQ(rows(d, table), rows(s, table));
+      EXPECT_EQ(report.records(), rows(s, table).size());
+      EXPECT_EQ(replace_leftovers(d, table), std::vector<std::string>{});
+    }
+  }
+}
+
+// Killed at 16 points of a partitioned replace (slices committing into the
+// staging table, a slice recorded as finished, the swap done but not yet
+// recorded), the target is always the old table or the whole new one; the
+// target is set back to the old table whenever no plan is left to resume.
+// The last run leaves the new table and nothing else behind.
+TEST_F(PartitionedReadTest, KilledReplaceShowsTheOldTableOrTheWholeNewOne) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pr_swap_killed (id bigint PRIMARY KEY, v text);"
+      "INSERT INTO pr_swap_killed SELECT g, md5(g::text) FROM generate_series(1, 30000) g;");
+  auto d = dst();
+  const std::string old_rows =
+      "DROP TABLE IF EXISTS pr_swap_killed; CREATE TABLE pr_swap_killed (id bigint, v text);"
+      "INSERT INTO pr_swap_killed VALUES (1, 'old'), (2, 'old');";
+  d.exec(old_rows);
+  const std::string old_table = table_digest(d, "pr_swap_killed", "id");
+  const std::string new_table = table_digest(s, "pr_swap_killed", "id");
+  const auto dir = cache_dir_ / "pr_swap_killed";
+  std::filesystem::create_directories(dir);
+  const auto pipeline = dir / "pipeline.yaml";
+  std::ofstream(pipeline) << yaml("pr_swap_killed", "pr_swap_killed", ", partitions: 5", "replace",
+                                  ", parallelism: 2, max_batch_bytes: 65536")
+                          << "state: {connection: " << (dir / "state.db").string() << "}\n";
+  auto in_progress = [&] {
+    auto state = engine::SqliteStateBackend::open(dir / "state.db");
+    EXPECT_TRUE(state) << state.error();
+    auto progress = engine::PartitionProgress::load(**state, "pr_swap_killed", "pr_swap_killed");
+    EXPECT_TRUE(progress) << progress.error().message;
+    return progress && progress->has_value();
+  };
+  int killed = 0;
+  int swapped = 0;
+  const char* points[] = {"destination-commit", "partition-done", "source-batch",
+                          "stream-finalized"};
+  for (int round = 0; round < 16; ++round) {
+    const std::string point = points[round % 4];
+    const int count = point == "source-batch"       ? 3 + round * 2
+                      : point == "stream-finalized" ? 1
+                                                    : 1 + round % 5;
+    const std::string kill_at = point + ":" + std::to_string(count);
+    if (!in_progress()) d.exec(old_rows);
+    if (killed_at(pipeline, kill_at)) ++killed;
+    const std::string seen = table_digest(d, "pr_swap_killed", "id");
+    if (seen == new_table) {
+      ++swapped;
+    } else {
+      ASSERT_EQ(seen, old_table) << "after " << kill_at << ": a partial table";
+    }
+  }
+  EXPECT_GE(killed, 10) << "most runs must end at their kill point";
+  EXPECT_GE(swapped, 2);
+  EXPECT_LE(swapped, 12);
+  RecordProperty("killed", killed);
+  RecordProperty("swapped", swapped);
+
+  ASSERT_FALSE(killed_at(pipeline, ""));
+  EXPECT_EQ(table_digest(d, "pr_swap_killed", "id"), new_table);
+  EXPECT_EQ(replace_leftovers(d, "pr_swap_killed"), std::vector<std::string>{});
+  EXPECT_FALSE(in_progress()) << "a finished stream keeps no record of its slices";
+}
+
+// A slice whose rows the destination committed, in a run killed before the
+// engine recorded the slice as done, is read again by the next run; the
+// destination's record of committed slices makes that attempt roll back
+// instead of staging the rows twice.
+TEST_F(PartitionedReadTest, ReplaceSliceCommittedBeforeACrashIsNotWrittenTwice) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pr_fence (id bigint, v text);"
+      "INSERT INTO pr_fence SELECT g, md5(g::text) FROM generate_series(1, 8000) g;");
+  auto d = dst();
+  d.exec("DROP TABLE IF EXISTS pr_fence");
+  const std::string yaml_text = yaml("pr_fence", "pr_fence", ", partitions: 4, partition_key: id",
+                                     "replace", ", parallelism: 1");
   std::filesystem::create_directories(cache_dir_);
-  engine::ConnectorCatalog catalog(*engine_, {RAPIDBYTE_CONNECTOR_DIR});
-  auto backend = engine::SqliteStateBackend::open(cache_dir_ / "pr_bad3.db");
-  ASSERT_TRUE(backend) << backend.error();
-  auto runner_plan = engine::PipelineRunner(*engine_, catalog, **backend).plan(*replace);
-  ASSERT_FALSE(runner_plan);
-  EXPECT_EQ(runner_plan.error(),
-            "pr_bad3.yaml: source.streams[0] ('pr_bad'): partitioned streams are written with "
-            "append or upsert; write_mode replace does not take partitions yet");
+  const auto pipeline = cache_dir_ / "pr_fence_pipeline.yaml";
+  std::ofstream(pipeline) << yaml_text
+                          << "state: {connection: " << (cache_dir_ / "pr_fence.db").string()
+                          << "}\n";
+  // Slice 0 commits, and the run dies before the engine learns it.
+  ASSERT_TRUE(killed_at(pipeline, "destination-commit:1"));
+  const uint64_t staged = std::stoull(*d.value("SELECT count(*) FROM pr_fence__rb_replace"));
+  EXPECT_GT(staged, 0u);
+  EXPECT_EQ(d.value("SELECT string_agg(slice::text, ',' ORDER BY slice) FROM pr_fence__rb_slices"),
+            "-1,0");
+
+  auto report = run_pipeline(yaml_text, "pr_fence");
+  ASSERT_TRUE(report.succeeded()) << report.first_error();
+  const auto& slices = report.streams.at(0).partitions;
+  ASSERT_EQ(slices.size(), 4u);
+  EXPECT_EQ(slices[0].report.records(), 0u) << "slice 0 was committed before";
+  EXPECT_EQ(report.records(), 8000u - staged);
+  EXPECT_EQ(rows(d, "pr_fence"), rows(s, "pr_fence"));
+  EXPECT_EQ(replace_leftovers(d, "pr_fence"), std::vector<std::string>{});
 }
 
 // Killed at 24 points of a partitioned upsert (slices committing in turn,
@@ -245,14 +384,7 @@ TEST_F(PartitionedReadTest, KilledRunsResumeOnlyUnfinishedSlices) {
     const char* point = points[round % 4];
     const int count = std::string(point) == "partition-done" ? 1 + round % 5 : 2 + (round * 5) % 17;
     const std::string kill_at = std::string(point) + ":" + std::to_string(count);
-    const pid_t pid = start_run(pipeline, kill_at);
-    ASSERT_GT(pid, 0);
-    const int code = wait_exit_code(pid);
-    if (code == 128 + SIGKILL) {
-      ++killed;
-    } else {
-      ASSERT_EQ(code, 0) << kill_at;
-    }
+    if (killed_at(pipeline, kill_at)) ++killed;
     auto state = engine::SqliteStateBackend::open(dir / "state.db");
     ASSERT_TRUE(state) << state.error();
     auto progress = engine::PartitionProgress::load(**state, "pr_killed", "pr_killed");
@@ -264,9 +396,7 @@ TEST_F(PartitionedReadTest, KilledRunsResumeOnlyUnfinishedSlices) {
   RecordProperty("killed", killed);
   RecordProperty("left_finished_slices", resumed);
 
-  const pid_t final_run = start_run(pipeline);
-  ASSERT_GT(final_run, 0);
-  ASSERT_EQ(wait_exit_code(final_run), 0);
+  ASSERT_FALSE(killed_at(pipeline, ""));
   auto d = dst();
   EXPECT_EQ(table_digest(d, "pr_killed", "id"), table_digest(s, "pr_killed", "id"));
   auto state = engine::SqliteStateBackend::open(dir / "state.db");
@@ -274,6 +404,99 @@ TEST_F(PartitionedReadTest, KilledRunsResumeOnlyUnfinishedSlices) {
   auto progress = engine::PartitionProgress::load(**state, "pr_killed", "pr_killed");
   ASSERT_TRUE(progress);
   EXPECT_FALSE(*progress) << "a finished stream keeps no record of its slices";
+}
+
+// An incremental stream's first read is partitioned, every slice bounded
+// by the largest cursor at the plan; the cursor is committed only when the
+// last slice is, and the next run reads after it, whole.
+TEST_F(PartitionedReadTest, IncrementalFirstReadIsSplitAndItsCursorCommittedAtTheEnd) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pr_inc (id bigint PRIMARY KEY, updated_at timestamptz, v text);"
+      "INSERT INTO pr_inc SELECT g, CASE WHEN g % 97 = 0 THEN NULL ELSE '2026-01-01'::timestamptz "
+      "+ (g % 5000) * interval '1 s' END, md5(g::text) FROM generate_series(1, 20000) g;");
+  auto d = dst();
+  d.exec("DROP TABLE IF EXISTS pr_inc");
+  const std::string pipeline =
+      pipeline_yaml("pr_inc",
+                    "{name: pr_inc, sync_mode: incremental, cursor_field: updated_at, "
+                    "partitions: 4, partition_key: id}",
+                    "  write_mode: upsert\n  primary_key: [id]\n", ", parallelism: 2");
+  auto first = run_pipeline(pipeline, "pr_inc");
+  ASSERT_TRUE(first.succeeded()) << first.first_error();
+  EXPECT_EQ(first.streams.at(0).partitions.size(), 4u);
+  EXPECT_EQ(rows(d, "pr_inc"), rows(s, "pr_inc"));
+  {
+    auto state = engine::SqliteStateBackend::open(cache_dir_ / "pr_inc.db");
+    ASSERT_TRUE(state) << state.error();
+    auto cursor = (*state)->cursor("pr_inc", "pr_inc");
+    ASSERT_TRUE(cursor && *cursor);
+    EXPECT_EQ(engine::describe_cursor_value((*cursor)->value), "2026-01-01T01:23:19Z");
+  }
+
+  s.exec(
+      "UPDATE pr_inc SET v = 'changed', updated_at = '2026-02-01' WHERE id % 1000 = 1;"
+      "INSERT INTO pr_inc VALUES (20001, '2026-02-02', 'new');");
+  auto next = run_pipeline(pipeline, "pr_inc");
+  ASSERT_TRUE(next.succeeded()) << next.first_error();
+  EXPECT_TRUE(next.streams.at(0).partitions.empty()) << "only the first read is split";
+  EXPECT_EQ(next.records(), 21u);
+  EXPECT_EQ(rows(d, "pr_inc"), rows(s, "pr_inc"));
+}
+
+// A partitioned first read (append) killed after two slices, while rows
+// change in finished and unfinished slices alike: the resumed slices read
+// only rows at or below the plan's cursor, and the next incremental run
+// reads the changed rows. Each row's versions land once each: the version
+// its slice saw, and the new one.
+TEST_F(PartitionedReadTest, ResumedIncrementalSlicesLeaveChangesToTheNextRun) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pr_inc_resume (id bigint, seq bigint, v text);"
+      "INSERT INTO pr_inc_resume SELECT g, CASE WHEN g % 89 = 0 THEN NULL ELSE g END, md5(g::text) "
+      "FROM generate_series(1, 12000) g;"
+      "CREATE TABLE pr_inc_resume_before AS SELECT * FROM pr_inc_resume;");
+  auto d = dst();
+  d.exec("DROP TABLE IF EXISTS pr_inc_resume");
+  const auto dir = cache_dir_ / "pr_inc_resume";
+  std::filesystem::create_directories(dir);
+  const auto pipeline = dir / "pipeline.yaml";
+  std::ofstream(pipeline) << pipeline_yaml("pr_inc_resume",
+                                           "{name: pr_inc_resume, sync_mode: incremental, "
+                                           "cursor_field: seq, partitions: 4, partition_key: id}",
+                                           "  write_mode: append\n", ", parallelism: 1")
+                          << "state: {connection: " << (dir / "state.db").string() << "}\n";
+  ASSERT_TRUE(killed_at(pipeline, "partition-done:2"));
+  {
+    auto state = engine::SqliteStateBackend::open(dir / "state.db");
+    ASSERT_TRUE(state) << state.error();
+    auto cursor = (*state)->cursor("pr_inc_resume", "pr_inc_resume");
+    ASSERT_TRUE(cursor);
+    EXPECT_FALSE(*cursor) << "no cursor before every slice is done";
+  }
+  // Changes in every slice, and a new row, after the plan.
+  s.exec(
+      "UPDATE pr_inc_resume SET seq = 20000 + id, v = 'changed' WHERE id % 1500 = 7;"
+      "INSERT INTO pr_inc_resume VALUES (12001, 30000, 'new');");
+  ASSERT_FALSE(killed_at(pipeline, ""));  // the unfinished slices
+  ASSERT_FALSE(killed_at(pipeline, ""));  // after the cursor
+  // Slices 0 and 1 (ids up to about 6000) were read before the changes, so
+  // they hold the old versions of their changed rows; the resumed slices
+  // skip the changed rows (past the plan's cursor), whose new versions the
+  // next run reads.
+  std::multiset<std::string> expected;
+  for (const auto& row :
+       s.query("SELECT t::text FROM pr_inc_resume_before AS t WHERE id < 6000 OR id % 1500 <> 7 "
+               "UNION ALL SELECT t::text FROM pr_inc_resume AS t WHERE seq > 12000")) {
+    expected.insert(*row[0]);
+  }
+  const std::multiset<std::string> loaded = rows(d, "pr_inc_resume");
+  std::vector<std::string> missing;
+  std::vector<std::string> extra;
+  std::ranges::set_difference(expected, loaded, std::back_inserter(missing));
+  std::ranges::set_difference(loaded, expected, std::back_inserter(extra));
+  EXPECT_EQ(missing, std::vector<std::string>{});
+  EXPECT_EQ(extra, std::vector<std::string>{});
 }
 
 // A resumed run says which slices an earlier run finished, and reads only
@@ -297,6 +520,7 @@ TEST_F(PartitionedReadTest, ReportNamesTheSlicesAnEarlierRunFinished) {
       p.count = 4;
       p.key = "id";
       p.mode = "range";
+      p.generation = 1;
       const char* bounds[] = {
           R"({"lower":null,"upper":"1001"})", R"({"lower":"1001","upper":"2001"})",
           R"({"lower":"2001","upper":"3001"})", R"({"lower":"3001","upper":null})"};
@@ -304,6 +528,8 @@ TEST_F(PartitionedReadTest, ReportNamesTheSlicesAnEarlierRunFinished) {
       progress.slices.push_back(p);
     }
     progress.done = {0, 2};
+    progress.generation = 1;
+    progress.write_mode = protocol::WriteMode::kUpsert;
     ASSERT_TRUE(progress.save(**state, "pr_resume", "pr_resume"));
   }
   auto report = run_pipeline(pipeline, "pr_resume");

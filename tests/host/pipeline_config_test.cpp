@@ -388,10 +388,13 @@ TEST(PipelineConfigTest, PartitionSettings) {
             "p.yaml:4:35: source.streams[0].partitions: must be auto or between 1 and 1024");
   auto incremental =
       pipeline("{name: a, sync_mode: incremental, cursor_field: t, partitions: 4}", "");
-  ASSERT_FALSE(incremental);
-  EXPECT_EQ(incremental.error(),
-            "p.yaml:4:76: source.streams[0].partitions: partitioned reads are for full_refresh "
-            "streams; stream 'a' is incremental");
+  ASSERT_TRUE(incremental) << incremental.error();
+  EXPECT_EQ(incremental->streams[0].partitions, 4u);
+  auto cdc = pipeline("{name: a, sync_mode: cdc, partitions: 4}", "");
+  ASSERT_FALSE(cdc);
+  EXPECT_EQ(cdc.error(),
+            "p.yaml:4:51: source.streams[0].partitions: partitioned reads are for full_refresh "
+            "and incremental streams; stream 'a' is cdc");
   auto mode = pipeline("{name: a}", "partition_mode: hash");
   ASSERT_FALSE(mode);
   EXPECT_EQ(mode.error(),

@@ -124,6 +124,12 @@ typedef rapidbyte_connector_core_types_connector_role_t rapidbyte_connector_stre
 // `partitions`; the source keeps that snapshot importable until the
 // session is closed, and the engine then reads each slice (a `read` whose
 // stream carries the slice) before closing it.
+// 
+// `finalize` completes a partitioned stream on the destination once every
+// slice of it is written: the one stream of the request carries the
+// partition (its `count` and `generation`; `index` is 0). For replace it
+// swaps in the staging table the slices wrote. Finalizing a generation
+// that was finalized already succeeds and changes nothing.
 typedef uint8_t rapidbyte_connector_stream_types_run_phase_t;
 
 #define RAPIDBYTE_CONNECTOR_STREAM_TYPES_RUN_PHASE_DISCOVER 0
@@ -132,6 +138,7 @@ typedef uint8_t rapidbyte_connector_stream_types_run_phase_t;
 #define RAPIDBYTE_CONNECTOR_STREAM_TYPES_RUN_PHASE_TRANSFORM 3
 #define RAPIDBYTE_CONNECTOR_STREAM_TYPES_RUN_PHASE_TEARDOWN 4
 #define RAPIDBYTE_CONNECTOR_STREAM_TYPES_RUN_PHASE_PLAN 5
+#define RAPIDBYTE_CONNECTOR_STREAM_TYPES_RUN_PHASE_FINALIZE 6
 
 typedef uint8_t rapidbyte_connector_stream_types_sync_mode_t;
 
@@ -234,6 +241,11 @@ typedef struct {
 typedef struct rapidbyte_connector_stream_types_partition_t {
   uint32_t   index;
   uint32_t   count;
+  // The engine's id of one set of slices: the same in every run that
+  // resumes them, new when a stream is planned afresh. A destination
+  // keys what the slices share (replace's staging table, the record of
+  // which slices it committed) by it.
+  uint64_t   generation;
   // `plan`: the column to split on (range or modulo, `mode`); absent:
   // the source's own split (source-postgres: ranges of heap pages).
   rapidbyte_destination_option_string_t   key;

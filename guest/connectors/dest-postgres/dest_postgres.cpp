@@ -102,19 +102,23 @@ class DestPostgres final : public sdk::Destination {
     }
     const protocol::StreamContext& stream = request.streams[0];
     RB_ASSIGN_OR_RETURN(auto connection, postgres_common::connect(ctx, settings_));
+    if (request.phase == protocol::RunPhase::kFinalize) return finalize(ctx, connection, stream);
 
     WriterOptions options;
     options.stream_name = stream.stream_name;
     options.target = target_of(stream.stream_name);
     options.resuming = stream.last_cursor_value.has_value();
-    options.concurrent_slices = stream.partition.has_value();
+    options.slice = stream.partition;
     options.mode = stream.write_mode;
     options.primary_key = stream.primary_key;
     options.method = method_;
     options.policies = stream.policies;
     options.delete_mode = delete_mode_;
-    options.commit_at_end = stream.write_mode == protocol::WriteMode::kAppend &&
-                            stream.sync_mode == protocol::SyncMode::kFullRefresh;
+    // A slice is read again whole when it did not finish, also one of an
+    // incremental stream's first read.
+    options.commit_at_end =
+        stream.write_mode == protocol::WriteMode::kAppend &&
+        (stream.sync_mode == protocol::SyncMode::kFullRefresh || stream.partition.has_value());
     if (request.dry_run) return check_target(ctx, connection, options);
     TableWriter writer(connection, ctx, options);
     RB_TRY(writer.start());
@@ -177,6 +181,29 @@ class DestPostgres final : public sdk::Destination {
   }
 
  private:
+  // Completes a partitioned stream once every slice is written: replace's
+  // swap of the slices' staging table (slice_ledger.hpp). Append and upsert
+  // slices commit into the target themselves, so they have nothing left.
+  sdk::Result<protocol::RunSummary> finalize(sdk::Context& ctx, postgres::Connection& connection,
+                                             const protocol::StreamContext& stream) {
+    if (!stream.partition) {
+      return sdk::internal_error("finalize needs the stream's partition", "BAD_STREAMS");
+    }
+    if (stream.write_mode != protocol::WriteMode::kReplace)
+      return sdk::summary(protocol::WriteSummary{});
+    const postgres_common::TableName target = target_of(stream.stream_name);
+    SliceLedger ledger(connection, target, stream.partition->generation);
+    RB_TRY(exec_sql(connection, "BEGIN", "cannot begin a transaction"));
+    RB_ASSIGN_OR_RETURN(SliceLedger::Finalized done, ledger.finalize(stream.partition->count));
+    RB_TRY(commit_transaction(connection));
+    if (done == SliceLedger::Finalized::kAlreadyFinished) {
+      ctx.log(protocol::LogLevel::kInfo, "the slices of " + target.quoted() + " (generation " +
+                                             std::to_string(stream.partition->generation) +
+                                             ") were swapped in before");
+    }
+    return sdk::summary(protocol::WriteSummary{});
+  }
+
   static bool commit_due(const protocol::StreamLimits& limits, uint64_t rows, uint64_t bytes,
                          std::chrono::steady_clock::time_point last_commit) {
     const bool any = limits.checkpoint_interval_rows || limits.checkpoint_interval_bytes ||

@@ -17,6 +17,15 @@ sdk::Result<void> exec_sql(postgres::Connection& connection, std::string_view sq
   return {};
 }
 
+sdk::Result<void> commit_transaction(postgres::Connection& connection) {
+  auto committed = exec_sql(connection, "COMMIT", "cannot commit");
+  if (committed) return {};
+  // The server may have committed before the connection failed.
+  auto error = std::move(committed).error();
+  error.commit_state = protocol::CommitState::kAfterCommitUnknown;
+  return std::unexpected(std::move(error));
+}
+
 sdk::Result<std::optional<std::vector<TableColumn>>> load_table_columns(
     postgres::Connection& connection, const std::string& quoted_relation) {
   const std::string literal = postgres_common::quote_literal(quoted_relation);

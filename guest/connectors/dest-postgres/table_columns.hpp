@@ -38,6 +38,10 @@ sdk::Result<std::string> create_table_sql(const std::string& quoted_relation,
 sdk::Result<void> exec_sql(postgres::Connection& connection, std::string_view sql,
                            std::string_view context);
 
+// COMMIT; a failure's commit state is unknown (the server may have
+// committed before the connection broke).
+sdk::Result<void> commit_transaction(postgres::Connection& connection);
+
 // The column name the staging tables use to keep the arrival order.
 inline constexpr const char* kSequenceColumn = "__rb_seq";
 

@@ -61,7 +61,10 @@ std::unexpected<protocol::ConnectorError> target_missing_error(const WriterOptio
 }
 
 TableWriter::TableWriter(postgres::Connection& connection, sdk::Context& ctx, WriterOptions options)
-    : connection_(connection), ctx_(ctx), options_(std::move(options)) {}
+    : connection_(connection), ctx_(ctx), options_(std::move(options)) {
+  if (options_.slice && options_.mode == protocol::WriteMode::kReplace)
+    ledger_.emplace(connection_, options_.target, options_.slice->generation);
+}
 
 TableWriter::~TableWriter() = default;
 
@@ -115,23 +118,19 @@ sdk::Result<void> TableWriter::prepare(const std::shared_ptr<const arrow::Schema
 sdk::Result<void> TableWriter::prepare_replace(const std::shared_ptr<const arrow::Schema>& schema) {
   const postgres_common::TableName staging = replace_staging_table(options_.target);
   plan_->load_relation = staging.quoted();
-  if (!replace_staged_) {
-    RB_TRY(exec("DROP TABLE IF EXISTS " + plan_->load_relation,
-                "cannot drop " + plan_->load_relation));
-    auto create =
-        create_table_sql(plan_->load_relation, *schema, options_.primary_key, false, false);
-    if (!create) return std::unexpected(create.error());
-    RB_TRY(exec(*create, "cannot create " + plan_->load_relation));
-    replace_staged_ = true;
-  } else {
-    // The schema changed within the stream: the new table takes new columns.
-    for (const auto& field : schema->fields()) {
-      if (contains(replace_columns_, field.name)) continue;
-      RB_ASSIGN_OR_RETURN(auto type, postgres_type_for(field));
-      RB_TRY(exec(add_column_sql(plan_->load_relation, field.name, type),
-                  "cannot add column '" + field.name + "'"));
+  if (ledger_) {
+    // The slices' shared staging table is made under the ledger's lock and
+    // committed before the slice writes rows, so the others can use it.
+    const bool first = !replace_staged_;
+    RB_TRY(ledger_->claim(schema.get(), options_.primary_key));
+    if (first) {
+      RB_TRY(commit_open_transaction());
+      RB_TRY(ensure_transaction());
     }
+  } else {
+    RB_TRY(stage_replace(*schema));
   }
+  replace_staged_ = true;
   RB_ASSIGN_OR_RETURN(auto columns, load_table_columns(connection_, plan_->load_relation));
   if (!columns) return sdk::internal_error("staging table vanished: " + plan_->load_relation);
   replace_columns_.clear();
@@ -147,6 +146,24 @@ sdk::Result<void> TableWriter::prepare_replace(const std::shared_ptr<const arrow
   }
   plan_->projected = schema;
   return build_codecs(types);
+}
+
+sdk::Result<void> TableWriter::stage_replace(const arrow::Schema& schema) {
+  const std::string staging = replace_staging_table(options_.target).quoted();
+  if (!replace_staged_) {
+    RB_TRY(exec("DROP TABLE IF EXISTS " + staging, "cannot drop " + staging));
+    RB_ASSIGN_OR_RETURN(std::string create,
+                        create_table_sql(staging, schema, options_.primary_key, false, false));
+    return exec(create, "cannot create " + staging);
+  }
+  // The schema changed within the stream: the new table takes new columns.
+  for (const auto& field : schema.fields()) {
+    if (contains(replace_columns_, field.name)) continue;
+    RB_ASSIGN_OR_RETURN(auto type, postgres_type_for(field));
+    RB_TRY(
+        exec(add_column_sql(staging, field.name, type), "cannot add column '" + field.name + "'"));
+  }
+  return {};
 }
 
 sdk::Result<void> TableWriter::prepare_existing(
@@ -177,7 +194,7 @@ sdk::Result<std::vector<TableColumn>> TableWriter::ensure_table(const arrow::Sch
   RB_ASSIGN_OR_RETURN(auto existing, load_table_columns(connection_, target));
   if (existing) return std::move(*existing);
   if (options_.resuming) return target_missing_error(options_);
-  if (options_.concurrent_slices) {
+  if (options_.slice) {
     // The first slice creates the table and commits it; the others wait for
     // the lock and then find it. Nothing is written in this transaction yet
     // (prepare began it), so committing here loses nothing.
@@ -562,16 +579,13 @@ sdk::Result<bool> TableWriter::commit_open_transaction() {
   if (!in_transaction_) return false;
   RB_TRY(close_copy());
   in_transaction_ = false;
-  if (auto committed = exec("COMMIT", "cannot commit"); !committed) {
-    auto error = committed.error();
-    error.commit_state = protocol::CommitState::kAfterCommitUnknown;
-    return std::unexpected(std::move(error));
-  }
+  RB_TRY(commit_transaction(connection_));
   return true;
 }
 
 sdk::Result<void> TableWriter::finish() {
   RB_TRY(close_copy());
+  if (ledger_) return finish_slice();
   if (options_.mode == protocol::WriteMode::kReplace) {
     RB_TRY(ensure_transaction());
     const std::string target = options_.target.quoted();
@@ -585,11 +599,26 @@ sdk::Result<void> TableWriter::finish() {
       }
     }
     in_transaction_ = false;
-    if (auto committed = exec("COMMIT", "cannot commit"); !committed) {
-      auto error = committed.error();
-      error.commit_state = protocol::CommitState::kAfterCommitUnknown;
-      return std::unexpected(std::move(error));
-    }
+    return commit_transaction(connection_);
+  }
+  RB_TRY(commit_open_transaction());
+  return {};
+}
+
+sdk::Result<void> TableWriter::finish_slice() {
+  RB_TRY(ensure_transaction());
+  // A slice without batches still counts: the ledger must be this
+  // generation's before it records the slice.
+  if (!replace_staged_) RB_TRY(ledger_->claim(nullptr, options_.primary_key));
+  RB_ASSIGN_OR_RETURN(SliceLedger::Record recorded, ledger_->record(options_.slice->index));
+  if (recorded == SliceLedger::Record::kAlreadyCommitted) {
+    in_transaction_ = false;
+    RB_TRY(exec("ROLLBACK", "cannot roll back"));
+    ctx_.log(protocol::LogLevel::kWarn,
+             "slice " + std::to_string(options_.slice->index) + " of stream '" +
+                 options_.stream_name + "' was committed by an earlier attempt; the " +
+                 std::to_string(records_written_) + " rows of this one are rolled back");
+    records_written_ = 0;
     return {};
   }
   RB_TRY(commit_open_transaction());

@@ -10,7 +10,8 @@
 //   replace  rows go into "<table>__rb_replace", created fresh; finish()
 //            drops the table and renames the staging table in the same
 //            transaction, so readers see the old table or the new one,
-//            never an empty or partial one.
+//            never an empty or partial one. The slices of a partitioned
+//            stream share that staging table (slice_ledger.hpp).
 //
 // The table is created from the first batch's Arrow schema (type_mapping.hpp)
 // with the stream's primary key. A later batch with another schema is
@@ -45,6 +46,7 @@
 #include "guest/connectors/dest-postgres/change_applier.hpp"
 #include "guest/connectors/dest-postgres/merge_statement.hpp"
 #include "guest/connectors/dest-postgres/reconcile_plan.hpp"
+#include "guest/connectors/dest-postgres/slice_ledger.hpp"
 #include "guest/connectors/dest-postgres/table_columns.hpp"
 #include "guest/connectors/postgres-common/sql_text.hpp"
 #include "guest/sdk/context.hpp"
@@ -72,9 +74,12 @@ struct WriterOptions {
   // would hold only the rest (see ensure_table).
   bool resuming = false;
   // One slice of a partitioned stream: other slices write the same table
-  // at once, so a missing table is created and committed under a lock of
-  // its name before the slice's own transaction goes on (see ensure_table).
-  bool concurrent_slices = false;
+  // at once. Append and upsert create a missing table under a lock of its
+  // name and commit it before the slice's own transaction goes on (see
+  // ensure_table); replace writes the slice into the generation's shared
+  // staging table in one transaction that records the slice in the ledger
+  // (slice_ledger.hpp), and leaves the swap to the finalize phase.
+  std::optional<protocol::Partition> slice;
 };
 
 // TARGET_MISSING: the stream resumes (options.resuming) but its table is gone.
@@ -109,6 +114,11 @@ class TableWriter {
 
   sdk::Result<void> prepare(const std::shared_ptr<const arrow::Schema>& schema);
   sdk::Result<void> prepare_replace(const std::shared_ptr<const arrow::Schema>& schema);
+  // Creates, or adds the new columns to, the staging table of a replace.
+  sdk::Result<void> stage_replace(const arrow::Schema& schema);
+  // finish() of a slice of a partitioned replace: records the slice and
+  // commits, or rolls back a slice an earlier attempt committed.
+  sdk::Result<void> finish_slice();
   // Creates the target for a stream of `schema`.
   sdk::Result<void> create_target(const arrow::Schema& schema);
   // Append and upsert into the target: ensure_table, plan_reconcile
@@ -166,9 +176,10 @@ class TableWriter {
   WriterOptions options_;
   std::unique_ptr<Plan> plan_;
   bool in_transaction_ = false;
-  bool copy_open_ = false;       // a COPY FROM STDIN is in progress
-  size_t copy_sent_bytes_ = 0;   // sent in that COPY
-  bool replace_staged_ = false;  // the replace staging table exists
+  bool copy_open_ = false;             // a COPY FROM STDIN is in progress
+  size_t copy_sent_bytes_ = 0;         // sent in that COPY
+  bool replace_staged_ = false;        // the replace staging table exists
+  std::optional<SliceLedger> ledger_;  // a slice of a partitioned replace
   std::vector<std::string> replace_columns_;
   uint64_t records_written_ = 0;
   uint64_t records_failed_ = 0;

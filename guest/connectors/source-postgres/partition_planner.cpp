@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <bit>
 #include <charconv>
 #include <optional>
 
@@ -201,11 +202,129 @@ std::optional<std::string> text_member(const rapidjson::Value& doc, const char* 
             : std::nullopt;
 }
 
+constexpr const char* kCursorMax = "cursor_max";
+// The kinds of cursor value a bound takes (CursorColumn's), by variant index.
+constexpr std::pair<size_t, const char*> kBoundKinds[] = {
+    {protocol::cursor_kind::kInt64, "int64"},
+    {protocol::cursor_kind::kFloat64, "float64"},
+    {protocol::cursor_kind::kText, "text"},
+    {protocol::cursor_kind::kTimestampMicros, "timestamp_micros"},
+    {protocol::cursor_kind::kDateDays, "date_days"},
+};
+
+template <class T>
+std::string number_text(T value) {
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return ec == std::errc() ? std::string(buffer, end) : std::string();
+}
+
+template <class T>
+std::optional<T> parse_number(std::string_view text) {
+  T value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// `value` as text of its kind (kBoundKinds); nullopt for another kind.
+std::optional<std::string> bound_text(const protocol::CursorValue& value) {
+  namespace kind = protocol::cursor_kind;
+  switch (value.index()) {
+    case kind::kInt64:
+      return number_text(std::get<kind::kInt64>(value));
+    case kind::kFloat64:
+      // The bits: exact, and wasm's C++ library has no from_chars for double.
+      return number_text(std::bit_cast<uint64_t>(std::get<kind::kFloat64>(value)));
+    case kind::kText:
+      return std::get<kind::kText>(value);
+    case kind::kTimestampMicros:
+      return number_text(std::get<kind::kTimestampMicros>(value));
+    case kind::kDateDays:
+      return number_text(std::get<kind::kDateDays>(value));
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<protocol::CursorValue> bound_value(std::string_view kind_name,
+                                                 std::string_view text) {
+  namespace kind = protocol::cursor_kind;
+  using protocol::CursorValue;
+  if (kind_name == "int64") {
+    auto v = parse_number<int64_t>(text);
+    return v ? std::optional<CursorValue>(std::in_place, std::in_place_index<kind::kInt64>, *v)
+             : std::nullopt;
+  }
+  if (kind_name == "float64") {
+    auto v = parse_number<uint64_t>(text);
+    return v ? std::optional<CursorValue>(std::in_place, std::in_place_index<kind::kFloat64>,
+                                          std::bit_cast<double>(*v))
+             : std::nullopt;
+  }
+  if (kind_name == "text") {
+    return CursorValue(std::in_place_index<kind::kText>, std::string(text));
+  }
+  if (kind_name == "timestamp_micros") {
+    auto v = parse_number<int64_t>(text);
+    return v ? std::optional<CursorValue>(std::in_place,
+                                          std::in_place_index<kind::kTimestampMicros>, *v)
+             : std::nullopt;
+  }
+  if (kind_name == "date_days") {
+    auto v = parse_number<int32_t>(text);
+    return v ? std::optional<CursorValue>(std::in_place, std::in_place_index<kind::kDateDays>, *v)
+             : std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// `slice` (a slice's JSON) with the cursor bound added.
+sdk::Result<std::string> with_bound(const std::string& slice, const CursorBound& bound) {
+  rapidjson::Document doc;
+  doc.Parse(slice.c_str(), slice.size());
+  auto& allocator = doc.GetAllocator();
+  rapidjson::Value max;  // null: no row had a cursor
+  if (bound.max) {
+    const std::optional<std::string> text = bound_text(*bound.max);
+    if (!text) return sdk::internal_error("a cursor of this kind cannot bound a partitioned read");
+    const char* name = "";
+    for (const auto& [index, kind_name] : kBoundKinds) {
+      if (index == bound.max->index()) name = kind_name;
+    }
+    max.SetObject();
+    max.AddMember(
+        rapidjson::StringRef(name),
+        rapidjson::Value(text->data(), static_cast<rapidjson::SizeType>(text->size()), allocator),
+        allocator);
+  }
+  doc.AddMember(rapidjson::StringRef(kCursorMax), max, allocator);
+  return to_json(doc);
+}
+
 }  // namespace
 
-sdk::Result<std::vector<protocol::Partition>> plan_partitions(postgres::Connection& connection,
-                                                              const TableInfo& table,
-                                                              const protocol::Partition& request) {
+sdk::Result<std::optional<CursorBound>> slice_cursor_bound(const protocol::Partition& partition) {
+  if (!partition.slice) return bad_slice(partition);
+  rapidjson::Document doc;
+  doc.Parse(partition.slice->c_str(), partition.slice->size());
+  if (doc.HasParseError() || !doc.IsObject()) return bad_slice(partition);
+  if (!doc.HasMember(kCursorMax)) return std::nullopt;
+  const rapidjson::Value& max = doc[kCursorMax];
+  if (max.IsNull()) return std::optional<CursorBound>(CursorBound{});
+  if (!max.IsObject() || max.MemberCount() != 1 || !max.MemberBegin()->value.IsString())
+    return bad_slice(partition);
+  const auto& member = *max.MemberBegin();
+  auto value =
+      bound_value(member.name.GetString(),
+                  std::string_view(member.value.GetString(), member.value.GetStringLength()));
+  if (!value) return bad_slice(partition);
+  return std::optional<CursorBound>(CursorBound{std::move(value)});
+}
+
+sdk::Result<std::vector<protocol::Partition>> plan_partitions(
+    postgres::Connection& connection, const TableInfo& table, const protocol::Partition& request,
+    const std::optional<CursorBound>& bound) {
   const uint32_t count = std::max<uint32_t>(request.count, 1);
   const bool modulo = request.mode.value_or("range") == "mod";
   if (request.mode && *request.mode != "range" && *request.mode != "mod") {
@@ -244,6 +363,9 @@ sdk::Result<std::vector<protocol::Partition>> plan_partitions(postgres::Connecti
     p.count = count;
     p.snapshot = snapshot;
     p.slice = slices[k];
+    if (bound) {
+      RB_ASSIGN_OR_RETURN(p.slice, with_bound(slices[k], *bound));
+    }
     out.push_back(std::move(p));
   }
   return out;

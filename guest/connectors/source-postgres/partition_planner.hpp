@@ -18,9 +18,20 @@
 // The last slice is open above and the first open below, so a row is in
 // exactly one slice whatever bounds the statistics gave.
 //
+// An incremental stream's first read is partitioned with a cursor bound
+// (CursorBound): every slice reads only the rows whose cursor is NULL or at
+// most the largest cursor in the plan's snapshot, which the engine commits
+// as the stream's cursor once every slice is done. A slice that a resumed
+// run reads in a new snapshot then skips rows written since the plan (their
+// cursor is past the bound), and the stream's next incremental read gets
+// them: no change is lost between slices read at different instants.
+//
 // A slice travels through the engine (and its state, to resume) as JSON,
 // and is parsed back here: {"pages":[lo,hi|null]},
-// {"lower":"v"|null,"upper":"v"|null} or {"mod":i,"of":n}.
+// {"lower":"v"|null,"upper":"v"|null} or {"mod":i,"of":n}; with a cursor
+// bound also "cursor_max": null (no row had a cursor) or {"int64": "5"}
+// (the value's kind, as text: int64, float64 (its IEEE 754 bits as an
+// unsigned integer), text, timestamp_micros, date_days).
 #pragma once
 
 #include <string>
@@ -33,11 +44,21 @@
 
 namespace rapidbyte::connectors::source_postgres {
 
-// The `request.count` slices of `table`, each with the exported snapshot.
+// The largest cursor of an incremental stream's first read; nullopt
+// `max`: no row has a cursor.
+struct CursorBound {
+  std::optional<protocol::CursorValue> max;
+};
+
+// The `request.count` slices of `table`, each with the exported snapshot
+// (and `bound`, when given).
 // REQUIRES: a REPEATABLE READ transaction is open on `connection`.
-sdk::Result<std::vector<protocol::Partition>> plan_partitions(postgres::Connection& connection,
-                                                              const TableInfo& table,
-                                                              const protocol::Partition& request);
+sdk::Result<std::vector<protocol::Partition>> plan_partitions(
+    postgres::Connection& connection, const TableInfo& table, const protocol::Partition& request,
+    const std::optional<CursorBound>& bound);
+
+// The cursor bound of `partition`'s slice; nullopt when its plan set none.
+sdk::Result<std::optional<CursorBound>> slice_cursor_bound(const protocol::Partition& partition);
 
 // The WHERE condition selecting the rows of `partition`'s slice of `table`.
 sdk::Result<std::string> slice_filter(const TableInfo& table, const protocol::Partition& partition);

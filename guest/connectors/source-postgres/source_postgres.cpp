@@ -493,7 +493,19 @@ class SourcePostgres final : public sdk::Source {
                    "cannot start a snapshot"));
     protocol::RunSummary summary;
     summary.read = protocol::ReadSummary{};
-    RB_ASSIGN_OR_RETURN(summary.partitions, plan_partitions(connection, table, *stream.partition));
+    std::optional<CursorBound> bound;
+    if (stream.sync_mode == protocol::SyncMode::kIncremental) {
+      // The stream's cursor once every slice is read: the engine commits it
+      // then (a source checkpoint of the plan, PROTOCOL.md).
+      RB_ASSIGN_OR_RETURN(auto max, read_max_cursor(connection, catalog, table, stream));
+      bound = CursorBound{max};
+      if (max) {
+        ctx.checkpoint({protocol::CheckpointKind::kSource, stream.stream_name, stream.cursor_field,
+                        std::move(max), 0, 0});
+      }
+    }
+    RB_ASSIGN_OR_RETURN(summary.partitions,
+                        plan_partitions(connection, table, *stream.partition, bound));
     snapshot_holder_.emplace(std::move(connection));
     return summary;
   }

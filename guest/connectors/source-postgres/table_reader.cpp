@@ -300,10 +300,22 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
     RB_ASSIGN_OR_RETURN(auto made, CursorColumn::make(schema->field(cursor_index)));
     cursor = std::move(made);
   }
-  // A partition reads its slice only (partition_planner.hpp).
+  // A partition reads its slice only, and of an incremental stream's first
+  // read only the rows at or below the plan's cursor bound
+  // (partition_planner.hpp).
   std::string filter;
   if (stream.partition) {
     RB_ASSIGN_OR_RETURN(filter, slice_filter(table, *stream.partition));
+    RB_ASSIGN_OR_RETURN(auto bound, slice_cursor_bound(*stream.partition));
+    if (bound && cursor) {
+      const std::string field = postgres_common::quote_identifier(*stream.cursor_field);
+      std::string below = field + " IS NULL";
+      if (bound->max) {
+        RB_ASSIGN_OR_RETURN(auto literal, cursor->sql_literal(*bound->max));
+        below = "(" + below + " OR " + field + " <= " + literal + ")";
+      }
+      filter = "(" + filter + ") AND " + below;
+    }
   }
   RB_ASSIGN_OR_RETURN(auto copy, copy_statement(table, stream, columns, decoded.select_list,
                                                 snapshot, filter, cursor, max_records));
@@ -343,6 +355,30 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
   ctx.counter("records", emitter.summary().records);
   if (rejected > 0) ctx.counter("records_rejected", rejected);
   return emitter.summary();
+}
+
+sdk::Result<std::optional<protocol::CursorValue>> read_max_cursor(
+    postgres::Connection& connection, const TableCatalog& catalog, const TableInfo& table,
+    const protocol::StreamContext& stream) {
+  protocol::StreamContext cursor_only = stream;
+  if (stream.cursor_field) cursor_only.selected_columns = {*stream.cursor_field};
+  RB_ASSIGN_OR_RETURN(auto projected, project(table, cursor_only));
+  RB_ASSIGN_OR_RETURN(Decoding decoded, decoding(catalog, table, projected.columns, {}));
+  RB_ASSIGN_OR_RETURN(auto cursor, CursorColumn::make(decoded.schema->field(0)));
+  // max() of the column as it is read (a text cast included), so the bound
+  // is a value the read's checkpoints could carry.
+  const std::string copy = "COPY (SELECT max(" + decoded.select_list + ") FROM " +
+                           table.name.quoted() + ") TO STDOUT (FORMAT binary)";
+  std::optional<protocol::CursorValue> max;
+  postgres::CopyBinaryDecoder reader(
+      std::move(decoded.builder), postgres::CopyBatchLimits{.target_bytes = 1 << 16},
+      [&](const arrow::RecordBatch& batch) -> postgres::Result<void> {
+        if (batch.num_rows() > 0) max = cursor.value_at(batch.column(0), 0);
+        return {};
+      });
+  RB_TRY(run_copy(connection, table, stream, copy, SnapshotRead{.in_transaction = true}, reader,
+                  std::nullopt));
+  return max;
 }
 
 }  // namespace rapidbyte::connectors::source_postgres

@@ -67,6 +67,13 @@ struct SnapshotRead {
       leading_batch;
 };
 
+// The largest cursor of incremental `stream` in `table`, as its read's
+// checkpoints carry cursors; nullopt when no row has one. Runs in the
+// transaction the caller holds on `connection` (a partitioned read's plan).
+sdk::Result<std::optional<protocol::CursorValue>> read_max_cursor(
+    postgres::Connection& connection, const TableCatalog& catalog, const TableInfo& table,
+    const protocol::StreamContext& stream);
+
 sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Connection& connection,
                                               const TableCatalog& catalog, const TableInfo& table,
                                               const protocol::StreamContext& stream,

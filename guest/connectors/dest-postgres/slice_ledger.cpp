@@ -1,0 +1,155 @@
+#include "guest/connectors/dest-postgres/slice_ledger.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "guest/connectors/dest-postgres/table_columns.hpp"
+#include "guest/connectors/dest-postgres/table_statements.hpp"
+#include "guest/connectors/dest-postgres/type_mapping.hpp"
+#include "guest/connectors/postgres-common/pg_error_mapping.hpp"
+#include "portable/base/try.hpp"
+
+namespace rapidbyte::connectors::dest_postgres {
+namespace {
+
+constexpr const char* kLedgerSuffix = "__rb_slices";
+constexpr int kMarkerSlice = -1;
+
+}  // namespace
+
+SliceLedger::SliceLedger(postgres::Connection& connection, postgres_common::TableName target,
+                         uint64_t generation)
+    : connection_(connection),
+      target_(std::move(target)),
+      staging_(replace_staging_table(target_)),
+      ledger_{target_.schema, target_.table + kLedgerSuffix},
+      generation_(generation) {}
+
+sdk::Result<void> SliceLedger::lock() {
+  return exec_sql(connection_,
+                  "SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext(" +
+                      postgres_common::quote_literal(target_.quoted()) + "))",
+                  "cannot lock the name of " + target_.quoted());
+}
+
+sdk::Result<std::optional<std::string>> SliceLedger::value(const std::string& sql,
+                                                           const std::string& context) {
+  auto results = connection_.simple_query(sql);
+  if (!results) return postgres_common::fail_with(results.error(), context);
+  if (results->empty() || results->front().rows.empty() || results->front().rows[0].empty())
+    return std::nullopt;
+  return results->front().rows[0][0];
+}
+
+sdk::Result<bool> SliceLedger::exists(const postgres_common::TableName& table) {
+  RB_ASSIGN_OR_RETURN(auto found,
+                      value("SELECT pg_catalog.to_regclass(" +
+                                postgres_common::quote_literal(table.quoted()) + ") IS NOT NULL",
+                            "cannot look up " + table.quoted()));
+  return found == "t";
+}
+
+sdk::Result<std::optional<uint64_t>> SliceLedger::ledger_generation() {
+  RB_ASSIGN_OR_RETURN(bool present, exists(ledger_));
+  if (!present) return std::nullopt;
+  RB_ASSIGN_OR_RETURN(auto marker, value("SELECT generation FROM " + ledger_.quoted() +
+                                             " WHERE slice = " + std::to_string(kMarkerSlice),
+                                         "cannot read " + ledger_.quoted()));
+  // A table without a marker is no ledger of this connector's: generation 0,
+  // which the engine never plans.
+  uint64_t generation = 0;
+  if (marker) std::from_chars(marker->data(), marker->data() + marker->size(), generation);
+  return std::optional<uint64_t>(generation);
+}
+
+std::unexpected<protocol::ConnectorError> SliceLedger::taken_over(
+    std::optional<uint64_t> found) const {
+  return sdk::internal_error(
+      "the slices of " + target_.quoted() + " planned as generation " +
+          std::to_string(generation_) + " were abandoned: " +
+          (found ? "the staging table now belongs to generation " + std::to_string(*found)
+                 : std::string("the staging table's ledger ") + ledger_.quoted() + " is gone") +
+          "; this attempt wrote nothing",
+      "SLICES_ABANDONED");
+}
+
+sdk::Result<void> SliceLedger::claim(const arrow::Schema* schema,
+                                     const std::vector<std::string>& primary_key) {
+  RB_TRY(lock());
+  RB_ASSIGN_OR_RETURN(std::optional<uint64_t> owner, ledger_generation());
+  if (owner != generation_) {
+    // Tables of another plan (or of a replace without partitions) are stale:
+    // their generation never finishes once the engine planned a new one.
+    RB_TRY(exec_sql(connection_,
+                    "DROP TABLE IF EXISTS " + staging_.quoted() + "; DROP TABLE IF EXISTS " +
+                        ledger_.quoted() + "; CREATE TABLE " + ledger_.quoted() +
+                        " (generation bigint NOT NULL, slice integer NOT NULL, PRIMARY KEY "
+                        "(generation, slice)); INSERT INTO " +
+                        ledger_.quoted() + " VALUES (" + std::to_string(generation_) + ", " +
+                        std::to_string(kMarkerSlice) + ")",
+                    "cannot create " + ledger_.quoted()));
+  }
+  if (!schema) return {};
+  RB_ASSIGN_OR_RETURN(auto columns, load_table_columns(connection_, staging_.quoted()));
+  if (!columns) {
+    RB_ASSIGN_OR_RETURN(std::string create,
+                        create_table_sql(staging_.quoted(), *schema, primary_key, false, false));
+    return exec_sql(connection_, create, "cannot create " + staging_.quoted());
+  }
+  for (const auto& field : schema->fields()) {
+    if (std::ranges::find(*columns, field.name, &TableColumn::name) != columns->end()) continue;
+    RB_ASSIGN_OR_RETURN(auto type, postgres_type_for(field));
+    RB_TRY(exec_sql(connection_, add_column_sql(staging_.quoted(), field.name, type),
+                    "cannot add column '" + field.name + "' to " + staging_.quoted()));
+  }
+  return {};
+}
+
+sdk::Result<SliceLedger::Record> SliceLedger::record(uint32_t index) {
+  RB_TRY(lock());
+  RB_ASSIGN_OR_RETURN(std::optional<uint64_t> owner, ledger_generation());
+  if (owner != generation_) return taken_over(owner);
+  const std::string row = "(" + std::to_string(generation_) + ", " + std::to_string(index) + ")";
+  RB_ASSIGN_OR_RETURN(auto recorded, value("SELECT EXISTS (SELECT 1 FROM " + ledger_.quoted() +
+                                               " WHERE (generation, slice) = " + row + ")",
+                                           "cannot read " + ledger_.quoted()));
+  if (recorded == "t") return Record::kAlreadyCommitted;
+  RB_TRY(exec_sql(connection_, "INSERT INTO " + ledger_.quoted() + " VALUES " + row,
+                  "cannot record slice " + std::to_string(index) + " in " + ledger_.quoted()));
+  return Record::kRecorded;
+}
+
+sdk::Result<SliceLedger::Finalized> SliceLedger::finalize(uint32_t count) {
+  RB_TRY(lock());
+  RB_ASSIGN_OR_RETURN(std::optional<uint64_t> owner, ledger_generation());
+  if (!owner) return Finalized::kAlreadyFinished;
+  if (owner != generation_) return taken_over(owner);
+  RB_ASSIGN_OR_RETURN(auto recorded,
+                      value("SELECT count(*) FROM " + ledger_.quoted() +
+                                " WHERE generation = " + std::to_string(generation_) +
+                                " AND slice >= 0 AND slice < " + std::to_string(count),
+                            "cannot read " + ledger_.quoted()));
+  if (recorded != std::to_string(count)) {
+    return sdk::internal_error("cannot swap in " + target_.quoted() + ": " +
+                                   recorded.value_or("0") + " of " + std::to_string(count) +
+                                   " slices of generation " + std::to_string(generation_) +
+                                   " are committed in " + ledger_.quoted(),
+                               "SLICES_MISSING");
+  }
+  RB_ASSIGN_OR_RETURN(bool staged, exists(staging_));
+  if (staged) {
+    RB_TRY(exec_sql(connection_, replace_swap_sql(target_),
+                    "cannot swap in the new " + target_.quoted()));
+  } else {
+    // No slice had a batch: the stream's data is empty.
+    RB_ASSIGN_OR_RETURN(bool target_exists, exists(target_));
+    if (target_exists)
+      RB_TRY(exec_sql(connection_, "TRUNCATE " + target_.quoted(),
+                      "cannot empty " + target_.quoted()));
+  }
+  RB_TRY(
+      exec_sql(connection_, "DROP TABLE " + ledger_.quoted(), "cannot drop " + ledger_.quoted()));
+  return Finalized::kSwapped;
+}
+
+}  // namespace rapidbyte::connectors::dest_postgres

@@ -1,0 +1,82 @@
+// SliceLedger: what the slices of one partitioned replace share on the
+// server, and the record that makes each slice's commit happen once.
+//
+// The slices of one generation (protocol::Partition::generation: one plan
+// of the stream, kept by every run that resumes it) write into one staging
+// table, "<table>__rb_replace", each in a single transaction, and each
+// records its index in the ledger "<table>__rb_slices" in that same
+// transaction. So a slice's rows are in the staging table exactly when its
+// ledger row is; an attempt that finds its row there already (an earlier
+// attempt committed, and the engine did not learn it before a crash) rolls
+// back instead of writing the rows twice. The ledger's marker row (slice
+// -1) names the generation the two tables belong to; a slice or a finalize
+// of another generation (an abandoned plan) never writes into them.
+//
+// `finalize` swaps the staging table in for the target and drops the
+// ledger, in one transaction, once every slice of the generation is
+// recorded: readers see the old table until then.
+//
+// Every method runs inside the caller's open transaction and first takes a
+// transaction lock of the target's name, so the slices' claims, records and
+// the finalize happen one at a time. Borrows the connection.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "guest/connectors/postgres-common/sql_text.hpp"
+#include "guest/sdk/error.hpp"
+#include "portable/arrow/schema.hpp"
+#include "portable/postgres/connection.hpp"
+
+namespace rapidbyte::connectors::dest_postgres {
+
+class SliceLedger {
+ public:
+  enum class Record : uint8_t {
+    kRecorded,          // the slice's rows commit with the transaction
+    kAlreadyCommitted,  // an earlier attempt committed the slice: roll back
+  };
+  enum class Finalized : uint8_t {
+    kSwapped,          // the staging table is the target now
+    kAlreadyFinished,  // no ledger: this generation was finalized before
+  };
+
+  // REQUIRES: `connection` outlives the ledger.
+  SliceLedger(postgres::Connection& connection, postgres_common::TableName target,
+              uint64_t generation);
+
+  // Makes the staging table and the ledger this generation's: drops those
+  // of another generation, creates the ledger, and with a `schema` creates
+  // the staging table from it (with `primary_key`) or adds the columns it
+  // lacks.
+  sdk::Result<void> claim(const arrow::Schema* schema, const std::vector<std::string>& primary_key);
+
+  // Records slice `index`. A ledger of another generation, or none, fails:
+  // a newer plan of the stream took the tables over.
+  sdk::Result<Record> record(uint32_t index);
+
+  // Swaps in the staging table when `count` slices of the generation are
+  // recorded (or empties the target when no slice created one); fails when
+  // fewer are, or when the ledger is another generation's.
+  sdk::Result<Finalized> finalize(uint32_t count);
+
+  const postgres_common::TableName& staging() const { return staging_; }
+
+ private:
+  sdk::Result<void> lock();
+  // The generation of the ledger's marker; nullopt when there is no ledger.
+  sdk::Result<std::optional<uint64_t>> ledger_generation();
+  sdk::Result<bool> exists(const postgres_common::TableName& table);
+  sdk::Result<std::optional<std::string>> value(const std::string& sql, const std::string& context);
+  // The error of a ledger that is not this generation's.
+  std::unexpected<protocol::ConnectorError> taken_over(std::optional<uint64_t> found) const;
+
+  postgres::Connection& connection_;
+  postgres_common::TableName target_;
+  postgres_common::TableName staging_;
+  postgres_common::TableName ledger_;
+  uint64_t generation_;
+};
+
+}  // namespace rapidbyte::connectors::dest_postgres
