@@ -9,6 +9,11 @@ namespace rapidbyte::engine {
 
 namespace p = rapidbyte::protocol;
 
+bool PartitionedRead::restarts_when_resumed(const StreamConfig& stream, p::WriteMode write_mode) {
+  return !stream.partition_key && stream.sync_mode == p::SyncMode::kFullRefresh &&
+         write_mode != p::WriteMode::kAppend;
+}
+
 runtime::ConnectorResult<PartitionedRead> PartitionedRead::plan(
     const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
     const PipelineRunner::StagePlan& source_plan, const StreamConfig& stream, int64_t run_id,
@@ -42,7 +47,17 @@ runtime::ConnectorResult<PartitionedRead> PartitionedRead::plan(
   auto stored = PartitionProgress::load(state, pipeline.pipeline, stream.name);
   if (!stored) return std::unexpected(connector_error(std::move(stored).error()));
   const p::WriteMode write_mode = write_mode_of(pipeline, stream);
-  if (*stored && (*stored)->matches(request, write_mode)) {
+  const bool same_plan = *stored && (*stored)->matches(request, write_mode);
+  const bool resumable =
+      same_plan && (!restarts_when_resumed(stream, write_mode) || (*stored)->all_done());
+  if (same_plan && !resumable) {
+    log->info(
+        "[{}] starting the stream's {} slices over: slices of heap pages are not resumed in a "
+        "new snapshot, where rows may have moved between pages (set partition_key to resume "
+        "by key ranges)",
+        stream.name, request.count);
+  }
+  if (resumable) {
     read.progress_ = std::move(**stored);
   } else {
     read.progress_.generation = static_cast<uint64_t>(run_id);

@@ -3,14 +3,22 @@
 // instance whose open transaction keeps the snapshot importable.
 //
 // Resume rule: when an earlier run of the pipeline left the stream's slices
-// unfinished (PartitionProgress) and planned them for the same count, key
-// and mode, this run reads only the unfinished ones, with the earlier
-// slices, in the new plan's snapshot. The finished slices' rows are
-// committed already; an unfinished slice may have committed part of its
-// rows, which upsert absorbs and append writes again (the at-least-once
-// window of every checkpoint). Slices of heap pages assume rows did not
-// move between the two runs; a table updated meanwhile is resumed exactly
-// by key slices (partition_key) and upsert.
+// unfinished (PartitionProgress) and planned them for the same count, key,
+// mode and write mode, this run reads only the unfinished ones, with the
+// earlier slices, in the new plan's snapshot. The finished slices' rows are
+// committed already; an unfinished slice committed none (append and
+// replace slices commit once, at their end) or part, which upsert absorbs.
+//
+// Slices of heap pages are bounded by where rows were at the plan: an
+// update since then may move a row from an unfinished slice's pages into a
+// finished one's, where no resumed slice reads it. So a full refresh split
+// by pages is not resumed but started over (a new generation) with upsert,
+// which absorbs the rows read again, and replace, whose staging table starts
+// over; with append, which would keep the finished slices' rows twice, it is
+// resumed, exact when rows did not move meanwhile. Key slices (partition_key)
+// do not depend on where rows are. An incremental stream's resumed slices
+// skip every row changed since the plan (its cursor is past the plan's),
+// which its next run reads.
 //
 // Replace: every slice writes into one staging table of the destination,
 // which the destination's `finalize` swaps in once every slice is done
@@ -52,6 +60,10 @@ class PartitionedRead {
   // Slices an earlier run finished, which this run does not read again.
   const std::vector<uint32_t>& finished_earlier() const { return finished_earlier_; }
   uint32_t count() const { return static_cast<uint32_t>(progress_.slices.size()); }
+
+  // Whether unfinished slices of `stream` are started over rather than
+  // resumed (the resume rule above).
+  static bool restarts_when_resumed(const StreamConfig& stream, protocol::WriteMode write_mode);
 
   // Records that slice `index` is committed. REQUIRES: the pipeline's
   // lease is held.

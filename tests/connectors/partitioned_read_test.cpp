@@ -359,6 +359,37 @@ TEST_F(PartitionedReadTest, ReplaceSliceCommittedBeforeACrashIsNotWrittenTwice) 
   EXPECT_EQ(replace_leftovers(d, "pr_fence"), std::vector<std::string>{});
 }
 
+// A full refresh split by heap pages is started over, not resumed: after
+// the first two of four slices were done, an update moves rows from the
+// last slice's pages into the first slice's free space, where a resumed
+// last slice would not find them.
+TEST_F(PartitionedReadTest, PageSlicesStartOverWhenRowsMayHaveMoved) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pr_moved (id bigint PRIMARY KEY, v text) WITH (autovacuum_enabled = off);"
+      "INSERT INTO pr_moved SELECT g, md5(g::text) FROM generate_series(1, 40000) g;"
+      "DELETE FROM pr_moved WHERE id <= 8000;");
+  s.exec("VACUUM pr_moved");
+  auto d = dst();
+  d.exec("DROP TABLE IF EXISTS pr_moved");
+  const auto dir = cache_dir_ / "pr_moved";
+  std::filesystem::create_directories(dir);
+  const auto pipeline = dir / "pipeline.yaml";
+  std::ofstream(pipeline) << yaml("pr_moved", "pr_moved", ", partitions: 4", "upsert",
+                                  ", parallelism: 1")
+                          << "state: {connection: " << (dir / "state.db").string() << "}\n";
+  ASSERT_TRUE(killed_at(pipeline, "partition-done:2"));
+  const std::string pages = *s.value("SELECT pg_relation_size('pr_moved') / 8192");
+  s.exec("UPDATE pr_moved SET v = 'moved' WHERE id > 38000");
+  ASSERT_NE(s.value("SELECT count(*) FROM pr_moved WHERE v = 'moved' AND "
+                    "(ctid::text::point)[0] < " +
+                    pages + " / 4"),
+            "0")
+      << "the update must move rows into the first slice's pages";
+  ASSERT_FALSE(killed_at(pipeline, ""));
+  EXPECT_EQ(rows(d, "pr_moved"), rows(s, "pr_moved"));
+}
+
 // Killed at 24 points of a partitioned upsert (slices committing in turn,
 // and right after a slice is recorded as finished), each rerun resumes
 // only the unfinished slices; the last run leaves
