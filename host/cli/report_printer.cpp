@@ -286,7 +286,7 @@ std::string connectors_table(
     const auto& man = m->manifest;
     std::vector<std::string> network = man.network_hosts;
     for (const auto& field : man.network_hosts_from_config) network.push_back("config." + field);
-    out += fmt::format("{} {} ({})\n", man.id, man.version, runtime::role_name(m->role));
+    out += fmt::format("{} {} ({})\n", man.id, man.version, protocol::role_name(m->role));
     if (!man.description.empty()) out += fmt::format("  {}\n", man.description);
     out += fmt::format("  sync modes: {}  write modes: {}\n", list(mode_names(man.sync_modes)),
                        list(mode_names(man.write_modes)));

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "host/engine/install_layout.hpp"
+#include "portable/protocol/mode_names.hpp"
 
 namespace rapidbyte::engine {
 
@@ -44,15 +45,15 @@ std::expected<std::shared_ptr<const runtime::ConnectorModule>, std::string> Conn
       if (!module) return std::unexpected(module.error());
       if ((*module)->role != role) {
         return std::unexpected("connector '" + name + "' (" + path.string() + ") is a " +
-                               std::string(runtime::role_name((*module)->role)) + ", not a " +
-                               std::string(runtime::role_name(role)));
+                               std::string(protocol::role_name((*module)->role)) + ", not a " +
+                               std::string(protocol::role_name(role)));
       }
       return module;
     }
   }
   std::string searched;
   for (const auto& dir : dirs_) searched += (searched.empty() ? "" : ", ") + dir.string();
-  return std::unexpected("no " + std::string(runtime::role_name(role)) + " connector named '" +
+  return std::unexpected("no " + std::string(protocol::role_name(role)) + " connector named '" +
                          name + "' in " +
                          (searched.empty() ? "(no connector directories)" : searched));
 }

@@ -8,6 +8,7 @@
 #include "host/runtime/connector_errors.hpp"
 #include "host/runtime/connector_instance.hpp"
 #include "portable/base/try.hpp"
+#include "portable/protocol/mode_names.hpp"
 
 namespace rapidbyte::engine {
 
@@ -100,7 +101,7 @@ std::vector<CheckLine> bind_schemas(const PipelineRunner& runner, PipelineConfig
 }
 
 std::string subject_of(const PipelineRunner::StagePlan& plan) {
-  return std::string(runtime::role_name(plan.module->role)) + " " + plan.module->manifest.id;
+  return std::string(protocol::role_name(plan.module->role)) + " " + plan.module->manifest.id;
 }
 
 }  // namespace

@@ -82,7 +82,7 @@ wasmtime_error_t* on_epoch_deadline(wasmtime_context_t*, void* env, uint64_t* de
 }
 
 std::string describe_export(p::ConnectorRole role, const char* fn) {
-  return std::string("rapidbyte:connector/") + std::string(runtime::role_name(role)) + "@4.0.0#" +
+  return std::string("rapidbyte:connector/") + std::string(protocol::role_name(role)) + "@4.0.0#" +
          fn;
 }
 

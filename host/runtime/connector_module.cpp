@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "portable/base/try.hpp"
+#include "portable/protocol/mode_names.hpp"
 
 namespace rapidbyte::runtime {
 
@@ -44,18 +45,6 @@ std::string package_of(std::string_view qualified, std::string_view world) {
 }
 
 }  // namespace
-
-std::string_view role_name(protocol::ConnectorRole role) {
-  switch (role) {
-    case protocol::ConnectorRole::kSource:
-      return "source";
-    case protocol::ConnectorRole::kDestination:
-      return "destination";
-    case protocol::ConnectorRole::kTransform:
-      return "transform";
-  }
-  return "unknown";
-}
 
 std::expected<ModuleIdentity, std::string> identify_module(std::span<const uint8_t> wasm) {
   RB_ASSIGN_OR_RETURN(auto sections, read_custom_sections(wasm));
@@ -110,7 +99,8 @@ std::expected<ModuleIdentity, std::string> identify_module(std::span<const uint8
   }
   if (std::ranges::find(manifest->roles, identity->role) == manifest->roles.end()) {
     return std::unexpected("manifest of '" + manifest->id + "' does not list the role '" +
-                           std::string(role_name(identity->role)) + "' its world exports");
+                           std::string(protocol::role_name(identity->role)) +
+                           "' its world exports");
   }
   identity->manifest = std::move(*manifest);
   return std::move(*identity);

@@ -38,6 +38,4 @@ struct ModuleIdentity {
 };
 std::expected<ModuleIdentity, std::string> identify_module(std::span<const uint8_t> wasm);
 
-std::string_view role_name(protocol::ConnectorRole role);
-
 }  // namespace rapidbyte::runtime
