@@ -9,6 +9,14 @@ namespace rapidbyte::engine {
 
 namespace p = rapidbyte::protocol;
 
+p::Partition partition_request(const PipelineConfig& pipeline, const StreamConfig& stream) {
+  p::Partition request;
+  request.count = partition_count(pipeline, stream);
+  request.key = stream.partition_key;
+  if (stream.partition_key) request.mode = pipeline.resources.partition_mode;
+  return request;
+}
+
 bool PartitionedRead::restarts_when_resumed(const StreamConfig& stream, p::WriteMode write_mode) {
   return !stream.partition_key && stream.sync_mode == p::SyncMode::kFullRefresh &&
          write_mode != p::WriteMode::kAppend;
@@ -18,11 +26,7 @@ runtime::ConnectorResult<PartitionedRead> PartitionedRead::plan(
     const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
     const PipelineRunner::StagePlan& source_plan, const StreamConfig& stream, int64_t run_id,
     spdlog::logger* log) {
-  p::Partition request;
-  request.count = partition_count(pipeline, stream);
-  request.key = stream.partition_key;
-  if (stream.partition_key) request.mode = pipeline.resources.partition_mode;
-
+  const p::Partition request = partition_request(pipeline, stream);
   PartitionedRead read;
   RB_ASSIGN_OR_RETURN(read.coordinator_,
                       start_connector(engine, state, pipeline, source_plan, log));

@@ -2,6 +2,7 @@
 
 #include <spdlog/sinks/null_sink.h>
 
+#include "host/engine/partitioned_read.hpp"
 #include "host/engine/pipeline_state.hpp"
 #include "host/engine/stage_host.hpp"
 #include "host/engine/stream_resolution.hpp"
@@ -100,6 +101,38 @@ std::vector<CheckLine> bind_schemas(const PipelineRunner& runner, PipelineConfig
   return lines;
 }
 
+// Plans the slices of every partitioned stream that resolved, with the
+// source `instance`, as a run would: one line each, "N slices" or the
+// source's reason (a key of a type it cannot split, a view without a key).
+std::vector<CheckLine> partition_lines(runtime::ConnectorInstance& instance,
+                                       const PipelineConfig& pipeline,
+                                       const std::vector<CheckLine>& so_far) {
+  std::vector<CheckLine> lines;
+  for (const StreamConfig& stream : pipeline.streams) {
+    if (partition_count(pipeline, stream) <= 1) continue;
+    const std::string subject = "stream " + stream.name;
+    if (std::ranges::any_of(so_far, [&](const CheckLine& line) {
+          return line.status == p::CheckStatus::kFailed && line.subject == subject;
+        })) {
+      continue;
+    }
+    p::RunRequest run;
+    run.phase = p::RunPhase::kPlan;
+    run.streams.push_back(stream_context(pipeline, stream));
+    run.streams.back().partition = partition_request(pipeline, stream);
+    auto planned = instance.run(run);
+    if (!planned) {
+      lines.push_back({subject, "partitions", p::CheckStatus::kFailed, planned.error().message});
+    } else {
+      const p::Partition& request = *run.streams.back().partition;
+      lines.push_back({subject, "partitions", p::CheckStatus::kPassed,
+                       std::to_string(planned->partitions.size()) + " slices by " +
+                           (request.key ? *request.mode + " of " + *request.key : "heap pages")});
+    }
+  }
+  return lines;
+}
+
 std::string subject_of(const PipelineRunner::StagePlan& plan) {
   return std::string(protocol::role_name(plan.module->role)) + " " + plan.module->manifest.id;
 }
@@ -160,6 +193,8 @@ std::vector<CheckLine> check_pipeline(const runtime::WasmEngine& engine,
         lines.push_back({subject, "discover", p::CheckStatus::kFailed, found.error().message});
       } else {
         std::ranges::move(resolve_streams(pipeline, *found), std::back_inserter(lines));
+        std::ranges::move(partition_lines(*(*probe)->instance, pipeline, lines),
+                          std::back_inserter(lines));
       }
     }
     (void)(*probe)->instance->close();

@@ -32,7 +32,8 @@ runtime::ConnectorResult<std::unique_ptr<StartedConnector>> start_connector(
 
 // Checks every connector of the pipeline: config against its schema, then
 // open and validate in the sandbox; then resolves the streams against the
-// catalog the source discovers (resolve_streams), and binds the transforms
+// catalog the source discovers (resolve_streams), plans the slices of each
+// partitioned stream that resolved (a read-only snapshot), binds the transforms
 // of each stream that resolved against its schema (a dry run reading no
 // rows). One line per check; never stops early.
 std::vector<CheckLine> check_pipeline(const runtime::WasmEngine& engine,

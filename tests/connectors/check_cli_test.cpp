@@ -110,6 +110,32 @@ TEST_F(CheckCliTest, ACorrectPipelinePassesAndAnInvalidFileExitsTwoLikeRun) {
   EXPECT_EQ(invalid_run.exit_code, 2) << invalid_run.output;
 }
 
+// Partition settings are checked by planning the slices, as a run would:
+// a key the source cannot split on and a view without a key fail, each on
+// its stream's line; a good split says how many slices, and how.
+TEST_F(CheckCliTest, PartitionSettingsAreCheckedByPlanningTheSlices) {
+  auto checked = rapidbyte("check",
+                           "{name: chk_customers, partitions: 2, partition_key: email}, "
+                           "{name: chk_orders_v, partitions: 2}, "
+                           "{name: chk_orders, partitions: 3, partition_key: id}, "
+                           "{name: chk_keyless, partitions: 4}");
+  EXPECT_EQ(checked.exit_code, 1) << checked.output;
+  EXPECT_EQ(failures(checked.output),
+            (std::vector<std::string>{
+                "FAIL stream chk_customers: partitions — partition_key 'email' of "
+                "\"public\".\"chk_customers\" is text; a range split needs an integer, numeric, "
+                "timestamp or date column",
+                "FAIL stream chk_orders_v: partitions — stream 'chk_orders_v': "
+                "\"public\".\"chk_orders_v\" is not a plain table, so it cannot be split by "
+                "heap pages; set partition_key",
+            }))
+      << checked.output;
+  for (const char* line : {"ok   stream chk_orders: partitions — 3 slices by range of id\n",
+                           "ok   stream chk_keyless: partitions — 4 slices by heap pages\n"}) {
+    EXPECT_NE(checked.output.find(line), std::string::npos) << checked.output;
+  }
+}
+
 // Transforms are bound against each stream's real schema (a dry run that
 // reads no rows): a rule or query naming a column the table lacks fails.
 TEST_F(CheckCliTest, TransformsAreBoundAgainstTheTablesSchema) {
