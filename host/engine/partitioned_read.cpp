@@ -118,8 +118,8 @@ runtime::ConnectorResult<void> PartitionedRead::finish(
     RB_TRY(destination->instance->close());
   }
   // The cursor before the record: a crash between the two leaves a record
-  // that the next run, finding the cursor, forgets (first_read in
-  // pipeline_runner.cpp).
+  // that the next run, finding the cursor, reads whole and forgets
+  // (plan_work in pipeline_runner.cpp).
   if (progress_.cursor) {
     if (auto stored = state.set_cursor(pipeline.pipeline, stream.name, *progress_.cursor); !stored)
       return std::unexpected(connector_error(std::move(stored).error()));

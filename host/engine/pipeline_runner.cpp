@@ -417,15 +417,12 @@ void finish_stream(const RunContext& run, PartitionedRead& read, size_t index,
 
 // Whether `stream` reads from the start: a full refresh, or an incremental
 // stream without a committed cursor. Only such a read is partitioned; later
-// incremental reads start after the cursor (and forget a record of slices
-// that a run killed right after it committed the cursor left). A state
-// backend that fails here fails the read the same way soon after.
+// incremental reads start after the cursor. A state backend that fails here
+// fails the read the same way soon after.
 bool first_read(const RunContext& run, const StreamConfig& stream) {
   if (stream.sync_mode != p::SyncMode::kIncremental) return true;
   auto cursor = run.state.cursor(run.pipeline.pipeline, stream.name);
-  if (!cursor || !*cursor) return true;
-  (void)PartitionProgress::forget(run.state, run.pipeline.pipeline, stream.name);
-  return false;
+  return !cursor || !*cursor;
 }
 
 // Sorts the pipeline's streams into work, planning each partitioned stream
@@ -441,8 +438,15 @@ RunWork plan_work(const RunContext& run, RunReport& report) {
       work.changes.push_back(i);
       continue;
     }
-    if (run.options.dry_run_limit || partition_count(pipeline, stream) <= 1 ||
-        !first_read(run, stream)) {
+    if (run.options.dry_run_limit) {
+      work.units.push_back({{i}, std::nullopt});
+      continue;
+    }
+    if (partition_count(pipeline, stream) <= 1 || !first_read(run, stream)) {
+      // A whole read supersedes slices an earlier run left unfinished (the
+      // pipeline was split before): their plan must not be resumed later
+      // over what this read writes.
+      (void)PartitionProgress::forget(run.state, pipeline.pipeline, stream.name);
       work.units.push_back({{i}, std::nullopt});
       continue;
     }

@@ -359,6 +359,48 @@ TEST_F(PartitionedReadTest, ReplaceSliceCommittedBeforeACrashIsNotWrittenTwice) 
   EXPECT_EQ(replace_leftovers(d, "pr_fence"), std::vector<std::string>{});
 }
 
+// A whole (unpartitioned) replace of a stream whose partitioned replace
+// was killed halfway supersedes it: the slices' staging table and ledger
+// and the engine's record of them are gone, so splitting the stream again
+// starts a new plan rather than finishing the old one over other rows.
+TEST_F(PartitionedReadTest, AWholeReplaceSupersedesUnfinishedSlices) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pr_supersede (id bigint PRIMARY KEY, v text);"
+      "INSERT INTO pr_supersede SELECT g, md5(g::text) FROM generate_series(1, 8000) g;");
+  auto d = dst();
+  d.exec("DROP TABLE IF EXISTS pr_supersede");
+  const auto dir = cache_dir_ / "pr_supersede";
+  std::filesystem::create_directories(dir);
+  const std::string state = "state: {connection: " + (dir / "state.db").string() + "}\n";
+  const auto split = dir / "split.yaml";
+  const auto whole = dir / "whole.yaml";
+  std::ofstream(split) << yaml("pr_supersede", "pr_supersede", ", partitions: 4, partition_key: id",
+                               "replace", ", parallelism: 1")
+                       << state;
+  std::ofstream(whole) << yaml("pr_supersede", "pr_supersede", "", "replace") << state;
+  auto recorded = [&] {
+    auto backend = engine::SqliteStateBackend::open(dir / "state.db");
+    EXPECT_TRUE(backend) << backend.error();
+    auto progress = engine::PartitionProgress::load(**backend, "pr_supersede", "pr_supersede");
+    EXPECT_TRUE(progress) << progress.error().message;
+    return progress && progress->has_value();
+  };
+
+  ASSERT_TRUE(killed_at(split, "partition-done:2"));
+  EXPECT_TRUE(recorded());
+  EXPECT_EQ(replace_leftovers(d, "pr_supersede"),
+            (std::vector<std::string>{"pr_supersede__rb_replace", "pr_supersede__rb_slices"}));
+  ASSERT_FALSE(killed_at(whole, ""));
+  EXPECT_FALSE(recorded());
+  EXPECT_EQ(replace_leftovers(d, "pr_supersede"), std::vector<std::string>{});
+
+  s.exec("DELETE FROM pr_supersede WHERE id % 3 = 0");
+  ASSERT_FALSE(killed_at(split, ""));
+  EXPECT_EQ(rows(d, "pr_supersede"), rows(s, "pr_supersede"));
+  EXPECT_EQ(replace_leftovers(d, "pr_supersede"), std::vector<std::string>{});
+}
+
 // A full refresh split by heap pages is started over, not resumed: after
 // the first two of four slices were done, an update moves rows from the
 // last slice's pages into the first slice's free space, where a resumed

@@ -12,7 +12,6 @@
 namespace rapidbyte::connectors::dest_postgres {
 namespace {
 
-constexpr const char* kLedgerSuffix = "__rb_slices";
 constexpr int kMarkerSlice = -1;
 
 }  // namespace
@@ -22,7 +21,7 @@ SliceLedger::SliceLedger(postgres::Connection& connection, postgres_common::Tabl
     : connection_(connection),
       target_(std::move(target)),
       staging_(replace_staging_table(target_)),
-      ledger_{target_.schema, target_.table + kLedgerSuffix},
+      ledger_(slice_ledger_table(target_)),
       generation_(generation) {}
 
 sdk::Result<void> SliceLedger::lock() {
@@ -133,7 +132,9 @@ sdk::Result<SliceLedger::Finalized> SliceLedger::finalize(uint32_t count) {
     return sdk::internal_error("cannot swap in " + target_.quoted() + ": " +
                                    recorded.value_or("0") + " of " + std::to_string(count) +
                                    " slices of generation " + std::to_string(generation_) +
-                                   " are committed in " + ledger_.quoted(),
+                                   " are committed in " + ledger_.quoted() +
+                                   "; reset the stream's state (rapidbyte state reset "
+                                   "<pipeline.yaml> --stream <stream>) to start its slices over",
                                "SLICES_MISSING");
   }
   RB_ASSIGN_OR_RETURN(bool staged, exists(staging_));

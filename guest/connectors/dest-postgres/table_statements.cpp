@@ -4,6 +4,7 @@ namespace rapidbyte::connectors::dest_postgres {
 namespace {
 
 constexpr const char* kReplaceSuffix = "__rb_replace";
+constexpr const char* kLedgerSuffix = "__rb_slices";
 
 }  // namespace
 
@@ -25,6 +26,10 @@ std::string insert_head_sql(const std::string& relation, const std::vector<std::
 
 postgres_common::TableName replace_staging_table(const postgres_common::TableName& target) {
   return {target.schema, target.table + kReplaceSuffix};
+}
+
+postgres_common::TableName slice_ledger_table(const postgres_common::TableName& target) {
+  return {target.schema, target.table + kLedgerSuffix};
 }
 
 std::string replace_swap_sql(const postgres_common::TableName& target) {

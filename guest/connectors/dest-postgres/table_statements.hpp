@@ -26,6 +26,10 @@ std::string insert_head_sql(const std::string& relation, const std::vector<std::
 // The table a replace writes into: "<table>__rb_replace" beside the target.
 postgres_common::TableName replace_staging_table(const postgres_common::TableName& target);
 
+// The record of the slices a partitioned replace committed into that
+// staging table: "<table>__rb_slices" (slice_ledger.hpp).
+postgres_common::TableName slice_ledger_table(const postgres_common::TableName& target);
+
 // Drops `target` and renames its replace staging table, and that table's
 // primary key index when it has one, to the target's names.
 std::string replace_swap_sql(const postgres_common::TableName& target);

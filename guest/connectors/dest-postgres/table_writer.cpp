@@ -591,6 +591,10 @@ sdk::Result<void> TableWriter::finish() {
     const std::string target = options_.target.quoted();
     if (replace_staged_) {
       RB_TRY(exec(replace_swap_sql(options_.target), "cannot swap in the new " + target));
+      // The staging table was also that of any unfinished partitioned
+      // replace; its record of slices goes with it.
+      const std::string ledger = slice_ledger_table(options_.target).quoted();
+      RB_TRY(exec("DROP TABLE IF EXISTS " + ledger, "cannot drop " + ledger));
     } else {
       // No rows at all: the stream's data is empty.
       RB_ASSIGN_OR_RETURN(auto columns, load_table_columns(connection_, target));
