@@ -31,6 +31,21 @@ std::multiset<std::string> rows(LibpqSession& db, const std::string& table) {
 
 class PartitionedReadTest : public PgConnectorTest {
  protected:
+  // The directory of a test's files: its pipeline files and state.db.
+  std::filesystem::path test_dir(const std::string& name) {
+    const auto dir = cache_dir_ / name;
+    std::filesystem::create_directories(dir);
+    return dir;
+  }
+  // Writes `yaml` to `dir`/`file` with the state file `dir`/state.db.
+  static std::filesystem::path pipeline_file(const std::filesystem::path& dir,
+                                             const std::string& yaml,
+                                             const std::string& file = "pipeline.yaml") {
+    const auto path = dir / file;
+    std::ofstream(path) << yaml << "state: {connection: " << (dir / "state.db").string() << "}\n";
+    return path;
+  }
+
   // Runs `pipeline` in a process armed to die at `kill_at` (empty: not
   // armed); whether it died there. A run that ends first must succeed.
   static bool killed_at(const std::filesystem::path& pipeline, const std::string& kill_at) {
@@ -280,12 +295,10 @@ TEST_F(PartitionedReadTest, KilledReplaceShowsTheOldTableOrTheWholeNewOne) {
   d.exec(old_rows);
   const std::string old_table = table_digest(d, "pr_swap_killed", "id");
   const std::string new_table = table_digest(s, "pr_swap_killed", "id");
-  const auto dir = cache_dir_ / "pr_swap_killed";
-  std::filesystem::create_directories(dir);
-  const auto pipeline = dir / "pipeline.yaml";
-  std::ofstream(pipeline) << yaml("pr_swap_killed", "pr_swap_killed", ", partitions: 5", "replace",
-                                  ", parallelism: 2, max_batch_bytes: 65536")
-                          << "state: {connection: " << (dir / "state.db").string() << "}\n";
+  const auto dir = test_dir("pr_swap_killed");
+  const auto pipeline =
+      pipeline_file(dir, yaml("pr_swap_killed", "pr_swap_killed", ", partitions: 5", "replace",
+                              ", parallelism: 2, max_batch_bytes: 65536"));
   auto in_progress = [&] {
     auto state = engine::SqliteStateBackend::open(dir / "state.db");
     EXPECT_TRUE(state) << state.error();
@@ -370,15 +383,14 @@ TEST_F(PartitionedReadTest, AWholeReplaceSupersedesUnfinishedSlices) {
       "INSERT INTO pr_supersede SELECT g, md5(g::text) FROM generate_series(1, 8000) g;");
   auto d = dst();
   d.exec("DROP TABLE IF EXISTS pr_supersede");
-  const auto dir = cache_dir_ / "pr_supersede";
-  std::filesystem::create_directories(dir);
-  const std::string state = "state: {connection: " + (dir / "state.db").string() + "}\n";
-  const auto split = dir / "split.yaml";
-  const auto whole = dir / "whole.yaml";
-  std::ofstream(split) << yaml("pr_supersede", "pr_supersede", ", partitions: 4, partition_key: id",
-                               "replace", ", parallelism: 1")
-                       << state;
-  std::ofstream(whole) << yaml("pr_supersede", "pr_supersede", "", "replace") << state;
+  const auto dir = test_dir("pr_supersede");
+  const auto split =
+      pipeline_file(dir,
+                    yaml("pr_supersede", "pr_supersede", ", partitions: 4, partition_key: id",
+                         "replace", ", parallelism: 1"),
+                    "split.yaml");
+  const auto whole =
+      pipeline_file(dir, yaml("pr_supersede", "pr_supersede", "", "replace"), "whole.yaml");
   auto recorded = [&] {
     auto backend = engine::SqliteStateBackend::open(dir / "state.db");
     EXPECT_TRUE(backend) << backend.error();
@@ -414,12 +426,9 @@ TEST_F(PartitionedReadTest, PageSlicesStartOverWhenRowsMayHaveMoved) {
   s.exec("VACUUM pr_moved");
   auto d = dst();
   d.exec("DROP TABLE IF EXISTS pr_moved");
-  const auto dir = cache_dir_ / "pr_moved";
-  std::filesystem::create_directories(dir);
-  const auto pipeline = dir / "pipeline.yaml";
-  std::ofstream(pipeline) << yaml("pr_moved", "pr_moved", ", partitions: 4", "upsert",
-                                  ", parallelism: 1")
-                          << "state: {connection: " << (dir / "state.db").string() << "}\n";
+  const auto dir = test_dir("pr_moved");
+  const auto pipeline = pipeline_file(
+      dir, yaml("pr_moved", "pr_moved", ", partitions: 4", "upsert", ", parallelism: 1"));
   ASSERT_TRUE(killed_at(pipeline, "partition-done:2"));
   const std::string pages = *s.value("SELECT pg_relation_size('pr_moved') / 8192");
   s.exec("UPDATE pr_moved SET v = 'moved' WHERE id > 38000");
@@ -441,14 +450,11 @@ TEST_F(PartitionedReadTest, KilledRunsResumeOnlyUnfinishedSlices) {
   s.exec(
       "CREATE TABLE pr_killed (id bigint PRIMARY KEY, v text);"
       "INSERT INTO pr_killed SELECT g, md5(g::text) FROM generate_series(1, 40000) g;");
-  const auto dir = cache_dir_ / "pr_killed";
-  std::filesystem::create_directories(dir);
-  const auto pipeline = dir / "pipeline.yaml";
-  std::ofstream(pipeline) << yaml("pr_killed", "pr_killed", ", partitions: 6, partition_key: id",
-                                  "upsert",
-                                  ", parallelism: 2, checkpoint_interval_rows: 1500, "
-                                  "max_batch_bytes: 65536")
-                          << "state: {connection: " << (dir / "state.db").string() << "}\n";
+  const auto dir = test_dir("pr_killed");
+  const auto pipeline = pipeline_file(
+      dir, yaml("pr_killed", "pr_killed", ", partitions: 6, partition_key: id", "upsert",
+                ", parallelism: 2, checkpoint_interval_rows: 1500, "
+                "max_batch_bytes: 65536"));
   int killed = 0;
   int resumed = 0;
   const char* points[] = {"destination-commit", "source-batch", "source-checkpoint",
@@ -531,14 +537,12 @@ TEST_F(PartitionedReadTest, ResumedIncrementalSlicesLeaveChangesToTheNextRun) {
       "CREATE TABLE pr_inc_resume_before AS SELECT * FROM pr_inc_resume;");
   auto d = dst();
   d.exec("DROP TABLE IF EXISTS pr_inc_resume");
-  const auto dir = cache_dir_ / "pr_inc_resume";
-  std::filesystem::create_directories(dir);
-  const auto pipeline = dir / "pipeline.yaml";
-  std::ofstream(pipeline) << pipeline_yaml("pr_inc_resume",
-                                           "{name: pr_inc_resume, sync_mode: incremental, "
-                                           "cursor_field: seq, partitions: 4, partition_key: id}",
-                                           "  write_mode: append\n", ", parallelism: 1")
-                          << "state: {connection: " << (dir / "state.db").string() << "}\n";
+  const auto dir = test_dir("pr_inc_resume");
+  const auto pipeline =
+      pipeline_file(dir, pipeline_yaml("pr_inc_resume",
+                                       "{name: pr_inc_resume, sync_mode: incremental, "
+                                       "cursor_field: seq, partitions: 4, partition_key: id}",
+                                       "  write_mode: append\n", ", parallelism: 1"));
   ASSERT_TRUE(killed_at(pipeline, "partition-done:2"));
   {
     auto state = engine::SqliteStateBackend::open(dir / "state.db");
@@ -625,12 +629,9 @@ TEST_F(PartitionedReadTest, CliSummariesListEachSlice) {
   s.exec(
       "CREATE TABLE pr_cli (id bigint PRIMARY KEY, v text);"
       "INSERT INTO pr_cli SELECT g, 'v' FROM generate_series(1, 3000) g;");
-  const auto dir = cache_dir_ / "pr_cli";
-  std::filesystem::create_directories(dir);
-  const auto pipeline = dir / "pipeline.yaml";
-  std::ofstream(pipeline) << yaml("pr_cli", "pr_cli", ", partitions: 3, partition_key: id",
-                                  "upsert")
-                          << "state: {connection: " << (dir / "state.db").string() << "}\n";
+  const auto dir = test_dir("pr_cli");
+  const auto pipeline =
+      pipeline_file(dir, yaml("pr_cli", "pr_cli", ", partitions: 3, partition_key: id", "upsert"));
   const auto json = run_command({RAPIDBYTE_BINARY, "-q", "--connector-dir", RAPIDBYTE_CONNECTOR_DIR,
                                  "run", "--json", pipeline.string()});
   ASSERT_EQ(json.exit_code, 0) << json.output;
