@@ -9,12 +9,16 @@ namespace rapidbyte::engine {
 
 namespace p = rapidbyte::protocol;
 
-p::Partition partition_request(const PipelineConfig& pipeline, const StreamConfig& stream) {
+p::RunRequest plan_request(const PipelineConfig& pipeline, const StreamConfig& stream) {
   p::Partition request;
   request.count = partition_count(pipeline, stream);
   request.key = stream.partition_key;
   if (stream.partition_key) request.mode = pipeline.resources.partition_mode;
-  return request;
+  p::RunRequest run;
+  run.phase = p::RunPhase::kPlan;
+  run.streams.push_back(stream_context(pipeline, stream));
+  run.streams.back().partition = std::move(request);
+  return run;
 }
 
 bool PartitionedRead::restarts_when_resumed(const StreamConfig& stream, p::WriteMode write_mode) {
@@ -26,14 +30,11 @@ runtime::ConnectorResult<PartitionedRead> PartitionedRead::plan(
     const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
     const PipelineRunner::StagePlan& source_plan, const StreamConfig& stream, int64_t run_id,
     spdlog::logger* log) {
-  const p::Partition request = partition_request(pipeline, stream);
+  const p::RunRequest run = plan_request(pipeline, stream);
+  const p::Partition& request = *run.streams.front().partition;
   PartitionedRead read;
   RB_ASSIGN_OR_RETURN(read.coordinator_,
                       start_connector(engine, state, pipeline, source_plan, log));
-  p::RunRequest run;
-  run.phase = p::RunPhase::kPlan;
-  run.streams.push_back(stream_context(pipeline, stream));
-  run.streams.back().partition = request;
   RB_ASSIGN_OR_RETURN(p::RunSummary summary, read.coordinator_->instance->run(run));
   std::vector<p::Partition>& planned = summary.partitions;
   bool in_order = planned.size() == request.count;

@@ -41,9 +41,9 @@
 
 namespace rapidbyte::engine {
 
-// What the engine asks a source's plan for: the stream's partition count,
-// its partition_key and, with a key, resources.partition_mode.
-protocol::Partition partition_request(const PipelineConfig& pipeline, const StreamConfig& stream);
+// The request of a source's plan of `stream`: its partition count, its
+// partition_key and, with a key, resources.partition_mode.
+protocol::RunRequest plan_request(const PipelineConfig& pipeline, const StreamConfig& stream);
 
 class PartitionedRead {
  public:

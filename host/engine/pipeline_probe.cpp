@@ -71,6 +71,14 @@ std::vector<CheckLine> schema_lines(const StreamReport& stream, size_t transform
   return lines;
 }
 
+// Whether check found stream `name` already failing (it did not resolve):
+// later checks of it are left out, its lines say why already.
+bool stream_failed(const std::vector<CheckLine>& so_far, const std::string& name) {
+  return std::ranges::any_of(so_far, [&](const CheckLine& line) {
+    return line.status == p::CheckStatus::kFailed && line.subject == "stream " + name;
+  });
+}
+
 // Each stream's schema carried through the pipeline without a row: a dry
 // run that reads no rows (a source sends an empty read's schema) through
 // the transforms into the destination's write phase, which in a dry run
@@ -80,11 +88,8 @@ std::vector<CheckLine> schema_lines(const StreamReport& stream, size_t transform
 // that did not resolve are left out (their lines say why already).
 std::vector<CheckLine> bind_schemas(const PipelineRunner& runner, PipelineConfig pipeline,
                                     const std::vector<CheckLine>& so_far) {
-  std::erase_if(pipeline.streams, [&](const StreamConfig& stream) {
-    return std::ranges::any_of(so_far, [&](const CheckLine& line) {
-      return line.status == p::CheckStatus::kFailed && line.subject == "stream " + stream.name;
-    });
-  });
+  std::erase_if(pipeline.streams,
+                [&](const StreamConfig& stream) { return stream_failed(so_far, stream.name); });
   if (pipeline.streams.empty()) return {};
   RunOptions options;
   options.dry_run_limit = 0;
@@ -110,16 +115,9 @@ std::vector<CheckLine> partition_lines(runtime::ConnectorInstance& instance,
   std::vector<CheckLine> lines;
   for (const StreamConfig& stream : pipeline.streams) {
     if (partition_count(pipeline, stream) <= 1) continue;
+    if (stream_failed(so_far, stream.name)) continue;
     const std::string subject = "stream " + stream.name;
-    if (std::ranges::any_of(so_far, [&](const CheckLine& line) {
-          return line.status == p::CheckStatus::kFailed && line.subject == subject;
-        })) {
-      continue;
-    }
-    p::RunRequest run;
-    run.phase = p::RunPhase::kPlan;
-    run.streams.push_back(stream_context(pipeline, stream));
-    run.streams.back().partition = partition_request(pipeline, stream);
+    const p::RunRequest run = plan_request(pipeline, stream);
     auto planned = instance.run(run);
     if (!planned) {
       lines.push_back({subject, "partitions", p::CheckStatus::kFailed, planned.error().message});

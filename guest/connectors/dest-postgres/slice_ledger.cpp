@@ -6,11 +6,13 @@
 #include "guest/connectors/dest-postgres/table_columns.hpp"
 #include "guest/connectors/dest-postgres/table_statements.hpp"
 #include "guest/connectors/dest-postgres/type_mapping.hpp"
-#include "guest/connectors/postgres-common/pg_error_mapping.hpp"
+#include "guest/connectors/postgres-common/simple_query.hpp"
 #include "portable/base/try.hpp"
 
 namespace rapidbyte::connectors::dest_postgres {
 namespace {
+
+using postgres_common::single_value;
 
 constexpr int kMarkerSlice = -1;
 
@@ -24,36 +26,23 @@ SliceLedger::SliceLedger(postgres::Connection& connection, postgres_common::Tabl
       ledger_(slice_ledger_table(target_)),
       generation_(generation) {}
 
-sdk::Result<void> SliceLedger::lock() {
-  return exec_sql(connection_,
-                  "SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext(" +
-                      postgres_common::quote_literal(target_.quoted()) + "))",
-                  "cannot lock the name of " + target_.quoted());
-}
-
-sdk::Result<std::optional<std::string>> SliceLedger::value(const std::string& sql,
-                                                           const std::string& context) {
-  auto results = connection_.simple_query(sql);
-  if (!results) return postgres_common::fail_with(results.error(), context);
-  if (results->empty() || results->front().rows.empty() || results->front().rows[0].empty())
-    return std::nullopt;
-  return results->front().rows[0][0];
-}
-
 sdk::Result<bool> SliceLedger::exists(const postgres_common::TableName& table) {
-  RB_ASSIGN_OR_RETURN(auto found,
-                      value("SELECT pg_catalog.to_regclass(" +
-                                postgres_common::quote_literal(table.quoted()) + ") IS NOT NULL",
-                            "cannot look up " + table.quoted()));
+  RB_ASSIGN_OR_RETURN(
+      auto found, single_value(connection_,
+                               "SELECT pg_catalog.to_regclass(" +
+                                   postgres_common::quote_literal(table.quoted()) + ") IS NOT NULL",
+                               "cannot look up " + table.quoted()));
   return found == "t";
 }
 
 sdk::Result<std::optional<uint64_t>> SliceLedger::ledger_generation() {
   RB_ASSIGN_OR_RETURN(bool present, exists(ledger_));
   if (!present) return std::nullopt;
-  RB_ASSIGN_OR_RETURN(auto marker, value("SELECT generation FROM " + ledger_.quoted() +
-                                             " WHERE slice = " + std::to_string(kMarkerSlice),
-                                         "cannot read " + ledger_.quoted()));
+  RB_ASSIGN_OR_RETURN(auto marker,
+                      single_value(connection_,
+                                   "SELECT generation FROM " + ledger_.quoted() +
+                                       " WHERE slice = " + std::to_string(kMarkerSlice),
+                                   "cannot read " + ledger_.quoted()));
   // A table without a marker is no ledger of this connector's: generation 0,
   // which the engine never plans.
   uint64_t generation = 0;
@@ -74,7 +63,7 @@ std::unexpected<protocol::ConnectorError> SliceLedger::taken_over(
 
 sdk::Result<void> SliceLedger::claim(const arrow::Schema* schema,
                                      const std::vector<std::string>& primary_key) {
-  RB_TRY(lock());
+  RB_TRY(lock_table_name(connection_, target_));
   RB_ASSIGN_OR_RETURN(std::optional<uint64_t> owner, ledger_generation());
   if (owner != generation_) {
     // Tables of another plan (or of a replace without partitions) are stale:
@@ -105,13 +94,15 @@ sdk::Result<void> SliceLedger::claim(const arrow::Schema* schema,
 }
 
 sdk::Result<SliceLedger::Record> SliceLedger::record(uint32_t index) {
-  RB_TRY(lock());
+  RB_TRY(lock_table_name(connection_, target_));
   RB_ASSIGN_OR_RETURN(std::optional<uint64_t> owner, ledger_generation());
   if (owner != generation_) return taken_over(owner);
   const std::string row = "(" + std::to_string(generation_) + ", " + std::to_string(index) + ")";
-  RB_ASSIGN_OR_RETURN(auto recorded, value("SELECT EXISTS (SELECT 1 FROM " + ledger_.quoted() +
-                                               " WHERE (generation, slice) = " + row + ")",
-                                           "cannot read " + ledger_.quoted()));
+  RB_ASSIGN_OR_RETURN(auto recorded,
+                      single_value(connection_,
+                                   "SELECT EXISTS (SELECT 1 FROM " + ledger_.quoted() +
+                                       " WHERE (generation, slice) = " + row + ")",
+                                   "cannot read " + ledger_.quoted()));
   if (recorded == "t") return Record::kAlreadyCommitted;
   RB_TRY(exec_sql(connection_, "INSERT INTO " + ledger_.quoted() + " VALUES " + row,
                   "cannot record slice " + std::to_string(index) + " in " + ledger_.quoted()));
@@ -119,15 +110,16 @@ sdk::Result<SliceLedger::Record> SliceLedger::record(uint32_t index) {
 }
 
 sdk::Result<SliceLedger::Finalized> SliceLedger::finalize(uint32_t count) {
-  RB_TRY(lock());
+  RB_TRY(lock_table_name(connection_, target_));
   RB_ASSIGN_OR_RETURN(std::optional<uint64_t> owner, ledger_generation());
   if (!owner) return Finalized::kAlreadyFinished;
   if (owner != generation_) return taken_over(owner);
   RB_ASSIGN_OR_RETURN(auto recorded,
-                      value("SELECT count(*) FROM " + ledger_.quoted() +
-                                " WHERE generation = " + std::to_string(generation_) +
-                                " AND slice >= 0 AND slice < " + std::to_string(count),
-                            "cannot read " + ledger_.quoted()));
+                      single_value(connection_,
+                                   "SELECT count(*) FROM " + ledger_.quoted() +
+                                       " WHERE generation = " + std::to_string(generation_) +
+                                       " AND slice >= 0 AND slice < " + std::to_string(count),
+                                   "cannot read " + ledger_.quoted()));
   if (recorded != std::to_string(count)) {
     return sdk::internal_error("cannot swap in " + target_.quoted() + ": " +
                                    recorded.value_or("0") + " of " + std::to_string(count) +

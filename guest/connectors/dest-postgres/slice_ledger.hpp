@@ -64,11 +64,9 @@ class SliceLedger {
   const postgres_common::TableName& staging() const { return staging_; }
 
  private:
-  sdk::Result<void> lock();
   // The generation of the ledger's marker; nullopt when there is no ledger.
   sdk::Result<std::optional<uint64_t>> ledger_generation();
   sdk::Result<bool> exists(const postgres_common::TableName& table);
-  sdk::Result<std::optional<std::string>> value(const std::string& sql, const std::string& context);
   // The error of a ledger that is not this generation's.
   std::unexpected<protocol::ConnectorError> taken_over(std::optional<uint64_t> found) const;
 

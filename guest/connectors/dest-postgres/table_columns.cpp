@@ -5,6 +5,7 @@
 
 #include "guest/connectors/dest-postgres/type_mapping.hpp"
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
+#include "guest/connectors/postgres-common/simple_query.hpp"
 #include "guest/connectors/postgres-common/sql_text.hpp"
 #include "portable/base/try.hpp"
 
@@ -12,9 +13,16 @@ namespace rapidbyte::connectors::dest_postgres {
 
 sdk::Result<void> exec_sql(postgres::Connection& connection, std::string_view sql,
                            std::string_view context) {
-  auto result = connection.simple_query(sql);
-  if (!result) return postgres_common::fail_with(result.error(), context);
+  RB_TRY(postgres_common::run_sql(connection, sql, context));
   return {};
+}
+
+sdk::Result<void> lock_table_name(postgres::Connection& connection,
+                                  const postgres_common::TableName& target) {
+  return exec_sql(connection,
+                  "SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext(" +
+                      postgres_common::quote_literal(target.quoted()) + "))",
+                  "cannot lock the name of " + target.quoted());
 }
 
 sdk::Result<void> commit_transaction(postgres::Connection& connection) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "guest/connectors/postgres-common/sql_text.hpp"
 #include "guest/sdk/error.hpp"
 #include "portable/arrow/schema.hpp"
 #include "portable/postgres/codec/value_codec.hpp"
@@ -37,6 +38,12 @@ sdk::Result<std::string> create_table_sql(const std::string& quoted_relation,
 // prefixed with `context`.
 sdk::Result<void> exec_sql(postgres::Connection& connection, std::string_view sql,
                            std::string_view context);
+
+// Takes the transaction lock of `target`'s name (held until the open
+// transaction ends): writers that create or share tables beside it (the
+// slices of one stream) take turns.
+sdk::Result<void> lock_table_name(postgres::Connection& connection,
+                                  const postgres_common::TableName& target);
 
 // COMMIT; a failure's commit state is unknown (the server may have
 // committed before the connection broke).

@@ -198,9 +198,7 @@ sdk::Result<std::vector<TableColumn>> TableWriter::ensure_table(const arrow::Sch
     // The first slice creates the table and commits it; the others wait for
     // the lock and then find it. Nothing is written in this transaction yet
     // (prepare began it), so committing here loses nothing.
-    RB_TRY(exec("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext(" +
-                    postgres_common::quote_literal(target) + "))",
-                "cannot lock the name of " + target));
+    RB_TRY(lock_table_name(connection_, options_.target));
     RB_ASSIGN_OR_RETURN(auto created, load_table_columns(connection_, target));
     if (!created) RB_TRY(create_target(schema));
     RB_TRY(commit_open_transaction());

@@ -203,15 +203,6 @@ std::optional<std::string> text_member(const rapidjson::Value& doc, const char* 
 }
 
 constexpr const char* kCursorMax = "cursor_max";
-// The kinds of cursor value a bound takes (CursorColumn's), by variant index.
-constexpr std::pair<size_t, const char*> kBoundKinds[] = {
-    {protocol::cursor_kind::kInt64, "int64"},
-    {protocol::cursor_kind::kFloat64, "float64"},
-    {protocol::cursor_kind::kText, "text"},
-    {protocol::cursor_kind::kTimestampMicros, "timestamp_micros"},
-    {protocol::cursor_kind::kDateDays, "date_days"},
-};
-
 template <class T>
 std::string number_text(T value) {
   char buffer[32];
@@ -227,26 +218,29 @@ std::optional<T> parse_number(std::string_view text) {
   return value;
 }
 
-// `value` as text of its kind (kBoundKinds); nullopt for another kind.
-std::optional<std::string> bound_text(const protocol::CursorValue& value) {
+// The name of `value`'s kind and the value as text; nullopt for a kind no
+// cursor column has (CursorColumn's: int64, float64, text, timestamp, date).
+std::optional<std::pair<const char*, std::string>> bound_text(const protocol::CursorValue& value) {
   namespace kind = protocol::cursor_kind;
   switch (value.index()) {
     case kind::kInt64:
-      return number_text(std::get<kind::kInt64>(value));
+      return std::pair("int64", number_text(std::get<kind::kInt64>(value)));
     case kind::kFloat64:
       // The bits: exact, and wasm's C++ library has no from_chars for double.
-      return number_text(std::bit_cast<uint64_t>(std::get<kind::kFloat64>(value)));
+      return std::pair("float64",
+                       number_text(std::bit_cast<uint64_t>(std::get<kind::kFloat64>(value))));
     case kind::kText:
-      return std::get<kind::kText>(value);
+      return std::pair("text", std::get<kind::kText>(value));
     case kind::kTimestampMicros:
-      return number_text(std::get<kind::kTimestampMicros>(value));
+      return std::pair("timestamp_micros", number_text(std::get<kind::kTimestampMicros>(value)));
     case kind::kDateDays:
-      return number_text(std::get<kind::kDateDays>(value));
+      return std::pair("date_days", number_text(std::get<kind::kDateDays>(value)));
     default:
       return std::nullopt;
   }
 }
 
+// The inverse of bound_text.
 std::optional<protocol::CursorValue> bound_value(std::string_view kind_name,
                                                  std::string_view text) {
   namespace kind = protocol::cursor_kind;
@@ -286,16 +280,13 @@ sdk::Result<std::string> with_bound(const std::string& slice, const CursorBound&
   auto& allocator = doc.GetAllocator();
   rapidjson::Value max;  // null: no row had a cursor
   if (bound.max) {
-    const std::optional<std::string> text = bound_text(*bound.max);
-    if (!text) return sdk::internal_error("a cursor of this kind cannot bound a partitioned read");
-    const char* name = "";
-    for (const auto& [index, kind_name] : kBoundKinds) {
-      if (index == bound.max->index()) name = kind_name;
-    }
+    const auto named = bound_text(*bound.max);
+    if (!named) return sdk::internal_error("a cursor of this kind cannot bound a partitioned read");
+    const auto& [name, text] = *named;
     max.SetObject();
     max.AddMember(
         rapidjson::StringRef(name),
-        rapidjson::Value(text->data(), static_cast<rapidjson::SizeType>(text->size()), allocator),
+        rapidjson::Value(text.data(), static_cast<rapidjson::SizeType>(text.size()), allocator),
         allocator);
   }
   doc.AddMember(rapidjson::StringRef(kCursorMax), max, allocator);

@@ -53,22 +53,6 @@ const TableInfo* TableCatalog::find(const postgres_common::TableName& name) cons
   return nullptr;
 }
 
-sdk::Result<std::vector<postgres::TextResult>> run_sql(postgres::Connection& connection,
-                                                       std::string_view sql,
-                                                       std::string_view context) {
-  auto result = connection.simple_query(sql);
-  if (!result) return postgres_common::fail_with(result.error(), context);
-  return std::move(*result);
-}
-
-sdk::Result<std::optional<std::string>> single_value(postgres::Connection& connection,
-                                                     std::string_view sql,
-                                                     std::string_view context) {
-  RB_ASSIGN_OR_RETURN(auto result, run_sql(connection, sql, context));
-  if (result.empty() || result.front().rows.empty()) return std::optional<std::string>();
-  return result.front().rows[0][0];
-}
-
 sdk::Result<TableCatalog> load_table_catalog(
     postgres::Connection& connection, const std::vector<std::string>& schemas,
     const std::optional<postgres_common::TableName>& only) {

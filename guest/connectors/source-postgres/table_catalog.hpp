@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "guest/connectors/postgres-common/simple_query.hpp"
 #include "guest/connectors/postgres-common/sql_text.hpp"
 #include "guest/sdk/error.hpp"
 #include "portable/postgres/codec/value_codec.hpp"
@@ -61,15 +62,8 @@ sdk::Result<TableCatalog> load_table_catalog(
 sdk::Result<TableCatalog> stream_catalog(postgres::Connection& connection,
                                          const protocol::StreamContext& stream);
 
-// Rows of a simple query (text format) or the connector error; helper
-// shared by the source's queries.
-sdk::Result<std::vector<postgres::TextResult>> run_sql(postgres::Connection& connection,
-                                                       std::string_view sql,
-                                                       std::string_view context);
-
-// The first column of the first row of `sql` (NULL and no row: nullopt).
-sdk::Result<std::optional<std::string>> single_value(postgres::Connection& connection,
-                                                     std::string_view sql,
-                                                     std::string_view context);
+// The source's queries use the shared helpers (simple_query.hpp).
+using postgres_common::run_sql;
+using postgres_common::single_value;
 
 }  // namespace rapidbyte::connectors::source_postgres
