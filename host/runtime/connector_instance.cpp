@@ -98,7 +98,11 @@ ConnectorInstance::ConnectorInstance(std::shared_ptr<const ConnectorModule> modu
   data_->max_copy_out = policy_.max_copy_out_bytes;
 }
 
-ConnectorInstance::~ConnectorInstance() = default;
+ConnectorInstance::~ConnectorInstance() {
+  if (!engine_) return;
+  auto ordered = engine_->order_memory_reuse();
+  store_.reset();
+}
 
 ConnectorResult<std::unique_ptr<ConnectorInstance>> ConnectorInstance::create(
     const WasmEngine& engine, std::shared_ptr<const ConnectorModule> module, HostServices* services,
@@ -116,6 +120,8 @@ ConnectorResult<void> ConnectorInstance::instantiate(const WasmEngine& engine) {
         internal_error("GUEST_LOAD", "connector '" + id + "' cannot start: " + what));
   };
 
+  engine_ = &engine;
+  auto ordered = engine.order_memory_reuse();
   store_.reset(wasmtime_store_new(engine.raw(), data_.get(), nullptr));
   wasmtime_context_t* context = wasmtime_store_context(store_.get());
   wasmtime_store_limiter(store_.get(), static_cast<int64_t>(policy_.memory_limit_bytes), -1, 4, 4,
@@ -145,6 +151,7 @@ ConnectorResult<void> ConnectorInstance::instantiate(const WasmEngine& engine) {
   wasm_trap_t* trap = nullptr;
   ErrorPtr error(
       wasmtime_linker_instantiate(linker.get(), context, module_->module.get(), &instance_, &trap));
+  if (ordered.owns_lock()) ordered.unlock();
   TrapPtr trap_owner(trap);
   if (error) return fail(error_message(error.get()));
   if (trap) return fail("trapped while instantiating: " + trap_message(trap));

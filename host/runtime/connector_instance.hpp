@@ -25,7 +25,7 @@ namespace rapidbyte::runtime {
 
 class ConnectorInstance {
  public:
-  // REQUIRES: `services` outlives the instance.
+  // REQUIRES: `engine` and `services` outlive the instance.
   static ConnectorResult<std::unique_ptr<ConnectorInstance>> create(
       const WasmEngine& engine, std::shared_ptr<const ConnectorModule> module,
       HostServices* services, SandboxPolicy policy);
@@ -57,6 +57,7 @@ class ConnectorInstance {
   // Which of the guest's stacks `failure` ran out of, if that was its cause.
   std::optional<std::string> exhausted_stack(const abi::CallFailure& failure);
 
+  const WasmEngine* engine_ = nullptr;  // set by instantiate; outlives the instance
   std::shared_ptr<const ConnectorModule> module_;
   SandboxPolicy policy_;
   std::unique_ptr<StoreData> data_;

@@ -80,6 +80,14 @@ WasmEngine::WasmEngine(EnginePtr engine, Options options)
   });
 }
 
+std::unique_lock<std::mutex> WasmEngine::order_memory_reuse() const {
+#ifdef __SANITIZE_THREAD__
+  return std::unique_lock(memory_reuse_);
+#else
+  return {};
+#endif
+}
+
 WasmEngine::~WasmEngine() {
   epoch_ticker_.request_stop();
   if (epoch_ticker_.joinable()) epoch_ticker_.join();

@@ -8,6 +8,7 @@
 #include <expected>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -38,6 +39,15 @@ class WasmEngine {
 
   wasm_engine_t* raw() const { return engine_.get(); }
 
+  // Held while a store is created and instantiated, and while one is
+  // dropped, in a ThreadSanitizer build; an empty lock otherwise. wasmtime
+  // maps and unmaps guest linear memory with raw system calls the sanitizer
+  // cannot see, so an address reused by an instance on another thread would
+  // look like a data race, and thousands of such reports (each one looked up
+  // against every earlier one) slow a run from seconds to many minutes.
+  // Ordering the two under one mutex shows the sanitizer the real order.
+  std::unique_lock<std::mutex> order_memory_reuse() const;
+
  private:
   WasmEngine(EnginePtr engine, Options options);
 
@@ -47,6 +57,7 @@ class WasmEngine {
   EnginePtr engine_;
   Options options_;
   std::jthread epoch_ticker_;
+  mutable std::mutex memory_reuse_;
 };
 
 // The default AOT cache directory: $RAPIDBYTE_CACHE_DIR/aot or ~/.cache/rapidbyte/aot.

@@ -2,8 +2,10 @@
 // a list, keeps state in memory and captures emitted batches.
 #pragma once
 
+#include <chrono>
 #include <deque>
 #include <map>
+#include <thread>
 
 #include "host/runtime/host_services.hpp"
 
@@ -20,6 +22,7 @@ class RecordingServices : public runtime::HostServices {
   std::deque<std::vector<uint8_t>> to_deliver;
   std::map<std::string, std::string> state;        // key: "<scope>/<key>"
   std::optional<protocol::CursorValue> committed;  // what committed_cursor() answers
+  std::chrono::milliseconds batch_delay{0};        // how long batch_next waits for input
 
   void log(protocol::LogLevel level, std::string_view message) override {
     logs.emplace_back(level, std::string(message));
@@ -40,6 +43,7 @@ class RecordingServices : public runtime::HostServices {
     return committed;
   }
   runtime::ConnectorResult<std::optional<std::vector<uint8_t>>> batch_next() override {
+    std::this_thread::sleep_for(batch_delay);
     if (to_deliver.empty()) return std::nullopt;
     auto b = std::move(to_deliver.front());
     to_deliver.pop_front();

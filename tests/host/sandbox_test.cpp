@@ -67,6 +67,23 @@ TEST_F(SandboxTest, EndlessLoopStopsAtNoProgressLimit) {
             "endless loop?); the limit is resources.no_progress_timeout_seconds");
 }
 
+// Time the guest spends waiting in a host call is not its own, including
+// when the host calls back into it (cabi_realloc) to hand over the result:
+// a batch that took longer than the limit to arrive is not a stall.
+TEST_F(SandboxTest, WaitingInAHostCallIsNotAStall) {
+  runtime::SandboxPolicy policy;
+  policy.no_progress_timeout = std::chrono::milliseconds(300);
+  services_.batch_delay = std::chrono::milliseconds(900);
+  services_.to_deliver = {{1, 2, 3}};
+  auto guest = instantiate(test_guest("test-abi-echo"), policy);
+  ASSERT_TRUE(guest);
+  ASSERT_TRUE(guest->open(""));
+  auto result = guest->run(read_request());
+  ASSERT_TRUE(result) << result.error().message;
+  ASSERT_EQ(services_.emitted.size(), 2u);
+  EXPECT_EQ(services_.emitted[1], (std::vector<uint8_t>{3, 2, 1}));
+}
+
 // What a guest hands the host in one call is bounded before the host takes
 // a copy: a 2 MiB log line against a 1 MiB bound ends the guest, named.
 TEST_F(SandboxTest, OversizedArgumentsAreRefusedBeforeTheHostCopiesThem) {

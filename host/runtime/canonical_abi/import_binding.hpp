@@ -109,6 +109,9 @@ class ImportBinding {
     TrapOr<R> result =
         std::apply([&](auto&&... a) { return handler_(data, std::move(a)...); }, std::move(*args));
     if (!result) return wasmtime_trap_new(result.error().data(), result.error().size());
+    // Lowering the result may call back into the guest (cabi_realloc), where
+    // the deadline is checked: the time the handler waited is not the guest's.
+    data.last_host_call = std::chrono::steady_clock::now();
     if constexpr (std::is_void_v<R>) {
       return nullptr;
     } else {
