@@ -45,8 +45,12 @@ bool PartitionProgress::is_done(uint32_t index) const {
 
 bool PartitionProgress::matches(const protocol::Partition& request,
                                 protocol::WriteMode mode) const {
-  return !slices.empty() && slices.front().count == request.count &&
-         slices.front().key == request.key && slices.front().mode == request.mode &&
+  if (slices.empty()) return false;
+  const protocol::Partition& planned = slices.front();
+  // An auto plan of a few slices still serves a request for more.
+  const bool count_fits = request.at_most ? planned.at_most && planned.count <= request.count
+                                          : !planned.at_most && planned.count == request.count;
+  return count_fits && planned.key == request.key && planned.mode == request.mode &&
          write_mode == mode;
 }
 
@@ -57,6 +61,8 @@ std::string PartitionProgress::to_json() const {
   w.StartObject();
   w.Key("count");
   w.Uint(first.count);
+  w.Key("at_most");
+  w.Bool(first.at_most);
   w.Key("key");
   write_text(w, first.key);
   w.Key("mode");
@@ -117,6 +123,11 @@ std::optional<PartitionProgress> PartitionProgress::from_json(const std::string&
   }
   protocol::Partition shape;
   shape.count = doc["count"].GetUint();
+  // Absent in records of plans before auto plans: an exact count.
+  if (doc.HasMember("at_most")) {
+    if (!doc["at_most"].IsBool()) return std::nullopt;
+    shape.at_most = doc["at_most"].GetBool();
+  }
   shape.generation = out.generation;
   if (!read_text(doc, "key", shape.key) || !read_text(doc, "mode", shape.mode)) return std::nullopt;
   const auto& slices = doc["slices"].GetArray();

@@ -12,6 +12,7 @@ namespace p = rapidbyte::protocol;
 p::RunRequest plan_request(const PipelineConfig& pipeline, const StreamConfig& stream) {
   p::Partition request;
   request.count = partition_count(pipeline, stream);
+  request.at_most = stream.auto_partitions;
   request.key = stream.partition_key;
   if (stream.partition_key) request.mode = pipeline.resources.partition_mode;
   p::RunRequest run;
@@ -21,9 +22,8 @@ p::RunRequest plan_request(const PipelineConfig& pipeline, const StreamConfig& s
   return run;
 }
 
-bool PartitionedRead::restarts_when_resumed(const StreamConfig& stream, p::WriteMode write_mode) {
-  return !stream.partition_key && stream.sync_mode == p::SyncMode::kFullRefresh &&
-         write_mode != p::WriteMode::kAppend;
+bool PartitionedRead::restarts_when_resumed(const StreamConfig& stream) {
+  return !stream.partition_key && stream.sync_mode == p::SyncMode::kFullRefresh;
 }
 
 runtime::ConnectorResult<PartitionedRead> PartitionedRead::plan(
@@ -37,24 +37,24 @@ runtime::ConnectorResult<PartitionedRead> PartitionedRead::plan(
                       start_connector(engine, state, pipeline, source_plan, log));
   RB_ASSIGN_OR_RETURN(p::RunSummary summary, read.coordinator_->instance->run(run));
   std::vector<p::Partition>& planned = summary.partitions;
-  bool in_order = planned.size() == request.count;
-  for (uint32_t i = 0; in_order && i < planned.size(); ++i) {
-    in_order = planned[i].index == i && planned[i].count == request.count;
+  const size_t count = planned.size();
+  bool in_order = request.at_most ? count >= 1 && count <= request.count : count == request.count;
+  for (uint32_t i = 0; in_order && i < count; ++i) {
+    in_order = planned[i].index == i && planned[i].count == count;
   }
   if (!in_order) {
-    return std::unexpected(runtime::make_error(p::ErrorCategory::kInternal, "BAD_PLAN",
-                                               "source '" + source_plan.module->manifest.id +
-                                                   "' planned " + std::to_string(planned.size()) +
-                                                   " slices of stream '" + stream.name + "' for " +
-                                                   std::to_string(request.count) + " partitions"));
+    return std::unexpected(runtime::make_error(
+        p::ErrorCategory::kInternal, "BAD_PLAN",
+        "source '" + source_plan.module->manifest.id + "' planned " + std::to_string(count) +
+            " slices of stream '" + stream.name + "' for " + (request.at_most ? "at most " : "") +
+            std::to_string(request.count) + " partitions"));
   }
 
   auto stored = PartitionProgress::load(state, pipeline.pipeline, stream.name);
   if (!stored) return std::unexpected(connector_error(std::move(stored).error()));
   const p::WriteMode write_mode = write_mode_of(pipeline, stream);
   const bool same_plan = *stored && (*stored)->matches(request, write_mode);
-  const bool resumable =
-      same_plan && (!restarts_when_resumed(stream, write_mode) || (*stored)->all_done());
+  const bool resumable = same_plan && (!restarts_when_resumed(stream) || (*stored)->all_done());
   if (same_plan && !resumable) {
     log->info(
         "[{}] starting the stream's {} slices over: slices of heap pages are not resumed in a "
@@ -104,7 +104,7 @@ runtime::ConnectorResult<void> PartitionedRead::finish(
     const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
     const PipelineRunner::StagePlan& destination_plan, const StreamConfig& stream,
     spdlog::logger* log) {
-  if (progress_.write_mode == p::WriteMode::kReplace) {
+  if (progress_.write_mode != p::WriteMode::kUpsert) {
     RB_ASSIGN_OR_RETURN(auto destination,
                         start_connector(engine, state, pipeline, destination_plan, log));
     p::RunRequest run;

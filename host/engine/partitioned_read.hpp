@@ -12,18 +12,19 @@
 // Slices of heap pages are bounded by where rows were at the plan: an
 // update since then may move a row from an unfinished slice's pages into a
 // finished one's, where no resumed slice reads it. So a full refresh split
-// by pages is not resumed but started over (a new generation) with upsert,
-// which absorbs the rows read again, and replace, whose staging table starts
-// over; with append, which would keep the finished slices' rows twice, it is
-// resumed, exact when rows did not move meanwhile. Key slices (partition_key)
-// do not depend on where rows are. An incremental stream's resumed slices
-// skip every row changed since the plan (its cursor is past the plan's),
-// which its next run reads.
+// by pages is not resumed but started over (a new generation): upsert
+// absorbs the rows read again, and the staging table of replace and append
+// starts over, the target untouched. Key slices (partition_key) do not
+// depend on where rows are, only on the key, which a row is expected to
+// keep. An incremental stream's resumed slices skip every row changed since
+// the plan (its cursor is past the plan's), so no row moved since is read,
+// and its next run reads them.
 //
-// Replace: every slice writes into one staging table of the destination,
-// which the destination's `finalize` swaps in once every slice is done
-// (finish), so readers see the old table until the whole stream is there.
-// The slices share the plan's generation, which the destination keys the
+// Replace and append: every slice writes into one staging table of the
+// destination, which the destination's `finalize` publishes once every
+// slice is done (finish): replace swaps it in, append appends its rows, so
+// readers see the target as it was until the whole stream is there. The
+// slices share the plan's generation, which the destination keys the
 // staging table and its record of committed slices by; a slice that an
 // earlier attempt committed is not written twice.
 //
@@ -67,7 +68,7 @@ class PartitionedRead {
 
   // Whether unfinished slices of `stream` are started over rather than
   // resumed (the resume rule above).
-  static bool restarts_when_resumed(const StreamConfig& stream, protocol::WriteMode write_mode);
+  static bool restarts_when_resumed(const StreamConfig& stream);
 
   // Records that slice `index` is committed. REQUIRES: the pipeline's
   // lease is held.
@@ -76,8 +77,9 @@ class PartitionedRead {
   bool all_done() const { return progress_.all_done(); }
 
   // Once every slice is done: the destination of `destination_plan`
-  // finalizes the stream (a replace's swap; append and upsert have nothing
-  // to finalize), then the record of the slices is forgotten.
+  // finalizes the stream (publishes the staging table of replace and
+  // append; upsert has nothing to finalize), then the record of the slices
+  // is forgotten.
   runtime::ConnectorResult<void> finish(const runtime::WasmEngine& engine, StateBackend& state,
                                         const PipelineConfig& pipeline,
                                         const PipelineRunner::StagePlan& destination_plan,

@@ -704,6 +704,13 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
     errors.push_back(r.error(root, "pipeline", "missing (the pipeline's name)"));
   } else if (auto name = r.string(root["pipeline"], "pipeline"); !name) {
     errors.push_back(name.error());
+  } else if (name->empty() || name->find('/') != std::string::npos) {
+    // '/' separates the parts of the pipeline's state keys: "a/stream/x"
+    // would share keys with pipeline "a", and its reset would clear them.
+    errors.push_back(r.error(root["pipeline"], "pipeline",
+                             "'" + *name +
+                                 "' cannot be a pipeline's name: it must be non-empty "
+                                 "and without '/'"));
   } else {
     p.pipeline = *name;
   }
@@ -738,7 +745,9 @@ protocol::WriteMode write_mode_of(const PipelineConfig& pipeline, const StreamCo
 }
 
 uint32_t partition_count(const PipelineConfig& pipeline, const StreamConfig& stream) {
-  return stream.auto_partitions ? pipeline.resources.parallelism : stream.partitions;
+  if (!stream.auto_partitions) return stream.partitions;
+  const uint32_t workers = pipeline.resources.parallelism;
+  return workers <= 1 ? 1 : std::min(kMaxPartitions, kAutoSlicesPerWorker * workers);
 }
 
 const std::vector<std::string>& primary_key_of(const PipelineConfig& pipeline,

@@ -129,8 +129,12 @@ protocol::WriteMode write_mode_of(const PipelineConfig& pipeline, const StreamCo
 const std::vector<std::string>& primary_key_of(const PipelineConfig& pipeline,
                                                const StreamConfig& stream);
 // How many slices a stream is read as: 1, its `partitions`, or for auto
-// resources.parallelism.
+// the most slices the source may plan from the table's size: kAutoSlicesPerWorker
+// per resources.parallelism (1, not partitioned, when parallelism is 1).
 uint32_t partition_count(const PipelineConfig& pipeline, const StreamConfig& stream);
+// With more slices than workers, the slices of a skewed table even out and
+// a resumed run reads again less of it.
+inline constexpr uint32_t kAutoSlicesPerWorker = 4;
 
 // What a command needs of a pipeline file: a run the whole of it;
 // `discover` the source block only (streams, destination and the pipeline's

@@ -417,12 +417,12 @@ void finish_stream(const RunContext& run, PartitionedRead& read, size_t index,
 
 // Whether `stream` reads from the start: a full refresh, or an incremental
 // stream without a committed cursor. Only such a read is partitioned; later
-// incremental reads start after the cursor. A state backend that fails here
-// fails the read the same way soon after.
-bool first_read(const RunContext& run, const StreamConfig& stream) {
+// incremental reads start after the cursor. A state backend that cannot say
+// fails the stream: guessing "first read" would load rows again.
+StateResult<bool> first_read(const RunContext& run, const StreamConfig& stream) {
   if (stream.sync_mode != p::SyncMode::kIncremental) return true;
-  auto cursor = run.state.cursor(run.pipeline.pipeline, stream.name);
-  return !cursor || !*cursor;
+  RB_ASSIGN_OR_RETURN(auto cursor, run.state.cursor(run.pipeline.pipeline, stream.name));
+  return !cursor;
 }
 
 // Sorts the pipeline's streams into work, planning each partitioned stream
@@ -442,7 +442,17 @@ RunWork plan_work(const RunContext& run, RunReport& report) {
       work.units.push_back({{i}, std::nullopt});
       continue;
     }
-    if (partition_count(pipeline, stream) <= 1 || !first_read(run, stream)) {
+    const bool partitioned = partition_count(pipeline, stream) > 1;
+    auto from_start = partitioned ? first_read(run, stream) : StateResult<bool>(false);
+    if (!from_start) {
+      auto error = connector_error(std::move(from_start).error());
+      run.options.log->error("[{}/{}] {}", stream.name, source.module->manifest.id, error.message);
+      report.streams[i].stream = stream.name;
+      report.streams[i].stages.push_back(
+          {.connector_id = source.module->manifest.id, .error = std::move(error)});
+      continue;
+    }
+    if (!*from_start) {
       // A whole read supersedes slices an earlier run left unfinished (the
       // pipeline was split before): their plan must not be resumed later
       // over what this read writes.
@@ -477,12 +487,12 @@ RunWork plan_work(const RunContext& run, RunReport& report) {
   return work;
 }
 
-// Files a finished slice of stream `index` in its report and, when it
-// succeeded, in the state. Once the stream's last slice is filed, ends the
-// plan's snapshot, orders the slices and sets the stream's attempts and
-// progress phase. REQUIRES: calls for one stream do not overlap.
-void file_slice(const RunContext& run, PartitionedRead& read, size_t index, PartitionReport slice,
-                StreamReport& stream, RunProgress* progress) {
+// Files a finished slice of a stream in its report and, when it succeeded,
+// in the state. Once the stream's last slice is filed, ends the plan's
+// snapshot and returns true: the caller then ends the stream (end_stream).
+// REQUIRES: calls for one stream do not overlap.
+bool file_slice(const RunContext& run, PartitionedRead& read, PartitionReport slice,
+                StreamReport& stream) {
   if (slice.report.succeeded()) {
     if (auto marked = read.mark_done(run.state, run.pipeline.pipeline, stream.stream, slice.index);
         !marked) {
@@ -492,8 +502,16 @@ void file_slice(const RunContext& run, PartitionedRead& read, size_t index, Part
     }
   }
   stream.partitions.push_back(std::move(slice));
-  if (stream.partitions.size() < read.to_read().size()) return;
+  if (stream.partitions.size() < read.to_read().size()) return false;
   read.release();
+  return true;
+}
+
+// Ends partitioned stream `index` once every slice of this run is filed:
+// finalizes it when every slice is done, orders the slices and sets the
+// stream's attempts and progress phase.
+void end_stream(const RunContext& run, PartitionedRead& read, size_t index, StreamReport& stream,
+                RunProgress* progress) {
   if (read.all_done()) finish_stream(run, read, index, stream);
   std::ranges::sort(stream.partitions, {}, &PartitionReport::index);
   for (const auto& done : stream.partitions)
@@ -654,7 +672,7 @@ std::expected<RunReport, EngineError> PipelineRunner::run(const PipelineConfig& 
       report.streams[unit.group[k]] = std::move(reports[k]);
   };
   RunWork work = plan_work(context, report);
-  std::mutex slices_mu;  // file_slice's
+  std::mutex slices_mu;  // file_slice's (work.partitioned itself is only read now)
   auto run_unit = [&](const WorkUnit& unit) {
     if (!unit.partition) return run_one(unit);
     const auto slice_started = std::chrono::steady_clock::now();
@@ -662,8 +680,14 @@ std::expected<RunReport, EngineError> PipelineRunner::run(const PipelineConfig& 
     PartitionReport slice{unit.partition->index, unit.partition->count, std::move(reports.front()),
                           std::chrono::steady_clock::now() - slice_started};
     const size_t i = unit.group.front();
-    std::lock_guard lock(slices_mu);
-    file_slice(context, work.partitioned.at(i), i, std::move(slice), report.streams[i], progress);
+    bool last = false;
+    {
+      std::lock_guard lock(slices_mu);
+      last = file_slice(context, work.partitioned.at(i), std::move(slice), report.streams[i]);
+    }
+    // Outside the lock: a finalize (an append inserting every staged row)
+    // may take long, and other streams' workers go on filing slices.
+    if (last) end_stream(context, work.partitioned.at(i), i, report.streams[i], progress);
   };
   std::atomic<size_t> next{0};
   {

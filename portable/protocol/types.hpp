@@ -138,6 +138,7 @@ using CursorValue = std::variant<int64_t,                // int64
 struct Partition {
   uint32_t index = 0;
   uint32_t count = 1;
+  bool at_most = false;  // plan: count is the most slices (partitions: auto)
   uint64_t generation = 0;
   std::optional<std::string> key;
   std::optional<std::string> mode;

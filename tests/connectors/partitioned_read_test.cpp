@@ -3,7 +3,8 @@
 // ranges and key modulo, with append, upsert and replace; one instant under
 // a concurrent writer; skewed keys split evenly by their statistics; a run
 // killed at many points resumes only its unfinished slices, ending exact;
-// and a replace shows the old table until every slice is in.
+// and a replace or an append shows the table as it was until every slice
+// is in.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 #include <signal.h>
@@ -111,6 +112,41 @@ TEST_F(PartitionedReadTest, EverySplitCopiesExactly) {
       ASSERT_FALSE(slices.empty());
       for (size_t i = 0; i < slices.size(); ++i) EXPECT_EQ(slices[i].index, i);
     }
+  }
+}
+
+// partitions: auto sizes the plan from the table: one slice per 128 MiB of
+// its heap, at least one, at most 4 per worker; a view, whose size is
+// unknown, gets the most. (A low fillfactor makes a large heap of few rows.)
+TEST_F(PartitionedReadTest, AutoPartitionsFollowTheTablesSize) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pr_auto_big (id bigint PRIMARY KEY, v text) WITH (fillfactor = 10);"
+      "INSERT INTO pr_auto_big SELECT g, md5(g::text) FROM generate_series(1, 250000) g;"
+      "CREATE TABLE pr_auto_small (id bigint PRIMARY KEY, v text);"
+      "INSERT INTO pr_auto_small SELECT g, md5(g::text) FROM generate_series(1, 1000) g;"
+      "CREATE VIEW pr_auto_view AS SELECT * FROM pr_auto_small;");
+  const uint64_t big_bytes = std::stoull(*s.value("SELECT pg_relation_size('pr_auto_big')"));
+  const uint64_t big_slices = (big_bytes + (128u << 20) - 1) / (128u << 20);
+  ASSERT_GE(big_slices, 2u) << big_bytes << " bytes";
+  struct Case {
+    const char* table;
+    const char* stream_extra;
+    uint64_t slices;
+  };
+  const Case cases[] = {
+      {"pr_auto_big", ", partitions: auto", big_slices},
+      {"pr_auto_small", ", partitions: auto", 1},
+      {"pr_auto_view", ", partition_key: id", 8},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.table);
+    auto d = dst();
+    d.exec(std::string("DROP TABLE IF EXISTS ") + c.table);
+    auto report = run_pipeline(yaml(c.table, c.table, c.stream_extra, "append"), c.table);
+    ASSERT_TRUE(report.succeeded()) << report.first_error();
+    EXPECT_EQ(report.streams.at(0).partitions.size(), c.slices);
+    EXPECT_EQ(rows(d, c.table), rows(s, c.table));
   }
 }
 
@@ -236,9 +272,9 @@ TEST_F(PartitionedReadTest, SettingsThatCannotBeSplitAreRefused) {
             "a plain table, so it cannot be split by heap pages; set partition_key");
 }
 
-// The tables a partitioned replace leaves in `db`'s public schema beside
-// its target: none once it is finalized.
-std::vector<std::string> replace_leftovers(LibpqSession& db, const std::string& table) {
+// The tables a partitioned replace or append leaves in `db`'s public schema
+// beside its target: none once it is finalized.
+std::vector<std::string> slice_leftovers(LibpqSession& db, const std::string& table) {
   std::vector<std::string> out;
   for (const auto& row : db.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
                                   "AND tablename LIKE '" +
@@ -273,7 +309,7 @@ TEST_F(PartitionedReadTest, ReplaceSwapsInEverySliceAtOnce) {
       ASSERT_TRUE(report.succeeded()) << report.first_error();
       EXPECT_EQ(rows(d, table), rows(s, table));
       EXPECT_EQ(report.records(), rows(s, table).size());
-      EXPECT_EQ(replace_leftovers(d, table), std::vector<std::string>{});
+      EXPECT_EQ(slice_leftovers(d, table), std::vector<std::string>{});
     }
   }
 }
@@ -333,8 +369,108 @@ TEST_F(PartitionedReadTest, KilledReplaceShowsTheOldTableOrTheWholeNewOne) {
 
   ASSERT_FALSE(killed_at(pipeline, ""));
   EXPECT_EQ(table_digest(d, "pr_swap_killed", "id"), new_table);
-  EXPECT_EQ(replace_leftovers(d, "pr_swap_killed"), std::vector<std::string>{});
+  EXPECT_EQ(slice_leftovers(d, "pr_swap_killed"), std::vector<std::string>{});
   EXPECT_FALSE(in_progress()) << "a finished stream keeps no record of its slices";
+}
+
+// Killed at 16 points of a partitioned append into a table with rows, by
+// heap pages (which start over) and by key ranges (which resume), the table
+// always holds its old rows alone or with the whole stream exactly once:
+// never a part of it, never a slice twice. The last run leaves nothing
+// behind.
+TEST_F(PartitionedReadTest, KilledAppendAddsTheWholeStreamOnce) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pr_append_killed (id bigint PRIMARY KEY, v text);"
+      "INSERT INTO pr_append_killed SELECT g, md5(g::text) FROM generate_series(1, 30000) g;");
+  auto d = dst();
+  const std::string old_rows =
+      "DROP TABLE IF EXISTS pr_append_killed; CREATE TABLE pr_append_killed (id bigint, v text);"
+      "INSERT INTO pr_append_killed VALUES (1, 'old'), (-2, 'old');";
+  const Split splits[] = {
+      {"pages", ", partitions: 5", ", parallelism: 2, max_batch_bytes: 65536"},
+      {"range", ", partitions: 5, partition_key: id", ", parallelism: 2, max_batch_bytes: 65536"},
+  };
+  const char* points[] = {"destination-commit", "partition-done", "source-batch",
+                          "stream-finalized"};
+  for (const Split& split : splits) {
+    SCOPED_TRACE(split.name);
+    d.exec(old_rows);
+    const auto old_table = rows(d, "pr_append_killed");
+    auto whole = old_table;
+    whole.merge(rows(s, "pr_append_killed"));
+    const std::string name = std::string("pr_append_killed_") + split.name;
+    const auto pipeline = pipeline_file(
+        test_dir(name),
+        yaml(name, "pr_append_killed", split.stream_extra, "append", split.resources));
+    int killed = 0;
+    int appended = 0;
+    for (int round = 0; round < 8; ++round) {
+      const std::string point = points[round % 4];
+      const int count = point == "source-batch"       ? 3 + round * 2
+                        : point == "stream-finalized" ? 1
+                                                      : 1 + round % 5;
+      const std::string kill_at = point + ":" + std::to_string(count);
+      if (killed_at(pipeline, kill_at)) ++killed;
+      const auto seen = rows(d, "pr_append_killed");
+      if (seen == whole) {
+        ++appended;
+        d.exec(old_rows);  // the next round appends to the old rows again
+      } else {
+        ASSERT_EQ(seen.size(), old_table.size()) << "after " << kill_at << ": a partial append";
+        ASSERT_EQ(seen, old_table) << "after " << kill_at;
+      }
+    }
+    EXPECT_GE(killed, 5) << "most runs must end at their kill point";
+    RecordProperty(name + "_killed", killed);
+    RecordProperty(name + "_appended", appended);
+
+    ASSERT_FALSE(killed_at(pipeline, ""));
+    const auto last = rows(d, "pr_append_killed");
+    EXPECT_TRUE(last == whole || last == old_table) << last.size() << " rows";
+    if (last == old_table) {
+      // The last killed round had published the stream: append it once more.
+      ASSERT_FALSE(killed_at(pipeline, ""));
+      EXPECT_EQ(rows(d, "pr_append_killed"), whole);
+    }
+    EXPECT_EQ(slice_leftovers(d, "pr_append_killed"), std::vector<std::string>{});
+  }
+}
+
+// A partitioned append into an existing table keeps the table's own column
+// types and defaults: the slices stage rows in its types, and the columns
+// the stream lacks take their defaults when the staged rows are added.
+TEST_F(PartitionedReadTest, AppendSlicesKeepTheTablesTypesAndDefaults) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pr_append_types (id bigint PRIMARY KEY, v text, amount numeric(10,2));"
+      "INSERT INTO pr_append_types SELECT g, md5(g::text), g / 100.0 FROM "
+      "generate_series(1, 6000) g;");
+  auto d = dst();
+  d.exec(
+      "DROP TABLE IF EXISTS pr_append_types; CREATE TABLE pr_append_types (id bigint, "
+      "v varchar(64), amount numeric(10,2), loaded boolean NOT NULL DEFAULT true);"
+      "INSERT INTO pr_append_types VALUES (0, 'old', 1.5, false);");
+  const std::string columns =
+      "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', ' ORDER BY "
+      "attnum) FROM pg_attribute WHERE attrelid = 'pr_append_types'::regclass AND attnum > 0";
+  const auto before = d.value(columns);
+  auto report = run_pipeline(
+      yaml("pr_append_types", "pr_append_types", ", partitions: 3, partition_key: id", "append"),
+      "pr_append_types");
+  ASSERT_TRUE(report.succeeded()) << report.first_error();
+  EXPECT_EQ(d.value(columns), before);
+  EXPECT_EQ(d.value("SELECT count(*) FILTER (WHERE loaded) || ' ' || count(*) FROM "
+                    "pr_append_types"),
+            "6000 6001");
+  std::multiset<std::string> staged;
+  for (const auto& row : d.query("SELECT (id, v, amount)::text FROM pr_append_types WHERE loaded"))
+    staged.insert(*row[0]);
+  std::multiset<std::string> source;
+  for (const auto& row : s.query("SELECT (id, v, amount)::text FROM pr_append_types"))
+    source.insert(*row[0]);
+  EXPECT_EQ(staged, source);
+  EXPECT_EQ(slice_leftovers(d, "pr_append_types"), std::vector<std::string>{});
 }
 
 // A slice whose rows the destination committed, in a run killed before the
@@ -369,7 +505,7 @@ TEST_F(PartitionedReadTest, ReplaceSliceCommittedBeforeACrashIsNotWrittenTwice) 
   EXPECT_EQ(slices[0].report.records(), 0u) << "slice 0 was committed before";
   EXPECT_EQ(report.records(), 8000u - staged);
   EXPECT_EQ(rows(d, "pr_fence"), rows(s, "pr_fence"));
-  EXPECT_EQ(replace_leftovers(d, "pr_fence"), std::vector<std::string>{});
+  EXPECT_EQ(slice_leftovers(d, "pr_fence"), std::vector<std::string>{});
 }
 
 // A whole (unpartitioned) replace of a stream whose partitioned replace
@@ -401,16 +537,16 @@ TEST_F(PartitionedReadTest, AWholeReplaceSupersedesUnfinishedSlices) {
 
   ASSERT_TRUE(killed_at(split, "partition-done:2"));
   EXPECT_TRUE(recorded());
-  EXPECT_EQ(replace_leftovers(d, "pr_supersede"),
+  EXPECT_EQ(slice_leftovers(d, "pr_supersede"),
             (std::vector<std::string>{"pr_supersede__rb_replace", "pr_supersede__rb_slices"}));
   ASSERT_FALSE(killed_at(whole, ""));
   EXPECT_FALSE(recorded());
-  EXPECT_EQ(replace_leftovers(d, "pr_supersede"), std::vector<std::string>{});
+  EXPECT_EQ(slice_leftovers(d, "pr_supersede"), std::vector<std::string>{});
 
   s.exec("DELETE FROM pr_supersede WHERE id % 3 = 0");
   ASSERT_FALSE(killed_at(split, ""));
   EXPECT_EQ(rows(d, "pr_supersede"), rows(s, "pr_supersede"));
-  EXPECT_EQ(replace_leftovers(d, "pr_supersede"), std::vector<std::string>{});
+  EXPECT_EQ(slice_leftovers(d, "pr_supersede"), std::vector<std::string>{});
 }
 
 // A full refresh split by heap pages is started over, not resumed: after

@@ -61,6 +61,18 @@ TEST(PipelineConfigTest, MaxRecordBytesReachesTheStreamLimits) {
   EXPECT_EQ(zero.error(), "p.yaml:7:21: resources.max_record_bytes: must be positive");
 }
 
+// '/' separates the parts of state keys: a pipeline "a/stream/x" would
+// share the keys of pipeline "a".
+TEST(PipelineConfigTest, PipelineNamesWithASlashAreRefused) {
+  auto p = parse_pipeline(
+      "pipeline: a/stream/x\nsource:\n  use: g\n  streams: [{name: s}]\ndestination: {use: n}\n",
+      "p.yaml");
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error(),
+            "p.yaml:1:11: pipeline: 'a/stream/x' cannot be a pipeline's name: it must be "
+            "non-empty and without '/'");
+}
+
 TEST(PipelineConfigTest, SubstitutesEnvironmentVariables) {
   ::setenv("RB_TEST_ROWS", "42", 1);
   auto p = parse_pipeline(
@@ -373,10 +385,14 @@ TEST(PipelineConfigTest, PartitionSettings) {
       "parallelism: 3, autotune: {partition_mode: mod}");
   ASSERT_TRUE(p) << p.error();
   EXPECT_EQ(partition_count(*p, p->streams[0]), 8u);
-  EXPECT_EQ(partition_count(*p, p->streams[1]), 3u);
+  // auto: at most 4 slices per worker (the source plans fewer for a small table).
+  EXPECT_EQ(partition_count(*p, p->streams[1]), 12u);
   EXPECT_EQ(p->streams[1].partition_key, "id");
-  EXPECT_EQ(partition_count(*p, p->streams[2]), 3u);
+  EXPECT_EQ(partition_count(*p, p->streams[2]), 12u);
   EXPECT_EQ(partition_count(*p, p->streams[3]), 1u);
+  auto one_worker = pipeline("{name: a, partitions: auto}", "parallelism: 1");
+  ASSERT_TRUE(one_worker) << one_worker.error();
+  EXPECT_EQ(partition_count(*one_worker, one_worker->streams[0]), 1u) << "auto does not split";
   EXPECT_EQ(p->resources.partition_mode, "mod");
   auto range = pipeline("{name: a, partitions: 2}", "partition_mode: range");
   ASSERT_TRUE(range) << range.error();

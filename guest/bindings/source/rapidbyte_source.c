@@ -230,48 +230,48 @@ void __wasm_export_exports_rapidbyte_connector_source_run_post_return(uint8_t * 
       if (len12 > 0) {
         uint8_t *ptr13 = *((uint8_t **) (arg0 + (160+3*sizeof(void*))));
         for (size_t i14 = 0; i14 < len12; i14++) {
-          uint8_t *base = ptr13 + i14 * (16+12*sizeof(void*));
+          uint8_t *base = ptr13 + i14 * (24+12*sizeof(void*));
           (void) base;
-          switch ((int32_t) (int32_t) *((uint8_t*) (base + 16))) {
+          switch ((int32_t) (int32_t) *((uint8_t*) (base + 24))) {
             case 0: {
               break;
             }
             case 1: {
-              if ((*((size_t*) (base + (16+2*sizeof(void*))))) > 0) {
-                free(*((uint8_t **) (base + (16+1*sizeof(void*)))));
+              if ((*((size_t*) (base + (24+2*sizeof(void*))))) > 0) {
+                free(*((uint8_t **) (base + (24+1*sizeof(void*)))));
               }
               break;
             }
           }
-          switch ((int32_t) (int32_t) *((uint8_t*) (base + (16+3*sizeof(void*))))) {
+          switch ((int32_t) (int32_t) *((uint8_t*) (base + (24+3*sizeof(void*))))) {
             case 0: {
               break;
             }
             case 1: {
-              if ((*((size_t*) (base + (16+5*sizeof(void*))))) > 0) {
-                free(*((uint8_t **) (base + (16+4*sizeof(void*)))));
+              if ((*((size_t*) (base + (24+5*sizeof(void*))))) > 0) {
+                free(*((uint8_t **) (base + (24+4*sizeof(void*)))));
               }
               break;
             }
           }
-          switch ((int32_t) (int32_t) *((uint8_t*) (base + (16+6*sizeof(void*))))) {
+          switch ((int32_t) (int32_t) *((uint8_t*) (base + (24+6*sizeof(void*))))) {
             case 0: {
               break;
             }
             case 1: {
-              if ((*((size_t*) (base + (16+8*sizeof(void*))))) > 0) {
-                free(*((uint8_t **) (base + (16+7*sizeof(void*)))));
+              if ((*((size_t*) (base + (24+8*sizeof(void*))))) > 0) {
+                free(*((uint8_t **) (base + (24+7*sizeof(void*)))));
               }
               break;
             }
           }
-          switch ((int32_t) (int32_t) *((uint8_t*) (base + (16+9*sizeof(void*))))) {
+          switch ((int32_t) (int32_t) *((uint8_t*) (base + (24+9*sizeof(void*))))) {
             case 0: {
               break;
             }
             case 1: {
-              if ((*((size_t*) (base + (16+11*sizeof(void*))))) > 0) {
-                free(*((uint8_t **) (base + (16+10*sizeof(void*)))));
+              if ((*((size_t*) (base + (24+11*sizeof(void*))))) > 0) {
+                free(*((uint8_t **) (base + (24+10*sizeof(void*)))));
               }
               break;
             }

@@ -241,6 +241,10 @@ typedef struct {
 typedef struct rapidbyte_connector_stream_types_partition_t {
   uint32_t   index;
   uint32_t   count;
+  // `plan` (partitions: auto): `count` is only the most slices wanted;
+  // the source plans fewer, at least one, when the stream's size calls
+  // for fewer, and every returned partition says how many in `count`.
+  bool   at_most;
   // The engine's id of one set of slices: the same in every run that
   // resumes them, new when a stream is planned afresh. A destination
   // keys what the slices share (replace's staging table, the record of

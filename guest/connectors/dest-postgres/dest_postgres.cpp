@@ -181,25 +181,26 @@ class DestPostgres final : public sdk::Destination {
   }
 
  private:
-  // Completes a partitioned stream once every slice is written: replace's
-  // swap of the slices' staging table (slice_ledger.hpp). Append and upsert
-  // slices commit into the target themselves, so they have nothing left.
+  // Completes a partitioned stream once every slice is written: publishes
+  // the slices' staging table (slice_ledger.hpp), which replace swaps in and
+  // append inserts. Upsert slices merge into the target themselves, so they
+  // have nothing left.
   sdk::Result<protocol::RunSummary> finalize(sdk::Context& ctx, postgres::Connection& connection,
                                              const protocol::StreamContext& stream) {
     if (!stream.partition) {
       return sdk::internal_error("finalize needs the stream's partition", "BAD_STREAMS");
     }
-    if (stream.write_mode != protocol::WriteMode::kReplace)
+    if (stream.write_mode == protocol::WriteMode::kUpsert)
       return sdk::summary(protocol::WriteSummary{});
     const postgres_common::TableName target = target_of(stream.stream_name);
-    SliceLedger ledger(connection, target, stream.partition->generation);
+    SliceLedger ledger(connection, target, stream.partition->generation, stream.write_mode);
     RB_TRY(exec_sql(connection, "BEGIN", "cannot begin a transaction"));
     RB_ASSIGN_OR_RETURN(SliceLedger::Finalized done, ledger.finalize(stream.partition->count));
     RB_TRY(commit_transaction(connection));
     if (done == SliceLedger::Finalized::kAlreadyFinished) {
       ctx.log(protocol::LogLevel::kInfo, "the slices of " + target.quoted() + " (generation " +
                                              std::to_string(stream.partition->generation) +
-                                             ") were swapped in before");
+                                             ") were published before");
     }
     return sdk::summary(protocol::WriteSummary{});
   }

@@ -19,12 +19,14 @@ constexpr int kMarkerSlice = -1;
 }  // namespace
 
 SliceLedger::SliceLedger(postgres::Connection& connection, postgres_common::TableName target,
-                         uint64_t generation)
+                         uint64_t generation, protocol::WriteMode mode)
     : connection_(connection),
       target_(std::move(target)),
-      staging_(replace_staging_table(target_)),
+      staging_(mode == protocol::WriteMode::kAppend ? append_staging_table(target_)
+                                                    : replace_staging_table(target_)),
       ledger_(slice_ledger_table(target_)),
-      generation_(generation) {}
+      generation_(generation),
+      mode_(mode) {}
 
 sdk::Result<bool> SliceLedger::exists(const postgres_common::TableName& table) {
   RB_ASSIGN_OR_RETURN(
@@ -69,8 +71,10 @@ sdk::Result<void> SliceLedger::claim(const arrow::Schema* schema,
     // Tables of another plan (or of a replace without partitions) are stale:
     // their generation never finishes once the engine planned a new one.
     RB_TRY(exec_sql(connection_,
-                    "DROP TABLE IF EXISTS " + staging_.quoted() + "; DROP TABLE IF EXISTS " +
-                        ledger_.quoted() + "; CREATE TABLE " + ledger_.quoted() +
+                    "DROP TABLE IF EXISTS " + replace_staging_table(target_).quoted() +
+                        "; DROP TABLE IF EXISTS " + append_staging_table(target_).quoted() +
+                        "; DROP TABLE IF EXISTS " + ledger_.quoted() + "; CREATE TABLE " +
+                        ledger_.quoted() +
                         " (generation bigint NOT NULL, slice integer NOT NULL, PRIMARY KEY "
                         "(generation, slice)); INSERT INTO " +
                         ledger_.quoted() + " VALUES (" + std::to_string(generation_) + ", " +
@@ -130,7 +134,10 @@ sdk::Result<SliceLedger::Finalized> SliceLedger::finalize(uint32_t count) {
                                "SLICES_MISSING");
   }
   RB_ASSIGN_OR_RETURN(bool staged, exists(staging_));
-  if (staged) {
+  if (mode_ == protocol::WriteMode::kAppend) {
+    // No staging table: no slice had a batch, and there is nothing to add.
+    if (staged) RB_TRY(append_staged());
+  } else if (staged) {
     RB_TRY(exec_sql(connection_, replace_swap_sql(target_),
                     "cannot swap in the new " + target_.quoted()));
   } else {
@@ -142,7 +149,35 @@ sdk::Result<SliceLedger::Finalized> SliceLedger::finalize(uint32_t count) {
   }
   RB_TRY(
       exec_sql(connection_, "DROP TABLE " + ledger_.quoted(), "cannot drop " + ledger_.quoted()));
-  return Finalized::kSwapped;
+  return Finalized::kPublished;
+}
+
+sdk::Result<void> SliceLedger::append_staged() {
+  RB_ASSIGN_OR_RETURN(auto staged, load_table_columns(connection_, staging_.quoted()));
+  if (!staged) return sdk::internal_error("staging table vanished: " + staging_.quoted());
+  RB_ASSIGN_OR_RETURN(auto existing, load_table_columns(connection_, target_.quoted()));
+  if (!existing) {
+    // The target was dropped since the first slice created it: the staged
+    // rows become the table.
+    return exec_sql(connection_,
+                    "ALTER TABLE " + staging_.quoted() + " RENAME TO " +
+                        postgres_common::quote_identifier(target_.table),
+                    "cannot rename " + staging_.quoted() + " to " + target_.quoted());
+  }
+  // The slices staged the target's own column types (TableWriter), so the
+  // rows go in unchanged; a column the target lost since comes back.
+  std::vector<std::string> names;
+  for (const TableColumn& column : *staged) {
+    names.push_back(column.name);
+    if (std::ranges::find(*existing, column.name, &TableColumn::name) != existing->end()) continue;
+    RB_TRY(exec_sql(connection_, add_column_sql(target_.quoted(), column.name, column.type_name),
+                    "cannot add column '" + column.name + "' to " + target_.quoted()));
+  }
+  const std::string list = postgres_common::quote_identifier_list(names);
+  return exec_sql(connection_,
+                  "INSERT INTO " + target_.quoted() + " (" + list + ") SELECT " + list + " FROM " +
+                      staging_.quoted() + "; DROP TABLE " + staging_.quoted(),
+                  "cannot append the staged rows to " + target_.quoted());
 }
 
 }  // namespace rapidbyte::connectors::dest_postgres

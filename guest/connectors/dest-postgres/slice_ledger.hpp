@@ -1,20 +1,22 @@
-// SliceLedger: what the slices of one partitioned replace share on the
-// server, and the record that makes each slice's commit happen once.
+// SliceLedger: what the slices of one partitioned replace or append share
+// on the server, and the record that makes each slice's commit happen once.
 //
 // The slices of one generation (protocol::Partition::generation: one plan
 // of the stream, kept by every run that resumes it) write into one staging
-// table, "<table>__rb_replace", each in a single transaction, and each
-// records its index in the ledger "<table>__rb_slices" in that same
-// transaction. So a slice's rows are in the staging table exactly when its
-// ledger row is; an attempt that finds its row there already (an earlier
-// attempt committed, and the engine did not learn it before a crash) rolls
-// back instead of writing the rows twice. The ledger's marker row (slice
-// -1) names the generation the two tables belong to; a slice or a finalize
-// of another generation (an abandoned plan) never writes into them.
+// table beside the target, "<table>__rb_replace" or "<table>__rb_append",
+// each in a single transaction, and each records its index in the ledger
+// "<table>__rb_slices" in that same transaction. So a slice's rows are in
+// the staging table exactly when its ledger row is; an attempt that finds
+// its row there already (an earlier attempt committed, and the engine did
+// not learn it before a crash) rolls back instead of writing the rows
+// twice. The ledger's marker row (slice -1) names the generation the two
+// tables belong to; a slice or a finalize of another generation (an
+// abandoned plan) never writes into them.
 //
-// `finalize` swaps the staging table in for the target and drops the
-// ledger, in one transaction, once every slice of the generation is
-// recorded: readers see the old table until then.
+// `finalize`, once every slice of the generation is recorded, publishes
+// the staging table and drops the ledger in one transaction: a replace
+// swaps it in for the target, an append inserts its rows into the target.
+// Readers see the target as it was until then.
 //
 // Every method runs inside the caller's open transaction and first takes a
 // transaction lock of the target's name, so the slices' claims, records and
@@ -28,6 +30,7 @@
 #include "guest/sdk/error.hpp"
 #include "portable/arrow/schema.hpp"
 #include "portable/postgres/connection.hpp"
+#include "portable/protocol/types.hpp"
 
 namespace rapidbyte::connectors::dest_postgres {
 
@@ -38,27 +41,29 @@ class SliceLedger {
     kAlreadyCommitted,  // an earlier attempt committed the slice: roll back
   };
   enum class Finalized : uint8_t {
-    kSwapped,          // the staging table is the target now
+    kPublished,        // the staged rows are in the target now
     kAlreadyFinished,  // no ledger: this generation was finalized before
   };
 
-  // REQUIRES: `connection` outlives the ledger.
+  // REQUIRES: `connection` outlives the ledger; `mode` is replace or append.
   SliceLedger(postgres::Connection& connection, postgres_common::TableName target,
-              uint64_t generation);
+              uint64_t generation, protocol::WriteMode mode);
 
   // Makes the staging table and the ledger this generation's: drops those
-  // of another generation, creates the ledger, and with a `schema` creates
-  // the staging table from it (with `primary_key`) or adds the columns it
-  // lacks.
+  // of another generation (of either mode), creates the ledger, and with a
+  // `schema` creates the staging table from it (with `primary_key`) or adds
+  // the columns it lacks.
   sdk::Result<void> claim(const arrow::Schema* schema, const std::vector<std::string>& primary_key);
 
   // Records slice `index`. A ledger of another generation, or none, fails:
   // a newer plan of the stream took the tables over.
   sdk::Result<Record> record(uint32_t index);
 
-  // Swaps in the staging table when `count` slices of the generation are
-  // recorded (or empties the target when no slice created one); fails when
-  // fewer are, or when the ledger is another generation's.
+  // Publishes the staging table when `count` slices of the generation are
+  // recorded: replace swaps it in (or empties the target when no slice
+  // created one), append inserts its rows into the target (adding columns
+  // the target lost since). Fails when fewer slices are recorded, or when
+  // the ledger is another generation's.
   sdk::Result<Finalized> finalize(uint32_t count);
 
   const postgres_common::TableName& staging() const { return staging_; }
@@ -67,6 +72,8 @@ class SliceLedger {
   // The generation of the ledger's marker; nullopt when there is no ledger.
   sdk::Result<std::optional<uint64_t>> ledger_generation();
   sdk::Result<bool> exists(const postgres_common::TableName& table);
+  // Inserts the staged rows into the target and drops the staging table.
+  sdk::Result<void> append_staged();
   // The error of a ledger that is not this generation's.
   std::unexpected<protocol::ConnectorError> taken_over(std::optional<uint64_t> found) const;
 
@@ -75,6 +82,7 @@ class SliceLedger {
   postgres_common::TableName staging_;
   postgres_common::TableName ledger_;
   uint64_t generation_;
+  protocol::WriteMode mode_;
 };
 
 }  // namespace rapidbyte::connectors::dest_postgres

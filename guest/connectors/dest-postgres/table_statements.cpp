@@ -4,6 +4,7 @@ namespace rapidbyte::connectors::dest_postgres {
 namespace {
 
 constexpr const char* kReplaceSuffix = "__rb_replace";
+constexpr const char* kAppendSuffix = "__rb_append";
 constexpr const char* kLedgerSuffix = "__rb_slices";
 
 }  // namespace
@@ -26,6 +27,10 @@ std::string insert_head_sql(const std::string& relation, const std::vector<std::
 
 postgres_common::TableName replace_staging_table(const postgres_common::TableName& target) {
   return {target.schema, target.table + kReplaceSuffix};
+}
+
+postgres_common::TableName append_staging_table(const postgres_common::TableName& target) {
+  return {target.schema, target.table + kAppendSuffix};
 }
 
 postgres_common::TableName slice_ledger_table(const postgres_common::TableName& target) {

@@ -1,7 +1,7 @@
 // The SQL text of the writer's statements other than the merge
 // (merge_statement.hpp) and CREATE TABLE (table_columns.hpp): adding a
-// column, the heads of a COPY or INSERT load, and the swap that puts a
-// replace's staging table in place of the target. Pure: names are quoted
+// column, the heads of a COPY or INSERT load, the staging tables beside a
+// target, and the swap that puts a replace's staging table in its place. Pure: names are quoted
 // here, no host calls.
 #pragma once
 
@@ -26,8 +26,12 @@ std::string insert_head_sql(const std::string& relation, const std::vector<std::
 // The table a replace writes into: "<table>__rb_replace" beside the target.
 postgres_common::TableName replace_staging_table(const postgres_common::TableName& target);
 
-// The record of the slices a partitioned replace committed into that
-// staging table: "<table>__rb_slices" (slice_ledger.hpp).
+// The table the slices of a partitioned append write into before the
+// finalize appends it to the target: "<table>__rb_append".
+postgres_common::TableName append_staging_table(const postgres_common::TableName& target);
+
+// The record of the slices a partitioned replace or append committed into
+// its staging table: "<table>__rb_slices" (slice_ledger.hpp).
 postgres_common::TableName slice_ledger_table(const postgres_common::TableName& target);
 
 // Drops `target` and renames its replace staging table, and that table's

@@ -62,8 +62,8 @@ std::unexpected<protocol::ConnectorError> target_missing_error(const WriterOptio
 
 TableWriter::TableWriter(postgres::Connection& connection, sdk::Context& ctx, WriterOptions options)
     : connection_(connection), ctx_(ctx), options_(std::move(options)) {
-  if (options_.slice && options_.mode == protocol::WriteMode::kReplace)
-    ledger_.emplace(connection_, options_.target, options_.slice->generation);
+  if (options_.slice && options_.mode != protocol::WriteMode::kUpsert)
+    ledger_.emplace(connection_, options_.target, options_.slice->generation, options_.mode);
 }
 
 TableWriter::~TableWriter() = default;
@@ -112,7 +112,9 @@ sdk::Result<void> TableWriter::prepare(const std::shared_ptr<const arrow::Schema
   plan_ = std::make_unique<Plan>();
   plan_->input = schema;
   if (options_.mode == protocol::WriteMode::kReplace) return prepare_replace(schema);
-  return prepare_existing(schema);
+  if (ledger_) return prepare_append_slice(schema);
+  RB_ASSIGN_OR_RETURN(ReconcilePlan reconcile, reconcile_target(*schema));
+  return execute_plan(*schema, reconcile, options_.target.quoted());
 }
 
 sdk::Result<void> TableWriter::prepare_replace(const std::shared_ptr<const arrow::Schema>& schema) {
@@ -121,7 +123,7 @@ sdk::Result<void> TableWriter::prepare_replace(const std::shared_ptr<const arrow
   if (ledger_) {
     // The slices' shared staging table is made under the ledger's lock and
     // committed before the slice writes rows, so the others can use it.
-    const bool first = !replace_staged_;
+    const bool first = !staged_;
     RB_TRY(ledger_->claim(schema.get(), options_.primary_key));
     if (first) {
       RB_TRY(commit_open_transaction());
@@ -130,7 +132,7 @@ sdk::Result<void> TableWriter::prepare_replace(const std::shared_ptr<const arrow
   } else {
     RB_TRY(stage_replace(*schema));
   }
-  replace_staged_ = true;
+  staged_ = true;
   RB_ASSIGN_OR_RETURN(auto columns, load_table_columns(connection_, plan_->load_relation));
   if (!columns) return sdk::internal_error("staging table vanished: " + plan_->load_relation);
   replace_columns_.clear();
@@ -150,7 +152,7 @@ sdk::Result<void> TableWriter::prepare_replace(const std::shared_ptr<const arrow
 
 sdk::Result<void> TableWriter::stage_replace(const arrow::Schema& schema) {
   const std::string staging = replace_staging_table(options_.target).quoted();
-  if (!replace_staged_) {
+  if (!staged_) {
     RB_TRY(exec("DROP TABLE IF EXISTS " + staging, "cannot drop " + staging));
     RB_ASSIGN_OR_RETURN(std::string create,
                         create_table_sql(staging, schema, options_.primary_key, false, false));
@@ -166,18 +168,64 @@ sdk::Result<void> TableWriter::stage_replace(const arrow::Schema& schema) {
   return {};
 }
 
-sdk::Result<void> TableWriter::prepare_existing(
+sdk::Result<void> TableWriter::prepare_append_slice(
     const std::shared_ptr<const arrow::Schema>& schema) {
+  // The target is created and evolved as by an unpartitioned append, so
+  // the schema policies apply alike; the rows wait in the staging table, in
+  // the target's own column types, until the finalize appends them.
+  RB_ASSIGN_OR_RETURN(ReconcilePlan reconcile, reconcile_target(*schema));
+  RB_ASSIGN_OR_RETURN(std::vector<TableColumn> columns, reload_target_columns("planning"));
+  // The slices' shared staging table is made under the ledger's lock and,
+  // like the target's new columns, committed before the slice writes rows.
+  const bool first = !staged_;
+  RB_TRY(ledger_->claim(nullptr, {}));
+  RB_TRY(stage_append_slice(columns, reconcile));
+  if (first) {
+    RB_TRY(commit_open_transaction());
+    RB_TRY(ensure_transaction());
+  }
+  staged_ = true;
+  return execute_plan(*schema, reconcile, ledger_->staging().quoted());
+}
+
+sdk::Result<void> TableWriter::stage_append_slice(const std::vector<TableColumn>& target_columns,
+                                                  const ReconcilePlan& reconcile) {
+  const std::string staging = ledger_->staging().quoted();
+  RB_ASSIGN_OR_RETURN(auto staged, load_table_columns(connection_, staging));
+  std::vector<std::string> definitions;
+  for (const ColumnDecision& column : reconcile.columns) {
+    if (column.action == ColumnAction::kIgnore) continue;
+    if (staged && std::ranges::find(*staged, column.name, &TableColumn::name) != staged->end())
+      continue;
+    auto in_target = std::ranges::find(target_columns, column.name, &TableColumn::name);
+    if (in_target == target_columns.end())
+      return sdk::internal_error("column '" + column.name + "' vanished from " +
+                                 options_.target.quoted());
+    if (staged) {
+      RB_TRY(exec(add_column_sql(staging, column.name, in_target->type_name),
+                  "cannot add column '" + column.name + "' to " + staging));
+    } else {
+      definitions.push_back(postgres_common::quote_identifier(column.name) + " " +
+                            in_target->type_name);
+    }
+  }
+  if (staged) return {};
+  std::string list;
+  for (const auto& d : definitions) list += (list.empty() ? "" : ", ") + d;
+  return exec("CREATE TABLE " + staging + " (" + list + ")", "cannot create " + staging);
+}
+
+sdk::Result<ReconcilePlan> TableWriter::reconcile_target(const arrow::Schema& schema) {
   const ReconcileRules rules{options_.stream_name, options_.target.quoted(), options_.mode,
                              options_.policies.schema_evolution};
-  RB_ASSIGN_OR_RETURN(std::vector<TableColumn> columns, ensure_table(*schema));
-  RB_ASSIGN_OR_RETURN(ReconcilePlan reconcile, plan_reconcile(columns, *schema, rules));
+  RB_ASSIGN_OR_RETURN(std::vector<TableColumn> columns, ensure_table(schema));
+  RB_ASSIGN_OR_RETURN(ReconcilePlan reconcile, plan_reconcile(columns, schema, rules));
   if (reconcile.adds_columns()) {
     // An added column has the type the server gives it, so only a plan over
     // the altered table checks the stream's type against it.
     RB_TRY(add_columns(reconcile));
     RB_ASSIGN_OR_RETURN(columns, reload_target_columns("ALTER TABLE"));
-    RB_ASSIGN_OR_RETURN(reconcile, plan_reconcile(columns, *schema, rules));
+    RB_ASSIGN_OR_RETURN(reconcile, plan_reconcile(columns, schema, rules));
     if (reconcile.adds_columns()) {
       return sdk::internal_error("column vanished after ALTER TABLE: " + rules.target);
     }
@@ -185,8 +233,8 @@ sdk::Result<void> TableWriter::prepare_existing(
   for (const std::string& warning : reconcile.warnings) {
     ctx_.log(protocol::LogLevel::kWarn, warning);
   }
-  RB_TRY(check_removed_columns(columns, *schema, rules));
-  return execute_plan(*schema, reconcile);
+  RB_TRY(check_removed_columns(columns, schema, rules));
+  return reconcile;
 }
 
 sdk::Result<std::vector<TableColumn>> TableWriter::ensure_table(const arrow::Schema& schema) {
@@ -247,8 +295,8 @@ sdk::Result<void> TableWriter::add_columns(const ReconcilePlan& reconcile) {
 }
 
 sdk::Result<void> TableWriter::execute_plan(const arrow::Schema& schema,
-                                            const ReconcilePlan& reconcile) {
-  const std::string target = options_.target.quoted();
+                                            const ReconcilePlan& reconcile,
+                                            const std::string& target) {
   std::vector<arrow::Field> projected_fields;
   std::vector<postgres::PgColumnType> target_types;
   std::vector<std::string> select_exprs;
@@ -569,7 +617,8 @@ sdk::Result<void> TableWriter::write_rows(const arrow::RecordBatch& batch) {
 }
 
 sdk::Result<bool> TableWriter::commit() {
-  if (options_.mode == protocol::WriteMode::kReplace || options_.commit_at_end) return false;
+  if (options_.mode == protocol::WriteMode::kReplace || options_.commit_at_end || ledger_)
+    return false;
   return commit_open_transaction();
 }
 
@@ -587,7 +636,7 @@ sdk::Result<void> TableWriter::finish() {
   if (options_.mode == protocol::WriteMode::kReplace) {
     RB_TRY(ensure_transaction());
     const std::string target = options_.target.quoted();
-    if (replace_staged_) {
+    if (staged_) {
       RB_TRY(exec(replace_swap_sql(options_.target), "cannot swap in the new " + target));
       // The staging table was also that of any unfinished partitioned
       // replace; its record of slices goes with it.
@@ -611,7 +660,7 @@ sdk::Result<void> TableWriter::finish_slice() {
   RB_TRY(ensure_transaction());
   // A slice without batches still counts: the ledger must be this
   // generation's before it records the slice.
-  if (!replace_staged_) RB_TRY(ledger_->claim(nullptr, options_.primary_key));
+  if (!staged_) RB_TRY(ledger_->claim(nullptr, options_.primary_key));
   RB_ASSIGN_OR_RETURN(SliceLedger::Record recorded, ledger_->record(options_.slice->index));
   if (recorded == SliceLedger::Record::kAlreadyCommitted) {
     in_transaction_ = false;

@@ -3,7 +3,9 @@
 // on-data-error policy, in transactions the caller commits.
 //
 //   append   rows go straight into the table (COPY FROM STDIN binary, or
-//            multi-row INSERT), in the open transaction.
+//            multi-row INSERT), in the open transaction. The slices of a
+//            partitioned stream write "<table>__rb_append" instead, in the
+//            table's column types, and the finalize appends it at once.
 //   upsert   rows go into a temporary staging table, then
 //            INSERT INTO t SELECT DISTINCT ON (key) ... ORDER BY key, arrival
 //            DESC ON CONFLICT (key) DO UPDATE: the last row of a key wins.
@@ -76,9 +78,10 @@ struct WriterOptions {
   // One slice of a partitioned stream: other slices write the same table
   // at once. Append and upsert create a missing table under a lock of its
   // name and commit it before the slice's own transaction goes on (see
-  // ensure_table); replace writes the slice into the generation's shared
-  // staging table in one transaction that records the slice in the ledger
-  // (slice_ledger.hpp), and leaves the swap to the finalize phase.
+  // ensure_table). Upsert then merges into the target. Replace and append
+  // write the slice into the generation's shared staging table in one
+  // transaction that records the slice in the ledger (slice_ledger.hpp),
+  // and leave publishing it (the swap, the append) to the finalize phase.
   std::optional<protocol::Partition> slice;
 };
 
@@ -116,24 +119,33 @@ class TableWriter {
   sdk::Result<void> prepare_replace(const std::shared_ptr<const arrow::Schema>& schema);
   // Creates, or adds the new columns to, the staging table of a replace.
   sdk::Result<void> stage_replace(const arrow::Schema& schema);
-  // finish() of a slice of a partitioned replace: records the slice and
-  // commits, or rolls back a slice an earlier attempt committed.
+  // A slice of a partitioned append: reconcile_target, then the shared
+  // staging table (stage_append_slice) as the load relation of execute_plan.
+  sdk::Result<void> prepare_append_slice(const std::shared_ptr<const arrow::Schema>& schema);
+  // Creates, or adds the new columns to, the append slices' staging table:
+  // the plan's columns in the target's types.
+  sdk::Result<void> stage_append_slice(const std::vector<TableColumn>& target_columns,
+                                       const ReconcilePlan& reconcile);
+  // finish() of a slice of a partitioned replace or append: records the
+  // slice and commits, or rolls back a slice an earlier attempt committed.
   sdk::Result<void> finish_slice();
   // Creates the target for a stream of `schema`.
   sdk::Result<void> create_target(const arrow::Schema& schema);
-  // Append and upsert into the target: ensure_table, plan_reconcile
-  // (reconcile_plan.hpp), add_columns and a plan again when it adds some,
-  // check_removed_columns, execute_plan.
-  sdk::Result<void> prepare_existing(const std::shared_ptr<const arrow::Schema>& schema);
+  // How append and upsert write `schema` into the target: ensure_table,
+  // plan_reconcile (reconcile_plan.hpp), add_columns and a plan again when
+  // it adds some, check_removed_columns.
+  sdk::Result<ReconcilePlan> reconcile_target(const arrow::Schema& schema);
   // The target's columns, after creating it from `schema` when it is missing.
   sdk::Result<std::vector<TableColumn>> ensure_table(const arrow::Schema& schema);
   // The target's columns; an internal error when `statement` left no table.
   sdk::Result<std::vector<TableColumn>> reload_target_columns(std::string_view statement);
   // Adds the columns the plan adds to the target.
   sdk::Result<void> add_columns(const ReconcilePlan& reconcile);
-  // Makes plan_ write the planned columns: straight into the target, or
-  // through the staging table and a merge (upsert, or a cast or NULL).
-  sdk::Result<void> execute_plan(const arrow::Schema& schema, const ReconcilePlan& reconcile);
+  // Makes plan_ write the planned columns into `target` (quoted: the
+  // target, or the append slices' staging table): straight in, or through
+  // the temporary staging table and a merge (upsert, or a cast or NULL).
+  sdk::Result<void> execute_plan(const arrow::Schema& schema, const ReconcilePlan& reconcile,
+                                 const std::string& target);
   // Creates the staging table of plan_'s columns; `merge` then moves each
   // batch from it into the target.
   sdk::Result<void> stage_load(MergeStatement merge);
@@ -178,8 +190,8 @@ class TableWriter {
   bool in_transaction_ = false;
   bool copy_open_ = false;             // a COPY FROM STDIN is in progress
   size_t copy_sent_bytes_ = 0;         // sent in that COPY
-  bool replace_staged_ = false;        // the replace staging table exists
-  std::optional<SliceLedger> ledger_;  // a slice of a partitioned replace
+  bool staged_ = false;                // the replace (or append slices') staging table exists
+  std::optional<SliceLedger> ledger_;  // a slice of a partitioned replace or append
   std::vector<std::string> replace_columns_;
   uint64_t records_written_ = 0;
   uint64_t records_failed_ = 0;

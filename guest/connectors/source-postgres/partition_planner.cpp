@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <optional>
@@ -313,10 +314,35 @@ sdk::Result<std::optional<CursorBound>> slice_cursor_bound(const protocol::Parti
   return std::optional<CursorBound>(CursorBound{std::move(value)});
 }
 
+// How many slices an auto plan (request.at_most) of `table` makes: one per
+// kAutoSliceBytes of its size (its heap and those of its partitions or
+// inheritance children), at least one, at most `limit`. A view or foreign
+// table has no size here: `limit`.
+sdk::Result<uint32_t> auto_slice_count(postgres::Connection& connection, const TableInfo& table,
+                                       uint32_t limit) {
+  if (table.kind == 'v' || table.kind == 'f') return limit;
+  RB_ASSIGN_OR_RETURN(
+      auto bytes_text,
+      single_value(connection,
+                   "WITH RECURSIVE tree(oid) AS (SELECT " + quote_literal(table.name.quoted()) +
+                       "::regclass::oid UNION ALL SELECT i.inhrelid FROM pg_catalog.pg_inherits "
+                       "i JOIN tree ON i.inhparent = tree.oid) SELECT "
+                       "coalesce(sum(pg_catalog.pg_relation_size(oid)), 0) FROM tree",
+                   "cannot read the size of " + table.name.quoted()));
+  uint64_t bytes = 0;
+  if (bytes_text)
+    std::from_chars(bytes_text->data(), bytes_text->data() + bytes_text->size(), bytes);
+  const uint64_t wanted = (bytes + kAutoSliceBytes - 1) / kAutoSliceBytes;
+  return static_cast<uint32_t>(std::clamp<uint64_t>(wanted, 1, std::max<uint32_t>(limit, 1)));
+}
+
 sdk::Result<std::vector<protocol::Partition>> plan_partitions(
     postgres::Connection& connection, const TableInfo& table, const protocol::Partition& request,
     const std::optional<CursorBound>& bound) {
-  const uint32_t count = std::max<uint32_t>(request.count, 1);
+  uint32_t count = std::max<uint32_t>(request.count, 1);
+  if (request.at_most) {
+    RB_ASSIGN_OR_RETURN(count, auto_slice_count(connection, table, count));
+  }
   const bool modulo = request.mode.value_or("range") == "mod";
   if (request.mode && *request.mode != "range" && *request.mode != "mod") {
     return sdk::config_error("partition_mode '" + *request.mode + "': use range or mod",

@@ -18,6 +18,10 @@
 // The last slice is open above and the first open below, so a row is in
 // exactly one slice whatever bounds the statistics gave.
 //
+// An auto plan (request.at_most, `partitions: auto`) makes one slice per
+// kAutoSliceBytes of the table's size, up to request.count; a view, whose
+// size is unknown, gets request.count.
+//
 // An incremental stream's first read is partitioned with a cursor bound
 // (CursorBound): every slice reads only the rows whose cursor is NULL or at
 // most the largest cursor in the plan's snapshot, which the engine commits
@@ -50,8 +54,11 @@ struct CursorBound {
   std::optional<protocol::CursorValue> max;
 };
 
-// The `request.count` slices of `table`, each with the exported snapshot
-// (and `bound`, when given).
+// What one slice of an auto plan reads, about.
+inline constexpr uint64_t kAutoSliceBytes = 128ull << 20;
+
+// The `request.count` slices of `table` (for an auto plan, as many as its
+// size calls for), each with the exported snapshot (and `bound`, when given).
 // REQUIRES: a REPEATABLE READ transaction is open on `connection`.
 sdk::Result<std::vector<protocol::Partition>> plan_partitions(
     postgres::Connection& connection, const TableInfo& table, const protocol::Partition& request,
