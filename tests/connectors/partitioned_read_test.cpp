@@ -549,6 +549,32 @@ TEST_F(PartitionedReadTest, AWholeReplaceSupersedesUnfinishedSlices) {
   EXPECT_EQ(slice_leftovers(d, "pr_supersede"), std::vector<std::string>{});
 }
 
+// The same for append: the whole run appends the stream once, and the
+// unfinished slices' staging table and ledger are gone.
+TEST_F(PartitionedReadTest, AWholeAppendSupersedesUnfinishedSlices) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pr_supersede_append (id bigint PRIMARY KEY, v text);"
+      "INSERT INTO pr_supersede_append SELECT g, md5(g::text) FROM generate_series(1, 8000) g;");
+  auto d = dst();
+  d.exec("DROP TABLE IF EXISTS pr_supersede_append");
+  const auto dir = test_dir("pr_supersede_append");
+  const auto split = pipeline_file(dir,
+                                   yaml("pr_supersede_append", "pr_supersede_append",
+                                        ", partitions: 4", "append", ", parallelism: 1"),
+                                   "split.yaml");
+  const auto whole = pipeline_file(
+      dir, yaml("pr_supersede_append", "pr_supersede_append", "", "append"), "whole.yaml");
+  ASSERT_TRUE(killed_at(split, "partition-done:2"));
+  EXPECT_EQ(slice_leftovers(d, "pr_supersede_append"),
+            (std::vector<std::string>{"pr_supersede_append__rb_append",
+                                      "pr_supersede_append__rb_slices"}));
+  EXPECT_EQ(d.value("SELECT count(*) FROM pr_supersede_append"), "0") << "nothing published";
+  ASSERT_FALSE(killed_at(whole, ""));
+  EXPECT_EQ(rows(d, "pr_supersede_append"), rows(s, "pr_supersede_append"));
+  EXPECT_EQ(slice_leftovers(d, "pr_supersede_append"), std::vector<std::string>{});
+}
+
 // A full refresh split by heap pages is started over, not resumed: after
 // the first two of four slices were done, an update moves rows from the
 // last slice's pages into the first slice's free space, where a resumed

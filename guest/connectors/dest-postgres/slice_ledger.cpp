@@ -152,6 +152,16 @@ sdk::Result<SliceLedger::Finalized> SliceLedger::finalize(uint32_t count) {
   return Finalized::kPublished;
 }
 
+sdk::Result<void> SliceLedger::discard() {
+  RB_ASSIGN_OR_RETURN(bool present, exists(ledger_));
+  if (!present) return {};
+  return exec_sql(connection_,
+                  "DROP TABLE IF EXISTS " + replace_staging_table(target_).quoted() +
+                      "; DROP TABLE IF EXISTS " + append_staging_table(target_).quoted() +
+                      "; DROP TABLE IF EXISTS " + ledger_.quoted(),
+                  "cannot drop the unfinished slices of " + target_.quoted());
+}
+
 sdk::Result<void> SliceLedger::append_staged() {
   RB_ASSIGN_OR_RETURN(auto staged, load_table_columns(connection_, staging_.quoted()));
   if (!staged) return sdk::internal_error("staging table vanished: " + staging_.quoted());

@@ -66,6 +66,11 @@ class SliceLedger {
   // the ledger is another generation's.
   sdk::Result<Finalized> finalize(uint32_t count);
 
+  // Drops the staging tables (of both modes) and the ledger of whatever
+  // generation left them: a whole write of the stream supersedes its
+  // unfinished slices. Nothing to do without a ledger.
+  sdk::Result<void> discard();
+
   const postgres_common::TableName& staging() const { return staging_; }
 
  private:

@@ -638,10 +638,6 @@ sdk::Result<void> TableWriter::finish() {
     const std::string target = options_.target.quoted();
     if (staged_) {
       RB_TRY(exec(replace_swap_sql(options_.target), "cannot swap in the new " + target));
-      // The staging table was also that of any unfinished partitioned
-      // replace; its record of slices goes with it.
-      const std::string ledger = slice_ledger_table(options_.target).quoted();
-      RB_TRY(exec("DROP TABLE IF EXISTS " + ledger, "cannot drop " + ledger));
     } else {
       // No rows at all: the stream's data is empty.
       RB_ASSIGN_OR_RETURN(auto columns, load_table_columns(connection_, target));
@@ -649,11 +645,23 @@ sdk::Result<void> TableWriter::finish() {
         RB_TRY(exec("TRUNCATE " + target, "cannot empty " + target));
       }
     }
+    // The staging table was also that of any unfinished partitioned
+    // replace; its record of slices goes with it.
+    RB_TRY(discard_unfinished_slices());
     in_transaction_ = false;
     return commit_transaction(connection_);
   }
+  if (!options_.slice) {  // upsert slices share the target with each other
+    RB_TRY(ensure_transaction());
+    RB_TRY(discard_unfinished_slices());
+  }
   RB_TRY(commit_open_transaction());
   return {};
+}
+
+sdk::Result<void> TableWriter::discard_unfinished_slices() {
+  // Any generation will do: discard() drops whatever generation left them.
+  return SliceLedger(connection_, options_.target, 0, protocol::WriteMode::kAppend).discard();
 }
 
 sdk::Result<void> TableWriter::finish_slice() {

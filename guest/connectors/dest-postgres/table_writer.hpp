@@ -126,6 +126,10 @@ class TableWriter {
   // the plan's columns in the target's types.
   sdk::Result<void> stage_append_slice(const std::vector<TableColumn>& target_columns,
                                        const ReconcilePlan& reconcile);
+  // finish() of a whole (unpartitioned) write: it supersedes the slices an
+  // earlier plan of the stream left unfinished (the engine forgot them), so
+  // their staging table and ledger go in the same transaction.
+  sdk::Result<void> discard_unfinished_slices();
   // finish() of a slice of a partitioned replace or append: records the
   // slice and commits, or rolls back a slice an earlier attempt committed.
   sdk::Result<void> finish_slice();
