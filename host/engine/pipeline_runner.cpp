@@ -432,6 +432,14 @@ RunWork plan_work(const RunContext& run, RunReport& report) {
   const PipelineConfig& pipeline = run.pipeline;
   const StagePlan& source = run.plans.front();
   RunWork work;
+  // A stream that fails before it is read: its report, no unit.
+  auto fail_stream = [&](size_t i, p::ConnectorError error) {
+    run.options.log->error("[{}/{}] {}", pipeline.streams[i].name, source.module->manifest.id,
+                           error.message);
+    report.streams[i].stream = pipeline.streams[i].name;
+    report.streams[i].stages.push_back(
+        {.connector_id = source.module->manifest.id, .error = std::move(error)});
+  };
   for (size_t i = 0; i < pipeline.streams.size(); ++i) {
     const StreamConfig& stream = pipeline.streams[i];
     if (stream.sync_mode == p::SyncMode::kCdc) {
@@ -445,11 +453,7 @@ RunWork plan_work(const RunContext& run, RunReport& report) {
     const bool partitioned = partition_count(pipeline, stream) > 1;
     auto from_start = partitioned ? first_read(run, stream) : StateResult<bool>(false);
     if (!from_start) {
-      auto error = connector_error(std::move(from_start).error());
-      run.options.log->error("[{}/{}] {}", stream.name, source.module->manifest.id, error.message);
-      report.streams[i].stream = stream.name;
-      report.streams[i].stages.push_back(
-          {.connector_id = source.module->manifest.id, .error = std::move(error)});
+      fail_stream(i, connector_error(std::move(from_start).error()));
       continue;
     }
     if (!*from_start) {
@@ -464,10 +468,7 @@ RunWork plan_work(const RunContext& run, RunReport& report) {
     auto planned = PartitionedRead::plan(run.engine, run.state, pipeline, source, stream,
                                          run.run_id, run.options.log.get());
     if (!planned) {
-      run.options.log->error("[{}/{}] {}", stream.name, source.module->manifest.id,
-                             planned.error().message);
-      report.streams[i].stages.push_back(
-          {.connector_id = source.module->manifest.id, .error = planned.error()});
+      fail_stream(i, std::move(planned).error());
       continue;
     }
     report.streams[i].finished_earlier = planned->finished_earlier();

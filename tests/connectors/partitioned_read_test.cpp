@@ -59,6 +59,26 @@ class PartitionedReadTest : public PgConnectorTest {
     return code == 128 + SIGKILL;
   }
 
+  // The two pipelines of a whole-read-supersedes test, in one directory
+  // with one state: `table` split by `split_extra`, and read whole.
+  struct SplitAndWhole {
+    std::filesystem::path dir, split, whole;
+  };
+  SplitAndWhole split_and_whole(const std::string& table, const std::string& split_extra,
+                                const std::string& write_mode) {
+    const auto dir = test_dir(table);
+    return {dir,
+            pipeline_file(dir, yaml(table, table, split_extra, write_mode, ", parallelism: 1"),
+                          "split.yaml"),
+            pipeline_file(dir, yaml(table, table, "", write_mode), "whole.yaml")};
+  }
+  // A source table `table` of 8000 keyed rows; its target is dropped.
+  void supersede_tables(const std::string& table) {
+    src().exec("CREATE TABLE " + table + " (id bigint PRIMARY KEY, v text); INSERT INTO " + table +
+               " SELECT g, md5(g::text) FROM generate_series(1, 8000) g;");
+    dst().exec("DROP TABLE IF EXISTS " + table);
+  }
+
   // A pipeline of one partitioned stream; `stream_extra` goes inside its
   // flow map (", partitions: 4").
   std::string yaml(const std::string& pipeline, const std::string& table,
@@ -513,20 +533,11 @@ TEST_F(PartitionedReadTest, ReplaceSliceCommittedBeforeACrashIsNotWrittenTwice) 
 // and the engine's record of them are gone, so splitting the stream again
 // starts a new plan rather than finishing the old one over other rows.
 TEST_F(PartitionedReadTest, AWholeReplaceSupersedesUnfinishedSlices) {
+  supersede_tables("pr_supersede");
   auto s = src();
-  s.exec(
-      "CREATE TABLE pr_supersede (id bigint PRIMARY KEY, v text);"
-      "INSERT INTO pr_supersede SELECT g, md5(g::text) FROM generate_series(1, 8000) g;");
   auto d = dst();
-  d.exec("DROP TABLE IF EXISTS pr_supersede");
-  const auto dir = test_dir("pr_supersede");
-  const auto split =
-      pipeline_file(dir,
-                    yaml("pr_supersede", "pr_supersede", ", partitions: 4, partition_key: id",
-                         "replace", ", parallelism: 1"),
-                    "split.yaml");
-  const auto whole =
-      pipeline_file(dir, yaml("pr_supersede", "pr_supersede", "", "replace"), "whole.yaml");
+  const auto [dir, split, whole] =
+      split_and_whole("pr_supersede", ", partitions: 4, partition_key: id", "replace");
   auto recorded = [&] {
     auto backend = engine::SqliteStateBackend::open(dir / "state.db");
     EXPECT_TRUE(backend) << backend.error();
@@ -552,19 +563,11 @@ TEST_F(PartitionedReadTest, AWholeReplaceSupersedesUnfinishedSlices) {
 // The same for append: the whole run appends the stream once, and the
 // unfinished slices' staging table and ledger are gone.
 TEST_F(PartitionedReadTest, AWholeAppendSupersedesUnfinishedSlices) {
+  supersede_tables("pr_supersede_append");
   auto s = src();
-  s.exec(
-      "CREATE TABLE pr_supersede_append (id bigint PRIMARY KEY, v text);"
-      "INSERT INTO pr_supersede_append SELECT g, md5(g::text) FROM generate_series(1, 8000) g;");
   auto d = dst();
-  d.exec("DROP TABLE IF EXISTS pr_supersede_append");
-  const auto dir = test_dir("pr_supersede_append");
-  const auto split = pipeline_file(dir,
-                                   yaml("pr_supersede_append", "pr_supersede_append",
-                                        ", partitions: 4", "append", ", parallelism: 1"),
-                                   "split.yaml");
-  const auto whole = pipeline_file(
-      dir, yaml("pr_supersede_append", "pr_supersede_append", "", "append"), "whole.yaml");
+  const auto [dir, split, whole] =
+      split_and_whole("pr_supersede_append", ", partitions: 4", "append");
   ASSERT_TRUE(killed_at(split, "partition-done:2"));
   EXPECT_EQ(slice_leftovers(d, "pr_supersede_append"),
             (std::vector<std::string>{"pr_supersede_append__rb_append",

@@ -16,6 +16,23 @@ using postgres_common::single_value;
 
 constexpr int kMarkerSlice = -1;
 
+sdk::Result<bool> table_exists(postgres::Connection& connection,
+                               const postgres_common::TableName& table) {
+  RB_ASSIGN_OR_RETURN(
+      auto found, single_value(connection,
+                               "SELECT pg_catalog.to_regclass(" +
+                                   postgres_common::quote_literal(table.quoted()) + ") IS NOT NULL",
+                               "cannot look up " + table.quoted()));
+  return found == "t";
+}
+
+// Drops every table the slices of any generation keep beside `target`.
+std::string drop_slice_tables_sql(const postgres_common::TableName& target) {
+  return "DROP TABLE IF EXISTS " + replace_staging_table(target).quoted() +
+         "; DROP TABLE IF EXISTS " + append_staging_table(target).quoted() +
+         "; DROP TABLE IF EXISTS " + slice_ledger_table(target).quoted();
+}
+
 }  // namespace
 
 SliceLedger::SliceLedger(postgres::Connection& connection, postgres_common::TableName target,
@@ -28,17 +45,8 @@ SliceLedger::SliceLedger(postgres::Connection& connection, postgres_common::Tabl
       generation_(generation),
       mode_(mode) {}
 
-sdk::Result<bool> SliceLedger::exists(const postgres_common::TableName& table) {
-  RB_ASSIGN_OR_RETURN(
-      auto found, single_value(connection_,
-                               "SELECT pg_catalog.to_regclass(" +
-                                   postgres_common::quote_literal(table.quoted()) + ") IS NOT NULL",
-                               "cannot look up " + table.quoted()));
-  return found == "t";
-}
-
 sdk::Result<std::optional<uint64_t>> SliceLedger::ledger_generation() {
-  RB_ASSIGN_OR_RETURN(bool present, exists(ledger_));
+  RB_ASSIGN_OR_RETURN(bool present, table_exists(connection_, ledger_));
   if (!present) return std::nullopt;
   RB_ASSIGN_OR_RETURN(auto marker,
                       single_value(connection_,
@@ -71,10 +79,7 @@ sdk::Result<void> SliceLedger::claim(const arrow::Schema* schema,
     // Tables of another plan (or of a replace without partitions) are stale:
     // their generation never finishes once the engine planned a new one.
     RB_TRY(exec_sql(connection_,
-                    "DROP TABLE IF EXISTS " + replace_staging_table(target_).quoted() +
-                        "; DROP TABLE IF EXISTS " + append_staging_table(target_).quoted() +
-                        "; DROP TABLE IF EXISTS " + ledger_.quoted() + "; CREATE TABLE " +
-                        ledger_.quoted() +
+                    drop_slice_tables_sql(target_) + "; CREATE TABLE " + ledger_.quoted() +
                         " (generation bigint NOT NULL, slice integer NOT NULL, PRIMARY KEY "
                         "(generation, slice)); INSERT INTO " +
                         ledger_.quoted() + " VALUES (" + std::to_string(generation_) + ", " +
@@ -133,7 +138,7 @@ sdk::Result<SliceLedger::Finalized> SliceLedger::finalize(uint32_t count) {
                                    "<pipeline.yaml> --stream <stream>) to start its slices over",
                                "SLICES_MISSING");
   }
-  RB_ASSIGN_OR_RETURN(bool staged, exists(staging_));
+  RB_ASSIGN_OR_RETURN(bool staged, table_exists(connection_, staging_));
   if (mode_ == protocol::WriteMode::kAppend) {
     // No staging table: no slice had a batch, and there is nothing to add.
     if (staged) RB_TRY(append_staged());
@@ -142,7 +147,7 @@ sdk::Result<SliceLedger::Finalized> SliceLedger::finalize(uint32_t count) {
                     "cannot swap in the new " + target_.quoted()));
   } else {
     // No slice had a batch: the stream's data is empty.
-    RB_ASSIGN_OR_RETURN(bool target_exists, exists(target_));
+    RB_ASSIGN_OR_RETURN(bool target_exists, table_exists(connection_, target_));
     if (target_exists)
       RB_TRY(exec_sql(connection_, "TRUNCATE " + target_.quoted(),
                       "cannot empty " + target_.quoted()));
@@ -152,14 +157,12 @@ sdk::Result<SliceLedger::Finalized> SliceLedger::finalize(uint32_t count) {
   return Finalized::kPublished;
 }
 
-sdk::Result<void> SliceLedger::discard() {
-  RB_ASSIGN_OR_RETURN(bool present, exists(ledger_));
+sdk::Result<void> SliceLedger::discard(postgres::Connection& connection,
+                                       const postgres_common::TableName& target) {
+  RB_ASSIGN_OR_RETURN(bool present, table_exists(connection, slice_ledger_table(target)));
   if (!present) return {};
-  return exec_sql(connection_,
-                  "DROP TABLE IF EXISTS " + replace_staging_table(target_).quoted() +
-                      "; DROP TABLE IF EXISTS " + append_staging_table(target_).quoted() +
-                      "; DROP TABLE IF EXISTS " + ledger_.quoted(),
-                  "cannot drop the unfinished slices of " + target_.quoted());
+  return exec_sql(connection, drop_slice_tables_sql(target),
+                  "cannot drop the unfinished slices of " + target.quoted());
 }
 
 sdk::Result<void> SliceLedger::append_staged() {

@@ -66,17 +66,17 @@ class SliceLedger {
   // the ledger is another generation's.
   sdk::Result<Finalized> finalize(uint32_t count);
 
-  // Drops the staging tables (of both modes) and the ledger of whatever
-  // generation left them: a whole write of the stream supersedes its
-  // unfinished slices. Nothing to do without a ledger.
-  sdk::Result<void> discard();
+  // Drops the staging tables (of both modes) and the ledger beside
+  // `target`, of whatever generation left them: a whole write of the stream
+  // supersedes its unfinished slices. Nothing to do without a ledger.
+  static sdk::Result<void> discard(postgres::Connection& connection,
+                                   const postgres_common::TableName& target);
 
   const postgres_common::TableName& staging() const { return staging_; }
 
  private:
   // The generation of the ledger's marker; nullopt when there is no ledger.
   sdk::Result<std::optional<uint64_t>> ledger_generation();
-  sdk::Result<bool> exists(const postgres_common::TableName& table);
   // Inserts the staged rows into the target and drops the staging table.
   sdk::Result<void> append_staged();
   // The error of a ledger that is not this generation's.

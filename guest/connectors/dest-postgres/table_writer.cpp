@@ -113,8 +113,8 @@ sdk::Result<void> TableWriter::prepare(const std::shared_ptr<const arrow::Schema
   plan_->input = schema;
   if (options_.mode == protocol::WriteMode::kReplace) return prepare_replace(schema);
   if (ledger_) return prepare_append_slice(schema);
-  RB_ASSIGN_OR_RETURN(ReconcilePlan reconcile, reconcile_target(*schema));
-  return execute_plan(*schema, reconcile, options_.target.quoted());
+  RB_ASSIGN_OR_RETURN(TargetPlan planned, reconcile_target(*schema));
+  return execute_plan(*schema, planned.reconcile, options_.target.quoted());
 }
 
 sdk::Result<void> TableWriter::prepare_replace(const std::shared_ptr<const arrow::Schema>& schema) {
@@ -173,19 +173,18 @@ sdk::Result<void> TableWriter::prepare_append_slice(
   // The target is created and evolved as by an unpartitioned append, so
   // the schema policies apply alike; the rows wait in the staging table, in
   // the target's own column types, until the finalize appends them.
-  RB_ASSIGN_OR_RETURN(ReconcilePlan reconcile, reconcile_target(*schema));
-  RB_ASSIGN_OR_RETURN(std::vector<TableColumn> columns, reload_target_columns("planning"));
+  RB_ASSIGN_OR_RETURN(TargetPlan planned, reconcile_target(*schema));
   // The slices' shared staging table is made under the ledger's lock and,
   // like the target's new columns, committed before the slice writes rows.
   const bool first = !staged_;
   RB_TRY(ledger_->claim(nullptr, {}));
-  RB_TRY(stage_append_slice(columns, reconcile));
+  RB_TRY(stage_append_slice(planned.columns, planned.reconcile));
   if (first) {
     RB_TRY(commit_open_transaction());
     RB_TRY(ensure_transaction());
   }
   staged_ = true;
-  return execute_plan(*schema, reconcile, ledger_->staging().quoted());
+  return execute_plan(*schema, planned.reconcile, ledger_->staging().quoted());
 }
 
 sdk::Result<void> TableWriter::stage_append_slice(const std::vector<TableColumn>& target_columns,
@@ -215,7 +214,7 @@ sdk::Result<void> TableWriter::stage_append_slice(const std::vector<TableColumn>
   return exec("CREATE TABLE " + staging + " (" + list + ")", "cannot create " + staging);
 }
 
-sdk::Result<ReconcilePlan> TableWriter::reconcile_target(const arrow::Schema& schema) {
+sdk::Result<TableWriter::TargetPlan> TableWriter::reconcile_target(const arrow::Schema& schema) {
   const ReconcileRules rules{options_.stream_name, options_.target.quoted(), options_.mode,
                              options_.policies.schema_evolution};
   RB_ASSIGN_OR_RETURN(std::vector<TableColumn> columns, ensure_table(schema));
@@ -234,7 +233,7 @@ sdk::Result<ReconcilePlan> TableWriter::reconcile_target(const arrow::Schema& sc
     ctx_.log(protocol::LogLevel::kWarn, warning);
   }
   RB_TRY(check_removed_columns(columns, schema, rules));
-  return reconcile;
+  return TargetPlan{std::move(columns), std::move(reconcile)};
 }
 
 sdk::Result<std::vector<TableColumn>> TableWriter::ensure_table(const arrow::Schema& schema) {
@@ -645,23 +644,18 @@ sdk::Result<void> TableWriter::finish() {
         RB_TRY(exec("TRUNCATE " + target, "cannot empty " + target));
       }
     }
-    // The staging table was also that of any unfinished partitioned
-    // replace; its record of slices goes with it.
-    RB_TRY(discard_unfinished_slices());
+    // A whole write supersedes slices an earlier plan left unfinished (the
+    // engine forgot them): their staging table and ledger go with it.
+    RB_TRY(SliceLedger::discard(connection_, options_.target));
     in_transaction_ = false;
     return commit_transaction(connection_);
   }
-  if (!options_.slice) {  // upsert slices share the target with each other
+  if (!options_.slice) {  // as above; upsert slices share the target with each other
     RB_TRY(ensure_transaction());
-    RB_TRY(discard_unfinished_slices());
+    RB_TRY(SliceLedger::discard(connection_, options_.target));
   }
   RB_TRY(commit_open_transaction());
   return {};
-}
-
-sdk::Result<void> TableWriter::discard_unfinished_slices() {
-  // Any generation will do: discard() drops whatever generation left them.
-  return SliceLedger(connection_, options_.target, 0, protocol::WriteMode::kAppend).discard();
 }
 
 sdk::Result<void> TableWriter::finish_slice() {

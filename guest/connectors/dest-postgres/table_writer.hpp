@@ -126,10 +126,6 @@ class TableWriter {
   // the plan's columns in the target's types.
   sdk::Result<void> stage_append_slice(const std::vector<TableColumn>& target_columns,
                                        const ReconcilePlan& reconcile);
-  // finish() of a whole (unpartitioned) write: it supersedes the slices an
-  // earlier plan of the stream left unfinished (the engine forgot them), so
-  // their staging table and ledger go in the same transaction.
-  sdk::Result<void> discard_unfinished_slices();
   // finish() of a slice of a partitioned replace or append: records the
   // slice and commits, or rolls back a slice an earlier attempt committed.
   sdk::Result<void> finish_slice();
@@ -137,8 +133,12 @@ class TableWriter {
   sdk::Result<void> create_target(const arrow::Schema& schema);
   // How append and upsert write `schema` into the target: ensure_table,
   // plan_reconcile (reconcile_plan.hpp), add_columns and a plan again when
-  // it adds some, check_removed_columns.
-  sdk::Result<ReconcilePlan> reconcile_target(const arrow::Schema& schema);
+  // it adds some, check_removed_columns. With the target's columns after.
+  struct TargetPlan {
+    std::vector<TableColumn> columns;
+    ReconcilePlan reconcile;
+  };
+  sdk::Result<TargetPlan> reconcile_target(const arrow::Schema& schema);
   // The target's columns, after creating it from `schema` when it is missing.
   sdk::Result<std::vector<TableColumn>> ensure_table(const arrow::Schema& schema);
   // The target's columns; an internal error when `statement` left no table.
