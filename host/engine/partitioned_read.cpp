@@ -23,7 +23,7 @@ p::RunRequest plan_request(const PipelineConfig& pipeline, const StreamConfig& s
 }
 
 bool PartitionedRead::restarts_when_resumed(const StreamConfig& stream) {
-  return !stream.partition_key && stream.sync_mode == p::SyncMode::kFullRefresh;
+  return !stream.partition_key && stream.sync_mode != p::SyncMode::kIncremental;
 }
 
 runtime::ConnectorResult<PartitionedRead> PartitionedRead::plan(
@@ -34,7 +34,7 @@ runtime::ConnectorResult<PartitionedRead> PartitionedRead::plan(
   const p::Partition& request = *run.streams.front().partition;
   PartitionedRead read;
   RB_ASSIGN_OR_RETURN(read.coordinator_,
-                      start_connector(engine, state, pipeline, source_plan, log));
+                      start_connector(engine, state, pipeline, source_plan, log, stream.name));
   RB_ASSIGN_OR_RETURN(p::RunSummary summary, read.coordinator_->instance->run(run));
   std::vector<p::Partition>& planned = summary.partitions;
   const size_t count = planned.size();
@@ -104,9 +104,9 @@ runtime::ConnectorResult<void> PartitionedRead::finish(
     const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
     const PipelineRunner::StagePlan& destination_plan, const StreamConfig& stream,
     spdlog::logger* log) {
-  if (progress_.write_mode != p::WriteMode::kUpsert) {
-    RB_ASSIGN_OR_RETURN(auto destination,
-                        start_connector(engine, state, pipeline, destination_plan, log));
+  if (progress_.write_mode != p::WriteMode::kUpsert || stream.sync_mode == p::SyncMode::kCdc) {
+    RB_ASSIGN_OR_RETURN(auto destination, start_connector(engine, state, pipeline, destination_plan,
+                                                          log, stream.name));
     p::RunRequest run;
     run.phase = p::RunPhase::kFinalize;
     run.streams.push_back(stream_context(pipeline, stream));

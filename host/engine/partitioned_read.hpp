@@ -32,6 +32,17 @@
 // gives the cursor the stream has once every slice is read, kept in the
 // record; finish() commits it, so a killed run never leaves a cursor that
 // unfinished slices would have needed.
+//
+// Cdc: only a stream's initial snapshot is partitioned, in the snapshot of
+// a replication slot; the plan's cursor is that slot's LSN, where the
+// stream's changes begin (the pipeline's slot, made before it, keeps them
+// until the changes are read). Upsert slices each begin with the
+// snapshot's reset row, which the destination applies once per generation,
+// and finalize lets go of what it kept for that. Resumed key slices read
+// rows newer than the cursor, which the changes after it then replay onto
+// them by key, ending where the source is; heap-page slices start over
+// (see above: a row moved meanwhile may have only a partial update after
+// the cursor, which cannot recreate it).
 #pragma once
 
 #include <memory>
@@ -78,8 +89,9 @@ class PartitionedRead {
 
   // Once every slice is done: the destination of `destination_plan`
   // finalizes the stream (publishes the staging table of replace and
-  // append; upsert has nothing to finalize), then the record of the slices
-  // is forgotten.
+  // append, releases a cdc snapshot's reset; other upserts have nothing to
+  // finalize), the plan's cursor is committed, then the record of the
+  // slices is forgotten.
   runtime::ConnectorResult<void> finish(const runtime::WasmEngine& engine, StateBackend& state,
                                         const PipelineConfig& pipeline,
                                         const PipelineRunner::StagePlan& destination_plan,

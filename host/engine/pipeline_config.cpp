@@ -454,13 +454,6 @@ std::expected<StreamConfig, Error> parse_stream(const Reader& r, const YAML::Nod
       }
     }
   }
-  if ((s.partitions > 1 || s.auto_partitions) && s.sync_mode == protocol::SyncMode::kCdc) {
-    return std::unexpected(r.error(node["partitions"] ? node["partitions"] : node["partition_key"],
-                                   field + (node["partitions"] ? ".partitions" : ".partition_key"),
-                                   "partitioned reads are for full_refresh and incremental "
-                                   "streams; stream '" +
-                                       s.name + "' is cdc"));
-  }
   if (s.sync_mode == protocol::SyncMode::kIncremental && !s.cursor_field) {
     return std::unexpected(
         r.error(node, field + ".cursor_field", "required when sync_mode is incremental"));
@@ -666,6 +659,29 @@ std::expected<void, Error> parse_destination(const Reader& r, const YAML::Node& 
   return {};
 }
 
+// A cdc stream's partitioned snapshot is written by upsert (or append, a
+// change log): its slices' rows are the start of the stream that its
+// changes then update, which a replace of the table would not be.
+std::expected<void, Error> check_partitioned_cdc(const Reader& r, const YAML::Node& root,
+                                                 const PipelineConfig& p) {
+  const YAML::Node streams = root["source"]["streams"];
+  for (size_t i = 0; i < p.streams.size() && i < streams.size(); ++i) {
+    const StreamConfig& s = p.streams[i];
+    if (s.sync_mode != protocol::SyncMode::kCdc || !(s.partitions > 1 || s.auto_partitions) ||
+        write_mode_of(p, s) != protocol::WriteMode::kReplace) {
+      continue;
+    }
+    const bool counted = static_cast<bool>(streams[i]["partitions"]);
+    return std::unexpected(r.error(
+        counted ? streams[i]["partitions"] : streams[i]["partition_key"],
+        "source.streams[" + std::to_string(i) + "]" + (counted ? ".partitions" : ".partition_key"),
+        "a cdc stream's partitioned snapshot is written with write_mode upsert or append; "
+        "stream '" +
+            s.name + "' has replace"));
+  }
+  return {};
+}
+
 }  // namespace
 
 std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yaml,
@@ -717,6 +733,7 @@ std::expected<PipelineConfig, std::string> parse_pipeline(const std::string& yam
   collect(parse_source(r, root, p, scope));
   if (const auto transforms = root["transforms"]) collect(parse_transforms(r, transforms, p));
   if (root["destination"] || scope == PipelineScope::kWhole) collect(parse_destination(r, root, p));
+  if (errors.empty()) collect(check_partitioned_cdc(r, root, p));
   if (const auto state = root["state"]) collect(parse_state(r, state, p.state));
   if (const auto res = root["resources"]) collect(parse_resources(r, res, p.resources));
   if (!errors.empty()) return std::unexpected(join(errors, "\n"));

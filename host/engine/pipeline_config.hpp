@@ -32,9 +32,10 @@ struct StreamConfig {
   // source's catalog it matches, except those `exclude` matches
   // (expand_stream_patterns).
   std::vector<std::string> exclude;
-  // `partitions: N` reads a full-refresh stream as N slices of one snapshot,
-  // up to resources.parallelism at once; `auto` (or a partition_key alone)
-  // takes resources.parallelism slices. 1: one read.
+  // `partitions: N` reads a full-refresh stream (an incremental stream's
+  // first read, a cdc stream's initial snapshot) as N slices of one
+  // snapshot, up to resources.parallelism at once; `auto` (or a
+  // partition_key alone) as many as the table's size calls for. 1: one read.
   uint32_t partitions = 1;
   bool auto_partitions = false;
   // The column the slices split on (resources.partition_mode); unset: the

@@ -117,7 +117,8 @@ std::vector<CheckLine> partition_lines(runtime::ConnectorInstance& instance,
     if (partition_count(pipeline, stream) <= 1) continue;
     if (stream_failed(so_far, stream.name)) continue;
     const std::string subject = "stream " + stream.name;
-    const p::RunRequest run = plan_request(pipeline, stream);
+    p::RunRequest run = plan_request(pipeline, stream);
+    run.dry_run = true;  // a cdc stream's plan then makes no slot
     auto planned = instance.run(run);
     if (!planned) {
       lines.push_back({subject, "partitions", p::CheckStatus::kFailed, planned.error().message});
@@ -139,12 +140,12 @@ std::string subject_of(const PipelineRunner::StagePlan& plan) {
 
 runtime::ConnectorResult<std::unique_ptr<StartedConnector>> start_connector(
     const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
-    const PipelineRunner::StagePlan& plan, spdlog::logger* log) {
+    const PipelineRunner::StagePlan& plan, spdlog::logger* log, const std::string& stream) {
   auto probe = std::make_unique<StartedConnector>();
   probe->report.connector_id = plan.module->manifest.id;
   probe->report.role = plan.module->role;
   StageServices::Wiring wiring{
-      pipeline.pipeline, "", 0, plan.module->role, nullptr, nullptr, &state, nullptr, log};
+      pipeline.pipeline, stream, 0, plan.module->role, nullptr, nullptr, &state, nullptr, log};
   probe->services = std::make_unique<StageServices>(wiring, &probe->report);
   probe->host = std::make_unique<StageHost>(std::vector<StageServices*>{probe->services.get()});
   auto instance = runtime::ConnectorInstance::create(

@@ -26,9 +26,11 @@ struct StartedConnector {
   std::unique_ptr<runtime::ConnectorInstance> instance;
 };
 
+// `stream`: the stream the connector works on, which its log lines name
+// (none: the pipeline's).
 runtime::ConnectorResult<std::unique_ptr<StartedConnector>> start_connector(
     const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
-    const PipelineRunner::StagePlan& plan, spdlog::logger* log);
+    const PipelineRunner::StagePlan& plan, spdlog::logger* log, const std::string& stream = {});
 
 // Checks every connector of the pipeline: config against its schema, then
 // open and validate in the sandbox; then resolves the streams against the

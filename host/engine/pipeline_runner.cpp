@@ -16,6 +16,7 @@
 #include "host/engine/config_validator.hpp"
 #include "host/engine/partitioned_read.hpp"
 #include "host/engine/preview_budget.hpp"
+#include "host/engine/snapshot_gate.hpp"
 #include "host/engine/stage_host.hpp"
 #include "host/runtime/connector_errors.hpp"
 #include "host/runtime/connector_instance.hpp"
@@ -386,13 +387,16 @@ std::vector<StreamReport> run_group(const RunContext& run, const WorkUnit& unit,
   }
 }
 
-// The work of one run: the cdc streams' group, which runs at once on a
-// thread of its own (one source read serves them from one replication slot,
-// and a continuous read never ends), and the units `parallelism` workers
-// share: every other stream, or each unfinished slice of a partitioned one,
-// whose plan is kept here until its slices are filed.
+// The work of one run: the cdc streams' group, which runs on a thread of
+// its own (one source read serves them from one replication slot, and a
+// continuous read never ends) once their partitioned snapshots have ended
+// (snapshots; not at all when one failed: blocked), and the units
+// `parallelism` workers share: every other stream, or each unfinished slice
+// of a partitioned one, whose plan is kept here until its slices are filed.
 struct RunWork {
   StreamGroup changes;
+  SnapshotGate snapshots;
+  std::atomic<bool> blocked{false};  // a cdc stream's partitioned snapshot failed
   std::vector<WorkUnit> units;
   std::map<size_t, PartitionedRead> partitioned;  // by stream index
 };
@@ -416,22 +420,21 @@ void finish_stream(const RunContext& run, PartitionedRead& read, size_t index,
 }
 
 // Whether `stream` reads from the start: a full refresh, or an incremental
-// stream without a committed cursor. Only such a read is partitioned; later
-// incremental reads start after the cursor. A state backend that cannot say
-// fails the stream: guessing "first read" would load rows again.
+// or cdc stream without a committed cursor. Only such a read is
+// partitioned; later reads start after the cursor. A state backend that
+// cannot say fails the stream: guessing "first read" would load rows again.
 StateResult<bool> first_read(const RunContext& run, const StreamConfig& stream) {
-  if (stream.sync_mode != p::SyncMode::kIncremental) return true;
+  if (stream.sync_mode == p::SyncMode::kFullRefresh) return true;
   RB_ASSIGN_OR_RETURN(auto cursor, run.state.cursor(run.pipeline.pipeline, stream.name));
   return !cursor;
 }
 
-// Sorts the pipeline's streams into work, planning each partitioned stream
+// Sorts the pipeline's streams into `work`, planning each partitioned stream
 // (not in a dry run, which reads every stream whole). A stream whose plan
 // fails gets its report here and no unit.
-RunWork plan_work(const RunContext& run, RunReport& report) {
+void plan_work(const RunContext& run, RunReport& report, RunWork& work) {
   const PipelineConfig& pipeline = run.pipeline;
   const StagePlan& source = run.plans.front();
-  RunWork work;
   // A stream that fails before it is read: its report, no unit.
   auto fail_stream = [&](size_t i, p::ConnectorError error) {
     run.options.log->error("[{}/{}] {}", pipeline.streams[i].name, source.module->manifest.id,
@@ -442,18 +445,19 @@ RunWork plan_work(const RunContext& run, RunReport& report) {
   };
   for (size_t i = 0; i < pipeline.streams.size(); ++i) {
     const StreamConfig& stream = pipeline.streams[i];
-    if (stream.sync_mode == p::SyncMode::kCdc) {
-      work.changes.push_back(i);
-      continue;
-    }
+    // A cdc stream's changes are read by the group; its initial snapshot
+    // may be slices of its own before that.
+    const bool changes = stream.sync_mode == p::SyncMode::kCdc;
+    if (changes) work.changes.push_back(i);
     if (run.options.dry_run_limit) {
-      work.units.push_back({{i}, std::nullopt});
+      if (!changes) work.units.push_back({{i}, std::nullopt});
       continue;
     }
     const bool partitioned = partition_count(pipeline, stream) > 1;
     auto from_start = partitioned ? first_read(run, stream) : StateResult<bool>(false);
     if (!from_start) {
       fail_stream(i, connector_error(std::move(from_start).error()));
+      if (changes) work.blocked = true;
       continue;
     }
     if (!*from_start) {
@@ -461,7 +465,7 @@ RunWork plan_work(const RunContext& run, RunReport& report) {
       // pipeline was split before): their plan must not be resumed later
       // over what this read writes.
       (void)PartitionProgress::forget(run.state, pipeline.pipeline, stream.name);
-      work.units.push_back({{i}, std::nullopt});
+      if (!changes) work.units.push_back({{i}, std::nullopt});
       continue;
     }
     report.streams[i].stream = stream.name;
@@ -469,6 +473,7 @@ RunWork plan_work(const RunContext& run, RunReport& report) {
                                          run.run_id, run.options.log.get());
     if (!planned) {
       fail_stream(i, std::move(planned).error());
+      if (changes) work.blocked = true;
       continue;
     }
     report.streams[i].finished_earlier = planned->finished_earlier();
@@ -480,12 +485,13 @@ RunWork plan_work(const RunContext& run, RunReport& report) {
     if (planned->to_read().empty()) {
       // An earlier run wrote every slice but ended before it finalized.
       finish_stream(run, *planned, i, report.streams[i]);
+      if (changes && !report.streams[i].succeeded()) work.blocked = true;
       continue;
     }
     for (const p::Partition& slice : planned->to_read()) work.units.push_back({{i}, slice});
     work.partitioned.emplace(i, std::move(*planned));
+    if (changes) work.snapshots.expect();
   }
-  return work;
 }
 
 // Files a finished slice of a stream in its report and, when it succeeded,
@@ -670,9 +676,40 @@ std::expected<RunReport, EngineError> PipelineRunner::run(const PipelineConfig& 
   auto run_one = [&](const WorkUnit& unit) {
     std::vector<StreamReport> reports = run_group(context, unit, progress);
     for (size_t k = 0; k < unit.group.size(); ++k)
-      report.streams[unit.group[k]] = std::move(reports[k]);
+      report.streams[unit.group[k]].follow_with(std::move(reports[k]));
   };
-  RunWork work = plan_work(context, report);
+  RunWork work;
+  plan_work(context, report, work);
+  // The cdc streams' group, once their partitioned snapshots have ended
+  // (SnapshotGate). When one failed, or the run was stopped, the others'
+  // changes are not read in this run: each says why.
+  auto run_changes = [&] {
+    work.snapshots.wait();
+    const bool stopped = stop.stop_requested();
+    if (!stopped && !work.blocked) return run_one({work.changes, std::nullopt});
+    std::string failed;
+    for (size_t i : work.changes) {
+      const StreamReport& r = report.streams[i];
+      if (!r.stream.empty() && !r.succeeded())
+        failed += (failed.empty() ? "'" : ", '") + r.stream + "'";
+    }
+    const std::string& source = plans.front().module->manifest.id;
+    for (size_t i : work.changes) {
+      StreamReport& r = report.streams[i];
+      if (!r.stream.empty() && !r.succeeded()) continue;  // its own error says why
+      r.stream = pipeline.streams[i].name;
+      p::ConnectorError error =
+          !stopped ? runtime::make_error(
+                         p::ErrorCategory::kInternal, "SNAPSHOT_UNFINISHED",
+                         "changes not read: the partitioned snapshot of cdc stream " + failed +
+                             " did not finish; the replication slot keeps the "
+                             "changes for the next run")
+                   : runtime::cancelled_error();
+      options.log->error("[{}/{}] {}", r.stream, source, error.message);
+      r.stages.push_back({.connector_id = source, .error = std::move(error)});
+      if (progress) progress->stream(i).phase = RunProgress::Phase::kFailed;
+    }
+  };
   std::mutex slices_mu;  // file_slice's (work.partitioned itself is only read now)
   auto run_unit = [&](const WorkUnit& unit) {
     if (!unit.partition) return run_one(unit);
@@ -688,12 +725,17 @@ std::expected<RunReport, EngineError> PipelineRunner::run(const PipelineConfig& 
     }
     // Outside the lock: a finalize (an append inserting every staged row)
     // may take long, and other streams' workers go on filing slices.
-    if (last) end_stream(context, work.partitioned.at(i), i, report.streams[i], progress);
+    if (!last) return;
+    end_stream(context, work.partitioned.at(i), i, report.streams[i], progress);
+    if (pipeline.streams[i].sync_mode == p::SyncMode::kCdc) {
+      if (!report.streams[i].succeeded()) work.blocked = true;
+      work.snapshots.ended();
+    }
   };
   std::atomic<size_t> next{0};
   {
     std::vector<std::jthread> workers;
-    if (!work.changes.empty()) workers.emplace_back(run_one, WorkUnit{work.changes, std::nullopt});
+    if (!work.changes.empty()) workers.emplace_back(run_changes);
     const size_t width = std::min<size_t>(pipeline.resources.parallelism, work.units.size());
     for (size_t w = 0; w < width; ++w) {
       workers.emplace_back([&] {

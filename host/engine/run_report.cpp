@@ -33,6 +33,16 @@ std::string index_list(const std::vector<uint32_t>& indices) {
   return join(indices | std::views::transform([](uint32_t i) { return std::to_string(i); }));
 }
 
+void StreamReport::follow_with(StreamReport later) {
+  if (stream.empty() && stages.empty() && partitions.empty()) {
+    *this = std::move(later);
+    return;
+  }
+  for (StageReport& stage : later.stages) stages.push_back(std::move(stage));
+  attempts = std::max(attempts, later.attempts);
+  earlier_committed_records += later.earlier_committed_records;
+}
+
 bool StreamReport::succeeded() const {
   return std::ranges::none_of(stages, [](const StageReport& s) { return s.error.has_value(); }) &&
          std::ranges::all_of(partitions,
@@ -67,21 +77,21 @@ std::string StreamReport::error_text() const {
 }
 
 uint64_t StreamReport::records() const {
-  if (!partitions.empty()) {
-    uint64_t n = 0;
-    for (const auto& p : partitions) n += p.report.records();
-    return n;
-  }
-  if (stages.empty()) return 0;
+  // The slices' records, and those of the stages (a cdc stream's changes
+  // after its partitioned snapshot; a failure to plan or finalize slices
+  // has none).
+  uint64_t n = 0;
+  for (const auto& p : partitions) n += p.report.records();
+  if (stages.empty()) return n;
   const auto& dest = stages.back();
   if (dest.role == protocol::ConnectorRole::kDestination) {
     const uint64_t last = dest.summary && dest.summary->write ? dest.summary->write->records_written
                                                               : dest.committed_records;
-    return earlier_committed_records + last;
+    return n + earlier_committed_records + last;
   }
   const auto& source = stages.front();
-  if (source.summary && source.summary->read) return source.summary->read->records;
-  return 0;
+  if (source.summary && source.summary->read) return n + source.summary->read->records;
+  return n;
 }
 
 uint64_t StreamReport::bytes() const {

@@ -64,6 +64,10 @@ struct StreamReport {
   // earlier run finished are not read again (resumed).
   std::vector<PartitionReport> partitions;
   std::vector<uint32_t> finished_earlier;
+  // A stream read in two parts in one run (a cdc stream's partitioned
+  // snapshot, then its changes): `later`'s stages follow this report's. An
+  // empty report becomes `later`.
+  void follow_with(StreamReport later);
   bool succeeded() const;
   // The stage whose error ended the stream: the first stage error that is
   // not a cancellation caused by another stage; null when it succeeded.

@@ -493,6 +493,28 @@ TEST_F(PartitionedReadTest, AppendSlicesKeepTheTablesTypesAndDefaults) {
   EXPECT_EQ(slice_leftovers(d, "pr_append_types"), std::vector<std::string>{});
 }
 
+// A target that lacks a column of the stream gets it once, though every
+// slice (append and upsert, all at once) plans to add it.
+TEST_F(PartitionedReadTest, SlicesAddANewColumnOnce) {
+  src().exec(
+      "CREATE TABLE pr_new_column (id bigint PRIMARY KEY, v text, added int);"
+      "INSERT INTO pr_new_column SELECT g, md5(g::text), g FROM generate_series(1, 8000) g;");
+  for (const char* mode : {"append", "upsert"}) {
+    SCOPED_TRACE(mode);
+    auto d = dst();
+    d.exec(
+        "DROP TABLE IF EXISTS pr_new_column; CREATE TABLE pr_new_column (id bigint PRIMARY KEY, v "
+        "text)");
+    auto report = run_pipeline(yaml(std::string("pr_new_column_") + mode, "pr_new_column",
+                                    ", partitions: 4, partition_key: id", mode,
+                                    ", parallelism: 4, max_batch_bytes: 65536"),
+                               std::string("pr_new_column_") + mode);
+    ASSERT_TRUE(report.succeeded()) << report.first_error();
+    auto s = src();
+    EXPECT_EQ(table_digest(d, "pr_new_column", "id"), table_digest(s, "pr_new_column", "id"));
+  }
+}
+
 // A slice whose rows the destination committed, in a run killed before the
 // engine recorded the slice as done, is read again by the next run; the
 // destination's record of committed slices makes that attempt roll back

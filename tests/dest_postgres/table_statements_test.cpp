@@ -16,9 +16,10 @@ using connectors::postgres_common::TableName;
 
 TEST(TableStatementsTest, AddColumnQuotesTheName) {
   EXPECT_EQ(add_column_sql(R"("public"."users")", "extra", "integer"),
-            R"(ALTER TABLE "public"."users" ADD COLUMN "extra" integer)");
-  EXPECT_EQ(add_column_sql(R"("public"."users")", R"(New "Col" X)", "numeric(12, 2)"),
-            R"(ALTER TABLE "public"."users" ADD COLUMN "New ""Col"" X" numeric(12, 2))");
+            R"(ALTER TABLE "public"."users" ADD COLUMN IF NOT EXISTS "extra" integer)");
+  EXPECT_EQ(
+      add_column_sql(R"("public"."users")", R"(New "Col" X)", "numeric(12, 2)"),
+      R"(ALTER TABLE "public"."users" ADD COLUMN IF NOT EXISTS "New ""Col"" X" numeric(12, 2))");
 }
 
 TEST(TableStatementsTest, LoadHeadsListTheColumns) {

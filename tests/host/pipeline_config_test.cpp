@@ -372,7 +372,7 @@ TEST(PipelineConfigTest, FiveHundredStreamsParse) {
 }
 
 // partitions: N | auto, partition_key (alone it means auto), and the
-// split mode in both spellings; partitions only for full-refresh streams.
+// split mode in both spellings; a cdc stream's snapshot not by replace.
 TEST(PipelineConfigTest, PartitionSettings) {
   auto pipeline = [](const std::string& streams, const std::string& resources) {
     return parse_pipeline("pipeline: x\nsource:\n  use: g\n  streams: [" + streams +
@@ -407,10 +407,13 @@ TEST(PipelineConfigTest, PartitionSettings) {
   ASSERT_TRUE(incremental) << incremental.error();
   EXPECT_EQ(incremental->streams[0].partitions, 4u);
   auto cdc = pipeline("{name: a, sync_mode: cdc, partitions: 4}", "");
-  ASSERT_FALSE(cdc);
-  EXPECT_EQ(cdc.error(),
-            "p.yaml:4:51: source.streams[0].partitions: partitioned reads are for full_refresh "
-            "and incremental streams; stream 'a' is cdc");
+  ASSERT_TRUE(cdc) << cdc.error();
+  EXPECT_EQ(cdc->streams[0].partitions, 4u);
+  auto replaced = pipeline("{name: a, sync_mode: cdc, partitions: 4, write_mode: replace}", "");
+  ASSERT_FALSE(replaced);
+  EXPECT_EQ(replaced.error(),
+            "p.yaml:4:51: source.streams[0].partitions: a cdc stream's partitioned snapshot is "
+            "written with write_mode upsert or append; stream 'a' has replace");
   auto mode = pipeline("{name: a}", "partition_mode: hash");
   ASSERT_FALSE(mode);
   EXPECT_EQ(mode.error(),

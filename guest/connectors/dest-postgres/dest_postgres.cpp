@@ -183,18 +183,21 @@ class DestPostgres final : public sdk::Destination {
  private:
   // Completes a partitioned stream once every slice is written: publishes
   // the slices' staging table (slice_ledger.hpp), which replace swaps in and
-  // append inserts. Upsert slices merge into the target themselves, so they
-  // have nothing left.
+  // append inserts. Upsert slices merge into the target themselves; the
+  // ledger of a cdc snapshot's reset goes.
   sdk::Result<protocol::RunSummary> finalize(sdk::Context& ctx, postgres::Connection& connection,
                                              const protocol::StreamContext& stream) {
     if (!stream.partition) {
       return sdk::internal_error("finalize needs the stream's partition", "BAD_STREAMS");
     }
-    if (stream.write_mode == protocol::WriteMode::kUpsert)
-      return sdk::summary(protocol::WriteSummary{});
     const postgres_common::TableName target = target_of(stream.stream_name);
     SliceLedger ledger(connection, target, stream.partition->generation, stream.write_mode);
     RB_TRY(exec_sql(connection, "BEGIN", "cannot begin a transaction"));
+    if (stream.write_mode == protocol::WriteMode::kUpsert) {
+      RB_TRY(ledger.release());
+      RB_TRY(commit_transaction(connection));
+      return sdk::summary(protocol::WriteSummary{});
+    }
     RB_ASSIGN_OR_RETURN(SliceLedger::Finalized done, ledger.finalize(stream.partition->count));
     RB_TRY(commit_transaction(connection));
     if (done == SliceLedger::Finalized::kAlreadyFinished) {

@@ -165,7 +165,8 @@ std::vector<protocol::ConnectorError> target_problems(
   if (!columns || rules.mode == protocol::WriteMode::kReplace) {
     // A new table: every field needs a PostgreSQL type.
     for (const arrow::Field& field : schema.fields()) {
-      if (field.name != kUnchangedColumn || !is_change_schema(schema)) {
+      if (field.name != kUnchangedColumn || !is_change_schema(schema) ||
+          rules.mode != protocol::WriteMode::kUpsert) {
         note(postgres_type_for(field));
       }
     }

@@ -71,11 +71,12 @@ std::unexpected<protocol::ConnectorError> SliceLedger::taken_over(
       "SLICES_ABANDONED");
 }
 
-sdk::Result<void> SliceLedger::claim(const arrow::Schema* schema,
+sdk::Result<bool> SliceLedger::claim(const arrow::Schema* schema,
                                      const std::vector<std::string>& primary_key) {
   RB_TRY(lock_table_name(connection_, target_));
   RB_ASSIGN_OR_RETURN(std::optional<uint64_t> owner, ledger_generation());
-  if (owner != generation_) {
+  const bool claimed_now = owner != generation_;
+  if (claimed_now) {
     // Tables of another plan (or of a replace without partitions) are stale:
     // their generation never finishes once the engine planned a new one.
     RB_TRY(exec_sql(connection_,
@@ -86,12 +87,13 @@ sdk::Result<void> SliceLedger::claim(const arrow::Schema* schema,
                         std::to_string(kMarkerSlice) + ")",
                     "cannot create " + ledger_.quoted()));
   }
-  if (!schema) return {};
+  if (!schema) return claimed_now;
   RB_ASSIGN_OR_RETURN(auto columns, load_table_columns(connection_, staging_.quoted()));
   if (!columns) {
     RB_ASSIGN_OR_RETURN(std::string create,
                         create_table_sql(staging_.quoted(), *schema, primary_key, false, false));
-    return exec_sql(connection_, create, "cannot create " + staging_.quoted());
+    RB_TRY(exec_sql(connection_, create, "cannot create " + staging_.quoted()));
+    return claimed_now;
   }
   for (const auto& field : schema->fields()) {
     if (std::ranges::find(*columns, field.name, &TableColumn::name) != columns->end()) continue;
@@ -99,7 +101,14 @@ sdk::Result<void> SliceLedger::claim(const arrow::Schema* schema,
     RB_TRY(exec_sql(connection_, add_column_sql(staging_.quoted(), field.name, type),
                     "cannot add column '" + field.name + "' to " + staging_.quoted()));
   }
-  return {};
+  return claimed_now;
+}
+
+sdk::Result<void> SliceLedger::release() {
+  RB_TRY(lock_table_name(connection_, target_));
+  RB_ASSIGN_OR_RETURN(std::optional<uint64_t> owner, ledger_generation());
+  if (owner != generation_) return {};
+  return exec_sql(connection_, "DROP TABLE " + ledger_.quoted(), "cannot drop " + ledger_.quoted());
 }
 
 sdk::Result<SliceLedger::Record> SliceLedger::record(uint32_t index) {

@@ -18,6 +18,12 @@
 // swaps it in for the target, an append inserts its rows into the target.
 // Readers see the target as it was until then.
 //
+// The upsert slices of a cdc stream's snapshot write the target itself;
+// each starts with the snapshot's reset row (a truncate), and the ledger's
+// marker alone makes it apply once per generation: the slice that claims
+// the ledger first empties the target, the others and every resumed slice
+// find it claimed. Their finalize releases the ledger.
+//
 // Every method runs inside the caller's open transaction and first takes a
 // transaction lock of the target's name, so the slices' claims, records and
 // the finalize happen one at a time. Borrows the connection.
@@ -45,15 +51,17 @@ class SliceLedger {
     kAlreadyFinished,  // no ledger: this generation was finalized before
   };
 
-  // REQUIRES: `connection` outlives the ledger; `mode` is replace or append.
+  // REQUIRES: `connection` outlives the ledger. With `mode` upsert there is
+  // no staging table: claim(nullptr, {}) and release() only.
   SliceLedger(postgres::Connection& connection, postgres_common::TableName target,
               uint64_t generation, protocol::WriteMode mode);
 
   // Makes the staging table and the ledger this generation's: drops those
   // of another generation (of either mode), creates the ledger, and with a
   // `schema` creates the staging table from it (with `primary_key`) or adds
-  // the columns it lacks.
-  sdk::Result<void> claim(const arrow::Schema* schema, const std::vector<std::string>& primary_key);
+  // the columns it lacks. True when the ledger became this generation's
+  // now, false when it was already.
+  sdk::Result<bool> claim(const arrow::Schema* schema, const std::vector<std::string>& primary_key);
 
   // Records slice `index`. A ledger of another generation, or none, fails:
   // a newer plan of the stream took the tables over.
@@ -65,6 +73,10 @@ class SliceLedger {
   // the target lost since). Fails when fewer slices are recorded, or when
   // the ledger is another generation's.
   sdk::Result<Finalized> finalize(uint32_t count);
+
+  // Drops the ledger when it is this generation's (upsert slices have
+  // nothing to publish).
+  sdk::Result<void> release();
 
   // Drops the staging tables (of both modes) and the ledger beside
   // `target`, of whatever generation left them: a whole write of the stream

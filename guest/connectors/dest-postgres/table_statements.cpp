@@ -11,8 +11,8 @@ constexpr const char* kLedgerSuffix = "__rb_slices";
 
 std::string add_column_sql(const std::string& relation, const std::string& name,
                            const std::string& type) {
-  return "ALTER TABLE " + relation + " ADD COLUMN " + postgres_common::quote_identifier(name) +
-         " " + type;
+  return "ALTER TABLE " + relation + " ADD COLUMN IF NOT EXISTS " +
+         postgres_common::quote_identifier(name) + " " + type;
 }
 
 std::string copy_in_sql(const std::string& relation, const std::vector<std::string>& columns) {

@@ -12,8 +12,11 @@
 
 namespace rapidbyte::connectors::dest_postgres {
 
-// ALTER TABLE <relation> ADD COLUMN "<name>" <type>. `relation` is quoted,
-// `type` a type name (type_mapping.hpp).
+// ALTER TABLE <relation> ADD COLUMN IF NOT EXISTS "<name>" <type>.
+// `relation` is quoted, `type` a type name (type_mapping.hpp). IF NOT
+// EXISTS: slices of one stream add a new column at once, and the ones that
+// find it added meanwhile go on (their plan reloads the columns).
+
 std::string add_column_sql(const std::string& relation, const std::string& name,
                            const std::string& type);
 

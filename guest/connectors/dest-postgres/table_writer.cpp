@@ -258,10 +258,15 @@ sdk::Result<std::vector<TableColumn>> TableWriter::ensure_table(const arrow::Sch
 
 sdk::Result<void> TableWriter::create_target(const arrow::Schema& schema) {
   const std::string target = options_.target.quoted();
-  // A change batch's _rb_unchanged says how to apply a row: not a column.
+  // An upsert reads a change batch's _rb_unchanged to apply a row: not a
+  // column (plan_reconcile ignores it too). An append keeps it with the
+  // row, where it tells an unchanged TOAST value from a NULL.
   std::vector<arrow::Field> kept;
   for (const auto& field : schema.fields()) {
-    if (field.name != kUnchangedColumn || !is_change_schema(schema)) kept.push_back(field);
+    if (field.name != kUnchangedColumn || !is_change_schema(schema) ||
+        options_.mode != protocol::WriteMode::kUpsert) {
+      kept.push_back(field);
+    }
   }
   // An append keeps every version of a row the source sends (and, after a
   // crash, sends again): a unique key on the table it creates would fail
@@ -549,9 +554,7 @@ sdk::Result<void> TableWriter::write(const arrow::RecordBatch& input) {
         done = write_rows(batch.slice(segment.offset, segment.length));
         break;
       case ChangeSegment::Kind::kTruncate:
-        done = exec(truncate_sql(options_.target.quoted(), options_.delete_mode),
-                    "cannot apply a truncate to " + options_.target.quoted());
-        if (done) ++records_written_;
+        done = apply_truncate();
         break;
       case ChangeSegment::Kind::kPartialUpdate:
         done = write_partial_update(batch, segment.offset, segment.unchanged);
@@ -559,6 +562,20 @@ sdk::Result<void> TableWriter::write(const arrow::RecordBatch& input) {
     }
     if (!done) return done;
   }
+  return {};
+}
+
+sdk::Result<void> TableWriter::apply_truncate() {
+  if (options_.slice) {
+    // A slice's truncate is its snapshot's reset row: once per generation.
+    SliceLedger reset(connection_, options_.target, options_.slice->generation,
+                      protocol::WriteMode::kUpsert);
+    RB_ASSIGN_OR_RETURN(bool first, reset.claim(nullptr, {}));
+    if (!first) return {};
+  }
+  RB_TRY(exec(truncate_sql(options_.target.quoted(), options_.delete_mode),
+              "cannot apply a truncate to " + options_.target.quoted()));
+  ++records_written_;
   return {};
 }
 

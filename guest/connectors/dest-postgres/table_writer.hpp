@@ -159,6 +159,9 @@ class TableWriter {
   sdk::Result<void> exec(std::string_view sql, std::string_view context);
   // Writes rows of the prepared plan's (projected) shape.
   sdk::Result<void> write_rows(const arrow::RecordBatch& batch);
+  // A change batch's truncate; in a slice (a cdc snapshot's reset row)
+  // only the first of its generation (slice_ledger.hpp).
+  sdk::Result<void> apply_truncate();
   // One update that sets only the columns not in `unchanged`.
   sdk::Result<void> write_partial_update(const arrow::RecordBatch& batch, int64_t row,
                                          const std::vector<std::string>& unchanged);

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "guest/connectors/postgres-common/sql_text.hpp"
 #include "guest/sdk/json_config.hpp"
@@ -50,9 +51,14 @@ struct CdcOptions {
 
   // The pipeline source's replication slot.
   const std::string& slot() const { return slot_name; }
-  // The slot that takes the snapshot of a stream added to a running slot:
-  // temporary, dropped once the snapshot is read.
-  std::string snapshot_slot() const { return slot_name + "_snapshot"; }
+  // The slot that takes the snapshot of a stream added to a running slot,
+  // or of a partitioned snapshot's plan, in the session with backend
+  // process id `session`: temporary, dropped once the snapshot is read (or
+  // imported). Named by its session, so that the slot of a killed run's
+  // session, which the server may not have ended yet, is never in the way.
+  std::string snapshot_slot(std::string_view session) const {
+    return slot_name + "_snapshot_" + std::string(session);
+  }
   // The publication the changes are read from.
   const std::string& publication_name() const { return publication ? *publication : slot_name; }
   // Whether publication_name() is one this connector creates and drops.

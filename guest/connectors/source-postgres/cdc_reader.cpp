@@ -10,6 +10,7 @@
 #include "guest/connectors/postgres-common/sql_text.hpp"
 #include "guest/connectors/source-postgres/change_batch_builder.hpp"
 #include "guest/connectors/source-postgres/change_stream.hpp"
+#include "guest/connectors/source-postgres/partition_planner.hpp"
 #include "guest/connectors/source-postgres/table_catalog.hpp"
 #include "guest/connectors/source-postgres/table_reader.hpp"
 #include "portable/base/try.hpp"
@@ -48,6 +49,16 @@ sdk::Result<bool> slot_exists(postgres::Connection& connection, const std::strin
   return found.has_value();
 }
 
+// The name of a temporary slot for a snapshot taken over `connection`
+// (CdcOptions::snapshot_slot).
+sdk::Result<std::string> snapshot_slot(postgres::Connection& connection,
+                                       const CdcOptions& options) {
+  RB_ASSIGN_OR_RETURN(auto pid, single_value(connection, "SELECT pg_catalog.pg_backend_pid()",
+                                             "cannot read the session's process id"));
+  if (!pid) return sdk::internal_error("pg_backend_pid() returned nothing");
+  return options.snapshot_slot(*pid);
+}
+
 // The committed cursor of a stream: none on its first run.
 sdk::Result<std::optional<Lsn>> committed_lsn(const protocol::StreamContext& stream) {
   if (!stream.last_cursor_value) return std::optional<Lsn>();
@@ -61,17 +72,31 @@ sdk::Result<std::optional<Lsn>> committed_lsn(const protocol::StreamContext& str
   return lsn;
 }
 
-// Makes the publication publish exactly the streams' tables. The connector's
-// own publication is created with them, gets a table added before that
-// table's snapshot, and stops publishing tables no stream reads any more. A
-// table missing while its stream resumes from a cursor was dropped and
-// created again since (a dropped table leaves every publication): its
-// changes meanwhile were never published, so that is an error rather than a
-// run that silently applies nothing. A configured publication must exist
-// and include every table.
+// A table the publication must publish: its stream, and whether the stream
+// takes its snapshot now (rather than resuming from a cursor).
+struct PublishedTable {
+  postgres_common::TableName table;
+  std::string stream;
+  bool snapshotting = false;
+};
+
+// Whether the connector's own publication stops publishing the tables that
+// none of the given streams reads (a run of every cdc stream), or keeps
+// them (the plan of one stream's snapshot).
+enum class OtherTables : uint8_t { kStopPublishing, kKeep };
+
+// Makes the publication publish the streams' tables. The connector's own
+// publication is created with them, gets a table added before that table's
+// snapshot, and (kStopPublishing) stops publishing tables no stream reads
+// any more. A table missing while its stream resumes from a cursor was
+// dropped and created again since (a dropped table leaves every
+// publication): its changes meanwhile were never published, so that is an
+// error rather than a run that silently applies nothing. A configured
+// publication must exist and include every table.
 sdk::Result<void> sync_publication(sdk::Context& ctx, postgres::Connection& connection,
-                                   const CdcOptions& options, const Targets& targets,
-                                   const std::vector<bool>& snapshotting) {
+                                   const CdcOptions& options,
+                                   const std::vector<PublishedTable>& published,
+                                   OtherTables others) {
   const std::string& name = options.publication_name();
   const std::string lookup = "cannot look up publication '" + name + "'";
   RB_ASSIGN_OR_RETURN(auto exists,
@@ -86,7 +111,7 @@ sdk::Result<void> sync_publication(sdk::Context& ctx, postgres::Connection& conn
           "PUBLICATION_MISSING");
     }
     std::string tables;
-    for (const auto& t : targets) tables += (tables.empty() ? "" : ", ") + t->table().name.quoted();
+    for (const auto& p : published) tables += (tables.empty() ? "" : ", ") + p.table.quoted();
     return execute(
         connection,
         "CREATE PUBLICATION " + postgres_common::quote_identifier(name) + " FOR TABLE " + tables,
@@ -107,17 +132,16 @@ sdk::Result<void> sync_publication(sdk::Context& ctx, postgres::Connection& conn
       return m.schema == table.schema && m.table == table.table;
     });
   };
-  for (size_t i = 0; i < targets.size(); ++i) {
-    const postgres_common::TableName& table = targets[i]->table().name;
+  for (const PublishedTable& p : published) {
+    const postgres_common::TableName& table = p.table;
     if (is_member(table)) continue;
     if (!options.owns_publication()) {
       return sdk::config_error(
           "publication '" + name + "' does not include table " + table.quoted(),
           "PUBLICATION_TABLE");
     }
-    if (!snapshotting[i]) {
-      return sdk::schema_error("publication '" + name + "' of stream '" +
-                                   targets[i]->stream().stream_name +
+    if (!p.snapshotting) {
+      return sdk::schema_error("publication '" + name + "' of stream '" + p.stream +
                                    "' no longer publishes table " + table.quoted() +
                                    " (was the table dropped and created again?): its changes "
                                    "since then were not published; clear the stream's state "
@@ -129,11 +153,11 @@ sdk::Result<void> sync_publication(sdk::Context& ctx, postgres::Connection& conn
                        table.quoted(),
                    "cannot add table " + table.quoted() + " to publication '" + name + "'"));
   }
-  if (!options.owns_publication()) return {};
+  if (!options.owns_publication() || others == OtherTables::kKeep) return {};
   std::string unread;
   for (const postgres_common::TableName& member : members) {
-    const bool read = std::ranges::any_of(targets, [&](const auto& t) {
-      return t->table().name.schema == member.schema && t->table().name.table == member.table;
+    const bool read = std::ranges::any_of(published, [&](const PublishedTable& p) {
+      return p.table.schema == member.schema && p.table.table == member.table;
     });
     if (!read) unread += (unread.empty() ? "" : ", ") + member.quoted();
   }
@@ -143,6 +167,54 @@ sdk::Result<void> sync_publication(sdk::Context& ctx, postgres::Connection& conn
       connection,
       "ALTER PUBLICATION " + postgres_common::quote_identifier(name) + " DROP TABLE " + unread,
       "cannot drop tables from publication '" + name + "'");
+}
+
+// A stream whose cursor is behind the slot's confirmed position has lost
+// the changes in between: the slot confirmed them for the streams it was
+// read for while this one was not (left out of the pipeline file for a
+// while, or a partitioned snapshot finished after the others went on), and
+// the server does not send them again.
+sdk::Result<void> check_slot_behind_cursors(postgres::Connection& connection,
+                                            const std::string& slot,
+                                            const std::vector<protocol::StreamContext>& streams,
+                                            const std::vector<std::optional<Lsn>>& committed) {
+  RB_ASSIGN_OR_RETURN(
+      auto text,
+      single_value(connection,
+                   "SELECT confirmed_flush_lsn::text FROM pg_catalog.pg_replication_slots WHERE "
+                   "slot_name = " +
+                       postgres_common::quote_literal(slot),
+                   "cannot read the position of replication slot '" + slot + "'"));
+  if (!text) return {};
+  auto confirmed = postgres::parse_lsn(*text);
+  if (!confirmed)
+    return postgres_common::fail_with(confirmed.error(), "bad LSN from pg_replication_slots");
+  for (size_t i = 0; i < streams.size(); ++i) {
+    if (!committed[i] || *committed[i] >= *confirmed) continue;
+    return sdk::schema_error(
+        "stream '" + streams[i].stream_name + "' resumes at " +
+            postgres::format_lsn(*committed[i]) + ", but replication slot '" + slot +
+            "' confirmed changes up to " + postgres::format_lsn(*confirmed) +
+            " (they were read for other streams while this one was not): its changes in "
+            "between are lost; reset the stream's state (rapidbyte state reset "
+            "<pipeline.yaml> --stream " +
+            streams[i].stream_name + ") to take a new snapshot",
+        "SLOT_AHEAD");
+  }
+  return {};
+}
+
+// The snapshot of a change stream's read: the table's rows stamped with
+// the change columns of `lsn`, every field nullable, and in upsert mode
+// (`reset`) a truncate at `lsn` first.
+SnapshotRead change_snapshot(Lsn lsn, bool in_transaction, bool reset) {
+  SnapshotRead read{snapshot_columns(lsn), in_transaction, /*nullable=*/true, {}};
+  if (reset) {
+    read.leading_batch = [lsn](std::shared_ptr<const arrow::Schema> schema) {
+      return snapshot_reset_batch(std::move(schema), lsn);
+    };
+  }
+  return read;
 }
 
 // Reads the snapshots of `targets` in one REPEATABLE READ READ ONLY
@@ -162,14 +234,10 @@ sdk::Result<Lsn> read_snapshots(sdk::Context& ctx, postgres::Connection& connect
   if (!lsn) return std::unexpected(lsn.error());
   for (ChangeTarget* target : targets) {
     const protocol::StreamContext& stream = target->stream();
-    SnapshotRead columns{snapshot_columns(*lsn), /*in_transaction=*/true, /*nullable=*/true, {}};
-    if (start && stream.write_mode == protocol::WriteMode::kUpsert) {
-      columns.leading_batch = [lsn = *lsn](std::shared_ptr<const arrow::Schema> schema) {
-        return snapshot_reset_batch(std::move(schema), lsn);
-      };
-    }
-    RB_ASSIGN_OR_RETURN(auto read, read_table(ctx, connection, target->catalog(), target->table(),
-                                              stream, max_records, columns));
+    const bool reset = start && stream.write_mode == protocol::WriteMode::kUpsert;
+    RB_ASSIGN_OR_RETURN(auto read,
+                        read_table(ctx, connection, target->catalog(), target->table(), stream,
+                                   max_records, change_snapshot(*lsn, true, reset)));
     target->emitter().add(read);
   }
   RB_TRY(execute(connection, "COMMIT", "cannot end the snapshot"));
@@ -182,21 +250,30 @@ sdk::Result<Lsn> read_snapshots(sdk::Context& ctx, postgres::Connection& connect
   return lsn;
 }
 
-// Creates a slot whose snapshot the current transaction uses; its
-// consistent point.
-sdk::Result<Lsn> create_slot_for_snapshot(sdk::Context& ctx, postgres::Connection& connection,
-                                          const std::string& slot, bool temporary) {
+// Creates pgoutput slot `slot` doing `action` with its snapshot.
+sdk::Result<postgres::CreatedSlot> create_slot(postgres::Connection& connection,
+                                               const std::string& slot, bool temporary,
+                                               postgres::SnapshotAction action) {
   postgres::CreateSlotOptions create;
   create.slot_name = slot;
   create.temporary = temporary;
-  create.snapshot = postgres::SnapshotAction::kUse;
+  create.snapshot = action;
   auto created = postgres::create_replication_slot(connection, create);
   if (!created)
     return postgres_common::fail_with(created.error(),
                                       "cannot create replication slot '" + slot + "'");
+  return std::move(*created);
+}
+
+// Creates a slot whose snapshot the current transaction uses; its
+// consistent point.
+sdk::Result<Lsn> create_slot_for_snapshot(sdk::Context& ctx, postgres::Connection& connection,
+                                          const std::string& slot, bool temporary) {
+  RB_ASSIGN_OR_RETURN(auto created,
+                      create_slot(connection, slot, temporary, postgres::SnapshotAction::kUse));
   ctx.info(std::string("created ") + (temporary ? "temporary " : "") + "replication slot '" + slot +
-           "' at " + postgres::format_lsn(created->consistent_point) + "; reading the snapshot");
-  return created->consistent_point;
+           "' at " + postgres::format_lsn(created.consistent_point) + "; reading the snapshot");
+  return created.consistent_point;
 }
 
 // money's text form depends on the server's locale, so a full refresh reads
@@ -305,6 +382,69 @@ sdk::Result<void> missing_slot(postgres::Connection& connection, const CdcOption
 
 }  // namespace
 
+sdk::Result<Lsn> begin_change_snapshot(sdk::Context& ctx,
+                                       const postgres_common::ConnectionSettings& settings,
+                                       const CdcOptions& options,
+                                       const protocol::StreamContext& stream,
+                                       postgres::Connection& importer) {
+  RB_ASSIGN_OR_RETURN(auto connection, connect_replication(ctx, settings));
+  RB_ASSIGN_OR_RETURN(auto catalog, stream_catalog(connection, stream));
+  const TableInfo& table = *catalog.find(postgres_common::parse_table_name(stream.stream_name));
+  RB_TRY(sync_publication(ctx, connection, options, {{table.name, stream.stream_name, true}},
+                          OtherTables::kKeep));
+  const std::string& slot = options.slot();
+  RB_ASSIGN_OR_RETURN(auto had_slot, slot_exists(connection, slot));
+  if (!had_slot) {
+    RB_ASSIGN_OR_RETURN(auto created,
+                        create_slot(connection, slot, false, postgres::SnapshotAction::kNoExport));
+    ctx.info("created replication slot '" + slot + "' at " +
+             postgres::format_lsn(created.consistent_point));
+  }
+  // A temporary slot made after the pipeline's slot: its snapshot is
+  // consistent with its own consistent point, and the pipeline's slot keeps
+  // every change after it.
+  RB_ASSIGN_OR_RETURN(const std::string temporary, snapshot_slot(connection, options));
+  RB_ASSIGN_OR_RETURN(auto created,
+                      create_slot(connection, temporary, true, postgres::SnapshotAction::kExport));
+  if (!created.snapshot_name)
+    return sdk::internal_error("CREATE_REPLICATION_SLOT exported no snapshot");
+  RB_TRY(execute(importer, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                 "cannot start the snapshot"));
+  RB_TRY(
+      execute(importer,
+              "SET TRANSACTION SNAPSHOT " + postgres_common::quote_literal(*created.snapshot_name),
+              "cannot import the snapshot of replication slot '" + temporary + "'"));
+  ctx.info("planning the snapshot of stream '" + stream.stream_name + "' at " +
+           postgres::format_lsn(created.consistent_point));
+  // Closing the replication connection drops the temporary slot; the
+  // importer's transaction keeps the snapshot.
+  return created.consistent_point;
+}
+
+sdk::Result<protocol::ReadSummary> read_change_slice(
+    sdk::Context& ctx, const postgres_common::ConnectionSettings& settings,
+    const protocol::StreamContext& stream, std::optional<uint64_t> max_records) {
+  if (!stream.partition) return sdk::internal_error("a slice read needs the stream's partition");
+  RB_ASSIGN_OR_RETURN(auto bound, slice_cursor_bound(*stream.partition));
+  const std::optional<Lsn> lsn = bound ? lsn_of(bound->max) : std::nullopt;
+  if (!lsn) {
+    return sdk::internal_error("slice " + std::to_string(stream.partition->index) +
+                                   " of cdc stream '" + stream.stream_name +
+                                   "' carries no LSN of its snapshot",
+                               "BAD_SLICE");
+  }
+  RB_ASSIGN_OR_RETURN(auto connection, postgres_common::connect(ctx, settings));
+  RB_ASSIGN_OR_RETURN(auto catalog, stream_catalog(connection, stream));
+  RB_TRY(read_money_in_binary(connection, catalog));
+  const TableInfo& table = *catalog.find(postgres_common::parse_table_name(stream.stream_name));
+  // Every slice starts with the reset row: the destination applies the
+  // first one of the plan's generation only (so a resumed plan does not
+  // empty what its finished slices wrote).
+  return read_table(
+      ctx, connection, catalog, table, stream, max_records,
+      change_snapshot(*lsn, false, stream.write_mode == protocol::WriteMode::kUpsert));
+}
+
 sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
                                                 const postgres_common::ConnectionSettings& settings,
                                                 const CdcOptions& options,
@@ -328,17 +468,18 @@ sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
     auto error = missing_slot(connection, options, targets);
     return std::unexpected(error.error());
   }
-  std::vector<bool> snapshotting;
+  std::vector<PublishedTable> published;
   std::vector<ChangeTarget*> to_snapshot;
   for (size_t i = 0; i < targets.size(); ++i) {
-    snapshotting.push_back(!committed[i]);
+    published.push_back({targets[i]->table().name, streams[i].stream_name, !committed[i]});
     if (committed[i]) {
       targets[i]->start_at(*committed[i]);
     } else {
       to_snapshot.push_back(targets[i].get());
     }
   }
-  RB_TRY(sync_publication(ctx, connection, options, targets, snapshotting));
+  RB_TRY(sync_publication(ctx, connection, options, published, OtherTables::kStopPublishing));
+  if (had_slot) RB_TRY(check_slot_behind_cursors(connection, slot, streams, committed));
 
   if (!resuming) {
     // No snapshot was ever committed: (re)create the slot and take them all.
@@ -355,7 +496,7 @@ sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
   } else if (!to_snapshot.empty()) {
     // Streams new to a running slot: a temporary slot's snapshot, and the
     // shared slot's changes to their tables after its consistent point.
-    const std::string temporary = options.snapshot_slot();
+    RB_ASSIGN_OR_RETURN(const std::string temporary, snapshot_slot(connection, options));
     RB_TRY(read_snapshots(ctx, connection, to_snapshot, max_records, /*start=*/true, [&] {
       return create_slot_for_snapshot(ctx, connection, temporary, true);
     }));

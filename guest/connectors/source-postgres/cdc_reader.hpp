@@ -16,8 +16,19 @@
 // slot's changes to its table are applied after that point only, and the
 // other streams go on from their cursors without a new copy.
 //
+// A stream with `partitions` has its initial snapshot read as slices, each
+// a unit of work of its own (partition_planner.hpp): begin_change_snapshot
+// makes sure the pipeline's slot exists, then takes the snapshot from a
+// temporary slot made after it, whose consistent point is where the
+// stream's changes begin; read_change_slice reads one slice of it. The
+// engine commits that point as the stream's cursor once every slice is
+// done, and only then reads the pipeline's changes, so the slot keeps the
+// stream's changes meanwhile.
+//
 // Then ChangeStream (change_stream.hpp) streams from the smallest cursor and
-// confirms the slot only up to what every stream's destination committed.
+// confirms the slot only up to what every stream's destination committed. A
+// stream whose cursor is behind what the slot confirmed (it was not read
+// while others were) fails with SLOT_AHEAD rather than missing changes.
 //
 // A dry run changes nothing on the server (no publication, slot or WAL
 // marker): it previews each table's current rows as a first run's snapshot
@@ -30,6 +41,8 @@
 #include "guest/connectors/postgres-common/connection_settings.hpp"
 #include "guest/connectors/source-postgres/cdc_options.hpp"
 #include "guest/sdk/context.hpp"
+#include "portable/postgres/connection.hpp"
+#include "portable/postgres/replication/lsn.hpp"
 #include "portable/protocol/types.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
@@ -40,6 +53,26 @@ sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
                                                 const CdcOptions& options,
                                                 const std::vector<protocol::StreamContext>& streams,
                                                 std::optional<uint64_t> max_records, bool dry_run);
+
+// The plan of cdc `stream`'s partitioned snapshot: publishes the stream's
+// table (keeping the others), creates the pipeline's slot when missing, and
+// imports the snapshot of a temporary slot made after it into a new
+// REPEATABLE READ READ ONLY transaction on `importer`, which the caller
+// keeps open while the slices import it in turn. Returns the temporary
+// slot's consistent point (dropped with it before this returns): the
+// snapshot is the table as of that LSN.
+sdk::Result<postgres::Lsn> begin_change_snapshot(
+    sdk::Context& ctx, const postgres_common::ConnectionSettings& settings,
+    const CdcOptions& options, const protocol::StreamContext& stream,
+    postgres::Connection& importer);
+
+// One slice of cdc `stream`'s partitioned snapshot (stream.partition), read
+// in its plan's snapshot like a whole snapshot: the change columns stamped
+// with the plan's LSN (the slice's bound) and, in upsert mode, a reset row
+// first, which the destination applies once per generation of slices.
+sdk::Result<protocol::ReadSummary> read_change_slice(
+    sdk::Context& ctx, const postgres_common::ConnectionSettings& settings,
+    const protocol::StreamContext& stream, std::optional<uint64_t> max_records);
 
 // Drops the slot and, when the connector created it, the publication (and
 // the per-stream slots and publications of earlier versions for `streams`).

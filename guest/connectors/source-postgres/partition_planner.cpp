@@ -220,7 +220,8 @@ std::optional<T> parse_number(std::string_view text) {
 }
 
 // The name of `value`'s kind and the value as text; nullopt for a kind no
-// cursor column has (CursorColumn's: int64, float64, text, timestamp, date).
+// cursor column has (CursorColumn's: int64, float64, text, timestamp, date)
+// or a cdc stream (lsn).
 std::optional<std::pair<const char*, std::string>> bound_text(const protocol::CursorValue& value) {
   namespace kind = protocol::cursor_kind;
   switch (value.index()) {
@@ -236,6 +237,8 @@ std::optional<std::pair<const char*, std::string>> bound_text(const protocol::Cu
       return std::pair("timestamp_micros", number_text(std::get<kind::kTimestampMicros>(value)));
     case kind::kDateDays:
       return std::pair("date_days", number_text(std::get<kind::kDateDays>(value)));
+    case kind::kLsn:
+      return std::pair("lsn", number_text(std::get<kind::kLsn>(value)));
     default:
       return std::nullopt;
   }
@@ -269,6 +272,11 @@ std::optional<protocol::CursorValue> bound_value(std::string_view kind_name,
   if (kind_name == "date_days") {
     auto v = parse_number<int32_t>(text);
     return v ? std::optional<CursorValue>(std::in_place, std::in_place_index<kind::kDateDays>, *v)
+             : std::nullopt;
+  }
+  if (kind_name == "lsn") {
+    auto v = parse_number<uint64_t>(text);
+    return v ? std::optional<CursorValue>(std::in_place, std::in_place_index<kind::kLsn>, *v)
              : std::nullopt;
   }
   return std::nullopt;

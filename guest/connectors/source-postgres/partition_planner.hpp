@@ -35,7 +35,13 @@
 // {"lower":"v"|null,"upper":"v"|null} or {"mod":i,"of":n}; with a cursor
 // bound also "cursor_max": null (no row had a cursor) or {"int64": "5"}
 // (the value's kind, as text: int64, float64 (its IEEE 754 bits as an
-// unsigned integer), text, timestamp_micros, date_days).
+// unsigned integer), text, timestamp_micros, date_days, lsn).
+//
+// A cdc stream's initial snapshot is partitioned the same way, in the
+// snapshot of a replication slot (cdc_reader.hpp): its bound is the slot's
+// consistent point as an lsn, where the stream's changes begin; it filters
+// no rows (a cdc stream has no cursor column) but stamps the slices' change
+// columns and becomes the stream's cursor once every slice is done.
 #pragma once
 
 #include <string>
@@ -49,7 +55,7 @@
 namespace rapidbyte::connectors::source_postgres {
 
 // The largest cursor of an incremental stream's first read; nullopt
-// `max`: no row has a cursor.
+// `max`: no row has a cursor. A cdc stream's: the LSN of its snapshot.
 struct CursorBound {
   std::optional<protocol::CursorValue> max;
 };

@@ -9,7 +9,9 @@
 //             COPY BINARY straight into Arrow batches; cdc from logical
 //             replication (cdc_reader.hpp).
 //   plan      splits a stream into slices of one exported snapshot
-//             (partition_planner.hpp); a read of a slice imports it.
+//             (partition_planner.hpp); a read of a slice imports it. A cdc
+//             stream's initial snapshot is a replication slot's
+//             (cdc_reader.hpp).
 //   teardown  drops the replication slot and publication of the cdc streams.
 //
 // Stream names are "schema.table", or "table" for the public schema. The
@@ -207,6 +209,12 @@ class SourcePostgres final : public sdk::Source {
       case protocol::RunPhase::kDiscover:
         return discover(ctx, request.streams);
       case protocol::RunPhase::kRead:
+        if (request.streams.size() == 1 && request.streams[0].partition &&
+            request.streams[0].sync_mode == protocol::SyncMode::kCdc) {
+          auto summary = read_change_slice(ctx, settings_, request.streams[0], request.max_records);
+          if (!summary) return std::unexpected(summary.error());
+          return sdk::summary(*summary);
+        }
         if (!request.streams.empty() &&
             std::ranges::all_of(request.streams, [](const protocol::StreamContext& s) {
               return s.sync_mode == protocol::SyncMode::kCdc;
@@ -227,7 +235,7 @@ class SourcePostgres final : public sdk::Source {
           return sdk::internal_error("plan needs exactly one stream with a partition request",
                                      "BAD_STREAMS");
         }
-        return plan(ctx, request.streams[0]);
+        return plan(ctx, request.streams[0], request.dry_run);
       case protocol::RunPhase::kTeardown: {
         std::vector<protocol::StreamContext> changes;
         for (const auto& stream : request.streams) {
@@ -483,17 +491,31 @@ class SourcePostgres final : public sdk::Source {
   }
 
   // Splits the stream into slices of one exported snapshot, which stays
-  // importable until close() (partition_planner.hpp).
-  sdk::Result<protocol::RunSummary> plan(sdk::Context& ctx, const protocol::StreamContext& stream) {
+  // importable until close() (partition_planner.hpp). A dry run (`check`)
+  // of a cdc stream's plan splits an ordinary snapshot: it makes no slot.
+  sdk::Result<protocol::RunSummary> plan(sdk::Context& ctx, const protocol::StreamContext& stream,
+                                         bool dry_run) {
     snapshot_holder_.reset();
     RB_ASSIGN_OR_RETURN(auto connection, postgres_common::connect(ctx, settings_));
+    std::optional<CursorBound> bound;
+    if (stream.sync_mode == protocol::SyncMode::kCdc && !dry_run) {
+      // The slices read the snapshot of a replication slot; its LSN is
+      // where the stream's changes begin, its cursor once every slice is
+      // done.
+      RB_ASSIGN_OR_RETURN(postgres::Lsn lsn,
+                          begin_change_snapshot(ctx, settings_, cdc_, stream, connection));
+      protocol::CursorValue at(std::in_place_index<protocol::cursor_kind::kLsn>, lsn);
+      bound = CursorBound{at};
+      ctx.checkpoint({protocol::CheckpointKind::kSource, stream.stream_name, std::nullopt,
+                      std::move(at), 0, 0});
+    } else {
+      RB_TRY(run_sql(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                     "cannot start a snapshot"));
+    }
     RB_ASSIGN_OR_RETURN(auto catalog, stream_catalog(connection, stream));
     const TableInfo& table = *catalog.find(postgres_common::parse_table_name(stream.stream_name));
-    RB_TRY(run_sql(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-                   "cannot start a snapshot"));
     protocol::RunSummary summary;
     summary.read = protocol::ReadSummary{};
-    std::optional<CursorBound> bound;
     if (stream.sync_mode == protocol::SyncMode::kIncremental) {
       // The stream's cursor once every slice is read: the engine commits it
       // then (a source checkpoint of the plan, PROTOCOL.md).
