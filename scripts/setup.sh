@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a fresh Debian bookworm machine (as root) to build and test Rapidbyte:
-# Debian packages, pinned cargo tools, the cached wasmtime C API, and pyarrow.
+# Debian packages, pinned cargo tools, the cached wasmtime C API, the cached
+# Temporal dev server, and pyarrow.
 # Idempotent: every step is skipped when its result is already present.
 #
 #   setup.sh          everything: build, tests, lint, fuzzers, benchmark peers
@@ -123,6 +124,8 @@ ensure_postgres_user
 $demo_only || install_wit_bindgen
 "$here/build-wasmtime.sh"
 if ! $demo_only; then
+  # The Temporal dev server of the orchestration's tests.
+  "$here/build-temporal.sh"
   install_python_packages
   install_sling
   install_duckdb

@@ -9,7 +9,11 @@ PYARROW_VERSION=26.0.1
 SLING_WHEEL_VERSION=1.4.11
 # Benchmark peer of bench/transform_sql_bench (the same query over the same Arrow data).
 DUCKDB_VERSION=2.0.0
+# The Temporal dev server (`temporal server start-dev`) of the orchestration's
+# tests, built from Go modules.
+TEMPORAL_CLI_VERSION=1.5.1
 
 # Heavy one-time builds live here, outside any clone, keyed by version.
 RAPIDBYTE_CACHE_DIR="${RAPIDBYTE_CACHE_DIR:-$HOME/.cache/rapidbyte}"
 WASMTIME_PREFIX="$RAPIDBYTE_CACHE_DIR/wasmtime-c-api-$WASMTIME_VERSION"
+TEMPORAL_PREFIX="$RAPIDBYTE_CACHE_DIR/temporal-cli-$TEMPORAL_CLI_VERSION"

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Starts or stops a throwaway Temporal dev server (`temporal server
+# start-dev`, built by scripts/build-temporal.sh) for the orchestration's
+# tests: its own SQLite file in DIR, a free loopback port for the frontend
+# (and free ones for its HTTP API and metrics), no web UI.
+#
+#   scripts/throwaway-temporal.sh start DIR   # prints the TEMPORAL_ADDRESS export
+#   scripts/throwaway-temporal.sh stop DIR
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/versions.sh"
+temporal="${TEMPORAL_BIN:-$TEMPORAL_PREFIX/bin/temporal}"
+action="${1:?start or stop}"
+dir="${2:?server directory}"
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+stop_server() {
+  [[ -f "$dir/server.pid" ]] || return 0
+  local pid
+  pid="$(cat "$dir/server.pid")"
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 100); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+case "$action" in
+  start)
+    if [[ ! -x "$temporal" ]]; then
+      echo "$0: no Temporal CLI at $temporal (scripts/build-temporal.sh builds it)" >&2
+      exit 1
+    fi
+    # A server left running in `dir` by an earlier start is stopped first.
+    stop_server
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    port="$(free_port)"
+    "$temporal" server start-dev --headless --ip 127.0.0.1 --port "$port" \
+      --http-port "$(free_port)" --metrics-port "$(free_port)" \
+      --db-filename "$dir/temporal.db" --log-level warn \
+      >"$dir/server.log" 2>&1 &
+    echo $! >"$dir/server.pid"
+    # Ready when the frontend answers a health check (about 2 s).
+    for _ in $(seq 300); do
+      if "$temporal" operator cluster health --address "127.0.0.1:$port" >/dev/null 2>&1; then
+        echo "export TEMPORAL_ADDRESS=127.0.0.1:$port"
+        exit 0
+      fi
+      if ! kill -0 "$(cat "$dir/server.pid")" 2>/dev/null; then
+        echo "$0: the Temporal dev server exited; its log:" >&2
+        cat "$dir/server.log" >&2
+        exit 1
+      fi
+      sleep 0.2
+    done
+    echo "$0: the Temporal dev server did not answer on 127.0.0.1:$port within 60 s; its log:" >&2
+    cat "$dir/server.log" >&2
+    stop_server
+    exit 1
+    ;;
+  stop)
+    stop_server
+    rm -rf "$dir"
+    ;;
+  *)
+    echo "usage: $0 start|stop DIR" >&2
+    exit 2
+    ;;
+esac
