@@ -43,9 +43,9 @@ bool PartitionProgress::is_done(uint32_t index) const {
   return std::ranges::binary_search(done, index);
 }
 
-bool PartitionProgress::matches(const protocol::Partition& request,
-                                protocol::WriteMode mode) const {
-  if (slices.empty()) return false;
+bool PartitionProgress::matches(const protocol::Partition& request, protocol::WriteMode mode,
+                                protocol::SyncMode sync) const {
+  if (slices.empty() || sync_mode != sync) return false;
   const protocol::Partition& planned = slices.front();
   // An auto plan of a few slices still serves a request for more.
   const bool count_fits = request.at_most ? planned.at_most && planned.count <= request.count
@@ -84,6 +84,9 @@ std::string PartitionProgress::to_json() const {
   w.Key("write_mode");
   const std::string_view mode = protocol::mode_name(write_mode);
   w.String(mode.data(), static_cast<rapidjson::SizeType>(mode.size()));
+  w.Key("sync_mode");
+  const std::string_view sync = protocol::mode_name(sync_mode);
+  w.String(sync.data(), static_cast<rapidjson::SizeType>(sync.size()));
   w.Key("slices");
   w.StartArray();
   for (const auto& s : slices) write_text(w, s.slice);
@@ -110,6 +113,19 @@ std::optional<PartitionProgress> PartitionProgress::from_json(const std::string&
   auto write_mode = protocol::write_mode_named(doc["write_mode"].GetString());
   if (!write_mode) return std::nullopt;
   out.write_mode = *write_mode;
+  // Absent in records written before cdc streams were partitioned: the
+  // stream was read by full refresh or incrementally, which are alike
+  // here (an incremental plan has a cursor).
+  if (doc.HasMember("sync_mode")) {
+    if (!doc["sync_mode"].IsString()) return std::nullopt;
+    auto sync_mode = protocol::sync_mode_named(doc["sync_mode"].GetString());
+    if (!sync_mode) return std::nullopt;
+    out.sync_mode = *sync_mode;
+  } else {
+    out.sync_mode = doc.HasMember("cursor") && !doc["cursor"].IsNull()
+                        ? protocol::SyncMode::kIncremental
+                        : protocol::SyncMode::kFullRefresh;
+  }
   if (doc.HasMember("cursor") && !doc["cursor"].IsNull()) {
     const rapidjson::Value& c = doc["cursor"];
     if (!c.IsObject() || !c.HasMember("value") || !c["value"].IsString()) return std::nullopt;

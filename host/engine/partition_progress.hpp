@@ -5,7 +5,8 @@
 // Stored as JSON under the stream's own state prefix (so `state reset
 // --stream` and teardown forget it), key "rapidbyte.partitions":
 //   {"count":8,"key":"id"|null,"mode":"range"|null,"generation":17,
-//    "write_mode":"replace","cursor":null|{"field":"updated_at","value":...},
+//    "write_mode":"replace","sync_mode":"full_refresh",
+//    "cursor":null|{"field":"updated_at","value":...},
 //    "slices":[...],"done":[0,3]}
 // The slices are the source's, as its plan gave them; a resumed run reads
 // the unfinished ones with the same slices (in a new snapshot: the old one
@@ -35,15 +36,18 @@ struct PartitionProgress {
   std::vector<uint32_t> done;               // ascending
   uint64_t generation = 0;
   protocol::WriteMode write_mode = protocol::WriteMode::kAppend;
+  protocol::SyncMode sync_mode = protocol::SyncMode::kFullRefresh;
   std::optional<StoredCursor> cursor;  // the stream's, once every slice is done
 
   bool is_done(uint32_t index) const;
   bool all_done() const { return done.size() == slices.size(); }
   // Whether `slices` were planned for a request like `request` (count, key
-  // and mode) written with `write_mode`, so that a run asking for that may
-  // resume them. (Slices an upsert committed are not in a replace's
-  // staging table, for one.)
-  bool matches(const protocol::Partition& request, protocol::WriteMode write_mode) const;
+  // and mode) of a stream read with `sync` and written with `write_mode`,
+  // so that a run asking for that may resume them. (Slices an upsert
+  // committed are not in a replace's staging table, for one; a cdc plan's
+  // cursor is an LSN.)
+  bool matches(const protocol::Partition& request, protocol::WriteMode write_mode,
+               protocol::SyncMode sync) const;
 
   std::string to_json() const;
   // nullopt when `json` is not a record this engine wrote.

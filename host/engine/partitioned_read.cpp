@@ -29,12 +29,22 @@ bool PartitionedRead::restarts_when_resumed(const StreamConfig& stream) {
 runtime::ConnectorResult<PartitionedRead> PartitionedRead::plan(
     const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
     const PipelineRunner::StagePlan& source_plan, const StreamConfig& stream, int64_t run_id,
-    spdlog::logger* log) {
-  const p::RunRequest run = plan_request(pipeline, stream);
+    spdlog::logger* log, std::stop_token stop) {
+  p::RunRequest run = plan_request(pipeline, stream);
   const p::Partition& request = *run.streams.front().partition;
+  auto stored = PartitionProgress::load(state, pipeline.pipeline, stream.name);
+  if (!stored) return std::unexpected(connector_error(std::move(stored).error()));
+  const p::WriteMode write_mode = write_mode_of(pipeline, stream);
+  const bool same_plan = *stored && (*stored)->matches(request, write_mode, stream.sync_mode);
+  const bool resumable = same_plan && (!restarts_when_resumed(stream) || (*stored)->all_done());
+  if (resumable && stream.sync_mode == p::SyncMode::kCdc && (*stored)->cursor) {
+    // The plan of resumed cdc slices checks that the changes after their
+    // cursor are still there to read (the slot, the publication).
+    run.streams.front().last_cursor_value = (*stored)->cursor->value;
+  }
   PartitionedRead read;
-  RB_ASSIGN_OR_RETURN(read.coordinator_,
-                      start_connector(engine, state, pipeline, source_plan, log, stream.name));
+  RB_ASSIGN_OR_RETURN(read.coordinator_, start_connector(engine, state, pipeline, source_plan, log,
+                                                         stream.name, std::move(stop)));
   RB_ASSIGN_OR_RETURN(p::RunSummary summary, read.coordinator_->instance->run(run));
   std::vector<p::Partition>& planned = summary.partitions;
   const size_t count = planned.size();
@@ -50,11 +60,6 @@ runtime::ConnectorResult<PartitionedRead> PartitionedRead::plan(
             std::to_string(request.count) + " partitions"));
   }
 
-  auto stored = PartitionProgress::load(state, pipeline.pipeline, stream.name);
-  if (!stored) return std::unexpected(connector_error(std::move(stored).error()));
-  const p::WriteMode write_mode = write_mode_of(pipeline, stream);
-  const bool same_plan = *stored && (*stored)->matches(request, write_mode);
-  const bool resumable = same_plan && (!restarts_when_resumed(stream) || (*stored)->all_done());
   if (same_plan && !resumable) {
     log->info(
         "[{}] starting the stream's {} slices over: slices of heap pages are not resumed in a "
@@ -67,6 +72,7 @@ runtime::ConnectorResult<PartitionedRead> PartitionedRead::plan(
   } else {
     read.progress_.generation = static_cast<uint64_t>(run_id);
     read.progress_.write_mode = write_mode;
+    read.progress_.sync_mode = stream.sync_mode;
     if (const auto& planned_cursor = read.coordinator_->report.plan_checkpoint) {
       read.progress_.cursor =
           StoredCursor{planned_cursor->cursor_field, *planned_cursor->cursor_value};
@@ -103,10 +109,10 @@ StateResult<void> PartitionedRead::mark_done(StateBackend& state, const std::str
 runtime::ConnectorResult<void> PartitionedRead::finish(
     const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
     const PipelineRunner::StagePlan& destination_plan, const StreamConfig& stream,
-    spdlog::logger* log) {
+    spdlog::logger* log, std::stop_token stop) {
   if (progress_.write_mode != p::WriteMode::kUpsert || stream.sync_mode == p::SyncMode::kCdc) {
     RB_ASSIGN_OR_RETURN(auto destination, start_connector(engine, state, pipeline, destination_plan,
-                                                          log, stream.name));
+                                                          log, stream.name, std::move(stop)));
     p::RunRequest run;
     run.phase = p::RunPhase::kFinalize;
     run.streams.push_back(stream_context(pipeline, stream));

@@ -46,6 +46,7 @@
 #pragma once
 
 #include <memory>
+#include <stop_token>
 #include <vector>
 
 #include "host/engine/partition_progress.hpp"
@@ -65,11 +66,13 @@ class PartitionedRead {
   ~PartitionedRead() { release(); }
 
   // Plans `stream` of `pipeline` with the source of `source_plan`; a new
-  // set of slices is generation `run_id`.
+  // set of slices is generation `run_id`. The plan of a cdc stream's
+  // resumed slices carries their cursor (last_cursor_value). `stop` ends
+  // the source's work.
   static runtime::ConnectorResult<PartitionedRead> plan(
       const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
       const PipelineRunner::StagePlan& source_plan, const StreamConfig& stream, int64_t run_id,
-      spdlog::logger* log);
+      spdlog::logger* log, std::stop_token stop);
 
   // The slices this run reads, each with the snapshot, in index order.
   const std::vector<protocol::Partition>& to_read() const { return to_read_; }
@@ -95,7 +98,8 @@ class PartitionedRead {
   runtime::ConnectorResult<void> finish(const runtime::WasmEngine& engine, StateBackend& state,
                                         const PipelineConfig& pipeline,
                                         const PipelineRunner::StagePlan& destination_plan,
-                                        const StreamConfig& stream, spdlog::logger* log);
+                                        const StreamConfig& stream, spdlog::logger* log,
+                                        std::stop_token stop);
 
   // Ends the plan's snapshot: the source closes the connection holding it.
   // Call once every slice has started reading (the destructor does too).

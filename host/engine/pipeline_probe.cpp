@@ -140,7 +140,8 @@ std::string subject_of(const PipelineRunner::StagePlan& plan) {
 
 runtime::ConnectorResult<std::unique_ptr<StartedConnector>> start_connector(
     const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
-    const PipelineRunner::StagePlan& plan, spdlog::logger* log, const std::string& stream) {
+    const PipelineRunner::StagePlan& plan, spdlog::logger* log, const std::string& stream,
+    std::stop_token stop) {
   auto probe = std::make_unique<StartedConnector>();
   probe->report.connector_id = plan.module->manifest.id;
   probe->report.role = plan.module->role;
@@ -150,7 +151,7 @@ runtime::ConnectorResult<std::unique_ptr<StartedConnector>> start_connector(
   probe->host = std::make_unique<StageHost>(std::vector<StageServices*>{probe->services.get()});
   auto instance = runtime::ConnectorInstance::create(
       engine, plan.module, probe->host.get(),
-      sandbox_for(*plan.module, plan.config, pipeline.resources));
+      sandbox_for(*plan.module, plan.config, pipeline.resources, std::move(stop)));
   if (!instance) return std::unexpected(instance.error());
   probe->instance = std::move(*instance);
   RB_TRY(probe->instance->open(plan.config.config_json));

@@ -27,10 +27,11 @@ struct StartedConnector {
 };
 
 // `stream`: the stream the connector works on, which its log lines name
-// (none: the pipeline's).
+// (none: the pipeline's); `stop` ends its work.
 runtime::ConnectorResult<std::unique_ptr<StartedConnector>> start_connector(
     const runtime::WasmEngine& engine, StateBackend& state, const PipelineConfig& pipeline,
-    const PipelineRunner::StagePlan& plan, spdlog::logger* log, const std::string& stream = {});
+    const PipelineRunner::StagePlan& plan, spdlog::logger* log, const std::string& stream = {},
+    std::stop_token stop = {});
 
 // Checks every connector of the pipeline: config against its schema, then
 // open and validate in the sandbox; then resolves the streams against the

@@ -407,7 +407,7 @@ void finish_stream(const RunContext& run, PartitionedRead& read, size_t index,
                    StreamReport& stream) {
   const StagePlan& destination = run.plans.back();
   auto finished = read.finish(run.engine, run.state, run.pipeline, destination,
-                              run.pipeline.streams[index], run.options.log.get());
+                              run.pipeline.streams[index], run.options.log.get(), run.options.stop);
   if (!finished) {
     run.options.log->error("[{}/{}] {}", stream.stream, destination.module->manifest.id,
                            finished.error().message);
@@ -470,7 +470,7 @@ void plan_work(const RunContext& run, RunReport& report, RunWork& work) {
     }
     report.streams[i].stream = stream.name;
     auto planned = PartitionedRead::plan(run.engine, run.state, pipeline, source, stream,
-                                         run.run_id, run.options.log.get());
+                                         run.run_id, run.options.log.get(), run.options.stop);
     if (!planned) {
       fail_stream(i, std::move(planned).error());
       if (changes) work.blocked = true;

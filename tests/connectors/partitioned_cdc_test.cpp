@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "host/engine/partition_progress.hpp"
+#include "host/engine/pipeline_state.hpp"
 #include "tests/connectors/cdc_fixture.hpp"
 
 namespace rapidbyte::test {
@@ -149,6 +150,44 @@ TEST_F(PartitionedCdcTest, AppendSnapshotIsLoggedOnceThenItsChanges) {
   EXPECT_EQ(d.value("SELECT count(*) FROM pcdc_log WHERE _rb_op = 'update' AND v = 7"), "10");
   EXPECT_EQ(d.value("SELECT count(*) FROM pcdc_log WHERE _rb_op = 'delete' AND id = 20"), "1");
   EXPECT_EQ(d.value("SELECT count(*) FROM pcdc_log"), "5011");
+}
+
+// Resumed slices of a cdc snapshot need the changes after their plan's
+// cursor: with the pipeline's slot dropped meanwhile, the plan fails with
+// SLOT_MISSING before any slice is read (and makes no slot); after a reset
+// of the stream a new snapshot is exact.
+TEST_F(PartitionedCdcTest, ResumedSlicesWithoutTheirSlotAreRefused) {
+  seed("pcdc_gone", 20000);
+  const std::string yaml =
+      cdc_yaml("pcdc_gone", "{name: pcdc_gone, sync_mode: cdc, partitions: 4, partition_key: id}",
+               ", parallelism: 1, max_batch_bytes: 65536");
+  const auto path = pipeline_file("pcdc_gone", "pipeline.yaml", yaml);
+  const pid_t killed = start_run(path, "partition-done:2");
+  ASSERT_GT(killed, 0);
+  ASSERT_EQ(wait_exit_code(killed), 128 + SIGKILL);
+  auto s = src();
+  s.exec("SELECT pg_drop_replication_slot('pcdc_gone')");
+
+  const std::string state = "pcdc_gone/state";  // the file's state.db
+  auto refused = run_pipeline(yaml, state);
+  ASSERT_FALSE(refused.succeeded());
+  const protocol::ConnectorError* error = refused.streams[0].root_error();
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(error->code, "SLOT_MISSING");
+  EXPECT_NE(error->message.find("the unfinished snapshot of stream 'pcdc_gone' resumes at"),
+            std::string::npos)
+      << error->message;
+  EXPECT_EQ(s.value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'pcdc_gone'"),
+            "0");
+
+  {
+    auto backend = engine::SqliteStateBackend::open(state_file("pcdc_gone"));
+    ASSERT_TRUE(backend);
+    ASSERT_TRUE(engine::forget_pipeline_state(**backend, "pcdc_gone", "pcdc_gone"));
+  }
+  s.exec("DELETE FROM pcdc_gone WHERE id % 3 = 0");
+  expect_succeeded(run_pipeline(yaml, state));
+  expect_same("pcdc_gone", "id, v, note");
 }
 
 // Runs killed at the engine's kill points (the slices' batches and commits,

@@ -387,13 +387,27 @@ sdk::Result<Lsn> begin_change_snapshot(sdk::Context& ctx,
                                        const CdcOptions& options,
                                        const protocol::StreamContext& stream,
                                        postgres::Connection& importer) {
+  // Resumed slices (their plan's cursor): the changes after it must still
+  // be there, published and kept by the slot.
+  RB_ASSIGN_OR_RETURN(const std::optional<Lsn> resumed, committed_lsn(stream));
   RB_ASSIGN_OR_RETURN(auto connection, connect_replication(ctx, settings));
   RB_ASSIGN_OR_RETURN(auto catalog, stream_catalog(connection, stream));
   const TableInfo& table = *catalog.find(postgres_common::parse_table_name(stream.stream_name));
-  RB_TRY(sync_publication(ctx, connection, options, {{table.name, stream.stream_name, true}},
+  RB_TRY(sync_publication(ctx, connection, options,
+                          {{table.name, stream.stream_name, !resumed.has_value()}},
                           OtherTables::kKeep));
   const std::string& slot = options.slot();
   RB_ASSIGN_OR_RETURN(auto had_slot, slot_exists(connection, slot));
+  if (resumed && !had_slot) {
+    return sdk::schema_error("replication slot '" + slot + "' is gone, but the unfinished " +
+                                 "snapshot of stream '" + stream.stream_name + "' resumes at " +
+                                 postgres::format_lsn(*resumed) +
+                                 ": its changes since may be lost; reset the stream's state "
+                                 "(rapidbyte state reset <pipeline.yaml> --stream " +
+                                 stream.stream_name + ") to take a new snapshot",
+                             "SLOT_MISSING");
+  }
+  if (resumed) RB_TRY(check_slot_behind_cursors(connection, slot, {stream}, {resumed}));
   if (!had_slot) {
     RB_ASSIGN_OR_RETURN(auto created,
                         create_slot(connection, slot, false, postgres::SnapshotAction::kNoExport));

@@ -60,7 +60,10 @@ sdk::Result<protocol::ReadSummary> read_changes(sdk::Context& ctx,
 // REPEATABLE READ READ ONLY transaction on `importer`, which the caller
 // keeps open while the slices import it in turn. Returns the temporary
 // slot's consistent point (dropped with it before this returns): the
-// snapshot is the table as of that LSN.
+// snapshot is the table as of that LSN. A plan of resumed slices (their
+// cursor in `stream.last_cursor_value`) first checks that the changes after
+// it are still there: the table still published (PUBLICATION_STALE), the
+// slot still there (SLOT_MISSING) and not confirmed past it (SLOT_AHEAD).
 sdk::Result<postgres::Lsn> begin_change_snapshot(
     sdk::Context& ctx, const postgres_common::ConnectionSettings& settings,
     const CdcOptions& options, const protocol::StreamContext& stream,
