@@ -1,6 +1,7 @@
 #include "portable/postgres/connection.hpp"
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <utility>
 
@@ -776,6 +777,15 @@ Result<void> send_cancel_request(Transport& fresh, const BackendKey& key) {
   w.put_i32(key.secret_key);
   w.end();
   Result<void> r = fresh.write(packet);
+  if (r) {
+    // The server closes the connection after signalling the session; any
+    // bytes before that would be a protocol error and are ignored.
+    std::array<uint8_t, 64> ignored;
+    for (;;) {
+      Result<size_t> got = fresh.read(ignored);
+      if (!got || *got == 0) break;
+    }
+  }
   fresh.close();
   return r;
 }

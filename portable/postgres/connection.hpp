@@ -247,7 +247,10 @@ class Connection {
 
 // Asks the server to cancel the running query of the session `key` belongs
 // to, over a fresh transport to the same server (the caller opens it; this
-// writes the CancelRequest and closes it). The server does not answer.
+// writes the CancelRequest and closes it). The server does not answer; it
+// closes the connection once the session has been signalled, and this waits
+// for that (as libpq does): when this returns the signal is on its way, so
+// the cancel cannot land on a later statement of the session.
 Result<void> send_cancel_request(Transport& fresh, const BackendKey& key);
 
 }  // namespace rapidbyte::postgres
