@@ -23,12 +23,15 @@
 #include "host/cli/report_printer.hpp"
 #include "host/cli/scaffold.hpp"
 #include "host/cli/session.hpp"
+#include "host/cli/split_commands.hpp"
 #include "host/cli/state_commands.hpp"
+#include "host/cli/stop_on_signal.hpp"
 #include "host/engine/closest_name.hpp"
 #include "host/engine/connector_catalog.hpp"
 #include "host/engine/install_layout.hpp"
 #include "host/engine/pipeline_probe.hpp"
 #include "host/engine/pipeline_runner.hpp"
+#include "host/engine/split_run.hpp"
 #include "host/runtime/wasm_engine.hpp"
 #include "portable/arrow/ipc_reader.hpp"
 #include "portable/arrow/pretty_print.hpp"
@@ -42,37 +45,6 @@ using cli::exit_code;
 using cli::kExitFailed;
 using cli::kExitOk;
 using cli::kExitUsage;
-
-// Ctrl-C and SIGTERM request a stop instead of killing the process: the
-// signals are blocked in every thread and one thread waits for them.
-// REQUIRES: constructed before any other thread is started.
-class StopOnSignal {
- public:
-  StopOnSignal() {
-    sigemptyset(&signals_);
-    sigaddset(&signals_, SIGINT);
-    sigaddset(&signals_, SIGTERM);
-    sigaddset(&signals_, SIGUSR1);  // our own wake-up at shutdown
-    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
-    waiter_ = std::jthread([this] {
-      int signal = 0;
-      if (sigwait(&signals_, &signal) == 0 && signal != SIGUSR1) {
-        std::cerr << "\ninterrupted: stopping (committed data stays committed)\n";
-        stop_.request_stop();
-      }
-    });
-  }
-  ~StopOnSignal() {
-    // Wake the waiter so it can be joined.
-    pthread_kill(waiter_.native_handle(), SIGUSR1);
-  }
-  std::stop_token token() const { return stop_.get_token(); }
-
- private:
-  sigset_t signals_;
-  std::stop_source stop_;
-  std::jthread waiter_;
-};
 
 // `text` as a JSON string, quoted and escaped.
 std::string json_string(const std::string& text) {
@@ -122,14 +94,29 @@ struct RunReporting {
   std::optional<std::string> metrics_listen;  // HOST:PORT of the Prometheus endpoint
 };
 
+// Which part of the pipeline `run` runs: some streams, or one slice of a
+// stream that `rapidbyte plan` split.
+struct RunSelection {
+  std::vector<std::string> streams;  // empty: all
+  std::optional<engine::SliceAssignment> slice;
+};
+
 int run_command(const std::string& pipeline_path, const std::string& connector_dir,
-                const RunReporting& reporting, std::optional<uint64_t> dry_run_limit,
-                std::shared_ptr<spdlog::logger> log) {
+                const RunReporting& reporting, const RunSelection& selection,
+                std::optional<uint64_t> dry_run_limit, std::shared_ptr<spdlog::logger> log) {
   const bool json = reporting.json;
   // Before any thread exists, so that every thread inherits the blocked mask.
-  StopOnSignal stop;
+  cli::StopOnSignal stop;
   auto session = cli::open_session(pipeline_path, connector_dir, log);
   if (!session) return session.error();
+  if (!selection.streams.empty()) {
+    auto selected = engine::select_streams(session->pipeline, selection.streams);
+    if (!selected) {
+      std::cerr << "error: " << selected.error() << "\n";
+      return kExitUsage;
+    }
+    session->pipeline = std::move(*selected);
+  }
   engine::PipelineRunner runner(*session->wasm, *session->catalog, *session->state);
   std::vector<std::string> streams;
   for (const auto& s : session->pipeline.streams) streams.push_back(s.name);
@@ -146,6 +133,7 @@ int run_command(const std::string& pipeline_path, const std::string& connector_d
   options.stop = stop.token();
   options.log = std::move(log);
   options.faults = &faults;
+  options.slice = selection.slice;
   if (dry_run_limit) {
     options.dry_run_limit = dry_run_limit;
     options.preview = [&](const std::string& stream, const std::vector<uint8_t>& ipc) {
@@ -351,6 +339,35 @@ int run_cli(int argc, char** argv) {
   run->add_option("--limit", limit, "With --dry-run: records per stream (default 20)")
       ->check(CLI::PositiveNumber)
       ->needs(dry_run_flag);
+  RunSelection selection;
+  auto* stream_option =
+      run->add_option("--stream", selection.streams, "Run only this stream (repeat for several)");
+  uint32_t partition = 0;
+  std::string snapshot;
+  uint64_t generation = 0;
+  auto* partition_option =
+      run->add_option("--partition", partition,
+                      "Run only this slice of the one --stream, as `rapidbyte plan` recorded it")
+          ->needs(stream_option)
+          ->excludes(dry_run_flag);
+  auto* snapshot_option =
+      run->add_option("--snapshot", snapshot, "With --partition: read in the plan's snapshot")
+          ->needs(partition_option);
+  auto* generation_option =
+      run->add_option("--generation", generation,
+                      "With --partition: refuse the slice unless the recorded plan is this one")
+          ->needs(partition_option);
+  auto* plan = app.add_subcommand(
+      "plan", "Record the slices of the partitioned streams for runs of one slice each");
+  plan->add_option("pipeline", pipeline_path, "Pipeline YAML file")->required();
+  plan->add_flag("--json", json, "Print the plan as JSON");
+  bool hold = false;
+  plan->add_flag("--hold", hold, "Then hold the plan's snapshots open until standard input ends");
+  auto* finalize = app.add_subcommand(
+      "finalize",
+      "Publish the partitioned streams whose slices are all done; commit their cursors");
+  finalize->add_option("pipeline", pipeline_path, "Pipeline YAML file")->required();
+  finalize->add_flag("--json", json, "Print the summary as JSON");
   auto* check =
       app.add_subcommand("check", "Check configs, manifests and each connector's own validation");
   check->add_option("pipeline", pipeline_path, "Pipeline YAML file")->required();
@@ -396,9 +413,21 @@ int run_cli(int argc, char** argv) {
 
   if (run->parsed()) {
     reporting.json = json;
-    return run_command(pipeline_path, connector_dir, reporting,
+    if (partition_option->count() > 0) {
+      if (selection.streams.size() != 1) {
+        std::cerr << "error: --partition: name exactly one --stream\n";
+        return kExitUsage;
+      }
+      selection.slice = engine::SliceAssignment{
+          .index = partition,
+          .snapshot = snapshot_option->count() > 0 ? std::optional(snapshot) : std::nullopt,
+          .generation = generation_option->count() > 0 ? std::optional(generation) : std::nullopt};
+    }
+    return run_command(pipeline_path, connector_dir, reporting, selection,
                        dry_run ? std::optional<uint64_t>(limit) : std::nullopt, *log);
   }
+  if (plan->parsed()) return cli::plan_command(pipeline_path, connector_dir, json, hold, *log);
+  if (finalize->parsed()) return cli::finalize_command(pipeline_path, connector_dir, json, *log);
   if (check->parsed()) return check_command(pipeline_path, connector_dir, *log);
   if (discover->parsed()) return discover_command(pipeline_path, connector_dir, json, *log);
   if (teardown->parsed()) return teardown_command(pipeline_path, connector_dir, *log);

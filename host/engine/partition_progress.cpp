@@ -8,6 +8,7 @@
 
 #include "host/engine/state/cursor_codec.hpp"
 #include "host/engine/state/state_keys.hpp"
+#include "portable/base/try.hpp"
 #include "portable/protocol/mode_names.hpp"
 
 namespace rapidbyte::engine {
@@ -175,6 +176,24 @@ StateResult<std::optional<PartitionProgress>> PartitionProgress::load(StateBacke
 StateResult<void> PartitionProgress::save(StateBackend& state, const std::string& pipeline,
                                           const std::string& stream) const {
   return state.put(progress_key(pipeline, stream), to_json());
+}
+
+StateResult<bool> PartitionProgress::record_done(StateBackend& state, const std::string& pipeline,
+                                                 const std::string& stream, uint32_t index) {
+  const std::string key = progress_key(pipeline, stream);
+  for (;;) {
+    RB_ASSIGN_OR_RETURN(std::optional<std::string> stored, state.get(key));
+    std::optional<PartitionProgress> current = stored ? from_json(*stored) : std::nullopt;
+    if (!current || current->generation != generation) return false;
+    if (!current->is_done(index)) {
+      current->done.insert(std::ranges::upper_bound(current->done, index), index);
+    }
+    RB_ASSIGN_OR_RETURN(bool swapped, state.compare_and_set(key, stored, current->to_json()));
+    if (swapped) {
+      *this = std::move(*current);
+      return true;
+    }
+  }
 }
 
 StateResult<void> PartitionProgress::forget(StateBackend& state, const std::string& pipeline,

@@ -59,6 +59,13 @@ struct PartitionProgress {
                                                             const std::string& stream);
   StateResult<void> save(StateBackend& state, const std::string& pipeline,
                          const std::string& stream) const;
+  // Adds slice `index` to the stored record's done slices, atomically
+  // (compare-and-set), so processes that finish slices of one plan at once
+  // lose none of each other's marks; then this is the stored record. False
+  // when the stored record is gone or is another generation's: a newer plan
+  // superseded this one.
+  StateResult<bool> record_done(StateBackend& state, const std::string& pipeline,
+                                const std::string& stream, uint32_t index);
   static StateResult<void> forget(StateBackend& state, const std::string& pipeline,
                                   const std::string& stream);
 };

@@ -100,10 +100,78 @@ runtime::ConnectorResult<PartitionedRead> PartitionedRead::plan(
 
 StateResult<void> PartitionedRead::mark_done(StateBackend& state, const std::string& pipeline,
                                              const std::string& stream, uint32_t index) {
-  if (!progress_.is_done(index)) {
-    progress_.done.insert(std::ranges::upper_bound(progress_.done, index), index);
+  const uint64_t generation = progress_.generation;
+  RB_ASSIGN_OR_RETURN(bool recorded, progress_.record_done(state, pipeline, stream, index));
+  if (recorded) return {};
+  return std::unexpected(StateError::unusable(
+      "slice " + std::to_string(index) + " of stream '" + stream + "' is not recorded done: plan " +
+      std::to_string(generation) + " of the stream was superseded by a newer plan"));
+}
+
+namespace {
+
+auto refusal(const StreamConfig& stream, const char* code, const std::string& message) {
+  return std::unexpected(runtime::make_error(p::ErrorCategory::kConfig, code,
+                                             "stream '" + stream.name + "': " + message));
+}
+
+}  // namespace
+
+runtime::ConnectorResult<PartitionedRead> PartitionedRead::recorded(
+    StateBackend& state, const PipelineConfig& pipeline, const StreamConfig& stream,
+    std::optional<uint64_t> generation) {
+  if (stream.sync_mode == p::SyncMode::kCdc) {
+    return refusal(stream, "SLICE_REFUSED",
+                   "a cdc stream's snapshot is split by `rapidbyte run` only, not slice by slice");
   }
-  return progress_.save(state, pipeline, stream);
+  auto stored = PartitionProgress::load(state, pipeline.pipeline, stream.name);
+  if (!stored) return std::unexpected(connector_error(std::move(stored).error()));
+  if (!*stored) {
+    return refusal(stream, "PLAN_MISSING",
+                   "no plan of its slices is recorded (`rapidbyte plan` records one; `rapidbyte "
+                   "finalize` forgets it)");
+  }
+  PartitionProgress& progress = **stored;
+  if (generation && *generation != progress.generation) {
+    return refusal(stream, "PLAN_SUPERSEDED",
+                   "plan " + std::to_string(*generation) + " was superseded by plan " +
+                       std::to_string(progress.generation));
+  }
+  const p::Partition request = *plan_request(pipeline, stream).streams.front().partition;
+  if (!progress.matches(request, write_mode_of(pipeline, stream), stream.sync_mode)) {
+    return refusal(stream, "PLAN_STALE",
+                   "the recorded plan of its slices was made for other settings (partitions, "
+                   "partition_key, partition_mode, write_mode or sync_mode): plan again");
+  }
+  PartitionedRead read;
+  read.finishes_ = false;
+  read.progress_ = std::move(progress);
+  read.finished_earlier_ = read.progress_.done;
+  return read;
+}
+
+runtime::ConnectorResult<PartitionedRead> PartitionedRead::assigned(StateBackend& state,
+                                                                    const PipelineConfig& pipeline,
+                                                                    const StreamConfig& stream,
+                                                                    const SliceAssignment& slice) {
+  RB_ASSIGN_OR_RETURN(PartitionedRead read, recorded(state, pipeline, stream, slice.generation));
+  if (slice.index >= read.count()) {
+    return refusal(stream, "BAD_PARTITION",
+                   "partition " + std::to_string(slice.index) + " is not one of its " +
+                       std::to_string(read.count()) + " slices");
+  }
+  if (!slice.snapshot && restarts_when_resumed(stream)) {
+    return refusal(stream, "SNAPSHOT_REQUIRED",
+                   "slices of heap pages are read in the plan's snapshot only (--snapshot), "
+                   "where no row has moved between pages (set partition_key to read slices in "
+                   "snapshots of their own)");
+  }
+  if (!read.progress_.is_done(slice.index)) {
+    p::Partition next = read.progress_.slices[slice.index];
+    next.snapshot = slice.snapshot;
+    read.to_read_.push_back(std::move(next));
+  }
+  return read;
 }
 
 runtime::ConnectorResult<void> PartitionedRead::finish(

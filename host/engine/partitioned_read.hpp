@@ -74,18 +74,46 @@ class PartitionedRead {
       const PipelineRunner::StagePlan& source_plan, const StreamConfig& stream, int64_t run_id,
       spdlog::logger* log, std::stop_token stop);
 
+  // Slice `slice.index` of the plan an earlier process recorded for
+  // `stream` (`rapidbyte plan`), for a process that runs that slice only:
+  // nothing is planned, and finish() is left to the process that finalizes
+  // the stream. The slice is read in `slice.snapshot` when given (the
+  // plan's, still held), else in a snapshot of its own, which only streams
+  // that resume slices allow (restarts_when_resumed). A slice done already
+  // is not read again (to_read() is empty). Fails as recorded() does, and
+  // for a slice the plan does not have.
+  // The plan an earlier process recorded for `stream` as it stands (of
+  // `generation`, when given), for the process that finalizes the stream or
+  // runs one of its slices (assigned): finished_earlier() lists the slices
+  // done. Fails naming the stream when no plan is recorded, when it is
+  // another generation's or no longer fits the stream's settings, and for
+  // cdc streams.
+  static runtime::ConnectorResult<PartitionedRead> recorded(StateBackend& state,
+                                                            const PipelineConfig& pipeline,
+                                                            const StreamConfig& stream,
+                                                            std::optional<uint64_t> generation);
+  static runtime::ConnectorResult<PartitionedRead> assigned(StateBackend& state,
+                                                            const PipelineConfig& pipeline,
+                                                            const StreamConfig& stream,
+                                                            const SliceAssignment& slice);
+
   // The slices this run reads, each with the snapshot, in index order.
   const std::vector<protocol::Partition>& to_read() const { return to_read_; }
   // Slices an earlier run finished, which this run does not read again.
   const std::vector<uint32_t>& finished_earlier() const { return finished_earlier_; }
   uint32_t count() const { return static_cast<uint32_t>(progress_.slices.size()); }
+  uint64_t generation() const { return progress_.generation; }
+  // Whether this run finishes the stream when its last slice is done (not
+  // when it runs an assigned slice).
+  bool finishes() const { return finishes_; }
 
   // Whether unfinished slices of `stream` are started over rather than
   // resumed (the resume rule above).
   static bool restarts_when_resumed(const StreamConfig& stream);
 
-  // Records that slice `index` is committed. REQUIRES: the pipeline's
-  // lease is held.
+  // Records that slice `index` is committed (PartitionProgress::record_done:
+  // other processes may record other slices at once). Fails when a newer
+  // plan of the stream superseded this one.
   StateResult<void> mark_done(StateBackend& state, const std::string& pipeline,
                               const std::string& stream, uint32_t index);
   bool all_done() const { return progress_.all_done(); }
@@ -110,6 +138,7 @@ class PartitionedRead {
   PartitionProgress progress_;
   std::vector<protocol::Partition> to_read_;
   std::vector<uint32_t> finished_earlier_;
+  bool finishes_ = true;
 };
 
 }  // namespace rapidbyte::engine

@@ -453,8 +453,11 @@ void plan_work(const RunContext& run, RunReport& report, RunWork& work) {
       if (!changes) work.units.push_back({{i}, std::nullopt});
       continue;
     }
-    const bool partitioned = partition_count(pipeline, stream) > 1;
-    auto from_start = partitioned ? first_read(run, stream) : StateResult<bool>(false);
+    // An assigned slice is of a recorded plan, whatever the cursor says now.
+    const bool partitioned = partition_count(pipeline, stream) > 1 && !run.options.slice;
+    auto from_start = partitioned         ? first_read(run, stream)
+                      : run.options.slice ? StateResult<bool>(true)
+                                          : StateResult<bool>(false);
     if (!from_start) {
       fail_stream(i, connector_error(std::move(from_start).error()));
       if (changes) work.blocked = true;
@@ -469,22 +472,25 @@ void plan_work(const RunContext& run, RunReport& report, RunWork& work) {
       continue;
     }
     report.streams[i].stream = stream.name;
-    auto planned = PartitionedRead::plan(run.engine, run.state, pipeline, source, stream,
-                                         run.run_id, run.options.log.get(), run.options.stop);
+    auto planned = run.options.slice
+                       ? PartitionedRead::assigned(run.state, pipeline, stream, *run.options.slice)
+                       : PartitionedRead::plan(run.engine, run.state, pipeline, source, stream,
+                                               run.run_id, run.options.log.get(), run.options.stop);
     if (!planned) {
       fail_stream(i, std::move(planned).error());
       if (changes) work.blocked = true;
       continue;
     }
     report.streams[i].finished_earlier = planned->finished_earlier();
-    if (!planned->finished_earlier().empty()) {
+    if (!planned->finished_earlier().empty() && planned->finishes()) {
       run.options.log->info("[{}] resuming {} of {} partitions; an earlier run finished {}",
                             stream.name, planned->to_read().size(), planned->count(),
                             index_list(planned->finished_earlier()));
     }
     if (planned->to_read().empty()) {
-      // An earlier run wrote every slice but ended before it finalized.
-      finish_stream(run, *planned, i, report.streams[i]);
+      // An earlier run wrote every slice but ended before it finalized (or
+      // the assigned slice is done already: finalizing is not this run's).
+      if (planned->finishes()) finish_stream(run, *planned, i, report.streams[i]);
       if (changes && !report.streams[i].succeeded()) work.blocked = true;
       continue;
     }
@@ -519,7 +525,7 @@ bool file_slice(const RunContext& run, PartitionedRead& read, PartitionReport sl
 // stream's attempts and progress phase.
 void end_stream(const RunContext& run, PartitionedRead& read, size_t index, StreamReport& stream,
                 RunProgress* progress) {
-  if (read.all_done()) finish_stream(run, read, index, stream);
+  if (read.all_done() && read.finishes()) finish_stream(run, read, index, stream);
   std::ranges::sort(stream.partitions, {}, &PartitionReport::index);
   for (const auto& done : stream.partitions)
     stream.attempts = std::max(stream.attempts, done.report.attempts);
@@ -657,8 +663,15 @@ std::expected<RunReport, EngineError> PipelineRunner::run(const PipelineConfig& 
   // One run of a pipeline at a time: a second one would load the same rows
   // again and race the first on cursors. A dry run writes nothing.
   std::unique_ptr<RunLease> lease;
+  if (options.slice && pipeline.streams.size() != 1) {
+    return std::unexpected(EngineError{EngineError::Kind::kConfig,
+                                       "a run of one slice needs a pipeline of one stream"});
+  }
   if (!dry_run) {
-    auto leased = state_.acquire_lease(pipeline.pipeline);
+    auto leased = state_.acquire_lease(
+        options.slice ? slice_lease_name(pipeline.pipeline, pipeline.streams.front().name,
+                                         options.slice->index)
+                      : pipeline.pipeline);
     if (!leased) return std::unexpected(engine_error(std::move(leased).error()));
     lease = std::move(*leased);
     auto begun = state_.begin_run(pipeline.pipeline);

@@ -29,6 +29,18 @@ namespace rapidbyte::engine {
 // are given none.
 std::shared_ptr<spdlog::logger> stderr_log();
 
+// One slice of a partitioned stream, for a run that is one of several
+// processes carrying a pipeline run out (an orchestrator's activity): the
+// slices were planned and recorded by `rapidbyte plan`, each process reads
+// one, and `rapidbyte finalize` finishes the stream.
+struct SliceAssignment {
+  uint32_t index = 0;
+  // The plan's snapshot, while the plan's process still holds it.
+  std::optional<std::string> snapshot;
+  // The plan the slice belongs to; a slice of a superseded plan is refused.
+  std::optional<uint64_t> generation;
+};
+
 struct RunOptions {
   // Requesting stop cancels the run: guests are interrupted, queues are
   // cancelled, committed cursors stay committed, the run is recorded as
@@ -51,6 +63,11 @@ struct RunOptions {
   // Where the run logs: stage logs, guest output, failures and retries.
   // REQUIRES: not null.
   std::shared_ptr<spdlog::logger> log = stderr_log();
+  // When set, the pipeline has one stream, partitioned, and this run reads
+  // only this slice of its recorded plan (PartitionedRead::assigned) under
+  // a lease of that slice, not the pipeline's: other processes run the
+  // other slices at the same time.
+  std::optional<SliceAssignment> slice;
   // Test kill points (fault_points.hpp); none when null.
   const FaultPoints* faults = nullptr;
 };

@@ -8,6 +8,11 @@
 
 namespace rapidbyte::engine {
 
+std::string slice_lease_name(const std::string& pipeline, const std::string& stream,
+                             uint32_t index) {
+  return pipeline + "/" + stream + "#" + std::to_string(index);
+}
+
 std::string lease_holder_description() {
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';

@@ -47,6 +47,12 @@ struct StateEntry {
 // 2026-12-04T17:00:00Z", for the message a refused run prints.
 std::string lease_holder_description();
 
+// The run lease name of slice `index` of `stream` ("<pipeline>/<stream>#3"):
+// processes running different slices of one pipeline go on at once, two
+// attempts of one slice never do.
+std::string slice_lease_name(const std::string& pipeline, const std::string& stream,
+                             uint32_t index);
+
 // A dead letter's error category as the backends store it (its enum index);
 // an index this build does not know reads as internal.
 protocol::ErrorCategory error_category_from_index(int64_t index);
