@@ -38,7 +38,7 @@ sanitized_build() {  # <dir> <sanitizers> <targets...>
   cmake --build "$root/$dir" -j2 --target "$@"
 }
 
-not_here="fuzz|wit_codegen|scaffold|throwaway_temporal"
+not_here="fuzz|wit_codegen|scaffold|temporal"
 
 echo "[sanitize] address;undefined"
 sanitized_build build-asan "address;undefined" all

@@ -5,6 +5,8 @@
 # (and free ones for its HTTP API and metrics), no web UI.
 #
 #   scripts/throwaway-temporal.sh start DIR   # prints the TEMPORAL_ADDRESS export
+#   scripts/throwaway-temporal.sh restart DIR # kills the server (SIGKILL) and starts it
+#                                             # again on its ports and history
 #   scripts/throwaway-temporal.sh stop DIR
 set -euo pipefail
 
@@ -30,46 +32,61 @@ stop_server() {
   kill -9 "$pid" 2>/dev/null || true
 }
 
-case "$action" in
-  start)
-    if [[ ! -x "$temporal" ]]; then
-      echo "$0: no Temporal CLI at $temporal (scripts/build-temporal.sh builds it)" >&2
+# Starts the server of `dir` on the ports in $dir/ports with the history in
+# $dir/temporal.db, and prints the export once it answers.
+serve() {
+  if [[ ! -x "$temporal" ]]; then
+    echo "$0: no Temporal CLI at $temporal (scripts/build-temporal.sh builds it)" >&2
+    exit 1
+  fi
+  local port http_port metrics_port
+  read -r port http_port metrics_port <"$dir/ports"
+  "$temporal" server start-dev --headless --ip 127.0.0.1 --port "$port" \
+    --http-port "$http_port" --metrics-port "$metrics_port" \
+    --db-filename "$dir/temporal.db" --log-level warn \
+    >>"$dir/server.log" 2>&1 &
+  echo $! >"$dir/server.pid"
+  # Ready when the frontend answers a health check (about 2 s).
+  for _ in $(seq 300); do
+    if "$temporal" operator cluster health --address "127.0.0.1:$port" >/dev/null 2>&1; then
+      echo "export TEMPORAL_ADDRESS=127.0.0.1:$port"
+      exit 0
+    fi
+    if ! kill -0 "$(cat "$dir/server.pid")" 2>/dev/null; then
+      echo "$0: the Temporal dev server exited; its log:" >&2
+      cat "$dir/server.log" >&2
       exit 1
     fi
+    sleep 0.2
+  done
+  echo "$0: the Temporal dev server did not answer on 127.0.0.1:$port within 60 s; its log:" >&2
+  cat "$dir/server.log" >&2
+  stop_server
+  exit 1
+}
+
+case "$action" in
+  start)
     # A server left running in `dir` by an earlier start is stopped first.
     stop_server
     rm -rf "$dir"
     mkdir -p "$dir"
-    port="$(free_port)"
-    "$temporal" server start-dev --headless --ip 127.0.0.1 --port "$port" \
-      --http-port "$(free_port)" --metrics-port "$(free_port)" \
-      --db-filename "$dir/temporal.db" --log-level warn \
-      >"$dir/server.log" 2>&1 &
-    echo $! >"$dir/server.pid"
-    # Ready when the frontend answers a health check (about 2 s).
-    for _ in $(seq 300); do
-      if "$temporal" operator cluster health --address "127.0.0.1:$port" >/dev/null 2>&1; then
-        echo "export TEMPORAL_ADDRESS=127.0.0.1:$port"
-        exit 0
-      fi
-      if ! kill -0 "$(cat "$dir/server.pid")" 2>/dev/null; then
-        echo "$0: the Temporal dev server exited; its log:" >&2
-        cat "$dir/server.log" >&2
-        exit 1
-      fi
-      sleep 0.2
-    done
-    echo "$0: the Temporal dev server did not answer on 127.0.0.1:$port within 60 s; its log:" >&2
-    cat "$dir/server.log" >&2
-    stop_server
-    exit 1
+    echo "$(free_port) $(free_port) $(free_port)" >"$dir/ports"
+    serve
+    ;;
+  restart)
+    [[ -f "$dir/ports" ]] || { echo "$0: no server was started in $dir" >&2; exit 1; }
+    pid="$(cat "$dir/server.pid")"
+    kill -9 "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    serve
     ;;
   stop)
     stop_server
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|restart|stop DIR" >&2
     exit 2
     ;;
 esac

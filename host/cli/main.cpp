@@ -26,6 +26,7 @@
 #include "host/cli/split_commands.hpp"
 #include "host/cli/state_commands.hpp"
 #include "host/cli/stop_on_signal.hpp"
+#include "host/cli/temporal_handoff.hpp"
 #include "host/engine/closest_name.hpp"
 #include "host/engine/connector_catalog.hpp"
 #include "host/engine/install_layout.hpp"
@@ -296,6 +297,10 @@ std::expected<std::shared_ptr<spdlog::logger>, int> make_log(const std::string& 
 
 // The command line: parses the arguments and runs the subcommand.
 int run_cli(int argc, char** argv) {
+  if (auto handoff = cli::temporal_handoff(std::vector<std::string>(argv + 1, argv + argc),
+                                           engine::running_binary())) {
+    return cli::exec_handoff(*handoff);
+  }
   CLI::App app{"Rapidbyte: data ingestion with sandboxed WebAssembly connectors"};
   app.set_version_flag("--version", cli::version_string());
   app.require_subcommand(1);
@@ -391,6 +396,14 @@ int run_cli(int argc, char** argv) {
       "scaffold", "Create a connector project that builds and passes its own test");
   scaffold->add_option("name", scaffold_name, "source-<x>, dest-<x> or transform-<x>")->required();
   scaffold->add_option("--dir", scaffold_dir, "Where to create the project (default: .)");
+
+  // Carried out by rapidbyte-temporal (temporal_handoff.hpp); listed here for --help.
+  app.add_subcommand("worker", "Run pipelines submitted to Temporal: --temporal HOST:PORT")
+      ->allow_extras();
+  app.add_subcommand("submit",
+                     "Run a pipeline on Temporal's workers: <pipeline.yaml> --temporal HOST:PORT "
+                     "[--wait] [--json] [--schedule CRON]")
+      ->allow_extras();
 
   cli::StateCommandOptions state_options;
   cli::add_state_commands(app, state_options);

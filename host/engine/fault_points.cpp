@@ -22,6 +22,9 @@ constexpr std::pair<std::string_view, FaultPoint> kNames[] = {
 
 std::expected<void, std::string> FaultPoints::arm(std::string_view spec) {
   if (spec.empty()) return {};
+  constexpr std::string_view kStopSuffix = ":stop";
+  const bool stop = spec.ends_with(kStopSuffix);
+  if (stop) spec.remove_suffix(kStopSuffix.size());
   const size_t colon = spec.rfind(':');
   const std::string_view name = spec.substr(0, colon);
   const std::string_view count = colon == std::string_view::npos ? "" : spec.substr(colon + 1);
@@ -30,13 +33,14 @@ std::expected<void, std::string> FaultPoints::arm(std::string_view spec) {
   if (count.empty() || parsed.ec != std::errc() || parsed.ptr != count.data() + count.size() ||
       at == 0) {
     return std::unexpected("kill point '" + std::string(spec) +
-                           "' must be NAME:COUNT with a COUNT of at least 1");
+                           "' must be NAME:COUNT[:stop] with a COUNT of at least 1");
   }
   for (const auto& [known, point] : kNames) {
     if (known != name) continue;
     armed_ = true;
     point_ = point;
     at_ = at;
+    stop_ = stop;
     return {};
   }
   std::string names;
@@ -47,7 +51,8 @@ std::expected<void, std::string> FaultPoints::arm(std::string_view spec) {
 
 void FaultPoints::pass(FaultPoint point) const {
   if (!armed_ || point != point_) return;
-  if (passes_.fetch_add(1, std::memory_order_relaxed) + 1 == at_) ::kill(::getpid(), SIGKILL);
+  if (passes_.fetch_add(1, std::memory_order_relaxed) + 1 == at_)
+    ::kill(::getpid(), stop_ ? SIGSTOP : SIGKILL);
 }
 
 }  // namespace rapidbyte::engine

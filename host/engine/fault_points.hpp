@@ -3,7 +3,10 @@
 // process ends with SIGKILL — no cleanup, as a power cut or the OOM killer
 // would end it — the count-th time a run passes that point. Tests of crash
 // safety then rerun the pipeline and compare source and destination, without
-// relying on a sleep landing the kill somewhere interesting.
+// relying on a sleep landing the kill somewhere interesting. With ":stop"
+// ("source-batch:1:stop") the process stops (SIGSTOP) there instead, as a
+// frozen machine would, for the test to resume (SIGCONT) once another
+// attempt has done its work: a zombie.
 //
 // The `rapidbyte` binary reads the spec from RAPIDBYTE_TEST_KILL_AT (unset:
 // no point is armed). The points, in the order a batch meets them:
@@ -46,8 +49,8 @@ class FaultPoints {
   FaultPoints(const FaultPoints&) = delete;
   FaultPoints& operator=(const FaultPoints&) = delete;
 
-  // Arms the point of `spec` ("NAME:COUNT", COUNT >= 1); an empty spec arms
-  // none. The error names the bad part and the valid names.
+  // Arms the point of `spec` ("NAME:COUNT" or "NAME:COUNT:stop", COUNT >=
+  // 1); an empty spec arms none. The error names the bad part and the valid names.
   std::expected<void, std::string> arm(std::string_view spec);
 
   // Counts a pass of `point`; kills the process on the armed pass.
@@ -55,6 +58,7 @@ class FaultPoints {
 
  private:
   bool armed_ = false;
+  bool stop_ = false;  // SIGSTOP rather than SIGKILL
   FaultPoint point_ = FaultPoint::kSourceBatch;
   uint64_t at_ = 0;
   mutable std::atomic<uint64_t> passes_{0};

@@ -52,7 +52,8 @@ PostgresCluster& mutable_cluster() {
   return *g_cluster;
 }
 
-pid_t start_run(const std::filesystem::path& pipeline, const std::string& kill_at) {
+pid_t start_run(const std::filesystem::path& pipeline, const std::string& kill_at,
+                const std::vector<std::string>& more) {
   const std::string binary = RAPIDBYTE_BINARY;
   const std::string dir = RAPIDBYTE_CONNECTOR_DIR;
   const std::string path = pipeline.string();
@@ -61,8 +62,9 @@ pid_t start_run(const std::filesystem::path& pipeline, const std::string& kill_a
                              const_cast<char*>("--connector-dir"),
                              const_cast<char*>(dir.c_str()),
                              const_cast<char*>("run"),
-                             const_cast<char*>(path.c_str()),
-                             nullptr};
+                             const_cast<char*>(path.c_str())};
+  for (const std::string& arg : more) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);

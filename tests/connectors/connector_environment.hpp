@@ -39,10 +39,12 @@ PostgresCluster& mutable_cluster();
 std::string pg_config(const std::string& database, const std::string& extra = {},
                       const std::string& user = kUser, const std::string& password = kPassword);
 
-// Starts `rapidbyte -q run <pipeline>` (stdout to /dev/null); returns its
-// pid, or -1. `kill_at` arms a kill point (RAPIDBYTE_TEST_KILL_AT, e.g.
-// "destination-commit:2"): the run ends itself with SIGKILL there.
-pid_t start_run(const std::filesystem::path& pipeline, const std::string& kill_at = {});
+// Starts `rapidbyte -q run <pipeline> <more...>` (stdout to /dev/null);
+// returns its pid, or -1. `kill_at` arms a kill point
+// (RAPIDBYTE_TEST_KILL_AT, e.g. "destination-commit:2"): the run ends
+// itself with SIGKILL there (or stops, with ":stop").
+pid_t start_run(const std::filesystem::path& pipeline, const std::string& kill_at = {},
+                const std::vector<std::string>& more = {});
 // Waits at most `limit` for `pid`; its exit code as wait_exit_code says, or
 // nullopt when it still runs.
 std::optional<int> wait_exit_code_for(pid_t pid, std::chrono::milliseconds limit);

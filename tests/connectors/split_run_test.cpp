@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <signal.h>
+
 #include <atomic>
 #include <fstream>
 #include <set>
@@ -97,13 +99,18 @@ class HeldPlan {
 
 class SplitRunTest : public PgConnectorTest {
  protected:
+  // A pipeline file whose state is a SQLite file of its own, or with
+  // `state`, that state block.
   std::filesystem::path pipeline(const std::string& name, const std::string& streams,
-                                 const std::string& destination_extra) {
+                                 const std::string& destination_extra,
+                                 const std::string& state = {}) {
     const auto dir = cache_dir_ / name;
     std::filesystem::create_directories(dir);
     const auto path = dir / "pipeline.yaml";
     std::ofstream(path) << pipeline_yaml(name, streams, destination_extra)
-                        << "state: {connection: " << (dir / "state.db").string() << "}\n";
+                        << (state.empty()
+                                ? "state: {connection: " + (dir / "state.db").string() + "}\n"
+                                : state);
     return path;
   }
 
@@ -248,6 +255,57 @@ TEST_F(SplitRunTest, EveryStepIsSafeToRepeatAndStaleStepsAreRefused) {
   EXPECT_NE(unknown.output.find("has no stream 'split_kyes'; did you mean 'split_keys'?"),
             std::string::npos)
       << unknown.output;
+}
+
+// A zombie: attempt A of a slice freezes (SIGSTOP) after its first batch
+// and loses its lease (its state session ends, as in a network partition);
+// attempt B takes the lease and commits the slice; then A wakes up and
+// finishes its copy. A's commit finds the slice in the destination's ledger
+// and rolls back: every row is in the table once.
+TEST_F(SplitRunTest, AZombieAttemptCannotCommitASliceItsRetryCommitted) {
+  src().exec(
+      "DROP TABLE IF EXISTS zombie_keys;"
+      "CREATE TABLE zombie_keys (id bigint PRIMARY KEY, note text);"
+      "INSERT INTO zombie_keys SELECT g, 'n' || g FROM generate_series(1, 20000) g;"
+      "DROP SCHEMA IF EXISTS rapidbyte_state CASCADE;");
+  dst().exec("DROP TABLE IF EXISTS zombie_keys; DROP TABLE IF EXISTS zombie_keys__rb_append");
+  const auto path = pipeline("zombie_keys", "{name: zombie_keys, partitions: 2, partition_key: id}",
+                             "  write_mode: append\n",
+                             "state: {backend: postgres, connection: \"" +
+                                 cluster().tcp_conninfo(kSourceDb, kUser, kPassword) + "\"}\n");
+  ASSERT_EQ(rapidbyte({"plan", path.string()}).exit_code, 0);
+
+  const pid_t zombie =
+      start_run(path, "source-batch:1:stop", {"--stream", "zombie_keys", "--partition", "0"});
+  ASSERT_GT(zombie, 0);
+  auto stopped = [zombie] {
+    std::ifstream stat("/proc/" + std::to_string(zombie) + "/stat");
+    std::string pid, name, state;
+    stat >> pid >> name >> state;
+    return state == "T";
+  };
+  for (int i = 0; i < 3000 && !stopped(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(stopped()) << "the first attempt never reached its first batch";
+  // Its lease goes with its state session.
+  EXPECT_EQ(src().value("SELECT count(pg_terminate_backend(pid))::text FROM pg_stat_activity "
+                        "WHERE application_name LIKE 'rapidbyte: pid " +
+                        std::to_string(zombie) + " %'"),
+            "1");
+
+  auto retry = slice(path, "zombie_keys", 0, {"--json"});
+  ASSERT_EQ(retry.exit_code, 0) << retry.output;
+  ::kill(zombie, SIGCONT);
+  EXPECT_EQ(wait_exit_code(zombie), 0);
+
+  ASSERT_EQ(slice(path, "zombie_keys", 1).exit_code, 0);
+  auto finalized = rapidbyte({"finalize", path.string()});
+  ASSERT_EQ(finalized.exit_code, 0) << finalized.output;
+  LibpqSession source = src();
+  LibpqSession destination = dst();
+  EXPECT_EQ(rows(destination, "SELECT t::text FROM (SELECT id, note FROM zombie_keys) t"),
+            rows(source, "SELECT t::text FROM zombie_keys t"));
+  src().exec("DROP SCHEMA IF EXISTS rapidbyte_state CASCADE");
 }
 
 }  // namespace
