@@ -7,6 +7,7 @@
 
 #include "host/engine/closest_name.hpp"
 #include "host/runtime/connector_errors.hpp"
+#include "portable/protocol/mode_names.hpp"
 
 namespace rapidbyte::engine {
 namespace {
@@ -94,7 +95,7 @@ std::expected<SplitPlan, EngineError> SplitPlan::make(
   out.run_id_ = *begun;
   std::string failure;
   for (const StreamConfig& stream : pipeline.streams) {
-    PlannedStream planned{.stream = stream.name};
+    PlannedStream planned{.stream = stream.name, .sync_mode = stream.sync_mode};
     auto split = splits(state, pipeline, stream);
     if (!split) {
       failure = stream.name + ": " + split.error().message;
@@ -140,6 +141,8 @@ std::string SplitPlan::to_json(const std::string& pipeline) const {
     w.StartObject();
     w.Key("stream");
     write_string(w, s.stream);
+    w.Key("sync_mode");
+    write_string(w, std::string(p::mode_name(s.sync_mode)));
     w.Key("partitions");
     if (s.count) {
       w.Uint(*s.count);

@@ -38,6 +38,7 @@ std::expected<PipelineConfig, std::string> select_streams(const PipelineConfig& 
 // What the plan step decided for one stream.
 struct PlannedStream {
   std::string stream;
+  protocol::SyncMode sync_mode = protocol::SyncMode::kFullRefresh;
   // Absent: the stream is read whole (not partitioned, not its first read,
   // or cdc).
   std::optional<uint32_t> count;
@@ -64,8 +65,9 @@ class SplitPlan {
   const std::vector<PlannedStream>& streams() const { return streams_; }
   int64_t run_id() const { return run_id_; }
 
-  // {"pipeline":..,"run_id":..,"streams":[{"stream":..,"partitions":4|null,
-  //  "generation":..,"to_read":[..],"finished_earlier":[..],"snapshot":..}]}
+  // {"pipeline":..,"run_id":..,"streams":[{"stream":..,"sync_mode":..,
+  //  "partitions":4|null,"generation":..,"to_read":[..],"finished_earlier":[..],
+  //  "snapshot":..}]}
   std::string to_json(const std::string& pipeline) const;
 
   // Ends the held snapshots.

@@ -10,11 +10,16 @@
 #   - the Temporal server is killed and restarted mid-run: the run goes on
 #     from its history and ends exact;
 #   - a second submit while one runs is refused (exit 4);
+#   - the worker holding the plan's snapshot dies: the run plans again;
+#   - a schedule made by `submit --schedule` runs when triggered;
+#   - a continuous cdc pipeline follows changes until it is cancelled;
 #   - a failing pipeline: `submit --wait` exits as `run` does, with the same
 #     error.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 rapidbyte="${1:?usage: $0 RAPIDBYTE_BINARY}"
+source "$root/scripts/versions.sh"
+TEMPORAL_BIN="${TEMPORAL_BIN:-$TEMPORAL_PREFIX/bin/temporal}"
 work="$(mktemp -d)"
 chmod 755 "$work"
 workers=()
@@ -87,6 +92,7 @@ same_rows() {  # same_rows TABLE COLUMNS
   [[ "$a" == "$b" ]] || fail "$1: source $a, destination $b"
 }
 
+echo "[${SECONDS}s] part 1"
 # 1. A worker running a slice dies mid-run.
 submit "$work/cluster_demo.yaml" --wait --json >"$work/first.json" 2>"$work/submit.log" &
 submitter=$!
@@ -127,6 +133,7 @@ same_rows users "id, name"
 cursor="$("$rapidbyte" state show "$work/cluster_demo.yaml" --stream orders 2>&1 | grep -c '2026-01-03' || true)"
 [[ "$cursor" -ge 1 ]] || fail "the orders cursor is not the plan's: $("$rapidbyte" state show "$work/cluster_demo.yaml" 2>&1)"
 
+echo "[${SECONDS}s] part 2"
 # 2. The Temporal server dies and comes back mid-run; the run goes on.
 start_worker worker_c
 sql -d src -c "UPDATE orders SET amount = amount + 1, updated_at = updated_at + interval '10 days' WHERE id % 1000 = 0"
@@ -136,6 +143,7 @@ for _ in $(seq 600); do
   pgrep -f -- '--partition|--stream users' >/dev/null && break
   sleep 0.05
 done
+echo "[${SECONDS}s] part 3"
 # 3. A second submit of the pipeline while it runs is refused.
 set +e
 submit "$work/cluster_demo.yaml" >"$work/busy.out" 2>&1
@@ -154,7 +162,89 @@ same_rows users "id, name"
 "$rapidbyte" runs --temporal "$TEMPORAL_ADDRESS" >"$work/runs.out" 2>&1 || fail "runs: $(cat "$work/runs.out")"
 [[ "$(grep -c '^cluster_demo ' "$work/runs.out")" == 2 ]] || fail "runs listed: $(cat "$work/runs.out")"
 
-# 4. A failing pipeline: the exit code and error of `run`.
+echo "[${SECONDS}s] part 4"
+# 4. The worker holding the plan's snapshot dies while it runs a slice: the
+#    slice's retry cannot import the snapshot, so the run plans again (a new
+#    generation of the heap-page slices) and ends exact.
+start_worker worker_d
+sql -d src -c "UPDATE events SET v = v + 1 WHERE id % 3 = 0"
+submit "$work/cluster_demo.yaml" --wait --json >"$work/third.json" 2>>"$work/submit.log" &
+submitter=$!
+holder=""
+for _ in $(seq 600); do
+  for i in "${!workers[@]}"; do
+    pid="${workers[$i]}"
+    kill -0 "$pid" 2>/dev/null || continue
+    if pgrep -a -P "$pid" | grep -q ' plan ' && pgrep -a -P "$pid" | grep -q -- '--partition'; then
+      holder="$i"
+      break 2
+    fi
+  done
+  sleep 0.05
+done
+[[ -n "$holder" ]] || fail "no worker held the plan while running a slice"
+kill -9 "${workers[$holder]}"
+wait "$submitter" || fail "submit --wait exited with $? after the plan's worker died: $(cat "$work/third.json")"
+plans="$("$TEMPORAL_BIN" workflow show --address "$TEMPORAL_ADDRESS" --workflow-id rapidbyte:cluster_demo \
+  -o json | grep -c '"name": *"HoldPlan"' || true)"
+[[ "$plans" -ge 2 ]] || fail "the run did not plan again ($plans plans)"
+same_rows events "id, v, pad"
+same_rows orders "id, amount, updated_at"
+
+echo "[${SECONDS}s] part 5"
+# 5. A schedule: made by submit --schedule, run now by a trigger.
+submit "$work/cluster_demo.yaml" --schedule "0 3 * * *" >"$work/schedule.out" 2>&1 ||
+  fail "submit --schedule: $(cat "$work/schedule.out")"
+before="$(grep -c . <("$rapidbyte" runs --temporal "$TEMPORAL_ADDRESS" | grep '^cluster_demo '))"
+"$TEMPORAL_BIN" schedule trigger --address "$TEMPORAL_ADDRESS" --schedule-id rapidbyte:cluster_demo >/dev/null
+for _ in $(seq 600); do
+  done_runs="$("$rapidbyte" runs --temporal "$TEMPORAL_ADDRESS" | grep '^cluster_demo ' | grep -c completed || true)"
+  [[ "$done_runs" -gt "$before" ]] && break
+  sleep 0.2
+done
+[[ "$done_runs" -gt "$before" ]] || fail "the scheduled run did not complete: $("$rapidbyte" runs --temporal "$TEMPORAL_ADDRESS")"
+"$TEMPORAL_BIN" schedule delete --address "$TEMPORAL_ADDRESS" --schedule-id rapidbyte:cluster_demo
+
+echo "[${SECONDS}s] part 6"
+# 6. A continuous cdc pipeline: its slot's reader runs as one activity until
+#    the workflow is cancelled; changes reach the destination meanwhile.
+sql -d src -c "CREATE TABLE customers (id int PRIMARY KEY, name text)" \
+  -c "INSERT INTO customers SELECT g, 'c' || g FROM generate_series(1, 100) g"
+cat >"$work/cdc_demo.yaml" <<YAML
+pipeline: cdc_demo
+source:
+  use: postgres
+  config: {host: 127.0.0.1, port: $PGPORT, user: postgres, database: src, slot_name: rb_cdc_demo,
+           cdc_mode: continuous}
+  streams: [{name: customers, sync_mode: cdc}]
+destination:
+  use: postgres
+  config: {host: 127.0.0.1, port: $PGPORT, user: postgres, database: dst}
+  write_mode: upsert
+  primary_key: [id]
+state: {backend: postgres, connection: "host=127.0.0.1 port=$PGPORT user=postgres dbname=state"}
+YAML
+submit "$work/cdc_demo.yaml" >"$work/cdc.out" 2>&1 || fail "submit cdc: $(cat "$work/cdc.out")"
+wait_for_rows() {  # wait_for_rows SQL EXPECTED
+  for _ in $(seq 600); do
+    [[ "$(sql -d dst -c "$1" 2>/dev/null || true)" == "$2" ]] && return 0
+    sleep 0.1
+  done
+  fail "destination: '$1' is not '$2' but '$(sql -d dst -c "$1" 2>&1 || true)'"
+}
+wait_for_rows "SELECT count(*) FROM customers" 100
+sql -d src -c "UPDATE customers SET name = 'changed' WHERE id <= 10" -c "DELETE FROM customers WHERE id > 90"
+wait_for_rows "SELECT count(*) || ' ' || count(*) FILTER (WHERE name = 'changed') FROM customers" "90 10"
+"$TEMPORAL_BIN" workflow cancel --address "$TEMPORAL_ADDRESS" --workflow-id rapidbyte:cdc_demo >/dev/null
+for _ in $(seq 600); do
+  pgrep -f -- 'cdc_demo.yaml' >/dev/null || break
+  sleep 0.1
+done
+pgrep -f -- 'cdc_demo.yaml' >/dev/null && fail "the cdc reader still runs after the cancel"
+same_rows customers "id, name"
+
+echo "[${SECONDS}s] part 7"
+# 7. A failing pipeline: the exit code and error of `run`.
 pipeline failing_demo "{name: evnts}" >"$work/failing_demo.yaml"
 set +e
 "$rapidbyte" -q run "$work/failing_demo.yaml" --json >"$work/run_failed.json" 2>/dev/null

@@ -46,6 +46,8 @@ type step struct {
 	stdout bytes.Buffer
 	mu     sync.Mutex
 	tail   []string // the last lines of its stderr that are not progress
+	// Closed once stderr is read to its end, which comes before cmd.Wait.
+	stderrDone chan struct{}
 }
 
 // start writes the pipeline file and starts `rapidbyte <command> <file>
@@ -91,7 +93,11 @@ func (a *Activities) start(ctx context.Context, run PipelineRun, command string,
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("cannot start %s: %w", a.Binary, err)
 	}
-	go s.readStderr(ctx, stderr)
+	s.stderrDone = make(chan struct{})
+	go func() {
+		defer close(s.stderrDone)
+		s.readStderr(ctx, stderr)
+	}()
 	return s, nil
 }
 
@@ -125,7 +131,10 @@ func (s *step) stderrTail() string {
 func (s *step) wait(ctx context.Context) (int, error) {
 	defer os.RemoveAll(s.dir)
 	done := make(chan error, 1)
-	go func() { done <- s.cmd.Wait() }()
+	go func() {
+		<-s.stderrDone
+		done <- s.cmd.Wait()
+	}()
 	ticker := time.NewTicker(heartbeatEvery)
 	defer ticker.Stop()
 	for {

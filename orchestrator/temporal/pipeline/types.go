@@ -80,6 +80,7 @@ type Plan struct {
 // is read whole.
 type PlannedStream struct {
 	Stream          string   `json:"stream"`
+	SyncMode        string   `json:"sync_mode"`
 	Partitions      *uint32  `json:"partitions"`
 	Generation      uint64   `json:"generation"`
 	ToRead          []uint32 `json:"to_read"`

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )
@@ -18,7 +19,16 @@ const longest = 7 * 24 * time.Hour
 // (the worker holding it died), the run plans again, up to MaxRounds: the
 // new plan keeps the slices done (or, for slices of heap pages, starts the
 // stream over under a new generation, which fences out the old slices).
+//
+// The workflow of a pipeline has the id "rapidbyte:<pipeline>", so Temporal
+// itself refuses a second run of a pipeline while one goes on. A run a
+// schedule starts has an id of its own (the schedule's, with the time): it
+// runs the pipeline as a child workflow of that id, and is skipped while
+// another run holds it.
 func PipelineWorkflow(ctx workflow.Context, run PipelineRun) (Result, error) {
+	if id := WorkflowIDPrefix + run.Pipeline; workflow.GetInfo(ctx).WorkflowExecution.ID != id {
+		return runAs(ctx, id, run)
+	}
 	started := workflow.Now(ctx)
 	if run.HeartbeatTimeout <= 0 {
 		run.HeartbeatTimeout = DefaultHeartbeatTimeout
@@ -44,6 +54,22 @@ func PipelineWorkflow(ctx workflow.Context, run PipelineRun) (Result, error) {
 		}
 		workflow.GetLogger(ctx).Info("planning again: the plan's snapshot was lost", "round", round)
 	}
+}
+
+// runAs runs the pipeline as the child workflow `id`.
+func runAs(ctx workflow.Context, id string, run PipelineRun) (Result, error) {
+	child := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:            id,
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_REQUEST_CANCEL,
+	})
+	var result Result
+	err := workflow.ExecuteChildWorkflow(child, WorkflowName, run).Get(ctx, &result)
+	if temporal.IsWorkflowExecutionAlreadyStartedError(err) {
+		return Result{ExitCode: ExitBusy, Error: "pipeline '" + run.Pipeline +
+			"' is already running (workflow " + id + "): this run is skipped"}, nil
+	}
+	return result, err
 }
 
 // roundOf is one plan and what runs in it.
@@ -134,8 +160,16 @@ func (r *roundOf) execute() (outcome stepOutcomes, again bool, planErr error) {
 	}
 	var wholeFuture workflow.Future
 	if len(wholeStreams) > 0 && r.whole == nil {
-		wholeFuture = workflow.ExecuteActivity(stepCtx, activityRunStreams,
-			StreamsInput{Run: r.run, Streams: wholeStreams})
+		options := r.stepOptions()
+		if readsChanges(outcome.Plan) {
+			// The replication slot's reader (a continuous one runs until the
+			// workflow is cancelled) is retried on any worker for as long as
+			// it takes: the slot keeps the changes meanwhile.
+			options.RetryPolicy.MaximumAttempts = 0
+			options.RetryPolicy.MaximumInterval = time.Minute
+		}
+		wholeFuture = workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, options),
+			activityRunStreams, StreamsInput{Run: r.run, Streams: wholeStreams})
 	}
 
 	outcome.Slices = map[string][]sliceOutcome{}
@@ -176,6 +210,15 @@ func (r *roundOf) execute() (outcome stepOutcomes, again bool, planErr error) {
 		}
 	}
 	return outcome, false, nil
+}
+
+func readsChanges(plan Plan) bool {
+	for _, s := range plan.Streams {
+		if s.SyncMode == "cdc" {
+			return true
+		}
+	}
+	return false
 }
 
 func hasSplit(plan Plan) bool {

@@ -7,8 +7,11 @@ import (
 
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 )
 
 func u32(v uint32) *uint32 { return &v }
@@ -52,7 +55,8 @@ func newFixture(t *testing.T, plans ...Plan) *fixture {
 	f.env.OnActivity(activityHoldPlan, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in HoldPlanInput) error {
 			f.holds++
-			f.env.SignalWorkflow(PlanSignal, PlanSignalValue{Round: in.Round, Plan: f.plans[in.Round-1]})
+			_ = f.env.SignalWorkflowByID(WorkflowIDPrefix+"demo", PlanSignal,
+				PlanSignalValue{Round: in.Round, Plan: f.plans[in.Round-1]})
 			return nil
 		})
 	f.env.OnActivity(activityRunStreams, mock.Anything, mock.Anything).Return(
@@ -71,6 +75,7 @@ func newFixture(t *testing.T, plans ...Plan) *fixture {
 }
 
 func (f *fixture) run(t *testing.T) Result {
+	f.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: WorkflowIDPrefix + "demo"})
 	f.env.ExecuteWorkflow(WorkflowName, PipelineRun{Pipeline: "demo", FileName: "demo.yaml"})
 	require.True(t, f.env.IsWorkflowCompleted())
 	require.NoError(t, f.env.GetWorkflowError())
@@ -152,6 +157,7 @@ func TestAConfigErrorAtThePlanIsTheRunsError(t *testing.T) {
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestWorkflowEnvironment()
 	Register(env, &Activities{})
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: WorkflowIDPrefix + "demo"})
 	env.OnActivity(activityHoldPlan, mock.Anything, mock.Anything).Return(
 		temporal.NewNonRetryableApplicationError("rapidbyte plan exited with code 2: demo.yaml:3: source.use: no connector 'postgress'",
 			ErrConfig, errors.New("exit 2")))
@@ -161,4 +167,24 @@ func TestAConfigErrorAtThePlanIsTheRunsError(t *testing.T) {
 	require.NoError(t, env.GetWorkflowResult(&result))
 	require.Equal(t, ExitUsage, result.ExitCode)
 	require.Contains(t, result.Error, "no connector 'postgress'")
+}
+
+func TestAScheduledRunRunsThePipelinesOwnWorkflow(t *testing.T) {
+	f := newFixture(t, testPlan(7, false))
+	f.env.OnActivity(activityRunSlice, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in SliceInput) (StepResult, error) {
+			return sliceReport(in.Stream, in.Index, 10), nil
+		})
+	var children []string
+	f.env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, _ converter.EncodedValues) {
+		children = append(children, info.WorkflowExecution.ID)
+	})
+	f.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: WorkflowIDPrefix + "demo-2026-12-07T03:00:00Z"})
+	f.env.ExecuteWorkflow(WorkflowName, PipelineRun{Pipeline: "demo", FileName: "demo.yaml"})
+	require.NoError(t, f.env.GetWorkflowError())
+	var result Result
+	require.NoError(t, f.env.GetWorkflowResult(&result))
+	require.Equal(t, ExitOK, result.ExitCode, result.Error)
+	require.Equal(t, []string{WorkflowIDPrefix + "demo"}, children)
+	require.Equal(t, uint64(35), result.Summary.Records)
 }
