@@ -14,5 +14,6 @@ case "${1:-}" in
 esac
 export PATH="$HOME/.cargo/bin:$PATH"
 cmake -S "$root" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DRAPIDBYTE_BUILD_TESTS=$with_tests -DRAPIDBYTE_BUILD_BENCH=$with_tests >/dev/null
+  -DRAPIDBYTE_BUILD_TESTS=$with_tests -DRAPIDBYTE_BUILD_BENCH=$with_tests \
+  -DRAPIDBYTE_BUILD_ORCHESTRATOR=$with_tests >/dev/null
 cmake --build "$root/build" -j2

@@ -33,7 +33,7 @@ sanitized_build() {  # <dir> <sanitizers> <targets...>
   shift 2
   cmake -S "$root" -B "$root/$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DRAPIDBYTE_SANITIZE="$sanitizers" -DRAPIDBYTE_BUILD_GUESTS=OFF \
-    -DRAPIDBYTE_BUILD_BENCH=OFF -DRAPIDBYTE_BUILD_FUZZERS=OFF \
+    -DRAPIDBYTE_BUILD_BENCH=OFF -DRAPIDBYTE_BUILD_FUZZERS=OFF -DRAPIDBYTE_BUILD_ORCHESTRATOR=OFF \
     -DRAPIDBYTE_GUEST_MODULES_FROM="$root/build" >/dev/null
   cmake --build "$root/$dir" -j2 --target "$@"
 }
