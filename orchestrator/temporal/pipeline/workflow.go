@@ -99,10 +99,13 @@ func (r *roundOf) stepOptions() workflow.ActivityOptions {
 func (r *roundOf) execute() (outcome stepOutcomes, again bool, planErr error) {
 	ctx := r.ctx
 	holdCtx, cancelHold := workflow.WithCancel(ctx)
+	// Not waited for once cancelled: the activity learns of the cancel from
+	// a heartbeat's reply (within heartbeatThrottle), and nothing after the
+	// slices needs the snapshot gone.
 	hold := workflow.ExecuteActivity(workflow.WithActivityOptions(holdCtx, workflow.ActivityOptions{
+		TaskQueue:           workflow.GetInfo(ctx).TaskQueueName + PlanQueueSuffix,
 		StartToCloseTimeout: longest,
 		HeartbeatTimeout:    r.run.HeartbeatTimeout,
-		WaitForCancellation: true,
 		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 1},
 	}), activityHoldPlan, HoldPlanInput{Run: r.run, Round: r.number})
 
@@ -198,7 +201,6 @@ func (r *roundOf) execute() (outcome stepOutcomes, again bool, planErr error) {
 		outcome.Whole = r.whole.Report
 	}
 	cancelHold()
-	_ = hold.Get(ctx, nil)
 	if again {
 		return outcome, true, nil
 	}

@@ -52,6 +52,7 @@ func newFixture(t *testing.T, plans ...Plan) *fixture {
 	f.env = f.NewTestWorkflowEnvironment()
 	a := &Activities{}
 	Register(f.env, a)
+	RegisterPlans(f.env, a)
 	f.env.OnActivity(activityHoldPlan, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in HoldPlanInput) error {
 			f.holds++
@@ -157,6 +158,7 @@ func TestAConfigErrorAtThePlanIsTheRunsError(t *testing.T) {
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestWorkflowEnvironment()
 	Register(env, &Activities{})
+	RegisterPlans(env, &Activities{})
 	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: WorkflowIDPrefix + "demo"})
 	env.OnActivity(activityHoldPlan, mock.Anything, mock.Anything).Return(
 		temporal.NewNonRetryableApplicationError("rapidbyte plan exited with code 2: demo.yaml:3: source.use: no connector 'postgress'",

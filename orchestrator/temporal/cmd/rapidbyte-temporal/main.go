@@ -135,12 +135,17 @@ func workerCommand(args []string) int {
 		return fail("%v", err)
 	}
 	defer cl.Close()
-	w := worker.New(cl, conn.taskQueue, worker.Options{
-		// One more than the tasks: a plan that holds its snapshot waits
-		// beside the slices.
-		MaxConcurrentActivityExecutionSize: *maxTasks + 1,
-	})
-	pipeline.Register(w, &pipeline.Activities{Binary: *binary, ConnectorDir: *connectorDir, Client: cl})
+	activities := &pipeline.Activities{Binary: *binary, ConnectorDir: *connectorDir, Client: cl}
+	// Plans hold their snapshot beside the slices, on a queue of their own,
+	// so they never take a slice's slot.
+	plans := worker.New(cl, conn.taskQueue+pipeline.PlanQueueSuffix, pipeline.PlanWorkerOptions())
+	pipeline.RegisterPlans(plans, activities)
+	if err := plans.Start(); err != nil {
+		return fail("worker: %v", err)
+	}
+	defer plans.Stop()
+	w := worker.New(cl, conn.taskQueue, pipeline.WorkerOptions(*maxTasks))
+	pipeline.Register(w, activities)
 	fmt.Fprintf(os.Stderr, "worker: polling task queue %q of %s (namespace %s), %d tasks at once\n",
 		conn.taskQueue, conn.address, conn.namespace, *maxTasks)
 	if err := w.Run(worker.InterruptCh()); err != nil {
