@@ -32,6 +32,10 @@ void wait_for_end_of_input(const std::stop_token& stop) {
 std::string plan_text(const engine::SplitPlan& plan) {
   std::string out;
   for (const engine::PlannedStream& s : plan.streams()) {
+    if (s.error) {
+      out += s.stream + ": FAILED  " + s.error_connector + ": " + s.error->message + "\n";
+      continue;
+    }
     if (!s.count) {
       out += s.stream + ": read whole\n";
       continue;
@@ -58,7 +62,12 @@ int plan_command(const std::string& pipeline_path, const std::string& connector_
             << std::flush;
   if (hold) wait_for_end_of_input(stop.token());
   plan->release();
-  return kExitOk;
+  // As a run would exit had these streams failed at their plan.
+  size_t failed = 0;
+  for (const engine::PlannedStream& s : plan->streams()) failed += s.error ? 1 : 0;
+  if (failed == 0) return kExitOk;
+  return exit_code(failed == plan->streams().size() ? engine::RunStatus::kFailed
+                                                    : engine::RunStatus::kPartial);
 }
 
 int finalize_command(const std::string& pipeline_path, const std::string& connector_dir, bool json,

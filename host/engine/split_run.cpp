@@ -93,37 +93,39 @@ std::expected<SplitPlan, EngineError> SplitPlan::make(
   if (!begun) return std::unexpected(engine_error(std::move(begun).error()));
   SplitPlan out;
   out.run_id_ = *begun;
-  std::string failure;
+  const std::string& source = prepared->plans.front().module->manifest.id;
+  std::string first_error;
   for (const StreamConfig& stream : pipeline.streams) {
     PlannedStream planned{.stream = stream.name, .sync_mode = stream.sync_mode};
+    // A stream whose plan fails fails as in a run; the others go on.
+    auto fail = [&](p::ConnectorError error) {
+      log->error("[{}/{}] {}", stream.name, source, error.message);
+      if (first_error.empty()) first_error = stream.name + ": " + source + ": " + error.message;
+      planned.error = std::move(error);
+      planned.error_connector = source;
+    };
     auto split = splits(state, pipeline, stream);
     if (!split) {
-      failure = stream.name + ": " + split.error().message;
-      break;
-    }
-    if (*split) {
+      fail(connector_error(std::move(split).error()));
+    } else if (*split) {
       auto read = PartitionedRead::plan(engine, state, pipeline, prepared->plans.front(), stream,
                                         out.run_id_, log, stop);
       if (!read) {
-        failure = stream.name + ": " + read.error().message;
-        break;
+        fail(std::move(read).error());
+      } else {
+        planned.count = read->count();
+        planned.generation = read->generation();
+        for (const p::Partition& slice : read->to_read()) planned.to_read.push_back(slice.index);
+        planned.finished_earlier = read->finished_earlier();
+        if (!read->to_read().empty()) planned.snapshot = read->to_read().front().snapshot;
+        out.reads_.push_back(std::move(*read));
       }
-      planned.count = read->count();
-      planned.generation = read->generation();
-      for (const p::Partition& slice : read->to_read()) planned.to_read.push_back(slice.index);
-      planned.finished_earlier = read->finished_earlier();
-      if (!read->to_read().empty()) planned.snapshot = read->to_read().front().snapshot;
-      out.reads_.push_back(std::move(*read));
     }
     out.streams_.push_back(std::move(planned));
   }
-  const RunStatus status = failure.empty() ? RunStatus::kSucceeded : RunStatus::kFailed;
-  if (auto finished = state.finish_run(out.run_id_, status, 0, 0, failure); !finished)
+  const RunStatus status = first_error.empty() ? RunStatus::kSucceeded : RunStatus::kFailed;
+  if (auto finished = state.finish_run(out.run_id_, status, 0, 0, first_error); !finished)
     return std::unexpected(engine_error(std::move(finished).error()));
-  if (!failure.empty()) {
-    return std::unexpected(
-        EngineError{EngineError::Kind::kConfig, "cannot plan the slices of stream " + failure});
-  }
   return out;
 }
 
@@ -143,6 +145,14 @@ std::string SplitPlan::to_json(const std::string& pipeline) const {
     write_string(w, s.stream);
     w.Key("sync_mode");
     write_string(w, std::string(p::mode_name(s.sync_mode)));
+    if (s.error) {
+      w.Key("error");
+      write_string(w, s.error->message);
+      w.Key("error_code");
+      write_string(w, s.error->code);
+      w.Key("error_connector");
+      write_string(w, s.error_connector);
+    }
     w.Key("partitions");
     if (s.count) {
       w.Uint(*s.count);

@@ -47,6 +47,10 @@ struct PlannedStream {
   std::vector<uint32_t> finished_earlier;
   // The held snapshot the slices read in (absent when the source has none).
   std::optional<std::string> snapshot;
+  // Why the stream cannot be planned (it fails, as in a run; the other
+  // streams go on), and the connector that said so.
+  std::optional<protocol::ConnectorError> error;
+  std::string error_connector;
 };
 
 class SplitPlan {
@@ -57,7 +61,8 @@ class SplitPlan {
 
   // Plans every stream of `pipeline` under its lease, which is let go once
   // the plan is recorded (the slices take leases of their own). The
-  // snapshots stay held until release() or destruction.
+  // snapshots stay held until release() or destruction. A stream that
+  // cannot be planned has its error in streams(); the others are planned.
   static std::expected<SplitPlan, EngineError> make(
       const PipelineRunner& runner, const runtime::WasmEngine& engine, StateBackend& state,
       const PipelineConfig& pipeline, spdlog::logger* log, const std::stop_token& stop);
@@ -66,6 +71,7 @@ class SplitPlan {
   int64_t run_id() const { return run_id_; }
 
   // {"pipeline":..,"run_id":..,"streams":[{"stream":..,"sync_mode":..,
+  //  ["error":..,"error_code":..,"error_connector":..,]
   //  "partitions":4|null,"generation":..,"to_read":[..],"finished_earlier":[..],
   //  "snapshot":..}]}
   std::string to_json(const std::string& pipeline) const;

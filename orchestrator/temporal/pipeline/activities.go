@@ -244,10 +244,22 @@ func attemptOf(ctx context.Context) (attempt int32) {
 // workflow, then holds the plan's snapshots until the workflow cancels
 // this activity (every slice has ended) or the process ends.
 func (a *Activities) HoldPlan(ctx context.Context, in HoldPlanInput) error {
-	release, hold := io.Pipe()
+	// OS pipes, handed to the process as they are: closing `hold` is its
+	// end of input, and its output ends when it exits.
+	release, hold, err := os.Pipe()
+	if err != nil {
+		return err
+	}
 	defer hold.Close()
-	planOut, planIn := io.Pipe()
+	planOut, planIn, err := os.Pipe()
+	if err != nil {
+		release.Close()
+		return err
+	}
+	defer planOut.Close()
 	s, err := a.start(ctx, in.Run, "plan", []string{"--json", "--hold"}, release, planIn)
+	release.Close()
+	planIn.Close()
 	if err != nil {
 		return err
 	}
@@ -262,7 +274,6 @@ func (a *Activities) HoldPlan(ctx context.Context, in HoldPlanInput) error {
 	exited := make(chan int, 1)
 	go func() {
 		code, _ := s.wait(ctx)
-		planIn.Close()
 		exited <- code
 	}()
 	var plan Plan
@@ -287,7 +298,8 @@ func (a *Activities) HoldPlan(ctx context.Context, in HoldPlanInput) error {
 		<-exited
 		return ctx.Err()
 	case code := <-exited:
-		if code != ExitOK {
+		// Streams that failed at their plan (exit 1 or 3) were in the plan.
+		if code != ExitOK && code != ExitFailed && code != ExitPartial {
 			return failure("rapidbyte plan --hold", code, StepResult{}, s.stderrTail())
 		}
 		return nil

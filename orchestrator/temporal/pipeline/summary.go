@@ -96,7 +96,10 @@ func (o stepOutcomes) merge(durationSeconds float64) Summary {
 		DurationSeconds: durationSeconds, Streams: []StreamSummary{}}
 	for _, planned := range o.Plan.Streams {
 		var s StreamSummary
-		if planned.Partitions == nil {
+		if planned.Error != "" {
+			s = StreamSummary{Stream: planned.Stream, Attempts: 1, Error: planned.Error,
+				ErrorCode: planned.ErrorCode, ErrorConnector: planned.ErrorConnector}
+		} else if planned.Partitions == nil {
 			if whole := o.Whole.stream(planned.Stream); whole != nil {
 				s = *whole
 			} else {

@@ -77,10 +77,14 @@ type Plan struct {
 }
 
 // PlannedStream is one stream of a Plan; Partitions is nil when the stream
-// is read whole.
+// is read whole. A stream with an Error could not be planned: it fails, as
+// it would in a run, and the others go on.
 type PlannedStream struct {
 	Stream          string   `json:"stream"`
 	SyncMode        string   `json:"sync_mode"`
+	Error           string   `json:"error"`
+	ErrorCode       string   `json:"error_code"`
+	ErrorConnector  string   `json:"error_connector"`
 	Partitions      *uint32  `json:"partitions"`
 	Generation      uint64   `json:"generation"`
 	ToRead          []uint32 `json:"to_read"`

@@ -151,6 +151,9 @@ func (r *roundOf) execute() (outcome stepOutcomes, again bool, planErr error) {
 	var slices []slice
 	var wholeStreams []string
 	for _, s := range outcome.Plan.Streams {
+		if s.Error != "" {
+			continue
+		}
 		if s.Partitions == nil {
 			wholeStreams = append(wholeStreams, s.Stream)
 			continue

@@ -45,7 +45,7 @@ func (c *connection) flags(f *pflag.FlagSet) {
 	if address == "" {
 		address = "127.0.0.1:7233"
 	}
-	f.StringVar(&c.address, "temporal", address, "Temporal frontend HOST:PORT (default: $TEMPORAL_ADDRESS)")
+	f.StringVar(&c.address, "temporal", address, "Temporal frontend HOST:PORT (default: $TEMPORAL_ADDRESS when set)")
 	f.StringVar(&c.namespace, "namespace", "default", "Temporal namespace")
 	f.StringVar(&c.taskQueue, "task-queue", pipeline.DefaultTaskQueue, "Task queue of the workers")
 }
