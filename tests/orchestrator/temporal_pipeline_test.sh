@@ -161,6 +161,8 @@ same_rows orders "id, amount, updated_at"
 same_rows users "id, name"
 "$rapidbyte" runs --temporal "$TEMPORAL_ADDRESS" >"$work/runs.out" 2>&1 || fail "runs: $(cat "$work/runs.out")"
 [[ "$(grep -c '^cluster_demo ' "$work/runs.out")" == 2 ]] || fail "runs listed: $(cat "$work/runs.out")"
+grep -Eq '^cluster_demo +succeeded .* 564637 rows' "$work/runs.out" ||
+  fail "runs does not show the first run's rows: $(cat "$work/runs.out")"
 
 echo "[${SECONDS}s] part 4"
 # 4. The worker holding the plan's snapshot dies before the slices import
@@ -192,10 +194,10 @@ echo "[${SECONDS}s] part 5"
 # 5. A schedule: made by submit --schedule, run now by a trigger.
 submit "$work/cluster_demo.yaml" --schedule "0 3 * * *" >"$work/schedule.out" 2>&1 ||
   fail "submit --schedule: $(cat "$work/schedule.out")"
-before="$(grep -c . <("$rapidbyte" runs --temporal "$TEMPORAL_ADDRESS" | grep '^cluster_demo '))"
+before="$("$rapidbyte" runs --temporal "$TEMPORAL_ADDRESS" | grep '^cluster_demo ' | grep -c succeeded || true)"
 "$TEMPORAL_BIN" schedule trigger --address "$TEMPORAL_ADDRESS" --schedule-id rapidbyte:cluster_demo >/dev/null
 for _ in $(seq 600); do
-  done_runs="$("$rapidbyte" runs --temporal "$TEMPORAL_ADDRESS" | grep '^cluster_demo ' | grep -c completed || true)"
+  done_runs="$("$rapidbyte" runs --temporal "$TEMPORAL_ADDRESS" | grep '^cluster_demo ' | grep -c succeeded || true)"
   [[ "$done_runs" -gt "$before" ]] && break
   sleep 0.2
 done

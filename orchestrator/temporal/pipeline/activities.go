@@ -51,8 +51,10 @@ type step struct {
 }
 
 // start writes the pipeline file and starts `rapidbyte <command> <file>
-// <more...>` (its stdout into `stdout`, or kept in step.stdout when nil); the process gets SIGTERM when ctx ends (the activity was
-// cancelled or timed out) and when the worker dies.
+// <more...>`, its stdout into `stdout` (kept in step.stdout when nil). The
+// process gets SIGTERM when ctx ends (the activity was cancelled or timed
+// out) and when the worker dies (Pdeathsig: Go ends no thread it did not
+// lock, so the signal comes with the worker, not before).
 func (a *Activities) start(ctx context.Context, run PipelineRun, command string,
 	more []string, stdin io.Reader, stdout io.Writer) (*step, error) {
 	dir, err := os.MkdirTemp("", "rapidbyte-step-")
@@ -119,6 +121,9 @@ func (s *step) readStderr(ctx context.Context, stderr io.Reader) {
 		}
 		s.mu.Unlock()
 	}
+	// A line past the scanner's limit: the rest is drained, so the process
+	// never blocks writing to a pipe nobody reads.
+	_, _ = io.Copy(io.Discard, stderr)
 }
 
 func (s *step) stderrTail() string {

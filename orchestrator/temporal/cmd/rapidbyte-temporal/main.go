@@ -302,19 +302,63 @@ func runsCommand(args []string) int {
 			fmt.Println(string(out))
 			continue
 		}
-		fmt.Printf("%-30s %-10s %s  %s\n", strings.TrimPrefix(r.WorkflowID, pipeline.WorkflowIDPrefix),
-			r.Status, r.Started, r.Closed)
+		fmt.Printf("%-30s %-10s %s  %-20s %10s  %s\n",
+			strings.TrimPrefix(r.WorkflowID, pipeline.WorkflowIDPrefix), r.shownStatus(), r.Started, r.Closed,
+			r.recordsText(), r.Error)
 	}
 	return pipeline.ExitOK
 }
 
-// runRow is one run of `runs`.
+// runRow is one run of `runs`; a completed run has the outcome of its
+// pipeline (the workflow's result).
 type runRow struct {
-	WorkflowID string `json:"workflow_id"`
-	RunID      string `json:"run_id"`
-	Status     string `json:"status"`
-	Started    string `json:"started"`
-	Closed     string `json:"closed,omitempty"`
+	WorkflowID string  `json:"workflow_id"`
+	RunID      string  `json:"run_id"`
+	Status     string  `json:"status"`
+	Started    string  `json:"started"`
+	Closed     string  `json:"closed,omitempty"`
+	Outcome    string  `json:"outcome,omitempty"` // the pipeline's: succeeded, partial, failed
+	Records    *uint64 `json:"records,omitempty"`
+	Error      string  `json:"error,omitempty"`
+}
+
+// shownStatus is the pipeline's outcome once the workflow completed, else
+// the workflow's status (running, failed, canceled, terminated, ...).
+func (r runRow) shownStatus() string {
+	if r.Outcome != "" {
+		return r.Outcome
+	}
+	return r.Status
+}
+
+func (r runRow) recordsText() string {
+	if r.Records == nil {
+		return ""
+	}
+	return fmt.Sprintf("%d rows", *r.Records)
+}
+
+// withOutcome adds the pipeline's outcome to a completed run.
+func (r *runRow) withOutcome(cl client.Client) {
+	if r.Status != "completed" {
+		return
+	}
+	var result pipeline.Result
+	if cl.GetWorkflow(context.Background(), r.WorkflowID, r.RunID).Get(context.Background(), &result) != nil {
+		return
+	}
+	if result.Error != "" {
+		r.Outcome, r.Error = "failed", result.Error
+		return
+	}
+	records := result.Summary.Records
+	r.Outcome, r.Records = result.Summary.Status, &records
+	for _, s := range result.Summary.Streams {
+		if s.Error != "" {
+			r.Error = s.Stream + ": " + s.Error
+			break
+		}
+	}
 }
 
 func listRuns(cl client.Client, namespace string, limit int) ([]runRow, error) {
@@ -335,6 +379,7 @@ func listRuns(cl client.Client, namespace string, limit int) ([]runRow, error) {
 			if e.CloseTime != nil {
 				row.Closed = e.CloseTime.AsTime().UTC().Format(time.RFC3339)
 			}
+			row.withOutcome(cl)
 			rows = append(rows, row)
 		}
 		token = page.NextPageToken
