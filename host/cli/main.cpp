@@ -102,6 +102,52 @@ struct RunSelection {
   std::optional<engine::SliceAssignment> slice;
 };
 
+// The options of `run` that make its RunSelection: --stream, and one slice
+// (--partition, --snapshot, --generation).
+class SelectionOptions {
+ public:
+  void add_to(CLI::App& run, CLI::Option* dry_run_flag) {
+    auto* stream_option =
+        run.add_option("--stream", streams_, "Run only this stream (repeat for several)");
+    partition_ =
+        run.add_option("--partition", index_,
+                       "Run only this slice of the one --stream, as `rapidbyte plan` recorded it")
+            ->needs(stream_option)
+            ->excludes(dry_run_flag);
+    snapshot_ = run.add_option("--snapshot", snapshot_value_,
+                               "With --partition: read in the plan's snapshot")
+                    ->needs(partition_);
+    generation_ = run.add_option("--generation", generation_value_,
+                                 "With --partition: refuse the slice unless the recorded plan is "
+                                 "this one")
+                      ->needs(partition_);
+  }
+
+  // What was chosen; nullopt after printing why for bad usage.
+  std::optional<RunSelection> selection() const {
+    RunSelection out{streams_, std::nullopt};
+    if (partition_->count() == 0) return out;
+    if (streams_.size() != 1) {
+      std::cerr << "error: --partition: name exactly one --stream\n";
+      return std::nullopt;
+    }
+    out.slice = engine::SliceAssignment{
+        .index = index_,
+        .snapshot = snapshot_->count() > 0 ? std::optional(snapshot_value_) : std::nullopt,
+        .generation = generation_->count() > 0 ? std::optional(generation_value_) : std::nullopt};
+    return out;
+  }
+
+ private:
+  std::vector<std::string> streams_;
+  uint32_t index_ = 0;
+  std::string snapshot_value_;
+  uint64_t generation_value_ = 0;
+  CLI::Option* partition_ = nullptr;
+  CLI::Option* snapshot_ = nullptr;
+  CLI::Option* generation_ = nullptr;
+};
+
 int run_command(const std::string& pipeline_path, const std::string& connector_dir,
                 const RunReporting& reporting, const RunSelection& selection,
                 std::optional<uint64_t> dry_run_limit, std::shared_ptr<spdlog::logger> log) {
@@ -344,35 +390,10 @@ int run_cli(int argc, char** argv) {
   run->add_option("--limit", limit, "With --dry-run: records per stream (default 20)")
       ->check(CLI::PositiveNumber)
       ->needs(dry_run_flag);
-  RunSelection selection;
-  auto* stream_option =
-      run->add_option("--stream", selection.streams, "Run only this stream (repeat for several)");
-  uint32_t partition = 0;
-  std::string snapshot;
-  uint64_t generation = 0;
-  auto* partition_option =
-      run->add_option("--partition", partition,
-                      "Run only this slice of the one --stream, as `rapidbyte plan` recorded it")
-          ->needs(stream_option)
-          ->excludes(dry_run_flag);
-  auto* snapshot_option =
-      run->add_option("--snapshot", snapshot, "With --partition: read in the plan's snapshot")
-          ->needs(partition_option);
-  auto* generation_option =
-      run->add_option("--generation", generation,
-                      "With --partition: refuse the slice unless the recorded plan is this one")
-          ->needs(partition_option);
-  auto* plan = app.add_subcommand(
-      "plan", "Record the slices of the partitioned streams for runs of one slice each");
-  plan->add_option("pipeline", pipeline_path, "Pipeline YAML file")->required();
-  plan->add_flag("--json", json, "Print the plan as JSON");
-  bool hold = false;
-  plan->add_flag("--hold", hold, "Then hold the plan's snapshots open until standard input ends");
-  auto* finalize = app.add_subcommand(
-      "finalize",
-      "Publish the partitioned streams whose slices are all done; commit their cursors");
-  finalize->add_option("pipeline", pipeline_path, "Pipeline YAML file")->required();
-  finalize->add_flag("--json", json, "Print the summary as JSON");
+  SelectionOptions selection;
+  selection.add_to(*run, dry_run_flag);
+  cli::SplitCommandOptions split_options;
+  cli::add_split_commands(app, split_options);
   auto* check =
       app.add_subcommand("check", "Check configs, manifests and each connector's own validation");
   check->add_option("pipeline", pipeline_path, "Pipeline YAML file")->required();
@@ -397,13 +418,7 @@ int run_cli(int argc, char** argv) {
   scaffold->add_option("name", scaffold_name, "source-<x>, dest-<x> or transform-<x>")->required();
   scaffold->add_option("--dir", scaffold_dir, "Where to create the project (default: .)");
 
-  // Carried out by rapidbyte-temporal (temporal_handoff.hpp); listed here for --help.
-  app.add_subcommand("worker", "Run pipelines submitted to Temporal: --temporal HOST:PORT")
-      ->allow_extras();
-  app.add_subcommand("submit",
-                     "Run a pipeline on Temporal's workers: <pipeline.yaml> --temporal HOST:PORT "
-                     "[--wait] [--json] [--schedule CRON]")
-      ->allow_extras();
+  cli::list_temporal_commands(app);
 
   cli::StateCommandOptions state_options;
   cli::add_state_commands(app, state_options);
@@ -426,21 +441,13 @@ int run_cli(int argc, char** argv) {
 
   if (run->parsed()) {
     reporting.json = json;
-    if (partition_option->count() > 0) {
-      if (selection.streams.size() != 1) {
-        std::cerr << "error: --partition: name exactly one --stream\n";
-        return kExitUsage;
-      }
-      selection.slice = engine::SliceAssignment{
-          .index = partition,
-          .snapshot = snapshot_option->count() > 0 ? std::optional(snapshot) : std::nullopt,
-          .generation = generation_option->count() > 0 ? std::optional(generation) : std::nullopt};
-    }
-    return run_command(pipeline_path, connector_dir, reporting, selection,
+    auto selected = selection.selection();
+    if (!selected) return kExitUsage;
+    return run_command(pipeline_path, connector_dir, reporting, *selected,
                        dry_run ? std::optional<uint64_t>(limit) : std::nullopt, *log);
   }
-  if (plan->parsed()) return cli::plan_command(pipeline_path, connector_dir, json, hold, *log);
-  if (finalize->parsed()) return cli::finalize_command(pipeline_path, connector_dir, json, *log);
+  if (split_options.command != cli::SplitCommandOptions::Command::kNone)
+    return cli::run_split_command(split_options, connector_dir, *log);
   if (check->parsed()) return check_command(pipeline_path, connector_dir, *log);
   if (discover->parsed()) return discover_command(pipeline_path, connector_dir, json, *log);
   if (teardown->parsed()) return teardown_command(pipeline_path, connector_dir, *log);

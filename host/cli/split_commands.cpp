@@ -83,4 +83,29 @@ int finalize_command(const std::string& pipeline_path, const std::string& connec
   return exit_code(report->status());
 }
 
+void add_split_commands(CLI::App& app, SplitCommandOptions& options) {
+  using Command = SplitCommandOptions::Command;
+  auto* plan = app.add_subcommand(
+      "plan", "Record the slices of the partitioned streams for runs of one slice each");
+  plan->add_option("pipeline", options.pipeline_path, "Pipeline YAML file")->required();
+  plan->add_flag("--json", options.json, "Print the plan as JSON");
+  plan->add_flag("--hold", options.hold,
+                 "Then hold the plan's snapshots open until standard input ends");
+  plan->callback([&options] { options.command = Command::kPlan; });
+  auto* finalize = app.add_subcommand(
+      "finalize",
+      "Publish the partitioned streams whose slices are all done; commit their cursors");
+  finalize->add_option("pipeline", options.pipeline_path, "Pipeline YAML file")->required();
+  finalize->add_flag("--json", options.json, "Print the summary as JSON");
+  finalize->callback([&options] { options.command = Command::kFinalize; });
+}
+
+int run_split_command(const SplitCommandOptions& options, const std::string& connector_dir,
+                      const std::shared_ptr<spdlog::logger>& log) {
+  if (options.command == SplitCommandOptions::Command::kPlan) {
+    return plan_command(options.pipeline_path, connector_dir, options.json, options.hold, log);
+  }
+  return finalize_command(options.pipeline_path, connector_dir, options.json, log);
+}
+
 }  // namespace rapidbyte::cli

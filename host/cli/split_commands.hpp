@@ -5,10 +5,28 @@
 
 #include <spdlog/logger.h>
 
+#include <CLI/CLI.hpp>
+
 #include <memory>
 #include <string>
 
 namespace rapidbyte::cli {
+
+struct SplitCommandOptions {
+  enum class Command { kNone, kPlan, kFinalize };
+  Command command = Command::kNone;  // the one the command line named
+  std::string pipeline_path;
+  bool json = false;
+  bool hold = false;  // plan --hold
+};
+
+// Adds `plan` and `finalize` to `app`: parsing fills `options`, the chosen
+// command included.
+void add_split_commands(CLI::App& app, SplitCommandOptions& options);
+
+// Runs the command of `options` (REQUIRES: one was chosen).
+int run_split_command(const SplitCommandOptions& options, const std::string& connector_dir,
+                      const std::shared_ptr<spdlog::logger>& log);
 
 // Records the slices of the pipeline's split streams and prints the plan
 // (JSON with `json`). With `hold`, then keeps the plan's snapshots open

@@ -53,6 +53,15 @@ std::optional<std::vector<std::string>> temporal_handoff(const std::vector<std::
   return out;
 }
 
+void list_temporal_commands(CLI::App& app) {
+  app.add_subcommand("worker", "Run pipelines submitted to Temporal: --temporal HOST:PORT")
+      ->allow_extras();
+  app.add_subcommand("submit",
+                     "Run a pipeline on Temporal's workers: <pipeline.yaml> --temporal HOST:PORT "
+                     "[--wait] [--json] [--schedule CRON]")
+      ->allow_extras();
+}
+
 int exec_handoff(const std::vector<std::string>& command) {
   std::vector<char*> argv;
   argv.reserve(command.size() + 1);

@@ -4,6 +4,8 @@
 // commands hand the process over to it.
 #pragma once
 
+#include <CLI/CLI.hpp>
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -17,6 +19,10 @@ namespace rapidbyte::cli {
 // its activities use.
 std::optional<std::vector<std::string>> temporal_handoff(const std::vector<std::string>& args,
                                                          const std::filesystem::path& self);
+
+// Adds `worker` and `submit` to `app` for its --help only: they are handed
+// over before the command line is parsed.
+void list_temporal_commands(CLI::App& app);
 
 // Replaces this process with `command`; returns only when it cannot, with
 // the exit code after printing why.

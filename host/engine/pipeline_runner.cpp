@@ -402,9 +402,11 @@ struct RunWork {
 };
 
 // Finalizes partitioned stream `index` once every slice is done (see
-// PartitionedRead::finish); a failure is the stream's error.
+// PartitionedRead::finish); a failure is the stream's error. Not in a run
+// of an assigned slice: `rapidbyte finalize` finishes those streams.
 void finish_stream(const RunContext& run, PartitionedRead& read, size_t index,
                    StreamReport& stream) {
+  if (!read.finishes()) return;
   const StagePlan& destination = run.plans.back();
   auto finished = read.finish(run.engine, run.state, run.pipeline, destination,
                               run.pipeline.streams[index], run.options.log.get(), run.options.stop);
@@ -454,10 +456,9 @@ void plan_work(const RunContext& run, RunReport& report, RunWork& work) {
       continue;
     }
     // An assigned slice is of a recorded plan, whatever the cursor says now.
-    const bool partitioned = partition_count(pipeline, stream) > 1 && !run.options.slice;
-    auto from_start = partitioned         ? first_read(run, stream)
-                      : run.options.slice ? StateResult<bool>(true)
-                                          : StateResult<bool>(false);
+    auto from_start = run.options.slice                       ? StateResult<bool>(true)
+                      : partition_count(pipeline, stream) > 1 ? first_read(run, stream)
+                                                              : StateResult<bool>(false);
     if (!from_start) {
       fail_stream(i, connector_error(std::move(from_start).error()));
       if (changes) work.blocked = true;
@@ -489,8 +490,8 @@ void plan_work(const RunContext& run, RunReport& report, RunWork& work) {
     }
     if (planned->to_read().empty()) {
       // An earlier run wrote every slice but ended before it finalized (or
-      // the assigned slice is done already: finalizing is not this run's).
-      if (planned->finishes()) finish_stream(run, *planned, i, report.streams[i]);
+      // the assigned slice is done already).
+      finish_stream(run, *planned, i, report.streams[i]);
       if (changes && !report.streams[i].succeeded()) work.blocked = true;
       continue;
     }
@@ -525,7 +526,7 @@ bool file_slice(const RunContext& run, PartitionedRead& read, PartitionReport sl
 // stream's attempts and progress phase.
 void end_stream(const RunContext& run, PartitionedRead& read, size_t index, StreamReport& stream,
                 RunProgress* progress) {
-  if (read.all_done() && read.finishes()) finish_stream(run, read, index, stream);
+  if (read.all_done()) finish_stream(run, read, index, stream);
   std::ranges::sort(stream.partitions, {}, &PartitionReport::index);
   for (const auto& done : stream.partitions)
     stream.attempts = std::max(stream.attempts, done.report.attempts);

@@ -26,10 +26,12 @@ void write_indices(Writer& w, const std::vector<uint32_t>& indices) {
   w.EndArray();
 }
 
-// The stage plans of `pipeline` and its lease, or why not.
+// What a split step holds while it runs: the stage plans of `pipeline`,
+// its lease, and the run it is recorded as in the history.
 struct Prepared {
   std::vector<PipelineRunner::StagePlan> plans;
   std::unique_ptr<RunLease> lease;
+  int64_t run_id = 0;
 };
 
 std::expected<Prepared, EngineError> prepare(const PipelineRunner& runner, StateBackend& state,
@@ -38,7 +40,9 @@ std::expected<Prepared, EngineError> prepare(const PipelineRunner& runner, State
   if (!plans) return std::unexpected(EngineError{EngineError::Kind::kConfig, plans.error()});
   auto lease = state.acquire_lease(pipeline.pipeline);
   if (!lease) return std::unexpected(engine_error(std::move(lease).error()));
-  return Prepared{std::move(*plans), std::move(*lease)};
+  auto begun = state.begin_run(pipeline.pipeline);
+  if (!begun) return std::unexpected(engine_error(std::move(begun).error()));
+  return Prepared{std::move(*plans), std::move(*lease), *begun};
 }
 
 // Whether the plan step splits `stream`: partitioned, not cdc, and read
@@ -89,10 +93,8 @@ std::expected<SplitPlan, EngineError> SplitPlan::make(
     const PipelineConfig& pipeline, spdlog::logger* log, const std::stop_token& stop) {
   auto prepared = prepare(runner, state, pipeline);
   if (!prepared) return std::unexpected(std::move(prepared).error());
-  auto begun = state.begin_run(pipeline.pipeline);
-  if (!begun) return std::unexpected(engine_error(std::move(begun).error()));
   SplitPlan out;
-  out.run_id_ = *begun;
+  out.run_id_ = prepared->run_id;
   const std::string& source = prepared->plans.front().module->manifest.id;
   std::string first_error;
   for (const StreamConfig& stream : pipeline.streams) {
@@ -183,11 +185,9 @@ std::expected<RunReport, EngineError> finalize_split_run(
     const PipelineConfig& pipeline, spdlog::logger* log, const std::stop_token& stop) {
   auto prepared = prepare(runner, state, pipeline);
   if (!prepared) return std::unexpected(std::move(prepared).error());
-  auto begun = state.begin_run(pipeline.pipeline);
-  if (!begun) return std::unexpected(engine_error(std::move(begun).error()));
   RunReport report;
   report.pipeline = pipeline.pipeline;
-  report.run_id = *begun;
+  report.run_id = prepared->run_id;
   const auto started = std::chrono::steady_clock::now();
   const PipelineRunner::StagePlan& destination = prepared->plans.back();
   for (const StreamConfig& stream : pipeline.streams) {

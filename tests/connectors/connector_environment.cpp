@@ -52,18 +52,20 @@ PostgresCluster& mutable_cluster() {
   return *g_cluster;
 }
 
+std::vector<std::string> rapidbyte_command(const std::string& command,
+                                           const std::filesystem::path& pipeline,
+                                           const std::vector<std::string>& more) {
+  std::vector<std::string> out = {RAPIDBYTE_BINARY,        "-q",    "--connector-dir",
+                                  RAPIDBYTE_CONNECTOR_DIR, command, pipeline.string()};
+  out.insert(out.end(), more.begin(), more.end());
+  return out;
+}
+
 pid_t start_run(const std::filesystem::path& pipeline, const std::string& kill_at,
                 const std::vector<std::string>& more) {
-  const std::string binary = RAPIDBYTE_BINARY;
-  const std::string dir = RAPIDBYTE_CONNECTOR_DIR;
-  const std::string path = pipeline.string();
-  std::vector<char*> argv = {const_cast<char*>(binary.c_str()),
-                             const_cast<char*>("-q"),
-                             const_cast<char*>("--connector-dir"),
-                             const_cast<char*>(dir.c_str()),
-                             const_cast<char*>("run"),
-                             const_cast<char*>(path.c_str())};
-  for (const std::string& arg : more) argv.push_back(const_cast<char*>(arg.c_str()));
+  const std::vector<std::string> command = rapidbyte_command("run", pipeline, more);
+  std::vector<char*> argv;
+  for (const std::string& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -78,7 +80,7 @@ pid_t start_run(const std::filesystem::path& pipeline, const std::string& kill_a
   if (!kill_at.empty()) env.push_back(const_cast<char*>(kill_var.c_str()));
   env.push_back(nullptr);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), env.data());
+  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
   return rc == 0 ? pid : -1;
 }

@@ -39,6 +39,12 @@ PostgresCluster& mutable_cluster();
 std::string pg_config(const std::string& database, const std::string& extra = {},
                       const std::string& user = kUser, const std::string& password = kPassword);
 
+// `rapidbyte -q --connector-dir <the build's> <command> <pipeline> <more...>`
+// as an argument vector, the binary first.
+std::vector<std::string> rapidbyte_command(const std::string& command,
+                                           const std::filesystem::path& pipeline,
+                                           const std::vector<std::string>& more = {});
+
 // Starts `rapidbyte -q run <pipeline> <more...>` (stdout to /dev/null);
 // returns its pid, or -1. `kill_at` arms a kill point
 // (RAPIDBYTE_TEST_KILL_AT, e.g. "destination-commit:2"): the run ends

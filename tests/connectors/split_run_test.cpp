@@ -26,6 +26,7 @@ extern char** environ;
 namespace rapidbyte::test {
 namespace {
 
+// The rows `sql` selects (one text column), with their multiplicity.
 std::multiset<std::string> rows(LibpqSession& db, const std::string& sql) {
   std::multiset<std::string> out;
   for (const auto& row : db.query(sql)) out.insert(*row[0]);
@@ -46,19 +47,12 @@ class HeldPlan {
     posix_spawn_file_actions_adddup2(&actions, from_child[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&actions, to_child[1]);
     posix_spawn_file_actions_addclose(&actions, from_child[0]);
-    const std::string binary = RAPIDBYTE_BINARY;
-    const std::string dir = RAPIDBYTE_CONNECTOR_DIR;
-    const std::string path = pipeline.string();
-    std::vector<char*> argv = {const_cast<char*>(binary.c_str()),
-                               const_cast<char*>("-q"),
-                               const_cast<char*>("--connector-dir"),
-                               const_cast<char*>(dir.c_str()),
-                               const_cast<char*>("plan"),
-                               const_cast<char*>(path.c_str()),
-                               const_cast<char*>("--json"),
-                               const_cast<char*>("--hold"),
-                               nullptr};
-    const int rc = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
+    const std::vector<std::string> command =
+        rapidbyte_command("plan", pipeline, {"--json", "--hold"});
+    std::vector<char*> argv;
+    for (const std::string& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     ::close(to_child[0]);
     ::close(from_child[1]);
@@ -114,16 +108,23 @@ class SplitRunTest : public PgConnectorTest {
     return path;
   }
 
-  static CommandResult rapidbyte(std::vector<std::string> args) {
-    args.insert(args.begin(), {RAPIDBYTE_BINARY, "-q", "--connector-dir", RAPIDBYTE_CONNECTOR_DIR});
-    return run_command(args);
+  static CommandResult rapidbyte(const std::string& command, const std::filesystem::path& path,
+                                 const std::vector<std::string>& more = {}) {
+    return run_command(rapidbyte_command(command, path, more));
   }
   static CommandResult slice(const std::filesystem::path& path, const std::string& stream, int i,
-                             std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"run",  path.string(), "--stream",
-                                     stream, "--partition", std::to_string(i)};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return rapidbyte(args);
+                             std::vector<std::string> more = {}) {
+    more.insert(more.begin(), {"--stream", stream, "--partition", std::to_string(i)});
+    return rapidbyte("run", path, more);
+  }
+
+  // A source table `name` of `count` rows (id bigint PRIMARY KEY, note
+  // text), and no destination table of that name nor its staging table.
+  void keyed_table(const std::string& name, int count) {
+    src().exec("DROP TABLE IF EXISTS " + name + "; CREATE TABLE " + name +
+               " (id bigint PRIMARY KEY, note text); INSERT INTO " + name +
+               " SELECT g, 'n' || g FROM generate_series(1, " + std::to_string(count) + ") g;");
+    dst().exec("DROP TABLE IF EXISTS " + name + "; DROP TABLE IF EXISTS " + name + "__rb_append");
   }
 };
 
@@ -175,12 +176,12 @@ TEST_F(SplitRunTest, SlicesInTheirOwnProcessesAreTheTableAtThePlansInstant) {
   // Nothing is published before finalize.
   EXPECT_EQ(dst().value("SELECT to_regclass('split_pages')::text"), std::nullopt);
 
-  auto finalized = rapidbyte({"finalize", path.string(), "--json"});
+  auto finalized = rapidbyte("finalize", path, {"--json"});
   ASSERT_EQ(finalized.exit_code, 0) << finalized.output;
   LibpqSession destination = dst();
   EXPECT_EQ(rows(destination, "SELECT t::text FROM split_pages t"), expected);
   // Finalized: nothing left to finalize, and no plan for a late slice.
-  auto again = rapidbyte({"finalize", path.string()});
+  auto again = rapidbyte("finalize", path);
   EXPECT_EQ(again.exit_code, 0) << again.output;
   auto late = slice(path, "split_pages", 1, {"--snapshot", snapshot});
   EXPECT_EQ(late.exit_code, 1) << late.output;
@@ -194,14 +195,10 @@ TEST_F(SplitRunTest, SlicesInTheirOwnProcessesAreTheTableAtThePlansInstant) {
 // a slice of a superseded plan and a heap-page slice without the plan's
 // snapshot are refused.
 TEST_F(SplitRunTest, EveryStepIsSafeToRepeatAndStaleStepsAreRefused) {
-  src().exec(
-      "DROP TABLE IF EXISTS split_keys;"
-      "CREATE TABLE split_keys (id bigint PRIMARY KEY, note text);"
-      "INSERT INTO split_keys SELECT g, 'n' || g FROM generate_series(1, 3000) g;");
-  dst().exec("DROP TABLE IF EXISTS split_keys; DROP TABLE IF EXISTS split_keys__rb_append");
+  keyed_table("split_keys", 3000);
   const auto path = pipeline("split_keys", "{name: split_keys, partitions: 3, partition_key: id}",
                              "  write_mode: append\n");
-  auto planned = rapidbyte({"plan", path.string(), "--json"});
+  auto planned = rapidbyte("plan", path, {"--json"});
   ASSERT_EQ(planned.exit_code, 0) << planned.output;
   rapidjson::Document plan;
   plan.Parse(planned.output.c_str());
@@ -221,7 +218,7 @@ TEST_F(SplitRunTest, EveryStepIsSafeToRepeatAndStaleStepsAreRefused) {
       << superseded.output;
   ASSERT_EQ(slice(path, "split_keys", 1, {"--generation", generation}).exit_code, 0);
 
-  auto early = rapidbyte({"finalize", path.string()});
+  auto early = rapidbyte("finalize", path);
   EXPECT_EQ(early.exit_code, 1) << early.output;
   EXPECT_NE(
       early.output.find("cannot finalize stream 'split_keys': slices 2 of its 3 are not done"),
@@ -233,7 +230,7 @@ TEST_F(SplitRunTest, EveryStepIsSafeToRepeatAndStaleStepsAreRefused) {
   }
 
   ASSERT_EQ(slice(path, "split_keys", 2).exit_code, 0);
-  auto finalized = rapidbyte({"finalize", path.string()});
+  auto finalized = rapidbyte("finalize", path);
   ASSERT_EQ(finalized.exit_code, 0) << finalized.output;
   LibpqSession source = src();
   LibpqSession destination = dst();
@@ -243,7 +240,7 @@ TEST_F(SplitRunTest, EveryStepIsSafeToRepeatAndStaleStepsAreRefused) {
   // Heap pages: a slice needs the plan's snapshot.
   const auto pages =
       pipeline("split_keys_pages", "{name: split_keys, partitions: 2}", "  write_mode: upsert\n");
-  ASSERT_EQ(rapidbyte({"plan", pages.string()}).exit_code, 0);
+  ASSERT_EQ(rapidbyte("plan", pages).exit_code, 0);
   auto unsnapshotted = slice(pages, "split_keys", 0);
   EXPECT_EQ(unsnapshotted.exit_code, 1) << unsnapshotted.output;
   EXPECT_NE(unsnapshotted.output.find(
@@ -263,17 +260,13 @@ TEST_F(SplitRunTest, EveryStepIsSafeToRepeatAndStaleStepsAreRefused) {
 // finishes its copy. A's commit finds the slice in the destination's ledger
 // and rolls back: every row is in the table once.
 TEST_F(SplitRunTest, AZombieAttemptCannotCommitASliceItsRetryCommitted) {
-  src().exec(
-      "DROP TABLE IF EXISTS zombie_keys;"
-      "CREATE TABLE zombie_keys (id bigint PRIMARY KEY, note text);"
-      "INSERT INTO zombie_keys SELECT g, 'n' || g FROM generate_series(1, 20000) g;"
-      "DROP SCHEMA IF EXISTS rapidbyte_state CASCADE;");
-  dst().exec("DROP TABLE IF EXISTS zombie_keys; DROP TABLE IF EXISTS zombie_keys__rb_append");
+  keyed_table("zombie_keys", 20000);
+  src().exec("DROP SCHEMA IF EXISTS rapidbyte_state CASCADE");
   const auto path = pipeline("zombie_keys", "{name: zombie_keys, partitions: 2, partition_key: id}",
                              "  write_mode: append\n",
                              "state: {backend: postgres, connection: \"" +
                                  cluster().tcp_conninfo(kSourceDb, kUser, kPassword) + "\"}\n");
-  ASSERT_EQ(rapidbyte({"plan", path.string()}).exit_code, 0);
+  ASSERT_EQ(rapidbyte("plan", path).exit_code, 0);
 
   const pid_t zombie =
       start_run(path, "source-batch:1:stop", {"--stream", "zombie_keys", "--partition", "0"});
@@ -299,7 +292,7 @@ TEST_F(SplitRunTest, AZombieAttemptCannotCommitASliceItsRetryCommitted) {
   EXPECT_EQ(wait_exit_code(zombie), 0);
 
   ASSERT_EQ(slice(path, "zombie_keys", 1).exit_code, 0);
-  auto finalized = rapidbyte({"finalize", path.string()});
+  auto finalized = rapidbyte("finalize", path);
   ASSERT_EQ(finalized.exit_code, 0) << finalized.output;
   LibpqSession source = src();
   LibpqSession destination = dst();

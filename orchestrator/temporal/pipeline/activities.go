@@ -330,20 +330,21 @@ func (a *Activities) RunStreams(ctx context.Context, in StreamsInput) (StepResul
 	for _, name := range in.Streams {
 		more = append(more, "--stream", name)
 	}
-	report, err := a.runReport(ctx, in.Run, "the run of the streams read whole", "run", more...)
-	var app *temporal.ApplicationError
-	if errors.As(err, &app) && app.Type() == ErrStreamFailed {
-		return report, nil
+	return streamFailuresReported(a.runReport(ctx, in.Run, "the run of the streams read whole",
+		"run", more...))
+}
+
+// streamFailuresReported makes a step whose streams failed a step that
+// succeeded with a summary saying so: the workflow merges it with the
+// others' rather than retrying it.
+func streamFailuresReported(result StepResult, err error) (StepResult, error) {
+	if isType(err, ErrStreamFailed) {
+		return result, nil
 	}
-	return report, err
+	return result, err
 }
 
 // Finalize publishes the split streams whose slices are all done.
 func (a *Activities) Finalize(ctx context.Context, run PipelineRun) (StepResult, error) {
-	report, err := a.runReport(ctx, run, "rapidbyte finalize", "finalize")
-	var app *temporal.ApplicationError
-	if errors.As(err, &app) && app.Type() == ErrStreamFailed {
-		return report, nil
-	}
-	return report, err
+	return streamFailuresReported(a.runReport(ctx, run, "rapidbyte finalize", "finalize"))
 }
