@@ -286,12 +286,19 @@ std::string connectors_table(
     const auto& man = m->manifest;
     std::vector<std::string> network = man.network_hosts;
     for (const auto& field : man.network_hosts_from_config) network.push_back("config." + field);
+    std::vector<std::string> filesystem;
+    filesystem.reserve(man.filesystem.size());
+    for (const auto& need : man.filesystem) {
+      filesystem.push_back(
+          (need.path.empty() ? "config." + need.from_config : need.path) +
+          (need.access == runtime::FilesystemNeed::Access::kRead ? " (read)" : " (read_write)"));
+    }
     out += fmt::format("{} {} ({})\n", man.id, man.version, protocol::role_name(m->role));
     if (!man.description.empty()) out += fmt::format("  {}\n", man.description);
     out += fmt::format("  sync modes: {}  write modes: {}\n", list(mode_names(man.sync_modes)),
                        list(mode_names(man.write_modes)));
     out += fmt::format("  network: {}  env: {}  filesystem: {}\n", list(network), list(man.env),
-                       list(man.filesystem));
+                       list(filesystem));
     out += fmt::format("  module: {}\n", m->path.string());
   }
   return out;

@@ -253,7 +253,7 @@ class Reader {
     c.config_json.assign(buffer.GetString(), buffer.GetSize());
     if (const auto permissions = node["permissions"]) {
       const std::string pfield = field + ".permissions";
-      RB_TRY(only_keys(permissions, pfield, {"network", "env"}));
+      RB_TRY(only_keys(permissions, pfield, {"network", "env", "filesystem"}));
       if (permissions["network"]) {
         RB_ASSIGN_OR_RETURN(auto hosts, strings(permissions["network"], pfield + ".network"));
         c.network_hosts = hosts;
@@ -262,6 +262,10 @@ class Reader {
         auto env = strings(permissions["env"], pfield + ".env");
         if (!env) return std::unexpected(env.error());
         c.env = *env;
+      }
+      if (permissions["filesystem"]) {
+        RB_ASSIGN_OR_RETURN(c.directories,
+                            strings(permissions["filesystem"], pfield + ".filesystem"));
       }
     }
     return c;

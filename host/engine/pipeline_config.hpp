@@ -53,9 +53,11 @@ struct ConnectorConfig {
   ConfigSources config_sources;  // where each value of it was written
   int line = 0;                  // where `use` appears, for messages
   // `permissions`: when given, the connector gets only these of what its
-  // manifest asks for (network hosts, environment variables).
+  // manifest asks for (network hosts, environment variables, directories and
+  // what lies below them).
   std::optional<std::vector<std::string>> network_hosts;
   std::optional<std::vector<std::string>> env;
+  std::optional<std::vector<std::string>> directories;
 };
 
 // The time bound on commits of a cdc stream whose pipeline sets none: its

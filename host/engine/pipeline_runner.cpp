@@ -11,9 +11,11 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "host/engine/config_validator.hpp"
+#include "host/engine/filesystem_grants.hpp"
 #include "host/engine/partitioned_read.hpp"
 #include "host/engine/preview_budget.hpp"
 #include "host/engine/snapshot_gate.hpp"
@@ -568,6 +570,12 @@ runtime::SandboxPolicy sandbox_for(const runtime::ConnectorModule& module,
   for (const auto& name : module.manifest.env) {
     if (const char* value = std::getenv(name.c_str())) policy.env.emplace_back(name, value);
   }
+  // The pipeline's checks (PipelineRunner::plan) reported any grant that
+  // cannot be given; this stage gets none of them then.
+  if (auto grants = grant_filesystem(module.manifest, module.role, config)) {
+    policy.directories = std::move(grants->directories);
+    create_writable_directories(policy.directories);
+  }
   // The pipeline may grant less than the manifest asks for, never more.
   auto granted = [](const std::optional<std::vector<std::string>>& grant, const std::string& item) {
     return !grant || std::ranges::find(*grant, item) != grant->end();
@@ -632,6 +640,15 @@ std::expected<std::vector<PipelineRunner::StagePlan>, std::string> PipelineRunne
     }
     ConnectorConfig typed = c;
     typed.config_json = std::move(checked.json);
+    auto grants = grant_filesystem((*module)->manifest, role, typed);
+    if (!grants) {
+      std::istringstream lines(grants.error());
+      for (std::string line; std::getline(lines, line);) {
+        problems += (problems.empty() ? "" : "\n") + where + ": " + line;
+      }
+      return;
+    }
+    typed.config_json = std::move(grants->config_json);
     plans.push_back({*module, std::move(typed), phase});
   };
   for (size_t i = 0; i < pipeline.streams.size(); ++i) {

@@ -142,6 +142,13 @@ ConnectorResult<void> ConnectorInstance::instantiate(const WasmEngine& engine) {
   wasi_config_set_stderr_custom(wasi, &write_guest_output,
                                 new GuestOutput{data_->services, "stderr"},
                                 [](void* p) { delete static_cast<GuestOutput*>(p); });
+  for (const GrantedDirectory& dir : policy_.directories) {
+    if (!wasi_config_preopen_dir(wasi, dir.host_path.c_str(), dir.guest_path.c_str(),
+                                 dir.writable)) {
+      wasi_config_delete(wasi);
+      return fail("cannot open its granted directory '" + dir.host_path + "'");
+    }
+  }
   if (ErrorPtr e{wasmtime_context_set_wasi(context, wasi)}) return fail(error_message(e.get()));
 
   LinkerPtr linker(wasmtime_linker_new(engine.raw()));

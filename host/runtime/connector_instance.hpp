@@ -1,5 +1,5 @@
 // One running connector: a wasmtime store with the module instantiated in it,
-// a restricted WASI (no preopens, allow-listed env, stdout/stderr to the host
+// a restricted WASI (only the granted directories, allow-listed env, stdout/stderr to the host
 // log), the v4 imports bound to the stage's HostServices, and typed calls to
 // the role's open / validate / run / close.
 //

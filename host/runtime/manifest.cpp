@@ -40,6 +40,49 @@ std::expected<std::vector<std::string>, std::string> string_list(const Value& ob
   return out;
 }
 
+// `permissions.filesystem`: a list of {"path": "/dir"} or
+// {"from_config": "field"}, each with "access": "read" (default) or
+// "read_write".
+std::expected<std::vector<FilesystemNeed>, std::string> filesystem_needs(const Value& perms) {
+  std::vector<FilesystemNeed> needs;
+  auto it = perms.FindMember("filesystem");
+  if (it == perms.MemberEnd()) return needs;
+  const std::string field = "field 'permissions.filesystem";
+  if (!it->value.IsArray()) return std::unexpected(field + "' must be a list of objects");
+  for (rapidjson::SizeType i = 0; i < it->value.Size(); ++i) {
+    const Value& entry = it->value[i];
+    const std::string where = field + "[" + std::to_string(i) + "]";
+    if (!entry.IsObject()) return std::unexpected(where + "' must be an object");
+    FilesystemNeed need;
+    for (const auto& member : entry.GetObject()) {
+      const std::string key(member.name.GetString(), member.name.GetStringLength());
+      if (!member.value.IsString())
+        return std::unexpected(where + "." + key + "' must be a string");
+      const std::string value(member.value.GetString(), member.value.GetStringLength());
+      if (key == "path") {
+        need.path = value;
+      } else if (key == "from_config") {
+        need.from_config = value;
+      } else if (key == "access" && (value == "read" || value == "read_write")) {
+        need.access =
+            value == "read" ? FilesystemNeed::Access::kRead : FilesystemNeed::Access::kReadWrite;
+      } else if (key == "access") {
+        return std::unexpected(where + ".access' must be \"read\" or \"read_write\", not \"" +
+                               value + "\"");
+      } else {
+        return std::unexpected(where + "' has an unknown key '" + key +
+                               "' (expected path, from_config, access)");
+      }
+    }
+    if (need.path.empty() == need.from_config.empty())
+      return std::unexpected(where + "' must have exactly one of 'path' and 'from_config'");
+    if (!need.path.empty() && need.path.front() != '/')
+      return std::unexpected(where + ".path' must be an absolute path, not '" + need.path + "'");
+    needs.push_back(std::move(need));
+  }
+  return needs;
+}
+
 const Value* object_field(const Value& obj, const char* name) {
   auto it = obj.FindMember(name);
   return it != obj.MemberEnd() && it->value.IsObject() ? &it->value : nullptr;
@@ -120,7 +163,7 @@ std::expected<Manifest, std::string> Manifest::parse(std::string_view json) {
     auto env = string_list(*perms, "env", "permissions.");
     if (!env) return std::unexpected("manifest: " + env.error());
     m.env = *env;
-    auto fs = string_list(*perms, "filesystem", "permissions.");
+    auto fs = filesystem_needs(*perms);
     if (!fs) return std::unexpected("manifest: " + fs.error());
     m.filesystem = *fs;
   }

@@ -16,6 +16,15 @@ namespace rapidbyte::runtime {
 
 inline constexpr std::string_view kManifestSection = "rapidbyte.manifest";
 
+// A directory the connector asks to be granted (a WASI preopen): a fixed
+// path, or the one a top-level config field names (e.g. dest-file's `path`).
+struct FilesystemNeed {
+  enum class Access { kRead, kReadWrite };
+  std::string path;
+  std::string from_config;
+  Access access = Access::kRead;
+};
+
 struct Manifest {
   std::string id;
   std::string version;
@@ -29,7 +38,7 @@ struct Manifest {
   // Config fields whose values name hosts the connector may reach.
   std::vector<std::string> network_hosts_from_config;
   std::vector<std::string> env;
-  std::vector<std::string> filesystem;
+  std::vector<FilesystemNeed> filesystem;
   uint64_t memory_mb = 0;
   // The config's JSON Schema, as JSON text ("{}" when absent).
   std::string config_schema;

@@ -11,6 +11,16 @@
 
 namespace rapidbyte::runtime {
 
+// A host directory the guest may use (a WASI preopen), seen by the guest at
+// guest_path. WASI resolves every path against a preopen, component by
+// component, so `..` and symbolic links cannot lead out of it.
+struct GrantedDirectory {
+  std::string host_path;
+  std::string guest_path;
+  bool writable = false;
+  bool operator==(const GrantedDirectory&) const = default;
+};
+
 struct SandboxPolicy {
   // Linear memory cap of the guest, in bytes.
   uint64_t memory_limit_bytes = 512ull << 20;
@@ -30,6 +40,8 @@ struct SandboxPolicy {
   // Hosts the guest may reach with tcp-connect, exactly as named ("*" allows
   // any). Empty: no network.
   std::vector<std::string> allowed_hosts;
+  // The only directories the guest sees; empty: no filesystem at all.
+  std::vector<GrantedDirectory> directories;
   // Environment variables the guest sees (already filtered by the allowlist).
   std::vector<std::pair<std::string, std::string>> env;
   // When stop is requested the guest is interrupted at its next epoch tick

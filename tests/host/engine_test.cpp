@@ -2,7 +2,11 @@
 // error, parallel streams, cancellation, and the check and discover commands.
 #include <gtest/gtest.h>
 
+#include <spdlog/sinks/ostream_sink.h>
+
+#include <fstream>
 #include <numeric>
+#include <sstream>
 
 #include "host/engine/connector_catalog.hpp"
 #include "host/engine/pipeline_probe.hpp"
@@ -345,6 +349,68 @@ TEST_F(EngineTest, DiscoverReturnsTheSourceCatalog) {
   for (const auto& c : stream.columns) columns.push_back(c.name + ":" + c.arrow_type);
   EXPECT_EQ(columns, (std::vector<std::string>{"id:int64", "value:float64", "name:utf8",
                                                "flag:bool", "ts:timestamp[us, tz=UTC]"}));
+}
+
+// The filesystem a pipeline grants: the directory the connector's config
+// names, narrowed by permissions.filesystem, read-only for a source.
+class FilesystemPermissionTest : public EngineTest {
+ protected:
+  void SetUp() override {
+    EngineTest::SetUp();
+    root_ = cache_dir_ / "files";
+    std::filesystem::remove_all(root_);
+    std::filesystem::create_directories(root_ / "lake");
+    std::filesystem::create_directories(root_ / "elsewhere");
+    std::ofstream(root_ / "lake" / "data.txt") << "rows";
+    std::ofstream(root_ / "secret.txt") << "secret";
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+
+  std::string prober_pipeline(const std::string& granted_root, const std::string& script) const {
+    return "pipeline: files\nsource:\n  use: test-file-prober\n  config: {root: \"" + granted_root +
+           "\", script: \"" + script + "\"}\n  permissions: {filesystem: [\"" +
+           (root_ / "lake").string() + "\"]}\n  streams: [{name: s}]\n" +
+           "destination: {use: \"null\"}\n";
+  }
+
+  std::filesystem::path root_;
+};
+
+TEST_F(FilesystemPermissionTest, TheConnectorSeesOnlyItsGrantReadOnly) {
+  const std::string lake = (root_ / "lake").string();
+  const std::string yaml = prober_pipeline(
+      lake, "read " + lake + "/data.txt\\nwrite " + lake + "/new.txt x\\nread " +
+                (root_ / "secret.txt").string() + "\\nread " + lake + "/../secret.txt");
+  std::ostringstream log_text;
+  engine::RunOptions options;
+  options.log = std::make_shared<spdlog::logger>(
+      "files", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_text));
+  engine::PipelineRunner runner(*engine_, *catalog_, *state_);
+  auto report = runner.run(pipeline(yaml), options);
+  ASSERT_TRUE(report) << report.error().message;
+  ASSERT_TRUE(report->succeeded()) << report->first_error();
+  const std::string logged = log_text.str();
+  for (const std::string& line : {
+           "read " + lake + "/data.txt: ok rows",
+           "write " + lake + "/new.txt x: Operation not permitted",
+           "read " + (root_ / "secret.txt").string() + ": Capabilities insufficient",
+           "read " + lake + "/../secret.txt: Operation not permitted",
+       }) {
+    EXPECT_NE(logged.find(line), std::string::npos) << line << "\n" << logged;
+  }
+  EXPECT_FALSE(std::filesystem::exists(root_ / "lake" / "new.txt"));
+}
+
+TEST_F(FilesystemPermissionTest, ADirectoryOutsideThePermissionsStopsThePipelineBeforeItRuns) {
+  const std::string elsewhere = (root_ / "elsewhere").string();
+  engine::PipelineRunner runner(*engine_, *catalog_, *state_);
+  auto report = runner.run(pipeline(prober_pipeline(elsewhere, "write " + elsewhere + "/x y")), {});
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.error().message,
+            "engine.yaml:3: source: connector 'test-file-prober': config.root '" + elsewhere +
+                "' is outside the directories the pipeline grants (permissions.filesystem: " +
+                (root_ / "lake").string() + ")");
+  EXPECT_TRUE(std::filesystem::is_empty(root_ / "elsewhere"));
 }
 
 }  // namespace
