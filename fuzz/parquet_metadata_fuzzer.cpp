@@ -1,0 +1,33 @@
+// libFuzzer target for Parquet metadata as a file brings it: the input is
+// decoded as a footer (FileMetaData), and as a sequence of page headers, and
+// its bytes as RLE / bit-packed levels of the width the first byte picks. A
+// crash, over-read (ASan) or runaway allocation is a bug; errors are the
+// expected outcome.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "portable/parquet/metadata.hpp"
+#include "portable/parquet/rle_hybrid.hpp"
+
+using namespace rapidbyte::parquet;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::span<const uint8_t> input(data, size);
+  if (auto footer = decode_file_metadata(input)) {
+    std::vector<uint8_t> again;
+    encode(*footer, again);
+  }
+  std::span<const uint8_t> rest = input;
+  while (!rest.empty()) {
+    auto page = decode_page_header(rest);
+    if (!page || page->size == 0) break;
+    rest = rest.subspan(page->size);
+  }
+  if (size > 1) {
+    std::vector<uint32_t> levels;
+    (void)rle_hybrid_decode(input.subspan(1), data[0] % 33, size * 4, levels);
+  }
+  return 0;
+}

@@ -1,0 +1,98 @@
+#include "portable/parquet/file_writer.hpp"
+
+#include "portable/base/try.hpp"
+#include "portable/parquet/column_chunk_builder.hpp"
+
+namespace rapidbyte::parquet {
+
+namespace {
+
+constexpr uint8_t kMagic[4] = {'P', 'A', 'R', '1'};
+
+}  // namespace
+
+FileWriter::FileWriter(std::shared_ptr<const arrow::Schema> schema, ParquetSchema parquet,
+                       OutputStream& out, WriterOptions options)
+    : schema_(std::move(schema)),
+      parquet_(std::move(parquet)),
+      out_(out),
+      options_(std::move(options)) {
+  for (const LeafColumn& leaf : parquet_.leaves) {
+    columns_.push_back(std::make_unique<ColumnChunkBuilder>(
+        leaf, schema_->field(static_cast<int>(leaf.field_index)).type, options_.page_bytes));
+  }
+  metadata_.schema = parquet_.elements;
+  metadata_.created_by = options_.created_by;
+}
+
+FileWriter::~FileWriter() = default;
+
+Result<std::unique_ptr<FileWriter>> FileWriter::open(std::shared_ptr<const arrow::Schema> schema,
+                                                     OutputStream& out, WriterOptions options) {
+  RB_ASSIGN_OR_RETURN(ParquetSchema parquet, parquet_schema_of(*schema));
+  for (const LeafColumn& leaf : parquet.leaves) {
+    if (leaf.max_repetition_level > 0) {
+      return arrow::make_error("Parquet: field '" + leaf.path.front() +
+                               "': lists are not written yet");
+    }
+  }
+  std::unique_ptr<FileWriter> writer(
+      new FileWriter(std::move(schema), std::move(parquet), out, std::move(options)));
+  RB_TRY(writer->emit(kMagic));
+  return writer;
+}
+
+Result<void> FileWriter::emit(std::span<const uint8_t> bytes) {
+  RB_TRY(out_.write(bytes));
+  position_ += bytes.size();
+  return {};
+}
+
+Result<void> FileWriter::write(const arrow::RecordBatch& batch) {
+  if (closed_) return arrow::make_error("Parquet: write after close");
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    const LeafColumn& leaf = parquet_.leaves[i];
+    RB_TRY(columns_[i]->append(batch.column(static_cast<int>(leaf.field_index))));
+  }
+  pending_rows_ += batch.num_rows();
+  uint64_t buffered = 0;
+  for (const auto& column : columns_) buffered += column->buffered_bytes();
+  if (buffered >= options_.row_group_bytes) RB_TRY(flush_row_group());
+  return {};
+}
+
+Result<void> FileWriter::flush_row_group() {
+  if (pending_rows_ == 0) return {};
+  RowGroup group;
+  group.num_rows = pending_rows_;
+  group.file_offset = static_cast<int64_t>(position_);
+  int64_t compressed = 0;
+  for (auto& column : columns_) {
+    ColumnChunk chunk;
+    const std::vector<uint8_t> bytes = column->finish(static_cast<int64_t>(position_), chunk);
+    RB_TRY(emit(bytes));
+    group.total_byte_size += chunk.meta_data.total_uncompressed_size;
+    compressed += chunk.meta_data.total_compressed_size;
+    group.columns.push_back(std::move(chunk));
+  }
+  group.total_compressed_size = compressed;
+  metadata_.num_rows += pending_rows_;
+  metadata_.row_groups.push_back(std::move(group));
+  pending_rows_ = 0;
+  return {};
+}
+
+Result<void> FileWriter::close() {
+  if (closed_) return {};
+  RB_TRY(flush_row_group());
+  std::vector<uint8_t> footer;
+  encode(metadata_, footer);
+  const auto length = static_cast<uint32_t>(footer.size());
+  for (int i = 0; i < 4; ++i) footer.push_back(static_cast<uint8_t>(length >> (8 * i)));
+  footer.insert(footer.end(), std::begin(kMagic), std::end(kMagic));
+  RB_TRY(emit(footer));
+  closed_ = true;
+  return {};
+}
+
+}  // namespace rapidbyte::parquet

@@ -1,0 +1,76 @@
+// Writes Arrow record batches as one Parquet file: "PAR1", row groups of
+// column chunks (data pages of PLAIN values with RLE definition levels),
+// the Thrift footer, its length, "PAR1".
+//
+// Every batch is buffered into the current row group; a row group is written
+// out once it holds row_group_bytes of encoded values, and by close(). The
+// file is complete only after close(): a reader finds the footer at the end,
+// so a file cut short (a crash) is never mistaken for a shorter valid one.
+//
+// Not thread-safe; one writer per file.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "portable/arrow/record_batch.hpp"
+#include "portable/parquet/metadata.hpp"
+#include "portable/parquet/schema_mapping.hpp"
+
+namespace rapidbyte::parquet {
+
+// Where a writer's bytes go (a file in a guest, an upload).
+class OutputStream {
+ public:
+  virtual ~OutputStream() = default;
+  virtual Result<void> write(std::span<const uint8_t> bytes) = 0;
+};
+
+struct WriterOptions {
+  // A data page is cut when its values reach this size.
+  uint64_t page_bytes = 1u << 20;
+  // A row group is written out when its encoded values reach this size.
+  uint64_t row_group_bytes = 64u << 20;
+  std::string created_by = "rapidbyte";
+};
+
+class ColumnChunkBuilder;
+
+class FileWriter {
+ public:
+  // Writes the leading magic. Fails, naming the field, for a schema with a
+  // type Parquet cannot hold (parquet_schema_of).
+  static Result<std::unique_ptr<FileWriter>> open(std::shared_ptr<const arrow::Schema> schema,
+                                                  OutputStream& out, WriterOptions options = {});
+  ~FileWriter();
+
+  // REQUIRES: batch.schema() has the fields of the writer's schema.
+  Result<void> write(const arrow::RecordBatch& batch);
+  // Writes the last row group and the footer. The writer is finished then.
+  Result<void> close();
+
+  int64_t rows_written() const { return metadata_.num_rows + pending_rows_; }
+  // Bytes written to the stream so far (row groups still buffered aside).
+  uint64_t bytes_written() const { return position_; }
+
+ private:
+  FileWriter(std::shared_ptr<const arrow::Schema> schema, ParquetSchema parquet, OutputStream& out,
+             WriterOptions options);
+  Result<void> emit(std::span<const uint8_t> bytes);
+  Result<void> flush_row_group();
+
+  std::shared_ptr<const arrow::Schema> schema_;
+  ParquetSchema parquet_;
+  OutputStream& out_;
+  WriterOptions options_;
+  std::vector<std::unique_ptr<ColumnChunkBuilder>> columns_;
+  FileMetaData metadata_;
+  int64_t pending_rows_ = 0;
+  uint64_t position_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace rapidbyte::parquet
