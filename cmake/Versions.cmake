@@ -1,6 +1,6 @@
 # Reads the pinned versions from scripts/versions.sh so that the shell setup and
 # the build agree on one source of truth.
-file(STRINGS ${CMAKE_SOURCE_DIR}/scripts/versions.sh _rapidbyte_version_lines
+file(STRINGS ${CMAKE_CURRENT_LIST_DIR}/../scripts/versions.sh _rapidbyte_version_lines
      REGEX "^[A-Z_]+_VERSION=")
 foreach(_line IN LISTS _rapidbyte_version_lines)
   string(REGEX MATCH "^([A-Z_]+_VERSION)=(.*)$" _ ${_line})

@@ -1,14 +1,15 @@
-// libFuzzer target for Parquet metadata as a file brings it: the input is
-// decoded as a footer (FileMetaData), and as a sequence of page headers, and
-// its bytes as RLE / bit-packed levels of the width the first byte picks. A
-// crash, over-read (ASan) or runaway allocation is a bug; errors are the
-// expected outcome.
+// libFuzzer target for what a Parquet file brings besides values: the input
+// is decoded as a footer (FileMetaData), as a sequence of page headers, as
+// RLE / bit-packed levels of the width the first byte picks, and as a page
+// compressed with each codec. A crash, over-read (ASan) or runaway
+// allocation is a bug; errors are the expected outcome.
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
 
 #include "portable/parquet/metadata.hpp"
+#include "portable/parquet/page_codec.hpp"
 #include "portable/parquet/rle_hybrid.hpp"
 
 using namespace rapidbyte::parquet;
@@ -28,6 +29,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 1) {
     std::vector<uint32_t> levels;
     (void)rle_hybrid_decode(input.subspan(1), data[0] % 33, size * 4, levels);
+  }
+  // A page whose header declares up to 64 KiB.
+  if (size > 2) {
+    std::vector<uint8_t> page((data[0] | (data[1] << 8)) % 65536);
+    for (Codec codec : {Codec::kSnappy, Codec::kGzip, Codec::kZstd}) {
+      (void)decompress(codec, input.subspan(2), page);
+    }
   }
   return 0;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a fresh Debian bookworm machine (as root) to build and test Rapidbyte:
 # Debian packages, pinned cargo tools, the cached wasmtime C API, the cached
-# Temporal dev server, and pyarrow.
+# zstd and zlib sources of the guests, the cached Temporal dev server, and
+# pyarrow.
 # Idempotent: every step is skipped when its result is already present.
 #
 #   setup.sh          everything: build, tests, lint, fuzzers, benchmark peers
@@ -29,7 +30,7 @@ debian_packages=(
   clang-19 lld-19 llvm-19 wasi-libc libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 libclang-rt-19-dev-wasm32
   # libraries
   libyaml-cpp-dev rapidjson-dev libvalijson-dev
-  libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev liblz4-dev libzstd-dev
+  libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev liblz4-dev libzstd-dev zlib1g-dev
   libssl-dev libflatbuffers-dev flatbuffers-compiler libcpp-httplib-dev
   # PostgreSQL server and client for the demo and the tests; runuser
   # (util-linux) starts throwaway clusters as an unprivileged user
@@ -123,6 +124,7 @@ ensure_postgres_user
 # (the bindings check, a test guest of another package).
 $demo_only || install_wit_bindgen
 "$here/build-wasmtime.sh"
+"$here/fetch-c-sources.sh"
 if ! $demo_only; then
   # The Temporal dev server of the orchestration's tests.
   "$here/build-temporal.sh"

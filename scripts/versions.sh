@@ -17,3 +17,8 @@ TEMPORAL_CLI_VERSION=1.5.1
 RAPIDBYTE_CACHE_DIR="${RAPIDBYTE_CACHE_DIR:-$HOME/.cache/rapidbyte}"
 WASMTIME_PREFIX="$RAPIDBYTE_CACHE_DIR/wasmtime-c-api-$WASMTIME_VERSION"
 TEMPORAL_PREFIX="$RAPIDBYTE_CACHE_DIR/temporal-cli-$TEMPORAL_CLI_VERSION"
+# Upstream C sources of the compression libraries the wasm32 guests compile
+# (zstd, zlib), as carried by these crates (guest/third_party/Cargo.toml).
+ZSTD_SYS_VERSION=2.1.3+zstd.1.5.7
+LIBZ_SYS_VERSION=1.1.33
+C_SOURCES_DIR="$RAPIDBYTE_CACHE_DIR/c-sources-zstd-sys-$ZSTD_SYS_VERSION-libz-sys-$LIBZ_SYS_VERSION"

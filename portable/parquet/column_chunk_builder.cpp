@@ -5,6 +5,8 @@
 
 #include "portable/arrow/binary_array.hpp"
 #include "portable/arrow/bit_util.hpp"
+#include "portable/base/try.hpp"
+#include "portable/parquet/page_codec.hpp"
 #include "portable/parquet/rle_hybrid.hpp"
 
 namespace rapidbyte::parquet {
@@ -43,103 +45,95 @@ void ColumnChunkBuilder::add_bool(bool value) {
   bool_bits_ = (bool_bits_ + 1) % 8;
 }
 
-void ColumnChunkBuilder::end_value() {
+Result<void> ColumnChunkBuilder::end_value() {
   ++page_count_;
   ++chunk_values_;
   // A boolean page ends on a whole byte, so the next page starts afresh.
-  if (page_values_.size() >= page_bytes_ && bool_bits_ == 0) finish_page();
+  if (page_values_.size() >= page_bytes_ && bool_bits_ == 0) return finish_page();
+  return {};
 }
 
 Result<void> ColumnChunkBuilder::append(const arrow::Array& array) {
   const int64_t n = array.length();
-  auto each = [&](auto&& add_value) {
+  auto each = [&](auto&& add_value) -> Result<void> {
     for (int64_t i = 0; i < n; ++i) {
       const bool valid = array.is_valid(i);
       add_definition(valid);
       if (valid) add_value(i);
-      end_value();
+      RB_TRY(end_value());
     }
+    return {};
   };
   switch (type_.id()) {
     case TypeId::kBool:
-      each([&](int64_t i) {
+      return each([&](int64_t i) {
         add_bool(arrow::bit_util::get_bit(array.data().values.data(), array.offset() + i));
       });
-      return {};
     case TypeId::kInt8:
-      each([&](int64_t i) {
+      return each([&](int64_t i) {
         put_u32(page_values_, static_cast<uint32_t>(
                                   static_cast<int32_t>(static_cast<int8_t>(*slot(array, i, 1)))));
       });
-      return {};
     case TypeId::kUInt8:
-      each([&](int64_t i) { put_u32(page_values_, *slot(array, i, 1)); });
-      return {};
+      return each([&](int64_t i) { put_u32(page_values_, *slot(array, i, 1)); });
     case TypeId::kInt16:
-      each([&](int64_t i) {
+      return each([&](int64_t i) {
         put_u32(page_values_, static_cast<uint32_t>(static_cast<int32_t>(
                                   arrow::bit_util::load<int16_t>(slot(array, i, 2)))));
       });
-      return {};
     case TypeId::kUInt16:
-      each([&](int64_t i) {
+      return each([&](int64_t i) {
         put_u32(page_values_, arrow::bit_util::load<uint16_t>(slot(array, i, 2)));
       });
-      return {};
     case TypeId::kInt32:
     case TypeId::kUInt32:
     case TypeId::kDate32:
     case TypeId::kFloat32:
-      each([&](int64_t i) { add_value_bytes(slot(array, i, 4), 4); });
-      return {};
+      return each([&](int64_t i) { add_value_bytes(slot(array, i, 4), 4); });
     case TypeId::kInt64:
     case TypeId::kUInt64:
     case TypeId::kFloat64:
     case TypeId::kTimestamp:
     case TypeId::kTime64:
     case TypeId::kDuration:
-      each([&](int64_t i) { add_value_bytes(slot(array, i, 8), 8); });
-      return {};
+      return each([&](int64_t i) { add_value_bytes(slot(array, i, 8), 8); });
     case TypeId::kFixedSizeBinary: {
       const int32_t width = type_.byte_width();
-      each([&](int64_t i) { add_value_bytes(slot(array, i, width), static_cast<size_t>(width)); });
-      return {};
+      return each(
+          [&](int64_t i) { add_value_bytes(slot(array, i, width), static_cast<size_t>(width)); });
     }
     case TypeId::kDecimal128: {
       // Arrow: 16 bytes little-endian two's complement; Parquet: the low
       // type_length bytes, big-endian.
       const int32_t width = leaf_.type_length;
-      each([&](int64_t i) {
+      return each([&](int64_t i) {
         const uint8_t* le = slot(array, i, 16);
         for (int32_t b = width - 1; b >= 0; --b) page_values_.push_back(le[b]);
       });
-      return {};
     }
     case TypeId::kUtf8:
     case TypeId::kBinary: {
       const arrow::BinaryArray values(array);
-      each([&](int64_t i) {
+      return each([&](int64_t i) {
         const std::string_view v = values.value(i);
         put_u32(page_values_, static_cast<uint32_t>(v.size()));
         add_value_bytes(v.data(), v.size());
       });
-      return {};
     }
     case TypeId::kLargeUtf8:
     case TypeId::kLargeBinary: {
       const arrow::LargeBinaryArray values(array);
-      Result<void> outcome;
-      each([&](int64_t i) {
-        const std::string_view v = values.value(i);
-        if (v.size() > UINT32_MAX) {
-          outcome = arrow::make_error("Parquet: a value of column '" + leaf_.path.front() +
-                                      "' is larger than 4 GiB");
-          return;
+      for (int64_t i = 0; i < n; ++i) {
+        if (values.value(i).size() > UINT32_MAX) {
+          return arrow::make_error("Parquet: a value of column '" + leaf_.path.front() +
+                                   "' is larger than 4 GiB");
         }
+      }
+      return each([&](int64_t i) {
+        const std::string_view v = values.value(i);
         put_u32(page_values_, static_cast<uint32_t>(v.size()));
         add_value_bytes(v.data(), v.size());
       });
-      return outcome;
     }
     default:
       break;
@@ -148,8 +142,8 @@ Result<void> ColumnChunkBuilder::append(const arrow::Array& array) {
                            type_.to_string());
 }
 
-void ColumnChunkBuilder::finish_page() {
-  if (page_count_ == 0) return;
+Result<void> ColumnChunkBuilder::finish_page() {
+  if (page_count_ == 0) return {};
   std::vector<uint8_t> body;
   if (leaf_.max_definition_level > 0) {
     std::vector<uint8_t> levels;
@@ -159,29 +153,33 @@ void ColumnChunkBuilder::finish_page() {
   }
   body.insert(body.end(), page_values_.begin(), page_values_.end());
 
+  std::vector<uint8_t> compressed;
+  RB_TRY(compress(codec_, body, compressed));
   PageHeader header;
   header.type = PageType::kDataPage;
   header.uncompressed_page_size = static_cast<int32_t>(body.size());
-  header.compressed_page_size = static_cast<int32_t>(body.size());
+  header.compressed_page_size = static_cast<int32_t>(compressed.size());
   header.data_page = DataPageHeader{page_count_, Encoding::kPlain, Encoding::kRle, Encoding::kRle};
   const size_t before = chunk_.size();
   encode(header, chunk_);
-  chunk_.insert(chunk_.end(), body.begin(), body.end());
-  uncompressed_bytes_ += static_cast<int64_t>(chunk_.size() - before);
+  uncompressed_bytes_ += static_cast<int64_t>(chunk_.size() - before + body.size());
+  chunk_.insert(chunk_.end(), compressed.begin(), compressed.end());
 
   page_definitions_.clear();
   page_values_.clear();
   page_count_ = 0;
   bool_bits_ = 0;
+  return {};
 }
 
-std::vector<uint8_t> ColumnChunkBuilder::finish(int64_t file_offset, ColumnChunk& metadata) {
-  finish_page();
+Result<std::vector<uint8_t>> ColumnChunkBuilder::finish(int64_t file_offset,
+                                                        ColumnChunk& metadata) {
+  RB_TRY(finish_page());
   ColumnMetaData& m = metadata.meta_data;
   m.type = leaf_.physical;
   m.encodings = {Encoding::kPlain, Encoding::kRle};
   m.path_in_schema = leaf_.path;
-  m.codec = Codec::kUncompressed;
+  m.codec = codec_;
   m.num_values = chunk_values_;
   m.total_uncompressed_size = uncompressed_bytes_;
   m.total_compressed_size = static_cast<int64_t>(chunk_.size());

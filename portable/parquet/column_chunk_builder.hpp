@@ -1,7 +1,7 @@
 // Builds one column chunk of a row group: takes the leaf's values from
 // Arrow arrays, encodes them PLAIN with RLE definition levels into data
 // pages of about page_bytes, and hands the chunk's bytes and metadata to the
-// file writer.
+// file writer. Each page is compressed on its own with the chunk's codec.
 #pragma once
 
 #include <cstdint>
@@ -15,8 +15,8 @@ namespace rapidbyte::parquet {
 
 class ColumnChunkBuilder {
  public:
-  ColumnChunkBuilder(LeafColumn leaf, arrow::DataType type, uint64_t page_bytes)
-      : leaf_(std::move(leaf)), type_(std::move(type)), page_bytes_(page_bytes) {}
+  ColumnChunkBuilder(LeafColumn leaf, arrow::DataType type, uint64_t page_bytes, Codec codec)
+      : leaf_(std::move(leaf)), type_(std::move(type)), page_bytes_(page_bytes), codec_(codec) {}
 
   // Appends every slot of `array` (the leaf's top-level column).
   // REQUIRES: array.type() is the type the builder was made for.
@@ -28,18 +28,19 @@ class ColumnChunkBuilder {
   // Closes the open page and returns the chunk's bytes; `metadata` gets its
   // metadata, with offsets counted from `file_offset`, where the caller
   // writes the bytes. The builder is empty afterwards.
-  std::vector<uint8_t> finish(int64_t file_offset, ColumnChunk& metadata);
+  Result<std::vector<uint8_t>> finish(int64_t file_offset, ColumnChunk& metadata);
 
  private:
   void add_value_bytes(const void* bytes, size_t size);
   void add_definition(bool valid);
   void add_bool(bool value);
-  void end_value();
-  void finish_page();
+  Result<void> end_value();
+  Result<void> finish_page();
 
   LeafColumn leaf_;
   arrow::DataType type_;
   uint64_t page_bytes_;
+  Codec codec_;
 
   // The open page.
   std::vector<uint32_t> page_definitions_;

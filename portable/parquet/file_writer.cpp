@@ -2,6 +2,7 @@
 
 #include "portable/base/try.hpp"
 #include "portable/parquet/column_chunk_builder.hpp"
+#include "portable/parquet/page_codec.hpp"
 
 namespace rapidbyte::parquet {
 
@@ -19,7 +20,8 @@ FileWriter::FileWriter(std::shared_ptr<const arrow::Schema> schema, ParquetSchem
       options_(std::move(options)) {
   for (const LeafColumn& leaf : parquet_.leaves) {
     columns_.push_back(std::make_unique<ColumnChunkBuilder>(
-        leaf, schema_->field(static_cast<int>(leaf.field_index)).type, options_.page_bytes));
+        leaf, schema_->field(static_cast<int>(leaf.field_index)).type, options_.page_bytes,
+        options_.codec));
   }
   metadata_.schema = parquet_.elements;
   metadata_.created_by = options_.created_by;
@@ -29,6 +31,10 @@ FileWriter::~FileWriter() = default;
 
 Result<std::unique_ptr<FileWriter>> FileWriter::open(std::shared_ptr<const arrow::Schema> schema,
                                                      OutputStream& out, WriterOptions options) {
+  if (codec_name(options.codec) == "unsupported") {
+    return arrow::make_error("Parquet: codec " + std::to_string(static_cast<int>(options.codec)) +
+                             " is not written (none, snappy, gzip, zstd)");
+  }
   RB_ASSIGN_OR_RETURN(ParquetSchema parquet, parquet_schema_of(*schema));
   for (const LeafColumn& leaf : parquet.leaves) {
     if (leaf.max_repetition_level > 0) {
@@ -69,7 +75,8 @@ Result<void> FileWriter::flush_row_group() {
   int64_t compressed = 0;
   for (auto& column : columns_) {
     ColumnChunk chunk;
-    const std::vector<uint8_t> bytes = column->finish(static_cast<int64_t>(position_), chunk);
+    RB_ASSIGN_OR_RETURN(const std::vector<uint8_t> bytes,
+                        column->finish(static_cast<int64_t>(position_), chunk));
     RB_TRY(emit(bytes));
     group.total_byte_size += chunk.meta_data.total_uncompressed_size;
     compressed += chunk.meta_data.total_compressed_size;

@@ -1,5 +1,6 @@
 // Writes Arrow record batches as one Parquet file: "PAR1", row groups of
-// column chunks (data pages of PLAIN values with RLE definition levels),
+// column chunks (data pages of PLAIN values with RLE definition levels,
+// each compressed with the file's codec),
 // the Thrift footer, its length, "PAR1".
 //
 // Every batch is buffered into the current row group; a row group is written
@@ -30,6 +31,8 @@ class OutputStream {
 };
 
 struct WriterOptions {
+  // How each page is compressed: kUncompressed, kSnappy, kGzip or kZstd.
+  Codec codec = Codec::kUncompressed;
   // A data page is cut when its values reach this size.
   uint64_t page_bytes = 1u << 20;
   // A row group is written out when its encoded values reach this size.

@@ -3,7 +3,7 @@
 // script computes the same), nulls in every nullable column, many pages and
 // several row groups.
 //
-//   parquet_interop_tool write <file.parquet> <rows>
+//   parquet_interop_tool write <file.parquet> <rows> <codec>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -14,6 +14,7 @@
 #include "portable/arrow/fixed_size_binary_builder.hpp"
 #include "portable/arrow/primitive_builder.hpp"
 #include "portable/parquet/file_writer.hpp"
+#include "portable/parquet/page_codec.hpp"
 
 using namespace rapidbyte;
 
@@ -59,8 +60,9 @@ arrow::Array done(B& builder) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4 || std::strcmp(argv[1], "write") != 0) {
-    std::fprintf(stderr, "usage: %s write <file.parquet> <rows>\n", argv[0]);
+  const auto codec = argc == 5 ? parquet::codec_named(argv[4]) : std::nullopt;
+  if (argc != 5 || std::strcmp(argv[1], "write") != 0 || !codec) {
+    std::fprintf(stderr, "usage: %s write <file.parquet> <rows> none|snappy|gzip|zstd\n", argv[0]);
     return 2;
   }
   const int64_t rows = std::stoll(argv[3]);
@@ -95,6 +97,7 @@ int main(int argc, char** argv) {
   if (file == nullptr) return 1;
   FileStream stream(file);
   parquet::WriterOptions options;
+  options.codec = *codec;
   options.page_bytes = 4096;
   options.row_group_bytes = 256 << 10;
   auto writer = parquet::FileWriter::open(schema, stream, options);

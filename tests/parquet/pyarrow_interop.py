@@ -2,7 +2,8 @@
 """Parquet files written by rapidbyte, read by pyarrow and DuckDB.
 
 parquet_interop_tool writes a file of every flat type (values computed from
-the row number, nulls in every nullable column, small pages and row groups).
+the row number, nulls in every nullable column, small pages and row groups),
+once per codec (none, snappy, gzip, zstd).
 pyarrow must read it back to the expected Arrow types and exactly the values
 this script computes; DuckDB must read the same values (checked through
 aggregates of every column, which cover every row).
@@ -24,6 +25,7 @@ except ImportError:
     sys.exit(77)
 
 ROWS = 20000
+CODECS = {"none": "UNCOMPRESSED", "snappy": "SNAPPY", "gzip": "GZIP", "zstd": "ZSTD"}
 
 
 def expected_columns(rows):
@@ -157,16 +159,22 @@ def check_duckdb(path, expected):
 
 def main():
     tool = sys.argv[1]
+    expected = expected_columns(ROWS)
+    failures = []
     with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "all_types.parquet")
-        subprocess.run([tool, "write", path, str(ROWS)], check=True)
-        expected = expected_columns(ROWS)
-        failures = check_pyarrow(path, expected) + check_duckdb(path, expected)
+        for codec in CODECS:
+            path = os.path.join(tmp, f"all_types_{codec}.parquet")
+            subprocess.run([tool, "write", path, str(ROWS), codec], check=True)
+            written = pq.ParquetFile(path).metadata.row_group(0).column(0).compression
+            if written != CODECS[codec]:
+                failures.append(f"{codec}: the file says {written}")
+            failures += [f"{codec}: {f}" for f in check_pyarrow(path, expected) + check_duckdb(path, expected)]
     for f in failures:
         print("FAIL:", f)
     if failures:
         sys.exit(1)
-    print(f"pyarrow and DuckDB read all {len(EXPECTED_TYPES)} columns of {ROWS} rows exactly")
+    print(f"pyarrow and DuckDB read all {len(EXPECTED_TYPES)} columns of {ROWS} rows exactly, "
+          f"with each of {', '.join(CODECS)}")
 
 
 if __name__ == "__main__":

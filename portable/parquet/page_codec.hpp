@@ -1,0 +1,28 @@
+// Compression of Parquet pages: SNAPPY (snappy.hpp), GZIP (zlib, gzip
+// framing) and ZSTD, in the host and in the wasm32 guests alike.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "portable/parquet/metadata.hpp"
+
+namespace rapidbyte::parquet {
+
+// "none", "snappy", "gzip", "zstd" (the names a pipeline's config uses).
+std::string_view codec_name(Codec codec);
+std::optional<Codec> codec_named(std::string_view name);
+
+// Appends `input` compressed with `codec` to `out`. REQUIRES: codec is one
+// of the four above.
+Result<void> compress(Codec codec, std::span<const uint8_t> input, std::vector<uint8_t>& out);
+
+// Decompresses untrusted `input` into exactly `output.size()` bytes (the
+// page header's uncompressed size); fails on any other size or malformed
+// input, never writing outside `output`.
+Result<void> decompress(Codec codec, std::span<const uint8_t> input, std::span<uint8_t> output);
+
+}  // namespace rapidbyte::parquet
