@@ -36,10 +36,12 @@ void ColumnChunkBuilder::add_definition(bool valid) {
     page_definitions_.push_back(valid ? leaf_.max_definition_level
                                       : leaf_.max_definition_level - 1);
   }
-  if (!valid) ++chunk_nulls_;
+  if (!valid) statistics_.observe_null();
 }
 
 void ColumnChunkBuilder::add_bool(bool value) {
+  const uint8_t byte = value ? 1 : 0;
+  statistics_.observe({&byte, 1});
   if (bool_bits_ == 0) page_values_.push_back(0);
   if (value) page_values_.back() |= static_cast<uint8_t>(1u << bool_bits_);
   bool_bits_ = (bool_bits_ + 1) % 8;
@@ -55,11 +57,19 @@ Result<void> ColumnChunkBuilder::end_value() {
 
 Result<void> ColumnChunkBuilder::append(const arrow::Array& array) {
   const int64_t n = array.length();
+  // Byte arrays are observed without their length prefix; booleans by
+  // add_bool (their PLAIN form is bits).
+  const size_t prefix = leaf_.physical == PhysicalType::kByteArray ? 4 : 0;
+  const bool observe = type_.id() != TypeId::kBool;
   auto each = [&](auto&& add_value) -> Result<void> {
     for (int64_t i = 0; i < n; ++i) {
       const bool valid = array.is_valid(i);
       add_definition(valid);
-      if (valid) add_value(i);
+      if (valid) {
+        const size_t start = page_values_.size() + prefix;
+        add_value(i);
+        if (observe) statistics_.observe(std::span(page_values_).subspan(start));
+      }
       RB_TRY(end_value());
     }
     return {};
@@ -184,10 +194,9 @@ Result<std::vector<uint8_t>> ColumnChunkBuilder::finish(int64_t file_offset,
   m.total_uncompressed_size = uncompressed_bytes_;
   m.total_compressed_size = static_cast<int64_t>(chunk_.size());
   m.data_page_offset = file_offset;
-  m.statistics = Statistics{.null_count = chunk_nulls_};
+  m.statistics = statistics_.take();
   metadata.file_offset = file_offset;
   chunk_values_ = 0;
-  chunk_nulls_ = 0;
   uncompressed_bytes_ = 0;
   return std::exchange(chunk_, {});
 }

@@ -1,13 +1,15 @@
 // Builds one column chunk of a row group: takes the leaf's values from
 // Arrow arrays, encodes them PLAIN with RLE definition levels into data
 // pages of about page_bytes, and hands the chunk's bytes and metadata to the
-// file writer. Each page is compressed on its own with the chunk's codec.
+// file writer with the chunk's statistics. Each page is compressed on its
+// own with the chunk's codec.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 #include "portable/arrow/array.hpp"
+#include "portable/parquet/column_statistics.hpp"
 #include "portable/parquet/metadata.hpp"
 #include "portable/parquet/schema_mapping.hpp"
 
@@ -15,8 +17,13 @@ namespace rapidbyte::parquet {
 
 class ColumnChunkBuilder {
  public:
-  ColumnChunkBuilder(LeafColumn leaf, arrow::DataType type, uint64_t page_bytes, Codec codec)
-      : leaf_(std::move(leaf)), type_(std::move(type)), page_bytes_(page_bytes), codec_(codec) {}
+  ColumnChunkBuilder(LeafColumn leaf, arrow::DataType type, SortOrder order, uint64_t page_bytes,
+                     Codec codec)
+      : leaf_(std::move(leaf)),
+        type_(std::move(type)),
+        page_bytes_(page_bytes),
+        codec_(codec),
+        statistics_(order) {}
 
   // Appends every slot of `array` (the leaf's top-level column).
   // REQUIRES: array.type() is the type the builder was made for.
@@ -51,7 +58,7 @@ class ColumnChunkBuilder {
   // The chunk so far.
   std::vector<uint8_t> chunk_;
   int64_t chunk_values_ = 0;
-  int64_t chunk_nulls_ = 0;
+  ColumnStatistics statistics_;
   int64_t uncompressed_bytes_ = 0;
 };
 

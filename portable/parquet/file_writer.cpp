@@ -20,11 +20,12 @@ FileWriter::FileWriter(std::shared_ptr<const arrow::Schema> schema, ParquetSchem
       options_(std::move(options)) {
   for (const LeafColumn& leaf : parquet_.leaves) {
     columns_.push_back(std::make_unique<ColumnChunkBuilder>(
-        leaf, schema_->field(static_cast<int>(leaf.field_index)).type, options_.page_bytes,
-        options_.codec));
+        leaf, schema_->field(static_cast<int>(leaf.field_index)).type,
+        sort_order_of(parquet_.elements[leaf.element_index]), options_.page_bytes, options_.codec));
   }
   metadata_.schema = parquet_.elements;
   metadata_.created_by = options_.created_by;
+  metadata_.type_defined_orders = parquet_.leaves.size();
 }
 
 FileWriter::~FileWriter() = default;

@@ -553,6 +553,15 @@ void encode(const FileMetaData& metadata, std::vector<uint8_t>& out) {
     }
   }
   if (metadata.created_by) w.field_binary(6, *metadata.created_by);
+  if (metadata.type_defined_orders > 0) {
+    w.begin_list(7, Type::kStruct, static_cast<uint32_t>(metadata.type_defined_orders));
+    for (size_t i = 0; i < metadata.type_defined_orders; ++i) {
+      w.begin_struct_element();
+      w.begin_struct(1);  // TYPE_ORDER, an empty struct
+      w.end_struct();
+      w.end_struct();
+    }
+  }
   w.stop();
 }
 
@@ -637,6 +646,18 @@ Result<FileMetaData> decode_file_metadata(std::span<const uint8_t> bytes) {
         RB_ASSIGN_OR_RETURN(m.created_by, read_string(r, f, kWhere));
         return true;
       }
+      case 7:
+        RB_TRY(read_list(r, f, Type::kStruct, kWhere, [&]() -> Result<void> {
+          RB_TRY(r.begin_struct());
+          bool type_order = false;
+          RB_TRY(read_struct(r, [&](const FieldHeader& order) -> Result<bool> {
+            type_order = type_order || (order.id == 1 && order.type == Type::kStruct);
+            return false;
+          }));
+          if (type_order) ++m.type_defined_orders;
+          return {};
+        }));
+        return true;
       default:
         return false;
     }

@@ -161,6 +161,9 @@ struct FileMetaData {
   std::vector<RowGroup> row_groups;
   std::vector<KeyValue> key_value_metadata;
   std::optional<std::string> created_by;
+  // column_orders: one TYPE_ORDER per leaf column when set. Only then do
+  // statistics' min_value and max_value hold (readers ignore them otherwise).
+  size_t type_defined_orders = 0;
 };
 
 enum class PageType : int32_t {

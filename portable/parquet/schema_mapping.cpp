@@ -154,8 +154,8 @@ class SchemaBuilder {
     path.push_back(field.name);
     if (field.type.id() != TypeId::kList) {
       RB_TRY(annotate(field, e));
-      out_.leaves.push_back(
-          {path, *e.type, e.type_length.value_or(0), definition, repetition, field_index});
+      out_.leaves.push_back({path, *e.type, e.type_length.value_or(0), definition, repetition,
+                             field_index, out_.elements.size()});
       out_.elements.push_back(std::move(e));
       return {};
     }

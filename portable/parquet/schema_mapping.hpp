@@ -25,7 +25,8 @@ struct LeafColumn {
   int32_t type_length = 0;  // FIXED_LEN_BYTE_ARRAY only
   int16_t max_definition_level = 0;
   int16_t max_repetition_level = 0;
-  size_t field_index = 0;  // the top-level Arrow field it belongs to
+  size_t field_index = 0;    // the top-level Arrow field it belongs to
+  size_t element_index = 0;  // its SchemaElement in ParquetSchema::elements
 };
 
 struct ParquetSchema {

@@ -14,6 +14,7 @@ FileMetaData sample_footer() {
   FileMetaData m;
   m.num_rows = 3;
   m.created_by = "rapidbyte";
+  m.type_defined_orders = 3;
   m.key_value_metadata = {{"ARROW:schema", "abc"}, {"empty", std::nullopt}};
   SchemaElement root;
   root.name = "schema";
@@ -93,6 +94,7 @@ TEST(ParquetMetadataTest, AFooterComesBackExactly) {
   EXPECT_EQ(decoded->version, 2);
   EXPECT_EQ(decoded->num_rows, 3);
   EXPECT_EQ(decoded->created_by, "rapidbyte");
+  EXPECT_EQ(decoded->type_defined_orders, 3u);
   ASSERT_EQ(decoded->key_value_metadata.size(), 2u);
   EXPECT_EQ(decoded->key_value_metadata[0].key, "ARROW:schema");
   EXPECT_EQ(decoded->key_value_metadata[0].value, "abc");
@@ -173,9 +175,8 @@ TEST(ParquetMetadataTest, PageHeadersOfEveryKind) {
 }
 
 TEST(ParquetMetadataTest, UnknownFieldsAreSkipped) {
-  // A footer with fields a newer writer adds (column_orders, 7, and an
-  // unknown 20 holding a struct) and a logical type this library does not
-  // know (member 16).
+  // A footer with a field a newer writer adds (20, holding a struct) and a
+  // logical type this library does not know (member 16).
   std::vector<uint8_t> bytes;
   thrift::CompactWriter w(bytes);
   w.field_i32(1, 1);
@@ -189,7 +190,6 @@ TEST(ParquetMetadataTest, UnknownFieldsAreSkipped) {
   w.end_struct();
   w.field_i64(3, 0);
   w.begin_list(4, thrift::Type::kStruct, 0);
-  w.begin_list(7, thrift::Type::kStruct, 0);
   w.begin_struct(20);
   w.field_binary(1, "future");
   w.end_struct();

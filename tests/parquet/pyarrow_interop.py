@@ -5,7 +5,8 @@ parquet_interop_tool writes a file of every flat type (values computed from
 the row number, nulls in every nullable column, small pages and row groups),
 once per codec (none, snappy, gzip, zstd).
 pyarrow must read it back to the expected Arrow types and exactly the values
-this script computes; DuckDB must read the same values (checked through
+this script computes, and every column chunk's statistics (null count,
+minimum, maximum) must be those of its rows; DuckDB must read the same values (checked through
 aggregates of every column, which cover every row).
 Exits 77 (skipped) when pyarrow is not installed.
 """
@@ -119,6 +120,45 @@ def check_pyarrow(path, expected):
     return failures
 
 
+def statistic(name, value):
+    """A bound as pyarrow gives it, in the form expected_columns uses."""
+    if name == "u":
+        return uuid.UUID(bytes=value)
+    if name == "js":
+        return value.decode()
+    return value
+
+
+def check_statistics(path, expected):
+    """Every column chunk's null count, minimum and maximum are its rows'."""
+    meta = pq.ParquetFile(path).metadata
+    failures = []
+    first = 0
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        rows = range(first, first + group.num_rows)
+        first += group.num_rows
+        for c in range(group.num_columns):
+            column = group.column(c)
+            name = column.path_in_schema
+            stats = column.statistics
+            values = [expected[name][i] for i in rows]
+            present = [v for v in values if v is not None]
+            if stats.null_count != len(values) - len(present):
+                failures.append(f"row group {g} {name}: null count {stats.null_count}")
+            if stats.has_min_max != bool(present):
+                failures.append(f"row group {g} {name}: has_min_max is {stats.has_min_max}")
+                continue
+            if not present:
+                continue
+            low, high = ((stats.min_raw, stats.max_raw) if name == "tsn"
+                         else (statistic(name, stats.min), statistic(name, stats.max)))
+            if (low, high) != (min(present), max(present)):
+                failures.append(f"row group {g} {name}: bounds {low!r}..{high!r}, expected "
+                                f"{min(present)!r}..{max(present)!r}")
+    return failures
+
+
 def check_duckdb(path, expected):
     try:
         import duckdb
@@ -168,7 +208,8 @@ def main():
             written = pq.ParquetFile(path).metadata.row_group(0).column(0).compression
             if written != CODECS[codec]:
                 failures.append(f"{codec}: the file says {written}")
-            failures += [f"{codec}: {f}" for f in check_pyarrow(path, expected) + check_duckdb(path, expected)]
+            failures += [f"{codec}: {f}" for f in check_pyarrow(path, expected) + check_statistics(path, expected)
+                         + check_duckdb(path, expected)]
     for f in failures:
         print("FAIL:", f)
     if failures:
