@@ -26,10 +26,14 @@ const uint8_t* slot(const arrow::Array& array, int64_t i, int32_t width) {
 
 }  // namespace
 
-void ColumnChunkBuilder::add_value_bytes(const void* bytes, size_t size) {
-  const auto* p = static_cast<const uint8_t*>(bytes);
-  page_values_.insert(page_values_.end(), p, p + size);
-}
+ColumnChunkBuilder::ColumnChunkBuilder(LeafColumn leaf, arrow::DataType type, SortOrder order,
+                                       ChunkOptions options)
+    : leaf_(std::move(leaf)),
+      type_(std::move(type)),
+      options_(options),
+      length_prefix_(leaf_.physical == PhysicalType::kByteArray ? 4 : 0),
+      dictionary_encoding_(options.dictionary_bytes > 0 && type_.id() != TypeId::kBool),
+      statistics_(order) {}
 
 void ColumnChunkBuilder::add_definition(bool valid) {
   if (leaf_.max_definition_level > 0) {
@@ -45,72 +49,92 @@ void ColumnChunkBuilder::add_bool(bool value) {
   if (bool_bits_ == 0) page_values_.push_back(0);
   if (value) page_values_.back() |= static_cast<uint8_t>(1u << bool_bits_);
   bool_bits_ = (bool_bits_ + 1) % 8;
+  page_plain_bytes_ = page_values_.size();
+}
+
+void ColumnChunkBuilder::add_value() {
+  statistics_.observe(std::span(value_).subspan(length_prefix_));
+  page_plain_bytes_ += value_.size();
+  if (dictionary_encoding_) {
+    page_indices_.push_back(dictionary_.index_of(value_));
+  } else {
+    page_values_.insert(page_values_.end(), value_.begin(), value_.end());
+  }
 }
 
 Result<void> ColumnChunkBuilder::end_value() {
   ++page_count_;
   ++chunk_values_;
   // A boolean page ends on a whole byte, so the next page starts afresh.
-  if (page_values_.size() >= page_bytes_ && bool_bits_ == 0) return finish_page();
+  if (page_plain_bytes_ >= options_.page_bytes && bool_bits_ == 0) RB_TRY(finish_page());
+  // A dictionary past its size: the pages from here on are PLAIN.
+  if (dictionary_encoding_ && dictionary_.encoded().size() > options_.dictionary_bytes) {
+    RB_TRY(finish_page());
+    dictionary_encoding_ = false;
+  }
   return {};
 }
 
 Result<void> ColumnChunkBuilder::append(const arrow::Array& array) {
   const int64_t n = array.length();
-  // Byte arrays are observed without their length prefix; booleans by
-  // add_bool (their PLAIN form is bits).
-  const size_t prefix = leaf_.physical == PhysicalType::kByteArray ? 4 : 0;
-  const bool observe = type_.id() != TypeId::kBool;
-  auto each = [&](auto&& add_value) -> Result<void> {
+  // `encode(i)` writes slot i's PLAIN encoding into value_.
+  auto each = [&](auto&& encode) -> Result<void> {
     for (int64_t i = 0; i < n; ++i) {
       const bool valid = array.is_valid(i);
       add_definition(valid);
       if (valid) {
-        const size_t start = page_values_.size() + prefix;
-        add_value(i);
-        if (observe) statistics_.observe(std::span(page_values_).subspan(start));
+        value_.clear();
+        encode(i);
+        add_value();
       }
       RB_TRY(end_value());
     }
     return {};
   };
+  auto bytes = [&](const void* p, size_t size) {
+    const auto* b = static_cast<const uint8_t*>(p);
+    value_.insert(value_.end(), b, b + size);
+  };
   switch (type_.id()) {
     case TypeId::kBool:
-      return each([&](int64_t i) {
-        add_bool(arrow::bit_util::get_bit(array.data().values.data(), array.offset() + i));
-      });
+      for (int64_t i = 0; i < n; ++i) {
+        const bool valid = array.is_valid(i);
+        add_definition(valid);
+        if (valid)
+          add_bool(arrow::bit_util::get_bit(array.data().values.data(), array.offset() + i));
+        RB_TRY(end_value());
+      }
+      return {};
     case TypeId::kInt8:
       return each([&](int64_t i) {
-        put_u32(page_values_, static_cast<uint32_t>(
-                                  static_cast<int32_t>(static_cast<int8_t>(*slot(array, i, 1)))));
+        put_u32(value_, static_cast<uint32_t>(
+                            static_cast<int32_t>(static_cast<int8_t>(*slot(array, i, 1)))));
       });
     case TypeId::kUInt8:
-      return each([&](int64_t i) { put_u32(page_values_, *slot(array, i, 1)); });
+      return each([&](int64_t i) { put_u32(value_, *slot(array, i, 1)); });
     case TypeId::kInt16:
       return each([&](int64_t i) {
-        put_u32(page_values_, static_cast<uint32_t>(static_cast<int32_t>(
-                                  arrow::bit_util::load<int16_t>(slot(array, i, 2)))));
+        put_u32(value_, static_cast<uint32_t>(static_cast<int32_t>(
+                            arrow::bit_util::load<int16_t>(slot(array, i, 2)))));
       });
     case TypeId::kUInt16:
-      return each([&](int64_t i) {
-        put_u32(page_values_, arrow::bit_util::load<uint16_t>(slot(array, i, 2)));
-      });
+      return each(
+          [&](int64_t i) { put_u32(value_, arrow::bit_util::load<uint16_t>(slot(array, i, 2))); });
     case TypeId::kInt32:
     case TypeId::kUInt32:
     case TypeId::kDate32:
     case TypeId::kFloat32:
-      return each([&](int64_t i) { add_value_bytes(slot(array, i, 4), 4); });
+      return each([&](int64_t i) { bytes(slot(array, i, 4), 4); });
     case TypeId::kInt64:
     case TypeId::kUInt64:
     case TypeId::kFloat64:
     case TypeId::kTimestamp:
     case TypeId::kTime64:
     case TypeId::kDuration:
-      return each([&](int64_t i) { add_value_bytes(slot(array, i, 8), 8); });
+      return each([&](int64_t i) { bytes(slot(array, i, 8), 8); });
     case TypeId::kFixedSizeBinary: {
       const int32_t width = type_.byte_width();
-      return each(
-          [&](int64_t i) { add_value_bytes(slot(array, i, width), static_cast<size_t>(width)); });
+      return each([&](int64_t i) { bytes(slot(array, i, width), static_cast<size_t>(width)); });
     }
     case TypeId::kDecimal128: {
       // Arrow: 16 bytes little-endian two's complement; Parquet: the low
@@ -118,7 +142,7 @@ Result<void> ColumnChunkBuilder::append(const arrow::Array& array) {
       const int32_t width = leaf_.type_length;
       return each([&](int64_t i) {
         const uint8_t* le = slot(array, i, 16);
-        for (int32_t b = width - 1; b >= 0; --b) page_values_.push_back(le[b]);
+        for (int32_t b = width - 1; b >= 0; --b) value_.push_back(le[b]);
       });
     }
     case TypeId::kUtf8:
@@ -126,8 +150,8 @@ Result<void> ColumnChunkBuilder::append(const arrow::Array& array) {
       const arrow::BinaryArray values(array);
       return each([&](int64_t i) {
         const std::string_view v = values.value(i);
-        put_u32(page_values_, static_cast<uint32_t>(v.size()));
-        add_value_bytes(v.data(), v.size());
+        put_u32(value_, static_cast<uint32_t>(v.size()));
+        bytes(v.data(), v.size());
       });
     }
     case TypeId::kLargeUtf8:
@@ -141,8 +165,8 @@ Result<void> ColumnChunkBuilder::append(const arrow::Array& array) {
       }
       return each([&](int64_t i) {
         const std::string_view v = values.value(i);
-        put_u32(page_values_, static_cast<uint32_t>(v.size()));
-        add_value_bytes(v.data(), v.size());
+        put_u32(value_, static_cast<uint32_t>(v.size()));
+        bytes(v.data(), v.size());
       });
     }
     default:
@@ -150,6 +174,27 @@ Result<void> ColumnChunkBuilder::append(const arrow::Array& array) {
   }
   return arrow::make_error("Parquet: cannot write column '" + leaf_.path.front() + "' of type " +
                            type_.to_string());
+}
+
+Result<void> ColumnChunkBuilder::add_page(PageType type, const std::vector<uint8_t>& body,
+                                          int32_t values, Encoding encoding,
+                                          std::vector<uint8_t>& out) {
+  std::vector<uint8_t> compressed;
+  RB_TRY(compress(options_.codec, body, compressed));
+  PageHeader header;
+  header.type = type;
+  header.uncompressed_page_size = static_cast<int32_t>(body.size());
+  header.compressed_page_size = static_cast<int32_t>(compressed.size());
+  if (type == PageType::kDictionaryPage) {
+    header.dictionary_page = DictionaryPageHeader{values, Encoding::kPlain};
+  } else {
+    header.data_page = DataPageHeader{values, encoding, Encoding::kRle, Encoding::kRle};
+  }
+  const size_t before = out.size();
+  encode(header, out);
+  uncompressed_bytes_ += static_cast<int64_t>(out.size() - before + body.size());
+  out.insert(out.end(), compressed.begin(), compressed.end());
+  return {};
 }
 
 Result<void> ColumnChunkBuilder::finish_page() {
@@ -161,22 +206,22 @@ Result<void> ColumnChunkBuilder::finish_page() {
     put_u32(body, static_cast<uint32_t>(levels.size()));
     body.insert(body.end(), levels.begin(), levels.end());
   }
-  body.insert(body.end(), page_values_.begin(), page_values_.end());
-
-  std::vector<uint8_t> compressed;
-  RB_TRY(compress(codec_, body, compressed));
-  PageHeader header;
-  header.type = PageType::kDataPage;
-  header.uncompressed_page_size = static_cast<int32_t>(body.size());
-  header.compressed_page_size = static_cast<int32_t>(compressed.size());
-  header.data_page = DataPageHeader{page_count_, Encoding::kPlain, Encoding::kRle, Encoding::kRle};
-  const size_t before = chunk_.size();
-  encode(header, chunk_);
-  uncompressed_bytes_ += static_cast<int64_t>(chunk_.size() - before + body.size());
-  chunk_.insert(chunk_.end(), compressed.begin(), compressed.end());
-
+  Encoding encoding = Encoding::kPlain;
+  if (dictionary_encoding_) {
+    // The indices: their bit width (at least 1, which every reader
+    // takes), then RLE / bit-packed runs.
+    const int width = std::max(1, bit_width(dictionary_.size() - 1));
+    body.push_back(static_cast<uint8_t>(width));
+    rle_hybrid_encode(page_indices_, width, body);
+    encoding = Encoding::kRleDictionary;
+  } else {
+    body.insert(body.end(), page_values_.begin(), page_values_.end());
+  }
+  RB_TRY(add_page(PageType::kDataPage, body, page_count_, encoding, chunk_));
   page_definitions_.clear();
   page_values_.clear();
+  page_indices_.clear();
+  page_plain_bytes_ = 0;
   page_count_ = 0;
   bool_bits_ = 0;
   return {};
@@ -187,18 +232,33 @@ Result<std::vector<uint8_t>> ColumnChunkBuilder::finish(int64_t file_offset,
   RB_TRY(finish_page());
   ColumnMetaData& m = metadata.meta_data;
   m.type = leaf_.physical;
-  m.encodings = {Encoding::kPlain, Encoding::kRle};
   m.path_in_schema = leaf_.path;
-  m.codec = codec_;
+  m.codec = options_.codec;
   m.num_values = chunk_values_;
-  m.total_uncompressed_size = uncompressed_bytes_;
-  m.total_compressed_size = static_cast<int64_t>(chunk_.size());
-  m.data_page_offset = file_offset;
   m.statistics = statistics_.take();
   metadata.file_offset = file_offset;
+
+  std::vector<uint8_t> out;
+  const bool has_dictionary = dictionary_.size() > 0;
+  if (has_dictionary) {
+    RB_TRY(add_page(PageType::kDictionaryPage, dictionary_.encoded(),
+                    static_cast<int32_t>(dictionary_.size()), Encoding::kPlain, out));
+    m.dictionary_page_offset = file_offset;
+    m.encodings = {Encoding::kPlain, Encoding::kRle, Encoding::kRleDictionary};
+  } else {
+    m.encodings = {Encoding::kPlain, Encoding::kRle};
+  }
+  m.data_page_offset = file_offset + static_cast<int64_t>(out.size());
+  out.insert(out.end(), chunk_.begin(), chunk_.end());
+  m.total_uncompressed_size = uncompressed_bytes_;
+  m.total_compressed_size = static_cast<int64_t>(out.size());
+
+  chunk_.clear();
   chunk_values_ = 0;
   uncompressed_bytes_ = 0;
-  return std::exchange(chunk_, {});
+  dictionary_.clear();
+  dictionary_encoding_ = options_.dictionary_bytes > 0 && type_.id() != TypeId::kBool;
+  return out;
 }
 
 }  // namespace rapidbyte::parquet

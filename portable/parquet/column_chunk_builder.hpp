@@ -1,8 +1,14 @@
 // Builds one column chunk of a row group: takes the leaf's values from
-// Arrow arrays, encodes them PLAIN with RLE definition levels into data
-// pages of about page_bytes, and hands the chunk's bytes and metadata to the
-// file writer with the chunk's statistics. Each page is compressed on its
-// own with the chunk's codec.
+// Arrow arrays, encodes them into data pages of about page_bytes (RLE
+// definition levels, then the values), and hands the chunk's bytes and
+// metadata, with its statistics, to the file writer. Each page is
+// compressed on its own with the chunk's codec.
+//
+// Values are dictionary-encoded while the chunk's dictionary stays under
+// dictionary_bytes: a dictionary page (the distinct values, PLAIN) leads the
+// chunk and data pages hold RLE_DICTIONARY indices. Past that size the
+// chunk goes on in PLAIN pages (the pages written so far keep their
+// dictionary), as Arrow's writer does. Booleans are always PLAIN.
 #pragma once
 
 #include <cstdint>
@@ -12,25 +18,31 @@
 #include "portable/parquet/column_statistics.hpp"
 #include "portable/parquet/metadata.hpp"
 #include "portable/parquet/schema_mapping.hpp"
+#include "portable/parquet/value_dictionary.hpp"
 
 namespace rapidbyte::parquet {
 
+struct ChunkOptions {
+  uint64_t page_bytes = 1u << 20;
+  // The largest dictionary (its PLAIN bytes); 0 turns dictionaries off.
+  uint64_t dictionary_bytes = 1u << 20;
+  Codec codec = Codec::kUncompressed;
+};
+
 class ColumnChunkBuilder {
  public:
-  ColumnChunkBuilder(LeafColumn leaf, arrow::DataType type, SortOrder order, uint64_t page_bytes,
-                     Codec codec)
-      : leaf_(std::move(leaf)),
-        type_(std::move(type)),
-        page_bytes_(page_bytes),
-        codec_(codec),
-        statistics_(order) {}
+  ColumnChunkBuilder(LeafColumn leaf, arrow::DataType type, SortOrder order, ChunkOptions options);
 
   // Appends every slot of `array` (the leaf's top-level column).
   // REQUIRES: array.type() is the type the builder was made for.
   Result<void> append(const arrow::Array& array);
 
-  // Encoded bytes held for the current row group (pages and open page).
-  uint64_t buffered_bytes() const { return chunk_.size() + page_values_.size(); }
+  // Encoded bytes held for the current row group (pages, the open page and
+  // the dictionary).
+  uint64_t buffered_bytes() const {
+    return chunk_.size() + page_values_.size() + page_indices_.size() * 4 +
+           dictionary_.encoded().size();
+  }
 
   // Closes the open page and returns the chunk's bytes; `metadata` gets its
   // metadata, with offsets counted from `file_offset`, where the caller
@@ -38,28 +50,39 @@ class ColumnChunkBuilder {
   Result<std::vector<uint8_t>> finish(int64_t file_offset, ColumnChunk& metadata);
 
  private:
-  void add_value_bytes(const void* bytes, size_t size);
   void add_definition(bool valid);
   void add_bool(bool value);
+  // Takes the PLAIN encoding of one valid value from value_.
+  void add_value();
   Result<void> end_value();
   Result<void> finish_page();
+  Result<void> add_page(PageType type, const std::vector<uint8_t>& body, int32_t values,
+                        Encoding encoding, std::vector<uint8_t>& out);
 
   LeafColumn leaf_;
   arrow::DataType type_;
-  uint64_t page_bytes_;
-  Codec codec_;
+  ChunkOptions options_;
+  // Byte arrays' PLAIN form starts with a 4-byte length the statistics skip.
+  size_t length_prefix_ = 0;
+
+  // The value being added, PLAIN-encoded.
+  std::vector<uint8_t> value_;
 
   // The open page.
   std::vector<uint32_t> page_definitions_;
-  std::vector<uint8_t> page_values_;
-  int32_t page_count_ = 0;  // values, nulls included
-  int bool_bits_ = 0;       // bits used in the last byte of a boolean page
+  std::vector<uint8_t> page_values_;    // PLAIN pages
+  std::vector<uint32_t> page_indices_;  // dictionary pages
+  uint64_t page_plain_bytes_ = 0;       // what the page's values take PLAIN
+  int32_t page_count_ = 0;              // values, nulls included
+  int bool_bits_ = 0;                   // bits used in the last byte of a boolean page
 
   // The chunk so far.
+  bool dictionary_encoding_;
+  ValueDictionary dictionary_;
   std::vector<uint8_t> chunk_;
   int64_t chunk_values_ = 0;
-  ColumnStatistics statistics_;
   int64_t uncompressed_bytes_ = 0;
+  ColumnStatistics statistics_;
 };
 
 }  // namespace rapidbyte::parquet

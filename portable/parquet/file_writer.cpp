@@ -21,7 +21,8 @@ FileWriter::FileWriter(std::shared_ptr<const arrow::Schema> schema, ParquetSchem
   for (const LeafColumn& leaf : parquet_.leaves) {
     columns_.push_back(std::make_unique<ColumnChunkBuilder>(
         leaf, schema_->field(static_cast<int>(leaf.field_index)).type,
-        sort_order_of(parquet_.elements[leaf.element_index]), options_.page_bytes, options_.codec));
+        sort_order_of(parquet_.elements[leaf.element_index]),
+        ChunkOptions{options_.page_bytes, options_.dictionary_bytes, options_.codec}));
   }
   metadata_.schema = parquet_.elements;
   metadata_.created_by = options_.created_by;

@@ -1,6 +1,7 @@
 // Writes Arrow record batches as one Parquet file: "PAR1", row groups of
-// column chunks (data pages of PLAIN values with RLE definition levels,
-// each compressed with the file's codec),
+// column chunks (ColumnChunkBuilder: a dictionary page and data pages of
+// RLE definition levels and dictionary indices or PLAIN values, each
+// compressed with the file's codec),
 // the Thrift footer, its length, "PAR1".
 //
 // Every batch is buffered into the current row group; a row group is written
@@ -33,8 +34,11 @@ class OutputStream {
 struct WriterOptions {
   // How each page is compressed: kUncompressed, kSnappy, kGzip or kZstd.
   Codec codec = Codec::kUncompressed;
-  // A data page is cut when its values reach this size.
+  // A data page is cut when its values reach this size (PLAIN-encoded).
   uint64_t page_bytes = 1u << 20;
+  // A column chunk's values are dictionary-encoded while its dictionary
+  // stays under this size; 0: never.
+  uint64_t dictionary_bytes = 1u << 20;
   // A row group is written out when its encoded values reach this size.
   uint64_t row_group_bytes = 64u << 20;
   std::string created_by = "rapidbyte";

@@ -3,7 +3,7 @@
 // script computes the same), nulls in every nullable column, many pages and
 // several row groups.
 //
-//   parquet_interop_tool write <file.parquet> <rows> <codec>
+//   parquet_interop_tool write <file.parquet> <rows> <codec> <dictionary bytes>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -60,9 +60,11 @@ arrow::Array done(B& builder) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const auto codec = argc == 5 ? parquet::codec_named(argv[4]) : std::nullopt;
-  if (argc != 5 || std::strcmp(argv[1], "write") != 0 || !codec) {
-    std::fprintf(stderr, "usage: %s write <file.parquet> <rows> none|snappy|gzip|zstd\n", argv[0]);
+  const auto codec = argc == 6 ? parquet::codec_named(argv[4]) : std::nullopt;
+  if (argc != 6 || std::strcmp(argv[1], "write") != 0 || !codec) {
+    std::fprintf(stderr,
+                 "usage: %s write <file.parquet> <rows> none|snappy|gzip|zstd <dictionary bytes>\n",
+                 argv[0]);
     return 2;
   }
   const int64_t rows = std::stoll(argv[3]);
@@ -98,6 +100,7 @@ int main(int argc, char** argv) {
   FileStream stream(file);
   parquet::WriterOptions options;
   options.codec = *codec;
+  options.dictionary_bytes = std::stoull(argv[5]);
   options.page_bytes = 4096;
   options.row_group_bytes = 256 << 10;
   auto writer = parquet::FileWriter::open(schema, stream, options);

@@ -27,6 +27,10 @@ except ImportError:
 
 ROWS = 20000
 CODECS = {"none": "UNCOMPRESSED", "snappy": "SNAPPY", "gzip": "GZIP", "zstd": "ZSTD"}
+# Files written: each codec with dictionaries (up to 1 MiB, the default),
+# PLAIN pages only, and dictionaries of 2 KiB, which columns of many distinct
+# values outgrow mid-chunk (their later pages PLAIN).
+VARIANTS = [(codec, 1 << 20) for codec in CODECS] + [("none", 0), ("zstd", 2048)]
 
 
 def expected_columns(rows):
@@ -83,6 +87,24 @@ def python_value(name, v):
     if name == "u" and isinstance(v, bytes):
         return uuid.UUID(bytes=v)
     return v
+
+
+def check_encodings(path, codec, dictionary):
+    """The codec, and a dictionary page in each chunk when dictionaries are on
+    (booleans are always PLAIN). tests/parquet/file_writer_test.cpp checks the
+    page sequence of a chunk that outgrows its dictionary."""
+    meta = pq.ParquetFile(path).metadata
+    failures = []
+    for g in range(meta.num_row_groups):
+        for c in range(meta.num_columns):
+            column = meta.row_group(g).column(c)
+            if column.compression != CODECS[codec]:
+                failures.append(f"{column.path_in_schema}: compression {column.compression}")
+            wanted = dictionary > 0 and column.path_in_schema != "b"
+            if column.has_dictionary_page != wanted:
+                failures.append(f"row group {g} {column.path_in_schema}: dictionary page "
+                                f"{column.has_dictionary_page}")
+    return failures
 
 
 def check_pyarrow(path, expected):
@@ -202,20 +224,19 @@ def main():
     expected = expected_columns(ROWS)
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
-        for codec in CODECS:
-            path = os.path.join(tmp, f"all_types_{codec}.parquet")
-            subprocess.run([tool, "write", path, str(ROWS), codec], check=True)
-            written = pq.ParquetFile(path).metadata.row_group(0).column(0).compression
-            if written != CODECS[codec]:
-                failures.append(f"{codec}: the file says {written}")
-            failures += [f"{codec}: {f}" for f in check_pyarrow(path, expected) + check_statistics(path, expected)
+        for codec, dictionary in VARIANTS:
+            variant = f"{codec}, dictionary {dictionary}"
+            path = os.path.join(tmp, f"all_types_{codec}_{dictionary}.parquet")
+            subprocess.run([tool, "write", path, str(ROWS), codec, str(dictionary)], check=True)
+            failures += [f"{variant}: {f}" for f in check_encodings(path, codec, dictionary)
+                         + check_pyarrow(path, expected) + check_statistics(path, expected)
                          + check_duckdb(path, expected)]
     for f in failures:
         print("FAIL:", f)
     if failures:
         sys.exit(1)
     print(f"pyarrow and DuckDB read all {len(EXPECTED_TYPES)} columns of {ROWS} rows exactly, "
-          f"with each of {', '.join(CODECS)}")
+          f"with each of {', '.join(CODECS)}, dictionaries, PLAIN pages and the fallback between")
 
 
 if __name__ == "__main__":
