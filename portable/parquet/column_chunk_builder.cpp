@@ -5,6 +5,7 @@
 
 #include "portable/arrow/binary_array.hpp"
 #include "portable/arrow/bit_util.hpp"
+#include "portable/arrow/list_array.hpp"
 #include "portable/base/try.hpp"
 #include "portable/parquet/page_codec.hpp"
 #include "portable/parquet/rle_hybrid.hpp"
@@ -26,21 +27,58 @@ const uint8_t* slot(const arrow::Array& array, int64_t i, int32_t width) {
 
 }  // namespace
 
-ColumnChunkBuilder::ColumnChunkBuilder(LeafColumn leaf, arrow::DataType type, SortOrder order,
+ColumnChunkBuilder::ColumnChunkBuilder(LeafColumn leaf, arrow::Field field, SortOrder order,
                                        ChunkOptions options)
     : leaf_(std::move(leaf)),
-      type_(std::move(type)),
+      field_(std::move(field)),
+      value_type_(field_.type.id() == TypeId::kList ? field_.type.value_type() : field_.type),
       options_(options),
       length_prefix_(leaf_.physical == PhysicalType::kByteArray ? 4 : 0),
-      dictionary_encoding_(options.dictionary_bytes > 0 && type_.id() != TypeId::kBool),
+      dictionary_encoding_(options.dictionary_bytes > 0 && value_type_.id() != TypeId::kBool),
       statistics_(order) {}
 
-void ColumnChunkBuilder::add_definition(bool valid) {
-  if (leaf_.max_definition_level > 0) {
-    page_definitions_.push_back(valid ? leaf_.max_definition_level
-                                      : leaf_.max_definition_level - 1);
+void ColumnChunkBuilder::add_levels(int16_t definition, int16_t repetition) {
+  if (leaf_.max_definition_level > 0) page_definitions_.push_back(definition);
+  if (leaf_.max_repetition_level > 0) page_repetitions_.push_back(repetition);
+  if (definition < leaf_.max_definition_level) statistics_.observe_null();
+  ++page_count_;
+  ++chunk_values_;
+}
+
+template <class Add>
+Result<void> ColumnChunkBuilder::walk(const arrow::Array& column, Add&& add) {
+  const int16_t present = leaf_.max_definition_level;
+  if (leaf_.max_repetition_level == 0) {
+    for (int64_t i = 0; i < column.length(); ++i) {
+      const bool valid = column.is_valid(i);
+      add_levels(valid ? present : static_cast<int16_t>(present - 1), 0);
+      if (valid) add(i);
+      RB_TRY(end_row());
+    }
+    return {};
   }
-  if (!valid) statistics_.observe_null();
+  // <list> null: 0; empty: 1 (when the list is nullable, else 0); an element
+  // null: one more; present: max.
+  const arrow::ListArray lists(column);
+  const auto empty = static_cast<int16_t>(field_.nullable ? 1 : 0);
+  const auto element_null = static_cast<int16_t>(empty + 1);
+  const arrow::Array& elements = lists.elements();
+  for (int64_t row = 0; row < column.length(); ++row) {
+    if (lists.is_null(row)) {
+      add_levels(0, 0);
+    } else if (lists.value_length(row) == 0) {
+      add_levels(empty, 0);
+    } else {
+      const int64_t first = lists.value_offset(row);
+      for (int64_t e = first; e < lists.value_offset(row + 1); ++e) {
+        const bool valid = elements.is_valid(e);
+        add_levels(valid ? present : element_null, e == first ? 0 : 1);
+        if (valid) add(e);
+      }
+    }
+    RB_TRY(end_row());
+  }
+  return {};
 }
 
 void ColumnChunkBuilder::add_bool(bool value) {
@@ -62,11 +100,8 @@ void ColumnChunkBuilder::add_value() {
   }
 }
 
-Result<void> ColumnChunkBuilder::end_value() {
-  ++page_count_;
-  ++chunk_values_;
-  // A boolean page ends on a whole byte, so the next page starts afresh.
-  if (page_plain_bytes_ >= options_.page_bytes && bool_bits_ == 0) RB_TRY(finish_page());
+Result<void> ColumnChunkBuilder::end_row() {
+  if (page_plain_bytes_ >= options_.page_bytes) RB_TRY(finish_page());
   // A dictionary past its size: the pages from here on are PLAIN.
   if (dictionary_encoding_ && dictionary_.encoded().size() > options_.dictionary_bytes) {
     RB_TRY(finish_page());
@@ -75,36 +110,31 @@ Result<void> ColumnChunkBuilder::end_value() {
   return {};
 }
 
-Result<void> ColumnChunkBuilder::append(const arrow::Array& array) {
-  const int64_t n = array.length();
-  // `encode(i)` writes slot i's PLAIN encoding into value_.
+Result<void> ColumnChunkBuilder::append(const arrow::Array& column) {
+  const bool is_list = field_.type.id() == TypeId::kList;
+  if (is_list && (value_type_.id() == TypeId::kList || leaf_.max_repetition_level != 1)) {
+    return arrow::make_error("Parquet: field '" + field_.name +
+                             "': lists of lists are not written");
+  }
+  // The values: the column's, or a list column's elements.
+  const arrow::Array array = is_list ? arrow::ListArray(column).elements() : column;
+  // `encode(i)` writes value i's PLAIN encoding into value_.
   auto each = [&](auto&& encode) -> Result<void> {
-    for (int64_t i = 0; i < n; ++i) {
-      const bool valid = array.is_valid(i);
-      add_definition(valid);
-      if (valid) {
-        value_.clear();
-        encode(i);
-        add_value();
-      }
-      RB_TRY(end_value());
-    }
-    return {};
+    return walk(column, [&](int64_t i) {
+      value_.clear();
+      encode(i);
+      add_value();
+    });
   };
   auto bytes = [&](const void* p, size_t size) {
     const auto* b = static_cast<const uint8_t*>(p);
     value_.insert(value_.end(), b, b + size);
   };
-  switch (type_.id()) {
+  switch (value_type_.id()) {
     case TypeId::kBool:
-      for (int64_t i = 0; i < n; ++i) {
-        const bool valid = array.is_valid(i);
-        add_definition(valid);
-        if (valid)
-          add_bool(arrow::bit_util::get_bit(array.data().values.data(), array.offset() + i));
-        RB_TRY(end_value());
-      }
-      return {};
+      return walk(column, [&](int64_t i) {
+        add_bool(arrow::bit_util::get_bit(array.data().values.data(), array.offset() + i));
+      });
     case TypeId::kInt8:
       return each([&](int64_t i) {
         put_u32(value_, static_cast<uint32_t>(
@@ -133,7 +163,7 @@ Result<void> ColumnChunkBuilder::append(const arrow::Array& array) {
     case TypeId::kDuration:
       return each([&](int64_t i) { bytes(slot(array, i, 8), 8); });
     case TypeId::kFixedSizeBinary: {
-      const int32_t width = type_.byte_width();
+      const int32_t width = value_type_.byte_width();
       return each([&](int64_t i) { bytes(slot(array, i, width), static_cast<size_t>(width)); });
     }
     case TypeId::kDecimal128: {
@@ -157,9 +187,9 @@ Result<void> ColumnChunkBuilder::append(const arrow::Array& array) {
     case TypeId::kLargeUtf8:
     case TypeId::kLargeBinary: {
       const arrow::LargeBinaryArray values(array);
-      for (int64_t i = 0; i < n; ++i) {
+      for (int64_t i = 0; i < array.length(); ++i) {
         if (values.value(i).size() > UINT32_MAX) {
-          return arrow::make_error("Parquet: a value of column '" + leaf_.path.front() +
+          return arrow::make_error("Parquet: a value of column '" + field_.name +
                                    "' is larger than 4 GiB");
         }
       }
@@ -172,8 +202,8 @@ Result<void> ColumnChunkBuilder::append(const arrow::Array& array) {
     default:
       break;
   }
-  return arrow::make_error("Parquet: cannot write column '" + leaf_.path.front() + "' of type " +
-                           type_.to_string());
+  return arrow::make_error("Parquet: cannot write column '" + field_.name + "' of type " +
+                           field_.type.to_string());
 }
 
 Result<void> ColumnChunkBuilder::add_page(PageType type, const std::vector<uint8_t>& body,
@@ -199,13 +229,18 @@ Result<void> ColumnChunkBuilder::add_page(PageType type, const std::vector<uint8
 
 Result<void> ColumnChunkBuilder::finish_page() {
   if (page_count_ == 0) return {};
+  // Repetition levels, then definition levels, each RLE-encoded behind its
+  // length (data page v1).
   std::vector<uint8_t> body;
-  if (leaf_.max_definition_level > 0) {
-    std::vector<uint8_t> levels;
-    rle_hybrid_encode(page_definitions_, bit_width(leaf_.max_definition_level), levels);
-    put_u32(body, static_cast<uint32_t>(levels.size()));
-    body.insert(body.end(), levels.begin(), levels.end());
-  }
+  auto levels = [&](const std::vector<uint32_t>& values, int16_t max) {
+    if (max == 0) return;
+    std::vector<uint8_t> encoded;
+    rle_hybrid_encode(values, bit_width(static_cast<uint64_t>(max)), encoded);
+    put_u32(body, static_cast<uint32_t>(encoded.size()));
+    body.insert(body.end(), encoded.begin(), encoded.end());
+  };
+  levels(page_repetitions_, leaf_.max_repetition_level);
+  levels(page_definitions_, leaf_.max_definition_level);
   Encoding encoding = Encoding::kPlain;
   if (dictionary_encoding_) {
     // The indices: their bit width (at least 1, which every reader
@@ -219,6 +254,7 @@ Result<void> ColumnChunkBuilder::finish_page() {
   }
   RB_TRY(add_page(PageType::kDataPage, body, page_count_, encoding, chunk_));
   page_definitions_.clear();
+  page_repetitions_.clear();
   page_values_.clear();
   page_indices_.clear();
   page_plain_bytes_ = 0;
@@ -257,7 +293,7 @@ Result<std::vector<uint8_t>> ColumnChunkBuilder::finish(int64_t file_offset,
   chunk_values_ = 0;
   uncompressed_bytes_ = 0;
   dictionary_.clear();
-  dictionary_encoding_ = options_.dictionary_bytes > 0 && type_.id() != TypeId::kBool;
+  dictionary_encoding_ = options_.dictionary_bytes > 0 && value_type_.id() != TypeId::kBool;
   return out;
 }
 

@@ -9,6 +9,9 @@
 // chunk and data pages hold RLE_DICTIONARY indices. Past that size the
 // chunk goes on in PLAIN pages (the pages written so far keep their
 // dictionary), as Arrow's writer does. Booleans are always PLAIN.
+//
+// A list column (one level: list<primitive>) is stored as its elements with
+// repetition levels; a page is cut only between rows.
 #pragma once
 
 #include <cstdint>
@@ -31,11 +34,13 @@ struct ChunkOptions {
 
 class ColumnChunkBuilder {
  public:
-  ColumnChunkBuilder(LeafColumn leaf, arrow::DataType type, SortOrder order, ChunkOptions options);
+  // `field` is the leaf's top-level Arrow field (a list's leaf is its
+  // elements).
+  ColumnChunkBuilder(LeafColumn leaf, arrow::Field field, SortOrder order, ChunkOptions options);
 
-  // Appends every slot of `array` (the leaf's top-level column).
-  // REQUIRES: array.type() is the type the builder was made for.
-  Result<void> append(const arrow::Array& array);
+  // Appends every row of `column` (the leaf's top-level column).
+  // REQUIRES: column.type() is the field's type.
+  Result<void> append(const arrow::Array& column);
 
   // Encoded bytes held for the current row group (pages, the open page and
   // the dictionary).
@@ -50,17 +55,24 @@ class ColumnChunkBuilder {
   Result<std::vector<uint8_t>> finish(int64_t file_offset, ColumnChunk& metadata);
 
  private:
-  void add_definition(bool valid);
+  // Calls add(i) for the index i (in the column, or in a list column's
+  // elements) of each value present, in order, and records every row's
+  // definition and repetition levels.
+  template <class Add>
+  Result<void> walk(const arrow::Array& column, Add&& add);
+  void add_levels(int16_t definition, int16_t repetition);
   void add_bool(bool value);
   // Takes the PLAIN encoding of one valid value from value_.
   void add_value();
-  Result<void> end_value();
+  // Cuts the page when it is full, between rows.
+  Result<void> end_row();
   Result<void> finish_page();
   Result<void> add_page(PageType type, const std::vector<uint8_t>& body, int32_t values,
                         Encoding encoding, std::vector<uint8_t>& out);
 
   LeafColumn leaf_;
-  arrow::DataType type_;
+  arrow::Field field_;
+  arrow::DataType value_type_;  // the field's type, or a list's element type
   ChunkOptions options_;
   // Byte arrays' PLAIN form starts with a 4-byte length the statistics skip.
   size_t length_prefix_ = 0;
@@ -70,6 +82,7 @@ class ColumnChunkBuilder {
 
   // The open page.
   std::vector<uint32_t> page_definitions_;
+  std::vector<uint32_t> page_repetitions_;
   std::vector<uint8_t> page_values_;    // PLAIN pages
   std::vector<uint32_t> page_indices_;  // dictionary pages
   uint64_t page_plain_bytes_ = 0;       // what the page's values take PLAIN

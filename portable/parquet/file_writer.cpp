@@ -20,7 +20,7 @@ FileWriter::FileWriter(std::shared_ptr<const arrow::Schema> schema, ParquetSchem
       options_(std::move(options)) {
   for (const LeafColumn& leaf : parquet_.leaves) {
     columns_.push_back(std::make_unique<ColumnChunkBuilder>(
-        leaf, schema_->field(static_cast<int>(leaf.field_index)).type,
+        leaf, schema_->field(static_cast<int>(leaf.field_index)),
         sort_order_of(parquet_.elements[leaf.element_index]),
         ChunkOptions{options_.page_bytes, options_.dictionary_bytes, options_.codec}));
   }
@@ -39,9 +39,9 @@ Result<std::unique_ptr<FileWriter>> FileWriter::open(std::shared_ptr<const arrow
   }
   RB_ASSIGN_OR_RETURN(ParquetSchema parquet, parquet_schema_of(*schema));
   for (const LeafColumn& leaf : parquet.leaves) {
-    if (leaf.max_repetition_level > 0) {
+    if (leaf.max_repetition_level > 1) {
       return arrow::make_error("Parquet: field '" + leaf.path.front() +
-                               "': lists are not written yet");
+                               "': lists of lists are not written");
     }
   }
   std::unique_ptr<FileWriter> writer(

@@ -1,7 +1,7 @@
 // Writes the Parquet file tests/parquet/pyarrow_interop.py checks: every
-// flat type the writer supports, values computed from the row number (the
-// script computes the same), nulls in every nullable column, many pages and
-// several row groups.
+// type the writer supports (lists of one level included), values computed
+// from the row number (the script computes the same), nulls in every
+// nullable column, many pages and several row groups.
 //
 //   parquet_interop_tool write <file.parquet> <rows> <codec> <dictionary bytes>
 #include <cstdio>
@@ -12,6 +12,7 @@
 #include "portable/arrow/boolean_builder.hpp"
 #include "portable/arrow/extension_type.hpp"
 #include "portable/arrow/fixed_size_binary_builder.hpp"
+#include "portable/arrow/list_builder.hpp"
 #include "portable/arrow/primitive_builder.hpp"
 #include "portable/parquet/file_writer.hpp"
 #include "portable/parquet/page_codec.hpp"
@@ -93,6 +94,8 @@ int main(int argc, char** argv) {
       field("tm", arrow::time64(arrow::TimeUnit::kMicro), false),
       field("dec", arrow::decimal128(12, 2)),
       field("dec38", arrow::decimal128(38, 10), false),
+      field("li", arrow::list(field("item", arrow::int32()))),
+      field("lt", arrow::list(field("item", arrow::utf8(), false)), false),
   });
 
   FILE* file = std::fopen(argv[2], "wb");
@@ -134,6 +137,8 @@ int main(int argc, char** argv) {
     arrow::Time64Builder tm(arrow::TimeUnit::kMicro);
     arrow::FixedSizeBinaryBuilder dec(arrow::decimal128(12, 2));
     arrow::FixedSizeBinaryBuilder dec38(arrow::decimal128(38, 10));
+    arrow::ListBuilder li(schema->field(23).type);
+    arrow::ListBuilder lt(schema->field(24).type);
     for (int64_t i = first; i < last; ++i) {
       if (i % 7 == 0) {
         b.append_null();
@@ -189,12 +194,30 @@ int main(int argc, char** argv) {
         dec.append(decimal_bytes(static_cast<__int128>(i * 12345 - 50000000)));
       }
       dec38.append(decimal_bytes((static_cast<__int128>(i) - 5000) * pow10(30) + i));
+      if (i % 9 == 0) {
+        li.append_null();
+      } else {
+        li.append();
+        auto& items = li.value_builder_as<arrow::Int32Builder>();
+        for (int64_t k = 0; k < (i % 9 == 1 ? 0 : i % 5); ++k) {
+          if ((i + k) % 4 == 0) {
+            items.append_null();
+          } else {
+            items.append(static_cast<int32_t>(i + k));
+          }
+        }
+      }
+      lt.append();
+      for (int64_t k = 0; k < i % 3; ++k) {
+        lt.value_builder_as<arrow::StringBuilder>().append(
+            std::string(static_cast<size_t>(k + 1), 'a'));
+      }
     }
     auto batch = arrow::RecordBatch::make(
-        schema,
-        {done(b),   done(i8),  done(i16), done(i32), done(i64), done(u8),  done(u16),  done(u32),
-         done(u64), done(f32), done(f64), done(s),   done(ls),  done(bin), done(u),    done(js),
-         done(d),   done(ts),  done(tsn), done(tsm), done(tm),  done(dec), done(dec38)});
+        schema, {done(b),   done(i8),    done(i16), done(i32), done(i64), done(u8),  done(u16),
+                 done(u32), done(u64),   done(f32), done(f64), done(s),   done(ls),  done(bin),
+                 done(u),   done(js),    done(d),   done(ts),  done(tsn), done(tsm), done(tm),
+                 done(dec), done(dec38), done(li),  done(lt)});
     if (!batch) {
       std::fprintf(stderr, "%s\n", batch.error().message.c_str());
       return 1;

@@ -64,6 +64,9 @@ def expected_columns(rows):
         "tm": col(lambda i: (datetime.datetime.min + datetime.timedelta(microseconds=(i * 1000007) % 86400000000)).time()),
         "dec": col(lambda i: decimal.Decimal(i * 12345 - 50000000).scaleb(-2), 19),
         "dec38": col(lambda i: decimal.Decimal((i - 5000) * 10**30 + i).scaleb(-10)),
+        "li": col(lambda i: [] if i % 9 == 1 else
+                  [None if (i + k) % 4 == 0 else i + k for k in range(i % 5)], 9),
+        "lt": col(lambda i: ["a" * (k + 1) for k in range(i % 3)]),
     }
 
 
@@ -74,9 +77,10 @@ EXPECTED_TYPES = {
     "u": "extension<arrow.uuid>", "js": "extension<arrow.json>", "d": "date32[day]",
     "ts": "timestamp[us, tz=UTC]", "tsn": "timestamp[ns]", "tsm": "timestamp[ms, tz=UTC]",
     "tm": "time64[us]", "dec": "decimal128(12, 2)", "dec38": "decimal128(38, 10)",
+    "li": "list<element: int32>", "lt": "list<element: string not null>",
 }
 NOT_NULL = {"i8", "i16", "i64", "u8", "u16", "u32", "u64", "f32", "ls", "bin", "tsn",
-            "tsm", "tm", "dec38"}
+            "tsm", "tm", "dec38", "lt"}
 
 
 def python_value(name, v):
@@ -162,9 +166,13 @@ def check_statistics(path, expected):
         first += group.num_rows
         for c in range(group.num_columns):
             column = group.column(c)
-            name = column.path_in_schema
+            name = column.path_in_schema.split(".")[0]
             stats = column.statistics
             values = [expected[name][i] for i in rows]
+            if name in ("li", "lt"):
+                # A list's leaf: its elements, and one null for each null or
+                # empty list.
+                values = [e for v in values for e in (v if v else [None])]
             present = [v for v in values if v is not None]
             if stats.null_count != len(values) - len(present):
                 failures.append(f"row group {g} {name}: null count {stats.null_count}")
@@ -192,7 +200,8 @@ def check_duckdb(path, expected):
              "sum(u8), sum(u16), sum(u32), sum(u64::HUGEINT), sum(f32), sum(f64), count(s), "
              "sum(length(s)), sum(length(ls)), sum(octet_length(bin)), count(u), "
              "max(u)::VARCHAR, count(d), min(d), max(d), min(epoch_us(ts)), max(epoch_us(ts)), sum(epoch_ns(tsn)), "
-             "max(tm), sum(dec), sum(dec38) FROM read_parquet(?)")
+             "max(tm), sum(dec), sum(dec38), count(li), sum(len(li)), sum(list_sum(li)), "
+             "sum(len(lt)) FROM read_parquet(?)")
     got = con.execute(query, [path]).fetchone()
 
     def some(name):
@@ -206,7 +215,9 @@ def check_duckdb(path, expected):
         sum(len(v) for v in some("bin")), len(some("u")), str(max(some("u"))), len(some("d")),
         min(some("d")), max(some("d")), min(i * 1000003 - 10**9 for i in range(ROWS)),
         max(i * 1000003 - 10**9 for i in range(ROWS)), sum(some("tsn")),
-        max(some("tm")), sum(some("dec")), sum(some("dec38")),
+        max(some("tm")), sum(some("dec")), sum(some("dec38")), len(some("li")),
+        sum(len(v) for v in some("li")), sum(e for v in some("li") for e in v if e is not None),
+        sum(len(v) for v in expected["lt"]),
     )
     names = query[len("SELECT "):query.index(" FROM")].split(", ")
     for name, g, w in zip(names, got, want):
