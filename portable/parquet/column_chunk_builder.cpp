@@ -40,7 +40,10 @@ ColumnChunkBuilder::ColumnChunkBuilder(LeafColumn leaf, arrow::Field field, Sort
 void ColumnChunkBuilder::add_levels(int16_t definition, int16_t repetition) {
   if (leaf_.max_definition_level > 0) page_definitions_.push_back(definition);
   if (leaf_.max_repetition_level > 0) page_repetitions_.push_back(repetition);
-  if (definition < leaf_.max_definition_level) statistics_.observe_null();
+  if (definition < leaf_.max_definition_level) {
+    statistics_.observe_null();
+    ++page_nulls_;
+  }
   ++page_count_;
   ++chunk_values_;
 }
@@ -101,6 +104,7 @@ void ColumnChunkBuilder::add_value() {
 }
 
 Result<void> ColumnChunkBuilder::end_row() {
+  ++page_rows_;
   if (page_plain_bytes_ >= options_.page_bytes) RB_TRY(finish_page());
   // A dictionary past its size: the pages from here on are PLAIN.
   if (dictionary_encoding_ && dictionary_.encoded().size() > options_.dictionary_bytes) {
@@ -206,59 +210,84 @@ Result<void> ColumnChunkBuilder::append(const arrow::Array& column) {
                            field_.type.to_string());
 }
 
-Result<void> ColumnChunkBuilder::add_page(PageType type, const std::vector<uint8_t>& body,
-                                          int32_t values, Encoding encoding,
+// Writes a page to `out`: its header, then `levels` as they are and
+// `values` compressed with the chunk's codec (a v1 page and a dictionary
+// page pass their whole body as values).
+Result<void> ColumnChunkBuilder::add_page(PageHeader header, std::span<const uint8_t> levels,
+                                          std::span<const uint8_t> values,
                                           std::vector<uint8_t>& out) {
   std::vector<uint8_t> compressed;
-  RB_TRY(compress(options_.codec, body, compressed));
-  PageHeader header;
-  header.type = type;
-  header.uncompressed_page_size = static_cast<int32_t>(body.size());
-  header.compressed_page_size = static_cast<int32_t>(compressed.size());
-  if (type == PageType::kDictionaryPage) {
-    header.dictionary_page = DictionaryPageHeader{values, Encoding::kPlain};
-  } else {
-    header.data_page = DataPageHeader{values, encoding, Encoding::kRle, Encoding::kRle};
-  }
+  RB_TRY(compress(options_.codec, values, compressed));
+  header.uncompressed_page_size = static_cast<int32_t>(levels.size() + values.size());
+  header.compressed_page_size = static_cast<int32_t>(levels.size() + compressed.size());
   const size_t before = out.size();
   encode(header, out);
-  uncompressed_bytes_ += static_cast<int64_t>(out.size() - before + body.size());
+  uncompressed_bytes_ += static_cast<int64_t>(out.size() - before) + header.uncompressed_page_size;
+  out.insert(out.end(), levels.begin(), levels.end());
   out.insert(out.end(), compressed.begin(), compressed.end());
   return {};
 }
 
 Result<void> ColumnChunkBuilder::finish_page() {
   if (page_count_ == 0) return {};
-  // Repetition levels, then definition levels, each RLE-encoded behind its
-  // length (data page v1).
-  std::vector<uint8_t> body;
-  auto levels = [&](const std::vector<uint32_t>& values, int16_t max) {
-    if (max == 0) return;
-    std::vector<uint8_t> encoded;
-    rle_hybrid_encode(values, bit_width(static_cast<uint64_t>(max)), encoded);
-    put_u32(body, static_cast<uint32_t>(encoded.size()));
-    body.insert(body.end(), encoded.begin(), encoded.end());
-  };
-  levels(page_repetitions_, leaf_.max_repetition_level);
-  levels(page_definitions_, leaf_.max_definition_level);
+  // Repetition levels, then definition levels, RLE-encoded.
+  std::vector<uint8_t> repetitions, definitions;
+  if (leaf_.max_repetition_level > 0) {
+    rle_hybrid_encode(page_repetitions_,
+                      bit_width(static_cast<uint64_t>(leaf_.max_repetition_level)), repetitions);
+  }
+  if (leaf_.max_definition_level > 0) {
+    rle_hybrid_encode(page_definitions_,
+                      bit_width(static_cast<uint64_t>(leaf_.max_definition_level)), definitions);
+  }
+  std::vector<uint8_t> values;
   Encoding encoding = Encoding::kPlain;
   if (dictionary_encoding_) {
     // The indices: their bit width (at least 1, which every reader
     // takes), then RLE / bit-packed runs.
     const int width = std::max(1, bit_width(dictionary_.size() - 1));
-    body.push_back(static_cast<uint8_t>(width));
-    rle_hybrid_encode(page_indices_, width, body);
+    values.push_back(static_cast<uint8_t>(width));
+    rle_hybrid_encode(page_indices_, width, values);
     encoding = Encoding::kRleDictionary;
   } else {
-    body.insert(body.end(), page_values_.begin(), page_values_.end());
+    values = std::move(page_values_);
   }
-  RB_TRY(add_page(PageType::kDataPage, body, page_count_, encoding, chunk_));
+
+  PageHeader header;
+  if (options_.data_page_v2) {
+    // v2: the levels stand uncompressed before the values, their lengths in
+    // the header.
+    header.type = PageType::kDataPageV2;
+    header.data_page_v2 = DataPageHeaderV2{page_count_,
+                                           page_nulls_,
+                                           page_rows_,
+                                           encoding,
+                                           static_cast<int32_t>(definitions.size()),
+                                           static_cast<int32_t>(repetitions.size()),
+                                           options_.codec != Codec::kUncompressed};
+    repetitions.insert(repetitions.end(), definitions.begin(), definitions.end());
+    RB_TRY(add_page(header, repetitions, values, chunk_));
+  } else {
+    // v1: the whole body compressed, each level run behind its length.
+    header.type = PageType::kDataPage;
+    header.data_page = DataPageHeader{page_count_, encoding, Encoding::kRle, Encoding::kRle};
+    std::vector<uint8_t> body;
+    for (const auto* levels : {&repetitions, &definitions}) {
+      if (levels->empty()) continue;
+      put_u32(body, static_cast<uint32_t>(levels->size()));
+      body.insert(body.end(), levels->begin(), levels->end());
+    }
+    body.insert(body.end(), values.begin(), values.end());
+    RB_TRY(add_page(header, {}, body, chunk_));
+  }
   page_definitions_.clear();
   page_repetitions_.clear();
   page_values_.clear();
   page_indices_.clear();
   page_plain_bytes_ = 0;
   page_count_ = 0;
+  page_nulls_ = 0;
+  page_rows_ = 0;
   bool_bits_ = 0;
   return {};
 }
@@ -277,8 +306,11 @@ Result<std::vector<uint8_t>> ColumnChunkBuilder::finish(int64_t file_offset,
   std::vector<uint8_t> out;
   const bool has_dictionary = dictionary_.size() > 0;
   if (has_dictionary) {
-    RB_TRY(add_page(PageType::kDictionaryPage, dictionary_.encoded(),
-                    static_cast<int32_t>(dictionary_.size()), Encoding::kPlain, out));
+    PageHeader header;
+    header.type = PageType::kDictionaryPage;
+    header.dictionary_page =
+        DictionaryPageHeader{static_cast<int32_t>(dictionary_.size()), Encoding::kPlain};
+    RB_TRY(add_page(header, {}, dictionary_.encoded(), out));
     m.dictionary_page_offset = file_offset;
     m.encodings = {Encoding::kPlain, Encoding::kRle, Encoding::kRleDictionary};
   } else {

@@ -30,6 +30,8 @@ struct ChunkOptions {
   // The largest dictionary (its PLAIN bytes); 0 turns dictionaries off.
   uint64_t dictionary_bytes = 1u << 20;
   Codec codec = Codec::kUncompressed;
+  // DATA_PAGE_V2 (levels uncompressed before the values) instead of v1.
+  bool data_page_v2 = false;
 };
 
 class ColumnChunkBuilder {
@@ -67,8 +69,8 @@ class ColumnChunkBuilder {
   // Cuts the page when it is full, between rows.
   Result<void> end_row();
   Result<void> finish_page();
-  Result<void> add_page(PageType type, const std::vector<uint8_t>& body, int32_t values,
-                        Encoding encoding, std::vector<uint8_t>& out);
+  Result<void> add_page(PageHeader header, std::span<const uint8_t> levels,
+                        std::span<const uint8_t> values, std::vector<uint8_t>& out);
 
   LeafColumn leaf_;
   arrow::Field field_;
@@ -86,8 +88,10 @@ class ColumnChunkBuilder {
   std::vector<uint8_t> page_values_;    // PLAIN pages
   std::vector<uint32_t> page_indices_;  // dictionary pages
   uint64_t page_plain_bytes_ = 0;       // what the page's values take PLAIN
-  int32_t page_count_ = 0;              // values, nulls included
-  int bool_bits_ = 0;                   // bits used in the last byte of a boolean page
+  int32_t page_count_ = 0;              // level entries (values, nulls included)
+  int32_t page_nulls_ = 0;
+  int32_t page_rows_ = 0;
+  int bool_bits_ = 0;  // bits used in the last byte of a boolean page
 
   // The chunk so far.
   bool dictionary_encoding_;

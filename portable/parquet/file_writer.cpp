@@ -22,7 +22,8 @@ FileWriter::FileWriter(std::shared_ptr<const arrow::Schema> schema, ParquetSchem
     columns_.push_back(std::make_unique<ColumnChunkBuilder>(
         leaf, schema_->field(static_cast<int>(leaf.field_index)),
         sort_order_of(parquet_.elements[leaf.element_index]),
-        ChunkOptions{options_.page_bytes, options_.dictionary_bytes, options_.codec}));
+        ChunkOptions{options_.page_bytes, options_.dictionary_bytes, options_.codec,
+                     options_.data_page_v2}));
   }
   metadata_.schema = parquet_.elements;
   metadata_.created_by = options_.created_by;

@@ -39,6 +39,8 @@ struct WriterOptions {
   // A column chunk's values are dictionary-encoded while its dictionary
   // stays under this size; 0: never.
   uint64_t dictionary_bytes = 1u << 20;
+  // Data pages of version 2 (DATA_PAGE_V2) instead of 1.
+  bool data_page_v2 = false;
   // A row group is written out when its encoded values reach this size.
   uint64_t row_group_bytes = 64u << 20;
   std::string created_by = "rapidbyte";

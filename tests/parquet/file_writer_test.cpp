@@ -9,6 +9,7 @@
 
 #include <cstring>
 
+#include "portable/arrow/list_builder.hpp"
 #include "portable/arrow/primitive_builder.hpp"
 
 namespace rapidbyte::parquet {
@@ -89,6 +90,48 @@ TEST(ParquetFileWriterTest, AChunkThatOutgrowsItsDictionaryGoesOnInPlainPages) {
   for (size_t i = 4; i < pages.size(); ++i) {
     EXPECT_EQ(pages[i], std::pair(PageType::kDataPage, Encoding::kPlain)) << i;
   }
+}
+
+// A v2 page counts its rows apart from its values (a list's elements) and
+// its nulls, and keeps its levels outside the compressed values.
+TEST(ParquetFileWriterTest, DataPagesOfVersionTwo) {
+  auto schema = std::make_shared<const arrow::Schema>(std::vector<arrow::Field>{
+      arrow::field("l", arrow::list(arrow::field("item", arrow::int64())))});
+  MemoryStream out;
+  WriterOptions options;
+  options.data_page_v2 = true;
+  options.codec = Codec::kZstd;
+  auto writer = FileWriter::open(schema, out, options);
+  ASSERT_TRUE(writer) << writer.error().message;
+  arrow::ListBuilder lists(schema->field(0).type);
+  lists.append();  // [1, null, 3]
+  auto& items = lists.value_builder_as<arrow::Int64Builder>();
+  items.append(1);
+  items.append_null();
+  items.append(3);
+  lists.append_null();  // null
+  lists.append();       // []
+  auto batch = arrow::RecordBatch::make(schema, {*lists.finish()});
+  ASSERT_TRUE(batch);
+  ASSERT_TRUE((*writer)->write(*batch));
+  ASSERT_TRUE((*writer)->close());
+
+  const FileMetaData footer = footer_of(out.data);
+  const ColumnMetaData& column = footer.row_groups.at(0).columns.at(0).meta_data;
+  auto page = decode_page_header(std::span(out.data).subspan(column.data_page_offset));
+  ASSERT_TRUE(page) << page.error().message;
+  ASSERT_TRUE(page->header.data_page_v2);
+  const DataPageHeaderV2& v2 = *page->header.data_page_v2;
+  EXPECT_EQ(page->header.type, PageType::kDataPageV2);
+  EXPECT_EQ(v2.num_rows, 3);
+  EXPECT_EQ(v2.num_values, 5);  // three elements, the null list, the empty one
+  EXPECT_EQ(v2.num_nulls, 3);
+  EXPECT_EQ(v2.encoding, Encoding::kRleDictionary);
+  EXPECT_TRUE(v2.is_compressed);
+  EXPECT_GT(v2.definition_levels_byte_length, 0);
+  EXPECT_GT(v2.repetition_levels_byte_length, 0);
+  EXPECT_EQ(column.statistics->null_count, 3);
+  EXPECT_EQ(column.num_values, 5);
 }
 
 TEST(ParquetFileWriterTest, ATypeParquetCannotHoldIsRefusedNamingTheField) {

@@ -3,7 +3,7 @@
 // from the row number (the script computes the same), nulls in every
 // nullable column, many pages and several row groups.
 //
-//   parquet_interop_tool write <file.parquet> <rows> <codec> <dictionary bytes>
+//   parquet_interop_tool write <file.parquet> <rows> <codec> <dictionary bytes> v1|v2
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -61,11 +61,12 @@ arrow::Array done(B& builder) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const auto codec = argc == 6 ? parquet::codec_named(argv[4]) : std::nullopt;
-  if (argc != 6 || std::strcmp(argv[1], "write") != 0 || !codec) {
-    std::fprintf(stderr,
-                 "usage: %s write <file.parquet> <rows> none|snappy|gzip|zstd <dictionary bytes>\n",
-                 argv[0]);
+  const auto codec = argc == 7 ? parquet::codec_named(argv[4]) : std::nullopt;
+  if (argc != 7 || std::strcmp(argv[1], "write") != 0 || !codec) {
+    std::fprintf(
+        stderr,
+        "usage: %s write <file.parquet> <rows> none|snappy|gzip|zstd <dictionary bytes> v1|v2\n",
+        argv[0]);
     return 2;
   }
   const int64_t rows = std::stoll(argv[3]);
@@ -104,6 +105,7 @@ int main(int argc, char** argv) {
   parquet::WriterOptions options;
   options.codec = *codec;
   options.dictionary_bytes = std::stoull(argv[5]);
+  options.data_page_v2 = std::strcmp(argv[6], "v2") == 0;
   options.page_bytes = 4096;
   options.row_group_bytes = 256 << 10;
   auto writer = parquet::FileWriter::open(schema, stream, options);

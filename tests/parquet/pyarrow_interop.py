@@ -27,10 +27,12 @@ except ImportError:
 
 ROWS = 20000
 CODECS = {"none": "UNCOMPRESSED", "snappy": "SNAPPY", "gzip": "GZIP", "zstd": "ZSTD"}
-# Files written: each codec with dictionaries (up to 1 MiB, the default),
-# PLAIN pages only, and dictionaries of 2 KiB, which columns of many distinct
-# values outgrow mid-chunk (their later pages PLAIN).
-VARIANTS = [(codec, 1 << 20) for codec in CODECS] + [("none", 0), ("zstd", 2048)]
+# Files written: each codec with dictionaries (up to 1 MiB, the default), in
+# data pages of version 1 and 2; PLAIN pages only; and dictionaries of 2 KiB,
+# which columns of many distinct values outgrow mid-chunk (their later pages
+# PLAIN).
+VARIANTS = ([(codec, 1 << 20, version) for codec in CODECS for version in ("v1", "v2")]
+            + [("none", 0, "v1"), ("zstd", 0, "v2"), ("zstd", 2048, "v1"), ("snappy", 2048, "v2")])
 
 
 def expected_columns(rows):
@@ -235,10 +237,11 @@ def main():
     expected = expected_columns(ROWS)
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
-        for codec, dictionary in VARIANTS:
-            variant = f"{codec}, dictionary {dictionary}"
-            path = os.path.join(tmp, f"all_types_{codec}_{dictionary}.parquet")
-            subprocess.run([tool, "write", path, str(ROWS), codec, str(dictionary)], check=True)
+        for codec, dictionary, version in VARIANTS:
+            variant = f"{codec}, dictionary {dictionary}, pages {version}"
+            path = os.path.join(tmp, f"all_types_{codec}_{dictionary}_{version}.parquet")
+            subprocess.run([tool, "write", path, str(ROWS), codec, str(dictionary), version],
+                           check=True)
             failures += [f"{variant}: {f}" for f in check_encodings(path, codec, dictionary)
                          + check_pyarrow(path, expected) + check_statistics(path, expected)
                          + check_duckdb(path, expected)]
@@ -247,7 +250,7 @@ def main():
     if failures:
         sys.exit(1)
     print(f"pyarrow and DuckDB read all {len(EXPECTED_TYPES)} columns of {ROWS} rows exactly, "
-          f"with each of {', '.join(CODECS)}, dictionaries, PLAIN pages and the fallback between")
+          f"with each of {', '.join(CODECS)}, dictionaries, PLAIN pages and the fallback between, in data pages v1 and v2")
 
 
 if __name__ == "__main__":
