@@ -166,6 +166,8 @@ Result<void> ColumnChunkBuilder::append(const arrow::Array& column) {
     case TypeId::kTime64:
     case TypeId::kDuration:
       return each([&](int64_t i) { bytes(slot(array, i, 8), 8); });
+    case TypeId::kIntervalMonthDayNano:
+      return each([&](int64_t i) { bytes(slot(array, i, 16), 16); });
     case TypeId::kFixedSizeBinary: {
       const int32_t width = value_type_.byte_width();
       return each([&](int64_t i) { bytes(slot(array, i, width), static_cast<size_t>(width)); });

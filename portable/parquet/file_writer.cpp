@@ -1,6 +1,8 @@
 #include "portable/parquet/file_writer.hpp"
 
+#include "portable/arrow/ipc_writer.hpp"
 #include "portable/base/try.hpp"
+#include "portable/crypto/base64.hpp"
 #include "portable/parquet/column_chunk_builder.hpp"
 #include "portable/parquet/page_codec.hpp"
 
@@ -28,6 +30,11 @@ FileWriter::FileWriter(std::shared_ptr<const arrow::Schema> schema, ParquetSchem
   metadata_.schema = parquet_.elements;
   metadata_.created_by = options_.created_by;
   metadata_.type_defined_orders = parquet_.leaves.size();
+  // The Arrow schema, as pyarrow stores it (an IPC schema message in
+  // base64): readers get back the exact Arrow types (time zones, large
+  // strings, durations, intervals) and the fields' metadata.
+  metadata_.key_value_metadata.push_back(
+      {"ARROW:schema", crypto::base64_encode(arrow::IpcStreamWriter(*schema_).bytes())});
 }
 
 FileWriter::~FileWriter() = default;

@@ -134,8 +134,15 @@ Result<void> annotate(const arrow::Field& field, SchemaElement& e) {
       e.scale = type.scale();
       return {};
     }
-    case TypeId::kNull:
     case TypeId::kIntervalMonthDayNano:
+      // Parquet's INTERVAL holds unsigned months, days and milliseconds:
+      // neither negative nor sub-millisecond intervals fit. Arrow's own
+      // 16 bytes (months and days int32, nanoseconds int64, little-endian),
+      // which the file's ARROW:schema names as month_day_nano_interval.
+      set(PhysicalType::kFixedLenByteArray);
+      e.type_length = 16;
+      return {};
+    case TypeId::kNull:
     case TypeId::kList:
       break;
   }

@@ -6,7 +6,11 @@
 // types: strings as BYTE_ARRAY/STRING, timestamps as INT64/TIMESTAMP (UTC-
 // adjusted when zoned), decimals as FIXED_LEN_BYTE_ARRAY of the fewest bytes
 // their precision needs, uuids (the arrow.uuid extension) as
-// FIXED_LEN_BYTE_ARRAY(16)/UUID, lists in the three-level LIST form.
+// FIXED_LEN_BYTE_ARRAY(16)/UUID, lists in the three-level LIST form. Types
+// Parquet has no exact form for keep Arrow's bytes: durations as INT64 ticks,
+// month_day_nano intervals as FIXED_LEN_BYTE_ARRAY(16) (months, days int32,
+// nanoseconds int64, little-endian); the file's ARROW:schema (the Arrow
+// schema, as pyarrow stores it) names their Arrow types.
 #pragma once
 
 #include <cstdint>
@@ -35,7 +39,7 @@ struct ParquetSchema {
 };
 
 // Fails, naming the field, for a type this mapping does not store (null,
-// month_day_nano_interval, timestamps in seconds).
+// timestamps in seconds, lists of lists).
 Result<ParquetSchema> parquet_schema_of(const arrow::Schema& schema);
 
 // The bytes of a FIXED_LEN_BYTE_ARRAY decimal of `precision` digits.

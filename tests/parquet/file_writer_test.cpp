@@ -136,13 +136,19 @@ TEST(ParquetFileWriterTest, DataPagesOfVersionTwo) {
 
 TEST(ParquetFileWriterTest, ATypeParquetCannotHoldIsRefusedNamingTheField) {
   auto schema = std::make_shared<const arrow::Schema>(std::vector<arrow::Field>{
-      arrow::field("id", arrow::int64()), arrow::field("span", arrow::month_day_nano_interval())});
+      arrow::field("id", arrow::int64()), arrow::field("nothing", arrow::null())});
   MemoryStream out;
   auto writer = FileWriter::open(schema, out);
   ASSERT_FALSE(writer);
   EXPECT_EQ(writer.error().message,
-            "Parquet: field 'span' of type month_day_nano_interval cannot be stored in Parquet");
+            "Parquet: field 'nothing' of type null cannot be stored in Parquet");
   EXPECT_TRUE(out.data.empty());
+  auto nested = std::make_shared<const arrow::Schema>(std::vector<arrow::Field>{arrow::field(
+      "grid",
+      arrow::list(arrow::field("row", arrow::list(arrow::field("item", arrow::int32())))))});
+  auto refused = FileWriter::open(nested, out);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message, "Parquet: field 'grid': lists of lists are not written");
 }
 
 TEST(ParquetFileWriterTest, AnEmptyFileHasTheSchemaAndNoRowGroups) {

@@ -97,6 +97,9 @@ int main(int argc, char** argv) {
       field("dec38", arrow::decimal128(38, 10), false),
       field("li", arrow::list(field("item", arrow::int32()))),
       field("lt", arrow::list(field("item", arrow::utf8(), false)), false),
+      field("du", arrow::duration(arrow::TimeUnit::kMicro), false),
+      field("tz", arrow::timestamp(arrow::TimeUnit::kMicro, "America/New_York")),
+      field("iv", arrow::month_day_nano_interval()),
   });
 
   FILE* file = std::fopen(argv[2], "wb");
@@ -141,6 +144,9 @@ int main(int argc, char** argv) {
     arrow::FixedSizeBinaryBuilder dec38(arrow::decimal128(38, 10));
     arrow::ListBuilder li(schema->field(23).type);
     arrow::ListBuilder lt(schema->field(24).type);
+    arrow::DurationBuilder du(arrow::TimeUnit::kMicro);
+    arrow::TimestampBuilder tz(arrow::timestamp(arrow::TimeUnit::kMicro, "America/New_York"));
+    arrow::MonthDayNanoBuilder iv(arrow::month_day_nano_interval());
     for (int64_t i = first; i < last; ++i) {
       if (i % 7 == 0) {
         b.append_null();
@@ -214,12 +220,20 @@ int main(int argc, char** argv) {
         lt.value_builder_as<arrow::StringBuilder>().append(
             std::string(static_cast<size_t>(k + 1), 'a'));
       }
+      du.append(i * 1000 - 7);
+      tz.append(i * 3600000000 + 17);
+      if (i % 23 == 0) {
+        iv.append_null();
+      } else {
+        iv.append(arrow::MonthDayNano{static_cast<int32_t>(i % 13 - 6),
+                                      static_cast<int32_t>(i % 31 - 15), i * 1000 - 10000000});
+      }
     }
     auto batch = arrow::RecordBatch::make(
         schema, {done(b),   done(i8),    done(i16), done(i32), done(i64), done(u8),  done(u16),
                  done(u32), done(u64),   done(f32), done(f64), done(s),   done(ls),  done(bin),
                  done(u),   done(js),    done(d),   done(ts),  done(tsn), done(tsm), done(tm),
-                 done(dec), done(dec38), done(li),  done(lt)});
+                 done(dec), done(dec38), done(li),  done(lt),  done(du),  done(tz),  done(iv)});
     if (!batch) {
       std::fprintf(stderr, "%s\n", batch.error().message.c_str());
       return 1;
