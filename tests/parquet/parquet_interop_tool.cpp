@@ -4,6 +4,11 @@
 // nullable column, many pages and several row groups.
 //
 //   parquet_interop_tool write <file.parquet> <rows> <codec> <dictionary bytes> v1|v2
+//
+// and reads any Parquet file into an Arrow IPC stream (one batch per row
+// group), which the scripts compare with pyarrow's reading of the file:
+//
+//   parquet_interop_tool read <file.parquet> <out.arrows>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -12,14 +17,64 @@
 #include "portable/arrow/boolean_builder.hpp"
 #include "portable/arrow/extension_type.hpp"
 #include "portable/arrow/fixed_size_binary_builder.hpp"
+#include "portable/arrow/ipc_writer.hpp"
 #include "portable/arrow/list_builder.hpp"
 #include "portable/arrow/primitive_builder.hpp"
+#include "portable/parquet/file_reader.hpp"
 #include "portable/parquet/file_writer.hpp"
 #include "portable/parquet/page_codec.hpp"
 
 using namespace rapidbyte;
 
 namespace {
+
+class FileInput final : public parquet::InputFile {
+ public:
+  explicit FileInput(FILE* file) : file_(file) {}
+  parquet::Result<uint64_t> size() override {
+    if (std::fseek(file_, 0, SEEK_END) != 0) return arrow::make_error("cannot seek");
+    return static_cast<uint64_t>(std::ftell(file_));
+  }
+  parquet::Result<void> read_at(uint64_t offset, std::span<uint8_t> out) override {
+    if (std::fseek(file_, static_cast<long>(offset), SEEK_SET) != 0 ||
+        std::fread(out.data(), 1, out.size(), file_) != out.size()) {
+      return arrow::make_error("short read at offset " + std::to_string(offset));
+    }
+    return {};
+  }
+
+ private:
+  FILE* file_;
+};
+
+// Reads `path` and writes its row groups to `out` as an IPC stream.
+int read_file(const char* path, const char* out) {
+  FILE* file = std::fopen(path, "rb");
+  if (file == nullptr) return 1;
+  FileInput input(file);
+  auto reader = parquet::FileReader::open(input);
+  if (!reader) {
+    std::fprintf(stderr, "%s\n", reader.error().message.c_str());
+    return 1;
+  }
+  arrow::IpcStreamWriter writer((*reader)->schema());
+  for (int g = 0; g < (*reader)->num_row_groups(); ++g) {
+    auto batch = (*reader)->read_row_group(g);
+    if (!batch) {
+      std::fprintf(stderr, "%s\n", batch.error().message.c_str());
+      return 1;
+    }
+    if (auto w = writer.write(*batch); !w) {
+      std::fprintf(stderr, "%s\n", w.error().message.c_str());
+      return 1;
+    }
+  }
+  std::fclose(file);
+  const std::vector<uint8_t> bytes = writer.finish();
+  FILE* sink = std::fopen(out, "wb");
+  if (sink == nullptr || std::fwrite(bytes.data(), 1, bytes.size(), sink) != bytes.size()) return 1;
+  return std::fclose(sink) == 0 ? 0 : 1;
+}
 
 class FileStream final : public parquet::OutputStream {
  public:
@@ -61,6 +116,7 @@ arrow::Array done(B& builder) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 4 && std::strcmp(argv[1], "read") == 0) return read_file(argv[2], argv[3]);
   const auto codec = argc == 7 ? parquet::codec_named(argv[4]) : std::nullopt;
   if (argc != 7 || std::strcmp(argv[1], "write") != 0 || !codec) {
     std::fprintf(
