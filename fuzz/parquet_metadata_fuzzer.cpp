@@ -1,13 +1,14 @@
 // libFuzzer target for what a Parquet file brings besides values: the input
 // is decoded as a footer (FileMetaData), as a sequence of page headers, as
-// RLE / bit-packed levels of the width the first byte picks, and as a page
-// compressed with each codec. A crash, over-read (ASan) or runaway
-// allocation is a bug; errors are the expected outcome.
+// RLE / bit-packed levels of the width the first byte picks, as delta and
+// byte-stream-split values, and as a page compressed with each codec. A crash, over-read (ASan) or
+// runaway allocation is a bug; errors are the expected outcome.
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
 
+#include "portable/parquet/delta_encoding.hpp"
 #include "portable/parquet/metadata.hpp"
 #include "portable/parquet/page_codec.hpp"
 #include "portable/parquet/rle_hybrid.hpp"
@@ -29,6 +30,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 1) {
     std::vector<uint32_t> levels;
     (void)rle_hybrid_decode(input.subspan(1), data[0] % 33, size * 4, levels);
+  }
+  // Delta-encoded and byte-stream-split values.
+  if (size > 1) {
+    std::vector<int64_t> integers;
+    (void)decode_delta_binary_packed(input.subspan(1), data[0], integers);
+    std::vector<uint8_t> arena;
+    std::vector<size_t> ends;
+    (void)decode_delta_byte_array(input.subspan(1), data[0], arena, ends);
+    (void)decode_delta_length_byte_array(input.subspan(1), data[0], arena, ends);
+    (void)decode_byte_stream_split(input.subspan(1), data[0], 1 + data[0] % 16, arena);
   }
   // A page whose header declares up to 64 KiB.
   if (size > 2) {

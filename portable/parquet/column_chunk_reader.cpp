@@ -13,6 +13,7 @@
 #include "portable/arrow/primitive_builder.hpp"
 #include "portable/arrow/utf8.hpp"
 #include "portable/base/try.hpp"
+#include "portable/parquet/delta_encoding.hpp"
 #include "portable/parquet/page_codec.hpp"
 #include "portable/parquet/rle_hybrid.hpp"
 
@@ -213,6 +214,24 @@ class ChunkReader {
     return out;
   }
 
+  // The bytes of one value of the leaf's physical type (0: variable).
+  size_t plain_width() const {
+    switch (leaf_.physical) {
+      case PhysicalType::kInt32:
+      case PhysicalType::kFloat:
+        return 4;
+      case PhysicalType::kInt64:
+      case PhysicalType::kDouble:
+        return 8;
+      case PhysicalType::kInt96:
+        return 12;
+      case PhysicalType::kFixedLenByteArray:
+        return static_cast<size_t>(leaf_.type_length);
+      default:
+        return 0;
+    }
+  }
+
   // PLAIN values of the leaf's physical type from `bytes`, `count` of them.
   Result<void> plain_values(Span bytes, size_t count, std::vector<Span>& out,
                             std::vector<uint8_t>& bools) const {
@@ -284,11 +303,19 @@ class ChunkReader {
     return {};
   }
 
+  Result<void> check_page_values(int32_t count) const {
+    if (count < 0 || count > kMaxPageValues || count > metadata_.num_values - values_read_) {
+      return error("a page claims " + std::to_string(count) + " values, its chunk " +
+                   std::to_string(metadata_.num_values - values_read_) + " more");
+    }
+    return {};
+  }
+
   Result<void> read_data_page_v1(const PageHeader& h, Span body) {
     RB_ASSIGN_OR_RETURN(const std::vector<uint8_t> page,
                         decompressed(body, h.uncompressed_page_size));
     const int32_t count = h.data_page->num_values;
-    if (count < 0) return error("a page of negative size");
+    RB_TRY(check_page_values(count));
     Span rest = page;
     // Each level run stands behind its 4-byte length.
     auto level_run = [&](int16_t max, std::vector<uint32_t>& out) -> Result<void> {
@@ -316,6 +343,7 @@ class ChunkReader {
             body.size()) {
       return error("a v2 page's level lengths do not fit it");
     }
+    RB_TRY(check_page_values(v2.num_values));
     const auto rep_length = static_cast<size_t>(v2.repetition_levels_byte_length);
     const auto def_length = static_cast<size_t>(v2.definition_levels_byte_length);
     const auto count = static_cast<size_t>(v2.num_values);
@@ -370,11 +398,60 @@ class ChunkReader {
         for (size_t i = 0; i < present; ++i) page_values_.emplace_back(&page_bools_[i], 1);
         break;
       }
+      case Encoding::kDeltaBinaryPacked: {
+        const size_t width = leaf_.physical == PhysicalType::kInt32   ? 4
+                             : leaf_.physical == PhysicalType::kInt64 ? 8
+                                                                      : 0;
+        if (width == 0) return error("DELTA_BINARY_PACKED values that are not integers");
+        std::vector<int64_t> integers;
+        auto decoded = decode_delta_binary_packed(bytes, present, integers);
+        if (!decoded) return error(decoded.error().message);
+        page_arena_.resize(present * width);
+        for (size_t i = 0; i < present; ++i) {
+          std::memcpy(page_arena_.data() + i * width, &integers[i], width);  // little-endian
+        }
+        fixed_spans(width, present);
+        break;
+      }
+      case Encoding::kDeltaLengthByteArray:
+      case Encoding::kDeltaByteArray: {
+        if (leaf_.physical != PhysicalType::kByteArray &&
+            leaf_.physical != PhysicalType::kFixedLenByteArray) {
+          return error("delta-encoded byte arrays in a column of another type");
+        }
+        std::vector<size_t> ends;
+        auto decoded = encoding == Encoding::kDeltaByteArray
+                           ? decode_delta_byte_array(bytes, present, page_arena_, ends)
+                           : decode_delta_length_byte_array(bytes, present, page_arena_, ends);
+        if (!decoded) return error(decoded.error().message);
+        page_values_.clear();
+        size_t start = 0;
+        for (size_t end : ends) {
+          page_values_.push_back(Span(page_arena_).subspan(start, end - start));
+          start = end;
+        }
+        break;
+      }
+      case Encoding::kByteStreamSplit: {
+        const size_t width = plain_width();
+        if (width == 0) return error("BYTE_STREAM_SPLIT values of no fixed width");
+        auto decoded = decode_byte_stream_split(bytes, present, width, page_arena_);
+        if (!decoded) return error(decoded.error().message);
+        fixed_spans(width, present);
+        break;
+      }
       default:
         return error("its values use encoding " + std::to_string(static_cast<int>(encoding)) +
-                     ", which this reader does not decode yet");
+                     ", which this reader does not decode");
     }
     return append_entries(count);
+  }
+
+  // The page's values: `count` of `width` bytes in page_arena_.
+  void fixed_spans(size_t width, size_t count) {
+    page_values_.clear();
+    for (size_t i = 0; i < count; ++i)
+      page_values_.push_back(Span(page_arena_).subspan(i * width, width));
   }
 
   Result<void> rle_indices(Span bytes, uint8_t width, size_t present) {
@@ -448,6 +525,7 @@ class ChunkReader {
   std::vector<uint32_t> repetitions_;
   std::vector<Span> page_values_;
   std::vector<uint8_t> page_bools_;
+  std::vector<uint8_t> page_arena_;  // values a decoder had to materialize
 };
 
 }  // namespace

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Parquet files written by pyarrow (and by rapidbyte), read by rapidbyte.
+"""Parquet files written by pyarrow, DuckDB and rapidbyte, read by rapidbyte.
 
 pyarrow writes one table of every type the reader takes (nulls in every
 nullable column, lists with null and empty entries, small pages and row
 groups) in each of its forms: dictionaries on and off, data pages v1 and
-v2, every codec. parquet_interop_tool reads each file into an Arrow IPC
-stream; its table must equal pyarrow's own reading of the file, type for
-type and value for value. The same for the file rapidbyte writes.
+v2, every codec, the delta encodings and BYTE_STREAM_SPLIT; DuckDB writes
+a table of its types as it does by default and with PARQUET_VERSION v2.
+parquet_interop_tool reads each file into an Arrow IPC stream; its table
+must equal pyarrow's own reading of the file, type for type and value for
+value. The same for the file rapidbyte writes.
 Exits 77 (skipped) when pyarrow is not installed.
 """
 import datetime
@@ -28,9 +30,9 @@ except ImportError:
 ROWS = 5000
 
 
-def table():
+def table(rows=ROWS):
     def col(f, null_every=7):
-        return [None if null_every and i % null_every == 0 else f(i) for i in range(ROWS)]
+        return [None if null_every and i % null_every == 0 else f(i) for i in range(rows)]
 
     epoch = datetime.datetime(1970, 1, 1)
     return pa.table({
@@ -79,7 +81,32 @@ FORMS = [
     ("gzip", {"compression": "gzip"}),
     ("none", {"compression": "none"}),
     ("zstd-v2", {"compression": "zstd", "data_page_version": "2.0"}),
+    ("delta", {"data_page_version": "2.0", "use_dictionary": False, "column_encoding": {
+        **{c: "DELTA_BINARY_PACKED" for c in ("i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64",
+                                             "d", "ts_ms", "ts_us", "ts_ns", "tm", "du", "li")},
+        "s": "DELTA_LENGTH_BYTE_ARRAY", "bin": "DELTA_LENGTH_BYTE_ARRAY",
+        "ls": "DELTA_BYTE_ARRAY", "lt": "DELTA_BYTE_ARRAY", "fsb": "DELTA_BYTE_ARRAY",
+        "dec": "DELTA_BYTE_ARRAY", "f32": "BYTE_STREAM_SPLIT", "f64": "BYTE_STREAM_SPLIT",
+        "dec38": "BYTE_STREAM_SPLIT", "u": "BYTE_STREAM_SPLIT"}}),
+    ("delta-v1-gzip", {"use_dictionary": False, "compression": "gzip", "column_encoding": {
+        "i64": "DELTA_BINARY_PACKED", "s": "DELTA_BYTE_ARRAY", "f64": "BYTE_STREAM_SPLIT"}}),
 ]
+
+# DuckDB's COPY ... TO (FORMAT parquet), as it writes by default and with
+# PARQUET_VERSION v2 (delta encodings, BYTE_STREAM_SPLIT).
+DUCKDB_QUERY = """
+SELECT i::INT AS i, CASE WHEN i % 5 = 0 THEN NULL ELSE i::BIGINT * 1000 END AS big,
+       'name-' || (i % 50) AS s, 'unique-' || i AS us, (i / 3.0)::DOUBLE AS f,
+       (i / 7.0)::FLOAT AS f4, DATE '2000-01-01' + i::INT AS d,
+       TIMESTAMP '2020-01-01' + to_microseconds(i * 1000) AS ts,
+       TIMESTAMPTZ '2020-01-01 00:00:00+00' + to_microseconds(i) AS tstz,
+       (i * 1.5)::DECIMAL(12, 2) AS dec, (i * 3.25)::DECIMAL(30, 4) AS dec30,
+       (i % 100)::TINYINT AS t8, (i % 30000)::SMALLINT AS t16, i::UBIGINT AS u64,
+       CASE WHEN i % 7 = 0 THEN NULL ELSE [i, NULL, i + 1] END AS l,
+       i % 2 = 0 AS b, TIME '00:00:00' + to_microseconds(i * 999) AS tm
+FROM range(5000) t(i)
+"""
+
 
 
 def compare(tool, path, failures, label, intervals=()):
@@ -116,7 +143,18 @@ def compare(tool, path, failures, label, intervals=()):
             failures.append(f"{label}: {name} row {first} is {a[first]}, pyarrow {b[first]}")
 
 
+def write_seeds(directory):
+    """Small files of every form, the file fuzzer's seeds."""
+    data = table(60)
+    for name, options in FORMS:
+        pq.write_table(data, os.path.join(directory, f"pyarrow-{name}.parquet"),
+                       row_group_size=25, data_page_size=256, **options)
+
+
 def main():
+    if sys.argv[1] == "--write-seeds":
+        write_seeds(sys.argv[2])
+        return
     tool = sys.argv[1]
     failures = []
     data = table()
@@ -125,6 +163,16 @@ def main():
             path = os.path.join(tmp, f"{name}.parquet")
             pq.write_table(data, path, row_group_size=1500, data_page_size=2048, **options)
             compare(tool, path, failures, f"pyarrow {name}")
+        try:
+            import duckdb
+            con = duckdb.connect()
+            for version in ("v1", "v2"):
+                path = os.path.join(tmp, f"duckdb-{version}.parquet")
+                con.execute(f"COPY ({DUCKDB_QUERY}) TO '{path}' "
+                            f"(FORMAT parquet, PARQUET_VERSION {version}, ROW_GROUP_SIZE 2048)")
+                compare(tool, path, failures, f"duckdb {version}")
+        except ImportError:
+            failures.append("duckdb is not installed")
         ours = os.path.join(tmp, "ours.parquet")
         subprocess.run([tool, "write", ours, "20000", "zstd", str(1 << 20), "v2"], check=True)
         compare(tool, ours, failures, "rapidbyte's own file", intervals=("iv",))
@@ -132,7 +180,8 @@ def main():
         print("FAIL:", f)
     if failures:
         sys.exit(1)
-    print(f"read {len(FORMS)} forms of pyarrow's files and our own exactly as pyarrow does")
+    print(f"read {len(FORMS)} forms of pyarrow's files, DuckDB's (v1, v2) and our own exactly "
+          "as pyarrow does")
 
 
 if __name__ == "__main__":
