@@ -38,6 +38,17 @@ uint32_t load_u32(Span bytes, size_t at) {
   return v;
 }
 
+// An INT96 timestamp (nanoseconds of the day, then the Julian day) as
+// nanoseconds since the epoch (wrapping past year 2262, as pyarrow does).
+int64_t int96_nanoseconds(Span v) {
+  constexpr int64_t kJulianEpochDay = 2440588;  // 1970-01-01
+  constexpr int64_t kNanosPerDay = 86400LL * 1000 * 1000 * 1000;
+  const auto day = static_cast<int64_t>(load_u32(v, 8));
+  const auto nanos = load<int64_t>(v);
+  return static_cast<int64_t>(static_cast<uint64_t>(day - kJulianEpochDay) * kNanosPerDay +
+                              static_cast<uint64_t>(nanos));
+}
+
 // Appends values of one Arrow type to its builder from their PLAIN bytes
 // (a byte array's without its length).
 class ValueSink {
@@ -72,8 +83,10 @@ class ValueSink {
         return put<double>(load<double>(v));
       case TypeId::kUInt64:
         return put<uint64_t>(load<uint64_t>(v));
-      case TypeId::kInt64:
       case TypeId::kTimestamp:
+        if (physical_ == PhysicalType::kInt96) return put<int64_t>(int96_nanoseconds(v));
+        return put<int64_t>(load<int64_t>(v));
+      case TypeId::kInt64:
       case TypeId::kDuration:
         return put<int64_t>(load<int64_t>(v));
       case TypeId::kTime64:

@@ -131,8 +131,9 @@ Result<arrow::Field> primitive_field(const SchemaElement& e, bool nullable) {
       return plain(arrow::fixed_size_binary(width));
     }
     case PhysicalType::kInt96:
-      return make_error("Parquet: column '" + name +
-                        "' is an INT96 timestamp (a legacy form), which is not read");
+      // The legacy timestamp of Impala and Spark: nanoseconds, as pyarrow
+      // reads it.
+      return plain(arrow::timestamp(arrow::TimeUnit::kNano));
   }
   return make_error("Parquet: column '" + name + "' has an unknown physical type " +
                     std::to_string(static_cast<int>(*e.type)));
@@ -270,9 +271,17 @@ Result<FileSchema> file_schema_of(const FileMetaData& metadata) {
   const auto stored = stored_arrow_schema(metadata);
   if (!stored || stored->num_fields() != schema.arrow->num_fields()) return schema;
   std::vector<arrow::Field> fields = schema.arrow->fields();
+  std::vector<bool> int96(fields.size(), false);
+  for (const LeafColumn& leaf : schema.leaves) {
+    if (leaf.physical == PhysicalType::kInt96) int96[leaf.field_index] = true;
+  }
   for (size_t i = 0; i < fields.size(); ++i) {
     const arrow::Field& wanted = stored->fields()[i];
-    if (wanted.name != fields[i].name || !storage_fits(fields[i].type, wanted.type)) continue;
+    // INT96 timestamps stay zone-naive nanoseconds whatever the writer's
+    // schema said (as pyarrow reads them).
+    if (wanted.name != fields[i].name || int96[i] || !storage_fits(fields[i].type, wanted.type)) {
+      continue;
+    }
     fields[i].type = wanted.type;
     fields[i].metadata = wanted.metadata;
   }

@@ -5,8 +5,8 @@
 // (INT32 with INTEGER(8, signed) as int8, INT64 with TIMESTAMP as a
 // timestamp, BYTE_ARRAY with STRING as utf8, FIXED_LEN_BYTE_ARRAY with UUID
 // as arrow.uuid, DECIMAL of any physical type as decimal128, the LIST forms
-// as lists). When the file carries the Arrow schema it was written from
-// (ARROW:schema, as pyarrow and this library write it), each field whose
+// as lists, the legacy INT96 timestamps as timestamp[ns]). When the file carries the Arrow schema
+// it was written from (ARROW:schema, as pyarrow and this library write it), each field whose
 // Parquet storage fits takes that schema's exact type: time zone names,
 // large strings, durations, month_day_nano intervals, field metadata.
 #pragma once
@@ -27,7 +27,7 @@ struct FileSchema {
 };
 
 // Fails, naming the column, for what this reader does not read: structs,
-// maps, lists of lists, INT96 timestamps and unknown physical types.
+// maps, lists of lists and unknown physical types.
 Result<FileSchema> file_schema_of(const FileMetaData& metadata);
 
 }  // namespace rapidbyte::parquet

@@ -88,6 +88,7 @@ FORMS = [
         "ls": "DELTA_BYTE_ARRAY", "lt": "DELTA_BYTE_ARRAY", "fsb": "DELTA_BYTE_ARRAY",
         "dec": "DELTA_BYTE_ARRAY", "f32": "BYTE_STREAM_SPLIT", "f64": "BYTE_STREAM_SPLIT",
         "dec38": "BYTE_STREAM_SPLIT", "u": "BYTE_STREAM_SPLIT"}}),
+    ("int96", {"use_deprecated_int96_timestamps": True}),
     ("delta-v1-gzip", {"use_dictionary": False, "compression": "gzip", "column_encoding": {
         "i64": "DELTA_BINARY_PACKED", "s": "DELTA_BYTE_ARRAY", "f64": "BYTE_STREAM_SPLIT"}}),
 ]
