@@ -66,6 +66,19 @@ Result<void> FileWriter::emit(std::span<const uint8_t> bytes) {
 
 Result<void> FileWriter::write(const arrow::RecordBatch& batch) {
   if (closed_) return arrow::make_error("Parquet: write after close");
+  // Every column is read as the type the file was opened for: a batch of
+  // another shape is refused before any of it is read.
+  if (batch.num_columns() != schema_->num_fields()) {
+    return arrow::make_error("Parquet: a batch of " + std::to_string(batch.num_columns()) +
+                             " columns for a file of " + std::to_string(schema_->num_fields()));
+  }
+  for (int i = 0; i < batch.num_columns(); ++i) {
+    if (!(batch.column(i).type() == schema_->field(i).type)) {
+      return arrow::make_error("Parquet: column '" + schema_->field(i).name + "' is " +
+                               batch.column(i).type().to_string() + " in a batch, " +
+                               schema_->field(i).type.to_string() + " in the file");
+    }
+  }
   for (size_t i = 0; i < columns_.size(); ++i) {
     const LeafColumn& leaf = parquet_.leaves[i];
     RB_TRY(columns_[i]->append(batch.column(static_cast<int>(leaf.field_index))));

@@ -56,7 +56,8 @@ class FileWriter {
                                                   OutputStream& out, WriterOptions options = {});
   ~FileWriter();
 
-  // REQUIRES: batch.schema() has the fields of the writer's schema.
+  // Fails, writing nothing of it, for a batch whose columns are not of the
+  // types of the writer's schema.
   Result<void> write(const arrow::RecordBatch& batch);
   // Writes the last row group and the footer. The writer is finished then.
   Result<void> close();

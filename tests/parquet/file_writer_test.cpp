@@ -9,6 +9,7 @@
 
 #include <cstring>
 
+#include "portable/arrow/binary_builder.hpp"
 #include "portable/arrow/list_builder.hpp"
 #include "portable/arrow/primitive_builder.hpp"
 
@@ -149,6 +150,24 @@ TEST(ParquetFileWriterTest, ATypeParquetCannotHoldIsRefusedNamingTheField) {
   auto refused = FileWriter::open(nested, out);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().message, "Parquet: field 'grid': lists of lists are not written");
+}
+
+TEST(ParquetFileWriterTest, ABatchOfAnotherShapeIsRefused) {
+  auto schema = std::make_shared<const arrow::Schema>(
+      std::vector<arrow::Field>{arrow::field("id", arrow::int64())});
+  MemoryStream out;
+  auto writer = FileWriter::open(schema, out);
+  ASSERT_TRUE(writer);
+  auto other = std::make_shared<const arrow::Schema>(
+      std::vector<arrow::Field>{arrow::field("id", arrow::utf8())});
+  arrow::StringBuilder names;
+  names.append("x");
+  auto batch = arrow::RecordBatch::make(other, {*names.finish()});
+  ASSERT_TRUE(batch);
+  auto refused = (*writer)->write(*batch);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message, "Parquet: column 'id' is utf8 in a batch, int64 in the file");
+  EXPECT_EQ((*writer)->rows_written(), 0);
 }
 
 TEST(ParquetFileWriterTest, AnEmptyFileHasTheSchemaAndNoRowGroups) {
