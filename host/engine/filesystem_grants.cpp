@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "portable/base/join.hpp"
+
 namespace rapidbyte::engine {
 
 namespace {
@@ -36,12 +38,6 @@ fs::path real_path(const fs::path& path) {
 bool is_within(const fs::path& inner, const fs::path& outer) {
   auto [outer_end, inner_end] = std::ranges::mismatch(outer, inner);
   return outer_end == outer.end();
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
 }
 
 class Granter {

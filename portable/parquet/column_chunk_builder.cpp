@@ -7,6 +7,7 @@
 #include "portable/arrow/bit_util.hpp"
 #include "portable/arrow/list_array.hpp"
 #include "portable/base/try.hpp"
+#include "portable/parquet/byte_io.hpp"
 #include "portable/parquet/page_codec.hpp"
 #include "portable/parquet/rle_hybrid.hpp"
 
@@ -15,10 +16,6 @@ namespace rapidbyte::parquet {
 namespace {
 
 using arrow::TypeId;
-
-void put_u32(std::vector<uint8_t>& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-}
 
 // A fixed-width slot's bytes.
 const uint8_t* slot(const arrow::Array& array, int64_t i, int32_t width) {
@@ -141,19 +138,22 @@ Result<void> ColumnChunkBuilder::append(const arrow::Array& column) {
       });
     case TypeId::kInt8:
       return each([&](int64_t i) {
-        put_u32(value_, static_cast<uint32_t>(
-                            static_cast<int32_t>(static_cast<int8_t>(*slot(array, i, 1)))));
+        append_le32(
+            static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(*slot(array, i, 1)))),
+            value_);
       });
     case TypeId::kUInt8:
-      return each([&](int64_t i) { put_u32(value_, *slot(array, i, 1)); });
+      return each([&](int64_t i) { append_le32(*slot(array, i, 1), value_); });
     case TypeId::kInt16:
       return each([&](int64_t i) {
-        put_u32(value_, static_cast<uint32_t>(static_cast<int32_t>(
-                            arrow::bit_util::load<int16_t>(slot(array, i, 2)))));
+        append_le32(static_cast<uint32_t>(
+                        static_cast<int32_t>(arrow::bit_util::load<int16_t>(slot(array, i, 2)))),
+                    value_);
       });
     case TypeId::kUInt16:
-      return each(
-          [&](int64_t i) { put_u32(value_, arrow::bit_util::load<uint16_t>(slot(array, i, 2))); });
+      return each([&](int64_t i) {
+        append_le32(arrow::bit_util::load<uint16_t>(slot(array, i, 2)), value_);
+      });
     case TypeId::kInt32:
     case TypeId::kUInt32:
     case TypeId::kDate32:
@@ -186,7 +186,7 @@ Result<void> ColumnChunkBuilder::append(const arrow::Array& column) {
       const arrow::BinaryArray values(array);
       return each([&](int64_t i) {
         const std::string_view v = values.value(i);
-        put_u32(value_, static_cast<uint32_t>(v.size()));
+        append_le32(static_cast<uint32_t>(v.size()), value_);
         bytes(v.data(), v.size());
       });
     }
@@ -201,7 +201,7 @@ Result<void> ColumnChunkBuilder::append(const arrow::Array& column) {
       }
       return each([&](int64_t i) {
         const std::string_view v = values.value(i);
-        put_u32(value_, static_cast<uint32_t>(v.size()));
+        append_le32(static_cast<uint32_t>(v.size()), value_);
         bytes(v.data(), v.size());
       });
     }
@@ -276,7 +276,7 @@ Result<void> ColumnChunkBuilder::finish_page() {
     std::vector<uint8_t> body;
     for (const auto* levels : {&repetitions, &definitions}) {
       if (levels->empty()) continue;
-      put_u32(body, static_cast<uint32_t>(levels->size()));
+      append_le32(static_cast<uint32_t>(levels->size()), body);
       body.insert(body.end(), levels->begin(), levels->end());
     }
     body.insert(body.end(), values.begin(), values.end());

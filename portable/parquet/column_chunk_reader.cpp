@@ -7,6 +7,7 @@
 
 #include "portable/arrow/array_builder.hpp"
 #include "portable/arrow/binary_builder.hpp"
+#include "portable/arrow/bit_util.hpp"
 #include "portable/arrow/boolean_builder.hpp"
 #include "portable/arrow/fixed_size_binary_builder.hpp"
 #include "portable/arrow/list_builder.hpp"
@@ -27,15 +28,11 @@ using Span = std::span<const uint8_t>;
 
 template <class T>
 T load(Span bytes) {
-  T value;
-  std::memcpy(&value, bytes.data(), sizeof value);
-  return value;
+  return arrow::bit_util::load<T>(bytes.data());
 }
 
 uint32_t load_u32(Span bytes, size_t at) {
-  uint32_t v;
-  std::memcpy(&v, bytes.data() + at, 4);
-  return v;
+  return arrow::bit_util::load<uint32_t>(bytes.data() + at);
 }
 
 // An INT96 timestamp (nanoseconds of the day, then the Julian day) as
@@ -179,7 +176,7 @@ class ChunkReader {
       if (!page) return error("a page header: " + page.error().message);
       at += page->size;
       const PageHeader& h = page->header;
-      if (h.compressed_page_size > chunk_.size() - at) {
+      if (static_cast<size_t>(h.compressed_page_size) > chunk_.size() - at) {
         return error("a page of " + std::to_string(h.compressed_page_size) +
                      " bytes runs past the column chunk");
       }

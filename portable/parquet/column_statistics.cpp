@@ -4,15 +4,15 @@
 #include <cmath>
 #include <cstring>
 
+#include "portable/arrow/bit_util.hpp"
+
 namespace rapidbyte::parquet {
 
 namespace {
 
 template <class T>
 T load(std::span<const uint8_t> bytes) {
-  T value;
-  std::memcpy(&value, bytes.data(), sizeof value);
-  return value;
+  return arrow::bit_util::load<T>(bytes.data());
 }
 
 std::span<const uint8_t> bytes_of(const std::string& s) {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "portable/base/try.hpp"
+#include "portable/parquet/byte_io.hpp"
 
 namespace rapidbyte::parquet {
 
@@ -16,17 +17,19 @@ class Bytes {
 
   Result<uint64_t> varint() {
     uint64_t value = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (pos_ >= in_.size()) return make_error("DELTA: a header is cut off");
-      const uint8_t b = in_[pos_++];
-      value |= static_cast<uint64_t>(b & 0x7F) << shift;
-      if ((b & 0x80) == 0) return value;
+    switch (read_varint(in_, pos_, value)) {
+      case VarintRead::kOk:
+        return value;
+      case VarintRead::kTruncated:
+        return make_error("DELTA: a header is cut off");
+      case VarintRead::kTooLong:
+        break;
     }
     return make_error("DELTA: a varint longer than 10 bytes");
   }
   Result<int64_t> zigzag() {
     RB_ASSIGN_OR_RETURN(const uint64_t v, varint());
-    return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+    return zigzag_decode(v);
   }
   Result<std::span<const uint8_t>> take(size_t n) {
     if (in_.size() - pos_ < n) return make_error("DELTA: the data is cut off");

@@ -3,6 +3,7 @@
 #include "portable/arrow/ipc_writer.hpp"
 #include "portable/base/try.hpp"
 #include "portable/crypto/base64.hpp"
+#include "portable/parquet/byte_io.hpp"
 #include "portable/parquet/column_chunk_builder.hpp"
 #include "portable/parquet/page_codec.hpp"
 
@@ -118,7 +119,7 @@ Result<void> FileWriter::close() {
   std::vector<uint8_t> footer;
   encode(metadata_, footer);
   const auto length = static_cast<uint32_t>(footer.size());
-  for (int i = 0; i < 4; ++i) footer.push_back(static_cast<uint8_t>(length >> (8 * i)));
+  append_le32(length, footer);
   footer.insert(footer.end(), std::begin(kMagic), std::end(kMagic));
   RB_TRY(emit(footer));
   closed_ = true;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "portable/parquet/byte_io.hpp"
+
 namespace rapidbyte::parquet {
 
 namespace {
@@ -12,14 +14,6 @@ using arrow::make_error;
 // Shorter runs are cheaper bit-packed (Arrow's writer uses the same bound).
 constexpr size_t kMinRepeat = 8;
 
-void varint(uint64_t value, std::vector<uint8_t>& out) {
-  while (value >= 0x80) {
-    out.push_back(static_cast<uint8_t>(value | 0x80));
-    value >>= 7;
-  }
-  out.push_back(static_cast<uint8_t>(value));
-}
-
 size_t run_length(std::span<const uint32_t> values, size_t at) {
   size_t end = at + 1;
   while (end < values.size() && values[end] == values[at]) ++end;
@@ -27,7 +21,7 @@ size_t run_length(std::span<const uint32_t> values, size_t at) {
 }
 
 void repeat_run(uint32_t value, size_t count, int width, std::vector<uint8_t>& out) {
-  varint(static_cast<uint64_t>(count) << 1, out);
+  append_varint(static_cast<uint64_t>(count) << 1, out);
   for (int byte = 0; byte < (width + 7) / 8; ++byte) {
     out.push_back(static_cast<uint8_t>(value >> (8 * byte)));
   }
@@ -37,7 +31,7 @@ void repeat_run(uint32_t value, size_t count, int width, std::vector<uint8_t>& o
 // the input are zeros).
 void packed_run(std::span<const uint32_t> values, size_t begin, size_t end, int width,
                 std::vector<uint8_t>& out) {
-  varint(((end - begin) / 8) << 1 | 1, out);
+  append_varint(((end - begin) / 8) << 1 | 1, out);
   uint64_t bits = 0;
   int held = 0;
   for (size_t i = begin; i < end; ++i) {
@@ -82,12 +76,13 @@ Result<void> rle_hybrid_decode(std::span<const uint8_t> in, int width, size_t co
   const size_t value_bytes = (static_cast<size_t>(width) + 7) / 8;
   while (out.size() < count) {
     uint64_t header = 0;
-    for (int shift = 0;; shift += 7) {
-      if (pos >= in.size())
+    switch (read_varint(in, pos, header)) {
+      case VarintRead::kOk:
+        break;
+      case VarintRead::kTruncated:
         return make_error("RLE: data ends before its " + std::to_string(count) + " values");
-      if (shift > 63) return make_error("RLE: run header longer than 10 bytes");
-      header |= static_cast<uint64_t>(in[pos] & 0x7F) << shift;
-      if ((in[pos++] & 0x80) == 0) break;
+      case VarintRead::kTooLong:
+        return make_error("RLE: run header longer than 10 bytes");
     }
     if ((header & 1) == 0) {
       const uint64_t repeat = header >> 1;

@@ -3,6 +3,9 @@
 #include <cstring>
 #include <string>
 
+#include "portable/arrow/bit_util.hpp"
+#include "portable/parquet/byte_io.hpp"
+
 namespace rapidbyte::parquet::snappy {
 
 namespace {
@@ -15,9 +18,7 @@ constexpr size_t kBlockSize = 1 << 16;
 constexpr int kHashBits = 14;
 
 uint32_t load32(const uint8_t* p) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
+  return arrow::bit_util::load<uint32_t>(p);
 }
 
 uint32_t hash(uint32_t bytes) {
@@ -88,25 +89,19 @@ void compress_block(const uint8_t* block, size_t size, std::vector<uint8_t>& out
 }  // namespace
 
 void compress(std::span<const uint8_t> input, std::vector<uint8_t>& out) {
-  uint64_t length = input.size();
-  while (length >= 0x80) {
-    out.push_back(static_cast<uint8_t>(length | 0x80));
-    length >>= 7;
-  }
-  out.push_back(static_cast<uint8_t>(length));
+  append_varint(input.size(), out);
   for (size_t at = 0; at < input.size(); at += kBlockSize) {
     compress_block(input.data() + at, std::min(kBlockSize, input.size() - at), out);
   }
 }
 
 Result<uint64_t> uncompressed_length(std::span<const uint8_t> input) {
+  // At most 5 bytes: the length is a 32-bit number.
   uint64_t length = 0;
-  for (size_t i = 0; i < input.size() && i < 5; ++i) {
-    length |= static_cast<uint64_t>(input[i] & 0x7F) << (7 * i);
-    if ((input[i] & 0x80) == 0) {
-      if (length > UINT32_MAX) break;
-      return length;
-    }
+  size_t pos = 0;
+  if (read_varint(input.first(std::min<size_t>(input.size(), 5)), pos, length) == VarintRead::kOk &&
+      length <= UINT32_MAX) {
+    return length;
   }
   return make_error("Snappy: the block's length is malformed");
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "portable/base/try.hpp"
+#include "portable/parquet/byte_io.hpp"
 
 namespace rapidbyte::parquet::thrift {
 
@@ -13,11 +14,7 @@ using arrow::make_error;
 // ---- writer -------------------------------------------------------------
 
 void CompactWriter::varint(uint64_t value) {
-  while (value >= 0x80) {
-    out_.push_back(static_cast<uint8_t>(value | 0x80));
-    value >>= 7;
-  }
-  out_.push_back(static_cast<uint8_t>(value));
+  append_varint(value, out_);
 }
 
 void CompactWriter::field_header(int16_t id, Type type) {
@@ -26,19 +23,19 @@ void CompactWriter::field_header(int16_t id, Type type) {
     out_.push_back(static_cast<uint8_t>((delta << 4) | static_cast<uint8_t>(type)));
   } else {
     out_.push_back(static_cast<uint8_t>(type));
-    varint(zigzag(id));
+    varint(zigzag_encode(id));
   }
   last_id_ = id;
 }
 
 void CompactWriter::field_i32(int16_t id, int32_t value) {
   field_header(id, Type::kI32);
-  varint(zigzag(value));
+  varint(zigzag_encode(value));
 }
 
 void CompactWriter::field_i64(int16_t id, int64_t value) {
   field_header(id, Type::kI64);
-  varint(zigzag(value));
+  varint(zigzag_encode(value));
 }
 
 void CompactWriter::field_double(int16_t id, double value) {
@@ -92,19 +89,18 @@ Result<uint8_t> CompactReader::byte() {
 
 Result<uint64_t> CompactReader::varint() {
   uint64_t value = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    RB_ASSIGN_OR_RETURN(const uint8_t b, byte());
-    value |= static_cast<uint64_t>(b & 0x7F) << shift;
-    if ((b & 0x80) == 0) return value;
+  switch (read_varint(bytes_, pos_, value)) {
+    case VarintRead::kOk:
+      return value;
+    case VarintRead::kTruncated:
+      return make_error("Thrift: unexpected end of data");
+    case VarintRead::kTooLong:
+      break;
   }
   return make_error("Thrift: varint longer than 10 bytes at offset " + std::to_string(pos_));
 }
 
 namespace {
-
-int64_t unzigzag(uint64_t v) {
-  return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
-}
 
 // The outcome of reading a value that is not kept.
 template <class T>
@@ -140,7 +136,7 @@ Result<FieldHeader> CompactReader::next_field() {
     field.id = static_cast<int16_t>(last_id_ + delta);
   } else {
     RB_ASSIGN_OR_RETURN(const uint64_t id, varint());
-    const int64_t value = unzigzag(id);
+    const int64_t value = zigzag_decode(id);
     if (value < INT16_MIN || value > INT16_MAX) {
       return make_error("Thrift: field id out of range at offset " + std::to_string(at));
     }
@@ -157,7 +153,7 @@ Result<int8_t> CompactReader::read_byte() {
 
 Result<int32_t> CompactReader::read_i32() {
   RB_ASSIGN_OR_RETURN(const uint64_t v, varint());
-  const int64_t value = unzigzag(v);
+  const int64_t value = zigzag_decode(v);
   if (value < INT32_MIN || value > INT32_MAX) {
     return make_error("Thrift: i32 out of range at offset " + std::to_string(pos_));
   }
@@ -166,7 +162,7 @@ Result<int32_t> CompactReader::read_i32() {
 
 Result<int64_t> CompactReader::read_i64() {
   RB_ASSIGN_OR_RETURN(const uint64_t v, varint());
-  return unzigzag(v);
+  return zigzag_decode(v);
 }
 
 Result<double> CompactReader::read_double() {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "portable/arrow/status.hpp"
+#include "portable/parquet/byte_io.hpp"
 
 namespace rapidbyte::parquet::thrift {
 
@@ -57,17 +58,14 @@ class CompactWriter {
   // element functions below (a struct element: begin_struct_element, its
   // fields, end_struct).
   void begin_list(int16_t id, Type element, uint32_t size);
-  void i32_element(int32_t value) { varint(zigzag(value)); }
-  void i64_element(int64_t value) { varint(zigzag(value)); }
+  void i32_element(int32_t value) { varint(zigzag_encode(value)); }
+  void i64_element(int64_t value) { varint(zigzag_encode(value)); }
   void binary_element(std::string_view value);
   void begin_struct_element();
   // Closes the outermost struct (the message itself).
   void stop() { out_.push_back(0); }
 
  private:
-  static uint64_t zigzag(int64_t v) {
-    return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-  }
   void field_header(int16_t id, Type type);
   void varint(uint64_t value);
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -23,7 +24,13 @@ class ValueDictionary {
   void clear();
 
  private:
-  std::unordered_map<std::string, uint32_t> indices_;
+  // Looked up by string_view, so a value already there costs no copy
+  // (index_of runs once per value written).
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> indices_;
   std::vector<uint8_t> encoded_;
 };
 
