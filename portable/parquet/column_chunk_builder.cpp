@@ -244,7 +244,10 @@ Result<void> ColumnChunkBuilder::finish_page() {
   }
   std::vector<uint8_t> values;
   Encoding encoding = Encoding::kPlain;
-  if (dictionary_encoding_) {
+  // A page of only NULLs before the dictionary has a value is PLAIN (of no
+  // values): a dictionary-encoded page needs a dictionary page, which an
+  // empty dictionary does not get.
+  if (dictionary_encoding_ && dictionary_.size() > 0) {
     // The indices: their bit width (at least 1, which every reader
     // takes), then RLE / bit-packed runs.
     const int width = std::max(1, bit_width(dictionary_.size() - 1));

@@ -156,6 +156,8 @@ int main(int argc, char** argv) {
       field("du", arrow::duration(arrow::TimeUnit::kMicro), false),
       field("tz", arrow::timestamp(arrow::TimeUnit::kMicro, "America/New_York")),
       field("iv", arrow::month_day_nano_interval()),
+      // Only NULLs: pages of no values and no dictionary.
+      field("nul", arrow::utf8()),
   });
 
   FILE* file = std::fopen(argv[2], "wb");
@@ -203,6 +205,7 @@ int main(int argc, char** argv) {
     arrow::DurationBuilder du(arrow::TimeUnit::kMicro);
     arrow::TimestampBuilder tz(arrow::timestamp(arrow::TimeUnit::kMicro, "America/New_York"));
     arrow::MonthDayNanoBuilder iv(arrow::month_day_nano_interval());
+    arrow::StringBuilder nul;
     for (int64_t i = first; i < last; ++i) {
       if (i % 7 == 0) {
         b.append_null();
@@ -278,6 +281,7 @@ int main(int argc, char** argv) {
       }
       du.append(i * 1000 - 7);
       tz.append(i * 3600000000 + 17);
+      nul.append_null();
       if (i % 23 == 0) {
         iv.append_null();
       } else {
@@ -289,7 +293,8 @@ int main(int argc, char** argv) {
         schema, {done(b),   done(i8),    done(i16), done(i32), done(i64), done(u8),  done(u16),
                  done(u32), done(u64),   done(f32), done(f64), done(s),   done(ls),  done(bin),
                  done(u),   done(js),    done(d),   done(ts),  done(tsn), done(tsm), done(tm),
-                 done(dec), done(dec38), done(li),  done(lt),  done(du),  done(tz),  done(iv)});
+                 done(dec), done(dec38), done(li),  done(lt),  done(du),  done(tz),  done(iv),
+                 done(nul)});
     if (!batch) {
       std::fprintf(stderr, "%s\n", batch.error().message.c_str());
       return 1;

@@ -73,6 +73,7 @@ def expected_columns(rows):
         "du": col(lambda i: datetime.timedelta(microseconds=i * 1000 - 7)),
         "tz": col(lambda i: (epoch + datetime.timedelta(microseconds=i * 3600000000 + 17)).replace(tzinfo=utc)),
         "iv": col(lambda i: (i % 13 - 6, i % 31 - 15, i * 1000 - 10000000), 23),
+        "nul": col(lambda i: None),
     }
 
 
@@ -88,6 +89,7 @@ EXPECTED_TYPES = {
     # pyarrow has no Parquet form of month_day_nano: it reads the documented
     # 16 bytes (rapidbyte's reader restores the type from ARROW:schema).
     "iv": "fixed_size_binary[16]",
+    "nul": "string",
 }
 NOT_NULL = {"i8", "i16", "i64", "u8", "u16", "u32", "u64", "f32", "ls", "bin", "tsn",
             "tsm", "tm", "dec38", "lt", "du"}
@@ -105,7 +107,8 @@ def python_value(name, v):
 
 def check_encodings(path, codec, dictionary):
     """The codec, and a dictionary page in each chunk when dictionaries are on
-    (booleans are always PLAIN). tests/parquet/file_writer_test.cpp checks the
+    (booleans are always PLAIN; a chunk of only NULLs has none).
+    tests/parquet/file_writer_test.cpp checks the
     page sequence of a chunk that outgrows its dictionary."""
     meta = pq.ParquetFile(path).metadata
     failures = []
@@ -114,7 +117,8 @@ def check_encodings(path, codec, dictionary):
             column = meta.row_group(g).column(c)
             if column.compression != CODECS[codec]:
                 failures.append(f"{column.path_in_schema}: compression {column.compression}")
-            wanted = dictionary > 0 and column.path_in_schema != "b"
+            # No dictionary for booleans, nor for a chunk of only NULLs.
+            wanted = dictionary > 0 and column.path_in_schema not in ("b", "nul")
             if column.has_dictionary_page != wanted:
                 failures.append(f"row group {g} {column.path_in_schema}: dictionary page "
                                 f"{column.has_dictionary_page}")
@@ -229,7 +233,7 @@ def check_duckdb(path, expected):
              "sum(length(s)), sum(length(ls)), sum(octet_length(bin)), count(u), "
              "max(u)::VARCHAR, count(d), min(d), max(d), min(epoch_us(ts)), max(epoch_us(ts)), sum(epoch_ns(tsn)), "
              "max(tm), sum(dec), sum(dec38), count(li), sum(len(li)), sum(list_sum(li)), "
-             "sum(len(lt)), sum(epoch_us(tz)), count(iv) FROM read_parquet(?)")
+             "sum(len(lt)), sum(epoch_us(tz)), count(iv), count(nul) FROM read_parquet(?)")
     got = con.execute(query, [path]).fetchone()
 
     def some(name):
@@ -246,7 +250,7 @@ def check_duckdb(path, expected):
         max(some("tm")), sum(some("dec")), sum(some("dec38")), len(some("li")),
         sum(len(v) for v in some("li")), sum(e for v in some("li") for e in v if e is not None),
         sum(len(v) for v in expected["lt"]), sum(i * 3600000000 + 17 for i in range(ROWS)),
-        len(some("iv")),
+        len(some("iv")), 0,
     )
     names = query[len("SELECT "):query.index(" FROM")].split(", ")
     for name, g, w in zip(names, got, want):
