@@ -10,7 +10,9 @@
 // describes the contract.
 #pragma once
 
+#include "guest/sdk/batch_emitter.hpp"
 #include "guest/sdk/batch_transform.hpp"
+#include "guest/sdk/checkpoint_schedule.hpp"
 #include "guest/sdk/connector.hpp"
 #include "guest/sdk/context.hpp"
 #include "guest/sdk/error.hpp"

@@ -458,10 +458,6 @@ std::expected<StreamConfig, Error> parse_stream(const Reader& r, const YAML::Nod
       }
     }
   }
-  if (s.sync_mode == protocol::SyncMode::kIncremental && !s.cursor_field) {
-    return std::unexpected(
-        r.error(node, field + ".cursor_field", "required when sync_mode is incremental"));
-  }
   return s;
 }
 

@@ -67,6 +67,22 @@ std::vector<std::string> unsupported_modes(const PipelineConfig& pipeline, p::Co
     return names.empty() ? std::string("none") : names;
   };
   const bool source = role == p::ConnectorRole::kSource;
+  if (source) {
+    // An incremental read is ordered by the stream's cursor_field, unless
+    // the connector keeps its position itself.
+    const bool own_cursor = manifest.cursor == runtime::Manifest::Cursor::kConnector;
+    for (size_t i = 0; i < pipeline.streams.size(); ++i) {
+      const StreamConfig& stream = pipeline.streams[i];
+      const std::string field =
+          "streams[" + std::to_string(i) + "] ('" + stream.name + "').cursor_field";
+      if (stream.sync_mode == p::SyncMode::kIncremental && !stream.cursor_field && !own_cursor) {
+        out.push_back(field + ": required when sync_mode is incremental");
+      } else if (stream.cursor_field && own_cursor) {
+        out.push_back(field + ": connector '" + manifest.id +
+                      "' keeps the position of an incremental read itself; remove cursor_field");
+      }
+    }
+  }
   if (source || (role == p::ConnectorRole::kDestination && !manifest.sync_modes.empty())) {
     for (size_t i = 0; i < pipeline.streams.size(); ++i) {
       const p::SyncMode mode = pipeline.streams[i].sync_mode;

@@ -150,6 +150,14 @@ std::expected<Manifest, std::string> Manifest::parse(std::string_view json) {
       }
       m.write_modes.push_back(*mode);
     }
+    auto cursor = string_field(*caps, "cursor", false);
+    if (!cursor) return std::unexpected("manifest: capabilities." + cursor.error());
+    if (*cursor == "connector") {
+      m.cursor = Manifest::Cursor::kConnector;
+    } else if (!cursor->empty() && *cursor != "column") {
+      return std::unexpected("manifest: field 'capabilities.cursor' must be \"column\" or "
+                             "\"connector\"");
+    }
   }
   if (const Value* perms = object_field(doc, "permissions")) {
     if (const Value* net = object_field(*perms, "network")) {

@@ -33,6 +33,11 @@ struct Manifest {
   std::vector<protocol::ConnectorRole> roles;
   std::vector<protocol::SyncMode> sync_modes;
   std::vector<protocol::WriteMode> write_modes;
+  // How a source orders an incremental read: by the stream's cursor_field
+  // (a column), or by a position the connector keeps itself in the cursor
+  // (source-file: the files read), with no cursor_field.
+  enum class Cursor : uint8_t { kColumn, kConnector };
+  Cursor cursor = Cursor::kColumn;
   // Hosts the connector may always reach.
   std::vector<std::string> network_hosts;
   // Config fields whose values name hosts the connector may reach.

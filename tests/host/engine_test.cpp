@@ -165,6 +165,20 @@ TEST_F(EngineTest, ModesTheManifestsDoNotListAreConfigErrorsBeforeTheRun) {
   EXPECT_TRUE(state_->recent_runs("modes", 1).value().empty()) << "nothing ran";
 }
 
+// An incremental stream names its cursor_field, unless its source keeps
+// the position itself (capabilities.cursor: connector, as source-file does).
+TEST_F(EngineTest, IncrementalStreamsNeedACursorFieldUnlessTheSourceKeepsItsPosition) {
+  engine::PipelineRunner runner(*engine_, *catalog_, *state_);
+  auto report = runner.run(
+      pipeline("pipeline: cursors\nsource:\n  use: generator\n  streams:\n"
+               "    - {name: a, sync_mode: incremental}\ndestination:\n  use: \"null\"\n"));
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.error().kind, engine::EngineError::Kind::kConfig);
+  EXPECT_EQ(report.error().message,
+            "engine.yaml:3: source: streams[0] ('a').cursor_field: required when sync_mode is "
+            "incremental");
+}
+
 TEST_F(EngineTest, ParallelStreamsAreEachExact) {
   std::string yaml =
       "pipeline: parallel\nsource:\n  use: generator\n  config: {rows: 20000}\n  streams:\n";

@@ -132,7 +132,6 @@ TEST(PipelineConfigTest, ReportsEveryProblemOfAFileAtOnce) {
   EXPECT_EQ(p.error(),
             "p.yaml:1:10: version: unsupported pipeline version '2' (this release reads version "
             "1)\n"
-            "p.yaml:6:7: source.streams[0].cursor_field: required when sync_mode is incremental\n"
             "p.yaml:7:28: source.streams[1].sync_mode: unknown value 'sometimes' (expected one "
             "of: full_refresh, incremental, cdc)\n"
             "p.yaml:8:23: transforms[0].confg: unknown key (expected one of: use, config, "

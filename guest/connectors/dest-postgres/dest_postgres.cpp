@@ -11,7 +11,6 @@
 // committed when the interval passes (Context::batch_ready), not only when
 // the next batch comes. replace commits once, at the swap. Batches of a
 // cdc source in upsert mode apply their deletes (change_applier.hpp).
-#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -124,28 +123,24 @@ class DestPostgres final : public sdk::Destination {
     RB_TRY(writer.start());
 
     protocol::WriteSummary summary;
-    uint64_t rows_since = 0;
-    uint64_t bytes_since = 0;
-    auto last_commit = std::chrono::steady_clock::now();
+    sdk::CheckpointSchedule schedule(stream.limits);
     auto confirm = [&] {
       ctx.checkpoint({protocol::CheckpointKind::kDestination, stream.stream_name, std::nullopt,
-                      std::nullopt, rows_since, bytes_since});
+                      std::nullopt, schedule.rows(), schedule.bytes()});
       ++summary.checkpoints;
-      rows_since = 0;
-      bytes_since = 0;
-      last_commit = std::chrono::steady_clock::now();
+      schedule.restart();
     };
     for (;;) {
-      if (auto wait = idle_wait(stream.limits, last_commit); wait && !ctx.batch_ready(*wait)) {
+      if (auto wait = schedule.idle_wait(); wait && !ctx.batch_ready(*wait)) {
         // Nothing arrived for a whole interval (an idle cdc source): commit
         // what was written. Nothing written since the last commit confirms
         // too, so source checkpoints that came alone (an idle slot's
         // position) still reach the state.
         RB_ASSIGN_OR_RETURN(auto committed, writer.commit());
-        if (committed || (rows_since == 0 && bytes_since == 0)) {
+        if (committed || (schedule.rows() == 0 && schedule.bytes() == 0)) {
           confirm();
         } else {
-          last_commit = std::chrono::steady_clock::now();  // only finish() commits
+          schedule.postpone();  // only finish() commits
         }
         continue;
       }
@@ -153,17 +148,18 @@ class DestPostgres final : public sdk::Destination {
       if (!bytes) break;
       auto reader = arrow::IpcStreamReader::open(*bytes);
       if (!reader) return invalid_batch(summary, reader.error());
+      uint64_t rows = 0;
       for (;;) {
         auto batch = reader->next();
         if (!batch) return invalid_batch(summary, batch.error());
         if (!*batch) break;
         RB_TRY(writer.write(**batch));
-        rows_since += static_cast<uint64_t>((*batch)->num_rows());
+        rows += static_cast<uint64_t>((*batch)->num_rows());
       }
       summary.bytes_written += bytes->size();
-      bytes_since += bytes->size();
+      schedule.add(rows, bytes->size());
       ++summary.batches;
-      if (commit_due(stream.limits, rows_since, bytes_since, last_commit)) {
+      if (schedule.due()) {
         // A source checkpoint queued right behind this batch is taken in
         // first, so the commit also persists its cursor.
         (void)ctx.batch_ready(std::chrono::milliseconds(0));
@@ -206,29 +202,6 @@ class DestPostgres final : public sdk::Destination {
                                              ") were published before");
     }
     return sdk::summary(protocol::WriteSummary{});
-  }
-
-  static bool commit_due(const protocol::StreamLimits& limits, uint64_t rows, uint64_t bytes,
-                         std::chrono::steady_clock::time_point last_commit) {
-    const bool any = limits.checkpoint_interval_rows || limits.checkpoint_interval_bytes ||
-                     limits.checkpoint_interval_seconds;
-    if (!any) return true;
-    if (limits.checkpoint_interval_rows && rows >= limits.checkpoint_interval_rows) return true;
-    if (limits.checkpoint_interval_bytes && bytes >= limits.checkpoint_interval_bytes) return true;
-    return limits.checkpoint_interval_seconds &&
-           std::chrono::steady_clock::now() - last_commit >=
-               std::chrono::seconds(limits.checkpoint_interval_seconds);
-  }
-
-  // How long to wait for the next batch before an idle commit: what is left
-  // of checkpoint_interval_seconds; none without one.
-  static std::optional<std::chrono::milliseconds> idle_wait(
-      const protocol::StreamLimits& limits, std::chrono::steady_clock::time_point last_commit) {
-    if (!limits.checkpoint_interval_seconds) return std::nullopt;
-    const auto due = last_commit + std::chrono::seconds(limits.checkpoint_interval_seconds);
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        due - std::chrono::steady_clock::now());
-    return std::max(left, std::chrono::milliseconds(0));
   }
 
   static std::unexpected<protocol::ConnectorError> invalid_batch(

@@ -36,7 +36,7 @@ ChangeTarget::ChangeTarget(sdk::Context& ctx, const protocol::StreamContext& str
       emitter_(ctx, stream),
       continuous_(continuous),
       // The table's columns and the change columns.
-      target_bytes_(batch_target_bytes(stream.limits, table_->columns.size() + 4)) {}
+      target_bytes_(sdk::batch_target_bytes(stream.limits, table_->columns.size() + 4)) {}
 
 void ChangeTarget::start_at(Lsn lsn) {
   start_ = lsn;
@@ -47,7 +47,7 @@ void ChangeTarget::checkpoint(Lsn lsn, bool force) {
   if (checkpointed_ && lsn <= *checkpointed_) return;
   // A continuous stream must move its cursor even when changes trickle in,
   // or the slot keeps every byte of WAL.
-  std::optional<BatchEmitter::Clock::duration> also_after;
+  std::optional<sdk::BatchEmitter::Clock::duration> also_after;
   if (continuous_) also_after = kConfirmInterval;
   if (!force && !emitter_.checkpoint_due(also_after)) return;
   emitter_.checkpoint(std::nullopt,

@@ -30,7 +30,7 @@
 #include <utility>
 #include <vector>
 
-#include "guest/connectors/source-postgres/batch_emitter.hpp"
+#include "guest/sdk/batch_emitter.hpp"
 #include "guest/connectors/source-postgres/cdc_options.hpp"
 #include "guest/connectors/source-postgres/change_batch_builder.hpp"
 #include "guest/connectors/source-postgres/table_catalog.hpp"
@@ -62,7 +62,7 @@ class ChangeTarget {
   const TableInfo& table() const { return *table_; }
   const TableCatalog& catalog() const { return catalog_; }
   const protocol::ReadSummary& summary() const { return emitter_.summary(); }
-  BatchEmitter& emitter() { return emitter_; }
+  sdk::BatchEmitter& emitter() { return emitter_; }
 
   // Where the stream's changes begin: transactions that committed before
   // `lsn` are skipped. A position already checkpointed (a resumed cursor,
@@ -86,7 +86,7 @@ class ChangeTarget {
   const protocol::StreamContext& stream_;
   TableCatalog catalog_;
   const TableInfo* table_;
-  BatchEmitter emitter_;
+  sdk::BatchEmitter emitter_;
   bool continuous_;
   uint64_t target_bytes_;
   postgres::Lsn start_ = 0;

@@ -7,7 +7,7 @@
 
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
 #include "guest/connectors/postgres-common/sql_text.hpp"
-#include "guest/connectors/source-postgres/batch_emitter.hpp"
+#include "guest/sdk/batch_emitter.hpp"
 #include "guest/connectors/source-postgres/cursor_column.hpp"
 #include "guest/connectors/source-postgres/partition_planner.hpp"
 #include "guest/connectors/source-postgres/refused_row.hpp"
@@ -78,7 +78,7 @@ class StreamEmitter {
   }
 
   const protocol::StreamContext& stream_;
-  BatchEmitter emitter_;
+  sdk::BatchEmitter emitter_;
   std::optional<CursorColumn> cursor_;
   int cursor_index_;
   std::optional<protocol::CursorValue> last_;          // cursor of the last row emitted
@@ -320,7 +320,7 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
   RB_ASSIGN_OR_RETURN(auto copy, copy_statement(table, stream, columns, decoded.select_list,
                                                 snapshot, filter, cursor, max_records));
 
-  const uint64_t target = batch_target_bytes(stream.limits, columns.size());
+  const uint64_t target = sdk::batch_target_bytes(stream.limits, columns.size());
   StreamEmitter emitter(ctx, stream, cursor, cursor_index);
   std::optional<protocol::ConnectorError> emit_error;
   postgres::CopyBinaryDecoder reader(

@@ -1,4 +1,4 @@
-#include "guest/connectors/source-postgres/batch_emitter.hpp"
+#include "guest/sdk/batch_emitter.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -6,7 +6,7 @@
 #include "portable/arrow/ipc_writer.hpp"
 #include "portable/base/try.hpp"
 
-namespace rapidbyte::connectors::source_postgres {
+namespace rapidbyte::sdk {
 namespace {
 
 // IPC framing besides the buffers: schema and batch messages, padding.
@@ -21,20 +21,21 @@ uint64_t batch_target_bytes(const protocol::StreamLimits& limits, size_t columns
 }
 
 BatchEmitter::BatchEmitter(sdk::Context& ctx, const protocol::StreamContext& stream)
-    : ctx_(ctx), stream_(stream), last_checkpoint_(Clock::now()) {}
+    : ctx_(ctx), stream_(stream), schedule_(stream.limits) {}
 
-sdk::Result<void> BatchEmitter::emit(const arrow::RecordBatch& batch) {
+sdk::Result<void> BatchEmitter::emit(const arrow::RecordBatch& batch, const Emitted& emitted) {
   if (batch.num_rows() == 0) return {};
-  return encode_and_emit(batch);
+  return encode_and_emit(batch, 0, emitted);
 }
 
 sdk::Result<void> BatchEmitter::emit_empty(std::shared_ptr<const arrow::Schema> schema) {
   auto empty = arrow::RecordBatch::empty(std::move(schema));
   if (!empty) return sdk::internal_error("cannot make an empty batch: " + empty.error().message);
-  return encode_and_emit(*empty);
+  return encode_and_emit(*empty, 0, {});
 }
 
-sdk::Result<void> BatchEmitter::encode_and_emit(const arrow::RecordBatch& batch) {
+sdk::Result<void> BatchEmitter::encode_and_emit(const arrow::RecordBatch& batch, int64_t offset,
+                                                const Emitted& emitted) {
   arrow::IpcStreamWriter writer(batch.schema(), std::move(buffer_));
   if (auto written = writer.write(batch); !written) {
     return sdk::internal_error("cannot encode a batch: " + written.error().message);
@@ -44,36 +45,21 @@ sdk::Result<void> BatchEmitter::encode_and_emit(const arrow::RecordBatch& batch)
     // Too big after all: split and encode the halves.
     const int64_t half = batch.num_rows() / 2;
     buffer_.clear();
-    RB_TRY(emit(batch.slice(0, half)));
-    return emit(batch.slice(half, batch.num_rows() - half));
+    RB_TRY(encode_and_emit(batch.slice(0, half), offset, emitted));
+    return encode_and_emit(batch.slice(half, batch.num_rows() - half), offset + half, emitted);
   }
   RB_TRY(ctx_.batch_emit(stream_.stream_name, buffer_));
   summary_.records += static_cast<uint64_t>(batch.num_rows());
   summary_.bytes += buffer_.size();
   ++summary_.batches;
-  rows_since_ += static_cast<uint64_t>(batch.num_rows());
-  bytes_since_ += buffer_.size();
+  schedule_.add(static_cast<uint64_t>(batch.num_rows()), buffer_.size());
   buffer_.clear();
+  if (emitted) emitted(offset + batch.num_rows());
   return {};
 }
 
 bool BatchEmitter::checkpoint_due(std::optional<Clock::duration> also_after) const {
-  const auto& limits = stream_.limits;
-  const bool any = limits.checkpoint_interval_rows || limits.checkpoint_interval_bytes ||
-                   limits.checkpoint_interval_seconds;
-  if (!any) return true;
-  if (limits.checkpoint_interval_rows && rows_since_ >= limits.checkpoint_interval_rows) {
-    return true;
-  }
-  if (limits.checkpoint_interval_bytes && bytes_since_ >= limits.checkpoint_interval_bytes) {
-    return true;
-  }
-  const auto elapsed = Clock::now() - last_checkpoint_;
-  if (limits.checkpoint_interval_seconds &&
-      elapsed >= std::chrono::seconds(limits.checkpoint_interval_seconds)) {
-    return true;
-  }
-  return also_after && elapsed >= *also_after;
+  return schedule_.due() || (also_after && schedule_.elapsed() >= *also_after);
 }
 
 void BatchEmitter::checkpoint(std::optional<std::string> cursor_field,
@@ -83,13 +69,11 @@ void BatchEmitter::checkpoint(std::optional<std::string> cursor_field,
   info.stream_name = stream_.stream_name;
   info.cursor_field = std::move(cursor_field);
   info.cursor_value = std::move(value);
-  info.records = rows_since_;
-  info.bytes = bytes_since_;
+  info.records = schedule_.rows();
+  info.bytes = schedule_.bytes();
   ctx_.checkpoint(info);
   ++summary_.checkpoints;
-  rows_since_ = 0;
-  bytes_since_ = 0;
-  last_checkpoint_ = Clock::now();
+  schedule_.restart();
 }
 
 void BatchEmitter::add(const protocol::ReadSummary& other) {
@@ -99,4 +83,4 @@ void BatchEmitter::add(const protocol::ReadSummary& other) {
   summary_.checkpoints += other.checkpoints;
 }
 
-}  // namespace rapidbyte::connectors::source_postgres
+}  // namespace rapidbyte::sdk

@@ -1,25 +1,26 @@
-// BatchEmitter: how a stream's record batches leave source-postgres — each
-// batch encoded as one Arrow IPC stream and emitted (split in halves while
-// the encoding exceeds max_batch_bytes), the read summary, and source
-// checkpoints with the rows and bytes emitted since the previous one. Both
-// read paths use it: table reads (table_reader) and change streams
-// (cdc_reader); they decide what a checkpoint's cursor is.
+// BatchEmitter: how a source's record batches leave it — each batch encoded
+// as one Arrow IPC stream and emitted (split in halves while the encoding
+// exceeds max_batch_bytes), the read summary, and source checkpoints with
+// the rows and bytes emitted since the previous one, at the stream's
+// checkpoint intervals. The source decides what a checkpoint's cursor is.
 //
 // The encode buffer is reused from batch to batch. Not thread-safe.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "guest/sdk/checkpoint_schedule.hpp"
 #include "guest/sdk/context.hpp"
 #include "portable/arrow/record_batch.hpp"
 #include "portable/protocol/types.hpp"
 
-namespace rapidbyte::connectors::source_postgres {
+namespace rapidbyte::sdk {
 
 // The decoded size a batch of `columns` columns is cut at, so that its IPC
 // encoding (schema and batch messages, padding) stays within the stream's
@@ -32,8 +33,14 @@ class BatchEmitter {
 
   BatchEmitter(sdk::Context& ctx, const protocol::StreamContext& stream);
 
+  // Called after each IPC stream a batch was emitted as, with the rows of
+  // the batch emitted so far: a source whose position can stand between
+  // any two rows checkpoints there, on the same batches its destination
+  // counts.
+  using Emitted = std::function<void(int64_t rows)>;
+
   // Emits `batch`; one without rows is dropped.
-  sdk::Result<void> emit(const arrow::RecordBatch& batch);
+  sdk::Result<void> emit(const arrow::RecordBatch& batch, const Emitted& emitted = {});
   // Emits a batch of no rows: a read that found none still tells the
   // destination the stream's schema, so it creates (or, replacing, empties)
   // its table.
@@ -54,15 +61,14 @@ class BatchEmitter {
   const protocol::ReadSummary& summary() const { return summary_; }
 
  private:
-  sdk::Result<void> encode_and_emit(const arrow::RecordBatch& batch);
+  sdk::Result<void> encode_and_emit(const arrow::RecordBatch& batch, int64_t offset,
+                                    const Emitted& emitted);
 
   sdk::Context& ctx_;
   const protocol::StreamContext& stream_;
   std::vector<uint8_t> buffer_;
   protocol::ReadSummary summary_;
-  uint64_t rows_since_ = 0;
-  uint64_t bytes_since_ = 0;
-  Clock::time_point last_checkpoint_;
+  CheckpointSchedule schedule_;
 };
 
-}  // namespace rapidbyte::connectors::source_postgres
+}  // namespace rapidbyte::sdk

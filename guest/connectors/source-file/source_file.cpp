@@ -1,0 +1,326 @@
+// source-file: reads each stream from the Parquet files under
+// <path>/<stream>/ (recursively), through the directory the pipeline grants
+// read-only. Hive-style directories (region=eu/) become text columns of the
+// rows below them, unless the files hold a column of that name already.
+//
+// Full refresh reads every file. Incremental reads the files not read
+// before: the stream's cursor is the connector's own ReadPosition (no
+// cursor_field), advanced at the stream's checkpoint intervals, so a rerun
+// after a crash continues exactly where the destination's last commit
+// ended.
+#include <time.h>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "guest/connectors/file-common/local_files.hpp"
+#include "guest/connectors/source-file/data_files.hpp"
+#include "guest/connectors/source-file/read_position.hpp"
+#include "guest/sdk/sdk.hpp"
+#include "portable/arrow/binary_builder.hpp"
+#include "portable/base/try.hpp"
+#include "portable/parquet/file_reader.hpp"
+
+namespace rapidbyte::connectors::source_file {
+namespace {
+
+constexpr std::string_view kParquetExtension = ".parquet";
+
+std::unexpected<protocol::ConnectorError> file_error(const std::string& path,
+                                                     const std::string& message) {
+  return sdk::data_error("'" + path + "' is not a readable Parquet file: " + message,
+                         "BAD_FILE");
+}
+
+int64_t now_ns() {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  return static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
+}
+
+// `batch` with the partition columns of `file` the batch does not hold
+// (text, NULL for __HIVE_DEFAULT_PARTITION__), then only the selected
+// columns (all when none are).
+sdk::Result<arrow::RecordBatch> shape(const arrow::RecordBatch& batch, const DataFile& file,
+                                      const std::vector<std::string>& keys,
+                                      const std::vector<std::string>& selected) {
+  std::vector<arrow::Field> fields = batch.schema()->fields();
+  std::vector<arrow::Array> columns = batch.columns();
+  for (const std::string& key : keys) {
+    if (batch.schema()->field_index(key) >= 0) continue;
+    const auto it = std::find_if(file.partitions.begin(), file.partitions.end(),
+                                 [&](const HivePartition& p) { return p.key == key; });
+    arrow::StringBuilder values;
+    values.reserve(batch.num_rows());
+    for (int64_t row = 0; row < batch.num_rows(); ++row) {
+      if (it == file.partitions.end() || !it->value) {
+        values.append_null();
+      } else {
+        values.append(std::string_view(*it->value));
+      }
+    }
+    auto array = values.finish();
+    if (!array) return sdk::internal_error("cannot build column '" + key + "': " + array.error().message);
+    fields.push_back(arrow::field(key, arrow::utf8()));
+    columns.push_back(std::move(*array));
+  }
+  if (!selected.empty()) {
+    std::vector<arrow::Field> kept_fields;
+    std::vector<arrow::Array> kept_columns;
+    for (const std::string& name : selected) {
+      for (size_t i = 0; i < fields.size(); ++i) {
+        if (fields[i].name != name) continue;
+        kept_fields.push_back(fields[i]);
+        kept_columns.push_back(columns[i]);
+      }
+    }
+    fields = std::move(kept_fields);
+    columns = std::move(kept_columns);
+  }
+  return arrow::RecordBatch(
+      std::make_shared<arrow::Schema>(std::move(fields), batch.schema()->metadata()),
+      std::move(columns), batch.num_rows());
+}
+
+// Reads one stream: its files, or those past its position.
+class StreamRead {
+ public:
+  StreamRead(sdk::Context& ctx, const protocol::StreamContext& stream, std::string stream_dir,
+             std::optional<uint64_t> max_records)
+      : ctx_(ctx),
+        stream_(stream),
+        dir_(std::move(stream_dir)),
+        max_records_(max_records),
+        emitter_(ctx, stream),
+        incremental_(stream.sync_mode == protocol::SyncMode::kIncremental) {}
+
+  sdk::Result<protocol::ReadSummary> run() {
+    RB_ASSIGN_OR_RETURN(auto files, list_data_files(dir_, kParquetExtension));
+    keys_ = partition_keys(files);
+    if (incremental_ && stream_.last_cursor_value) {
+      const auto* text = std::get_if<protocol::cursor_kind::kText>(&*stream_.last_cursor_value);
+      if (text != nullptr) position_ = ReadPosition::decode(*text);
+      if (!position_) {
+        return sdk::config_error("stream '" + stream_.stream_name +
+                                 "': its stored cursor is not a position of source-file; reset "
+                                 "the stream's state to read it again from the start");
+      }
+    }
+    const int64_t settled_before =
+        now_ns() - std::chrono::duration_cast<std::chrono::nanoseconds>(kSettleTime).count();
+    uint64_t unsettled = 0;
+    for (const DataFile& file : files) {
+      if (done()) break;
+      uint64_t skip = 0;
+      if (position_ && position_->is_after(file)) continue;
+      if (position_ && position_->is_file(file)) skip = position_->rows;
+      if (incremental_ && file.change_time_ns > settled_before) {
+        ++unsettled;
+        continue;
+      }
+      RB_TRY(read_file(file, skip));
+    }
+    if (unsettled > 0) {
+      ctx_.info("stream '" + stream_.stream_name + "': " + std::to_string(unsettled) +
+                " file(s) changed in the last " + std::to_string(kSettleTime.count()) +
+                " s are left for the next run");
+    }
+    if (emitter_.summary().records == 0 && schema_ && !incremental_) {
+      RB_TRY(emitter_.emit_empty(schema_));
+    }
+    checkpoint();
+    return emitter_.summary();
+  }
+
+ private:
+  bool done() const { return max_records_ && emitter_.summary().records >= *max_records_; }
+
+  void checkpoint() {
+    std::optional<protocol::CursorValue> cursor;
+    if (incremental_ && position_) {
+      cursor.emplace(std::in_place_index<protocol::cursor_kind::kText>, position_->encode());
+    }
+    emitter_.checkpoint(std::nullopt, std::move(cursor));
+  }
+
+  sdk::Result<void> read_file(const DataFile& file, uint64_t skip) {
+    const std::string path = files::join_path(dir_, file.relative);
+    RB_ASSIGN_OR_RETURN(auto input, files::LocalInputFile::open(path));
+    auto reader = parquet::FileReader::open(input);
+    if (!reader) return file_error(path, reader.error().message);
+    uint64_t first_row = 0;
+    const uint64_t target =
+        sdk::batch_target_bytes(stream_.limits, static_cast<size_t>((*reader)->schema()->num_fields()));
+    for (int g = 0; g < (*reader)->num_row_groups() && !done(); ++g) {
+      const parquet::RowGroup& group = (*reader)->metadata().row_groups[static_cast<size_t>(g)];
+      const uint64_t rows = static_cast<uint64_t>(std::max<int64_t>(group.num_rows, 0));
+      if (first_row + rows <= skip) {
+        first_row += rows;
+        continue;
+      }
+      auto batch = (*reader)->read_row_group(g);
+      if (!batch) return file_error(path, batch.error().message);
+      RB_ASSIGN_OR_RETURN(auto shaped, shape(*batch, file, keys_, stream_.selected_columns));
+      if (!schema_) schema_ = shaped.schema();
+      // Pieces of about the batch size, by the row group's uncompressed size.
+      const uint64_t bytes = static_cast<uint64_t>(std::max<int64_t>(group.total_byte_size, 1));
+      const int64_t piece_rows =
+          std::max<int64_t>(1, static_cast<int64_t>(rows * std::min<uint64_t>(target, bytes) / bytes));
+      int64_t offset = static_cast<int64_t>(std::max(skip, first_row) - first_row);
+      while (offset < shaped.num_rows() && !done()) {
+        int64_t length = std::min(piece_rows, shaped.num_rows() - offset);
+        if (max_records_) {
+          length = std::min<int64_t>(
+              length, static_cast<int64_t>(*max_records_ - emitter_.summary().records));
+        }
+        const uint64_t piece_start = first_row + static_cast<uint64_t>(offset);
+        RB_TRY(emitter_.emit(shaped.slice(offset, length), [&](int64_t emitted) {
+          position_ = ReadPosition{file.change_time_ns, file.relative,
+                                   piece_start + static_cast<uint64_t>(emitted)};
+          if (emitter_.checkpoint_due()) checkpoint();
+        }));
+        offset += length;
+      }
+      first_row += rows;
+    }
+    if (!done() && incremental_) {
+      // Past the file's last row, even when it has none.
+      position_ = ReadPosition{file.change_time_ns, file.relative, first_row};
+    }
+    return {};
+  }
+
+  sdk::Context& ctx_;
+  const protocol::StreamContext& stream_;
+  std::string dir_;
+  std::optional<uint64_t> max_records_;
+  sdk::BatchEmitter emitter_;
+  bool incremental_;
+  std::optional<ReadPosition> position_;
+  std::vector<std::string> keys_;
+  std::shared_ptr<const arrow::Schema> schema_;
+};
+
+class SourceFile final : public sdk::Source {
+ public:
+  sdk::Result<void> open(std::string_view config_json) override {
+    RB_ASSIGN_OR_RETURN(auto config, sdk::JsonConfig::parse(config_json));
+    RB_ASSIGN_OR_RETURN(root_, config.require_string("path"));
+    RB_ASSIGN_OR_RETURN(auto format, config.get_string("format", "parquet"));
+    if (format != "parquet") {
+      return sdk::config_error("config field 'format' must be parquet; got '" + format + "'");
+    }
+    return {};
+  }
+
+  sdk::Result<protocol::ValidationReport> validate(sdk::Context&) override {
+    protocol::ValidationReport report;
+    auto streams = stream_directories();
+    report.checks.push_back(
+        {"directory " + root_, streams ? protocol::CheckStatus::kPassed : protocol::CheckStatus::kFailed,
+         streams ? std::to_string(streams->size()) + " stream directories under '" + root_ + "'"
+                 : streams.error().message});
+    if (!streams) report.status = protocol::CheckStatus::kFailed;
+    return report;
+  }
+
+  sdk::Result<protocol::RunSummary> run(sdk::Context& ctx,
+                                        const protocol::RunRequest& request) override {
+    if (request.phase == protocol::RunPhase::kDiscover) return discover();
+    if (request.phase != protocol::RunPhase::kRead) {
+      return sdk::summary(protocol::ReadSummary{});  // nothing to plan or tear down
+    }
+    if (request.streams.size() != 1) {
+      return sdk::internal_error("read needs exactly one stream", "BAD_STREAMS");
+    }
+    const protocol::StreamContext& stream = request.streams[0];
+    if (stream.sync_mode == protocol::SyncMode::kCdc) {
+      return sdk::config_error("stream '" + stream.stream_name +
+                               "': source-file reads full_refresh or incremental, not cdc");
+    }
+    StreamRead read(ctx, stream, files::join_path(root_, stream.stream_name),
+                    request.max_records);
+    RB_ASSIGN_OR_RETURN(auto summary, read.run());
+    return sdk::summary(summary);
+  }
+
+ private:
+  sdk::Result<std::vector<std::string>> stream_directories() const {
+    RB_ASSIGN_OR_RETURN(auto names, files::list_directory(root_));
+    std::vector<std::string> streams;
+    for (std::string& name : names) {
+      if (files::is_hidden_name(name)) continue;
+      RB_ASSIGN_OR_RETURN(auto kind, files::entry_kind(files::join_path(root_, name)));
+      if (kind == files::EntryKind::kDirectory) streams.push_back(std::move(name));
+    }
+    return streams;
+  }
+
+  // A stream per directory; its columns are those of its first file, then
+  // its partition keys.
+  sdk::Result<protocol::RunSummary> discover() const {
+    protocol::Catalog catalog;
+    RB_ASSIGN_OR_RETURN(auto streams, stream_directories());
+    for (const std::string& name : streams) {
+      protocol::CatalogStream stream;
+      stream.name = name;
+      stream.sync_modes = {protocol::SyncMode::kFullRefresh, protocol::SyncMode::kIncremental};
+      const std::string dir = files::join_path(root_, name);
+      RB_ASSIGN_OR_RETURN(auto data_files, list_data_files(dir, kParquetExtension));
+      if (!data_files.empty()) {
+        const std::string path = files::join_path(dir, data_files.front().relative);
+        RB_ASSIGN_OR_RETURN(auto input, files::LocalInputFile::open(path));
+        auto reader = parquet::FileReader::open(input);
+        if (!reader) return file_error(path, reader.error().message);
+        const arrow::Schema& schema = *(*reader)->schema();
+        for (int i = 0; i < schema.num_fields(); ++i) {
+          const arrow::Field& field = schema.field(i);
+          const std::string type = field.type.to_string();
+          stream.columns.push_back({field.name, type, type, field.nullable});
+        }
+        for (const std::string& key : partition_keys(data_files)) {
+          if (schema.field_index(key) >= 0) continue;
+          stream.columns.push_back({key, "hive partition", "utf8", true});
+        }
+      }
+      catalog.streams.push_back(std::move(stream));
+    }
+    protocol::RunSummary summary;
+    summary.catalog = std::move(catalog);
+    return summary;
+  }
+
+  std::string root_;
+};
+
+}  // namespace
+}  // namespace rapidbyte::connectors::source_file
+
+RAPIDBYTE_EXPORT_SOURCE(rapidbyte::connectors::source_file::SourceFile)
+
+// clang-format off
+RAPIDBYTE_MANIFEST({
+  "id": "source-file",
+  "version": "0.1.0",
+  "protocol_version": 4,
+  "roles": ["source"],
+  "description": "Reads each stream from the Parquet files under <path>/<stream>/ (recursively; Hive partition directories become columns); incremental reads take only files not read before.",
+  "capabilities": {"sync_modes": ["full_refresh", "incremental"], "cursor": "connector"},
+  "permissions": {"network": {"hosts": [], "hosts_from_config": []}, "env": [],
+                  "filesystem": [{"from_config": "path", "access": "read"}]},
+  "resources": {"memory_mb": 512},
+  "config_schema": {
+    "type": "object",
+    "required": ["path"],
+    "properties": {
+      "path": {"type": "string", "minLength": 1,
+               "description": "Directory of the streams: stream <name> reads <path>/<name>/. Relative paths are taken from the working directory."},
+      "format": {"enum": ["parquet"], "default": "parquet", "description": "File format."}
+    },
+    "additionalProperties": false
+  }
+});
+// clang-format on
