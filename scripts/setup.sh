@@ -117,6 +117,15 @@ install_duckdb() {
   pip_install "duckdb==$DUCKDB_VERSION"
 }
 
+# Benchmark peer of bench/parquet_bench.sh.
+install_connectorx() {
+  if python3 -c "import connectorx, sys; sys.exit(connectorx.__version__ != '$CONNECTORX_VERSION')" 2>/dev/null; then
+    return
+  fi
+  log "installing connectorx $CONNECTORX_VERSION"
+  pip_install "connectorx==$CONNECTORX_VERSION"
+}
+
 export PATH="$HOME/.cargo/bin:$PATH"
 install_debian_packages
 ensure_postgres_user
@@ -131,5 +140,6 @@ if ! $demo_only; then
   install_python_packages
   install_sling
   install_duckdb
+  install_connectorx
 fi
 log "machine ready"

@@ -9,6 +9,8 @@ PYARROW_VERSION=26.0.1
 SLING_WHEEL_VERSION=1.4.11
 # Benchmark peer of bench/transform_sql_bench (the same query over the same Arrow data).
 DUCKDB_VERSION=2.0.0
+# Benchmark peer of bench/parquet_bench.sh (reads PostgreSQL into Arrow).
+CONNECTORX_VERSION=0.4.6
 # The Temporal dev server (`temporal server start-dev`) of the orchestration's
 # tests, built from Go modules.
 TEMPORAL_CLI_VERSION=1.5.1

@@ -18,8 +18,8 @@ bool CheckpointSchedule::due() const {
 std::optional<std::chrono::milliseconds> CheckpointSchedule::idle_wait() const {
   if (!limits_.checkpoint_interval_seconds) return std::nullopt;
   const auto due = last_checkpoint_ + std::chrono::seconds(limits_.checkpoint_interval_seconds);
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      due - std::chrono::steady_clock::now());
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(due - std::chrono::steady_clock::now());
   return std::max(left, std::chrono::milliseconds(0));
 }
 

@@ -1,4 +1,5 @@
-// memcpy, memmove and memset for every guest module, replacing wasi-libc's.
+// memcpy, memmove, memset and memcmp for every guest module, replacing
+// wasi-libc's.
 //
 // Debian's wasi-libc is built without the bulk-memory feature, so its
 // memcpy copies word by word in wasm: a profile of PostgreSQL -> PostgreSQL
@@ -7,6 +8,10 @@
 // -mbulk-memory), which wasmtime runs as native memmove/memset; small blocks
 // stay in a plain loop, where the call into the runtime would cost more than
 // the copy.
+//
+// memcmp compares 8 bytes at a time: wasi-libc's compares byte by byte, and
+// a Parquet dictionary compares every repeated value it meets (a profile of
+// PostgreSQL -> Parquet spent 15% of its time there).
 //
 // This file is compiled with -fno-builtin so the compiler does not turn the
 // loops back into calls to the functions being defined.
@@ -48,6 +53,23 @@ void* memset(void* dest, int value, size_t n) {
   auto* d = static_cast<unsigned char*>(dest);
   for (size_t i = 0; i < n; ++i) d[i] = static_cast<unsigned char>(value);
   return dest;
+}
+
+int memcmp(const void* a, const void* b, size_t n) {
+  const auto* x = static_cast<const unsigned char*>(a);
+  const auto* y = static_cast<const unsigned char*>(b);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t u;
+    uint64_t v;
+    __builtin_memcpy(&u, x + i, 8);
+    __builtin_memcpy(&v, y + i, 8);
+    if (u != v) break;
+  }
+  for (; i < n; ++i) {
+    if (x[i] != y[i]) return x[i] < y[i] ? -1 : 1;
+  }
+  return 0;
 }
 
 }  // extern "C"

@@ -155,8 +155,9 @@ std::expected<Manifest, std::string> Manifest::parse(std::string_view json) {
     if (*cursor == "connector") {
       m.cursor = Manifest::Cursor::kConnector;
     } else if (!cursor->empty() && *cursor != "column") {
-      return std::unexpected("manifest: field 'capabilities.cursor' must be \"column\" or "
-                             "\"connector\"");
+      return std::unexpected(
+          "manifest: field 'capabilities.cursor' must be \"column\" or "
+          "\"connector\"");
     }
   }
   if (const Value* perms = object_field(doc, "permissions")) {

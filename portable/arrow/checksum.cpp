@@ -4,23 +4,14 @@
 #include <vector>
 
 #include "portable/arrow/bit_util.hpp"
+#include "portable/base/mix64.hpp"
 
 namespace rapidbyte::arrow {
 
 namespace {
 
-// splitmix64's finalizer: a bijective 64-bit mix with full avalanche.
-inline uint64_t mix(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
 inline uint64_t hash_word(uint64_t word) {
-  return mix(word ^ 0x776f72642d68736bULL);
+  return mix64(word ^ 0x776f72642d68736bULL);
 }
 
 inline uint64_t load_le(const uint8_t* p, size_t n) {
@@ -30,14 +21,14 @@ inline uint64_t load_le(const uint8_t* p, size_t n) {
 }
 
 uint64_t hash_bytes(const uint8_t* p, size_t n) {
-  uint64_t h = mix(static_cast<uint64_t>(n) * ContentChecksum::kRowMultiplier);
-  for (; n >= 8; p += 8, n -= 8) h = mix(h ^ load_le(p, 8));
-  if (n != 0) h = mix(h ^ load_le(p, n) ^ (static_cast<uint64_t>(n) << 56));
+  uint64_t h = mix64(static_cast<uint64_t>(n) * ContentChecksum::kRowMultiplier);
+  for (; n >= 8; p += 8, n -= 8) h = mix64(h ^ load_le(p, 8));
+  if (n != 0) h = mix64(h ^ load_le(p, n) ^ (static_cast<uint64_t>(n) << 56));
   return h;
 }
 
 inline void fold(uint64_t& row_hash, uint64_t value_hash) {
-  row_hash = mix(row_hash * ContentChecksum::kRowMultiplier + value_hash);
+  row_hash = mix64(row_hash * ContentChecksum::kRowMultiplier + value_hash);
 }
 
 // Folds value_hash(column, row) into hashes[row] for every row; `value(i)`

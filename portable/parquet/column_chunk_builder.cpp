@@ -25,11 +25,12 @@ const uint8_t* slot(const arrow::Array& array, int64_t i, int32_t width) {
 }  // namespace
 
 ColumnChunkBuilder::ColumnChunkBuilder(LeafColumn leaf, arrow::Field field, SortOrder order,
-                                       ChunkOptions options)
+                                       ChunkOptions options, PageCompressor& compressor)
     : leaf_(std::move(leaf)),
       field_(std::move(field)),
       value_type_(field_.type.id() == TypeId::kList ? field_.type.value_type() : field_.type),
       options_(options),
+      compressor_(compressor),
       length_prefix_(leaf_.physical == PhysicalType::kByteArray ? 4 : 0),
       dictionary_encoding_(options.dictionary_bytes > 0 && value_type_.id() != TypeId::kBool),
       statistics_(order) {}
@@ -219,7 +220,7 @@ Result<void> ColumnChunkBuilder::add_page(PageHeader header, std::span<const uin
                                           std::span<const uint8_t> values,
                                           std::vector<uint8_t>& out) {
   std::vector<uint8_t> compressed;
-  RB_TRY(compress(options_.codec, values, compressed));
+  RB_TRY(compressor_.compress(values, compressed));
   header.uncompressed_page_size = static_cast<int32_t>(levels.size() + values.size());
   header.compressed_page_size = static_cast<int32_t>(levels.size() + compressed.size());
   const size_t before = out.size();
@@ -289,6 +290,7 @@ Result<void> ColumnChunkBuilder::finish_page() {
   page_repetitions_.clear();
   page_values_.clear();
   page_indices_.clear();
+  chunk_plain_bytes_ += page_plain_bytes_;
   page_plain_bytes_ = 0;
   page_count_ = 0;
   page_nulls_ = 0;
@@ -330,6 +332,7 @@ Result<std::vector<uint8_t>> ColumnChunkBuilder::finish(int64_t file_offset,
   chunk_values_ = 0;
   uncompressed_bytes_ = 0;
   dictionary_.clear();
+  chunk_plain_bytes_ = 0;
   dictionary_encoding_ = options_.dictionary_bytes > 0 && value_type_.id() != TypeId::kBool;
   return out;
 }

@@ -20,6 +20,7 @@
 #include "portable/arrow/array.hpp"
 #include "portable/parquet/column_statistics.hpp"
 #include "portable/parquet/metadata.hpp"
+#include "portable/parquet/page_codec.hpp"
 #include "portable/parquet/schema_mapping.hpp"
 #include "portable/parquet/value_dictionary.hpp"
 
@@ -38,7 +39,10 @@ class ColumnChunkBuilder {
  public:
   // `field` is the leaf's top-level Arrow field (a list's leaf is its
   // elements).
-  ColumnChunkBuilder(LeafColumn leaf, arrow::Field field, SortOrder order, ChunkOptions options);
+  // `compressor` (of options.codec, shared by a file's columns, which
+  // compress one at a time) must outlive the builder.
+  ColumnChunkBuilder(LeafColumn leaf, arrow::Field field, SortOrder order, ChunkOptions options,
+                     PageCompressor& compressor);
 
   // Appends every row of `column` (the leaf's top-level column).
   // REQUIRES: column.type() is the field's type.
@@ -50,6 +54,10 @@ class ColumnChunkBuilder {
     return chunk_.size() + page_values_.size() + page_indices_.size() * 4 +
            dictionary_.encoded().size();
   }
+
+  // What the current row group's values take PLAIN-encoded (before
+  // dictionaries and compression): about what a reader decodes them into.
+  uint64_t plain_bytes() const { return chunk_plain_bytes_ + page_plain_bytes_; }
 
   // Closes the open page and returns the chunk's bytes; `metadata` gets its
   // metadata, with offsets counted from `file_offset`, where the caller
@@ -76,6 +84,7 @@ class ColumnChunkBuilder {
   arrow::Field field_;
   arrow::DataType value_type_;  // the field's type, or a list's element type
   ChunkOptions options_;
+  PageCompressor& compressor_;
   // Byte arrays' PLAIN form starts with a 4-byte length the statistics skip.
   size_t length_prefix_ = 0;
 
@@ -88,6 +97,7 @@ class ColumnChunkBuilder {
   std::vector<uint8_t> page_values_;    // PLAIN pages
   std::vector<uint32_t> page_indices_;  // dictionary pages
   uint64_t page_plain_bytes_ = 0;       // what the page's values take PLAIN
+  uint64_t chunk_plain_bytes_ = 0;      // the same for the chunk's finished pages
   int32_t page_count_ = 0;              // level entries (values, nulls included)
   int32_t page_nulls_ = 0;
   int32_t page_rows_ = 0;

@@ -20,13 +20,15 @@ FileWriter::FileWriter(std::shared_ptr<const arrow::Schema> schema, ParquetSchem
     : schema_(std::move(schema)),
       parquet_(std::move(parquet)),
       out_(out),
-      options_(std::move(options)) {
+      options_(std::move(options)),
+      compressor_(std::make_unique<PageCompressor>(options_.codec)) {
   for (const LeafColumn& leaf : parquet_.leaves) {
     columns_.push_back(std::make_unique<ColumnChunkBuilder>(
         leaf, schema_->field(static_cast<int>(leaf.field_index)),
         sort_order_of(parquet_.elements[leaf.element_index]),
         ChunkOptions{options_.page_bytes, options_.dictionary_bytes, options_.codec,
-                     options_.data_page_v2}));
+                     options_.data_page_v2},
+        *compressor_));
   }
   metadata_.schema = parquet_.elements;
   metadata_.created_by = options_.created_by;
@@ -85,10 +87,18 @@ Result<void> FileWriter::write(const arrow::RecordBatch& batch) {
     RB_TRY(columns_[i]->append(batch.column(static_cast<int>(leaf.field_index))));
   }
   pending_rows_ += batch.num_rows();
+  // Cut by the values' decoded size, so a reader holds a row group in
+  // about row_group_bytes however well it compresses.
+  uint64_t plain = 0;
+  for (const auto& column : columns_) plain += column->plain_bytes();
+  if (plain >= options_.row_group_bytes) RB_TRY(flush_row_group());
+  return {};
+}
+
+uint64_t FileWriter::buffered_bytes() const {
   uint64_t buffered = 0;
   for (const auto& column : columns_) buffered += column->buffered_bytes();
-  if (buffered >= options_.row_group_bytes) RB_TRY(flush_row_group());
-  return {};
+  return buffered;
 }
 
 Result<void> FileWriter::flush_row_group() {

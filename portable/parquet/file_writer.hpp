@@ -41,12 +41,15 @@ struct WriterOptions {
   uint64_t dictionary_bytes = 1u << 20;
   // Data pages of version 2 (DATA_PAGE_V2) instead of 1.
   bool data_page_v2 = false;
-  // A row group is written out when its encoded values reach this size.
+  // A row group is written out when its values reach this size PLAIN-
+  // encoded (before dictionaries and compression): about the memory a
+  // reader decodes one into.
   uint64_t row_group_bytes = 64u << 20;
   std::string created_by = "rapidbyte";
 };
 
 class ColumnChunkBuilder;
+class PageCompressor;
 
 class FileWriter {
  public:
@@ -65,6 +68,9 @@ class FileWriter {
   int64_t rows_written() const { return metadata_.num_rows + pending_rows_; }
   // Bytes written to the stream so far (row groups still buffered aside).
   uint64_t bytes_written() const { return position_; }
+  // Encoded values of the row group still buffered (written by the next
+  // flush, before compression).
+  uint64_t buffered_bytes() const;
 
  private:
   FileWriter(std::shared_ptr<const arrow::Schema> schema, ParquetSchema parquet, OutputStream& out,
@@ -76,6 +82,7 @@ class FileWriter {
   ParquetSchema parquet_;
   OutputStream& out_;
   WriterOptions options_;
+  std::unique_ptr<PageCompressor> compressor_;  // shared by columns_, declared before them
   std::vector<std::unique_ptr<ColumnChunkBuilder>> columns_;
   FileMetaData metadata_;
   int64_t pending_rows_ = 0;

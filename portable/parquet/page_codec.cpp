@@ -13,8 +13,9 @@ namespace {
 
 using arrow::make_error;
 
-// zstd's default level: Parquet writers (Arrow, DuckDB) use it too.
-constexpr int kZstdLevel = 3;
+// Arrow's Parquet writer's zstd level (pyarrow's default): pages compress
+// about as well as at zstd's own default of 3, at close to twice the speed.
+constexpr int kZstdLevel = 1;
 
 Result<void> gzip(std::span<const uint8_t> input, std::vector<uint8_t>& out) {
   z_stream stream{};
@@ -79,8 +80,12 @@ std::optional<Codec> codec_named(std::string_view name) {
   return std::nullopt;
 }
 
-Result<void> compress(Codec codec, std::span<const uint8_t> input, std::vector<uint8_t>& out) {
-  switch (codec) {
+PageCompressor::~PageCompressor() {
+  if (zstd_ != nullptr) ZSTD_freeCCtx(zstd_);
+}
+
+Result<void> PageCompressor::compress(std::span<const uint8_t> input, std::vector<uint8_t>& out) {
+  switch (codec_) {
     case Codec::kUncompressed:
       out.insert(out.end(), input.begin(), input.end());
       return {};
@@ -90,10 +95,14 @@ Result<void> compress(Codec codec, std::span<const uint8_t> input, std::vector<u
     case Codec::kGzip:
       return gzip(input, out);
     case Codec::kZstd: {
+      if (zstd_ == nullptr) {
+        zstd_ = ZSTD_createCCtx();
+        if (zstd_ == nullptr) return make_error("ZSTD: cannot create a compression context");
+      }
       const size_t start = out.size();
       out.resize(start + ZSTD_compressBound(input.size()));
-      const size_t written = ZSTD_compress(out.data() + start, out.size() - start, input.data(),
-                                           input.size(), kZstdLevel);
+      const size_t written = ZSTD_compressCCtx(zstd_, out.data() + start, out.size() - start,
+                                               input.data(), input.size(), kZstdLevel);
       if (ZSTD_isError(written)) {
         return make_error(std::string("ZSTD: ") + ZSTD_getErrorName(written));
       }
@@ -103,7 +112,11 @@ Result<void> compress(Codec codec, std::span<const uint8_t> input, std::vector<u
     default:
       break;
   }
-  return make_error("Parquet: no compressor for codec " + std::to_string(static_cast<int>(codec)));
+  return make_error("Parquet: no compressor for codec " + std::to_string(static_cast<int>(codec_)));
+}
+
+Result<void> compress(Codec codec, std::span<const uint8_t> input, std::vector<uint8_t>& out) {
+  return PageCompressor(codec).compress(input, out);
 }
 
 Result<void> decompress(Codec codec, std::span<const uint8_t> input, std::span<uint8_t> output) {

@@ -80,6 +80,16 @@ class PgConnectorTest : public rapidbyte::test::RuntimeTest {
   // md5 over the rows of `table` ordered by `order`, as text.
   static std::string table_digest(LibpqSession& db, const std::string& table,
                                   const std::string& order);
+
+  // Creates `table` (and its enum type) with a column of every type the
+  // connectors carry and four rows of edge values (NULLs, extremes,
+  // infinities, NaN, empty strings and arrays).
+  static void create_all_types_table(LibpqSession& db, const std::string& table);
+  // Expects `table` in `copy` to hold what it holds in `original`: the same
+  // declared types (the enum and money become text) and, row by row and
+  // column by column, the same text.
+  static void expect_same_all_types(LibpqSession& original, LibpqSession& copy,
+                                    const std::string& table);
 };
 
 }  // namespace rapidbyte::test

@@ -85,6 +85,14 @@ const std::map<std::string, Fixture>& fixtures() {
         "CREATE TABLE IF NOT EXISTS events (id bigint PRIMARY KEY, user_id bigint, country text, "
         "amount numeric(12, 2), created_at timestamptz, event_type text);",
         "", false}},
+      {"events_to_lake",
+       {"shop",
+        "CREATE TABLE IF NOT EXISTS events (id bigint PRIMARY KEY, user_id bigint, country text, "
+        "amount numeric(12, 2), created_at timestamptz, event_type text);",
+        "", false}},
+      // Reads files the check has none of: parsed only (FileConnectorTest
+      // runs source-file).
+      {"lake_to_warehouse", {"", "", "", true}},
       // docs/PROTOCOL.md's source-counter is the document's own example code.
       {"counter", {"", "", "", true}},
       {"fragment validate",
@@ -129,11 +137,21 @@ class DocsExamplesTest : public PgConnectorTest {
     }
   }
 
+  // A file connector's directory moved into the test's.
+  static void point_at_directory(YAML::Node connector, const std::filesystem::path& dir) {
+    if (!connector) return;
+    const std::string use = connector["use"].as<std::string>("");
+    if (use != "dest-file" && use != "source-file") return;
+    connector["config"]["path"] = (dir / "lake").string();
+  }
+
   // The example as a pipeline against the cluster, written to a file.
   std::filesystem::path prepare(const Example& example, YAML::Node pipeline,
                                 const std::filesystem::path& dir) {
     point_at_cluster(pipeline["source"]);
     point_at_cluster(pipeline["destination"]);
+    point_at_directory(pipeline["source"], dir);
+    point_at_directory(pipeline["destination"], dir);
     pipeline["state"]["backend"] = "sqlite";
     pipeline["state"]["connection"] = (dir / "state.db").string();
     const auto path = dir / (std::to_string(std::hash<std::string>{}(example.where)) + ".yaml");

@@ -13,26 +13,19 @@
 #include "portable/arrow/pretty_print.hpp"
 #include "portable/arrow/primitive_builder.hpp"
 #include "portable/parquet/file_writer.hpp"
+#include "portable/parquet/memory_file.hpp"
 #include "portable/parquet/page_codec.hpp"
 
 namespace rapidbyte::parquet {
 namespace {
 
-class Memory final : public OutputStream, public InputFile {
+// Written by a writer, then read by a reader.
+class Memory final : public MemoryOutput, public InputFile {
  public:
-  Result<void> write(std::span<const uint8_t> bytes) override {
-    data.insert(data.end(), bytes.begin(), bytes.end());
-    return {};
-  }
   Result<uint64_t> size() override { return data.size(); }
   Result<void> read_at(uint64_t offset, std::span<uint8_t> out) override {
-    if (offset > data.size() || out.size() > data.size() - offset) {
-      return arrow::make_error("read past the end");
-    }
-    std::memcpy(out.data(), data.data() + offset, out.size());
-    return {};
+    return MemoryInput(data).read_at(offset, out);
   }
-  std::vector<uint8_t> data;
 };
 
 arrow::RecordBatch sample_batch() {

@@ -12,18 +12,10 @@
 #include "portable/arrow/binary_builder.hpp"
 #include "portable/arrow/list_builder.hpp"
 #include "portable/arrow/primitive_builder.hpp"
+#include "portable/parquet/memory_file.hpp"
 
 namespace rapidbyte::parquet {
 namespace {
-
-class MemoryStream final : public OutputStream {
- public:
-  Result<void> write(std::span<const uint8_t> bytes) override {
-    data.insert(data.end(), bytes.begin(), bytes.end());
-    return {};
-  }
-  std::vector<uint8_t> data;
-};
 
 FileMetaData footer_of(const std::vector<uint8_t>& file) {
   EXPECT_GE(file.size(), 12u);
@@ -39,7 +31,7 @@ FileMetaData footer_of(const std::vector<uint8_t>& file) {
 TEST(ParquetFileWriterTest, AChunkThatOutgrowsItsDictionaryGoesOnInPlainPages) {
   auto schema = std::make_shared<const arrow::Schema>(
       std::vector<arrow::Field>{arrow::field("id", arrow::int64(), false)});
-  MemoryStream out;
+  MemoryOutput out;
   WriterOptions options;
   options.page_bytes = 400;        // 50 values a page
   options.dictionary_bytes = 800;  // 100 distinct values
@@ -98,7 +90,7 @@ TEST(ParquetFileWriterTest, AChunkThatOutgrowsItsDictionaryGoesOnInPlainPages) {
 TEST(ParquetFileWriterTest, DataPagesOfVersionTwo) {
   auto schema = std::make_shared<const arrow::Schema>(std::vector<arrow::Field>{
       arrow::field("l", arrow::list(arrow::field("item", arrow::int64())))});
-  MemoryStream out;
+  MemoryOutput out;
   WriterOptions options;
   options.data_page_v2 = true;
   options.codec = Codec::kZstd;
@@ -138,7 +130,7 @@ TEST(ParquetFileWriterTest, DataPagesOfVersionTwo) {
 TEST(ParquetFileWriterTest, ATypeParquetCannotHoldIsRefusedNamingTheField) {
   auto schema = std::make_shared<const arrow::Schema>(std::vector<arrow::Field>{
       arrow::field("id", arrow::int64()), arrow::field("nothing", arrow::null())});
-  MemoryStream out;
+  MemoryOutput out;
   auto writer = FileWriter::open(schema, out);
   ASSERT_FALSE(writer);
   EXPECT_EQ(writer.error().message,
@@ -155,7 +147,7 @@ TEST(ParquetFileWriterTest, ATypeParquetCannotHoldIsRefusedNamingTheField) {
 TEST(ParquetFileWriterTest, ABatchOfAnotherShapeIsRefused) {
   auto schema = std::make_shared<const arrow::Schema>(
       std::vector<arrow::Field>{arrow::field("id", arrow::int64())});
-  MemoryStream out;
+  MemoryOutput out;
   auto writer = FileWriter::open(schema, out);
   ASSERT_TRUE(writer);
   auto other = std::make_shared<const arrow::Schema>(
@@ -173,7 +165,7 @@ TEST(ParquetFileWriterTest, ABatchOfAnotherShapeIsRefused) {
 TEST(ParquetFileWriterTest, AnEmptyFileHasTheSchemaAndNoRowGroups) {
   auto schema = std::make_shared<const arrow::Schema>(
       std::vector<arrow::Field>{arrow::field("id", arrow::int64())});
-  MemoryStream out;
+  MemoryOutput out;
   auto writer = FileWriter::open(schema, out);
   ASSERT_TRUE(writer);
   ASSERT_TRUE((*writer)->close());

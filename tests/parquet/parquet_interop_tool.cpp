@@ -290,11 +290,11 @@ int main(int argc, char** argv) {
       }
     }
     auto batch = arrow::RecordBatch::make(
-        schema, {done(b),   done(i8),    done(i16), done(i32), done(i64), done(u8),  done(u16),
-                 done(u32), done(u64),   done(f32), done(f64), done(s),   done(ls),  done(bin),
-                 done(u),   done(js),    done(d),   done(ts),  done(tsn), done(tsm), done(tm),
-                 done(dec), done(dec38), done(li),  done(lt),  done(du),  done(tz),  done(iv),
-                 done(nul)});
+        schema,
+        {done(b),   done(i8),  done(i16), done(i32), done(i64), done(u8),  done(u16),   done(u32),
+         done(u64), done(f32), done(f64), done(s),   done(ls),  done(bin), done(u),     done(js),
+         done(d),   done(ts),  done(tsn), done(tsm), done(tm),  done(dec), done(dec38), done(li),
+         done(lt),  done(du),  done(tz),  done(iv),  done(nul)});
     if (!batch) {
       std::fprintf(stderr, "%s\n", batch.error().message.c_str());
       return 1;

@@ -40,11 +40,12 @@ sdk::Result<FormatOptions> parse_format(const sdk::JsonConfig& config) {
   } else if (format == "jsonl") {
     options.format = FileFormat::kJsonLines;
   } else {
-    return sdk::config_error("config field 'format' must be parquet, csv or jsonl; got '" +
-                             format + "'");
+    return sdk::config_error("config field 'format' must be parquet, csv or jsonl; got '" + format +
+                             "'");
   }
   const bool parquet = options.format == FileFormat::kParquet;
-  RB_ASSIGN_OR_RETURN(auto compression, config.get_string("compression", parquet ? "zstd" : "none"));
+  RB_ASSIGN_OR_RETURN(auto compression,
+                      config.get_string("compression", parquet ? "zstd" : "none"));
   if (parquet) {
     if (compression == "zstd") {
       options.codec = parquet::Codec::kZstd;
@@ -101,11 +102,10 @@ class DestFile final : public sdk::Destination {
   sdk::Result<protocol::ValidationReport> validate(sdk::Context&) override {
     protocol::ValidationReport report;
     auto writable = check_writable();
-    report.checks.push_back({"directory " + root_,
-                             writable ? protocol::CheckStatus::kPassed
-                                      : protocol::CheckStatus::kFailed,
-                             writable ? "files can be written under '" + root_ + "'"
-                                      : writable.error().message});
+    report.checks.push_back(
+        {"directory " + root_,
+         writable ? protocol::CheckStatus::kPassed : protocol::CheckStatus::kFailed,
+         writable ? "files can be written under '" + root_ + "'" : writable.error().message});
     if (!writable) report.status = protocol::CheckStatus::kFailed;
     return report;
   }
@@ -149,8 +149,7 @@ class DestFile final : public sdk::Destination {
       return {};
     };
     for (;;) {
-      if (auto wait = schedule.idle_wait();
-          commits_in_run && wait && !ctx.batch_ready(*wait)) {
+      if (auto wait = schedule.idle_wait(); commits_in_run && wait && !ctx.batch_ready(*wait)) {
         RB_TRY(commit());  // an idle stream, committed on time
         continue;
       }
@@ -250,7 +249,7 @@ RAPIDBYTE_MANIFEST({
       "max_file_bytes": {"type": "integer", "minimum": 1, "default": 268435456,
                          "description": "A file is closed and the next one started at this size."},
       "row_group_bytes": {"type": "integer", "minimum": 1, "default": 67108864,
-                          "description": "parquet: a row group is written out when its encoded values reach this size."},
+                          "description": "parquet: a row group is written out when its values reach this size decoded (PLAIN, before dictionaries and compression): about the memory a reader needs for one."},
       "data_page_version": {"enum": [1, 2], "default": 1,
                             "description": "parquet: data pages of version 1 or 2."},
       "delimiter": {"type": "string", "minLength": 1, "maxLength": 1, "default": ",",

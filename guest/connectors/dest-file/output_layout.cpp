@@ -14,7 +14,9 @@ constexpr size_t kTagDigits = 16;
 
 }  // namespace
 
-std::string OutputLayout::stream_dir() const { return files::join_path(root, stream); }
+std::string OutputLayout::stream_dir() const {
+  return files::join_path(root, stream);
+}
 
 std::string OutputLayout::work_dir() const {
   return files::join_path(files::join_path(root, kWorkDirectory), stream);

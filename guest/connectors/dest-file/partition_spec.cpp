@@ -139,9 +139,8 @@ sdk::Result<Partitioner> Partitioner::make(const std::vector<PartitionKey>& keys
                                key.column + "' is " + schema.field(index).type.to_string());
     }
     if (key.granularity == Granularity::kHour && id == arrow::TypeId::kDate32) {
-      return sdk::schema_error("stream '" + std::string(stream) + "': partition_by '" +
-                               key.column + ":hour' needs a timestamp column; '" + key.column +
-                               "' is a date");
+      return sdk::schema_error("stream '" + std::string(stream) + "': partition_by '" + key.column +
+                               ":hour' needs a timestamp column; '" + key.column + "' is a date");
     }
     columns.push_back({key, index});
   }

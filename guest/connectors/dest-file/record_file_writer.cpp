@@ -130,7 +130,8 @@ class TextOutput {
     ZSTD_inBuffer in{text.data(), text.size(), 0};
     for (;;) {
       ZSTD_outBuffer out{chunk_, sizeof chunk_, 0};
-      const size_t left = ZSTD_compressStream2(zstd_, &out, &in, last ? ZSTD_e_end : ZSTD_e_continue);
+      const size_t left =
+          ZSTD_compressStream2(zstd_, &out, &in, last ? ZSTD_e_end : ZSTD_e_continue);
       if (ZSTD_isError(left)) return write_error(output_.path(), ZSTD_getErrorName(left));
       if (auto r = put({chunk_, out.pos}); !r) return r;
       if (last ? left == 0 : in.pos == in.size && out.pos < out.size) return {};
@@ -205,6 +206,7 @@ class CellWriter {
 
 std::vector<std::unique_ptr<CellWriter>> cell_writers(const arrow::RecordBatch& batch) {
   std::vector<std::unique_ptr<CellWriter>> cells;
+  cells.reserve(static_cast<size_t>(batch.num_columns()));
   for (int i = 0; i < batch.num_columns(); ++i) {
     cells.push_back(std::make_unique<CellWriter>(batch.schema()->field(i), batch.column(i)));
   }

@@ -33,9 +33,9 @@ struct CsvOptions {
 
 struct FormatOptions {
   FileFormat format = FileFormat::kParquet;
-  parquet::Codec codec = parquet::Codec::kZstd;  // parquet
-  uint64_t row_group_bytes = 64u << 20;          // parquet
-  bool data_page_v2 = false;                     // parquet
+  parquet::Codec codec = parquet::Codec::kZstd;               // parquet
+  uint64_t row_group_bytes = 64u << 20;                       // parquet
+  bool data_page_v2 = false;                                  // parquet
   TextCompression text_compression = TextCompression::kNone;  // csv, jsonl
   CsvOptions csv;
 };

@@ -215,8 +215,8 @@ sdk::Result<void> StreamOutput::rename_closed(const std::optional<std::string>& 
   for (const ClosedFile& file : closed_) {
     const std::string dir =
         file.dir.empty() ? target_dir() : files::join_path(target_dir(), file.dir);
-    const std::string name = data_file_name(tag ? file.stem + "-c" + *tag : file.stem,
-                                            options_.format);
+    const std::string name =
+        data_file_name(tag ? file.stem + "-c" + *tag : file.stem, options_.format);
     RB_TRY(files::rename_path(
         files::join_path(dir, temporary_name(data_file_name(file.stem, options_.format))),
         files::join_path(dir, name)));
@@ -309,8 +309,8 @@ sdk::Result<void> publish_generation(const OutputLayout& layout, std::string_vie
     if (existing == files::EntryKind::kDirectory && !old_link) {
       // The first replace of a directory written by appends: moved aside
       // first (readers see no directory for that moment only).
-      RB_TRY(files::rename_path(
-          stream_dir, layout.generation_dir("replaced-" + std::string(generation))));
+      RB_TRY(files::rename_path(stream_dir,
+                                layout.generation_dir("replaced-" + std::string(generation))));
     }
     RB_TRY(files::rename_path(link, stream_dir));
     return roll_back_unpublished(layout, ctx, std::string(generation));

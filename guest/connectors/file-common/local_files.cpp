@@ -17,9 +17,9 @@ constexpr size_t kWriteBuffer = 1u << 20;
 
 std::unexpected<protocol::ConnectorError> io_error(std::string_view what, const std::string& path,
                                                    int error) {
-  return std::unexpected(sdk::make_error(
-      protocol::ErrorCategory::kInternal,
-      std::string(what) + " '" + path + "': " + std::strerror(error), "FILE_IO"));
+  return std::unexpected(
+      sdk::make_error(protocol::ErrorCategory::kInternal,
+                      std::string(what) + " '" + path + "': " + std::strerror(error), "FILE_IO"));
 }
 
 std::unexpected<protocol::ConnectorError> file_error(const arrow::Error& error) {
@@ -28,7 +28,7 @@ std::unexpected<protocol::ConnectorError> file_error(const arrow::Error& error) 
 }
 
 std::unexpected<arrow::Error> parquet_io_error(std::string_view what, const std::string& path,
-                                                 int error) {
+                                               int error) {
   return std::unexpected(
       arrow::Error{std::string(what) + " '" + path + "': " + std::strerror(error)});
 }
@@ -47,7 +47,7 @@ bool is_hidden_name(std::string_view name) {
 }
 
 sdk::Result<FileStatus> file_status(const std::string& path) {
-  struct stat info {};
+  struct stat info{};
   FileStatus status;
   if (::stat(path.c_str(), &info) != 0) {
     if (errno == ENOENT || errno == ENOTDIR) return status;
@@ -146,7 +146,7 @@ sdk::Result<void> remove_file(const std::string& path) {
 }
 
 sdk::Result<void> remove_tree(const std::string& path) {
-  struct stat info {};
+  struct stat info{};
   if (::lstat(path.c_str(), &info) != 0) {
     if (errno == ENOENT) return {};
     return io_error("cannot stat", path, errno);
@@ -294,7 +294,7 @@ LocalInputFile::~LocalInputFile() {
 }
 
 parquet::Result<uint64_t> LocalInputFile::size() {
-  struct stat info {};
+  struct stat info{};
   if (::fstat(fd_, &info) != 0) return parquet_io_error("cannot stat", path_, errno);
   return static_cast<uint64_t>(info.st_size);
 }

@@ -10,8 +10,9 @@ std::string ReadPosition::encode() const {
 
 std::optional<ReadPosition> ReadPosition::decode(std::string_view text) {
   ReadPosition position;
-  const char* end = text.data() + text.size();
-  auto time = std::from_chars(text.data(), end, position.change_time_ns);
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  auto time = std::from_chars(begin, end, position.change_time_ns);
   if (time.ec != std::errc() || time.ptr == end || *time.ptr != ' ') return std::nullopt;
   auto rows = std::from_chars(time.ptr + 1, end, position.rows);
   if (rows.ec != std::errc() || rows.ptr == end || *rows.ptr != ' ') return std::nullopt;

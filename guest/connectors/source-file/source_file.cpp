@@ -31,8 +31,7 @@ constexpr std::string_view kParquetExtension = ".parquet";
 
 std::unexpected<protocol::ConnectorError> file_error(const std::string& path,
                                                      const std::string& message) {
-  return sdk::data_error("'" + path + "' is not a readable Parquet file: " + message,
-                         "BAD_FILE");
+  return sdk::data_error("'" + path + "' is not a readable Parquet file: " + message, "BAD_FILE");
 }
 
 int64_t now_ns() {
@@ -63,7 +62,8 @@ sdk::Result<arrow::RecordBatch> shape(const arrow::RecordBatch& batch, const Dat
       }
     }
     auto array = values.finish();
-    if (!array) return sdk::internal_error("cannot build column '" + key + "': " + array.error().message);
+    if (!array)
+      return sdk::internal_error("cannot build column '" + key + "': " + array.error().message);
     fields.push_back(arrow::field(key, arrow::utf8()));
     columns.push_back(std::move(*array));
   }
@@ -152,8 +152,8 @@ class StreamRead {
     auto reader = parquet::FileReader::open(input);
     if (!reader) return file_error(path, reader.error().message);
     uint64_t first_row = 0;
-    const uint64_t target =
-        sdk::batch_target_bytes(stream_.limits, static_cast<size_t>((*reader)->schema()->num_fields()));
+    const uint64_t target = sdk::batch_target_bytes(
+        stream_.limits, static_cast<size_t>((*reader)->schema()->num_fields()));
     for (int g = 0; g < (*reader)->num_row_groups() && !done(); ++g) {
       const parquet::RowGroup& group = (*reader)->metadata().row_groups[static_cast<size_t>(g)];
       const uint64_t rows = static_cast<uint64_t>(std::max<int64_t>(group.num_rows, 0));
@@ -167,8 +167,8 @@ class StreamRead {
       if (!schema_) schema_ = shaped.schema();
       // Pieces of about the batch size, by the row group's uncompressed size.
       const uint64_t bytes = static_cast<uint64_t>(std::max<int64_t>(group.total_byte_size, 1));
-      const int64_t piece_rows =
-          std::max<int64_t>(1, static_cast<int64_t>(rows * std::min<uint64_t>(target, bytes) / bytes));
+      const int64_t piece_rows = std::max<int64_t>(
+          1, static_cast<int64_t>(rows * std::min<uint64_t>(target, bytes) / bytes));
       int64_t offset = static_cast<int64_t>(std::max(skip, first_row) - first_row);
       while (offset < shaped.num_rows() && !done()) {
         int64_t length = std::min(piece_rows, shaped.num_rows() - offset);
@@ -220,7 +220,8 @@ class SourceFile final : public sdk::Source {
     protocol::ValidationReport report;
     auto streams = stream_directories();
     report.checks.push_back(
-        {"directory " + root_, streams ? protocol::CheckStatus::kPassed : protocol::CheckStatus::kFailed,
+        {"directory " + root_,
+         streams ? protocol::CheckStatus::kPassed : protocol::CheckStatus::kFailed,
          streams ? std::to_string(streams->size()) + " stream directories under '" + root_ + "'"
                  : streams.error().message});
     if (!streams) report.status = protocol::CheckStatus::kFailed;
@@ -230,8 +231,11 @@ class SourceFile final : public sdk::Source {
   sdk::Result<protocol::RunSummary> run(sdk::Context& ctx,
                                         const protocol::RunRequest& request) override {
     if (request.phase == protocol::RunPhase::kDiscover) return discover();
+    if (request.phase == protocol::RunPhase::kTeardown) {
+      return sdk::summary(protocol::ReadSummary{});  // nothing kept outside the files
+    }
     if (request.phase != protocol::RunPhase::kRead) {
-      return sdk::summary(protocol::ReadSummary{});  // nothing to plan or tear down
+      return sdk::unsupported_phase(protocol::ConnectorRole::kSource, request.phase);
     }
     if (request.streams.size() != 1) {
       return sdk::internal_error("read needs exactly one stream", "BAD_STREAMS");
@@ -241,8 +245,7 @@ class SourceFile final : public sdk::Source {
       return sdk::config_error("stream '" + stream.stream_name +
                                "': source-file reads full_refresh or incremental, not cdc");
     }
-    StreamRead read(ctx, stream, files::join_path(root_, stream.stream_name),
-                    request.max_records);
+    StreamRead read(ctx, stream, files::join_path(root_, stream.stream_name), request.max_records);
     RB_ASSIGN_OR_RETURN(auto summary, read.run());
     return sdk::summary(summary);
   }

@@ -30,10 +30,10 @@
 #include <utility>
 #include <vector>
 
-#include "guest/sdk/batch_emitter.hpp"
 #include "guest/connectors/source-postgres/cdc_options.hpp"
 #include "guest/connectors/source-postgres/change_batch_builder.hpp"
 #include "guest/connectors/source-postgres/table_catalog.hpp"
+#include "guest/sdk/batch_emitter.hpp"
 #include "guest/sdk/context.hpp"
 #include "portable/postgres/connection.hpp"
 #include "portable/postgres/replication/lsn.hpp"

@@ -7,10 +7,10 @@
 
 #include "guest/connectors/postgres-common/pg_error_mapping.hpp"
 #include "guest/connectors/postgres-common/sql_text.hpp"
-#include "guest/sdk/batch_emitter.hpp"
 #include "guest/connectors/source-postgres/cursor_column.hpp"
 #include "guest/connectors/source-postgres/partition_planner.hpp"
 #include "guest/connectors/source-postgres/refused_row.hpp"
+#include "guest/sdk/batch_emitter.hpp"
 #include "portable/base/try.hpp"
 #include "portable/postgres/copy_binary_decoder.hpp"
 
