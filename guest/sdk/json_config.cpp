@@ -68,6 +68,16 @@ Result<std::string> JsonConfig::get_string(const char* field, std::string_view f
   return std::string(v->GetString(), v->GetStringLength());
 }
 
+Result<char> JsonConfig::get_char(const char* field, char fallback) const {
+  auto text = get_string(field, std::string_view(&fallback, 1));
+  if (!text) return std::unexpected(text.error());
+  if (text->size() != 1) {
+    return config_error(std::string("config field '") + field + "' must be one character; got '" +
+                        *text + "'");
+  }
+  return (*text)[0];
+}
+
 Result<std::string> JsonConfig::require_string(const char* field) const {
   if (member(field) == nullptr) {
     return config_error(std::string("config field '") + field + "' is required",

@@ -38,6 +38,8 @@ class JsonConfig {
   Result<double> get_double(const char* field, double fallback) const;
   Result<bool> get_bool(const char* field, bool fallback) const;
   Result<std::string> get_string(const char* field, std::string_view fallback) const;
+  // A string of exactly one character (a CSV delimiter).
+  Result<char> get_char(const char* field, char fallback) const;
 
   // A string field that must be present.
   Result<std::string> require_string(const char* field) const;

@@ -20,16 +20,6 @@
 namespace rapidbyte::connectors::dest_file {
 namespace {
 
-sdk::Result<char> single_character(const sdk::JsonConfig& config, const char* field,
-                                   char fallback) {
-  RB_ASSIGN_OR_RETURN(auto text, config.get_string(field, std::string(1, fallback)));
-  if (text.size() != 1) {
-    return sdk::config_error(std::string("config field '") + field +
-                             "' must be one character; got '" + text + "'");
-  }
-  return text[0];
-}
-
 sdk::Result<FormatOptions> parse_format(const sdk::JsonConfig& config) {
   FormatOptions options;
   RB_ASSIGN_OR_RETURN(auto format, config.get_string("format", "parquet"));
@@ -72,8 +62,8 @@ sdk::Result<FormatOptions> parse_format(const sdk::JsonConfig& config) {
                       config.get_u64("row_group_bytes", options.row_group_bytes));
   RB_ASSIGN_OR_RETURN(auto page_version, config.get_u64("data_page_version", 1));
   options.data_page_v2 = page_version == 2;
-  RB_ASSIGN_OR_RETURN(options.csv.delimiter, single_character(config, "delimiter", ','));
-  RB_ASSIGN_OR_RETURN(options.csv.quote, single_character(config, "quote", '"'));
+  RB_ASSIGN_OR_RETURN(options.csv.delimiter, config.get_char("delimiter", ','));
+  RB_ASSIGN_OR_RETURN(options.csv.quote, config.get_char("quote", '"'));
   RB_ASSIGN_OR_RETURN(options.csv.null_string, config.get_string("null_string", ""));
   RB_ASSIGN_OR_RETURN(options.csv.header, config.get_bool("header", true));
   return options;

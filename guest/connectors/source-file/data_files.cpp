@@ -52,13 +52,13 @@ std::vector<HivePartition> hive_partitions_of(std::string_view relative) {
   return out;
 }
 
-sdk::Result<std::vector<DataFile>> list_data_files(const std::string& stream_dir,
-                                                   std::string_view extension) {
+sdk::Result<std::vector<DataFile>> list_data_files(
+    const std::string& stream_dir, const std::function<bool(std::string_view)>& wanted) {
   auto relatives = files::list_visible_files(stream_dir);
   if (!relatives) return std::unexpected(relatives.error());
   std::vector<DataFile> out;
   for (std::string& relative : *relatives) {
-    if (!relative.ends_with(extension)) continue;
+    if (!wanted(relative)) continue;
     auto status = files::file_status(files::join_path(stream_dir, relative));
     if (!status) return std::unexpected(status.error());
     if (status->kind != files::EntryKind::kFile) continue;  // gone meanwhile

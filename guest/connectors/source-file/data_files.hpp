@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,10 +32,10 @@ struct DataFile {
 // The Hive partitions of the directories of `relative` ("a=1/b=x/f.parquet").
 std::vector<HivePartition> hive_partitions_of(std::string_view relative);
 
-// The files under `stream_dir` whose names end with `extension`
-// (".parquet"); empty when the directory does not exist.
-sdk::Result<std::vector<DataFile>> list_data_files(const std::string& stream_dir,
-                                                   std::string_view extension);
+// The files under `stream_dir` whose names `wanted` accepts; empty when
+// the directory does not exist.
+sdk::Result<std::vector<DataFile>> list_data_files(
+    const std::string& stream_dir, const std::function<bool(std::string_view)>& wanted);
 
 // The keys of the files' partitions, in the order they first appear.
 std::vector<std::string> partition_keys(const std::vector<DataFile>& files);

@@ -1,7 +1,9 @@
-// source-file: reads each stream from the Parquet files under
-// <path>/<stream>/ (recursively), through the directory the pipeline grants
-// read-only. Hive-style directories (region=eu/) become text columns of the
-// rows below them, unless the files hold a column of that name already.
+// source-file: reads each stream from the Parquet, CSV or JSON Lines files
+// under <path>/<stream>/ (recursively), through the directory the pipeline
+// grants read-only. Hive-style directories (region=eu/) become text columns
+// of the rows below them, unless the files hold a column of that name
+// already. Text files are typed by text_values.hpp, with the schema of the
+// stream's first file; a record that is not a row follows on_data_error.
 //
 // Full refresh reads every file. Incremental reads the files not read
 // before: the stream's cursor is the connector's own ReadPosition (no
@@ -19,19 +21,50 @@
 #include "guest/connectors/file-common/local_files.hpp"
 #include "guest/connectors/source-file/data_files.hpp"
 #include "guest/connectors/source-file/read_position.hpp"
+#include "guest/connectors/source-file/text_rows.hpp"
 #include "guest/sdk/sdk.hpp"
 #include "portable/arrow/binary_builder.hpp"
+#include "portable/arrow/value_formatter.hpp"
 #include "portable/base/try.hpp"
 #include "portable/parquet/file_reader.hpp"
 
 namespace rapidbyte::connectors::source_file {
 namespace {
 
-constexpr std::string_view kParquetExtension = ".parquet";
+// Rows of a text file put in one batch before it is emitted.
+constexpr int64_t kTextBatchRows = 16384;
+
+struct SourceOptions {
+  std::optional<TextOptions> text;  // csv, jsonl; parquet without
+
+  bool wants(std::string_view name) const {
+    if (!text) return name.ends_with(".parquet");
+    if (text->format == TextFormat::kCsv) return has_text_extension(name, ".csv");
+    return has_text_extension(name, ".jsonl") || has_text_extension(name, ".ndjson");
+  }
+};
 
 std::unexpected<protocol::ConnectorError> file_error(const std::string& path,
                                                      const std::string& message) {
   return sdk::data_error("'" + path + "' is not a readable Parquet file: " + message, "BAD_FILE");
+}
+
+// The schema a stream's files are read with: a Parquet file's own, or the
+// typed columns of the first text file.
+struct FileSchema {
+  std::shared_ptr<const arrow::Schema> schema;
+  std::vector<TextType> text_types;
+};
+
+sdk::Result<FileSchema> schema_of(const std::string& path, const SourceOptions& options) {
+  if (options.text) {
+    RB_ASSIGN_OR_RETURN(auto typed, text_schema(path, *options.text));
+    return FileSchema{typed.first, typed.second};
+  }
+  RB_ASSIGN_OR_RETURN(auto input, files::LocalInputFile::open(path));
+  auto reader = parquet::FileReader::open(input);
+  if (!reader) return file_error(path, reader.error().message);
+  return FileSchema{(*reader)->schema(), {}};
 }
 
 int64_t now_ns() {
@@ -89,16 +122,19 @@ sdk::Result<arrow::RecordBatch> shape(const arrow::RecordBatch& batch, const Dat
 class StreamRead {
  public:
   StreamRead(sdk::Context& ctx, const protocol::StreamContext& stream, std::string stream_dir,
-             std::optional<uint64_t> max_records)
+             const SourceOptions& options, std::optional<uint64_t> max_records)
       : ctx_(ctx),
         stream_(stream),
         dir_(std::move(stream_dir)),
+        options_(options),
         max_records_(max_records),
         emitter_(ctx, stream),
         incremental_(stream.sync_mode == protocol::SyncMode::kIncremental) {}
 
   sdk::Result<protocol::ReadSummary> run() {
-    RB_ASSIGN_OR_RETURN(auto files, list_data_files(dir_, kParquetExtension));
+    RB_ASSIGN_OR_RETURN(auto files, list_data_files(dir_, [this](std::string_view name) {
+                          return options_.wants(name);
+                        }));
     keys_ = partition_keys(files);
     if (incremental_ && stream_.last_cursor_value) {
       const auto* text = std::get_if<protocol::cursor_kind::kText>(&*stream_.last_cursor_value);
@@ -121,7 +157,11 @@ class StreamRead {
         ++unsettled;
         continue;
       }
-      RB_TRY(read_file(file, skip));
+      if (options_.text) {
+        RB_TRY(read_text_file(file, skip));
+      } else {
+        RB_TRY(read_file(file, skip));
+      }
     }
     if (unsettled > 0) {
       ctx_.info("stream '" + stream_.stream_name + "': " + std::to_string(unsettled) +
@@ -193,9 +233,105 @@ class StreamRead {
     return {};
   }
 
+  // A text file's rows, in batches of kTextBatchRows; its position counts
+  // records (refused ones too), so a rerun skips exactly those taken.
+  sdk::Result<void> read_text_file(const DataFile& file, uint64_t skip) {
+    const std::string path = files::join_path(dir_, file.relative);
+    if (!text_schema_) {
+      RB_ASSIGN_OR_RETURN(auto schema, schema_of(path, options_));
+      text_schema_ = std::move(schema);
+      for (const arrow::Field& field : text_schema_->schema->fields()) names_.push_back(field.name);
+    }
+    RB_ASSIGN_OR_RETURN(auto rows, TextRows::open(path, *options_.text));
+    TextBatchBuilder builder(text_schema_->schema, text_schema_->text_types);
+    std::vector<uint64_t> records_after;  // per built row: records consumed through it
+    uint64_t records = 0;
+    TextRow row;
+    std::vector<TextCell> cells;
+    auto flush = [&]() -> sdk::Result<void> {
+      if (builder.rows() == 0) return {};
+      RB_ASSIGN_OR_RETURN(auto batch, as_data_result(builder.finish()));
+      RB_ASSIGN_OR_RETURN(auto shaped, shape(batch, file, keys_, stream_.selected_columns));
+      if (!schema_) schema_ = shaped.schema();
+      RB_TRY(emitter_.emit(shaped, [&](int64_t emitted) {
+        position_ = ReadPosition{file.change_time_ns, file.relative,
+                                 records_after[static_cast<size_t>(emitted - 1)]};
+        if (emitter_.checkpoint_due()) checkpoint();
+      }));
+      records_after.clear();
+      return {};
+    };
+    while (!done_after(builder.rows())) {
+      RB_ASSIGN_OR_RETURN(auto any, rows->next(names_, row));
+      if (!any) break;
+      if (++records <= skip) continue;
+      std::optional<std::string> refusal = std::move(row.refusal);
+      if (!refusal) {
+        cells.clear();
+        for (const auto& cell : row.cells) {
+          cells.push_back(cell ? TextCell(std::string_view(*cell)) : TextCell());
+        }
+        refusal = builder.add_row(cells);
+        if (!refusal) records_after.push_back(records);
+      }
+      if (refusal) RB_TRY(refuse(path, row, *refusal));
+      if (builder.rows() >= kTextBatchRows) RB_TRY(flush());
+    }
+    RB_TRY(flush());
+    if (!done() && incremental_) {
+      position_ = ReadPosition{file.change_time_ns, file.relative, records};
+    }
+    return {};
+  }
+
+  // Whether the record limit is reached, counting `pending` rows not yet
+  // emitted.
+  bool done_after(int64_t pending) const {
+    return max_records_ &&
+           emitter_.summary().records + static_cast<uint64_t>(pending) >= *max_records_;
+  }
+
+  // A record that is not a row, by the stream's on_data_error.
+  sdk::Result<void> refuse(const std::string& path, const TextRow& row,
+                           const std::string& refusal) {
+    const std::string where = "stream '" + stream_.stream_name + "': '" + path + "' line " +
+                              std::to_string(row.line) + ": " + refusal;
+    switch (stream_.policies.on_data_error) {
+      case protocol::DataErrorPolicy::kFail:
+        return sdk::data_error(where + " (on_data_error is fail)", "BAD_RECORD");
+      case protocol::DataErrorPolicy::kSkip:
+        ctx_.warn("skipped " + where);
+        return {};
+      case protocol::DataErrorPolicy::kDlq: {
+        protocol::DlqRecord record;
+        record.stream_name = stream_.stream_name;
+        std::string json = "{\"file\":";
+        arrow::append_json_string(path, json);
+        json += ",\"line\":" + std::to_string(row.line) + ",\"cells\":[";
+        for (size_t i = 0; i < row.cells.size(); ++i) {
+          if (i > 0) json += ',';
+          if (row.cells[i]) {
+            arrow::append_json_string(*row.cells[i], json);
+          } else {
+            json += "null";
+          }
+        }
+        record.record_json = json + "]}";
+        record.error = sdk::make_error(protocol::ErrorCategory::kData, where, "BAD_RECORD");
+        record.error.scope = protocol::ErrorScope::kPerRecord;
+        ctx_.dlq(record);
+        return {};
+      }
+    }
+    return {};
+  }
+
   sdk::Context& ctx_;
   const protocol::StreamContext& stream_;
   std::string dir_;
+  const SourceOptions& options_;
+  std::optional<FileSchema> text_schema_;
+  std::vector<std::string> names_;  // the text schema's column names
   std::optional<uint64_t> max_records_;
   sdk::BatchEmitter emitter_;
   bool incremental_;
@@ -210,9 +346,34 @@ class SourceFile final : public sdk::Source {
     RB_ASSIGN_OR_RETURN(auto config, sdk::JsonConfig::parse(config_json));
     RB_ASSIGN_OR_RETURN(root_, config.require_string("path"));
     RB_ASSIGN_OR_RETURN(auto format, config.get_string("format", "parquet"));
-    if (format != "parquet") {
-      return sdk::config_error("config field 'format' must be parquet; got '" + format + "'");
+    if (format == "parquet") return {};
+    if (format != "csv" && format != "jsonl") {
+      return sdk::config_error("config field 'format' must be parquet, csv or jsonl; got '" +
+                               format + "'");
     }
+    TextOptions text;
+    text.format = format == "csv" ? TextFormat::kCsv : TextFormat::kJsonLines;
+    RB_ASSIGN_OR_RETURN(text.dialect.delimiter, config.get_char("delimiter", ','));
+    RB_ASSIGN_OR_RETURN(text.dialect.quote, config.get_char("quote", '"'));
+    RB_ASSIGN_OR_RETURN(text.dialect.escape, config.get_char("escape", text.dialect.quote));
+    RB_ASSIGN_OR_RETURN(text.null_string, config.get_string("null_string", ""));
+    RB_ASSIGN_OR_RETURN(text.header, config.get_bool("header", true));
+    RB_ASSIGN_OR_RETURN(auto infer_rows, config.get_u64("infer_rows", text.infer_rows));
+    text.infer_rows = static_cast<size_t>(std::max<uint64_t>(infer_rows, 1));
+    if (const rapidjson::Value* columns = config.member("columns")) {
+      for (const auto& column : columns->GetObject()) {
+        const std::string name(column.name.GetString(), column.name.GetStringLength());
+        const std::string type = column.value.IsString() ? column.value.GetString() : "";
+        auto parsed = text_type_named(type);
+        if (!parsed) {
+          return sdk::config_error("config field 'columns." + name + "': unknown type '" + type +
+                                   "'; expected text, int64, float64, bool, date, timestamp, "
+                                   "timestamptz or decimal(p,s)");
+        }
+        text.columns[name] = *parsed;
+      }
+    }
+    options_.text = std::move(text);
     return {};
   }
 
@@ -245,7 +406,8 @@ class SourceFile final : public sdk::Source {
       return sdk::config_error("stream '" + stream.stream_name +
                                "': source-file reads full_refresh or incremental, not cdc");
     }
-    StreamRead read(ctx, stream, files::join_path(root_, stream.stream_name), request.max_records);
+    StreamRead read(ctx, stream, files::join_path(root_, stream.stream_name), options_,
+                    request.max_records);
     RB_ASSIGN_OR_RETURN(auto summary, read.run());
     return sdk::summary(summary);
   }
@@ -272,13 +434,14 @@ class SourceFile final : public sdk::Source {
       stream.name = name;
       stream.sync_modes = {protocol::SyncMode::kFullRefresh, protocol::SyncMode::kIncremental};
       const std::string dir = files::join_path(root_, name);
-      RB_ASSIGN_OR_RETURN(auto data_files, list_data_files(dir, kParquetExtension));
+      RB_ASSIGN_OR_RETURN(auto data_files, list_data_files(dir, [this](std::string_view file) {
+                            return options_.wants(file);
+                          }));
       if (!data_files.empty()) {
-        const std::string path = files::join_path(dir, data_files.front().relative);
-        RB_ASSIGN_OR_RETURN(auto input, files::LocalInputFile::open(path));
-        auto reader = parquet::FileReader::open(input);
-        if (!reader) return file_error(path, reader.error().message);
-        const arrow::Schema& schema = *(*reader)->schema();
+        RB_ASSIGN_OR_RETURN(
+            auto file_schema,
+            schema_of(files::join_path(dir, data_files.front().relative), options_));
+        const arrow::Schema& schema = *file_schema.schema;
         for (int i = 0; i < schema.num_fields(); ++i) {
           const arrow::Field& field = schema.field(i);
           const std::string type = field.type.to_string();
@@ -297,6 +460,7 @@ class SourceFile final : public sdk::Source {
   }
 
   std::string root_;
+  SourceOptions options_;
 };
 
 }  // namespace
@@ -310,7 +474,7 @@ RAPIDBYTE_MANIFEST({
   "version": "0.1.0",
   "protocol_version": 4,
   "roles": ["source"],
-  "description": "Reads each stream from the Parquet files under <path>/<stream>/ (recursively; Hive partition directories become columns); incremental reads take only files not read before.",
+  "description": "Reads each stream from the Parquet, CSV or JSON Lines files under <path>/<stream>/ (recursively; Hive partition directories become columns); incremental reads take only files not read before.",
   "capabilities": {"sync_modes": ["full_refresh", "incremental"], "cursor": "connector"},
   "permissions": {"network": {"hosts": [], "hosts_from_config": []}, "env": [],
                   "filesystem": [{"from_config": "path", "access": "read"}]},
@@ -321,7 +485,22 @@ RAPIDBYTE_MANIFEST({
     "properties": {
       "path": {"type": "string", "minLength": 1,
                "description": "Directory of the streams: stream <name> reads <path>/<name>/. Relative paths are taken from the working directory."},
-      "format": {"enum": ["parquet"], "default": "parquet", "description": "File format."}
+      "format": {"enum": ["parquet", "csv", "jsonl"], "default": "parquet",
+                 "description": "File format: *.parquet; *.csv; *.jsonl or *.ndjson; text files also compressed (.gz, .zst)."},
+      "delimiter": {"type": "string", "minLength": 1, "maxLength": 1, "default": ",",
+                    "description": "csv: the field delimiter."},
+      "quote": {"type": "string", "minLength": 1, "maxLength": 1, "default": "\"",
+                "description": "csv: the quote character."},
+      "escape": {"type": "string", "minLength": 1, "maxLength": 1,
+                 "description": "csv: the character before a quote inside a quoted field; by default the quote itself (a doubled quote)."},
+      "null_string": {"type": "string", "default": "",
+                      "description": "csv: an unquoted field with this text is NULL (a quoted one never is)."},
+      "header": {"type": "boolean", "default": true,
+                 "description": "csv: the first line names the columns; without it they are column1, column2, ..."},
+      "columns": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1},
+                  "description": "csv, jsonl: the type of a column: text, int64, float64, bool, date, timestamp, timestamptz or decimal(p,s), e.g. {\"amount\": \"decimal(12,2)\"}; the others are inferred from the first file."},
+      "infer_rows": {"type": "integer", "minimum": 1, "default": 1000,
+                     "description": "csv, jsonl: the records of the first file that the column names and types are inferred from."}
     },
     "additionalProperties": false
   }
