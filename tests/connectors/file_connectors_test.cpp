@@ -402,12 +402,13 @@ TEST_F(FileConnectorTest, CsvAndJsonLinesFilesReadIn) {
 // then a run to the end: only whole files are in view, no file being
 // written is left, and the rows are exactly the source's — a replace holds
 // one copy; an append of a full refresh whole copies only (a killed run
-// appended all of its rows or none); an incremental append from files each
-// row once.
+// appended all of its rows or none); an incremental append from files
+// (Parquet, or CSV, whose position counts records) each row once.
 struct KillCase {
   const char* name;
   const char* write_mode;
   bool incremental;
+  const char* lake_format = "parquet";  // of the files an incremental run reads
 };
 
 class FileKillTest : public FileConnectorTest, public ::testing::WithParamInterface<KillCase> {};
@@ -426,15 +427,17 @@ TEST_P(FileKillTest, KilledWritesLeaveWholeFilesAndExactRows) {
   fs::path target = lake;
   std::string yaml;
   if (kill_case.incremental) {
-    // The source: files of 20000 rows in 10 parts, settled.
-    expect_succeeded(run_pipeline(to_files(table + "_files", "{name: " + table + "}", lake,
-                                           ", max_file_bytes: 60000", "replace"),
-                                  table + "_files"));
+    // The source: files of 20000 rows in several parts, settled.
+    const std::string format = kill_case.lake_format;
+    expect_succeeded(
+        run_pipeline(to_files(table + "_files", "{name: " + table + "}", lake,
+                              ", format: " + format + ", max_file_bytes: 60000", "replace"),
+                     table + "_files"));
     std::this_thread::sleep_for(std::chrono::milliseconds(2100));
     target = out;
     yaml = "pipeline: " + table +
            "\nsource:\n  use: source-file\n  config: {path: " + lake.string() +
-           "}\n  streams: [{name: " + table +
+           ", format: " + format + "}\n  streams: [{name: " + table +
            ", sync_mode: incremental}]\ndestination:\n  use: dest-file\n  config: {path: " +
            out.string() + "}\n  write_mode: append\nresources: {max_retries: 0" + resources + "}";
   } else {
@@ -487,7 +490,8 @@ TEST_P(FileKillTest, KilledWritesLeaveWholeFilesAndExactRows) {
 INSTANTIATE_TEST_SUITE_P(Parquet, FileKillTest,
                          ::testing::Values(KillCase{"replace", "replace", false},
                                            KillCase{"append", "append", false},
-                                           KillCase{"incremental", "append", true}),
+                                           KillCase{"incremental", "append", true},
+                                           KillCase{"incremental_csv", "append", true, "csv"}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
