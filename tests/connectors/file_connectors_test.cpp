@@ -226,16 +226,18 @@ TEST_F(FileConnectorTest, EveryTypeRoundTripsThroughParquetAndOtherEnginesReadIt
 // arrives whole, its partition directories as a column.
 TEST_F(FileConnectorTest, PyarrowsPartitionedDatasetReadsIn) {
   TempDir lake("lake");
-  EXPECT_EQ(readers({"write-dataset", (lake / "measures").string()}),
+  EXPECT_EQ(readers({"write-dataset", (lake / "file_measures").string()}),
             "rows: 1000\nsum(id): 499500\nsum(amount): 642643.5\n");
-  expect_succeeded(run_pipeline(
-      from_files("measures_in", "{name: measures}", lake.path(), "replace"), "measures_in"));
+  expect_succeeded(
+      run_pipeline(from_files("file_measures_in", "{name: file_measures}", lake.path(), "replace"),
+                   "file_measures_in"));
   auto d = dst();
   EXPECT_EQ(d.value("SELECT count(*) || ' ' || sum(id) || ' ' || sum(amount) || ' ' || "
                     "count(amount) || ' ' || string_agg(DISTINCT region, ',' ORDER BY region) "
-                    "FROM measures"),
+                    "FROM file_measures"),
             "1000 499500 642643.5 857 ap,eu,us");
-  EXPECT_EQ(d.value("SELECT count(*) FROM measures WHERE label <> 'label-' || (id % 13)"), "0");
+  EXPECT_EQ(d.value("SELECT count(*) FROM file_measures WHERE label <> 'label-' || (id % 13)"),
+            "0");
 }
 
 // Incremental: each run reads the files that appeared since the last one,
@@ -244,44 +246,48 @@ TEST_F(FileConnectorTest, IncrementalReadsTakeOnlyNewFiles) {
   TempDir lake("lake");
   auto s = src();
   s.exec(
-      "CREATE TABLE arrivals (id bigint PRIMARY KEY, note text);"
-      "INSERT INTO arrivals SELECT g, 'first' FROM generate_series(1, 3000) g");
-  const std::string out = to_files("arrivals_out", "{name: arrivals}", lake.path(), "", "append");
-  const std::string in =
-      from_files("arrivals_in", "{name: arrivals, sync_mode: incremental}", lake.path(), "append");
-  expect_succeeded(run_pipeline(out, "arrivals_out"));
+      "CREATE TABLE file_arrivals (id bigint PRIMARY KEY, note text);"
+      "INSERT INTO file_arrivals SELECT g, 'first' FROM generate_series(1, 3000) g");
+  const std::string out =
+      to_files("file_arrivals_out", "{name: file_arrivals}", lake.path(), "", "append");
+  const std::string in = from_files(
+      "file_arrivals_in", "{name: file_arrivals, sync_mode: incremental}", lake.path(), "append");
+  expect_succeeded(run_pipeline(out, "file_arrivals_out"));
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // past the settle time
-  expect_succeeded(run_pipeline(in, "arrivals_in"));
+  expect_succeeded(run_pipeline(in, "file_arrivals_in"));
   auto d = dst();
-  EXPECT_EQ(d.value("SELECT count(*) || ' ' || count(DISTINCT id) FROM arrivals"), "3000 3000");
+  EXPECT_EQ(d.value("SELECT count(*) || ' ' || count(DISTINCT id) FROM file_arrivals"),
+            "3000 3000");
 
   s.exec(
-      "TRUNCATE arrivals; INSERT INTO arrivals SELECT g, 'second' FROM "
+      "TRUNCATE file_arrivals; INSERT INTO file_arrivals SELECT g, 'second' FROM "
       "generate_series(3001, 4000) g");
-  expect_succeeded(run_pipeline(out, "arrivals_out"));
+  expect_succeeded(run_pipeline(out, "file_arrivals_out"));
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
-  auto second = run_pipeline(in, "arrivals_in");
+  auto second = run_pipeline(in, "file_arrivals_in");
   expect_succeeded(second);
   EXPECT_EQ(second.records(), 1000u);
-  EXPECT_EQ(d.value("SELECT count(*) || ' ' || count(DISTINCT id) || ' ' || max(id) FROM arrivals"),
-            "4000 4000 4000");
-  auto third = run_pipeline(in, "arrivals_in");
+  EXPECT_EQ(
+      d.value("SELECT count(*) || ' ' || count(DISTINCT id) || ' ' || max(id) FROM file_arrivals"),
+      "4000 4000 4000");
+  auto third = run_pipeline(in, "file_arrivals_in");
   expect_succeeded(third);
   EXPECT_EQ(third.records(), 0u);
 
   engine::ConnectorCatalog catalog(*engine_, {RAPIDBYTE_CONNECTOR_DIR});
-  auto backend = engine::SqliteStateBackend::open(cache_dir_ / "arrivals_cursor.db");
+  auto backend = engine::SqliteStateBackend::open(cache_dir_ / "file_arrivals_cursor.db");
   ASSERT_TRUE(backend) << backend.error();
   engine::PipelineRunner runner(*engine_, catalog, **backend);
   auto pipeline = engine::parse_pipeline(
-      from_files("arrivals_cursor", "{name: arrivals, sync_mode: incremental, cursor_field: id}",
-                 lake.path(), "append"),
+      from_files("file_arrivals_cursor",
+                 "{name: file_arrivals, sync_mode: incremental, cursor_field: id}", lake.path(),
+                 "append"),
       "in.yaml");
   ASSERT_TRUE(pipeline) << pipeline.error();
   auto refused = runner.run(*pipeline);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().message,
-            "in.yaml:3: source: streams[0] ('arrivals').cursor_field: connector 'source-file' "
+            "in.yaml:3: source: streams[0] ('file_arrivals').cursor_field: connector 'source-file' "
             "keeps the position of an incremental read itself; remove cursor_field");
 }
 
@@ -291,14 +297,15 @@ TEST_F(FileConnectorTest, CsvAndJsonLinesHoldEdgeValuesExactly) {
   TempDir lake("lake");
   auto s = src();
   s.exec(
-      "CREATE TABLE notes (id int, body text, amount numeric(6, 2), seen date);"
-      "INSERT INTO notes VALUES (1, 'plain', 1.50, '2026-12-04'), (2, 'with,comma', NULL, "
+      "CREATE TABLE file_text_notes (id int, body text, amount numeric(6, 2), seen date);"
+      "INSERT INTO file_text_notes VALUES (1, 'plain', 1.50, '2026-12-04'), (2, 'with,comma', "
+      "NULL, "
       "NULL), (3, 'say \"hi\"', -0.25, '1999-01-01'), (4, E'two\\nlines', 0, NULL), "
       "(5, '', 100, NULL), (6, NULL, NULL, NULL), (7, 'héllo', 2, '2000-02-29')");
-  const std::string stream = "{name: notes, columns: [id, body, amount, seen]}";
+  const std::string stream = "{name: file_text_notes, columns: [id, body, amount, seen]}";
   expect_succeeded(run_pipeline(
       to_files("notes_csv", stream, lake / "csv", ", format: csv", "replace"), "notes_csv"));
-  const auto csv = visible_files(lake / "csv" / "notes");
+  const auto csv = visible_files(lake / "csv" / "file_text_notes");
   ASSERT_EQ(csv.size(), 1u);
   // Rows in id order only when read in one batch, which 7 rows are.
   EXPECT_EQ(read_text(csv[0]),
@@ -313,7 +320,7 @@ TEST_F(FileConnectorTest, CsvAndJsonLinesHoldEdgeValuesExactly) {
   expect_succeeded(run_pipeline(to_files("notes_jsonl", stream, lake / "jsonl",
                                          ", format: jsonl, compression: gzip", "replace"),
                                 "notes_jsonl"));
-  const auto jsonl = visible_files(lake / "jsonl" / "notes");
+  const auto jsonl = visible_files(lake / "jsonl" / "file_text_notes");
   ASSERT_EQ(jsonl.size(), 1u);
   EXPECT_TRUE(jsonl[0].string().ends_with(".jsonl.gz")) << jsonl[0];
   EXPECT_EQ(run_command_checked({"gzip", "-dc", jsonl[0].string()}),
@@ -333,22 +340,22 @@ TEST_F(FileConnectorTest, CsvAndJsonLinesHoldEdgeValuesExactly) {
 // line; a second run of an incremental stream takes only the new file.
 TEST_F(FileConnectorTest, CsvAndJsonLinesFilesReadIn) {
   TempDir lake("lake");
-  fs::create_directories(lake / "notes");
-  fs::create_directories(lake / "events");
-  std::ofstream(lake / "notes" / "part-1.csv", std::ios::binary)
+  fs::create_directories(lake / "file_notes");
+  fs::create_directories(lake / "file_events");
+  std::ofstream(lake / "file_notes" / "part-1.csv", std::ios::binary)
       << "\xEF\xBB\xBFid,body,amount,seen,flag\r\n1,plain,1.50,2026-12-04,true\r\n"
          "2,\"with,comma\",,,false\r\n3,\"say \"\"hi\"\"\",-0.25,1999-01-01,\r\n"
          "4,\"two\nlines\",0,,t\r\n5,\"\",100,,f\r\n6,,,,\r\n7,h\xC3\xA9llo,2,2000-02-29,yes\r\n"
          "8,ragged\r\n9,bad amount,abc,,\r\n";
   {
-    std::ofstream json(lake / "events" / "part-1.jsonl", std::ios::binary);
+    std::ofstream json(lake / "file_events" / "part-1.jsonl", std::ios::binary);
     json << "{\"id\": 1, \"name\": \"a\", \"tags\": [\"x\", \"y\"], \"score\": 1.5, "
             "\"at\": \"2026-12-04T10:00:00Z\"}\n"
             "{\"id\": 2, \"name\": null, \"meta\": {\"k\": 1}, \"score\": 2}\n"
             "not json\n"
             "{\"id\": 3, \"name\": \"c\\\"q\", \"score\": -1e3}\n";
   }
-  run_command_checked({"gzip", (lake / "events" / "part-1.jsonl").string()});
+  run_command_checked({"gzip", (lake / "file_events" / "part-1.jsonl").string()});
 
   auto yaml = [&](const std::string& name, const std::string& format, const std::string& policy,
                   const std::string& sync) {
@@ -356,7 +363,7 @@ TEST_F(FileConnectorTest, CsvAndJsonLinesFilesReadIn) {
            "\nsource:\n  use: source-file\n  config: {path: " + lake.path().string() +
            ", format: " + format +
            (format == "csv" ? ", columns: {amount: \"decimal(12,2)\"}" : "") +
-           "}\n  streams: [{name: " + (format == "csv" ? "notes" : "events") +
+           "}\n  streams: [{name: " + (format == "csv" ? "file_notes" : "file_events") +
            ", sync_mode: " + sync +
            "}]\ndestination:\n  use: postgres\n  config: " + pg_config(kDestDb) +
            "\n  write_mode: append\n  on_data_error: " + policy + "\nresources: {max_retries: 0}\n";
@@ -364,13 +371,14 @@ TEST_F(FileConnectorTest, CsvAndJsonLinesFilesReadIn) {
   auto failed = run_pipeline(yaml("notes_fail", "csv", "fail", "full_refresh"), "notes_fail");
   EXPECT_FALSE(failed.succeeded());
   EXPECT_EQ(failed.first_error(),
-            "notes: source-file: stream 'notes': '" + (lake / "notes" / "part-1.csv").string() +
+            "file_notes: source-file: stream 'file_notes': '" +
+                (lake / "file_notes" / "part-1.csv").string() +
                 "' line 10: has 2 fields; the header has 5 (on_data_error is fail)");
 
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // past the settle time
   expect_succeeded(run_pipeline(yaml("notes_in", "csv", "skip", "incremental"), "notes_in"));
   auto d = dst();
-  EXPECT_EQ(column_types(d, "notes"),
+  EXPECT_EQ(column_types(d, "file_notes"),
             "id bigint\nbody text\namount numeric(12,2)\nseen date\nflag boolean\n");
   const std::string notes =
       "1|plain|1.50|2026-12-04|t\n"
@@ -380,22 +388,22 @@ TEST_F(FileConnectorTest, CsvAndJsonLinesFilesReadIn) {
       "5||100.00|NULL|f\n"
       "6|NULL|NULL|NULL|NULL\n"
       "7|h\xC3\xA9llo|2.00|2000-02-29|t\n";
-  EXPECT_EQ(rows_text(d, "notes"), notes);
+  EXPECT_EQ(rows_text(d, "file_notes"), notes);
 
   expect_succeeded(run_pipeline(yaml("events_in", "jsonl", "skip", "full_refresh"), "events_in"));
-  EXPECT_EQ(rows_text(d, "events"),
+  EXPECT_EQ(rows_text(d, "file_events"),
             "1|a|[\"x\",\"y\"]|1.5|2026-12-04 10:00:00+00|NULL\n"
             "2|NULL|NULL|2|NULL|{\"k\":1}\n"
             "3|c\"q|NULL|-1000|NULL|NULL\n");
 
   // Incremental: only the file that appeared since.
-  std::ofstream(lake / "notes" / "part-2.csv", std::ios::binary)
+  std::ofstream(lake / "file_notes" / "part-2.csv", std::ios::binary)
       << "id,body,amount,seen,flag\n10,later,3.25,2026-12-05,false\n";
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
   auto second = run_pipeline(yaml("notes_in", "csv", "skip", "incremental"), "notes_in");
   expect_succeeded(second);
   EXPECT_EQ(second.records(), 1u);
-  EXPECT_EQ(rows_text(d, "notes"), notes + "10|later|3.25|2026-12-05|f\n");
+  EXPECT_EQ(rows_text(d, "file_notes"), notes + "10|later|3.25|2026-12-05|f\n");
 }
 
 // Runs killed (SIGKILL at the engine's kill points) while writing Parquet,
