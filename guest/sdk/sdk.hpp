@@ -18,6 +18,7 @@
 #include "guest/sdk/error.hpp"
 #include "guest/sdk/export.hpp"
 #include "guest/sdk/host_bytes.hpp"
+#include "guest/sdk/ipc_batches.hpp"
 #include "guest/sdk/json_config.hpp"
 #include "guest/sdk/manifest.hpp"
 #include "guest/sdk/summary.hpp"

@@ -14,7 +14,6 @@
 #include "guest/connectors/dest-file/stream_output.hpp"
 #include "guest/connectors/file-common/local_files.hpp"
 #include "guest/sdk/sdk.hpp"
-#include "portable/arrow/ipc_reader.hpp"
 #include "portable/base/try.hpp"
 
 namespace rapidbyte::connectors::dest_file {
@@ -145,16 +144,10 @@ class DestFile final : public sdk::Destination {
       }
       std::optional<sdk::HostBytes> bytes = ctx.batch_next();
       if (!bytes) break;
-      auto reader = arrow::IpcStreamReader::open(*bytes);
-      if (!reader) return invalid_batch(summary, reader.error());
-      uint64_t rows = 0;
-      for (;;) {
-        auto batch = reader->next();
-        if (!batch) return invalid_batch(summary, batch.error());
-        if (!*batch) break;
-        RB_TRY(output.write(**batch));
-        rows += static_cast<uint64_t>((*batch)->num_rows());
-      }
+      RB_ASSIGN_OR_RETURN(auto rows, sdk::write_ipc_batches(*bytes, summary.batches + 1,
+                                                            [&](const arrow::RecordBatch& batch) {
+                                                              return output.write(batch);
+                                                            }));
       summary.bytes_written += bytes->size();
       schedule.add(rows, bytes->size());
       ++summary.batches;
@@ -194,13 +187,6 @@ class DestFile final : public sdk::Destination {
     const std::string probe = files::join_path(root_, ".rapidbyte-write-check");
     RB_TRY(files::write_small_file(probe, "ok"));
     return files::remove_file(probe);
-  }
-
-  static std::unexpected<protocol::ConnectorError> invalid_batch(
-      const protocol::WriteSummary& summary, const arrow::Error& error) {
-    return sdk::data_error("batch " + std::to_string(summary.batches + 1) +
-                               " is not valid Arrow IPC: " + error.message,
-                           "INVALID_BATCH");
   }
 
   std::string root_;

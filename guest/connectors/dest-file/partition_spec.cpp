@@ -6,6 +6,7 @@
 #include "portable/arrow/civil_date.hpp"
 #include "portable/arrow/primitive_array.hpp"
 #include "portable/arrow/value_formatter.hpp"
+#include "portable/base/try.hpp"
 
 namespace rapidbyte::connectors::dest_file {
 namespace {
@@ -147,29 +148,38 @@ sdk::Result<Partitioner> Partitioner::make(const std::vector<PartitionKey>& keys
   return Partitioner(std::move(columns));
 }
 
-std::vector<std::string> Partitioner::directories(const arrow::RecordBatch& batch) const {
-  std::vector<std::string> out(static_cast<size_t>(batch.num_rows()));
-  std::string value;
+sdk::Result<void> Partitioner::for_each_run(const arrow::RecordBatch& batch,
+                                            const RunVisitor& visit) const {
+  // Made once per batch: each key's directory name and, for plain values,
+  // its formatter.
+  std::vector<std::string> names;
+  std::vector<std::unique_ptr<arrow::ValueFormatter>> formatters;
   for (const Column& column : columns_) {
-    const arrow::Array& array = batch.column(column.index);
-    const arrow::Field& field = batch.schema()->field(column.index);
-    const std::string name = column.key.directory_name();
-    std::unique_ptr<arrow::ValueFormatter> formatter;
-    if (column.key.granularity == Granularity::kValue) {
-      formatter = std::make_unique<arrow::ValueFormatter>(field, array);
-    }
-    for (int64_t row = 0; row < batch.num_rows(); ++row) {
-      std::string& dir = out[static_cast<size_t>(row)];
-      if (!dir.empty()) dir += '/';
-      dir += name;
-      dir += '=';
+    names.push_back(column.key.directory_name());
+    formatters.push_back(column.key.granularity == Granularity::kValue
+                             ? std::make_unique<arrow::ValueFormatter>(
+                                   batch.schema()->field(column.index), batch.column(column.index))
+                             : nullptr);
+  }
+  std::string run_directory;
+  std::string directory;
+  std::string value;
+  int64_t begin = 0;
+  for (int64_t row = 0; row < batch.num_rows(); ++row) {
+    directory.clear();
+    for (size_t k = 0; k < columns_.size(); ++k) {
+      const Column& column = columns_[k];
+      const arrow::Array& array = batch.column(column.index);
+      if (k > 0) directory += '/';
+      directory += names[k];
+      directory += '=';
       if (array.is_null(row)) {
-        dir += kNullDirectory;
+        directory += kNullDirectory;
         continue;
       }
       value.clear();
-      if (formatter) {
-        formatter->append_text(row, value);
+      if (formatters[k]) {
+        formatters[k]->append_text(row, value);
       } else if (array.type().id() == arrow::TypeId::kDate32) {
         append_civil(arrow::Date32Array(array).value(row), 0, column.key.granularity, value);
       } else {
@@ -179,10 +189,18 @@ std::vector<std::string> Partitioner::directories(const arrow::RecordBatch& batc
         if (seconds % 86400 < 0) --days;
         append_civil(days, (seconds - days * 86400) / 3600, column.key.granularity, value);
       }
-      append_escaped(value, dir);
+      append_escaped(value, directory);
+    }
+    if (row == 0) {
+      run_directory.swap(directory);
+    } else if (directory != run_directory) {
+      RB_TRY(visit(run_directory, begin, row - begin));
+      run_directory.swap(directory);
+      begin = row;
     }
   }
-  return out;
+  if (batch.num_rows() > 0) RB_TRY(visit(run_directory, begin, batch.num_rows() - begin));
+  return {};
 }
 
 }  // namespace rapidbyte::connectors::dest_file

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,8 +46,13 @@ class Partitioner {
   static sdk::Result<Partitioner> make(const std::vector<PartitionKey>& keys,
                                        const arrow::Schema& schema, std::string_view stream);
 
-  // The directory of every row of `batch` (same schema), in row order.
-  std::vector<std::string> directories(const arrow::RecordBatch& batch) const;
+  // Calls `visit(directory, begin, length)` for each run of consecutive
+  // rows of `batch` (same schema) that share a directory, in row order.
+  // Rows ordered by the key make few runs; each row's directory is built
+  // in one reused buffer.
+  using RunVisitor =
+      std::function<sdk::Result<void>(const std::string& directory, int64_t begin, int64_t length)>;
+  sdk::Result<void> for_each_run(const arrow::RecordBatch& batch, const RunVisitor& visit) const;
 
  private:
   struct Column {

@@ -145,25 +145,18 @@ sdk::Result<void> StreamOutput::write(const arrow::RecordBatch& batch) {
                                                             stream_.stream_name));
     partitioner_.emplace(std::move(partitioner));
   }
-  // Rows of one partition side by side (data ordered by the key) go as one
-  // slice of the batch.
-  const std::vector<std::string> dirs = partitioner_->directories(batch);
-  int64_t begin = 0;
-  for (int64_t row = 1; row <= batch.num_rows(); ++row) {
-    if (row < batch.num_rows() &&
-        dirs[static_cast<size_t>(row)] == dirs[static_cast<size_t>(begin)]) {
-      continue;
-    }
-    RB_TRY(write_to(dirs[static_cast<size_t>(begin)], batch.slice(begin, row - begin)));
-    begin = row;
-  }
-  return {};
+  // Rows of one partition side by side go as one slice of the batch.
+  return partitioner_->for_each_run(
+      batch, [&](const std::string& directory, int64_t begin, int64_t length) {
+        return write_to(directory, batch.slice(begin, length));
+      });
 }
 
 sdk::Result<void> StreamOutput::write_to(const std::string& partition,
                                          const arrow::RecordBatch& rows) {
   auto it = open_.find(partition);
-  if (it != open_.end() && !(*it->second.schema == *rows.schema())) {
+  if (it != open_.end() && it->second.schema != rows.schema() &&
+      !(*it->second.schema == *rows.schema())) {
     // The stream's schema changed: its next rows start a file of their own.
     RB_TRY(close_file(partition));
     it = open_.end();

@@ -21,7 +21,6 @@
 #include "guest/connectors/postgres-common/connection_settings.hpp"
 #include "guest/connectors/postgres-common/sql_text.hpp"
 #include "guest/sdk/sdk.hpp"
-#include "portable/arrow/ipc_reader.hpp"
 #include "portable/base/try.hpp"
 
 namespace rapidbyte::connectors::dest_postgres {
@@ -146,16 +145,10 @@ class DestPostgres final : public sdk::Destination {
       }
       std::optional<sdk::HostBytes> bytes = ctx.batch_next();
       if (!bytes) break;
-      auto reader = arrow::IpcStreamReader::open(*bytes);
-      if (!reader) return invalid_batch(summary, reader.error());
-      uint64_t rows = 0;
-      for (;;) {
-        auto batch = reader->next();
-        if (!batch) return invalid_batch(summary, batch.error());
-        if (!*batch) break;
-        RB_TRY(writer.write(**batch));
-        rows += static_cast<uint64_t>((*batch)->num_rows());
-      }
+      RB_ASSIGN_OR_RETURN(auto rows, sdk::write_ipc_batches(*bytes, summary.batches + 1,
+                                                            [&](const arrow::RecordBatch& batch) {
+                                                              return writer.write(batch);
+                                                            }));
       summary.bytes_written += bytes->size();
       schedule.add(rows, bytes->size());
       ++summary.batches;
@@ -202,13 +195,6 @@ class DestPostgres final : public sdk::Destination {
                                              ") were published before");
     }
     return sdk::summary(protocol::WriteSummary{});
-  }
-
-  static std::unexpected<protocol::ConnectorError> invalid_batch(
-      const protocol::WriteSummary& summary, const arrow::Error& error) {
-    return sdk::data_error("batch " + std::to_string(summary.batches + 1) +
-                               " is not valid Arrow IPC: " + error.message,
-                           "INVALID_BATCH");
   }
 
   postgres_common::ConnectionSettings settings_;

@@ -106,7 +106,9 @@ sdk::Result<bool> TextRows::read_record(TextRow& row, std::vector<std::string>& 
     row.line = record_.line;
     for (size_t i = 0; i < record_.fields.size(); ++i) {
       const bool null = !record_.quoted[i] && record_.fields[i] == options_.null_string;
-      row.cells.push_back(null ? std::nullopt : std::optional<std::string>(record_.fields[i]));
+      // Moved, not copied: the record's fields are made anew for each record.
+      row.cells.push_back(null ? std::nullopt
+                               : std::optional<std::string>(std::move(record_.fields[i])));
     }
     return true;
   }
