@@ -1,7 +1,8 @@
 // libFuzzer target for binary COPY as the server sends it: the input is the
 // tuple part of a COPY stream (the target adds the signature and header) for
 // a table with a column of every codec family, fed to CopyBinaryDecoder in
-// chunks whose size the first input byte picks. Every decoded batch is
+// chunks whose size the first input byte picks (its top bit: batches keep
+// runs of equal int4 values whole, as an incremental read's do). Every decoded batch is
 // encoded back with CopyBinaryEncoder. A crash or over-read (ASan) is a bug;
 // data errors are the expected outcome.
 #include <algorithm>
@@ -75,6 +76,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)encoder->encode(batch, encoded);
         return {};
       });
+  if (data[0] & 0x80) {
+    decoder.keep_runs_whole({.column = 1,
+                             .same =
+                                 [](RunColumn::Value a, RunColumn::Value b) {
+                                   if (!a || !b) return !a && !b;
+                                   return std::ranges::equal(*a, *b);
+                                 },
+                             .max_bytes = 8192});
+  }
   // Several chunks per feed, as Connection::copy_out_chunks hands them over.
   std::vector<std::span<const uint8_t>> chunks;
   for (size_t at = 0; at < stream.size(); at += chunk) {

@@ -69,10 +69,18 @@ void BatchEmitter::checkpoint(std::optional<std::string> cursor_field,
   info.stream_name = stream_.stream_name;
   info.cursor_field = std::move(cursor_field);
   info.cursor_value = std::move(value);
-  info.records = schedule_.rows();
-  info.bytes = schedule_.bytes();
+  info.records = skipped_rows_ + schedule_.rows();
+  info.bytes = skipped_bytes_ + schedule_.bytes();
   ctx_.checkpoint(info);
   ++summary_.checkpoints;
+  schedule_.restart();
+  skipped_rows_ = 0;
+  skipped_bytes_ = 0;
+}
+
+void BatchEmitter::skip_checkpoint() {
+  skipped_rows_ += schedule_.rows();
+  skipped_bytes_ += schedule_.bytes();
   schedule_.restart();
 }
 

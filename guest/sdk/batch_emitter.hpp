@@ -54,6 +54,12 @@ class BatchEmitter {
   // Emits a source checkpoint with the counts since the previous one.
   void checkpoint(std::optional<std::string> cursor_field,
                   std::optional<protocol::CursorValue> value);
+  // A checkpoint was due where the source cannot name its position (inside
+  // a run of rows with one cursor value): starts the next interval without
+  // one, as its destination does after the commit it makes there, so both
+  // keep counting the same intervals. The counts carry to the next
+  // checkpoint.
+  void skip_checkpoint();
 
   // Counts a read done by another emitter (a cdc stream's snapshot).
   void add(const protocol::ReadSummary& other);
@@ -69,6 +75,8 @@ class BatchEmitter {
   std::vector<uint8_t> buffer_;
   protocol::ReadSummary summary_;
   CheckpointSchedule schedule_;
+  uint64_t skipped_rows_ = 0;  // of intervals that ended without a checkpoint
+  uint64_t skipped_bytes_ = 0;
 };
 
 }  // namespace rapidbyte::sdk

@@ -71,6 +71,7 @@ Result<size_t> CopyBinaryDecoder::consume(std::span<const uint8_t> data) {
     header_done_ = true;
   }
   const int columns = builder_.num_columns();
+  const int run_column = run_ ? run_->column : -1;
   while (pos < data.size()) {
     if (trailer_seen_) return fail(data_error("COPY data after the trailer"));
     const std::span<const uint8_t> rest = data.subspan(pos);
@@ -89,6 +90,7 @@ Result<size_t> CopyBinaryDecoder::consume(std::span<const uint8_t> data) {
     size_t at = 2;
     uint64_t estimate = 0;
     bool complete = true;
+    RunColumn::Value run_value;
     for (int i = 0; i < columns; ++i) {
       if (rest.size() - at < 4) {
         complete = false;
@@ -97,6 +99,8 @@ Result<size_t> CopyBinaryDecoder::consume(std::span<const uint8_t> data) {
       const int32_t len = wire::load_be<int32_t>(rest.data() + at);
       at += 4;
       if (len < -1) return fail(data_error("negative field length in COPY data"));
+      if (i == run_column && len >= 0 && rest.size() - at >= static_cast<size_t>(len))
+        run_value = rest.subspan(at, static_cast<size_t>(len));
       const uint32_t width = fixed_width_[static_cast<size_t>(i)];
       estimate += width != 0 ? width : 4 + static_cast<uint64_t>(len > 0 ? len : 0);
       if (len <= 0) continue;
@@ -111,6 +115,10 @@ Result<size_t> CopyBinaryDecoder::consume(std::span<const uint8_t> data) {
       return fail(data_error("a row of " + std::to_string(at) +
                              " bytes exceeds max_record_bytes (" +
                              std::to_string(limits_.max_record_bytes) + ")"));
+    }
+    if (run_open_) {
+      const RunColumn::Value last = run_value_ ? RunColumn::Value(*run_value_) : RunColumn::Value();
+      if (!run_->same(last, run_value) || batch_bytes_ >= run_->max_bytes) RB_TRY(emit_batch());
     }
     // Second pass: where each value is.
     at = 2;
@@ -127,7 +135,13 @@ Result<size_t> CopyBinaryDecoder::consume(std::span<const uint8_t> data) {
     const bool full =
         (limits_.max_rows != 0 && builder_.num_rows() + located_rows_ >= limits_.max_rows) ||
         (limits_.target_bytes != 0 && batch_bytes_ >= limits_.target_bytes);
-    if (full) RB_TRY(emit_batch());
+    if (full && !run_) {
+      RB_TRY(emit_batch());
+    } else if (full && !run_open_) {
+      run_open_ = true;
+      run_value_.reset();
+      if (run_value) run_value_.emplace(run_value->begin(), run_value->end());
+    }
   }
   return pos;
 }
@@ -194,6 +208,7 @@ Result<void> CopyBinaryDecoder::reject_bad_rows() {
 Result<void> CopyBinaryDecoder::emit_batch() {
   RB_TRY(decode_pending());
   batch_bytes_ = 0;
+  run_open_ = false;
   if (builder_.num_rows() == 0) return {};
   RB_ASSIGN_OR_RETURN(arrow::RecordBatch batch, builder_.finish_batch());
   return on_batch_(std::move(batch));

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -31,6 +32,21 @@ struct CopyBatchLimits {
   uint64_t target_bytes = 0;
   // A tuple larger than this (in COPY bytes) is a data error.
   uint64_t max_record_bytes = 0;
+};
+
+// A column whose runs of equal values a batch keeps whole (keep_runs_whole):
+// the read is sorted by it, and its reader can only say where it stands
+// between two rows of different values (an incremental read's cursor).
+struct RunColumn {
+  // A value as COPY sends it; nullopt for NULL.
+  using Value = std::optional<std::span<const uint8_t>>;
+
+  int column = -1;
+  // Whether two values of the column are equal as the sort orders them.
+  std::function<bool(Value, Value)> same;
+  // A batch still inside a run ends anyway at this estimated size (what a
+  // run longer than the room above target_bytes gets).
+  uint64_t max_bytes = 0;
 };
 
 class CopyBinaryDecoder {
@@ -72,6 +88,13 @@ class CopyBinaryDecoder {
   // (the batch is decoded value by value once, to find them).
   void set_reject_handler(RejectHandler handler) { on_reject_ = std::move(handler); }
 
+  // Once a batch reaches its limits, takes the next rows too while their
+  // value of `run.column` is the last row's, and ends the batch before the
+  // first that differs — or at run.max_bytes. A batch then ends where its
+  // reader can tell its position, unless the run outgrew the batch.
+  // REQUIRES: 0 <= run.column < columns; run.same set; before feed().
+  void keep_runs_whole(RunColumn run) { run_ = std::move(run); }
+
  private:
   // Locates what tuples it can in `data`; returns the bytes consumed. The
   // located values point into `data` until decode_pending().
@@ -92,6 +115,11 @@ class CopyBinaryDecoder {
   std::vector<std::vector<FieldRef>> located_;  // per column, not yet decoded
   int64_t located_rows_ = 0;
   std::vector<uint8_t> carry_;
+  std::optional<RunColumn> run_;
+  // The batch is full and takes only rows of the run it ends with, whose
+  // value (a copy: a later feed's chunk holds the next row) is run_value_.
+  bool run_open_ = false;
+  std::optional<std::vector<uint8_t>> run_value_;
   bool header_done_ = false;
   bool trailer_seen_ = false;
   int64_t rows_ = 0;

@@ -410,13 +410,19 @@ TEST_F(FileConnectorTest, CsvAndJsonLinesFilesReadIn) {
 // then a run to the end: only whole files are in view, no file being
 // written is left, and the rows are exactly the source's — a replace holds
 // one copy; an append of a full refresh whole copies only (a killed run
-// appended all of its rows or none); an incremental append from files
-// (Parquet, or CSV, whose position counts records) each row once.
+// appended all of its rows or none); an incremental append each row once,
+// from files (Parquet, or CSV, whose position counts records) and from
+// PostgreSQL by a cursor column whose values repeat: in runs of 300 rows,
+// which batches end after, and of 2,500, which batches are cut inside (a
+// checkpoint due there is skipped).
 struct KillCase {
   const char* name;
   const char* write_mode;
   bool incremental;
-  const char* lake_format = "parquet";  // of the files an incremental run reads
+  // Of an incremental run: the format of the files it reads, or "postgres"
+  // for the table by its cursor.
+  const char* source = "parquet";
+  int rows_per_cursor = 300;  // from PostgreSQL
 };
 
 class FileKillTest : public FileConnectorTest, public ::testing::WithParamInterface<KillCase> {};
@@ -428,15 +434,20 @@ TEST_P(FileKillTest, KilledWritesLeaveWholeFilesAndExactRows) {
   const fs::path out = work / "out";
   const std::string table = std::string("kill_") + kill_case.name;
   auto s = src();
-  s.exec("CREATE TABLE " + table + " (id bigint, payload text); INSERT INTO " + table +
-         " SELECT g, md5(g::text) FROM generate_series(1, 20000) g");
+  const bool from_postgres = std::string(kill_case.source) == "postgres";
+  s.exec("CREATE TABLE " + table + " (id bigint, payload text, seen int); INSERT INTO " + table +
+         " SELECT g, md5(g::text), g / " + std::to_string(kill_case.rows_per_cursor) +
+         " FROM generate_series(1, 20000) g");
   const std::string resources = ", checkpoint_interval_rows: 2000, max_batch_bytes: 65536";
   const std::string state = "\nstate: {connection: " + (work / "state.db").string() + "}\n";
   fs::path target = lake;
   std::string yaml;
-  if (kill_case.incremental) {
+  if (from_postgres) {
+    yaml = to_files(table, "{name: " + table + ", sync_mode: incremental, cursor_field: seen}",
+                    lake, "", kill_case.write_mode, resources);
+  } else if (kill_case.incremental) {
     // The source: files of 20000 rows in several parts, settled.
-    const std::string format = kill_case.lake_format;
+    const std::string format = kill_case.source;
     expect_succeeded(
         run_pipeline(to_files(table + "_files", "{name: " + table + "}", lake,
                               ", format: " + format + ", max_file_bytes: 60000", "replace"),
@@ -477,9 +488,9 @@ TEST_P(FileKillTest, KilledWritesLeaveWholeFilesAndExactRows) {
   EXPECT_EQ(temporary_files(target), std::vector<fs::path>{});
   const std::multiset<std::string> written = parquet_rows(target / table);
   std::multiset<std::string> source;
-  for (const auto& row : s.query("SELECT json_build_object('id', id, 'payload', payload)::text "
-                                 "FROM " +
-                                 table)) {
+  for (const auto& row :
+       s.query("SELECT json_build_object('id', id, 'payload', payload, 'seen', seen)::text FROM " +
+               table)) {
     std::string text = *row[0];
     text.erase(std::remove(text.begin(), text.end(), ' '), text.end());
     source.insert(text);
@@ -495,12 +506,14 @@ TEST_P(FileKillTest, KilledWritesLeaveWholeFilesAndExactRows) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Parquet, FileKillTest,
-                         ::testing::Values(KillCase{"replace", "replace", false},
-                                           KillCase{"append", "append", false},
-                                           KillCase{"incremental", "append", true},
-                                           KillCase{"incremental_csv", "append", true, "csv"}),
-                         [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(
+    Parquet, FileKillTest,
+    ::testing::Values(KillCase{"replace", "replace", false}, KillCase{"append", "append", false},
+                      KillCase{"incremental", "append", true},
+                      KillCase{"incremental_csv", "append", true, "csv"},
+                      KillCase{"incremental_postgres", "append", true, "postgres"},
+                      KillCase{"incremental_postgres_long_runs", "append", true, "postgres", 2500}),
+    [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
 }  // namespace rapidbyte::test

@@ -121,6 +121,8 @@ class DestPostgres final : public sdk::Destination {
     TableWriter writer(connection, ctx, options);
     RB_TRY(writer.start());
 
+    const bool waits_for_checkpoints = stream.write_mode == protocol::WriteMode::kAppend &&
+                                       stream.sync_mode == protocol::SyncMode::kIncremental;
     protocol::WriteSummary summary;
     sdk::CheckpointSchedule schedule(stream.limits);
     auto confirm = [&] {
@@ -154,8 +156,14 @@ class DestPostgres final : public sdk::Destination {
       ++summary.batches;
       if (schedule.due()) {
         // A source checkpoint queued right behind this batch is taken in
-        // first, so the commit also persists its cursor.
-        (void)ctx.batch_ready(std::chrono::milliseconds(0));
+        // first, so the commit also persists its cursor. An incremental
+        // append waits for what follows the batch (the next batch, or the
+        // end): its source settles the checkpoint at a batch's end once it
+        // knows the next row, and rows committed past the persisted cursor
+        // would be appended again after a crash.
+        (void)ctx.batch_ready(waits_for_checkpoints
+                                  ? schedule.idle_wait().value_or(std::chrono::hours(24))
+                                  : std::chrono::milliseconds(0));
         RB_ASSIGN_OR_RETURN(auto committed, writer.commit());
         if (committed) confirm();
       }

@@ -1,5 +1,7 @@
 #include "guest/connectors/source-postgres/cursor_column.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -10,6 +12,7 @@
 #include "portable/arrow/fixed_size_binary_array.hpp"
 #include "portable/arrow/primitive_array.hpp"
 #include "portable/arrow/value_formatter.hpp"
+#include "portable/postgres/codec/wire.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
 namespace {
@@ -31,6 +34,11 @@ int64_t int_at(const arrow::Array& a, int64_t row) {
 double float_at(const arrow::Array& a, int64_t row) {
   if (a.type().id() == TypeId::kFloat32) return arrow::PrimitiveArray<float>(a).value(row);
   return arrow::PrimitiveArray<double>(a).value(row);
+}
+
+// As PostgreSQL orders floats: 0 and -0 are equal, and NaN equals NaN.
+bool same_float(double a, double b) {
+  return a == b || (a != a && b != b);
 }
 
 std::string format_double(double v) {
@@ -121,7 +129,7 @@ bool CursorColumn::same(const arrow::Array& column, int64_t a, int64_t b) const 
     case Kind::kInt:
       return int_at(column, a) == int_at(column, b);
     case Kind::kFloat:
-      return float_at(column, a) == float_at(column, b);
+      return same_float(float_at(column, a), float_at(column, b));
     case Kind::kTimestamp:
     case Kind::kTimestampTz:
       return arrow::Int64Array(column).value(a) == arrow::Int64Array(column).value(b);
@@ -135,6 +143,36 @@ bool CursorColumn::same(const arrow::Array& column, int64_t a, int64_t b) const 
       arrow::StringArray values(column);
       return values.value(a) == values.value(b);
     }
+  }
+  return false;
+}
+
+bool CursorColumn::same_value(const std::optional<protocol::CursorValue>& a,
+                              const std::optional<protocol::CursorValue>& b) {
+  if (a && b && a->index() == ck::kFloat64 && b->index() == ck::kFloat64)
+    return same_float(std::get<ck::kFloat64>(*a), std::get<ck::kFloat64>(*b));
+  return a == b;
+}
+
+bool CursorColumn::same_in_copy(postgres::RunColumn::Value a, postgres::RunColumn::Value b) const {
+  if (!a || !b) return !a && !b;
+  if (std::ranges::equal(*a, *b)) return true;
+  if (kind_ == Kind::kFloat && a->size() == b->size()) {
+    if (a->size() == 4) {
+      return same_float(std::bit_cast<float>(postgres::wire::load_be<uint32_t>(a->data())),
+                        std::bit_cast<float>(postgres::wire::load_be<uint32_t>(b->data())));
+    }
+    if (a->size() == 8) {
+      return same_float(std::bit_cast<double>(postgres::wire::load_be<uint64_t>(a->data())),
+                        std::bit_cast<double>(postgres::wire::load_be<uint64_t>(b->data())));
+    }
+  }
+  // numeric: ndigits, weight, sign, dscale (the display scale, which equal
+  // values may differ in), then the base-10000 digits without trailing zeros.
+  constexpr size_t kDscale = 6;
+  if (kind_ == Kind::kNumeric && a->size() == b->size() && a->size() >= kDscale + 2) {
+    return std::equal(a->begin(), a->begin() + kDscale, b->begin()) &&
+           std::equal(a->begin() + kDscale + 2, a->end(), b->begin() + kDscale + 2);
   }
   return false;
 }

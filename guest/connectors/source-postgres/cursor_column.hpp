@@ -16,6 +16,7 @@
 #include "guest/sdk/error.hpp"
 #include "portable/arrow/array.hpp"
 #include "portable/arrow/field.hpp"
+#include "portable/postgres/copy_binary_decoder.hpp"
 
 namespace rapidbyte::connectors::source_postgres {
 
@@ -37,6 +38,13 @@ class CursorColumn {
 
   // Whether rows `a` and `b` hold the same value (two nulls are the same).
   bool same(const arrow::Array& column, int64_t a, int64_t b) const;
+  // The same for two values read (nullopt for NULL).
+  static bool same_value(const std::optional<protocol::CursorValue>& a,
+                         const std::optional<protocol::CursorValue>& b);
+  // The same for two values as binary COPY sends them (nullopt for NULL),
+  // before they are decoded: equal values that COPY may send in different
+  // bytes (0 and -0, numeric 1.0 and 1.00) are the same.
+  bool same_in_copy(postgres::RunColumn::Value a, postgres::RunColumn::Value b) const;
 
   // A SQL expression of the column's type for `value`, e.g.
   // ('1970-01-01 00:00:00+00'::timestamptz + 1700000000000000 * interval '1 microsecond').

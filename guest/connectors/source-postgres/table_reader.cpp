@@ -17,7 +17,7 @@
 namespace rapidbyte::connectors::source_postgres {
 namespace {
 
-// Emits batches and checkpoints for one stream and applies the boundary
+// Emits batches and checkpoints for one stream and applies the position
 // rule (see table_reader.hpp).
 class StreamEmitter {
  public:
@@ -29,10 +29,13 @@ class StreamEmitter {
         cursor_index_(cursor_index) {}
 
   sdk::Result<void> on_batch(const arrow::RecordBatch& batch) {
-    RB_TRY(emitter_.emit(batch));
-    if (cursor_) track_cursor(batch);
-    if (emitter_.checkpoint_due()) checkpoint(cursor_ ? safe_ : std::nullopt, /*final=*/false);
-    return {};
+    if (due_at_end_ && batch.num_rows() > 0) {
+      // The previous batch ended where a checkpoint was due; now that the
+      // next row is known, it is settled before this batch goes out.
+      due_at_end_ = false;
+      settle(!cursor_->same_value(end_value_, cursor_->value_at(batch.column(cursor_index_), 0)));
+    }
+    return emitter_.emit(batch, [&](int64_t rows) { after_piece(batch, rows); });
   }
 
   // A read that found no rows.
@@ -41,49 +44,54 @@ class StreamEmitter {
   }
 
   // The closing checkpoint. `complete`: every row of the query was read
-  // (not cut by max-records), so the last value read is safe too.
+  // (not cut by max-records), so the last value read is a position too.
   void finish(bool complete) {
-    std::optional<protocol::CursorValue> value;
-    if (cursor_) value = complete && last_ ? last_ : safe_;
-    checkpoint(value, /*final=*/true);
+    const bool moves = cursor_ && complete && last_ && last_ != checkpointed_;
+    emitter_.checkpoint(stream_.cursor_field, moves ? last_ : std::nullopt);
   }
 
   const protocol::ReadSummary& summary() const { return emitter_.summary(); }
 
  private:
-  void track_cursor(const arrow::RecordBatch& batch) {
-    const arrow::Array& column = batch.column(cursor_index_);
-    const int64_t last = batch.num_rows() - 1;
-    if (last < 0) return;
-    std::optional<protocol::CursorValue> value = cursor_->value_at(column, last);
-    int64_t i = last;
-    while (i >= 0 && cursor_->same(column, i, last)) --i;
-    if (i >= 0) {
-      // Rows are ordered: every row up to row i is emitted, and later rows
-      // have a greater cursor.
-      if (auto before = cursor_->value_at(column, i)) safe_ = std::move(before);
-    } else if (last_ && value != last_) {
-      safe_ = last_;  // the whole batch holds one value, past the previous batch's last
+  // After each IPC stream `batch` went out as; its first `rows` rows are out.
+  void after_piece(const arrow::RecordBatch& batch, int64_t rows) {
+    if (!cursor_) {
+      if (emitter_.checkpoint_due()) emitter_.checkpoint(std::nullopt, std::nullopt);
+      return;
     }
-    if (value) last_ = std::move(value);
+    const arrow::Array& column = batch.column(cursor_index_);
+    end_value_ = cursor_->value_at(column, rows - 1);
+    if (end_value_) last_ = end_value_;
+    if (!emitter_.checkpoint_due()) return;
+    if (rows < batch.num_rows()) {
+      settle(!cursor_->same(column, rows - 1, rows));
+    } else {
+      due_at_end_ = true;
+    }
   }
 
-  void checkpoint(const std::optional<protocol::CursorValue>& value, bool final) {
-    // Incremental: a checkpoint moves the cursor, so only when it advances
-    // (the counts then carry over to the next one).
-    if (cursor_ && !final && (!value || value == checkpointed_)) return;
-    const bool moves = cursor_ && value != checkpointed_;
-    emitter_.checkpoint(stream_.cursor_field, moves ? value : std::nullopt);
-    if (moves && value) checkpointed_ = value;
+  // A due checkpoint, where the rows emitted end in end_value_:
+  // `between_values` when the next row's cursor differs. Only there is
+  // end_value_ a position (every row up to it out, none past it); inside a
+  // run of equal values, or among the NULL cursors a first read starts
+  // with, the interval ends without a checkpoint.
+  void settle(bool between_values) {
+    if (between_values && end_value_ && end_value_ != checkpointed_) {
+      emitter_.checkpoint(stream_.cursor_field, end_value_);
+      checkpointed_ = end_value_;
+    } else {
+      emitter_.skip_checkpoint();
+    }
   }
 
   const protocol::StreamContext& stream_;
   sdk::BatchEmitter emitter_;
   std::optional<CursorColumn> cursor_;
   int cursor_index_;
-  std::optional<protocol::CursorValue> last_;          // cursor of the last row emitted
-  std::optional<protocol::CursorValue> safe_;          // every row up to it is emitted
+  std::optional<protocol::CursorValue> end_value_;     // cursor of the last row emitted
+  std::optional<protocol::CursorValue> last_;          // the last cursor emitted that is not NULL
   std::optional<protocol::CursorValue> checkpointed_;  // last value checkpointed
+  bool due_at_end_ = false;  // a checkpoint is due after the last batch emitted
 };
 
 // A row the COPY decoder refused: on_data_error decides (refused_row.hpp).
@@ -320,7 +328,11 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
   RB_ASSIGN_OR_RETURN(auto copy, copy_statement(table, stream, columns, decoded.select_list,
                                                 snapshot, filter, cursor, max_records));
 
-  const uint64_t target = sdk::batch_target_bytes(stream.limits, columns.size());
+  // An incremental read's batches end between two cursor values, where its
+  // checkpoints can fall (the position rule): a third of a batch is left
+  // for the run of equal values a batch reaches its size in.
+  const uint64_t max_target = sdk::batch_target_bytes(stream.limits, columns.size());
+  const uint64_t target = cursor ? max_target / 3 * 2 : max_target;
   StreamEmitter emitter(ctx, stream, cursor, cursor_index);
   std::optional<protocol::ConnectorError> emit_error;
   postgres::CopyBinaryDecoder reader(
@@ -338,6 +350,13 @@ sdk::Result<protocol::ReadSummary> read_table(sdk::Context& ctx, postgres::Conne
       });
   uint64_t rejected = 0;
   reader.set_reject_handler(reject_rows(ctx, stream, table, rejected));
+  if (cursor) {
+    reader.keep_runs_whole(postgres::RunColumn{
+        .column = cursor_index,
+        .same = [&cursor](postgres::RunColumn::Value a,
+                          postgres::RunColumn::Value b) { return cursor->same_in_copy(a, b); },
+        .max_bytes = max_target});
+  }
 
   if (snapshot.leading_batch) {
     RB_ASSIGN_OR_RETURN(auto leading, snapshot.leading_batch(schema));

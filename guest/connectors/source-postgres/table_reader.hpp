@@ -9,15 +9,18 @@
 //
 // Incremental: the same, with `WHERE cursor > <last committed value>
 // ORDER BY cursor` (on a first run, every row, NULL cursors first). The
-// boundary rule: a checkpoint carries value v only when every row with a
-// cursor <= v has been emitted. Rows are read in cursor order, so after a
-// batch that ends in value x — which later rows may share — the checkpoint
-// is the largest value emitted before the first row holding x; at the end
-// of the stream it is the last value read. A rerun starts after the last
-// committed checkpoint, so rows sharing the boundary value are never lost;
-// they are re-read only when the run stopped between two checkpoints (the
-// usual at-least-once window, which upsert absorbs). Rows whose cursor is
-// NULL are read by the first run only.
+// position rule: a checkpoint carries value v only where every row with a
+// cursor <= v has been emitted and no other — between two rows of
+// different values. So that checkpoints can fall where the stream's
+// intervals call for them, a batch is cut only between two values
+// (CopyBinaryDecoder::keep_runs_whole), with a third of max_batch_bytes
+// left for the run it ends in. A checkpoint due elsewhere (a run longer
+// than that, the NULL cursors of a first read) is skipped: the interval
+// ends without one, as its destination's commit there does. A rerun starts
+// after the last committed checkpoint, so no row is lost; dest-file
+// appends each row once all the same (it removes what it committed past
+// that checkpoint). Rows whose cursor is NULL are read by the first run
+// only.
 //
 // Batches: the decoded size is kept near `max_batch_bytes`; an encoded IPC
 // stream that still exceeds it is split in halves until it fits. One IPC
