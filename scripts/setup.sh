@@ -135,8 +135,9 @@ $demo_only || install_wit_bindgen
 "$here/build-wasmtime.sh"
 "$here/fetch-c-sources.sh"
 if ! $demo_only; then
-  # The Temporal dev server of the orchestration's tests.
-  "$here/build-temporal.sh"
+  # The Temporal dev server of the orchestration's tests, the S3 server of
+  # the object storage tests.
+  "$here/build-go-servers.sh"
   install_python_packages
   install_sling
   install_duckdb

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts or stops a throwaway Temporal dev server (`temporal server
-# start-dev`, built by scripts/build-temporal.sh) for the orchestration's
+# start-dev`, built by scripts/build-go-servers.sh) for the orchestration's
 # tests: its own SQLite file in DIR, a free loopback port for the frontend
 # (and free ones for its HTTP API and metrics), no web UI.
 #
@@ -36,7 +36,7 @@ stop_server() {
 # $dir/temporal.db, and prints the export once it answers.
 serve() {
   if [[ ! -x "$temporal" ]]; then
-    echo "$0: no Temporal CLI at $temporal (scripts/build-temporal.sh builds it)" >&2
+    echo "$0: no Temporal CLI at $temporal (scripts/build-go-servers.sh builds it)" >&2
     exit 1
   fi
   local port http_port metrics_port

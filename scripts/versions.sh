@@ -14,11 +14,15 @@ CONNECTORX_VERSION=0.4.6
 # The Temporal dev server (`temporal server start-dev`) of the orchestration's
 # tests, built from Go modules.
 TEMPORAL_CLI_VERSION=1.5.1
+# The S3-compatible server of the object storage tests (its POSIX backend),
+# built from Go modules.
+VERSITYGW_VERSION=1.8.0
 
 # Heavy one-time builds live here, outside any clone, keyed by version.
 RAPIDBYTE_CACHE_DIR="${RAPIDBYTE_CACHE_DIR:-$HOME/.cache/rapidbyte}"
 WASMTIME_PREFIX="$RAPIDBYTE_CACHE_DIR/wasmtime-c-api-$WASMTIME_VERSION"
 TEMPORAL_PREFIX="$RAPIDBYTE_CACHE_DIR/temporal-cli-$TEMPORAL_CLI_VERSION"
+VERSITYGW_PREFIX="$RAPIDBYTE_CACHE_DIR/versitygw-$VERSITYGW_VERSION"
 # Upstream C sources of the compression libraries the wasm32 guests compile
 # (zstd, zlib), as carried by these crates (guest/third_party/Cargo.toml).
 ZSTD_SYS_VERSION=2.1.3+zstd.1.5.7

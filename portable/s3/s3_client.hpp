@@ -1,0 +1,89 @@
+// S3Client: object operations on an S3-compatible store, each request
+// signed with SigV4 and sent by an HttpClient: buckets (created by tests and
+// setups), and objects put, read (whole or a byte range), described
+// (HEAD) and deleted. An error response becomes an Error naming the
+// operation, the object, the HTTP status and S3's error code and message;
+// never a key or a signature.
+//
+// Addressing: path-style (http://host:port/bucket/key, what MinIO and most
+// self-hosted stores expect) or virtual-hosted (http://bucket.host/key,
+// AWS's default). Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "portable/s3/http_client.hpp"
+#include "portable/s3/sigv4.hpp"
+
+namespace rapidbyte::s3 {
+
+struct Endpoint {
+  std::string host;  // a name or address, without the port
+  int port = 443;
+  bool tls = true;
+  bool path_style = true;
+
+  // "http://127.0.0.1:7070", "https://s3.us-east-1.amazonaws.com".
+  static Result<Endpoint> parse(std::string_view url, bool path_style);
+};
+
+struct S3Config {
+  Endpoint endpoint;
+  std::string region = "us-east-1";
+  Credentials credentials;
+  HttpResponseParser::Limits limits;
+};
+
+struct ObjectInfo {
+  uint64_t size = 0;
+  std::string etag;
+};
+
+// Bytes [first, first + length) of an object.
+struct ByteRange {
+  uint64_t first = 0;
+  uint64_t length = 0;
+};
+
+class S3Client {
+ public:
+  // `now`: seconds since the Unix epoch, for the signatures' dates.
+  S3Client(S3Config config, Connect connect, std::function<int64_t()> now);
+
+  Result<void> create_bucket(const std::string& bucket);
+  // Returns the object's ETag.
+  Result<std::string> put_object(const std::string& bucket, const std::string& key,
+                                 std::span<const uint8_t> body);
+  Result<std::vector<uint8_t>> get_object(const std::string& bucket, const std::string& key,
+                                          std::optional<ByteRange> range = std::nullopt);
+  // nullopt when there is no such object.
+  Result<std::optional<ObjectInfo>> head_object(const std::string& bucket, const std::string& key);
+  Result<void> delete_object(const std::string& bucket, const std::string& key);
+
+ private:
+  struct Call {
+    std::string method;
+    std::string bucket;
+    std::string key;  // empty: the bucket itself
+    std::vector<QueryParameter> query;
+    std::vector<HttpHeader> headers;
+    std::span<const uint8_t> body;
+  };
+  // Signs and sends `call`; a response of another status than 2xx (or 404
+  // when `missing_ok`) is an error.
+  Result<HttpResponse> send(const Call& call, bool missing_ok = false);
+
+  S3Config config_;
+  HttpClient http_;
+  std::function<int64_t()> now_;
+};
+
+// "20150830T123600Z" for `seconds` since the Unix epoch.
+std::string amz_date(int64_t seconds);
+
+}  // namespace rapidbyte::s3

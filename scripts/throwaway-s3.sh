@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Starts or stops a throwaway S3-compatible server for the object storage
+# tests: versitygw (built by scripts/build-go-servers.sh) over a directory
+# of its own (its POSIX backend: a bucket is a directory, an object a file),
+# on a free loopback port, with a root key made for this start.
+#
+#   scripts/throwaway-s3.sh start DIR   # prints the exports: S3_ENDPOINT,
+#                                       # AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+#                                       # AWS_REGION
+#   scripts/throwaway-s3.sh restart DIR # kills the server (SIGKILL) and starts it
+#                                       # again on its port, key and objects
+#   scripts/throwaway-s3.sh stop DIR
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/versions.sh"
+versitygw="${VERSITYGW_BIN:-$VERSITYGW_PREFIX/bin/versitygw}"
+action="${1:?start, restart or stop}"
+dir="${2:?server directory}"
+
+stop_server() {
+  [[ -f "$dir/server.pid" ]] || return 0
+  local pid
+  pid="$(cat "$dir/server.pid")"
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 100); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+# Starts the server of `dir` with the port and key in $dir/settings, and
+# prints the exports once it answers.
+serve() {
+  if [[ ! -x "$versitygw" ]]; then
+    echo "$0: no versitygw at $versitygw (scripts/build-go-servers.sh builds it)" >&2
+    exit 1
+  fi
+  local port access secret
+  read -r port access secret <"$dir/settings"
+  ROOT_ACCESS_KEY_ID="$access" ROOT_SECRET_ACCESS_KEY="$secret" \
+    "$versitygw" --port "127.0.0.1:$port" --region us-east-1 --keep-alive --quiet \
+    posix "$dir/objects" >>"$dir/server.log" 2>&1 &
+  echo $! >"$dir/server.pid"
+  # Ready when the port takes a connection (well under a second).
+  for _ in $(seq 300); do
+    if python3 -c "import socket, sys; socket.create_connection(('127.0.0.1', $port), 1)" \
+      2>/dev/null; then
+      echo "export S3_ENDPOINT=http://127.0.0.1:$port AWS_ACCESS_KEY_ID=$access" \
+        "AWS_SECRET_ACCESS_KEY=$secret AWS_REGION=us-east-1"
+      exit 0
+    fi
+    if ! kill -0 "$(cat "$dir/server.pid")" 2>/dev/null; then
+      echo "$0: versitygw exited; its log:" >&2
+      cat "$dir/server.log" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+  echo "$0: versitygw did not answer on 127.0.0.1:$port within 60 s; its log:" >&2
+  cat "$dir/server.log" >&2
+  stop_server
+  exit 1
+}
+
+case "$action" in
+  start)
+    # A server left running in `dir` by an earlier start is stopped first.
+    stop_server
+    rm -rf "$dir"
+    mkdir -p "$dir/objects"
+    python3 -c '
+import secrets, socket
+s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], "rbtest" + secrets.token_hex(6), secrets.token_urlsafe(30))' \
+      >"$dir/settings"
+    serve
+    ;;
+  restart)
+    [[ -f "$dir/settings" ]] || { echo "$0: no server was started in $dir" >&2; exit 1; }
+    pid="$(cat "$dir/server.pid")"
+    kill -9 "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    serve
+    ;;
+  stop)
+    stop_server
+    rm -rf "$dir"
+    ;;
+  *)
+    echo "usage: $0 start|restart|stop DIR" >&2
+    exit 2
+    ;;
+esac
