@@ -11,15 +11,12 @@
 namespace rapidbyte::s3 {
 namespace {
 
-// The text of the first <tag>...</tag> in an error document (S3's Code
-// and Message are plain text).
-std::string element_text(std::string_view xml, std::string_view tag) {
-  const std::string open = "<" + std::string(tag) + ">";
-  const size_t begin = xml.find(open);
-  if (begin == std::string_view::npos) return {};
-  const size_t end = xml.find("</" + std::string(tag) + ">", begin);
-  if (end == std::string_view::npos) return {};
-  return std::string(xml.substr(begin + open.size(), end - begin - open.size()).substr(0, 512));
+std::string describe(const std::string& method, const std::string& bucket, const std::string& key) {
+  return "S3 " + method + " s3://" + bucket + "/" + key;
+}
+
+std::string_view text_of(const std::vector<uint8_t>& body) {
+  return {reinterpret_cast<const char*>(body.data()), body.size()};
 }
 
 }  // namespace
@@ -104,7 +101,7 @@ Result<HttpResponse> S3Client::send(const Call& call, bool missing_ok) {
   request.body = call.body;
   request.no_response_body = call.method == "HEAD";
 
-  const std::string what = "S3 " + call.method + " s3://" + call.bucket + "/" + call.key;
+  const std::string what = describe(call.method, call.bucket, call.key);
   auto response = http_.send(request);
   if (!response) {
     Error error = response.error();
@@ -115,15 +112,16 @@ Result<HttpResponse> S3Client::send(const Call& call, bool missing_ok) {
       (missing_ok && response->status == 404)) {
     return response;
   }
-  const std::string_view xml(reinterpret_cast<const char*>(response->body.data()),
-                             response->body.size());
   Error error;
   error.http_status = response->status;
-  error.code = element_text(xml, "Code");
   error.message = what + ": HTTP " + std::to_string(response->status);
-  if (!error.code.empty()) error.message += " " + error.code;
-  if (const std::string message = element_text(xml, "Message"); !message.empty())
-    error.message += ": " + message;
+  // S3's <Error><Code/><Message/></Error>, when the body is one.
+  if (auto xml = parse_xml(text_of(response->body)); xml && xml->name == "Error") {
+    error.code = xml->child_text("Code").substr(0, 128);
+    if (!error.code.empty()) error.message += " " + error.code;
+    if (const std::string message = xml->child_text("Message"); !message.empty())
+      error.message += ": " + message.substr(0, 512);
+  }
   return std::unexpected(std::move(error));
 }
 
@@ -174,6 +172,116 @@ Result<std::optional<ObjectInfo>> S3Client::head_object(const std::string& bucke
 Result<void> S3Client::delete_object(const std::string& bucket, const std::string& key) {
   RB_TRY(send({.method = "DELETE", .bucket = bucket, .key = key}));
   return {};
+}
+
+Result<XmlElement> S3Client::document(const Call& call, const HttpResponse& response) const {
+  auto xml = parse_xml(text_of(response.body));
+  if (!xml) {
+    return fail(describe(call.method, call.bucket, call.key) +
+                ": the response is not XML: " + xml.error().message);
+  }
+  // CompleteMultipartUpload can answer 200 with an error document.
+  if (xml->name == "Error") {
+    Error error{describe(call.method, call.bucket, call.key) + ": " + xml->child_text("Code") +
+                    ": " + xml->child_text("Message"),
+                response.status, xml->child_text("Code")};
+    return std::unexpected(std::move(error));
+  }
+  return std::move(*xml);
+}
+
+Result<std::vector<ListedObject>> S3Client::list_objects(const std::string& bucket,
+                                                         const std::string& prefix, int page_size) {
+  std::vector<ListedObject> out;
+  std::string token;
+  for (;;) {
+    Call call{.method = "GET", .bucket = bucket};
+    call.query = {{"list-type", "2"}, {"max-keys", std::to_string(page_size)}, {"prefix", prefix}};
+    if (!token.empty()) call.query.push_back({"continuation-token", token});
+    RB_ASSIGN_OR_RETURN(HttpResponse response, send(call));
+    RB_ASSIGN_OR_RETURN(XmlElement page, document(call, response));
+    for (const XmlElement& entry : page.children) {
+      if (entry.name != "Contents") continue;
+      ListedObject object{entry.child_text("Key"), 0, entry.child_text("ETag")};
+      const std::string size = entry.child_text("Size");
+      const auto [end, ec] = std::from_chars(size.data(), size.data() + size.size(), object.size);
+      if (object.key.empty() || ec != std::errc() || end != size.data() + size.size()) {
+        return fail(describe("GET", bucket, prefix) + ": a listed object without a key or size");
+      }
+      out.push_back(std::move(object));
+    }
+    if (page.child_text("IsTruncated") != "true") return out;
+    std::string next = page.child_text("NextContinuationToken");
+    if (next.empty() || next == token) {
+      return fail(describe("GET", bucket, prefix) + ": a truncated listing without a new token");
+    }
+    token = std::move(next);
+  }
+}
+
+Result<std::string> S3Client::start_multipart(const std::string& bucket, const std::string& key) {
+  const Call call{.method = "POST", .bucket = bucket, .key = key, .query = {{"uploads", ""}}};
+  RB_ASSIGN_OR_RETURN(HttpResponse response, send(call));
+  RB_ASSIGN_OR_RETURN(XmlElement result, document(call, response));
+  std::string id = result.child_text("UploadId");
+  if (id.empty()) return fail(describe("POST", bucket, key) + ": no UploadId in the response");
+  return id;
+}
+
+Result<UploadedPart> S3Client::upload_part(const std::string& bucket, const std::string& key,
+                                           const std::string& upload_id, int number,
+                                           std::span<const uint8_t> body) {
+  RB_ASSIGN_OR_RETURN(
+      HttpResponse response,
+      send({.method = "PUT",
+            .bucket = bucket,
+            .key = key,
+            .query = {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}},
+            .body = body}));
+  const auto etag = response.header("ETag");
+  if (!etag)
+    return fail(describe("PUT", bucket, key) + ": no ETag for part " + std::to_string(number));
+  return UploadedPart{number, std::string(*etag)};
+}
+
+Result<void> S3Client::complete_multipart(const std::string& bucket, const std::string& key,
+                                          const std::string& upload_id,
+                                          const std::vector<UploadedPart>& parts) {
+  std::string body = "<CompleteMultipartUpload>";
+  for (const UploadedPart& part : parts) {
+    body += "<Part><PartNumber>" + std::to_string(part.number) + "</PartNumber><ETag>" +
+            xml_escape(part.etag) + "</ETag></Part>";
+  }
+  body += "</CompleteMultipartUpload>";
+  const Call call{.method = "POST",
+                  .bucket = bucket,
+                  .key = key,
+                  .query = {{"uploadId", upload_id}},
+                  .body = {reinterpret_cast<const uint8_t*>(body.data()), body.size()}};
+  RB_ASSIGN_OR_RETURN(HttpResponse response, send(call));
+  RB_TRY(document(call, response));
+  return {};
+}
+
+Result<void> S3Client::abort_multipart(const std::string& bucket, const std::string& key,
+                                       const std::string& upload_id) {
+  RB_TRY(
+      send({.method = "DELETE", .bucket = bucket, .key = key, .query = {{"uploadId", upload_id}}}));
+  return {};
+}
+
+Result<std::vector<PendingUpload>> S3Client::pending_uploads(const std::string& bucket,
+                                                             const std::string& prefix) {
+  const Call call{
+      .method = "GET", .bucket = bucket, .query = {{"uploads", ""}, {"prefix", prefix}}};
+  RB_ASSIGN_OR_RETURN(HttpResponse response, send(call));
+  RB_ASSIGN_OR_RETURN(XmlElement result, document(call, response));
+  std::vector<PendingUpload> out;
+  for (const XmlElement& upload : result.children) {
+    if (upload.name == "Upload")
+      out.push_back({upload.child_text("Key"), upload.child_text("UploadId")});
+  }
+  return out;
 }
 
 }  // namespace rapidbyte::s3

@@ -1,7 +1,7 @@
 // S3Client: object operations on an S3-compatible store, each request
 // signed with SigV4 and sent by an HttpClient: buckets (created by tests and
 // setups), and objects put, read (whole or a byte range), described
-// (HEAD) and deleted. An error response becomes an Error naming the
+// (HEAD), listed and deleted, and multipart uploads. An error response becomes an Error naming the
 // operation, the object, the HTTP status and S3's error code and message;
 // never a key or a signature.
 //
@@ -19,6 +19,7 @@
 
 #include "portable/s3/http_client.hpp"
 #include "portable/s3/sigv4.hpp"
+#include "portable/s3/xml_document.hpp"
 
 namespace rapidbyte::s3 {
 
@@ -44,6 +45,25 @@ struct ObjectInfo {
   std::string etag;
 };
 
+// An object of a listing.
+struct ListedObject {
+  std::string key;
+  uint64_t size = 0;
+  std::string etag;
+};
+
+// A multipart upload not completed or aborted yet.
+struct PendingUpload {
+  std::string key;
+  std::string upload_id;
+};
+
+// A part uploaded: its number (from 1) and the ETag the server gave it.
+struct UploadedPart {
+  int number = 0;
+  std::string etag;
+};
+
 // Bytes [first, first + length) of an object.
 struct ByteRange {
   uint64_t first = 0;
@@ -65,6 +85,27 @@ class S3Client {
   Result<std::optional<ObjectInfo>> head_object(const std::string& bucket, const std::string& key);
   Result<void> delete_object(const std::string& bucket, const std::string& key);
 
+  // Every object whose key starts with `prefix`, in key order, page after
+  // page (ListObjectsV2; `page_size` keys a request, at most 1000).
+  Result<std::vector<ListedObject>> list_objects(const std::string& bucket,
+                                                 const std::string& prefix, int page_size = 1000);
+
+  // Multipart upload, for objects too big for one request: start, parts
+  // (each at least 5 MiB but the last), then complete, or abort so that no
+  // part is left stored.
+  Result<std::string> start_multipart(const std::string& bucket, const std::string& key);
+  Result<UploadedPart> upload_part(const std::string& bucket, const std::string& key,
+                                   const std::string& upload_id, int number,
+                                   std::span<const uint8_t> body);
+  Result<void> complete_multipart(const std::string& bucket, const std::string& key,
+                                  const std::string& upload_id,
+                                  const std::vector<UploadedPart>& parts);
+  Result<void> abort_multipart(const std::string& bucket, const std::string& key,
+                               const std::string& upload_id);
+  // The uploads of keys under `prefix` neither completed nor aborted.
+  Result<std::vector<PendingUpload>> pending_uploads(const std::string& bucket,
+                                                     const std::string& prefix);
+
  private:
   struct Call {
     std::string method;
@@ -77,6 +118,8 @@ class S3Client {
   // Signs and sends `call`; a response of another status than 2xx (or 404
   // when `missing_ok`) is an error.
   Result<HttpResponse> send(const Call& call, bool missing_ok = false);
+  // The XML body of `response` to `call`.
+  Result<XmlElement> document(const Call& call, const HttpResponse& response) const;
 
   S3Config config_;
   HttpClient http_;

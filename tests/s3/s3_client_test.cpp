@@ -5,6 +5,7 @@
 // S3's error code and no secret in the message.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <sstream>
@@ -144,6 +145,62 @@ TEST_F(S3ClientTest, ARequestAfterTheServerRestartedGoesOnANewConnection) {
   ASSERT_TRUE(after) << after.error().message;
   EXPECT_EQ(text(*after), "1");
   EXPECT_EQ(connects_, 2);
+}
+
+TEST_F(S3ClientTest, ListingsComePageAfterPage) {
+  S3Client s3 = client();
+  ASSERT_TRUE(s3.create_bucket("listing"));
+  std::vector<std::string> keys;
+  for (int i = 0; i < 7; ++i) {
+    keys.push_back("t/part-" + std::to_string(i) + (i % 2 ? " &<odd>" : ""));
+    ASSERT_TRUE(s3.put_object("listing", keys.back(), bytes(std::string(i, 'x'))));
+  }
+  ASSERT_TRUE(s3.put_object("listing", "other/x", bytes("x")));
+  auto listed = s3.list_objects("listing", "t/", /*page_size=*/2);
+  ASSERT_TRUE(listed) << listed.error().message;
+  std::vector<std::string> got;
+  for (const ListedObject& o : *listed) {
+    got.push_back(o.key);
+    EXPECT_FALSE(o.etag.empty());
+  }
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(got, keys);
+  ASSERT_EQ(listed->size(), 7u);
+  for (const ListedObject& o : *listed) EXPECT_EQ(o.size, o.key[7] - '0') << o.key;
+}
+
+TEST_F(S3ClientTest, MultipartUploadsCompleteOrLeaveNothing) {
+  S3Client s3 = client();
+  ASSERT_TRUE(s3.create_bucket("parts"));
+  const std::string first(5 << 20, 'a');  // every part but the last: at least 5 MiB
+  const std::string last = "the end";
+  auto id = s3.start_multipart("parts", "big/object");
+  ASSERT_TRUE(id) << id.error().message;
+  auto one = s3.upload_part("parts", "big/object", *id, 1, bytes(first));
+  ASSERT_TRUE(one) << one.error().message;
+  auto two = s3.upload_part("parts", "big/object", *id, 2, bytes(last));
+  ASSERT_TRUE(two) << two.error().message;
+  auto done = s3.complete_multipart("parts", "big/object", *id, {*one, *two});
+  ASSERT_TRUE(done) << done.error().message;
+  auto whole = s3.get_object("parts", "big/object");
+  ASSERT_TRUE(whole) << whole.error().message;
+  EXPECT_EQ(text(*whole), first + last);
+
+  auto abandoned = s3.start_multipart("parts", "big/abandoned");
+  ASSERT_TRUE(abandoned) << abandoned.error().message;
+  ASSERT_TRUE(s3.upload_part("parts", "big/abandoned", *abandoned, 1, bytes("x")));
+  auto pending = s3.pending_uploads("parts", "big/");
+  ASSERT_TRUE(pending) << pending.error().message;
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].key, "big/abandoned");
+  EXPECT_EQ((*pending)[0].upload_id, *abandoned);
+  ASSERT_TRUE(s3.abort_multipart("parts", "big/abandoned", *abandoned));
+  pending = s3.pending_uploads("parts", "big/");
+  ASSERT_TRUE(pending) << pending.error().message;
+  EXPECT_TRUE(pending->empty());
+  auto head = s3.head_object("parts", "big/abandoned");
+  ASSERT_TRUE(head) << head.error().message;
+  EXPECT_FALSE(head->has_value());
 }
 
 TEST_F(S3ClientTest, WrongCredentialsAreRefusedWithoutTheSecretInTheError) {
