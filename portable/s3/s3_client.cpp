@@ -1,5 +1,6 @@
 #include "portable/s3/s3_client.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -63,10 +64,46 @@ Result<Endpoint> Endpoint::parse(std::string_view url, bool path_style) {
   return endpoint;
 }
 
-S3Client::S3Client(S3Config config, Connect connect, std::function<int64_t()> now)
-    : config_(std::move(config)), http_(std::move(connect), config_.limits), now_(std::move(now)) {}
+S3Client::S3Client(S3Config config, Connect connect, std::function<int64_t()> now,
+                   std::function<void(std::chrono::milliseconds)> sleep)
+    : config_(std::move(config)),
+      http_(std::move(connect), config_.limits),
+      now_(std::move(now)),
+      sleep_(std::move(sleep)),
+      jitter_state_(static_cast<uint64_t>(now_()) * 0x9e3779b97f4a7c15ULL | 1) {}
+
+std::chrono::milliseconds S3Client::backoff(int attempt) {
+  const RetryPolicy& retry = config_.retry;
+  const int64_t cap = std::min<int64_t>(retry.max_wait.count(), retry.first_wait.count()
+                                                                    << std::min(attempt - 1, 20));
+  jitter_state_ ^= jitter_state_ << 13;
+  jitter_state_ ^= jitter_state_ >> 7;
+  jitter_state_ ^= jitter_state_ << 17;
+  return std::chrono::milliseconds(
+      cap <= 0 ? 0 : static_cast<int64_t>(jitter_state_ % static_cast<uint64_t>(cap + 1)));
+}
 
 Result<HttpResponse> S3Client::send(const Call& call, bool missing_ok) {
+  const int attempts = std::max(1, config_.retry.max_attempts);
+  for (int attempt = 1;; ++attempt) {
+    Result<HttpResponse> response = this->attempt(call, missing_ok);
+    if (response) return response;
+    const Error& error = response.error();
+    const bool throttled = error.http_status == 500 || error.http_status == 502 ||
+                           error.http_status == 503 || error.http_status == 504 ||
+                           error.code == "SlowDown" || error.code == "RequestTimeout";
+    const bool unanswered = error.http_status == 0 && call.method != "POST";
+    if (!(throttled || unanswered)) return response;
+    if (attempt == attempts) {
+      Error last = error;
+      if (attempts > 1) last.message += " (after " + std::to_string(attempts) + " attempts)";
+      return std::unexpected(std::move(last));
+    }
+    sleep_(backoff(attempt));
+  }
+}
+
+Result<HttpResponse> S3Client::attempt(const Call& call, bool missing_ok) {
   const Endpoint& endpoint = config_.endpoint;
   const bool default_port = endpoint.port == (endpoint.tls ? 443 : 80);
   std::string host = endpoint.path_style ? endpoint.host : call.bucket + "." + endpoint.host;

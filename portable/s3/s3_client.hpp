@@ -3,13 +3,15 @@
 // setups), and objects put, read (whole or a byte range), described
 // (HEAD), listed and deleted, and multipart uploads. An error response becomes an Error naming the
 // operation, the object, the HTTP status and S3's error code and message;
-// never a key or a signature.
+// never a key or a signature. Throttling and server errors are retried
+// (RetryPolicy).
 //
 // Addressing: path-style (http://host:port/bucket/key, what MinIO and most
 // self-hosted stores expect) or virtual-hosted (http://bucket.host/key,
 // AWS's default). Not thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -33,11 +35,22 @@ struct Endpoint {
   static Result<Endpoint> parse(std::string_view url, bool path_style);
 };
 
+// Requests the server may not have done are sent again: on 500, 502,
+// 503 and 504 and S3's throttling codes (SlowDown), and, for every method
+// but POST, when the connection failed before a response. The waits grow
+// exponentially with full jitter.
+struct RetryPolicy {
+  int max_attempts = 5;  // the first one included
+  std::chrono::milliseconds first_wait{100};
+  std::chrono::milliseconds max_wait{5000};
+};
+
 struct S3Config {
   Endpoint endpoint;
   std::string region = "us-east-1";
   Credentials credentials;
   HttpResponseParser::Limits limits;
+  RetryPolicy retry;
 };
 
 struct ObjectInfo {
@@ -72,8 +85,10 @@ struct ByteRange {
 
 class S3Client {
  public:
-  // `now`: seconds since the Unix epoch, for the signatures' dates.
-  S3Client(S3Config config, Connect connect, std::function<int64_t()> now);
+  // `now`: seconds since the Unix epoch, for the signatures' dates;
+  // `sleep`: waits between attempts.
+  S3Client(S3Config config, Connect connect, std::function<int64_t()> now,
+           std::function<void(std::chrono::milliseconds)> sleep);
 
   Result<void> create_bucket(const std::string& bucket);
   // Returns the object's ETag.
@@ -118,12 +133,18 @@ class S3Client {
   // Signs and sends `call`; a response of another status than 2xx (or 404
   // when `missing_ok`) is an error.
   Result<HttpResponse> send(const Call& call, bool missing_ok = false);
+  // One attempt: the request signed now, and its response or error.
+  Result<HttpResponse> attempt(const Call& call, bool missing_ok);
+  // The wait before attempt `attempt` + 1 (from 1).
+  std::chrono::milliseconds backoff(int attempt);
   // The XML body of `response` to `call`.
   Result<XmlElement> document(const Call& call, const HttpResponse& response) const;
 
   S3Config config_;
   HttpClient http_;
   std::function<int64_t()> now_;
+  std::function<void(std::chrono::milliseconds)> sleep_;
+  uint64_t jitter_state_;  // xorshift64 of the waits' jitter
 };
 
 // "20150830T123600Z" for `seconds` since the Unix epoch.

@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "portable/s3/s3_client.hpp"
 #include "tests/support/run_command.hpp"
@@ -91,7 +92,8 @@ class S3ClientTest : public ::testing::Test {
           return std::chrono::duration_cast<std::chrono::seconds>(
                      std::chrono::system_clock::now().time_since_epoch())
               .count();
-        });
+        },
+        [](std::chrono::milliseconds wait) { std::this_thread::sleep_for(wait); });
   }
 
   static inline test::TempDir* dir_ = nullptr;
