@@ -26,7 +26,7 @@ std::string amz_date(int64_t seconds) {
   const int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
   const int64_t in_day = seconds - days * 86400;
   const arrow::CivilDate date = arrow::civil_from_days(days);
-  char out[32];
+  char out[64];  // room for any year gcc can imagine
   std::snprintf(out, sizeof out, "%04lld%02d%02dT%02lld%02lld%02lldZ",
                 static_cast<long long>(date.year), date.month, date.day,
                 static_cast<long long>(in_day / 3600), static_cast<long long>(in_day / 60 % 60),
@@ -92,7 +92,7 @@ Result<HttpResponse> S3Client::send(const Call& call, bool missing_ok) {
     const bool throttled = error.http_status == 500 || error.http_status == 502 ||
                            error.http_status == 503 || error.http_status == 504 ||
                            error.code == "SlowDown" || error.code == "RequestTimeout";
-    const bool unanswered = error.http_status == 0 && call.method != "POST";
+    const bool unanswered = error.http_status == 0 && !error.permanent && call.method != "POST";
     if (!(throttled || unanswered)) return response;
     if (attempt == attempts) {
       Error last = error;

@@ -37,7 +37,8 @@ struct Endpoint {
 
 // Requests the server may not have done are sent again: on 500, 502,
 // 503 and 504 and S3's throttling codes (SlowDown), and, for every method
-// but POST, when the connection failed before a response. The waits grow
+// but POST, when the connection failed before a response (unless the
+// error is permanent: a connection the sandbox refused). The waits grow
 // exponentially with full jitter.
 struct RetryPolicy {
   int max_attempts = 5;  // the first one included
