@@ -14,21 +14,10 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/versions.sh"
+source "$here/server-process.sh"
 versitygw="${VERSITYGW_BIN:-$VERSITYGW_PREFIX/bin/versitygw}"
 action="${1:?start, restart or stop}"
 dir="${2:?server directory}"
-
-stop_server() {
-  [[ -f "$dir/server.pid" ]] || return 0
-  local pid
-  pid="$(cat "$dir/server.pid")"
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 100); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -9 "$pid" 2>/dev/null || true
-}
 
 # Starts the server of `dir` with the port and key in $dir/settings, and
 # prints the exports once it answers.
@@ -44,24 +33,10 @@ serve() {
     posix "$dir/objects" >>"$dir/server.log" 2>&1 &
   echo $! >"$dir/server.pid"
   # Ready when the port takes a connection (well under a second).
-  for _ in $(seq 300); do
-    if python3 -c "import socket, sys; socket.create_connection(('127.0.0.1', $port), 1)" \
-      2>/dev/null; then
-      echo "export S3_ENDPOINT=http://127.0.0.1:$port AWS_ACCESS_KEY_ID=$access" \
-        "AWS_SECRET_ACCESS_KEY=$secret AWS_REGION=us-east-1"
-      exit 0
-    fi
-    if ! kill -0 "$(cat "$dir/server.pid")" 2>/dev/null; then
-      echo "$0: versitygw exited; its log:" >&2
-      cat "$dir/server.log" >&2
-      exit 1
-    fi
-    sleep 0.2
-  done
-  echo "$0: versitygw did not answer on 127.0.0.1:$port within 60 s; its log:" >&2
-  cat "$dir/server.log" >&2
-  stop_server
-  exit 1
+  await_server versitygw "127.0.0.1:$port" \
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)"
+  echo "export S3_ENDPOINT=http://127.0.0.1:$port AWS_ACCESS_KEY_ID=$access" \
+    "AWS_SECRET_ACCESS_KEY=$secret AWS_REGION=us-east-1"
 }
 
 case "$action" in
@@ -79,9 +54,7 @@ print(s.getsockname()[1], "rbtest" + secrets.token_hex(6), secrets.token_urlsafe
     ;;
   restart)
     [[ -f "$dir/settings" ]] || { echo "$0: no server was started in $dir" >&2; exit 1; }
-    pid="$(cat "$dir/server.pid")"
-    kill -9 "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    kill_server
     serve
     ;;
   stop)

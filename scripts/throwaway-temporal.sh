@@ -12,24 +12,13 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/versions.sh"
+source "$here/server-process.sh"
 temporal="${TEMPORAL_BIN:-$TEMPORAL_PREFIX/bin/temporal}"
 action="${1:?start or stop}"
 dir="${2:?server directory}"
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-stop_server() {
-  [[ -f "$dir/server.pid" ]] || return 0
-  local pid
-  pid="$(cat "$dir/server.pid")"
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 100); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -9 "$pid" 2>/dev/null || true
 }
 
 # Starts the server of `dir` on the ports in $dir/ports with the history in
@@ -47,22 +36,9 @@ serve() {
     >>"$dir/server.log" 2>&1 &
   echo $! >"$dir/server.pid"
   # Ready when the frontend answers a health check (about 2 s).
-  for _ in $(seq 300); do
-    if "$temporal" operator cluster health --address "127.0.0.1:$port" >/dev/null 2>&1; then
-      echo "export TEMPORAL_ADDRESS=127.0.0.1:$port"
-      exit 0
-    fi
-    if ! kill -0 "$(cat "$dir/server.pid")" 2>/dev/null; then
-      echo "$0: the Temporal dev server exited; its log:" >&2
-      cat "$dir/server.log" >&2
-      exit 1
-    fi
-    sleep 0.2
-  done
-  echo "$0: the Temporal dev server did not answer on 127.0.0.1:$port within 60 s; its log:" >&2
-  cat "$dir/server.log" >&2
-  stop_server
-  exit 1
+  await_server "the Temporal dev server" "127.0.0.1:$port" \
+    "$temporal" operator cluster health --address "127.0.0.1:$port"
+  echo "export TEMPORAL_ADDRESS=127.0.0.1:$port"
 }
 
 case "$action" in
@@ -76,9 +52,7 @@ case "$action" in
     ;;
   restart)
     [[ -f "$dir/ports" ]] || { echo "$0: no server was started in $dir" >&2; exit 1; }
-    pid="$(cat "$dir/server.pid")"
-    kill -9 "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    kill_server
     serve
     ;;
   stop)

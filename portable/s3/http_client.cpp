@@ -1,7 +1,6 @@
 #include "portable/s3/http_client.hpp"
 
-#include <algorithm>
-#include <cctype>
+#include <string>
 
 #include "portable/base/try.hpp"
 
@@ -10,26 +9,14 @@ namespace {
 
 constexpr size_t kReadBytes = 64 << 10;
 
-std::vector<uint8_t> request_head(const HttpRequest& request) {
+std::string request_head(const HttpRequest& request) {
   std::string head = request.method + " " + request.target + " HTTP/1.1\r\n";
   for (const HttpHeader& h : request.headers) head += h.name + ": " + h.value + "\r\n";
   head += "Content-Length: " + std::to_string(request.body.size()) + "\r\n\r\n";
-  return {head.begin(), head.end()};
+  return head;
 }
 
 }  // namespace
-
-std::optional<std::string_view> HttpResponse::header(std::string_view name) const {
-  for (const HttpHeader& h : headers) {
-    if (std::ranges::equal(h.name, name, [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return h.value;
-    }
-  }
-  return std::nullopt;
-}
 
 Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   const bool reused = stream_ != nullptr;
@@ -52,28 +39,36 @@ Result<HttpResponse> HttpClient::exchange(const HttpRequest& request, bool& unan
     stream_.reset();
     return std::unexpected(std::move(error));
   };
-  if (auto sent = stream_->write(request_head(request)); !sent) return failed(sent.error());
+  const std::string head = request_head(request);
+  const std::span<const uint8_t> head_bytes(reinterpret_cast<const uint8_t*>(head.data()),
+                                            head.size());
+  if (auto sent = stream_->write(head_bytes); !sent) return failed(sent.error());
   if (!request.body.empty()) {
     if (auto sent = stream_->write(request.body); !sent) return failed(sent.error());
   }
   HttpResponseParser parser(limits_, request.no_response_body);
-  std::vector<uint8_t> buffer(kReadBytes);
-  for (;;) {
-    if (!pending_.empty()) {
-      auto used = parser.feed(pending_);
-      if (!used) return failed(used.error());
-      unanswered = false;
-      pending_.erase(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(*used));
-      if (parser.done()) break;
-    }
-    auto got = stream_->read(buffer);
+  // Bytes read with the previous response that belong to this one.
+  if (!pending_.empty()) {
+    auto used = parser.feed(pending_);
+    if (!used) return failed(used.error());
+    unanswered = false;
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(*used));
+  }
+  if (buffer_.empty()) buffer_.resize(kReadBytes);
+  while (!parser.done()) {
+    auto got = stream_->read(buffer_);
     if (!got) return failed(got.error());
     if (*got == 0) {
       if (auto closed = parser.finish_at_close(); !closed) return failed(closed.error());
       stream_.reset();
       break;
     }
-    pending_.assign(buffer.begin(), buffer.begin() + static_cast<ptrdiff_t>(*got));
+    // Fed from the read buffer itself; only what follows the response is kept.
+    const std::span<const uint8_t> data(buffer_.data(), *got);
+    auto used = parser.feed(data);
+    if (!used) return failed(used.error());
+    unanswered = false;
+    pending_.assign(data.begin() + static_cast<ptrdiff_t>(*used), data.end());
   }
   if (!parser.keep_alive()) stream_.reset();
   return HttpResponse{parser.status(), parser.headers(), parser.take_body()};

@@ -33,7 +33,9 @@ struct HttpResponse {
   std::vector<uint8_t> body;
 
   // The first value of header `name` (any case); nullopt when absent.
-  std::optional<std::string_view> header(std::string_view name) const;
+  std::optional<std::string_view> header(std::string_view name) const {
+    return find_header(headers, name);
+  }
 };
 
 class HttpClient {
@@ -44,13 +46,14 @@ class HttpClient {
   Result<HttpResponse> send(const HttpRequest& request);
 
  private:
-  // One attempt on the current connection; `fresh`: it was just opened.
-  // Sets `unanswered` when it failed before any byte of the response came.
+  // One attempt, on the kept-alive connection or a new one. Sets
+  // `unanswered` when it failed before any byte of the response came.
   Result<HttpResponse> exchange(const HttpRequest& request, bool& unanswered);
 
   Connect connect_;
   HttpResponseParser::Limits limits_;
   std::unique_ptr<ByteStream> stream_;
+  std::vector<uint8_t> buffer_;   // what one read fills
   std::vector<uint8_t> pending_;  // bytes read past the last response
 };
 

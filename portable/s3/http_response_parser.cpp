@@ -11,13 +11,6 @@ namespace {
 
 constexpr size_t kMaxLineBytes = 8 << 10;  // a chunk-size or trailer line
 
-bool same_name(std::string_view a, std::string_view b) {
-  return std::ranges::equal(a, b, [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) ==
-           std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
@@ -45,13 +38,6 @@ Result<bool> take_line(std::span<const uint8_t> data, size_t& pos, std::string& 
 }
 
 }  // namespace
-
-std::optional<std::string_view> HttpResponseParser::header(std::string_view name) const {
-  for (const HttpHeader& h : headers_) {
-    if (same_name(h.name, name)) return h.value;
-  }
-  return std::nullopt;
-}
 
 Result<size_t> HttpResponseParser::feed(std::span<const uint8_t> data) {
   size_t pos = 0;
@@ -162,8 +148,8 @@ Result<void> HttpResponseParser::parse_head(std::string_view head) {
     return {};
   }
   const auto connection = header("Connection");
-  keep_alive_ = connection ? !same_name(*connection, "close") &&
-                                 (!http10 || same_name(*connection, "keep-alive"))
+  keep_alive_ = connection ? !equals_ignoring_case(*connection, "close") &&
+                                 (!http10 || equals_ignoring_case(*connection, "keep-alive"))
                            : !http10;
   return start_body();
 }
@@ -174,7 +160,7 @@ Result<void> HttpResponseParser::start_body() {
     return {};
   }
   if (const auto coding = header("Transfer-Encoding")) {
-    if (!same_name(trim(*coding), "chunked")) {
+    if (!equals_ignoring_case(trim(*coding), "chunked")) {
       return fail("HTTP response: transfer coding '" + std::string(*coding) + "' is not supported");
     }
     state_ = State::kChunkSize;
@@ -182,7 +168,7 @@ Result<void> HttpResponseParser::start_body() {
   }
   std::optional<uint64_t> length;
   for (const HttpHeader& h : headers_) {
-    if (!same_name(h.name, "Content-Length")) continue;
+    if (!equals_ignoring_case(h.name, "Content-Length")) continue;
     uint64_t value = 0;
     const auto [end, ec] = std::from_chars(h.value.data(), h.value.data() + h.value.size(), value);
     if (h.value.empty() || ec != std::errc() || end != h.value.data() + h.value.size() ||

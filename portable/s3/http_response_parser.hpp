@@ -18,8 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "portable/s3/http_header.hpp"
 #include "portable/s3/s3_error.hpp"
-#include "portable/s3/sigv4.hpp"
 
 namespace rapidbyte::s3 {
 
@@ -46,7 +46,9 @@ class HttpResponseParser {
   int status() const { return status_; }
   const std::vector<HttpHeader>& headers() const { return headers_; }
   // The first value of header `name` (any case); nullopt when absent.
-  std::optional<std::string_view> header(std::string_view name) const;
+  std::optional<std::string_view> header(std::string_view name) const {
+    return find_header(headers_, name);
+  }
   const std::vector<uint8_t>& body() const { return body_; }
   std::vector<uint8_t> take_body() { return std::move(body_); }
   // Whether the connection can carry another request after this response.

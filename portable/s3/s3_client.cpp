@@ -86,7 +86,7 @@ std::chrono::milliseconds S3Client::backoff(int attempt) {
 Result<HttpResponse> S3Client::send(const Call& call, bool missing_ok) {
   const int attempts = std::max(1, config_.retry.max_attempts);
   for (int attempt = 1;; ++attempt) {
-    Result<HttpResponse> response = this->attempt(call, missing_ok);
+    Result<HttpResponse> response = send_once(call, missing_ok);
     if (response) return response;
     const Error& error = response.error();
     const bool throttled = error.http_status == 500 || error.http_status == 502 ||
@@ -103,7 +103,7 @@ Result<HttpResponse> S3Client::send(const Call& call, bool missing_ok) {
   }
 }
 
-Result<HttpResponse> S3Client::attempt(const Call& call, bool missing_ok) {
+Result<HttpResponse> S3Client::send_once(const Call& call, bool missing_ok) {
   const Endpoint& endpoint = config_.endpoint;
   const bool default_port = endpoint.port == (endpoint.tls ? 443 : 80);
   std::string host = endpoint.path_style ? endpoint.host : call.bucket + "." + endpoint.host;

@@ -135,7 +135,7 @@ class S3Client {
   // when `missing_ok`) is an error.
   Result<HttpResponse> send(const Call& call, bool missing_ok = false);
   // One attempt: the request signed now, and its response or error.
-  Result<HttpResponse> attempt(const Call& call, bool missing_ok);
+  Result<HttpResponse> send_once(const Call& call, bool missing_ok);
   // The wait before attempt `attempt` + 1 (from 1).
   std::chrono::milliseconds backoff(int attempt);
   // The XML body of `response` to `call`.

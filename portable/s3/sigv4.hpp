@@ -13,17 +13,14 @@
 #include <string_view>
 #include <vector>
 
+#include "portable/s3/http_header.hpp"
+
 namespace rapidbyte::s3 {
 
 struct Credentials {
   std::string access_key_id;
   std::string secret_access_key;
   std::string session_token;  // temporary credentials; empty: none
-};
-
-struct HttpHeader {
-  std::string name;
-  std::string value;
 };
 
 // A query parameter, decoded (the signer encodes it).

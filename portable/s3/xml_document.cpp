@@ -62,19 +62,33 @@ class Parser {
     return true;
   }
 
+  void skip_blanks() {
+    while (pos_ < in_.size() && blank(in_[pos_])) ++pos_;
+  }
+
+  // A comment or processing instruction at pos_, skipped; false when
+  // there is none there.
+  Result<bool> skip_comment_or_instruction() {
+    if (at("<?")) {
+      if (!skip_past("?>")) return error("an unterminated processing instruction");
+      return true;
+    }
+    if (at("<!--")) {
+      if (!skip_past("-->")) return error("an unterminated comment");
+      return true;
+    }
+    return false;
+  }
+
   // Blanks, comments and processing instructions (the XML declaration).
   Result<void> skip_misc() {
     for (;;) {
-      while (pos_ < in_.size() && blank(in_[pos_])) ++pos_;
-      if (at("<?")) {
-        if (!skip_past("?>")) return error("an unterminated processing instruction");
-      } else if (at("<!--")) {
-        if (!skip_past("-->")) return error("an unterminated comment");
-      } else if (at("<!")) {
-        return error("a DOCTYPE or declaration, which S3 documents do not have");
-      } else {
-        return {};
-      }
+      skip_blanks();
+      auto skipped = skip_comment_or_instruction();
+      if (!skipped) return std::unexpected(skipped.error());
+      if (*skipped) continue;
+      if (at("<!")) return error("a DOCTYPE or declaration, which S3 documents do not have");
+      return {};
     }
   }
 
@@ -92,7 +106,7 @@ class Parser {
     if (out.name.empty()) return error("a tag without a name");
     // Attributes: name="value" or name='value', skipped.
     for (;;) {
-      while (pos_ < in_.size() && blank(in_[pos_])) ++pos_;
+      skip_blanks();
       if (at("/>")) {
         pos_ += 2;
         return {};
@@ -102,10 +116,10 @@ class Parser {
         break;
       }
       if (name().empty()) return error("a malformed attribute in <" + out.name + ">");
-      while (pos_ < in_.size() && blank(in_[pos_])) ++pos_;
+      skip_blanks();
       if (!at("=")) return error("an attribute without a value in <" + out.name + ">");
       ++pos_;
-      while (pos_ < in_.size() && blank(in_[pos_])) ++pos_;
+      skip_blanks();
       if (pos_ >= in_.size() || (in_[pos_] != '"' && in_[pos_] != '\'')) {
         return error("an unquoted attribute value in <" + out.name + ">");
       }
@@ -127,7 +141,7 @@ class Parser {
         pos_ += 2;
         if (name() != out.name)
           return error("a closing tag that does not match <" + out.name + ">");
-        while (pos_ < in_.size() && blank(in_[pos_])) ++pos_;
+        skip_blanks();
         if (!at(">")) return error("a malformed closing tag of <" + out.name + ">");
         ++pos_;
         return {};
@@ -137,10 +151,10 @@ class Parser {
         if (end == std::string_view::npos) return error("an unterminated CDATA section");
         out.text.append(in_.substr(start, end - start));
         pos_ = end + 3;
-      } else if (at("<!--")) {
-        if (!skip_past("-->")) return error("an unterminated comment");
-      } else if (at("<?")) {
-        if (!skip_past("?>")) return error("an unterminated processing instruction");
+      } else if (auto skipped = skip_comment_or_instruction(); !skipped) {
+        return std::unexpected(skipped.error());
+      } else if (*skipped) {
+        continue;
       } else if (at("<!")) {
         return error("a declaration inside an element");
       } else {

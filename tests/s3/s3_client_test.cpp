@@ -6,39 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
-#include <map>
-#include <sstream>
+#include <memory>
 #include <string>
-#include <thread>
 
 #include "portable/s3/s3_client.hpp"
-#include "tests/support/run_command.hpp"
-#include "tests/support/socket_transport.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/s3/throwaway_s3_server.hpp"
 
 namespace rapidbyte::s3 {
 namespace {
-
-// A plain socket as the client's connection.
-class SocketStream final : public ByteStream {
- public:
-  explicit SocketStream(std::unique_ptr<test::SocketTransport> socket)
-      : socket_(std::move(socket)) {}
-  Result<size_t> read(std::span<uint8_t> buffer) override {
-    auto got = socket_->read(buffer);
-    if (!got) return fail(got.error().message);
-    return *got;
-  }
-  Result<void> write(std::span<const uint8_t> data) override {
-    auto sent = socket_->write(data);
-    if (!sent) return fail(sent.error().message);
-    return {};
-  }
-
- private:
-  std::unique_ptr<test::SocketTransport> socket_;
-};
 
 std::span<const uint8_t> bytes(std::string_view text) {
   return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
@@ -50,54 +25,15 @@ std::string text(const std::vector<uint8_t>& data) {
 
 class S3ClientTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new test::TempDir("s3");
-    const std::string exports = test::run_command_checked(
-        {"bash", std::string(RAPIDBYTE_SOURCE_DIR) + "/scripts/throwaway-s3.sh", "start",
-         (dir_->path() / "server").string()});
-    // "export K=V K=V ..."
-    std::istringstream words(exports);
-    std::string word;
-    while (words >> word) {
-      const size_t eq = word.find('=');
-      if (eq != std::string::npos) env_[word.substr(0, eq)] = word.substr(eq + 1);
-    }
-  }
-  static void TearDownTestSuite() {
-    test::run_command({"bash", std::string(RAPIDBYTE_SOURCE_DIR) + "/scripts/throwaway-s3.sh",
-                       "stop", (dir_->path() / "server").string()});
-    delete dir_;
-    dir_ = nullptr;
-  }
+  static void SetUpTestSuite() { server_ = std::make_unique<test::ThrowawayS3Server>(); }
+  static void TearDownTestSuite() { server_.reset(); }
 
-  // A client of the server; `connects` counts the connections it opens.
+  // A client of the server; connects_ counts the connections it opens.
   S3Client client(std::string secret = {}) {
-    auto endpoint = Endpoint::parse(env_["S3_ENDPOINT"], /*path_style=*/true);
-    EXPECT_TRUE(endpoint) << endpoint.error().message;
-    S3Config config{.endpoint = *endpoint,
-                    .region = "us-east-1",
-                    .credentials = {env_["AWS_ACCESS_KEY_ID"],
-                                    secret.empty() ? env_["AWS_SECRET_ACCESS_KEY"] : secret, ""}};
-    const Endpoint at = *endpoint;
-    int* connects = &connects_;
-    return S3Client(
-        config,
-        [at, connects]() -> Result<std::unique_ptr<ByteStream>> {
-          ++*connects;
-          auto socket = test::SocketTransport::connect(at.host, at.port);
-          if (!socket) return fail(socket.error().message);
-          return std::make_unique<SocketStream>(std::move(*socket));
-        },
-        [] {
-          return std::chrono::duration_cast<std::chrono::seconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-              .count();
-        },
-        [](std::chrono::milliseconds wait) { std::this_thread::sleep_for(wait); });
+    return server_->client(std::move(secret), &connects_);
   }
 
-  static inline test::TempDir* dir_ = nullptr;
-  static inline std::map<std::string, std::string> env_;
+  static inline std::unique_ptr<test::ThrowawayS3Server> server_;
   int connects_ = 0;
 };
 
@@ -141,8 +77,7 @@ TEST_F(S3ClientTest, ARequestAfterTheServerRestartedGoesOnANewConnection) {
   S3Client s3 = client();
   (void)s3.create_bucket("restart");
   ASSERT_TRUE(s3.put_object("restart", "a", bytes("1")));
-  test::run_command_checked({"bash", std::string(RAPIDBYTE_SOURCE_DIR) + "/scripts/throwaway-s3.sh",
-                             "restart", (dir_->path() / "server").string()});
+  server_->restart();
   auto after = s3.get_object("restart", "a");
   ASSERT_TRUE(after) << after.error().message;
   EXPECT_EQ(text(*after), "1");
@@ -213,7 +148,7 @@ TEST_F(S3ClientTest, WrongCredentialsAreRefusedWithoutTheSecretInTheError) {
   EXPECT_EQ(put.error().http_status, 403);
   EXPECT_EQ(put.error().code, "SignatureDoesNotMatch");
   EXPECT_EQ(put.error().message.find(wrong), std::string::npos) << put.error().message;
-  EXPECT_EQ(put.error().message.find(env_["AWS_SECRET_ACCESS_KEY"]), std::string::npos);
+  EXPECT_EQ(put.error().message.find(server_->secret_access_key()), std::string::npos);
 }
 
 }  // namespace
