@@ -5,15 +5,35 @@
   parquet-to-csv GLOB            DuckDB reads the Parquet files and writes
                                  them to stdout as CSV with a header, for
                                  psql's COPY FROM STDIN.
+  s3-bucket NAME                 creates bucket NAME on the S3 server of
+                                 S3_ENDPOINT (AWS_ACCESS_KEY_ID and
+                                 AWS_SECRET_ACCESS_KEY sign).
+  pg-to-s3 URI TABLE BUCKET/KEY  ConnectorX reads the table, pyarrow's S3
+                                 file system writes it as Parquet (zstd) to
+                                 that server.
 """
+import os
 import sys
 
 
-def pg_to_parquet(uri, table, path):
+def s3_file_system():
+    # The AWS SDK's default request checksums (trailers on chunked uploads)
+    # are refused now and then by the test server (versitygw 1.8.0); the
+    # SDK sends them only where S3 requires them with this.
+    os.environ.setdefault("AWS_REQUEST_CHECKSUM_CALCULATION", "WHEN_REQUIRED")
+    from pyarrow import fs
+    scheme, address = os.environ["S3_ENDPOINT"].split("://")
+    return fs.S3FileSystem(access_key=os.environ["AWS_ACCESS_KEY_ID"],
+                           secret_key=os.environ["AWS_SECRET_ACCESS_KEY"],
+                           endpoint_override=address, scheme=scheme, region="us-east-1",
+                           allow_bucket_creation=True)
+
+
+def pg_to_parquet(uri, table, path, filesystem=None):
     import connectorx
     import pyarrow.parquet as pq
     data = connectorx.read_sql(uri, f"SELECT * FROM {table}", return_type="arrow")
-    pq.write_table(data, path, compression="zstd")
+    pq.write_table(data, path, compression="zstd", filesystem=filesystem)
 
 
 def parquet_to_csv(pattern):
@@ -25,6 +45,10 @@ def parquet_to_csv(pattern):
 def main():
     if sys.argv[1] == "pg-to-parquet":
         pg_to_parquet(*sys.argv[2:5])
+    elif sys.argv[1] == "s3-bucket":
+        s3_file_system().create_dir(sys.argv[2])
+    elif sys.argv[1] == "pg-to-s3":
+        pg_to_parquet(*sys.argv[2:5], filesystem=s3_file_system())
     elif sys.argv[1] == "parquet-to-csv":
         parquet_to_csv(sys.argv[2])
     else:

@@ -16,6 +16,7 @@
 
 #include "host/engine/config_validator.hpp"
 #include "host/engine/filesystem_grants.hpp"
+#include "host/engine/network_grants.hpp"
 #include "host/engine/partitioned_read.hpp"
 #include "host/engine/preview_budget.hpp"
 #include "host/engine/snapshot_gate.hpp"
@@ -573,16 +574,7 @@ runtime::SandboxPolicy sandbox_for(const runtime::ConnectorModule& module,
   // The largest batch a stage may emit (StageServices), and room for the
   // call's other arguments.
   policy.max_copy_out_bytes = resources.max_batch_bytes + resources.max_record_bytes + (1u << 20);
-  policy.allowed_hosts = module.manifest.network_hosts;
-  if (!module.manifest.network_hosts_from_config.empty()) {
-    rapidjson::Document doc;
-    doc.Parse(config.config_json.c_str());
-    for (const auto& field : module.manifest.network_hosts_from_config) {
-      if (doc.IsObject() && doc.HasMember(field.c_str()) && doc[field.c_str()].IsString()) {
-        policy.allowed_hosts.emplace_back(doc[field.c_str()].GetString());
-      }
-    }
-  }
+  policy.allowed_hosts = requested_hosts(module.manifest, config.config_json);
   for (const auto& name : module.manifest.env) {
     if (const char* value = std::getenv(name.c_str())) policy.env.emplace_back(name, value);
   }

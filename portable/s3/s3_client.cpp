@@ -229,15 +229,26 @@ Result<XmlElement> S3Client::document(const Call& call, const HttpResponse& resp
 
 Result<std::vector<ListedObject>> S3Client::list_objects(const std::string& bucket,
                                                          const std::string& prefix, int page_size) {
-  std::vector<ListedObject> out;
+  RB_ASSIGN_OR_RETURN(Listing listing, list(bucket, prefix, "", page_size));
+  return std::move(listing.objects);
+}
+
+Result<Listing> S3Client::list(const std::string& bucket, const std::string& prefix,
+                               const std::string& delimiter, int page_size) {
+  Listing out;
   std::string token;
   for (;;) {
     Call call{.method = "GET", .bucket = bucket};
     call.query = {{"list-type", "2"}, {"max-keys", std::to_string(page_size)}, {"prefix", prefix}};
+    if (!delimiter.empty()) call.query.push_back({"delimiter", delimiter});
     if (!token.empty()) call.query.push_back({"continuation-token", token});
     RB_ASSIGN_OR_RETURN(HttpResponse response, send(call));
     RB_ASSIGN_OR_RETURN(XmlElement page, document(call, response));
     for (const XmlElement& entry : page.children) {
+      if (entry.name == "CommonPrefixes") {
+        out.prefixes.push_back(entry.child_text("Prefix"));
+        continue;
+      }
       if (entry.name != "Contents") continue;
       ListedObject object{entry.child_text("Key"), 0, entry.child_text("ETag")};
       const std::string size = entry.child_text("Size");
@@ -245,7 +256,7 @@ Result<std::vector<ListedObject>> S3Client::list_objects(const std::string& buck
       if (object.key.empty() || ec != std::errc() || end != size.data() + size.size()) {
         return fail(describe("GET", bucket, prefix) + ": a listed object without a key or size");
       }
-      out.push_back(std::move(object));
+      out.objects.push_back(std::move(object));
     }
     if (page.child_text("IsTruncated") != "true") return out;
     std::string next = page.child_text("NextContinuationToken");

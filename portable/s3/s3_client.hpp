@@ -66,6 +66,13 @@ struct ListedObject {
   std::string etag;
 };
 
+// A listing: the objects, and with a delimiter the "directories" (common
+// prefixes, each ending with the delimiter) instead of what they hold.
+struct Listing {
+  std::vector<ListedObject> objects;
+  std::vector<std::string> prefixes;
+};
+
 // A multipart upload not completed or aborted yet.
 struct PendingUpload {
   std::string key;
@@ -105,6 +112,10 @@ class S3Client {
   // page (ListObjectsV2; `page_size` keys a request, at most 1000).
   Result<std::vector<ListedObject>> list_objects(const std::string& bucket,
                                                  const std::string& prefix, int page_size = 1000);
+  // The same, with keys grouped at the first `delimiter` after `prefix`
+  // when one is given ("/": the prefix's "directories").
+  Result<Listing> list(const std::string& bucket, const std::string& prefix,
+                       const std::string& delimiter, int page_size = 1000);
 
   // Multipart upload, for objects too big for one request: start, parts
   // (each at least 5 MiB but the last), then complete, or abort so that no

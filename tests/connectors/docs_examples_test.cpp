@@ -90,6 +90,11 @@ const std::map<std::string, Fixture>& fixtures() {
         "CREATE TABLE IF NOT EXISTS events (id bigint PRIMARY KEY, user_id bigint, country text, "
         "amount numeric(12, 2), created_at timestamptz, event_type text);",
         "", false}},
+      {"events_to_bucket",
+       {"shop",
+        "CREATE TABLE IF NOT EXISTS events (id bigint PRIMARY KEY, user_id bigint, country text, "
+        "amount numeric(12, 2), created_at timestamptz, event_type text);",
+        "", false}},
       // Reads files the check has none of: parsed only (FileConnectorTest
       // runs source-file).
       {"lake_to_warehouse", {"", "", "", true}},
@@ -137,7 +142,8 @@ class DocsExamplesTest : public PgConnectorTest {
     }
   }
 
-  // A file connector's directory moved into the test's.
+  // A file connector's directory moved into the test's (an s3:// path too:
+  // ObjectStorageTest runs the connectors against a server).
   static void point_at_directory(YAML::Node connector, const std::filesystem::path& dir) {
     if (!connector) return;
     const std::string use = connector["use"].as<std::string>("");
@@ -174,6 +180,8 @@ TEST_F(DocsExamplesTest, EveryYamlExampleInTheDocsPassesCheck) {
   ::setenv("PG_PASSWORD", kPassword, 1);
   ::setenv("DW_PASSWORD", kPassword, 1);
   ::setenv("MASK_SALT", "docs-example-salt", 1);
+  ::setenv("S3_KEY_ID", "docs-example-key", 1);
+  ::setenv("S3_SECRET", "docs-example-secret", 1);
   const auto dir = cache_dir_ / "docs_examples";
   std::filesystem::create_directories(dir);
   for (const Example& example : examples) {

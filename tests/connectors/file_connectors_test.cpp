@@ -11,10 +11,9 @@
 #include <set>
 #include <thread>
 
-#include "portable/arrow/pretty_print.hpp"
-#include "portable/parquet/file_reader.hpp"
-#include "portable/parquet/memory_file.hpp"
 #include "tests/connectors/connector_environment.hpp"
+#include "tests/connectors/lake_readers.hpp"
+#include "tests/connectors/parquet_rows.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -65,22 +64,7 @@ std::multiset<std::string> parquet_rows(const fs::path& dir) {
     std::ifstream in(path, std::ios::binary);
     const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
                                      std::istreambuf_iterator<char>());
-    parquet::MemoryInput input(bytes);
-    auto reader = parquet::FileReader::open(input);
-    EXPECT_TRUE(reader) << path << ": " << reader.error().message;
-    if (!reader) continue;
-    for (int g = 0; g < (*reader)->num_row_groups(); ++g) {
-      auto batch = (*reader)->read_row_group(g);
-      EXPECT_TRUE(batch) << path << ": " << batch.error().message;
-      if (!batch) continue;
-      std::string lines;
-      arrow::append_json_lines(*batch, lines);
-      for (size_t pos = 0; pos < lines.size();) {
-        const size_t end = lines.find('\n', pos);
-        rows.insert(lines.substr(pos, end - pos));
-        pos = end + 1;
-      }
-    }
+    add_parquet_rows(path.string(), bytes, rows);
   }
   return rows;
 }
@@ -116,13 +100,6 @@ std::string column_types(LibpqSession& db, const std::string& table) {
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-std::string readers(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"python3",
-                                   RAPIDBYTE_SOURCE_DIR "/tests/connectors/lake_readers.py"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return run_command_checked(argv);
 }
 
 class FileConnectorTest : public PgConnectorTest {
@@ -169,7 +146,7 @@ TEST_F(FileConnectorTest, EveryTypeRoundTripsThroughParquetAndOtherEnginesReadIt
   // pyarrow's types: the documented forms (uuid as the arrow.uuid
   // extension, json as arrow.json, interval as 16 bytes, numeric without a
   // precision and money as text).
-  EXPECT_EQ(readers({"types", (lake / "file_types").string()}),
+  EXPECT_EQ(lake_readers({"types", (lake / "file_types").string()}),
             "id: int32\n"
             "b: bool\n"
             "i2: int16\n"
@@ -219,14 +196,14 @@ TEST_F(FileConnectorTest, EveryTypeRoundTripsThroughParquetAndOtherEnginesReadIt
   }
   std::vector<std::string> args = {"text", (lake / "file_types").string()};
   args.insert(args.end(), columns.begin(), columns.end());
-  EXPECT_EQ(readers(args), expected);
+  EXPECT_EQ(lake_readers(args), expected);
 }
 
 // A dataset pyarrow writes (hive partitions, zstd, dictionaries, pages v2)
 // arrives whole, its partition directories as a column.
 TEST_F(FileConnectorTest, PyarrowsPartitionedDatasetReadsIn) {
   TempDir lake("lake");
-  EXPECT_EQ(readers({"write-dataset", (lake / "file_measures").string()}),
+  EXPECT_EQ(lake_readers({"write-dataset", (lake / "file_measures").string()}),
             "rows: 1000\nsum(id): 499500\nsum(amount): 642643.5\n");
   expect_succeeded(
       run_pipeline(from_files("file_measures_in", "{name: file_measures}", lake.path(), "replace"),

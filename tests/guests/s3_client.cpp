@@ -4,12 +4,12 @@
 // objects under `prefix`, lists them (pages of 2), reads bytes 2..5 of the
 // first, uploads one object in two parts (the first 5 MiB), and emits one
 // line: "<listed keys, comma-separated> <range> <multipart size>". Client
-// and server errors are returned as connector errors.
-#include <chrono>
-#include <ctime>
+// and server errors are returned as the file connectors return them
+// (files::s3_failure).
 #include <string>
 #include <vector>
 
+#include "guest/connectors/file-common/s3_storage.hpp"
 #include "guest/sdk/sdk.hpp"
 #include "portable/base/try.hpp"
 #include "portable/s3/s3_client.hpp"
@@ -18,35 +18,7 @@ namespace {
 
 using namespace rapidbyte;
 
-// The S3 client's connection: the SDK's host-mediated TcpStream.
-class HostStream final : public s3::ByteStream {
- public:
-  explicit HostStream(sdk::TcpStream stream) : stream_(std::move(stream)) {}
-  s3::Result<size_t> read(std::span<uint8_t> buffer) override {
-    auto bytes = stream_.read(static_cast<uint32_t>(std::min<size_t>(buffer.size(), 1u << 20)));
-    if (!bytes) return s3::fail(bytes.error().message);
-    const size_t n = std::min(bytes->size(), buffer.size());
-    std::copy_n(bytes->data(), n, buffer.begin());
-    return n;
-  }
-  s3::Result<void> write(std::span<const uint8_t> data) override {
-    if (auto w = stream_.write(data); !w) return s3::fail(w.error().message);
-    return {};
-  }
-
- private:
-  sdk::TcpStream stream_;
-};
-
-sdk::Result<void> check(const s3::Result<void>& done) {
-  if (!done) return sdk::data_error(done.error().message, "S3");
-  return {};
-}
-template <class T>
-sdk::Result<T> check(s3::Result<T> done) {
-  if (!done) return sdk::data_error(done.error().message, "S3");
-  return std::move(*done);
-}
+using connectors::files::from_s3;
 
 std::span<const uint8_t> bytes(const std::string& text) {
   return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
@@ -69,53 +41,30 @@ class S3ClientGuest final : public sdk::Source {
   }
 
   sdk::Result<protocol::RunSummary> run(sdk::Context& ctx, const protocol::RunRequest&) override {
-    const std::string host = host_;
-    const uint16_t port = port_;
-    s3::S3Client client(
-        s3::S3Config{.endpoint = {.host = host, .port = port, .tls = false},
-                     .credentials = {access_key_, secret_key_, ""}},
-        [&ctx, host, port]() -> s3::Result<std::unique_ptr<s3::ByteStream>> {
-          auto stream = ctx.tcp_connect(host, port, 5000);
-          if (!stream) {
-            const protocol::ErrorCategory category = stream.error().category;
-            return std::unexpected(
-                s3::Error{.message = stream.error().message,
-                          .permanent = category == protocol::ErrorCategory::kPermission ||
-                                       category == protocol::ErrorCategory::kConfig});
-          }
-          return std::make_unique<HostStream>(std::move(*stream));
-        },
-        [] {
-          return std::chrono::duration_cast<std::chrono::seconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-              .count();
-        },
-        [](std::chrono::milliseconds wait) {
-          // A guest has no threads; WASI's clock sleep waits.
-          const timespec ts{static_cast<time_t>(wait.count() / 1000),
-                            static_cast<long>(wait.count() % 1000 * 1000000)};
-          nanosleep(&ts, nullptr);
-        });
-
-    RB_TRY(check(client.create_bucket(bucket_)));
+    connectors::files::S3Settings settings;
+    settings.endpoint = "http://" + host_ + ":" + std::to_string(port_);
+    settings.credentials = {access_key_, secret_key_, ""};
+    // A connection the sandbox refuses is a permanent error, not retried.
+    RB_ASSIGN_OR_RETURN(auto client, connectors::files::connect_s3(ctx, settings));
+    RB_TRY(from_s3(client.create_bucket(bucket_)));
     for (int i = 0; i < objects_; ++i) {
-      RB_TRY(check(client.put_object(bucket_, prefix_ + "object-" + std::to_string(i),
-                                     bytes("content " + std::to_string(i)))));
+      RB_TRY(from_s3(client.put_object(bucket_, prefix_ + "object-" + std::to_string(i),
+                                       bytes("content " + std::to_string(i)))));
     }
-    RB_ASSIGN_OR_RETURN(auto listed, check(client.list_objects(bucket_, prefix_, 2)));
+    RB_ASSIGN_OR_RETURN(auto listed, from_s3(client.list_objects(bucket_, prefix_, 2)));
     std::string line;
     for (const s3::ListedObject& object : listed) line += (line.empty() ? "" : ",") + object.key;
     RB_ASSIGN_OR_RETURN(
-        auto range, check(client.get_object(bucket_, prefix_ + "object-0", s3::ByteRange{2, 4})));
+        auto range, from_s3(client.get_object(bucket_, prefix_ + "object-0", s3::ByteRange{2, 4})));
     line += " " + std::string(range.begin(), range.end());
 
     const std::string part(5 << 20, 'p');
     const std::string key = prefix_ + "multipart";
-    RB_ASSIGN_OR_RETURN(auto id, check(client.start_multipart(bucket_, key)));
-    RB_ASSIGN_OR_RETURN(auto one, check(client.upload_part(bucket_, key, id, 1, bytes(part))));
-    RB_ASSIGN_OR_RETURN(auto two, check(client.upload_part(bucket_, key, id, 2, bytes("tail"))));
-    RB_TRY(check(client.complete_multipart(bucket_, key, id, {one, two})));
-    RB_ASSIGN_OR_RETURN(auto info, check(client.head_object(bucket_, key)));
+    RB_ASSIGN_OR_RETURN(auto id, from_s3(client.start_multipart(bucket_, key)));
+    RB_ASSIGN_OR_RETURN(auto one, from_s3(client.upload_part(bucket_, key, id, 1, bytes(part))));
+    RB_ASSIGN_OR_RETURN(auto two, from_s3(client.upload_part(bucket_, key, id, 2, bytes("tail"))));
+    RB_TRY(from_s3(client.complete_multipart(bucket_, key, id, {one, two})));
+    RB_ASSIGN_OR_RETURN(auto info, from_s3(client.head_object(bucket_, key)));
     line += " " + std::to_string(info ? info->size : 0);
 
     RB_TRY(ctx.batch_emit({reinterpret_cast<const uint8_t*>(line.data()), line.size()}));

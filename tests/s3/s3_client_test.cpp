@@ -106,6 +106,20 @@ TEST_F(S3ClientTest, ListingsComePageAfterPage) {
   for (const ListedObject& o : *listed) EXPECT_EQ(o.size, o.key[7] - '0') << o.key;
 }
 
+TEST_F(S3ClientTest, ADelimiterGroupsKeysIntoDirectories) {
+  S3Client s3 = client();
+  ASSERT_TRUE(s3.create_bucket("dirs"));
+  for (const char* key :
+       {"lake/a/1", "lake/a/2", "lake/b/x/1", "lake/c", "lake/d/3", "elsewhere/e/1"}) {
+    ASSERT_TRUE(s3.put_object("dirs", key, bytes("x")));
+  }
+  auto listing = s3.list("dirs", "lake/", "/", /*page_size=*/1);
+  ASSERT_TRUE(listing) << listing.error().message;
+  EXPECT_EQ(listing->prefixes, (std::vector<std::string>{"lake/a/", "lake/b/", "lake/d/"}));
+  ASSERT_EQ(listing->objects.size(), 1u);
+  EXPECT_EQ(listing->objects[0].key, "lake/c");
+}
+
 TEST_F(S3ClientTest, MultipartUploadsCompleteOrLeaveNothing) {
   S3Client s3 = client();
   ASSERT_TRUE(s3.create_bucket("parts"));

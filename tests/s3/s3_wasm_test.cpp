@@ -68,6 +68,7 @@ TEST_F(S3WasmTest, AHostTheSandboxDoesNotGrantIsRefused) {
   EXPECT_EQ(summary.error().message,
             "S3 PUT s3://wasm/: connector 'test-s3-client' may not connect to host '127.0.0.1': "
             "not in its allowed network hosts");
+  EXPECT_EQ(summary.error().category, protocol::ErrorCategory::kPermission);
 }
 
 }  // namespace

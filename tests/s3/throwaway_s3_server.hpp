@@ -60,6 +60,8 @@ class ThrowawayS3Server {
   void restart() { script("restart"); }
 
   int port() const { return port_; }
+  // "http://127.0.0.1:<port>".
+  const std::string& endpoint() const { return env_.at("S3_ENDPOINT"); }
   const std::string& access_key_id() const { return env_.at("AWS_ACCESS_KEY_ID"); }
   const std::string& secret_access_key() const { return env_.at("AWS_SECRET_ACCESS_KEY"); }
 

@@ -1,18 +1,22 @@
 // dest-file: writes each stream as Parquet, CSV or JSON Lines files under
 // <path>/<stream>/, optionally in Hive-style partition directories, through
-// the directory the pipeline grants (permissions.filesystem).
+// the directory the pipeline grants (permissions.filesystem), or as objects
+// under s3://bucket/prefix through the host's TCP calls to the configured
+// endpoint.
 //
-// StreamOutput (stream_output.hpp) decides when files become visible and
-// keeps reruns exact; this file parses the config and drives a stream's
-// batches into it. Appends of incremental and cdc streams commit at the
-// stream's checkpoint intervals, each commit confirmed with a destination
-// checkpoint; full refresh and replace publish once, at the end.
+// A StreamOutput (stream_output.hpp: LocalOutput, ObjectOutput) decides
+// when files become visible and keeps reruns exact; this file parses the
+// config and drives a stream's batches into it. Appends of incremental and cdc streams commit at
+// the stream's checkpoint intervals, each commit confirmed with a destination checkpoint; full
+// refresh and replace publish once, at the end.
 #include <chrono>
 #include <optional>
 #include <string>
 
-#include "guest/connectors/dest-file/stream_output.hpp"
+#include "guest/connectors/dest-file/local_output.hpp"
+#include "guest/connectors/dest-file/object_output.hpp"
 #include "guest/connectors/file-common/local_files.hpp"
+#include "guest/connectors/file-common/s3_manifest.hpp"
 #include "guest/sdk/sdk.hpp"
 #include "portable/base/try.hpp"
 
@@ -73,9 +77,16 @@ class DestFile final : public sdk::Destination {
   sdk::Result<void> open(std::string_view config_json) override {
     RB_ASSIGN_OR_RETURN(auto config, sdk::JsonConfig::parse(config_json));
     RB_ASSIGN_OR_RETURN(root_, config.require_string("path"));
+    RB_ASSIGN_OR_RETURN(bucket_, files::S3Location::parse(root_, "path"));
+    if (bucket_) {
+      RB_ASSIGN_OR_RETURN(auto settings, files::S3Settings::from_config(config));
+      s3_.emplace(std::move(settings));
+    }
     RB_ASSIGN_OR_RETURN(options_.format, parse_format(config));
     RB_ASSIGN_OR_RETURN(options_.max_file_bytes,
                         config.get_u64("max_file_bytes", options_.max_file_bytes));
+    RB_ASSIGN_OR_RETURN(options_.upload_part_bytes,
+                        config.get_u64("upload_part_bytes", options_.upload_part_bytes));
     if (const rapidjson::Value* keys = config.member("partition_by")) {
       for (const auto& key : keys->GetArray()) {
         if (!key.IsString()) {
@@ -88,9 +99,9 @@ class DestFile final : public sdk::Destination {
     return {};
   }
 
-  sdk::Result<protocol::ValidationReport> validate(sdk::Context&) override {
+  sdk::Result<protocol::ValidationReport> validate(sdk::Context& ctx) override {
     protocol::ValidationReport report;
-    auto writable = check_writable();
+    auto writable = check_writable(ctx);
     report.checks.push_back(
         {"directory " + root_,
          writable ? protocol::CheckStatus::kPassed : protocol::CheckStatus::kFailed,
@@ -113,11 +124,24 @@ class DestFile final : public sdk::Destination {
     const OutputLayout layout{root_, stream.stream_name};
     if (request.phase == protocol::RunPhase::kFinalize) return finalize(ctx, layout, stream);
     if (request.dry_run) {
-      RB_TRY(check_writable());
+      RB_TRY(check_writable(ctx));
       return sdk::summary(protocol::WriteSummary{});
     }
+    if (!bucket_) {
+      LocalOutput output(layout, options_, stream, ctx);
+      return write_stream(ctx, stream, output);
+    }
+    RB_ASSIGN_OR_RETURN(auto client, files::connect_s3(ctx, *s3_));
+    ObjectOutput output(client, *bucket_, options_, stream, ctx);
+    return write_stream(ctx, stream, output);
+  }
 
-    StreamOutput output(layout, options_, stream, ctx);
+ private:
+  // Writes the stream's batches into `output`, committing at the
+  // checkpoint intervals when it commits in the run.
+  sdk::Result<protocol::RunSummary> write_stream(sdk::Context& ctx,
+                                                 const protocol::StreamContext& stream,
+                                                 StreamOutput& output) {
     RB_TRY(output.start());
     protocol::WriteSummary summary;
     sdk::CheckpointSchedule schedule(stream.limits);
@@ -168,12 +192,16 @@ class DestFile final : public sdk::Destination {
     return sdk::summary(summary);
   }
 
- private:
   // Publishes the generation the slices of a partitioned stream wrote.
   sdk::Result<protocol::RunSummary> finalize(sdk::Context& ctx, const OutputLayout& layout,
                                              const protocol::StreamContext& stream) {
     if (!stream.partition) {
       return sdk::internal_error("finalize needs the stream's partition", "BAD_STREAMS");
+    }
+    if (bucket_) {
+      return sdk::config_error("stream '" + stream.stream_name +
+                               "': dest-file cannot write a partitioned read (partitions) into an "
+                               "s3:// path yet; read the stream without partitions");
     }
     const std::string generation = "g" + std::to_string(stream.partition->generation);
     RB_TRY(roll_back_unpublished(layout, ctx, generation));
@@ -182,7 +210,15 @@ class DestFile final : public sdk::Destination {
   }
 
   // The root exists (or can be made) and takes a new file.
-  sdk::Result<void> check_writable() const {
+  sdk::Result<void> check_writable(sdk::Context& ctx) const {
+    if (bucket_) {
+      RB_ASSIGN_OR_RETURN(auto client, files::connect_s3(ctx, *s3_));
+      const std::string probe = bucket_->key(".rapidbyte-write-check");
+      const std::string_view ok = "ok";
+      RB_TRY(files::from_s3(client.put_object(
+          bucket_->bucket, probe, {reinterpret_cast<const uint8_t*>(ok.data()), ok.size()})));
+      return files::from_s3(client.delete_object(bucket_->bucket, probe));
+    }
     RB_TRY(files::make_directories(root_));
     const std::string probe = files::join_path(root_, ".rapidbyte-write-check");
     RB_TRY(files::write_small_file(probe, "ok"));
@@ -190,6 +226,8 @@ class DestFile final : public sdk::Destination {
   }
 
   std::string root_;
+  std::optional<files::S3Location> bucket_;  // an s3:// path
+  std::optional<files::S3Settings> s3_;
   OutputOptions options_;
 };
 
@@ -204,10 +242,11 @@ RAPIDBYTE_MANIFEST({
   "version": "0.1.0",
   "protocol_version": 4,
   "roles": ["destination"],
-  "description": "Writes each stream as Parquet, CSV or JSON Lines files under <path>/<stream>/: append, or replace by switching to a new generation at once.",
+  "description": "Writes each stream as Parquet, CSV or JSON Lines files under <path>/<stream>/, on local disk or in an S3-compatible bucket: append, or replace by switching to a new generation at once.",
   "capabilities": {"sync_modes": ["full_refresh", "incremental", "cdc"],
                    "write_modes": ["append", "replace"]},
-  "permissions": {"network": {"hosts": [], "hosts_from_config": []}, "env": [],
+  "permissions": {"network": {"hosts": [], "hosts_from_config": ["endpoint"]},
+                  "env": [RAPIDBYTE_S3_ENVIRONMENT],
                   "filesystem": [{"from_config": "path", "access": "read_write"}]},
   "resources": {"memory_mb": 512},
   "config_schema": {
@@ -215,7 +254,8 @@ RAPIDBYTE_MANIFEST({
     "required": ["path"],
     "properties": {
       "path": {"type": "string", "minLength": 1,
-               "description": "Directory of the files; each stream writes under <path>/<stream>/. Relative paths are taken from the working directory."},
+               "description": "Directory of the files; each stream writes under <path>/<stream>/. Relative paths are taken from the working directory; s3://bucket/prefix writes objects (with endpoint and credentials)."},
+      RAPIDBYTE_S3_PROPERTIES,
       "format": {"enum": ["parquet", "csv", "jsonl"], "default": "parquet",
                  "description": "File format."},
       "compression": {"enum": ["zstd", "snappy", "gzip", "none"],
@@ -224,6 +264,8 @@ RAPIDBYTE_MANIFEST({
                        "description": "Hive-style directories: a column (region=eu/) or a date or timestamp column with year, month, day or hour (created_at:day -> created_at_day=2026-12-04/)."},
       "max_file_bytes": {"type": "integer", "minimum": 1, "default": 268435456,
                          "description": "A file is closed and the next one started at this size."},
+      "upload_part_bytes": {"type": "integer", "minimum": 5242880, "default": 8388608,
+                            "description": "s3:// paths: a file larger than this is uploaded in parts of this size (each held in memory while it fills)."},
       "row_group_bytes": {"type": "integer", "minimum": 1, "default": 67108864,
                           "description": "parquet: a row group is written out when its values reach this size decoded (PLAIN, before dictionaries and compression): about the memory a reader needs for one."},
       "data_page_version": {"enum": [1, 2], "default": 1,

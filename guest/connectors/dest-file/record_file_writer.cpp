@@ -6,7 +6,6 @@
 #include <utility>
 #include <vector>
 
-#include "guest/connectors/file-common/local_files.hpp"
 #include "portable/arrow/binary_array.hpp"
 #include "portable/arrow/value_formatter.hpp"
 #include "portable/parquet/file_writer.hpp"
@@ -14,49 +13,52 @@
 namespace rapidbyte::connectors::dest_file {
 namespace {
 
-std::unexpected<protocol::ConnectorError> write_error(const std::string& path,
+// A failed write into `sink`: its own error when it has one (an object
+// storage failure keeps its category), else an I/O error.
+std::unexpected<protocol::ConnectorError> write_error(const files::FileSink& sink,
                                                       const std::string& message) {
+  if (auto failure = sink.failure()) return std::unexpected(std::move(*failure));
   return std::unexpected(sdk::make_error(protocol::ErrorCategory::kInternal,
-                                         "cannot write '" + path + "': " + message, "FILE_IO"));
+                                         "cannot write '" + sink.name() + "': " + message,
+                                         "FILE_IO"));
 }
 
 // ---- Parquet -----------------------------------------------------------------
 
 class ParquetFile final : public RecordFileWriter {
  public:
-  ParquetFile(files::LocalOutputFile output, std::unique_ptr<parquet::FileWriter> writer)
+  ParquetFile(std::unique_ptr<files::FileSink> output, std::unique_ptr<parquet::FileWriter> writer)
       : output_(std::move(output)), writer_(std::move(writer)) {}
 
   static sdk::Result<std::unique_ptr<RecordFileWriter>> create(
-      const std::string& path, std::shared_ptr<const arrow::Schema> schema,
+      std::unique_ptr<files::FileSink> output, std::shared_ptr<const arrow::Schema> schema,
       const FormatOptions& options) {
-    auto output = files::LocalOutputFile::create(path);
-    if (!output) return std::unexpected(output.error());
-    auto file = std::unique_ptr<ParquetFile>(new ParquetFile(std::move(*output), nullptr));
+    auto file = std::unique_ptr<ParquetFile>(new ParquetFile(std::move(output), nullptr));
     parquet::WriterOptions writer_options;
     writer_options.codec = options.codec;
     writer_options.row_group_bytes = options.row_group_bytes;
     writer_options.data_page_v2 = options.data_page_v2;
-    auto writer = parquet::FileWriter::open(std::move(schema), file->output_, writer_options);
+    auto writer = parquet::FileWriter::open(std::move(schema), *file->output_, writer_options);
     if (!writer) return sdk::schema_error("cannot write Parquet: " + writer.error().message);
     file->writer_ = std::move(*writer);
     return file;
   }
 
   sdk::Result<void> write(const arrow::RecordBatch& batch) override {
-    if (auto r = writer_->write(batch); !r) return write_error(output_.path(), r.error().message);
+    if (auto r = writer_->write(batch); !r) return write_error(*output_, r.error().message);
     return {};
   }
 
   sdk::Result<void> finish() override {
-    if (auto r = writer_->close(); !r) return write_error(output_.path(), r.error().message);
-    return output_.finish();
+    if (auto r = writer_->close(); !r) return write_error(*output_, r.error().message);
+    return output_->finish();
   }
 
-  uint64_t size() const override { return output_.size() + writer_->buffered_bytes(); }
+  uint64_t size() const override { return output_->size() + writer_->buffered_bytes(); }
+  std::unique_ptr<files::FileSink> take_sink() override { return std::move(output_); }
 
  private:
-  files::LocalOutputFile output_;  // before writer_, which writes into it
+  std::unique_ptr<files::FileSink> output_;  // before writer_, which writes into it
   std::unique_ptr<parquet::FileWriter> writer_;
 };
 
@@ -65,7 +67,7 @@ class ParquetFile final : public RecordFileWriter {
 // Text is encoded into a buffer, then compressed (or not) into the file.
 class TextOutput {
  public:
-  TextOutput(files::LocalOutputFile output, TextCompression compression)
+  TextOutput(std::unique_ptr<files::FileSink> output, TextCompression compression)
       : output_(std::move(output)), compression_(compression) {}
   TextOutput(const TextOutput&) = delete;
   TextOutput& operator=(const TextOutput&) = delete;
@@ -78,12 +80,12 @@ class TextOutput {
     if (compression_ == TextCompression::kGzip) {
       // 16 + 15: a gzip header and trailer around a deflate stream.
       if (deflateInit2(&gzip_, 6, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-        return write_error(output_.path(), "cannot start gzip");
+        return write_error(*output_, "cannot start gzip");
       }
       gzip_open_ = true;
     } else if (compression_ == TextCompression::kZstd) {
       zstd_ = ZSTD_createCCtx();
-      if (zstd_ == nullptr) return write_error(output_.path(), "cannot start zstd");
+      if (zstd_ == nullptr) return write_error(*output_, "cannot start zstd");
       ZSTD_CCtx_setParameter(zstd_, ZSTD_c_compressionLevel, 3);
     }
     return {};
@@ -102,14 +104,14 @@ class TextOutput {
     return {};
   }
 
-  sdk::Result<void> finish() { return output_.finish(); }
+  sdk::Result<void> finish() { return output_->finish(); }
   // Bytes written to the file so far.
-  uint64_t size() const { return output_.size(); }
-  const std::string& path() const { return output_.path(); }
+  uint64_t size() const { return output_->size(); }
+  std::unique_ptr<files::FileSink> take_sink() { return std::move(output_); }
 
  private:
   sdk::Result<void> put(std::span<const uint8_t> bytes) {
-    if (auto r = output_.write(bytes); !r) return write_error(output_.path(), r.error().message);
+    if (auto r = output_->write(bytes); !r) return write_error(*output_, r.error().message);
     return {};
   }
 
@@ -120,7 +122,7 @@ class TextOutput {
       gzip_.next_out = chunk_;
       gzip_.avail_out = sizeof chunk_;
       const int rc = deflate(&gzip_, last ? Z_FINISH : Z_NO_FLUSH);
-      if (rc == Z_STREAM_ERROR) return write_error(output_.path(), "gzip failed");
+      if (rc == Z_STREAM_ERROR) return write_error(*output_, "gzip failed");
       if (auto r = put({chunk_, sizeof chunk_ - gzip_.avail_out}); !r) return r;
       if (last ? rc == Z_STREAM_END : gzip_.avail_in == 0 && gzip_.avail_out != 0) return {};
     }
@@ -132,13 +134,13 @@ class TextOutput {
       ZSTD_outBuffer out{chunk_, sizeof chunk_, 0};
       const size_t left =
           ZSTD_compressStream2(zstd_, &out, &in, last ? ZSTD_e_end : ZSTD_e_continue);
-      if (ZSTD_isError(left)) return write_error(output_.path(), ZSTD_getErrorName(left));
+      if (ZSTD_isError(left)) return write_error(*output_, ZSTD_getErrorName(left));
       if (auto r = put({chunk_, out.pos}); !r) return r;
       if (last ? left == 0 : in.pos == in.size && out.pos < out.size) return {};
     }
   }
 
-  files::LocalOutputFile output_;
+  std::unique_ptr<files::FileSink> output_;
   TextCompression compression_;
   z_stream gzip_{};
   bool gzip_open_ = false;
@@ -163,6 +165,7 @@ class TextFile : public RecordFileWriter {
   }
 
   uint64_t size() const override { return output_->size(); }
+  std::unique_ptr<files::FileSink> take_sink() override { return output_->take_sink(); }
 
  protected:
   virtual void encode(const arrow::RecordBatch& batch, std::string& out) = 0;
@@ -325,14 +328,12 @@ std::string data_file_name(std::string_view stem, const FormatOptions& options) 
 }
 
 sdk::Result<std::unique_ptr<RecordFileWriter>> create_record_file(
-    const std::string& path, std::shared_ptr<const arrow::Schema> schema,
+    std::unique_ptr<files::FileSink> sink, std::shared_ptr<const arrow::Schema> schema,
     const FormatOptions& options) {
   if (options.format == FileFormat::kParquet) {
-    return ParquetFile::create(path, std::move(schema), options);
+    return ParquetFile::create(std::move(sink), std::move(schema), options);
   }
-  auto file = files::LocalOutputFile::create(path);
-  if (!file) return std::unexpected(file.error());
-  auto output = std::make_unique<TextOutput>(std::move(*file), options.text_compression);
+  auto output = std::make_unique<TextOutput>(std::move(sink), options.text_compression);
   if (auto r = output->start(); !r) return std::unexpected(r.error());
   if (options.format == FileFormat::kCsv) {
     return std::make_unique<CsvFile>(std::move(output), options.csv);

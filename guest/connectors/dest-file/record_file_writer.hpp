@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "guest/connectors/file-common/file_sink.hpp"
 #include "guest/sdk/error.hpp"
 #include "portable/arrow/record_batch.hpp"
 #include "portable/parquet/metadata.hpp"
@@ -52,11 +53,14 @@ class RecordFileWriter {
   virtual sdk::Result<void> finish() = 0;
   // The file's size so far, counting what is still buffered for it.
   virtual uint64_t size() const = 0;
+  // The sink written into, handed back after finish() (an object is
+  // published by its sink).
+  virtual std::unique_ptr<files::FileSink> take_sink() = 0;
 };
 
-// Creates `path` for batches of `schema`.
+// A file of batches of `schema`, written into `sink`.
 sdk::Result<std::unique_ptr<RecordFileWriter>> create_record_file(
-    const std::string& path, std::shared_ptr<const arrow::Schema> schema,
+    std::unique_ptr<files::FileSink> sink, std::shared_ptr<const arrow::Schema> schema,
     const FormatOptions& options);
 
 }  // namespace rapidbyte::connectors::dest_file

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "guest/connectors/file-common/file_sink.hpp"
 #include "guest/sdk/error.hpp"
 #include "portable/parquet/file_reader.hpp"
 #include "portable/parquet/file_writer.hpp"
@@ -72,7 +73,7 @@ sdk::Result<std::string> read_small_file(const std::string& path);
 sdk::Result<void> write_small_file(const std::string& path, std::string_view text);
 
 // A new file written front to back; flushed to disk by finish().
-class LocalOutputFile final : public parquet::OutputStream {
+class LocalOutputFile final : public FileSink {
  public:
   // Creates (or truncates) `path`.
   static sdk::Result<LocalOutputFile> create(std::string path);
@@ -82,10 +83,11 @@ class LocalOutputFile final : public parquet::OutputStream {
 
   parquet::Result<void> write(std::span<const uint8_t> bytes) override;
   // Writes what is buffered, syncs and closes; the file is durable then.
-  sdk::Result<void> finish();
+  sdk::Result<void> finish() override;
 
   const std::string& path() const { return path_; }
-  uint64_t size() const { return size_; }
+  const std::string& name() const override { return path_; }
+  uint64_t size() const override { return size_; }
 
  private:
   LocalOutputFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}

@@ -23,9 +23,10 @@ struct HivePartition {
 };
 
 struct DataFile {
-  std::string relative;  // to the stream's directory
-  int64_t change_time_ns = 0;
+  std::string relative;        // to the stream's directory
+  int64_t change_time_ns = 0;  // local files
   uint64_t size = 0;
+  std::string etag;  // objects: the store's ETag (changes when the object is replaced)
   std::vector<HivePartition> partitions;
 };
 

@@ -19,8 +19,10 @@
 #include <vector>
 
 #include "guest/connectors/file-common/local_files.hpp"
+#include "guest/connectors/file-common/s3_manifest.hpp"
 #include "guest/connectors/source-file/data_files.hpp"
-#include "guest/connectors/source-file/read_position.hpp"
+#include "guest/connectors/source-file/file_store.hpp"
+#include "guest/connectors/source-file/read_progress.hpp"
 #include "guest/connectors/source-file/text_rows.hpp"
 #include "guest/sdk/sdk.hpp"
 #include "portable/arrow/binary_builder.hpp"
@@ -44,9 +46,20 @@ struct SourceOptions {
   }
 };
 
-std::unexpected<protocol::ConnectorError> file_error(const std::string& path,
+// A file that could not be read: the store's own error (an object storage
+// failure keeps its category), or a file that is not what its name says.
+// A failed read: the store's own error when it has one (an object storage
+// failure keeps its category), else `error`.
+std::unexpected<protocol::ConnectorError> read_error(FileStore& store,
+                                                     protocol::ConnectorError error) {
+  if (auto failure = store.take_failure()) return std::unexpected(std::move(*failure));
+  return std::unexpected(std::move(error));
+}
+
+std::unexpected<protocol::ConnectorError> file_error(FileStore& store, const std::string& name,
                                                      const std::string& message) {
-  return sdk::data_error("'" + path + "' is not a readable Parquet file: " + message, "BAD_FILE");
+  if (auto failure = store.take_failure()) return std::unexpected(std::move(*failure));
+  return sdk::data_error("'" + name + "' is not a readable Parquet file: " + message, "BAD_FILE");
 }
 
 // The schema a stream's files are read with: a Parquet file's own, or the
@@ -56,14 +69,19 @@ struct FileSchema {
   std::vector<TextType> text_types;
 };
 
-sdk::Result<FileSchema> schema_of(const std::string& path, const SourceOptions& options) {
+sdk::Result<FileSchema> schema_of(FileStore& store, const std::string& dir, const DataFile& file,
+                                  const SourceOptions& options) {
+  const std::string name = store.name_of(files::join_path(dir, file.relative));
+  RB_ASSIGN_OR_RETURN(auto input, store.open(dir, file));
   if (options.text) {
-    RB_ASSIGN_OR_RETURN(auto typed, text_schema(path, *options.text));
-    return FileSchema{typed.first, typed.second};
+    auto rows = TextRows::open(name, std::move(input), *options.text);
+    if (!rows) return read_error(store, rows.error());
+    auto typed = text_schema(**rows, *options.text);
+    if (!typed) return read_error(store, typed.error());
+    return FileSchema{typed->first, typed->second};
   }
-  RB_ASSIGN_OR_RETURN(auto input, files::LocalInputFile::open(path));
-  auto reader = parquet::FileReader::open(input);
-  if (!reader) return file_error(path, reader.error().message);
+  auto reader = parquet::FileReader::open(*input);
+  if (!reader) return file_error(store, name, reader.error().message);
   return FileSchema{(*reader)->schema(), {}};
 }
 
@@ -118,42 +136,46 @@ sdk::Result<arrow::RecordBatch> shape(const arrow::RecordBatch& batch, const Dat
       std::move(columns), batch.num_rows());
 }
 
-// Reads one stream: its files, or those past its position.
+// Reads one stream: its files, or those not taken before.
 class StreamRead {
  public:
-  StreamRead(sdk::Context& ctx, const protocol::StreamContext& stream, std::string stream_dir,
+  StreamRead(sdk::Context& ctx, const protocol::StreamContext& stream, FileStore& store,
              const SourceOptions& options, std::optional<uint64_t> max_records)
       : ctx_(ctx),
         stream_(stream),
-        dir_(std::move(stream_dir)),
+        store_(store),
+        dir_(stream.stream_name),
         options_(options),
         max_records_(max_records),
         emitter_(ctx, stream),
         incremental_(stream.sync_mode == protocol::SyncMode::kIncremental) {}
 
   sdk::Result<protocol::ReadSummary> run() {
-    RB_ASSIGN_OR_RETURN(auto files, list_data_files(dir_, [this](std::string_view name) {
-                          return options_.wants(name);
-                        }));
+    RB_ASSIGN_OR_RETURN(auto files, store_.data_files(dir_, [this](std::string_view name) {
+      return options_.wants(name);
+    }));
     keys_ = partition_keys(files);
+    std::optional<std::string> cursor;
     if (incremental_ && stream_.last_cursor_value) {
       const auto* text = std::get_if<protocol::cursor_kind::kText>(&*stream_.last_cursor_value);
-      if (text != nullptr) position_ = ReadPosition::decode(*text);
-      if (!position_) {
-        return sdk::config_error("stream '" + stream_.stream_name +
-                                 "': its stored cursor is not a position of source-file; reset "
-                                 "the stream's state to read it again from the start");
-      }
+      cursor = text != nullptr ? *text : std::string();
     }
+    progress_ = decode_progress(cursor, store_.holds_objects());
+    if (!progress_) {
+      return sdk::config_error("stream '" + stream_.stream_name +
+                               "': its stored cursor is not a position of source-file; reset "
+                               "the stream's state to read it again from the start");
+    }
+    // Local files are taken in the order they changed, once settled;
+    // objects appear whole and are tracked one by one.
     const int64_t settled_before =
         now_ns() - std::chrono::duration_cast<std::chrono::nanoseconds>(kSettleTime).count();
     uint64_t unsettled = 0;
     for (const DataFile& file : files) {
       if (done()) break;
-      uint64_t skip = 0;
-      if (position_ && position_->is_after(file)) continue;
-      if (position_ && position_->is_file(file)) skip = position_->rows;
-      if (incremental_ && file.change_time_ns > settled_before) {
+      const uint64_t skip = incremental_ ? progress_->rows_taken(file) : 0;
+      if (skip == ReadProgress::kWhole) continue;
+      if (incremental_ && !store_.holds_objects() && file.change_time_ns > settled_before) {
         ++unsettled;
         continue;
       }
@@ -180,17 +202,24 @@ class StreamRead {
 
   void checkpoint() {
     std::optional<protocol::CursorValue> cursor;
-    if (incremental_ && position_) {
-      cursor.emplace(std::in_place_index<protocol::cursor_kind::kText>, position_->encode());
+    if (incremental_) {
+      if (auto text = progress_->encode()) {
+        cursor.emplace(std::in_place_index<protocol::cursor_kind::kText>, std::move(*text));
+      }
     }
     emitter_.checkpoint(std::nullopt, std::move(cursor));
   }
 
+  // How messages name `file`.
+  std::string name_of(const DataFile& file) const {
+    return store_.name_of(files::join_path(dir_, file.relative));
+  }
+
   sdk::Result<void> read_file(const DataFile& file, uint64_t skip) {
-    const std::string path = files::join_path(dir_, file.relative);
-    RB_ASSIGN_OR_RETURN(auto input, files::LocalInputFile::open(path));
-    auto reader = parquet::FileReader::open(input);
-    if (!reader) return file_error(path, reader.error().message);
+    const std::string path = name_of(file);
+    RB_ASSIGN_OR_RETURN(auto input, store_.open(dir_, file));
+    auto reader = parquet::FileReader::open(*input);
+    if (!reader) return file_error(store_, path, reader.error().message);
     uint64_t first_row = 0;
     const uint64_t target = sdk::batch_target_bytes(
         stream_.limits, static_cast<size_t>((*reader)->schema()->num_fields()));
@@ -202,7 +231,7 @@ class StreamRead {
         continue;
       }
       auto batch = (*reader)->read_row_group(g);
-      if (!batch) return file_error(path, batch.error().message);
+      if (!batch) return file_error(store_, path, batch.error().message);
       RB_ASSIGN_OR_RETURN(auto shaped, shape(*batch, file, keys_, stream_.selected_columns));
       if (!schema_) schema_ = shaped.schema();
       // Pieces of about the batch size, by the row group's uncompressed size.
@@ -218,31 +247,31 @@ class StreamRead {
         }
         const uint64_t piece_start = first_row + static_cast<uint64_t>(offset);
         RB_TRY(emitter_.emit(shaped.slice(offset, length), [&](int64_t emitted) {
-          position_ = ReadPosition{file.change_time_ns, file.relative,
-                                   piece_start + static_cast<uint64_t>(emitted)};
+          progress_->take(file, piece_start + static_cast<uint64_t>(emitted), false);
           if (emitter_.checkpoint_due()) checkpoint();
         }));
         offset += length;
       }
       first_row += rows;
     }
-    if (!done() && incremental_) {
-      // Past the file's last row, even when it has none.
-      position_ = ReadPosition{file.change_time_ns, file.relative, first_row};
-    }
+    // Past the file's last row, even when it has none.
+    if (!done() && incremental_) progress_->take(file, first_row, true);
     return {};
   }
 
-  // A text file's rows, in batches of kTextBatchRows; its position counts
+  // A text file's rows, in batches of kTextBatchRows; its progress counts
   // records (refused ones too), so a rerun skips exactly those taken.
   sdk::Result<void> read_text_file(const DataFile& file, uint64_t skip) {
-    const std::string path = files::join_path(dir_, file.relative);
+    const std::string path = name_of(file);
     if (!text_schema_) {
-      RB_ASSIGN_OR_RETURN(auto schema, schema_of(path, options_));
+      RB_ASSIGN_OR_RETURN(auto schema, schema_of(store_, dir_, file, options_));
       text_schema_ = std::move(schema);
       for (const arrow::Field& field : text_schema_->schema->fields()) names_.push_back(field.name);
     }
-    RB_ASSIGN_OR_RETURN(auto rows, TextRows::open(path, *options_.text));
+    RB_ASSIGN_OR_RETURN(auto input, store_.open(dir_, file));
+    auto opened = TextRows::open(path, std::move(input), *options_.text);
+    if (!opened) return read_error(store_, opened.error());
+    std::unique_ptr<TextRows> rows = std::move(*opened);
     TextBatchBuilder builder(text_schema_->schema, text_schema_->text_types);
     std::vector<uint64_t> records_after;  // per built row: records consumed through it
     uint64_t records = 0;
@@ -254,16 +283,16 @@ class StreamRead {
       RB_ASSIGN_OR_RETURN(auto shaped, shape(batch, file, keys_, stream_.selected_columns));
       if (!schema_) schema_ = shaped.schema();
       RB_TRY(emitter_.emit(shaped, [&](int64_t emitted) {
-        position_ = ReadPosition{file.change_time_ns, file.relative,
-                                 records_after[static_cast<size_t>(emitted - 1)]};
+        progress_->take(file, records_after[static_cast<size_t>(emitted - 1)], false);
         if (emitter_.checkpoint_due()) checkpoint();
       }));
       records_after.clear();
       return {};
     };
     while (!done_after(builder.rows())) {
-      RB_ASSIGN_OR_RETURN(auto any, rows->next(names_, row));
-      if (!any) break;
+      auto any = rows->next(names_, row);
+      if (!any) return read_error(store_, any.error());
+      if (!*any) break;
       if (++records <= skip) continue;
       std::optional<std::string> refusal = std::move(row.refusal);
       if (!refusal) {
@@ -278,9 +307,7 @@ class StreamRead {
       if (builder.rows() >= kTextBatchRows) RB_TRY(flush());
     }
     RB_TRY(flush());
-    if (!done() && incremental_) {
-      position_ = ReadPosition{file.change_time_ns, file.relative, records};
-    }
+    if (!done() && incremental_) progress_->take(file, records, true);
     return {};
   }
 
@@ -328,14 +355,15 @@ class StreamRead {
 
   sdk::Context& ctx_;
   const protocol::StreamContext& stream_;
-  std::string dir_;
+  FileStore& store_;
+  std::string dir_;  // the stream's directory, relative to the store's root
   const SourceOptions& options_;
   std::optional<FileSchema> text_schema_;
   std::vector<std::string> names_;  // the text schema's column names
   std::optional<uint64_t> max_records_;
   sdk::BatchEmitter emitter_;
   bool incremental_;
-  std::optional<ReadPosition> position_;
+  std::unique_ptr<ReadProgress> progress_;
   std::vector<std::string> keys_;
   std::shared_ptr<const arrow::Schema> schema_;
 };
@@ -345,6 +373,11 @@ class SourceFile final : public sdk::Source {
   sdk::Result<void> open(std::string_view config_json) override {
     RB_ASSIGN_OR_RETURN(auto config, sdk::JsonConfig::parse(config_json));
     RB_ASSIGN_OR_RETURN(root_, config.require_string("path"));
+    RB_ASSIGN_OR_RETURN(bucket_, files::S3Location::parse(root_, "path"));
+    if (bucket_) {
+      RB_ASSIGN_OR_RETURN(auto settings, files::S3Settings::from_config(config));
+      s3_.emplace(std::move(settings));
+    }
     RB_ASSIGN_OR_RETURN(auto format, config.get_string("format", "parquet"));
     if (format == "parquet") return {};
     if (format != "csv" && format != "jsonl") {
@@ -377,9 +410,9 @@ class SourceFile final : public sdk::Source {
     return {};
   }
 
-  sdk::Result<protocol::ValidationReport> validate(sdk::Context&) override {
+  sdk::Result<protocol::ValidationReport> validate(sdk::Context& ctx) override {
     protocol::ValidationReport report;
-    auto streams = stream_directories();
+    auto streams = with_store(ctx, [](FileStore& store) { return store.directories(); });
     report.checks.push_back(
         {"directory " + root_,
          streams ? protocol::CheckStatus::kPassed : protocol::CheckStatus::kFailed,
@@ -391,7 +424,9 @@ class SourceFile final : public sdk::Source {
 
   sdk::Result<protocol::RunSummary> run(sdk::Context& ctx,
                                         const protocol::RunRequest& request) override {
-    if (request.phase == protocol::RunPhase::kDiscover) return discover();
+    if (request.phase == protocol::RunPhase::kDiscover) {
+      return with_store(ctx, [this](FileStore& store) { return discover(store); });
+    }
     if (request.phase == protocol::RunPhase::kTeardown) {
       return sdk::summary(protocol::ReadSummary{});  // nothing kept outside the files
     }
@@ -406,41 +441,41 @@ class SourceFile final : public sdk::Source {
       return sdk::config_error("stream '" + stream.stream_name +
                                "': source-file reads full_refresh or incremental, not cdc");
     }
-    StreamRead read(ctx, stream, files::join_path(root_, stream.stream_name), options_,
-                    request.max_records);
-    RB_ASSIGN_OR_RETURN(auto summary, read.run());
-    return sdk::summary(summary);
+    return with_store(ctx, [&](FileStore& store) -> sdk::Result<protocol::RunSummary> {
+      StreamRead read(ctx, stream, store, options_, request.max_records);
+      RB_ASSIGN_OR_RETURN(auto summary, read.run());
+      return sdk::summary(summary);
+    });
   }
 
  private:
-  sdk::Result<std::vector<std::string>> stream_directories() const {
-    RB_ASSIGN_OR_RETURN(auto names, files::list_directory(root_));
-    std::vector<std::string> streams;
-    for (std::string& name : names) {
-      if (files::is_hidden_name(name)) continue;
-      RB_ASSIGN_OR_RETURN(auto kind, files::entry_kind(files::join_path(root_, name)));
-      if (kind == files::EntryKind::kDirectory) streams.push_back(std::move(name));
+  // Calls `use` with the store of the config's path: the local directory,
+  // or the bucket through a client of this call's context.
+  template <class Use>
+  auto with_store(sdk::Context& ctx, Use&& use) -> decltype(use(std::declval<FileStore&>())) {
+    if (!bucket_) {
+      auto store = local_store(root_);
+      return use(*store);
     }
-    return streams;
+    RB_ASSIGN_OR_RETURN(auto client, files::connect_s3(ctx, *s3_));
+    auto store = s3_store(client, *bucket_);
+    return use(*store);
   }
 
   // A stream per directory; its columns are those of its first file, then
   // its partition keys.
-  sdk::Result<protocol::RunSummary> discover() const {
+  sdk::Result<protocol::RunSummary> discover(FileStore& store) const {
     protocol::Catalog catalog;
-    RB_ASSIGN_OR_RETURN(auto streams, stream_directories());
+    RB_ASSIGN_OR_RETURN(auto streams, store.directories());
     for (const std::string& name : streams) {
       protocol::CatalogStream stream;
       stream.name = name;
       stream.sync_modes = {protocol::SyncMode::kFullRefresh, protocol::SyncMode::kIncremental};
-      const std::string dir = files::join_path(root_, name);
-      RB_ASSIGN_OR_RETURN(auto data_files, list_data_files(dir, [this](std::string_view file) {
-                            return options_.wants(file);
-                          }));
+      RB_ASSIGN_OR_RETURN(auto data_files, store.data_files(name, [this](std::string_view file) {
+        return options_.wants(file);
+      }));
       if (!data_files.empty()) {
-        RB_ASSIGN_OR_RETURN(
-            auto file_schema,
-            schema_of(files::join_path(dir, data_files.front().relative), options_));
+        RB_ASSIGN_OR_RETURN(auto file_schema, schema_of(store, name, data_files.front(), options_));
         const arrow::Schema& schema = *file_schema.schema;
         for (int i = 0; i < schema.num_fields(); ++i) {
           const arrow::Field& field = schema.field(i);
@@ -460,6 +495,8 @@ class SourceFile final : public sdk::Source {
   }
 
   std::string root_;
+  std::optional<files::S3Location> bucket_;  // an s3:// path
+  std::optional<files::S3Settings> s3_;
   SourceOptions options_;
 };
 
@@ -474,9 +511,10 @@ RAPIDBYTE_MANIFEST({
   "version": "0.1.0",
   "protocol_version": 4,
   "roles": ["source"],
-  "description": "Reads each stream from the Parquet, CSV or JSON Lines files under <path>/<stream>/ (recursively; Hive partition directories become columns); incremental reads take only files not read before.",
+  "description": "Reads each stream from the Parquet, CSV or JSON Lines files under <path>/<stream>/ (recursively; Hive partition directories become columns), on local disk or in an S3-compatible bucket; incremental reads take only files not read before.",
   "capabilities": {"sync_modes": ["full_refresh", "incremental"], "cursor": "connector"},
-  "permissions": {"network": {"hosts": [], "hosts_from_config": []}, "env": [],
+  "permissions": {"network": {"hosts": [], "hosts_from_config": ["endpoint"]},
+                  "env": [RAPIDBYTE_S3_ENVIRONMENT],
                   "filesystem": [{"from_config": "path", "access": "read"}]},
   "resources": {"memory_mb": 512},
   "config_schema": {
@@ -484,7 +522,8 @@ RAPIDBYTE_MANIFEST({
     "required": ["path"],
     "properties": {
       "path": {"type": "string", "minLength": 1,
-               "description": "Directory of the streams: stream <name> reads <path>/<name>/. Relative paths are taken from the working directory."},
+               "description": "Directory of the streams: stream <name> reads <path>/<name>/. Relative paths are taken from the working directory; s3://bucket/prefix reads objects (with endpoint and credentials)."},
+      RAPIDBYTE_S3_PROPERTIES,
       "format": {"enum": ["parquet", "csv", "jsonl"], "default": "parquet",
                  "description": "File format: *.parquet; *.csv; *.jsonl or *.ndjson; text files also compressed (.gz, .zst)."},
       "delimiter": {"type": "string", "minLength": 1, "maxLength": 1, "default": ",",

@@ -17,17 +17,17 @@ std::unexpected<arrow::Error> corrupt(const std::string& path, const std::string
 // The file as it is.
 class PlainInput final : public TextInput {
  public:
-  PlainInput(std::string path, files::LocalInputFile file)
+  PlainInput(std::string path, std::unique_ptr<parquet::InputFile> file)
       : TextInput(std::move(path)), file_(std::move(file)) {}
 
   arrow::Result<size_t> read(std::string& out, size_t max) override {
-    auto size = file_.size();
+    auto size = file_->size();
     if (!size) return std::unexpected(size.error());
     if (offset_ >= *size) return 0;
     const size_t n = static_cast<size_t>(std::min<uint64_t>(max, *size - offset_));
     const size_t at = out.size();
     out.resize(at + n);
-    if (auto r = file_.read_at(offset_, {reinterpret_cast<uint8_t*>(out.data() + at), n}); !r) {
+    if (auto r = file_->read_at(offset_, {reinterpret_cast<uint8_t*>(out.data() + at), n}); !r) {
       out.resize(at);
       return std::unexpected(r.error());
     }
@@ -36,25 +36,25 @@ class PlainInput final : public TextInput {
   }
 
  private:
-  files::LocalInputFile file_;
+  std::unique_ptr<parquet::InputFile> file_;
   uint64_t offset_ = 0;
 };
 
 // Compressed input: raw chunks in, decompressed text out.
 class CompressedInput : public TextInput {
  public:
-  CompressedInput(std::string path, files::LocalInputFile file)
+  CompressedInput(std::string path, std::unique_ptr<parquet::InputFile> file)
       : TextInput(std::move(path)), raw_(std::move(file)) {}
 
  protected:
   // The next raw bytes, or an empty span at the end of the file.
   arrow::Result<std::span<const uint8_t>> next_raw() {
-    auto size = raw_.size();
+    auto size = raw_->size();
     if (!size) return std::unexpected(size.error());
     const size_t n = static_cast<size_t>(std::min<uint64_t>(kChunk, *size - offset_));
     chunk_.resize(n);
     if (n > 0) {
-      if (auto r = raw_.read_at(offset_, chunk_); !r) {
+      if (auto r = raw_->read_at(offset_, chunk_); !r) {
         return std::unexpected(r.error());
       }
     }
@@ -63,7 +63,7 @@ class CompressedInput : public TextInput {
   }
 
  private:
-  files::LocalInputFile raw_;
+  std::unique_ptr<parquet::InputFile> raw_;
   uint64_t offset_ = 0;
   std::vector<uint8_t> chunk_;
 };
@@ -182,12 +182,11 @@ bool has_text_extension(std::string_view name, std::string_view extension) {
   return name.ends_with(extension);
 }
 
-sdk::Result<std::unique_ptr<TextInput>> TextInput::open(const std::string& path) {
-  auto file = files::LocalInputFile::open(path);
-  if (!file) return std::unexpected(file.error());
-  if (path.ends_with(".gz")) return std::make_unique<GzipInput>(path, std::move(*file));
-  if (path.ends_with(".zst")) return std::make_unique<ZstdInput>(path, std::move(*file));
-  return std::make_unique<PlainInput>(path, std::move(*file));
+std::unique_ptr<TextInput> TextInput::open(std::string name,
+                                           std::unique_ptr<parquet::InputFile> file) {
+  if (name.ends_with(".gz")) return std::make_unique<GzipInput>(std::move(name), std::move(file));
+  if (name.ends_with(".zst")) return std::make_unique<ZstdInput>(std::move(name), std::move(file));
+  return std::make_unique<PlainInput>(std::move(name), std::move(file));
 }
 
 }  // namespace rapidbyte::connectors::source_file

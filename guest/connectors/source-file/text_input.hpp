@@ -8,15 +8,18 @@
 #include <span>
 #include <string>
 
-#include "guest/connectors/file-common/local_files.hpp"
 #include "guest/sdk/error.hpp"
+#include "portable/parquet/file_reader.hpp"
 #include "portable/text/csv_records.hpp"
 
 namespace rapidbyte::connectors::source_file {
 
 class TextInput : public text::ByteSource {
  public:
-  static sdk::Result<std::unique_ptr<TextInput>> open(const std::string& path);
+  // The text in `file`, which messages call `name` (its extension says
+  // how it is compressed).
+  static std::unique_ptr<TextInput> open(std::string name,
+                                         std::unique_ptr<parquet::InputFile> file);
 
   const std::string& name() const override { return path_; }
 

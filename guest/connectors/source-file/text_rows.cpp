@@ -30,10 +30,11 @@ std::optional<std::string> cell_text(const rapidjson::Value& value) {
 TextRows::TextRows(std::unique_ptr<TextInput> input, const TextOptions& options)
     : input_(std::move(input)), options_(options) {}
 
-sdk::Result<std::unique_ptr<TextRows>> TextRows::open(const std::string& path,
+sdk::Result<std::unique_ptr<TextRows>> TextRows::open(std::string name,
+                                                      std::unique_ptr<parquet::InputFile> file,
                                                       const TextOptions& options) {
-  RB_ASSIGN_OR_RETURN(auto input, TextInput::open(path));
-  auto rows = std::unique_ptr<TextRows>(new TextRows(std::move(input), options));
+  auto rows = std::unique_ptr<TextRows>(
+      new TextRows(TextInput::open(std::move(name), std::move(file)), options));
   RB_TRY(rows->start());
   return rows;
 }
@@ -175,13 +176,12 @@ sdk::Result<bool> TextRows::next(const std::vector<std::string>& columns, TextRo
 }
 
 sdk::Result<std::pair<std::shared_ptr<const arrow::Schema>, std::vector<TextType>>> text_schema(
-    const std::string& path, const TextOptions& options) {
-  RB_ASSIGN_OR_RETURN(auto rows, TextRows::open(path, options));
-  std::vector<std::string> names = rows->names();
+    TextRows& rows, const TextOptions& options) {
+  std::vector<std::string> names = rows.names();
   std::vector<std::vector<std::string>> samples;
   TextRow row;
   for (size_t n = 0; n < options.infer_rows; ++n) {
-    RB_ASSIGN_OR_RETURN(auto any, rows->next(names, row));
+    RB_ASSIGN_OR_RETURN(auto any, rows.next(names, row));
     if (!any) break;
     if (row.refusal) continue;
     samples.resize(names.size());

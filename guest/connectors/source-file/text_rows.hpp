@@ -65,7 +65,9 @@ struct TextRow {
 
 class TextRows {
  public:
-  static sdk::Result<std::unique_ptr<TextRows>> open(const std::string& path,
+  // The records of `file`, which messages call `name`.
+  static sdk::Result<std::unique_ptr<TextRows>> open(std::string name,
+                                                     std::unique_ptr<parquet::InputFile> file,
                                                      const TextOptions& options);
 
   // The names of the file's columns: the CSV header, or the keys of the
@@ -98,9 +100,10 @@ class TextRows {
   uint64_t line_ = 0;
 };
 
-// The schema of a stream's text files: the names of the first file, each
-// typed by `columns` or inferred from its first infer_rows records.
+// The schema of a stream's text files: the names of the first file (whose
+// records `rows` reads, from the start), each typed by `columns` or
+// inferred from its first infer_rows records.
 sdk::Result<std::pair<std::shared_ptr<const arrow::Schema>, std::vector<TextType>>> text_schema(
-    const std::string& path, const TextOptions& options);
+    TextRows& rows, const TextOptions& options);
 
 }  // namespace rapidbyte::connectors::source_file

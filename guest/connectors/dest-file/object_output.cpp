@@ -1,0 +1,229 @@
+#include "guest/connectors/dest-file/object_output.hpp"
+
+#include <algorithm>
+
+#include "guest/connectors/dest-file/output_layout.hpp"
+#include "portable/base/try.hpp"
+
+namespace rapidbyte::connectors::dest_file {
+namespace {
+
+constexpr std::string_view kFullTag = "full";
+constexpr std::string_view kMarkerPrefix = "commit-";
+
+std::span<const uint8_t> bytes_of(std::string_view text) {
+  return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
+}
+
+// A marker's tag and paths ("tag <tag>\n<path>\n...").
+struct MarkerText {
+  std::string tag;
+  std::vector<std::string> paths;
+};
+
+std::optional<MarkerText> parse_marker(std::string_view text) {
+  if (!text.starts_with("tag ")) return std::nullopt;
+  MarkerText marker;
+  size_t end = text.find('\n');
+  marker.tag = std::string(text.substr(4, end == std::string_view::npos ? end : end - 4));
+  while (end != std::string_view::npos) {
+    const size_t start = end + 1;
+    end = text.find('\n', start);
+    std::string_view line = text.substr(start, end == std::string_view::npos ? end : end - start);
+    if (!line.empty()) marker.paths.emplace_back(line);
+  }
+  return marker;
+}
+
+}  // namespace
+
+ObjectOutput::ObjectOutput(s3::S3Client& client, files::S3Location location,
+                           const OutputOptions& options, protocol::StreamContext stream,
+                           sdk::Context& ctx)
+    : client_(client),
+      location_(std::move(location)),
+      options_(options),
+      stream_(std::move(stream)),
+      ctx_(ctx),
+      publication_(publication_of(stream_)),
+      session_(random_session()),
+      files_(options, stream_.stream_name, "part-" + session_ + "-",
+             [this](const std::string& partition,
+                    const std::string& stem) -> sdk::Result<std::unique_ptr<files::FileSink>> {
+               const std::string relative = directory_ +
+                                            (partition.empty() ? "" : partition + "/") +
+                                            data_file_name(stem, options_.format);
+               return std::make_unique<files::S3Upload>(
+                   client_, location_.bucket, stream_key(relative), options_.upload_part_bytes);
+             }) {}
+
+ObjectOutput::~ObjectOutput() = default;
+
+std::string ObjectOutput::stream_key(std::string_view relative) const {
+  return location_.key(stream_.stream_name + "/" + std::string(relative));
+}
+
+std::string ObjectOutput::marker_key(std::string_view name) const {
+  return location_.key(".rapidbyte/" + stream_.stream_name + "/" + std::string(name));
+}
+
+sdk::Result<void> ObjectOutput::start() {
+  if (publication_ == Publication::kSlice) {
+    return sdk::config_error("stream '" + stream_.stream_name +
+                             "': dest-file cannot write a partitioned read (partitions) into an "
+                             "s3:// path yet; read the stream without partitions");
+  }
+  RB_TRY(clean_up_earlier_runs());
+  const std::string manifest_key = stream_key(files::kManifestName);
+  RB_ASSIGN_OR_RETURN(auto manifest,
+                      files::read_small_object(client_, location_.bucket, manifest_key));
+  std::string current;
+  if (manifest) {
+    RB_ASSIGN_OR_RETURN(current, files::manifest_generation(
+                                     *manifest, "s3://" + location_.bucket + "/" + manifest_key));
+  }
+  if (stream_.write_mode == protocol::WriteMode::kReplace) {
+    generation_ = "gen-" + session_;
+    directory_ = generation_ + "/";
+  } else if (!current.empty()) {
+    directory_ = current + "/";
+  }
+  // A replace that stopped before its manifest left a generation no
+  // manifest names.
+  const std::string prefix = stream_key("");
+  RB_ASSIGN_OR_RETURN(auto objects, files::from_s3(client_.list_objects(location_.bucket, prefix)));
+  uint64_t removed = 0;
+  for (const s3::ListedObject& object : objects) {
+    const std::string_view relative = std::string_view(object.key).substr(prefix.size());
+    if (!relative.starts_with("gen-")) continue;
+    if (!current.empty() && relative.starts_with(current + "/")) continue;
+    RB_TRY(files::from_s3(client_.delete_object(location_.bucket, object.key)));
+    ++removed;
+  }
+  if (removed > 0) {
+    ctx_.info("stream '" + stream_.stream_name + "': removed " + std::to_string(removed) +
+              " object(s) of a replace that stopped before it was published");
+  }
+  return {};
+}
+
+sdk::Result<void> ObjectOutput::clean_up_earlier_runs() {
+  RB_ASSIGN_OR_RETURN(auto pending,
+                      files::from_s3(client_.pending_uploads(location_.bucket, stream_key(""))));
+  for (const s3::PendingUpload& upload : pending) {
+    RB_TRY(files::from_s3(client_.abort_multipart(location_.bucket, upload.key, upload.upload_id)));
+  }
+  if (!pending.empty()) {
+    ctx_.info("stream '" + stream_.stream_name + "': aborted " + std::to_string(pending.size()) +
+              " upload(s) a run that stopped left unfinished");
+  }
+  const std::string resume_tag = cursor_tag(stream_.last_cursor_value);
+  RB_ASSIGN_OR_RETURN(auto markers, files::from_s3(client_.list_objects(
+                                        location_.bucket, marker_key(kMarkerPrefix))));
+  uint64_t removed = 0;
+  for (const s3::ListedObject& listed : markers) {
+    RB_ASSIGN_OR_RETURN(auto text, files::read_small_object(client_, location_.bucket, listed.key));
+    if (!text) continue;
+    const std::optional<MarkerText> marker = parse_marker(*text);
+    if (marker && (marker->tag == kFullTag || marker->tag == resume_tag)) {
+      for (const std::string& path : marker->paths) {
+        RB_TRY(files::from_s3(client_.delete_object(location_.bucket, stream_key(path))));
+        ++removed;
+      }
+    }
+    RB_TRY(files::from_s3(client_.delete_object(location_.bucket, listed.key)));
+  }
+  if (removed > 0) {
+    ctx_.info("stream '" + stream_.stream_name + "': removed " + std::to_string(removed) +
+              " object(s) written after the point it resumes from; their rows are written again");
+  }
+  return {};
+}
+
+sdk::Result<void> ObjectOutput::write(const arrow::RecordBatch& batch) {
+  RB_TRY(files_.write(batch));
+  // A replace's new generation is read by no one until the manifest names
+  // it: its files are published as they are closed.
+  return generation_.empty() ? sdk::Result<void>() : publish_generation_files();
+}
+
+sdk::Result<void> ObjectOutput::publish_generation_files() {
+  for (PartitionedFiles::ClosedFile& file : files_.take_closed()) {
+    // Every sink here is an upload this output opened.
+    RB_TRY(static_cast<files::S3Upload&>(*file.sink).publish());
+  }
+  return {};
+}
+
+sdk::Result<void> ObjectOutput::publish_closed(const std::string& tag) {
+  std::vector<PartitionedFiles::ClosedFile> closed = files_.take_closed();
+  if (closed.empty()) return {};
+  const std::string prefix = stream_key("");
+  std::string listing = "tag " + tag + "\n";
+  for (const PartitionedFiles::ClosedFile& file : closed) {
+    // Every sink here is an upload this output opened.
+    listing += static_cast<files::S3Upload&>(*file.sink).key().substr(prefix.size()) + "\n";
+  }
+  const std::string key =
+      marker_key(std::string(kMarkerPrefix) + session_ + "-" + std::to_string(++commits_));
+  RB_TRY(files::from_s3(client_.put_object(location_.bucket, key, bytes_of(listing))));
+  markers_.push_back({key, tag});
+  for (PartitionedFiles::ClosedFile& file : closed) {
+    RB_TRY(static_cast<files::S3Upload&>(*file.sink).publish());
+  }
+  return {};
+}
+
+sdk::Result<void> ObjectOutput::remove_settled_markers(const std::string& current) {
+  for (const Marker& marker : markers_) {
+    if (marker.tag == current) continue;
+    RB_TRY(files::from_s3(client_.delete_object(location_.bucket, marker.key)));
+  }
+  std::erase_if(markers_, [&](const Marker& marker) { return marker.tag != current; });
+  return {};
+}
+
+sdk::Result<bool> ObjectOutput::commit(const std::optional<protocol::CursorValue>& committed) {
+  if (publication_ != Publication::kDirect || !files_.has_files()) return false;
+  RB_TRY(files_.close_all());
+  const std::string tag = cursor_tag(committed);
+  RB_TRY(remove_settled_markers(tag));
+  RB_TRY(publish_closed(tag));
+  return true;
+}
+
+sdk::Result<void> ObjectOutput::switch_generation() {
+  const std::string manifest_key = stream_key(files::kManifestName);
+  RB_TRY(files::from_s3(client_.put_object(location_.bucket, manifest_key,
+                                           bytes_of(files::manifest_text(generation_)))));
+  const std::string prefix = stream_key("");
+  RB_ASSIGN_OR_RETURN(auto objects, files::from_s3(client_.list_objects(location_.bucket, prefix)));
+  for (const s3::ListedObject& object : objects) {
+    if (object.key == manifest_key || object.key.starts_with(prefix + directory_)) continue;
+    RB_TRY(files::from_s3(client_.delete_object(location_.bucket, object.key)));
+  }
+  return {};
+}
+
+sdk::Result<void> ObjectOutput::finish(const std::optional<protocol::CursorValue>& committed) {
+  switch (publication_) {
+    case Publication::kDirect:
+      RB_TRY(commit(committed));
+      return {};
+    case Publication::kStaged:
+      RB_TRY(files_.close_all());
+      if (!generation_.empty()) {
+        RB_TRY(publish_generation_files());
+        return switch_generation();
+      }
+      // A full refresh's append: published under a marker that the next
+      // run rolls back unless this one removes it, having published all.
+      RB_TRY(publish_closed(std::string(kFullTag)));
+      return remove_settled_markers("");
+    case Publication::kSlice:
+      break;
+  }
+  return {};
+}
+
+}  // namespace rapidbyte::connectors::dest_file

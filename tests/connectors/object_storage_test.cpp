@@ -1,0 +1,400 @@
+// dest-file and source-file on an S3-compatible bucket (path:
+// s3://bucket/prefix) through the engine, against a real server (versitygw,
+// scripts/throwaway-s3.sh) and the cluster: PostgreSQL -> Parquet objects
+// -> PostgreSQL for every type, our objects as pyarrow's S3 file system
+// reads them and its objects read in, replace through a manifest,
+// incremental reads of new and replaced objects only, runs killed
+// mid-upload, credentials from the environment, and refused credentials
+// reported without the secret.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <set>
+
+#include "tests/connectors/connector_environment.hpp"
+#include "tests/connectors/lake_readers.hpp"
+#include "tests/connectors/parquet_rows.hpp"
+#include "tests/s3/throwaway_s3_server.hpp"
+#include "tests/support/run_command.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace rapidbyte::test {
+namespace {
+
+class ObjectStorageTest : public PgConnectorTest {
+ protected:
+  // One server for the suite; its address and keys in the environment,
+  // where pyarrow (and connectors granted AWS_*) find them.
+  static void SetUpTestSuite() {
+    PgConnectorTest::SetUpTestSuite();
+    server_ = std::make_unique<ThrowawayS3Server>();
+    setenv("S3_ENDPOINT", server_->endpoint().c_str(), 1);
+    setenv("AWS_ACCESS_KEY_ID", server_->access_key_id().c_str(), 1);
+    setenv("AWS_SECRET_ACCESS_KEY", server_->secret_access_key().c_str(), 1);
+    s3::S3Client client = server_->client();
+    ASSERT_TRUE(client.create_bucket("lake"));
+  }
+  static void TearDownTestSuite() {
+    unsetenv("S3_ENDPOINT");
+    unsetenv("AWS_ACCESS_KEY_ID");
+    unsetenv("AWS_SECRET_ACCESS_KEY");
+    server_.reset();
+    PgConnectorTest::TearDownTestSuite();
+  }
+
+  // source-file at s3://lake/<prefix> -> PostgreSQL (rb_dst); `s3_extra`
+  // is appended to the source's config, `resources` to the resources.
+  static std::string from_bucket(const std::string& name, const std::string& prefix,
+                                 const std::string& streams, const std::string& write_mode,
+                                 const std::string& s3_extra = {},
+                                 const std::string& resources = {}) {
+    return "pipeline: " + name + "\nsource:\n  use: source-file\n  config: {path: 's3://lake/" +
+           prefix + "', endpoint: '" + server_->endpoint() + "'" + s3_extra + "}\n  streams: [" +
+           streams + "]\ndestination:\n  use: postgres\n  config: " + pg_config(kDestDb) +
+           "\n  write_mode: " + write_mode + "\nresources: {max_retries: 0" + resources + "}\n";
+  }
+
+  // PostgreSQL (rb_src) -> dest-file at s3://lake/<prefix>.
+  static std::string to_bucket(const std::string& name, const std::string& prefix,
+                               const std::string& streams, const std::string& write_mode,
+                               const std::string& resources = {}) {
+    return "pipeline: " + name + "\nsource:\n  use: postgres\n  config: " + pg_config(kSourceDb) +
+           "\n  streams: [" + streams +
+           "]\ndestination:\n  use: dest-file\n  config: {path: 's3://lake/" + prefix +
+           "', endpoint: '" + server_->endpoint() + "'}\n  write_mode: " + write_mode +
+           "\nresources: {max_retries: 0" + resources + "}\n";
+  }
+
+  // The keys under `prefix` in bucket "lake".
+  static std::vector<std::string> keys(const std::string& prefix) {
+    s3::S3Client client = server_->client();
+    auto listed = client.list_objects("lake", prefix);
+    EXPECT_TRUE(listed) << listed.error().message;
+    std::vector<std::string> out;
+    if (listed) {
+      for (const s3::ListedObject& object : *listed) out.push_back(object.key);
+    }
+    return out;
+  }
+
+  // Every row a reader of the stream at `prefix` sees (the generation its
+  // manifest names, when it has one; hidden names skipped), as JSON lines.
+  static std::multiset<std::string> bucket_rows(const std::string& prefix) {
+    s3::S3Client client = server_->client();
+    std::string listed = prefix;
+    if (auto manifest = client.get_object("lake", prefix + "_manifest.json")) {
+      const std::string text(manifest->begin(), manifest->end());
+      const size_t at = text.find("\"generation\": \"") + 15;
+      listed += text.substr(at, text.find('"', at) - at) + "/";
+    }
+    std::multiset<std::string> rows;
+    for (const std::string& key : keys(listed)) {
+      const std::string relative = key.substr(listed.size());
+      if (relative.starts_with('_') || relative.starts_with('.') ||
+          relative.find("/_") != std::string::npos || relative.find("/.") != std::string::npos) {
+        continue;
+      }
+      auto bytes = client.get_object("lake", key);
+      EXPECT_TRUE(bytes) << key << ": " << bytes.error().message;
+      if (bytes) add_parquet_rows(key, *bytes, rows);
+    }
+    return rows;
+  }
+
+  // `table` with `rows` rows of about 420 bytes of text that compresses
+  // poorly, and a cursor column (`seen`) with 300 rows to a value.
+  static void create_payload_table(LibpqSession& db, const std::string& table, int rows) {
+    db.exec("CREATE TABLE " + table + " (id bigint, payload text, seen int); INSERT INTO " + table +
+            " SELECT g, (SELECT string_agg(md5(g::text || i), '') FROM generate_series(1, 12) i), "
+            "g / 300 FROM generate_series(1, " +
+            std::to_string(rows) + ") g");
+  }
+
+  // The rows of `table`, as bucket_rows() gives them.
+  static std::multiset<std::string> source_rows(LibpqSession& db, const std::string& table) {
+    std::multiset<std::string> rows;
+    for (const auto& row : db.query(
+             "SELECT json_build_object('id', id, 'payload', payload, 'seen', seen)::text FROM " +
+             table)) {
+      std::string text = *row[0];
+      text.erase(std::remove(text.begin(), text.end(), ' '), text.end());
+      rows.insert(std::move(text));
+    }
+    return rows;
+  }
+
+  // Multipart uploads under `prefix` neither completed nor aborted.
+  static size_t pending_uploads(const std::string& prefix) {
+    s3::S3Client client = server_->client();
+    auto pending = client.pending_uploads("lake", prefix);
+    EXPECT_TRUE(pending) << pending.error().message;
+    return pending ? pending->size() : 0;
+  }
+
+  static std::unique_ptr<ThrowawayS3Server> server_;
+};
+
+std::unique_ptr<ThrowawayS3Server> ObjectStorageTest::server_;
+
+TEST_F(ObjectStorageTest, EveryTypeRoundTripsThroughABucketAndPyarrowReadsIt) {
+  auto s = src();
+  create_all_types_table(s, "s3_types");
+  auto out = run_pipeline(to_bucket("s3_types_out", "types", "{name: s3_types}", "replace"),
+                          "s3_types_out");
+  ASSERT_TRUE(out.succeeded()) << out.first_error();
+  auto in = run_pipeline(
+      from_bucket("s3_types_in", "types", "{name: s3_types, primary_key: [id]}", "replace"),
+      "s3_types_in");
+  ASSERT_TRUE(in.succeeded()) << in.first_error();
+  EXPECT_EQ(in.records(), 4u);
+  auto d = dst();
+  expect_same_all_types(s, d, "s3_types");
+  const std::string types = lake_readers({"s3-types", "lake/types/s3_types"});
+  EXPECT_TRUE(types.starts_with("id: int32\nb: bool\n")) << types;
+  EXPECT_NE(types.find("u: extension<arrow.uuid>\n"), std::string::npos) << types;
+  EXPECT_TRUE(types.ends_with("rows: 4\n")) << types;
+}
+
+// Replace: a new generation, then the manifest that names it, then the old
+// generation gone; a replace after appends removes what they wrote, and an
+// append after a replace adds to the manifest's generation.
+TEST_F(ObjectStorageTest, ReplacePublishesANewGenerationThroughTheManifest) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE s3_gen (id bigint, v text); INSERT INTO s3_gen SELECT g, 'one' FROM "
+      "generate_series(1, 1000) g");
+  const std::string prefix = "gen/s3_gen/";
+  auto append =
+      run_pipeline(to_bucket("s3_gen_append", "gen", "{name: s3_gen}", "append"), "s3_gen_append");
+  ASSERT_TRUE(append.succeeded()) << append.first_error();
+  EXPECT_EQ(bucket_rows(prefix).size(), 1000u);
+
+  s.exec("UPDATE s3_gen SET v = 'two'");
+  for (int run = 0; run < 2; ++run) {
+    auto replace = run_pipeline(to_bucket("s3_gen_replace", "gen", "{name: s3_gen}", "replace"),
+                                "s3_gen_replace");
+    ASSERT_TRUE(replace.succeeded()) << replace.first_error();
+  }
+  std::set<std::string> generations;
+  for (const std::string& key : keys(prefix)) {
+    const std::string relative = key.substr(prefix.size());
+    if (relative == "_manifest.json") continue;
+    ASSERT_TRUE(relative.starts_with("gen-")) << key;
+    generations.insert(relative.substr(0, relative.find('/')));
+  }
+  EXPECT_EQ(generations.size(), 1u);
+  const std::multiset<std::string> replaced = bucket_rows(prefix);
+  EXPECT_EQ(replaced.size(), 1000u);
+  EXPECT_EQ(std::count_if(replaced.begin(), replaced.end(),
+                          [](const std::string& row) {
+                            return row.find("\"v\":\"two\"") != std::string::npos;
+                          }),
+            1000);
+
+  auto again =
+      run_pipeline(to_bucket("s3_gen_append", "gen", "{name: s3_gen}", "append"), "s3_gen_append");
+  ASSERT_TRUE(again.succeeded()) << again.first_error();
+  EXPECT_EQ(bucket_rows(prefix).size(), 2000u);
+  auto in = run_pipeline(from_bucket("s3_gen_in", "gen", "{name: s3_gen}", "replace"), "s3_gen_in");
+  ASSERT_TRUE(in.succeeded()) << in.first_error();
+  EXPECT_EQ(dst().value("SELECT count(*) || ' ' || count(DISTINCT id) FROM s3_gen"), "2000 1000");
+  EXPECT_EQ(pending_uploads(prefix), 0u);
+}
+
+TEST_F(ObjectStorageTest, PyarrowsDatasetInABucketReadsIn) {
+  EXPECT_EQ(lake_readers({"s3-write-dataset", "lake/pyarrow/s3_measures"}),
+            "rows: 1000\nsum(id): 499500\nsum(amount): 642643.5\n");
+  auto report = run_pipeline(
+      from_bucket("s3_measures_in", "pyarrow", "{name: s3_measures}", "replace"), "s3_measures");
+  ASSERT_TRUE(report.succeeded()) << report.first_error();
+  auto d = dst();
+  EXPECT_EQ(d.value("SELECT count(*) || ' ' || sum(id) || ' ' || sum(amount) || ' ' || "
+                    "count(amount) || ' ' || string_agg(DISTINCT region, ',' ORDER BY region) "
+                    "FROM s3_measures"),
+            "1000 499500 642643.5 857 ap,eu,us");
+  EXPECT_EQ(d.value("SELECT count(*) FROM s3_measures WHERE label <> 'label-' || (id % 13)"), "0");
+}
+
+// Incremental: each run reads the objects that are new, or replaced (a new
+// ETag under a key read before), exactly once.
+TEST_F(ObjectStorageTest, IncrementalReadsTakeNewAndReplacedObjectsOnly) {
+  const std::string dir = "lake/arrivals/s3_arrivals/";
+  lake_readers({"s3-write-file", dir + "b.parquet", "1", "3000"});
+  lake_readers({"s3-write-file", dir + "_hidden.parquet", "900001", "10"});
+  const std::string in =
+      from_bucket("s3_arrivals_in", "arrivals", "{name: s3_arrivals, sync_mode: incremental}",
+                  "append", "", ", checkpoint_interval_rows: 1000");
+  auto first = run_pipeline(in, "s3_arrivals");
+  ASSERT_TRUE(first.succeeded()) << first.first_error();
+  EXPECT_EQ(first.records(), 3000u);
+
+  // A key before the one read (no order of keys or times is assumed), and
+  // the object read replaced with other rows.
+  lake_readers({"s3-write-file", dir + "a.parquet", "3001", "500"});
+  lake_readers({"s3-write-file", dir + "b.parquet", "5001", "200"});
+  auto second = run_pipeline(in, "s3_arrivals");
+  ASSERT_TRUE(second.succeeded()) << second.first_error();
+  EXPECT_EQ(second.records(), 700u);
+  auto third = run_pipeline(in, "s3_arrivals");
+  ASSERT_TRUE(third.succeeded()) << third.first_error();
+  EXPECT_EQ(third.records(), 0u);
+
+  auto d = dst();
+  EXPECT_EQ(d.value("SELECT count(*) || ' ' || count(DISTINCT id) || ' ' || min(id) || ' ' || "
+                    "max(id) FROM s3_arrivals"),
+            "3700 3700 1 5200");
+  EXPECT_EQ(d.value("SELECT count(*) FROM s3_arrivals WHERE label <> 'label-' || id"), "0");
+}
+
+// The server killed (SIGKILL) and started again while a replace uploads
+// its file in parts: the run retries or fails, a rerun ends it, and the
+// stream holds exactly the source's rows with no upload left pending.
+TEST_F(ObjectStorageTest, ServerKilledMidUploadLeavesNoPartsAfterTheRerun) {
+  TempDir work("s3restart");
+  auto s = src();
+  create_payload_table(s, "s3_restart", 50000);  // about 20 MB: four parts
+  const std::filesystem::path pipeline = work / "pipeline.yaml";
+  std::string yaml = to_bucket("s3_restart", "restart", "{name: s3_restart}", "replace");
+  const std::string endpoint = "endpoint: '" + server_->endpoint() + "'";
+  yaml.replace(yaml.find(endpoint), endpoint.size(),
+               endpoint + ", compression: none, upload_part_bytes: 5242880");
+  std::ofstream(pipeline) << yaml << "state: {connection: " << (work / "state.db").string()
+                          << "}\n";
+  const std::string prefix = "restart/s3_restart/";
+
+  const pid_t pid = start_run(pipeline);
+  ASSERT_GT(pid, 0);
+  bool uploading = false;
+  std::optional<int> code;
+  while (!uploading && !(code = wait_exit_code_for(pid, std::chrono::milliseconds(5)))) {
+    uploading = pending_uploads(prefix) > 0;
+  }
+  ASSERT_TRUE(uploading) << "the run ended (" << code.value_or(-1)
+                         << ") before its first part was stored";
+  server_->restart();
+  const int first = wait_exit_code(pid);
+  RecordProperty("first_run_exit", first);
+  const pid_t rerun = start_run(pipeline);
+  ASSERT_GT(rerun, 0);
+  ASSERT_EQ(wait_exit_code(rerun), 0);
+
+  EXPECT_EQ(pending_uploads(prefix), 0u);
+  const std::multiset<std::string> written = bucket_rows(prefix);
+  EXPECT_EQ(written.size(), 50000u);
+  EXPECT_TRUE(written == source_rows(s, "s3_restart"));
+}
+
+// Keys the server refuses: an authentication error naming the request,
+// never the secret; nothing written.
+TEST_F(ObjectStorageTest, RefusedCredentialsAreAClearErrorWithoutTheSecret) {
+  lake_readers({"s3-write-file", "lake/refused/s3_refused/a.parquet", "1", "10"});
+  const std::string secret = "not-the-secret-4c1f9b";
+  auto report =
+      run_pipeline(from_bucket("s3_refused_in", "refused", "{name: s3_refused}", "replace",
+                               ", access_key_id: '" + server_->access_key_id() +
+                                   "', secret_access_key: '" + secret + "'"),
+                   "s3_refused");
+  ASSERT_FALSE(report.succeeded());
+  ASSERT_EQ(report.streams.size(), 1u);
+  const protocol::ConnectorError* error = report.streams[0].root_error();
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(error->category, protocol::ErrorCategory::kAuth) << error->message;
+  EXPECT_EQ(error->message,
+            "S3 GET s3://lake/refused/s3_refused/_manifest.json: HTTP 403 SignatureDoesNotMatch: "
+            "The request "
+            "signature we calculated does not match the signature you provided. Check your key "
+            "and signing method.");
+  EXPECT_EQ(report.first_error().find(secret), std::string::npos);
+  EXPECT_EQ(dst().value("SELECT count(*) FROM pg_tables WHERE tablename = 's3_refused'"), "0");
+}
+
+// Runs killed (SIGKILL at the engine's kill points) while uploading Parquet
+// objects, then a run to the end: no upload is left pending and the rows
+// readers see are exactly the source's (a replace, an incremental append
+// by a cursor whose values repeat) or whole copies of it (a full refresh's
+// append).
+struct ObjectKillCase {
+  const char* name;
+  const char* write_mode;
+  bool incremental;
+};
+
+class ObjectKillTest : public ObjectStorageTest,
+                       public ::testing::WithParamInterface<ObjectKillCase> {};
+
+TEST_P(ObjectKillTest, KilledUploadsLeaveNoPartsAndExactRows) {
+  const ObjectKillCase& kill_case = GetParam();
+  TempDir work("s3kill");
+  const std::string table = std::string("s3_kill_") + kill_case.name;
+  auto s = src();
+  // About 8 MB: a full refresh's file goes up in parts of 5 MiB.
+  create_payload_table(s, table, 20000);
+  const std::string streams =
+      kill_case.incremental ? "{name: " + table + ", sync_mode: incremental, cursor_field: seen}"
+                            : "{name: " + table + "}";
+  const std::string yaml = to_bucket(table, "kill", streams, kill_case.write_mode,
+                                     ", checkpoint_interval_rows: 2000, max_batch_bytes: 65536") +
+                           "state: {connection: " + (work / "state.db").string() + "}\n";
+  // Uncompressed, in the smallest parts, row groups of 1 MB.
+  std::string pipeline_text = yaml;
+  const std::string endpoint = "endpoint: '" + server_->endpoint() + "'";
+  pipeline_text.replace(
+      pipeline_text.find(endpoint), endpoint.size(),
+      endpoint + ", compression: none, upload_part_bytes: 5242880, row_group_bytes: 1000000");
+  const std::filesystem::path pipeline = work / "pipeline.yaml";
+  std::ofstream(pipeline) << pipeline_text;
+
+  // Batches of 64 KiB: by the 100th, a full refresh's file has sent its
+  // first part.
+  const char* points[] = {"source-batch:2",      "source-checkpoint:1", "destination-commit:1",
+                          "cursor-persisted:1",  "source-batch:100",    "source-batch:120",
+                          "source-checkpoint:3", "destination-commit:3"};
+  const std::string prefix = "kill/" + table + "/";
+  int killed = 0;
+  int left_parts = 0;
+  for (const char* kill_at : points) {
+    const pid_t pid = start_run(pipeline, kill_at);
+    ASSERT_GT(pid, 0);
+    const int code = wait_exit_code(pid);
+    if (code == 128 + SIGKILL) {
+      ++killed;
+      if (pending_uploads(prefix) > 0) ++left_parts;
+    } else {
+      ASSERT_EQ(code, 0) << kill_at;
+    }
+  }
+  EXPECT_GE(killed, 4);
+  // A full refresh's single file: killed after its first part, at least once.
+  if (!kill_case.incremental) EXPECT_GE(left_parts, 1);
+  RecordProperty("left_parts", left_parts);
+  const pid_t last = start_run(pipeline);
+  ASSERT_GT(last, 0);
+  ASSERT_EQ(wait_exit_code(last), 0);
+  EXPECT_EQ(pending_uploads(prefix), 0u);
+  const std::multiset<std::string> written = bucket_rows(prefix);
+  const std::multiset<std::string> source = source_rows(s, table);
+  ASSERT_EQ(source.size(), 20000u);
+  if (std::string(kill_case.write_mode) == "append" && !kill_case.incremental) {
+    const size_t copies = written.size() / source.size();
+    EXPECT_GE(copies, 1u);
+    for (const auto& row : source) ASSERT_EQ(written.count(row), copies) << row;
+    EXPECT_EQ(written.size(), copies * source.size());
+  } else {
+    EXPECT_EQ(written, source);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Parquet, ObjectKillTest,
+                         ::testing::Values(ObjectKillCase{"replace", "replace", false},
+                                           ObjectKillCase{"append", "append", false},
+                                           ObjectKillCase{"incremental", "append", true}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace rapidbyte::test
