@@ -21,6 +21,7 @@
 #include "tests/connectors/lake_readers.hpp"
 #include "tests/connectors/parquet_rows.hpp"
 #include "tests/s3/throwaway_s3_server.hpp"
+#include "tests/support/fault_proxy.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -288,6 +289,39 @@ TEST_F(ObjectStorageTest, ServerKilledMidUploadLeavesNoPartsAfterTheRerun) {
   const std::multiset<std::string> written = bucket_rows(prefix);
   EXPECT_EQ(written.size(), 50000u);
   EXPECT_TRUE(written == source_rows(s, "s3_restart"));
+}
+
+// A server that stops answering in the middle of a part: every attempt of
+// the client waits the network timeout on a new connection, the run fails
+// with a network error, and a rerun against the server is exact with no
+// upload left pending.
+TEST_F(ObjectStorageTest, AStalledServerTimesOutAndTheRerunIsExact) {
+  auto s = src();
+  create_payload_table(s, "s3_stall", 20000);
+  FaultProxy proxy(server_->port());
+  proxy.arm(FaultProxy::Fault::kStall, 2'000'000, 100);  // every connection, 2 MB in
+  const auto through = [&](const std::string& endpoint) {
+    std::string yaml = to_bucket("s3_stall", "stall", "{name: s3_stall}", "replace",
+                                 ", network_timeout_seconds: 1");
+    const std::string direct = "endpoint: '" + server_->endpoint() + "'";
+    yaml.replace(yaml.find(direct), direct.size(),
+                 "endpoint: '" + endpoint +
+                     "', connect_timeout_ms: 1000, compression: none, upload_part_bytes: 5242880");
+    return yaml;
+  };
+  auto stalled =
+      run_pipeline(through("http://127.0.0.1:" + std::to_string(proxy.port())), "s3_stall");
+  ASSERT_FALSE(stalled.succeeded());
+  EXPECT_GE(proxy.fired(), 2) << "the client tries again on a new connection";
+  const protocol::ConnectorError* error = stalled.streams[0].root_error();
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(error->category, protocol::ErrorCategory::kTransientNetwork) << error->message;
+  EXPECT_NE(error->message.find("timed out"), std::string::npos) << error->message;
+
+  auto rerun = run_pipeline(through(server_->endpoint()), "s3_stall");
+  ASSERT_TRUE(rerun.succeeded()) << rerun.first_error();
+  EXPECT_EQ(pending_uploads("stall/s3_stall/"), 0u);
+  EXPECT_TRUE(bucket_rows("stall/s3_stall/") == source_rows(s, "s3_stall"));
 }
 
 // Keys the server refuses: an authentication error naming the request,

@@ -26,5 +26,7 @@
   "session_token": {"type": "string",                                                              \
                     "description": "s3:// paths: temporary credentials; else AWS_SESSION_TOKEN. Never logged."}, \
   "path_style": {"type": "boolean", "default": true,                                               \
-                 "description": "s3:// paths: address buckets as <endpoint>/<bucket> (MinIO, most self-hosted stores); false: <bucket>.<endpoint host>."}
+                 "description": "s3:// paths: address buckets as <endpoint>/<bucket> (MinIO, most self-hosted stores); false: <bucket>.<endpoint host>."}, \
+  "connect_timeout_ms": {"type": "integer", "minimum": 1, "maximum": 600000, "default": 10000,       \
+                         "description": "s3:// paths: how long a new connection may wait for the server's first answer."}
 // clang-format on

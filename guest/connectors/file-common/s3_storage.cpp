@@ -115,6 +115,9 @@ sdk::Result<S3Settings> S3Settings::from_config(const sdk::JsonConfig& config) {
         "AWS_SECRET_ACCESS_KEY passed to the connector (permissions.env)");
   }
   RB_ASSIGN_OR_RETURN(settings.path_style, config.get_bool("path_style", true));
+  RB_ASSIGN_OR_RETURN(auto connect_timeout,
+                      config.get_u64("connect_timeout_ms", settings.connect_timeout_ms));
+  settings.connect_timeout_ms = static_cast<uint32_t>(std::min<uint64_t>(connect_timeout, 600000));
   return settings;
 }
 
@@ -124,8 +127,9 @@ sdk::Result<s3::S3Client> connect_s3(sdk::Context& ctx, const S3Settings& settin
   s3::S3Config config{
       .endpoint = *endpoint, .region = settings.region, .credentials = settings.credentials};
   const s3::Endpoint target = *endpoint;
-  auto connect = [&ctx, target]() -> s3::Result<std::unique_ptr<s3::ByteStream>> {
-    auto stream = ctx.tcp_connect(target.host, static_cast<uint16_t>(target.port), 10000);
+  const uint32_t timeout = settings.connect_timeout_ms;
+  auto connect = [&ctx, target, timeout]() -> s3::Result<std::unique_ptr<s3::ByteStream>> {
+    auto stream = ctx.tcp_connect(target.host, static_cast<uint16_t>(target.port), timeout);
     const auto refused = [](const protocol::ConnectorError& error) {
       return std::unexpected(
           s3::Error{.message = error.message,

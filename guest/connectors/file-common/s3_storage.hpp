@@ -5,7 +5,7 @@
 // (the manifest grants the host of config field `endpoint`).
 //
 // Settings come from the config (endpoint, region, access_key_id,
-// secret_access_key, session_token, path_style); keys the config leaves
+// secret_access_key, session_token, path_style, connect_timeout_ms); keys the config leaves
 // out are taken from the standard AWS_* environment variables when the
 // pipeline passes them to the connector. No message names a secret.
 #pragma once
@@ -44,6 +44,8 @@ struct S3Settings {
   std::string region = "us-east-1";
   s3::Credentials credentials;
   bool path_style = true;
+  // How long a new connection may wait for the server's first answer.
+  uint32_t connect_timeout_ms = 10000;
 
   static sdk::Result<S3Settings> from_config(const sdk::JsonConfig& config);
 };
