@@ -12,7 +12,8 @@ struct Error {
   std::string message;
   int http_status = 0;  // 0: no response (a malformed one, a closed connection)
   std::string code;     // the S3 error code (NoSuchKey, SlowDown, ...), when the server sent one
-  // Another attempt cannot succeed (the sandbox refused the connection).
+  // Another attempt cannot succeed (the sandbox refused the connection, or
+  // TLS the server; `code` is then the host's).
   bool permanent = false;
 };
 

@@ -324,6 +324,49 @@ TEST_F(ObjectStorageTest, AStalledServerTimesOutAndTheRerunIsExact) {
   EXPECT_TRUE(bucket_rows("stall/s3_stall/") == source_rows(s, "s3_stall"));
 }
 
+// An https endpoint: the host's TLS, verified against the CA the config
+// names (the server's self-signed certificate); without it, the
+// certificate is refused and nothing is written.
+TEST_F(ObjectStorageTest, HttpsEndpointsAreVerifiedAgainstTheConfiguredCa) {
+  ThrowawayS3Server secure(/*tls=*/true);
+  secure.create_bucket_directory("lake");
+  auto s = src();
+  s.exec(
+      "CREATE TABLE s3_tls (id bigint, v text); INSERT INTO s3_tls SELECT g, md5(g::text) "
+      "FROM generate_series(1, 5000) g");
+  const auto over_tls = [&](const std::string& yaml, const std::string& extra) {
+    std::string text = yaml;
+    const std::string direct = "endpoint: '" + server_->endpoint() + "'";
+    text.replace(text.find(direct), direct.size(),
+                 "endpoint: '" + secure.endpoint() + "', access_key_id: '" +
+                     secure.access_key_id() + "', secret_access_key: '" +
+                     secure.secret_access_key() + "'" + extra);
+    return text;
+  };
+  const std::string trusted = ", ca_file: '" + secure.ca_file() + "'";
+  auto refused = run_pipeline(
+      over_tls(to_bucket("s3_tls_out", "tls", "{name: s3_tls}", "replace"), ""), "s3_tls_out");
+  ASSERT_FALSE(refused.succeeded());
+  const protocol::ConnectorError* error = refused.streams[0].root_error();
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(error->category, protocol::ErrorCategory::kConfig);
+  EXPECT_EQ(error->code, "TLS_VERIFY");
+  EXPECT_EQ(error->message,
+            "S3 GET s3://lake/: server certificate for '127.0.0.1' could not be verified: "
+            "self-signed certificate");
+
+  auto out = run_pipeline(
+      over_tls(to_bucket("s3_tls_out", "tls", "{name: s3_tls}", "replace"), trusted), "s3_tls_out");
+  ASSERT_TRUE(out.succeeded()) << out.first_error();
+  auto in = run_pipeline(
+      over_tls(from_bucket("s3_tls_in", "tls", "{name: s3_tls}", "replace"), trusted), "s3_tls_in");
+  ASSERT_TRUE(in.succeeded()) << in.first_error();
+  EXPECT_EQ(table_digest(s, "s3_tls", "id"), [&] {
+    auto d = dst();
+    return table_digest(d, "s3_tls", "id");
+  }());
+}
+
 // Keys the server refuses: an authentication error naming the request,
 // never the secret; nothing written.
 TEST_F(ObjectStorageTest, RefusedCredentialsAreAClearErrorWithoutTheSecret) {

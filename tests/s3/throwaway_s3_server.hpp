@@ -5,11 +5,13 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "portable/s3/s3_client.hpp"
 #include "tests/support/run_command.hpp"
@@ -38,9 +40,10 @@ class SocketByteStream final : public s3::ByteStream {
 
 class ThrowawayS3Server {
  public:
-  ThrowawayS3Server() : dir_("s3") {
+  // `tls`: https, with a self-signed certificate for 127.0.0.1 (ca_file()).
+  explicit ThrowawayS3Server(bool tls = false) : dir_("s3") {
     // "export K=V K=V ..."
-    std::istringstream words(script("start"));
+    std::istringstream words(tls ? script("start", "--tls") : script("start"));
     std::string word;
     while (words >> word) {
       const size_t eq = word.find('=');
@@ -60,8 +63,17 @@ class ThrowawayS3Server {
   void restart() { script("restart"); }
 
   int port() const { return port_; }
-  // "http://127.0.0.1:<port>".
+  // "http://127.0.0.1:<port>" (https with tls).
   const std::string& endpoint() const { return env_.at("S3_ENDPOINT"); }
+  // The certificate an https server presents: the CA to trust.
+  const std::string& ca_file() const { return env_.at("S3_CA_FILE"); }
+
+  // Creates bucket `name` in the server's directory (its POSIX backend
+  // keeps a bucket as a directory), for servers the native client cannot
+  // reach (https).
+  void create_bucket_directory(const std::string& name) const {
+    std::filesystem::create_directories(std::filesystem::path(server_dir()) / "objects" / name);
+  }
   const std::string& access_key_id() const { return env_.at("AWS_ACCESS_KEY_ID"); }
   const std::string& secret_access_key() const { return env_.at("AWS_SECRET_ACCESS_KEY"); }
 
@@ -92,10 +104,12 @@ class ThrowawayS3Server {
 
  private:
   std::string server_dir() const { return (dir_.path() / "server").string(); }
-  std::string script(const std::string& action) const {
-    return run_command_checked({"bash",
-                                std::string(RAPIDBYTE_SOURCE_DIR) + "/scripts/throwaway-s3.sh",
-                                action, server_dir()});
+  std::string script(const std::string& action, const std::string& option = {}) const {
+    std::vector<std::string> argv = {"bash",
+                                     std::string(RAPIDBYTE_SOURCE_DIR) + "/scripts/throwaway-s3.sh",
+                                     action, server_dir()};
+    if (!option.empty()) argv.push_back(option);
+    return run_command_checked(argv);
   }
 
   TempDir dir_;

@@ -28,5 +28,7 @@
   "path_style": {"type": "boolean", "default": true,                                               \
                  "description": "s3:// paths: address buckets as <endpoint>/<bucket> (MinIO, most self-hosted stores); false: <bucket>.<endpoint host>."}, \
   "connect_timeout_ms": {"type": "integer", "minimum": 1, "maximum": 600000, "default": 10000,       \
-                         "description": "s3:// paths: how long a new connection may wait for the server's first answer."}
+                         "description": "s3:// paths: how long a new connection may wait for the server's first answer."}, \
+  "ca_file": {"type": "string", "minLength": 1,                                                     \
+              "description": "s3:// paths over https: a PEM file of the CAs to trust instead of the system's, read by the host."}
 // clang-format on

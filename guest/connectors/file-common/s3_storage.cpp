@@ -118,6 +118,8 @@ sdk::Result<S3Settings> S3Settings::from_config(const sdk::JsonConfig& config) {
   RB_ASSIGN_OR_RETURN(auto connect_timeout,
                       config.get_u64("connect_timeout_ms", settings.connect_timeout_ms));
   settings.connect_timeout_ms = static_cast<uint32_t>(std::min<uint64_t>(connect_timeout, 600000));
+  RB_ASSIGN_OR_RETURN(auto ca_file, config.get_string("ca_file", ""));
+  if (!ca_file.empty()) settings.ca_file = std::move(ca_file);
   return settings;
 }
 
@@ -128,19 +130,22 @@ sdk::Result<s3::S3Client> connect_s3(sdk::Context& ctx, const S3Settings& settin
       .endpoint = *endpoint, .region = settings.region, .credentials = settings.credentials};
   const s3::Endpoint target = *endpoint;
   const uint32_t timeout = settings.connect_timeout_ms;
-  auto connect = [&ctx, target, timeout]() -> s3::Result<std::unique_ptr<s3::ByteStream>> {
+  const protocol::TlsOptions tls{.server_name = target.host, .ca_file = settings.ca_file};
+  auto connect = [&ctx, target, timeout, tls]() -> s3::Result<std::unique_ptr<s3::ByteStream>> {
     auto stream = ctx.tcp_connect(target.host, static_cast<uint16_t>(target.port), timeout);
+    // The host's code goes with a refusal (NETWORK_DENIED, TLS_VERIFY):
+    // another attempt cannot succeed, and s3_failure reports it as the
+    // host did.
     const auto refused = [](const protocol::ConnectorError& error) {
-      return std::unexpected(
-          s3::Error{.message = error.message,
-                    .permanent = error.category == protocol::ErrorCategory::kPermission ||
-                                 error.category == protocol::ErrorCategory::kConfig});
+      const bool permanent = error.category == protocol::ErrorCategory::kPermission ||
+                             error.category == protocol::ErrorCategory::kConfig;
+      return std::unexpected(s3::Error{.message = error.message,
+                                       .code = permanent ? error.code : std::string(),
+                                       .permanent = permanent});
     };
     if (!stream) return refused(stream.error());
     if (target.tls) {
-      if (auto tls = stream->start_tls(protocol::TlsOptions{.server_name = target.host}); !tls) {
-        return refused(tls.error());
-      }
+      if (auto secured = stream->start_tls(tls); !secured) return refused(secured.error());
     }
     return std::make_unique<HostByteStream>(std::move(*stream));
   };
@@ -148,8 +153,14 @@ sdk::Result<s3::S3Client> connect_s3(sdk::Context& ctx, const S3Settings& settin
 }
 
 std::unexpected<protocol::ConnectorError> s3_failure(const s3::Error& error) {
+  if (error.permanent) {
+    // Refused by the host before a request: the sandbox, or TLS.
+    if (error.code == "NETWORK_DENIED" || error.code.empty()) {
+      return sdk::permission_error(error.message, "NETWORK_DENIED");
+    }
+    return sdk::config_error(error.message, error.code);
+  }
   const std::string code = error.code.empty() ? "S3_ERROR" : "S3_" + error.code;
-  if (error.permanent) return sdk::permission_error(error.message, "S3_DENIED");
   switch (error.http_status) {
     case 0:
       return sdk::transient_network_error(error.message, "S3_UNREACHABLE");

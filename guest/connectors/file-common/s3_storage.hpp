@@ -5,7 +5,8 @@
 // (the manifest grants the host of config field `endpoint`).
 //
 // Settings come from the config (endpoint, region, access_key_id,
-// secret_access_key, session_token, path_style, connect_timeout_ms); keys the config leaves
+// secret_access_key, session_token, path_style, connect_timeout_ms,
+// ca_file); keys the config leaves
 // out are taken from the standard AWS_* environment variables when the
 // pipeline passes them to the connector. No message names a secret.
 #pragma once
@@ -46,6 +47,9 @@ struct S3Settings {
   bool path_style = true;
   // How long a new connection may wait for the server's first answer.
   uint32_t connect_timeout_ms = 10000;
+  // https: a PEM file of the CAs to trust instead of the system's (read by
+  // the host).
+  std::optional<std::string> ca_file;
 
   static sdk::Result<S3Settings> from_config(const sdk::JsonConfig& config);
 };
