@@ -277,9 +277,32 @@ TEST_F(SplitRunTest, AZombieAttemptCannotCommitASliceItsRetryCommitted) {
     stat >> pid >> name >> state;
     return state == "T";
   };
-  for (int i = 0; i < 3000 && !stopped(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  auto wait_until_stopped = [&] {
+    for (int i = 0; i < 3000 && !stopped(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  };
+  wait_until_stopped();
   ASSERT_TRUE(stopped()) << "the first attempt never reached its first batch";
+  // The stop lands wherever the attempt's destination thread is; frozen
+  // while it holds the target's lock (claiming the slices' ledger, for a
+  // few statements), it would block its retry for good. Let it run out of
+  // that transaction, then freeze it again.
+  LibpqSession admin(cluster().admin_conninfo(kDestDb));
+  auto holds_lock = [&] {
+    return admin.value(
+               "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+               "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())") !=
+           "0";
+  };
+  for (int round = 0; round < 100 && holds_lock(); ++round) {
+    ::kill(zombie, SIGCONT);
+    for (int i = 0; i < 5000 && holds_lock(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ::kill(zombie, SIGSTOP);
+    wait_until_stopped();
+  }
+  ASSERT_TRUE(stopped());
+  ASSERT_FALSE(holds_lock()) << "the first attempt keeps the target's lock";
   // Its lease goes with its state session.
   EXPECT_EQ(src().value("SELECT count(pg_terminate_backend(pid))::text FROM pg_stat_activity "
                         "WHERE application_name LIKE 'rapidbyte: pid " +
