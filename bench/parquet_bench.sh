@@ -19,15 +19,9 @@
 # "event wide"), BENCH_REPEAT (runs per tool, default 3; medians shown).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-rows="${1:-1000000}"
-repeat="${BENCH_REPEAT:-3}"
-[[ "$repeat" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_REPEAT must be a positive integer" >&2; exit 2; }
-[[ "$rows" =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [rows]" >&2; exit 2; }
-profiles=(${BENCH_PROFILES:-event wide})
+default_profiles="event wide"
+source "$root/bench/bench_arguments.sh" "$@"
 
-rapidbyte_bin="$root/build/rapidbyte"
-connector_dir="$root/build/connectors"
-[[ -x "$rapidbyte_bin" ]] || { echo "build/rapidbyte missing: run scripts/build.sh" >&2; exit 1; }
 python3 -c "import connectorx, duckdb, pyarrow" 2>/dev/null ||
   { echo "connectorx, duckdb and pyarrow are needed: run scripts/setup.sh" >&2; exit 1; }
 

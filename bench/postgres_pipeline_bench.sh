@@ -38,19 +38,12 @@
 # tool, default 3; the table shows each tool's median).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-rows="${1:-1000000}"
-repeat="${BENCH_REPEAT:-3}"
-[[ "$repeat" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_REPEAT must be a positive integer" >&2; exit 2; }
-[[ "$rows" =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [rows]" >&2; exit 2; }
-profiles=(${BENCH_PROFILES:-narrow event wide})
+default_profiles="narrow event wide"
+source "$root/bench/bench_arguments.sh" "$@"
 partition_counts=(${BENCH_PARTITIONS-2 4})
 default_tools="psql rapidbyte"
 for n in "${partition_counts[@]}"; do default_tools+=" rapidbyte_p$n"; done
 tools=(${BENCH_TOOLS:-$default_tools pgcopydb sling})
-
-rapidbyte_bin="$root/build/rapidbyte"
-connector_dir="$root/build/connectors"
-[[ -x "$rapidbyte_bin" ]] || { echo "build/rapidbyte missing: run scripts/build.sh" >&2; exit 1; }
 
 pgcopydb_bin="${PGCOPYDB_BIN:-$(command -v pgcopydb || true)}"
 sling_bin="${SLING_BIN:-}"

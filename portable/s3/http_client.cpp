@@ -7,7 +7,9 @@
 namespace rapidbyte::s3 {
 namespace {
 
-constexpr size_t kReadBytes = 64 << 10;
+// A read asks for up to this much: a ranged GET of megabytes takes few
+// reads (each one a host call in a guest).
+constexpr size_t kReadBytes = 1u << 20;
 
 std::string request_head(const HttpRequest& request) {
   std::string head = request.method + " " + request.target + " HTTP/1.1\r\n";

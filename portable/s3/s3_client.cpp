@@ -13,7 +13,7 @@ namespace rapidbyte::s3 {
 namespace {
 
 std::string describe(const std::string& method, const std::string& bucket, const std::string& key) {
-  return "S3 " + method + " s3://" + bucket + "/" + key;
+  return "S3 " + method + " " + object_url(bucket, key);
 }
 
 std::string_view text_of(const std::vector<uint8_t>& body) {
@@ -21,6 +21,10 @@ std::string_view text_of(const std::vector<uint8_t>& body) {
 }
 
 }  // namespace
+
+std::string object_url(std::string_view bucket, std::string_view key) {
+  return "s3://" + std::string(bucket) + "/" + std::string(key);
+}
 
 std::string amz_date(int64_t seconds) {
   const int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;

@@ -159,6 +159,9 @@ class S3Client {
   uint64_t jitter_state_;  // xorshift64 of the waits' jitter
 };
 
+// "s3://bucket/key": how messages name an object.
+std::string object_url(std::string_view bucket, std::string_view key);
+
 // "20150830T123600Z" for `seconds` since the Unix epoch.
 std::string amz_date(int64_t seconds);
 

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -89,6 +90,24 @@ int wait_exit_code(pid_t pid) {
   int status = 0;
   ::waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int run_killed_at(const std::filesystem::path& pipeline, const std::vector<std::string>& points,
+                  const std::function<void()>& after_kill) {
+  int killed = 0;
+  for (const std::string& kill_at : points) {
+    const pid_t pid = start_run(pipeline, kill_at);
+    EXPECT_GT(pid, 0) << kill_at;
+    if (pid <= 0) continue;
+    const int code = wait_exit_code(pid);
+    if (code == 128 + SIGKILL) {
+      ++killed;
+      if (after_kill) after_kill();
+    } else {
+      EXPECT_EQ(code, 0) << kill_at;
+    }
+  }
+  return killed;
 }
 
 std::optional<int> wait_exit_code_for(pid_t pid, std::chrono::milliseconds limit) {

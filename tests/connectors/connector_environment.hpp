@@ -11,8 +11,10 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "host/engine/connector_catalog.hpp"
 #include "host/engine/pipeline_runner.hpp"
@@ -56,6 +58,11 @@ pid_t start_run(const std::filesystem::path& pipeline, const std::string& kill_a
 std::optional<int> wait_exit_code_for(pid_t pid, std::chrono::milliseconds limit);
 // Waits for `pid`; its exit code, or 128 + the signal that ended it.
 int wait_exit_code(pid_t pid);
+// Runs `pipeline` once per kill point, in turn; each run must end at its
+// point (SIGKILL) or succeed. `after_kill` runs after each killed run.
+// Returns how many runs were killed.
+int run_killed_at(const std::filesystem::path& pipeline, const std::vector<std::string>& points,
+                  const std::function<void()>& after_kill = {});
 
 class PgConnectorTest : public rapidbyte::test::RuntimeTest {
  protected:

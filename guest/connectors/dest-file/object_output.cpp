@@ -80,7 +80,7 @@ sdk::Result<void> ObjectOutput::start() {
   std::string current;
   if (manifest) {
     RB_ASSIGN_OR_RETURN(current, files::manifest_generation(
-                                     *manifest, "s3://" + location_.bucket + "/" + manifest_key));
+                                     *manifest, s3::object_url(location_.bucket, manifest_key)));
   }
   if (stream_.write_mode == protocol::WriteMode::kReplace) {
     generation_ = "gen-" + session_;

@@ -220,7 +220,7 @@ parquet::Result<void> S3InputFile::fetch(Block& block, uint64_t first, uint64_t 
     return std::unexpected(arrow::Error{bytes.error().message});
   }
   if (bytes->size() != length) {
-    return std::unexpected(arrow::Error{"s3://" + bucket_ + "/" + key_ +
+    return std::unexpected(arrow::Error{s3::object_url(bucket_, key_) +
                                         " changed while read: " + std::to_string(length) +
                                         " bytes asked for at " + std::to_string(first) + ", " +
                                         std::to_string(bytes->size()) + " returned"});
@@ -233,7 +233,7 @@ parquet::Result<void> S3InputFile::fetch(Block& block, uint64_t first, uint64_t 
 parquet::Result<void> S3InputFile::read_at(uint64_t offset, std::span<uint8_t> out) {
   const uint64_t length = out.size();
   if (offset > size_ || length > size_ - offset) {
-    return std::unexpected(arrow::Error{"s3://" + bucket_ + "/" + key_ + ": read of " +
+    return std::unexpected(arrow::Error{s3::object_url(bucket_, key_) + ": read of " +
                                         std::to_string(length) + " bytes at " +
                                         std::to_string(offset) + " past its end"});
   }

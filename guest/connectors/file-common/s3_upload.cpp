@@ -11,7 +11,7 @@ S3Upload::S3Upload(s3::S3Client& client, std::string bucket, std::string key, ui
     : client_(client),
       bucket_(std::move(bucket)),
       key_(std::move(key)),
-      name_("s3://" + bucket_ + "/" + key_),
+      name_(s3::object_url(bucket_, key_)),
       part_bytes_(std::max(part_bytes, kMinPartBytes)) {}
 
 S3Upload::~S3Upload() {

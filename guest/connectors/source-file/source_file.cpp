@@ -46,8 +46,6 @@ struct SourceOptions {
   }
 };
 
-// A file that could not be read: the store's own error (an object storage
-// failure keeps its category), or a file that is not what its name says.
 // A failed read: the store's own error when it has one (an object storage
 // failure keeps its category), else `error`.
 std::unexpected<protocol::ConnectorError> read_error(FileStore& store,
@@ -56,10 +54,14 @@ std::unexpected<protocol::ConnectorError> read_error(FileStore& store,
   return std::unexpected(std::move(error));
 }
 
+// A Parquet file that could not be read: the store's error, or a file that
+// is not what its name says.
 std::unexpected<protocol::ConnectorError> file_error(FileStore& store, const std::string& name,
                                                      const std::string& message) {
-  if (auto failure = store.take_failure()) return std::unexpected(std::move(*failure));
-  return sdk::data_error("'" + name + "' is not a readable Parquet file: " + message, "BAD_FILE");
+  return read_error(
+      store,
+      sdk::make_error(protocol::ErrorCategory::kData,
+                      "'" + name + "' is not a readable Parquet file: " + message, "BAD_FILE"));
 }
 
 // The schema a stream's files are read with: a Parquet file's own, or the
@@ -69,9 +71,14 @@ struct FileSchema {
   std::vector<TextType> text_types;
 };
 
+// How messages name `file` of directory `dir`.
+std::string name_of(const FileStore& store, const std::string& dir, const DataFile& file) {
+  return store.name_of(files::join_path(dir, file.relative));
+}
+
 sdk::Result<FileSchema> schema_of(FileStore& store, const std::string& dir, const DataFile& file,
                                   const SourceOptions& options) {
-  const std::string name = store.name_of(files::join_path(dir, file.relative));
+  const std::string name = name_of(store, dir, file);
   RB_ASSIGN_OR_RETURN(auto input, store.open(dir, file));
   if (options.text) {
     auto rows = TextRows::open(name, std::move(input), *options.text);
@@ -210,13 +217,8 @@ class StreamRead {
     emitter_.checkpoint(std::nullopt, std::move(cursor));
   }
 
-  // How messages name `file`.
-  std::string name_of(const DataFile& file) const {
-    return store_.name_of(files::join_path(dir_, file.relative));
-  }
-
   sdk::Result<void> read_file(const DataFile& file, uint64_t skip) {
-    const std::string path = name_of(file);
+    const std::string path = name_of(store_, dir_, file);
     RB_ASSIGN_OR_RETURN(auto input, store_.open(dir_, file));
     auto reader = parquet::FileReader::open(*input);
     if (!reader) return file_error(store_, path, reader.error().message);
@@ -262,7 +264,7 @@ class StreamRead {
   // A text file's rows, in batches of kTextBatchRows; its progress counts
   // records (refused ones too), so a rerun skips exactly those taken.
   sdk::Result<void> read_text_file(const DataFile& file, uint64_t skip) {
-    const std::string path = name_of(file);
+    const std::string path = name_of(store_, dir_, file);
     if (!text_schema_) {
       RB_ASSIGN_OR_RETURN(auto schema, schema_of(store_, dir_, file, options_));
       text_schema_ = std::move(schema);
