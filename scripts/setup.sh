@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a fresh Debian bookworm machine (as root) to build and test Rapidbyte:
-# Debian packages, pinned cargo tools, the cached wasmtime C API, the cached
+# Debian packages, pinned cargo tools, the cached wasmtime C API (prebuilt,
+# or compiled when the prebuilt one cannot be had), the cached
 # zstd and zlib sources of the guests, the cached Temporal dev server, and
 # pyarrow.
 # Idempotent: every step is skipped when its result is already present.
@@ -26,6 +27,8 @@ log() { printf '[setup] %s\n' "$*"; }
 debian_packages=(
   # host build (python3 runs the generator of the contract's C++ mirrors)
   cmake ninja-build g++ ccache pkg-config git python3
+  # the prebuilt wasmtime C API: pip fetches its wheel, curl its crate
+  python3-pip curl ca-certificates
   # guest toolchain (wasm32-wasi)
   clang-19 lld-19 llvm-19 wasi-libc libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 libclang-rt-19-dev-wasm32
   # libraries
@@ -43,8 +46,8 @@ test_debian_packages=(
   clang-format-19 clang-tidy-19
   # test and benchmark libraries
   libgtest-dev libgmock-dev libbenchmark-dev
-  # openssl makes test certificates
-  openssl
+  # openssl makes test certificates; python3-venv the environment of DuckDB's httpfs
+  openssl python3-venv
   # benchmark peer of bench/postgres_pipeline_bench.sh; GNU time for the
   # peak memory bench/cdc_bench.sh reports
   pgcopydb time
@@ -126,13 +129,32 @@ install_connectorx() {
   pip_install "connectorx==$CONNECTORX_VERSION"
 }
 
+# DuckDB's httpfs extension (the object storage tests read their objects
+# through it) in a Python environment of its own, cached outside the clone:
+# PyPI serves it for another DuckDB than the benchmark's.
+install_duckdb_httpfs() {
+  if [[ -f "$DUCKDB_HTTPFS_PREFIX/.complete" ]]; then
+    return
+  fi
+  log "installing duckdb $DUCKDB_HTTPFS_VERSION with httpfs into $DUCKDB_HTTPFS_PREFIX"
+  rm -rf "$DUCKDB_HTTPFS_PREFIX"
+  python3 -m venv "$DUCKDB_HTTPFS_PREFIX"
+  "$DUCKDB_HTTPFS_PREFIX/bin/python" -m pip install --quiet --disable-pip-version-check \
+    "duckdb==$DUCKDB_HTTPFS_VERSION" "duckdb-extension-httpfs==$DUCKDB_HTTPFS_VERSION"
+  touch "$DUCKDB_HTTPFS_PREFIX/.complete"
+}
+
 export PATH="$HOME/.cargo/bin:$PATH"
 install_debian_packages
 ensure_postgres_user
 # The connectors build from committed bindings; wit-bindgen is for the tests
 # (the bindings check, a test guest of another package).
 $demo_only || install_wit_bindgen
-"$here/build-wasmtime.sh"
+# wasmtime's C API: prebuilt in seconds, else compiled from source once.
+"$here/fetch-wasmtime.sh" || {
+  log "the prebuilt wasmtime C API is not available here; building it from source"
+  "$here/build-wasmtime.sh"
+}
 "$here/fetch-c-sources.sh"
 if ! $demo_only; then
   # The Temporal dev server of the orchestration's tests, the S3 server of
@@ -141,6 +163,7 @@ if ! $demo_only; then
   install_python_packages
   install_sling
   install_duckdb
+  install_duckdb_httpfs
   install_connectorx
 fi
 log "machine ready"

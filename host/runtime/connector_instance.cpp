@@ -58,10 +58,18 @@ ptrdiff_t write_guest_output(void* env, const unsigned char* buf, size_t len) {
   return static_cast<ptrdiff_t>(len);
 }
 
+// The context the epoch callback receives: const from wasmtime 50 on (the
+// prebuilt library), mutable before (the source build's 48).
+#if WASMTIME_VERSION_MAJOR >= 50
+using EpochCallbackContext = const wasmtime_context_t;
+#else
+using EpochCallbackContext = wasmtime_context_t;
+#endif
+
 // Called by wasmtime whenever the epoch passes the store's deadline: end the
 // call once it has run longer than its wall-clock limit, else look again on
 // the next tick.
-wasmtime_error_t* on_epoch_deadline(wasmtime_context_t*, void* env, uint64_t* delta,
+wasmtime_error_t* on_epoch_deadline(EpochCallbackContext*, void* env, uint64_t* delta,
                                     wasmtime_update_deadline_kind_t* kind) {
   auto* data = static_cast<StoreData*>(env);
   if (data->stop.stop_requested()) return wasmtime_error_new("run cancelled");

@@ -181,21 +181,9 @@ TEST_F(FileConnectorTest, EveryTypeRoundTripsThroughParquetAndOtherEnginesReadIt
             "duckdb rows: 4\n");
   // DuckDB's text of the columns whose text PostgreSQL spells alike.
   const std::vector<std::string> columns = {"i2", "i4", "i8", "n", "nsmall", "t", "vc", "u"};
-  std::string expected;
-  for (const auto& row : s.query("SELECT id, " + [&] {
-         std::string list;
-         for (const auto& c : columns) {
-           list += (list.empty() ? "" : ", ") + ("coalesce(" + c + "::text, 'NULL')");
-         }
-         return list;
-       }() + " FROM file_types ORDER BY id")) {
-    std::string line;
-    for (const auto& cell : row) line += (line.empty() ? "" : "|") + cell.value_or("NULL");
-    expected += line + "\n";
-  }
   std::vector<std::string> args = {"text", (lake / "file_types").string()};
   args.insert(args.end(), columns.begin(), columns.end());
-  EXPECT_EQ(lake_readers(args), expected);
+  EXPECT_EQ(lake_readers(args), postgres_text_of(s, "file_types", columns));
 }
 
 // A dataset pyarrow writes (hive partitions, zstd, dictionaries, pages v2)

@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <stdexcept>
+#include <string>
 
 namespace rapidbyte::test {
 namespace {
@@ -65,6 +67,39 @@ void reset_on_close(int fd) {
   ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
 }
 
+// Reads the rest of the HTTP request whose first bytes are `head` (its
+// headers, then a Content-Length body), so that an answer in its place
+// reaches a client that is done sending. False when the client closed or the
+// proxy stopped first.
+bool read_request_to_end(int fd, std::string head, const std::atomic<bool>& stopping) {
+  std::array<char, 16384> buffer{};
+  const auto receive = [&]() -> bool {
+    while (!stopping) {
+      pollfd ready{fd, POLLIN, 0};
+      if (::poll(&ready, 1, kPollMs) <= 0) continue;
+      const ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
+      if (n <= 0) return false;
+      head.append(buffer.data(), static_cast<size_t>(n));
+      return true;
+    }
+    return false;
+  };
+  size_t headers_end;
+  while ((headers_end = head.find("\r\n\r\n")) == std::string::npos) {
+    if (!receive()) return false;
+  }
+  std::string headers = head.substr(0, headers_end);
+  std::ranges::transform(headers, headers.begin(), [](unsigned char c) { return std::tolower(c); });
+  size_t body = 0;
+  if (const size_t at = headers.find("\r\ncontent-length:"); at != std::string::npos) {
+    body = std::stoul(headers.substr(at + 17));
+  }
+  while (head.size() < headers_end + 4 + body) {
+    if (!receive()) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 FaultProxy::FaultProxy(int upstream_port) : upstream_port_(upstream_port), listener_(64) {
@@ -84,18 +119,24 @@ FaultProxy::~FaultProxy() {
 
 void FaultProxy::arm(Fault fault, uint64_t after_bytes, int connections) {
   std::lock_guard lock(mutex_);
-  for (int i = 0; i < connections; ++i) armed_.push_back({fault, {}, after_bytes});
+  for (int i = 0; i < connections; ++i) armed_.push_back({fault, {}, {}, after_bytes});
+}
+
+void FaultProxy::answer(std::string response, uint64_t after_bytes, int connections) {
+  std::lock_guard lock(mutex_);
+  for (int i = 0; i < connections; ++i) armed_.push_back({std::nullopt, {}, response, after_bytes});
 }
 
 void FaultProxy::on_bytes(uint64_t after_bytes, std::function<void()> hook) {
   std::lock_guard lock(mutex_);
-  armed_.push_back({std::nullopt, std::move(hook), after_bytes});
+  armed_.push_back({std::nullopt, std::move(hook), {}, after_bytes});
 }
 
-std::optional<FaultProxy::Armed> FaultProxy::take_due(uint64_t relayed) {
+std::optional<FaultProxy::Armed> FaultProxy::take_due(uint64_t relayed, bool request_starts) {
   std::lock_guard lock(mutex_);
   for (auto it = armed_.begin(); it != armed_.end(); ++it) {
     if (relayed < it->after_bytes) continue;
+    if (!it->answer.empty() && !request_starts) continue;
     Armed due = std::move(*it);
     armed_.erase(it);
     return due;
@@ -138,6 +179,7 @@ void FaultProxy::relay(int client_fd, int upstream_fd) {
   bool silent = false;
   bool faulted = false;  // at most one fault a connection
   bool corrupt_from_upstream = false;
+  bool upstream_spoke_last = true;  // the client's first bytes start a request
   std::array<uint8_t, 16384> buffer{};
   while (!stopping_) {
     if (silent) {
@@ -154,11 +196,21 @@ void FaultProxy::relay(int client_fd, int upstream_fd) {
           rate == 0 ? buffer.size() : std::clamp<size_t>(rate / 20, 1, buffer.size());
       const ssize_t n = ::recv(fds[side].fd, buffer.data(), limit, 0);
       if (n <= 0) return;  // a side closed: close the other
-      if (auto due = faulted ? std::nullopt : take_due(relayed)) {
+      const bool request_starts = !from_upstream && upstream_spoke_last;
+      upstream_spoke_last = from_upstream;
+      if (auto due = faulted ? std::nullopt : take_due(relayed, request_starts)) {
         faulted = true;
         ++fired_;
         if (due->hook) {
           due->hook();
+        } else if (!due->answer.empty()) {
+          const std::string head(reinterpret_cast<const char*>(buffer.data()),
+                                 static_cast<size_t>(n));
+          if (read_request_to_end(client.get(), head, stopping_)) {
+            write_all(client.get(), reinterpret_cast<const uint8_t*>(due->answer.data()),
+                      due->answer.size());
+          }
+          return;
         } else if (*due->fault == Fault::kReset) {
           reset_on_close(client.get());
           return;

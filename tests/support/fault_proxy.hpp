@@ -13,6 +13,12 @@
 //             silent (a peer that vanished without a FIN);
 //   kCorrupt  the next chunk the upstream sends to the client has its bits
 //             flipped (garbage on the wire; a TLS handshake that fails).
+// A canned answer armed with answer() replaces the next request the client
+// starts on such a connection (the request is read to its end and dropped,
+// the answer sent, the connection closed): a server that refuses a request,
+// such as an S3 throttling with 503 SlowDown. A request starts where the
+// client speaks first or again after the server spoke (HTTP/1.1 without
+// pipelining).
 // A hook armed with on_bytes() runs on the relaying thread at that point
 // instead, with the chunk held back until it returns (terminate the
 // server's backend, restart or pause the server at a known point).
@@ -27,6 +33,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -47,6 +54,9 @@ class FaultProxy {
 
   // Arms `fault` for the first `connections` connections past `after_bytes`.
   void arm(Fault fault, uint64_t after_bytes, int connections = 1);
+  // Arms `response` for the first `connections` connections past
+  // `after_bytes`: each answers the next request that starts there.
+  void answer(std::string response, uint64_t after_bytes, int connections = 1);
   // Arms `hook` for the first connection past `after_bytes`; it runs once.
   void on_bytes(uint64_t after_bytes, std::function<void()> hook);
   // At most `bytes_per_second` per connection and direction (0: unlimited).
@@ -59,15 +69,16 @@ class FaultProxy {
 
  private:
   struct Armed {
-    std::optional<Fault> fault;  // or a hook
+    std::optional<Fault> fault;  // or a hook, or an answer
     std::function<void()> hook;
+    std::string answer;
     uint64_t after_bytes = 0;
   };
   void accept_loop();
   void relay(int client, int upstream);
-  // The armed fault or hook that `relayed` bytes trigger, taken out of the
-  // list (it fires once).
-  std::optional<Armed> take_due(uint64_t relayed);
+  // The armed fault, hook or answer that `relayed` bytes trigger, taken out
+  // of the list (it fires once); answers only where a request starts.
+  std::optional<Armed> take_due(uint64_t relayed, bool request_starts);
   void throttle(uint64_t relayed, std::chrono::steady_clock::time_point since) const;
 
   int upstream_port_;
