@@ -4,9 +4,12 @@
 #
 #   PG -> Parquet
 #     rapidbyte   source-postgres -> dest-file (parquet, zstd), write_mode replace
+#     rapidbyte_sliced  the same, the table read as two slices at once
+#                 (partitions: 2, parallelism: 2), as DuckDB reads it in parallel
+#     duckdb      DuckDB's COPY (SELECT * FROM postgres_scan(...)) TO '...parquet'
+#                 (zstd), its postgres extension from PyPI (the peer)
 #     connectorx  ConnectorX reads the table into Arrow, pyarrow writes Parquet
-#                 (zstd) — the peer the issue names where DuckDB's postgres
-#                 extension cannot be installed (it is downloaded at run time)
+#                 (zstd), for reference
 #   Parquet -> PG (both read the files rapidbyte wrote)
 #     rapidbyte   source-file -> dest-postgres, write_mode append
 #     duckdb      DuckDB reads the files and writes CSV into psql's COPY FROM STDIN
@@ -24,6 +27,10 @@ source "$root/bench/bench_arguments.sh" "$@"
 
 python3 -c "import connectorx, duckdb, pyarrow" 2>/dev/null ||
   { echo "connectorx, duckdb and pyarrow are needed: run scripts/setup.sh" >&2; exit 1; }
+source "$root/scripts/versions.sh"
+duckdb_python="$DUCKDB_EXTENSIONS_PREFIX/bin/python"
+[[ -f "$DUCKDB_EXTENSIONS_PREFIX/.complete" ]] ||
+  { echo "DuckDB's postgres extension is needed: run scripts/setup.sh" >&2; exit 1; }
 
 # The work directory, the throwaway server, helpers and profiles.
 source "$root/bench/pg_bench_common.sh"
@@ -36,10 +43,12 @@ parquet_rows() {
   python3 -c "import duckdb, sys; print(duckdb.connect().execute(\"SELECT count(*) FROM read_parquet('$1')\").fetchone()[0])"
 }
 
+# rapidbyte_run NAME [RESOURCES]: the pipeline on stdin, with RESOURCES
+# (", key: value") added to its resources.
 rapidbyte_run() {
   local name="$1" yaml="$work/$1.yaml"
   cat >"$yaml"
-  echo "resources: {max_batch_bytes: 4194304, max_inflight_batches: 8}" >>"$yaml"
+  echo "resources: {max_batch_bytes: 4194304, max_inflight_batches: 8${2:-}}" >>"$yaml"
   echo "state: {backend: sqlite, connection: \"$work/state-$name.db\"}" >>"$yaml"
   rm -f "$work/state-$name.db"
   "$rapidbyte_bin" -q --connector-dir "$connector_dir" run "$yaml" >"$work/$name.log" 2>&1 ||
@@ -60,6 +69,27 @@ destination:
   config: {path: "$work/rapidbyte", format: parquet, compression: zstd}
   write_mode: replace
 YAML
+}
+
+# The same, the table read as two slices of its pages at once (one per core).
+to_parquet_rapidbyte_sliced() {
+  rapidbyte_run "to_sliced_$1" ", parallelism: 2" <<YAML
+pipeline: to_parquet_sliced_$1
+source:
+  use: postgres
+  config: $(pg_config src)
+  streams: [{name: $1, partitions: 2}]
+destination:
+  use: dest-file
+  config: {path: "$work/rapidbyte_sliced", format: parquet, compression: zstd}
+  write_mode: replace
+YAML
+}
+
+to_parquet_duckdb() {
+  rm -rf "$work/duckdb/$1" && mkdir -p "$work/duckdb/$1"
+  "$duckdb_python" "$root/bench/parquet_peer.py" duckdb-pg-to-parquet \
+    "host=127.0.0.1 port=$PGPORT user=postgres dbname=src" "$1" "$work/duckdb/$1/data.parquet"
 }
 
 to_parquet_connectorx() {
@@ -99,7 +129,7 @@ for p in "${profiles[@]}"; do
   seed "$p"
   sql src "VACUUM (FREEZE, ANALYZE) $p"
   for direction in to from; do
-    tools=(rapidbyte connectorx)
+    tools=(rapidbyte duckdb rapidbyte_sliced connectorx)
     [[ "$direction" == from ]] && tools=(rapidbyte duckdb)
     declare -A runs=()
     for ((rep = 1; rep <= repeat; rep++)); do
@@ -126,7 +156,7 @@ for p in "${profiles[@]}"; do
     done
     unset runs
   done
-  du -sbL "$work/rapidbyte/$p" "$work/connectorx/$p" | while read -r size dir; do
+  du -sbL "$work/rapidbyte/$p" "$work/duckdb/$p" "$work/rapidbyte_sliced/$p" "$work/connectorx/$p" | while read -r size dir; do
     log "$p: $(basename "$(dirname "$dir")") wrote $((size / 1000000)) MB of Parquet"
   done
   sql src "DROP TABLE $p"

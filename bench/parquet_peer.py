@@ -2,6 +2,11 @@
 
   pg-to-parquet URI TABLE FILE   ConnectorX reads the table into Arrow,
                                  pyarrow writes it as Parquet (zstd).
+  duckdb-pg-to-parquet DSN TABLE FILE
+                                 DuckDB's COPY (SELECT * FROM
+                                 postgres_scan(DSN, 'public', TABLE)) TO
+                                 FILE (Parquet, zstd); run with the Python
+                                 of DuckDB's extensions (DUCKDB_EXTENSIONS_PREFIX).
   parquet-to-csv GLOB            DuckDB reads the Parquet files and writes
                                  them to stdout as CSV with a header, for
                                  psql's COPY FROM STDIN.
@@ -36,6 +41,21 @@ def pg_to_parquet(uri, table, path, filesystem=None):
     pq.write_table(data, path, compression="zstd", filesystem=filesystem)
 
 
+def duckdb_pg_to_parquet(dsn, table, path):
+    import duckdb
+    import duckdb_extension_postgres_scanner
+    # The extension the PyPI package carries; DuckDB checks its signature.
+    extension = os.path.join(os.path.dirname(duckdb_extension_postgres_scanner.__file__),
+                             "extensions", f"v{duckdb.__version__}",
+                             "postgres_scanner.duckdb_extension")
+    con = duckdb.connect()
+    con.execute(f"LOAD '{extension}'")
+    def quoted(text):
+        return "'" + text.replace("'", "''") + "'"
+    con.execute(f"COPY (SELECT * FROM postgres_scan({quoted(dsn)}, 'public', {quoted(table)})) "
+                f"TO {quoted(path)} (FORMAT parquet, COMPRESSION zstd)")
+
+
 def parquet_to_csv(pattern):
     import duckdb
     duckdb.connect().execute(
@@ -45,6 +65,8 @@ def parquet_to_csv(pattern):
 def main():
     if sys.argv[1] == "pg-to-parquet":
         pg_to_parquet(*sys.argv[2:5])
+    elif sys.argv[1] == "duckdb-pg-to-parquet":
+        duckdb_pg_to_parquet(*sys.argv[2:5])
     elif sys.argv[1] == "s3-bucket":
         s3_file_system().create_dir(sys.argv[2])
     elif sys.argv[1] == "pg-to-s3":

@@ -46,7 +46,7 @@ test_debian_packages=(
   clang-format-19 clang-tidy-19
   # test and benchmark libraries
   libgtest-dev libgmock-dev libbenchmark-dev
-  # openssl makes test certificates; python3-venv the environment of DuckDB's httpfs
+  # openssl makes test certificates; python3-venv the environment of DuckDB's extensions
   openssl python3-venv
   # benchmark peer of bench/postgres_pipeline_bench.sh; GNU time for the
   # peak memory bench/cdc_bench.sh reports
@@ -129,19 +129,21 @@ install_connectorx() {
   pip_install "connectorx==$CONNECTORX_VERSION"
 }
 
-# DuckDB's httpfs extension (the object storage tests read their objects
-# through it) in a Python environment of its own, cached outside the clone:
-# PyPI serves it for another DuckDB than the benchmark's.
-install_duckdb_httpfs() {
-  if [[ -f "$DUCKDB_HTTPFS_PREFIX/.complete" ]]; then
+# DuckDB's extensions httpfs (the object storage tests read their objects
+# through it) and postgres_scanner (a benchmark peer) in a Python environment
+# of their own, cached outside the clone: PyPI serves them for another DuckDB
+# than the benchmark's.
+install_duckdb_extensions() {
+  if [[ -f "$DUCKDB_EXTENSIONS_PREFIX/.complete" ]]; then
     return
   fi
-  log "installing duckdb $DUCKDB_HTTPFS_VERSION with httpfs into $DUCKDB_HTTPFS_PREFIX"
-  rm -rf "$DUCKDB_HTTPFS_PREFIX"
-  python3 -m venv "$DUCKDB_HTTPFS_PREFIX"
-  "$DUCKDB_HTTPFS_PREFIX/bin/python" -m pip install --quiet --disable-pip-version-check \
-    "duckdb==$DUCKDB_HTTPFS_VERSION" "duckdb-extension-httpfs==$DUCKDB_HTTPFS_VERSION"
-  touch "$DUCKDB_HTTPFS_PREFIX/.complete"
+  log "installing duckdb $DUCKDB_EXTENSIONS_VERSION with httpfs and postgres_scanner into $DUCKDB_EXTENSIONS_PREFIX"
+  rm -rf "$DUCKDB_EXTENSIONS_PREFIX"
+  python3 -m venv "$DUCKDB_EXTENSIONS_PREFIX"
+  "$DUCKDB_EXTENSIONS_PREFIX/bin/python" -m pip install --quiet --disable-pip-version-check \
+    "duckdb==$DUCKDB_EXTENSIONS_VERSION" "duckdb-extension-httpfs==$DUCKDB_EXTENSIONS_VERSION" \
+    "duckdb-extension-postgres-scanner==$DUCKDB_EXTENSIONS_VERSION"
+  touch "$DUCKDB_EXTENSIONS_PREFIX/.complete"
 }
 
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -163,7 +165,7 @@ if ! $demo_only; then
   install_python_packages
   install_sling
   install_duckdb
-  install_duckdb_httpfs
+  install_duckdb_extensions
   install_connectorx
 fi
 log "machine ready"

@@ -19,10 +19,11 @@ PYARROW_VERSION=26.0.1
 SLING_WHEEL_VERSION=1.4.11
 # Benchmark peer of bench/transform_sql_bench (the same query over the same Arrow data).
 DUCKDB_VERSION=2.0.0
-# DuckDB with its httpfs extension, which reads the object storage tests'
-# objects: PyPI serves that extension (duckdb-extension-httpfs) for this
-# DuckDB, not for DUCKDB_VERSION; it lives in a Python environment of its own.
-DUCKDB_HTTPFS_VERSION=1.5.5
+# DuckDB with its extensions httpfs (reads the object storage tests' objects)
+# and postgres_scanner (the peer of bench/parquet_bench.sh): PyPI serves them
+# (duckdb-extension-httpfs, duckdb-extension-postgres-scanner) for this DuckDB,
+# not for DUCKDB_VERSION; they live in a Python environment of their own.
+DUCKDB_EXTENSIONS_VERSION=1.5.5
 # Benchmark peer of bench/parquet_bench.sh (reads PostgreSQL into Arrow).
 CONNECTORX_VERSION=0.4.6
 # The Temporal dev server (`temporal server start-dev`) of the orchestration's
@@ -38,7 +39,7 @@ WASMTIME_PREBUILT_PREFIX="$RAPIDBYTE_CACHE_DIR/wasmtime-prebuilt-$WASMTIME_VERSI
 WASMTIME_SOURCE_PREFIX="$RAPIDBYTE_CACHE_DIR/wasmtime-c-api-$WASMTIME_SOURCE_VERSION"
 TEMPORAL_PREFIX="$RAPIDBYTE_CACHE_DIR/temporal-cli-$TEMPORAL_CLI_VERSION"
 VERSITYGW_PREFIX="$RAPIDBYTE_CACHE_DIR/versitygw-$VERSITYGW_VERSION"
-DUCKDB_HTTPFS_PREFIX="$RAPIDBYTE_CACHE_DIR/duckdb-httpfs-$DUCKDB_HTTPFS_VERSION"
+DUCKDB_EXTENSIONS_PREFIX="$RAPIDBYTE_CACHE_DIR/duckdb-extensions-$DUCKDB_EXTENSIONS_VERSION"
 # Upstream C sources of the compression libraries the wasm32 guests compile
 # (zstd, zlib), as carried by these crates (guest/third_party/Cargo.toml).
 ZSTD_SYS_VERSION=2.1.3+zstd.1.5.7

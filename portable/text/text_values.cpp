@@ -51,7 +51,7 @@ std::optional<double> parse_float64(std::string_view text) {
   // strtod (wasm's libc++ has no from_chars for doubles): digits, one
   // point and an exponent only, so that it takes no hex, no spaces.
   if (magnitude.empty() || magnitude.find_first_not_of("0123456789.eE+-") != std::string::npos ||
-      !(magnitude.front() >= '0' && magnitude.front() <= '9') && magnitude.front() != '.') {
+      (!(magnitude.front() >= '0' && magnitude.front() <= '9') && magnitude.front() != '.')) {
     return std::nullopt;
   }
   const std::string terminated(text);

@@ -1,6 +1,6 @@
 """What DuckDB's httpfs extension sees of a stream that rapidbyte's dest-file
 wrote to a bucket. Runs in the Python environment setup.sh prepares for it
-(DuckDB with the httpfs extension from PyPI: DUCKDB_HTTPFS_VERSION), against
+(DuckDB with the httpfs extension from PyPI: DUCKDB_EXTENSIONS_VERSION), against
 the server of S3_ENDPOINT (http[s]://host:port) with AWS_ACCESS_KEY_ID and
 AWS_SECRET_ACCESS_KEY.
 

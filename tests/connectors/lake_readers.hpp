@@ -21,7 +21,7 @@ inline std::string lake_readers(const std::vector<std::string>& args) {
 // The same through tests/connectors/lake_duckdb_s3.py: what DuckDB's httpfs
 // extension sees of a stream in the test server's bucket.
 inline std::string lake_duckdb_s3(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {RAPIDBYTE_DUCKDB_HTTPFS_PYTHON,
+  std::vector<std::string> argv = {RAPIDBYTE_DUCKDB_EXTENSIONS_PYTHON,
                                    RAPIDBYTE_SOURCE_DIR "/tests/connectors/lake_duckdb_s3.py"};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_command_checked(argv);
