@@ -215,6 +215,16 @@ Result<void> S3Client::delete_object(const std::string& bucket, const std::strin
   return {};
 }
 
+Result<void> S3Client::copy_object(const std::string& bucket, const std::string& from_key,
+                                   const std::string& to_key) {
+  Call call{.method = "PUT", .bucket = bucket, .key = to_key};
+  call.headers.push_back({"x-amz-copy-source", "/" + bucket + "/" + uri_encode(from_key, true)});
+  RB_ASSIGN_OR_RETURN(HttpResponse response, send(call));
+  // A copy can fail after its 200, with an error document.
+  RB_TRY(document(call, response));
+  return {};
+}
+
 Result<XmlElement> S3Client::document(const Call& call, const HttpResponse& response) const {
   auto xml = parse_xml(text_of(response.body));
   if (!xml) {

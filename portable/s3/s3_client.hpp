@@ -107,6 +107,10 @@ class S3Client {
   // nullopt when there is no such object.
   Result<std::optional<ObjectInfo>> head_object(const std::string& bucket, const std::string& key);
   Result<void> delete_object(const std::string& bucket, const std::string& key);
+  // Copies object `from_key` to `to_key` inside the server (CopyObject: no
+  // bytes pass through the client; objects up to 5 GiB).
+  Result<void> copy_object(const std::string& bucket, const std::string& from_key,
+                           const std::string& to_key);
 
   // Every object whose key starts with `prefix`, in key order, page after
   // page (ListObjectsV2; `page_size` keys a request, at most 1000).

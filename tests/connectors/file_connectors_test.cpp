@@ -186,6 +186,35 @@ TEST_F(FileConnectorTest, EveryTypeRoundTripsThroughParquetAndOtherEnginesReadIt
   EXPECT_EQ(lake_readers(args), postgres_text_of(s, "file_types", columns));
 }
 
+// A partitioned read (three slices of the table's pages, two at once) into
+// a directory: replace switches to the plan's generation, append moves the
+// slices' files into the stream once every slice is written; a second
+// append adds its rows once more (its files named apart from the first's).
+TEST_F(FileConnectorTest, PartitionedReadsPublishEverySliceAtOnce) {
+  TempDir lake("lake");
+  auto s = src();
+  s.exec(
+      "CREATE TABLE file_sliced (id bigint, payload text, seen int); INSERT INTO file_sliced "
+      "SELECT g, md5(g::text), g / 300 FROM generate_series(1, 20000) g");
+  const std::multiset<std::string> source = payload_table_rows(s, "file_sliced");
+  std::multiset<std::string> twice = source;
+  twice.insert(source.begin(), source.end());
+  const auto sliced = [&](const fs::path& dir, const std::string& mode) {
+    expect_succeeded(run_pipeline(to_files("file_sliced", "{name: file_sliced, partitions: 3}", dir,
+                                           "", mode, ", parallelism: 2"),
+                                  "file_sliced"));
+  };
+  sliced(lake.path(), "replace");
+  EXPECT_TRUE(parquet_rows(lake / "file_sliced") == source);
+  sliced(lake.path(), "append");
+  EXPECT_TRUE(parquet_rows(lake / "file_sliced") == twice);
+  const fs::path appends = lake / "appends";
+  sliced(appends, "append");
+  sliced(appends, "append");
+  EXPECT_TRUE(parquet_rows(appends / "file_sliced") == twice);
+  EXPECT_EQ(temporary_files(lake.path()), std::vector<fs::path>{});
+}
+
 // A dataset pyarrow writes (hive partitions, zstd, dictionaries, pages v2)
 // arrives whole, its partition directories as a column.
 TEST_F(FileConnectorTest, PyarrowsPartitionedDatasetReadsIn) {

@@ -3,8 +3,8 @@
 // scripts/throwaway-s3.sh) and the cluster: PostgreSQL -> Parquet objects
 // -> PostgreSQL for every type, our objects as pyarrow's S3 file system and
 // DuckDB's httpfs read them and pyarrow's objects read in, replace through
-// a manifest, incremental reads of new and replaced objects only, runs
-// killed mid-upload, a stalled and a throttling server, credentials from the
+// a manifest, partitioned reads, incremental reads of new and replaced
+// objects only, runs killed mid-upload, a stalled and a throttling server, credentials from the
 // environment, and refused credentials reported without the secret.
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -326,6 +326,43 @@ TEST_F(ObjectStorageTest, AStalledServerTimesOutAndTheRerunIsExact) {
   EXPECT_TRUE(bucket_rows("stall/s3_stall/") == payload_table_rows(s, "s3_stall"));
 }
 
+// A partitioned read (three slices of the table's pages, two at once) into
+// a bucket: replace publishes the plan's generation through the manifest;
+// append moves the slices' objects into the stream once every slice is
+// written (into the manifest's generation after a replace); nothing is left
+// staged or pending.
+TEST_F(ObjectStorageTest, PartitionedReadsPublishEverySliceAtOnce) {
+  auto s = src();
+  create_payload_table(s, "s3_sliced", 20000);
+  const std::multiset<std::string> source = payload_table_rows(s, "s3_sliced");
+  std::multiset<std::string> twice = source;
+  twice.insert(source.begin(), source.end());
+  const auto sliced = [&](const std::string& prefix, const std::string& mode) {
+    auto run = run_pipeline(to_bucket("s3_sliced", {prefix}, "{name: s3_sliced, partitions: 3}",
+                                      mode, ", parallelism: 2"),
+                            "s3_sliced");
+    EXPECT_TRUE(run.succeeded()) << run.first_error();
+    EXPECT_EQ(run.records(), 20000u);
+    EXPECT_EQ(pending_uploads(prefix + "/"), 0u);
+    EXPECT_EQ(keys(prefix + "/.rapidbyte/"), std::vector<std::string>{});
+  };
+  sliced("sliced", "replace");
+  EXPECT_TRUE(bucket_rows("sliced/s3_sliced/") == source);
+  sliced("sliced", "append");
+  EXPECT_TRUE(bucket_rows("sliced/s3_sliced/") == twice);
+  for (const std::string& key : keys("sliced/s3_sliced/")) {
+    EXPECT_TRUE(key.starts_with("sliced/s3_sliced/gen-p") || key.ends_with("/_manifest.json"))
+        << key;
+  }
+  // Appends alone: the objects right under the stream.
+  sliced("sliced_append", "append");
+  sliced("sliced_append", "append");
+  EXPECT_TRUE(bucket_rows("sliced_append/s3_sliced/") == twice);
+  for (const std::string& key : keys("sliced_append/s3_sliced/")) {
+    EXPECT_TRUE(key.starts_with("sliced_append/s3_sliced/part-p")) << key;
+  }
+}
+
 // What S3 answers a client it throttles.
 std::string slow_down_answer() {
   const std::string body =
@@ -451,6 +488,7 @@ struct ObjectKillCase {
   const char* name;
   const char* write_mode;
   bool incremental;
+  bool sliced = false;  // read as three slices, two at once
 };
 
 class ObjectKillTest : public ObjectStorageTest,
@@ -465,13 +503,15 @@ TEST_P(ObjectKillTest, KilledUploadsLeaveNoPartsAndExactRows) {
   create_payload_table(s, table, 20000);
   const std::string streams =
       kill_case.incremental ? "{name: " + table + ", sync_mode: incremental, cursor_field: seen}"
+      : kill_case.sliced    ? "{name: " + table + ", partitions: 3}"
                             : "{name: " + table + "}";
   // Uncompressed, in the smallest parts, row groups of 1 MB.
   const Bucket bucket{"kill",
                       ", compression: none, upload_part_bytes: 5242880, row_group_bytes: 1000000"};
   const std::filesystem::path pipeline = work / "pipeline.yaml";
   std::ofstream(pipeline) << to_bucket(table, bucket, streams, kill_case.write_mode,
-                                       ", checkpoint_interval_rows: 2000, max_batch_bytes: 65536")
+                                       ", checkpoint_interval_rows: 2000, max_batch_bytes: 65536" +
+                                           std::string(kill_case.sliced ? ", parallelism: 2" : ""))
                           << "state: {connection: " << (work / "state.db").string() << "}\n";
 
   // Batches of 64 KiB: by the 100th, a full refresh's file has sent its
@@ -485,14 +525,15 @@ TEST_P(ObjectKillTest, KilledUploadsLeaveNoPartsAndExactRows) {
                           [&] { left_parts += pending_uploads(prefix) > 0; }),
             4);
   // A full refresh's single file: killed after its first part, at least once.
-  if (!kill_case.incremental) {
+  if (!kill_case.incremental && !kill_case.sliced) {
     EXPECT_GE(left_parts, 1);
   }
   RecordProperty("left_parts", left_parts);
   const pid_t last = start_run(pipeline);
   ASSERT_GT(last, 0);
   ASSERT_EQ(wait_exit_code(last), 0);
-  EXPECT_EQ(pending_uploads(prefix), 0u);
+  EXPECT_EQ(pending_uploads("kill/"), 0u);
+  EXPECT_EQ(keys("kill/.rapidbyte/" + table + "/gen-p"), std::vector<std::string>{});
   const std::multiset<std::string> written = bucket_rows(prefix);
   const std::multiset<std::string> source = payload_table_rows(s, table);
   ASSERT_EQ(source.size(), 20000u);
@@ -503,7 +544,9 @@ TEST_P(ObjectKillTest, KilledUploadsLeaveNoPartsAndExactRows) {
 INSTANTIATE_TEST_SUITE_P(Parquet, ObjectKillTest,
                          ::testing::Values(ObjectKillCase{"replace", "replace", false},
                                            ObjectKillCase{"append", "append", false},
-                                           ObjectKillCase{"incremental", "append", true}),
+                                           ObjectKillCase{"incremental", "append", true},
+                                           ObjectKillCase{"sliced_replace", "replace", false, true},
+                                           ObjectKillCase{"sliced_append", "append", false, true}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

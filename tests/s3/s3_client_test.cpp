@@ -73,6 +73,22 @@ TEST_F(S3ClientTest, ObjectsArePutReadDescribedAndDeleted) {
   EXPECT_EQ(connects_, 1);
 }
 
+TEST_F(S3ClientTest, ObjectsAreCopiedInsideTheServer) {
+  S3Client s3 = client();
+  ASSERT_TRUE(s3.create_bucket("copies")) << "create bucket";
+  const std::string from = "staged/part s1+a~.parquet";
+  ASSERT_TRUE(s3.put_object("copies", from, bytes("copied bytes")));
+  auto copied = s3.copy_object("copies", from, "table/part s1+a~.parquet");
+  ASSERT_TRUE(copied) << copied.error().message;
+  auto read = s3.get_object("copies", "table/part s1+a~.parquet");
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(text(*read), "copied bytes");
+  auto missing = s3.copy_object("copies", "staged/none", "table/none");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().http_status, 404);
+  EXPECT_EQ(missing.error().code, "NoSuchKey");
+}
+
 TEST_F(S3ClientTest, ARequestAfterTheServerRestartedGoesOnANewConnection) {
   S3Client s3 = client();
   (void)s3.create_bucket("restart");

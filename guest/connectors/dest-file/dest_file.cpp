@@ -199,9 +199,10 @@ class DestFile final : public sdk::Destination {
       return sdk::internal_error("finalize needs the stream's partition", "BAD_STREAMS");
     }
     if (bucket_) {
-      return sdk::config_error("stream '" + stream.stream_name +
-                               "': dest-file cannot write a partitioned read (partitions) into an "
-                               "s3:// path yet; read the stream without partitions");
+      RB_ASSIGN_OR_RETURN(auto client, files::connect_s3(ctx, *s3_));
+      ObjectOutput output(client, *bucket_, options_, stream, ctx);
+      RB_TRY(output.publish_slices());
+      return sdk::summary(protocol::WriteSummary{});
     }
     const std::string generation = "g" + std::to_string(stream.partition->generation);
     RB_TRY(roll_back_unpublished(layout, ctx, generation));

@@ -56,9 +56,8 @@ LocalOutput::LocalOutput(OutputLayout layout, const OutputOptions& options,
       publication_(publication_of(stream_)),
       session_(random_session()),
       files_(options, stream_.stream_name,
-             publication_ == Publication::kSlice
-                 ? "part-s" + std::to_string(stream_.partition->index) + "-"
-                 : "part-" + session_ + "-",
+             publication_ == Publication::kSlice ? slice_file_prefix(stream_)
+                                                 : "part-" + session_ + "-",
              [this](const std::string& partition,
                     const std::string& stem) -> sdk::Result<std::unique_ptr<files::FileSink>> {
                const std::string dir =
@@ -116,7 +115,7 @@ sdk::Result<void> LocalOutput::remove_uncommitted_direct_files() {
 }
 
 sdk::Result<void> LocalOutput::remove_slice_files() {
-  const std::string prefix = "part-s" + std::to_string(stream_.partition->index) + "-";
+  const std::string prefix = slice_file_prefix(stream_);
   return visit_files(target_dir(), "",
                      [&](const std::string& path, const std::string& name) -> sdk::Result<void> {
                        const std::string_view plain =

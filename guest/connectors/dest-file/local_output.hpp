@@ -16,7 +16,7 @@
 //             publishing is rolled back by the next start(): its generation
 //             is deleted and the files it had moved are removed, so the
 //             rerun's copy is the only one.
-//   slice     the files of slice i go to generation g<N>, as part-s<i>-*.
+//   slice     the files of slice i go to generation g<N>, as part-p<N>-s<i>-*.
 #pragma once
 
 #include <memory>

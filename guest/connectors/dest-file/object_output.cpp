@@ -11,6 +11,10 @@ namespace {
 constexpr std::string_view kFullTag = "full";
 constexpr std::string_view kMarkerPrefix = "commit-";
 
+std::string_view base_name(std::string_view key) {
+  return key.substr(key.rfind('/') + 1);
+}
+
 std::span<const uint8_t> bytes_of(std::string_view text) {
   return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
 }
@@ -47,15 +51,21 @@ ObjectOutput::ObjectOutput(s3::S3Client& client, files::S3Location location,
       ctx_(ctx),
       publication_(publication_of(stream_)),
       session_(random_session()),
-      files_(options, stream_.stream_name, "part-" + session_ + "-",
+      files_(options, stream_.stream_name,
+             publication_ == Publication::kSlice ? slice_file_prefix(stream_)
+                                                 : "part-" + session_ + "-",
              [this](const std::string& partition,
                     const std::string& stem) -> sdk::Result<std::unique_ptr<files::FileSink>> {
-               const std::string relative = directory_ +
-                                            (partition.empty() ? "" : partition + "/") +
+               const std::string relative = (partition.empty() ? "" : partition + "/") +
                                             data_file_name(stem, options_.format);
                return std::make_unique<files::S3Upload>(
-                   client_, location_.bucket, stream_key(relative), options_.upload_part_bytes);
-             }) {}
+                   client_, location_.bucket, file_key(relative), options_.upload_part_bytes);
+             }) {
+  if (stream_.partition) {
+    generation_ = "gen-p" + std::to_string(stream_.partition->generation);
+    directory_ = generation_ + "/";
+  }
+}
 
 ObjectOutput::~ObjectOutput() = default;
 
@@ -67,21 +77,25 @@ std::string ObjectOutput::marker_key(std::string_view name) const {
   return location_.key(".rapidbyte/" + stream_.stream_name + "/" + std::string(name));
 }
 
-sdk::Result<void> ObjectOutput::start() {
-  if (publication_ == Publication::kSlice) {
-    return sdk::config_error("stream '" + stream_.stream_name +
-                             "': dest-file cannot write a partitioned read (partitions) into an "
-                             "s3:// path yet; read the stream without partitions");
-  }
-  RB_TRY(clean_up_earlier_runs());
+std::string ObjectOutput::file_key(std::string_view relative) const {
+  const bool staged =
+      publication_ == Publication::kSlice && stream_.write_mode != protocol::WriteMode::kReplace;
+  return staged ? marker_key(directory_ + std::string(relative))
+                : stream_key(directory_ + std::string(relative));
+}
+
+sdk::Result<std::string> ObjectOutput::manifest_generation() {
   const std::string manifest_key = stream_key(files::kManifestName);
   RB_ASSIGN_OR_RETURN(auto manifest,
                       files::read_small_object(client_, location_.bucket, manifest_key));
-  std::string current;
-  if (manifest) {
-    RB_ASSIGN_OR_RETURN(current, files::manifest_generation(
-                                     *manifest, s3::object_url(location_.bucket, manifest_key)));
-  }
+  if (!manifest) return std::string();
+  return files::manifest_generation(*manifest, s3::object_url(location_.bucket, manifest_key));
+}
+
+sdk::Result<void> ObjectOutput::start() {
+  if (publication_ == Publication::kSlice) return remove_slice_objects();
+  RB_TRY(clean_up_earlier_runs());
+  RB_ASSIGN_OR_RETURN(const std::string current, manifest_generation());
   if (stream_.write_mode == protocol::WriteMode::kReplace) {
     generation_ = "gen-" + session_;
     directory_ = generation_ + "/";
@@ -107,16 +121,98 @@ sdk::Result<void> ObjectOutput::start() {
   return {};
 }
 
-sdk::Result<void> ObjectOutput::clean_up_earlier_runs() {
+sdk::Result<void> ObjectOutput::remove_slice_objects() {
+  const std::string prefix = file_key("");
+  const std::string own = slice_file_prefix(stream_);
+  RB_ASSIGN_OR_RETURN(auto pending,
+                      files::from_s3(client_.pending_uploads(location_.bucket, prefix)));
+  for (const s3::PendingUpload& upload : pending) {
+    if (!base_name(upload.key).starts_with(own)) continue;  // another slice's, maybe running
+    RB_TRY(files::from_s3(client_.abort_multipart(location_.bucket, upload.key, upload.upload_id)));
+  }
+  RB_ASSIGN_OR_RETURN(auto objects, files::from_s3(client_.list_objects(location_.bucket, prefix)));
+  for (const s3::ListedObject& object : objects) {
+    if (!base_name(object.key).starts_with(own)) continue;
+    RB_TRY(files::from_s3(client_.delete_object(location_.bucket, object.key)));
+  }
+  return {};
+}
+
+sdk::Result<void> ObjectOutput::publish_slices() {
+  RB_TRY(publish_staged_slices());
+  // Every slice is done: what is pending or staged now belongs to attempts
+  // or plans given up.
+  return remove_abandoned_uploads();
+}
+
+sdk::Result<void> ObjectOutput::publish_staged_slices() {
+  if (stream_.write_mode == protocol::WriteMode::kReplace) return switch_generation();
+  RB_ASSIGN_OR_RETURN(const std::string current, manifest_generation());
+  const std::string target = current.empty() ? "" : current + "/";
+  const std::string staged = file_key("");
+  const std::string key = marker_key(std::string(kMarkerPrefix) + generation_);
+  // The places in the stream, relative to <stream>/: a marker left by a
+  // publish that stopped names them (some already moved), else the staged
+  // objects do.
+  std::vector<std::string> places;
+  RB_ASSIGN_OR_RETURN(auto left, files::read_small_object(client_, location_.bucket, key));
+  if (left) {
+    const std::optional<MarkerText> marker = parse_marker(*left);
+    if (!marker) {
+      return sdk::internal_error("stream '" + stream_.stream_name + "': marker " +
+                                     s3::object_url(location_.bucket, key) + " is not one",
+                                 "BAD_MARKER");
+    }
+    places = marker->paths;
+  } else {
+    RB_ASSIGN_OR_RETURN(auto objects,
+                        files::from_s3(client_.list_objects(location_.bucket, staged)));
+    std::string listing = "tag " + std::string(kFullTag) + "\n";
+    for (const s3::ListedObject& object : objects) {
+      places.push_back(target + object.key.substr(staged.size()));
+      listing += places.back() + "\n";
+    }
+    RB_TRY(files::from_s3(client_.put_object(location_.bucket, key, bytes_of(listing))));
+  }
+  for (const std::string& place : places) {
+    if (!place.starts_with(target)) {
+      return sdk::internal_error("stream '" + stream_.stream_name + "': marker " +
+                                     s3::object_url(location_.bucket, key) + " names '" + place +
+                                     "' outside '" + target + "'",
+                                 "BAD_MARKER");
+    }
+    const std::string from = staged + place.substr(target.size());
+    RB_ASSIGN_OR_RETURN(auto there, files::from_s3(client_.head_object(location_.bucket, from)));
+    if (!there) continue;  // moved before the publish stopped
+    RB_TRY(files::from_s3(client_.copy_object(location_.bucket, from, stream_key(place))));
+    RB_TRY(files::from_s3(client_.delete_object(location_.bucket, from)));
+  }
+  return files::from_s3(client_.delete_object(location_.bucket, key));
+}
+
+sdk::Result<void> ObjectOutput::remove_abandoned_uploads() {
   RB_ASSIGN_OR_RETURN(auto pending,
                       files::from_s3(client_.pending_uploads(location_.bucket, stream_key(""))));
+  RB_ASSIGN_OR_RETURN(auto staged_pending, files::from_s3(client_.pending_uploads(
+                                               location_.bucket, marker_key("gen-p"))));
+  pending.insert(pending.end(), staged_pending.begin(), staged_pending.end());
   for (const s3::PendingUpload& upload : pending) {
     RB_TRY(files::from_s3(client_.abort_multipart(location_.bucket, upload.key, upload.upload_id)));
+  }
+  RB_ASSIGN_OR_RETURN(auto staged,
+                      files::from_s3(client_.list_objects(location_.bucket, marker_key("gen-p"))));
+  for (const s3::ListedObject& object : staged) {
+    RB_TRY(files::from_s3(client_.delete_object(location_.bucket, object.key)));
   }
   if (!pending.empty()) {
     ctx_.info("stream '" + stream_.stream_name + "': aborted " + std::to_string(pending.size()) +
               " upload(s) a run that stopped left unfinished");
   }
+  return {};
+}
+
+sdk::Result<void> ObjectOutput::clean_up_earlier_runs() {
+  RB_TRY(remove_abandoned_uploads());
   const std::string resume_tag = cursor_tag(stream_.last_cursor_value);
   RB_ASSIGN_OR_RETURN(auto markers, files::from_s3(client_.list_objects(
                                         location_.bucket, marker_key(kMarkerPrefix))));
@@ -221,7 +317,9 @@ sdk::Result<void> ObjectOutput::finish(const std::optional<protocol::CursorValue
       RB_TRY(publish_closed(std::string(kFullTag)));
       return remove_settled_markers("");
     case Publication::kSlice:
-      break;
+      // The plan's generation is read by no one until publish_slices().
+      RB_TRY(files_.close_all());
+      return publish_generation_files();
   }
   return {};
 }

@@ -15,6 +15,11 @@ Publication publication_of(const protocol::StreamContext& stream) {
   return Publication::kStaged;
 }
 
+std::string slice_file_prefix(const protocol::StreamContext& stream) {
+  return "part-p" + std::to_string(stream.partition->generation) + "-s" +
+         std::to_string(stream.partition->index) + "-";
+}
+
 std::string random_session() {
   uint8_t bytes[4] = {};
   (void)getentropy(bytes, sizeof bytes);

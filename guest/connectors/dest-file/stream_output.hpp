@@ -39,6 +39,12 @@ Publication publication_of(const protocol::StreamContext& stream);
 // other runs'.
 std::string random_session();
 
+// "part-p<plan>-s<slice>-": how the files of a slice of a partitioned read
+// start, the same for every attempt at the slice (so that one read again
+// replaces them) and apart from every other plan's (whose files they join
+// when an append publishes them).
+std::string slice_file_prefix(const protocol::StreamContext& stream);
+
 class StreamOutput {
  public:
   virtual ~StreamOutput() = default;
