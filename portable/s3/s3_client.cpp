@@ -179,8 +179,10 @@ Result<std::string> S3Client::put_object(const std::string& bucket, const std::s
 }
 
 Result<std::vector<uint8_t>> S3Client::get_object(const std::string& bucket, const std::string& key,
-                                                  std::optional<ByteRange> range) {
+                                                  std::optional<ByteRange> range,
+                                                  std::string_view if_match) {
   Call call{.method = "GET", .bucket = bucket, .key = key};
+  if (!if_match.empty()) call.headers.push_back({"If-Match", std::string(if_match)});
   if (range) {
     if (range->length == 0) return std::vector<uint8_t>();
     call.headers.push_back({"Range", "bytes=" + std::to_string(range->first) + "-" +

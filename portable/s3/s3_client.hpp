@@ -102,8 +102,12 @@ class S3Client {
   // Returns the object's ETag.
   Result<std::string> put_object(const std::string& bucket, const std::string& key,
                                  std::span<const uint8_t> body);
+  // With `if_match` (an ETag), only that version of the object: another
+  // one is refused with 412 PreconditionFailed (an object replaced between
+  // the ranged reads of one file).
   Result<std::vector<uint8_t>> get_object(const std::string& bucket, const std::string& key,
-                                          std::optional<ByteRange> range = std::nullopt);
+                                          std::optional<ByteRange> range = std::nullopt,
+                                          std::string_view if_match = {});
   // nullopt when there is no such object.
   Result<std::optional<ObjectInfo>> head_object(const std::string& bucket, const std::string& key);
   Result<void> delete_object(const std::string& bucket, const std::string& key);
@@ -133,7 +137,8 @@ class S3Client {
                                   const std::vector<UploadedPart>& parts);
   Result<void> abort_multipart(const std::string& bucket, const std::string& key,
                                const std::string& upload_id);
-  // The uploads of keys under `prefix` neither completed nor aborted.
+  // The uploads of keys under `prefix` neither completed nor aborted (the
+  // first page of at most 1000).
   Result<std::vector<PendingUpload>> pending_uploads(const std::string& bucket,
                                                      const std::string& prefix);
 

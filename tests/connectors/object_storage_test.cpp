@@ -363,6 +363,51 @@ TEST_F(ObjectStorageTest, PartitionedReadsPublishEverySliceAtOnce) {
   }
 }
 
+// An object replaced while source-file reads it (a 10 MB Parquet object of
+// 1 MB row groups: its footer, then 8 MiB at a time): every read asks for
+// the version listed, so the run fails with an error that says the object
+// changed instead of mixing two versions, and the rerun reads the new
+// object whole.
+TEST_F(ObjectStorageTest, AnObjectReplacedWhileReadFailsTheRunAndIsReadAgainWhole) {
+  auto s = src();
+  create_payload_table(s, "s3_moving", 25000);
+  auto out = run_pipeline(
+      to_bucket("s3_moving_out", {"moving", ", compression: none, row_group_bytes: 1000000"},
+                "{name: s3_moving}", "append"),
+      "s3_moving_out");
+  ASSERT_TRUE(out.succeeded()) << out.first_error();
+  const std::vector<std::string> objects = keys("moving/s3_moving/");
+  ASSERT_EQ(objects.size(), 1u);
+  EXPECT_EQ(lake_readers({"s3-write-file", "lake/moving_next/part.parquet", "1", "10"}),
+            "rows: 10\n");
+
+  FaultProxy proxy(server_->port());
+  proxy.on_bytes(200'000, [&] {
+    s3::S3Client client = server_->client();
+    auto replaced = client.copy_object("lake", "moving_next/part.parquet", objects[0]);
+    EXPECT_TRUE(replaced) << replaced.error().message;
+  });
+  const auto from = [&](const std::string& endpoint) {
+    return from_bucket("s3_moving_in", {"moving", "", endpoint}, "{name: s3_moving}", "replace");
+  };
+  auto moved =
+      run_pipeline(from("http://127.0.0.1:" + std::to_string(proxy.port())), "s3_moving_in");
+  ASSERT_FALSE(moved.succeeded());
+  EXPECT_EQ(proxy.fired(), 1);
+  const protocol::ConnectorError* error = moved.streams[0].root_error();
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(error->category, protocol::ErrorCategory::kTransientDb) << error->message;
+  EXPECT_NE(error->message.find("s3://lake/" + objects[0] + " changed while it was read"),
+            std::string::npos)
+      << error->message;
+
+  auto rerun = run_pipeline(from(server_->endpoint()), "s3_moving_in");
+  ASSERT_TRUE(rerun.succeeded()) << rerun.first_error();
+  EXPECT_EQ(rerun.records(), 10u);
+  auto d = dst();
+  EXPECT_EQ(d.value("SELECT count(*) || ' ' || sum(id) FROM s3_moving"), "10 55");
+}
+
 // What S3 answers a client it throttles.
 std::string slow_down_answer() {
   const std::string body =

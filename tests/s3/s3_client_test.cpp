@@ -89,6 +89,23 @@ TEST_F(S3ClientTest, ObjectsAreCopiedInsideTheServer) {
   EXPECT_EQ(missing.error().code, "NoSuchKey");
 }
 
+TEST_F(S3ClientTest, ReadsOfOneVersionRefuseAReplacedObject) {
+  S3Client s3 = client();
+  ASSERT_TRUE(s3.create_bucket("versions")) << "create bucket";
+  auto first = s3.put_object("versions", "o", bytes("first version"));
+  ASSERT_TRUE(first) << first.error().message;
+  auto listed = s3.list_objects("versions", "o");
+  ASSERT_TRUE(listed && listed->size() == 1u);
+  auto same = s3.get_object("versions", "o", ByteRange{0, 5}, (*listed)[0].etag);
+  ASSERT_TRUE(same) << same.error().message;
+  EXPECT_EQ(text(*same), "first");
+  ASSERT_TRUE(s3.put_object("versions", "o", bytes("second version")));
+  auto changed = s3.get_object("versions", "o", ByteRange{0, 6}, (*listed)[0].etag);
+  ASSERT_FALSE(changed);
+  EXPECT_EQ(changed.error().http_status, 412);
+  EXPECT_EQ(changed.error().code, "PreconditionFailed");
+}
+
 TEST_F(S3ClientTest, ARequestAfterTheServerRestartedGoesOnANewConnection) {
   S3Client s3 = client();
   (void)s3.create_bucket("restart");

@@ -167,6 +167,8 @@ std::unexpected<protocol::ConnectorError> s3_failure(const s3::Error& error) {
     case 401:
     case 403:
       return sdk::auth_error(error.message, code);
+    case 412:  // an object replaced while it was read
+      return sdk::transient_db_error(error.message, code);
     case 429:
     case 503:
       return sdk::rate_limit_error(error.message, code);
@@ -214,10 +216,16 @@ sdk::Result<std::string> manifest_generation(std::string_view text, const std::s
 }
 
 parquet::Result<void> S3InputFile::fetch(Block& block, uint64_t first, uint64_t length) {
-  auto bytes = client_.get_object(bucket_, key_, s3::ByteRange{first, length});
+  auto bytes = client_.get_object(bucket_, key_, s3::ByteRange{first, length}, etag_);
   if (!bytes) {
-    if (failures_ != nullptr) *failures_ = bytes.error();
-    return std::unexpected(arrow::Error{bytes.error().message});
+    s3::Error error = bytes.error();
+    if (error.http_status == 412) {
+      error.message = s3::object_url(bucket_, key_) + " changed while it was read (it is no " +
+                      "longer the version listed, ETag " + etag_ + "); the next read takes " +
+                      "the new one";
+    }
+    if (failures_ != nullptr) *failures_ = error;
+    return std::unexpected(arrow::Error{error.message});
   }
   if (bytes->size() != length) {
     return std::unexpected(arrow::Error{s3::object_url(bucket_, key_) +

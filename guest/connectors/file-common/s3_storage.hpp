@@ -99,15 +99,17 @@ class S3InputFile final : public parquet::InputFile {
   static constexpr uint64_t kReadAhead = 8u << 20;
   static constexpr uint64_t kTailBytes = 64u << 10;
 
+  // `etag`: the version listed (every range is read from it; empty: any).
   // `failures` (when given, outliving the file) receives the object
   // storage error behind a failed read, which a reader's message cannot
   // carry.
   S3InputFile(s3::S3Client& client, std::string bucket, std::string key, uint64_t size,
-              std::optional<s3::Error>* failures = nullptr)
+              std::string etag, std::optional<s3::Error>* failures = nullptr)
       : client_(client),
         bucket_(std::move(bucket)),
         key_(std::move(key)),
         size_(size),
+        etag_(std::move(etag)),
         failures_(failures) {}
 
   parquet::Result<uint64_t> size() override { return size_; }
@@ -127,6 +129,7 @@ class S3InputFile final : public parquet::InputFile {
   std::string bucket_;
   std::string key_;
   uint64_t size_;
+  std::string etag_;
   Block ahead_;
   Block tail_;
   std::optional<s3::Error>* failures_;

@@ -113,8 +113,9 @@ class S3Store final : public FileStore {
 
   sdk::Result<std::unique_ptr<parquet::InputFile>> open(const std::string& dir,
                                                         const DataFile& file) override {
-    return std::make_unique<files::S3InputFile>(
-        client_, location_.bucket, directory_prefix(dir) + file.relative, file.size, &failure_);
+    return std::make_unique<files::S3InputFile>(client_, location_.bucket,
+                                                directory_prefix(dir) + file.relative, file.size,
+                                                file.etag, &failure_);
   }
 
   std::optional<protocol::ConnectorError> take_failure() override {
