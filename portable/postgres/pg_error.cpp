@@ -11,8 +11,10 @@ ErrorCategory category_for_sqlstate(std::string_view s) {
   const std::string_view cls = s.substr(0, 2);
   if (cls == "28") return ErrorCategory::kAuth;
   if (s == "42501") return ErrorCategory::kPermission;
-  if (cls == "08" || s == "40001" || s == "40P01" || s == "57P01" || s == "57P02" || s == "57P03" ||
-      s == "53300") {
+  // 55P03: a lock not granted in lock_timeout (or NOWAIT); its holder
+  // lets go in time.
+  if (cls == "08" || s == "40001" || s == "40P01" || s == "55P03" || s == "57P01" || s == "57P02" ||
+      s == "57P03" || s == "53300") {
     return ErrorCategory::kTransientDb;
   }
   if (cls == "22" || cls == "23") return ErrorCategory::kData;

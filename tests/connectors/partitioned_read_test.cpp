@@ -585,6 +585,43 @@ TEST_F(PartitionedReadTest, AWholeReplaceSupersedesUnfinishedSlices) {
 
 // The same for append: the whole run appends the stream once, and the
 // unfinished slices' staging table and ledger are gone.
+// A session that holds the lock on the target's name (here the test's; in
+// life an attempt frozen inside its ledger transaction) makes a partitioned
+// write give up after lock_timeout_ms with a retryable error that says why,
+// instead of waiting for good; once the holder lets go, the rerun is exact.
+TEST_F(PartitionedReadTest, AHeldTargetLockFailsTheRunAfterTheLockTimeout) {
+  auto s = src();
+  s.exec(
+      "CREATE TABLE pr_locked (id bigint PRIMARY KEY, v text); INSERT INTO pr_locked SELECT g, "
+      "md5(g::text) FROM generate_series(1, 4000) g");
+  auto d = dst();
+  d.exec("DROP TABLE IF EXISTS pr_locked");
+  auto holder = dst();
+  holder.exec("BEGIN; SELECT pg_advisory_xact_lock(hashtext('\"public\".\"pr_locked\"'))");
+  const std::string yaml =
+      "pipeline: pr_locked\nsource:\n  use: postgres\n  config: " + pg_config(kSourceDb) +
+      "\n  streams: [{name: pr_locked, partitions: 2}]\ndestination:\n  use: postgres\n  config: " +
+      pg_config(kDestDb, ", \"lock_timeout_ms\": 1000") +
+      "\n  write_mode: append\nresources: {max_retries: 0, parallelism: 2}\n";
+  auto held = run_pipeline(yaml, "pr_locked");
+  ASSERT_FALSE(held.succeeded());
+  const protocol::ConnectorError* error = held.streams[0].root_error();
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(error->category, protocol::ErrorCategory::kTransientDb) << error->message;
+  EXPECT_TRUE(error->retryable);
+  EXPECT_NE(error->message.find("cannot lock the name of \"public\".\"pr_locked\""),
+            std::string::npos)
+      << error->message;
+  EXPECT_NE(error->message.find("another session held it longer than lock_timeout_ms"),
+            std::string::npos)
+      << error->message;
+
+  holder.exec("ROLLBACK");
+  auto rerun = run_pipeline(yaml, "pr_locked");
+  ASSERT_TRUE(rerun.succeeded()) << rerun.first_error();
+  EXPECT_EQ(rows(d, "pr_locked"), rows(s, "pr_locked"));
+}
+
 TEST_F(PartitionedReadTest, AWholeAppendSupersedesUnfinishedSlices) {
   supersede_tables("pr_supersede_append");
   auto s = src();

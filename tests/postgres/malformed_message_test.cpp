@@ -128,6 +128,7 @@ TEST(SqlstateCategories, FollowTheConnectorContract) {
   EXPECT_EQ(category_for_sqlstate("08006"), ErrorCategory::kTransientDb);
   EXPECT_EQ(category_for_sqlstate("40001"), ErrorCategory::kTransientDb);
   EXPECT_EQ(category_for_sqlstate("40P01"), ErrorCategory::kTransientDb);
+  EXPECT_EQ(category_for_sqlstate("55P03"), ErrorCategory::kTransientDb);  // lock_timeout
   EXPECT_EQ(category_for_sqlstate("57P01"), ErrorCategory::kTransientDb);
   EXPECT_EQ(category_for_sqlstate("57P03"), ErrorCategory::kTransientDb);
   EXPECT_EQ(category_for_sqlstate("22003"), ErrorCategory::kData);

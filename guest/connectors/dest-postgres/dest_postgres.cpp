@@ -56,6 +56,7 @@ class DestPostgres final : public sdk::Destination {
       return sdk::config_error("config field 'load_method' must be copy or insert; got '" + method +
                                "'");
     }
+    RB_ASSIGN_OR_RETURN(lock_timeout_ms_, config->get_u64("lock_timeout_ms", lock_timeout_ms_));
     RB_ASSIGN_OR_RETURN(auto deletes, config->get_string("delete_mode", "hard"));
     if (deletes == "hard") {
       delete_mode_ = DeleteMode::kHard;
@@ -69,7 +70,7 @@ class DestPostgres final : public sdk::Destination {
   }
 
   sdk::Result<protocol::ValidationReport> validate(sdk::Context& ctx) override {
-    auto connection = postgres_common::connect(ctx, settings_);
+    auto connection = connect(ctx);
     if (!connection) return std::unexpected(connection.error());
     protocol::ValidationReport report;
     report.checks.push_back(
@@ -99,7 +100,7 @@ class DestPostgres final : public sdk::Destination {
       return sdk::internal_error("write needs exactly one stream", "BAD_STREAMS");
     }
     const protocol::StreamContext& stream = request.streams[0];
-    RB_ASSIGN_OR_RETURN(auto connection, postgres_common::connect(ctx, settings_));
+    RB_ASSIGN_OR_RETURN(auto connection, connect(ctx));
     if (request.phase == protocol::RunPhase::kFinalize) return finalize(ctx, connection, stream);
 
     WriterOptions options;
@@ -205,7 +206,17 @@ class DestPostgres final : public sdk::Destination {
     return sdk::summary(protocol::WriteSummary{});
   }
 
+  // Every lock the session waits for (the target's name, its tables for
+  // DDL and swaps) is given up after lock_timeout_ms, a retryable error:
+  // an attempt frozen while it holds one, or a long query on the target,
+  // then fails a run instead of hanging it.
+  sdk::Result<postgres::Connection> connect(sdk::Context& ctx) const {
+    return postgres_common::connect(
+        ctx, settings_, {{"options", "-c lock_timeout=" + std::to_string(lock_timeout_ms_)}});
+  }
+
   postgres_common::ConnectionSettings settings_;
+  uint64_t lock_timeout_ms_ = 60000;
   // Where a stream lands: its entry in `tables`; else its own schema and
   // table ("sales.orders" -> sales.orders, "orders" -> public.orders), the
   // schema replaced by `schema` when that is set.
@@ -254,6 +265,8 @@ RAPIDBYTE_MANIFEST({
                  "description": "Target table per stream name, \"schema.table\" or \"table\" (in `schema`, else public), e.g. {\"sales.orders\": \"analytics.sales_orders\"}."},
       "load_method": {"enum": ["copy", "insert"], "default": "copy",
                       "description": "copy: binary COPY; with on_data_error fail one COPY carries the batches up to each commit (at most about 64 MiB), so a rejected row is reported with its line counted from that COPY's first row. insert: multi-row INSERT."},
+      "lock_timeout_ms": {"type": "integer", "minimum": 0, "default": 60000,
+                          "description": "How long a write waits for a lock (the target's name, its tables) before it fails with a retryable error; 0 waits for good."},
       "delete_mode": {"enum": ["hard", "soft"], "default": "hard",
                       "description": "Change batches in upsert mode: deletes remove the row, or mark it (_rb_op = delete)."}
     },

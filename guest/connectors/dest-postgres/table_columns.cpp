@@ -19,10 +19,17 @@ sdk::Result<void> exec_sql(postgres::Connection& connection, std::string_view sq
 
 sdk::Result<void> lock_table_name(postgres::Connection& connection,
                                   const postgres_common::TableName& target) {
-  return exec_sql(connection,
-                  "SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext(" +
-                      postgres_common::quote_literal(target.quoted()) + "))",
-                  "cannot lock the name of " + target.quoted());
+  auto locked = exec_sql(connection,
+                         "SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext(" +
+                             postgres_common::quote_literal(target.quoted()) + "))",
+                         "cannot lock the name of " + target.quoted());
+  if (!locked && locked.error().code == "PG_55P03") {
+    locked.error().message +=
+        " (another session held it longer than lock_timeout_ms: an attempt at this stream that "
+        "is frozen or still running, or another pipeline writing " +
+        target.quoted() + ")";
+  }
+  return locked;
 }
 
 sdk::Result<void> commit_transaction(postgres::Connection& connection) {
