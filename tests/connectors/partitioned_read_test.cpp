@@ -73,7 +73,8 @@ class PartitionedReadTest : public PgConnectorTest {
                           "split.yaml"),
             pipeline_file(dir, yaml(table, table, "", write_mode), "whole.yaml")};
   }
-  // A source table `table` of 8000 keyed rows; its target is dropped.
+  // A source table `table` of 8000 keyed rows; its target is dropped (the
+  // supersede tests and others).
   void supersede_tables(const std::string& table) {
     src().exec("CREATE TABLE " + table + " (id bigint PRIMARY KEY, v text); INSERT INTO " + table +
                " SELECT g, md5(g::text) FROM generate_series(1, 8000) g;");
@@ -583,19 +584,14 @@ TEST_F(PartitionedReadTest, AWholeReplaceSupersedesUnfinishedSlices) {
   EXPECT_EQ(slice_leftovers(d, "pr_supersede"), std::vector<std::string>{});
 }
 
-// The same for append: the whole run appends the stream once, and the
-// unfinished slices' staging table and ledger are gone.
 // A session that holds the lock on the target's name (here the test's; in
 // life an attempt frozen inside its ledger transaction) makes a partitioned
 // write give up after lock_timeout_ms with a retryable error that says why,
 // instead of waiting for good; once the holder lets go, the rerun is exact.
 TEST_F(PartitionedReadTest, AHeldTargetLockFailsTheRunAfterTheLockTimeout) {
+  supersede_tables("pr_locked");
   auto s = src();
-  s.exec(
-      "CREATE TABLE pr_locked (id bigint PRIMARY KEY, v text); INSERT INTO pr_locked SELECT g, "
-      "md5(g::text) FROM generate_series(1, 4000) g");
   auto d = dst();
-  d.exec("DROP TABLE IF EXISTS pr_locked");
   auto holder = dst();
   holder.exec("BEGIN; SELECT pg_advisory_xact_lock(hashtext('\"public\".\"pr_locked\"'))");
   const std::string yaml =
@@ -622,6 +618,8 @@ TEST_F(PartitionedReadTest, AHeldTargetLockFailsTheRunAfterTheLockTimeout) {
   EXPECT_EQ(rows(d, "pr_locked"), rows(s, "pr_locked"));
 }
 
+// The same for append: the whole run appends the stream once, and the
+// unfinished slices' staging table and ledger are gone.
 TEST_F(PartitionedReadTest, AWholeAppendSupersedesUnfinishedSlices) {
   supersede_tables("pr_supersede_append");
   auto s = src();
