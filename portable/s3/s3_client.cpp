@@ -103,7 +103,13 @@ Result<HttpResponse> S3Client::send(const Call& call, bool missing_ok) {
       if (attempts > 1) last.message += " (after " + std::to_string(attempts) + " attempts)";
       return std::unexpected(std::move(last));
     }
-    sleep_(backoff(attempt));
+    // The server's Retry-After, when longer, within the policy's longest wait.
+    std::chrono::milliseconds wait = backoff(attempt);
+    if (error.retry_after) {
+      wait = std::max(
+          wait, std::min<std::chrono::milliseconds>(*error.retry_after, config_.retry.max_wait));
+    }
+    sleep_(wait);
   }
 }
 
@@ -156,6 +162,14 @@ Result<HttpResponse> S3Client::send_once(const Call& call, bool missing_ok) {
   Error error;
   error.http_status = response->status;
   error.message = what + ": HTTP " + std::to_string(response->status);
+  // Retry-After in seconds (its HTTP-date form is not used by S3).
+  if (auto after = response->header("Retry-After")) {
+    uint32_t seconds = 0;
+    const auto [end, ec] = std::from_chars(after->data(), after->data() + after->size(), seconds);
+    if (ec == std::errc() && end == after->data() + after->size()) {
+      error.retry_after = std::chrono::seconds(seconds);
+    }
+  }
   // S3's <Error><Code/><Message/></Error>, when the body is one.
   if (auto xml = parse_xml(text_of(response->body)); xml && xml->name == "Error") {
     error.code = xml->child_text("Code").substr(0, 128);

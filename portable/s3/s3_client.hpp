@@ -39,7 +39,8 @@ struct Endpoint {
 // 503 and 504 and S3's throttling codes (SlowDown), and, for every method
 // but POST, when the connection failed before a response (unless the
 // error is permanent: a connection the sandbox refused). The waits grow
-// exponentially with full jitter.
+// exponentially with full jitter; a Retry-After the server sent makes one
+// longer, up to max_wait.
 struct RetryPolicy {
   int max_attempts = 5;  // the first one included
   std::chrono::milliseconds first_wait{100};

@@ -3,7 +3,9 @@
 // secret (signatures, keys, tokens).
 #pragma once
 
+#include <chrono>
 #include <expected>
+#include <optional>
 #include <string>
 
 namespace rapidbyte::s3 {
@@ -15,6 +17,9 @@ struct Error {
   // Another attempt cannot succeed (the sandbox refused the connection, or
   // TLS the server; `code` is then the host's).
   bool permanent = false;
+  // The wait the server asked for before another attempt (Retry-After, in
+  // seconds), when it sent one.
+  std::optional<std::chrono::seconds> retry_after;
 };
 
 template <class T>

@@ -74,6 +74,19 @@ TEST(S3RetryTest, ThrottlingAndServerErrorsAreTriedAgainAfterGrowingWaits) {
   EXPECT_LE(server.waits[1].count(), 200);
 }
 
+TEST(S3RetryTest, ARetryAfterLengthensTheWaitUpToTheLongest) {
+  std::string slow_down = answer(503, "SlowDown");
+  slow_down.insert(slow_down.find("\r\n") + 2, "Retry-After: 3\r\n");
+  std::string much_later = answer(503, "SlowDown");
+  much_later.insert(much_later.find("\r\n") + 2, "Retry-After: 3600\r\n");
+  Scripted server{.answers = {slow_down, much_later, answer(200)}};
+  auto got = server.client().get_object("b", "k");
+  ASSERT_TRUE(got) << got.error().message;
+  ASSERT_EQ(server.waits.size(), 2u);
+  EXPECT_EQ(server.waits[0].count(), 3000);
+  EXPECT_EQ(server.waits[1].count(), 5000);  // RetryPolicy::max_wait
+}
+
 TEST(S3RetryTest, TheLastAttemptsErrorSaysHowManyThereWere) {
   Scripted server{.answers = {answer(503, "SlowDown"), answer(503, "SlowDown")}};
   auto got = server.client(/*max_attempts=*/2).put_object("b", "k", {});
