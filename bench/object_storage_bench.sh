@@ -30,10 +30,6 @@ trap '"$root/scripts/throwaway-s3.sh" stop "$work/s3" || true; cleanup' EXIT
 eval "$("$root/scripts/throwaway-s3.sh" start "$work/s3")"
 python3 "$root/bench/parquet_peer.py" s3-bucket bench
 
-pg_config() {
-  echo "{host: \"127.0.0.1\", port: $PGPORT, user: postgres, password: \"\", database: $1, sslmode: disable}"
-}
-
 # Rows of the Parquet dataset at $1 (a directory, or bucket/prefix on the
 # server; a replaced stream is read through its manifest).
 dataset_rows() {

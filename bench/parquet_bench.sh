@@ -34,9 +34,6 @@ duckdb_python="$DUCKDB_EXTENSIONS_PREFIX/bin/python"
 
 # The work directory, the throwaway server, helpers and profiles.
 source "$root/bench/pg_bench_common.sh"
-pg_config() {
-  echo "{host: \"127.0.0.1\", port: $PGPORT, user: postgres, password: \"\", database: $1, sslmode: disable}"
-}
 
 # Rows in the Parquet files under $1, by DuckDB.
 parquet_rows() {
@@ -57,33 +54,26 @@ rapidbyte_run() {
 
 # --- PG -> Parquet: writes $work/<tool>/<table>/ -------------------------------
 
+# to_parquet_rapidbyte TABLE [TOOL STREAM_EXTRA RESOURCES]: into $work/TOOL
+# (default rapidbyte), the stream's flow map and the resources extended.
 to_parquet_rapidbyte() {
-  rapidbyte_run "to_$1" <<YAML
-pipeline: to_parquet_$1
+  local tool="${2:-rapidbyte}"
+  rapidbyte_run "to_${tool}_$1" "${4:-}" <<YAML
+pipeline: to_parquet_${tool}_$1
 source:
   use: postgres
   config: $(pg_config src)
-  streams: [{name: $1}]
+  streams: [{name: $1${3:-}}]
 destination:
   use: dest-file
-  config: {path: "$work/rapidbyte", format: parquet, compression: zstd}
+  config: {path: "$work/$tool", format: parquet, compression: zstd}
   write_mode: replace
 YAML
 }
 
 # The same, the table read as two slices of its pages at once (one per core).
 to_parquet_rapidbyte_sliced() {
-  rapidbyte_run "to_sliced_$1" ", parallelism: 2" <<YAML
-pipeline: to_parquet_sliced_$1
-source:
-  use: postgres
-  config: $(pg_config src)
-  streams: [{name: $1, partitions: 2}]
-destination:
-  use: dest-file
-  config: {path: "$work/rapidbyte_sliced", format: parquet, compression: zstd}
-  write_mode: replace
-YAML
+  to_parquet_rapidbyte "$1" rapidbyte_sliced ", partitions: 2" ", parallelism: 2"
 }
 
 to_parquet_duckdb() {

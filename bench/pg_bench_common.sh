@@ -28,6 +28,12 @@ sql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -v ON_ERROR_ST
 sql postgres "CREATE DATABASE src"
 sql postgres "CREATE DATABASE dst"
 
+# The config of the throwaway server's database $1, for a pipeline's
+# postgres connector.
+pg_config() {
+  echo "{host: \"127.0.0.1\", port: $PGPORT, user: postgres, password: \"\", database: $1, sslmode: disable}"
+}
+
 ddl() {
   case "$1" in
     narrow) echo "CREATE TABLE narrow (id bigint PRIMARY KEY, account int NOT NULL, qty bigint,

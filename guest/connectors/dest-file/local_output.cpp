@@ -55,9 +55,7 @@ LocalOutput::LocalOutput(OutputLayout layout, const OutputOptions& options,
       ctx_(ctx),
       publication_(publication_of(stream_)),
       session_(random_session()),
-      files_(options, stream_.stream_name,
-             publication_ == Publication::kSlice ? slice_file_prefix(stream_)
-                                                 : "part-" + session_ + "-",
+      files_(options, stream_.stream_name, file_name_prefix(stream_, session_),
              [this](const std::string& partition,
                     const std::string& stem) -> sdk::Result<std::unique_ptr<files::FileSink>> {
                const std::string dir =

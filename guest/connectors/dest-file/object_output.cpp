@@ -51,9 +51,7 @@ ObjectOutput::ObjectOutput(s3::S3Client& client, files::S3Location location,
       ctx_(ctx),
       publication_(publication_of(stream_)),
       session_(random_session()),
-      files_(options, stream_.stream_name,
-             publication_ == Publication::kSlice ? slice_file_prefix(stream_)
-                                                 : "part-" + session_ + "-",
+      files_(options, stream_.stream_name, file_name_prefix(stream_, session_),
              [this](const std::string& partition,
                     const std::string& stem) -> sdk::Result<std::unique_ptr<files::FileSink>> {
                const std::string relative = (partition.empty() ? "" : partition + "/") +
@@ -182,9 +180,9 @@ sdk::Result<void> ObjectOutput::publish_staged_slices() {
                                  "BAD_MARKER");
     }
     const std::string from = staged + place.substr(target.size());
-    RB_ASSIGN_OR_RETURN(auto there, files::from_s3(client_.head_object(location_.bucket, from)));
-    if (!there) continue;  // moved before the publish stopped
-    RB_TRY(files::from_s3(client_.copy_object(location_.bucket, from, stream_key(place))));
+    auto copied = client_.copy_object(location_.bucket, from, stream_key(place));
+    if (!copied && copied.error().http_status == 404) continue;  // moved before the stop
+    RB_TRY(files::from_s3(std::move(copied)));
     RB_TRY(files::from_s3(client_.delete_object(location_.bucket, from)));
   }
   return files::from_s3(client_.delete_object(location_.bucket, key));

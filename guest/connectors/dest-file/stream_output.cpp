@@ -20,6 +20,10 @@ std::string slice_file_prefix(const protocol::StreamContext& stream) {
          std::to_string(stream.partition->index) + "-";
 }
 
+std::string file_name_prefix(const protocol::StreamContext& stream, const std::string& session) {
+  return stream.partition ? slice_file_prefix(stream) : "part-" + session + "-";
+}
+
 std::string random_session() {
   uint8_t bytes[4] = {};
   (void)getentropy(bytes, sizeof bytes);

@@ -45,6 +45,10 @@ std::string random_session();
 // when an append publishes them).
 std::string slice_file_prefix(const protocol::StreamContext& stream);
 
+// How the files of a run of `stream` start: the slice's prefix for a slice,
+// else "part-<session>-".
+std::string file_name_prefix(const protocol::StreamContext& stream, const std::string& session);
+
 class StreamOutput {
  public:
   virtual ~StreamOutput() = default;
